@@ -1,0 +1,25 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  {ignores: ['dist/**', 'node_modules/**', 'coverage/**']},
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {globals: {process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly', AbortController: 'readonly'}},
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-restricted-imports': 'off',
+    },
+  },
+  {
+    // src/lib is a plain library: no oclif; the client and the sandbox are peers (DESIGN.md §1).
+    files: ['src/lib/**/*.ts'],
+    rules: {'no-restricted-imports': ['error', {patterns: ['@oclif/*', '**/sandbox/**', '**/commands/**']}]},
+  },
+  {
+    files: ['src/sandbox/**/*.ts'],
+    rules: {'no-restricted-imports': ['error', {patterns: ['**/lib/octopus/**', '@oclif/*', '**/commands/**']}]},
+  },
+)

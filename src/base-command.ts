@@ -1,0 +1,118 @@
+import {Command, Flags, Errors, type Interfaces} from '@oclif/core'
+import {CliError, ExitCode, redact} from './lib/errors.js'
+import {jsonText, writeStderr, writeStdout, withoutLinks} from './lib/render/output.js'
+import {colorEnabled, setColor, paint} from './lib/render/color.js'
+import {canPrompt} from './lib/render/prompt.js'
+
+export const EXIT_CODES_HELP = `EXIT CODES
+  0    success
+  1    failure (including \`check\` findings at or above --fail-on)
+  2    bad usage or malformed input (nothing was changed)
+  3    not logged in, or the server rejected the credentials (401/403)
+  4    something named does not exist (nothing was changed)
+  130  interrupted`
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+
+/** Flags and behaviour every command shares: --json, --no-prompt, --debug, --no-color; errors and exit codes. */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override baseFlags = {
+    json: Flags.boolean({description: 'Print one JSON document on stdout (errors too).', helpGroup: 'GLOBAL'}),
+    'no-prompt': Flags.boolean({description: 'Never prompt (also when CI is set).', helpGroup: 'GLOBAL'}),
+    debug: Flags.boolean({description: 'Log each HTTP request (method, URL, status, ms) to stderr, secrets redacted.', helpGroup: 'GLOBAL'}),
+    'no-color': Flags.boolean({description: 'No colour (also NO_COLOR).', helpGroup: 'GLOBAL'}),
+  }
+
+  protected flags!: BaseFlags<T>
+  protected args!: Interfaces.InferredArgs<T['args']>
+  /** Secrets this run knows about, redacted from anything printed. */
+  protected secrets: string[] = []
+
+  public override async init(): Promise<void> {
+    await super.init()
+    // Parse leniently first so that --json shapes even a flag-parsing error.
+    const jsonRequested = this.argv.includes('--json')
+    this.jsonMode = jsonRequested
+    const {flags, args} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as BaseFlags<T>
+    this.args = args as Interfaces.InferredArgs<T['args']>
+    setColor(!this.flags.json && colorEnabled({noColorFlag: this.flags['no-color'], env: process.env, isTTY: Boolean(process.stdout.isTTY)}))
+    process.once('SIGINT', () => this.onInterrupt())
+  }
+
+  protected jsonMode = false
+
+  /** Ctrl-C: exit 130 unless a command (e.g. `leases tail`) handles it. */
+  protected onInterrupt(): void {
+    writeStderr('Interrupted.')
+    process.exit(ExitCode.Interrupted)
+  }
+
+  protected get interactive(): boolean {
+    return canPrompt({noPrompt: this.flags?.['no-prompt'], env: process.env, stdinTTY: Boolean(process.stdin.isTTY), stdoutTTY: Boolean(process.stdout.isTTY)})
+  }
+
+  protected get isJson(): boolean {
+    return Boolean(this.flags?.json ?? this.jsonMode)
+  }
+
+  /** Prints a JSON document (Links stripped) on stdout. */
+  protected printJson(doc: unknown): void {
+    writeStdout(this.clean(jsonText(withoutLinks(doc))))
+  }
+
+  protected print(text: string): void {
+    writeStdout(this.clean(text))
+  }
+
+  /** Progress, warnings and notes: stderr, never stdout. */
+  protected note(text: string): void {
+    writeStderr(this.clean(text))
+  }
+
+  protected warnUser(text: string): void {
+    writeStderr(this.clean(`${paint.yellow('Warning:')} ${text}`))
+  }
+
+  protected debugLine = (line: string): void => {
+    if (this.flags?.debug) writeStderr(this.clean(`[debug] ${line}`))
+  }
+
+  protected clean(text: string): string {
+    return redact(text, this.secrets)
+  }
+
+  /** One clear line (plus a hint) and the documented exit code; JSON on stdout with --json. */
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
+    if (error instanceof Errors.ExitError || error?.code === 'EEXIT') throw error
+    let cliError: CliError
+    if (error instanceof CliError) cliError = error
+    else if (isOclifUsageError(error)) {
+      cliError = new CliError(firstLine(error.message), ExitCode.Usage, {hint: `See \`${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help\`.`})
+    } else {
+      cliError = new CliError(`Unexpected error: ${firstLine(error?.message ?? String(error))}`, ExitCode.Failure, {hint: this.flags?.debug ? undefined : 'Run again with --debug for details.'})
+    }
+    if (this.isJson) {
+      writeStdout(this.clean(jsonText({Error: {Message: cliError.message, Code: cliError.code, ExitCode: cliError.exitCode, Hint: cliError.hint ?? null, ...(cliError.details ?? {})}})))
+    } else {
+      writeStderr(this.clean(`${paint.red('Error:')} ${cliError.message}`))
+      if (cliError.hint) writeStderr(this.clean(`${paint.dim('Hint:')} ${cliError.hint}`))
+    }
+    if (this.flags?.debug && error?.stack) writeStderr(this.clean(error.stack))
+    process.exitCode = cliError.exitCode
+  }
+}
+
+function isOclifUsageError(error: {oclif?: {exit?: number}; name?: string}): boolean {
+  return error?.oclif?.exit === 2 || /Parse|Flag|Arg|Validation/.test(error?.name ?? '') || error?.constructor?.name === 'CLIError' && error?.oclif?.exit === 2
+}
+
+function firstLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean)
+  return lines.slice(0, 2).join(' ')
+}

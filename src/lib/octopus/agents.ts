@@ -1,0 +1,24 @@
+import {readFileSync} from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+import tls from 'node:tls'
+import {getProxyForUrl} from 'proxy-from-env'
+import {HttpsProxyAgent} from 'https-proxy-agent'
+
+/**
+ * HTTP(S) agents for one server: keep-alive, TLS always verified, `--ca-cert` added to (not
+ * replacing) the system roots, and `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` honoured.
+ * `NODE_EXTRA_CA_CERTS` is applied by Node itself.
+ */
+export function createAgents(server: string, caCertFile?: string): {httpAgent: http.Agent; httpsAgent: https.Agent} {
+  const ca = caCertFile ? [...tls.rootCertificates, readFileSync(caCertFile, 'utf8')] : undefined
+  const proxy = getProxyForUrl(server)
+  if (proxy) {
+    const agent = new HttpsProxyAgent(proxy, {keepAlive: true, ca, rejectUnauthorized: true})
+    return {httpAgent: agent as unknown as http.Agent, httpsAgent: agent as unknown as https.Agent}
+  }
+  return {
+    httpAgent: new http.Agent({keepAlive: true}),
+    httpsAgent: new https.Agent({keepAlive: true, ca, rejectUnauthorized: true}),
+  }
+}

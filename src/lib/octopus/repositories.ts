@@ -1,0 +1,255 @@
+/**
+ * Thin, typed access to the worker-related routes of one space. Every list reads the whole
+ * collection in one request (`/all` endpoints) — never one request per row (DESIGN.md §4).
+ */
+import type {SpaceContext} from './client.js'
+import type {
+  FeaturesConfigurationResource,
+  MachinePolicyResource,
+  ResourceCollection,
+  TaskResource,
+  WorkerPoolResource,
+  WorkerPoolsSummaryResource,
+  WorkerResource,
+  WorkerTaskLeaseResource,
+} from './types.js'
+import type {TemplateParams} from './uri-template.js'
+
+// ---- worker pools ---------------------------------------------------------------------------
+
+/** All pools of the space, in the server's sort order. */
+export async function listWorkerPools(space: SpaceContext): Promise<WorkerPoolResource[]> {
+  const pools = await space.client.get<WorkerPoolResource[]>(space.link('WorkerPools', {id: 'all'}))
+  return [...pools].sort((a, b) => (a.SortOrder ?? 0) - (b.SortOrder ?? 0) || a.Name.localeCompare(b.Name))
+}
+
+export function getWorkerPool(space: SpaceContext, id: string): Promise<WorkerPoolResource> {
+  return space.client.get<WorkerPoolResource>(space.link('WorkerPools', {id}))
+}
+
+export function createWorkerPool(space: SpaceContext, body: Record<string, unknown>): Promise<WorkerPoolResource> {
+  return space.client.post<WorkerPoolResource>(space.link('WorkerPools'), {SpaceId: space.spaceId, ...body})
+}
+
+/** PUT of the whole document (Octopus replaces it). */
+export function updateWorkerPool(space: SpaceContext, pool: WorkerPoolResource): Promise<WorkerPoolResource> {
+  return space.client.put<WorkerPoolResource>(space.link('WorkerPools', {id: pool.Id}), pool)
+}
+
+export function deleteWorkerPool(space: SpaceContext, id: string): Promise<unknown> {
+  return space.client.delete(space.link('WorkerPools', {id}))
+}
+
+/** `PUT /workerpools/sortorder` with every pool ID, in the new order. */
+export function setWorkerPoolSortOrder(space: SpaceContext, orderedIds: string[]): Promise<unknown> {
+  return space.client.put(space.link('WorkerPoolsSortOrder'), orderedIds)
+}
+
+export function getWorkerPoolsSummary(space: SpaceContext, params: TemplateParams = {}): Promise<WorkerPoolsSummaryResource> {
+  return space.client.get<WorkerPoolsSummaryResource>(space.link('WorkerPoolsSummary', params))
+}
+
+export interface DynamicWorkerType {
+  Id: string
+  Type: string
+  Description?: string | null
+  StartDateUtc?: string | null
+  DeprecationDateUtc?: string | null
+  EndOfLifeDateUtc?: string | null
+}
+
+export async function listDynamicWorkerTypes(space: SpaceContext): Promise<DynamicWorkerType[]> {
+  const doc = await space.client.get<{WorkerTypes?: DynamicWorkerType[]}>(space.link('WorkerPoolsDynamicWorkerTypes'))
+  return doc.WorkerTypes ?? []
+}
+
+// ---- workers --------------------------------------------------------------------------------
+
+export interface WorkerQuery {
+  name?: string
+  partialName?: string
+  isDisabled?: boolean
+  healthStatuses?: string[]
+  commStyles?: string[]
+  workerPoolIds?: string[]
+  thumbprint?: string
+}
+
+/**
+ * Workers of the space. Without filters: `/workers/all` (one request). With filters: the paged
+ * list with the server's own query parameters and a large `take`, following `Page.Next`.
+ */
+export async function listWorkers(space: SpaceContext, query: WorkerQuery = {}): Promise<WorkerResource[]> {
+  const filtered = Object.values(query).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0))
+  if (!filtered) return space.client.get<WorkerResource[]>(space.link('Workers', {id: 'all'}))
+  const url = space.link('Workers', {...query, isDisabled: query.isDisabled, skip: 0, take: 2_147_483_647})
+  return space.client.getAllPages<WorkerResource>(url)
+}
+
+export function getWorker(space: SpaceContext, id: string): Promise<WorkerResource> {
+  return space.client.get<WorkerResource>(space.link('Workers', {id}))
+}
+
+export function createWorker(space: SpaceContext, body: Record<string, unknown>): Promise<WorkerResource> {
+  return space.client.post<WorkerResource>(space.link('Workers'), {SpaceId: space.spaceId, ...body})
+}
+
+export function updateWorker(space: SpaceContext, worker: WorkerResource): Promise<WorkerResource> {
+  return space.client.put<WorkerResource>(space.link('Workers', {id: worker.Id}), worker)
+}
+
+export function deleteWorker(space: SpaceContext, id: string): Promise<unknown> {
+  return space.client.delete(space.link('Workers', {id}))
+}
+
+export interface MachineConnectionStatus {
+  MachineId: string
+  Status: string
+  CurrentTentacleVersion?: string | null
+  LastChecked?: string | null
+  Logs?: Array<{Category: string; MessageText: string; OccurredAt: string}>
+}
+
+export function getWorkerConnection(space: SpaceContext, id: string): Promise<MachineConnectionStatus> {
+  return space.client.get<MachineConnectionStatus>(space.link('Workers', {id}) + '/connection')
+}
+
+// ---- machine policies, accounts, proxies, deployment targets, nodes ------------------------
+
+interface NamedResource {
+  Id: string
+  Name: string
+  [key: string]: unknown
+}
+
+export function listMachinePolicies(space: SpaceContext): Promise<MachinePolicyResource[]> {
+  return space.client.get<MachinePolicyResource[]>(space.link('MachinePolicies', {id: 'all'}))
+}
+
+export interface AccountResource extends NamedResource {
+  AccountType: string
+}
+
+export function listAccounts(space: SpaceContext): Promise<AccountResource[]> {
+  return space.client.get<AccountResource[]>(space.link('Accounts', {id: 'all'}))
+}
+
+export function listProxies(space: SpaceContext): Promise<NamedResource[]> {
+  return space.client.get<NamedResource[]>(space.link('Proxies', {id: 'all'}))
+}
+
+/** Deployment targets (`/machines/all`), for checks that compare them with workers. */
+export function listDeploymentTargets(space: SpaceContext): Promise<Array<NamedResource & {Thumbprint?: string | null; Endpoint?: {CommunicationStyle?: string; Uri?: string | null; Thumbprint?: string | null}}>> {
+  return space.client.get(space.link('Machines', {id: 'all'}))
+}
+
+export interface ServerNodeResource extends NamedResource {
+  IsInMaintenanceMode?: boolean
+  MaxConcurrentTasks?: number
+  LastSeen?: string
+}
+
+/** Server nodes (global; an HA cluster has several, each with its own built-in worker). */
+export async function listServerNodes(space: SpaceContext): Promise<ServerNodeResource[]> {
+  const url = space.hasLink('OctopusServerNodes') ? space.link('OctopusServerNodes', {id: 'all'}) : '/api/octopusservernodes/all'
+  return space.client.get<ServerNodeResource[]>(url)
+}
+
+// ---- features (global) -----------------------------------------------------------------------
+
+export function getFeatures(space: SpaceContext | {client: SpaceContext['client']}): Promise<FeaturesConfigurationResource> {
+  const client = space.client
+  return client.get<FeaturesConfigurationResource>(client.hasLink('FeaturesConfiguration') ? client.link('FeaturesConfiguration') : '/api/featuresconfiguration')
+}
+
+/** PUT of the whole features document as read, so no other flag changes. */
+export function putFeatures(space: SpaceContext | {client: SpaceContext['client']}, features: FeaturesConfigurationResource): Promise<FeaturesConfigurationResource> {
+  const client = space.client
+  return client.put<FeaturesConfigurationResource>(client.hasLink('FeaturesConfiguration') ? client.link('FeaturesConfiguration') : '/api/featuresconfiguration', features)
+}
+
+// ---- tasks -----------------------------------------------------------------------------------
+
+export interface TaskQuery {
+  states?: string[]
+  name?: string[] | string
+  ids?: string[]
+  fromCompletedDate?: string
+  toCompletedDate?: string
+  skip?: number
+  take?: number
+}
+
+/** One page of tasks in this space. */
+export function getTasksPage(space: SpaceContext, query: TaskQuery = {}): Promise<ResourceCollection<TaskResource>> {
+  const url = space.hasLink('Tasks') ? space.link('Tasks', {...query, name: Array.isArray(query.name) ? query.name.join(',') : query.name, spaces: space.spaceId} as TemplateParams) : space.path('tasks')
+  return space.client.get<ResourceCollection<TaskResource>>(url)
+}
+
+/** Every task matching the query, with a large page size (few requests). */
+export function listTasks(space: SpaceContext, query: TaskQuery = {}): Promise<TaskResource[]> {
+  const url = space.link('Tasks', {...query, name: Array.isArray(query.name) ? query.name.join(',') : query.name, spaces: space.spaceId, skip: 0, take: query.take ?? 1000} as TemplateParams)
+  return space.client.getAllPages<TaskResource>(url)
+}
+
+export function getTask(space: SpaceContext, id: string): Promise<TaskResource> {
+  return space.client.get<TaskResource>(space.link('Tasks', {id}))
+}
+
+/** Starts a task (`POST /api/{space}/tasks`), e.g. a `Health` check of workers. */
+export function createTask(space: SpaceContext, body: {Name: string; Description: string; Arguments: Record<string, unknown>}): Promise<TaskResource> {
+  return space.client.post<TaskResource>(space.path('tasks'), {SpaceId: space.spaceId, ...body})
+}
+
+export function getTaskRaw(space: SpaceContext, id: string): Promise<string> {
+  return space.client.get<string>(space.link('Tasks', {id}) + '/raw')
+}
+
+export interface ActivityLogElement {
+  Category: string
+  OccurredAt: string
+  MessageText: string
+  Detail?: string | null
+}
+
+export interface ActivityElement {
+  Id: string
+  Name: string
+  Status: string
+  Started?: string | null
+  Ended?: string | null
+  Children: ActivityElement[]
+  LogElements: ActivityLogElement[]
+}
+
+export interface TaskDetailsResource {
+  Task: TaskResource
+  ActivityLogs: ActivityElement[]
+  PhysicalLogSize?: number
+}
+
+export function getTaskDetails(space: SpaceContext, id: string, params: {verbose?: boolean; tail?: number} = {}): Promise<TaskDetailsResource> {
+  return space.client.get<TaskDetailsResource>(space.link('Tasks', {id}) + '/details', params)
+}
+
+// ---- worker task leases (newer servers only) ---------------------------------------------------
+
+/**
+ * Active leases of the space, or `undefined` when the server has no lease API (404 on older
+ * servers): callers then fall back to task logs.
+ */
+export async function listWorkerTaskLeases(space: SpaceContext): Promise<WorkerTaskLeaseResource[] | undefined> {
+  const items: WorkerTaskLeaseResource[] = []
+  const take = 1000
+  for (let skip = 0; ; skip += take) {
+    const response = await space.client.request<{WorkerTaskLeases?: ResourceCollection<WorkerTaskLeaseResource>}>('GET', space.path('workertaskleases'), {
+      query: {skip, take},
+      allowStatus: [404],
+    })
+    if (response.status === 404) return undefined
+    const page = response.data.WorkerTaskLeases
+    const got = page?.Items ?? []
+    items.push(...got)
+    if (got.length < take || items.length >= (page?.TotalResults ?? 0)) return items
+  }
+}

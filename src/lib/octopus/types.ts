@@ -1,0 +1,96 @@
+// Resource types come from Octopus's own contracts package (type-only: no runtime cost), extended
+// locally only for what is newer than that package (DESIGN.md §4).
+import type {
+  FeaturesConfigurationResource as ContractFeatures,
+  ResourceCollection as ContractResourceCollection,
+  SpaceResource as ContractSpace,
+  StaticWorkerPoolResource,
+  DynamicWorkerPoolResource,
+  WorkerMachineResource as ContractWorker,
+  WorkerPoolsSummaryResource as ContractPoolsSummary,
+  TaskResource as ContractTask,
+  UserResource as ContractUser,
+  MachinePolicyResource as ContractMachinePolicy,
+} from '@octopusdeploy/message-contracts'
+
+export type Links = Record<string, string>
+
+/** Fields added after the contracts package (or missing from it); all optional, as older servers lack them. */
+interface Newer {
+  Slug?: string | null
+}
+
+export type WorkerPoolResource = (StaticWorkerPoolResource | DynamicWorkerPoolResource) & Newer & {WorkerType?: string | null}
+export type WorkerPoolTypeName = 'StaticWorkerPool' | 'DynamicWorkerPool'
+
+export type CommunicationStyle = 'TentaclePassive' | 'TentacleActive' | 'Ssh' | 'KubernetesTentacle' | 'None' | string
+export type HealthStatus = 'Healthy' | 'Unhealthy' | 'Unavailable' | 'HasWarnings' | 'Unknown'
+
+/** Endpoint as the server returns it; fields vary by CommunicationStyle and may be null. */
+export interface EndpointResource {
+  CommunicationStyle: CommunicationStyle
+  Uri?: string | null
+  Thumbprint?: string | null
+  ProxyId?: string | null
+  Host?: string | null
+  Port?: number | null
+  Fingerprint?: string | null
+  AccountId?: string | null
+  DotNetCorePlatform?: string | null
+  TentacleVersionDetails?: {
+    UpgradeLocked?: boolean
+    Version?: string | null
+    UpgradeSuggested?: boolean
+    UpgradeRequired?: boolean
+    UpgradeAvailable?: boolean
+  } | null
+  TentacleEndpointConfiguration?: {CommunicationMode?: string; Thumbprint?: string | null; Uri?: string | null} | null
+  [key: string]: unknown
+}
+
+export type WorkerResource = Omit<ContractWorker, 'Endpoint' | 'HealthStatus' | 'Thumbprint' | 'Uri'> & Newer & {
+  Endpoint: EndpointResource
+  HealthStatus: HealthStatus
+  Thumbprint?: string | null
+  Uri?: string | null
+  SkipInitialHealthCheck?: boolean
+  HasLatestCalamari?: boolean
+  StatusSummary?: string | null
+}
+
+export type SpaceResource = ContractSpace & Newer
+export type FeaturesConfigurationResource = ContractFeatures & {IsBuiltInWorkerEnabled: boolean; [key: string]: unknown}
+export type WorkerPoolsSummaryResource = ContractPoolsSummary
+export type TaskResource = ContractTask<any>
+export type UserResource = ContractUser
+export type MachinePolicyResource = ContractMachinePolicy
+
+export type ResourceCollection<T> = Omit<ContractResourceCollection<T>, 'Links'> & {Links: Links}
+
+export interface RootDocument {
+  Application: string
+  Version: string
+  ApiVersion: string
+  InstallationId?: string
+  Links: Links
+  [key: string]: unknown
+}
+
+/** One active worker lease, as `/api/{space}/workertaskleases` returns it (newer servers only). */
+export interface WorkerTaskLeaseResource {
+  Id: string
+  Exclusive: boolean
+  Name: string
+  ServerTaskId: string
+  SpaceId: string
+  TakenAt: string
+  WorkerId: string
+  WorkerPoolId: string
+}
+
+export interface OctopusErrorBody {
+  ErrorMessage?: string
+  Errors?: string[] | null
+  HelpText?: string | null
+  FullException?: string | null
+}

@@ -1,0 +1,27 @@
+/** Output helpers shared by all commands: JSON documents, Links stripping, stdout/stderr writers. */
+
+/** Removes `Links` at every depth: JSON output keeps Octopus's fields but not its navigation links. */
+export function withoutLinks<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => withoutLinks(v)) as T
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (k === 'Links') continue
+      out[k] = withoutLinks(v)
+    }
+    return out as T
+  }
+  return value
+}
+
+export function jsonText(doc: unknown): string {
+  return JSON.stringify(doc ?? null, null, 2) + '\n'
+}
+
+export function writeStdout(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+}
+
+export function writeStderr(text: string): void {
+  process.stderr.write(text.endsWith('\n') ? text : text + '\n')
+}

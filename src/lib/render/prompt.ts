@@ -1,0 +1,44 @@
+/**
+ * Prompts only when a human is there: stdin and stdout are TTYs, and neither --no-prompt nor CI
+ * is set (DESIGN.md §2). @inquirer/prompts would hang on an open empty pipe.
+ */
+export function canPrompt(opts: {noPrompt?: boolean; env: NodeJS.ProcessEnv; stdinTTY: boolean; stdoutTTY: boolean}): boolean {
+  if (opts.noPrompt) return false
+  if (isCI(opts.env)) return false
+  return opts.stdinTTY && opts.stdoutTTY
+}
+
+export function isCI(env: NodeJS.ProcessEnv): boolean {
+  const ci = env.CI
+  return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false'
+}
+
+/** Prompt context: prompts render on stderr so stdout stays clean for data. */
+export async function promptContext() {
+  return {output: process.stderr}
+}
+
+export async function promptInput(message: string, opts: {default?: string; validate?: (v: string) => true | string} = {}): Promise<string> {
+  const {input} = await import('@inquirer/prompts')
+  return input({message, default: opts.default, validate: opts.validate}, await promptContext())
+}
+
+export async function promptSecret(message: string, opts: {validate?: (v: string) => true | string} = {}): Promise<string> {
+  const {password} = await import('@inquirer/prompts')
+  return password({message, mask: '*', validate: opts.validate}, await promptContext())
+}
+
+export async function promptConfirm(message: string, defaultValue = false): Promise<boolean> {
+  const {confirm} = await import('@inquirer/prompts')
+  return confirm({message, default: defaultValue}, await promptContext())
+}
+
+export async function promptSelect<T extends string>(message: string, choices: Array<{name: string; value: T; description?: string}>): Promise<T> {
+  const {select} = await import('@inquirer/prompts')
+  return select<T>({message, choices}, await promptContext())
+}
+
+export async function promptCheckbox<T extends string>(message: string, choices: Array<{name: string; value: T; checked?: boolean}>, opts: {required?: boolean} = {}): Promise<T[]> {
+  const {checkbox} = await import('@inquirer/prompts')
+  return checkbox<T>({message, choices, required: opts.required}, await promptContext())
+}

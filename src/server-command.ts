@@ -1,0 +1,73 @@
+import {Flags, type Command} from '@oclif/core'
+import {BaseCommand} from './base-command.js'
+import {usageError} from './lib/errors.js'
+import {resolveConnection, type ResolvedConnection} from './lib/auth/connection.js'
+import {OctopusClient, isLoopbackHost, type SpaceContext} from './lib/octopus/client.js'
+
+export interface Connected {
+  client: OctopusClient
+  connection: ResolvedConnection
+}
+
+/** Base for commands that talk to an Octopus Server: the global connection flags of DESIGN.md §2. */
+export abstract class ServerCommand<T extends typeof Command> extends BaseCommand<T> {
+  static override baseFlags = {
+    ...BaseCommand.baseFlags,
+    server: Flags.string({description: 'Octopus Server URL (env OCTOPUS_URL).', helpGroup: 'GLOBAL'}),
+    space: Flags.string({char: 's', description: 'Space name or ID (env OCTOPUS_SPACE; default: the profile\'s space, else the server\'s default).', helpGroup: 'GLOBAL'}),
+    profile: Flags.string({description: 'Profile to use (env OCTOWORKERS_PROFILE; default "default").', helpGroup: 'GLOBAL'}),
+    'ca-cert': Flags.string({description: 'PEM file of extra CA certificates to trust.', helpGroup: 'GLOBAL'}),
+    timeout: Flags.string({description: 'HTTP timeout in seconds (default 30).', helpGroup: 'GLOBAL'}),
+  }
+
+  private connected?: Connected
+
+  /** Resolves credentials and reads the server's root document (one request). */
+  protected async connect(): Promise<Connected> {
+    if (this.connected) return this.connected
+    const flags = this.flags as Record<string, unknown>
+    const timeoutSeconds = parseTimeout(flags.timeout as string | undefined)
+    const connection = await resolveConnection({
+      serverFlag: flags.server as string | undefined,
+      profileFlag: flags.profile as string | undefined,
+      env: process.env,
+      warn: (m) => this.warnUser(m),
+    })
+    for (const s of [connection.apiKey, connection.accessToken]) if (s) this.secrets.push(s)
+    const client = new OctopusClient({
+      server: connection.server,
+      apiKey: connection.apiKey,
+      accessToken: connection.accessToken,
+      timeoutSeconds,
+      caCertFile: flags['ca-cert'] as string | undefined,
+      debug: this.debugLine,
+      userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
+    })
+    const url = new URL(client.server)
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+      this.warnUser(`sending the API key over plain http:// to ${url.host}; use https:// so it cannot be read on the network.`)
+    }
+    await client.loadRoot()
+    this.connected = {client, connection}
+    return this.connected
+  }
+
+  /** Connects and resolves the space: --space, OCTOPUS_SPACE, the profile's space, else the server's default. */
+  protected async connectSpace(): Promise<Connected & {space: SpaceContext}> {
+    const connected = await this.connect()
+    const flags = this.flags as Record<string, unknown>
+    const wanted = (flags.space as string | undefined) ?? (process.env.OCTOPUS_SPACE || undefined) ?? connected.connection.space
+    const space = await connected.client.resolveSpace(wanted)
+    return {...connected, space}
+  }
+}
+
+/** --timeout: a positive number of seconds, else exit 2 before any request. */
+export function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) {
+    throw usageError(`--timeout must be a positive number of seconds, not '${value}'.`)
+  }
+  return n
+}
