@@ -2,7 +2,8 @@ import {Command, Flags, Errors, type Interfaces} from '@oclif/core'
 import {CliError, ExitCode, redact} from './lib/errors.js'
 import {jsonText, writeStderr, writeStdout, withoutLinks} from './lib/render/output.js'
 import {colorEnabled, setColor, paint} from './lib/render/color.js'
-import {canPrompt} from './lib/render/prompt.js'
+import {canPrompt, promptInput} from './lib/render/prompt.js'
+import {usageError} from './lib/errors.js'
 
 export const EXIT_CODES_HELP = `EXIT CODES
   0    success
@@ -81,6 +82,22 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected debugLine = (line: string): void => {
     if (this.flags?.debug) writeStderr(this.clean(`[debug] ${line}`))
+  }
+
+  /**
+   * Destructive commands ask for the resource's name to be typed, or take -y/--yes. Under
+   * --no-prompt (or CI, or no TTY) without --yes they refuse (exit 2) before changing anything.
+   */
+  protected async confirmDestructive(opts: {yes?: boolean; action: string; names: string[]; details?: string[]}): Promise<void> {
+    if (opts.yes) return
+    if (!this.interactive) {
+      throw usageError(`Refusing to ${opts.action} without confirmation: prompts are off (--no-prompt, CI, or no terminal).`, {hint: 'Pass -y/--yes to confirm.'})
+    }
+    for (const line of opts.details ?? []) this.note(line)
+    const expected = opts.names.length === 1 ? opts.names[0] : String(opts.names.length)
+    const question = opts.names.length === 1 ? `Type the name '${expected}' to ${opts.action}:` : `Type ${expected} (the number of items) to ${opts.action}:`
+    const answer = await promptInput(question)
+    if (answer.trim() !== expected) throw usageError('Confirmation did not match; nothing was changed.')
   }
 
   protected clean(text: string): string {

@@ -1,0 +1,52 @@
+/**
+ * Applies an action to several items one by one and records what happened to each, so that a
+ * failure midway can say exactly which items were done and which were not (issue 4, "Bulk").
+ * The first failure stops the run: the remaining items are reported as not attempted.
+ */
+export type BulkOutcome<R> =
+  | {status: 'done'; result: R}
+  | {status: 'unchanged'; reason: string}
+  | {status: 'failed'; error: Error}
+  | {status: 'skipped'}
+
+export interface BulkItemResult<T, R> {
+  item: T
+  outcome: BulkOutcome<R>
+}
+
+export interface BulkReport<T, R> {
+  results: Array<BulkItemResult<T, R>>
+  failed: boolean
+}
+
+export async function runBulk<T, R>(
+  items: T[],
+  action: (item: T) => Promise<{unchanged: string} | {result: R}>,
+): Promise<BulkReport<T, R>> {
+  const results: Array<BulkItemResult<T, R>> = []
+  let failed = false
+  for (const item of items) {
+    if (failed) {
+      results.push({item, outcome: {status: 'skipped'}})
+      continue
+    }
+    try {
+      const r = await action(item)
+      results.push({item, outcome: 'unchanged' in r ? {status: 'unchanged', reason: r.unchanged} : {status: 'done', result: r.result}})
+    } catch (error) {
+      failed = true
+      results.push({item, outcome: {status: 'failed', error: error as Error}})
+    }
+  }
+  return {results, failed}
+}
+
+/** One human line per item: `<name>: disabled` / `already disabled` / `FAILED: ...` / `not attempted`. */
+export function describeOutcome<R>(name: string, outcome: BulkOutcome<R>, doneVerb: string): string {
+  switch (outcome.status) {
+    case 'done': return `${name}: ${doneVerb}`
+    case 'unchanged': return `${name}: ${outcome.reason}`
+    case 'failed': return `${name}: FAILED: ${outcome.error.message}`
+    case 'skipped': return `${name}: not attempted (an earlier item failed)`
+  }
+}
