@@ -1,0 +1,264 @@
+/**
+ * `leases report`: pure aggregation of lease intervals (taken from the logs of completed tasks)
+ * into per-worker, per-pool and per-task-type figures, and their table/CSV renderings.
+ */
+import type {LeaseInterval} from './types.js'
+import type {LoggedLease} from './parse.js'
+import {peakConcurrency, totalLength} from './intervals.js'
+import {bar} from './bar-chart.js'
+import {formatDuration} from './time.js'
+
+export type GroupBy = 'worker' | 'pool' | 'task-type'
+export const GROUP_BY: GroupBy[] = ['worker', 'pool', 'task-type']
+
+export interface WorkerInfo {
+  Id: string
+  Name: string
+  WorkerPoolIds: string[]
+  IsDisabled?: boolean
+}
+
+export interface PoolInfo {
+  Id: string
+  Name: string
+}
+
+/** What one completed task's log says about leases. */
+export interface TaskLeases {
+  taskId: string
+  taskType: string
+  completedTime: string
+  leases: LoggedLease[]
+}
+
+/** Lease intervals of completed tasks: taken at the lease line, released at the release line or else when the task completed. */
+export function intervalsFromTasks(tasks: readonly TaskLeases[], workers: readonly WorkerInfo[], pools: readonly PoolInfo[]): LeaseInterval[] {
+  const workerByName = new Map(workers.map((w) => [w.Name.toLowerCase(), w]))
+  const poolByName = new Map(pools.map((p) => [p.Name.toLowerCase(), p]))
+  const out: LeaseInterval[] = []
+  for (const task of tasks) {
+    const completed = Date.parse(task.completedTime)
+    for (const lease of task.leases) {
+      const start = Date.parse(lease.takenAt)
+      const released = lease.releasedAt ? Date.parse(lease.releasedAt) : completed
+      out.push({
+        LeaseId: lease.leaseId ?? lease.key,
+        WorkerId: workerByName.get(lease.workerName.toLowerCase())?.Id ?? null,
+        WorkerName: lease.workerName,
+        WorkerPoolId: poolByName.get(lease.poolName.toLowerCase())?.Id ?? null,
+        WorkerPoolName: lease.poolName,
+        TaskId: task.taskId,
+        TaskType: task.taskType,
+        start,
+        end: Number.isFinite(released) ? Math.max(start, released) : start,
+      })
+    }
+  }
+  return out
+}
+
+export interface WorkerRow {
+  WorkerId: string | null
+  WorkerName: string
+  WorkerPoolNames: string[]
+  Leases: number
+  Tasks: number
+  BusySeconds: number
+  PeakConcurrentLeases: number
+}
+
+export interface PoolRow {
+  WorkerPoolId: string | null
+  WorkerPoolName: string
+  Workers: number
+  Leases: number
+  BusySeconds: number
+  PeakConcurrentLeases: number
+  PeakAt: string | null
+}
+
+export interface TaskTypeRow {
+  TaskType: string
+  Tasks: number
+  Leases: number
+  BusySeconds: number
+}
+
+export interface LeaseReport {
+  Since: string
+  Until: string
+  GroupBy: GroupBy
+  TasksScanned: number
+  TasksWithLeases: number
+  Leases: number
+  Workers: WorkerRow[]
+  Pools: PoolRow[]
+  TaskTypes: TaskTypeRow[]
+  /** Workers with no lease in the window: idle capacity. */
+  IdleWorkers: Array<{WorkerId: string; WorkerName: string; WorkerPoolNames: string[]; IsDisabled: boolean}>
+  /** The five workers with the most leases (ties: more busy time first). */
+  BusiestWorkers: WorkerRow[]
+}
+
+export interface ReportInput {
+  since: number
+  until: number
+  groupBy: GroupBy
+  tasksScanned: number
+  intervals: readonly LeaseInterval[]
+  workers: readonly WorkerInfo[]
+  pools: readonly PoolInfo[]
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10
+
+function groupOf<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const k = key(item)
+    const list = groups.get(k)
+    if (list) list.push(item)
+    else groups.set(k, [item])
+  }
+  return groups
+}
+
+export function aggregateReport(input: ReportInput): LeaseReport {
+  const poolName = new Map(input.pools.map((p) => [p.Id, p.Name]))
+  const workerKey = (i: LeaseInterval) => i.WorkerId ?? `name:${i.WorkerName.toLowerCase()}`
+  const poolKey = (i: LeaseInterval) => i.WorkerPoolId ?? `name:${i.WorkerPoolName.toLowerCase()}`
+  const workersById = new Map(input.workers.map((w) => [w.Id, w]))
+
+  const workerRows: WorkerRow[] = [...groupOf(input.intervals, workerKey).values()].map((list) => {
+    const known = list[0].WorkerId ? workersById.get(list[0].WorkerId) : undefined
+    const poolNames = known ? known.WorkerPoolIds.map((id) => poolName.get(id) ?? id) : [...new Set(list.map((i) => i.WorkerPoolName))]
+    return {
+      WorkerId: list[0].WorkerId,
+      WorkerName: known?.Name ?? list[0].WorkerName,
+      WorkerPoolNames: poolNames,
+      Leases: list.length,
+      Tasks: new Set(list.map((i) => i.TaskId)).size,
+      BusySeconds: seconds(totalLength(list)),
+      PeakConcurrentLeases: peakConcurrency(list).peak,
+    }
+  })
+  workerRows.sort((a, b) => b.Leases - a.Leases || b.BusySeconds - a.BusySeconds || a.WorkerName.localeCompare(b.WorkerName))
+
+  const poolGroups = groupOf(input.intervals, poolKey)
+  const poolRows: PoolRow[] = []
+  const memberCount = (poolId: string) => input.workers.filter((w) => w.WorkerPoolIds.includes(poolId)).length
+  for (const pool of input.pools) {
+    const list = poolGroups.get(pool.Id) ?? []
+    poolGroups.delete(pool.Id)
+    poolRows.push(poolRow(pool.Id, pool.Name, memberCount(pool.Id), list))
+  }
+  // Pools named in logs that no longer exist.
+  for (const list of poolGroups.values()) poolRows.push(poolRow(null, list[0].WorkerPoolName, 0, list))
+  poolRows.sort((a, b) => b.Leases - a.Leases || a.WorkerPoolName.localeCompare(b.WorkerPoolName))
+
+  const taskTypeRows: TaskTypeRow[] = [...groupOf(input.intervals, (i) => i.TaskType).entries()].map(([type, list]) => ({
+    TaskType: type,
+    Tasks: new Set(list.map((i) => i.TaskId)).size,
+    Leases: list.length,
+    BusySeconds: seconds(totalLength(list)),
+  }))
+  taskTypeRows.sort((a, b) => b.Leases - a.Leases || a.TaskType.localeCompare(b.TaskType))
+
+  const leasedIds = new Set(input.intervals.map((i) => i.WorkerId).filter(Boolean))
+  const idle = input.workers
+    .filter((w) => !leasedIds.has(w.Id))
+    .map((w) => ({WorkerId: w.Id, WorkerName: w.Name, WorkerPoolNames: w.WorkerPoolIds.map((id) => poolName.get(id) ?? id), IsDisabled: Boolean(w.IsDisabled)}))
+    .sort((a, b) => a.WorkerName.localeCompare(b.WorkerName))
+
+  return {
+    Since: new Date(input.since).toISOString(),
+    Until: new Date(input.until).toISOString(),
+    GroupBy: input.groupBy,
+    TasksScanned: input.tasksScanned,
+    TasksWithLeases: new Set(input.intervals.map((i) => i.TaskId)).size,
+    Leases: input.intervals.length,
+    Workers: workerRows,
+    Pools: poolRows,
+    TaskTypes: taskTypeRows,
+    IdleWorkers: idle,
+    BusiestWorkers: workerRows.slice(0, 5),
+  }
+}
+
+function poolRow(id: string | null, name: string, workers: number, list: LeaseInterval[]): PoolRow {
+  const peak = peakConcurrency(list)
+  return {
+    WorkerPoolId: id,
+    WorkerPoolName: name,
+    Workers: workers,
+    Leases: list.length,
+    BusySeconds: seconds(totalLength(list)),
+    PeakConcurrentLeases: peak.peak,
+    PeakAt: peak.at === undefined ? null : new Date(peak.at).toISOString(),
+  }
+}
+
+type Cell = string | number
+interface Grid {
+  head: string[]
+  rows: Cell[][]
+  /** Index of the column whose numbers the bar chart draws. */
+  barOf: number
+}
+
+/** The group-by table: one row per worker, pool or task type. */
+export function groupGrid(report: LeaseReport): Grid {
+  switch (report.GroupBy) {
+    case 'pool':
+      return {
+        head: ['Pool', 'Workers', 'Leases', 'Peak concurrent', 'Busy'],
+        rows: report.Pools.map((p) => [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, formatDuration(p.BusySeconds * 1000)]),
+        barOf: 2,
+      }
+    case 'task-type':
+      return {
+        head: ['Task type', 'Tasks', 'Leases', 'Busy'],
+        rows: report.TaskTypes.map((t) => [t.TaskType, t.Tasks, t.Leases, formatDuration(t.BusySeconds * 1000)]),
+        barOf: 2,
+      }
+    default:
+      return {
+        head: ['Worker', 'Pools', 'Leases', 'Tasks', 'Peak concurrent', 'Busy'],
+        rows: report.Workers.map((w) => [w.WorkerName, w.WorkerPoolNames.join(', '), w.Leases, w.Tasks, w.PeakConcurrentLeases, formatDuration(w.BusySeconds * 1000)]),
+        barOf: 2,
+      }
+  }
+}
+
+/** Adds a bar column scaled to the largest value of the chosen column. */
+export function withBars(grid: Grid, width = 30): {head: string[]; rows: Cell[][]} {
+  const max = Math.max(0, ...grid.rows.map((r) => Number(r[grid.barOf]) || 0))
+  return {head: [...grid.head, ''], rows: grid.rows.map((r) => [...r, bar(Number(r[grid.barOf]) || 0, max, width)])}
+}
+
+export function csvField(value: Cell | null | undefined): string {
+  const s = value === null || value === undefined ? '' : String(value)
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/** CSV of the group-by rows, with stable machine-friendly headers (numbers unformatted). */
+export function reportCsv(report: LeaseReport): string {
+  let head: string[]
+  let rows: Array<Array<Cell | null>>
+  switch (report.GroupBy) {
+    case 'pool':
+      head = ['WorkerPoolId', 'WorkerPoolName', 'Workers', 'Leases', 'PeakConcurrentLeases', 'PeakAt', 'BusySeconds']
+      rows = report.Pools.map((p) => [p.WorkerPoolId, p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt, p.BusySeconds])
+      break
+    case 'task-type':
+      head = ['TaskType', 'Tasks', 'Leases', 'BusySeconds']
+      rows = report.TaskTypes.map((t) => [t.TaskType, t.Tasks, t.Leases, t.BusySeconds])
+      break
+    default:
+      head = ['WorkerId', 'WorkerName', 'WorkerPoolNames', 'Leases', 'Tasks', 'PeakConcurrentLeases', 'BusySeconds']
+      rows = report.Workers.map((w) => [w.WorkerId, w.WorkerName, w.WorkerPoolNames.join('; '), w.Leases, w.Tasks, w.PeakConcurrentLeases, w.BusySeconds])
+      // Idle workers belong in the per-worker CSV too, with zeros, so a spreadsheet sees all capacity.
+      rows.push(...report.IdleWorkers.map((w) => [w.WorkerId, w.WorkerName, w.WorkerPoolNames.join('; '), 0, 0, 0, 0]))
+  }
+  return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n'
+}

@@ -1,0 +1,80 @@
+/** Shared shapes of the lease sources, the tail loop and the reports. */
+
+export type LeaseSourceKind = 'api' | 'logs'
+export type LeaseEventKind = 'Leased' | 'Released'
+
+/** One active (or once-active) lease, whichever source saw it. */
+export interface LeaseRecord {
+  LeaseId: string
+  WorkerId: string | null
+  WorkerName: string | null
+  WorkerPoolId: string | null
+  WorkerPoolName: string | null
+  TaskId: string
+  TaskDescription: string | null
+  SpaceId: string
+  /** null when the source cannot tell (task logs do not say). */
+  Exclusive: boolean | null
+  /** When the lease was taken (lease API `TakenAt`, or the log line's timestamp). */
+  TakenAt: string
+  Source: LeaseSourceKind
+}
+
+/** One line of `leases tail --json`; the field order is the documented contract. */
+export interface LeaseEvent {
+  Event: LeaseEventKind
+  Time: string
+  LeaseId: string
+  WorkerId: string | null
+  WorkerName: string | null
+  WorkerPoolId: string | null
+  WorkerPoolName: string | null
+  TaskId: string
+  TaskDescription: string | null
+  SpaceId: string
+  Exclusive: boolean | null
+  Source: LeaseSourceKind
+}
+
+export function leaseEvent(kind: LeaseEventKind, time: string, lease: LeaseRecord): LeaseEvent {
+  return {
+    Event: kind,
+    Time: time,
+    LeaseId: lease.LeaseId,
+    WorkerId: lease.WorkerId,
+    WorkerName: lease.WorkerName,
+    WorkerPoolId: lease.WorkerPoolId,
+    WorkerPoolName: lease.WorkerPoolName,
+    TaskId: lease.TaskId,
+    TaskDescription: lease.TaskDescription,
+    SpaceId: lease.SpaceId,
+    Exclusive: lease.Exclusive,
+    Source: lease.Source,
+  }
+}
+
+/** A lease with a known start and (for completed tasks) end: the unit of `leases report`. */
+export interface LeaseInterval {
+  LeaseId: string
+  WorkerId: string | null
+  WorkerName: string
+  WorkerPoolId: string | null
+  WorkerPoolName: string
+  TaskId: string
+  TaskType: string
+  start: number
+  end: number
+}
+
+/**
+ * A way of watching leases in one space. `poll()` returns the events since the previous poll
+ * (the first call establishes the baseline and returns the leases active now as `active`).
+ */
+export interface LeaseSource {
+  readonly kind: LeaseSourceKind
+  readonly spaceId: string
+  /** First call: reads what is active now (no events). */
+  start(): Promise<LeaseRecord[]>
+  /** Events since the previous successful poll, oldest first. Throws on network/server errors; state is kept, so the next poll catches up. */
+  poll(): Promise<LeaseEvent[]>
+}

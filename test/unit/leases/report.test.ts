@@ -1,0 +1,113 @@
+import {describe, expect, it} from 'vitest'
+import {aggregateReport, intervalsFromTasks, reportCsv, groupGrid, withBars, csvField} from '../../../src/lib/leases/report.js'
+import {peakConcurrency, totalLength} from '../../../src/lib/leases/intervals.js'
+import {bar} from '../../../src/lib/leases/bar-chart.js'
+import {diffSnapshots, byTimeThenId} from '../../../src/lib/leases/diff.js'
+
+const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
+
+describe('peakConcurrency', () => {
+  it('counts overlaps and treats intervals as half-open', () => {
+    expect(peakConcurrency([])).toEqual({peak: 0})
+    expect(peakConcurrency([{start: 0, end: 10}, {start: 5, end: 15}, {start: 12, end: 20}])).toEqual({peak: 2, at: 5})
+    expect(peakConcurrency([{start: 0, end: 10}, {start: 10, end: 20}])).toEqual({peak: 1, at: 0})
+    expect(peakConcurrency([{start: 0, end: 10}, {start: 1, end: 9}, {start: 2, end: 8}, {start: 9, end: 11}])).toEqual({peak: 3, at: 2})
+  })
+
+  it('sums lengths', () => {
+    expect(totalLength([{start: 0, end: 10}, {start: 5, end: 15}])).toBe(20)
+  })
+})
+
+describe('diffSnapshots', () => {
+  it('finds added and removed IDs', () => {
+    const previous = new Map([['L-1', {Id: 'L-1'}], ['L-2', {Id: 'L-2'}]])
+    expect(diffSnapshots(previous, [{Id: 'L-2'}, {Id: 'L-3'}])).toEqual({added: [{Id: 'L-3'}], removed: [{Id: 'L-1'}]})
+    expect(diffSnapshots(new Map(), [])).toEqual({added: [], removed: []})
+  })
+
+  it('orders by time then by the ID number', () => {
+    const items = [{id: 'L-10', at: t(1)}, {id: 'L-9', at: t(1)}, {id: 'L-1', at: t(2)}]
+    expect(items.sort(byTimeThenId((i) => i.at, (i) => i.id)).map((i) => i.id)).toEqual(['L-9', 'L-10', 'L-1'])
+  })
+})
+
+describe('bar', () => {
+  it('scales to the maximum and shows a sliver for small values', () => {
+    expect(bar(10, 10, 10)).toBe('██████████')
+    expect(bar(5, 10, 10)).toBe('█████')
+    expect(bar(1, 1000, 10)).toBe('▏')
+    expect(bar(0, 10, 10)).toBe('')
+    expect(bar(3, 0, 10)).toBe('')
+  })
+})
+
+describe('report aggregation', () => {
+  const workers = [
+    {Id: 'Workers-1', Name: 'alpha', WorkerPoolIds: ['WorkerPools-1']},
+    {Id: 'Workers-2', Name: 'Beta Box', WorkerPoolIds: ['WorkerPools-1', 'WorkerPools-2']},
+    {Id: 'Workers-3', Name: 'idle-one', WorkerPoolIds: ['WorkerPools-2'], IsDisabled: true},
+  ]
+  const pools = [{Id: 'WorkerPools-1', Name: 'Default Worker Pool'}, {Id: 'WorkerPools-2', Name: 'Linux'}]
+  const tasks = [
+    {taskId: 'ServerTasks-1', taskType: 'Deploy', completedTime: t(30), leases: [
+      {key: 'L-1', leaseId: 'L-1', workerName: 'alpha', poolName: 'Default Worker Pool', exclusive: false, takenAt: t(0), releasedAt: t(10)},
+      {key: 'L-2', leaseId: 'L-2', workerName: 'beta box', poolName: 'Linux', exclusive: false, takenAt: t(5)},
+    ]},
+    {taskId: 'ServerTasks-2', taskType: 'RunbookRun', completedTime: t(20), leases: [
+      {key: 'ServerTasks-2/1', workerName: 'alpha', poolName: 'Default Worker Pool', exclusive: false, takenAt: t(8)},
+    ]},
+    {taskId: 'ServerTasks-3', taskType: 'Health', completedTime: t(20), leases: []},
+  ]
+  const intervals = intervalsFromTasks(tasks, workers, pools)
+  const report = aggregateReport({since: Date.parse(t(0)), until: Date.parse(t(60)), groupBy: 'worker', tasksScanned: 3, intervals, workers, pools})
+
+  it('builds intervals from lease lines, release lines and task completion', () => {
+    expect(intervals.map((i) => [i.LeaseId, i.WorkerId, i.WorkerPoolId, (i.end - i.start) / 1000])).toEqual([
+      ['L-1', 'Workers-1', 'WorkerPools-1', 10],
+      ['L-2', 'Workers-2', 'WorkerPools-2', 25],
+      ['ServerTasks-2/1', 'Workers-1', 'WorkerPools-1', 12],
+    ])
+  })
+
+  it('counts leases per worker, busiest first, and finds idle workers', () => {
+    expect(report.Leases).toBe(3)
+    expect(report.TasksWithLeases).toBe(2)
+    expect(report.Workers.map((w) => [w.WorkerName, w.Leases, w.Tasks, w.BusySeconds, w.PeakConcurrentLeases])).toEqual([
+      ['alpha', 2, 2, 22, 2],
+      ['Beta Box', 1, 1, 25, 1],
+    ])
+    expect(report.Workers[1].WorkerPoolNames).toEqual(['Default Worker Pool', 'Linux'])
+    expect(report.IdleWorkers).toEqual([{WorkerId: 'Workers-3', WorkerName: 'idle-one', WorkerPoolNames: ['Linux'], IsDisabled: true}])
+    expect(report.BusiestWorkers[0].WorkerName).toBe('alpha')
+  })
+
+  it('computes per-pool peak concurrency and per-task-type counts', () => {
+    expect(report.Pools.map((p) => [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt])).toEqual([
+      ['Default Worker Pool', 2, 2, 2, t(8)],
+      ['Linux', 2, 1, 1, t(5)],
+    ])
+    expect(report.TaskTypes).toEqual([
+      {TaskType: 'Deploy', Tasks: 1, Leases: 2, BusySeconds: 35},
+      {TaskType: 'RunbookRun', Tasks: 1, Leases: 1, BusySeconds: 12},
+    ])
+  })
+
+  it('renders the group table with bars, and CSV with idle workers as zeros', () => {
+    const grid = withBars(groupGrid(report), 10)
+    expect(grid.head[0]).toBe('Worker')
+    expect(grid.rows[0].at(-1)).toBe('██████████')
+    expect(grid.rows[1].at(-1)).toBe('█████')
+    const csv = reportCsv(report).trim().split('\n')
+    expect(csv[0]).toBe('WorkerId,WorkerName,WorkerPoolNames,Leases,Tasks,PeakConcurrentLeases,BusySeconds')
+    expect(csv[1]).toBe('Workers-1,alpha,Default Worker Pool,2,2,2,22')
+    expect(csv[3]).toBe('Workers-3,idle-one,Linux,0,0,0,0')
+    expect(reportCsv({...report, GroupBy: 'pool'}).split('\n')[1]).toBe(`WorkerPools-1,Default Worker Pool,2,2,2,${t(8)},22`)
+  })
+
+  it('escapes CSV fields', () => {
+    expect(csvField('a,b')).toBe('"a,b"')
+    expect(csvField('say "hi"')).toBe('"say ""hi"""')
+    expect(csvField(null)).toBe('')
+  })
+})
