@@ -56,7 +56,10 @@ export class ProfileStore {
     const doc = yaml.parseDocument(text, {lineCounter, prettyErrors: false})
     const firstError = doc.errors[0]
     if (firstError) {
-      throw configError(file, lineCounter, firstError.pos[0], firstError.message.split('\n')[0])
+      // Unclosed quotes and brackets are detected at end of file; the last written line is where to look.
+      const contentEnd = text.trimEnd().length
+      const offset = Math.min(firstError.pos[0], Math.max(0, contentEnd - 1))
+      throw configError(file, lineCounter, offset, firstError.message.split('\n')[0])
     }
     return new ProfileStore(file, yaml, doc, readProfiles(yaml, doc, file, lineCounter))
   }
