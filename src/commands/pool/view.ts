@@ -1,0 +1,46 @@
+import {Args} from '@oclif/core'
+import {EXIT_CODES_HELP} from '../../base-command.js'
+import {ServerCommand} from '../../server-command.js'
+import {findByNameOrId} from '../../lib/octopus/names.js'
+import {getWorkerPoolsSummary, listWorkerPools, listWorkers} from '../../lib/octopus/repositories.js'
+import {countsFromSummaryEntry, isDynamicPool, zeroCounts} from '../../lib/pools/counts.js'
+import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow, poolWorkerSummary} from '../../lib/pools/render.js'
+import {renderTable} from '../../lib/render/table.js'
+
+export default class PoolView extends ServerCommand<typeof PoolView> {
+  static override summary = 'Show a worker pool: its settings, worker counts by health and endpoint type, its workers and its web-portal URL.'
+
+  static override description = `--json prints the pool resource plus WorkerCounts, Workers (Id, Name, HealthStatus,
+IsDisabled, CommunicationStyle, Endpoint) and WebUrl.
+
+${EXIT_CODES_HELP}`
+
+  static override examples = ['<%= config.bin %> pool view "Linux workers"', '<%= config.bin %> pool view WorkerPools-3 --json']
+
+  static override args = {
+    pool: Args.string({description: 'Pool name (case-insensitive) or ID.', required: true}),
+  }
+
+  public async run(): Promise<void> {
+    const {space} = await this.connectSpace()
+    const pool = findByNameOrId(await listWorkerPools(space), this.args.pool, 'worker pool')
+    const dynamic = isDynamicPool(pool)
+    const [summary, workers] = dynamic
+      ? [undefined, []]
+      : await Promise.all([getWorkerPoolsSummary(space, {ids: pool.Id}), listWorkers(space, {workerPoolIds: [pool.Id]})])
+    const entry = summary?.WorkerPoolSummaries?.find((s) => s.WorkerPool?.Id === pool.Id)
+    const counts = dynamic ? zeroCounts() : countsFromSummaryEntry(entry)
+    const members = workers.filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id)).map(poolWorkerSummary)
+    const webUrl = space.webUrl(`infrastructure/workerpools/${pool.Id}`)
+    if (this.isJson) {
+      this.printJson({...pool, WorkerCounts: counts, Workers: members, WebUrl: webUrl})
+      return
+    }
+    const lines = poolViewLines(pool, counts, webUrl)
+    if (!dynamic) {
+      lines.push('')
+      lines.push(members.length === 0 ? 'No workers in this pool.' : (await renderTable(POOL_WORKERS_HEAD, members.map(poolWorkerRow), {isTTY: Boolean(process.stdout.isTTY)})).trimEnd())
+    }
+    this.print(lines.join('\n'))
+  }
+}

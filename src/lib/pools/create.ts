@@ -1,0 +1,98 @@
+/** `pool create`: input checks, the `--if-not-exists` decision, the request body, the echo. */
+import {CliError, ExitCode, usageError} from '../errors.js'
+import type {DynamicWorkerType} from '../octopus/repositories.js'
+import type {WorkerPoolResource} from '../octopus/types.js'
+import {poolTypeFlag, poolTypeName, type PoolTypeFlag} from './validate.js'
+
+export interface CreatePoolInput {
+  name: string
+  type: PoolTypeFlag
+  workerType?: string
+  description?: string
+  isDefault?: boolean
+  sortOrder?: number
+  ifNotExists?: boolean
+}
+
+/** `--worker-type` only makes sense for a dynamic pool (exit 2 otherwise). */
+export function checkWorkerTypeAllowed(type: PoolTypeFlag, workerType: string | undefined): void {
+  if (workerType !== undefined && type !== 'dynamic') {
+    throw usageError(`--worker-type applies only to dynamic pools; this pool is ${type}.`, {hint: 'Add --type dynamic, or drop --worker-type.'})
+  }
+}
+
+/**
+ * The dynamic worker type the user meant (matched case-insensitively on Type or Id), as the
+ * server spells it. Unknown or missing: exit 2 listing the valid types.
+ */
+export function matchWorkerType(input: string | undefined, types: DynamicWorkerType[]): string {
+  const valid = types.map((t) => t.Type)
+  const listing = valid.length > 0 ? `Valid worker types: ${valid.join(', ')}.` : 'This server lists no dynamic worker types (dynamic pools are an Octopus Cloud feature).'
+  if (input === undefined || input.trim() === '') {
+    throw usageError(`A dynamic pool needs --worker-type. ${listing}`, {details: {validWorkerTypes: valid}})
+  }
+  const wanted = input.trim().toLowerCase()
+  const match = types.find((t) => t.Type.toLowerCase() === wanted) ?? types.find((t) => t.Id.toLowerCase() === wanted)
+  if (!match) throw usageError(`Unknown worker type '${input}'. ${listing}`, {details: {validWorkerTypes: valid}})
+  return match.Type
+}
+
+export type ExistingDecision = {create: true} | {create: false; existing: WorkerPoolResource}
+
+/**
+ * Whether to create, given the pools that exist. A same-named pool (case-insensitive) with the
+ * same type under `--if-not-exists` means "nothing to do"; with another type, or without
+ * `--if-not-exists`, it is a failure (exit 1) that changes nothing.
+ */
+export function decideCreate(pools: WorkerPoolResource[], input: Pick<CreatePoolInput, 'name' | 'type' | 'ifNotExists'>): ExistingDecision {
+  const existing = pools.find((p) => p.Name.toLowerCase() === input.name.toLowerCase())
+  if (!existing) return {create: true}
+  const existingType = poolTypeFlag(existing.WorkerPoolType)
+  if (existingType !== input.type) {
+    throw new CliError(`A ${existingType} pool named '${existing.Name}' (${existing.Id}) already exists; it cannot also be ${input.type}.`, ExitCode.Failure, {
+      code: 'conflict',
+      hint: 'Choose another name, or use the existing pool.',
+      details: {existingId: existing.Id, existingType},
+    })
+  }
+  if (!input.ifNotExists) {
+    throw new CliError(`A pool named '${existing.Name}' already exists (${existing.Id}).`, ExitCode.Failure, {
+      code: 'conflict',
+      hint: 'Pass --if-not-exists to treat an existing pool of the same type as success.',
+      details: {existingId: existing.Id},
+    })
+  }
+  return {create: false, existing}
+}
+
+/** The `POST /workerpools` body (SpaceId is added by the repository). */
+export function createPoolBody(input: CreatePoolInput): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    Name: input.name,
+    WorkerPoolType: poolTypeName(input.type),
+    IsDefault: Boolean(input.isDefault),
+    Description: input.description ?? '',
+  }
+  if (input.sortOrder !== undefined) body.SortOrder = input.sortOrder
+  if (input.type === 'dynamic') body.WorkerType = input.workerType
+  return body
+}
+
+/** Quotes an argument for a POSIX shell only when it needs it. */
+export function shellQuote(arg: string): string {
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(arg)) return arg
+  return `'${arg.replaceAll("'", `'\\''`)}'`
+}
+
+/** The non-interactive command equivalent to an interactive create, for scripts and CI. */
+export function equivalentCreateCommand(bin: string, input: CreatePoolInput, connection: {space?: string; server?: string} = {}): string {
+  const args = ['pool', 'create', input.name, '--type', input.type]
+  if (input.type === 'dynamic' && input.workerType) args.push('--worker-type', input.workerType)
+  if (input.description !== undefined && input.description !== '') args.push('--description', input.description)
+  if (input.isDefault) args.push('--default')
+  if (input.sortOrder !== undefined) args.push('--sort-order', String(input.sortOrder))
+  if (input.ifNotExists) args.push('--if-not-exists')
+  if (connection.server) args.push('--server', connection.server)
+  if (connection.space) args.push('--space', connection.space)
+  return [bin, ...args.map(shellQuote)].join(' ')
+}

@@ -1,0 +1,63 @@
+/** `pool update` and `pool set-default`: changes applied to the whole pool document for a PUT. */
+import {CliError, ExitCode, usageError} from '../errors.js'
+import type {WorkerPoolResource} from '../octopus/types.js'
+import {isDynamicPool} from './counts.js'
+
+export interface PoolChanges {
+  name?: string
+  description?: string
+  /** Already matched against the server's dynamic worker types. */
+  workerType?: string
+}
+
+export interface FieldChange {
+  Field: string
+  From: string | null
+  To: string
+}
+
+/** Nothing asked for is a usage error (exit 2), checked before any request. */
+export function requireSomeChange(changes: PoolChanges): void {
+  if (changes.name === undefined && changes.description === undefined && changes.workerType === undefined) {
+    throw usageError('Nothing to change: give --name, --description or --worker-type.')
+  }
+}
+
+/** `--worker-type` on a static pool is exit 2 (known only once the pool is read; nothing sent yet). */
+export function checkWorkerTypeForPool(pool: WorkerPoolResource, workerType: string | undefined): void {
+  if (workerType !== undefined && !isDynamicPool(pool)) {
+    throw usageError(`--worker-type applies only to dynamic pools; '${pool.Name}' is a static pool.`)
+  }
+}
+
+/**
+ * The pool document with the changes applied, and the fields that actually differ. A rename to
+ * the name of another pool (case-insensitive) fails (exit 1) before anything is sent.
+ */
+export function applyPoolChanges(pool: WorkerPoolResource, changes: PoolChanges, allPools: WorkerPoolResource[]): {updated: WorkerPoolResource; changed: FieldChange[]} {
+  checkWorkerTypeForPool(pool, changes.workerType)
+  if (changes.name !== undefined) {
+    const clash = allPools.find((p) => p.Id !== pool.Id && p.Name.toLowerCase() === changes.name!.toLowerCase())
+    if (clash) {
+      throw new CliError(`Cannot rename '${pool.Name}' to '${changes.name}': pool ${clash.Id} already has that name.`, ExitCode.Failure, {code: 'conflict'})
+    }
+  }
+  const updated = {...pool} as WorkerPoolResource & {WorkerType?: string | null}
+  const changed: FieldChange[] = []
+  const set = (field: 'Name' | 'Description' | 'WorkerType', value: string | undefined) => {
+    if (value === undefined) return
+    const from = (updated[field] as string | null | undefined) ?? null
+    if (from === value) return
+    changed.push({Field: field, From: from, To: value})
+    ;(updated as unknown as Record<string, unknown>)[field] = value
+  }
+  set('Name', changes.name)
+  set('Description', changes.description)
+  set('WorkerType', changes.workerType)
+  return {updated, changed}
+}
+
+/** The pool with IsDefault set; the server moves the flag off the previous default. */
+export function asDefault(pool: WorkerPoolResource): WorkerPoolResource {
+  return {...pool, IsDefault: true}
+}

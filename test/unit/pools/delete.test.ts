@@ -1,0 +1,53 @@
+import {describe, expect, it} from 'vitest'
+import {deleteImpacts, impactLines, refuseDefaultPool, refuseStrandedWorkers} from '../../../src/lib/pools/delete.js'
+import {pool} from './fixtures.js'
+
+const def = pool('WorkerPools-1', 'Default Worker Pool', {IsDefault: true})
+const linux = pool('WorkerPools-2', 'Linux')
+const windows = pool('WorkerPools-3', 'Windows')
+const all = [def, linux, windows]
+const worker = (id: string, name: string, pools: string[]) => ({Id: id, Name: name, WorkerPoolIds: pools})
+
+describe('refuseDefaultPool', () => {
+  it('passes when the default pool is not a target', () => {
+    expect(() => refuseDefaultPool(all, [linux], 'octoworkers')).not.toThrow()
+  })
+  it('is exit 2 naming a pool to make the default first', () => {
+    expect(() => refuseDefaultPool(all, [def, linux], 'octoworkers')).toThrow(expect.objectContaining({
+      exitCode: 2,
+      message: "'Default Worker Pool' is the default worker pool and cannot be deleted; nothing was deleted.",
+      hint: expect.stringContaining('`octoworkers pool set-default Windows`'),
+    }))
+  })
+  it('suggests creating a pool when every other pool is being deleted too', () => {
+    expect(() => refuseDefaultPool(all, all, 'octoworkers')).toThrow(expect.objectContaining({hint: expect.stringContaining('Create another pool')}))
+  })
+})
+
+describe('deleteImpacts', () => {
+  const workers = [worker('Workers-1', 'w1', ['WorkerPools-2']), worker('Workers-2', 'w2', ['WorkerPools-2', 'WorkerPools-3']), worker('Workers-3', 'w3', ['WorkerPools-1'])]
+
+  it('counts each pool\'s workers and finds those left in no pool', () => {
+    const [impact] = deleteImpacts([linux], workers)
+    expect(impact.workers.map((w) => w.Name)).toEqual(['w1', 'w2'])
+    expect(impact.stranded.map((w) => w.Name)).toEqual(['w1'])
+  })
+  it('a worker whose every pool is being deleted is stranded even if it has two', () => {
+    const impacts = deleteImpacts([linux, windows], workers)
+    expect(impacts[1].stranded.map((w) => w.Name)).toEqual(['w2'])
+  })
+  it('refuses stranding with exit 2, naming pool and workers', () => {
+    expect(() => refuseStrandedWorkers(deleteImpacts([linux], workers), 'octoworkers')).toThrow(expect.objectContaining({
+      exitCode: 2,
+      message: "'Linux' is the only pool of 1 worker (w1): a worker must stay in at least one pool, so nothing was deleted.",
+      hint: expect.stringContaining('worker update w1 --add-pool'),
+    }))
+    expect(() => refuseStrandedWorkers(deleteImpacts([windows], workers), 'octoworkers')).not.toThrow()
+  })
+  it('describes what happens to the workers', () => {
+    expect(impactLines(deleteImpacts([windows, pool('WorkerPools-9', 'Empty')], workers))).toEqual([
+      "'Windows' (WorkerPools-3) holds 1 worker (w2); it stays registered and is removed from this pool (each is in another pool).",
+      "'Empty' (WorkerPools-9) holds no workers.",
+    ])
+  })
+})
