@@ -1,0 +1,197 @@
+/**
+ * The octoworkers sandbox: an Octopus-compatible server (Node `http` + SQLite) for the worker part
+ * of the Octopus REST API. It is a peer of a real Octopus Server and shares no code with the CLI's
+ * client. Start it with `startSandbox()` (tests) or `octoworkers sandbox start`.
+ *
+ * ROUTES (space-scoped ones answer as `/api/Spaces-N/...` always, `/api/spaces/Spaces-N/...` on
+ * 2026.1 only, and legacy `/api/...` for the default space; every route but `/api` needs a key:
+ * `X-Octopus-ApiKey`, `Authorization: Bearer <key>` or `?apikey=`; the read-only key gets 403 on
+ * anything but GET):
+ *   GET  /api, /api/{spaceId}, /api/users/me, /api/spaces (+/all, /{id})
+ *   GET|PUT /api/featuresconfiguration (global; PUT is a full replace)
+ *   GET  /api/octopusservernodes (+/all, /{id})
+ *   workerpools: GET list{?ids,name,partialName,skip,take}, GET /all{?ids}, POST, GET|PUT|DELETE /{id},
+ *     GET /{id}/workers, GET /summary, GET /dynamicworkertypes, GET /supportedtypes, PUT /sortorder
+ *   workers: GET list{?skip,take,name,ids,partialName,isDisabled,healthStatuses,commStyles,workerPoolIds,thumbprint,shellNames},
+ *     GET /all (same filters), POST, GET|PUT|DELETE /{id}, GET /{id}/connection,
+ *     GET /operatingsystem/names/all, /operatingsystem/shells/all
+ *   machinepolicies (list, /all, /{id}, /{id}/workers), accounts (list, /all, /{id}, POST; SshKeyPair and
+ *     UsernamePassword; secrets never returned), proxies (list, /all, /{id}, POST), machines (deployment
+ *     targets: list{?thumbprint}, /all, /{id}, POST)
+ *   tasks (global /api/tasks and /api/Spaces-N/tasks): GET list{?states,name,spaces,ids,skip,take,
+ *     fromCompletedDate,toCompletedDate,...}, POST (Name "Health" with Arguments WorkerpoolId, MachineIds,
+ *     RestrictedTo; "Upgrade" likewise), GET /{id}, /{id}/raw (text), /{id}/details{?verbose,tail}, POST /{id}/cancel
+ *   workertaskleases{?skip,take} (2026.1 only): active leases, shaped `{"WorkerTaskLeases": {...collection}}`
+ *
+ * RULES: names unique per space (case-insensitive); exactly one default pool per space (PUT
+ * IsDefault:true moves it; clearing it on the default is 400; the default cannot be deleted);
+ * deleting a pool removes it from its workers, but is refused (400) if a worker would be left in no
+ * pool; a worker needs >= 1 existing static pool of its space; thumbprints are 40 hex; polling URIs
+ * are poll://<id>/; SSH needs Host, Port 1-65535, Fingerprint and an SshKeyPair/UsernamePassword
+ * account; deleting a leased worker is 400 naming the task and lease; body > 1 MB is 413; malformed
+ * JSON or wrong types are 400 `{ErrorMessage, Errors[]}`; unknown IDs are 404.
+ *
+ * HEALTH (decided by the endpoint's host; for polling Tentacles by the subscription ID in poll://<id>/):
+ *   host *.unreachable.test, or poll id starting "unreachable" -> Unavailable
+ *   host *.unhealthy.test,   or poll id starting "unhealthy"   -> Unhealthy
+ *   host *.warnings.test,    or poll id starting "warnings"    -> HasWarnings
+ *   anything else -> Healthy. A host/poll id containing "outdated" reports Tentacle 6.3.417
+ *   (UpgradeSuggested), others 8.3.2886. New workers are Unknown until a health check. A health task
+ *   fails if any checked machine is Unavailable or Unhealthy; its log has one line per machine.
+ *
+ * LEASES: a Deploy step leases, from its pool, the enabled Healthy/HasWarnings worker with the
+ * fewest active leases (ties: lowest Workers-N number), many leases per worker; Tentacle upgrades
+ * lease exclusively; the built-in worker runs a step only for the default pool when that pool has
+ * no workers at all and IsBuiltInWorkerEnabled; a dynamic pool's one worker is leased exclusively.
+ * Log lines: `Leased worker <name> from pool <pool> (lease WorkerTaskLeases-N)` and
+ * `Released worker <name> (lease WorkerTaskLeases-N)`. Cancelled, failed and interrupted tasks
+ * release their leases; a restart fails tasks that were running.
+ *
+ * SANDBOX-ONLY ENDPOINTS (API key required; 404 on a real Octopus):
+ *   POST /api/sandbox/simulations {SpaceId?, Tasks, Concurrency, WorkerPoolIds?, MinDurationMs, MaxDurationMs, StepsPerTask?} -> 201
+ *   GET  /api/sandbox/simulations/{id} -> {Id, State, TasksCompleted, TasksFailed, LeasesPerWorker, MaxLeaseSpread, ...}
+ *   GET  /api/sandbox/leases/history{?since,taskId} -> every lease ever granted (grant/release time and sequence)
+ *   POST /api/sandbox/faults {Method, PathPattern, Status, AfterMatches, Times}; GET/DELETE /api/sandbox/faults
+ *   POST /api/sandbox/seed-completed-tasks {Count, SpaceId?} -> completed Deploy tasks with lease logs
+ *   GET  /api/sandbox/info -> {OctopusVersion, DataFile, Seed}
+ *
+ * DEMO ESTATE (`seed: 'demo'`), nodes octopus-node-a and octopus-node-b, built-in worker enabled:
+ *  Spaces-1 "Default" (default space), policy MachinePolicies-1 "Default Machine Policy":
+ *   WorkerPools-1 "Default Worker Pool" (default; has workers):
+ *     Workers-1 default-linux-worker-01 (Healthy), Workers-2 WIN-7F3K2P9 (badly named, Healthy, outdated Tentacle 6.3.417)
+ *   WorkerPools-2 "Production Database Omaha Worker Pool":
+ *     Workers-3 p-db-omaha-worker-01 (Healthy), Workers-4 p-db-omaha-worker-02 (Healthy),
+ *     Workers-5 p-db-omaha-worker-03 (Healthy but disabled), Workers-11 tmp-box (also here)
+ *   WorkerPools-3 "Azure Central US Production Worker Pool":
+ *     Workers-6 p-web-azcus-worker-01 (Healthy; ALSO deployment target Machines-1 "web-prod-01", same thumbprint and URI),
+ *     Workers-7 p-web-azcus-worker-02 (Unhealthy), Workers-8 p-web-azcus-worker-03 (Unavailable)
+ *   WorkerPools-4 "Staging Linux Worker Pool" (a single worker):
+ *     Workers-9 s-linux-omaha-worker-01 (SSH, account Accounts-1 "Staging SSH key" SshKeyPair; Healthy)
+ *   WorkerPools-5 "test pool" (badly named):
+ *     Workers-10 worker1 (badly named, polling poll://outdated7kq2m9x4/, Healthy, outdated Tentacle),
+ *     Workers-11 tmp-box (badly named, HasWarnings, in two pools, SAME thumbprint as p-db-omaha-worker-01),
+ *     Workers-12 new-worker-unchecked (health Unknown, never checked)
+ *   WorkerPools-6 "Hosted Ubuntu" (dynamic, UbuntuDefault)
+ *   WorkerPools-7 "Empty Windows Worker Pool" (static, no workers)
+ *   Accounts-2 "Build user" (UsernamePassword), Proxies-1 "Corporate proxy"
+ *  Spaces-2 "Platform Team", policy MachinePolicies-2:
+ *   WorkerPools-8 "Default Worker Pool" (default, empty),
+ *   WorkerPools-9 "Platform Kubernetes London Worker Pool": Workers-13 p-k8s-london-worker-01, Workers-14 p-k8s-london-worker-02 (Healthy)
+ * `seed: 'empty'`: Spaces-1 "Default", WorkerPools-1 "Default Worker Pool" (default, empty),
+ *   MachinePolicies-1 "Default Machine Policy", one server node, built-in worker enabled.
+ * `seed: 'scale:N'`: N workers (scale-worker-00001...) over ceil(N/50) pools in 5 spaces; every 20th unhealthy, every 50th disabled.
+ */
+import {createServer, type Server} from 'node:http'
+import {randomBytes} from 'node:crypto'
+import {mkdirSync} from 'node:fs'
+import path from 'node:path'
+import {openDatabase, Store} from './store.js'
+import type {OctopusVersion, SandboxContext} from './context.js'
+import {Router, type Exchange} from './router.js'
+import {FaultInjector} from './faults.js'
+import {TaskEngine} from './tasks.js'
+import {isSeeded, parseSeed, seedDatabase, type SeedName} from './seed.js'
+import {allRoutes} from './routes/index.js'
+
+export type {Exchange, OctopusVersion, SeedName}
+
+export interface SandboxOptions {
+  /** Default 127.0.0.1. */
+  host?: string
+  /** 0 = a random free port (default). */
+  port?: number
+  /** SQLite file path, or ':memory:' (default). */
+  dataFile?: string
+  /** Estate to create when the data file is new (default 'empty'); an existing estate is never reseeded. */
+  seed?: SeedName
+  /** Default '2026.1'. */
+  octopusVersion?: OctopusVersion
+  /** Default: the key stored in the data file, else a new random one. */
+  apiKey?: string
+  readOnlyApiKey?: string
+  taskTiming?: {healthCheckMs?: number}
+  /** Called after every Octopus (non-sandbox) request, for contract tests of request and response bodies. */
+  onExchange?: (exchange: Exchange) => void
+}
+
+export interface Sandbox {
+  url: string
+  apiKey: string
+  readOnlyApiKey: string
+  dataFile: string
+  octopusVersion: OctopusVersion
+  /** False when the data file already held an estate, so `seed` was not applied. */
+  seeded: boolean
+  /** The seed the data file was created with. */
+  seed: string
+  /** Direct database access for assertions in tests (better-sqlite3). */
+  store: Store
+  close(): Promise<void>
+}
+
+export const SUPPORTED_VERSIONS: OctopusVersion[] = ['2021.2', '2026.1']
+
+function generateKey(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+  return 'API-' + [...randomBytes(26)].map((b) => alphabet[b % alphabet.length]).join('')
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const version = options.octopusVersion ?? '2026.1'
+  if (!SUPPORTED_VERSIONS.includes(version)) throw new Error(`unsupported Octopus version '${version}': use ${SUPPORTED_VERSIONS.join(' or ')}`)
+  const seed = options.seed ?? 'empty'
+  parseSeed(seed)
+  const dataFile = options.dataFile ?? ':memory:'
+  if (dataFile !== ':memory:') mkdirSync(path.dirname(path.resolve(dataFile)), {recursive: true})
+  const db = await openDatabase(dataFile)
+  const store = new Store(db)
+  let ctx: SandboxContext
+  const tasks = new TaskEngine(() => ctx)
+  ctx = {store, version, tasks, healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, now: () => new Date().toISOString()}
+
+  const seeded = !isSeeded(ctx)
+  if (seeded) seedDatabase(ctx, seed)
+  const apiKey = options.apiKey ?? store.getMeta('api-key') ?? generateKey()
+  const readOnlyApiKey = options.readOnlyApiKey ?? store.getMeta('read-only-api-key') ?? generateKey()
+  if (apiKey === readOnlyApiKey) throw new Error('the API key and the read-only API key must differ')
+  store.setMeta('api-key', apiKey)
+  store.setMeta('read-only-api-key', readOnlyApiKey)
+  tasks.recoverAfterRestart()
+
+  const faults = new FaultInjector()
+  const router = new Router({ctx, routes: allRoutes(faults, dataFile), apiKey, readOnlyApiKey, faults, onExchange: options.onExchange})
+  const server: Server = createServer((req, res) => {
+    router.handle(req, res).catch(() => res.destroy())
+  })
+  server.keepAliveTimeout = 5_000
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => resolve())
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : options.port
+  const urlHost = host.includes(':') ? `[${host}]` : host
+
+  let closed = false
+  return {
+    url: `http://${urlHost}:${port}`,
+    apiKey,
+    readOnlyApiKey,
+    dataFile,
+    octopusVersion: version,
+    seeded,
+    seed: store.getMeta('seed') ?? seed,
+    store,
+    async close() {
+      if (closed) return
+      closed = true
+      tasks.stop()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      db.close()
+    },
+  }
+}

@@ -1,0 +1,249 @@
+import type {IncomingMessage, ServerResponse} from 'node:http'
+import {HttpError, errorBody, parseJson, readBody, routeNotFound, sendJsonText, sendText} from './http.js'
+import {presentJson, type SandboxContext} from './context.js'
+import type {FaultInjector} from './faults.js'
+
+/** `spaceHome` is `GET /api/Spaces-N` itself. */
+export type Scope = 'space' | 'global' | 'sandbox' | 'spaceHome'
+
+/** What a handler returns: a value to serialise, pre-serialised JSON text, or plain text. */
+export type Reply =
+  | {status?: number; json: unknown}
+  | {status?: number; jsonText: string}
+  | {status?: number; text: string}
+
+export interface Request {
+  ctx: SandboxContext
+  method: string
+  params: Record<string, string>
+  query: URLSearchParams
+  /** The space the route addresses (the default space for legacy `/api/...` routes). */
+  spaceId: string
+  /** False for legacy `/api/...` routes (e.g. `/api/tasks` spans all spaces). */
+  explicitSpace: boolean
+  /** The parsed JSON body (400 when missing or malformed); only for handlers that need one. */
+  body(): unknown
+  rawBody: string
+  readOnlyKey: boolean
+}
+
+export interface Route {
+  method: string
+  /** Path after the scope prefix, e.g. `workers/{id}/connection`. */
+  path: string
+  scope: Scope
+  handler: (req: Request) => Reply | Promise<Reply>
+  /** Only for some emulated versions (e.g. `workertaskleases` is 2026.1 only). */
+  onlyNewer?: boolean
+}
+
+export interface Exchange {
+  method: string
+  /** Swagger-style path template, e.g. `/{baseSpaceId}/workers/{id}` (relative to `/api`). */
+  route: string
+  requestBody: unknown
+  status: number
+  responseBody: unknown
+}
+
+export interface RouterOptions {
+  ctx: SandboxContext
+  routes: Route[]
+  apiKey: string
+  readOnlyApiKey: string
+  faults: FaultInjector
+  onExchange?: (exchange: Exchange) => void
+}
+
+interface CompiledRoute extends Route {
+  segments: string[]
+}
+
+interface Match {
+  route: CompiledRoute
+  params: Record<string, string>
+  spaceId?: string
+  /** Whether the route was addressed with an explicit space (`/api/Spaces-1/...`). */
+  explicitSpace: boolean
+}
+
+const SPACE_ID = /^Spaces-\d+$/i
+
+/** Dispatches `/api/...` requests: auth, route forms per emulated version, faults, errors. */
+export class Router {
+  private readonly routes: CompiledRoute[]
+
+  constructor(private readonly options: RouterOptions) {
+    // Literal segments win over parameters (`workers/all` before `workers/{id}`).
+    const shape = (r: CompiledRoute) => r.segments.map((s) => (s.startsWith('{') ? '1' : '0')).join('')
+    this.routes = options.routes
+      .map((r) => ({...r, segments: r.path.split('/').filter(Boolean)}))
+      .sort((a, b) => shape(a).localeCompare(shape(b)))
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase()
+    const url = new URL(req.url ?? '/', 'http://sandbox')
+    let rawBody = ''
+    let match: Match | undefined
+    let status = 500
+    let responseText = ''
+    try {
+      if (method !== 'GET' && method !== 'HEAD') rawBody = await readBody(req)
+      const path = url.pathname.replace(/\/+$/, '') || '/'
+      const readOnlyKey = this.authenticate(req, url, path.toLowerCase() === '/api')
+      const resolved = path.toLowerCase() === '/api' ? this.match('GET', [], 'global') : this.resolve(method, path)
+      if (resolved === 'wrong-method') throw new HttpError(405, `The method ${method} is not allowed on ${url.pathname}.`)
+      if (!resolved) throw routeNotFound(url.pathname)
+      match = resolved
+      if (readOnlyKey && method !== 'GET' && method !== 'HEAD') {
+        throw new HttpError(403, 'You do not have permission to perform this action. This API key is read-only (sandbox read-only key).')
+      }
+      if (match.route.scope !== 'sandbox') {
+        const fault = this.options.faults.check(method, url.pathname)
+        if (fault) throw new HttpError(fault.Status, `Injected fault (sandbox): ${method} ${url.pathname} failed with ${fault.Status}.`)
+      }
+      const ctx = this.options.ctx
+      const spaceId = match.spaceId ?? this.defaultSpaceId()
+      let parsed: unknown
+      let parsedOnce = false
+      const request: Request = {
+        ctx,
+        method,
+        params: match.params,
+        query: url.searchParams,
+        spaceId,
+        explicitSpace: match.explicitSpace,
+        rawBody,
+        readOnlyKey,
+        body: () => {
+          if (!parsedOnce) {
+            parsed = parseJson(rawBody)
+            parsedOnce = true
+          }
+          return parsed
+        },
+      }
+      if (match.route.scope === 'space' && match.explicitSpace && !ctx.store.getDoc('Space', spaceId)) {
+        throw new HttpError(404, `The space with ID '${spaceId}' could not be found.`)
+      }
+      const reply = await match.route.handler(request)
+      status = reply.status ?? 200
+      if ('text' in reply) {
+        responseText = reply.text
+        sendText(res, status, reply.text)
+      } else {
+        responseText = 'jsonText' in reply ? reply.jsonText : JSON.stringify(reply.json)
+        responseText = presentJson(ctx, responseText)
+        sendJsonText(res, status, responseText)
+      }
+    } catch (error) {
+      const httpError = error instanceof HttpError ? error : new HttpError(500, `Internal sandbox error: ${(error as Error).message}`)
+      status = httpError.status
+      responseText = errorBody(httpError)
+      if (!res.headersSent) sendJsonText(res, status, responseText)
+      else res.destroy()
+    }
+    this.report(method, match, rawBody, status, responseText)
+  }
+
+  private report(method: string, match: Match | undefined, rawBody: string, status: number, responseText: string): void {
+    const onExchange = this.options.onExchange
+    if (!onExchange || !match || match.route.scope === 'sandbox') return
+    const route = this.swaggerRoute(match)
+    let requestBody: unknown
+    let responseBody: unknown
+    try {
+      requestBody = rawBody ? JSON.parse(rawBody) : undefined
+    } catch {
+      requestBody = rawBody
+    }
+    try {
+      responseBody = JSON.parse(responseText)
+    } catch {
+      responseBody = responseText
+    }
+    onExchange({method, route, requestBody, status, responseBody})
+  }
+
+  private swaggerRoute(match: Match): string {
+    const tail = match.route.segments.length ? '/' + match.route.segments.join('/') : '/'
+    if (match.route.scope === 'space' && match.explicitSpace) return `/{baseSpaceId}${tail === '/' ? '' : tail}`
+    return tail
+  }
+
+  /** 401 without or with a wrong key; returns whether the read-only key was used. `/api` needs none. */
+  private authenticate(req: IncomingMessage, url: URL, isRoot: boolean): boolean {
+    const header = req.headers['x-octopus-apikey']
+    const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1]
+    let queryKey: string | undefined
+    for (const [k, v] of url.searchParams) if (k.toLowerCase() === 'apikey') queryKey = v
+    const key = (Array.isArray(header) ? header[0] : header) ?? bearer ?? queryKey
+    if (key === this.options.apiKey) return false
+    if (key === this.options.readOnlyApiKey) return true
+    if (isRoot && key === undefined) return false
+    throw new HttpError(401, key === undefined
+      ? 'You must be logged in to perform this action. Please provide a valid API key in the X-Octopus-ApiKey header.'
+      : 'The API key you provided was not valid. Please double-check your API key and try again.')
+  }
+
+  private defaultSpaceId(): string {
+    const row = this.options.ctx.store.prepare(`SELECT id FROM documents WHERE kind = 'Space' AND json LIKE '%"IsDefault":true%' ORDER BY num LIMIT 1`).pluck().get() as string | undefined
+    return row ?? 'Spaces-1'
+  }
+
+  /** Maps a path onto a route: `/api/sandbox/...`, `/api/spaces/Spaces-N/...` (2026.1), `/api/Spaces-N/...`, `/api/...`. */
+  private resolve(method: string, path: string): Match | 'wrong-method' | undefined {
+    const segments = path.split('/').filter(Boolean).map(decodeURIComponent)
+    if (segments[0]?.toLowerCase() !== 'api') return undefined
+    const rest = segments.slice(1)
+    if (rest[0]?.toLowerCase() === 'sandbox') return this.match(method, rest.slice(1), 'sandbox')
+    if (rest[0]?.toLowerCase() === 'spaces' && rest[1] && SPACE_ID.test(rest[1]) && rest.length > 2 && this.options.ctx.version !== '2021.2') {
+      const m = this.match(method, rest.slice(2), 'space')
+      if (m) return m === 'wrong-method' ? m : {...m, spaceId: canonicalSpaceId(rest[1]), explicitSpace: true}
+    }
+    if (rest[0] && SPACE_ID.test(rest[0])) {
+      if (rest.length === 1) {
+        const home = this.match('GET', [rest[0]], 'spaceHome')
+        if (method !== 'GET') return 'wrong-method'
+        return home && home !== 'wrong-method' ? {...home, params: {spaceId: canonicalSpaceId(rest[0])}} : undefined
+      }
+      const m = this.match(method, rest.slice(1), 'space')
+      return m && m !== 'wrong-method' ? {...m, spaceId: canonicalSpaceId(rest[0]), explicitSpace: true} : m
+    }
+    const global = this.match(method, rest, 'global')
+    if (global && global !== 'wrong-method') return global
+    return this.match(method, rest, 'space') ?? global
+  }
+
+  private match(method: string, segments: string[], scope: Scope): Match | 'wrong-method' | undefined {
+    let methodMismatch = false
+    for (const route of this.routes) {
+      if (route.scope !== scope || route.segments.length !== segments.length) continue
+      if (route.onlyNewer && this.options.ctx.version === '2021.2') continue
+      const params: Record<string, string> = {}
+      let ok = true
+      for (let i = 0; i < segments.length; i++) {
+        const pattern = route.segments[i]
+        if (pattern.startsWith('{')) params[pattern.slice(1, -1)] = segments[i]
+        else if (pattern.toLowerCase() !== segments[i].toLowerCase()) {
+          ok = false
+          break
+        }
+      }
+      if (!ok) continue
+      if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) {
+        methodMismatch = true
+        continue
+      }
+      return {route, params, explicitSpace: false}
+    }
+    return methodMismatch ? 'wrong-method' : undefined
+  }
+}
+
+function canonicalSpaceId(raw: string): string {
+  return `Spaces-${raw.split('-')[1]}`
+}
+
+export type {SandboxContext}

@@ -1,0 +1,11 @@
+import type {FaultInjector} from '../faults.js'
+import type {Route} from '../router.js'
+import {coreRoutes} from './core.js'
+import {infraRoutes} from './infra.js'
+import {poolRoutes} from './pools.js'
+import {sandboxRoutes} from './sandbox.js'
+import {workerRoutes} from './workers.js'
+
+export function allRoutes(faults: FaultInjector, dataFile: string): Route[] {
+  return [...coreRoutes, ...poolRoutes, ...workerRoutes, ...infraRoutes, ...sandboxRoutes(faults, dataFile)]
+}
