@@ -1,0 +1,38 @@
+/** Small facts about pools and workers that several rules and `builtin-worker` share. */
+import type {PoolFacts, SpaceSnapshot, WorkerFacts} from './types.js'
+
+export function isDynamicPool(pool: PoolFacts): boolean {
+  return pool.WorkerPoolType === 'DynamicWorkerPool'
+}
+
+export function isStaticPool(pool: PoolFacts): boolean {
+  return !isDynamicPool(pool)
+}
+
+/**
+ * A worker Octopus would lease: enabled and Healthy or HasWarnings (Octopus leases workers whose
+ * health check passed with warnings; Unhealthy, Unavailable and never-checked Unknown ones it skips).
+ */
+export function isUsable(worker: WorkerFacts): boolean {
+  return !worker.IsDisabled && (worker.HealthStatus === 'Healthy' || worker.HealthStatus === 'HasWarnings')
+}
+
+export function workersOf(space: SpaceSnapshot, poolId: string): WorkerFacts[] {
+  return space.workers.filter((w) => (w.WorkerPoolIds ?? []).includes(poolId))
+}
+
+export function defaultPool(space: SpaceSnapshot): PoolFacts | undefined {
+  return space.pools.find((p) => p.IsDefault)
+}
+
+/** The Tentacle certificate thumbprint of a worker or target, upper-cased; undefined for SSH and cloud targets. */
+export function thumbprintOf(machine: {Thumbprint?: string | null; Endpoint?: {Thumbprint?: string | null; TentacleEndpointConfiguration?: {Thumbprint?: string | null} | null} | null}): string | undefined {
+  const value = machine.Endpoint?.Thumbprint ?? machine.Endpoint?.TentacleEndpointConfiguration?.Thumbprint ?? machine.Thumbprint
+  return value ? value.trim().toUpperCase() : undefined
+}
+
+/** Quotes a value for a POSIX shell when it needs it, so suggested fixes can be pasted. */
+export function shellQuote(value: string): string {
+  if (/^[A-Za-z0-9._/:@=+-]+$/.test(value)) return value
+  return `'${value.replaceAll("'", `'\\''`)}'`
+}

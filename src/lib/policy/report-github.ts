@@ -1,0 +1,23 @@
+/** GitHub Actions workflow commands: `::error title=...::message` per finding, shown as annotations. */
+import type {CheckReport} from './engine.js'
+import type {Severity} from './types.js'
+
+const COMMAND: Record<Severity, string> = {error: 'error', warning: 'warning', note: 'notice'}
+
+/** Escaping from the Actions toolkit: message data escapes %, CR, LF; properties also `:` and `,`. */
+export function escapeData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+}
+
+export function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
+}
+
+export function renderGithub(report: CheckReport, summary: string): string {
+  const lines = report.Findings.map((f) => {
+    const subject = f.SpaceName ? `${f.SpaceName}/${f.Subject}` : f.Subject
+    const message = f.Fix ? `${f.Message}\nFix: ${f.Fix}` : f.Message
+    return `::${COMMAND[f.Severity]} title=${escapeProperty(`${f.RuleId} ${subject}`)}::${escapeData(message)}`
+  })
+  return [...lines, summary, ''].join('\n')
+}

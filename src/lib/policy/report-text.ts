@@ -1,0 +1,38 @@
+/** The human report: findings grouped by severity, then one summary line. */
+import {renderTable} from '../render/table.js'
+import type {CheckReport} from './engine.js'
+import {SEVERITIES, type Severity} from './types.js'
+
+const HEADINGS: Record<Severity, string> = {error: 'ERRORS', warning: 'WARNINGS', note: 'NOTES'}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+export function summaryLine(report: CheckReport, configFile: string | null): string {
+  const s = report.Summary
+  const counts = s.Errors + s.Warnings + s.Notes === 0 ? 'No findings' : [plural(s.Errors, 'error'), plural(s.Warnings, 'warning'), plural(s.Notes, 'note')].join(', ')
+  const scope = `${plural(s.Spaces, 'space')} (${plural(s.Pools, 'pool')}, ${plural(s.Workers, 'worker')})`
+  const extras: string[] = []
+  if (s.Ignored) extras.push(`${s.Ignored} ignored by ${configFile ?? 'the config file'}`)
+  const skipped = report.Rules.filter((r) => r.Status === 'skipped')
+  if (skipped.length) extras.push(`not checked: ${skipped.map((r) => `${r.RuleId} (${r.Reason})`).join(', ')}`)
+  return `${counts} in ${scope}${extras.length ? `; ${extras.join('; ')}` : ''}.`
+}
+
+export async function renderTextReport(report: CheckReport, opts: {isTTY: boolean; configFile: string | null; paintHeading?: (severity: Severity, text: string) => string}): Promise<string> {
+  const blocks: string[] = []
+  for (const severity of SEVERITIES) {
+    const findings = report.Findings.filter((f) => f.Severity === severity)
+    if (findings.length === 0) continue
+    const heading = `${HEADINGS[severity]} (${findings.length})`
+    const table = await renderTable(
+      ['RULE', 'SPACE', 'SUBJECT', 'MESSAGE', 'FIX'],
+      findings.map((f) => [f.RuleId, f.SpaceName ?? '(server)', f.Subject, f.Message, f.Fix ?? '']),
+      {isTTY: opts.isTTY},
+    )
+    blocks.push(`${opts.paintHeading ? opts.paintHeading(severity, heading) : heading}\n${table}`)
+  }
+  blocks.push(summaryLine(report, opts.configFile) + '\n')
+  return blocks.join('\n')
+}

@@ -1,0 +1,65 @@
+/** The commented starter `.octoworkers.yaml` that `check --init` writes, based on Octopus's published guidance. */
+import {existsSync, writeFileSync} from 'node:fs'
+import {usageError} from '../errors.js'
+import {RULE_IDS} from './types.js'
+
+export const STARTER_CONFIG = `# octoworkers check: conventions and thresholds for your Octopus workers and worker pools.
+# \`octoworkers check\` reads this file from the current directory or the nearest parent.
+# Based on Octopus Deploy's guidance for workers at scale:
+#   https://octopus.com/docs/getting-started/best-practices/worker-configuration
+
+# Naming conventions. Each is either
+#   regex: '...'          a regular expression the whole name must match, or
+#   template: '...'       text with {tokens}, and under tokens: each token's allowed values
+#                         (a list) or a regular expression (a quoted string such as '\\d{2}').
+# Add ignoreCase: true to match without regard to case.
+conventions:
+  # "Establish an easy-to-understand naming convention for workers. For example,
+  #  p-db-omaha-worker-01 for a worker located in Omaha to do database deployments on Production."
+  worker:
+    template: '{env}-{role}-{location}-worker-{nn}'
+    tokens:
+      env: [d, t, s, p]            # development, test, staging, production
+      role: [db, web, app, k8s, cloud]
+      location: '[a-z]+'
+      nn: '\\d{2}'
+  # "Name the worker pool to match the purpose, location, and environment. For example,
+  #  Azure Central US Production Worker Pool."
+  pool:
+    template: '{platform} {location} {environment} Worker Pool'
+    tokens:
+      platform: [Azure, AWS, GCP, On-Premises]
+      location: '[A-Z][A-Za-z]*( [A-Z][A-Za-z]*)*'
+      environment: [Development, Test, Staging, Production]
+
+thresholds:
+  # "For redundancy, have at least two workers per pool." A static pool with no healthy,
+  # enabled worker is an error; fewer than this many is a warning.
+  minWorkers: 2
+
+# Per-pool overrides, keyed by pool name or glob (case-insensitive).
+pools:
+  # 'Spare *':
+  #   minWorkers: 0
+
+# Severity per rule: error, warning, note, or off. Rule IDs:
+#   ${RULE_IDS.join(', ')}
+severities:
+  # "At scale, disable the built-in worker": make it an error once your external workers are in place.
+  builtin/enabled: warning
+
+# Findings to leave out of the report: rule ID (or glob such as naming/*), subject glob,
+# and optionally a space (name, ID or glob) and a reason.
+ignores:
+  # - rule: naming/pool
+  #   subject: Default Worker Pool
+  #   reason: the stock pool keeps its name
+`
+
+/** Writes the starter file; refuses to overwrite an existing file unless `force`. */
+export function writeStarterConfig(file: string, force: boolean): void {
+  if (existsSync(file) && !force) {
+    throw usageError(`${file} already exists; not overwriting it.`, {hint: 'Pass --force to replace it with the starter file.'})
+  }
+  writeFileSync(file, STARTER_CONFIG, {encoding: 'utf8'})
+}
