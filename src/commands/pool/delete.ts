@@ -39,7 +39,7 @@ ${EXIT_CODES_HELP}`
     const pools = await listWorkerPools(space)
     const targets = findAllByNameOrId(pools, argv as string[], 'worker pool')
     refuseDefaultPool(pools, targets, this.config.bin)
-    const impacts = deleteImpacts(targets, await listWorkers(space))
+    const impacts = deleteImpacts(targets, await listWorkers(space, {workerPoolIds: targets.map((p) => p.Id)}))
     refuseStrandedWorkers(impacts, this.config.bin)
     for (const line of impactLines(impacts)) this.note(line)
     await this.confirmDestructive({yes: this.flags.yes, action: `delete ${targets.length === 1 ? 'this worker pool' : `these ${targets.length} worker pools`}`, names: targets.map((p) => p.Name)})

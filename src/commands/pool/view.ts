@@ -2,8 +2,8 @@ import {Args} from '@oclif/core'
 import {EXIT_CODES_HELP} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {findByNameOrId} from '../../lib/octopus/names.js'
-import {getWorkerPoolsSummary, listWorkerPools, listWorkers} from '../../lib/octopus/repositories.js'
-import {countsFromSummaryEntry, isDynamicPool, zeroCounts} from '../../lib/pools/counts.js'
+import {listWorkerPools, listWorkers} from '../../lib/octopus/repositories.js'
+import {countsFromWorkers, isDynamicPool} from '../../lib/pools/counts.js'
 import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow, poolWorkerSummary} from '../../lib/pools/render.js'
 import {renderTable} from '../../lib/render/table.js'
 
@@ -25,12 +25,10 @@ ${EXIT_CODES_HELP}`
     const {space} = await this.connectSpace()
     const pool = findByNameOrId(await listWorkerPools(space), this.args.pool, 'worker pool')
     const dynamic = isDynamicPool(pool)
-    const [summary, workers] = dynamic
-      ? [undefined, []]
-      : await Promise.all([getWorkerPoolsSummary(space, {ids: pool.Id}), listWorkers(space, {workerPoolIds: [pool.Id]})])
-    const entry = summary?.WorkerPoolSummaries?.find((s) => s.WorkerPool?.Id === pool.Id)
-    const counts = dynamic ? zeroCounts() : countsFromSummaryEntry(entry)
-    const members = workers.filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id)).map(poolWorkerSummary)
+    // A dynamic pool has no registered workers: Octopus provides them on demand.
+    const workers = dynamic ? [] : (await listWorkers(space, {workerPoolIds: [pool.Id]})).filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id))
+    const counts = countsFromWorkers(workers)
+    const members = workers.map(poolWorkerSummary)
     const webUrl = space.webUrl(`infrastructure/workerpools/${pool.Id}`)
     if (this.isJson) {
       this.printJson({...pool, WorkerCounts: counts, Workers: members, WebUrl: webUrl})

@@ -2,7 +2,7 @@
  * Worker counts per pool, taken from ONE `/workerpools/summary` response (it carries the counts
  * of every pool), so `pool list` costs the same number of requests for 3 pools or 3,000 workers.
  */
-import type {WorkerPoolResource, WorkerPoolsSummaryResource} from '../octopus/types.js'
+import type {WorkerPoolResource, WorkerPoolsSummaryResource, WorkerResource} from '../octopus/types.js'
 
 export const HEALTH_STATUSES = ['Healthy', 'HasWarnings', 'Unhealthy', 'Unavailable', 'Unknown'] as const
 
@@ -79,4 +79,17 @@ export function usableCount(counts: WorkerCounts): number {
 /** Workers that cannot (Unhealthy or Unavailable), for the UNHEALTHY column. */
 export function unusableCount(counts: WorkerCounts): number {
   return counts.Unhealthy + counts.Unavailable
+}
+
+/** Counts over a pool's own worker list (`pool view` reads the workers anyway, so no summary request). */
+export function countsFromWorkers(workers: Array<Pick<WorkerResource, 'HealthStatus' | 'IsDisabled' | 'Endpoint'>>): WorkerCounts {
+  const counts = zeroCounts()
+  for (const worker of workers) {
+    counts.Total++
+    if (worker.IsDisabled) counts.Disabled++
+    if ((HEALTH_STATUSES as readonly string[]).includes(worker.HealthStatus)) counts[worker.HealthStatus as (typeof HEALTH_STATUSES)[number]]++
+    const style = worker.Endpoint?.CommunicationStyle ?? 'None'
+    counts.ByEndpointType[style] = (counts.ByEndpointType[style] ?? 0) + 1
+  }
+  return counts
 }

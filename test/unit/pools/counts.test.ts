@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {countsFromSummaryEntry, joinPoolsWithSummary, unusableCount, usableCount, zeroCounts} from '../../../src/lib/pools/counts.js'
+import {countsFromSummaryEntry, countsFromWorkers, joinPoolsWithSummary, unusableCount, usableCount, zeroCounts} from '../../../src/lib/pools/counts.js'
 import {pool} from './fixtures.js'
 
 function entry(p: ReturnType<typeof pool>, counts: {total: number; disabled: number; health: Record<string, number>; endpoints: Record<string, number>}) {
@@ -56,5 +56,16 @@ describe('joinPoolsWithSummary', () => {
     const listed = {Id: 'WorkerPools-2', Name: 'A', WorkerPoolType: 'StaticWorkerPool', IsDefault: true} as any
     const joined = joinPoolsWithSummary([listed], {WorkerPoolSummaries: [entry(pool('WorkerPools-2', 'A', {Description: 'from summary'}), {total: 0, disabled: 0, health: {}, endpoints: {}})]})
     expect(joined[0].pool).toMatchObject({Id: 'WorkerPools-2', Description: 'from summary', IsDefault: true})
+  })
+})
+
+describe('countsFromWorkers', () => {
+  it('counts health, disabled and endpoint types over a worker list', () => {
+    const w = (HealthStatus: string, IsDisabled: boolean, CommunicationStyle: string) => ({HealthStatus, IsDisabled, Endpoint: {CommunicationStyle}}) as any
+    expect(countsFromWorkers([w('Healthy', false, 'TentaclePassive'), w('Healthy', true, 'TentaclePassive'), w('Unavailable', false, 'Ssh'), w('HasWarnings', false, 'TentacleActive')])).toEqual({
+      Total: 4, Healthy: 2, HasWarnings: 1, Unhealthy: 0, Unavailable: 1, Unknown: 0, Disabled: 1,
+      ByEndpointType: {TentaclePassive: 2, Ssh: 1, TentacleActive: 1},
+    })
+    expect(countsFromWorkers([])).toEqual(zeroCounts())
   })
 })
