@@ -1,0 +1,53 @@
+/** Gathers what `leases report` needs from the server: completed tasks in the window and their logs. */
+import type {SpaceContext} from '../octopus/client.js'
+import type {NameDirectory} from './directory.js'
+import {flattenActivityLogs, leasesFromLog} from './parse.js'
+import {aggregateReport, intervalsFromTasks, type GroupBy, type LeaseReport, type TaskLeases} from './report.js'
+import {COMPLETED_STATES, mapBounded, queryTasks, readTaskLog} from './tasks.js'
+import type {LeaseFilter} from './tail.js'
+import {matchesFilter} from './tail.js'
+
+/** Task logs read in parallel (bounded, so a big window does not flood the server). */
+export const REPORT_LOG_CONCURRENCY = 8
+
+export interface CollectOptions {
+  since: number
+  until: number
+  groupBy: GroupBy
+  filter: LeaseFilter
+  /** Called once the task list is known, then after each log read. */
+  onProgress?: (done: number, total: number) => void
+}
+
+export async function collectLeaseReport(space: SpaceContext, directory: NameDirectory, options: CollectOptions): Promise<LeaseReport> {
+  const [tasks] = await Promise.all([
+    queryTasks(space, {
+      states: COMPLETED_STATES,
+      fromCompletedDate: new Date(options.since).toISOString(),
+      toCompletedDate: new Date(options.until).toISOString(),
+    }),
+    directory.load(),
+  ])
+  options.onProgress?.(0, tasks.length)
+  const logs = await mapBounded(tasks, REPORT_LOG_CONCURRENCY, (task) => readTaskLog(space, task.Id), (done) => options.onProgress?.(done, tasks.length))
+  const taskLeases: TaskLeases[] = logs.map((detail, i) => ({
+    taskId: tasks[i].Id,
+    taskType: tasks[i].Name,
+    completedTime: detail.Task?.CompletedTime ?? tasks[i].CompletedTime ?? new Date(options.until).toISOString(),
+    leases: leasesFromLog(tasks[i].Id, flattenActivityLogs(detail.ActivityLogs ?? [])),
+  }))
+  const workers = directory.allWorkers.map((w) => ({Id: w.Id, Name: w.Name, WorkerPoolIds: w.WorkerPoolIds ?? [], IsDisabled: w.IsDisabled}))
+  const pools = directory.allPools.map((p) => ({Id: p.Id, Name: p.Name}))
+  const intervals = intervalsFromTasks(taskLeases, workers, pools).filter((i) => matchesFilter(i, options.filter))
+  const filtered = Boolean(options.filter.poolIds || options.filter.workerIds)
+  return aggregateReport({
+    since: options.since,
+    until: options.until,
+    groupBy: options.groupBy,
+    tasksScanned: tasks.length,
+    intervals,
+    // With a filter, idle capacity means idle workers within the filter.
+    workers: filtered ? workers.filter((w) => matchesFilter({WorkerId: w.Id, WorkerName: w.Name, WorkerPoolId: null, WorkerPoolName: null}, {workerIds: options.filter.workerIds}) && (!options.filter.poolIds || w.WorkerPoolIds.some((id) => options.filter.poolIds!.has(id)))) : workers,
+    pools: options.filter.poolIds ? pools.filter((p) => options.filter.poolIds!.has(p.Id)) : pools,
+  })
+}

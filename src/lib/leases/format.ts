@@ -1,0 +1,22 @@
+/** Human renderings of lease events, and the stderr progress bar. */
+import type {LeaseEvent} from './types.js'
+
+/**
+ * One line per event: time, event, worker, pool, task (ID and description), space, and
+ * `exclusive` when the lease was. Fields are separated by two spaces; names may contain spaces.
+ */
+export function formatEventLine(event: LeaseEvent, paint: {event: (kind: string, text: string) => string} = {event: (_k, t) => t}): string {
+  const time = event.Time.replace('T', ' ').replace(/\.\d+Z$/, 'Z')
+  const worker = event.WorkerName ?? event.WorkerId ?? '?'
+  const pool = event.WorkerPoolName ?? event.WorkerPoolId ?? '?'
+  const task = event.TaskDescription ? `${event.TaskId} "${event.TaskDescription}"` : event.TaskId
+  const parts = [time, paint.event(event.Event, event.Event.padEnd(8)), `worker=${worker}`, `pool=${pool}`, `task=${task}`, `space=${event.SpaceId}`]
+  if (event.Exclusive) parts.push('exclusive')
+  return parts.join('  ')
+}
+
+/** `[█████░░░░░]  120/2000 task logs` for a TTY's stderr. */
+export function progressLine(done: number, total: number, width = 30, label = 'task logs'): string {
+  const filled = total > 0 ? Math.round((done / total) * width) : width
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(done).padStart(String(total).length)}/${total} ${label}`
+}
