@@ -12,7 +12,7 @@ export default class Login extends ServerCommand<typeof Login> {
 
   static override description = `Interactive: asks for the server URL and the API key (masked). In scripts and CI: --server URL and the key on stdin with --api-key-stdin; the key is never a flag, so it cannot show in \`ps\`.
 Nothing is saved unless GET /api/users/me accepts the key (and --space, if given, exists).
-The profile (server URL, default space; no secret) goes to $XDG_CONFIG_HOME/octoworkers/config.yaml (mode 0600), the key to the OS keychain (the Secret Service on Linux), or with --insecure-storage to a 0600 file beside config.yaml.
+The profile (server URL, default space; no secret) goes to $XDG_CONFIG_HOME/octoworkers/config.yaml (mode 0600), the key to the OS keychain (the Secret Service on Linux; service "octoworkers", account "<profile>@<server URL>"), or with --insecure-storage to a 0600 file in insecure-credentials/ beside config.yaml.
 A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY instead, or --insecure-storage.
 
 ${EXIT_CODES_HELP}`

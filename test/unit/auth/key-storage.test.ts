@@ -5,7 +5,7 @@ import {beforeEach, describe, expect, it} from 'vitest'
 import {ExitCode} from '../../../src/lib/errors.js'
 import {keychainAccount} from '../../../src/lib/auth/keychain.js'
 import {readApiKey, removeApiKey, saveApiKey, type KeyStorage} from '../../../src/lib/auth/key-storage.js'
-import {cleanApiKey, logout} from '../../../src/lib/auth/login.js'
+import {cleanApiKey, logout, warnIfPlainHttp} from '../../../src/lib/auth/login.js'
 import {ProfileStore, type Profile} from '../../../src/lib/auth/profiles.js'
 import {FakeKeychain} from './fake-keychain.js'
 
@@ -92,5 +92,15 @@ describe('cleanApiKey', () => {
     for (const bad of ['', '  \n', 'API-A API-B', 'API-A\nAPI-B']) {
       expect(() => cleanApiKey(bad, 'stdin')).toThrow(expect.objectContaining({exitCode: ExitCode.Usage}))
     }
+  })
+})
+
+describe('warnIfPlainHttp', () => {
+  it('warns for http:// to another host, not for https:// or loopback', () => {
+    const warnings: string[] = []
+    for (const server of ['http://octopus.internal:8080', 'https://octopus.example.com', 'http://127.0.0.1:8065', 'http://localhost', 'http://[::1]:80']) {
+      warnIfPlainHttp(server, (m) => warnings.push(m))
+    }
+    expect(warnings).toEqual([expect.stringContaining('plain http:// to octopus.internal:8080')])
   })
 })
