@@ -1,5 +1,6 @@
 import type {Store} from './store.js'
 import type {TaskEngine} from './tasks.js'
+import type {Simulations} from './simulations.js'
 
 export type OctopusVersion = '2021.2' | '2026.1'
 
@@ -16,6 +17,7 @@ export interface SandboxContext {
   store: Store
   version: OctopusVersion
   tasks: TaskEngine
+  simulations: Simulations
   /** Health-check task duration in ms. */
   healthCheckMs: number
   now(): string

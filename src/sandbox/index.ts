@@ -90,6 +90,7 @@ import type {OctopusVersion, SandboxContext} from './context.js'
 import {Router, type Exchange} from './router.js'
 import {FaultInjector} from './faults.js'
 import {TaskEngine} from './tasks.js'
+import {Simulations} from './simulations.js'
 import {isSeeded, parseSeed, seedDatabase, type SeedName} from './seed.js'
 import {allRoutes} from './routes/index.js'
 
@@ -145,9 +146,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (dataFile !== ':memory:') mkdirSync(path.dirname(path.resolve(dataFile)), {recursive: true})
   const db = await openDatabase(dataFile)
   const store = new Store(db)
-  let ctx: SandboxContext
-  const tasks = new TaskEngine(() => ctx)
-  ctx = {store, version, tasks, healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, now: () => new Date().toISOString()}
+  // The engines and the context refer to each other; the context is completed right after.
+  const ctx = {store, version, healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, now: () => new Date().toISOString()} as SandboxContext
+  const tasks = new TaskEngine(ctx)
+  ctx.tasks = tasks
+  ctx.simulations = new Simulations(ctx)
 
   const seeded = !isSeeded(ctx)
   if (seeded) seedDatabase(ctx, seed)
@@ -157,6 +160,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   store.setMeta('api-key', apiKey)
   store.setMeta('read-only-api-key', readOnlyApiKey)
   tasks.recoverAfterRestart()
+  ctx.simulations.recoverAfterRestart()
 
   const faults = new FaultInjector()
   const router = new Router({ctx, routes: allRoutes(faults, dataFile), apiKey, readOnlyApiKey, faults, onExchange: options.onExchange})

@@ -4,8 +4,9 @@ import {coreRoutes} from './core.js'
 import {infraRoutes} from './infra.js'
 import {poolRoutes} from './pools.js'
 import {sandboxRoutes} from './sandbox.js'
+import {taskRoutes} from './tasks.js'
 import {workerRoutes} from './workers.js'
 
 export function allRoutes(faults: FaultInjector, dataFile: string): Route[] {
-  return [...coreRoutes, ...poolRoutes, ...workerRoutes, ...infraRoutes, ...sandboxRoutes(faults, dataFile)]
+  return [...coreRoutes, ...poolRoutes, ...workerRoutes, ...infraRoutes, ...taskRoutes, ...sandboxRoutes(faults, dataFile)]
 }

@@ -1,10 +1,39 @@
 import type {FaultInjector} from '../faults.js'
+import {queryValue} from '../http.js'
+import {leaseHistoryItem, type LeaseRow} from '../leases.js'
+import {seedCompletedTasks} from '../simulations.js'
 import type {Route} from '../router.js'
 
 /** Endpoints that exist only on the sandbox (all under /api/sandbox/; a real Octopus 404s them). */
 export function sandboxRoutes(faults: FaultInjector, dataFile: string): Route[] {
   return [
     {method: 'GET', path: 'info', scope: 'sandbox', handler: (req) => ({json: {Sandbox: true, OctopusVersion: req.ctx.version, DataFile: dataFile, Seed: req.ctx.store.getMeta('seed') ?? null}})},
+    {method: 'POST', path: 'simulations', scope: 'sandbox', handler: (req) => {
+      const sim = req.ctx.simulations.create(req.spaceId, req.body())
+      return {status: 201, json: req.ctx.simulations.get(sim.Id)}
+    }},
+    {method: 'GET', path: 'simulations/{id}', scope: 'sandbox', handler: (req) => ({json: req.ctx.simulations.get(req.params.id)})},
+    {method: 'GET', path: 'leases/history', scope: 'sandbox', handler: (req) => {
+      // since: a lease grant sequence number, or a date-time (leases taken at or after it).
+      const since = queryValue(req.query, 'since')
+      const taskId = queryValue(req.query, 'taskId')
+      const where: string[] = []
+      const args: unknown[] = []
+      if (since && /^\d+$/.test(since)) {
+        where.push('grant_seq > ?')
+        args.push(Number(since))
+      } else if (since) {
+        where.push('taken_at >= ?')
+        args.push(new Date(since).toISOString())
+      }
+      if (taskId) {
+        where.push('task_id = ?')
+        args.push(taskId)
+      }
+      const rows = req.ctx.store.prepare(`SELECT * FROM leases ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY grant_seq`).all(...args) as LeaseRow[]
+      return {json: rows.map(leaseHistoryItem)}
+    }},
+    {method: 'POST', path: 'seed-completed-tasks', scope: 'sandbox', handler: (req) => ({status: 201, json: seedCompletedTasks(req.ctx, req.spaceId, req.body())})},
     {method: 'POST', path: 'faults', scope: 'sandbox', handler: (req) => ({status: 201, json: faults.add(req.body())})},
     {method: 'GET', path: 'faults', scope: 'sandbox', handler: () => ({json: faults.list()})},
     {method: 'DELETE', path: 'faults', scope: 'sandbox', handler: () => {

@@ -1,0 +1,139 @@
+import type {SandboxContext} from './context.js'
+import type {PoolDoc} from './routes/pools.js'
+import type {WorkerDoc} from './routes/workers.js'
+import {readFeatures} from './routes/core.js'
+
+export interface LeaseRow {
+  num: number
+  space_id: string
+  task_id: string
+  worker_id: string
+  worker_name: string
+  pool_id: string
+  pool_name: string
+  exclusive: number
+  taken_at: string
+  grant_seq: number
+  released_at: string | null
+  release_seq: number | null
+  release_reason: string | null
+}
+
+export type GrantResult =
+  | {kind: 'leased'; lease: LeaseRow}
+  /** The step runs on the built-in worker (no lease is taken). */
+  | {kind: 'builtin'; message: string}
+  /** Every candidate is exclusively leased (or the dynamic worker is busy): try again shortly. */
+  | {kind: 'wait'; message: string}
+  | {kind: 'fail'; message: string}
+
+export const leaseId = (num: number) => `WorkerTaskLeases-${num}`
+
+export const LEASABLE_HEALTH = new Set(['Healthy', 'HasWarnings'])
+
+/** The one (virtual) worker of a dynamic pool, leased exclusively. */
+export function dynamicWorkerOf(pool: PoolDoc): {id: string; name: string} {
+  const num = pool.Id.split('-').pop()
+  return {id: `DynamicWorkers-${num}`, name: `${(pool.WorkerType ?? 'dynamic').toLowerCase()}-dynamic-worker-${num}`}
+}
+
+interface Candidate {
+  worker: WorkerDoc
+  num: number
+  active: number
+  exclusive: number
+}
+
+/**
+ * Leases a worker from a pool for one step of a task (see index.ts, LEASES). Runs in one
+ * transaction, so concurrent steps never see the same counts.
+ */
+export function grantLease(ctx: SandboxContext, request: {taskId: string; spaceId: string; poolId: string; exclusive?: boolean; workerId?: string}): GrantResult {
+  const {store} = ctx
+  return store.transaction((): GrantResult => {
+    const poolRow = store.getDoc('WorkerPool', request.poolId)
+    if (!poolRow) return {kind: 'fail', message: `The worker pool ${request.poolId} does not exist.`}
+    const pool = JSON.parse(poolRow.json) as PoolDoc
+    if (pool.WorkerPoolType === 'DynamicWorkerPool') {
+      const dynamic = dynamicWorkerOf(pool)
+      const busy = store.prepare('SELECT COUNT(*) FROM leases WHERE worker_id = ? AND released_at IS NULL').pluck().get(dynamic.id) as number
+      if (busy > 0) return {kind: 'wait', message: `Waiting for the dynamic worker of pool ${pool.Name}, which is leased by another task.`}
+      return {kind: 'leased', lease: insertLease(ctx, request, dynamic.id, dynamic.name, pool, true)}
+    }
+    const candidates = (store.prepare(`SELECT d.json AS json, d.num AS num,
+        (SELECT COUNT(*) FROM leases l WHERE l.worker_id = d.id AND l.released_at IS NULL) AS active,
+        (SELECT COUNT(*) FROM leases l WHERE l.worker_id = d.id AND l.released_at IS NULL AND l.exclusive = 1) AS exclusive
+      FROM pool_members m JOIN documents d ON d.id = m.worker_id WHERE m.pool_id = ? ORDER BY d.num`).all(pool.Id) as Array<{json: string; num: number; active: number; exclusive: number}>)
+      .map((r): Candidate => ({worker: JSON.parse(r.json) as WorkerDoc, num: r.num, active: r.active, exclusive: r.exclusive}))
+    if (candidates.length === 0) {
+      const builtInEnabled = readFeatures(ctx).IsBuiltInWorkerEnabled === true
+      if (pool.IsDefault && builtInEnabled) return {kind: 'builtin', message: `Running on the built-in worker (Octopus Server): ${pool.Name} is the default worker pool and has no workers.`}
+      if (pool.IsDefault) return {kind: 'fail', message: `The step requires a worker: the default worker pool ${pool.Name} has no workers and the built-in worker is disabled.`}
+      return {kind: 'fail', message: `The step requires a worker: the worker pool ${pool.Name} has no workers.`}
+    }
+    const eligible = candidates.filter((c) => !c.worker.IsDisabled && LEASABLE_HEALTH.has(c.worker.HealthStatus) && (!request.workerId || c.worker.Id === request.workerId))
+    if (eligible.length === 0) {
+      const disabled = candidates.filter((c) => c.worker.IsDisabled).length
+      return {kind: 'fail', message: `The step requires a worker: no healthy, enabled worker is available in pool ${pool.Name} (${candidates.length} worker${candidates.length === 1 ? '' : 's'}: ${disabled} disabled, ${candidates.length - disabled} not healthy).`}
+    }
+    // Exclusive leases (Tentacle upgrades) need a worker with no leases at all; others skip exclusively held workers.
+    const free = eligible.filter((c) => (request.exclusive ? c.active === 0 : c.exclusive === 0))
+    if (free.length === 0) return {kind: 'wait', message: `All healthy workers in pool ${pool.Name} are leased exclusively; waiting for one to be released.`}
+    const chosen = free.reduce((best, c) => (c.active < best.active || (c.active === best.active && c.num < best.num) ? c : best))
+    return {kind: 'leased', lease: insertLease(ctx, request, chosen.worker.Id, chosen.worker.Name, pool, request.exclusive ?? false)}
+  })
+}
+
+function insertLease(ctx: SandboxContext, request: {taskId: string; spaceId: string}, workerId: string, workerName: string, pool: PoolDoc, exclusive: boolean): LeaseRow {
+  const num = ctx.store.nextNumber('WorkerTaskLeases')
+  const row: LeaseRow = {
+    num, space_id: request.spaceId, task_id: request.taskId, worker_id: workerId, worker_name: workerName, pool_id: pool.Id, pool_name: pool.Name,
+    exclusive: exclusive ? 1 : 0, taken_at: ctx.now(), grant_seq: ctx.store.nextNumber('LeaseEvents'), released_at: null, release_seq: null, release_reason: null,
+  }
+  ctx.store.prepare(`INSERT INTO leases (num, space_id, task_id, worker_id, worker_name, pool_id, pool_name, exclusive, taken_at, grant_seq)
+    VALUES (@num, @space_id, @task_id, @worker_id, @worker_name, @pool_id, @pool_name, @exclusive, @taken_at, @grant_seq)`).run(row)
+  return row
+}
+
+/** Releases one lease (no-op if already released); returns whether it was active. */
+export function releaseLease(ctx: SandboxContext, num: number, reason: string): boolean {
+  const result = ctx.store.prepare('UPDATE leases SET released_at = ?, release_seq = ?, release_reason = ? WHERE num = ? AND released_at IS NULL')
+    .run(ctx.now(), ctx.store.nextNumber('LeaseEvents'), reason, num)
+  return result.changes > 0
+}
+
+export function activeLeasesOfTask(ctx: SandboxContext, taskId: string): LeaseRow[] {
+  return ctx.store.prepare('SELECT * FROM leases WHERE task_id = ? AND released_at IS NULL ORDER BY num').all(taskId) as LeaseRow[]
+}
+
+export function leaseHistoryItem(row: LeaseRow) {
+  return {
+    Id: leaseId(row.num),
+    ServerTaskId: row.task_id,
+    SpaceId: row.space_id,
+    WorkerId: row.worker_id,
+    WorkerName: row.worker_name,
+    WorkerPoolId: row.pool_id,
+    WorkerPoolName: row.pool_name,
+    Exclusive: row.exclusive === 1,
+    TakenAt: row.taken_at,
+    GrantSequence: row.grant_seq,
+    ReleasedAt: row.released_at,
+    ReleaseSequence: row.release_seq,
+    ReleaseReason: row.release_reason,
+  }
+}
+
+/** The `/workertaskleases` item shape (notes §5.4). */
+export function workerTaskLease(row: LeaseRow) {
+  return {
+    Id: leaseId(row.num),
+    Exclusive: row.exclusive === 1,
+    Name: row.worker_name,
+    ServerTaskId: row.task_id,
+    SpaceId: row.space_id,
+    TakenAt: row.taken_at,
+    WorkerId: row.worker_id,
+    WorkerPoolId: row.pool_id,
+  }
+}
