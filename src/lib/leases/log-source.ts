@@ -13,6 +13,7 @@ import type {SpaceContext} from '../octopus/client.js'
 import type {TaskResource} from '../octopus/types.js'
 import type {TaskDetailsResource} from '../octopus/repositories.js'
 import type {NameDirectory} from './directory.js'
+import {idNumber} from './diff.js'
 import {flattenActivityLogs, leasesFromLog, type LoggedLease} from './parse.js'
 import {COMPLETED_STATES, EXECUTING_STATES, mapBounded, queryTasks, readTaskLog} from './tasks.js'
 import {leaseEvent, type LeaseEvent, type LeaseRecord, type LeaseSource} from './types.js'
@@ -136,8 +137,7 @@ export class LogLeaseSource implements LeaseSource {
     }
     for (const task of completed) if (!this.done.has(task.Id) && !this.tracked.has(task.Id)) this.markDone(task)
     this.prune()
-    // Stable sort: within one instant, a task's Leased stays before its Released.
-    return events.sort((a, b) => Date.parse(a.Time) - Date.parse(b.Time))
+    return orderEvents(events)
   }
 
   /** Number of tasks being followed (for --debug and the benchmark). */
@@ -205,6 +205,35 @@ export class LogLeaseSource implements LeaseSource {
       Source: 'logs',
     }
   }
+}
+
+/**
+ * Time order; within one instant releases come before leases (a worker is handed back, then
+ * taken), leases by lease number; but a lease's own Leased always precedes its Released.
+ */
+export function orderEvents(events: LeaseEvent[]): LeaseEvent[] {
+  const kindRank = (e: LeaseEvent) => (e.Event === 'Released' ? 0 : 1)
+  const sorted = [...events].sort((a, b) => Date.parse(a.Time) - Date.parse(b.Time) || kindRank(a) - kindRank(b) || idNumber(a.LeaseId) - idNumber(b.LeaseId))
+  const out: LeaseEvent[] = []
+  const waiting = new Map<string, LeaseEvent>()
+  const leasedHere = new Set(sorted.filter((e) => e.Event === 'Leased').map((e) => e.LeaseId))
+  const printedLeased = new Set<string>()
+  for (const event of sorted) {
+    if (event.Event === 'Released' && leasedHere.has(event.LeaseId) && !printedLeased.has(event.LeaseId)) {
+      waiting.set(event.LeaseId, event)
+      continue
+    }
+    out.push(event)
+    if (event.Event === 'Leased') {
+      printedLeased.add(event.LeaseId)
+      const release = waiting.get(event.LeaseId)
+      if (release) {
+        out.push(release)
+        waiting.delete(event.LeaseId)
+      }
+    }
+  }
+  return out
 }
 
 function completedMs(task: TaskResource): number {

@@ -111,3 +111,18 @@ describe('report aggregation', () => {
     expect(csvField(null)).toBe('')
   })
 })
+
+describe('orderEvents', async () => {
+  const {orderEvents} = await import('../../../src/lib/leases/log-source.js')
+  const ev = (Event: 'Leased' | 'Released', Time: string, LeaseId: string) => ({Event, Time, LeaseId, WorkerId: null, WorkerName: 'w', WorkerPoolId: null, WorkerPoolName: 'p', TaskId: 'T', TaskDescription: null, SpaceId: 'Spaces-1', Exclusive: false, Source: 'logs' as const})
+
+  it('orders by time, releases before leases in one instant, leases by number', () => {
+    const out = orderEvents([ev('Leased', t(2), 'L-10'), ev('Leased', t(2), 'L-9'), ev('Released', t(2), 'L-1'), ev('Leased', t(1), 'L-8')])
+    expect(out.map((e) => `${e.Event[0]}${e.LeaseId}`)).toEqual(['LL-8', 'RL-1', 'LL-9', 'LL-10'])
+  })
+
+  it('keeps a zero-length lease as Leased then Released', () => {
+    const out = orderEvents([ev('Leased', t(1), 'L-2'), ev('Released', t(1), 'L-2')])
+    expect(out.map((e) => e.Event)).toEqual(['Leased', 'Released'])
+  })
+})
