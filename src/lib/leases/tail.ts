@@ -117,12 +117,12 @@ export async function followLeases(options: TailOptions): Promise<{events: numbe
           const used = before === undefined ? '' : `${options.requestCount!() - before} requests, `
           options.debug(`poll ${pollCount} (${source.kind}, ${source.spaceId}): ${used}${events.length} events`)
         }
+        if (failingSince !== undefined) {
+          options.notice(`Reconnected after ${Math.round((now() - failingSince) / 1000)}s; catching up with what the server still shows.`)
+          failingSince = undefined
+          backoff = options.intervalMs
+        }
         for (const event of events) if (offer(event)) return {events: printed, stop: 'max-events'}
-      }
-      if (failingSince !== undefined) {
-        options.notice(`Reconnected after ${Math.round((now() - failingSince) / 1000)}s; caught up with what the server still shows.`)
-        failingSince = undefined
-        backoff = options.intervalMs
       }
     } catch (error) {
       if (isFatal(error)) throw error
