@@ -1,0 +1,169 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {parseJson} from '../../helpers/cli.js'
+import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {expectRejected, octo, poolsOf, requestsOf} from './helpers.js'
+
+let sb: Sandbox
+let workers: Array<Record<string, any>>
+
+/** Expected counts of a pool, worked out here from the raw worker list. */
+function expectedCounts(poolId: string) {
+  const members = workers.filter((w) => w.WorkerPoolIds.includes(poolId))
+  const health = (s: string) => members.filter((w) => w.HealthStatus === s).length
+  return {
+    Total: members.length,
+    Healthy: health('Healthy'),
+    HasWarnings: health('HasWarnings'),
+    Unhealthy: health('Unhealthy'),
+    Unavailable: health('Unavailable'),
+    Unknown: health('Unknown'),
+    Disabled: members.filter((w) => w.IsDisabled).length,
+  }
+}
+
+beforeAll(async () => {
+  sb = await startTestSandbox({seed: 'demo'})
+  workers = (await api(sb, 'GET', '/api/Spaces-1/workers?take=100000')).body.Items
+})
+afterAll(async () => sb?.close())
+
+describe('pool list', () => {
+  it('prints every pool in the server\'s sort order with worker counts', async () => {
+    const result = await octo(sb, ['pool', 'list'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    const lines = result.stdout.trimEnd().split('\n')
+    expect(lines[0].split(/\s{2,}/)).toEqual(['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'HEALTHY', 'UNHEALTHY', 'DISABLED'])
+    const pools = (await poolsOf(sb)).sort((a, b) => a.SortOrder - b.SortOrder)
+    expect(lines).toHaveLength(pools.length + 1)
+    pools.forEach((pool, i) => {
+      const line = lines[i + 1]
+      expect(line.startsWith(pool.Name + ' ')).toBe(true)
+      const cells = line.slice(pool.Name.length).trim().split(/\s+/)
+      if (pool.WorkerPoolType === 'DynamicWorkerPool') {
+        expect(cells.slice(-4)).toEqual(['n/a', 'n/a', 'n/a', 'n/a'])
+      } else {
+        const c = expectedCounts(pool.Id)
+        expect(cells.slice(-4)).toEqual([c.Total, c.Healthy + c.HasWarnings, c.Unhealthy + c.Unavailable, c.Disabled].map(String))
+      }
+      expect(cells.includes('yes')).toBe(pool.IsDefault)
+    })
+  })
+
+  it('ls is an alias, and --type filters', async () => {
+    const result = await octo(sb, ['pool', 'ls', '--type', 'dynamic'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    const dynamicNames = (await poolsOf(sb)).filter((p) => p.WorkerPoolType === 'DynamicWorkerPool').map((p) => p.Name)
+    expect(dynamicNames.length).toBeGreaterThan(0)
+    const rows = result.stdout.trimEnd().split('\n').slice(1)
+    expect(rows).toHaveLength(dynamicNames.length)
+    for (const name of dynamicNames) expect(result.stdout).toContain(name)
+  })
+
+  it('--json gives each pool resource (no Links) plus WorkerCounts', async () => {
+    const result = await octo(sb, ['pool', 'list', '--json'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    const doc = parseJson<Array<Record<string, any>>>(result)
+    const pools = (await poolsOf(sb)).sort((a, b) => a.SortOrder - b.SortOrder)
+    expect(doc.map((p) => p.Id)).toEqual(pools.map((p) => p.Id))
+    for (const item of doc) {
+      const {Links: _links, ...resource} = pools.find((p) => p.Id === item.Id)!
+      const {WorkerCounts, ...rest} = item
+      expect(rest).toEqual(resource)
+      if (item.WorkerPoolType === 'DynamicWorkerPool') {
+        expect(WorkerCounts).toMatchObject({Total: 0, Healthy: 0, Disabled: 0, ByEndpointType: {}})
+      } else {
+        expect(WorkerCounts).toMatchObject(expectedCounts(item.Id))
+        const styles: Record<string, number> = {}
+        for (const w of workers.filter((w) => w.WorkerPoolIds.includes(item.Id))) styles[w.Endpoint.CommunicationStyle] = (styles[w.Endpoint.CommunicationStyle] ?? 0) + 1
+        expect(WorkerCounts.ByEndpointType).toEqual(styles)
+      }
+    }
+  })
+
+  it('--type static --json with no match prints []', async () => {
+    const empty = await startTestSandbox({seed: 'empty'})
+    try {
+      const result = await octo(empty, ['pool', 'list', '--type', 'dynamic', '--json'])
+      expect(result.exitCode, result.stderr).toBe(0)
+      expect(parseJson(result)).toEqual([])
+    } finally {
+      await empty.close()
+    }
+  })
+
+  it('makes at most 5 requests, whatever the number of pools and workers', async () => {
+    const small = await octo(sb, ['pool', 'list', '--json', '--debug'])
+    expect(requestsOf(small).length).toBeLessThanOrEqual(5)
+    const big = await startTestSandbox({seed: 'scale:2000'})
+    try {
+      const result = await octo(big, ['pool', 'list', '--json', '--debug'])
+      expect(result.exitCode, result.stderr).toBe(0)
+      expect(parseJson<unknown[]>(result).length).toBeGreaterThan(1)
+      expect(requestsOf(result)).toEqual(requestsOf(small).map((r) => r.replace(sb.url, big.url)))
+    } finally {
+      await big.close()
+    }
+  })
+
+  it('rejects an unknown --type with exit 2', async () => {
+    await expectRejected(sb, ['pool', 'list', '--type', 'elastic'], 2, 'elastic')
+  })
+
+  it('works on an older server (2021.2: only /api/Spaces-1 routes)', async () => {
+    const old = await startTestSandbox({seed: 'demo', octopusVersion: '2021.2'})
+    try {
+      const result = await octo(old, ['pool', 'list', '--json'])
+      expect(result.exitCode, result.stderr).toBe(0)
+      expect(parseJson<unknown[]>(result)).toHaveLength((await poolsOf(old)).length)
+    } finally {
+      await old.close()
+    }
+  })
+})
+
+describe('pool view', () => {
+  it('shows the pool, counts by health and endpoint, its workers and the portal URL', async () => {
+    const pool = (await poolsOf(sb)).find((p) => p.WorkerPoolType === 'StaticWorkerPool' && expectedCounts(p.Id).Total >= 3)!
+    const result = await octo(sb, ['pool', 'view', pool.Name.toUpperCase()])
+    expect(result.exitCode, result.stderr).toBe(0)
+    const c = expectedCounts(pool.Id)
+    expect(result.stdout).toContain(`ID:           ${pool.Id}`)
+    expect(result.stdout).toContain(`Workers:      ${c.Total} (disabled ${c.Disabled})`)
+    expect(result.stdout).toContain(`By health:    Healthy ${c.Healthy}, HasWarnings ${c.HasWarnings}, Unhealthy ${c.Unhealthy}, Unavailable ${c.Unavailable}, Unknown ${c.Unknown}`)
+    expect(result.stdout).toContain(`Web portal:   ${sb.url}/app#/Spaces-1/infrastructure/workerpools/${pool.Id}`)
+    for (const w of workers.filter((w) => w.WorkerPoolIds.includes(pool.Id))) {
+      expect(result.stdout).toMatch(new RegExp(`^${w.Name}\\s+${w.HealthStatus}\\s+${w.IsDisabled ? 'yes\\s+' : ''}${w.Endpoint.CommunicationStyle}`, 'm'))
+    }
+  })
+
+  it('--json gives the resource, WorkerCounts, Workers and WebUrl', async () => {
+    const result = await octo(sb, ['pool', 'view', 'WorkerPools-5', '--json'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    const doc = parseJson(result)
+    const members = workers.filter((w) => w.WorkerPoolIds.includes('WorkerPools-5'))
+    expect(doc.Id).toBe('WorkerPools-5')
+    expect(doc.Links).toBeUndefined()
+    expect(doc.WorkerCounts).toMatchObject(expectedCounts('WorkerPools-5'))
+    expect(doc.Workers.map((w: any) => w.Id).sort()).toEqual(members.map((w) => w.Id).sort())
+    const polling = members.find((w) => w.Endpoint.CommunicationStyle === 'TentacleActive')
+    if (polling) expect(doc.Workers.find((w: any) => w.Id === polling.Id).Endpoint).toBe(polling.Endpoint.Uri)
+    expect(doc.WebUrl).toBe(`${sb.url}/app#/Spaces-1/infrastructure/workerpools/WorkerPools-5`)
+  })
+
+  it('shows a dynamic pool\'s worker type and n/a workers', async () => {
+    const pool = (await poolsOf(sb)).find((p) => p.WorkerPoolType === 'DynamicWorkerPool')!
+    const result = await octo(sb, ['pool', 'view', pool.Id])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toContain(`Type:         dynamic (worker type ${pool.WorkerType})`)
+    expect(result.stdout).toContain('Workers:      n/a')
+    const json = parseJson(await octo(sb, ['pool', 'view', pool.Id, '--json']))
+    expect(json.Workers).toEqual([])
+  })
+
+  it('an unknown pool is exit 4 with close matches (also as a JSON error)', async () => {
+    await expectRejected(sb, ['pool', 'view', 'test pol'], 4, "Worker pool 'test pol' not found. Did you mean: 'test pool'")
+    const json = await octo(sb, ['pool', 'view', 'nope-nothing-like-it', '--json'])
+    expect(json.exitCode).toBe(4)
+    expect(parseJson(json).Error).toMatchObject({Code: 'not-found', ExitCode: 4})
+  })
+})
