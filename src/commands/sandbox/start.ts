@@ -1,0 +1,97 @@
+import {homedir} from 'node:os'
+import path from 'node:path'
+import {Flags} from '@oclif/core'
+import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {CliError, ExitCode, usageError} from '../../lib/errors.js'
+import {writeStdout} from '../../lib/render/output.js'
+
+/** `$XDG_DATA_HOME/octoworkers/sandbox.sqlite` (XDG default ~/.local/share). */
+export function defaultDataFile(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(homedir(), '.local', 'share')
+  return path.join(base, 'octoworkers', 'sandbox.sqlite')
+}
+
+export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
+  static override summary = 'Run the embedded Octopus-compatible sandbox server in the foreground.'
+
+  static override description = `Serves the worker part of the Octopus REST API from a SQLite file, on loopback by
+default, until Ctrl-C or SIGTERM (then it shuts down cleanly and exits 0). It prints its URL and
+API key; with --json, the first line of stdout is one JSON object {Url, ApiKey, ReadOnlyApiKey,
+Data, OctopusVersion, Seed, Seeded}. A data file that already holds an estate keeps it: --seed is
+applied only to a new file. --seed demo builds a small realistic estate; scale:N builds N workers.
+
+${EXIT_CODES_HELP}`
+
+  static override examples = [
+    '<%= config.bin %> sandbox start --seed demo',
+    '<%= config.bin %> sandbox start --port 0 --data :memory: --json',
+    '<%= config.bin %> sandbox start --octopus-version 2021.2 --seed scale:2000',
+  ]
+
+  static override flags = {
+    host: Flags.string({description: 'Address to listen on.', default: '127.0.0.1'}),
+    port: Flags.string({description: 'TCP port (0 = a random free port).', default: '8065'}),
+    data: Flags.string({description: 'SQLite data file, or :memory: (default: $XDG_DATA_HOME/octoworkers/sandbox.sqlite).'}),
+    seed: Flags.string({description: 'Estate for a new data file: empty, demo or scale:N.', default: 'empty'}),
+    'octopus-version': Flags.string({description: 'Octopus Server version to emulate.', options: ['2021.2', '2026.1'], default: '2026.1'}),
+    'api-key': Flags.string({description: 'API key to accept (default: the one stored in the data file, else a new one).'}),
+  }
+
+  public async run(): Promise<void> {
+    const port = Number(this.flags.port)
+    if (!/^\d+$/.test(this.flags.port) || port > 65535) throw usageError(`--port must be a number from 0 to 65535, not '${this.flags.port}'.`)
+    const seed = this.flags.seed
+    if (!/^(empty|demo|scale:[1-9]\d*)$/.test(seed)) throw usageError(`--seed must be empty, demo or scale:N, not '${seed}'.`)
+    const apiKey = this.flags['api-key']
+    if (apiKey !== undefined && !/^API-[A-Z0-9]{4,}$/.test(apiKey)) throw usageError('--api-key must look like an Octopus API key: API- followed by upper-case letters and digits.')
+    const dataFile = this.flags.data ?? defaultDataFile()
+
+    let sandboxModule: typeof import('../../sandbox/index.js')
+    try {
+      sandboxModule = await import('../../sandbox/index.js')
+    } catch (error) {
+      throw new CliError(`sandbox start cannot run: ${(error as Error).message}`, ExitCode.Failure)
+    }
+    let sandbox: Awaited<ReturnType<typeof sandboxModule.startSandbox>>
+    try {
+      sandbox = await sandboxModule.startSandbox({
+        host: this.flags.host,
+        port,
+        dataFile,
+        seed: seed as 'empty',
+        octopusVersion: this.flags['octopus-version'] as '2021.2' | '2026.1',
+        apiKey,
+      })
+    } catch (error) {
+      const e = error as Error & {code?: string}
+      if (e.code === 'EADDRINUSE') throw new CliError(`sandbox start cannot run: port ${port} on ${this.flags.host} is already in use.`, ExitCode.Failure, {hint: 'Choose another --port, or --port 0 for a random free one.'})
+      if (/unknown seed|unsupported Octopus version/.test(e.message)) throw usageError(e.message)
+      throw new CliError(`sandbox start cannot run: ${e.message}`, ExitCode.Failure)
+    }
+
+    // The key is this command's output, so it is written directly (print() would redact it).
+    if (this.isJson) {
+      writeStdout(JSON.stringify({Url: sandbox.url, ApiKey: sandbox.apiKey, ReadOnlyApiKey: sandbox.readOnlyApiKey, Data: sandbox.dataFile, OctopusVersion: sandbox.octopusVersion, Seed: sandbox.seed, Seeded: sandbox.seeded}))
+    } else {
+      writeStdout(`Url:              ${sandbox.url}\nApiKey:           ${sandbox.apiKey}\nReadOnlyApiKey:   ${sandbox.readOnlyApiKey}\nData:             ${sandbox.dataFile}\nOctopusVersion:   ${sandbox.octopusVersion}`)
+    }
+    if (!sandbox.seeded && this.flags.seed !== sandbox.seed) this.note(`The data file already holds an estate (seed ${sandbox.seed}); --seed ${this.flags.seed} was not applied.`)
+    else this.note(sandbox.seeded ? `Created a new estate (seed ${sandbox.seed}).` : `Using the existing estate in ${sandbox.dataFile}.`)
+    this.note('Sandbox running. Press Ctrl-C to stop.')
+
+    await new Promise<void>((resolve) => {
+      this.stopRequested = resolve
+      process.once('SIGTERM', () => resolve())
+    })
+    await sandbox.close()
+    this.note('Sandbox stopped.')
+  }
+
+  private stopRequested?: () => void
+
+  /** Ctrl-C is the normal way to stop: shut down cleanly and exit 0. */
+  protected override onInterrupt(): void {
+    if (this.stopRequested) this.stopRequested()
+    else super.onInterrupt()
+  }
+}
