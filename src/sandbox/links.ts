@@ -22,7 +22,7 @@ export function spaceLinks(spaceId: string, version: string): Record<string, str
     WorkerPoolsSortOrder: `${base}/workerpools/sortorder`,
     WorkerPoolsDynamicWorkerTypes: `${base}/workerpools/dynamicworkertypes`,
     WorkerPoolsSupportedTypes: `${base}/workerpools/supportedtypes`,
-    Workers: `${base}/workers${WORKERS_QUERY}`,
+    Workers: `${base}/workers{/id}${WORKERS_QUERY}`,
     DiscoverWorker: `${base}/workers/discover{?host,port,type,proxyId}`,
     WorkerOperatingSystems: `${base}/workers/operatingsystem/names/all`,
     WorkerShells: `${base}/workers/operatingsystem/shells/all`,
