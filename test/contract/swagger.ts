@@ -1,0 +1,111 @@
+/**
+ * Validates request and response bodies against the official Octopus 2021.2 swagger
+ * (`../shared/octopus-api/swagger-2021.2.json` from the repo root; loaded, never copied).
+ *
+ * Real Octopus returns null for unset strings, objects and enums although the swagger does not
+ * say "nullable", so every schema here also accepts null.
+ */
+import {existsSync, readFileSync} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import Ajv04 from 'ajv-draft-04'
+import addFormats from 'ajv-formats'
+import type {ValidateFunction} from 'ajv'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const SWAGGER_PATH = path.resolve(repoRoot, '../shared/octopus-api/swagger-2021.2.json')
+
+interface Operation {
+  parameters?: Array<{in: string; schema?: unknown}>
+  responses?: Record<string, {schema?: unknown}>
+}
+
+interface Swagger {
+  paths: Record<string, Record<string, Operation>>
+  definitions: Record<string, unknown>
+}
+
+function loadSwagger(): Swagger {
+  if (!existsSync(SWAGGER_PATH)) {
+    throw new Error(`The Octopus swagger was not found at ${SWAGGER_PATH}. Contract tests need ../shared/octopus-api/swagger-2021.2.json beside the repository.`)
+  }
+  return JSON.parse(readFileSync(SWAGGER_PATH, 'utf8')) as Swagger
+}
+
+/** Adds null to every typed schema and every $ref (Octopus sends null for unset values). */
+function nullable(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(nullable)
+  if (!schema || typeof schema !== 'object') return schema
+  const input = schema as Record<string, unknown>
+  if (typeof input.$ref === 'string') return {anyOf: [{$ref: input.$ref.replace(/^#\/definitions\//, 'swagger#/definitions/')}, {type: 'null'}]}
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(input)) {
+    if (key === 'properties' || key === 'definitions') {
+      out[key] = Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, nullable(v)]))
+    } else if (key === 'items' || key === 'additionalProperties' || key === 'allOf' || key === 'anyOf' || key === 'oneOf') {
+      out[key] = nullable(value)
+    } else out[key] = value
+  }
+  if (typeof out.type === 'string') out.type = [out.type, 'null']
+  if (Array.isArray(out.enum)) out.enum = [...out.enum, null]
+  // Swagger's `required` lists are not what the server enforces on every response; keep them out.
+  delete out.required
+  return out
+}
+
+let cached: {swagger: Swagger; ajv: InstanceType<typeof Ajv04>; validators: Map<string, ValidateFunction>} | undefined
+
+function context() {
+  if (cached) return cached
+  const swagger = loadSwagger()
+  const ajv = new Ajv04({strict: false, allErrors: true, validateFormats: true})
+  addFormats.default ? addFormats.default(ajv as never) : (addFormats as unknown as (a: unknown) => void)(ajv)
+  ajv.addSchema({definitions: Object.fromEntries(Object.entries(swagger.definitions).map(([name, schema]) => [name, nullable(schema)]))}, 'swagger')
+  cached = {swagger, ajv, validators: new Map()}
+  return cached
+}
+
+function validatorFor(schema: unknown): ValidateFunction {
+  const {ajv, validators} = context()
+  const key = JSON.stringify(schema)
+  let v = validators.get(key)
+  if (!v) {
+    v = ajv.compile(nullable(schema) as object) as ValidateFunction
+    validators.set(key, v)
+  }
+  return v
+}
+
+/** The swagger operation for a method and a swagger-style route (relative to basePath `/api`). */
+export function operation(method: string, route: string): Operation | undefined {
+  return context().swagger.paths[route]?.[method.toLowerCase()]
+}
+
+export function hasRoute(method: string, route: string): boolean {
+  return operation(method, route) !== undefined
+}
+
+function check(schema: unknown, body: unknown, where: string): string[] {
+  const validate = validatorFor(schema)
+  if (validate(body)) return []
+  return (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || '(root)'} ${e.message}${e.params ? ' ' + JSON.stringify(e.params) : ''}`)
+}
+
+/** Errors in a request body for that route, or [] (also when the swagger has no body schema). */
+export function validateRequest(method: string, route: string, body: unknown): string[] {
+  const op = operation(method, route)
+  if (!op) return [`${method} ${route}: not in the swagger`]
+  const schema = op.parameters?.find((p) => p.in === 'body')?.schema
+  if (!schema || body === undefined) return []
+  return check(schema, body, `${method} ${route} request`)
+}
+
+/** Errors in a response body for that route and status, or [] when the swagger has no schema for it. */
+export function validateResponse(method: string, route: string, status: number, body: unknown): string[] {
+  const op = operation(method, route)
+  if (!op) return [`${method} ${route}: not in the swagger`]
+  const response = op.responses?.[String(status)] ?? (status >= 400 ? undefined : op.responses?.default)
+  if (status >= 400) return check({$ref: '#/definitions/Error'}, body, `${method} ${route} ${status}`).filter(() => context().swagger.definitions.Error !== undefined)
+  if (!response?.schema) return []
+  return check(response.schema, body, `${method} ${route} ${status}`)
+}
