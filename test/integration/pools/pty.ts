@@ -1,0 +1,59 @@
+import {spawn} from 'node:child_process'
+import {binPath, repoRoot, tempConfigHome} from '../../helpers/cli.js'
+
+export interface PtyStep {
+  /** Wait until the terminal output (ANSI stripped) contains this text... */
+  waitFor: string
+  /** ...then type this (e.g. `name\r`, `\u001B[B\r` for arrow-down + Enter). */
+  send: string
+}
+
+export interface PtyResult {
+  /** Everything the terminal showed (stdout and stderr), ANSI sequences and CRs removed. */
+  screen: string
+  exitCode: number
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001B\[[0-9;?]*[A-Za-z]|\u001B[()][A-Z0-9]|\r/g
+
+function shellQuote(arg: string): string {
+  return `'${arg.replaceAll("'", `'\\''`)}'`
+}
+
+/**
+ * Runs the built CLI under a pseudo-terminal (util-linux `script`), so that stdin and stdout are
+ * TTYs and prompts appear, and answers each prompt once its text is on screen.
+ */
+export function runInPty(args: string[], env: Record<string, string>, steps: PtyStep[], timeoutMs = 60_000): Promise<PtyResult> {
+  const command = [process.execPath, binPath, ...args].map(shellQuote).join(' ')
+  const childEnv: Record<string, string> = {PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm', NO_COLOR: '1', XDG_CONFIG_HOME: tempConfigHome(), ...env}
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {cwd: repoRoot, env: childEnv, stdio: ['pipe', 'pipe', 'pipe']})
+    let raw = ''
+    let next = 0
+    let consumedUpTo = 0
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`pty run timed out waiting for ${JSON.stringify(steps[next]?.waitFor)}; screen:\n${raw.replace(ANSI, '')}`))
+    }, timeoutMs)
+    const onData = (chunk: Buffer) => {
+      raw += chunk.toString('utf8')
+      const screen = raw.replace(ANSI, '')
+      while (next < steps.length) {
+        const at = screen.indexOf(steps[next].waitFor, consumedUpTo)
+        if (at < 0) break
+        consumedUpTo = at + steps[next].waitFor.length
+        child.stdin.write(steps[next].send)
+        next++
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({screen: raw.replace(ANSI, ''), exitCode: code ?? 1})
+    })
+  })
+}
