@@ -243,7 +243,7 @@ function buildConvention(raw: unknown, at: Path): Convention {
 function regexSource(value: unknown, at: Path): string {
   if (typeof value !== 'string' || !value) throw new ConfigProblem(at, 'must be a non-empty regular expression string')
   try {
-    new RegExp(value)
+    new RegExp(value, 'u')
   } catch (error) {
     throw new ConfigProblem(at, `invalid regex '${value}': ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`)
   }

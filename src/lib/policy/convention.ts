@@ -55,8 +55,16 @@ export function templateTokens(parts: TemplatePart[]): string[] {
   return parts.flatMap((p) => ('token' in p ? [p.token] : []))
 }
 
+/**
+ * Conventions compile in unicode mode: it rejects sloppy patterns such as `\d{2` that the legacy
+ * mode would quietly read as literal text, so a typo in a policy file is an error, not a weaker rule.
+ */
+export function regexFlags(conv: {ignoreCase: boolean}): string {
+  return conv.ignoreCase ? 'iu' : 'u'
+}
+
 export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 }
 
 function tokenSource(rule: TokenRule): string {
@@ -82,17 +90,17 @@ function templateRegex(conv: TemplateConvention, modeOf: (token: string, index: 
     }
   })
   if (anchorEnd) source += '$'
-  return new RegExp(source, conv.ignoreCase ? 'i' : '')
+  return new RegExp(source, regexFlags(conv))
 }
 
 function tokenValueFits(conv: TemplateConvention, token: string, value: string): boolean {
-  return new RegExp(`^(?:${tokenSource(conv.tokens[token])})$`, conv.ignoreCase ? 'i' : '').test(value)
+  return new RegExp(`^(?:${tokenSource(conv.tokens[token])})$`, regexFlags(conv)).test(value)
 }
 
 /** Checks a name against a convention; on failure says which part is wrong. */
 export function checkName(conv: Convention, name: string): NameCheck {
   if (conv.kind === 'regex') {
-    const regex = new RegExp(`^(?:${conv.source})$`, conv.ignoreCase ? 'i' : '')
+    const regex = new RegExp(`^(?:${conv.source})$`, regexFlags(conv))
     if (regex.test(name)) return {ok: true}
     return {ok: false, problems: [`'${name}' does not match /${conv.source}/${conv.description ? ` (${conv.description})` : ''}`]}
   }

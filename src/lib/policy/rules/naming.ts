@@ -12,7 +12,7 @@ export const namingWorker: RuleDescriptor = {
   defaultSeverity: 'warning',
   title: 'Worker names follow the naming convention',
   rationale: 'Octopus: "Establish an easy-to-understand naming convention for workers", e.g. p-db-omaha-worker-01.',
-  unavailable: ({config}) => (config.conventions.worker ? undefined : 'no worker naming convention configured (conventions.worker)'),
+  unavailable: ({config}) => (config.conventions.worker ? undefined : 'conventions.worker is not configured'),
   run: ({snapshot, config}) => {
     const conv = config.conventions.worker
     if (!conv) return []
@@ -35,7 +35,7 @@ export const namingPool: RuleDescriptor = {
   defaultSeverity: 'warning',
   title: 'Worker pool names follow the naming convention',
   rationale: 'Octopus: "Name the worker pool to match the purpose, location, and environment", e.g. Azure Central US Production Worker Pool.',
-  unavailable: ({config}) => (config.conventions.pool ? undefined : 'no pool naming convention configured (conventions.pool)'),
+  unavailable: ({config}) => (config.conventions.pool ? undefined : 'conventions.pool is not configured'),
   run: ({snapshot, config}) => {
     const conv = config.conventions.pool
     if (!conv) return []

@@ -1,0 +1,53 @@
+import {Flags} from '@oclif/core'
+import {EXIT_CODES_HELP} from '../../base-command.js'
+import {ServerCommand} from '../../server-command.js'
+import {usageError} from '../../lib/errors.js'
+import {describeAtRisk, readFeatures, setBuiltinWorkerEnabled, spacesAtRisk} from '../../lib/builtin/index.js'
+import {allSpaceContexts} from '../../lib/policy/snapshot.js'
+
+export default class BuiltinWorkerDisable extends ServerCommand<typeof BuiltinWorkerDisable> {
+  static override summary = 'Switch the built-in worker off (server-wide), safely.'
+
+  static override description = `First finds every space whose default pool has no healthy, enabled worker: steps that fall back to the built-in worker there would fail. If there are any, it refuses (exit 2) and lists them, unless --force.
+Then asks for confirmation when interactive; otherwise needs -y/--yes (without it, under --no-prompt or CI, exit 2).
+Changes only IsBuiltInWorkerEnabled: the whole features document is read and written back, so no other feature flag changes. Already disabled: says so and exits 0. Needs the AdministerSystem permission (exit 3 without it).
+
+${EXIT_CODES_HELP}`
+
+  static override examples = ['<%= config.bin %> builtin-worker disable', '<%= config.bin %> builtin-worker disable -y --no-prompt', '<%= config.bin %> builtin-worker disable --force -y']
+
+  static override flags = {
+    yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'}),
+    force: Flags.boolean({description: 'Disable even if some spaces\' default pools have no healthy, enabled worker.'}),
+  }
+
+  public async run(): Promise<void> {
+    const {client} = await this.connect()
+    const features = await readFeatures(client)
+    if (features.IsBuiltInWorkerEnabled !== true) {
+      if (this.isJson) this.printJson({IsBuiltInWorkerEnabled: false, Changed: false, SpacesAtRisk: []})
+      else this.print('The built-in worker is already disabled; nothing changed.')
+      return
+    }
+    // The flag is server-wide, so every space counts, whatever --space says.
+    const atRisk = await spacesAtRisk(client, await allSpaceContexts(client))
+    const lines = atRisk.map(describeAtRisk)
+    if (atRisk.length > 0 && !this.flags.force) {
+      throw usageError(`Refusing to disable the built-in worker: ${atRisk.length} space${atRisk.length === 1 ? '' : 's'} would have no worker for steps on the default pool. ${lines.join(' ')}`, {
+        hint: 'Register healthy workers in those default pools (octoworkers worker register ... --pool POOL), or pass --force.',
+        code: 'unsafe',
+        details: {SpacesAtRisk: atRisk},
+      })
+    }
+    if (atRisk.length > 0) this.warnUser(`disabling anyway (--force); steps on these default pools will fail: ${lines.join(' ')}`)
+    await this.confirmDestructive({
+      yes: this.flags.yes,
+      action: 'disable the built-in worker',
+      names: ['built-in worker'],
+      details: ['Steps that would run on the Octopus Server will need an external worker.', ...lines],
+    })
+    await setBuiltinWorkerEnabled(client, false)
+    if (this.isJson) this.printJson({IsBuiltInWorkerEnabled: false, Changed: true, SpacesAtRisk: atRisk})
+    else this.print('Built-in worker disabled: steps now run only on external workers.')
+  }
+}

@@ -1,0 +1,26 @@
+import {EXIT_CODES_HELP} from '../../base-command.js'
+import {ServerCommand} from '../../server-command.js'
+import {readFeatures, setBuiltinWorkerEnabled} from '../../lib/builtin/index.js'
+
+export default class BuiltinWorkerEnable extends ServerCommand<typeof BuiltinWorkerEnable> {
+  static override summary = 'Switch the built-in worker on (server-wide).'
+
+  static override description = `Steps on a default pool with no workers will then run on the Octopus Server itself. Changes only IsBuiltInWorkerEnabled: the whole features document is read and written back, so no other feature flag changes. Already enabled: says so and exits 0. Needs the AdministerSystem permission (exit 3 without it).
+
+${EXIT_CODES_HELP}`
+
+  static override examples = ['<%= config.bin %> builtin-worker enable']
+
+  public async run(): Promise<void> {
+    const {client} = await this.connect()
+    const features = await readFeatures(client)
+    if (features.IsBuiltInWorkerEnabled === true) {
+      if (this.isJson) this.printJson({IsBuiltInWorkerEnabled: true, Changed: false})
+      else this.print('The built-in worker is already enabled; nothing changed.')
+      return
+    }
+    await setBuiltinWorkerEnabled(client, true)
+    if (this.isJson) this.printJson({IsBuiltInWorkerEnabled: true, Changed: true})
+    else this.print('Built-in worker enabled: steps on an empty default pool now run on the Octopus Server.')
+  }
+}

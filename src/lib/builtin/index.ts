@@ -1,0 +1,64 @@
+/**
+ * Reading and switching the built-in worker. The flag lives in the server-wide features document;
+ * it is changed by GET-modify-PUT of the whole document, so no other feature flag changes
+ * (README §4.1: the PUT is assumed to be a full replace).
+ */
+import {authError} from '../errors.js'
+import {OctopusApiError, type OctopusClient, type SpaceContext} from '../octopus/client.js'
+import {getFeatures, putFeatures} from '../octopus/repositories.js'
+import type {FeaturesConfigurationResource} from '../octopus/types.js'
+import {builtinUsage, spacesAtRiskIfDisabled, type BuiltinSpaceUsage} from '../policy/builtin.js'
+import {readSnapshot} from '../policy/snapshot.js'
+
+export const FEATURES_PERMISSION_HINT = 'Changing it needs the AdministerSystem permission (web portal: Configuration ➜ Features, "Run steps on the Octopus Server").'
+
+export interface BuiltinStatus {
+  IsBuiltInWorkerEnabled: boolean
+  Spaces: BuiltinSpaceUsage[]
+}
+
+export async function readFeatures(client: OctopusClient): Promise<FeaturesConfigurationResource> {
+  try {
+    return await getFeatures({client})
+  } catch (error) {
+    throw permissionError(error, 'read the features configuration', 'Reading it needs the AdministerSystem permission (or a user in Octopus Administrators).')
+  }
+}
+
+/** Per space: is the built-in worker in use, and would switching it off strand steps on the default pool. */
+export async function readSpacesUsage(client: OctopusClient, spaces: SpaceContext[], enabled: boolean): Promise<BuiltinSpaceUsage[]> {
+  const snapshot = await readSnapshot(client, spaces, {summary: false, deploymentTargets: false, features: false, serverNodes: false})
+  return snapshot.spaces.map((s) => builtinUsage(s, enabled))
+}
+
+export async function spacesAtRisk(client: OctopusClient, spaces: SpaceContext[]): Promise<BuiltinSpaceUsage[]> {
+  const snapshot = await readSnapshot(client, spaces, {summary: false, deploymentTargets: false, features: false, serverNodes: false})
+  return spacesAtRiskIfDisabled(snapshot.spaces)
+}
+
+/** One line per space at risk, for the refusal and the confirmation prompt. */
+export function describeAtRisk(usage: BuiltinSpaceUsage): string {
+  if (!usage.DefaultPoolName) return `Space '${usage.SpaceName}' has no default pool.`
+  const workers = usage.DefaultPoolWorkers === 0 ? 'no workers (steps run on the built-in worker today)' : `${usage.DefaultPoolWorkers} worker${usage.DefaultPoolWorkers === 1 ? '' : 's'}, none healthy and enabled`
+  return `Space '${usage.SpaceName}': default pool '${usage.DefaultPoolName}' has ${workers}.`
+}
+
+/**
+ * Sets IsBuiltInWorkerEnabled with a fresh GET then a PUT of the whole document. Returns the
+ * document the server stored.
+ */
+export async function setBuiltinWorkerEnabled(client: OctopusClient, enabled: boolean): Promise<FeaturesConfigurationResource> {
+  const current = await readFeatures(client)
+  try {
+    return await putFeatures({client}, {...current, IsBuiltInWorkerEnabled: enabled})
+  } catch (error) {
+    throw permissionError(error, `${enabled ? 'enable' : 'disable'} the built-in worker`, FEATURES_PERMISSION_HINT)
+  }
+}
+
+function permissionError(error: unknown, action: string, hint: string): unknown {
+  if (error instanceof OctopusApiError && error.status === 403) {
+    return authError(`The server refused to let this API key ${action} (HTTP 403): the key's user lacks the AdministerSystem permission.`, {hint, code: 'forbidden', details: {status: 403, permission: 'AdministerSystem'}})
+  }
+  return error
+}

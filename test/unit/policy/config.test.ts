@@ -1,0 +1,99 @@
+import {mkdtempSync, mkdirSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {CliError} from '../../../src/lib/errors.js'
+import {findConfigFile, loadConfig, parseConfig} from '../../../src/lib/policy/config.js'
+import {checkName} from '../../../src/lib/policy/convention.js'
+import {STARTER_CONFIG} from '../../../src/lib/policy/starter.js'
+
+async function problemOf(text: string): Promise<CliError> {
+  try {
+    await parseConfig(text, '/repo/.octoworkers.yaml')
+  } catch (error) {
+    return error as CliError
+  }
+  throw new Error('expected the config to be rejected')
+}
+
+describe('parseConfig', () => {
+  it('accepts the starter file and it encodes Octopus\'s examples', async () => {
+    const config = await parseConfig(STARTER_CONFIG, 'starter')
+    expect(config.minWorkers).toBe(2)
+    expect(config.severities).toEqual({'builtin/enabled': 'warning'})
+    expect(config.pools).toEqual([])
+    expect(config.ignores).toEqual([])
+    expect(checkName(config.conventions.worker!, 'p-db-omaha-worker-01')).toEqual({ok: true})
+    expect(checkName(config.conventions.pool!, 'Azure Central US Production Worker Pool')).toEqual({ok: true})
+  })
+
+  it('reads thresholds, per-pool overrides, severities and ignores', async () => {
+    const config = await parseConfig([
+      'thresholds:',
+      '  minWorkers: 3',
+      'pools:',
+      '  "Spare *":',
+      '    minWorkers: 0',
+      'severities:',
+      '  builtin/enabled: error',
+      '  dynamic/in-use: off',
+      'ignores:',
+      '  - rule: naming/*',
+      '    subject: Default Worker Pool',
+      '    reason: stock pool',
+      '  - rule: pool/empty',
+    ].join('\n'), 'f')
+    expect(config.minWorkers).toBe(3)
+    expect(config.pools).toEqual([{match: 'Spare *', minWorkers: 0}])
+    expect(config.severities).toEqual({'builtin/enabled': 'error', 'dynamic/in-use': 'off'})
+    expect(config.ignores).toEqual([
+      {rule: 'naming/*', subject: 'Default Worker Pool', space: undefined, reason: 'stock pool'},
+      {rule: 'pool/empty', subject: '*', space: undefined, reason: undefined},
+    ])
+  })
+
+  it('an empty file is the defaults', async () => {
+    const config = await parseConfig('# nothing yet\n', 'f')
+    expect(config.minWorkers).toBe(2)
+    expect(config.conventions).toEqual({})
+  })
+
+  it.each([
+    ['an invalid regex', 'conventions:\n  worker:\n    regex: "[a-z"\n', 3, /conventions\.worker\.regex: invalid regex '\[a-z'/],
+    ['an invalid token pattern', 'conventions:\n  worker:\n    template: "{nn}-x"\n    tokens:\n      nn: "\\\\d{2"\n', 5, /conventions\.worker\.tokens\.nn: invalid regex/],
+    ['an unknown rule ID in severities', 'severities:\n  builtin/enabled: error\n  naming/workers: error\n', 3, /unknown rule ID 'naming\/workers' \(did you mean naming\/worker, naming\/pool\?\)/],
+    ['an unknown rule ID in ignores', 'ignores:\n  - rule: nope/rule\n    subject: x\n', 2, /unknown rule ID 'nope\/rule'/],
+    ['an unknown token in a template', 'conventions:\n  worker:\n    template: "{env}-{rol}-worker"\n    tokens:\n      env: [p]\n', 3, /unknown token \{rol\} in template '\{env\}-\{rol\}-worker'/],
+    ['a negative threshold', 'thresholds:\n  minWorkers: -1\n', 2, /thresholds\.minWorkers: must not be negative \(got -1\)/],
+    ['a negative per-pool threshold', 'pools:\n  Linux:\n    minWorkers: -2\n', 3, /pools\.Linux\.minWorkers: must not be negative/],
+    ['a YAML syntax error', 'thresholds:\n  minWorkers: 2\n severities: [\n', 3, /YAML syntax error/],
+    ['a duplicate key', 'thresholds:\n  minWorkers: 2\n  minWorkers: 3\n', 3, /YAML syntax error: Map keys must be unique/],
+    ['an unknown setting', 'thresholds:\n  minWorkerz: 2\n', 2, /unknown setting 'minWorkerz'/],
+    ['a bad severity', 'severities:\n  pool/empty: fatal\n', 2, /severity 'fatal' is not one of error, warning, note, off/],
+    ['both regex and template', 'conventions:\n  pool:\n    regex: x\n    template: "{a}"\n', 3, /exactly one of `regex:` or `template:`/],
+  ])('rejects %s with exit 2, the file, the line and the problem', async (_what, text, line, problem) => {
+    const error = await problemOf(text)
+    expect(error).toBeInstanceOf(CliError)
+    expect(error.exitCode).toBe(2)
+    expect(error.message).toContain(`Invalid config file /repo/.octoworkers.yaml, line ${line}: `)
+    expect(error.message).toMatch(problem)
+  })
+})
+
+describe('finding the config file', () => {
+  it('looks in the directory and then up the tree', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'octoworkers-policy-'))
+    const nested = path.join(root, 'a', 'b')
+    mkdirSync(nested, {recursive: true})
+    expect(findConfigFile(nested)).toBeUndefined()
+    writeFileSync(path.join(root, '.octoworkers.yaml'), 'thresholds:\n  minWorkers: 4\n')
+    expect(findConfigFile(nested)).toBe(path.join(root, '.octoworkers.yaml'))
+    expect((await loadConfig({cwd: nested})).minWorkers).toBe(4)
+    writeFileSync(path.join(root, 'a', '.octoworkers.yaml'), 'thresholds:\n  minWorkers: 5\n')
+    expect((await loadConfig({cwd: nested})).minWorkers).toBe(5)
+  })
+
+  it('--config must name an existing file (exit 2)', async () => {
+    await expect(loadConfig({cwd: tmpdir(), explicitFile: 'no-such-octoworkers.yaml'})).rejects.toMatchObject({exitCode: 2, message: expect.stringContaining("no such file 'no-such-octoworkers.yaml'")})
+  })
+})

@@ -1,0 +1,116 @@
+import {readFileSync} from 'node:fs'
+import {Ajv} from 'ajv'
+import addFormats from 'ajv-formats'
+import {XMLParser, XMLValidator} from 'fast-xml-parser'
+import {describe, expect, it} from 'vitest'
+import {checkFailed, runCheck} from '../../../src/lib/policy/engine.js'
+import {escapeData, escapeProperty, renderGithub} from '../../../src/lib/policy/report-github.js'
+import {renderJunit} from '../../../src/lib/policy/report-junit.js'
+import {renderSarif} from '../../../src/lib/policy/report-sarif.js'
+import {renderTextReport, summaryLine} from '../../../src/lib/policy/report-text.js'
+import {RULE_IDS} from '../../../src/lib/policy/types.js'
+import {cleanSpace, config, pool, snapshot, space, worker} from './fixtures.js'
+
+const schemaPath = new URL('../../fixtures/sarif-2.1.0-subset.schema.json', import.meta.url)
+
+export function validateSarif(doc: unknown): string[] {
+  const ajv = new Ajv({allErrors: true, strict: false})
+  ;(addFormats as unknown as (a: Ajv) => void)(ajv)
+  const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')))
+  return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
+}
+
+/** An estate with an error (empty default pool), a warning (one-worker pool) and a note (dynamic pool), and awkward characters. */
+function messyReport() {
+  const def = pool('Default Worker Pool', {IsDefault: true})
+  const lonely = pool('R&D <"Lonely">, pool: 1')
+  const dyn = pool('Hosted Ubuntu', {WorkerPoolType: 'DynamicWorkerPool'})
+  const snap = snapshot([space('Default', [def, lonely, dyn], [worker('w1', [lonely])])], {builtInWorkerEnabled: true})
+  return runCheck(snap, config())
+}
+
+describe('JUnit', () => {
+  it('is well-formed XML with one suite per rule and one case per rule and subject', () => {
+    const report = messyReport()
+    const xml = renderJunit(report, {failOn: 'error'})
+    expect(XMLValidator.validate(xml)).toBe(true)
+    const doc = new XMLParser({ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name)}).parse(xml)
+    const suites = doc.testsuites.testsuite
+    expect(suites.map((s: any) => s.name)).toEqual([...RULE_IDS])
+    const minWorkers = suites.find((s: any) => s.name === 'redundancy/min-workers')
+    const names = minWorkers.testcase.map((c: any) => c.name).sort()
+    expect(names).toEqual([expect.stringMatching(/^Default \/ Default Worker Pool \(WorkerPools-\d+\)$/), expect.stringMatching(/^Default \/ R&D <"Lonely">, pool: 1 \(WorkerPools-\d+\)$/)])
+    // errors fail at --fail-on error; warnings pass with their message in system-out
+    const failures = suites.flatMap((s: any) => s.testcase.filter((c: any) => c.failure))
+    expect(failures.length).toBe(report.Summary.Errors)
+    expect(Number(doc.testsuites.failures)).toBe(report.Summary.Errors)
+    expect(Number(doc.testsuites.tests)).toBe(suites.reduce((n: number, s: any) => n + s.testcase.length, 0))
+    const skipped = suites.filter((s: any) => s.testcase.some((c: any) => c.skipped !== undefined)).map((s: any) => s.name)
+    expect(skipped).toEqual(['naming/worker', 'naming/pool'])
+  })
+
+  it('--fail-on warning turns warnings into failures too', () => {
+    const report = messyReport()
+    const xml = renderJunit(report, {failOn: 'warning'})
+    const failures = (xml.match(/<failure /g) ?? []).length
+    expect(failures).toBe(report.Summary.Errors + report.Summary.Warnings)
+  })
+})
+
+describe('SARIF', () => {
+  it('validates against the SARIF 2.1.0 schema (subset) with rules, levels and logical locations', () => {
+    const report = messyReport()
+    const sarif = renderSarif(report, {toolVersion: '0.1.0', server: 'https://octopus.example.com'}) as any
+    expect(validateSarif(sarif)).toEqual([])
+    const run = sarif.runs[0]
+    expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual([...RULE_IDS])
+    expect(run.results.length).toBe(report.Findings.length)
+    for (const result of run.results) expect(run.tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId)
+    expect(new Set(run.results.map((r: any) => r.level))).toEqual(new Set(['error', 'warning', 'note']))
+    expect(run.results[0].locations[0].logicalLocations[0]).toMatchObject({kind: 'resource', fullyQualifiedName: expect.stringMatching(/^Default\//)})
+  })
+
+  it('the schema really rejects malformed logs', () => {
+    const sarif = renderSarif(messyReport(), {toolVersion: '0.1.0', server: 'https://x'}) as any
+    sarif.runs[0].results[0].level = 'fatal'
+    delete sarif.runs[0].tool.driver.name
+    expect(validateSarif(sarif).length).toBeGreaterThanOrEqual(2)
+  })
+})
+
+describe('GitHub annotations', () => {
+  it('one workflow command per finding, escaped', () => {
+    const report = messyReport()
+    const lines = renderGithub(report, summaryLine(report, null)).trimEnd().split('\n')
+    expect(lines).toHaveLength(report.Findings.length + 1)
+    expect(lines[0]).toMatch(/^::error title=redundancy\/min-workers Default\/Default Worker Pool::Pool 'Default Worker Pool' has 0/)
+    expect(lines.some((l) => l.startsWith('::warning title=redundancy/min-workers Default/R&D <"Lonely">%2C pool%3A 1::'))).toBe(true)
+    expect(lines.some((l) => l.startsWith('::notice title=dynamic/in-use'))).toBe(true)
+    expect(lines.every((l, i) => i === lines.length - 1 || !l.slice(2).includes('\n'))).toBe(true)
+    expect(escapeData('50%\r\nnext')).toBe('50%25%0D%0Anext')
+    expect(escapeProperty('a: b, c')).toBe('a%3A b%2C c')
+  })
+})
+
+describe('table report and fail-on', () => {
+  it('groups by severity and ends with a summary line', async () => {
+    const text = await renderTextReport(messyReport(), {isTTY: false, configFile: null})
+    const headings = text.split('\n').filter((l) => /^(ERRORS|WARNINGS|NOTES) \(\d+\)$/.test(l))
+    expect(headings).toEqual(['ERRORS (1)', 'WARNINGS (3)', 'NOTES (1)'])
+    expect(text.trimEnd().split('\n').at(-1)).toBe('1 error, 3 warnings, 1 note in 1 space (3 pools, 1 worker); not checked: naming/worker (conventions.worker is not configured), naming/pool (conventions.pool is not configured).')
+  })
+
+  it('a clean estate says so', async () => {
+    const report = runCheck(snapshot([cleanSpace()]), config())
+    expect(await renderTextReport(report, {isTTY: false, configFile: null})).toMatch(/^No findings in 1 space \(2 pools, 2 workers\)/)
+  })
+
+  it('--fail-on decides failure', () => {
+    const report = messyReport()
+    expect(checkFailed(report, 'error')).toBe(true)
+    expect(checkFailed(report, 'never')).toBe(false)
+    const warningsOnly = runCheck(snapshot([cleanSpace()], {builtInWorkerEnabled: true}), config())
+    expect(checkFailed(warningsOnly, 'error')).toBe(false)
+    expect(checkFailed(warningsOnly, 'warning')).toBe(true)
+  })
+})

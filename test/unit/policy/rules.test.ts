@@ -1,0 +1,189 @@
+import {describe, expect, it} from 'vitest'
+import {parseConfig} from '../../../src/lib/policy/config.js'
+import {runCheck} from '../../../src/lib/policy/engine.js'
+import {RULES} from '../../../src/lib/policy/rules/index.js'
+import {RULE_IDS, type Finding, type RuleId} from '../../../src/lib/policy/types.js'
+import {cleanSpace, config, pool, snapshot, space, worker} from './fixtures.js'
+
+function findings(snap: ReturnType<typeof snapshot>, rule: RuleId, cfg = config()): Finding[] {
+  return runCheck(snap, cfg).Findings.filter((f) => f.RuleId === rule)
+}
+
+describe('rule registry', () => {
+  it('has exactly one rule per documented rule ID', () => {
+    expect(RULES.map((r) => r.id).sort()).toEqual([...RULE_IDS].sort())
+  })
+
+  it('a clean estate has no findings under the default config', () => {
+    expect(runCheck(snapshot([cleanSpace('Default'), cleanSpace('Team B')]), config()).Findings).toEqual([])
+  })
+})
+
+describe('naming rules', () => {
+  it('naming/worker and naming/pool report each misnamed resource with the reason', async () => {
+    const cfg = await parseConfig([
+      'conventions:',
+      '  worker:',
+      '    template: "{env}-{role}-{location}-worker-{nn}"',
+      '    tokens: {env: [d, t, s, p], role: [db, web], location: "[a-z]+", nn: "\\\\d{2}"}',
+      '  pool:',
+      '    regex: "(Azure|AWS) [A-Za-z ]+ (Test|Production) Worker Pool"',
+    ].join('\n'), 'f')
+    const good = pool('Azure Central US Production Worker Pool', {IsDefault: true})
+    const bad = pool('linux')
+    const snap = snapshot([space('Default', [good, bad], [
+      worker('p-db-omaha-worker-01', [good, bad]),
+      worker('x-db-omaha-worker-02', [good, bad]),
+    ])])
+    const workerFindings = findings(snap, 'naming/worker', cfg)
+    expect(workerFindings.map((f) => f.Subject)).toEqual(['x-db-omaha-worker-02'])
+    expect(workerFindings[0].Message).toContain("env 'x' is not one of d,t,s,p")
+    expect(workerFindings[0].Fix).toBe("octoworkers worker update x-db-omaha-worker-02 --name NEW-NAME --space Default")
+    const poolFindings = findings(snap, 'naming/pool', cfg)
+    expect(poolFindings.map((f) => f.Subject)).toEqual(['linux'])
+    expect(poolFindings[0].Severity).toBe('warning')
+  })
+
+  it('are skipped, not passed, when no convention is configured', () => {
+    const report = runCheck(snapshot([cleanSpace()]), config())
+    expect(report.Rules.find((r) => r.RuleId === 'naming/worker')).toMatchObject({Status: 'skipped', Reason: expect.stringContaining('conventions.worker')})
+  })
+})
+
+describe('redundancy/min-workers', () => {
+  const cases: Array<[string, Array<{health?: string; disabled?: boolean}>, 'error' | 'warning' | null]> = [
+    ['no usable worker is an error', [{health: 'Unhealthy'}, {disabled: true}], 'error'],
+    ['one usable worker is a warning', [{}, {health: 'Unavailable'}], 'warning'],
+    ['HasWarnings counts as usable', [{health: 'HasWarnings'}, {}], null],
+    ['two healthy workers pass', [{}, {}], null],
+    ['Unknown (never checked) does not count', [{}, {health: 'Unknown'}], 'warning'],
+  ]
+  it.each(cases)('%s', (_name, specs, expected) => {
+    const def = pool('Default Worker Pool', {IsDefault: true})
+    const p = pool('Linux')
+    const workers = specs.map((s, i) => worker(`w${i}`, [p], {HealthStatus: s.health ?? 'Healthy', IsDisabled: s.disabled ?? false}))
+    const snap = snapshot([space('Default', [def, p], [...workers, worker('d1', [def]), worker('d2', [def])])])
+    const found = findings(snap, 'redundancy/min-workers')
+    expect(found.map((f) => f.Severity)).toEqual(expected ? [expected] : [])
+    if (expected) expect(found[0].Subject).toBe('Linux')
+  })
+
+  it('an empty default pool is an error; an empty non-default pool is left to pool/empty', () => {
+    const def = pool('Default Worker Pool', {IsDefault: true})
+    const spare = pool('Spare')
+    const snap = snapshot([space('Default', [def, spare], [])])
+    expect(findings(snap, 'redundancy/min-workers').map((f) => [f.Subject, f.Severity])).toEqual([['Default Worker Pool', 'error']])
+    expect(findings(snap, 'pool/empty').map((f) => f.Subject)).toEqual(['Spare'])
+  })
+
+  it('honours the global threshold and per-pool overrides (by glob)', () => {
+    const def = pool('Default Worker Pool', {IsDefault: true})
+    const big = pool('Big Pool')
+    const small = pool('Small Pool')
+    const ws = [worker('a', [def, big, small]), worker('b', [def, big, small]), worker('c', [big])]
+    const snap = snapshot([space('Default', [def, big, small], ws)])
+    const cfg = config({minWorkers: 3, pools: [{match: 'small*', minWorkers: 1}, {match: 'Default Worker Pool', minWorkers: 0}]})
+    expect(findings(snap, 'redundancy/min-workers', cfg)).toEqual([])
+    const strict = config({minWorkers: 3})
+    expect(findings(snap, 'redundancy/min-workers', strict).map((f) => f.Subject).sort()).toEqual(['Default Worker Pool', 'Small Pool'])
+  })
+
+  it('dynamic pools are not counted', () => {
+    const def = pool('Hosted Ubuntu', {IsDefault: true, WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'UbuntuDefault'})
+    expect(findings(snapshot([space('Default', [def], [])]), 'redundancy/min-workers')).toEqual([])
+  })
+})
+
+describe('redundancy/all-unhealthy and health rules', () => {
+  it('flags a pool whose enabled workers are all unhealthy, and each unhealthy worker', () => {
+    const def = pool('Default Worker Pool', {IsDefault: true})
+    const p = pool('Broken')
+    const snap = snapshot([space('Default', [def, p], [
+      worker('ok1', [def]), worker('ok2', [def]),
+      worker('bad1', [p], {HealthStatus: 'Unhealthy'}), worker('bad2', [p], {HealthStatus: 'Unavailable'}),
+      worker('off', [p], {IsDisabled: true, HealthStatus: 'Unhealthy'}),
+    ])])
+    expect(findings(snap, 'redundancy/all-unhealthy').map((f) => [f.Subject, f.Severity])).toEqual([['Broken', 'error']])
+    expect(findings(snap, 'health/unhealthy-worker').map((f) => f.Subject)).toEqual(['bad1', 'bad2'])
+  })
+
+  it('health/upgrade-needed uses the pool summary and the Tentacle version details', () => {
+    const def = pool('Default Worker Pool', {IsDefault: true})
+    const a = worker('a', [def])
+    const b = worker('b', [def], {Endpoint: {CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: {Version: '6.3.417', UpgradeSuggested: true}}})
+    const c = worker('c', [def])
+    const snap = snapshot([space('Default', [def], [a, b, c], {summary: {MachineIdsForTentacleUpgrade: [], MachineIdsForCalamariUpgrade: [c.Id]}})])
+    const found = findings(snap, 'health/upgrade-needed')
+    expect(found.map((f) => [f.Subject, f.Message])).toEqual([
+      ['b', "Worker 'b' needs an upgrade of Tentacle (runs 6.3.417)."],
+      ['c', "Worker 'c' needs an upgrade of Calamari."],
+    ])
+  })
+})
+
+describe('built-in worker rules', () => {
+  it('builtin/enabled fires once for the server; builtin/in-use for each space whose static default pool is empty', () => {
+    const emptyDefault = space('Empty', [pool('Default Worker Pool', {IsDefault: true})], [])
+    const dynamicDefault = space('Cloud', [pool('Hosted Ubuntu', {IsDefault: true, WorkerPoolType: 'DynamicWorkerPool'})], [])
+    const snap = snapshot([cleanSpace('Default'), emptyDefault, dynamicDefault], {builtInWorkerEnabled: true})
+    expect(findings(snap, 'builtin/enabled')).toEqual([expect.objectContaining({Subject: 'Octopus Server', SpaceId: null, Fix: 'octoworkers builtin-worker disable'})])
+    expect(findings(snap, 'builtin/in-use').map((f) => f.SpaceName)).toEqual(['Empty'])
+  })
+
+  it('neither fires when the built-in worker is off; both are skipped when the features are unreadable', () => {
+    const emptyDefault = space('Empty', [pool('Default Worker Pool', {IsDefault: true})], [])
+    expect(findings(snapshot([emptyDefault], {builtInWorkerEnabled: false}), 'builtin/in-use')).toEqual([])
+    const report = runCheck(snapshot([emptyDefault], {builtInWorkerEnabled: undefined}), config())
+    expect(report.Rules.filter((r) => r.Status === 'skipped').map((r) => r.RuleId)).toEqual(['naming/worker', 'naming/pool', 'builtin/enabled', 'builtin/in-use'])
+  })
+})
+
+describe('inventory rules', () => {
+  it('worker/duplicate-name: across spaces, ignoring case', () => {
+    const a = cleanSpace('Alpha')
+    const b = cleanSpace('Beta')
+    b.workers.push(worker('ALPHA-A', [b.pools[0]]))
+    const found = findings(snapshot([a, b]), 'worker/duplicate-name')
+    expect(found.map((f) => [f.SpaceName, f.Subject])).toEqual([['Alpha', 'alpha-a'], ['Beta', 'ALPHA-A']])
+    expect(found[0].Message).toContain("also used by 'ALPHA-A'")
+  })
+
+  it('worker/duplicate-thumbprint: the same Tentacle twice in one space (not across spaces)', () => {
+    const thumb = 'AB'.repeat(20)
+    const s1 = cleanSpace('Alpha')
+    s1.workers.push(worker('dup-1', [s1.pools[0]], {thumbprint: thumb}), worker('dup-2', [s1.pools[1]], {thumbprint: thumb.toLowerCase()}))
+    const s2 = cleanSpace('Beta')
+    s2.workers.push(worker('same-tentacle-other-space', [s2.pools[0]], {thumbprint: thumb}))
+    expect(findings(snapshot([s1, s2]), 'worker/duplicate-thumbprint').map((f) => f.Subject)).toEqual(['dup-1', 'dup-2'])
+  })
+
+  it('worker/also-deployment-target: a listening worker whose thumbprint or URI is a target\'s', () => {
+    const s = cleanSpace('Default')
+    const [w1, w2] = s.workers
+    s.deploymentTargets = [
+      {Id: 'Machines-1', Name: 'web-01', Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://elsewhere:10933/', Thumbprint: w1.Endpoint.Thumbprint}},
+      {Id: 'Machines-2', Name: 'web-02', Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: w2.Endpoint.Uri!.toUpperCase(), Thumbprint: 'F'.repeat(40)}},
+    ]
+    const polling = worker('poller', [s.pools[0]], {style: 'TentacleActive', thumbprint: 'C'.repeat(40)})
+    s.workers.push(polling)
+    s.deploymentTargets.push({Id: 'Machines-3', Name: 'poll-target', Endpoint: {CommunicationStyle: 'TentacleActive', Thumbprint: 'C'.repeat(40)}})
+    const found = findings(snapshot([s]), 'worker/also-deployment-target')
+    expect(found.map((f) => f.Subject)).toEqual([w1.Name, w2.Name])
+    expect(found[0].Message).toContain("'web-01' (Machines-1 in space 'Default')")
+  })
+
+  it('dynamic/in-use is a note per dynamic pool', () => {
+    const s = cleanSpace()
+    s.pools.push(pool('Hosted Windows', {WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'WindowsDefault'}))
+    expect(findings(snapshot([s]), 'dynamic/in-use').map((f) => [f.Subject, f.Severity])).toEqual([['Hosted Windows', 'note']])
+  })
+})
+
+describe('ha/too-few-workers', () => {
+  it('fires when a space has fewer usable workers than server nodes', () => {
+    const nodes = [1, 2, 3].map((n) => ({Id: `OctopusServerNodes-${n}`, Name: `node-${n}`}))
+    const found = findings(snapshot([cleanSpace('Default')], {serverNodes: nodes}), 'ha/too-few-workers')
+    expect(found.map((f) => f.Message)).toEqual(["Space 'Default' has 2 healthy, enabled external workers but the server has 3 nodes (node-1, node-2, node-3); provision at least one worker per node."])
+    expect(findings(snapshot([cleanSpace('Default')], {serverNodes: nodes.slice(0, 2)}), 'ha/too-few-workers')).toEqual([])
+  })
+})
