@@ -8,7 +8,8 @@ import {binPath, parseJson, repoRoot, runCli, tempConfigHome, type CliResult} fr
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {keychainAccount, openSystemKeychain} from '../../../src/lib/auth/keychain.js'
 
-// login / whoami / logout against a live sandbox. Keychain tests use the real Secret Service
+// login / whoami / logout against a live sandbox. Each test runs the CLI several times in a row,
+// so the suites allow more than the default minute on a loaded machine. Keychain tests use the real Secret Service
 // (gnome-keyring under dbus-run-session) and are skipped only when there is no D-Bus session.
 const hasSecretService = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)
 
@@ -58,7 +59,7 @@ async function withFault<T>(fault: {Method: string; PathPattern: string; Status:
   }
 }
 
-describe('with --insecure-storage (no keychain needed)', () => {
+describe('with --insecure-storage (no keychain needed)', {timeout: 180_000}, () => {
   it('logs in, shows who and where from, and logs out', async () => {
     const configHome = tempConfigHome()
     const loggedIn = ok(await login(['--insecure-storage', '--space', 'platform team'], sandbox.apiKey, configHome))
@@ -108,14 +109,17 @@ describe('with --insecure-storage (no keychain needed)', () => {
     ok(await login(['--insecure-storage', '--profile', 'admin'], sandbox.apiKey, configHome))
     ok(await login(['--insecure-storage', '--profile', 'reader', '--space', 'Spaces-2'], sandbox.readOnlyApiKey, configHome))
 
-    const reader = parseJson(ok(await runCli(['whoami', '--json', '--profile', 'reader'], {configHome})))
-    expect(reader).toMatchObject({Profile: 'reader', User: {Username: 'sandbox-reader'}, Space: {Name: 'Platform Team'}})
-    const admin = parseJson(ok(await runCli(['whoami', '--json'], {configHome, env: {OCTOWORKERS_PROFILE: 'admin'}})))
-    expect(admin).toMatchObject({Profile: 'admin', User: {Username: 'sandbox-admin'}, Space: {Name: 'Default'}})
-    const flagWins = parseJson(ok(await runCli(['whoami', '--json', '--profile', 'admin'], {configHome, env: {OCTOWORKERS_PROFILE: 'reader'}})))
-    expect(flagWins).toMatchObject({Profile: 'admin'})
+    const [reader, admin, flagWins, spaceFlag] = await Promise.all([
+      runCli(['whoami', '--json', '--profile', 'reader'], {configHome}),
+      runCli(['whoami', '--json'], {configHome, env: {OCTOWORKERS_PROFILE: 'admin'}}),
+      runCli(['whoami', '--json', '--profile', 'admin'], {configHome, env: {OCTOWORKERS_PROFILE: 'reader'}}),
+      runCli(['whoami', '--json', '--profile', 'reader', '-s', 'Default'], {configHome}),
+    ])
+    expect(parseJson(ok(reader))).toMatchObject({Profile: 'reader', User: {Username: 'sandbox-reader'}, Space: {Name: 'Platform Team'}})
+    expect(parseJson(ok(admin))).toMatchObject({Profile: 'admin', User: {Username: 'sandbox-admin'}, Space: {Name: 'Default'}})
+    expect(parseJson(ok(flagWins))).toMatchObject({Profile: 'admin'})
     // --space overrides the profile's space.
-    expect(parseJson(ok(await runCli(['whoami', '--json', '--profile', 'reader', '-s', 'Default'], {configHome})))).toMatchObject({Space: {Id: 'Spaces-1'}})
+    expect(parseJson(ok(spaceFlag))).toMatchObject({Space: {Id: 'Spaces-1'}})
 
     ok(await runCli(['logout', '--profile', 'reader'], {configHome}))
     expect(await configFiles(configHome)).toEqual(['config.yaml', 'insecure-credentials', 'insecure-credentials/admin.json'])
@@ -180,7 +184,7 @@ describe('with --insecure-storage (no keychain needed)', () => {
   })
 })
 
-describe('the key never leaks', () => {
+describe('the key never leaks', {timeout: 180_000}, () => {
   function expectNoKey(results: CliResult[], key: string): void {
     for (const r of results) {
       expect(r.stdout).not.toContain(key)
@@ -221,7 +225,7 @@ describe('the key never leaks', () => {
   })
 })
 
-describe.skipIf(!hasSecretService)('with the OS keychain (Secret Service)', () => {
+describe.skipIf(!hasSecretService)('with the OS keychain (Secret Service)', {timeout: 180_000}, () => {
   it('logs in to the keychain, whoami says "keychain", logout removes the entry', async () => {
     const configHome = tempConfigHome()
     const profile = `kc-${process.pid}`
@@ -291,7 +295,7 @@ function runWithPrivateKeyring(args: string[], opts: {dataHome: string; configHo
   })
 }
 
-describe.skipIf(!canRunPrivateKeyring)('with a locked keychain', () => {
+describe.skipIf(!canRunPrivateKeyring)('with a locked keychain', {timeout: 180_000}, () => {
   it('login and whoami say the keychain is locked or unavailable (exit 3), never "not logged in"', async () => {
     const dataHome = mkdtempSync(path.join(tmpdir(), 'octoworkers-keyring-'))
     const configHome = tempConfigHome()
