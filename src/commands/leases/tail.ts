@@ -85,7 +85,6 @@ ${EXIT_CODES_HELP}`
 
     const json = this.isJson
     const eventPaint = {event: (kind: string, text: string) => (kind === 'Leased' ? paint.green(text) : paint.dim(text))}
-    if (!json) this.note(`Following worker leases in ${spaces.map((s) => s.space.Name).join(', ')} (every ${intervalMs / 1000}s; Ctrl-C to stop)…`)
     await followLeases({
       sources,
       intervalMs,
@@ -95,6 +94,10 @@ ${EXIT_CODES_HELP}`
       durationMs,
       signal: this.interrupted.signal,
       emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(event, eventPaint)),
+      onReady: (active) => {
+        // On stderr even with --json: scripts and tests wait for this line before starting work.
+        this.note(`Following worker leases in ${spaces.map((s) => s.space.Name).join(', ')} (${active} active now; every ${intervalMs / 1000}s; Ctrl-C to stop)…`)
+      },
       notice: (message) => this.note(message),
       debug: flags.debug ? this.debugLine : undefined,
       requestCount: () => client.requestCount,

@@ -28,6 +28,8 @@ export interface TailOptions {
   includeActive: boolean
   filter: LeaseFilter
   emit: (event: LeaseEvent) => void
+  /** Called once the baseline (what is active now) has been read: events from here on are printed. */
+  onReady?: (activeLeases: number) => void
   /** One-line notices for stderr (lost connection, reconnected). */
   notice: (message: string) => void
   debug?: (line: string) => void
@@ -71,9 +73,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   })
 }
 
-function isFatal(error: unknown): boolean {
-  // Credentials revoked or a lease API that vanished cannot be waited out.
-  return error instanceof CliError && (error.exitCode === ExitCode.Auth || error.code === 'no-lease-api')
+/**
+ * Network failures, timeouts and server errors (5xx, or a 404 from a half-started server) are
+ * waited out; revoked credentials, a lease API that vanished, and bugs are not.
+ */
+export function isTransient(error: unknown): boolean {
+  return error instanceof CliError && error.exitCode !== ExitCode.Auth && error.code !== 'no-lease-api' && error.exitCode !== ExitCode.Usage
 }
 
 export async function followLeases(options: TailOptions): Promise<{events: number; stop: TailStop}> {
@@ -91,6 +96,7 @@ export async function followLeases(options: TailOptions): Promise<{events: numbe
 
   const active: LeaseRecord[] = []
   for (const source of options.sources) active.push(...(await source.start()))
+  options.onReady?.(active.length)
   if (options.includeActive) {
     active.sort((a, b) => Date.parse(a.TakenAt) - Date.parse(b.TakenAt))
     for (const record of active) if (offer(leaseEvent('Leased', record.TakenAt, record))) return {events: printed, stop: 'max-events'}
@@ -125,7 +131,7 @@ export async function followLeases(options: TailOptions): Promise<{events: numbe
         for (const event of events) if (offer(event)) return {events: printed, stop: 'max-events'}
       }
     } catch (error) {
-      if (isFatal(error)) throw error
+      if (!isTransient(error)) throw error
       const message = error instanceof Error ? error.message : String(error)
       if (failingSince === undefined) {
         failingSince = now()

@@ -30,7 +30,7 @@ describe('followLeases', () => {
   it('rides out errors, says so, and never prints an event twice', async () => {
     const a = record('L-1')
     const b = record('L-2')
-    const source = scripted([], [[event('Leased', a)], new Error('Connection refused'), new Error('Connection refused'), [event('Leased', a), event('Leased', b), event('Released', a)]])
+    const source = scripted([], [[event('Leased', a)], new CliError('Connection refused by the server.', ExitCode.Failure, {code: 'network'}), new CliError('Connection refused by the server.', ExitCode.Failure, {code: 'network'}), [event('Leased', a), event('Leased', b), event('Released', a)]])
     const printed: LeaseEvent[] = []
     const notices: string[] = []
     const result = await followLeases({
@@ -85,5 +85,12 @@ describe('filters and the ledger', () => {
     expect(ledger.admit(event('Released', record('L-1')))).toBe(true)
     expect(ledger.admit(event('Leased', record('L-2')))).toBe(true)
     expect(ledger.admit(e1)).toBe(true)
+  })
+})
+
+describe('bugs are not mistaken for outages', () => {
+  it('rethrows a programming error at once', async () => {
+    const source = scripted([], [new TypeError('x is not a function')])
+    await expect(followLeases({sources: [source], intervalMs: 1, includeActive: false, filter: {}, emit: () => {}, notice: () => {}, signal: new AbortController().signal})).rejects.toThrow(TypeError)
   })
 })
