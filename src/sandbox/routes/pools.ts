@@ -186,7 +186,8 @@ function poolSummary(ctx: SandboxContext, req: Request) {
   const ids = queryList(req.query, 'ids')
   const partialName = queryValue(req.query, 'partialName')
   const hideEmpty = queryBool(req.query, 'hideEmptyWorkerPools') ?? false
-  const filter = workerFilterFromQuery(req.query)
+  // `ids` and `partialName` select pools here; machinePartialName selects workers.
+  const filter = {...workerFilterFromQuery(req.query), ids: undefined, partialName: undefined}
   const machinePartialName = queryValue(req.query, 'machinePartialName')
   if (machinePartialName) filter.partialName = machinePartialName
   const allWorkers = filterWorkers(ctx.store.listJson('Worker', req.spaceId, true).map((t) => JSON.parse(t) as WorkerDoc), filter)
