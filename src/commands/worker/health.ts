@@ -65,7 +65,7 @@ ${EXIT_CODES_HELP}`
     if (this.isJson) this.printJson({Task: finished, Workers: checked, AllHealthy: healthy})
     else {
       this.print(await renderTable(HEALTH_TABLE_HEAD, healthRows(checked), {isTTY: Boolean(process.stdout.isTTY)}))
-      if (finished.State !== 'Success') this.note(`Task ${finished.Id} ended ${finished.State}${finished.ErrorMessage ? `: ${finished.ErrorMessage}` : ''}.`)
+      if (finished.State !== 'Success') this.note(`Task ${finished.Id} ended ${finished.State}${finished.ErrorMessage ? `: ${finished.ErrorMessage.replace(/\.$/, '')}` : ''}.`)
     }
     if (!healthy) process.exitCode = ExitCode.Failure
   }

@@ -293,6 +293,8 @@ export interface RegisterDeps {
   connect: () => Promise<SpaceContext>
   prompter: Prompter
   bin?: string
+  /** The user named the space (--space or OCTOPUS_SPACE), so the echoed command names it too. */
+  spaceChosen?: boolean
 }
 
 /**
@@ -331,7 +333,7 @@ export async function registerWorker(initial: RegisterDraft, deps: RegisterDeps)
       action = 'unchanged'
       break
   }
-  return {action, worker: withPoolNames(worker, pools), plan, equivalentCommand: prompted ? equivalentCommand(plan, {bin: deps.bin, space: space.space.Name}) : undefined}
+  return {action, worker: withPoolNames(worker, pools), plan, equivalentCommand: prompted ? equivalentCommand(plan, {bin: deps.bin, space: deps.spaceChosen ? space.space.Name : undefined}) : undefined}
 }
 
 export function describeRegistration(result: RegistrationResult): string {

@@ -38,8 +38,8 @@ ${EXIT_CODES_HELP}`
       name: this.args.name, pool: flags.pool, subscriptionId: flags['subscription-id'], uri: flags.uri, thumbprint: flags.thumbprint,
       machinePolicy: flags['machine-policy'], disabled: flags.disabled, ifNotExists: flags['if-not-exists'], force: flags.force,
     })
-    const result = await registerWorker(draft, {interactive: this.interactive, connect: async () => (await this.connectSpace()).space, prompter: inquirerPrompter, bin: this.config.bin})
-    if (result.equivalentCommand) this.note(`Equivalent command:\n  ${result.equivalentCommand}`)
+    const result = await registerWorker(draft, {interactive: this.interactive, connect: async () => (await this.connectSpace()).space, prompter: inquirerPrompter, bin: this.config.bin, spaceChosen: Boolean((flags as {space?: string}).space ?? process.env.OCTOPUS_SPACE)})
+    if (result.equivalentCommand) this.note(`To do this without prompts:\n  ${result.equivalentCommand}`)
     if (this.isJson) return this.printJson({...result.worker, RegistrationAction: result.action})
     this.print(describeRegistration(result))
   }
