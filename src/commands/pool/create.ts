@@ -10,12 +10,11 @@ import {promptInput, promptSelect} from '../../lib/render/prompt.js'
 export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
   static override summary = 'Create a static or dynamic worker pool.'
 
-  static override description = `A dynamic pool needs --worker-type, one of the types the server lists at
-/workerpools/dynamicworkertypes (a wrong one is exit 2 and lists them). Without --type the pool is
-static. --if-not-exists makes the command safe to repeat: a pool with the same name
-(case-insensitive) and type means success with no change; one with another type is exit 1.
-Without it, an existing name is exit 1. Interactive runs ask for what is missing (name, type,
-worker type) and then print the equivalent non-interactive command on stderr.
+  static override description = `A dynamic pool needs --worker-type, one of the types the server lists at /workerpools/dynamicworkertypes (a wrong one is exit 2 and lists them). Without --type the pool is static, and --worker-type is then exit 2.
+
+--if-not-exists makes the command safe to repeat: a pool with the same name (case-insensitive) and type means success with no change; one with another type is exit 1. Without it, an existing name is exit 1.
+
+Interactive runs ask for what is missing (name, type, worker type) and then print the equivalent non-interactive command on stderr.
 
 ${EXIT_CODES_HELP}`
 

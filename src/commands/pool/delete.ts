@@ -10,14 +10,14 @@ import {deleteImpacts, impactLines, plural, refuseDefaultPool, refuseStrandedWor
 export default class PoolDelete extends ServerCommand<typeof PoolDelete> {
   static override summary = 'Delete worker pools (their workers stay registered and are removed from them).'
 
-  static override description = `Every name is resolved first; an unknown one is exit 4 and nothing is deleted.
+  static override description = `Every name is resolved first; an unknown one is exit 4 and nothing is deleted. Before asking, it says how many workers each pool holds and what happens to them.
+
 Refused with exit 2, before anything is deleted:
   - the default pool (make another pool the default first: pool set-default);
-  - a pool that is the only pool of some worker (a worker must be in at least one pool; move
-    the worker with worker update --add-pool, or delete it);
+  - a pool that is the only pool of some worker (a worker must stay in at least one pool: move the worker with worker update --add-pool, or delete it);
   - no -y/--yes when prompts are off (--no-prompt, CI, no terminal).
-Before asking, it says how many workers each pool holds. If the server fails midway, the output
-says which pools were deleted and which were not, and the exit code is 1.
+
+If the server fails midway, the output says which pools were deleted and which were not, and the exit code is 1.
 
 ${EXIT_CODES_HELP}`
 

@@ -10,10 +10,10 @@ import {renderTable} from '../../lib/render/table.js'
 export default class PoolList extends ServerCommand<typeof PoolList> {
   static override summary = 'List the worker pools of a space with their worker counts, in the server\'s sort order.'
 
-  static override description = `HEALTHY counts workers that are Healthy or HasWarnings (they take work); UNHEALTHY counts
-Unhealthy or Unavailable ones. Dynamic pools have no registered workers: their counts read n/a
-(0 in --json). --json prints each pool resource plus a WorkerCounts object (Total, Healthy,
-HasWarnings, Unhealthy, Unavailable, Unknown, Disabled, ByEndpointType).
+  static override description = `HEALTHY counts workers that are Healthy or HasWarnings (they take work); UNHEALTHY counts Unhealthy or Unavailable ones. Dynamic pools have no registered workers: their counts read n/a (0 in --json).
+
+--json prints each pool resource plus a WorkerCounts object (Total, Healthy, HasWarnings, Unhealthy, Unavailable, Unknown, Disabled, ByEndpointType).
+
 Cost: one /workerpools/summary and one /workerpools/all request, whatever the number of pools or workers.
 
 ${EXIT_CODES_HELP}`

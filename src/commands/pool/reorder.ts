@@ -9,8 +9,7 @@ import {renderTable} from '../../lib/render/table.js'
 export default class PoolReorder extends ServerCommand<typeof PoolReorder> {
   static override summary = 'Put the named worker pools first, in the order given; the others keep their relative order after them.'
 
-  static override description = `One PUT /workerpools/sortorder with every pool ID. An unknown pool is exit 4 and a pool named
-twice is exit 2; either way nothing is changed.
+  static override description = `One PUT /workerpools/sortorder with every pool ID. An unknown pool is exit 4 and a pool named twice is exit 2; either way nothing is changed.
 
 ${EXIT_CODES_HELP}`
 

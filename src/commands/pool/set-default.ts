@@ -8,8 +8,7 @@ import {asDefault} from '../../lib/pools/update.js'
 export default class PoolSetDefault extends ServerCommand<typeof PoolSetDefault> {
   static override summary = 'Make a worker pool the space\'s default pool.'
 
-  static override description = `PUTs the pool with IsDefault: true; the server clears the flag on the previous default.
-A pool that is already the default is reported, exit 0.
+  static override description = `PUTs the pool with IsDefault: true; the server clears the flag on the previous default. A pool that is already the default is reported, exit 0.
 
 ${EXIT_CODES_HELP}`
 

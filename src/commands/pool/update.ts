@@ -10,9 +10,7 @@ import {validatePoolName} from '../../lib/pools/validate.js'
 export default class PoolUpdate extends ServerCommand<typeof PoolUpdate> {
   static override summary = 'Rename a worker pool, or change its description or (dynamic pools) its worker type.'
 
-  static override description = `Reads the whole pool, changes the given fields and PUTs it back, so nothing else changes.
-No option given is exit 2; values equal to the current ones change nothing and exit 0.
---worker-type on a static pool is exit 2.
+  static override description = `Reads the whole pool, changes the given fields and PUTs it back, so nothing else changes. No option given is exit 2; values equal to the current ones change nothing and exit 0. --worker-type on a static pool is exit 2.
 
 ${EXIT_CODES_HELP}`
 
