@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// `npm run bench`: speed and memory, measured in ONE run so ratios compare like with like.
+// Wall times are medians of several runs, shown as a ratio to `node -e 0` measured in the same
+// run; peak RSS comes from each child's own getrusage (bench/rss-probe.cjs); request counts come
+// from the CLI's --debug lines. Nothing here asserts: it prints a table (and bench/results.json).
+import {spawn} from 'node:child_process'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import {performance} from 'node:perf_hooks'
+import {fileURLToPath} from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const bin = path.join(root, 'bin/run.js')
+const probe = path.join(root, 'bench/rss-probe.cjs')
+const scratch = mkdtempSync(path.join(tmpdir(), 'octoworkers-bench-'))
+const RUNS = Number(process.env.BENCH_RUNS ?? 7)
+const rows = []
+
+const {startSandbox} = await import(path.join(root, 'dist/sandbox/index.js'))
+
+function cleanEnv(extra = {}) {
+  const env = {...process.env, XDG_CONFIG_HOME: path.join(scratch, 'config'), NO_COLOR: '1', CI: '1', ...extra}
+  for (const key of ['OCTOPUS_SPACE', 'OCTOWORKERS_PROFILE', 'OCTOPUS_ACCESS_TOKEN']) if (!(key in extra)) delete env[key]
+  return env
+}
+
+/** Runs a command once; returns wall ms, peak RSS (MiB) and its output. */
+function runOnce(command, args, env) {
+  const rssFile = path.join(scratch, `rss-${Math.random().toString(36).slice(2)}`)
+  const started = performance.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {env: {...env, NODE_OPTIONS: `--require=${probe}`, OCTOWORKERS_BENCH_RSS_FILE: rssFile}, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const ms = performance.now() - started
+      let rssMiB = NaN
+      try {
+        rssMiB = Number(readFileSync(rssFile, 'utf8').trim()) / 1024
+        rmSync(rssFile)
+      } catch {}
+      resolve({ms, rssMiB, code, stdout, stderr})
+    })
+  })
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+/** Interleaves the baseline and the command so that machine noise hits both alike. */
+async function compare(label, args, env, {runs = RUNS, expectCode = [0]} = {}) {
+  const base = []
+  const cmd = []
+  let rss = 0
+  let last
+  for (let i = 0; i < runs; i++) {
+    base.push((await runOnce(process.execPath, ['-e', '0'], env)).ms)
+    last = await runOnce(process.execPath, [bin, ...args], env)
+    if (!expectCode.includes(last.code)) throw new Error(`${label}: exit ${last.code}\n${last.stderr}`)
+    cmd.push(last.ms)
+    rss = Math.max(rss, last.rssMiB)
+  }
+  const requests = await countRequests(args, env, expectCode)
+  return {label, ms: median(cmd), baseMs: median(base), ratio: median(cmd) / median(base), rssMiB: rss, requests, last}
+}
+
+/** HTTP requests one run makes, counted from --debug lines (`GET url -> 200 (n ms)`). */
+async function countRequests(args, env, expectCode) {
+  if (args[0] === '--version') return 0
+  const result = await runOnce(process.execPath, [bin, ...args, '--debug'], env)
+  if (!expectCode.includes(result.code)) throw new Error(`${args.join(' ')} --debug: exit ${result.code}\n${result.stderr}`)
+  return result.stderr.split('\n').filter((l) => /\[debug\] [A-Z]+ \S+ -> /.test(l)).length
+}
+
+function row(section, measure, value, target = '') {
+  rows.push({section, measure, value, target})
+  process.stderr.write(`  ${section} | ${measure} | ${value}\n`)
+}
+
+const fmtRatio = (r) => `${r.ratio.toFixed(2)}x (${r.ms.toFixed(0)} ms vs ${r.baseMs.toFixed(0)} ms)`
+const fmtMiB = (x) => `${x.toFixed(0)} MiB`
+
+async function timed(fn) {
+  const started = performance.now()
+  const value = await fn()
+  return {value, ms: performance.now() - started}
+}
+
+async function api(sandbox, method, url, body) {
+  const response = await fetch(sandbox.url + url, {method, headers: {'X-Octopus-ApiKey': sandbox.apiKey, 'Content-Type': 'application/json'}, body: body === undefined ? undefined : JSON.stringify(body)})
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`)
+  return text ? JSON.parse(text) : undefined
+}
+
+// ---- 1. Startup (issue 2) --------------------------------------------------------------------
+process.stderr.write('startup...\n')
+{
+  const small = await startSandbox({dataFile: path.join(scratch, 'small.sqlite'), seed: 'empty'})
+  const env = cleanEnv({OCTOPUS_URL: small.url, OCTOPUS_API_KEY: small.apiKey})
+  const version = await compare('--version', ['--version'], env)
+  row('startup', '`octoworkers --version` / `node -e 0`', fmtRatio(version), '≤ 2.7x')
+  row('startup', '`--version` peak RSS', fmtMiB(version.rssMiB))
+  const whoami = await compare('whoami', ['whoami', '--json'], env)
+  row('startup', '`whoami --json` (local sandbox) / `node -e 0`', fmtRatio(whoami))
+  row('startup', '`whoami --json` peak RSS; HTTP requests', `${fmtMiB(whoami.rssMiB)}; ${whoami.requests}`)
+  await small.close()
+}
+
+// ---- 2. Sandbox at scale (issue 3) -----------------------------------------------------------
+process.stderr.write('sandbox scale:10000...\n')
+const scaleFile = path.join(scratch, 'scale.sqlite')
+const seeding = await timed(() => startSandbox({dataFile: scaleFile, seed: 'scale:10000'}))
+const big = seeding.value
+row('sandbox', 'seed `scale:10000` (10,000 workers, 200 pools, 5 spaces)', `${(seeding.ms / 1000).toFixed(2)} s`, '< 20 s')
+{
+  const spaces = await api(big, 'GET', '/api/spaces/all')
+  const counts = await Promise.all(spaces.map(async (s) => ({s, n: (await api(big, 'GET', `/api/${s.Id}/workers/all`)).length})))
+  const target = counts.find((c) => c.n >= 2000) ?? counts[0]
+  const lat = []
+  for (let i = 0; i < 9; i++) lat.push((await timed(() => api(big, 'GET', `/api/${target.s.Id}/workers/all`))).ms)
+  row('sandbox', `GET /api/${target.s.Id}/workers/all (${target.n} workers), median of 9`, `${median(lat).toFixed(0)} ms (max ${Math.max(...lat).toFixed(0)} ms)`, '< 300 ms')
+}
+
+// ---- 3. Workers and pools at scale (issue 4) ---------------------------------------------------
+process.stderr.write('worker/pool list at scale...\n')
+const bigEnv = cleanEnv({OCTOPUS_URL: big.url, OCTOPUS_API_KEY: big.apiKey, OCTOPUS_SPACE: 'Spaces-1'})
+{
+  const workers = await compare('worker list', ['worker', 'list', '--json'], bigEnv, {runs: 5})
+  const n = JSON.parse(workers.last.stdout).length
+  row('workers', `\`worker list --json\` (${n} workers) / \`node -e 0\``, fmtRatio(workers))
+  row('workers', '`worker list --json` peak RSS; HTTP requests', `${fmtMiB(workers.rssMiB)}; ${workers.requests}`, '≤ 5 requests')
+  const pools = await compare('pool list', ['pool', 'list', '--json'], bigEnv, {runs: 5})
+  const p = JSON.parse(pools.last.stdout).length
+  row('pools', `\`pool list --json\` (${p} pools) / \`node -e 0\``, fmtRatio(pools))
+  row('pools', '`pool list --json` peak RSS; HTTP requests', `${fmtMiB(pools.rssMiB)}; ${pools.requests}`, '≤ 5 requests')
+}
+
+// ---- 4. check at scale (issue 5) ---------------------------------------------------------------
+process.stderr.write('check at scale...\n')
+{
+  const check = await compare('check', ['check', '--all-spaces', '--json', '--fail-on', 'never'], bigEnv, {runs: 3})
+  const spaces = (await api(big, 'GET', '/api/spaces/all')).length
+  row('check', '`check --all-spaces --json` (10,000 workers) wall; / `node -e 0`', `${(check.ms / 1000).toFixed(2)} s; ${fmtRatio(check)}`, '< 2 s')
+  row('check', '`check --all-spaces --json` peak RSS', fmtMiB(check.rssMiB), '< 250 MB')
+  row('check', `HTTP requests: total; per space (${spaces} spaces)`, `${check.requests}; ${(check.requests / spaces).toFixed(1)}`)
+}
+
+// ---- 5. Leases (issues 3 and 6) ------------------------------------------------------------------
+process.stderr.write('leases...\n')
+{
+  const sim = await api(big, 'POST', '/api/sandbox/simulations', {SpaceId: 'Spaces-1', Tasks: 1000, Concurrency: 50, MinDurationMs: 5, MaxDurationMs: 40, StepsPerTask: 1})
+  let state
+  for (;;) {
+    state = await api(big, 'GET', `/api/sandbox/simulations/${sim.Id}`)
+    if (state.State !== 'Executing' && state.State !== 'Running' && state.State !== 'Queued') break
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  row('leasing', '1,000 simulated leases at concurrency 50: max spread of active leases in a pool', `${state.MaxLeaseSpread} (${state.TasksCompleted} tasks done, ${state.TasksFailed} failed)`, '≤ 1')
+}
+const leaseBench = await import('./leases.js').then((m) => m.benchLeases({startSandbox, scratch, bin, cleanEnv, compare, row, api, timed, median})).catch((error) => {
+  row('leases', 'lease benchmarks', `not run: ${error.message}`)
+})
+void leaseBench
+await big.close()
+
+// ---- table -------------------------------------------------------------------------------------
+const table = ['| section | measure | value | target |', '|---|---|---|---|', ...rows.map((r) => `| ${r.section} | ${r.measure} | ${r.value} | ${r.target} |`)].join('\n')
+process.stdout.write(`\noctoworkers bench — ${new Date().toISOString()} — node ${process.version}, ${RUNS} runs per startup ratio\n\n${table}\n`)
+writeFileSync(path.join(root, 'bench/results.md'), table + '\n')
+rmSync(scratch, {recursive: true, force: true})

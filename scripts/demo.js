@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// `npm run demo`: the main job against the embedded sandbox. Starts a sandbox with the demo
+// estate on a free port, authenticates through OCTOPUS_URL/OCTOPUS_API_KEY with a temporary config
+// directory (the user's own profiles and keychain stay untouched), runs the commands, stops it.
+import {spawn, spawnSync} from 'node:child_process'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
+import readline from 'node:readline'
+import {fileURLToPath} from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const bin = path.join(root, 'bin/run.js')
+const scratch = mkdtempSync(path.join(tmpdir(), 'octoworkers-demo-'))
+
+const baseEnv = {...process.env, XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_DATA_HOME: path.join(scratch, 'data'), CI: '1'}
+delete baseEnv.OCTOPUS_URL
+delete baseEnv.OCTOPUS_API_KEY
+delete baseEnv.OCTOPUS_ACCESS_TOKEN
+delete baseEnv.OCTOPUS_SPACE
+delete baseEnv.OCTOWORKERS_PROFILE
+
+function startSandbox() {
+  const child = spawn(process.execPath, [bin, 'sandbox', 'start', '--json', '--port', '0', '--seed', 'demo', '--data', path.join(scratch, 'sandbox.sqlite')], {
+    env: baseEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({input: child.stdout})
+    lines.once('line', (line) => resolve({child, info: JSON.parse(line)}))
+    child.once('exit', (code) => reject(new Error(`sandbox exited early (code ${code})`)))
+  })
+}
+
+let failures = 0
+
+/** Runs one CLI command, echoing it like a terminal session. `expect` lists accepted exit codes. */
+function step(title, args, {expect = [0], env = {}} = {}) {
+  process.stdout.write(`\n# ${title}\n$ octoworkers ${args.map((a) => (/\s/.test(a) ? `'${a}'` : a)).join(' ')}\n`)
+  const result = spawnSync(process.execPath, [bin, ...args], {env: {...sandboxEnv, ...env}, stdio: ['ignore', 'inherit', 'inherit']})
+  if (!expect.includes(result.status ?? -1)) {
+    failures++
+    process.stdout.write(`!! exit ${result.status}, expected ${expect.join(' or ')}\n`)
+  } else if (result.status !== 0) process.stdout.write(`(exit ${result.status}, as expected)\n`)
+}
+
+let sandboxEnv = baseEnv
+const {child, info} = await startSandbox()
+sandboxEnv = {...baseEnv, OCTOPUS_URL: info.Url, OCTOPUS_API_KEY: info.ApiKey}
+process.stdout.write(`Sandbox (Octopus ${info.OctopusVersion}) at ${info.Url}\n`)
+
+try {
+  step('Who am I, and where does the credential come from?', ['whoami'])
+
+  step('Worker pools, in the server\'s sort order', ['pool', 'list'])
+  step('Create a static pool for production API deployments in Denver', ['pool', 'create', 'p-api-denver', '--description', 'Production API deployments, Denver DC', '--if-not-exists'])
+  step('Register a listening worker', ['worker', 'register', 'listening', 'p-api-denver-worker-01', '--pool', 'p-api-denver', '--url', 'https://p-api-denver-worker-01.example.test:10933/', '--thumbprint', 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678', '--if-not-exists'])
+  step('Register a polling worker', ['worker', 'register', 'polling', 'p-api-denver-worker-02', '--pool', 'p-api-denver', '--subscription-id', 'p7kq2x9m4n1b8v3c6z5a', '--thumbprint', 'B1B2C3D4E5F60718293A4B5C6D7E8F9012345678', '--if-not-exists'])
+  step('Register an SSH worker', ['worker', 'register', 'ssh', 'p-api-denver-worker-03', '--pool', 'p-api-denver', '--host', 'p-api-denver-worker-03.example.test', '--fingerprint', 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8', '--account', 'Staging SSH key', '--if-not-exists'])
+  step('A typo in a pool name is an error that names close matches, and changes nothing', ['worker', 'register', 'listening', 'p-api-denver-worker-04', '--pool', 'p-api-denvr', '--url', 'https://p-api-denver-worker-04.example.test:10933/', '--thumbprint', 'C1B2C3D4E5F60718293A4B5C6D7E8F9012345678'], {expect: [4]})
+  step('Move a worker into a second pool', ['worker', 'update', 'p-api-denver-worker-01', '--add-pool', 'Default Worker Pool'])
+  step('Health-check the pool and wait for the result', ['worker', 'health', '--pool', 'p-api-denver', '--wait'])
+  step('Disable one worker', ['worker', 'disable', 'p-api-denver-worker-02'])
+  step('Workers in the pool', ['worker', 'list', '--pool', 'p-api-denver'])
+  step('The pool in detail', ['pool', 'view', 'p-api-denver'])
+  step('Put the new pool first in the portal\'s order', ['pool', 'reorder', 'p-api-denver'])
+
+  step('Check the estate against naming and redundancy rules (findings at or above --fail-on exit 1)', ['check', '--fail-on', 'warning'], {expect: [1]})
+  step('Built-in worker status', ['builtin-worker', 'status'])
+  step('Switching the built-in worker off is refused while a default pool has no worker', ['builtin-worker', 'disable', '--yes'], {expect: [1, 2]})
+  step('Give the Platform Team\'s default pool a worker', ['worker', 'register', 'listening', 'p-k8s-london-worker-03', '--space', 'Platform Team', '--pool', 'Default Worker Pool', '--url', 'https://p-k8s-london-worker-03.example.test:10933/', '--thumbprint', 'D1B2C3D4E5F60718293A4B5C6D7E8F9012345678', '--if-not-exists'])
+  step('Health-check it', ['worker', 'health', 'p-k8s-london-worker-03', '--space', 'Platform Team', '--wait'])
+  step('Now the built-in worker can be switched off safely', ['builtin-worker', 'disable', '--yes'])
+
+  process.stdout.write('\n# Simulated deployments lease workers (in the background) while we follow the leases live\n')
+  const simulation = spawn(process.execPath, [bin, 'sandbox', 'simulate', '--tasks', '30', '--concurrency', '6', '--duration-ms', '400-1200'], {env: sandboxEnv, stdio: ['ignore', 'pipe', 'inherit']})
+  let simulationOutput = ''
+  simulation.stdout.on('data', (d) => (simulationOutput += d))
+  const simulationDone = new Promise((resolve) => simulation.once('exit', resolve))
+  step('Follow leases live for a few seconds', ['leases', 'tail', '--duration', '4', '--interval', '0.5'])
+  const simulationCode = await simulationDone
+  process.stdout.write(`\n$ octoworkers sandbox simulate --tasks 30 --concurrency 6 --duration-ms 400-1200\n${simulationOutput}`)
+  if (simulationCode !== 0) {
+    failures++
+    process.stdout.write(`!! exit ${simulationCode}, expected 0\n`)
+  }
+  step('Active leases now', ['leases', 'list'])
+  step('Lease report over the last hour', ['leases', 'report', '--since', '1h'])
+} finally {
+  child.kill('SIGTERM')
+  await new Promise((r) => child.once('exit', r))
+  rmSync(scratch, {recursive: true, force: true})
+}
+
+if (failures > 0) {
+  process.stderr.write(`\nDemo finished with ${failures} unexpected result(s).\n`)
+  process.exit(1)
+}
+process.stdout.write('\nDemo finished: every step behaved as expected.\n')
