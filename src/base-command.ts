@@ -109,6 +109,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (error instanceof Errors.ExitError || error?.code === 'EEXIT') throw error
     let cliError: CliError
     if (error instanceof CliError) cliError = error
+    else if (error?.name === 'ExitPromptError' || error?.name === 'AbortPromptError') {
+      // Ctrl-C at an inquirer prompt.
+      cliError = new CliError('Interrupted; nothing was changed.', ExitCode.Interrupted)
+    }
     else if (isOclifUsageError(error)) {
       cliError = new CliError(firstLine(error.message), ExitCode.Usage, {hint: `See \`${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help\`.`})
     } else {

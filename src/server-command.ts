@@ -2,7 +2,8 @@ import {Flags, type Command} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
 import {usageError} from './lib/errors.js'
 import {resolveConnection, type ResolvedConnection} from './lib/auth/connection.js'
-import {OctopusClient, isLoopbackHost, type SpaceContext} from './lib/octopus/client.js'
+import {OctopusClient, type SpaceContext} from './lib/octopus/client.js'
+import {warnIfPlainHttp} from './lib/auth/login.js'
 
 export interface Connected {
   client: OctopusClient
@@ -43,10 +44,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
       debug: this.debugLine,
       userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
     })
-    const url = new URL(client.server)
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-      this.warnUser(`sending the API key over plain http:// to ${url.host}; use https:// so it cannot be read on the network.`)
-    }
+    warnIfPlainHttp(client.server, (m) => this.warnUser(m))
     await client.loadRoot()
     this.connected = {client, connection}
     return this.connected
