@@ -128,10 +128,10 @@ export function checkName(conv: Convention, name: string): NameCheck {
     if (!templateRegex(conv, () => 'loose', false, upTo).test(name)) {
       const before = conv.parts[upTo - 2]
       const where = !before ? 'at the start' : `after {${(before as {token: string}).token}}`
-      return {ok: false, problems: [`expected '${part.literal}' ${where} (template ${conv.template})`]}
+      return {ok: false, problems: [`expected '${part.literal}' ${where}`]}
     }
   }
   const lastPart = conv.parts.at(-1)!
   const ending = 'literal' in lastPart ? `it must end with '${lastPart.literal}'` : `it has extra text after the last literal`
-  return {ok: false, problems: [`'${name}' does not fit the template ${conv.template}: ${ending}`]}
+  return {ok: false, problems: [`${ending}`]}
 }

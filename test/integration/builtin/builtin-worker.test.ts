@@ -1,0 +1,106 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {parseJson, runCli} from '../../helpers/cli.js'
+import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {cliEnv, createWorker, features, healthCheck, setWorkerDisabled} from '../check/estate.js'
+
+describe('builtin-worker against the demo estate', () => {
+  let sandbox: Sandbox
+  const run = (args: string[], apiKey?: string) => runCli(['builtin-worker', ...args], {env: cliEnv(sandbox, apiKey)})
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({seed: 'demo'})
+  })
+  afterAll(async () => sandbox?.close())
+
+  it('status: the flag, and per space whether the built-in worker is in use', async () => {
+    const doc = parseJson(await run(['status', '--json']))
+    expect(doc.IsBuiltInWorkerEnabled).toBe(true)
+    expect(doc.Spaces).toEqual([
+      expect.objectContaining({SpaceName: 'Default', DefaultPoolName: 'Default Worker Pool', DefaultPoolWorkers: 2, DefaultPoolUsableWorkers: 2, BuiltInWorkerInUse: false, AtRiskIfDisabled: false}),
+      expect.objectContaining({SpaceName: 'Platform Team', DefaultPoolId: 'WorkerPools-8', DefaultPoolWorkers: 0, BuiltInWorkerInUse: true, AtRiskIfDisabled: true}),
+    ])
+    const table = await run(['status'])
+    expect(table.exitCode).toBe(0)
+    expect(table.stdout.split('\n')[0]).toBe('Built-in worker: enabled')
+    expect(table.stdout).toMatch(/Platform Team\s+Default Worker Pool\s+0\s+0\s+yes\s+no/)
+    const one = parseJson(await run(['status', '--space', 'Platform Team', '--json']))
+    expect(one.Spaces.map((s: any) => s.SpaceId)).toEqual(['Spaces-2'])
+  })
+
+  it('disable refuses (exit 2) with the spaces whose default pool has no healthy, enabled worker; nothing changes', async () => {
+    const before = await features(sandbox)
+    const result = await run(['disable', '-y', '--no-prompt'])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain("Refusing to disable the built-in worker: 1 space would have no worker for steps on the default pool. Space 'Platform Team': default pool 'Default Worker Pool' has no workers")
+    expect(result.stderr).toContain('--force')
+    const json = parseJson(await run(['disable', '-y', '--no-prompt', '--json']))
+    expect(json.Error).toMatchObject({ExitCode: 2, Code: 'unsafe', SpacesAtRisk: [expect.objectContaining({SpaceId: 'Spaces-2'})]})
+    expect(await features(sandbox)).toEqual(before)
+  })
+
+  it('--force without -y under --no-prompt refuses (exit 2); nothing changes', async () => {
+    const before = await features(sandbox)
+    const result = await run(['disable', '--force', '--no-prompt'])
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toContain('Refusing to disable the built-in worker without confirmation')
+    expect(result.stderr).toContain('-y/--yes')
+    expect(await features(sandbox)).toEqual(before)
+  })
+
+  it('a key without AdministerSystem gets exit 3 naming the permission; nothing changes', async () => {
+    const before = await features(sandbox)
+    const result = await run(['disable', '--force', '-y', '--no-prompt'], sandbox.readOnlyApiKey)
+    expect(result.exitCode).toBe(3)
+    expect(result.stderr).toContain('HTTP 403')
+    expect(result.stderr).toContain('AdministerSystem')
+    expect(await features(sandbox)).toEqual(before)
+  })
+
+  it('--force -y disables with GET-modify-PUT: every other flag survives; again is a no-op', async () => {
+    // Make the other flags distinctive so a reset to defaults would show.
+    const current = (await api(sandbox, 'GET', '/api/featuresconfiguration')).body
+    await api(sandbox, 'PUT', '/api/featuresconfiguration', {...current, IsCommunityActionTemplatesEnabled: false, IsExperimentalUIFeatureEnabled: true, HelpSidebarSupportLink: 'https://help.example.com', DefaultPowerShellEdition: 'Core'})
+    const before = await features(sandbox)
+    const result = await run(['disable', '--force', '-y', '--no-prompt', '--json'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(parseJson(result)).toMatchObject({IsBuiltInWorkerEnabled: false, Changed: true, SpacesAtRisk: [expect.objectContaining({SpaceName: 'Platform Team'})]})
+    expect(result.stderr).toContain('disabling anyway (--force)')
+    const after = await features(sandbox)
+    const {IsBuiltInWorkerEnabled: was, LastModifiedOn: _a, LastModifiedBy: _b, ...othersBefore} = before
+    const {IsBuiltInWorkerEnabled: now, LastModifiedOn: _c, LastModifiedBy: _d, ...othersAfter} = after
+    expect([was, now]).toEqual([true, false])
+    expect(othersAfter).toEqual(othersBefore)
+
+    const again = await run(['disable', '-y', '--no-prompt'])
+    expect(again.exitCode).toBe(0)
+    expect(again.stdout).toContain('already disabled')
+    expect(await features(sandbox)).toEqual(after)
+  })
+
+  it('enable switches it back on, keeping the other flags; again is a no-op', async () => {
+    const before = await features(sandbox)
+    const result = await run(['enable'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toContain('Built-in worker enabled')
+    const after = await features(sandbox)
+    expect(after.IsBuiltInWorkerEnabled).toBe(true)
+    expect({...after, IsBuiltInWorkerEnabled: false, LastModifiedOn: null, LastModifiedBy: null}).toEqual({...before, LastModifiedOn: null, LastModifiedBy: null})
+    const again = await run(['enable', '--json'])
+    expect(parseJson(again)).toEqual({IsBuiltInWorkerEnabled: true, Changed: false})
+  })
+
+  it('once every default pool has a healthy, enabled worker, disable needs no --force', async () => {
+    const w = await createWorker(sandbox, 'Spaces-2', 'p-k8s-london-worker-03', ['WorkerPools-8'])
+    await healthCheck(sandbox, 'Spaces-2', [w.Id])
+    // A disabled worker does not count: still refused.
+    await setWorkerDisabled(sandbox, 'Spaces-2', w.Id, true)
+    expect((await run(['disable', '-y', '--no-prompt'])).exitCode).toBe(2)
+    await setWorkerDisabled(sandbox, 'Spaces-2', w.Id, false)
+    const result = await run(['disable', '-y', '--no-prompt'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toContain('Built-in worker disabled')
+    expect((await features(sandbox)).IsBuiltInWorkerEnabled).toBe(false)
+    const status = parseJson(await run(['status', '--json']))
+    expect(status.Spaces.map((s: any) => [s.SpaceName, s.BuiltInWorkerInUse, s.AtRiskIfDisabled])).toEqual([['Default', false, false], ['Platform Team', false, false]])
+  })
+})
