@@ -1,0 +1,118 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {runCli} from '../../helpers/cli.js'
+import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {jsonLines, leaseHistory, simulationDone, startCli, startSimulation, type HistoryLease} from './follow.js'
+
+const POOLS = ['WorkerPools-1', 'WorkerPools-2']
+
+/** Each history lease must appear exactly once as Leased and once as Released, with its worker, pool and task. */
+function expectExactlyOnce(events: any[], leases: HistoryLease[]): void {
+  const key = (e: any) => `${e.Event} ${e.LeaseId}`
+  const seen = events.map(key)
+  const expected = leases.flatMap((l) => [`Leased ${l.Id}`, `Released ${l.Id}`])
+  expect([...seen].sort()).toEqual([...expected].sort())
+  for (const lease of leases) {
+    const mine = events.filter((e) => e.LeaseId === lease.Id)
+    for (const e of mine) {
+      expect({WorkerId: e.WorkerId, WorkerName: e.WorkerName, WorkerPoolId: e.WorkerPoolId, WorkerPoolName: e.WorkerPoolName, TaskId: e.TaskId, SpaceId: e.SpaceId}).toEqual({
+        WorkerId: lease.WorkerId, WorkerName: lease.WorkerName, WorkerPoolId: lease.WorkerPoolId, WorkerPoolName: lease.WorkerPoolName, TaskId: lease.ServerTaskId, SpaceId: lease.SpaceId,
+      })
+      expect(e.TaskDescription).toMatch(/^Deploy Sandbox Simulation/)
+    }
+    // Leased before Released.
+    expect(mine.map((e) => e.Event)).toEqual(['Leased', 'Released'])
+  }
+  // Leases are printed in the order the sandbox granted them.
+  const leasedOrder = events.filter((e) => e.Event === 'Leased').map((e) => e.LeaseId)
+  expect(leasedOrder).toEqual([...leases].sort((a, b) => a.GrantSequence - b.GrantSequence).map((l) => l.Id))
+}
+
+describe.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (version) => {
+  let sandbox: Sandbox
+  const source = version === '2026.1' ? 'api' : 'logs'
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+  })
+  afterAll(async () => {
+    await sandbox?.close()
+  })
+
+  it(`prints every lease of a simulation exactly once as Leased and once as Released, in order (source ${source}), and exits 0 on Ctrl-C`, async () => {
+    const before = (await leaseHistory(sandbox)).length
+    const tail = startCli(['leases', 'tail', '--json', '--interval', '0.2', '--debug'], sandbox)
+    await tail.waitForStderr(/Following worker leases/)
+    expect(tail.stderr()).toContain(`lease source for Spaces-1: ${source}`)
+    // The lease API only shows leases that outlive a poll, so each lasts several poll intervals.
+    const sim = await startSimulation(sandbox, {Tasks: 12, Concurrency: 4, MinDurationMs: 800, MaxDurationMs: 1500, WorkerPoolIds: POOLS})
+    await simulationDone(sandbox, sim.Id)
+    const leases = (await leaseHistory(sandbox)).slice(before)
+    expect(leases).toHaveLength(12)
+    await tail.waitForLines(leases.length * 2)
+    // Let several more polls pass so a duplicate would show, then Ctrl-C.
+    await new Promise((r) => setTimeout(r, 1500))
+    tail.child.kill('SIGINT')
+    expect(await tail.exit).toBe(0)
+    const events = jsonLines(tail.stdout())
+    expect(events.every((e) => e.Source === source)).toBe(true)
+    expect(Object.keys(events[0])).toEqual(['Event', 'Time', 'LeaseId', 'WorkerId', 'WorkerName', 'WorkerPoolId', 'WorkerPoolName', 'TaskId', 'TaskDescription', 'SpaceId', 'Exclusive', 'Source'])
+    expectExactlyOnce(events, leases)
+    // The log source reads only new and completed tasks: never more than 2 list requests plus one log per such task.
+    const polls = [...tail.stderr().matchAll(/poll \d+ \(\w+, Spaces-1\): (\d+) requests/g)].map((m) => Number(m[1]))
+    expect(polls.length).toBeGreaterThan(0)
+    expect(Math.min(...polls)).toBe(source === 'api' ? 1 : 2)
+  })
+
+  it('filters by pool, stops after --max-events, and shows active leases with --include-active', async () => {
+    const sim = await startSimulation(sandbox, {Tasks: 4, Concurrency: 4, MinDurationMs: 30_000, MaxDurationMs: 30_000, WorkerPoolIds: POOLS})
+    const until = Date.now() + 10_000
+    let active: HistoryLease[] = []
+    while (Date.now() < until) {
+      active = (await leaseHistory(sandbox)).filter((l) => l.ReleasedAt === null)
+      if (active.length === 4) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const inPool2 = active.filter((l) => l.WorkerPoolId === 'WorkerPools-2')
+    const result = await runCli(['leases', 'tail', '--json', '--include-active', '--pool', 'production database omaha worker pool', '--max-events', String(inPool2.length), '--interval', '0.2', '--duration', '20'], {
+      env: {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey},
+    })
+    expect(result.exitCode).toBe(0)
+    const events = jsonLines(result.stdout)
+    expect(events.map((e) => e.LeaseId).sort()).toEqual(inPool2.map((l) => l.Id).sort())
+    expect(events.every((e) => e.Event === 'Leased' && e.WorkerPoolName === 'Production Database Omaha Worker Pool')).toBe(true)
+    expect(sim.Id).toMatch(/^Simulations-/)
+  })
+
+  it('rejects bad input before following: --interval 0 or negative (exit 2), unknown --pool/--worker (exit 4)', async () => {
+    const env = {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey}
+    const tasksBefore = sandbox.store.prepare('SELECT COUNT(*) FROM tasks').pluck().get()
+    for (const interval of ['0', '-1', 'fast']) {
+      const r = await runCli(['leases', 'tail', '--interval', interval], {env})
+      expect(r.exitCode).toBe(2)
+      expect(r.stderr).toMatch(/--interval must be a positive number of seconds/)
+    }
+    const pool = await runCli(['leases', 'tail', '--pool', 'Default Worker Pol'], {env})
+    expect(pool.exitCode).toBe(4)
+    expect(pool.stderr).toMatch(/Default Worker Pol/)
+    expect(pool.stderr).toMatch(/Default Worker Pool/)
+    const worker = await runCli(['leases', 'tail', '--worker', 'no-such-worker', '--json'], {env})
+    expect(worker.exitCode).toBe(4)
+    expect(JSON.parse(worker.stdout).Error.ExitCode).toBe(4)
+    const both = await runCli(['leases', 'tail', '--all-spaces', '--space', 'Default'], {env})
+    expect(both.exitCode).toBe(2)
+    expect(sandbox.store.prepare('SELECT COUNT(*) FROM tasks').pluck().get()).toBe(tasksBefore)
+  })
+
+  it(version === '2021.2' ? '--source api is a clear failure (exit 1) without the lease API' : '--source logs works on a server with the lease API', async () => {
+    const env = {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey}
+    const r = await runCli(['leases', 'tail', '--source', version === '2021.2' ? 'api' : 'logs', '--duration', '0.5', '--interval', '0.2', '--debug'], {env})
+    if (version === '2021.2') {
+      expect(r.exitCode).toBe(1)
+      expect(r.stderr).toMatch(/no worker task lease API/)
+      expect(r.stderr).toMatch(/--source logs/)
+    } else {
+      expect(r.exitCode).toBe(0)
+      expect(r.stderr).toMatch(/lease source for Spaces-1: logs/)
+    }
+  })
+})
