@@ -104,3 +104,25 @@ describe('builtin-worker against the demo estate', () => {
     expect(status.Spaces.map((s: any) => [s.SpaceName, s.BuiltInWorkerInUse, s.AtRiskIfDisabled])).toEqual([['Default', false, false], ['Platform Team', false, false]])
   })
 })
+
+describe('builtin-worker disable, interactive (under a pseudo-terminal)', () => {
+  let sandbox: Sandbox
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({seed: 'empty'})
+  })
+  afterAll(async () => sandbox?.close())
+
+  it('a wrong confirmation changes nothing (exit 2); typing the name disables it', async () => {
+    const {runInPty} = await import('../pools/pty.js')
+    const before = await features(sandbox)
+    const wrong = await runInPty(['builtin-worker', 'disable', '--force'], cliEnv(sandbox), [{waitFor: "Type the name 'built-in worker' to disable the built-in worker:", send: 'yes\r'}])
+    expect(wrong.exitCode, wrong.screen).toBe(2)
+    expect(wrong.screen).toContain("Space 'Default': default pool 'Default Worker Pool' has no workers")
+    expect(wrong.screen).toContain('Confirmation did not match; nothing was changed.')
+    expect(await features(sandbox)).toEqual(before)
+    const right = await runInPty(['builtin-worker', 'disable', '--force'], cliEnv(sandbox), [{waitFor: "Type the name 'built-in worker' to disable the built-in worker:", send: 'built-in worker\r'}])
+    expect(right.exitCode, right.screen).toBe(0)
+    expect(right.screen).toContain('Built-in worker disabled')
+    expect((await features(sandbox)).IsBuiltInWorkerEnabled).toBe(false)
+  })
+})
