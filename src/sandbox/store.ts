@@ -104,6 +104,9 @@ export async function openDatabase(file: string): Promise<Db> {
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = OFF')
+  // Reads of whole collections (workers/all) should come from memory, not the OS page cache.
+  db.pragma('cache_size = -65536')
+  db.pragma('mmap_size = 268435456')
   db.exec(SCHEMA)
   return db
 }
@@ -111,6 +114,12 @@ export async function openDatabase(file: string): Promise<Db> {
 /** Typed, prepared access to the tables. One instance per open database. */
 export class Store {
   private readonly statements = new Map<string, BetterSqlite3.Statement>()
+  /**
+   * Committed JSON texts of whole collections (kind + space + order), so `/workers/all` of 2,000
+   * workers is one string join. Any write of that kind drops them; reads inside a transaction
+   * never fill it, so it can only hold committed data.
+   */
+  private readonly collectionCache = new Map<string, string[]>()
 
   constructor(readonly db: Db) {}
 
@@ -165,8 +174,17 @@ export class Store {
 
   /** Only the stored JSON texts, for endpoints that answer by concatenation. */
   listJson(kind: DocKind, spaceId: string, orderByName = false): string[] {
+    const key = `${kind}|${spaceId}|${orderByName}`
+    const cached = this.collectionCache.get(key)
+    if (cached) return cached
     const order = orderByName ? 'name COLLATE NOCASE, num' : 'sort_order, num'
-    return this.prepare(`SELECT json FROM documents WHERE kind = ? AND space_id = ? ORDER BY ${order}`).pluck().all(kind, spaceId) as string[]
+    const texts = this.prepare(`SELECT json FROM documents WHERE kind = ? AND space_id = ? ORDER BY ${order}`).pluck().all(kind, spaceId) as string[]
+    if (!this.db.inTransaction) this.collectionCache.set(key, texts)
+    return texts
+  }
+
+  private invalidate(kind: string): void {
+    for (const key of this.collectionCache.keys()) if (key.startsWith(`${kind}|`)) this.collectionCache.delete(key)
   }
 
   findByName(kind: DocKind, spaceId: string | null, name: string): DocRow | undefined {
@@ -179,9 +197,12 @@ export class Store {
     this.prepare(`INSERT INTO documents (id, kind, space_id, name, sort_order, num, json) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET name = excluded.name, sort_order = excluded.sort_order, json = excluded.json, space_id = excluded.space_id`)
       .run(doc.Id, kind, doc.SpaceId ?? null, doc.Name, doc.SortOrder ?? 0, n, JSON.stringify(doc))
+    this.invalidate(kind)
   }
 
   deleteDoc(id: string): void {
+    const kind = this.prepare('SELECT kind FROM documents WHERE id = ?').pluck().get(id) as string | undefined
+    if (kind) this.invalidate(kind)
     this.prepare('DELETE FROM documents WHERE id = ?').run(id)
     this.prepare('DELETE FROM pool_members WHERE worker_id = ? OR pool_id = ?').run(id, id)
   }

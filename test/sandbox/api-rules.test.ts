@@ -20,7 +20,7 @@ describe('sandbox: auth, errors and resource rules', () => {
       expect(root.status).toBe(200)
       const noKey = await fetch(`${sb.url}/api/Spaces-1/workers`)
       expect(noKey.status).toBe(401)
-      expect((await noKey.json()).ErrorMessage).toMatch(/API key/)
+      expect(((await noKey.json()) as {ErrorMessage: string}).ErrorMessage).toMatch(/API key/)
     })
 
     it('rejects a wrong key with 401 and accepts header, bearer and query forms', async () => {

@@ -5,7 +5,7 @@ import {assertUniqueName, loadDoc, loadJson, matchesCommonFilters, spacePath, st
 import {Fields, slugify} from '../validate.js'
 import type {Request, Route} from '../router.js'
 import {WORKERS_QUERY} from '../links.js'
-import {filterWorkers, workerFilterFromQuery, type WorkerDoc} from './workers.js'
+import {filterWorkers, workerFilterFromQuery, type WorkerDoc, type WorkerFilter} from './workers.js'
 
 export type WorkerPoolType = 'StaticWorkerPool' | 'DynamicWorkerPool'
 
@@ -187,7 +187,7 @@ function poolSummary(ctx: SandboxContext, req: Request) {
   const partialName = queryValue(req.query, 'partialName')
   const hideEmpty = queryBool(req.query, 'hideEmptyWorkerPools') ?? false
   // `ids` and `partialName` select pools here; machinePartialName selects workers.
-  const filter = {...workerFilterFromQuery(req.query), ids: undefined, partialName: undefined}
+  const filter: WorkerFilter = {...workerFilterFromQuery(req.query), ids: undefined, partialName: undefined}
   const machinePartialName = queryValue(req.query, 'machinePartialName')
   if (machinePartialName) filter.partialName = machinePartialName
   const allWorkers = filterWorkers(ctx.store.listJson('Worker', req.spaceId, true).map((t) => JSON.parse(t) as WorkerDoc), filter)
