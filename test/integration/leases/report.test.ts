@@ -1,0 +1,116 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {parseJson, runCli} from '../../helpers/cli.js'
+import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {leaseHistory, simulationDone, startSimulation, type HistoryLease} from './follow.js'
+
+/** Largest number of leases open at one instant; `slackMs` widens each lease (log lines are stamped a ms or two after the database rows). */
+function peak(leases: HistoryLease[], slackMs: number): number {
+  const spans = leases.map((l) => [Date.parse(l.TakenAt) - slackMs, Date.parse(l.ReleasedAt!) + slackMs])
+  let best = 0
+  for (const [start] of spans) best = Math.max(best, spans.filter(([s, e]) => s <= start && start < e).length)
+  return best
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1
+  return out
+}
+
+describe.each(['2026.1', '2021.2'] as const)('leases report against Octopus %s', (version) => {
+  let sandbox: Sandbox
+  let env: Record<string, string>
+  let history: HistoryLease[]
+  let simulationStarted: number
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+    env = {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey}
+    simulationStarted = Date.now()
+    const sim = await startSimulation(sandbox, {Tasks: 16, Concurrency: 5, MinDurationMs: 50, MaxDurationMs: 300, StepsPerTask: 2, WorkerPoolIds: ['WorkerPools-1', 'WorkerPools-2', 'WorkerPools-3']})
+    await simulationDone(sandbox, sim.Id)
+    history = await leaseHistory(sandbox)
+  })
+  afterAll(async () => {
+    await sandbox?.close()
+  })
+
+  it('matches the sandbox\'s own lease history: per worker, per pool, peaks, idle workers', async () => {
+    expect(history).toHaveLength(32)
+    const r = await runCli(['leases', 'report', '--since', '1h', '--json'], {env})
+    expect(r.exitCode).toBe(0)
+    const report = parseJson(r)
+    expect(report.Leases).toBe(history.length)
+    expect(report.TasksWithLeases).toBe(16)
+    expect(Object.fromEntries(report.Workers.map((w: any) => [w.WorkerId, w.Leases]))).toEqual(countBy(history, (l) => l.WorkerId))
+    const expectedPools = countBy(history, (l) => l.WorkerPoolId)
+    for (const pool of report.Pools) {
+      expect(pool.Leases).toBe(expectedPools[pool.WorkerPoolId] ?? 0)
+      const mine = history.filter((l) => l.WorkerPoolId === pool.WorkerPoolId)
+      expect(pool.PeakConcurrentLeases).toBeGreaterThanOrEqual(peak(mine, 0))
+      expect(pool.PeakConcurrentLeases).toBeLessThanOrEqual(peak(mine, 2))
+    }
+    expect(report.Pools.find((p: any) => p.WorkerPoolId === 'WorkerPools-2').PeakConcurrentLeases).toBeGreaterThan(0)
+    const leased = new Set(history.map((l) => l.WorkerId))
+    const workers = (await api(sandbox, 'GET', '/api/Spaces-1/workers/all')).body as Array<{Id: string}>
+    expect(workers.length).toBeGreaterThan(leased.size)
+    expect(report.IdleWorkers.map((w: any) => w.WorkerId).sort()).toEqual(workers.filter((w) => !leased.has(w.Id)).map((w) => w.Id).sort())
+    expect(report.IdleWorkers.map((w: any) => w.WorkerName)).toContain('p-db-omaha-worker-03')
+    expect(report.BusiestWorkers[0].Leases).toBe(Math.max(...Object.values(countBy(history, (l) => l.WorkerId))))
+    expect(report.TaskTypes).toEqual([expect.objectContaining({TaskType: 'Deploy', Tasks: 16, Leases: 32})])
+  })
+
+  it('honours the window: nothing completed before the simulation started', async () => {
+    const r = await runCli(['leases', 'report', '--since', '2h', '--until', new Date(simulationStarted - 1000).toISOString(), '--json'], {env})
+    expect(r.exitCode).toBe(0)
+    const report = parseJson(r)
+    expect(report.Leases).toBe(0)
+    expect(report.TasksScanned).toBe(0)
+  })
+
+  it('renders a table with a bar chart, and CSV grouped by pool', async () => {
+    const table = await runCli(['leases', 'report', '--since', '1h'], {env})
+    expect(table.exitCode).toBe(0)
+    expect(table.stdout).toMatch(/By worker:/)
+    expect(table.stdout).toMatch(/█/)
+    expect(table.stdout).toMatch(/Peak concurrent leases per pool:/)
+    expect(table.stdout).toMatch(/Idle workers \(never leased, \d+\): .*p-db-omaha-worker-03 \(disabled\)/)
+    // No progress bar when stderr is not a terminal.
+    expect(table.stderr).not.toMatch(/task logs/)
+    const csv = await runCli(['leases', 'report', '--since', '1h', '--group-by', 'pool', '--format', 'csv'], {env})
+    const lines = csv.stdout.trim().split('\n')
+    expect(lines[0]).toBe('WorkerPoolId,WorkerPoolName,Workers,Leases,PeakConcurrentLeases,PeakAt,BusySeconds')
+    const row = lines.find((l) => l.startsWith('WorkerPools-1,'))!
+    expect(Number(row.split(',')[3])).toBe(history.filter((l) => l.WorkerPoolId === 'WorkerPools-1').length)
+    const byType = parseJson(await runCli(['leases', 'report', '--since', '1h', '--group-by', 'task-type', '--format', 'json'], {env}))
+    expect(byType.GroupBy).toBe('task-type')
+  })
+
+  it('filters by --worker', async () => {
+    const worker = history[0].WorkerName
+    const report = parseJson(await runCli(['leases', 'report', '--since', '1h', '--worker', worker.toUpperCase(), '--json'], {env}))
+    expect(report.Leases).toBe(history.filter((l) => l.WorkerName === worker).length)
+    expect(report.Workers.map((w: any) => w.WorkerName)).toEqual([worker])
+  })
+
+  it('rejects bad windows (exit 2) and unknown names (exit 4), changing nothing', async () => {
+    const tasksBefore = sandbox.store.prepare('SELECT COUNT(*) FROM tasks').pluck().get()
+    const cases: Array<[string[], number, RegExp]> = [
+      [['--since', '2999-01-01'], 2, /--since 2999-01-01 is in the future/],
+      [['--since', 'last tuesday'], 2, /--since 'last tuesday' is not a duration/],
+      [['--since', '2026-02-30x'], 2, /not a duration/],
+      [['--since', '2d', '--until', '3d'], 2, /--until .* must be after --since/],
+      [['--until', 'never'], 2, /--until 'never' is not a duration/],
+      [['--group-by', 'colour'], 2, /group-by/],
+      [['--pool', 'Omaha'], 4, /Omaha/],
+      [['--worker', 'Workers-999'], 4, /Workers-999/],
+    ]
+    for (const [args, code, message] of cases) {
+      const r = await runCli(['leases', 'report', ...args], {env})
+      expect(r.exitCode, args.join(' ')).toBe(code)
+      expect(r.stderr, args.join(' ')).toMatch(message)
+    }
+    expect(sandbox.store.prepare('SELECT COUNT(*) FROM tasks').pluck().get()).toBe(tasksBefore)
+    expect(await leaseHistory(sandbox)).toHaveLength(history.length)
+  })
+})
