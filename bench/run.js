@@ -3,17 +3,33 @@
 // Wall times are medians of several runs, shown as a ratio to `node -e 0` measured in the same
 // run; peak RSS comes from each child's own getrusage (bench/rss-probe.cjs); request counts come
 // from the CLI's --debug lines. Nothing here asserts: it prints a table (and bench/results.json).
-import {spawn} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawn} from 'node:child_process'
+import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const bin = path.join(root, 'bin/run.js')
 const probe = path.join(root, 'bench/rss-probe.cjs')
 const scratch = mkdtempSync(path.join(tmpdir(), 'octoworkers-bench-'))
+const bin = installedLikeAPackage()
+
+/**
+ * Measures what users run: a package with the oclif manifest that `npm pack` generates (without
+ * one, oclif imports every command to find one). Built in a scratch copy, so no manifest is ever
+ * left in the repo (a stale one would make tests run old commands).
+ */
+function installedLikeAPackage() {
+  const pkg = path.join(scratch, 'pkg')
+  mkdirSync(path.join(pkg, 'bin'), {recursive: true})
+  cpSync(path.join(root, 'bin/run.js'), path.join(pkg, 'bin/run.js'))
+  cpSync(path.join(root, 'package.json'), path.join(pkg, 'package.json'))
+  symlinkSync(path.join(root, 'dist'), path.join(pkg, 'dist'))
+  symlinkSync(path.join(root, 'node_modules'), path.join(pkg, 'node_modules'))
+  execFileSync(process.execPath, [path.join(root, 'node_modules/oclif/bin/run.js'), 'manifest'], {cwd: pkg, stdio: 'ignore'})
+  return path.join(pkg, 'bin/run.js')
+}
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
 const rows = []
 

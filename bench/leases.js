@@ -1,0 +1,102 @@
+// Lease benchmarks (issue 6), called by bench/run.js:
+// - HTTP requests per poll with 200 executing tasks, for each lease source (the built library's
+//   own sources, counted with the client's request counter);
+// - event lag: from the sandbox granting a lease (its own lease history) to `leases tail --json`
+//   printing the line;
+// - `leases report` over 2,000 completed tasks: wall time, requests, peak RSS.
+import {spawn} from 'node:child_process'
+import path from 'node:path'
+import readline from 'node:readline'
+import {fileURLToPath} from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const {OctopusClient} = await import(path.join(root, 'dist/lib/octopus/client.js'))
+const {NameDirectory} = await import(path.join(root, 'dist/lib/leases/directory.js'))
+const {ApiLeaseSource} = await import(path.join(root, 'dist/lib/leases/api-source.js'))
+const {LogLeaseSource} = await import(path.join(root, 'dist/lib/leases/log-source.js'))
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+async function requestsPerPoll(sandbox, SourceClass, polls = 5) {
+  const client = await OctopusClient.connect({server: sandbox.url, apiKey: sandbox.apiKey})
+  const space = await client.resolveSpace('Spaces-1')
+  const directory = new NameDirectory(space)
+  await directory.load()
+  const source = new SourceClass(space, directory)
+  await source.start()
+  const counts = []
+  for (let i = 0; i < polls; i++) {
+    await sleep(300)
+    const before = client.requestCount
+    await source.poll()
+    counts.push(client.requestCount - before)
+  }
+  return counts
+}
+
+async function waitForExecuting(sandbox, api, count) {
+  for (let i = 0; i < 100; i++) {
+    const page = await api(sandbox, 'GET', '/api/Spaces-1/tasks?states=Executing&take=1')
+    if (page.TotalResults >= count) return page.TotalResults
+    await sleep(200)
+  }
+  throw new Error(`fewer than ${count} tasks reached Executing`)
+}
+
+export async function benchLeases({startSandbox, scratch, bin, cleanEnv, compare, row, api, median}) {
+  // 1. Requests per poll with 200 executing tasks, each source on the server version that uses it.
+  for (const [version, Source, label] of [['2026.1', ApiLeaseSource, 'lease API'], ['2021.2', LogLeaseSource, 'task logs']]) {
+    const sandbox = await startSandbox({dataFile: path.join(scratch, `poll-${version}.sqlite`), seed: 'scale:1000', octopusVersion: version})
+    try {
+      await api(sandbox, 'POST', '/api/sandbox/simulations', {SpaceId: 'Spaces-1', Tasks: 200, Concurrency: 200, MinDurationMs: 60_000, MaxDurationMs: 60_000, StepsPerTask: 1})
+      const executing = await waitForExecuting(sandbox, api, 200)
+      const counts = await requestsPerPoll(sandbox, Source)
+      row('leases', `requests per poll, ${label} (${version}), ${executing} executing tasks`, `${counts.join(', ')} (max ${Math.max(...counts)})`, label === 'lease API' ? '1 per space' : 'not ∝ executing tasks')
+    } finally {
+      await sandbox.close()
+    }
+  }
+
+  // 2. Event lag: tail --json while deployments run; compare each Leased line's arrival with the grant time.
+  {
+    const sandbox = await startSandbox({dataFile: path.join(scratch, 'lag.sqlite'), seed: 'demo'})
+    try {
+      const env = cleanEnv({OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey})
+      const child = spawn(process.execPath, [bin, 'leases', 'tail', '--json', '--interval', '0.5', '--duration', '8'], {env, stdio: ['ignore', 'pipe', 'ignore']})
+      const arrivals = new Map()
+      readline.createInterface({input: child.stdout}).on('line', (line) => {
+        const event = JSON.parse(line)
+        if (event.Event === 'Leased') arrivals.set(event.LeaseId, Date.now())
+      })
+      await sleep(1500)
+      await api(sandbox, 'POST', '/api/sandbox/simulations', {SpaceId: 'Spaces-1', Tasks: 60, Concurrency: 6, MinDurationMs: 200, MaxDurationMs: 800})
+      await new Promise((r) => child.once('exit', r))
+      const history = await api(sandbox, 'GET', '/api/sandbox/leases/history')
+      const leases = history
+      const lags = []
+      for (const lease of leases) {
+        const seen = arrivals.get(lease.Id)
+        const granted = Date.parse(lease.TakenAt)
+        if (seen && !Number.isNaN(granted)) lags.push(seen - granted)
+      }
+      row('leases', `event lag, grant -> printed line (tail --interval 0.5, ${lags.length} leases)`, lags.length ? `median ${median(lags)} ms, max ${Math.max(...lags)} ms` : 'no leases seen')
+    } finally {
+      await sandbox.close()
+    }
+  }
+
+  // 3. leases report over 2,000 completed tasks.
+  {
+    const sandbox = await startSandbox({dataFile: path.join(scratch, 'report.sqlite'), seed: 'demo'})
+    try {
+      await api(sandbox, 'POST', '/api/sandbox/seed-completed-tasks', {Count: 2000, SpaceId: 'Spaces-1'})
+      const env = cleanEnv({OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey})
+      const report = await compare('leases report', ['leases', 'report', '--since', '7d', '--format', 'json'], env, {runs: 3})
+      const doc = JSON.parse(report.last.stdout)
+      row('leases', `\`leases report\` over ${doc.TasksRead ?? doc.Tasks ?? '2,000'} completed tasks: wall; / \`node -e 0\``, `${(report.ms / 1000).toFixed(2)} s; ${report.ratio.toFixed(1)}x`)
+      row('leases', '`leases report` peak RSS; HTTP requests', `${report.rssMiB.toFixed(0)} MiB; ${report.requests}`)
+    } finally {
+      await sandbox.close()
+    }
+  }
+}
