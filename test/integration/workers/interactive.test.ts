@@ -99,4 +99,15 @@ describe('worker register, interactive (under a pseudo-terminal)', () => {
     expect(result.screen).not.toContain('To do this without prompts:')
     expect((await workerByName(sb, 'poller-01'))?.Endpoint.Uri).toBe('poll://abc123/')
   })
+
+  it('delete on a terminal asks for the name to be typed; a wrong answer deletes nothing', async () => {
+    const wrong = await runInPty(['worker', 'delete', 'poller-01'], env, [{waitFor: "Type the name 'poller-01'", send: `poller-02${ENTER}`}])
+    expect(wrong.exitCode, wrong.screen).toBe(2)
+    expect(wrong.screen).toContain('Confirmation did not match; nothing was changed.')
+    expect(await workerByName(sb, 'poller-01')).toBeDefined()
+    const right = await runInPty(['worker', 'delete', 'poller-01'], env, [{waitFor: "Type the name 'poller-01'", send: `poller-01${ENTER}`}])
+    expect(right.exitCode, right.screen).toBe(0)
+    expect(right.screen).toContain('poller-01: deleted')
+    expect(await workerByName(sb, 'poller-01')).toBeUndefined()
+  })
 })
