@@ -21,7 +21,8 @@ WorkerId, WorkerName, WorkerPoolId, WorkerPoolName, TaskId, TaskDescription, Spa
 Source.
 
 Sources (--source): "api" polls /api/{space}/workertaskleases and compares snapshots (newer
-servers; a release is stamped when it is first seen gone). "logs" reads the logs of tasks as
+servers; a release is stamped when it is first seen gone; a lease shorter than one poll interval
+is never seen). "logs" reads the logs of tasks as
 they start and complete (older servers, where that route is 404): a lease line
 "Leased worker <name> from pool <pool> (lease <id>)", and Released at a release line or when
 the task completes. "auto" (default) uses the lease API where the server has it; --debug says
