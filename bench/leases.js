@@ -93,7 +93,7 @@ export async function benchLeases({startSandbox, scratch, bin, cleanEnv, compare
       const env = cleanEnv({OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey})
       const report = await compare('leases report', ['leases', 'report', '--since', '7d', '--format', 'json'], env, {runs: 3})
       const doc = JSON.parse(report.last.stdout)
-      row('leases', `\`leases report\` over ${doc.TasksRead ?? doc.Tasks ?? '2,000'} completed tasks: wall; / \`node -e 0\``, `${(report.ms / 1000).toFixed(2)} s; ${report.ratio.toFixed(1)}x`)
+      row('leases', `\`leases report\` over ${doc.TasksScanned} completed tasks: wall; / \`node -e 0\``, `${(report.ms / 1000).toFixed(2)} s; ${report.ratio.toFixed(1)}x`)
       row('leases', '`leases report` peak RSS; HTTP requests', `${report.rssMiB.toFixed(0)} MiB; ${report.requests}`)
     } finally {
       await sandbox.close()
