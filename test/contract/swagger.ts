@@ -14,6 +14,7 @@ import type {ValidateFunction} from 'ajv'
 /** The part of Ajv's API used here. */
 interface AjvCore {
   addSchema(schema: object, key: string): unknown
+  addFormat(name: string, format: RegExp): unknown
   compile(schema: object): ValidateFunction
 }
 
@@ -70,6 +71,8 @@ function context() {
   const swagger = loadSwagger()
   const ajv = new Ajv04({strict: false, allErrors: true, validateFormats: true})
   addFormats(ajv)
+  // .NET TimeSpan as Octopus serializes it: [-][d.]hh:mm:ss[.fffffff]
+  ajv.addFormat('date-span', /^-?(\d+\.)?\d{1,2}:\d{2}:\d{2}(\.\d{1,7})?$/)
   ajv.addSchema({definitions: Object.fromEntries(Object.entries(swagger.definitions).map(([name, schema]) => [name, nullable(schema)]))}, 'swagger')
   cached = {swagger, ajv, validators: new Map()}
   return cached
@@ -101,13 +104,58 @@ function check(schema: unknown, body: unknown, where: string): string[] {
   return (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || '(root)'} ${e.message}${e.params ? ' ' + JSON.stringify(e.params) : ''}`)
 }
 
+/**
+ * Request bodies the swagger documents only in prose (the operation has no body parameter), with the
+ * schema that prose states: sortorder "takes an array of worker pool IDs"; the features PUT replaces
+ * the FeaturesConfigurationResource its GET and PUT return.
+ */
+const PROSE_REQUEST_SCHEMAS: Record<string, unknown> = {
+  'PUT /workerpools/sortorder': {type: 'array', items: {type: 'string'}},
+  'PUT /{baseSpaceId}/workerpools/sortorder': {type: 'array', items: {type: 'string'}},
+  'PUT /featuresconfiguration': {$ref: '#/definitions/FeaturesConfigurationResource'},
+}
+
+function requestSchema(method: string, route: string, op: Operation): unknown {
+  return op.parameters?.find((p) => p.in === 'body')?.schema ?? PROSE_REQUEST_SCHEMAS[`${method.toUpperCase()} ${route}`]
+}
+
 /** Errors in a request body for that route, or [] (also when the swagger has no body schema). */
 export function validateRequest(method: string, route: string, body: unknown): string[] {
   const op = operation(method, route)
   if (!op) return [`${method} ${route}: not in the swagger`]
-  const schema = op.parameters?.find((p) => p.in === 'body')?.schema
+  const schema = requestSchema(method, route, op)
   if (!schema || body === undefined) return []
   return check(schema, body, `${method} ${route} request`)
+}
+
+/**
+ * Property paths in a request body (e.g. `Endpoint.Host`, `Items[].Name`) that the route's request
+ * schema does not declare. The swagger allows undeclared properties, so a misspelt field would
+ * pass validateRequest and be ignored by a real server; this makes such fields visible.
+ */
+export function undeclaredRequestProperties(method: string, route: string, body: unknown): string[] {
+  const op = operation(method, route)
+  const schema = op && requestSchema(method, route, op)
+  if (!schema || body === undefined) return []
+  const found = new Set<string>()
+  collectUndeclared(schema, body, '', found)
+  return [...found].sort()
+}
+
+function collectUndeclared(schema: unknown, value: unknown, at: string, found: Set<string>): void {
+  let resolved = schema as {$ref?: string; properties?: Record<string, unknown>; items?: unknown}
+  if (resolved.$ref) resolved = context().swagger.definitions[resolved.$ref.replace(/^#\/definitions\//, '')] as typeof resolved
+  if (Array.isArray(value)) {
+    if (resolved.items) for (const item of value) collectUndeclared(resolved.items, item, `${at}[]`, found)
+    return
+  }
+  // Free-form objects (no declared properties, e.g. a task's Arguments) have nothing to compare with.
+  if (!value || typeof value !== 'object' || !resolved.properties) return
+  for (const [key, child] of Object.entries(value)) {
+    const where = at ? `${at}.${key}` : key
+    if (key in resolved.properties) collectUndeclared(resolved.properties[key], child, where, found)
+    else found.add(where)
+  }
 }
 
 /** Errors in a response body for that route and status, or [] when the swagger has no schema for it. */
