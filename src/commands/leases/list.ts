@@ -43,14 +43,14 @@ ${EXIT_CODES_HELP}`
     if (doc.Leases.length === 0) this.print('No active leases.')
     else {
       this.print(await renderTable(
-        ['Lease', 'Worker', 'Pool', 'Task', 'Description', 'Taken at', 'Exclusive'],
+        ['LEASE', 'WORKER', 'POOL', 'TASK', 'DESCRIPTION', 'TAKEN AT', 'EXCLUSIVE'],
         doc.Leases.map((l) => [l.LeaseId, l.WorkerName ?? l.WorkerId, l.WorkerPoolName ?? l.WorkerPoolId, l.TaskId, l.TaskDescription, l.TakenAt, l.Exclusive]),
         {isTTY},
       ))
     }
     const max = Math.max(0, ...doc.Workers.map((w) => w.ActiveLeases))
     this.print(await renderTable(
-      ['Worker', 'Pools', 'Health', 'Active leases', ''],
+      ['WORKER', 'POOLS', 'HEALTH', 'ACTIVE LEASES', ''],
       doc.Workers.map((w) => [w.WorkerName + (w.IsDisabled ? ' (disabled)' : ''), w.WorkerPoolNames.join(', '), w.HealthStatus, w.ActiveLeases, bar(w.ActiveLeases, max, 20)]),
       {isTTY},
     ))

@@ -81,7 +81,7 @@ async function renderReport(report: LeaseReport, isTTY: boolean): Promise<string
   out.push(`By ${report.GroupBy}:`, await renderTable(grid.head, grid.rows, {isTTY}))
   if (report.GroupBy !== 'pool') {
     out.push('Peak concurrent leases per pool:')
-    out.push(await renderTable(['Pool', 'Workers', 'Leases', 'Peak concurrent', 'Peak at'], report.Pools.map((p) => [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ?? '']), {isTTY}))
+    out.push(await renderTable(['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT'], report.Pools.map((p) => [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ?? '']), {isTTY}))
   }
   if (report.BusiestWorkers.length > 0) {
     out.push('Busiest workers: ' + report.BusiestWorkers.map((w) => `${w.WorkerName} (${w.Leases} leases, ${formatDuration(w.BusySeconds * 1000)})`).join(', '))

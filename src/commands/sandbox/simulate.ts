@@ -95,7 +95,7 @@ ${EXIT_CODES_HELP}`
     if (this.isJson) this.printJson(status)
     else {
       const rows = Object.entries(status.LeasesPerPool).flatMap(([pool, workers]) => Object.entries(workers).map(([worker, count]) => [pool, worker, count]))
-      this.print(rows.length ? await renderTable(['Pool', 'Worker', 'Leases'], rows, {isTTY: Boolean(process.stdout.isTTY)}) : 'No worker was leased.')
+      this.print(rows.length ? await renderTable(['POOL', 'WORKER', 'LEASES'], rows, {isTTY: Boolean(process.stdout.isTTY)}) : 'No worker was leased.')
       this.print(`${status.TasksCompleted} succeeded, ${status.TasksFailed} failed, ${status.TasksCanceled} canceled of ${status.Tasks}; ${status.LeasesGranted} leases; largest difference in active leases between a pool's workers at a grant: ${status.MaxLeaseSpread}.`)
       if (status.TasksFailed > 0) this.note(`See the failed tasks' logs, e.g. ${status.FirstTaskId} to ${status.LastTaskId}.`)
     }

@@ -211,19 +211,19 @@ export function groupGrid(report: LeaseReport): Grid {
   switch (report.GroupBy) {
     case 'pool':
       return {
-        head: ['Pool', 'Workers', 'Leases', 'Peak concurrent', 'Busy'],
+        head: ['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'BUSY'],
         rows: report.Pools.map((p) => [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, formatDuration(p.BusySeconds * 1000)]),
         barOf: 2,
       }
     case 'task-type':
       return {
-        head: ['Task type', 'Tasks', 'Leases', 'Busy'],
+        head: ['TASK TYPE', 'TASKS', 'LEASES', 'BUSY'],
         rows: report.TaskTypes.map((t) => [t.TaskType, t.Tasks, t.Leases, formatDuration(t.BusySeconds * 1000)]),
         barOf: 2,
       }
     default:
       return {
-        head: ['Worker', 'Pools', 'Leases', 'Tasks', 'Peak concurrent', 'Busy'],
+        head: ['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', 'BUSY'],
         rows: report.Workers.map((w) => [w.WorkerName, w.WorkerPoolNames.join(', '), w.Leases, w.Tasks, w.PeakConcurrentLeases, formatDuration(w.BusySeconds * 1000)]),
         barOf: 2,
       }

@@ -40,7 +40,8 @@ describe.each(['2026.1', '2021.2'] as const)('leases list against Octopus %s', (
   it('prints tables, filters by pool, and rejects unknown names with exit 4', async () => {
     const table = await runCli(['leases', 'list', '--pool', 'WorkerPools-2'], {env})
     expect(table.exitCode).toBe(0)
-    expect(table.stdout).toMatch(/Active leases/)
+    expect(table.stdout).toMatch(/^LEASE +WORKER +POOL +TASK +DESCRIPTION +TAKEN AT +EXCLUSIVE$/m)
+    expect(table.stdout).toMatch(/^WORKER +POOLS +HEALTH +ACTIVE LEASES$/m)
     for (const l of active.filter((x) => x.WorkerPoolId === 'WorkerPools-2')) expect(table.stdout).toContain(l.Id)
     for (const l of active.filter((x) => x.WorkerPoolId === 'WorkerPools-1')) expect(table.stdout).not.toContain(l.Id)
     const unknown = await runCli(['leases', 'list', '--worker', 'p-db-omaha-worker-9'], {env})

@@ -74,6 +74,8 @@ describe.each(['2026.1', '2021.2'] as const)('leases report against Octopus %s',
     expect(table.stdout).toMatch(/By worker:/)
     expect(table.stdout).toMatch(/█/)
     expect(table.stdout).toMatch(/Peak concurrent leases per pool:/)
+    expect(table.stdout).toMatch(/^WORKER +POOLS +LEASES +TASKS +PEAK CONCURRENT +BUSY$/m)
+    expect(table.stdout).toMatch(/^POOL +WORKERS +LEASES +PEAK CONCURRENT +PEAK AT$/m)
     expect(table.stdout).toMatch(/Idle workers \(never leased, \d+\): .*p-db-omaha-worker-03 \(disabled\)/)
     // No progress bar when stderr is not a terminal.
     expect(table.stderr).not.toMatch(/task logs/)

@@ -95,7 +95,9 @@ describe('report aggregation', () => {
 
   it('renders the group table with bars, and CSV with idle workers as zeros', () => {
     const grid = withBars(groupGrid(report), 10)
-    expect(grid.head[0]).toBe('Worker')
+    expect(grid.head).toEqual(['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', 'BUSY', ''])
+    expect(groupGrid({...report, GroupBy: 'pool'}).head).toEqual(['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'BUSY'])
+    expect(groupGrid({...report, GroupBy: 'task-type'}).head).toEqual(['TASK TYPE', 'TASKS', 'LEASES', 'BUSY'])
     expect(grid.rows[0].at(-1)).toBe('██████████')
     expect(grid.rows[1].at(-1)).toBe('█████')
     const csv = reportCsv(report).trim().split('\n')
