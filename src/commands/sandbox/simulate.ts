@@ -3,8 +3,8 @@ import {EXIT_CODES_HELP} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {CliError, ExitCode, usageError} from '../../lib/errors.js'
 import {findAllByNameOrId} from '../../lib/octopus/names.js'
+import {listWorkerPools} from '../../lib/octopus/repositories.js'
 import {renderTable} from '../../lib/render/table.js'
-import type {WorkerPoolResource} from '../../lib/octopus/types.js'
 
 interface SimulationStatus {
   Id: string
@@ -73,11 +73,7 @@ ${EXIT_CODES_HELP}`
         code: 'not-sandbox',
       })
     }
-    let poolIds: string[] | undefined
-    if (this.flags.pool?.length) {
-      const pools = await client.get<WorkerPoolResource[]>(space.link('WorkerPools', {id: 'all'}))
-      poolIds = findAllByNameOrId(pools, this.flags.pool, 'worker pool').map((p) => p.Id)
-    }
+    const poolIds = this.flags.pool?.length ? findAllByNameOrId(await listWorkerPools(space), this.flags.pool, 'worker pool').map((p) => p.Id) : undefined
     let status = await client.post<SimulationStatus>('/api/sandbox/simulations', {
       SpaceId: space.spaceId, Tasks: tasks, Concurrency: concurrency, WorkerPoolIds: poolIds, MinDurationMs: min, MaxDurationMs: max, StepsPerTask: steps,
     })
