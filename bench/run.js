@@ -58,7 +58,9 @@ function runOnce(command, args, env) {
       try {
         rssMiB = Number(readFileSync(rssFile, 'utf8').trim()) / 1024
         rmSync(rssFile)
-      } catch {}
+      } catch {
+        // No number: the table shows NaN for this run.
+      }
       resolve({ms, rssMiB, code, stdout, stderr})
     })
   })
