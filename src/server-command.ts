@@ -1,9 +1,12 @@
-import {Flags, type Command} from '@oclif/core'
+import {Flags, type Command, type Interfaces} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
 import {usageError} from './lib/errors.js'
 import {resolveConnection, type ResolvedConnection} from './lib/auth/connection.js'
 import {OctopusClient, type SpaceContext} from './lib/octopus/client.js'
 import {warnIfPlainHttp} from './lib/auth/login.js'
+
+/** The flags of a ServerCommand subclass T: its own, BaseCommand's and the connection flags. */
+export type ServerFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof ServerCommand)['baseFlags'] & T['flags']>
 
 export interface Connected {
   client: OctopusClient
@@ -21,16 +24,16 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     timeout: Flags.string({description: 'HTTP timeout in seconds (default 30).', helpGroup: 'GLOBAL'}),
   }
 
+  protected declare flags: ServerFlags<T>
   private connected?: Connected
 
   /** Resolves credentials and reads the server's root document (one request). */
   protected async connect(): Promise<Connected> {
     if (this.connected) return this.connected
-    const flags = this.flags as Record<string, unknown>
-    const timeoutSeconds = parseTimeout(flags.timeout as string | undefined)
+    const timeoutSeconds = parseTimeout(this.flags.timeout)
     const connection = await resolveConnection({
-      serverFlag: flags.server as string | undefined,
-      profileFlag: flags.profile as string | undefined,
+      serverFlag: this.flags.server,
+      profileFlag: this.flags.profile,
       env: process.env,
       warn: (m) => this.warnUser(m),
     })
@@ -40,7 +43,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
       apiKey: connection.apiKey,
       accessToken: connection.accessToken,
       timeoutSeconds,
-      caCertFile: flags['ca-cert'] as string | undefined,
+      caCertFile: this.flags['ca-cert'],
       debug: this.debugLine,
       userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
     })
@@ -53,8 +56,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
   /** Connects and resolves the space: --space, OCTOPUS_SPACE, the profile's space, else the server's default. */
   protected async connectSpace(): Promise<Connected & {space: SpaceContext}> {
     const connected = await this.connect()
-    const flags = this.flags as Record<string, unknown>
-    const wanted = (flags.space as string | undefined) ?? (process.env.OCTOPUS_SPACE || undefined) ?? connected.connection.space
+    const wanted = this.flags.space ?? (process.env.OCTOPUS_SPACE || undefined) ?? connected.connection.space
     const space = await connected.client.resolveSpace(wanted)
     return {...connected, space}
   }

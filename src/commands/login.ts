@@ -29,8 +29,7 @@ ${EXIT_CODES_HELP}`
   }
 
   public async run(): Promise<void> {
-    // BaseFlags types only BaseCommand's flags; these are ServerCommand's connection flags.
-    const flags = this.flags as typeof this.flags & {server?: string; space?: string; profile?: string; 'ca-cert'?: string; timeout?: string}
+    const flags = this.flags
     const profile = selectedProfile(flags.profile, process.env).name
     const timeoutSeconds = parseTimeout(flags.timeout)
     const prompted = !flags.server || !flags['api-key-stdin']

@@ -85,8 +85,7 @@ ${EXIT_CODES_HELP}`
       else this.print(`Created ${type} worker pool '${pool.Name}' (${pool.Id})${pool.IsDefault ? ', the default pool' : ''}.`)
     }
     if (prompted) {
-      const connectionFlags = flags as Record<string, unknown>
-      const echo = equivalentCreateCommand(this.config.bin, input, {server: connectionFlags.server as string | undefined, space: connectionFlags.space as string | undefined})
+      const echo = equivalentCreateCommand(this.config.bin, input, {server: flags.server, space: flags.space})
       this.note(`To do this without prompts:\n  ${echo}`)
     }
   }
