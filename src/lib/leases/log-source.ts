@@ -15,7 +15,8 @@ import type {TaskDetailsResource} from '../octopus/repositories.js'
 import type {NameDirectory} from './directory.js'
 import {idNumber} from './diff.js'
 import {flattenActivityLogs, leasesFromLog, type LoggedLease} from './parse.js'
-import {COMPLETED_STATES, EXECUTING_STATES, mapBounded, queryTasks, readTaskLog} from './tasks.js'
+import {COMPLETED_STATES, EXECUTING_STATES, queryTasks, readTaskLog} from './tasks.js'
+import {mapBounded} from '../concurrency.js'
 import {leaseEvent, type LeaseEvent, type LeaseRecord, type LeaseSource} from './types.js'
 
 /** Log reads in flight at once. */

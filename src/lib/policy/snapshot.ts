@@ -3,6 +3,7 @@
  * the size of the estate: per space `workerpools/all`, `workers/all`, `workerpools/summary` and
  * `machines/all`; once per run the features document and the server nodes.
  */
+import {mapBounded} from '../concurrency.js'
 import {OctopusApiError, type OctopusClient, type SpaceContext} from '../octopus/client.js'
 import {getFeatures, getWorkerPoolsSummary, listDeploymentTargets, listServerNodes, listWorkerPools, listWorkers} from '../octopus/repositories.js'
 import type {Snapshot, SpaceSnapshot} from './types.js'
@@ -25,7 +26,7 @@ const SPACE_CONCURRENCY = 8
 /** Every space of the server with its links loaded (one request for the list, one per space). */
 export async function allSpaceContexts(client: OctopusClient): Promise<SpaceContext[]> {
   const spaces = await client.listSpaces()
-  return mapLimited(spaces, SPACE_CONCURRENCY, (space) => client.spaceContext(space))
+  return mapBounded(spaces, SPACE_CONCURRENCY, (space) => client.spaceContext(space))
 }
 
 export async function readSnapshot(client: OctopusClient, spaces: SpaceContext[], options: SnapshotOptions = {}): Promise<Snapshot> {
@@ -45,7 +46,7 @@ export async function readSnapshot(client: OctopusClient, spaces: SpaceContext[]
   const [features, serverNodes, spaceSnapshots] = await Promise.all([
     want(options.features) ? optional('features configuration', () => getFeatures({client})) : Promise.resolve(undefined),
     want(options.serverNodes) && spaces[0] ? optional('server nodes', () => listServerNodes(spaces[0])) : Promise.resolve(undefined),
-    mapLimited(spaces, SPACE_CONCURRENCY, async (space): Promise<SpaceSnapshot> => {
+    mapBounded(spaces, SPACE_CONCURRENCY, async (space): Promise<SpaceSnapshot> => {
       const [pools, workers, summary, deploymentTargets] = await Promise.all([
         listWorkerPools(space),
         listWorkers(space),
@@ -61,17 +62,4 @@ export async function readSnapshot(client: OctopusClient, spaces: SpaceContext[]
     builtInWorkerEnabled: features ? features.IsBuiltInWorkerEnabled === true : undefined,
     serverNodes: serverNodes?.map((n) => ({Id: n.Id, Name: n.Name})),
   }
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++
-      results[i] = await fn(items[i])
-    }
-  }
-  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
-  return results
 }
