@@ -8,7 +8,7 @@ import {formatEventLine} from '../../lib/leases/format.js'
 import {chooseSourceKind, createLeaseSource, SOURCE_CHOICES, type SourceChoice} from '../../lib/leases/sources.js'
 import {followLeases} from '../../lib/leases/tail.js'
 import {parsePositiveInteger, parsePositiveSeconds} from '../../lib/leases/time.js'
-import type {SpaceContext} from '../../lib/octopus/client.js'
+import {allSpaceContexts} from '../../lib/policy/snapshot.js'
 import {paint} from '../../lib/render/color.js'
 
 export default class LeasesTail extends ServerCommand<typeof LeasesTail> {
@@ -70,10 +70,8 @@ ${EXIT_CODES_HELP}`
     if (flags['since-now'] && flags['include-active']) throw usageError('--since-now and --include-active contradict each other; give one.')
     if (flags['all-spaces'] && ((flags as Record<string, unknown>).space || process.env.OCTOPUS_SPACE)) throw usageError('--all-spaces and --space (or OCTOPUS_SPACE) contradict each other; give one.')
 
-    let spaces: SpaceContext[]
     const {client} = await this.connect()
-    if (flags['all-spaces']) spaces = await Promise.all((await client.listSpaces()).map((s) => client.spaceContext(s)))
-    else spaces = [(await this.connectSpace()).space]
+    const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
 
     const directories = spaces.map((space) => new NameDirectory(space))
     await Promise.all(directories.map((d) => d.load()))
