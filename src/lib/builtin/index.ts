@@ -25,15 +25,18 @@ export async function readFeatures(client: OctopusClient): Promise<FeaturesConfi
   }
 }
 
+/** Only pools and workers: the built-in worker's rules need nothing else. */
+function readPoolsAndWorkers(client: OctopusClient, spaces: SpaceContext[]) {
+  return readSnapshot(client, spaces, {summary: false, deploymentTargets: false, features: false, serverNodes: false})
+}
+
 /** Per space: is the built-in worker in use, and would switching it off strand steps on the default pool. */
 export async function readSpacesUsage(client: OctopusClient, spaces: SpaceContext[], enabled: boolean): Promise<BuiltinSpaceUsage[]> {
-  const snapshot = await readSnapshot(client, spaces, {summary: false, deploymentTargets: false, features: false, serverNodes: false})
-  return snapshot.spaces.map((s) => builtinUsage(s, enabled))
+  return (await readPoolsAndWorkers(client, spaces)).spaces.map((s) => builtinUsage(s, enabled))
 }
 
 export async function spacesAtRisk(client: OctopusClient, spaces: SpaceContext[]): Promise<BuiltinSpaceUsage[]> {
-  const snapshot = await readSnapshot(client, spaces, {summary: false, deploymentTargets: false, features: false, serverNodes: false})
-  return spacesAtRiskIfDisabled(snapshot.spaces)
+  return spacesAtRiskIfDisabled((await readPoolsAndWorkers(client, spaces)).spaces)
 }
 
 /** One line per space at risk, for the refusal and the confirmation prompt. */
