@@ -16,9 +16,7 @@ const KIND_LABEL: Record<DocKind, string> = {
 
 /** Reads a document of the given kind in the space (or global), or 404s. */
 export function loadDoc<T = any>(ctx: SandboxContext, kind: DocKind, id: string, spaceId?: string): T {
-  const row = ctx.store.getDoc(kind, id)
-  if (!row || (spaceId !== undefined && row.space_id !== null && row.space_id !== spaceId)) throw notFound(KIND_LABEL[kind], id)
-  return JSON.parse(row.json) as T
+  return JSON.parse(loadJson(ctx, kind, id, spaceId)) as T
 }
 
 /** The JSON text of a document (no parse), or 404. */
