@@ -25,6 +25,9 @@ describe('sandbox: auth, errors and resource rules', () => {
 
     it('rejects a wrong key with 401 and accepts header, bearer and query forms', async () => {
       expect((await api(sb, 'GET', '/api/workers', undefined, {'X-Octopus-ApiKey': 'API-WRONGKEY123'})).status).toBe(401)
+      const before = await poolCount()
+      expect((await api(sb, 'POST', '/api/Spaces-1/workerpools', {Name: 'wrong key attempt'}, {'X-Octopus-ApiKey': 'API-WRONGKEY123'})).status).toBe(401)
+      expect(await poolCount()).toBe(before)
       expect((await fetch(`${sb.url}/api/workers`, {headers: {Authorization: `Bearer ${sb.apiKey}`}})).status).toBe(200)
       expect((await fetch(`${sb.url}/api/workers?apikey=${sb.apiKey}`)).status).toBe(200)
     })
@@ -42,10 +45,12 @@ describe('sandbox: auth, errors and resource rules', () => {
 
   describe('bad requests', () => {
     it('malformed JSON is 400 with an Octopus error body, never 500', async () => {
+      const before = await poolCount()
       const r = await api(sb, 'POST', '/api/Spaces-1/workerpools', '{"Name": ')
       expect(r.status).toBe(400)
       expect(r.body).toMatchObject({ErrorMessage: 'There was a problem with your request.'})
       expect(r.body.Errors[0]).toMatch(/not valid JSON/)
+      expect(await poolCount()).toBe(before)
     })
 
     it('a body over 1 MB is 413', async () => {
@@ -56,11 +61,13 @@ describe('sandbox: auth, errors and resource rules', () => {
     })
 
     it('wrong types are 400 and list every problem', async () => {
+      const [pools, workers] = [await poolCount(), await workerCount()]
       const r = await api(sb, 'POST', '/api/Spaces-1/workerpools', {Name: 12, IsDefault: 'yes', SortOrder: 'first'})
       expect(r.status).toBe(400)
       expect(r.body.Errors).toEqual(expect.arrayContaining([expect.stringMatching(/Name/), expect.stringMatching(/IsDefault/), expect.stringMatching(/SortOrder/)]))
       const notObject = await api(sb, 'POST', '/api/Spaces-1/workers', [1, 2])
       expect(notObject.status).toBe(400)
+      expect([await poolCount(), await workerCount()]).toEqual([pools, workers])
     })
 
     it('unknown IDs are 404 with a message naming them', async () => {
@@ -74,9 +81,11 @@ describe('sandbox: auth, errors and resource rules', () => {
 
   describe('worker pools', () => {
     it('names are unique per space, case-insensitively, but may repeat across spaces', async () => {
+      const before = await poolCount()
       const dup = await api(sb, 'POST', '/api/Spaces-1/workerpools', {Name: 'TEST POOL'})
       expect(dup.status).toBe(400)
       expect(dup.body.Errors[0]).toMatch(/already in use/)
+      expect(await poolCount()).toBe(before)
       const other = await api(sb, 'POST', '/api/Spaces-2/workerpools', {Name: 'test pool'})
       expect(other.status).toBe(201)
     })
@@ -162,7 +171,9 @@ describe('sandbox: auth, errors and resource rules', () => {
         {CommunicationStyle: 'TentacleActive', Uri: 'https://not-poll/', Thumbprint: THUMB('B')},
         {CommunicationStyle: 'Kubernetes'},
       ]
+      const before = await workerCount()
       for (const endpoint of bad) expect((await api(sb, 'POST', '/api/Spaces-1/workers', {...base, Name: 'bad-endpoint', Endpoint: endpoint})).status).toBe(400)
+      expect(await workerCount()).toBe(before)
       const polling = await api(sb, 'POST', '/api/Spaces-1/workers', {...base, Name: 'poller-01', Endpoint: {CommunicationStyle: 'TentacleActive', Uri: 'poll://abc123/', Thumbprint: THUMB('c')}})
       expect(polling.status).toBe(201)
       expect(polling.body).toMatchObject({HealthStatus: 'Unknown', Thumbprint: THUMB('C'), Uri: 'poll://abc123/'})
@@ -170,16 +181,20 @@ describe('sandbox: auth, errors and resource rules', () => {
 
     it('SSH needs host, port 1-65535, fingerprint and an SSH-capable account', async () => {
       const ssh = (over: object) => ({CommunicationStyle: 'Ssh', Host: 'ssh.example', Port: 22, Fingerprint: 'SHA256:abc', AccountId: 'Accounts-1', ...over})
+      const before = await workerCount()
       for (const over of [{Host: ''}, {Port: 0}, {Port: 70000}, {Fingerprint: undefined}, {AccountId: 'Accounts-404'}]) {
         expect((await api(sb, 'POST', '/api/Spaces-1/workers', {...base, Name: 'ssh-bad', Endpoint: ssh(over)})).status).toBe(400)
       }
+      expect(await workerCount()).toBe(before)
       const ok = await api(sb, 'POST', '/api/Spaces-1/workers', {...base, Name: 'ssh-good', Endpoint: ssh({Port: 2222})})
       expect(ok.status).toBe(201)
       expect(ok.body.Endpoint.Uri).toBe('ssh://ssh.example:2222/')
     })
 
     it('names are unique per space and PUT keeps server-owned health', async () => {
+      const before = await workerCount()
       expect((await api(sb, 'POST', '/api/Spaces-1/workers', {...base, Name: 'P-DB-OMAHA-WORKER-01', Endpoint: listening('dup.example')})).status).toBe(400)
+      expect(await workerCount()).toBe(before)
       const w = (await api(sb, 'GET', '/api/Spaces-1/workers/Workers-7')).body
       const put = await api(sb, 'PUT', '/api/Spaces-1/workers/Workers-7', {...w, HealthStatus: 'Healthy', IsDisabled: true})
       expect(put.body).toMatchObject({HealthStatus: 'Unhealthy', IsDisabled: true, Status: 'Disabled'})
