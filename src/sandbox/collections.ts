@@ -22,21 +22,16 @@ export function collectionJson(itemType: string, itemTexts: string[], page: Pagi
   const pages = take > 0 ? Math.max(1, Math.ceil(total / take)) : 1
   const keep = new URLSearchParams()
   for (const [k, v] of query ?? []) if (!/^(skip|take|apikey)$/i.test(k)) keep.append(k, v)
-  const pageLink = (skip: number) => {
+  const pageLink = (skip: number, pageTake = take) => {
     const q = new URLSearchParams(keep)
     q.set('skip', String(skip))
-    q.set('take', String(take))
+    q.set('take', String(pageTake))
     return `${basePath}?${q.toString()}`
   }
   const links: Record<string, string> = {
     Self: pageLink(page.skip),
     Template: template,
-    'Page.All': `${basePath}?${(() => {
-      const q = new URLSearchParams(keep)
-      q.set('skip', '0')
-      q.set('take', '2147483647')
-      return q.toString()
-    })()}`,
+    'Page.All': pageLink(0, 2147483647),
     'Page.Current': pageLink(page.skip),
     'Page.Last': pageLink(take > 0 ? (pages - 1) * take : 0),
   }

@@ -221,6 +221,10 @@ describe('sandbox: auth, errors and resource rules', () => {
       expect(page.Links['Page.Next']).toContain('skip=5')
       const next = (await api(sb, 'GET', page.Links['Page.Next'])).body
       expect(next.Items[0].Id).not.toBe(page.Items[0].Id)
+      const all = (await api(sb, 'GET', page.Links['Page.All'])).body
+      expect(page.Links['Page.All']).toBe('/api/Spaces-1/workers?skip=0&take=2147483647')
+      expect(all.Items).toHaveLength(all.TotalResults)
+      expect(all.TotalResults).toBeGreaterThan(5)
     })
   })
 
