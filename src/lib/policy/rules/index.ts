@@ -5,7 +5,6 @@ import {alsoDeploymentTarget, duplicateName, duplicateThumbprint, dynamicInUse, 
 import {namingPool, namingWorker} from './naming.js'
 import {allUnhealthy, minWorkers, tooFewForHa} from './redundancy.js'
 import type {RuleDescriptor} from './context.js'
-import type {RuleId} from '../types.js'
 
 export const RULES: readonly RuleDescriptor[] = [
   namingWorker, namingPool,
@@ -15,9 +14,5 @@ export const RULES: readonly RuleDescriptor[] = [
   emptyPool, duplicateName, duplicateThumbprint, alsoDeploymentTarget,
   tooFewForHa, dynamicInUse,
 ]
-
-export function ruleById(id: RuleId): RuleDescriptor {
-  return RULES.find((r) => r.id === id)!
-}
 
 export type {RuleContext, RuleDescriptor} from './context.js'
