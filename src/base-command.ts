@@ -1,9 +1,8 @@
 import {Command, Flags, Errors, type Interfaces} from '@oclif/core'
-import {CliError, ExitCode, redact} from './lib/errors.js'
-import {jsonText, writeStderr, writeStdout, withoutLinks} from './lib/render/output.js'
+import {CliError, ExitCode, redact, usageError} from './lib/errors.js'
+import {jsonText, writeError, writeStderr, writeStdout, withoutLinks} from './lib/render/output.js'
 import {colorEnabled, setColor, paint} from './lib/render/color.js'
 import {canPrompt, promptInput} from './lib/render/prompt.js'
-import {usageError} from './lib/errors.js'
 
 export const EXIT_CODES_HELP = `EXIT CODES
   0    success
@@ -118,12 +117,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     } else {
       cliError = new CliError(`Unexpected error: ${firstLine(error?.message ?? String(error))}`, ExitCode.Failure, {hint: this.flags?.debug ? undefined : 'Run again with --debug for details.'})
     }
-    if (this.isJson) {
-      writeStdout(this.clean(jsonText({Error: {Message: cliError.message, Code: cliError.code, ExitCode: cliError.exitCode, Hint: cliError.hint ?? null, ...(cliError.details ?? {})}})))
-    } else {
-      writeStderr(this.clean(`${paint.red('Error:')} ${cliError.message}`))
-      if (cliError.hint) writeStderr(this.clean(`${paint.dim('Hint:')} ${cliError.hint}`))
-    }
+    writeError(cliError, {json: this.isJson, clean: (text) => this.clean(text)})
     if (this.flags?.debug && error?.stack) writeStderr(this.clean(error.stack))
     process.exitCode = cliError.exitCode
   }

@@ -1,4 +1,6 @@
 /** Output helpers shared by all commands: JSON documents, Links stripping, stdout/stderr writers. */
+import type {CliError} from '../errors.js'
+import {paint} from './color.js'
 
 /** Removes `Links` at every depth: JSON output keeps Octopus's fields but not its navigation links. */
 export function withoutLinks<T>(value: T): T {
@@ -24,4 +26,17 @@ export function writeStdout(text: string): void {
 
 export function writeStderr(text: string): void {
   process.stderr.write(text.endsWith('\n') ? text : text + '\n')
+}
+
+/**
+ * The one way an error is shown (DESIGN.md §2): one line plus a hint on stderr, or with --json a
+ * JSON error object on stdout. `clean` redacts secrets.
+ */
+export function writeError(error: CliError, opts: {json: boolean; clean: (text: string) => string}): void {
+  if (opts.json) {
+    writeStdout(opts.clean(jsonText({Error: {Message: error.message, Code: error.code, ExitCode: error.exitCode, Hint: error.hint ?? null, ...(error.details ?? {})}})))
+    return
+  }
+  writeStderr(opts.clean(`${paint.red('Error:')} ${error.message}`))
+  if (error.hint) writeStderr(opts.clean(`${paint.dim('Hint:')} ${error.hint}`))
 }

@@ -1,0 +1,111 @@
+import {readFileSync} from 'node:fs'
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+import {EXIT_CODES_HELP} from '../../../src/base-command.js'
+import {parseJson, repoRoot, runCli, tempConfigHome, type CliResult} from '../../helpers/cli.js'
+
+// The command line itself (DESIGN.md §2): oclif's parse errors and unknown commands are bad usage,
+// exit 2, one clear line, a JSON error object under --json, and no request is sent.
+
+const KEY = 'API-CLITESTS000000001'
+let server: Server
+let serverUrl: string
+let requests = 0
+
+beforeAll(async () => {
+  // Stands in for an Octopus Server and only counts what reaches it: a usage error must send nothing.
+  server = createServer((_req, res) => {
+    requests++
+    res.writeHead(500).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  serverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+beforeEach(() => {
+  requests = 0
+})
+
+function octo(args: string[]): Promise<CliResult> {
+  return runCli(args, {env: {OCTOPUS_URL: serverUrl, OCTOPUS_API_KEY: KEY, XDG_CACHE_HOME: tempConfigHome()}})
+}
+
+/** Exit 2 with one `Error:` line and a hint on stderr, nothing on stdout; under --json, the same as a JSON object on stdout. */
+async function expectUsageError(args: string[], message: RegExp, extra: Record<string, unknown> = {}): Promise<void> {
+  const plain = await octo(args)
+  expect(plain.exitCode, plain.stderr).toBe(2)
+  expect(plain.stdout).toBe('')
+  const lines = plain.stderr.trimEnd().split('\n')
+  expect(lines).toHaveLength(2)
+  expect(lines[0]).toMatch(/^Error: /)
+  expect(lines[0]).toMatch(message)
+  expect(lines[1]).toMatch(/^Hint: See `octoworkers .*--help`\.$/)
+
+  const json = await octo([...args, '--json'])
+  expect(json.exitCode, json.stderr).toBe(2)
+  expect(json.stderr).toBe('')
+  const error = parseJson(json).Error
+  expect(error).toMatchObject({ExitCode: 2, Hint: expect.stringMatching(/--help/), ...extra})
+  expect(error.Message).toMatch(message)
+  expect(requests).toBe(0)
+}
+
+describe('parse errors: exit 2, nothing sent', () => {
+  it('an unknown flag', async () => {
+    await expectUsageError(['pool', 'list', '--colour'], /Nonexistent flag: --colour/, {Code: 'usage'})
+  })
+
+  it('a missing required argument', async () => {
+    await expectUsageError(['pool', 'view'], /Missing 1 required arg: pool/, {Code: 'usage'})
+  })
+
+  it('a value outside a flag\'s options', async () => {
+    await expectUsageError(['pool', 'list', '--type', 'elastic'], /Expected --type=elastic to be one of: static, dynamic/, {Code: 'usage'})
+  })
+
+  it('an argument a command does not take', async () => {
+    await expectUsageError(['whoami', 'extra'], /Unexpected argument: extra/, {Code: 'usage'})
+  })
+})
+
+describe('unknown commands: exit 2 with the closest commands, never a guessed run', () => {
+  it('a word that is no command at all', async () => {
+    await expectUsageError(['nosuchcommand'], /^(Error: )?Unknown command: nosuchcommand\.$/, {Code: 'unknown-command', suggestions: []})
+  })
+
+  it('a mistyped command in a topic suggests that topic\'s commands and aliases', async () => {
+    await expectUsageError(['pool', 'lst'], /Unknown command: pool lst\. Did you mean: pool ls, pool list\?/, {
+      Code: 'unknown-command',
+      Hint: 'See `octoworkers pool --help`.',
+      suggestions: ['pool ls', 'pool list'],
+    })
+  })
+
+  it('a mistyped topic suggests the command it resembles', async () => {
+    await expectUsageError(['leas', 'list'], /Did you mean: (.*, )?leases list[,?]/)
+  })
+})
+
+describe('version, help and autocomplete', () => {
+  it('--version prints the package version, exit 0', async () => {
+    const {version} = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as {version: string}
+    const result = await octo(['--version'])
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toMatch(new RegExp(`^octoworkers/${version.replaceAll('.', '\\.')} `))
+  })
+
+  it.each([[[] as string[]], [['pool', 'list']], [['login']], [['worker', 'register', 'ssh']]])('--help %j lists every exit code', async (command) => {
+    const result = await octo([...command, '--help'])
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('EXIT CODES')
+    for (const row of EXIT_CODES_HELP.split('\n').slice(1)) expect(result.stdout).toContain(row.trim())
+  })
+
+  it('autocomplete prints its set-up instructions, exit 0', async () => {
+    const result = await octo(['autocomplete'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toMatch(/Setup Instructions[\s\S]*octoworkers autocomplete script \w+/)
+    expect(requests).toBe(0)
+  })
+})
