@@ -186,3 +186,15 @@ describe('ha/too-few-workers', () => {
     expect(findings(snapshot([cleanSpace('Default')], {serverNodes: nodes.slice(0, 2)}), 'ha/too-few-workers')).toEqual([])
   })
 })
+
+describe('suggested fixes for pools that need workers', () => {
+  it('min-workers, builtin/in-use and ha/too-few-workers suggest registering a worker in the right pool and space', () => {
+    const teamDefault = pool('Default Worker Pool', {IsDefault: true})
+    const team = space("Ops Team's", [teamDefault], [])
+    const snap = snapshot([team], {builtInWorkerEnabled: true})
+    const register = (poolArg: string) => `octoworkers worker register listening NAME --pool ${poolArg} --url https://HOST:10933/ --thumbprint THUMBPRINT --space 'Ops Team'\\''s'`
+    expect(findings(snap, 'redundancy/min-workers').map((f) => f.Fix)).toEqual([register("'Default Worker Pool'")])
+    expect(findings(snap, 'builtin/in-use').map((f) => f.Fix)).toEqual([register("'Default Worker Pool'")])
+    expect(findings(snap, 'ha/too-few-workers').map((f) => f.Fix)).toEqual([register('POOL')])
+  })
+})

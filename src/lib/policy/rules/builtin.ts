@@ -1,7 +1,7 @@
 /** builtin/*: the built-in worker runs steps on the Octopus Server itself (README §4, guidance §7.7). */
 import {builtinUsage} from '../builtin.js'
 import type {Finding} from '../types.js'
-import {quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
+import {registerWorkerFix, spaceFinding, type RuleDescriptor} from './context.js'
 
 const featuresUnreadable: RuleDescriptor['unavailable'] = ({snapshot}) =>
   snapshot.builtInWorkerEnabled === undefined ? 'the features configuration could not be read (it needs an administrator)' : undefined
@@ -36,7 +36,7 @@ export const builtinInUse: RuleDescriptor = {
       if (!usage.BuiltInWorkerInUse || !usage.DefaultPoolId) continue
       findings.push(spaceFinding('builtin/in-use', 'warning', space, {Id: usage.DefaultPoolId, Name: usage.DefaultPoolName!},
         `The default pool '${usage.DefaultPoolName}' has no workers, so steps that use it run on the built-in worker on the Octopus Server.`,
-        `octoworkers worker register listening NAME --pool ${quote(usage.DefaultPoolName!)} --url https://HOST:10933/ --thumbprint THUMBPRINT ${spaceArg(space)}`))
+        registerWorkerFix(usage.DefaultPoolName!, space)))
     }
     return findings
   },

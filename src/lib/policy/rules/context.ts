@@ -29,4 +29,9 @@ export function spaceArg(space: SpaceSnapshot): string {
   return `--space ${quote(space.space.Name)}`
 }
 
+/** The suggested fix for a pool that needs (more) workers: register a listening Tentacle in it. */
+export function registerWorkerFix(poolName: string, space: SpaceSnapshot): string {
+  return `octoworkers worker register listening NAME --pool ${quote(poolName)} --url https://HOST:10933/ --thumbprint THUMBPRINT ${spaceArg(space)}`
+}
+
 export {quote}

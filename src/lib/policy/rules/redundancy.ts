@@ -3,7 +3,7 @@ import {globMatches} from '../glob.js'
 import {isStaticPool, isUsable, workersOf} from '../estate.js'
 import type {PolicyConfig} from '../config.js'
 import type {Finding, PoolFacts, WorkerFacts} from '../types.js'
-import {quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
+import {quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
 /** The minimum for a pool: the first per-pool override whose name/glob matches, else the global threshold. */
 export function minWorkersFor(config: PolicyConfig, pool: PoolFacts): number {
@@ -22,10 +22,6 @@ function breakdown(workers: WorkerFacts[]): string {
   }
   const detail = [...reasons].map(([k, n]) => `${n} ${k}`).join(', ')
   return `${workers.length} worker${workers.length === 1 ? '' : 's'}${detail ? `: ${detail}` : ''}`
-}
-
-function registerFix(pool: PoolFacts, space: Parameters<typeof spaceArg>[0]): string {
-  return `octoworkers worker register listening NAME --pool ${quote(pool.Name)} --url https://HOST:10933/ --thumbprint THUMBPRINT ${spaceArg(space)}`
 }
 
 export const minWorkers: RuleDescriptor = {
@@ -48,7 +44,7 @@ export const minWorkers: RuleDescriptor = {
           : builtinFallback ? 'its steps run on the built-in worker on the Octopus Server' : 'steps that use it will fail for lack of a worker'
         findings.push(spaceFinding('redundancy/min-workers', usable === 0 ? 'error' : 'warning', space, pool,
           `Pool '${pool.Name}' has ${usable} healthy, enabled worker${usable === 1 ? '' : 's'} (${breakdown(workers)}); ${consequence}.`,
-          registerFix(pool, space)))
+          registerWorkerFix(pool.Name, space)))
       }
     }
     return findings
@@ -91,7 +87,7 @@ export const tooFewForHa: RuleDescriptor = {
       findings.push({
         RuleId: 'ha/too-few-workers', Severity: 'warning', Subject: space.space.Name, SubjectId: space.space.Id, SpaceId: space.space.Id, SpaceName: space.space.Name,
         Message: `Space '${space.space.Name}' has ${usable} healthy, enabled external worker${usable === 1 ? '' : 's'} but the server has ${nodes.length} node${nodes.length === 1 ? '' : 's'} (${nodes.map((n) => n.Name).join(', ')}); provision at least one worker per node.`,
-        Fix: `octoworkers worker register listening NAME --pool POOL --url https://HOST:10933/ --thumbprint THUMBPRINT ${spaceArg(space)}`,
+        Fix: registerWorkerFix('POOL', space),
       })
     }
     return findings
