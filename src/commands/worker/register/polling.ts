@@ -1,46 +1,26 @@
-import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../../base-command.js'
-import {ServerCommand} from '../../../server-command.js'
-import {inquirerPrompter} from '../../../lib/workers/register-prompts.js'
-import {describeRegistration, draftFromInput, registerWorker} from '../../../lib/workers/register.js'
+import {Flags} from '@oclif/core'
+import {REGISTER_COMMON_FLAGS, REGISTER_POOL_FLAG, TENTACLE_REGISTER_DESCRIPTION, WorkerRegisterCommand} from '../../../command-bases/worker-register-command.js'
+import type {RegisterInput} from '../../../lib/workers/register.js'
 
-export default class WorkerRegisterPolling extends ServerCommand<typeof WorkerRegisterPolling> {
+export default class WorkerRegisterPolling extends WorkerRegisterCommand<typeof WorkerRegisterPolling> {
   static override summary = 'Register a polling Tentacle worker (it connects to the server, as poll://SUBSCRIPTION-ID/).'
-  static override description = `Missing values are prompted for on a terminal (pools as a multi-select), and the equivalent non-interactive command is then printed on stderr with the thumbprint masked.
-
---if-not-exists: exit 0 without changes when a worker of that name has the same endpoint; exit 1 when its endpoint differs.
---force: update the existing worker of that name in place (as \`Tentacle register-worker --force\`).
-
-${EXIT_CODES_HELP}`
+  static override description = TENTACLE_REGISTER_DESCRIPTION
   static override examples = [
     '<%= config.bin %> worker register polling build-02 --pool "Linux Workers" --subscription-id ckyhfyfkcbmzjl8sfgch --thumbprint 0E80575D3BD8D30854802A4E8340A2E23AE961FD',
     '<%= config.bin %> worker register polling build-02 --pool "Linux Workers" --uri poll://ckyhfyfkcbmzjl8sfgch/ --thumbprint 0E80575D3BD8D30854802A4E8340A2E23AE961FD',
   ]
 
-  static override args = {
-    name: Args.string({description: 'Worker name (prompted for when missing on a terminal).'}),
-  }
-
   static override flags = {
-    pool: Flags.string({description: 'Static worker pool to join (name or ID; repeatable).', multiple: true}),
+    ...REGISTER_POOL_FLAG,
     'subscription-id': Flags.string({description: 'The Tentacle\'s subscription ID (as in its Tentacle.config).', exclusive: ['uri']}),
     uri: Flags.string({description: 'The polling address poll://SUBSCRIPTION-ID/ (instead of --subscription-id).', exclusive: ['subscription-id']}),
     thumbprint: Flags.string({description: 'The Tentacle\'s certificate thumbprint (40 hex characters).'}),
-    'machine-policy': Flags.string({description: 'Machine policy (name or ID; default: the space\'s default policy).'}),
-    disabled: Flags.boolean({description: 'Register it disabled.'}),
-    'if-not-exists': Flags.boolean({description: 'Succeed without changes if a worker of that name with the same endpoint exists.', exclusive: ['force']}),
-    force: Flags.boolean({description: 'Update an existing worker of that name in place.', exclusive: ['if-not-exists']}),
+    ...REGISTER_COMMON_FLAGS,
   }
 
-  async run(): Promise<void> {
-    const {flags} = this
-    const draft = draftFromInput('polling', {
-      name: this.args.name, pool: flags.pool, subscriptionId: flags['subscription-id'], uri: flags.uri, thumbprint: flags.thumbprint,
-      machinePolicy: flags['machine-policy'], disabled: flags.disabled, ifNotExists: flags['if-not-exists'], force: flags.force,
-    })
-    const result = await registerWorker(draft, {interactive: this.interactive, connect: async () => (await this.connectSpace()).space, prompter: inquirerPrompter, bin: this.config.bin, spaceChosen: Boolean((flags as {space?: string}).space ?? process.env.OCTOPUS_SPACE)})
-    if (result.equivalentCommand) this.note(`To do this without prompts:\n  ${result.equivalentCommand}`)
-    if (this.isJson) return this.printJson({...result.worker, RegistrationAction: result.action})
-    this.print(describeRegistration(result))
+  protected readonly registerType = 'polling'
+
+  protected endpointInput(): RegisterInput {
+    return {subscriptionId: this.flags['subscription-id'], uri: this.flags.uri, thumbprint: this.flags.thumbprint}
   }
 }

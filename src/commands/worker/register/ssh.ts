@@ -1,11 +1,10 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 import {EXIT_CODES_HELP} from '../../../base-command.js'
-import {ServerCommand} from '../../../server-command.js'
-import {inquirerPrompter} from '../../../lib/workers/register-prompts.js'
-import {describeRegistration, draftFromInput, registerWorker} from '../../../lib/workers/register.js'
+import {REGISTER_COMMON_FLAGS, REGISTER_POOL_FLAG, WorkerRegisterCommand} from '../../../command-bases/worker-register-command.js'
+import type {RegisterInput} from '../../../lib/workers/register.js'
 import {SSH_PLATFORMS} from '../../../lib/workers/validate.js'
 
-export default class WorkerRegisterSsh extends ServerCommand<typeof WorkerRegisterSsh> {
+export default class WorkerRegisterSsh extends WorkerRegisterCommand<typeof WorkerRegisterSsh> {
   static override summary = 'Register an SSH worker (no Tentacle: the server connects over SSH with an account).'
   static override description = `Missing values are prompted for on a terminal (pools as a multi-select, the account as a choice), and the equivalent non-interactive command is then printed on stderr.
 
@@ -19,34 +18,21 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> worker register ssh build-03 --pool "Linux Workers" --host build-03.example.com --fingerprint SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU --account deploy-key --platform linux-x64',
   ]
 
-  static override args = {
-    name: Args.string({description: 'Worker name (prompted for when missing on a terminal).'}),
-  }
-
   static override flags = {
-    pool: Flags.string({description: 'Static worker pool to join (name or ID; repeatable).', multiple: true}),
+    ...REGISTER_POOL_FLAG,
     host: Flags.string({description: 'SSH host name or IP address.'}),
     port: Flags.string({description: 'SSH port (1-65535).', default: '22'}),
     fingerprint: Flags.string({description: 'SSH host key fingerprint (aa:bb:... or SHA256:...).'}),
     account: Flags.string({description: 'SSH key pair or username/password account (name or ID).'}),
     platform: Flags.string({description: `Calamari platform (${SSH_PLATFORMS.join('|')}).`}),
     proxy: Flags.string({description: 'Proxy the server uses to reach the host (name or ID).'}),
-    'machine-policy': Flags.string({description: 'Machine policy (name or ID; default: the space\'s default policy).'}),
-    disabled: Flags.boolean({description: 'Register it disabled.'}),
-    'if-not-exists': Flags.boolean({description: 'Succeed without changes if a worker of that name with the same endpoint exists.', exclusive: ['force']}),
-    force: Flags.boolean({description: 'Update an existing worker of that name in place.', exclusive: ['if-not-exists']}),
+    ...REGISTER_COMMON_FLAGS,
   }
 
-  async run(): Promise<void> {
+  protected readonly registerType = 'ssh'
+
+  protected endpointInput(): RegisterInput {
     const {flags} = this
-    const draft = draftFromInput('ssh', {
-      name: this.args.name, pool: flags.pool, host: flags.host, port: flags.port, fingerprint: flags.fingerprint, account: flags.account,
-      platform: flags.platform, proxy: flags.proxy, machinePolicy: flags['machine-policy'], disabled: flags.disabled,
-      ifNotExists: flags['if-not-exists'], force: flags.force,
-    })
-    const result = await registerWorker(draft, {interactive: this.interactive, connect: async () => (await this.connectSpace()).space, prompter: inquirerPrompter, bin: this.config.bin, spaceChosen: Boolean((flags as {space?: string}).space ?? process.env.OCTOPUS_SPACE)})
-    if (result.equivalentCommand) this.note(`To do this without prompts:\n  ${result.equivalentCommand}`)
-    if (this.isJson) return this.printJson({...result.worker, RegistrationAction: result.action})
-    this.print(describeRegistration(result))
+    return {host: flags.host, port: flags.port, fingerprint: flags.fingerprint, account: flags.account, platform: flags.platform, proxy: flags.proxy}
   }
 }

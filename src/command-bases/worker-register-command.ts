@@ -1,0 +1,63 @@
+import {Args, Flags, type Command} from '@oclif/core'
+import {EXIT_CODES_HELP} from '../base-command.js'
+import {ServerCommand} from '../server-command.js'
+import {inquirerPrompter} from '../lib/workers/register-prompts.js'
+import {describeRegistration, draftFromInput, registerWorker, type RegisterInput, type RegisterType} from '../lib/workers/register.js'
+
+/** The help of the two Tentacle registrations (listening and polling). */
+export const TENTACLE_REGISTER_DESCRIPTION = `Missing values are prompted for on a terminal (pools as a multi-select), and the equivalent non-interactive command is then printed on stderr with the thumbprint masked.
+
+--if-not-exists: exit 0 without changes when a worker of that name has the same endpoint; exit 1 when its endpoint differs.
+--force: update the existing worker of that name in place (as \`Tentacle register-worker --force\`).
+
+${EXIT_CODES_HELP}`
+
+/** First in every register command's flags (help lists flags in the order given). */
+export const REGISTER_POOL_FLAG = {
+  pool: Flags.string({description: 'Static worker pool to join (name or ID; repeatable).', multiple: true}),
+}
+
+/** Last in every register command's flags, after the endpoint's own. */
+export const REGISTER_COMMON_FLAGS = {
+  'machine-policy': Flags.string({description: 'Machine policy (name or ID; default: the space\'s default policy).'}),
+  disabled: Flags.boolean({description: 'Register it disabled.'}),
+  'if-not-exists': Flags.boolean({description: 'Succeed without changes if a worker of that name with the same endpoint exists.', exclusive: ['force']}),
+  force: Flags.boolean({description: 'Update an existing worker of that name in place.', exclusive: ['if-not-exists']}),
+}
+
+interface CommonFlagValues {
+  space?: string
+  pool?: string[]
+  'machine-policy'?: string
+  disabled?: boolean
+  'if-not-exists'?: boolean
+  force?: boolean
+}
+
+/**
+ * `worker register listening|polling|ssh`: each command declares its endpoint flags and maps them
+ * to `RegisterInput`; validation, prompts, resolution and the write are shared (lib/workers/register.ts).
+ */
+export abstract class WorkerRegisterCommand<T extends typeof Command> extends ServerCommand<T> {
+  static override args = {
+    name: Args.string({description: 'Worker name (prompted for when missing on a terminal).'}),
+  }
+
+  protected abstract readonly registerType: RegisterType
+
+  /** The endpoint's values, from this command's own flags. */
+  protected abstract endpointInput(): RegisterInput
+
+  async run(): Promise<void> {
+    const flags = this.flags as CommonFlagValues
+    const draft = draftFromInput(this.registerType, {
+      ...this.endpointInput(),
+      name: (this.args as {name?: string}).name, pool: flags.pool, machinePolicy: flags['machine-policy'], disabled: flags.disabled,
+      ifNotExists: flags['if-not-exists'], force: flags.force,
+    })
+    const result = await registerWorker(draft, {interactive: this.interactive, connect: async () => (await this.connectSpace()).space, prompter: inquirerPrompter, bin: this.config.bin, spaceChosen: Boolean(flags.space ?? process.env.OCTOPUS_SPACE)})
+    if (result.equivalentCommand) this.note(`To do this without prompts:\n  ${result.equivalentCommand}`)
+    if (this.isJson) return this.printJson({...result.worker, RegistrationAction: result.action})
+    this.print(describeRegistration(result))
+  }
+}
