@@ -1,5 +1,11 @@
 import {spawn} from 'node:child_process'
-import {binPath, repoRoot, tempConfigHome} from '../../helpers/cli.js'
+import {expect} from 'vitest'
+import {binPath, repoRoot, tempConfigHome} from './cli.js'
+
+/** Keys to `send` to a prompt. */
+export const ENTER = '\r'
+export const DOWN = '\u001B[B'
+export const SPACE = ' '
 
 export interface PtyStep {
   /** Wait until the terminal output (ANSI stripped) contains this text... */
@@ -56,4 +62,38 @@ export function runInPty(args: string[], env: Record<string, string>, steps: Pty
       resolve({screen: raw.replace(ANSI, ''), exitCode: code ?? 1})
     })
   })
+}
+
+/** The command printed after "To do this without prompts:". */
+export function echoedCommand(screen: string): string {
+  const lines = screen.split('\n')
+  const at = lines.findIndex((l) => l.includes('To do this without prompts:'))
+  expect(at, screen).toBeGreaterThanOrEqual(0)
+  return lines[at + 1].trim()
+}
+
+/** Splits the echoed command as a POSIX shell would (it uses plain words, '...' and \' only). */
+export function shellWords(command: string): string[] {
+  const words: string[] = []
+  let word: string | undefined
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]
+    if (c === ' ') {
+      if (word !== undefined) words.push(word)
+      word = undefined
+      continue
+    }
+    word ??= ''
+    if (c === "'") {
+      const end = command.indexOf("'", i + 1)
+      word += command.slice(i + 1, end)
+      i = end
+    } else if (c === '\\') {
+      word += command[++i]
+    } else {
+      word += c
+    }
+  }
+  if (word !== undefined) words.push(word)
+  return words
 }

@@ -113,7 +113,7 @@ describe('builtin-worker disable, interactive (under a pseudo-terminal)', () => 
   afterAll(async () => sandbox?.close())
 
   it('a wrong confirmation changes nothing (exit 2); typing the name disables it', async () => {
-    const {runInPty} = await import('../pools/pty.js')
+    const {runInPty} = await import('../../helpers/pty.js')
     const before = await features(sandbox)
     const wrong = await runInPty(['builtin-worker', 'disable', '--force'], cliEnv(sandbox), [{waitFor: "Type the name 'built-in worker' to disable the built-in worker:", send: 'yes\r'}])
     expect(wrong.exitCode, wrong.screen).toBe(2)

@@ -1,11 +1,9 @@
 import {expect} from 'vitest'
-import {runCli, type CliResult} from '../../helpers/cli.js'
+import type {CliResult} from '../../helpers/cli.js'
+import {expectRejectedLeaving} from '../../helpers/octo.js'
 import {api, type Sandbox} from '../../helpers/sandbox.js'
 
-/** Runs the built CLI against a sandbox with its admin key (stdin is a pipe: never interactive). */
-export function octo(sandbox: Sandbox, args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  return runCli(args, {env: {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey, ...env}})
-}
+export {octo} from '../../helpers/octo.js'
 
 /** Everything a pool command could change: every pool document of the space and every worker's pools. */
 export async function poolState(sandbox: Sandbox, spaceId = 'Spaces-1'): Promise<unknown> {
@@ -20,14 +18,8 @@ export async function poolState(sandbox: Sandbox, spaceId = 'Spaces-1'): Promise
 }
 
 /** Runs a command that must fail with `exitCode` and `message`, and checks the server did not change. */
-export async function expectRejected(sandbox: Sandbox, args: string[], exitCode: number, message: string | RegExp): Promise<CliResult> {
-  const before = await poolState(sandbox)
-  const result = await octo(sandbox, args)
-  expect(result.exitCode, `${args.join(' ')}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`).toBe(exitCode)
-  if (typeof message === 'string') expect(result.stderr).toContain(message)
-  else expect(result.stderr).toMatch(message)
-  expect(await poolState(sandbox)).toEqual(before)
-  return result
+export function expectRejected(sandbox: Sandbox, args: string[], exitCode: number, message: string | RegExp): Promise<CliResult> {
+  return expectRejectedLeaving(() => poolState(sandbox), sandbox, args, exitCode, message)
 }
 
 /** The HTTP requests a run made, from its --debug lines (`[debug] GET http://... -> 200 (3 ms)`). */

@@ -1,48 +1,11 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {DOWN, ENTER, echoedCommand, runInPty, shellWords} from '../../helpers/pty.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {octo, poolByName, poolsOf} from './helpers.js'
-import {runInPty} from './pty.js'
 
 let sb: Sandbox
 let env: Record<string, string>
 let workerTypes: string[]
-
-const ENTER = '\r'
-const DOWN = '\u001B[B'
-
-/** The command printed after "To do this without prompts:". */
-function echoedCommand(screen: string): string {
-  const lines = screen.split('\n')
-  const at = lines.findIndex((l) => l.includes('To do this without prompts:'))
-  expect(at, screen).toBeGreaterThanOrEqual(0)
-  return lines[at + 1].trim()
-}
-
-/** Splits the echoed command as a POSIX shell would (it uses plain words, '...' and \' only). */
-function shellWords(command: string): string[] {
-  const words: string[] = []
-  let word: string | undefined
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i]
-    if (c === ' ') {
-      if (word !== undefined) words.push(word)
-      word = undefined
-      continue
-    }
-    word ??= ''
-    if (c === "'") {
-      const end = command.indexOf("'", i + 1)
-      word += command.slice(i + 1, end)
-      i = end
-    } else if (c === '\\') {
-      word += command[++i]
-    } else {
-      word += c
-    }
-  }
-  if (word !== undefined) words.push(word)
-  return words
-}
 
 beforeAll(async () => {
   sb = await startTestSandbox({seed: 'empty'})

@@ -1,14 +1,12 @@
 import {expect} from 'vitest'
-import {runCli, type CliResult} from '../../helpers/cli.js'
+import type {CliResult} from '../../helpers/cli.js'
+import {expectRejectedLeaving} from '../../helpers/octo.js'
 import {api, type Sandbox} from '../../helpers/sandbox.js'
+
+export {octo} from '../../helpers/octo.js'
 
 export const THUMB = '0E80575D3BD8D30854802A4E8340A2E23AE961FD'
 export const SHA_FINGERPRINT = 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU'
-
-/** Runs the built CLI against a sandbox with its admin key (stdin is a pipe: never interactive). */
-export function octo(sandbox: Sandbox, args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  return runCli(args, {env: {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey, ...env}})
-}
 
 /** Every worker document of a space, as the server has it (what a worker command could change). */
 export async function workersOf(sandbox: Sandbox, spaceId = 'Spaces-1'): Promise<Array<Record<string, any>>> {
@@ -22,14 +20,8 @@ export async function workerByName(sandbox: Sandbox, name: string): Promise<Reco
 }
 
 /** Runs a command that must fail with `exitCode` and `message` on stderr, and checks no worker changed. */
-export async function expectRejected(sandbox: Sandbox, args: string[], exitCode: number, message: string | RegExp): Promise<CliResult> {
-  const before = await workersOf(sandbox)
-  const result = await octo(sandbox, args)
-  expect(result.exitCode, `${args.join(' ')}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`).toBe(exitCode)
-  if (typeof message === 'string') expect(result.stderr).toContain(message)
-  else expect(result.stderr).toMatch(message)
-  expect(await workersOf(sandbox)).toEqual(before)
-  return result
+export function expectRejected(sandbox: Sandbox, args: string[], exitCode: number, message: string | RegExp): Promise<CliResult> {
+  return expectRejectedLeaving(() => workersOf(sandbox), sandbox, args, exitCode, message)
 }
 
 /** The data rows of a piped (plain) table, split on runs of 2+ spaces. */
