@@ -278,6 +278,8 @@ export class OctopusClient {
       httpsAgent,
       validateStatus: () => true,
       maxRedirects: 5,
+      // A redirect to another host or to plain http must not carry the key (Authorization is already dropped).
+      sensitiveHeaders: ['X-Octopus-ApiKey'],
       responseType: 'json',
       transitional: {silentJSONParsing: true, forcedJSONParsing: true},
     })

@@ -135,3 +135,32 @@ describe('proxies', () => {
     expect(tunnels).toEqual([new URL(httpsUrl).host])
   })
 })
+
+describe('redirects', () => {
+  it('carry the API key within the server but never to another host', async () => {
+    clearProxyEnv()
+    const seen: Array<string | undefined> = []
+    const other = http.createServer((req, res) => {
+      seen.push(req.headers['x-octopus-apikey'] as string | undefined)
+      answerRoot(req, res)
+    })
+    const otherPort = await listen(other)
+    const keysAtRedirector: Array<string | undefined> = []
+    const redirector = http.createServer((req, res) => {
+      keysAtRedirector.push(req.headers['x-octopus-apikey'] as string | undefined)
+      // Within the server first (as a virtual-directory rewrite would), then away to another host.
+      res.writeHead(302, {Location: req.url === '/api' ? '/api/' : `http://localhost:${otherPort}/api`}).end()
+    })
+    const redirectorUrl = `http://127.0.0.1:${await listen(redirector)}`
+    try {
+      await OctopusClient.connect({server: redirectorUrl, apiKey: 'API-REDIRECTED0001', maxRetries: 0})
+      expect(keysAtRedirector).toEqual(['API-REDIRECTED0001', 'API-REDIRECTED0001'])
+      expect(seen).toEqual([undefined])
+    } finally {
+      for (const server of [other, redirector]) {
+        server.closeAllConnections()
+        server.close()
+      }
+    }
+  })
+})
