@@ -31,7 +31,7 @@ ${EXIT_CODES_HELP}`
     const {space} = await this.connectSpace()
     const directory = new NameDirectory(space)
     await directory.load()
-    const filter = await resolveLeaseFilter([directory], this.flags.pool, this.flags.worker)
+    const filter = resolveLeaseFilter([directory], this.flags.pool, this.flags.worker)
     const kind = await chooseSourceKind(space, this.flags.source as SourceChoice, this.debugLine)
     const leases = await createLeaseSource(kind, space, directory).start()
     const doc = activeLeasesDoc(kind, space.spaceId, leases, directory, filter)

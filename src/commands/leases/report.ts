@@ -50,7 +50,7 @@ ${EXIT_CODES_HELP}`
     const {space} = await this.connectSpace()
     const directory = new NameDirectory(space)
     await directory.load()
-    const filter = await resolveLeaseFilter([directory], flags.pool, flags.worker)
+    const filter = resolveLeaseFilter([directory], flags.pool, flags.worker)
     const showProgress = Boolean(process.stderr.isTTY)
     let lastDrawn = 0
     const report = await collectLeaseReport(space, directory, {

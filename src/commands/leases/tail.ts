@@ -75,7 +75,7 @@ ${EXIT_CODES_HELP}`
 
     const directories = spaces.map((space) => new NameDirectory(space))
     await Promise.all(directories.map((d) => d.load()))
-    const filter = await resolveLeaseFilter(directories, flags.pool, flags.worker)
+    const filter = resolveLeaseFilter(directories, flags.pool, flags.worker)
     const sources = []
     for (const [i, space] of spaces.entries()) {
       const kind = await chooseSourceKind(space, flags.source as SourceChoice, this.debugLine)

@@ -9,29 +9,24 @@ import type {LeaseFilter} from './tail.js'
  * otherwise; an ambiguous name is exit 2). Matching keeps both IDs and names, because a task log
  * names workers and pools only by name.
  */
-export async function resolveLeaseFilter(directories: NameDirectory[], pools: string[] = [], workers: string[] = []): Promise<LeaseFilter> {
+export function resolveLeaseFilter(directories: ReadonlyArray<Pick<NameDirectory, 'allPools' | 'allWorkers'>>, pools: string[] = [], workers: string[] = []): LeaseFilter {
   const filter: LeaseFilter = {}
-  if (pools.length > 0) {
-    filter.poolIds = new Set()
-    filter.poolNames = new Set()
-    for (const input of pools) {
-      for (const pool of resolveInEachSpace(directories.map((d) => d.allPools), input, 'worker pool')) {
-        filter.poolIds.add(pool.Id)
-        filter.poolNames.add(pool.Name.toLowerCase())
-      }
-    }
-  }
-  if (workers.length > 0) {
-    filter.workerIds = new Set()
-    filter.workerNames = new Set()
-    for (const input of workers) {
-      for (const worker of resolveInEachSpace(directories.map((d) => d.allWorkers), input, 'worker')) {
-        filter.workerIds.add(worker.Id)
-        filter.workerNames.add(worker.Name.toLowerCase())
-      }
-    }
-  }
+  if (pools.length > 0) [filter.poolIds, filter.poolNames] = resolveAll(directories.map((d) => d.allPools), pools, 'worker pool')
+  if (workers.length > 0) [filter.workerIds, filter.workerNames] = resolveAll(directories.map((d) => d.allWorkers), workers, 'worker')
   return filter
+}
+
+/** The IDs and lower-case names of everything the inputs name, in any space. */
+function resolveAll<T extends {Id: string; Name: string}>(lists: ReadonlyArray<readonly T[]>, inputs: string[], kind: string): [Set<string>, Set<string>] {
+  const ids = new Set<string>()
+  const names = new Set<string>()
+  for (const input of inputs) {
+    for (const item of resolveInEachSpace(lists, input, kind)) {
+      ids.add(item.Id)
+      names.add(item.Name.toLowerCase())
+    }
+  }
+  return [ids, names]
 }
 
 function resolveInEachSpace<T extends {Id: string; Name: string}>(lists: ReadonlyArray<readonly T[]>, input: string, kind: string): T[] {
