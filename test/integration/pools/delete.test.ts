@@ -83,6 +83,7 @@ describe('pool delete', () => {
 
     it('an unknown name among known ones: exit 4, none deleted', async () => {
       await expectRejected(sb, ['pool', 'delete', 'Keep me', 'Keep mee', '-y'], 4, "Worker pool 'Keep mee' not found. Did you mean: 'Keep me'")
+      await expectRejected(sb, ['pool', 'delete', 'Keep me', 'WorkerPools-999', '-y'], 4, "Worker pool 'WorkerPools-999' not found.")
     })
   })
 

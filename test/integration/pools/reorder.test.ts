@@ -47,6 +47,7 @@ describe('pool reorder', () => {
     const [first] = await ordered()
     await expectRejected(sb, ['pool', 'reorder', first, 'test pol'], 4, "Worker pool 'test pol' not found. Did you mean: 'test pool'")
     await expectRejected(sb, ['pool', 'reorder', 'nope-1', first, 'nope-2'], 4, "Worker pools not found: 'nope-1', 'nope-2'.")
+    await expectRejected(sb, ['pool', 'reorder', first, 'WorkerPools-999'], 4, "Worker pool 'WorkerPools-999' not found.")
   })
 
   it('duplicates: exit 2, nothing changed (same spelling, other case, or name and ID of one pool)', async () => {

@@ -62,8 +62,9 @@ describe('pool update', () => {
       await expectRejected(sb, ['pool', 'update', 'Windows', '--name', ''], 2, '--name must not be empty.')
       await expectRejected(sb, ['pool', 'update', 'Windows', '--name', 'w'.repeat(201)], 2, '--name is 201 characters long; the limit is 200.')
     })
-    it('an unknown pool: exit 4 with close matches', async () => {
+    it('an unknown pool, by name or ID: exit 4 (close matches for a name)', async () => {
       await expectRejected(sb, ['pool', 'update', 'Windos', '--description', 'x'], 4, "Worker pool 'Windos' not found. Did you mean: 'Windows'")
+      await expectRejected(sb, ['pool', 'update', 'WorkerPools-999', '--description', 'x'], 4, "Worker pool 'WorkerPools-999' not found.")
     })
     it('renaming to another pool\'s name: exit 1', async () => {
       await expectRejected(sb, ['pool', 'update', 'Windows', '--name', 'HOSTED'], 1, "Cannot rename 'Windows' to 'HOSTED'")
@@ -98,7 +99,8 @@ describe('pool set-default', () => {
     expect(await poolsOf(sb)).toEqual(before)
   })
 
-  it('an unknown pool: exit 4, nothing changed', async () => {
+  it('an unknown pool, by name or ID: exit 4, nothing changed', async () => {
     await expectRejected(sb, ['pool', 'set-default', 'Nowhere'], 4, "Worker pool 'Nowhere' not found.")
+    await expectRejected(sb, ['pool', 'set-default', 'WorkerPools-999'], 4, "Worker pool 'WorkerPools-999' not found.")
   })
 })
