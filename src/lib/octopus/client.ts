@@ -124,7 +124,8 @@ export class OctopusClient {
     try {
       response = await this.request<unknown>('GET', '/api', {allowStatus: [404]})
     } catch (error) {
-      if (error instanceof OctopusApiError && error.status !== 401 && error.status !== 403) {
+      // A 4xx other than 401/403 means this URL is not an Octopus API; a 5xx is a server that is down or failing.
+      if (error instanceof OctopusApiError && error.status < 500 && error.status !== 401 && error.status !== 403) {
         throw notOctopus(this.server, `HTTP ${error.status} at /api`)
       }
       throw error

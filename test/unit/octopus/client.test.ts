@@ -60,6 +60,15 @@ describe('OctopusClient', () => {
     await expect(OctopusClient.connect({server: base, apiKey: 'API-X', maxRetries: 0})).rejects.toMatchObject({exitCode: 2, message: expect.stringMatching(/does not look like an Octopus Server/)})
   })
 
+  it('reports a server error at /api as the server\'s failure (exit 1), not as "not Octopus" (exit 2)', async () => {
+    handler = (_req, res) => json(res, 503, {ErrorMessage: 'Octopus Server is starting up.'})
+    await expect(OctopusClient.connect({server: base, apiKey: 'API-X', maxRetries: 0})).rejects.toMatchObject({
+      exitCode: 1,
+      code: 'http-503',
+      message: expect.stringContaining('Octopus Server is starting up.'),
+    })
+  })
+
   it('follows Page.Next until the collection is read', async () => {
     handler = (req, res) => {
       if (req.url === '/api') return json(res, 200, root)
