@@ -29,10 +29,15 @@ type YamlModule = typeof import('yaml')
  * error naming the file and line, raised on load, so it is never overwritten.
  */
 export class ProfileStore {
+  /**
+   * `yaml` and `doc` are undefined while the file does not exist: loading yaml costs more than
+   * the rest of startup, and a run with OCTOPUS_URL and OCTOPUS_API_KEY and no config.yaml never
+   * needs it. `save()` builds the document then.
+   */
   private constructor(
     readonly file: string,
-    private readonly yaml: YamlModule,
-    private readonly doc: Document,
+    private yaml: YamlModule | undefined,
+    private doc: Document | undefined,
     private readonly profiles: Map<string, Profile>,
   ) {}
 
@@ -46,12 +51,8 @@ export class ProfileStore {
         throw new CliError(`Cannot read ${file}: ${(error as Error).message}`, ExitCode.Failure, {code: 'config-unreadable'})
       }
     }
+    if (text === undefined) return new ProfileStore(file, undefined, undefined, new Map())
     const yaml = await import('yaml')
-    if (text === undefined) {
-      const doc = new yaml.Document({profiles: {}})
-      doc.commentBefore = HEADER
-      return new ProfileStore(file, yaml, doc, new Map())
-    }
     const lineCounter = new yaml.LineCounter()
     const doc = yaml.parseDocument(text, {lineCounter, prettyErrors: false})
     const firstError = doc.errors[0]
@@ -74,30 +75,39 @@ export class ProfileStore {
 
   /** Adds or replaces a profile's fields (other keys a user wrote in that profile are kept). */
   set(profile: Profile): void {
-    const profilesNode = this.doc.get('profiles', true)
-    if (!this.yaml.isMap(this.doc.contents)) this.doc.contents = this.doc.createNode({}) as never
-    if (!this.yaml.isMap(profilesNode)) this.doc.set('profiles', this.doc.createNode({}))
-    if (!this.yaml.isMap(this.doc.getIn(['profiles', profile.name], true))) {
-      this.doc.setIn(['profiles', profile.name], this.doc.createNode({}))
-    }
-    this.doc.setIn(['profiles', profile.name, 'server'], profile.server)
-    if (profile.space) this.doc.setIn(['profiles', profile.name, 'space'], profile.space)
-    else this.doc.deleteIn(['profiles', profile.name, 'space'])
-    this.doc.setIn(['profiles', profile.name, 'keyStore'], profile.keyStore)
     this.profiles.set(profile.name, {...profile})
+    if (this.yaml && this.doc) writeProfile(this.yaml, this.doc, profile)
   }
 
   /** Returns whether the profile existed. */
   remove(name: string): boolean {
     if (!this.profiles.has(name)) return false
-    this.doc.deleteIn(['profiles', name])
+    this.doc?.deleteIn(['profiles', name])
     this.profiles.delete(name)
     return true
   }
 
   async save(): Promise<void> {
+    if (!this.yaml || !this.doc) {
+      this.yaml = await import('yaml')
+      this.doc = new this.yaml.Document({profiles: {}})
+      this.doc.commentBefore = HEADER
+      for (const profile of this.profiles.values()) writeProfile(this.yaml, this.doc, profile)
+    }
     await writePrivateFileAtomic(this.file, this.doc.toString())
   }
+}
+
+function writeProfile(yaml: YamlModule, doc: Document, profile: Profile): void {
+  if (!yaml.isMap(doc.contents)) doc.contents = doc.createNode({}) as never
+  if (!yaml.isMap(doc.get('profiles', true))) doc.set('profiles', doc.createNode({}))
+  if (!yaml.isMap(doc.getIn(['profiles', profile.name], true))) {
+    doc.setIn(['profiles', profile.name], doc.createNode({}))
+  }
+  doc.setIn(['profiles', profile.name, 'server'], profile.server)
+  if (profile.space) doc.setIn(['profiles', profile.name, 'space'], profile.space)
+  else doc.deleteIn(['profiles', profile.name, 'space'])
+  doc.setIn(['profiles', profile.name, 'keyStore'], profile.keyStore)
 }
 
 function readProfiles(yaml: YamlModule, doc: Document, file: string, lines: LineCounter): Map<string, Profile> {
