@@ -5,7 +5,7 @@ import {usageError} from '../lib/errors.js'
 import {cleanApiKey, login} from '../lib/auth/login.js'
 import {selectedProfile} from '../lib/auth/paths.js'
 import {normalizeServerUrl} from '../lib/octopus/client.js'
-import {promptInput, promptSecret} from '../lib/render/prompt.js'
+import {promptInput, promptSecret, validatorFrom} from '../lib/render/prompt.js'
 
 export default class Login extends ServerCommand<typeof Login> {
   static override summary = 'Check an API key against an Octopus Server, then save it in the OS keychain and the server in a profile.'
@@ -37,7 +37,7 @@ ${EXIT_CODES_HELP}`
       if (!flags.server) throw usageError('login needs --server URL when it cannot prompt.', {hint: 'e.g. `printenv OCTOPUS_API_KEY | octoworkers login --server https://octopus.example.com --api-key-stdin`'})
       throw usageError('login needs the API key on stdin (--api-key-stdin) when it cannot prompt; it is never taken as a flag.', {hint: `e.g. \`printenv OCTOPUS_API_KEY | octoworkers login --server ${flags.server} --api-key-stdin\``})
     }
-    const server = flags.server ?? await promptInput('Octopus Server URL', {default: process.env.OCTOPUS_URL || undefined, validate: validUrl})
+    const server = flags.server ?? await promptInput('Octopus Server URL', {default: process.env.OCTOPUS_URL || undefined, validate: validatorFrom(normalizeServerUrl)})
     // Checked now so that a bad URL is reported before a key is asked for.
     normalizeServerUrl(server)
     const apiKey = flags['api-key-stdin'] ? cleanApiKey(await readStdin(), 'stdin') : cleanApiKey(await promptSecret('API key'), 'the prompt')
@@ -79,15 +79,6 @@ ${EXIT_CODES_HELP}`
       const extra = [flags.profile ? `--profile ${flags.profile}` : '', flags.space ? `--space '${flags.space}'` : '', flags['insecure-storage'] ? '--insecure-storage' : ''].filter(Boolean).join(' ')
       this.note(`Non-interactive equivalent: printenv OCTOPUS_API_KEY | ${this.config.bin} login --server ${result.profile.server} --api-key-stdin${extra ? ' ' + extra : ''}`)
     }
-  }
-}
-
-function validUrl(value: string): true | string {
-  try {
-    normalizeServerUrl(value)
-    return true
-  } catch (error) {
-    return (error as Error).message
   }
 }
 

@@ -5,7 +5,7 @@ import {usageError} from '../../lib/errors.js'
 import {createWorkerPool, listDynamicWorkerTypes, listWorkerPools} from '../../lib/octopus/repositories.js'
 import {checkWorkerTypeAllowed, createPoolBody, decideCreate, equivalentCreateCommand, matchWorkerType, type CreatePoolInput} from '../../lib/pools/create.js'
 import {parseSortOrder, POOL_TYPE_FLAGS, poolTypeFlag, validatePoolName, type PoolTypeFlag} from '../../lib/pools/validate.js'
-import {promptInput, promptSelect} from '../../lib/render/prompt.js'
+import {promptInput, promptSelect, validatorFrom} from '../../lib/render/prompt.js'
 
 export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
   static override summary = 'Create a static or dynamic worker pool.'
@@ -51,7 +51,7 @@ ${EXIT_CODES_HELP}`
 
     let prompted = false
     if (name === undefined) {
-      name = validatePoolName(await promptInput('Pool name:', {validate: (v) => validateQuietly(v)}))
+      name = validatePoolName(await promptInput('Pool name:', {validate: validatorFrom((v) => validatePoolName(v))}))
       prompted = true
     }
     if (type === undefined) {
@@ -88,14 +88,5 @@ ${EXIT_CODES_HELP}`
       const echo = equivalentCreateCommand(this.config.bin, input, {server: flags.server, space: flags.space})
       this.note(`To do this without prompts:\n  ${echo}`)
     }
-  }
-}
-
-function validateQuietly(value: string): true | string {
-  try {
-    validatePoolName(value)
-    return true
-  } catch (error) {
-    return (error as Error).message
   }
 }

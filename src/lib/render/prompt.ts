@@ -18,6 +18,18 @@ export async function promptContext() {
   return {output: process.stderr}
 }
 
+/** Turns a check that throws (e.g. a CliError) into an inquirer validator that shows the message and asks again. */
+export function validatorFrom(check: (value: string) => unknown): (value: string) => true | string {
+  return (value) => {
+    try {
+      check(value)
+      return true
+    } catch (error) {
+      return (error as Error).message
+    }
+  }
+}
+
 export async function promptInput(message: string, opts: {default?: string; validate?: (v: string) => true | string} = {}): Promise<string> {
   const {input} = await import('@inquirer/prompts')
   return input({message, default: opts.default, validate: opts.validate}, await promptContext())
