@@ -30,9 +30,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
-    // Parse leniently first so that --json shapes even a flag-parsing error.
-    const jsonRequested = this.argv.includes('--json')
-    this.jsonMode = jsonRequested
+    // Known before parsing, so that --json shapes even a flag-parsing error.
+    this.jsonMode = this.argv.includes('--json')
     const {flags, args} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
@@ -123,8 +122,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 }
 
+/** oclif's flag and argument parse errors (unknown flag, missing arg, bad option value...) carry exit 2. */
 function isOclifUsageError(error: {oclif?: {exit?: number}; name?: string}): boolean {
-  return error?.oclif?.exit === 2 || /Parse|Flag|Arg|Validation/.test(error?.name ?? '') || error?.constructor?.name === 'CLIError' && error?.oclif?.exit === 2
+  return error?.oclif?.exit === 2 || /Parse|Flag|Arg|Validation/.test(error?.name ?? '')
 }
 
 function firstLine(text: string): string {

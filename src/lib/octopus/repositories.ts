@@ -82,7 +82,7 @@ export interface WorkerQuery {
 export async function listWorkers(space: SpaceContext, query: WorkerQuery = {}): Promise<WorkerResource[]> {
   const filtered = Object.values(query).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0))
   if (!filtered) return space.client.get<WorkerResource[]>(space.link('Workers', {id: 'all'}))
-  const url = space.link('Workers', {...query, isDisabled: query.isDisabled, skip: 0, take: 2_147_483_647})
+  const url = space.link('Workers', {...query, skip: 0, take: 2_147_483_647})
   return space.client.getAllPages<WorkerResource>(url)
 }
 
