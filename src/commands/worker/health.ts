@@ -5,13 +5,14 @@ import {ExitCode} from '../../lib/errors.js'
 import {findAllByNameOrId} from '../../lib/octopus/names.js'
 import {createTask, getTask, listWorkerPools, listWorkers} from '../../lib/octopus/repositories.js'
 import {renderTable} from '../../lib/render/table.js'
-import {HEALTH_TABLE_HEAD, allHealthy, checkedWorkers, healthRows, healthTarget, healthTaskBody, progressLine, requireTargets, waitForTask} from '../../lib/workers/health.js'
+import {HEALTH_TABLE_HEAD, allHealthy, checkedWorkers, healthRows, healthTarget, healthTaskBody, progressLine, requireTargets, skippedNote, waitForTask} from '../../lib/workers/health.js'
 import {withPoolNames} from '../../lib/workers/list.js'
 import {validateWaitTimeout} from '../../lib/workers/validate.js'
 
 export default class WorkerHealth extends ServerCommand<typeof WorkerHealth> {
   static override summary = 'Start a health check of workers (an Octopus Health task); optionally wait for the result.'
   static override description = `With no worker and no --pool, every worker of the space is checked. One --pool alone checks that pool (the task's WorkerpoolId); named workers and several pools are sent as the task's MachineIds.
+Disabled workers are left out (Octopus does not health-check them) and named on stderr; naming only disabled workers is exit 2.
 Prints the task ID. With --wait, progress goes to stderr (the task is polled every second) and then a table of each checked worker's resulting health; the exit code is 1 when any checked worker is not Healthy or the task did not succeed.
 --wait-timeout is how long --wait waits (default 300 s); the global --timeout is the HTTP timeout of each request.
 
@@ -45,9 +46,12 @@ ${EXIT_CODES_HELP}`
       allWorkers,
     })
     requireTargets(target)
+    const skipped = skippedNote(target)
+    if (skipped) this.note(skipped)
+    const skippedIds = target.skipped.map((w) => w.Id)
     const task = await createTask(space, healthTaskBody(target))
     if (!this.flags.wait) {
-      if (this.isJson) return this.printJson({Task: task, WorkerIds: target.workers.map((w) => w.Id)})
+      if (this.isJson) return this.printJson({Task: task, WorkerIds: target.workers.map((w) => w.Id), SkippedDisabledWorkerIds: skippedIds})
       return this.print(`Started health check ${task.Id} of ${target.workers.length} worker${target.workers.length === 1 ? '' : 's'}.`)
     }
     if (!this.isJson) this.note(`Started health check ${task.Id} of ${target.workers.length} worker${target.workers.length === 1 ? '' : 's'}; waiting...`)
@@ -62,7 +66,7 @@ ${EXIT_CODES_HELP}`
     })
     const checked = checkedWorkers(target, await listWorkers(space)).map((w) => withPoolNames(w, pools))
     const healthy = allHealthy(checked) && finished.State === 'Success'
-    if (this.isJson) this.printJson({Task: finished, Workers: checked, AllHealthy: healthy})
+    if (this.isJson) this.printJson({Task: finished, Workers: checked, AllHealthy: healthy, SkippedDisabledWorkerIds: skippedIds})
     else {
       this.print(await renderTable(HEALTH_TABLE_HEAD, healthRows(checked), {isTTY: Boolean(process.stdout.isTTY)}))
       if (finished.State !== 'Success') this.note(`Task ${finished.Id} ended ${finished.State}${finished.ErrorMessage ? `: ${finished.ErrorMessage.replace(/\.$/, '')}` : ''}.`)

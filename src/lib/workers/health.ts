@@ -8,25 +8,47 @@ import type {TaskResource, WorkerPoolResource, WorkerResource} from '../octopus/
 export interface HealthTarget {
   /** Set when the whole of one pool is checked (the task's `WorkerpoolId`). */
   pool?: WorkerPoolResource
-  /** The workers the task checks (for a pool: its workers, to report on afterwards). */
+  /** The enabled workers the task checks (for a pool: its enabled workers, to report on afterwards). */
   workers: WorkerResource[]
+  /** Selected workers that are disabled: Octopus skips disabled machines, so they are not checked. */
+  skipped: WorkerResource[]
+  /** Workers were named on the command line (not only pools, or the whole space). */
+  workersNamed: boolean
 }
 
 /**
  * One pool and no named workers: the task's `WorkerpoolId` (Octopus then checks the pool). Anything
- * else (named workers, several pools, or the whole space): the explicit `MachineIds`.
+ * else (named workers, several pools, or the whole space): the explicit `MachineIds`. Either way
+ * disabled workers are set aside, since a health task does not check them.
  */
 export function healthTarget(opts: {workers: WorkerResource[]; pools: WorkerPoolResource[]; allWorkers: WorkerResource[]}): HealthTarget {
-  if (opts.pools.length === 1 && opts.workers.length === 0) {
-    const pool = opts.pools[0]
-    return {pool, workers: opts.allWorkers.filter((w) => w.WorkerPoolIds?.includes(pool.Id))}
+  const pool = opts.pools.length === 1 && opts.workers.length === 0 ? opts.pools[0] : undefined
+  const selected = selectedWorkers(opts)
+  return {
+    ...(pool ? {pool} : {}),
+    workers: selected.filter((w) => !w.IsDisabled),
+    skipped: selected.filter((w) => w.IsDisabled),
+    workersNamed: opts.workers.length > 0,
   }
-  if (opts.pools.length === 0 && opts.workers.length === 0) return {workers: opts.allWorkers}
+}
+
+/** Named workers plus every worker of the pools, each once; no names and no pools: every worker. */
+function selectedWorkers(opts: {workers: WorkerResource[]; pools: WorkerPoolResource[]; allWorkers: WorkerResource[]}): WorkerResource[] {
+  if (opts.pools.length === 0 && opts.workers.length === 0) return opts.allWorkers
   const poolIds = new Set(opts.pools.map((p) => p.Id))
   const chosen = new Map<string, WorkerResource>()
   for (const w of opts.workers) chosen.set(w.Id, w)
   for (const w of opts.allWorkers) if (w.WorkerPoolIds?.some((id) => poolIds.has(id))) chosen.set(w.Id, w)
-  return {workers: [...chosen.values()]}
+  return [...chosen.values()]
+}
+
+/** The stderr line naming the disabled workers left out of the check, if any. */
+export function skippedNote(target: HealthTarget): string | undefined {
+  if (target.skipped.length === 0) return undefined
+  const names = target.skipped.map((w) => `'${w.Name}'`).join(', ')
+  return target.skipped.length === 1
+    ? `Skipping disabled worker ${names}: Octopus does not health-check disabled workers.`
+    : `Skipping ${target.skipped.length} disabled workers (Octopus does not health-check disabled workers): ${names}.`
 }
 
 export function healthTaskBody(target: HealthTarget): {Name: string; Description: string; Arguments: Record<string, unknown>} {
@@ -93,15 +115,26 @@ export function progressLine(task: TaskResource, elapsedMs: number): string {
   return `${task.Id}: ${task.State} (${Math.round(elapsedMs / 1000)} s)`
 }
 
-/** Nothing to check is an error (exit 1) rather than an empty task. */
+/**
+ * Nothing to check is an error rather than an empty task: exit 2 when every worker named is disabled
+ * (the request cannot be done as asked), exit 1 when a pool or the space has no enabled worker.
+ */
 export function requireTargets(target: HealthTarget): void {
-  if (target.workers.length === 0) {
-    throw new CliError(target.pool ? `Pool '${target.pool.Name}' has no workers to check.` : 'There are no workers to check.', ExitCode.Failure, {code: 'nothing-to-check'})
+  if (target.workers.length > 0) return
+  const disabled = target.skipped.map((w) => `'${w.Name}'`).join(', ')
+  if (target.workersNamed) {
+    throw new CliError(`Nothing to check: ${target.skipped.length === 1 ? `worker ${disabled} is` : `workers ${disabled} are`} disabled, and Octopus does not health-check disabled workers.`, ExitCode.Usage, {
+      code: 'nothing-to-check',
+      hint: 'Enable them first with `worker enable`, or name enabled workers.',
+    })
   }
+  const where = target.pool ? `Pool '${target.pool.Name}' has` : 'There are'
+  const message = target.skipped.length > 0 ? `${where} no enabled workers to check (disabled: ${disabled}).` : `${where} no workers to check.`
+  throw new CliError(message, ExitCode.Failure, {code: 'nothing-to-check'})
 }
 
 /** The checked workers as they are after the task, in the order they were chosen. */
-export function checkedWorkers(target: HealthTarget, current: WorkerResource[]): WorkerResource[] {
+export function checkedWorkers(target: Pick<HealthTarget, 'workers'>, current: WorkerResource[]): WorkerResource[] {
   const byId = new Map(current.map((w) => [w.Id, w]))
   return target.workers.map((w) => byId.get(w.Id) ?? w)
 }

@@ -57,7 +57,7 @@ describe('worker delete', () => {
     expect(result.stderr).toContain('Nothing was deleted.')
     const json = await octo(sb, ['worker', 'delete', 's-linux-omaha-worker-01', '-y', '--json'])
     expect(json.exitCode).toBe(1)
-    expect(parseJson(json).Error).toMatchObject({Code: 'worker-leased', leases: [expect.objectContaining({ServerTaskId: taskId, WorkerId: 'Workers-9'})]})
+    expect(parseJson(json).Error).toMatchObject({Code: 'worker-leased', Leases: [expect.objectContaining({ServerTaskId: taskId, WorkerId: 'Workers-9'})]})
     await api(sb, 'POST', `/api/tasks/${taskId}/cancel`)
   })
 
@@ -90,7 +90,9 @@ describe('worker health', () => {
   it('without --wait: starts one Health task for the pool and prints its ID', async () => {
     const result = await octo(sb, ['worker', 'health', '--pool', 'Production Database Omaha Worker Pool'])
     expect(result.exitCode, result.stderr).toBe(0)
-    const taskId = /Started health check (ServerTasks-\d+) of 4 workers\./.exec(result.stdout)?.[1]
+    // p-db-omaha-worker-03 is disabled, so 3 of the pool's 4 workers are checked.
+    expect(result.stderr).toContain("Skipping disabled worker 'p-db-omaha-worker-03'")
+    const taskId = /Started health check (ServerTasks-\d+) of 3 workers\./.exec(result.stdout)?.[1]
     expect(taskId, result.stdout).toBeDefined()
     const task = await api(sb, 'GET', `/api/tasks/${taskId}`)
     expect(task.body).toMatchObject({Name: 'Health', SpaceId: 'Spaces-1', Arguments: {WorkerpoolId: 'WorkerPools-2', RestrictedTo: 'Workers', Timeout: '00:05:00', MachineTimeout: '00:01:00'}})
