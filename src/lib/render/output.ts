@@ -32,9 +32,14 @@ export function writeStderr(text: string): void {
  * The one way an error is shown (DESIGN.md §2): one line plus a hint on stderr, or with --json a
  * JSON error object on stdout. `clean` redacts secrets.
  */
+/** Error details join Octopus-style PascalCase fields in --json output, whoever raised them. */
+function pascalKeys(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(details).map(([key, value]) => [key.charAt(0).toUpperCase() + key.slice(1), value]))
+}
+
 export function writeError(error: CliError, opts: {json: boolean; clean: (text: string) => string}): void {
   if (opts.json) {
-    writeStdout(opts.clean(jsonText({Error: {Message: error.message, Code: error.code, ExitCode: error.exitCode, Hint: error.hint ?? null, ...(error.details ?? {})}})))
+    writeStdout(opts.clean(jsonText({Error: {Message: error.message, Code: error.code, ExitCode: error.exitCode, Hint: error.hint ?? null, ...pascalKeys(error.details ?? {})}})))
     return
   }
   writeStderr(opts.clean(`${paint.red('Error:')} ${error.message}`))

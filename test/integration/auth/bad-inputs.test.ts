@@ -156,7 +156,7 @@ describe('bad input without a server', () => {
       expect(result.exitCode).toBe(2)
       expectOneClearError(result, new RegExp(`${file}:4:`))
       const json = parseJson(await runCli(['whoami', '--json'], {configHome}))
-      expect(json.Error).toMatchObject({ExitCode: 2, Code: 'config-invalid', file, line: 4})
+      expect(json.Error).toMatchObject({ExitCode: 2, Code: 'config-invalid', File: file, Line: 4})
     })
 
     it.each([

@@ -172,7 +172,7 @@ describe('with --insecure-storage (no keychain needed)', {timeout: 180_000}, () 
     expect(await configFiles(configHome)).toEqual([])
     const whoami = await runCli(['whoami', '--json', '-s', 'Nope'], {env: {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey}})
     expect(whoami.exitCode).toBe(4)
-    expect(parseJson(whoami).Error).toMatchObject({ExitCode: 4, candidates: ['Default', 'Platform Team']})
+    expect(parseJson(whoami).Error).toMatchObject({ExitCode: 4, Candidates: ['Default', 'Platform Team']})
   })
 
   it('a --server that is not the profile\'s server does not get the profile\'s key', async () => {

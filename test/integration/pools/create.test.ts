@@ -92,7 +92,7 @@ describe('pool create', () => {
       await expectRejected(sb, ['pool', 'create', 'D', '--type', 'dynamic', '--worker-type', 'Ubuntu1404'], 2, `Unknown worker type 'Ubuntu1404'. Valid worker types: ${workerTypes.join(', ')}.`)
       const json = await octo(sb, ['pool', 'create', 'D', '--type', 'dynamic', '--worker-type', 'Ubuntu1404', '--json'])
       expect(json.exitCode).toBe(2)
-      expect(parseJson(json).Error).toMatchObject({ExitCode: 2, validWorkerTypes: workerTypes})
+      expect(parseJson(json).Error).toMatchObject({ExitCode: 2, ValidWorkerTypes: workerTypes})
     })
     it('an unknown --type', async () => {
       await expectRejected(sb, ['pool', 'create', 'T', '--type', 'elastic'], 2, 'elastic')
