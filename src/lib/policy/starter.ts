@@ -1,6 +1,6 @@
 /** The commented starter `.octoworkers.yaml` that `check --init` writes, based on Octopus's published guidance. */
 import {existsSync, writeFileSync} from 'node:fs'
-import {usageError} from '../errors.js'
+import {CliError, ExitCode, usageError} from '../errors.js'
 import {RULE_IDS} from './types.js'
 
 export const STARTER_CONFIG = `# octoworkers check: conventions and thresholds for your Octopus workers and worker pools.
@@ -61,5 +61,9 @@ export function writeStarterConfig(file: string, force: boolean): void {
   if (existsSync(file) && !force) {
     throw usageError(`${file} already exists; not overwriting it.`, {hint: 'Pass --force to replace it with the starter file.'})
   }
-  writeFileSync(file, STARTER_CONFIG, {encoding: 'utf8'})
+  try {
+    writeFileSync(file, STARTER_CONFIG, {encoding: 'utf8'})
+  } catch (error) {
+    throw new CliError(`Cannot write ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'its directory does not exist' : (error as Error).message}.`, ExitCode.Failure)
+  }
 }

@@ -273,4 +273,11 @@ describe('check --init', () => {
     expect(forced.exitCode).toBe(0)
     expect(readFileSync(file, 'utf8')).toBe(STARTER_CONFIG)
   })
+
+  it('into a directory that does not exist: one clear line, exit 1', async () => {
+    const file = path.join(tempDir(), 'missing', 'policy.yaml')
+    const result = await runCli(['check', '--init', '--config', file])
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr.trim()).toBe(`Error: Cannot write ${file}: its directory does not exist.`)
+  })
 })
