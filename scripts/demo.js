@@ -65,7 +65,10 @@ try {
   step('The pool in detail', ['pool', 'view', 'p-api-denver'])
   step('Put the new pool first in the portal\'s order', ['pool', 'reorder', 'p-api-denver'])
 
-  step('Check the estate against naming and redundancy rules (findings at or above --fail-on exit 1)', ['check', '--fail-on', 'warning'], {expect: [1]})
+  const policy = path.join(scratch, '.octoworkers.yaml')
+  step('Write a starter policy from Octopus\'s guidance (naming conventions, at least two workers per pool)', ['check', '--init', '--config', policy])
+  step('Check every space against it (findings at or above --fail-on exit 1)', ['check', '--config', policy, '--all-spaces', '--fail-on', 'warning'], {expect: [1]})
+  step('The same findings as GitHub Actions annotations, for CI', ['check', '--config', policy, '--format', 'github', '--fail-on', 'never'])
   step('Built-in worker status', ['builtin-worker', 'status'])
   step('Switching the built-in worker off is refused while a default pool has no worker', ['builtin-worker', 'disable', '--yes'], {expect: [1, 2]})
   step('Give the Platform Team\'s default pool a worker', ['worker', 'register', 'listening', 'p-k8s-london-worker-03', '--space', 'Platform Team', '--pool', 'Default Worker Pool', '--url', 'https://p-k8s-london-worker-03.example.test:10933/', '--thumbprint', 'D1B2C3D4E5F60718293A4B5C6D7E8F9012345678', '--if-not-exists'])
