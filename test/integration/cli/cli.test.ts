@@ -71,14 +71,14 @@ describe('parse errors: exit 2, nothing sent', () => {
 
 describe('unknown commands: exit 2 with the closest commands, never a guessed run', () => {
   it('a word that is no command at all', async () => {
-    await expectUsageError(['nosuchcommand'], /^(Error: )?Unknown command: nosuchcommand\.$/, {Code: 'unknown-command', suggestions: []})
+    await expectUsageError(['nosuchcommand'], /^(Error: )?Unknown command: nosuchcommand\.$/, {Code: 'unknown-command', Suggestions: []})
   })
 
   it('a mistyped command in a topic suggests that topic\'s commands and aliases', async () => {
     await expectUsageError(['pool', 'lst'], /Unknown command: pool lst\. Did you mean: pool ls, pool list\?/, {
       Code: 'unknown-command',
       Hint: 'See `octoworkers pool --help`.',
-      suggestions: ['pool ls', 'pool list'],
+      Suggestions: ['pool ls', 'pool list'],
     })
   })
 
