@@ -1,6 +1,5 @@
 import {spawn} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {tempDir} from './temp.js'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -25,7 +24,7 @@ export interface RunOptions {
 
 /** A fresh, empty XDG config dir for a test. */
 export function tempConfigHome(): string {
-  return mkdtempSync(path.join(tmpdir(), 'octoworkers-cfg-'))
+  return tempDir('octoworkers-cfg')
 }
 
 /** Runs the built CLI (`bin/run.js`, i.e. dist/) as a user would, and collects its output and exit code. */

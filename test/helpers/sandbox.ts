@@ -1,5 +1,4 @@
-import {mkdtempSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {tempDir} from './temp.js'
 import path from 'node:path'
 import {startSandbox, type Sandbox, type SandboxOptions} from '../../src/sandbox/index.js'
 
@@ -7,7 +6,7 @@ export type {Sandbox, SandboxOptions}
 
 /** A fresh temp path for a sandbox data file (the directory is new and empty). */
 export function tempDataFile(): string {
-  return path.join(mkdtempSync(path.join(tmpdir(), 'octoworkers-sandbox-')), 'sandbox.sqlite')
+  return path.join(tempDir('octoworkers-sandbox'), 'sandbox.sqlite')
 }
 
 /**

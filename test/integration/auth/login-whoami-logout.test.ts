@@ -1,7 +1,6 @@
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdtempSync} from 'node:fs'
 import {readdir, readFile, stat} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {tempDir} from '../../helpers/temp.js'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {binPath, parseJson, repoRoot, runCli, tempConfigHome, type CliResult} from '../../helpers/cli.js'
@@ -297,7 +296,7 @@ function runWithPrivateKeyring(args: string[], opts: {dataHome: string; configHo
 
 describe.skipIf(!canRunPrivateKeyring)('with a locked keychain', {timeout: 180_000}, () => {
   it('login and whoami say the keychain is locked or unavailable (exit 3), never "not logged in"', async () => {
-    const dataHome = mkdtempSync(path.join(tmpdir(), 'octoworkers-keyring-'))
+    const dataHome = tempDir('octoworkers-keyring')
     const configHome = tempConfigHome()
     const loginArgs = ['login', '--server', sandbox.url, '--api-key-stdin', '--json']
     ok(await runWithPrivateKeyring(loginArgs, {dataHome, configHome, unlocked: true, input: sandbox.apiKey}))

@@ -1,5 +1,5 @@
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {tempDir as makeTempDir} from '../../helpers/temp.js'
 import path from 'node:path'
 import {Ajv} from 'ajv'
 import addFormats from 'ajv-formats'
@@ -12,7 +12,7 @@ import {RULE_IDS} from '../../../src/lib/policy/types.js'
 import {cliEnv, createPool, createWorker, healthCheck, setWorkerDisabled} from './estate.js'
 
 function tempDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'octoworkers-check-'))
+  return makeTempDir('octoworkers-check')
 }
 
 function configFile(text: string): string {

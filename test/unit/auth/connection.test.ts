@@ -1,5 +1,5 @@
-import {mkdtemp, mkdir, readFile, stat, writeFile} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
+import {tempDir} from '../../helpers/temp.js'
 import path from 'node:path'
 import {beforeEach, describe, expect, it} from 'vitest'
 import {ExitCode} from '../../../src/lib/errors.js'
@@ -19,7 +19,7 @@ let keychain: FakeKeychain
 let warnings: string[]
 
 beforeEach(async () => {
-  dir = path.join(await mkdtemp(path.join(tmpdir(), 'ow-conn-')), 'octoworkers')
+  dir = path.join(tempDir('ow-conn'), 'octoworkers')
   keychain = new FakeKeychain()
   warnings = []
 })

@@ -1,5 +1,5 @@
-import {mkdtemp, readFile, stat} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {readFile, stat} from 'node:fs/promises'
+import {tempDir} from '../../helpers/temp.js'
 import path from 'node:path'
 import {beforeEach, describe, expect, it} from 'vitest'
 import {ExitCode} from '../../../src/lib/errors.js'
@@ -17,7 +17,7 @@ let keychain: FakeKeychain
 let storage: KeyStorage
 
 beforeEach(async () => {
-  dir = path.join(await mkdtemp(path.join(tmpdir(), 'ow-keys-')), 'octoworkers')
+  dir = path.join(tempDir('ow-keys'), 'octoworkers')
   keychain = new FakeKeychain()
   storage = {configDir: dir, keychain: keychain.factory}
 })

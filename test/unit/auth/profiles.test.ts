@@ -1,5 +1,5 @@
-import {chmod, mkdtemp, readdir, readFile, stat, writeFile, mkdir} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {chmod, readdir, readFile, stat, writeFile, mkdir} from 'node:fs/promises'
+import {tempDir} from '../../helpers/temp.js'
 import path from 'node:path'
 import {beforeEach, describe, expect, it} from 'vitest'
 import {CliError, ExitCode} from '../../../src/lib/errors.js'
@@ -8,7 +8,7 @@ import {configDir, selectedProfile} from '../../../src/lib/auth/paths.js'
 
 let dir: string
 beforeEach(async () => {
-  dir = path.join(await mkdtemp(path.join(tmpdir(), 'ow-profiles-')), 'octoworkers')
+  dir = path.join(tempDir('ow-profiles'), 'octoworkers')
 })
 
 const file = () => path.join(dir, 'config.yaml')

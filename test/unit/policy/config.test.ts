@@ -1,5 +1,5 @@
-import {mkdtempSync, mkdirSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {tempDir} from '../../helpers/temp.js'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {CliError} from '../../../src/lib/errors.js'
@@ -82,7 +82,7 @@ describe('parseConfig', () => {
 
 describe('finding the config file', () => {
   it('looks in the directory and then up the tree', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'octoworkers-policy-'))
+    const root = tempDir('octoworkers-policy')
     const nested = path.join(root, 'a', 'b')
     mkdirSync(nested, {recursive: true})
     expect(findConfigFile(nested)).toBeUndefined()
@@ -94,6 +94,6 @@ describe('finding the config file', () => {
   })
 
   it('--config must name an existing file (exit 2)', async () => {
-    await expect(loadConfig({cwd: tmpdir(), explicitFile: 'no-such-octoworkers.yaml'})).rejects.toMatchObject({exitCode: 2, message: expect.stringContaining("no such file 'no-such-octoworkers.yaml'")})
+    await expect(loadConfig({cwd: tempDir('octoworkers-policy'), explicitFile: 'no-such-octoworkers.yaml'})).rejects.toMatchObject({exitCode: 2, message: expect.stringContaining("no such file 'no-such-octoworkers.yaml'")})
   })
 })
