@@ -54,7 +54,7 @@ ${EXIT_CODES_HELP}`
       return
     }
     if (flags.force) throw usageError('--force only goes with --init.')
-    if (flags['all-spaces'] && (flags as Record<string, unknown>).space !== undefined) throw usageError('--space and --all-spaces cannot be used together.', {hint: 'Give one space with --space, or every space with --all-spaces.'})
+    if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--space and --all-spaces cannot be used together.', {hint: 'Give one space with --space, or every space with --all-spaces.'})
     const format = flags.json ? 'json' : (flags.format as (typeof FORMATS)[number])
     if (flags.json && flags.format !== 'table' && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} cannot be used together.`)
     const failOn = flags['fail-on'] as FailOn

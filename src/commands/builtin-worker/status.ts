@@ -15,7 +15,7 @@ ${EXIT_CODES_HELP}`
 
   public async run(): Promise<void> {
     const {client} = await this.connect()
-    const spaceFlag = (this.flags as Record<string, unknown>).space
+    const spaceFlag = this.flags.space
     const spaces = spaceFlag === undefined ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
     const features = await readFeatures(client)
     const enabled = features.IsBuiltInWorkerEnabled === true

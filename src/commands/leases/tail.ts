@@ -68,7 +68,8 @@ ${EXIT_CODES_HELP}`
     const maxEvents = flags['max-events'] === undefined ? undefined : parsePositiveInteger('max-events', flags['max-events'])
     const durationMs = flags.duration === undefined ? undefined : parsePositiveSeconds('duration', flags.duration) * 1000
     if (flags['since-now'] && flags['include-active']) throw usageError('--since-now and --include-active contradict each other; give one.')
-    if (flags['all-spaces'] && ((flags as Record<string, unknown>).space || process.env.OCTOPUS_SPACE)) throw usageError('--all-spaces and --space (or OCTOPUS_SPACE) contradict each other; give one.')
+    // An explicit --all-spaces outranks the OCTOPUS_SPACE default (as in `check`); only the two flags clash.
+    if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--all-spaces and --space contradict each other; give one.')
 
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
