@@ -87,15 +87,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * --no-prompt (or CI, or no TTY) without --yes they refuse (exit 2) before changing anything.
    */
   protected async confirmDestructive(opts: {yes?: boolean; action: string; names: string[]; details?: string[]}): Promise<void> {
+    this.refuseUnconfirmable(opts)
     if (opts.yes) return
-    if (!this.interactive) {
-      throw usageError(`Refusing to ${opts.action} without confirmation: prompts are off (--no-prompt, CI, or no terminal).`, {hint: 'Pass -y/--yes to confirm.'})
-    }
     for (const line of opts.details ?? []) this.note(line)
     const expected = opts.names.length === 1 ? opts.names[0] : String(opts.names.length)
     const question = opts.names.length === 1 ? `Type the name '${expected}' to ${opts.action}:` : `Type ${expected} (the number of items) to ${opts.action}:`
     const answer = await promptInput(question)
     if (answer.trim() !== expected) throw usageError('Confirmation did not match; nothing was changed.')
+  }
+
+  /** The refusal half of confirmDestructive, for commands to call before any request. */
+  protected refuseUnconfirmable(opts: {yes?: boolean; action: string}): void {
+    if (opts.yes || this.interactive) return
+    throw usageError(`Refusing to ${opts.action} without confirmation: prompts are off (--no-prompt, CI, or no terminal).`, {hint: 'Pass -y/--yes to confirm.'})
   }
 
   protected clean(text: string): string {

@@ -35,9 +35,11 @@ ${EXIT_CODES_HELP}`
 
   public async run(): Promise<void> {
     const {argv} = await this.parse(PoolDelete)
+    const names = argv as string[]
+    this.refuseUnconfirmable({yes: this.flags.yes, action: names.length === 1 ? `delete worker pool '${names[0]}'` : `delete these ${names.length} worker pools`})
     const {space} = await this.connectSpace()
     const pools = await listWorkerPools(space)
-    const targets = findAllByNameOrId(pools, argv as string[], 'worker pool')
+    const targets = findAllByNameOrId(pools, names, 'worker pool')
     refuseDefaultPool(pools, targets, this.config.bin)
     const impacts = deleteImpacts(targets, await listWorkers(space, {workerPoolIds: targets.map((p) => p.Id)}))
     refuseStrandedWorkers(impacts, this.config.bin)

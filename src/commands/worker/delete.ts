@@ -30,8 +30,7 @@ ${EXIT_CODES_HELP}`
   async run(): Promise<void> {
     const {argv} = await this.parse(WorkerDelete)
     const names = argv as string[]
-    // Refuse before any request when no one can confirm.
-    if (!this.flags.yes && !this.interactive) await this.confirmDestructive({yes: false, action: 'delete workers', names})
+    this.refuseUnconfirmable({yes: this.flags.yes, action: 'delete workers'})
     const {space} = await this.connectSpace()
     const targets = findAllByNameOrId(await listWorkers(space), names, 'worker')
     const leases = await listWorkerTaskLeases(space)

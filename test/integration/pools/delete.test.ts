@@ -1,7 +1,7 @@
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {parseJson} from '../../helpers/cli.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {expectRejected, octo, poolByName, poolsOf} from './helpers.js'
+import {expectRejected, octo, poolByName, poolsOf, requestsOf} from './helpers.js'
 
 let sb: Sandbox
 
@@ -76,9 +76,10 @@ describe('pool delete', () => {
 
     it('--no-prompt without -y: exit 2 (also when stdin is not a terminal)', async () => {
       await createPools('Keep me')
-      await expectRejected(sb, ['pool', 'delete', 'Keep me', '--no-prompt'], 2, 'Refusing to delete this worker pool without confirmation')
-      const result = await expectRejected(sb, ['pool', 'delete', 'Keep me'], 2, 'Pass -y/--yes to confirm.')
-      expect(result.stderr).toContain("'Keep me'")
+      const refused = await expectRejected(sb, ['pool', 'delete', 'Keep me', '--no-prompt', '--debug'], 2, "Refusing to delete worker pool 'Keep me' without confirmation")
+      expect(requestsOf(refused)).toEqual([])
+      await expectRejected(sb, ['pool', 'delete', 'Keep me', 'Other'], 2, 'Refusing to delete these 2 worker pools without confirmation')
+      await expectRejected(sb, ['pool', 'delete', 'Keep me'], 2, 'Pass -y/--yes to confirm.')
     })
 
     it('an unknown name among known ones: exit 4, none deleted', async () => {
