@@ -20,21 +20,8 @@ export interface LeaseRecord {
   Source: LeaseSourceKind
 }
 
-/** One line of `leases tail --json`; the field order is the documented contract. */
-export interface LeaseEvent {
-  Event: LeaseEventKind
-  Time: string
-  LeaseId: string
-  WorkerId: string | null
-  WorkerName: string | null
-  WorkerPoolId: string | null
-  WorkerPoolName: string | null
-  TaskId: string
-  TaskDescription: string | null
-  SpaceId: string
-  Exclusive: boolean | null
-  Source: LeaseSourceKind
-}
+/** One line of `leases tail --json`: the lease plus what happened and when (field order: see leaseEvent). */
+export type LeaseEvent = {Event: LeaseEventKind; Time: string} & Omit<LeaseRecord, 'TakenAt'>
 
 export function leaseEvent(kind: LeaseEventKind, time: string, lease: LeaseRecord): LeaseEvent {
   return {
