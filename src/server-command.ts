@@ -13,7 +13,7 @@ export interface Connected {
   connection: ResolvedConnection
 }
 
-/** Base for commands that talk to an Octopus Server: the global connection flags of DESIGN.md §2. */
+/** Base for commands that talk to an Octopus Server: the global connection flags of docs/ARCHITECTURE.md §2. */
 export abstract class ServerCommand<T extends typeof Command> extends BaseCommand<T> {
   static override baseFlags = {
     ...BaseCommand.baseFlags,

@@ -4,7 +4,7 @@ import {closeMatches} from '../lib/octopus/names.js'
 import {writeError} from '../lib/render/output.js'
 
 /**
- * An unknown command is bad usage (DESIGN.md §2): exit 2, one clear line naming the closest
+ * An unknown command is bad usage (docs/ARCHITECTURE.md §2): exit 2, one clear line naming the closest
  * commands, a JSON error object under --json. Unlike @oclif/plugin-not-found it never offers to
  * run a guessed command, which for `delete` could be the wrong one.
  */

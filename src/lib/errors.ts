@@ -1,4 +1,4 @@
-/** Exit codes are a stable contract (DESIGN.md §2); README and --help document them. */
+/** Exit codes are a stable contract (docs/ARCHITECTURE.md §2); README and --help document them. */
 export const ExitCode = {
   Success: 0,
   Failure: 1,

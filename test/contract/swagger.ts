@@ -1,6 +1,6 @@
 /**
  * Validates request and response bodies against the official Octopus 2021.2 swagger
- * (`../shared/octopus-api/swagger-2021.2.json` from the repo root; loaded, never copied).
+ * (`test/fixtures/octopus/swagger-2021.2.json`; its origin is noted in that folder's README).
  *
  * Real Octopus returns null for unset strings, objects and enums although the swagger does not
  * say "nullable", so every schema here also accepts null.
@@ -24,7 +24,7 @@ const Ajv04 = require('ajv-draft-04') as new (options: object) => AjvCore
 const addFormats = require('ajv-formats') as (ajv: AjvCore) => AjvCore
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const SWAGGER_PATH = path.resolve(repoRoot, '../shared/octopus-api/swagger-2021.2.json')
+export const SWAGGER_PATH = path.resolve(repoRoot, 'test/fixtures/octopus/swagger-2021.2.json')
 
 interface Operation {
   parameters?: Array<{in: string; schema?: unknown}>
@@ -38,7 +38,7 @@ interface Swagger {
 
 function loadSwagger(): Swagger {
   if (!existsSync(SWAGGER_PATH)) {
-    throw new Error(`The Octopus swagger was not found at ${SWAGGER_PATH}. Contract tests need ../shared/octopus-api/swagger-2021.2.json beside the repository.`)
+    throw new Error(`The Octopus swagger was not found at ${SWAGGER_PATH}. The repository is incomplete: restore test/fixtures/octopus/swagger-2021.2.json.`)
   }
   return JSON.parse(readFileSync(SWAGGER_PATH, 'utf8')) as Swagger
 }

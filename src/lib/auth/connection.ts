@@ -33,7 +33,7 @@ export interface ResolveOptions {
 }
 
 /**
- * Resolution order (DESIGN.md §3):
+ * Resolution order (docs/ARCHITECTURE.md §3):
  * - server: --server, then OCTOPUS_URL, then the profile's server;
  * - credential: OCTOPUS_API_KEY / OCTOPUS_ACCESS_TOKEN, then the profile's key where the profile
  *   says it is (the OS keychain, or the insecure file chosen at login, with a warning every time).

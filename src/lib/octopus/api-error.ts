@@ -1,7 +1,7 @@
 import {CliError, ExitCode, type ExitCodeValue} from '../errors.js'
 import type {OctopusErrorBody} from './types.js'
 
-/** An HTTP error from the Octopus API, mapped to the CLI's exit codes (DESIGN.md §2, §4). */
+/** An HTTP error from the Octopus API, mapped to the CLI's exit codes (docs/ARCHITECTURE.md §2, §4). */
 export class OctopusApiError extends CliError {
   readonly status: number
   readonly method: string

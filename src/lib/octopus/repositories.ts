@@ -1,6 +1,6 @@
 /**
  * Thin, typed access to the worker-related routes of one space. Every list reads the whole
- * collection in one request (`/all` endpoints) — never one request per row (DESIGN.md §4).
+ * collection in one request (`/all` endpoints) — never one request per row (docs/ARCHITECTURE.md §4).
  */
 import type {SpaceContext} from './client.js'
 import type {

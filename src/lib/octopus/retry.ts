@@ -1,4 +1,4 @@
-/** Pure retry policy (DESIGN.md §4): only idempotent requests, only transient failures. */
+/** Pure retry policy (docs/ARCHITECTURE.md §4): only idempotent requests, only transient failures. */
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504])

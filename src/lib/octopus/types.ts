@@ -1,5 +1,5 @@
 // Resource types come from Octopus's own contracts package (type-only: no runtime cost), extended
-// locally only for what is newer than that package (DESIGN.md §4).
+// locally only for what is newer than that package (docs/ARCHITECTURE.md §4).
 import type {
   FeaturesConfigurationResource as ContractFeatures,
   ResourceCollection as ContractResourceCollection,

@@ -29,7 +29,7 @@ export function writeStderr(text: string): void {
 }
 
 /**
- * The one way an error is shown (DESIGN.md §2): one line plus a hint on stderr, or with --json a
+ * The one way an error is shown (docs/ARCHITECTURE.md §2): one line plus a hint on stderr, or with --json a
  * JSON error object on stdout. `clean` redacts secrets.
  */
 /** Error details join Octopus-style PascalCase fields in --json output, whoever raised them. */

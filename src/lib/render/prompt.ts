@@ -1,6 +1,6 @@
 /**
  * Prompts only when a human is there: stdin and stdout are TTYs, and neither --no-prompt nor CI
- * is set (DESIGN.md §2). @inquirer/prompts would hang on an open empty pipe.
+ * is set (docs/ARCHITECTURE.md §2). @inquirer/prompts would hang on an open empty pipe.
  */
 export function canPrompt(opts: {noPrompt?: boolean; env: NodeJS.ProcessEnv; stdinTTY: boolean; stdoutTTY: boolean}): boolean {
   if (opts.noPrompt) return false

@@ -5,7 +5,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {EXIT_CODES_HELP} from '../../../src/base-command.js'
 import {parseJson, repoRoot, runCli, tempConfigHome, type CliResult} from '../../helpers/cli.js'
 
-// The command line itself (DESIGN.md §2): oclif's parse errors and unknown commands are bad usage,
+// The command line itself (docs/ARCHITECTURE.md §2): oclif's parse errors and unknown commands are bad usage,
 // exit 2, one clear line, a JSON error object under --json, and no request is sent.
 
 const KEY = 'API-CLITESTS000000001'

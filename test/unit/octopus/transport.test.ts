@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import {OctopusClient} from '../../../src/lib/octopus/client.js'
 
-// DESIGN.md §4 transport rules, over real sockets: TLS is verified, --ca-cert is added to the
+// docs/ARCHITECTURE.md §4 transport rules, over real sockets: TLS is verified, --ca-cert is added to the
 // system roots (also through a proxy), and HTTPS_PROXY/HTTP_PROXY/NO_PROXY choose the route.
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/tls')
