@@ -1,11 +1,17 @@
 import {defineConfig} from 'vitest/config'
 
+// Tiers: `npm run test:unit` is the quick loop (pure functions, no server, no build needed);
+// `npm test` runs every tier, the integration tier in-process against live sandboxes.
+const shared = {setupFiles: ['test/setup.ts'], testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' as const}
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    setupFiles: ['test/setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
+    globalSetup: ['test/global-setup.ts'],
+    projects: [
+      {test: {...shared, name: 'unit', include: ['test/unit/**/*.test.ts']}},
+      {test: {...shared, name: 'sandbox', include: ['test/sandbox/**/*.test.ts', 'test/contract/**/*.test.ts']}},
+      {test: {...shared, name: 'integration', include: ['test/integration/**/*.test.ts']}},
+      {test: {...shared, name: 'smoke', include: ['test/smoke/**/*.test.ts']}},
+    ],
   },
 })

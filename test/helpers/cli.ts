@@ -2,6 +2,7 @@ import {spawn} from 'node:child_process'
 import {tempDir} from './temp.js'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {format} from 'node:util'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const binPath = path.join(repoRoot, 'bin/run.js')
@@ -20,6 +21,8 @@ export interface RunOptions {
   /** An isolated config dir; one is created per call when omitted. */
   configHome?: string
   timeoutMs?: number
+  /** true: a real process (signals, exact start-up behaviour); false: in-process; unset: decided by needsProcess(). */
+  spawn?: boolean
 }
 
 /** A fresh, empty XDG config dir for a test. */
@@ -27,8 +30,22 @@ export function tempConfigHome(): string {
   return tempDir('octoworkers-cfg')
 }
 
-/** Runs the built CLI (`bin/run.js`, i.e. dist/) as a user would, and collects its output and exit code. */
+/**
+ * Runs the built CLI (`bin/run.js`, i.e. dist/) and collects its output and exit code.
+ *
+ * By default the command runs in this test process (oclif's own `run()`, one Config loaded per
+ * test file) with a clean environment, stdout/stderr captured and no TTY: the same code path as
+ * a real process minus Node's start-up, which made the suite spend most of its time booting
+ * processes. Runs that need a real process (stdin input, long-running commands, signals) spawn
+ * one; `spawn: true` or OCTOWORKERS_TEST_SPAWN=1 forces that for every call.
+ */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const env = cliEnv(options)
+  return needsProcess(args, options) ? spawnCli(args, env, options) : runInProcess(args, env)
+}
+
+/** The environment a CLI run starts from: a clean one, never the developer's OCTOPUS_* settings. */
+function cliEnv(options: RunOptions): Record<string, string> {
   const env: Record<string, string> = {}
   for (const key of ['PATH', 'HOME', 'DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME', 'LANG', 'TMPDIR', 'NODE_EXTRA_CA_CERTS']) {
     if (process.env[key]) env[key] = process.env[key]!
@@ -39,6 +56,23 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
     if (v === undefined) delete env[k]
     else env[k] = v
   }
+  return env
+}
+
+/**
+ * Runs that feed stdin, and commands that only end on a signal (`sandbox start`, `leases tail`
+ * without --duration or --max-events), need a process of their own; `spawn: false` keeps a run
+ * in-process that is known to end (e.g. bad flags).
+ */
+function needsProcess(args: string[], options: RunOptions): boolean {
+  if (options.spawn !== undefined) return options.spawn
+  if (process.env.OCTOWORKERS_TEST_SPAWN === '1' || options.input !== undefined) return true
+  const words = args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')
+  if (words === 'sandbox start') return true
+  return words === 'leases tail' && !args.some((a) => a === '--duration' || a === '--max-events' || a.startsWith('--duration=') || a.startsWith('--max-events='))
+}
+
+function spawnCli(args: string[], env: Record<string, string>, options: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [binPath, ...args], {env, cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
@@ -54,6 +88,94 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
     if (options.input !== undefined) child.stdin.end(options.input)
     else child.stdin.end()
   })
+}
+
+// In-process runs share process-wide state (env, stdout, exit code), so they take turns.
+let queue: Promise<unknown> = Promise.resolve()
+let oclifConfig: Promise<import('@oclif/core').Config> | undefined
+
+class ProcessExit extends Error {
+  constructor(readonly code: number) {
+    super(`process.exit(${code})`)
+  }
+}
+
+function runInProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const turn = queue.then(() => runInProcessNow(args, env))
+  queue = turn.catch(() => undefined)
+  return turn
+}
+
+async function runInProcessNow(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const oclif = await import('@oclif/core')
+  // Under vitest NODE_ENV is "test", where oclif would look for src/*.ts beside dist/: run dist/, as bin/run.js does.
+  oclif.settings.enableAutoTranspile = false
+  oclifConfig ??= oclif.Config.load({root: repoRoot})
+  const config = await oclifConfig
+  const savedEnv = {...process.env}
+  const savedExitCode = process.exitCode
+  const savedExit = process.exit
+  const savedWrite = {out: process.stdout.write, err: process.stderr.write}
+  // oclif's ux.stdout/stderr (help, --version) print through console, which vitest intercepts.
+  const savedConsole = {log: console.log, error: console.error, warn: console.warn, info: console.info}
+  const savedSigint = new Set(process.listeners('SIGINT'))
+  const savedTTY = {out: Object.getOwnPropertyDescriptor(process.stdout, 'isTTY'), err: Object.getOwnPropertyDescriptor(process.stderr, 'isTTY'), in: Object.getOwnPropertyDescriptor(process.stdin, 'isTTY')}
+  let stdout = ''
+  let stderr = ''
+  const capture = (append: (text: string) => void) =>
+    function (chunk: string | Uint8Array, ...rest: unknown[]): boolean {
+      append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
+      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined
+      callback?.()
+      return true
+    }
+  let exitCode = 0
+  try {
+    for (const key of Object.keys(process.env)) delete process.env[key]
+    Object.assign(process.env, env)
+    process.exitCode = undefined
+    for (const stream of [process.stdout, process.stderr, process.stdin]) Object.defineProperty(stream, 'isTTY', {value: false, configurable: true, writable: true})
+    process.stdout.write = capture((t) => (stdout += t)) as typeof process.stdout.write
+    process.stderr.write = capture((t) => (stderr += t)) as typeof process.stderr.write
+    console.log = console.info = (...parts: unknown[]) => void (stdout += format(...parts) + '\n')
+    console.error = console.warn = (...parts: unknown[]) => void (stderr += format(...parts) + '\n')
+    process.exit = ((code?: number) => {
+      throw new ProcessExit(code ?? 0)
+    }) as typeof process.exit
+    try {
+      // No oclif flush(): output is captured synchronously, and flush() would leave a 'drain' listener on the real stdout.
+      await oclif.run(args, config)
+      exitCode = Number(process.exitCode ?? 0)
+    } catch (error) {
+      exitCode = exitCodeOf(error)
+      if (exitCode !== 0 && !(error instanceof ProcessExit) && !isExitError(error)) stderr += `${(error as Error)?.message ?? String(error)}\n`
+    }
+  } finally {
+    process.stdout.write = savedWrite.out
+    process.stderr.write = savedWrite.err
+    process.exit = savedExit
+    Object.assign(console, savedConsole)
+    for (const [stream, descriptor] of [[process.stdout, savedTTY.out], [process.stderr, savedTTY.err], [process.stdin, savedTTY.in]] as const) {
+      if (descriptor) Object.defineProperty(stream, 'isTTY', descriptor)
+      else delete (stream as {isTTY?: boolean}).isTTY
+    }
+    for (const listener of process.listeners('SIGINT')) if (!savedSigint.has(listener)) process.removeListener('SIGINT', listener)
+    for (const key of Object.keys(process.env)) delete process.env[key]
+    Object.assign(process.env, savedEnv)
+    process.exitCode = savedExitCode
+  }
+  return {stdout, stderr, exitCode}
+}
+
+function isExitError(error: unknown): boolean {
+  return typeof (error as {oclif?: {exit?: unknown}})?.oclif?.exit === 'number' && (error as {code?: string}).code === 'EEXIT'
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof ProcessExit) return error.code
+  const oclifExit = (error as {oclif?: {exit?: number}})?.oclif?.exit
+  if (typeof oclifExit === 'number') return oclifExit
+  return Number(process.exitCode ?? 0) || 1
 }
 
 /** Parses stdout as one JSON document, with a helpful failure message. */
