@@ -30,3 +30,18 @@ describe('mapBounded', () => {
     expect(started).toEqual([1])
   })
 })
+
+describe('mapBounded after a failure', () => {
+  it('starts no further call on any lane once one has failed (limit 2, first item fails)', async () => {
+    const started: number[] = []
+    const items = Array.from({length: 12}, (_, i) => i)
+    await expect(mapBounded(items, 2, async (n) => {
+      started.push(n)
+      // Item 0 fails at once; item 1 is still in flight then and finishes a few ticks later.
+      if (n === 0) throw new Error('first item failed')
+      for (let tick = 0; tick < 5; tick++) await Promise.resolve()
+      return n
+    })).rejects.toThrow('first item failed')
+    expect(started).toEqual([0, 1])
+  })
+})
