@@ -22,7 +22,7 @@ function hasCommand(name: string): boolean {
 function startBus(runtimeDir: string): Promise<{daemon: ChildProcess; address: string}> {
   return new Promise((resolve, reject) => {
     const daemon = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1', // Not $XDG_RUNTIME_DIR/bus, the default that libdbus falls back to: tests of "no D-Bus session" unset the address.
-      `--address=unix:path=${path.join(runtimeDir, 'test-session-bus')}`], {stdio: ['ignore', 'pipe', 'inherit']})
+      `--address=unix:path=${path.join(runtimeDir, 'test-session-bus')}`], {stdio: ['ignore', 'pipe', 'ignore']})
     let out = ''
     daemon.once('error', reject)
     daemon.once('exit', (code) => reject(new Error(`dbus-daemon exited (${code})`)))
