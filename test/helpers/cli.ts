@@ -100,6 +100,15 @@ class ProcessExit extends Error {
   }
 }
 
+/** The CLI's oclif Config (dist/ commands), loaded once per test file. */
+export async function loadOclifConfig(): Promise<import('@oclif/core').Config> {
+  const oclif = await import('@oclif/core')
+  // Under vitest NODE_ENV is "test", where oclif would look for src/*.ts beside dist/: run dist/, as bin/run.js does.
+  oclif.settings.enableAutoTranspile = false
+  oclifConfig ??= oclif.Config.load({root: repoRoot})
+  return oclifConfig
+}
+
 function runInProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
   const turn = queue.then(() => runInProcessNow(args, env))
   queue = turn.catch(() => undefined)
@@ -108,10 +117,7 @@ function runInProcess(args: string[], env: Record<string, string>): Promise<CliR
 
 async function runInProcessNow(args: string[], env: Record<string, string>): Promise<CliResult> {
   const oclif = await import('@oclif/core')
-  // Under vitest NODE_ENV is "test", where oclif would look for src/*.ts beside dist/: run dist/, as bin/run.js does.
-  oclif.settings.enableAutoTranspile = false
-  oclifConfig ??= oclif.Config.load({root: repoRoot})
-  const config = await oclifConfig
+  const config = await loadOclifConfig()
   const savedEnv = {...process.env}
   const savedExitCode = process.exitCode
   const savedExit = process.exit

@@ -1,11 +1,10 @@
 import {describe, it} from 'vitest'
-import {Config} from '@oclif/core'
-import {repoRoot, runCli} from '../helpers/cli.js'
+import {loadOclifConfig, runCli} from '../helpers/cli.js'
 
 // One real process per command: the integration tier runs commands in-process, so this is where
 // each command's exit code is seen as a shell sees it, including oclif's --json error path (which
 // exits 1 unless our base command keeps the code).
-const config = await Config.load({root: repoRoot})
+const config = await loadOclifConfig()
 const ours = config.commands.filter((c) => !c.hidden && c.pluginName === config.name)
 const aliases = new Set(ours.flatMap((c) => c.aliases))
 const commandIds = ours.map((c) => c.id).filter((id) => !aliases.has(id)).sort()
