@@ -3,6 +3,7 @@ import {tempDir} from './temp.js'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {format} from 'node:util'
+import {Readable} from 'node:stream'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const binPath = path.join(repoRoot, 'bin/run.js')
@@ -36,12 +37,12 @@ export function tempConfigHome(): string {
  * By default the command runs in this test process (oclif's own `run()`, one Config loaded per
  * test file) with a clean environment, stdout/stderr captured and no TTY: the same code path as
  * a real process minus Node's start-up, which made the suite spend most of its time booting
- * processes. Runs that need a real process (stdin input, long-running commands, signals) spawn
+ * processes. Runs that need a real process (long-running commands, signals, another D-Bus) spawn
  * one; `spawn: true` or OCTOWORKERS_TEST_SPAWN=1 forces that for every call.
  */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   const env = cliEnv(options)
-  return needsProcess(args, options) ? spawnCli(args, env, options) : runInProcess(args, env)
+  return needsProcess(args, options) ? spawnCli(args, env, options) : runInProcess(args, env, options.input)
 }
 
 /** The environment a CLI run starts from: a clean one, never the developer's OCTOPUS_* settings. */
@@ -60,13 +61,15 @@ function cliEnv(options: RunOptions): Record<string, string> {
 }
 
 /**
- * Runs that feed stdin, and commands that only end on a signal (`sandbox start`, `leases tail`
+ * Commands that only end on a signal (`sandbox start`, `leases tail`
  * without --duration or --max-events), need a process of their own; `spawn: false` keeps a run
  * in-process that is known to end (e.g. bad flags).
  */
 function needsProcess(args: string[], options: RunOptions): boolean {
   if (options.spawn !== undefined) return options.spawn
-  if (process.env.OCTOWORKERS_TEST_SPAWN === '1' || options.input !== undefined) return true
+  if (process.env.OCTOWORKERS_TEST_SPAWN === '1') return true
+  // The keychain library keeps its D-Bus connection per process: another bus needs another process.
+  if (options.env && 'DBUS_SESSION_BUS_ADDRESS' in options.env) return true
   const words = args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')
   if (words === 'sandbox start') return true
   return words === 'leases tail' && !args.some((a) => a === '--duration' || a === '--max-events' || a.startsWith('--duration=') || a.startsWith('--max-events='))
@@ -109,13 +112,13 @@ export async function loadOclifConfig(): Promise<import('@oclif/core').Config> {
   return oclifConfig
 }
 
-function runInProcess(args: string[], env: Record<string, string>): Promise<CliResult> {
-  const turn = queue.then(() => runInProcessNow(args, env))
+function runInProcess(args: string[], env: Record<string, string>, input: string | undefined): Promise<CliResult> {
+  const turn = queue.then(() => runInProcessNow(args, env, input))
   queue = turn.catch(() => undefined)
   return turn
 }
 
-async function runInProcessNow(args: string[], env: Record<string, string>): Promise<CliResult> {
+async function runInProcessNow(args: string[], env: Record<string, string>, input: string | undefined): Promise<CliResult> {
   const oclif = await import('@oclif/core')
   const config = await loadOclifConfig()
   const savedEnv = {...process.env}
@@ -125,6 +128,9 @@ async function runInProcessNow(args: string[], env: Record<string, string>): Pro
   // oclif's ux.stdout/stderr (help, --version) print through console, which vitest intercepts.
   const savedConsole = {log: console.log, error: console.error, warn: console.warn, info: console.info}
   const savedSigint = new Set(process.listeners('SIGINT'))
+  // stdin: the given text then end-of-file, as a pipe would give it (and never the test runner's own stdin).
+  const savedStdin = Object.getOwnPropertyDescriptor(process, 'stdin')!
+  const stdin = Object.assign(Readable.from(input === undefined ? [] : [Buffer.from(input)]), {isTTY: false})
   const savedTTY = {out: Object.getOwnPropertyDescriptor(process.stdout, 'isTTY'), err: Object.getOwnPropertyDescriptor(process.stderr, 'isTTY'), in: Object.getOwnPropertyDescriptor(process.stdin, 'isTTY')}
   let stdout = ''
   let stderr = ''
@@ -141,6 +147,7 @@ async function runInProcessNow(args: string[], env: Record<string, string>): Pro
     Object.assign(process.env, env)
     process.exitCode = undefined
     for (const stream of [process.stdout, process.stderr, process.stdin]) Object.defineProperty(stream, 'isTTY', {value: false, configurable: true, writable: true})
+    Object.defineProperty(process, 'stdin', {value: stdin, configurable: true, enumerable: savedStdin.enumerable})
     process.stdout.write = capture((t) => (stdout += t)) as typeof process.stdout.write
     process.stderr.write = capture((t) => (stderr += t)) as typeof process.stderr.write
     console.log = console.info = (...parts: unknown[]) => void (stdout += format(...parts) + '\n')
@@ -160,6 +167,7 @@ async function runInProcessNow(args: string[], env: Record<string, string>): Pro
     process.stdout.write = savedWrite.out
     process.stderr.write = savedWrite.err
     process.exit = savedExit
+    Object.defineProperty(process, 'stdin', savedStdin)
     Object.assign(console, savedConsole)
     for (const [stream, descriptor] of [[process.stdout, savedTTY.out], [process.stderr, savedTTY.err], [process.stdin, savedTTY.in]] as const) {
       if (descriptor) Object.defineProperty(stream, 'isTTY', descriptor)
