@@ -6,6 +6,10 @@ const shared = {setupFiles: ['test/setup.ts'], testTimeout: 60_000, hookTimeout:
 
 export default defineConfig({
   test: {
+    // Most test time is spent waiting on sockets, child processes and sandbox task timers, not on
+    // this machine's CPU: more files at once than cores (vitest's default is cores - 1).
+    maxWorkers: 4,
+    minWorkers: 1,
     globalSetup: ['test/global-setup.ts'],
     projects: [
       {test: {...shared, name: 'unit', include: ['test/unit/**/*.test.ts']}},
