@@ -1,5 +1,7 @@
 import {Command, Flags, Errors, type Interfaces} from '@oclif/core'
-import {CliError, ExitCode, redact, usageError} from './lib/errors.js'
+import {CliError, ExitCode, redact, usageError, type ExitCodeValue} from './lib/errors.js'
+import {isBulkResult} from './lib/bulk.js'
+import {renderBulk} from './lib/render/bulk.js'
 import {jsonText, writeError, writeStderr, writeStdout, withoutLinks} from './lib/render/output.js'
 import {colorEnabled, setColor, paint} from './lib/render/color.js'
 import {canPrompt, promptInput} from './lib/render/prompt.js'
@@ -12,9 +14,22 @@ export const EXIT_CODES_HELP = `EXIT CODES
   4    something named does not exist (nothing was changed)
   130  interrupted`
 
+/** Human output of a command's result: text for stdout, notes (progress, "nothing matched") for stderr. */
+export interface Rendered {
+  stdout?: string
+  stderr?: string[]
+}
+
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
-/** Flags and behaviour every command shares: --json, --no-prompt, --debug, --no-color; errors and exit codes. */
+/**
+ * Flags and behaviour every command shares: --json, --no-prompt, --debug, --no-color; errors and
+ * exit codes; and the command contract (docs/ARCHITECTURE.md §7): `run()` gathers typed inputs,
+ * calls one lib function and returns its typed result; this class prints it, as JSON under --json
+ * (`toJson`) or through the command's `render` otherwise, and takes the exit code from it
+ * (`exitCodeFor`). Streaming commands (`leases tail`, `sandbox start`) print as they go and return
+ * nothing.
+ */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
     json: Flags.boolean({description: 'Print one JSON document on stdout (errors too).', helpGroup: 'GLOBAL'}),
@@ -104,6 +119,41 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected clean(text: string): string {
     return redact(text, this.secrets)
+  }
+
+  /** The human form of a result returned by run(). Bulk results have one shared form. */
+  protected render(result: unknown): Rendered | Promise<Rendered> {
+    if (isBulkResult(result)) return renderBulk(result)
+    return {stdout: jsonText(withoutLinks(result))}
+  }
+
+  /** The --json document of a result returned by run(): by default the result itself (Links removed). */
+  protected toJson(result: unknown): unknown {
+    return result
+  }
+
+  /** The exit code of a run that returned `result`: a bulk run that stopped at a failure is 1. */
+  protected exitCodeFor(result: unknown): ExitCodeValue {
+    return isBulkResult(result) && result.Failed > 0 ? ExitCode.Failure : ExitCode.Success
+  }
+
+  /** oclif's own run loop (init, run, catch, finally), then the one place a result is printed. */
+  public override async _run<U>(): Promise<U> {
+    const result = await super._run<U>()
+    if (result === undefined) return result
+    try {
+      if (this.isJson) this.printJson(this.toJson(result))
+      else {
+        const rendered = await this.render(result)
+        if (rendered.stdout) this.print(rendered.stdout)
+        for (const line of rendered.stderr ?? []) this.note(line)
+      }
+      const exitCode = this.exitCodeFor(result)
+      if (exitCode !== ExitCode.Success) process.exitCode = exitCode
+    } catch (error) {
+      await this.catch(error as Error)
+    }
+    return result
   }
 
   /** One clear line (plus a hint) and the documented exit code; JSON on stdout with --json. */

@@ -50,3 +50,49 @@ export function describeOutcome<R>(name: string, outcome: BulkOutcome<R>, doneVe
     case 'skipped': return `${name}: not attempted (an earlier item failed)`
   }
 }
+
+export type BulkStatus = BulkOutcome<unknown>['status']
+
+/** One item of a bulk command's result, as --json prints it. */
+export interface BulkItem {
+  Id: string
+  Name: string
+  Status: BulkStatus
+  Message: string
+}
+
+/**
+ * The one result shape of every bulk command (enable, disable, delete, health, update, pool
+ * delete...): each item with what happened to it, and the counts. The partial-failure rule is the
+ * same everywhere: the first failure stops the run, the rest are "skipped" (not attempted), the
+ * whole result is still printed, and the exit code is 1.
+ */
+export interface BulkResult {
+  /** What "done" means for this command, e.g. "deleted", "disabled". */
+  Action: string
+  Results: BulkItem[]
+  Done: number
+  Unchanged: number
+  Failed: number
+  NotAttempted: number
+}
+
+export function toBulkResult<T extends {Id: string; Name: string}>(report: BulkReport<T, unknown>, action: string): BulkResult {
+  const results = report.results.map(({item, outcome}): BulkItem => ({Id: item.Id, Name: item.Name, Status: outcome.status, Message: outcomeMessage(outcome, action)}))
+  const count = (status: BulkStatus) => results.filter((r) => r.Status === status).length
+  return {Action: action, Results: results, Done: count('done'), Unchanged: count('unchanged'), Failed: count('failed'), NotAttempted: count('skipped')}
+}
+
+function outcomeMessage(outcome: BulkOutcome<unknown>, action: string): string {
+  switch (outcome.status) {
+    case 'done': return action
+    case 'unchanged': return outcome.reason
+    case 'failed': return outcome.error.message
+    case 'skipped': return 'not attempted (an earlier item failed)'
+  }
+}
+
+export function isBulkResult(value: unknown): value is BulkResult {
+  const v = value as Partial<BulkResult> | null
+  return Boolean(v && typeof v === 'object' && typeof v.Action === 'string' && Array.isArray(v.Results) && typeof v.Failed === 'number')
+}

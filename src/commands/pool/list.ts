@@ -1,10 +1,9 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {getWorkerPoolsSummary, listWorkerPools} from '../../lib/octopus/repositories.js'
-import {joinPoolsWithSummary} from '../../lib/pools/counts.js'
-import {filterByType, POOL_LIST_HEAD, poolJson, poolListRow} from '../../lib/pools/render.js'
-import {POOL_TYPE_FLAGS} from '../../lib/pools/validate.js'
+import {listPoolsWithCounts, type PoolListResult} from '../../lib/pools/list.js'
+import {POOL_LIST_HEAD, poolListRow} from '../../lib/pools/render.js'
+import {POOL_TYPE_FLAGS, type PoolTypeFlag} from '../../lib/pools/validate.js'
 import {renderTable} from '../../lib/render/table.js'
 
 export default class PoolList extends ServerCommand<typeof PoolList> {
@@ -26,18 +25,17 @@ ${EXIT_CODES_HELP}`
     type: Flags.string({description: 'Only pools of this type.', options: POOL_TYPE_FLAGS}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<PoolListResult> {
     const {space} = await this.connectSpace()
-    const [pools, summary] = await Promise.all([listWorkerPools(space), getWorkerPoolsSummary(space)])
-    const rows = filterByType(joinPoolsWithSummary(pools, summary), this.flags.type as 'static' | 'dynamic' | undefined)
-    if (this.isJson) {
-      this.printJson(rows.map(poolJson))
-      return
-    }
-    if (rows.length === 0) {
-      this.note(this.flags.type ? `No ${this.flags.type} worker pools in space '${space.space.Name}'.` : `No worker pools in space '${space.space.Name}'.`)
-      return
-    }
-    this.print(await renderTable(POOL_LIST_HEAD, rows.map(poolListRow), {isTTY: Boolean(process.stdout.isTTY)}))
+    return listPoolsWithCounts(space, {type: this.flags.type as PoolTypeFlag | undefined})
+  }
+
+  protected override toJson(result: PoolListResult): unknown {
+    return result.pools
+  }
+
+  protected override async render({pools, spaceName, type}: PoolListResult): Promise<Rendered> {
+    if (pools.length === 0) return {stderr: [type ? `No ${type} worker pools in space '${spaceName}'.` : `No worker pools in space '${spaceName}'.`]}
+    return {stdout: await renderTable(POOL_LIST_HEAD, pools.map((p) => poolListRow({pool: p, counts: p.WorkerCounts})), {isTTY: Boolean(process.stdout.isTTY)})}
   }
 }

@@ -1,9 +1,7 @@
 import {Args} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {findByNameOrId} from '../../lib/octopus/names.js'
-import {getWorkerPool, listWorkerPools, updateWorkerPool} from '../../lib/octopus/repositories.js'
-import {asDefault} from '../../lib/pools/update.js'
+import {setDefaultPool, type SetDefaultResult} from '../../lib/pools/update.js'
 
 export default class PoolSetDefault extends ServerCommand<typeof PoolSetDefault> {
   static override summary = 'Make a worker pool the space\'s default pool.'
@@ -18,22 +16,13 @@ ${EXIT_CODES_HELP}`
     pool: Args.string({description: 'Pool name (case-insensitive) or ID.', required: true}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<SetDefaultResult> {
     const {space} = await this.connectSpace()
-    const pools = await listWorkerPools(space)
-    const target = findByNameOrId(pools, this.args.pool, 'worker pool')
-    const previous = pools.find((p) => p.IsDefault && p.Id !== target.Id)
-    if (target.IsDefault) {
-      if (this.isJson) this.printJson({...target, Changed: false, PreviousDefault: null})
-      else this.print(`'${target.Name}' (${target.Id}) is already the default worker pool; nothing changed.`)
-      return
-    }
-    const saved = await updateWorkerPool(space, asDefault(await getWorkerPool(space, target.Id)))
-    const previousRef = previous ? {Id: previous.Id, Name: previous.Name} : null
-    if (this.isJson) {
-      this.printJson({...saved, Changed: true, PreviousDefault: previousRef})
-      return
-    }
-    this.print(`'${saved.Name}' (${saved.Id}) is now the default worker pool${previous ? ` (was '${previous.Name}')` : ''}.`)
+    return setDefaultPool(space, this.args.pool)
+  }
+
+  protected override render(result: SetDefaultResult): Rendered {
+    if (!result.Changed) return {stdout: `'${result.Name}' (${result.Id}) is already the default worker pool; nothing changed.`}
+    return {stdout: `'${result.Name}' (${result.Id}) is now the default worker pool${result.PreviousDefault ? ` (was '${result.PreviousDefault.Name}')` : ''}.`}
   }
 }

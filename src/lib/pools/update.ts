@@ -1,6 +1,9 @@
 /** `pool update` and `pool set-default`: changes applied to the whole pool document for a PUT. */
 import {CliError, ExitCode, usageError} from '../errors.js'
 import type {WorkerPoolResource} from '../octopus/types.js'
+import type {SpaceContext} from '../octopus/client.js'
+import {findByNameOrId} from '../octopus/names.js'
+import {getWorkerPool, listWorkerPools, updateWorkerPool} from '../octopus/repositories.js'
 import {isDynamicPool} from './counts.js'
 
 export interface PoolChanges {
@@ -60,4 +63,20 @@ export function applyPoolChanges(pool: WorkerPoolResource, changes: PoolChanges,
 /** The pool with IsDefault set; the server moves the flag off the previous default. */
 export function asDefault(pool: WorkerPoolResource): WorkerPoolResource {
   return {...pool, IsDefault: true}
+}
+
+/** `pool set-default`'s result, which is also its --json document. */
+export type SetDefaultResult = WorkerPoolResource & {Changed: boolean; PreviousDefault: {Id: string; Name: string} | null}
+
+/**
+ * Makes a pool the space's default with a PUT of its whole document (the server clears the flag
+ * on the previous default). A pool that is already the default is reported, nothing sent.
+ */
+export async function setDefaultPool(space: SpaceContext, poolNameOrId: string): Promise<SetDefaultResult> {
+  const pools = await listWorkerPools(space)
+  const target = findByNameOrId(pools, poolNameOrId, 'worker pool')
+  if (target.IsDefault) return {...target, Changed: false, PreviousDefault: null}
+  const previous = pools.find((p) => p.IsDefault && p.Id !== target.Id)
+  const saved = await updateWorkerPool(space, asDefault(await getWorkerPool(space, target.Id)))
+  return {...saved, Changed: true, PreviousDefault: previous ? {Id: previous.Id, Name: previous.Name} : null}
 }
