@@ -86,7 +86,8 @@ import {randomBytes} from 'node:crypto'
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
 import {openDatabase, Store} from './store.js'
-import type {OctopusVersion, SandboxContext} from './context.js'
+import {contextProfile, type OctopusVersion, type SandboxContext} from './context.js'
+import {SUPPORTED_VERSIONS, type QueryNameMatching} from './profiles.js'
 import {Router, type Exchange} from './router.js'
 import {FaultInjector} from './faults.js'
 import {TaskEngine} from './tasks.js'
@@ -94,7 +95,8 @@ import {Simulations} from './simulations.js'
 import {isSeeded, parseSeed, seedDatabase, type SeedName} from './seed.js'
 import {allRoutes} from './routes/index.js'
 
-export type {Exchange, OctopusVersion, SeedName}
+export type {Exchange, OctopusVersion, QueryNameMatching, SeedName}
+export {SUPPORTED_VERSIONS}
 
 export interface SandboxOptions {
   /** Default 127.0.0.1. */
@@ -105,8 +107,13 @@ export interface SandboxOptions {
   dataFile?: string
   /** Estate to create when the data file is new (default 'empty'); an existing estate is never reseeded. */
   seed?: SeedName
-  /** Default '2026.1'. */
+  /** Default '2026.1'. One of SUPPORTED_VERSIONS (profiles.ts says what each reproduces). */
   octopusVersion?: OctopusVersion
+  /**
+   * How query parameter names are matched against the version's templates: 'case-insensitive'
+   * (default, as Octopus's web frameworks do) or 'exact' (stricter; see profiles.ts).
+   */
+  queryNames?: QueryNameMatching
   /** Default: the key stored in the data file, else a new random one. */
   apiKey?: string
   readOnlyApiKey?: string
@@ -130,8 +137,6 @@ export interface Sandbox {
   close(): Promise<void>
 }
 
-export const SUPPORTED_VERSIONS: OctopusVersion[] = ['2021.2', '2026.1']
-
 function generateKey(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
   return 'API-' + [...randomBytes(26)].map((b) => alphabet[b % alphabet.length]).join('')
@@ -139,7 +144,7 @@ function generateKey(): string {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const version = options.octopusVersion ?? '2026.1'
-  if (!SUPPORTED_VERSIONS.includes(version)) throw new Error(`unsupported Octopus version '${version}': use ${SUPPORTED_VERSIONS.join(' or ')}`)
+  if (!SUPPORTED_VERSIONS.includes(version)) throw new Error(`unsupported Octopus version '${version}': use one of ${SUPPORTED_VERSIONS.join(', ')}`)
   const seed = options.seed ?? 'empty'
   parseSeed(seed)
   const dataFile = options.dataFile ?? ':memory:'
@@ -147,7 +152,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const db = await openDatabase(dataFile)
   const store = new Store(db)
   // The engines and the context refer to each other; the context is completed right after.
-  const ctx = {store, version, healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, now: () => new Date().toISOString()} as SandboxContext
+  const ctx = {store, version, profile: contextProfile(version), queryNames: options.queryNames ?? 'case-insensitive', failLeaseReleases: 0, healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, now: () => new Date().toISOString()} as SandboxContext
   const tasks = new TaskEngine(ctx)
   ctx.tasks = tasks
   ctx.simulations = new Simulations(ctx)
