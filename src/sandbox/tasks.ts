@@ -218,6 +218,8 @@ export class TaskEngine {
     if (this.ctx.failLeaseReleases !== 0) {
       if (this.ctx.failLeaseReleases > 0) this.ctx.failLeaseReleases--
       this.log(taskId, activityId, 'Warning', releaseFailureLine(lease))
+      // Still held, but no longer the task's to release: only the restart clean-up clears it.
+      this.ctx.store.prepare('UPDATE leases SET release_reason = ? WHERE num = ?').run('release failed: stale until the server restarts', lease.num)
       return
     }
     releaseLease(this.ctx, lease.num, reason)
