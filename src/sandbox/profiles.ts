@@ -49,6 +49,8 @@ export type PagingStyle = 'legacy' | 'modern'
 export type QueryKey =
   | 'Workers' | 'WorkersAll' | 'WorkerPools' | 'WorkerPoolsAll' | 'WorkerPoolsSummary' | 'Tasks' | 'Spaces' | 'SpacesAll'
   | 'Machines' | 'MachinesAll' | 'Environments' | 'EnvironmentsAll' | 'MachinePolicies' | 'Accounts' | 'Proxies' | 'IdsOnly'
+  /** `/workerpools/{id}/workers`: no root link; its parameters are the ones Octopus.Client sends (2019) and the 2026 reference lists. */
+  | 'PoolWorkers'
 
 export interface VersionProfile {
   version: OctopusVersion
@@ -92,6 +94,9 @@ const TASKS_2026 = `${TASKS_2022},batch,hasPendingPreconditions,tenantTag`
 const MACHINES_2019 = 'skip,take,name,ids,partialName,roles,isDisabled,healthStatuses,commStyles,tenantIds,tenantTags,environmentIds,thumbprint,deploymentId'
 const MACHINES_2020 = `${MACHINES_2019},shellNames`
 const MACHINES_2022 = `${MACHINES_2020},deploymentTargetTypes`
+const POOL_WORKERS_2019 = 'skip,take,partialName,isDisabled,healthStatuses,commStyles'
+const POOL_WORKERS_2020 = `${POOL_WORKERS_2019},shellNames`
+const POOL_WORKERS_2026 = `${POOL_WORKERS_2020},operatingSystemNames,deploymentTargetTypes`
 
 /** Routes whose templates did not change across these versions (2020.4 and 2023.1 agree). */
 const COMMON = {
@@ -111,7 +116,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
   '2019.7': {
     version: '2019.7',
     versionString: '2019.7.12',
-    queries: {...COMMON, Workers: WORKERS_2019, WorkerPools: POOLS_WITH_NAME, WorkerPoolsSummary: SUMMARY_2019, Tasks: TASKS_2019, Spaces: POOLS_WITH_NAME, Machines: MACHINES_2019},
+    queries: {...COMMON, Workers: WORKERS_2019, WorkerPools: POOLS_WITH_NAME, WorkerPoolsSummary: SUMMARY_2019, Tasks: TASKS_2019, Spaces: POOLS_WITH_NAME, Machines: MACHINES_2019, PoolWorkers: POOL_WORKERS_2019},
     taskTypesPath: '/api/tasks/taskTypes',
     spacesRouteForm: false,
     workerTaskLeases: false,
@@ -124,7 +129,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
   '2021.2': {
     version: '2021.2',
     versionString: '2021.2.7650',
-    queries: {...COMMON, Workers: WORKERS_2020, WorkerPools: POOLS_WITH_NAME, WorkerPoolsSummary: SUMMARY_2020, Tasks: TASKS_2020, Spaces: POOLS_WITH_NAME, Machines: MACHINES_2020},
+    queries: {...COMMON, Workers: WORKERS_2020, WorkerPools: POOLS_WITH_NAME, WorkerPoolsSummary: SUMMARY_2020, Tasks: TASKS_2020, Spaces: POOLS_WITH_NAME, Machines: MACHINES_2020, PoolWorkers: POOL_WORKERS_2020},
     taskTypesPath: '/api/tasks/taskTypes',
     spacesRouteForm: false,
     workerTaskLeases: false,
@@ -136,7 +141,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
   '2023.1': {
     version: '2023.1',
     versionString: '2023.1.9626',
-    queries: {...COMMON, Workers: WORKERS_2020, WorkerPools: POOLS_WITHOUT_NAME, WorkerPoolsSummary: SUMMARY_2020, Tasks: TASKS_2022, Spaces: POOLS_WITHOUT_NAME, Machines: MACHINES_2022},
+    queries: {...COMMON, Workers: WORKERS_2020, WorkerPools: POOLS_WITHOUT_NAME, WorkerPoolsSummary: SUMMARY_2020, Tasks: TASKS_2022, Spaces: POOLS_WITHOUT_NAME, Machines: MACHINES_2022, PoolWorkers: POOL_WORKERS_2020},
     taskTypesPath: '/api/tasks/tasktypes',
     spacesRouteForm: false,
     workerTaskLeases: false,
@@ -148,7 +153,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
   '2026.1': {
     version: '2026.1',
     versionString: '2026.1.4312',
-    queries: {...COMMON, Workers: WORKERS_2026, WorkerPools: POOLS_WITH_NAME, WorkerPoolsSummary: SUMMARY_2020, Tasks: TASKS_2026, Spaces: POOLS_WITHOUT_NAME, Machines: MACHINES_2022},
+    queries: {...COMMON, Workers: WORKERS_2026, WorkerPools: POOLS_WITH_NAME, WorkerPoolsSummary: SUMMARY_2020, Tasks: TASKS_2026, Spaces: POOLS_WITHOUT_NAME, Machines: MACHINES_2022, PoolWorkers: POOL_WORKERS_2026},
     taskTypesPath: '/api/tasks/tasktypes',
     spacesRouteForm: true,
     workerTaskLeases: true,

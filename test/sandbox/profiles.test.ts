@@ -125,6 +125,16 @@ describe('query parameters a version does not list are ignored', () => {
     }
   })
 
+  it('operatingSystemNames filters only on 2026.1; a pool\'s workers list takes its own parameters', async () => {
+    const windows = ['p-db-omaha-worker-01', 'p-db-omaha-worker-02', 'p-db-omaha-worker-03', 'WIN-7F3K2P9', 'worker1']
+    expect(await names('2026.1', '/api/Spaces-1/workers?take=100&operatingSystemNames=Microsoft%20Windows%20Server%202022')).toEqual(windows)
+    const all = (await get('2023.1', '/api/Spaces-1/workers?take=100')).body.TotalResults
+    expect((await get('2023.1', '/api/Spaces-1/workers?take=100&operatingSystemNames=Linux')).body.TotalResults).toBe(all)
+    expect(await names('2019.7', '/api/Spaces-1/workerpools/WorkerPools-2/workers?isDisabled=true')).toEqual(['p-db-omaha-worker-03'])
+    expect(await names('2019.7', '/api/Spaces-1/workerpools/WorkerPools-2/workers?shellNames=Bash')).toHaveLength(4)
+    expect(await names('2021.2', '/api/Spaces-1/workerpools/WorkerPools-2/workers?shellNames=Bash')).toEqual(['tmp-box'])
+  })
+
   it('/workers/all takes only ids and thumbprint; a collection\'s links keep only the parameters it bound', async () => {
     const all = (await get('2026.1', '/api/Spaces-1/workers/all')).body.length
     expect((await get('2026.1', '/api/Spaces-1/workers/all?healthStatuses=Unhealthy')).body).toHaveLength(all)

@@ -254,11 +254,11 @@ export const poolRoutes: Route[] = [
     deletePool(req.ctx, req)
     return {json: null}
   }},
-  {method: 'GET', path: 'workerpools/{id}/workers', scope: 'space', handler: (req) => {
+  {method: 'GET', path: 'workerpools/{id}/workers', scope: 'space', query: 'PoolWorkers', handler: (req) => {
     const pool = loadDoc<PoolDoc>(req.ctx, 'WorkerPool', req.params.id, req.spaceId)
     const filter = {...workerFilterFromQuery(req.query), workerPoolIds: [pool.Id]}
     const workers = filterWorkers(req.ctx.store.listJson('Worker', req.spaceId, true).map((t) => JSON.parse(t) as WorkerDoc), filter)
-    const template = '{?skip,take,partialName,isDisabled,healthStatuses,commStyles,shellNames,operatingSystemNames,deploymentTargetTypes}'
+    const template = queryTemplate(req.ctx.profile, 'PoolWorkers')
     return {jsonText: collectionJson(req.ctx, 'Worker', workers.map((w) => JSON.stringify(w)), paging(req.query), spacePath(req.spaceId, `workerpools/${pool.Id}/workers`), spacePath(req.spaceId, `workerpools/${pool.Id}/workers${template}`), req.query)}
   }},
 ]

@@ -50,6 +50,7 @@ export interface WorkerFilter {
   workerPoolIds?: string[]
   thumbprint?: string
   shellNames?: string[]
+  operatingSystemNames?: string[]
 }
 
 export function workerFilterFromQuery(query: URLSearchParams): WorkerFilter {
@@ -63,6 +64,7 @@ export function workerFilterFromQuery(query: URLSearchParams): WorkerFilter {
     workerPoolIds: queryList(query, 'workerPoolIds'),
     thumbprint: queryValue(query, 'thumbprint'),
     shellNames: queryList(query, 'shellNames'),
+    operatingSystemNames: queryList(query, 'operatingSystemNames'),
   }
 }
 
@@ -78,6 +80,7 @@ export function filterWorkers<T extends WorkerDoc>(workers: T[], filter: WorkerF
   const styles = lowerSet(filter.commStyles)
   const pools = lowerSet(filter.workerPoolIds)
   const shells = lowerSet(filter.shellNames)
+  const systems = lowerSet(filter.operatingSystemNames)
   const name = filter.name?.toLowerCase()
   const partial = filter.partialName?.toLowerCase()
   const thumbprint = filter.thumbprint?.toUpperCase()
@@ -90,7 +93,8 @@ export function filterWorkers<T extends WorkerDoc>(workers: T[], filter: WorkerF
     (!styles || styles.has((w.Endpoint?.CommunicationStyle ?? '').toLowerCase())) &&
     (!pools || w.WorkerPoolIds.some((p) => pools.has(p.toLowerCase()))) &&
     (!thumbprint || (w.Thumbprint ?? '').toUpperCase() === thumbprint) &&
-    (!shells || shells.has(w.ShellName.toLowerCase())))
+    (!shells || shells.has(w.ShellName.toLowerCase())) &&
+    (!systems || systems.has(w.OperatingSystem.toLowerCase())))
 }
 
 export function workerLinks(spaceId: string, id: string): Record<string, string> {
