@@ -212,11 +212,11 @@ export function spaceLinks(profile: VersionProfile, spaceId: string): Record<str
     WorkerShells: `${base}/workers/operatingsystem/shells/all`,
   }
   if (profile.version === '2019.7') {
-    // Shell and operating-system lists came with the shellNames filter (2020.x); dynamic worker
-    // pools are not in the 2019.7 root (they appear by 2020.1, Octopus Cloud only).
+    // 2019.7.12's templates have no shellNames filter; the shell and operating-system lists that go
+    // with it are left out too (UNCONFIRMED: the 2019.7.12 root was not at hand to compare every
+    // link). WorkerPoolsDynamicWorkerTypes stays: when dynamic pools arrived is UNCONFIRMED (by 2020.1).
     delete links.WorkerOperatingSystems
     delete links.WorkerShells
-    delete links.WorkerPoolsDynamicWorkerTypes
   }
   return links
 }
