@@ -1,4 +1,5 @@
 import {queryInt} from './http.js'
+import type {SandboxContext} from './context.js'
 
 export const DEFAULT_TAKE = 30
 
@@ -12,10 +13,14 @@ export function paging(query: URLSearchParams): Paging {
 }
 
 /**
- * A `ResourceCollection` as JSON text, built from item JSON texts (no re-serialising).
- * Links follow Octopus: Self, Template, Page.All, Page.Current, Page.Last and Page.Next when there is one.
+ * A `ResourceCollection` as JSON text, built from item JSON texts (no re-serialising). The paging
+ * links follow the version's style (profiles.ts):
+ * - modern (2023.1 events, 2024 artifacts as real servers returned them): Self, Template,
+ *   Page.All, Page.Next (when there is a next page), Page.Current, Page.Last;
+ * - legacy (Octopus.Client's canned 2017 collections): `IsStale`, and Self, Template, Page.Next,
+ *   Page.Current, then Page.0 … Page.N, with no Page.All or Page.Last.
  */
-export function collectionJson(itemType: string, itemTexts: string[], page: Paging, basePath: string, template: string, query?: URLSearchParams): string {
+export function collectionJson(ctx: SandboxContext, itemType: string, itemTexts: string[], page: Paging, basePath: string, template: string, query?: URLSearchParams): string {
   const total = itemTexts.length
   const take = page.take
   const slice = itemTexts.slice(page.skip, take === 0 ? page.skip : page.skip + take)
@@ -28,19 +33,26 @@ export function collectionJson(itemType: string, itemTexts: string[], page: Pagi
     q.set('take', String(pageTake))
     return `${basePath}?${q.toString()}`
   }
-  const links: Record<string, string> = {
-    Self: pageLink(page.skip),
-    Template: template,
-    'Page.All': pageLink(0, 2147483647),
-    'Page.Current': pageLink(page.skip),
-    'Page.Last': pageLink(take > 0 ? (pages - 1) * take : 0),
-  }
-  if (take > 0 && page.skip + take < total) links['Page.Next'] = pageLink(page.skip + take)
-  const head = JSON.stringify({ItemType: itemType, TotalResults: total, ItemsPerPage: take, NumberOfPages: pages, LastPageNumber: pages - 1})
+  const next = take > 0 && page.skip + take < total ? pageLink(page.skip + take) : undefined
+  const links: Record<string, string> = {Self: pageLink(page.skip), Template: template}
+  const legacy = ctx.profile.paging === 'legacy'
+  if (!legacy) links['Page.All'] = pageLink(0, 2147483647)
+  if (next) links['Page.Next'] = next
+  links['Page.Current'] = pageLink(page.skip)
+  if (legacy) for (let n = 0; n < pages; n++) links[`Page.${n}`] = pageLink(n * take)
+  else links['Page.Last'] = pageLink(take > 0 ? (pages - 1) * take : 0)
+  const head = JSON.stringify(legacy
+    ? {ItemType: itemType, IsStale: false, TotalResults: total, ItemsPerPage: take, NumberOfPages: pages, LastPageNumber: pages - 1}
+    : {ItemType: itemType, TotalResults: total, ItemsPerPage: take, NumberOfPages: pages, LastPageNumber: pages - 1})
   return `${head.slice(0, -1)},"Items":[${slice.join(',')}],"Links":${JSON.stringify(links)}}`
 }
 
 /** A bare JSON array from item texts (the `/all` endpoints). */
 export function arrayJson(itemTexts: string[]): string {
   return `[${itemTexts.join(',')}]`
+}
+
+/** A collection's `Template` link: the route's link template without `{/id}`. */
+export function listTemplate(linkTemplate: string): string {
+  return linkTemplate.replace('{/id}', '')
 }

@@ -1,14 +1,9 @@
 import type {Store} from './store.js'
 import type {TaskEngine} from './tasks.js'
 import type {Simulations} from './simulations.js'
+import {profileOf, type OctopusVersion, type QueryNameMatching, type VersionProfile} from './profiles.js'
 
-export type OctopusVersion = '2021.2' | '2026.1'
-
-/** The full version string each emulated release reports in `/api`. */
-export const VERSION_STRINGS: Record<OctopusVersion, string> = {
-  '2021.2': '2021.2.7650',
-  '2026.1': '2026.1.4312',
-}
+export type {OctopusVersion}
 
 export const SANDBOX_USER = 'sandbox-admin'
 
@@ -16,22 +11,43 @@ export const SANDBOX_USER = 'sandbox-admin'
 export interface SandboxContext {
   store: Store
   version: OctopusVersion
+  profile: VersionProfile
+  queryNames: QueryNameMatching
   tasks: TaskEngine
   simulations: Simulations
   /** Health-check task duration in ms. */
   healthCheckMs: number
+  /** Lease releases still to fail (fault mode: -1 = every one), see faults.ts. */
+  failLeaseReleases: number
   now(): string
 }
 
-export function isLegacy(ctx: SandboxContext): boolean {
-  return ctx.version === '2021.2'
+export function contextProfile(version: OctopusVersion): VersionProfile {
+  return profileOf(version)
 }
 
+/** Whether the version has the newer feature flags (not 2019.7 or 2021.2). */
+export function isLegacy(ctx: SandboxContext): boolean {
+  return !ctx.profile.fields.newerFeatureFlags
+}
+
+const MACHINE_STATUS = /,"Status":"(?:Online|Offline|Unknown|NeedsUpgrade|CalamariNeedsUpgrade|Disabled)"(?=,"StatusSummary")/g
+const SLUG = /,"Slug":"[a-z0-9-]*"/g
+const OS_VERSION = /,"OperatingSystemVersion":(?:null|"(?:[^"\\]|\\.)*")/g
+const SKIP_INITIAL = /,"SkipInitialHealthCheck":(?:true|false)/g
+
 /**
- * Removes fields the emulated version does not have (2021.2 has no `Slug`). Works on the stored
- * JSON text, so `/all` endpoints can still answer by concatenation: slugs only ever hold
- * [a-z0-9-], so the pattern cannot cut into other values.
+ * Removes fields the emulated version does not have. Documents are stored with every field any
+ * version has; this works on the JSON text, so `/all` endpoints still answer by concatenation.
+ * Each pattern matches only its own key: slugs hold only [a-z0-9-]; a machine's `Status` is always
+ * followed by `StatusSummary` (a connection status or activity `Status` never is).
  */
 export function presentJson(ctx: SandboxContext, json: string): string {
-  return isLegacy(ctx) ? json.replace(/,"Slug":"[a-z0-9-]*"/g, '') : json
+  const f = ctx.profile.fields
+  let out = json
+  if (!f.slug) out = out.replace(SLUG, '')
+  if (!f.machineStatus) out = out.replace(MACHINE_STATUS, '')
+  if (!f.operatingSystemVersion) out = out.replace(OS_VERSION, '')
+  if (!f.skipInitialHealthCheck) out = out.replace(SKIP_INITIAL, '')
+  return out
 }

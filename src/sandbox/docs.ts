@@ -12,6 +12,7 @@ const KIND_LABEL: Record<DocKind, string> = {
   Proxy: 'Proxy',
   Machine: 'Machine',
   ServerNode: 'OctopusServerNode',
+  Environment: 'Environment',
 }
 
 /** Reads a document of the given kind in the space (or global), or 404s. */

@@ -1,4 +1,7 @@
-import {endpointHost, LATEST_TENTACLE_VERSION, OUTDATED_TENTACLE_VERSION, type EndpointDoc} from './endpoints.js'
+import {endpointHost, endpointIdentity, LATEST_KUBERNETES_AGENT, LATEST_TENTACLE_VERSION, OUTDATED_KUBERNETES_AGENT, OUTDATED_TENTACLE_VERSION, type EndpointDoc} from './endpoints.js'
+
+/** Styles a health check can reach; any other (e.g. `None`) or a missing endpoint is Unavailable. */
+const CHECKABLE_STYLES = ['TentaclePassive', 'TentacleActive', 'Ssh', 'KubernetesTentacle']
 
 export type HealthStatus = 'Healthy' | 'HasWarnings' | 'Unhealthy' | 'Unavailable' | 'Unknown'
 
@@ -6,6 +9,8 @@ export interface HealthOutcome {
   health: Exclude<HealthStatus, 'Unknown'>
   /** The Tentacle version the "machine" reports; null for SSH (no Tentacle). */
   tentacleVersion: string | null
+  /** Whether the Tentacle or Kubernetes agent is out of date (hosts containing "outdated"). */
+  outdated: boolean
   /** One log line saying what happened, like Octopus's health-check log. */
   message: string
 }
@@ -20,23 +25,34 @@ export interface HealthOutcome {
  *   anything else                               -> Healthy
  * A host containing "outdated" reports Tentacle 6.3.417 (upgrade suggested); others report the latest.
  */
-export function decideHealth(endpoint: EndpointDoc): HealthOutcome {
+export function decideHealth(endpoint: EndpointDoc | null): HealthOutcome {
+  const style = endpoint?.CommunicationStyle
+  if (!endpoint || !CHECKABLE_STYLES.includes(style ?? '')) {
+    return {health: 'Unavailable', tentacleVersion: null, outdated: false, message: `The machine could not be contacted: ${endpoint ? `its endpoint's CommunicationStyle '${style}' is not one this server can connect to` : 'it has no endpoint'}.`}
+  }
   const host = endpointHost(endpoint)
-  const polling = endpoint.CommunicationStyle === 'TentacleActive'
+  const kubernetes = style === 'KubernetesTentacle'
+  const polling = style === 'TentacleActive' || (kubernetes && endpoint.TentacleEndpointConfiguration?.CommunicationMode === 'Polling')
   const is = (word: string) => (polling ? host.startsWith(word) : host === `${word}.test` || host.endsWith(`.${word}.test`))
-  const tentacleVersion = endpoint.CommunicationStyle === 'Ssh' ? null : host.includes('outdated') ? OUTDATED_TENTACLE_VERSION : LATEST_TENTACLE_VERSION
-  const where = endpoint.CommunicationStyle === 'TentacleActive' ? `polling Tentacle ${endpoint.Uri}` : endpoint.Uri
+  const outdated = host.includes('outdated')
+  const tentacleVersion = style === 'Ssh' ? null
+    : kubernetes ? (outdated ? OUTDATED_KUBERNETES_AGENT : LATEST_KUBERNETES_AGENT).TentacleVersion
+      : outdated ? OUTDATED_TENTACLE_VERSION : LATEST_TENTACLE_VERSION
+  const uri = endpointIdentity(endpoint).Uri
+  const where = polling ? `${kubernetes ? 'Kubernetes agent' : 'polling Tentacle'} ${uri}` : uri
   if (is('unreachable')) {
-    return {health: 'Unavailable', tentacleVersion: null, message: `The machine at ${where} could not be contacted: the connection timed out (no response within 00:01:00).`}
+    return {health: 'Unavailable', tentacleVersion: null, outdated, message: `The machine at ${where} could not be contacted: the connection timed out (no response within 00:01:00).`}
   }
   if (is('unhealthy')) {
-    return {health: 'Unhealthy', tentacleVersion, message: `The health check script on ${where} failed with exit code 1: disk space is critically low.`}
+    return {health: 'Unhealthy', tentacleVersion, outdated, message: `The health check script on ${where} failed with exit code 1: disk space is critically low.`}
   }
-  const versionNote = tentacleVersion === OUTDATED_TENTACLE_VERSION ? ` Tentacle ${tentacleVersion} is out of date; version ${LATEST_TENTACLE_VERSION} is available.` : ''
+  const versionNote = !outdated || !tentacleVersion ? ''
+    : kubernetes ? ` Kubernetes agent ${OUTDATED_KUBERNETES_AGENT.AgentVersion} is out of date; version ${LATEST_KUBERNETES_AGENT.AgentVersion} is available.`
+      : ` Tentacle ${tentacleVersion} is out of date; version ${LATEST_TENTACLE_VERSION} is available.`
   if (is('warnings')) {
-    return {health: 'HasWarnings', tentacleVersion, message: `The health check on ${where} completed with warnings: free disk space is below 10%.${versionNote}`}
+    return {health: 'HasWarnings', tentacleVersion, outdated, message: `The health check on ${where} completed with warnings: free disk space is below 10%.${versionNote}`}
   }
-  return {health: 'Healthy', tentacleVersion, message: `The machine at ${where} is healthy${tentacleVersion ? ` (Tentacle ${tentacleVersion})` : ''}.${versionNote}`}
+  return {health: 'Healthy', tentacleVersion, outdated, message: `The machine at ${where} is healthy${tentacleVersion ? ` (Tentacle ${tentacleVersion})` : ''}.${versionNote}`}
 }
 
 /** The legacy `Status` field derived from health, disabled flag and Tentacle version. */
@@ -44,7 +60,7 @@ export function machineStatus(health: HealthStatus, isDisabled: boolean, tentacl
   if (isDisabled) return 'Disabled'
   if (health === 'Unknown') return 'Unknown'
   if (health === 'Unavailable') return 'Offline'
-  if (tentacleVersion && tentacleVersion !== LATEST_TENTACLE_VERSION) return 'NeedsUpgrade'
+  if (tentacleVersion && tentacleVersion !== LATEST_TENTACLE_VERSION && tentacleVersion !== LATEST_KUBERNETES_AGENT.TentacleVersion) return 'NeedsUpgrade'
   return 'Online'
 }
 

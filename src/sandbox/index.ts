@@ -3,6 +3,13 @@
  * of the Octopus REST API. It is a peer of a real Octopus Server and shares no code with the CLI's
  * client. Start it with `startSandbox()` (tests) or `octoworkers sandbox start`.
  *
+ * VERSIONS (`octopusVersion`: 2019.7, 2021.2, 2023.1, 2026.1; profiles.ts holds them as data with
+ * their sources): each publishes that version's root-document link templates (e.g. 2019.7's
+ * `workerpoolIds`, 2023.1's WorkerPools/Spaces without `name`), drops query parameters its
+ * templates do not list before a route sees them (names matched case-insensitively, or exactly
+ * with `queryNames: 'exact'`), and serves that version's shapes (paging links, `Status`, `Slug`,
+ * `OperatingSystemVersion`, `SkipInitialHealthCheck`, Kubernetes agent workers from 2024).
+ *
  * ROUTES (space-scoped ones answer as `/api/Spaces-N/...` always, `/api/spaces/Spaces-N/...` on
  * 2026.1 only, and legacy `/api/...` for the default space; every route but `/api` needs a key:
  * `X-Octopus-ApiKey`, `Authorization: Bearer <key>` or `?apikey=`; the read-only key gets 403 on
@@ -12,8 +19,8 @@
  *   GET  /api/octopusservernodes (+/all, /{id})
  *   workerpools: GET list{?ids,name,partialName,skip,take}, GET /all{?ids}, POST, GET|PUT|DELETE /{id},
  *     GET /{id}/workers, GET /summary, GET /dynamicworkertypes, GET /supportedtypes, PUT /sortorder
- *   workers: GET list{?skip,take,name,ids,partialName,isDisabled,healthStatuses,commStyles,workerPoolIds,thumbprint,shellNames},
- *     GET /all (same filters), POST, GET|PUT|DELETE /{id}, GET /{id}/connection,
+ *   workers: GET list{?the version's Workers template}, GET /all{?ids,thumbprint}, POST (TentaclePassive,
+ *     TentacleActive, Ssh; KubernetesTentacle from 2026.1), GET|PUT|DELETE /{id}, GET /{id}/connection,
  *     GET /operatingsystem/names/all, /operatingsystem/shells/all
  *   machinepolicies (list, /all, /{id}, /{id}/workers), accounts (list, /all, /{id}, POST; SshKeyPair and
  *     UsernamePassword; secrets never returned), proxies (list, /all, /{id}, POST), machines (deployment
@@ -21,7 +28,8 @@
  *   tasks (global /api/tasks and /api/Spaces-N/tasks): GET list{?states,name,spaces,ids,skip,take,
  *     fromCompletedDate,toCompletedDate,...}, POST (Name "Health" with Arguments WorkerpoolId, MachineIds,
  *     RestrictedTo; "Upgrade" likewise), GET /{id}, /{id}/raw (text), /{id}/details{?verbose,tail}, POST /{id}/cancel
- *   workertaskleases{?skip,take} (2026.1 only): active leases, shaped `{"WorkerTaskLeases": {...collection}}`
+ *   environments (list{?name,skip,ids,take,partialName}, /all, /{id}; read-only)
+ *   workertaskleases{?skip,take} (2026.1 only; no root link): active leases, shaped `{"WorkerTaskLeases": {...collection}}`
  *
  * RULES: names unique per space (case-insensitive); exactly one default pool per space (PUT
  * IsDefault:true moves it; clearing it on the default is 400; the default cannot be deleted);
@@ -43,15 +51,17 @@
  * fewest active leases (ties: lowest Workers-N number), many leases per worker; Tentacle upgrades
  * lease exclusively; the built-in worker runs a step only for the default pool when that pool has
  * no workers at all and IsBuiltInWorkerEnabled; a dynamic pool's one worker is leased exclusively.
- * Log lines: `Leased worker <name> from pool <pool> (lease WorkerTaskLeases-N)` and
- * `Released worker <name> (lease WorkerTaskLeases-N)`. Cancelled, failed and interrupted tasks
- * release their leases; a restart fails tasks that were running.
+ * Log line: `Leased worker <name> from pool <pool> (lease WorkerTaskLeases-N)` only; a release writes
+ * none (no real server is known to). Cancelled, failed and interrupted tasks release their leases;
+ * a restart fails tasks that were running. Fault mode `POST /api/sandbox/faults {Kind: "LeaseRelease",
+ * Times}` makes releases fail as in OctopusDeploy/Issues#9868: the log gets `Unable to release worker
+ * Workers-N from lease WorkerTaskLeases-M.  Continuing anyway.  …` and the lease stays held until restart.
  *
  * SANDBOX-ONLY ENDPOINTS (API key required; 404 on a real Octopus):
  *   POST /api/sandbox/simulations {SpaceId?, Tasks, Concurrency, WorkerPoolIds?, MinDurationMs, MaxDurationMs, StepsPerTask?} -> 201
  *   GET  /api/sandbox/simulations/{id} -> {Id, State, TasksCompleted, TasksFailed, LeasesPerWorker, MaxLeaseSpread, ...}
  *   GET  /api/sandbox/leases/history{?since,taskId} -> every lease ever granted (grant/release time and sequence)
- *   POST /api/sandbox/faults {Method, PathPattern, Status, AfterMatches, Times}; GET/DELETE /api/sandbox/faults
+ *   POST /api/sandbox/faults {Method, PathPattern, Status, AfterMatches, Times} or {Kind: "LeaseRelease", Times}; GET/DELETE /api/sandbox/faults
  *   POST /api/sandbox/seed-completed-tasks {Count, SpaceId?} -> completed Deploy tasks with lease logs
  *   GET  /api/sandbox/info -> {OctopusVersion, DataFile, Seed}
  *
@@ -77,6 +87,11 @@
  *  Spaces-2 "Platform Team", policy MachinePolicies-2:
  *   WorkerPools-8 "Default Worker Pool" (default, empty),
  *   WorkerPools-9 "Platform Kubernetes London Worker Pool": Workers-13 p-k8s-london-worker-01, Workers-14 p-k8s-london-worker-02 (Healthy)
+ *  Added to Spaces-1 after the above (so their IDs stay): Environments-1 "Production" (Machines-1's environment),
+ *   WorkerPools-10 "Kubernetes Agent Worker Pool": Workers-17 k8s-agent-worker-01 (KubernetesTentacle, polling
+ *     poll://outdatedk8sagent01/, Healthy, agent 2.2.1 UpgradeSuggested; only when seeded as 2026.1),
+ *   WorkerPools-11 "Imported Worker Pool": Workers-15 imported-worker-none (CommunicationStyle None, Unknown),
+ *     Workers-16 imported-worker-no-endpoint (Endpoint null, worker-level Uri set, Unknown)
  * `seed: 'empty'`: Spaces-1 "Default", WorkerPools-1 "Default Worker Pool" (default, empty),
  *   MachinePolicies-1 "Default Machine Policy", one server node, built-in worker enabled.
  * `seed: 'scale:N'`: N workers (scale-worker-00001...) over ceil(N/50) pools in 5 spaces; every 20th unhealthy, every 50th disabled.
@@ -86,7 +101,8 @@ import {randomBytes} from 'node:crypto'
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
 import {openDatabase, Store} from './store.js'
-import type {OctopusVersion, SandboxContext} from './context.js'
+import {contextProfile, type OctopusVersion, type SandboxContext} from './context.js'
+import {SUPPORTED_VERSIONS, type QueryNameMatching} from './profiles.js'
 import {Router, type Exchange} from './router.js'
 import {FaultInjector} from './faults.js'
 import {TaskEngine} from './tasks.js'
@@ -94,7 +110,8 @@ import {Simulations} from './simulations.js'
 import {isSeeded, parseSeed, seedDatabase, type SeedName} from './seed.js'
 import {allRoutes} from './routes/index.js'
 
-export type {Exchange, OctopusVersion, SeedName}
+export type {Exchange, OctopusVersion, QueryNameMatching, SeedName}
+export {SUPPORTED_VERSIONS}
 
 export interface SandboxOptions {
   /** Default 127.0.0.1. */
@@ -105,8 +122,13 @@ export interface SandboxOptions {
   dataFile?: string
   /** Estate to create when the data file is new (default 'empty'); an existing estate is never reseeded. */
   seed?: SeedName
-  /** Default '2026.1'. */
+  /** Default '2026.1'. One of SUPPORTED_VERSIONS (profiles.ts says what each reproduces). */
   octopusVersion?: OctopusVersion
+  /**
+   * How query parameter names are matched against the version's templates: 'case-insensitive'
+   * (default, as Octopus's web frameworks do) or 'exact' (stricter; see profiles.ts).
+   */
+  queryNames?: QueryNameMatching
   /** Default: the key stored in the data file, else a new random one. */
   apiKey?: string
   readOnlyApiKey?: string
@@ -130,8 +152,6 @@ export interface Sandbox {
   close(): Promise<void>
 }
 
-export const SUPPORTED_VERSIONS: OctopusVersion[] = ['2021.2', '2026.1']
-
 function generateKey(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
   return 'API-' + [...randomBytes(26)].map((b) => alphabet[b % alphabet.length]).join('')
@@ -139,7 +159,8 @@ function generateKey(): string {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const version = options.octopusVersion ?? '2026.1'
-  if (!SUPPORTED_VERSIONS.includes(version)) throw new Error(`unsupported Octopus version '${version}': use ${SUPPORTED_VERSIONS.join(' or ')}`)
+  if (!SUPPORTED_VERSIONS.includes(version)) throw new Error(`unsupported Octopus version '${version}': use one of ${SUPPORTED_VERSIONS.join(', ')}`)
+  if (options.queryNames !== undefined && options.queryNames !== 'case-insensitive' && options.queryNames !== 'exact') throw new Error(`unknown queryNames '${String(options.queryNames)}': use case-insensitive or exact`)
   const seed = options.seed ?? 'empty'
   parseSeed(seed)
   const dataFile = options.dataFile ?? ':memory:'
@@ -147,7 +168,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const db = await openDatabase(dataFile)
   const store = new Store(db)
   // The engines and the context refer to each other; the context is completed right after.
-  const ctx = {store, version, healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, now: () => new Date().toISOString()} as SandboxContext
+  const ctx = {store, version, profile: contextProfile(version), queryNames: options.queryNames ?? 'case-insensitive', failLeaseReleases: 0, healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, now: () => new Date().toISOString()} as SandboxContext
   const tasks = new TaskEngine(ctx)
   ctx.tasks = tasks
   ctx.simulations = new Simulations(ctx)

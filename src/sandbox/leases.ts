@@ -103,7 +103,8 @@ export function releaseLease(ctx: SandboxContext, num: number, reason: string): 
 }
 
 export function activeLeasesOfTask(ctx: SandboxContext, taskId: string): LeaseRow[] {
-  return ctx.store.prepare('SELECT * FROM leases WHERE task_id = ? AND released_at IS NULL ORDER BY num').all(taskId) as LeaseRow[]
+  // A lease whose release failed (fault mode) stays held, stale, until the restart clean-up.
+  return ctx.store.prepare('SELECT * FROM leases WHERE task_id = ? AND released_at IS NULL AND release_reason IS NULL ORDER BY num').all(taskId) as LeaseRow[]
 }
 
 export function leaseHistoryItem(row: LeaseRow) {

@@ -2,6 +2,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import {HttpError, errorBody, parseJson, readBody, routeNotFound, sendJsonText, sendText} from './http.js'
 import {presentJson, type SandboxContext} from './context.js'
 import type {FaultInjector} from './faults.js'
+import {acceptedQuery, type QueryKey, type VersionProfile} from './profiles.js'
 
 /** `spaceHome` is `GET /api/Spaces-N` itself. */
 export type Scope = 'space' | 'global' | 'sandbox' | 'spaceHome'
@@ -33,8 +34,13 @@ export interface Route {
   path: string
   scope: Scope
   handler: (req: Request) => Reply | Promise<Reply>
-  /** Only for some emulated versions (e.g. `workertaskleases` is 2026.1 only). */
-  onlyNewer?: boolean
+  /** Only for some emulated versions (e.g. `workertaskleases` exists from 2024.2). */
+  when?: (profile: VersionProfile) => boolean
+  /**
+   * The version's query template for this route: parameters it does not list are dropped before
+   * the handler sees them, as a real server of that version ignores them. Without it, all pass.
+   */
+  query?: QueryKey
 }
 
 export interface Exchange {
@@ -111,7 +117,7 @@ export class Router {
         ctx,
         method,
         params: match.params,
-        query: url.searchParams,
+        query: match.route.query ? acceptedQuery(ctx.profile, match.route.query, url.searchParams, ctx.queryNames) : url.searchParams,
         spaceId,
         explicitSpace: match.explicitSpace,
         rawBody,
@@ -192,13 +198,13 @@ export class Router {
     return row ?? 'Spaces-1'
   }
 
-  /** Maps a path onto a route: `/api/sandbox/...`, `/api/spaces/Spaces-N/...` (2026.1), `/api/Spaces-N/...`, `/api/...`. */
+  /** Maps a path onto a route: `/api/sandbox/...`, `/api/spaces/Spaces-N/...` (where the profile has it), `/api/Spaces-N/...`, `/api/...`. */
   private resolve(method: string, path: string): Match | 'wrong-method' | undefined {
     const segments = path.split('/').filter(Boolean).map(decodeURIComponent)
     if (segments[0]?.toLowerCase() !== 'api') return undefined
     const rest = segments.slice(1)
     if (rest[0]?.toLowerCase() === 'sandbox') return this.match(method, rest.slice(1), 'sandbox')
-    if (rest[0]?.toLowerCase() === 'spaces' && rest[1] && SPACE_ID.test(rest[1]) && rest.length > 2 && this.options.ctx.version !== '2021.2') {
+    if (rest[0]?.toLowerCase() === 'spaces' && rest[1] && SPACE_ID.test(rest[1]) && rest.length > 2 && this.options.ctx.profile.spacesRouteForm) {
       const m = this.match(method, rest.slice(2), 'space')
       if (m) return m === 'wrong-method' ? m : {...m, spaceId: canonicalSpaceId(rest[1]), explicitSpace: true}
     }
@@ -220,7 +226,7 @@ export class Router {
     let methodMismatch = false
     for (const route of this.routes) {
       if (route.scope !== scope || route.segments.length !== segments.length) continue
-      if (route.onlyNewer && this.options.ctx.version === '2021.2') continue
+      if (route.when && !route.when(this.options.ctx.profile)) continue
       const params: Record<string, string> = {}
       let ok = true
       for (let i = 0; i < segments.length; i++) {

@@ -1,8 +1,10 @@
 import {randomUUID} from 'node:crypto'
 import type {SandboxContext} from './context.js'
 import {stamp} from './docs.js'
-import {unknownVersion, versionDetails, type EndpointDoc} from './endpoints.js'
+import {endpointIdentity, reportedTentacleVersion, thumbprintedAgent, unknownVersion, versionDetails, type EndpointDoc} from './endpoints.js'
 import {decideHealth, machineStatus, statusSummary, type HealthStatus} from './health.js'
+import {checkedEndpoint} from './tasks.js'
+import {buildEnvironment} from './routes/environments.js'
 import {slugify} from './validate.js'
 import {buildPool, type WorkerPoolType} from './routes/pools.js'
 import {workerLinks, type WorkerDoc} from './routes/workers.js'
@@ -79,7 +81,11 @@ function addPool(ctx: SandboxContext, spaceId: string, name: string, options: {i
 interface WorkerSeed {
   name: string
   pools: string[]
-  endpoint: Partial<EndpointDoc> & {CommunicationStyle: EndpointDoc['CommunicationStyle']}
+  /** Null for a worker stored without an endpoint (as some real documents are). */
+  endpoint: (Partial<EndpointDoc> & {CommunicationStyle: string}) | null
+  /** Worker-level Uri and Thumbprint when there is no endpoint to take them from. */
+  uri?: string
+  thumbprint?: string
   disabled?: boolean
   /** 'checked' applies the health rules as if a health check had run; 'Unknown' = never checked. */
   health?: 'checked' | 'Unknown'
@@ -88,21 +94,25 @@ interface WorkerSeed {
 
 /** Builds a worker document the way the API would store it after a health check. */
 export function seedWorkerDoc(ctx: SandboxContext, setup: SpaceSetup, id: string, seed: WorkerSeed): WorkerDoc {
-  const endpoint = {Id: null, LastModifiedOn: null, LastModifiedBy: null, Links: {}, Thumbprint: null, ...seed.endpoint} as EndpointDoc
+  let endpoint = seed.endpoint === null ? null : {Id: null, LastModifiedOn: null, LastModifiedBy: null, Links: {}, ...seed.endpoint} as EndpointDoc
   let health: HealthStatus = 'Unknown'
   if (seed.health !== 'Unknown') {
     const outcome = decideHealth(endpoint)
     health = outcome.health
-    if (endpoint.CommunicationStyle !== 'Ssh') endpoint.TentacleVersionDetails = outcome.tentacleVersion ? versionDetails(outcome.tentacleVersion) : unknownVersion()
-  } else if (endpoint.CommunicationStyle !== 'Ssh') endpoint.TentacleVersionDetails = unknownVersion()
+    endpoint = checkedEndpoint(endpoint, outcome)
+  } else if (endpoint && (endpoint.CommunicationStyle === 'TentaclePassive' || endpoint.CommunicationStyle === 'TentacleActive')) endpoint.TentacleVersionDetails = unknownVersion()
   const linux = seed.os !== 'Windows'
   const checked = health !== 'Unknown' && health !== 'Unavailable'
+  const identity = endpoint ? endpointIdentity(endpoint) : {Uri: seed.uri ?? null, Thumbprint: seed.thumbprint ?? null}
   return {
     Id: id, Name: seed.name, Slug: slugify(seed.name), SpaceId: setup.spaceId, WorkerPoolIds: seed.pools, MachinePolicyId: setup.policyId,
-    IsDisabled: seed.disabled ?? false, HealthStatus: health, Status: machineStatus(health, seed.disabled ?? false, endpoint.TentacleVersionDetails?.Version),
-    StatusSummary: statusSummary(health), HasLatestCalamari: checked, IsInProcess: false, Thumbprint: endpoint.Thumbprint, Uri: endpoint.Uri!,
+    IsDisabled: seed.disabled ?? false, HealthStatus: health, Status: machineStatus(health, seed.disabled ?? false, reportedTentacleVersion(endpoint)),
+    StatusSummary: statusSummary(health), HasLatestCalamari: checked, IsInProcess: false, Thumbprint: identity.Thumbprint, Uri: identity.Uri,
     Endpoint: endpoint,
     OperatingSystem: checked ? (linux ? 'Linux' : 'Microsoft Windows Server 2022') : 'Unknown',
+    // The text real servers put here is UNCONFIRMED; these are plausible values.
+    OperatingSystemVersion: checked ? (linux ? 'Ubuntu 22.04.5 LTS' : '10.0.20348') : null,
+    SkipInitialHealthCheck: false,
     ShellName: checked ? (linux ? 'Bash' : 'PowerShell') : 'Unknown',
     ShellVersion: checked ? (linux ? '5.1.16' : '5.1.20348.2849') : 'Unknown',
     Architecture: checked ? 'x64' : 'Unknown',
@@ -168,6 +178,8 @@ function seedDemo(ctx: SandboxContext): void {
   addWorker(ctx, main, {name: 'tmp-box', pools: [testPool, omahaDb], endpoint: listening('tmp-box.warnings.test', sharedThumbprint), health: 'checked'})
   addWorker(ctx, main, {name: 'new-worker-unchecked', pools: [testPool], endpoint: listening('new-worker-unchecked.corp.example'), health: 'Unknown'})
 
+  const production = ctx.store.nextId('Environment')
+  ctx.store.putDoc('Environment', buildEnvironment(ctx, s, production.id, {Name: 'Production', Description: 'Where web-prod-01 serves customers', SortOrder: 1}), production.num)
   const target = ctx.store.nextId('Machine')
   const webEndpoint = {...listening(webWorkerHost), TentacleVersionDetails: versionDetails('8.3.2886'), CertificateSignatureAlgorithm: null, Id: null, LastModifiedOn: null, LastModifiedBy: null, Links: {}}
   ctx.store.putDoc('Machine', buildMachine(ctx, s, target.id, {Name: 'web-prod-01', EnvironmentIds: ['Environments-1'], Roles: ['web-server'], IsDisabled: false, Endpoint: webEndpoint, policyId: main.policyId, health: 'Healthy'}), target.num)
@@ -176,6 +188,17 @@ function seedDemo(ctx: SandboxContext): void {
   const k8s = addPool(ctx, platform.spaceId, 'Platform Kubernetes London Worker Pool', {sortOrder: 1})
   addWorker(ctx, platform, {name: 'p-k8s-london-worker-01', pools: [k8s], endpoint: listening('p-k8s-london-worker-01.corp.example'), health: 'checked'})
   addWorker(ctx, platform, {name: 'p-k8s-london-worker-02', pools: [k8s], endpoint: listening('p-k8s-london-worker-02.corp.example'), health: 'checked'})
+
+  // Workers as real servers also report them. Added after everything above so existing IDs stay put.
+  const agents = addPool(ctx, s, 'Kubernetes Agent Worker Pool', {sortOrder: 7, description: 'Kubernetes agents installed with the Helm chart'})
+  const imported = addPool(ctx, s, 'Imported Worker Pool', {sortOrder: 8, description: 'Workers with endpoints this server cannot reach'})
+  addWorker(ctx, main, {name: 'imported-worker-none', pools: [imported], endpoint: {CommunicationStyle: 'None'}, health: 'Unknown'})
+  addWorker(ctx, main, {name: 'imported-worker-no-endpoint', pools: [imported], endpoint: null, health: 'Unknown',
+    uri: 'https://imported-worker-no-endpoint.corp.example:10933/', thumbprint: thumbprintFor('imported-worker-no-endpoint')})
+  // Kubernetes agent workers exist from 2024 on, so only versions that have them seed one.
+  if (ctx.profile.kubernetesWorkers) {
+    addWorker(ctx, main, {name: 'k8s-agent-worker-01', pools: [agents], health: 'checked', endpoint: thumbprintedAgent('poll://outdatedk8sagent01/', thumbprintFor('k8s-agent-worker-01'), 'k8s-agent-worker-01')})
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import type {SandboxContext} from './context.js'
 import {notFound, validationError} from './http.js'
 import {Fields} from './validate.js'
 import {LEASABLE_HEALTH, type LeaseRow} from './leases.js'
-import type {DeployStep, TaskState} from './tasks.js'
+import {displayDate, type DeployStep, type TaskState} from './tasks.js'
 import type {PoolDoc} from './routes/pools.js'
 import type {WorkerDoc} from './routes/workers.js'
 
@@ -227,12 +227,11 @@ export function seedCompletedTasks(ctx: SandboxContext, routeSpaceId: string, bo
         const num = ctx.store.nextNumber('WorkerTaskLeases')
         insertLease.run(num, spaceId, task.Id, worker.Id, worker.Name, pool.Id, pool.Name, iso(1000 + s * 20_000), ctx.store.nextNumber('LeaseEvents'), iso(1000 + (s + 1) * 20_000), ctx.store.nextNumber('LeaseEvents'))
         insertLog.run(task.Id, ++seq, activityId, 'Info', iso(1000 + s * 20_000), `Leased worker ${worker.Name} from pool ${pool.Name} (lease WorkerTaskLeases-${num})`)
-        insertLog.run(task.Id, ++seq, activityId, 'Info', iso(1000 + (s + 1) * 20_000 - 10), `Released worker ${worker.Name} (lease WorkerTaskLeases-${num})`)
       }
       insertLog.run(task.Id, ++seq, task.Id, 'Info', iso(1000 + steps * 20_000), 'Deployment completed successfully.')
       const completed = iso(1000 + steps * 20_000)
       const doc = {...task, State: 'Success', IsCompleted: true, FinishedSuccessfully: true, HasBeenPickedUpByProcessor: true, StartTime: iso(1000), CompletedTime: completed,
-        Completed: completed, LastUpdatedTime: completed, Duration: `${steps * 20} seconds`, ServerNode: 'octopus-node-a'}
+        Completed: displayDate(completed), LastUpdatedTime: completed, Duration: `${steps * 20} seconds`, ServerNode: 'octopus-node-a'}
       updateTask.run('Success', completed, JSON.stringify(doc), JSON.stringify(activities), task.Id)
     }
   })

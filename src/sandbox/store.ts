@@ -12,6 +12,7 @@ export const ID_PREFIX = {
   Proxy: 'Proxies',
   Machine: 'Machines',
   ServerNode: 'OctopusServerNodes',
+  Environment: 'Environments',
 } as const
 export type DocKind = keyof typeof ID_PREFIX
 

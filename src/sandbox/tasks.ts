@@ -1,8 +1,8 @@
 import type {SandboxContext} from './context.js'
 import {HttpError, validationError} from './http.js'
 import {spacePath, stamp} from './docs.js'
-import {decideHealth, machineStatus, statusSummary} from './health.js'
-import {LATEST_TENTACLE_VERSION, unknownVersion, versionDetails} from './endpoints.js'
+import {decideHealth, machineStatus, statusSummary, type HealthOutcome} from './health.js'
+import {agentDetails, LATEST_KUBERNETES_AGENT, LATEST_TENTACLE_VERSION, reportedTentacleVersion, unknownVersion, versionDetails, type EndpointDoc} from './endpoints.js'
 import {activeLeasesOfTask, grantLease, leaseId, releaseLease, type LeaseRow} from './leases.js'
 import type {WorkerDoc} from './routes/workers.js'
 
@@ -180,7 +180,7 @@ export class TaskEngine {
       const now = this.ctx.now()
       const started = Date.parse(doc.StartTime ?? doc.QueueTime)
       Object.assign(doc, {
-        State: state, IsCompleted: true, FinishedSuccessfully: state === 'Success', CompletedTime: now, Completed: now, LastUpdatedTime: now,
+        State: state, IsCompleted: true, FinishedSuccessfully: state === 'Success', CompletedTime: now, Completed: displayDate(now), LastUpdatedTime: now,
         Duration: humanDuration(Date.parse(now) - started), ErrorMessage: errorMessage, HasWarningsOrErrors: hasWarnings || state !== 'Success',
         StartTime: doc.StartTime ?? now,
       })
@@ -203,10 +203,26 @@ export class TaskEngine {
 
   private releaseAll(taskId: string, reason: string): void {
     for (const lease of activeLeasesOfTask(this.ctx, taskId)) {
-      releaseLease(this.ctx, lease.num, reason)
       const activity = this.activities(taskId).find((a) => a.Status === 'Running' && a.ParentId !== null)?.Id ?? taskId
-      this.log(taskId, activity, 'Info', `Released worker ${lease.worker_name} (lease ${leaseId(lease.num)})`)
+      this.release(taskId, activity, lease, reason)
     }
+  }
+
+  /**
+   * Releases a lease. Real servers write no line for a successful release (none is published), so
+   * neither does the sandbox. In fault mode (`POST /api/sandbox/faults {Kind: "LeaseRelease"}`)
+   * the release fails as in OctopusDeploy/Issues#9868: the task log gets the evidenced warning and
+   * the lease stays held (stale) until the server restarts.
+   */
+  private release(taskId: string, activityId: string, lease: LeaseRow, reason: string): void {
+    if (this.ctx.failLeaseReleases !== 0) {
+      if (this.ctx.failLeaseReleases > 0) this.ctx.failLeaseReleases--
+      this.log(taskId, activityId, 'Warning', releaseFailureLine(lease))
+      // Still held, but no longer the task's to release: only the restart clean-up clears it.
+      this.ctx.store.prepare('UPDATE leases SET release_reason = ? WHERE num = ?').run('release failed: stale until the server restarts', lease.num)
+      return
+    }
+    releaseLease(this.ctx, lease.num, reason)
   }
 
   cancel(taskId: string): TaskDoc {
@@ -315,18 +331,14 @@ export class TaskEngine {
           const outcome = decideHealth(machine.Endpoint)
           const bad = outcome.health === 'Unavailable' || outcome.health === 'Unhealthy'
           if (bad) problems++
-          if (outcome.health === 'HasWarnings' || outcome.tentacleVersion && outcome.tentacleVersion !== LATEST_TENTACLE_VERSION) warnings = true
+          if (outcome.health === 'HasWarnings' || outcome.outdated) warnings = true
           this.log(task.Id, activity, bad ? 'Error' : outcome.health === 'HasWarnings' ? 'Warning' : 'Info', `${machine.Name}: ${outcome.health}. ${outcome.message}`)
           this.setActivity(task.Id, activity, bad ? 'Failed' : outcome.health === 'HasWarnings' ? 'SuccessWithWarning' : 'Success')
-          const endpoint = {...machine.Endpoint}
-          if (endpoint.CommunicationStyle !== 'Ssh') {
-            const upgradeLocked = endpoint.TentacleVersionDetails?.UpgradeLocked ?? false
-            endpoint.TentacleVersionDetails = outcome.tentacleVersion ? versionDetails(outcome.tentacleVersion, upgradeLocked) : {...(endpoint.TentacleVersionDetails ?? unknownVersion())}
-          }
+          const endpoint = checkedEndpoint(machine.Endpoint, outcome)
           const checked = outcome.health !== 'Unavailable'
           this.ctx.store.putDoc(kind, {
             ...machine, Endpoint: endpoint, HealthStatus: outcome.health, StatusSummary: statusSummary(outcome.health),
-            Status: machineStatus(outcome.health, machine.IsDisabled, endpoint.TentacleVersionDetails?.Version),
+            Status: machineStatus(outcome.health, machine.IsDisabled, reportedTentacleVersion(endpoint)),
             HasLatestCalamari: checked || machine.HasLatestCalamari,
             OperatingSystem: checked && machine.OperatingSystem === 'Unknown' ? 'Linux' : machine.OperatingSystem,
             ShellName: checked && machine.ShellName === 'Unknown' ? 'Bash' : machine.ShellName,
@@ -357,7 +369,9 @@ export class TaskEngine {
         return
       }
       const worker = this.ctx.store.getParsed<WorkerDoc>('Worker', workerIds[index])
-      if (!worker || worker.Endpoint.CommunicationStyle === 'Ssh') {
+      // SSH workers have no Tentacle; workers without a Tentacle or agent endpoint cannot be upgraded.
+      const style = worker?.Endpoint?.CommunicationStyle
+      if (!worker || !style || !['TentaclePassive', 'TentacleActive', 'KubernetesTentacle'].includes(style)) {
         index++
         next()
         return
@@ -365,7 +379,8 @@ export class TaskEngine {
       const poolId = worker.WorkerPoolIds[0]
       const result = grantLease(this.ctx, {taskId: task.Id, spaceId: task.SpaceId, poolId, exclusive: true, workerId: worker.Id})
       if (result.kind === 'wait') return this.later(task.Id, 25, next)
-      const activity = this.addActivity(task.Id, `Upgrade Tentacle on ${worker.Name}`)
+      const kubernetes = style === 'KubernetesTentacle'
+      const activity = this.addActivity(task.Id, `Upgrade ${kubernetes ? 'Kubernetes agent' : 'Tentacle'} on ${worker.Name}`)
       if (result.kind !== 'leased') {
         this.log(task.Id, activity, 'Warning', `${worker.Name}: not upgraded: ${result.message}`)
         this.setActivity(task.Id, activity, 'Skipped')
@@ -375,14 +390,16 @@ export class TaskEngine {
       this.log(task.Id, activity, 'Info', leasedLine(result.lease))
       this.later(task.Id, this.ctx.healthCheckMs, () => {
         const current = this.ctx.store.getParsed<WorkerDoc>('Worker', worker.Id)
-        if (current) {
-          const upgradeLocked = current.Endpoint.TentacleVersionDetails?.UpgradeLocked ?? false
-          const endpoint = {...current.Endpoint, TentacleVersionDetails: versionDetails(LATEST_TENTACLE_VERSION, upgradeLocked)}
-          this.ctx.store.putDoc('Worker', {...current, Endpoint: endpoint, Status: machineStatus(current.HealthStatus, current.IsDisabled, LATEST_TENTACLE_VERSION), ...stamp(this.ctx)})
-          this.log(task.Id, activity, 'Info', `${worker.Name}: Tentacle upgraded to ${LATEST_TENTACLE_VERSION}.`)
+        if (current?.Endpoint) {
+          const endpoint = kubernetes
+            ? {...current.Endpoint, KubernetesAgentDetails: agentDetails(false, current.Endpoint.KubernetesAgentDetails)}
+            : {...current.Endpoint, TentacleVersionDetails: versionDetails(LATEST_TENTACLE_VERSION, current.Endpoint.TentacleVersionDetails?.UpgradeLocked ?? false)}
+          this.ctx.store.putDoc('Worker', {...current, Endpoint: endpoint, Status: machineStatus(current.HealthStatus, current.IsDisabled, reportedTentacleVersion(endpoint)), ...stamp(this.ctx)})
+          this.log(task.Id, activity, 'Info', kubernetes
+            ? `${worker.Name}: Kubernetes agent upgraded to ${LATEST_KUBERNETES_AGENT.AgentVersion} (Tentacle ${LATEST_KUBERNETES_AGENT.TentacleVersion}).`
+            : `${worker.Name}: Tentacle upgraded to ${LATEST_TENTACLE_VERSION}.`)
         }
-        releaseLease(this.ctx, result.lease.num, 'completed')
-        this.log(task.Id, activity, 'Info', releasedLine(result.lease))
+        this.release(task.Id, activity, result.lease, 'completed')
         this.setActivity(task.Id, activity, 'Success')
         index++
         next()
@@ -423,10 +440,7 @@ export class TaskEngine {
       }
       this.log(taskId, activity, 'Info', result.kind === 'leased' ? leasedLine(result.lease) : result.message)
       this.later(taskId, step.durationMs, () => {
-        if (result.kind === 'leased') {
-          releaseLease(this.ctx, result.lease.num, 'completed')
-          this.log(taskId, activity, 'Info', releasedLine(result.lease))
-        }
+        if (result.kind === 'leased') this.release(taskId, activity, result.lease, 'completed')
         this.setActivity(taskId, activity, 'Success')
         index++
         runStep()
@@ -465,7 +479,33 @@ export function leasedLine(lease: LeaseRow): string {
   return `Leased worker ${lease.worker_name} from pool ${lease.pool_name} (lease ${leaseId(lease.num)})`
 }
 
-export function releasedLine(lease: LeaseRow): string {
-  return `Released worker ${lease.worker_name} (lease ${leaseId(lease.num)})`
+/** The one release-related line a real server is known to write (OctopusDeploy/Issues#9868; two spaces between sentences). */
+export function releaseFailureLine(lease: LeaseRow): string {
+  return `Unable to release worker ${lease.worker_id} from lease ${leaseId(lease.num)}.  Continuing anyway.  The lease will eventually be cleared by the system.  If this error persists, please contact Octopus support.`
+}
+
+/**
+ * A date as Octopus writes a task's `Completed` (display text, e.g. "Monday, March 20, 2017 9:00 PM";
+ * `CompletedTime` beside it is ISO). Real servers use the server's culture and time zone; the
+ * sandbox writes en-US in UTC.
+ */
+export function displayDate(iso: string): string {
+  // Built by hand: ICU versions differ in the spaces and words they put in en-US date-times.
+  const d = new Date(iso)
+  const day = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()]
+  const month = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][d.getUTCMonth()]
+  const hour = d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12
+  return `${day}, ${month} ${d.getUTCDate()}, ${d.getUTCFullYear()} ${hour}:${String(d.getUTCMinutes()).padStart(2, '0')} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`
+}
+
+/** The endpoint as a health check leaves it: the Tentacle or agent versions it found. */
+export function checkedEndpoint(endpoint: EndpointDoc | null, outcome: HealthOutcome): EndpointDoc | null {
+  if (!endpoint) return null
+  if (endpoint.CommunicationStyle === 'KubernetesTentacle') {
+    return outcome.tentacleVersion ? {...endpoint, KubernetesAgentDetails: agentDetails(outcome.outdated, endpoint.KubernetesAgentDetails)} : {...endpoint}
+  }
+  if (endpoint.CommunicationStyle !== 'TentaclePassive' && endpoint.CommunicationStyle !== 'TentacleActive') return {...endpoint}
+  const upgradeLocked = endpoint.TentacleVersionDetails?.UpgradeLocked ?? false
+  return {...endpoint, TentacleVersionDetails: outcome.tentacleVersion ? versionDetails(outcome.tentacleVersion, upgradeLocked) : {...(endpoint.TentacleVersionDetails ?? unknownVersion())}}
 }
 

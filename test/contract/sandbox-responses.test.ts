@@ -1,18 +1,20 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {api, startTestSandbox, type Sandbox} from '../helpers/sandbox.js'
 import type {Exchange} from '../../src/sandbox/index.js'
-import {hasRoute, validateRequest, validateResponse} from './swagger.js'
+import {hasRoute, validateRequest, validateResponse, type ApiVersion} from './swagger.js'
 
 /**
  * Every Octopus route the sandbox serves is exercised through both route forms the swagger knows
- * (`/{baseSpaceId}/...` and legacy), and each response (and request body) is validated.
+ * (`/{baseSpaceId}/...` and legacy), and each response (and request body) is validated: the
+ * 2021.2 profile against the 2021.2 swagger, the 2026.1 profile against it with the 2026.1
+ * additions (test/fixtures/octopus/api-2026.1-additions.json) applied.
  */
-describe('sandbox responses match the Octopus 2021.2 swagger', () => {
+describe.each<ApiVersion>(['2021.2', '2026.1'])('sandbox %s responses match the Octopus swagger', (version) => {
   let sandbox: Sandbox
   const exchanges: Exchange[] = []
 
   beforeAll(async () => {
-    sandbox = await startTestSandbox({seed: 'demo', onExchange: (e) => exchanges.push(e)})
+    sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version, onExchange: (e) => exchanges.push(e)})
   })
   afterAll(async () => sandbox?.close())
 
@@ -32,7 +34,8 @@ describe('sandbox responses match the Octopus 2021.2 swagger', () => {
         '/workerpools/dynamicworkertypes', '/workerpools/supportedtypes', '/workers', '/workers/all', '/workers/Workers-9', '/workers/Workers-3/connection',
         '/workers/operatingsystem/names/all', '/workers/operatingsystem/shells/all', '/machinepolicies', '/machinepolicies/all', '/machinepolicies/MachinePolicies-1',
         '/machinepolicies/MachinePolicies-1/workers', '/accounts', '/accounts/all', '/accounts/Accounts-1', '/proxies', '/proxies/all', '/proxies/Proxies-1',
-        '/machines', '/machines/all', '/machines/Machines-1', '/tasks', '/workers/Workers-404', '/workerpools/WorkerPools-404']) {
+        '/machines', '/machines/all', '/machines/Machines-1', '/tasks', '/workers/Workers-404', '/workerpools/WorkerPools-404',
+        '/environments', '/environments/all', '/environments/Environments-1', '/workers/Workers-15', '/workers/Workers-16', '/workerpools/WorkerPools-11/workers']) {
         await get(prefix + p)
       }
     }
@@ -48,6 +51,16 @@ describe('sandbox responses match the Octopus 2021.2 swagger', () => {
     })
     expect(worker.status).toBe(201)
     await api(sandbox, 'PUT', `/api/Spaces-1/workers/${worker.body.Id}`, {...worker.body, IsDisabled: true})
+    if (version === '2026.1') {
+      const agent = await api(sandbox, 'POST', '/api/Spaces-1/workers', {
+        Name: 'contract-k8s-agent-01', WorkerPoolIds: [pool.body.Id], SpaceId: 'Spaces-1', IsDisabled: false, SkipInitialHealthCheck: true,
+        Endpoint: {CommunicationStyle: 'KubernetesTentacle', TentacleEndpointConfiguration: {CommunicationMode: 'Polling', Thumbprint: 'C'.repeat(40), Uri: 'poll://contractk8s01/'},
+          KubernetesAgentDetails: {AgentVersion: '3.13.2', TentacleVersion: '9.2.4285', UpgradeStatus: 'NoUpgrades', HelmReleaseName: 'octopus-agent-contract', KubernetesNamespace: 'octopus-agent-contract'}, UpgradeLocked: false},
+      })
+      expect(agent.status, agent.text).toBe(201)
+      await get('/api/Spaces-1/workers/Workers-17')
+      await api(sandbox, 'DELETE', `/api/Spaces-1/workers/${agent.body.Id}`)
+    }
     await api(sandbox, 'POST', '/api/Spaces-1/workers', {Name: 'bad'})
     const account = await api(sandbox, 'POST', '/api/Spaces-1/accounts', {Name: 'Contract SSH', AccountType: 'SshKeyPair', Username: 'u', PrivateKeyFile: {NewValue: 'a2V5'}})
     expect(account.status).toBe(201)
@@ -77,8 +90,8 @@ describe('sandbox responses match the Octopus 2021.2 swagger', () => {
         unknownRoutes.add(`${e.method} ${e.route}`)
         continue
       }
-      problems.push(...validateResponse(e.method, e.route, e.status, e.responseBody))
-      if (e.status < 400) problems.push(...validateRequest(e.method, e.route, e.requestBody))
+      problems.push(...validateResponse(e.method, e.route, e.status, e.responseBody, version))
+      if (e.status < 400) problems.push(...validateRequest(e.method, e.route, e.requestBody, version))
     }
     expect(exchanges.length).toBeGreaterThan(80)
     // Everything the tour touched is a 2021.2 route, so none may be missing from the swagger.
@@ -87,8 +100,12 @@ describe('sandbox responses match the Octopus 2021.2 swagger', () => {
   })
 
   it('the validator catches a wrong shape (so the test above can fail)', () => {
-    const errors = validateResponse('GET', '/{baseSpaceId}/workers/{id}', 200, {Id: 5, HealthStatus: 'Splendid', WorkerPoolIds: 'WorkerPools-1'})
+    const errors = validateResponse('GET', '/{baseSpaceId}/workers/{id}', 200, {Id: 5, HealthStatus: 'Splendid', WorkerPoolIds: 'WorkerPools-1'}, version)
     expect(errors.length).toBeGreaterThanOrEqual(3)
+    const agent = {Id: 'Workers-1', Endpoint: {CommunicationStyle: 'KubernetesTentacle', KubernetesAgentDetails: {UpgradeStatus: 'NoUpgrades'}}}
+    // A Kubernetes agent is a 2026.1 document only; a worker `Status` is a 2021.2 one only.
+    expect(validateResponse('GET', '/{baseSpaceId}/workers/{id}', 200, agent, version)).toEqual(version === '2026.1' ? [] : expect.arrayContaining([expect.stringMatching(/CommunicationStyle/)]))
+    expect(validateResponse('GET', '/{baseSpaceId}/workers/{id}', 200, {Id: 'Workers-1', Status: 'Online'}, version).length > 0).toBe(version === '2026.1')
     expect(validateRequest('POST', '/{baseSpaceId}/workerpools', {Name: 7})).not.toEqual([])
   })
 })

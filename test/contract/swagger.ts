@@ -25,6 +25,27 @@ const addFormats = require('ajv-formats') as (ajv: AjvCore) => AjvCore
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const SWAGGER_PATH = path.resolve(repoRoot, 'test/fixtures/octopus/swagger-2021.2.json')
+export const ADDITIONS_2026_PATH = path.resolve(repoRoot, 'test/fixtures/octopus/api-2026.1-additions.json')
+
+/** Which server's documents to validate: the 2021.2 swagger, or it with the 2026.1 additions applied. */
+export type ApiVersion = '2021.2' | '2026.1'
+
+interface Additions {
+  enumAdditions: Record<string, string[]>
+  propertyAdditions: Record<string, Record<string, unknown>>
+  propertiesRemoved: Record<string, string[]>
+}
+
+/** The 2021.2 definitions changed as the 2026.1 additions say; a removed property must be absent (`not: {}`). */
+function definitionsFor(swagger: Swagger, version: ApiVersion): Record<string, unknown> {
+  if (version === '2021.2') return swagger.definitions
+  const additions = JSON.parse(readFileSync(ADDITIONS_2026_PATH, 'utf8')) as Additions
+  const defs = structuredClone(swagger.definitions) as Record<string, {enum?: string[]; properties?: Record<string, unknown>}>
+  for (const [name, values] of Object.entries(additions.enumAdditions)) defs[name]!.enum = [...defs[name]!.enum!, ...values]
+  for (const [name, props] of Object.entries(additions.propertyAdditions)) defs[name]!.properties = {...defs[name]!.properties, ...props}
+  for (const [name, props] of Object.entries(additions.propertiesRemoved)) for (const prop of props) defs[name]!.properties![prop] = {not: {}}
+  return defs
+}
 
 interface Operation {
   parameters?: Array<{in: string; schema?: unknown}>
@@ -48,6 +69,7 @@ function nullable(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(nullable)
   if (!schema || typeof schema !== 'object') return schema
   const input = schema as Record<string, unknown>
+  if (input.not !== undefined) return input
   if (typeof input.$ref === 'string') return {anyOf: [{$ref: input.$ref.replace(/^#\/definitions\//, 'swagger#/definitions/')}, {type: 'null'}]}
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(input)) {
@@ -64,22 +86,26 @@ function nullable(schema: unknown): unknown {
   return out
 }
 
-let cached: {swagger: Swagger; ajv: AjvCore; validators: Map<string, ValidateFunction>} | undefined
+const cached = new Map<ApiVersion, {swagger: Swagger; ajv: AjvCore; validators: Map<string, ValidateFunction>}>()
+let swaggerDoc: Swagger | undefined
 
-function context() {
-  if (cached) return cached
-  const swagger = loadSwagger()
+function context(version: ApiVersion = '2021.2') {
+  const hit = cached.get(version)
+  if (hit) return hit
+  swaggerDoc ??= loadSwagger()
+  const swagger = swaggerDoc
   const ajv = new Ajv04({strict: false, allErrors: true, validateFormats: true})
   addFormats(ajv)
   // .NET TimeSpan as Octopus serializes it: [-][d.]hh:mm:ss[.fffffff]
   ajv.addFormat('date-span', /^-?(\d+\.)?\d{1,2}:\d{2}:\d{2}(\.\d{1,7})?$/)
-  ajv.addSchema({definitions: Object.fromEntries(Object.entries(swagger.definitions).map(([name, schema]) => [name, nullable(schema)]))}, 'swagger')
-  cached = {swagger, ajv, validators: new Map()}
-  return cached
+  ajv.addSchema({definitions: Object.fromEntries(Object.entries(definitionsFor(swagger, version)).map(([name, schema]) => [name, nullable(schema)]))}, 'swagger')
+  const entry = {swagger, ajv, validators: new Map<string, ValidateFunction>()}
+  cached.set(version, entry)
+  return entry
 }
 
-function validatorFor(schema: unknown): ValidateFunction {
-  const {ajv, validators} = context()
+function validatorFor(schema: unknown, version: ApiVersion = '2021.2'): ValidateFunction {
+  const {ajv, validators} = context(version)
   const key = JSON.stringify(schema)
   let v = validators.get(key)
   if (!v) {
@@ -98,8 +124,8 @@ export function hasRoute(method: string, route: string): boolean {
   return operation(method, route) !== undefined
 }
 
-function check(schema: unknown, body: unknown, where: string): string[] {
-  const validate = validatorFor(schema)
+function check(schema: unknown, body: unknown, where: string, version: ApiVersion = '2021.2'): string[] {
+  const validate = validatorFor(schema, version)
   if (validate(body)) return []
   return (validate.errors ?? []).map((e) => `${where}: ${e.instancePath || '(root)'} ${e.message}${e.params ? ' ' + JSON.stringify(e.params) : ''}`)
 }
@@ -120,12 +146,12 @@ function requestSchema(method: string, route: string, op: Operation): unknown {
 }
 
 /** Errors in a request body for that route, or [] (also when the swagger has no body schema). */
-export function validateRequest(method: string, route: string, body: unknown): string[] {
+export function validateRequest(method: string, route: string, body: unknown, version: ApiVersion = '2021.2'): string[] {
   const op = operation(method, route)
   if (!op) return [`${method} ${route}: not in the swagger`]
   const schema = requestSchema(method, route, op)
   if (!schema || body === undefined) return []
-  return check(schema, body, `${method} ${route} request`)
+  return check(schema, body, `${method} ${route} request`, version)
 }
 
 /**
@@ -159,12 +185,12 @@ function collectUndeclared(schema: unknown, value: unknown, at: string, found: S
 }
 
 /** Errors in a response body for that route and status, or [] when the swagger has no schema for it. */
-export function validateResponse(method: string, route: string, status: number, body: unknown): string[] {
+export function validateResponse(method: string, route: string, status: number, body: unknown, version: ApiVersion = '2021.2'): string[] {
   const op = operation(method, route)
   if (!op) return [`${method} ${route}: not in the swagger`]
   const response = op.responses?.[String(status)] ?? (status >= 400 ? undefined : op.responses?.default)
   // Error bodies follow the swagger's OctopusErrorsContract (`Error`) whatever the route documents.
-  if (status >= 400) return check({$ref: '#/definitions/Error'}, body, `${method} ${route} ${status}`)
+  if (status >= 400) return check({$ref: '#/definitions/Error'}, body, `${method} ${route} ${status}`, version)
   if (!response?.schema) return []
-  return check(response.schema, body, `${method} ${route} ${status}`)
+  return check(response.schema, body, `${method} ${route} ${status}`, version)
 }

@@ -82,7 +82,7 @@ describe('sandbox start: bad flags are exit 2 and create no data file', () => {
     [['--seed', 'huge'], /--seed must be empty, demo or scale:N, not 'huge'/],
     [['--seed', 'scale:0'], /--seed must be empty, demo or scale:N/],
     [['--api-key', 'api-lowercase'], /--api-key must look like an Octopus API key/],
-    [['--octopus-version', '2019.1'], /Expected --octopus-version=2019.1 to be one of: 2021.2, 2026.1/],
+    [['--octopus-version', '2019.1'], /Expected --octopus-version=2019.1 to be one of: 2019.7, 2021.2, 2023.1, 2026.1/],
   ])('sandbox start %j', async (args, message) => {
     const data = tempDataFile()
     // Bad flags end the command before it serves: in-process is safe.

@@ -39,7 +39,7 @@ describe('persistence', () => {
       expect(interrupted.ErrorMessage).toMatch(/restarted/)
       expect((await api(second, 'GET', '/api/Spaces-1/workertaskleases?skip=0&take=10')).body.WorkerTaskLeases.TotalResults).toBe(0)
       expect((await api(second, 'GET', `/api/sandbox/simulations/${sim.Id}`)).body.State).toBe('Interrupted')
-      expect((await api(second, 'GET', `/api/tasks/${sim.FirstTaskId}/raw`)).text).toMatch(/Released worker p-db-omaha-worker-01 \(lease WorkerTaskLeases-1\)/)
+      expect((await api(second, 'GET', `/api/tasks/${sim.FirstTaskId}/raw`)).text).toMatch(/Leased worker p-db-omaha-worker-01 from pool Production Database Omaha Worker Pool \(lease WorkerTaskLeases-1\)/)
       // The lease history is permanent.
       expect((await api(second, 'GET', '/api/sandbox/leases/history')).body).toHaveLength(2)
     } finally {

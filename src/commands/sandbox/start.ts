@@ -33,7 +33,7 @@ ${EXIT_CODES_HELP}`
     port: Flags.string({description: 'TCP port (0 = a random free port).', default: '8065'}),
     data: Flags.string({description: 'SQLite data file, or :memory: (default: $XDG_DATA_HOME/octoworkers/sandbox.sqlite).'}),
     seed: Flags.string({description: 'Estate for a new data file: empty, demo or scale:N.', default: 'empty'}),
-    'octopus-version': Flags.string({description: 'Octopus Server version to emulate.', options: ['2021.2', '2026.1'], default: '2026.1'}),
+    'octopus-version': Flags.string({description: 'Octopus Server version to emulate.', options: ['2019.7', '2021.2', '2023.1', '2026.1'], default: '2026.1'}),
     'api-key': Flags.string({description: 'API key to accept (default: the one stored in the data file, else a new one).'}),
   }
 
@@ -59,7 +59,7 @@ ${EXIT_CODES_HELP}`
         port,
         dataFile,
         seed: seed as 'empty',
-        octopusVersion: this.flags['octopus-version'] as '2021.2' | '2026.1',
+        octopusVersion: this.flags['octopus-version'] as '2019.7' | '2021.2' | '2023.1' | '2026.1',
         apiKey,
       })
     } catch (error) {

@@ -1,8 +1,8 @@
 import {queryList, queryValue, validationError} from '../http.js'
-import {VERSION_STRINGS, isLegacy, type SandboxContext} from '../context.js'
+import {isLegacy, type SandboxContext} from '../context.js'
 import {arrayJson, collectionJson, paging} from '../collections.js'
 import {loadDoc, loadJson, matchesCommonFilters, stamp} from '../docs.js'
-import {rootLinks, spaceLinks} from '../links.js'
+import {queryTemplate, rootLinks, spaceLinks} from '../profiles.js'
 import type {Request, Route} from '../router.js'
 
 export interface SpaceDoc {
@@ -26,12 +26,12 @@ export function defaultSpaceId(ctx: SandboxContext): string | undefined {
 function rootDocument(ctx: SandboxContext) {
   return {
     Application: 'Octopus Deploy',
-    Version: VERSION_STRINGS[ctx.version],
+    Version: ctx.profile.versionString,
     ApiVersion: '3.0.0',
     InstallationId: ctx.store.getMeta('installation-id') ?? null,
     IsEarlyAccessProgram: false,
     HasLongTermSupport: true,
-    Links: rootLinks(defaultSpaceId(ctx), ctx.version),
+    Links: rootLinks(ctx.profile, defaultSpaceId(ctx)),
   }
 }
 
@@ -127,15 +127,15 @@ export const coreRoutes: Route[] = [
   {method: 'GET', path: '', scope: 'global', handler: (req) => ({json: rootDocument(req.ctx)})},
   {method: 'GET', path: '{spaceId}', scope: 'spaceHome', handler: (req) => {
     loadDoc(req.ctx, 'Space', req.params.spaceId)
-    return {json: {Id: req.params.spaceId, Links: spaceLinks(req.params.spaceId, req.ctx.version)}}
+    return {json: {Id: req.params.spaceId, Links: spaceLinks(req.ctx.profile, req.params.spaceId)}}
   }},
   {method: 'GET', path: 'users/me', scope: 'global', handler: (req) => ({json: currentUser(req)})},
-  {method: 'GET', path: 'spaces', scope: 'global', handler: (req) => ({jsonText: collectionJson('Space', listSpaces(req.ctx, req.query), paging(req.query), '/api/spaces', '/api/spaces{?name,skip,ids,take,partialName}', req.query)})},
-  {method: 'GET', path: 'spaces/all', scope: 'global', handler: (req) => ({jsonText: arrayJson(listSpaces(req.ctx, req.query))})},
+  {method: 'GET', path: 'spaces', scope: 'global', query: 'Spaces', handler: (req) => ({jsonText: collectionJson(req.ctx, 'Space', listSpaces(req.ctx, req.query), paging(req.query), '/api/spaces', `/api/spaces${queryTemplate(req.ctx.profile, 'Spaces')}`, req.query)})},
+  {method: 'GET', path: 'spaces/all', scope: 'global', query: 'SpacesAll', handler: (req) => ({jsonText: arrayJson(listSpaces(req.ctx, req.query))})},
   {method: 'GET', path: 'spaces/{id}', scope: 'global', handler: (req) => ({jsonText: loadJson(req.ctx, 'Space', req.params.id)})},
   {method: 'GET', path: 'featuresconfiguration', scope: 'global', handler: (req) => ({json: readFeatures(req.ctx)})},
   {method: 'PUT', path: 'featuresconfiguration', scope: 'global', handler: (req) => ({json: writeFeatures(req.ctx, req)})},
-  {method: 'GET', path: 'octopusservernodes', scope: 'global', handler: (req) => ({jsonText: collectionJson('OctopusServerNode', serverNodes(req.ctx), paging(req.query), '/api/octopusservernodes', '/api/octopusservernodes{/id}{?skip,take,ids,partialName}', req.query)})},
+  {method: 'GET', path: 'octopusservernodes', scope: 'global', handler: (req) => ({jsonText: collectionJson(req.ctx, 'OctopusServerNode', serverNodes(req.ctx), paging(req.query), '/api/octopusservernodes', '/api/octopusservernodes{/id}{?skip,take,ids,partialName}', req.query)})},
   {method: 'GET', path: 'octopusservernodes/all', scope: 'global', handler: (req) => ({jsonText: arrayJson(serverNodes(req.ctx))})},
   {method: 'GET', path: 'octopusservernodes/all', scope: 'space', handler: (req) => ({jsonText: arrayJson(serverNodes(req.ctx))})},
   {method: 'GET', path: 'octopusservernodes/{id}', scope: 'global', handler: (req) => ({jsonText: loadJson(req.ctx, 'ServerNode', req.params.id)})},

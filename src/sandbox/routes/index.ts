@@ -1,6 +1,7 @@
 import type {FaultInjector} from '../faults.js'
 import type {Route} from '../router.js'
 import {coreRoutes} from './core.js'
+import {environmentRoutes} from './environments.js'
 import {infraRoutes} from './infra.js'
 import {poolRoutes} from './pools.js'
 import {sandboxRoutes} from './sandbox.js'
@@ -8,5 +9,5 @@ import {taskRoutes} from './tasks.js'
 import {workerRoutes} from './workers.js'
 
 export function allRoutes(faults: FaultInjector, dataFile: string): Route[] {
-  return [...coreRoutes, ...poolRoutes, ...workerRoutes, ...infraRoutes, ...taskRoutes, ...sandboxRoutes(faults, dataFile)]
+  return [...coreRoutes, ...poolRoutes, ...workerRoutes, ...infraRoutes, ...environmentRoutes, ...taskRoutes, ...sandboxRoutes(faults, dataFile)]
 }

@@ -7,6 +7,7 @@ import {machineStatus, statusSummary} from '../health.js'
 import {Fields} from '../validate.js'
 import type {DocKind} from '../store.js'
 import type {Request, Route} from '../router.js'
+import {queryTemplate, type QueryKey} from '../profiles.js'
 import {defaultMachinePolicyId} from './workers.js'
 
 /** Machine policies, accounts, proxies and deployment targets: enough for workers to refer to. */
@@ -176,10 +177,10 @@ function filtered(req: Request, kind: DocKind, extra?: (doc: any) => boolean): s
 }
 
 /** list, /all and {id} for a space-scoped kind. */
-function readRoutes(segment: string, kind: DocKind, itemType: string, template: string, extra?: (req: Request) => ((doc: any) => boolean) | undefined): Route[] {
+function readRoutes(segment: string, kind: DocKind, itemType: string, query: QueryKey, allQuery: QueryKey, extra?: (req: Request) => ((doc: any) => boolean) | undefined): Route[] {
   return [
-    {method: 'GET', path: segment, scope: 'space', handler: (req) => ({jsonText: collectionJson(itemType, filtered(req, kind, extra?.(req)), paging(req.query), spacePath(req.spaceId, segment), spacePath(req.spaceId, `${segment}${template}`), req.query)})},
-    {method: 'GET', path: `${segment}/all`, scope: 'space', handler: (req) => ({jsonText: arrayJson(filtered(req, kind, extra?.(req)))})},
+    {method: 'GET', path: segment, scope: 'space', query, handler: (req) => ({jsonText: collectionJson(req.ctx, itemType, filtered(req, kind, extra?.(req)), paging(req.query), spacePath(req.spaceId, segment), spacePath(req.spaceId, `${segment}${queryTemplate(req.ctx.profile, query)}`), req.query)})},
+    {method: 'GET', path: `${segment}/all`, scope: 'space', query: allQuery, handler: (req) => ({jsonText: arrayJson(filtered(req, kind, extra?.(req)))})},
     {method: 'GET', path: `${segment}/{id}`, scope: 'space', handler: (req) => ({jsonText: loadJson(req.ctx, kind, req.params.id, req.spaceId)})},
   ]
 }
@@ -195,16 +196,16 @@ const accountFilter = (req: Request) => {
 }
 
 export const infraRoutes: Route[] = [
-  ...readRoutes('machinepolicies', 'MachinePolicy', 'MachinePolicy', '{?skip,take,ids,partialName}'),
+  ...readRoutes('machinepolicies', 'MachinePolicy', 'MachinePolicy', 'MachinePolicies', 'IdsOnly'),
   {method: 'GET', path: 'machinepolicies/{id}/workers', scope: 'space', handler: (req) => {
     const policy = loadDoc<{Id: string}>(req.ctx, 'MachinePolicy', req.params.id, req.spaceId)
     const workers = req.ctx.store.listJson('Worker', req.spaceId, true).filter((t) => (JSON.parse(t) as {MachinePolicyId: string}).MachinePolicyId === policy.Id)
-    return {jsonText: collectionJson('Worker', workers, paging(req.query), spacePath(req.spaceId, `machinepolicies/${policy.Id}/workers`), spacePath(req.spaceId, `machinepolicies/${policy.Id}/workers{?skip,take}`), req.query)}
+    return {jsonText: collectionJson(req.ctx, 'Worker', workers, paging(req.query), spacePath(req.spaceId, `machinepolicies/${policy.Id}/workers`), spacePath(req.spaceId, `machinepolicies/${policy.Id}/workers{?skip,take}`), req.query)}
   }},
-  ...readRoutes('accounts', 'Account', 'Account', '{?skip,take,ids,partialName,accountType}', accountFilter),
+  ...readRoutes('accounts', 'Account', 'Account', 'Accounts', 'IdsOnly', accountFilter),
   {method: 'POST', path: 'accounts', scope: 'space', handler: (req) => ({status: 201, json: createAccount(req.ctx, req)})},
-  ...readRoutes('proxies', 'Proxy', 'Proxy', '{?skip,take,ids,partialName}'),
+  ...readRoutes('proxies', 'Proxy', 'Proxy', 'Proxies', 'IdsOnly'),
   {method: 'POST', path: 'proxies', scope: 'space', handler: (req) => ({status: 201, json: createProxy(req.ctx, req)})},
-  ...readRoutes('machines', 'Machine', 'Machine', '{?skip,take,name,ids,partialName,thumbprint}', machineFilter),
+  ...readRoutes('machines', 'Machine', 'Machine', 'Machines', 'MachinesAll', machineFilter),
   {method: 'POST', path: 'machines', scope: 'space', handler: (req) => ({status: 201, json: createMachine(req.ctx, req)})},
 ]

@@ -4,7 +4,7 @@ import {arrayJson, collectionJson, paging} from '../collections.js'
 import {assertUniqueName, loadDoc, loadJson, matchesCommonFilters, spacePath, stamp} from '../docs.js'
 import {Fields, slugify} from '../validate.js'
 import type {Request, Route} from '../router.js'
-import {WORKERS_QUERY} from '../links.js'
+import {queryTemplate} from '../profiles.js'
 import {filterWorkers, workerFilterFromQuery, type WorkerDoc, type WorkerFilter} from './workers.js'
 
 export type WorkerPoolType = 'StaticWorkerPool' | 'DynamicWorkerPool'
@@ -166,9 +166,11 @@ function summarise(workers: WorkerDoc[]) {
   for (const w of workers) {
     if (w.IsDisabled) disabled++
     health[w.HealthStatus] = (health[w.HealthStatus] ?? 0) + 1
-    const style = w.Endpoint.CommunicationStyle
+    const style = w.Endpoint?.CommunicationStyle ?? 'None'
     endpoints[style] = (endpoints[style] ?? 0) + 1
-    if (w.Endpoint.TentacleVersionDetails?.UpgradeSuggested) tentacleUpgrade.push(w.Id)
+    // Kubernetes agents are counted here too when they report a due upgrade (UNCONFIRMED for real servers).
+    const agentStatus = w.Endpoint?.KubernetesAgentDetails?.UpgradeStatus
+    if (w.Endpoint?.TentacleVersionDetails?.UpgradeSuggested || (agentStatus && agentStatus !== 'NoUpgrades')) tentacleUpgrade.push(w.Id)
     if (!w.HasLatestCalamari) calamariUpgrade.push(w.Id)
   }
   return {
@@ -221,17 +223,17 @@ function putSortOrder(ctx: SandboxContext, req: Request) {
 }
 
 export const poolRoutes: Route[] = [
-  {method: 'GET', path: 'workerpools', scope: 'space', handler: (req) => {
+  {method: 'GET', path: 'workerpools', scope: 'space', query: 'WorkerPools', handler: (req) => {
     const texts = listPools(req.ctx, req).map((p) => JSON.stringify(p))
-    return {jsonText: collectionJson('WorkerPool', texts, paging(req.query), spacePath(req.spaceId, 'workerpools'), spacePath(req.spaceId, 'workerpools{?name,skip,ids,take,partialName}'), req.query)}
+    return {jsonText: collectionJson(req.ctx, 'WorkerPool', texts, paging(req.query), spacePath(req.spaceId, 'workerpools'), spacePath(req.spaceId, `workerpools${queryTemplate(req.ctx.profile, 'WorkerPools')}`), req.query)}
   }},
-  {method: 'GET', path: 'workerpools/all', scope: 'space', handler: (req) => {
+  {method: 'GET', path: 'workerpools/all', scope: 'space', query: 'WorkerPoolsAll', handler: (req) => {
     const ids = queryList(req.query, 'ids')
     if (!ids) return {jsonText: arrayJson(req.ctx.store.listJson('WorkerPool', req.spaceId))}
     return {json: listPools(req.ctx, req)}
   }},
   {method: 'POST', path: 'workerpools', scope: 'space', handler: (req) => ({status: 201, json: createPool(req.ctx, req)})},
-  {method: 'GET', path: 'workerpools/summary', scope: 'space', handler: (req) => ({json: poolSummary(req.ctx, req)})},
+  {method: 'GET', path: 'workerpools/summary', scope: 'space', query: 'WorkerPoolsSummary', handler: (req) => ({json: poolSummary(req.ctx, req)})},
   {method: 'GET', path: 'workerpools/dynamicworkertypes', scope: 'space', handler: (req) => ({json: {
     Id: null,
     WorkerTypes: DYNAMIC_WORKER_TYPES.map((t) => ({...t, StartDateUtc: '2023-01-01T00:00:00.000Z', DeprecationDateUtc: null, EndOfLifeDateUtc: null})),
@@ -252,11 +254,12 @@ export const poolRoutes: Route[] = [
     deletePool(req.ctx, req)
     return {json: null}
   }},
-  {method: 'GET', path: 'workerpools/{id}/workers', scope: 'space', handler: (req) => {
+  {method: 'GET', path: 'workerpools/{id}/workers', scope: 'space', query: 'PoolWorkers', handler: (req) => {
     const pool = loadDoc<PoolDoc>(req.ctx, 'WorkerPool', req.params.id, req.spaceId)
     const filter = {...workerFilterFromQuery(req.query), workerPoolIds: [pool.Id]}
     const workers = filterWorkers(req.ctx.store.listJson('Worker', req.spaceId, true).map((t) => JSON.parse(t) as WorkerDoc), filter)
-    return {jsonText: collectionJson('Worker', workers.map((w) => JSON.stringify(w)), paging(req.query), spacePath(req.spaceId, `workerpools/${pool.Id}/workers`), spacePath(req.spaceId, `workerpools/${pool.Id}/workers${WORKERS_QUERY}`), req.query)}
+    const template = queryTemplate(req.ctx.profile, 'PoolWorkers')
+    return {jsonText: collectionJson(req.ctx, 'Worker', workers.map((w) => JSON.stringify(w)), paging(req.query), spacePath(req.spaceId, `workerpools/${pool.Id}/workers`), spacePath(req.spaceId, `workerpools/${pool.Id}/workers${template}`), req.query)}
   }},
 ]
 

@@ -3,6 +3,7 @@ import {queryValue} from '../http.js'
 import {leaseHistoryItem, type LeaseRow} from '../leases.js'
 import {seedCompletedTasks} from '../simulations.js'
 import type {Route} from '../router.js'
+import {Fields} from '../validate.js'
 
 /** Endpoints that exist only on the sandbox (all under /api/sandbox/; a real Octopus 404s them). */
 export function sandboxRoutes(faults: FaultInjector, dataFile: string): Route[] {
@@ -34,10 +35,22 @@ export function sandboxRoutes(faults: FaultInjector, dataFile: string): Route[] 
       return {json: rows.map(leaseHistoryItem)}
     }},
     {method: 'POST', path: 'seed-completed-tasks', scope: 'sandbox', handler: (req) => ({status: 201, json: seedCompletedTasks(req.ctx, req.spaceId, req.body())})},
-    {method: 'POST', path: 'faults', scope: 'sandbox', handler: (req) => ({status: 201, json: faults.add(req.body())})},
-    {method: 'GET', path: 'faults', scope: 'sandbox', handler: () => ({json: faults.list()})},
-    {method: 'DELETE', path: 'faults', scope: 'sandbox', handler: () => {
+    {method: 'POST', path: 'faults', scope: 'sandbox', handler: (req) => {
+      const body = req.body()
+      if (body && typeof body === 'object' && (body as {Kind?: unknown}).Kind === 'LeaseRelease') {
+        // The next `Times` lease releases fail (0 = every one), as in OctopusDeploy/Issues#9868 (see tasks.ts).
+        const f = Fields.of(body)
+        const times = f.optionalInteger('Times', 1, 0)
+        f.check()
+        req.ctx.failLeaseReleases = times === 0 ? -1 : times
+        return {status: 201, json: {Kind: 'LeaseRelease', Times: times}}
+      }
+      return {status: 201, json: faults.add(body)}
+    }},
+    {method: 'GET', path: 'faults', scope: 'sandbox', handler: (req) => ({json: req.ctx.failLeaseReleases === 0 ? faults.list() : [...faults.list(), {Kind: 'LeaseRelease', Remaining: req.ctx.failLeaseReleases === -1 ? 'all' : req.ctx.failLeaseReleases}]})},
+    {method: 'DELETE', path: 'faults', scope: 'sandbox', handler: (req) => {
       faults.clear()
+      req.ctx.failLeaseReleases = 0
       return {json: null}
     }},
   ]

@@ -2,7 +2,7 @@ import {HttpError, queryBool, queryInt, queryList, queryValue, validationError} 
 import type {SandboxContext} from '../context.js'
 import {collectionJson, paging} from '../collections.js'
 import {spacePath} from '../docs.js'
-import {tasksQuery} from '../links.js'
+import {queryTemplate} from '../profiles.js'
 import {workerTaskLease, type LeaseRow} from '../leases.js'
 import type {Activity, TaskDoc} from '../tasks.js'
 import type {Request, Route} from '../router.js'
@@ -88,7 +88,7 @@ function listTasks(req: Request): string {
     })
   }
   const base = req.explicitSpace ? spacePath(req.spaceId, 'tasks') : '/api/tasks'
-  return collectionJson('Task', texts, paging(query), base, `${base}{/id}${tasksQuery(ctx.version)}`, query)
+  return collectionJson(ctx, 'Task', texts, paging(query), base, `${base}${queryTemplate(ctx.profile, 'Tasks')}`, query)
 }
 
 function logRows(ctx: SandboxContext, taskId: string): LogRow[] {
@@ -191,7 +191,7 @@ function workerTaskLeases(req: Request) {
 }
 
 export const taskRoutes: Route[] = [
-  {method: 'GET', path: 'tasks', scope: 'space', handler: (req) => ({jsonText: listTasks(req)})},
+  {method: 'GET', path: 'tasks', scope: 'space', query: 'Tasks', handler: (req) => ({jsonText: listTasks(req)})},
   {method: 'POST', path: 'tasks', scope: 'space', handler: (req) => {
     // Legacy `/api/tasks` honours the body's SpaceId; a space route pins the space.
     const body = req.body() as {SpaceId?: unknown} | null
@@ -207,5 +207,5 @@ export const taskRoutes: Route[] = [
   {method: 'GET', path: 'tasks/{id}/details', scope: 'space', handler: (req) => ({json: details(req)})},
   {method: 'GET', path: 'tasks/{id}/raw', scope: 'space', handler: (req) => ({text: raw(req)})},
   {method: 'POST', path: 'tasks/{id}/cancel', scope: 'space', handler: (req) => ({json: req.ctx.tasks.cancel(loadTask(req).Id)})},
-  {method: 'GET', path: 'workertaskleases', scope: 'space', onlyNewer: true, handler: (req) => ({json: workerTaskLeases(req)})},
+  {method: 'GET', path: 'workertaskleases', scope: 'space', when: (profile) => profile.workerTaskLeases, handler: (req) => ({json: workerTaskLeases(req)})},
 ]

@@ -2,9 +2,9 @@ import {queryBool, queryList, queryValue, validationError} from '../http.js'
 import type {SandboxContext} from '../context.js'
 import {arrayJson, collectionJson, paging} from '../collections.js'
 import {assertUniqueName, loadDoc, loadJson, spacePath, stamp} from '../docs.js'
-import {readEndpoint, type EndpointDoc} from '../endpoints.js'
+import {endpointIdentity, readEndpoint, reportedTentacleVersion, type EndpointDoc} from '../endpoints.js'
 import {machineStatus, statusSummary, type HealthStatus} from '../health.js'
-import {WORKERS_QUERY} from '../links.js'
+import {queryTemplate} from '../profiles.js'
 import {Fields, slugify} from '../validate.js'
 import type {Request, Route} from '../router.js'
 import {assertPoolsAcceptWorkers} from './pools.js'
@@ -18,14 +18,20 @@ export interface WorkerDoc {
   MachinePolicyId: string
   IsDisabled: boolean
   HealthStatus: HealthStatus
+  /** MachineModelStatus: stored for every version, left out of responses where the version lacks it (context.ts). */
   Status: string
   StatusSummary: string
   HasLatestCalamari: boolean
   IsInProcess: boolean
   Thumbprint: string | null
-  Uri: string
-  Endpoint: EndpointDoc
+  Uri: string | null
+  /** Null on some real workers (documents from Octopus's own client tests); never created by this sandbox's POST. */
+  Endpoint: EndpointDoc | null
   OperatingSystem: string
+  /** Newer servers only (left out of older versions' responses). */
+  OperatingSystemVersion: string | null
+  /** 2024.3.285+: writable on create; left out of older versions' responses. */
+  SkipInitialHealthCheck: boolean
   ShellName: string
   ShellVersion: string
   Architecture: string
@@ -44,6 +50,7 @@ export interface WorkerFilter {
   workerPoolIds?: string[]
   thumbprint?: string
   shellNames?: string[]
+  operatingSystemNames?: string[]
 }
 
 export function workerFilterFromQuery(query: URLSearchParams): WorkerFilter {
@@ -57,6 +64,7 @@ export function workerFilterFromQuery(query: URLSearchParams): WorkerFilter {
     workerPoolIds: queryList(query, 'workerPoolIds'),
     thumbprint: queryValue(query, 'thumbprint'),
     shellNames: queryList(query, 'shellNames'),
+    operatingSystemNames: queryList(query, 'operatingSystemNames'),
   }
 }
 
@@ -72,6 +80,7 @@ export function filterWorkers<T extends WorkerDoc>(workers: T[], filter: WorkerF
   const styles = lowerSet(filter.commStyles)
   const pools = lowerSet(filter.workerPoolIds)
   const shells = lowerSet(filter.shellNames)
+  const systems = lowerSet(filter.operatingSystemNames)
   const name = filter.name?.toLowerCase()
   const partial = filter.partialName?.toLowerCase()
   const thumbprint = filter.thumbprint?.toUpperCase()
@@ -81,10 +90,11 @@ export function filterWorkers<T extends WorkerDoc>(workers: T[], filter: WorkerF
     (!partial || w.Name.toLowerCase().includes(partial)) &&
     (filter.isDisabled === undefined || w.IsDisabled === filter.isDisabled) &&
     (!health || health.has(w.HealthStatus.toLowerCase())) &&
-    (!styles || styles.has(w.Endpoint.CommunicationStyle.toLowerCase())) &&
+    (!styles || styles.has((w.Endpoint?.CommunicationStyle ?? '').toLowerCase())) &&
     (!pools || w.WorkerPoolIds.some((p) => pools.has(p.toLowerCase()))) &&
     (!thumbprint || (w.Thumbprint ?? '').toUpperCase() === thumbprint) &&
-    (!shells || shells.has(w.ShellName.toLowerCase())))
+    (!shells || shells.has(w.ShellName.toLowerCase())) &&
+    (!systems || systems.has(w.OperatingSystem.toLowerCase())))
 }
 
 export function workerLinks(spaceId: string, id: string): Record<string, string> {
@@ -104,13 +114,17 @@ function readWorker(ctx: SandboxContext, req: Request, existing?: WorkerDoc): Wo
   const policyId = f.optionalString('MachinePolicyId') ?? defaultMachinePolicyId(ctx, req.spaceId) ?? 'MachinePolicies-1'
   const spaceId = f.optionalString('SpaceId')
   const endpointFields = f.object('Endpoint')
+  const skipInitialHealthCheck = ctx.profile.fields.skipInitialHealthCheck ? f.optionalBoolean('SkipInitialHealthCheck', existing?.SkipInitialHealthCheck ?? false) : false
   const errors = [...f.errors]
   if (spaceId && spaceId !== req.spaceId) errors.push(`SpaceId '${spaceId}' does not match the space of this route (${req.spaceId}).`)
   if (!f.errors.some((e) => e.startsWith('WorkerPoolIds'))) errors.push(...assertPoolsAcceptWorkers(ctx, req.spaceId, poolIds))
   const policy = ctx.store.getDoc('MachinePolicy', policyId)
   if (!policy || policy.space_id !== req.spaceId) errors.push(`Machine policy '${policyId}' does not exist in ${req.spaceId}.`)
-  const endpoint = readEndpoint(ctx, req.spaceId, endpointFields, errors, existing?.Endpoint)
-  if (errors.length || !endpoint) throw validationError(...errors)
+  // A worker stored without an endpoint may be PUT back as it is (Endpoint still null).
+  const keepsNoEndpoint = existing !== undefined && existing.Endpoint === null && !endpointFields
+  const endpoint = keepsNoEndpoint ? null : readEndpoint(ctx, req.spaceId, endpointFields, errors, existing?.Endpoint)
+  if (errors.length || endpoint === undefined) throw validationError(...errors)
+  const identity = endpoint ? endpointIdentity(endpoint) : {Uri: existing?.Uri ?? null, Thumbprint: existing?.Thumbprint ?? null}
   const id = existing?.Id ?? ''
   const health = existing?.HealthStatus ?? 'Unknown'
   return {
@@ -122,14 +136,16 @@ function readWorker(ctx: SandboxContext, req: Request, existing?: WorkerDoc): Wo
     MachinePolicyId: policy!.id,
     IsDisabled: isDisabled,
     HealthStatus: health,
-    Status: machineStatus(health, isDisabled, endpoint.TentacleVersionDetails?.Version),
+    Status: machineStatus(health, isDisabled, reportedTentacleVersion(endpoint)),
     StatusSummary: existing?.StatusSummary ?? statusSummary(health),
     HasLatestCalamari: existing?.HasLatestCalamari ?? false,
     IsInProcess: false,
-    Thumbprint: endpoint.Thumbprint,
-    Uri: endpoint.Uri,
+    Thumbprint: identity.Thumbprint,
+    Uri: identity.Uri,
     Endpoint: endpoint,
     OperatingSystem: existing?.OperatingSystem ?? 'Unknown',
+    OperatingSystemVersion: existing?.OperatingSystemVersion ?? null,
+    SkipInitialHealthCheck: skipInitialHealthCheck,
     ShellName: existing?.ShellName ?? 'Unknown',
     ShellVersion: existing?.ShellVersion ?? 'Unknown',
     Architecture: existing?.Architecture ?? 'Unknown',
@@ -181,7 +197,7 @@ function connectionStatus(ctx: SandboxContext, req: Request) {
     Id: null,
     MachineId: worker.Id,
     Status: worker.HealthStatus === 'Unknown' ? 'Unknown' : worker.HealthStatus === 'Unavailable' ? 'Offline' : 'Online',
-    CurrentTentacleVersion: worker.Endpoint.TentacleVersionDetails?.Version ?? null,
+    CurrentTentacleVersion: reportedTentacleVersion(worker.Endpoint),
     LastChecked: last?.occurred_at ?? null,
     Logs: last ? [{Category: last.category, MessageText: last.message, OccurredAt: last.occurred_at, Detail: null, Number: 1, GapLastNumber: null}] : [],
     Links: {Self: spacePath(req.spaceId, `workers/${worker.Id}/connection`)},
@@ -189,13 +205,13 @@ function connectionStatus(ctx: SandboxContext, req: Request) {
 }
 
 export const workerRoutes: Route[] = [
-  {method: 'GET', path: 'workers', scope: 'space', handler: (req) => {
+  {method: 'GET', path: 'workers', scope: 'space', query: 'Workers', handler: (req) => {
     const filter = workerFilterFromQuery(req.query)
     const texts = req.ctx.store.listJson('Worker', req.spaceId, true)
     const items = hasWorkerFilter(filter) ? filterWorkers(texts.map((t) => JSON.parse(t) as WorkerDoc), filter).map((w) => JSON.stringify(w)) : texts
-    return {jsonText: collectionJson('Worker', items, paging(req.query), spacePath(req.spaceId, 'workers'), spacePath(req.spaceId, `workers${WORKERS_QUERY}`), req.query)}
+    return {jsonText: collectionJson(req.ctx, 'Worker', items, paging(req.query), spacePath(req.spaceId, 'workers'), spacePath(req.spaceId, `workers${queryTemplate(req.ctx.profile, 'Workers')}`), req.query)}
   }},
-  {method: 'GET', path: 'workers/all', scope: 'space', handler: (req) => {
+  {method: 'GET', path: 'workers/all', scope: 'space', query: 'WorkersAll', handler: (req) => {
     const filter = workerFilterFromQuery(req.query)
     const texts = req.ctx.store.listJson('Worker', req.spaceId, true)
     // The fast path: stored JSON concatenated, never parsed (2,000 workers well under 300 ms).
