@@ -17,8 +17,8 @@ describe('expandTemplate (RFC 6570, as Octopus links use it)', () => {
     expect(expandTemplate(workers, params as never)).toBe(expected)
   })
 
-  it('expands a path variable and ignores parameters the template lacks', () => {
-    expect(expandTemplate('/api/{spaceId}', {spaceId: 'Spaces-2', other: 'x'})).toBe('/api/Spaces-2')
+  it('expands a path variable and sends a parameter the template lacks as a plain query parameter', () => {
+    expect(expandTemplate('/api/{spaceId}', {spaceId: 'Spaces-2', other: 'x'})).toBe('/api/Spaces-2?other=x')
   })
 
   it('encodes reserved characters in path segments', () => {
