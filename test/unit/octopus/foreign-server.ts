@@ -150,6 +150,11 @@ export async function startForeignServer(version: ForeignVersion, options: Forei
         state.workers.push(created)
         return json(res, 201, created)
       }
+      if (req.method === 'POST' && (p === '/api/spaces-1/tasks' || p === '/api/tasks')) {
+        const task = {...JSON.parse(body), Id: `ServerTasks-${1000 + state.tasks.length}`, State: 'Queued', IsCompleted: false, SpaceId: 'Spaces-1'}
+        state.tasks.push(task)
+        return json(res, 201, task)
+      }
       if (poolId && req.method === 'GET') {
         const pool = state.pools.find((x) => x.Id.toLowerCase() === poolId)
         return pool ? json(res, 200, pool) : json(res, 404, {ErrorMessage: 'not found'})
@@ -157,6 +162,8 @@ export async function startForeignServer(version: ForeignVersion, options: Forei
       if (req.method === 'GET' && p === '/api/spaces-1/workerpools/summary') {
         return json(res, 200, {WorkerPoolSummaries: [], MachineIdsForTentacleUpgrade: [], MachineIdsForCalamariUpgrade: [], TentacleUpgradesRequired: false})
       }
+      if (req.method === 'GET' && p === '/api/spaces-1/accounts/all') return json(res, 200, [{Id: 'Accounts-1', Name: 'deploy-key', AccountType: 'SshKeyPair', SpaceId: 'Spaces-1'}])
+      if (req.method === 'GET' && p === '/api/spaces-1/proxies/all') return json(res, 200, [])
       if (req.method === 'GET' && p === '/api/spaces-1/machines/all') return json(res, 200, [])
       if (req.method === 'GET' && p === '/api/octopusservernodes/all') return json(res, 200, [{Id: 'OctopusServerNodes-1', Name: 'node-1'}])
       if (req.method === 'GET' && p === '/api/featuresconfiguration') return json(res, 200, {IsBuiltInWorkerEnabled: false})

@@ -182,13 +182,7 @@ describe.each(FOREIGN_VERSIONS)('bulk selection on a %s server that ignores ever
     const created = await registerWorker(draftFromInput('listening', {name: 'brand-new', pool: ['Linux Workers'], url: 'https://brand-new.example.com:10933/', thumbprint: 'A'.repeat(40)}), deps)
     expect(created.action).toBe('created')
     expect(server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/Spaces-1/workers'])
-    const forced = await registerWorker(draftFromInput('ssh', {name: 'ssh-02', pool: ['Linux Workers'], host: 'ssh-02.example.com', port: 2222, fingerprint: 'SHA256:fJt7dWUBaVuYp1sQ3ZGZ8qW3k9a2bx1Lr3vN5cT0pQs', account: 'Accounts-1', force: true}), {
-      ...deps,
-      connect: async () => {
-        server.overrides.set('/api/Spaces-1/accounts/all', [{Id: 'Accounts-1', Name: 'deploy-key', AccountType: 'SshKeyPair'}])
-        return connectForeign(server)
-      },
-    })
+    const forced = await registerWorker(draftFromInput('ssh', {name: 'ssh-02', pool: ['Linux Workers'], host: 'ssh-02.example.com', port: 2222, fingerprint: 'SHA256:fJt7dWUBaVuYp1sQ3ZGZ8qW3k9a2bx1Lr3vN5cT0pQs', account: 'deploy-key', force: true}), deps)
     expect(forced.worker.Id).toBe('Workers-4')
     expect(server.requests.filter((r) => r.method === 'PUT').map((r) => r.url)).toEqual(['/api/Spaces-1/workers/Workers-4'])
   })
