@@ -266,6 +266,7 @@ export async function listWorkerTaskLeases(space: SpaceContext): Promise<WorkerT
     const page = response.data.WorkerTaskLeases
     const got = page?.Items ?? []
     items.push(...got)
-    if (got.length < take || items.length >= (page?.TotalResults ?? 0)) return items
+    // A lease of another space (a server that ignored the space in the path) is not this space's.
+    if (got.length < take || items.length >= (page?.TotalResults ?? 0)) return inSpace(items, space.spaceId)
   }
 }
