@@ -77,11 +77,16 @@ export interface TaskSelection {
   spaces?: string[] | string
 }
 
-/** When a task completed: the ISO `CompletedTime` (real servers give `Completed` as display text). */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/
+
+/**
+ * When a task completed: the ISO `CompletedTime`. Real servers give `Completed` as display text
+ * ("Monday, March 20, 2017 9:00 PM", no zone), which is only used when it is itself ISO (as some
+ * emulations send it); display text is never guessed at, so such a task falls outside any window.
+ */
 export function completedAt(task: Pick<TaskResource, 'CompletedTime'> & {Completed?: unknown}): number {
-  const iso = task.CompletedTime ? Date.parse(task.CompletedTime) : NaN
-  if (Number.isFinite(iso)) return iso
-  return typeof task.Completed === 'string' ? Date.parse(task.Completed) : NaN
+  if (typeof task.CompletedTime === 'string' && ISO_TIMESTAMP.test(task.CompletedTime)) return Date.parse(task.CompletedTime)
+  return typeof task.Completed === 'string' && ISO_TIMESTAMP.test(task.Completed) ? Date.parse(task.Completed) : NaN
 }
 
 /** A predicate that keeps exactly the tasks the selection names (date bounds inclusive). */

@@ -55,6 +55,8 @@ describe('taskPredicate', () => {
   })
   it('takes the ISO CompletedTime over the display text real servers put in Completed', () => {
     expect(completedAt({CompletedTime: '2017-03-20T21:00:00.000Z', Completed: 'Monday, March 20, 2017 9:00 PM'} as never)).toBe(Date.parse('2017-03-20T21:00:00.000Z'))
+    expect(completedAt({CompletedTime: null, Completed: '2017-03-20T21:00:00.000Z'} as never)).toBe(Date.parse('2017-03-20T21:00:00.000Z'))
+    expect(completedAt({CompletedTime: null, Completed: 'Monday, March 20, 2017 9:00 PM'} as never)).toBeNaN()
   })
 })
 
