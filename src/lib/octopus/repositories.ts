@@ -95,7 +95,6 @@ function requireSameId<T extends {Id?: string}>(doc: T, id: string, kind: string
   return doc
 }
 
-
 export function createWorker(space: SpaceContext, body: Record<string, unknown>): Promise<WorkerResource> {
   return space.client.post<WorkerResource>(space.link('Workers'), {SpaceId: space.spaceId, ...body})
 }
