@@ -4,11 +4,16 @@ import {ServerCommand} from '../server-command.js'
 import {inquirerPrompter} from '../lib/workers/register-prompts.js'
 import {describeRegistration, draftFromInput, registerWorker, type RegisterInput, type RegisterType} from '../lib/workers/register.js'
 
+/** Said in every register command's help: Kubernetes agents are not registered from here. */
+export const KUBERNETES_REGISTER_NOTE = 'Kubernetes agent workers are not registered with this command: they register themselves when installed with Octopus\'s kubernetes-agent Helm chart (agent.worker.enabled=true, pools in agent.worker.initial.workerPools). Once registered they appear in worker list --type kubernetes and are managed like any other worker.'
+
 /** The help of the two Tentacle registrations (listening and polling). */
 export const TENTACLE_REGISTER_DESCRIPTION = `Missing values are prompted for on a terminal (pools as a multi-select), and the equivalent non-interactive command is then printed on stderr with the thumbprint masked.
 
 --if-not-exists: exit 0 without changes when a worker of that name has the same endpoint; exit 1 when its endpoint differs.
 --force: update the existing worker of that name in place (as \`Tentacle register-worker --force\`).
+
+${KUBERNETES_REGISTER_NOTE}
 
 ${EXIT_CODES_HELP}`
 

@@ -10,7 +10,7 @@ import {renderTable} from '../../lib/render/table.js'
 export default class PoolView extends ServerCommand<typeof PoolView> {
   static override summary = 'Show a worker pool: its settings, worker counts by health and endpoint type, its workers and its web-portal URL.'
 
-  static override description = `--json prints the pool resource plus WorkerCounts, Workers (Id, Name, HealthStatus, IsDisabled, CommunicationStyle, Endpoint) and WebUrl.
+  static override description = `--json prints the pool resource plus WorkerCounts, Workers (Id, Name, HealthStatus, IsDisabled, CommunicationStyle, Type, Endpoint; Type and Endpoint as worker list shows them) and WebUrl.
 
 ${EXIT_CODES_HELP}`
 

@@ -10,7 +10,7 @@ import {WORKER_TYPES} from '../../lib/workers/endpoint.js'
 export default class WorkerList extends ServerCommand<typeof WorkerList> {
   static override aliases = ['worker:ls']
   static override summary = 'List workers, filtered by pool, health, state, type or name.'
-  static override description = `Filters are sent to the server as its own query parameters, so a list costs the same few requests however many workers there are.\n\n${EXIT_CODES_HELP}`
+  static override description = `Filters are sent to the server as its own query parameters (in the spelling of its link template), so a list costs the same few requests however many workers there are; they are applied again to what the server returns, so a server that ignores a filter still gives the exact list. --type kubernetes lists Kubernetes agent workers.\n\n${EXIT_CODES_HELP}`
   static override examples = [
     '<%= config.bin %> worker list',
     '<%= config.bin %> worker list --pool "Linux Workers" --health Unhealthy --health Unavailable',

@@ -3,6 +3,7 @@
  * collection in one request (`/all` endpoints) — never one request per row (docs/ARCHITECTURE.md §4).
  */
 import type {SpaceContext} from './client.js'
+import {CliError, ExitCode} from '../errors.js'
 import type {
   FeaturesConfigurationResource,
   MachinePolicyResource,
@@ -14,17 +15,18 @@ import type {
   WorkerTaskLeaseResource,
 } from './types.js'
 import type {TemplateParams} from './uri-template.js'
+import {inSpace, isSelective, taskPredicate, workerPredicate, type WorkerSelection} from './client-filter.js'
 
 // ---- worker pools ---------------------------------------------------------------------------
 
 /** All pools of the space, in the server's sort order. */
 export async function listWorkerPools(space: SpaceContext): Promise<WorkerPoolResource[]> {
-  const pools = await space.client.get<WorkerPoolResource[]>(space.link('WorkerPools', {id: 'all'}))
+  const pools = inSpace(await space.client.get<WorkerPoolResource[]>(space.link('WorkerPools', {id: 'all'})), space.spaceId)
   return [...pools].sort((a, b) => (a.SortOrder ?? 0) - (b.SortOrder ?? 0) || a.Name.localeCompare(b.Name))
 }
 
-export function getWorkerPool(space: SpaceContext, id: string): Promise<WorkerPoolResource> {
-  return space.client.get<WorkerPoolResource>(space.link('WorkerPools', {id}))
+export async function getWorkerPool(space: SpaceContext, id: string): Promise<WorkerPoolResource> {
+  return requireSameId(await space.client.get<WorkerPoolResource>(space.link('WorkerPools', {id})), id, 'worker pool')
 }
 
 export function createWorkerPool(space: SpaceContext, body: Record<string, unknown>): Promise<WorkerPoolResource> {
@@ -65,29 +67,32 @@ export async function listDynamicWorkerTypes(space: SpaceContext): Promise<Dynam
 
 // ---- workers --------------------------------------------------------------------------------
 
-export interface WorkerQuery {
-  name?: string
-  partialName?: string
-  isDisabled?: boolean
-  healthStatuses?: string[]
-  commStyles?: string[]
-  workerPoolIds?: string[]
-  thumbprint?: string
-}
+export type WorkerQuery = WorkerSelection
 
 /**
- * Workers of the space. Without filters: `/workers/all` (one request). With filters: the paged
- * list with the server's own query parameters and a large `take`, following `Page.Next`.
+ * Workers of the space matching the query. Without filters: `/workers/all` (one request). With
+ * filters: the paged list with the filters as the server's own query parameters (in the spelling
+ * of its template, or plain where the template lacks one) and a large `take`, following
+ * `Page.Next`. Either way the filters are applied again here: a server that ignored one (or all)
+ * answers with more workers than were asked for, and the caller must get exactly those asked for.
  */
 export async function listWorkers(space: SpaceContext, query: WorkerQuery = {}): Promise<WorkerResource[]> {
-  const filtered = Object.values(query).some((v) => v !== undefined && !(Array.isArray(v) && v.length === 0))
-  if (!filtered) return space.client.get<WorkerResource[]>(space.link('Workers', {id: 'all'}))
-  const url = space.link('Workers', {...query, skip: 0, take: 2_147_483_647})
-  return space.client.getAllPages<WorkerResource>(url)
+  if (!isSelective(query)) return inSpace(await space.client.get<WorkerResource[]>(space.link('Workers', {id: 'all'})), space.spaceId)
+  const url = space.link('Workers', {...query, skip: 0, take: 2_147_483_647} as TemplateParams)
+  return inSpace(await space.client.getAllPages<WorkerResource>(url), space.spaceId).filter(workerPredicate(query))
 }
 
-export function getWorker(space: SpaceContext, id: string): Promise<WorkerResource> {
-  return space.client.get<WorkerResource>(space.link('Workers', {id}))
+/** One worker by ID; a document for another ID (a server or proxy that answered wrongly) is an error, never acted on. */
+export async function getWorker(space: SpaceContext, id: string): Promise<WorkerResource> {
+  const worker = await space.client.get<WorkerResource>(space.link('Workers', {id}))
+  return requireSameId(worker, id, 'worker')
+}
+
+function requireSameId<T extends {Id?: string}>(doc: T, id: string, kind: string): T {
+  if (!doc || typeof doc !== 'object' || typeof doc.Id !== 'string' || doc.Id.toLowerCase() !== id.toLowerCase()) {
+    throw new CliError(`The server answered a request for ${kind} ${id} with ${doc && typeof doc === 'object' && typeof doc.Id === 'string' ? `a different one (${doc.Id})` : 'something that is not one'}; nothing was changed.`, ExitCode.Failure, {code: 'unexpected-response'})
+  }
+  return doc
 }
 
 export function createWorker(space: SpaceContext, body: Record<string, unknown>): Promise<WorkerResource> {
@@ -180,16 +185,26 @@ export interface TaskQuery {
   take?: number
 }
 
-/** One page of tasks in this space. */
-export function getTasksPage(space: SpaceContext, query: TaskQuery = {}): Promise<ResourceCollection<TaskResource>> {
-  const url = space.hasLink('Tasks') ? space.link('Tasks', {...query, name: Array.isArray(query.name) ? query.name.join(',') : query.name, spaces: space.spaceId} as TemplateParams) : space.path('tasks')
-  return space.client.get<ResourceCollection<TaskResource>>(url)
+function taskParams(space: SpaceContext, query: TaskQuery): TemplateParams {
+  return {...query, name: Array.isArray(query.name) ? query.name.join(',') : query.name, spaces: space.spaceId} as TemplateParams
 }
 
-/** Every task matching the query, with a large page size (few requests). */
-export function listTasks(space: SpaceContext, query: TaskQuery = {}): Promise<TaskResource[]> {
-  const url = space.link('Tasks', {...query, name: Array.isArray(query.name) ? query.name.join(',') : query.name, spaces: space.spaceId, skip: 0, take: query.take ?? 1000} as TemplateParams)
-  return space.client.getAllPages<TaskResource>(url)
+/**
+ * One page of tasks in this space. The filters go to the server (2019.7's template has no date
+ * filters: they are then sent as plain parameters it may ignore) and are applied again to the
+ * page's items, so the items are exactly those asked for (the paging counts stay the server's).
+ */
+export async function getTasksPage(space: SpaceContext, query: TaskQuery = {}): Promise<ResourceCollection<TaskResource>> {
+  const url = space.hasLink('Tasks') ? space.link('Tasks', taskParams(space, query)) : space.path('tasks')
+  const page = await space.client.get<ResourceCollection<TaskResource>>(url, space.hasLink('Tasks') ? undefined : taskParams(space, query))
+  return {...page, Items: (page.Items ?? []).filter(taskPredicate({...query, spaces: space.spaceId}))}
+}
+
+/** Every task matching the query, with a large page size (few requests), filtered again on the client. */
+export async function listTasks(space: SpaceContext, query: TaskQuery = {}): Promise<TaskResource[]> {
+  const url = space.link('Tasks', {...taskParams(space, query), skip: 0, take: query.take ?? 1000})
+  const tasks = await space.client.getAllPages<TaskResource>(url)
+  return tasks.filter(taskPredicate({...query, spaces: space.spaceId}))
 }
 
 export function getTask(space: SpaceContext, id: string): Promise<TaskResource> {
@@ -250,6 +265,7 @@ export async function listWorkerTaskLeases(space: SpaceContext): Promise<WorkerT
     const page = response.data.WorkerTaskLeases
     const got = page?.Items ?? []
     items.push(...got)
-    if (got.length < take || items.length >= (page?.TotalResults ?? 0)) return items
+    // A lease of another space (a server that ignored the space in the path) is not this space's.
+    if (got.length < take || items.length >= (page?.TotalResults ?? 0)) return inSpace(items, space.spaceId)
   }
 }

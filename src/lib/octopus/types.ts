@@ -44,18 +44,39 @@ export interface EndpointResource {
     UpgradeRequired?: boolean
     UpgradeAvailable?: boolean
   } | null
-  TentacleEndpointConfiguration?: {CommunicationMode?: string; Thumbprint?: string | null; Uri?: string | null} | null
+  /** Kubernetes agents (`KubernetesTentacle`): the Tentacle inside the agent. */
+  TentacleEndpointConfiguration?: {CommunicationMode?: string; Thumbprint?: string | null; Uri?: string | null; ProxyId?: string | null} | null
+  /** Kubernetes agents: chart and Tentacle versions, `UpgradeStatus` (NoUpgrades|UpgradeAvailable|UpgradeSuggested|UpgradeRequired, any case). */
+  KubernetesAgentDetails?: KubernetesAgentDetailsResource | null
+  /** Kubernetes agents keep the upgrade lock on the endpoint itself (Tentacles under TentacleVersionDetails). */
+  UpgradeLocked?: boolean | null
+  /** Kubernetes agents: for deployment targets only; expect null on workers. */
+  DefaultNamespace?: string | null
   [key: string]: unknown
 }
 
+export interface KubernetesAgentDetailsResource {
+  AgentVersion?: string | null
+  TentacleVersion?: string | null
+  UpgradeStatus?: string | null
+  HelmReleaseName?: string | null
+  KubernetesNamespace?: string | null
+  [key: string]: unknown
+}
+
+/**
+ * A worker as servers return it. `Endpoint` may be null and `HealthStatus` missing on documents
+ * real servers (or hand-made scripts) produce; the renderer in lib/workers/present.ts copes.
+ */
 export type WorkerResource = Omit<ContractWorker, 'Endpoint' | 'HealthStatus' | 'Thumbprint' | 'Uri'> & Newer & {
-  Endpoint: EndpointResource
+  Endpoint: EndpointResource | null
   HealthStatus: HealthStatus
   Thumbprint?: string | null
   Uri?: string | null
   SkipInitialHealthCheck?: boolean
   HasLatestCalamari?: boolean
   StatusSummary?: string | null
+  OperatingSystemVersion?: string | null
 }
 
 export type SpaceResource = ContractSpace & Newer

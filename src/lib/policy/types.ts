@@ -61,6 +61,8 @@ export interface EndpointFacts {
   Thumbprint?: string | null
   TentacleVersionDetails?: {Version?: string | null; UpgradeRequired?: boolean; UpgradeSuggested?: boolean} | null
   TentacleEndpointConfiguration?: {Thumbprint?: string | null; Uri?: string | null} | null
+  /** Kubernetes agents: upgrade advice is `KubernetesAgentDetails.UpgradeStatus`, not TentacleVersionDetails. */
+  KubernetesAgentDetails?: {TentacleVersion?: string | null; AgentVersion?: string | null; UpgradeStatus?: string | null} | null
 }
 
 export interface WorkerFacts {
@@ -71,7 +73,8 @@ export interface WorkerFacts {
   WorkerPoolIds: string[]
   Thumbprint?: string | null
   Uri?: string | null
-  Endpoint: EndpointFacts
+  /** Null when the server sent no endpoint. */
+  Endpoint: EndpointFacts | null
 }
 
 export interface DeploymentTargetFacts {

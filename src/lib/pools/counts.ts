@@ -3,6 +3,7 @@
  * of every pool), so `pool list` costs the same number of requests for 3 pools or 3,000 workers.
  */
 import type {WorkerPoolResource, WorkerPoolsSummaryResource, WorkerResource} from '../octopus/types.js'
+import {communicationStyle} from '../workers/present.js'
 
 export const HEALTH_STATUSES = ['Healthy', 'HasWarnings', 'Unhealthy', 'Unavailable', 'Unknown'] as const
 
@@ -87,8 +88,10 @@ export function countsFromWorkers(workers: Array<Pick<WorkerResource, 'HealthSta
   for (const worker of workers) {
     counts.Total++
     if (worker.IsDisabled) counts.Disabled++
-    if ((HEALTH_STATUSES as readonly string[]).includes(worker.HealthStatus)) counts[worker.HealthStatus as (typeof HEALTH_STATUSES)[number]]++
-    const style = worker.Endpoint?.CommunicationStyle ?? 'None'
+    // A worker with no HealthStatus has never been checked: Unknown, as every command shows it.
+    const health = worker.HealthStatus || 'Unknown'
+    if ((HEALTH_STATUSES as readonly string[]).includes(health)) counts[health as (typeof HEALTH_STATUSES)[number]]++
+    const style = communicationStyle(worker.Endpoint)
     counts.ByEndpointType[style] = (counts.ByEndpointType[style] ?? 0) + 1
   }
   return counts

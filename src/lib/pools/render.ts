@@ -2,6 +2,7 @@
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {isDynamicPool, unusableCount, usableCount, type PoolWithCounts, type WorkerCounts, HEALTH_STATUSES} from './counts.js'
 import {poolTypeFlag} from './validate.js'
+import {workerCells, workerTypeLabel} from '../workers/present.js'
 
 export const POOL_LIST_HEAD = ['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'HEALTHY', 'UNHEALTHY', 'DISABLED']
 
@@ -35,34 +36,36 @@ export function filterByType(pools: PoolWithCounts[], type: 'static' | 'dynamic'
 export interface PoolWorkerSummary {
   Id: string
   Name: string
+  /** As the server sent it; `Unknown` when it sent none. */
   HealthStatus: string
   IsDisabled: boolean
-  CommunicationStyle: string
-  /** Where the server reaches the worker: URI, poll:// subscription, or ssh host:port. */
+  /** The raw style; null when the server sent no endpoint. */
+  CommunicationStyle: string | null
+  /** The type as every command names it: Listening, Polling, SSH, Kubernetes, or the raw style. */
+  Type: string
+  /** Where the server reaches the worker, in the one form every command shows. */
   Endpoint: string
 }
 
-export function workerEndpointText(worker: Pick<WorkerResource, 'Endpoint' | 'Uri'>): string {
-  const e = worker.Endpoint ?? ({} as WorkerResource['Endpoint'])
-  if (e.CommunicationStyle === 'Ssh') return `ssh://${e.Host ?? '?'}:${e.Port ?? 22}`
-  return e.Uri ?? worker.Uri ?? ''
-}
-
 export function poolWorkerSummary(worker: WorkerResource): PoolWorkerSummary {
+  const cells = workerCells(worker)
+  const style = worker.Endpoint?.CommunicationStyle
   return {
     Id: worker.Id,
     Name: worker.Name,
-    HealthStatus: worker.HealthStatus,
-    IsDisabled: Boolean(worker.IsDisabled),
-    CommunicationStyle: worker.Endpoint?.CommunicationStyle ?? 'None',
-    Endpoint: workerEndpointText(worker),
+    HealthStatus: cells.Health,
+    IsDisabled: worker.IsDisabled === true,
+    CommunicationStyle: typeof style === 'string' ? style : null,
+    Type: cells.Type,
+    Endpoint: cells.Endpoint,
   }
 }
 
-export const POOL_WORKERS_HEAD = ['NAME', 'HEALTH', 'DISABLED', 'TYPE', 'ENDPOINT']
+/** The same columns, in the same order and with the same cells, as `worker list` (less POOLS). */
+export const POOL_WORKERS_HEAD = ['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'ENDPOINT']
 
 export function poolWorkerRow(w: PoolWorkerSummary): string[] {
-  return [w.Name, w.HealthStatus, w.IsDisabled ? 'yes' : '', w.CommunicationStyle, w.Endpoint]
+  return [w.Name, w.Type, w.HealthStatus, w.IsDisabled ? 'yes' : 'no', w.Endpoint]
 }
 
 /** The key/value header of `pool view` (before the workers table). */
@@ -80,7 +83,7 @@ export function poolViewLines(pool: WorkerPoolResource, counts: WorkerCounts, we
     lines.push('Workers:      n/a (Octopus provides the workers of a dynamic pool on demand)')
   } else {
     const health = HEALTH_STATUSES.map((s) => `${s} ${counts[s]}`).join(', ')
-    const endpoints = Object.entries(counts.ByEndpointType).map(([style, n]) => `${style} ${n}`).join(', ')
+    const endpoints = Object.entries(counts.ByEndpointType).map(([style, n]) => `${workerTypeLabel({CommunicationStyle: style})} ${n}`).join(', ')
     lines.push(`Workers:      ${counts.Total} (disabled ${counts.Disabled})`)
     lines.push(`By health:    ${health}`)
     lines.push(`By endpoint:  ${endpoints || '(none)'}`)

@@ -15,65 +15,12 @@ export const COMM_STYLE_OF_TYPE: Record<WorkerType, CommunicationStyle> = {
   kubernetes: 'KubernetesTentacle',
 }
 
-const LABEL_OF_STYLE: Record<string, string> = {
-  TentaclePassive: 'Listening',
-  TentacleActive: 'Polling',
-  Ssh: 'SSH',
-  KubernetesTentacle: 'Kubernetes',
-}
-
-/** TYPE column: Listening / Polling / SSH / Kubernetes (any other style is shown as the server names it). */
-export function workerTypeLabel(endpoint: EndpointResource | undefined | null): string {
-  const style = endpoint?.CommunicationStyle ?? 'None'
-  return LABEL_OF_STYLE[style] ?? style
-}
-
-/** ENDPOINT column: where the server reaches the worker (or where it polls from). */
-export function endpointAddress(endpoint: EndpointResource | undefined | null): string {
-  if (!endpoint) return ''
-  switch (endpoint.CommunicationStyle) {
-    case 'Ssh':
-      return endpoint.Uri || (endpoint.Host ? `ssh://${endpoint.Host}:${endpoint.Port ?? 22}/` : '')
-    case 'KubernetesTentacle':
-      return endpoint.TentacleEndpointConfiguration?.Uri ?? ''
-    default:
-      return endpoint.Uri ?? ''
-  }
-}
+// Showing an endpoint (type label, address, version advice) lives in the one worker renderer.
+export {endpointAddress, workerTypeLabel} from './present.js'
 
 /** The certificate thumbprint of a Tentacle endpoint (Kubernetes agents keep it one level down). */
 export function endpointThumbprint(endpoint: EndpointResource | undefined | null): string | undefined {
   return (endpoint?.Thumbprint ?? endpoint?.TentacleEndpointConfiguration?.Thumbprint) || undefined
-}
-
-export interface TentacleVersionInfo {
-  version?: string
-  upgradeSuggested: boolean
-  upgradeRequired: boolean
-}
-
-/** Tentacle version and upgrade advice, from either a Tentacle endpoint or a Kubernetes agent. */
-export function tentacleVersion(endpoint: EndpointResource | undefined | null): TentacleVersionInfo | undefined {
-  const details = endpoint?.TentacleVersionDetails
-  if (details) {
-    return {version: details.Version ?? undefined, upgradeSuggested: Boolean(details.UpgradeSuggested), upgradeRequired: Boolean(details.UpgradeRequired)}
-  }
-  const agent = endpoint?.KubernetesAgentDetails as {TentacleVersion?: string; UpgradeStatus?: string} | undefined
-  if (agent) {
-    return {
-      version: agent.TentacleVersion,
-      upgradeSuggested: agent.UpgradeStatus === 'UpgradeSuggested' || agent.UpgradeStatus === 'UpgradeRequired',
-      upgradeRequired: agent.UpgradeStatus === 'UpgradeRequired',
-    }
-  }
-  return undefined
-}
-
-export function describeTentacleVersion(info: TentacleVersionInfo | undefined): string {
-  if (!info?.version) return 'unknown (run a health check)'
-  if (info.upgradeRequired) return `${info.version} (upgrade required)`
-  if (info.upgradeSuggested) return `${info.version} (upgrade suggested)`
-  return info.version
 }
 
 /** What the user asked to register, validated. */
@@ -124,9 +71,9 @@ function sameFingerprint(a: string | null | undefined, b: string): boolean {
  * Whether an existing worker's endpoint is the one the user asked for: the same style, address and
  * identity (thumbprint, or SSH fingerprint + account). Proxy and platform are settings, not identity.
  */
-export function endpointMatches(existing: EndpointResource, spec: EndpointSpec): boolean {
+export function endpointMatches(existing: EndpointResource | null | undefined, spec: EndpointSpec): boolean {
   const wanted = buildEndpoint(spec)
-  if (existing.CommunicationStyle !== wanted.CommunicationStyle) return false
+  if (!existing || existing.CommunicationStyle !== wanted.CommunicationStyle) return false
   if (spec.type === 'ssh') {
     return same(existing.Host, spec.host) && Number(existing.Port ?? 22) === spec.port && sameFingerprint(existing.Fingerprint, spec.fingerprint) && same(existing.AccountId, spec.accountId)
   }

@@ -4,6 +4,7 @@
  */
 import {CliError, ExitCode} from '../errors.js'
 import type {TaskResource, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
+import {healthLabel} from './present.js'
 
 export interface HealthTarget {
   /** Set when the whole of one pool is checked (the task's `WorkerpoolId`). */
@@ -103,7 +104,7 @@ export async function waitForTask(fetchTask: () => Promise<TaskResource>, opts: 
 export const HEALTH_TABLE_HEAD = ['NAME', 'HEALTH', 'STATUS SUMMARY']
 
 export function healthRows(workers: WorkerResource[]): string[][] {
-  return workers.map((w) => [w.Name, w.HealthStatus ?? 'Unknown', w.StatusSummary ?? ''])
+  return workers.map((w) => [w.Name, healthLabel(w), w.StatusSummary ?? ''])
 }
 
 export function allHealthy(workers: WorkerResource[]): boolean {

@@ -5,7 +5,8 @@
 import {usageError} from '../errors.js'
 import type {WorkerQuery} from '../octopus/repositories.js'
 import type {HealthStatus, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {COMM_STYLE_OF_TYPE, WORKER_TYPES, endpointAddress, workerTypeLabel, type WorkerType} from './endpoint.js'
+import {COMM_STYLE_OF_TYPE, WORKER_TYPES, type WorkerType} from './endpoint.js'
+import {workerCells} from './present.js'
 
 export const HEALTH_STATUSES: HealthStatus[] = ['Healthy', 'Unhealthy', 'Unavailable', 'HasWarnings', 'Unknown']
 
@@ -54,15 +55,10 @@ export function withPoolNames(worker: WorkerResource, pools: WorkerPoolResource[
 
 export const WORKER_TABLE_HEAD = ['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'POOLS', 'ENDPOINT']
 
+/** One row; TYPE, HEALTH, DISABLED and ENDPOINT are the shared cells `pool view` shows too. */
 export function workerRow(worker: WorkerWithPoolNames): string[] {
-  return [
-    worker.Name,
-    workerTypeLabel(worker.Endpoint),
-    worker.HealthStatus ?? 'Unknown',
-    worker.IsDisabled ? 'yes' : 'no',
-    worker.WorkerPoolNames.join(', '),
-    endpointAddress(worker.Endpoint),
-  ]
+  const cells = workerCells(worker)
+  return [worker.Name, cells.Type, cells.Health, cells.Disabled, worker.WorkerPoolNames.join(', '), cells.Endpoint]
 }
 
 /** Rows sorted by name, as the portal lists them. */

@@ -13,6 +13,7 @@ import type {SpaceContext} from '../octopus/client.js'
 import {createWorker, listAccounts, listMachinePolicies, listProxies, listWorkerPools, listWorkers, updateWorker, type AccountResource} from '../octopus/repositories.js'
 import type {EndpointResource, MachinePolicyResource, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {buildEndpoint, endpointAddress, endpointMatches, type EndpointSpec} from './endpoint.js'
+import {workerCells} from './present.js'
 import {withPoolNames, type WorkerWithPoolNames} from './list.js'
 import {promptForMissing, type Prompter} from './register-prompts.js'
 import {resolveSshAccount, resolveStaticPools} from './resolve.js'
@@ -208,7 +209,7 @@ export function decideRegistration(plan: ResolvedRegistration): RegistrationDeci
   if (plan.mode === 'force') return {action: 'update', worker: updatedInPlace(existing, plan, endpoint)}
   if (plan.mode === 'if-not-exists') {
     if (endpointMatches(existing.Endpoint, plan.spec)) return {action: 'unchanged', worker: existing}
-    throw new CliError(`Worker '${existing.Name}' (${existing.Id}) already exists with a different endpoint (${endpointAddress(existing.Endpoint) || existing.Endpoint?.CommunicationStyle}); nothing was changed.`, ExitCode.Failure, {
+    throw new CliError(`Worker '${existing.Name}' (${existing.Id}) already exists with a different endpoint (${describeEndpoint(existing)}); nothing was changed.`, ExitCode.Failure, {
       hint: 'Use --force to update it in place, or pick another name.',
       code: 'conflict',
     })
@@ -343,4 +344,10 @@ export function describeRegistration(result: RegistrationResult): string {
     case 'updated': return `Updated worker '${result.worker.Name}' (${result.worker.Id}) in place: now ${endpointAddress(result.worker.Endpoint)} in ${pools}.`
     case 'unchanged': return `Worker '${result.worker.Name}' (${result.worker.Id}) already exists with this endpoint; nothing was changed.`
   }
+}
+
+/** `SSH ssh://h:22/`, `Kubernetes poll://x/`, `None` (no endpoint): type and address as every command shows them. */
+function describeEndpoint(worker: WorkerResource): string {
+  const cells = workerCells(worker)
+  return cells.Endpoint ? `${cells.Type} ${cells.Endpoint}` : cells.Type
 }

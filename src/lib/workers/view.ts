@@ -3,7 +3,8 @@
  * account, proxy), its health, Tentacle version and its page in the web portal.
  */
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {describeTentacleVersion, endpointAddress, endpointThumbprint, tentacleVersion, workerTypeLabel} from './endpoint.js'
+import {endpointThumbprint} from './endpoint.js'
+import {communicationStyle, describeUpgradeAdvice, disabledLabel, healthLabel, kubernetesAgent, upgradeAdvice, workerCells} from './present.js'
 
 interface Named {
   Id: string
@@ -26,6 +27,8 @@ export type WorkerView = WorkerResource & {
   TentacleVersion: string | null
   TentacleUpgradeSuggested: boolean
   TentacleUpgradeRequired: boolean
+  /** Kubernetes agents only: `KubernetesAgentDetails.UpgradeStatus` in its canonical spelling. */
+  KubernetesAgentUpgradeStatus?: string | null
   WebUrl: string
 }
 
@@ -33,7 +36,7 @@ const nameOf = (items: Named[] | undefined, id: string | null | undefined) => (i
 
 /** The worker plus derived, clearly named fields (the --json document). */
 export function workerView(worker: WorkerResource, ctx: WorkerViewContext): WorkerView {
-  const version = tentacleVersion(worker.Endpoint)
+  const version = upgradeAdvice(worker.Endpoint)
   const view: WorkerView = {
     ...worker,
     WorkerPoolNames: (worker.WorkerPoolIds ?? []).map((id) => nameOf(ctx.pools, id)!),
@@ -43,6 +46,8 @@ export function workerView(worker: WorkerResource, ctx: WorkerViewContext): Work
     TentacleUpgradeRequired: version?.upgradeRequired ?? false,
     WebUrl: ctx.webUrl,
   }
+  const agent = kubernetesAgent(worker.Endpoint)
+  if (agent) view.KubernetesAgentUpgradeStatus = agent.upgradeStatus ?? null
   if (worker.Endpoint?.AccountId) view.AccountName = nameOf(ctx.accounts, worker.Endpoint.AccountId)
   if (worker.Endpoint?.ProxyId) view.ProxyName = nameOf(ctx.proxies, worker.Endpoint.ProxyId)
   return view
@@ -51,27 +56,42 @@ export function workerView(worker: WorkerResource, ctx: WorkerViewContext): Work
 /** Label/value lines for the human view. */
 export function workerViewLines(view: WorkerView): Array<[string, string]> {
   const endpoint = view.Endpoint
+  const cells = workerCells(view)
+  const style = communicationStyle(endpoint).toLowerCase()
   const lines: Array<[string, string]> = [
     ['Name', view.Name],
     ['ID', view.Id],
-    ['Type', workerTypeLabel(endpoint)],
-    ['Endpoint', endpointAddress(endpoint)],
+    ['Type', cells.Type],
+    ['Endpoint', cells.Endpoint || (endpoint ? '(none)' : '(the server sent no endpoint)')],
   ]
   const thumbprint = endpointThumbprint(endpoint)
   if (thumbprint) lines.push(['Thumbprint', thumbprint])
-  if (endpoint?.CommunicationStyle === 'Ssh') {
-    lines.push(['Host key fingerprint', endpoint.Fingerprint ?? ''])
+  if (style === 'ssh') {
+    lines.push(['Host key fingerprint', endpoint?.Fingerprint ?? ''])
     lines.push(['Account', view.AccountName ?? ''])
-    lines.push(['Platform', endpoint.DotNetCorePlatform || 'mono (none set)'])
+    lines.push(['Platform', endpoint?.DotNetCorePlatform || 'mono (none set)'])
+  }
+  const agent = kubernetesAgent(endpoint)
+  if (agent) {
+    const mode = endpoint?.TentacleEndpointConfiguration?.CommunicationMode
+    if (mode) lines.push(['Communication mode', mode])
+    lines.push(
+      ['Agent version', agent.agentVersion ?? 'unknown'],
+      ['Helm release', agent.helmReleaseName ?? ''],
+      ['Namespace', agent.namespace ?? ''],
+      ['Upgrade status', agent.upgradeStatus ?? 'unknown'],
+      ['Upgrade locked', agent.upgradeLocked ? 'yes' : 'no'],
+    )
   }
   if (view.ProxyName) lines.push(['Proxy', view.ProxyName])
+  const advice = upgradeAdvice(endpoint)
   lines.push(
     ['Pools', view.WorkerPoolNames.join(', ')],
     ['Machine policy', view.MachinePolicyName ?? ''],
-    ['Disabled', view.IsDisabled ? 'yes' : 'no'],
-    ['Health', view.HealthStatus ?? 'Unknown'],
+    ['Disabled', disabledLabel(view)],
+    ['Health', healthLabel(view)],
     ['Health summary', view.StatusSummary ?? ''],
-    ['Tentacle version', endpoint?.CommunicationStyle === 'Ssh' ? 'n/a (SSH)' : describeTentacleVersion(tentacleVersion(endpoint))],
+    ['Tentacle version', style === 'ssh' ? 'n/a (SSH)' : advice ? describeUpgradeAdvice(advice) : endpoint && !['tentaclepassive', 'tentacleactive'].includes(style) ? 'n/a' : 'unknown (run a health check)'],
   )
   lines.push(['Web portal', view.WebUrl])
   return lines

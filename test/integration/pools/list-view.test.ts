@@ -135,9 +135,15 @@ describe('pool view', () => {
     expect(result.stdout).toContain(`Workers:      ${c.Total} (disabled ${c.Disabled})`)
     expect(result.stdout).toContain(`By health:    Healthy ${c.Healthy}, HasWarnings ${c.HasWarnings}, Unhealthy ${c.Unhealthy}, Unavailable ${c.Unavailable}, Unknown ${c.Unknown}`)
     expect(result.stdout).toContain(`Web portal:   ${sb.url}/app#/Spaces-1/infrastructure/workerpools/${pool.Id}`)
-    for (const w of workers.filter((w) => w.WorkerPoolIds.includes(pool.Id))) {
-      expect(result.stdout).toMatch(new RegExp(`^${w.Name}\\s+${w.HealthStatus}\\s+${w.IsDisabled ? 'yes\\s+' : ''}${w.Endpoint.CommunicationStyle}`, 'm'))
-    }
+    // Each member reads exactly as `worker list` shows it (same cells, same order, less POOLS).
+    const table = result.stdout.slice(result.stdout.indexOf('\nNAME ') + 1)
+    const rows = table.trim().split('\n').map((line) => line.split(/ {2,}/))
+    expect(rows[0]).toEqual(['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'ENDPOINT'])
+    const listed = (await octo(sb, ['worker', 'list', '--pool', pool.Id])).stdout.trim().split('\n').slice(1).map((line) => line.split(/ {2,}/))
+    const members = workers.filter((w) => w.WorkerPoolIds.includes(pool.Id))
+    expect(listed.map((r) => r[0]).sort()).toEqual(members.map((w) => w.Name).sort())
+    for (const [name, type, health, disabled, , endpoint] of listed) expect(rows.find((r) => r[0] === name)).toEqual([name, type, health, disabled, endpoint])
+    expect(result.stdout).not.toMatch(/TentaclePassive|TentacleActive|KubernetesTentacle/)
   })
 
   it('--json gives the resource, WorkerCounts, Workers and WebUrl', async () => {

@@ -63,7 +63,7 @@ describe('worker register', () => {
   it('--if-not-exists: exit 1 and nothing changed when the endpoint differs', async () => {
     const result = await expectRejected(sb, ['worker', 'register', 'listening', 'idem-01', '--pool', 'test pool', '--url', 'https://elsewhere:10933/', '--thumbprint', THUMB, '--if-not-exists'], 1,
       "Worker 'idem-01'")
-    expect(result.stderr).toContain('already exists with a different endpoint (https://idem-01.example.com:10933/); nothing was changed.')
+    expect(result.stderr).toContain('already exists with a different endpoint (Listening https://idem-01.example.com:10933/); nothing was changed.')
   })
 
   it('an existing name without --if-not-exists or --force: exit 1, nothing changed', async () => {

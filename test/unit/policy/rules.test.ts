@@ -114,9 +114,33 @@ describe('redundancy/all-unhealthy and health rules', () => {
     const snap = snapshot([space('Default', [def], [a, b, c], {summary: {MachineIdsForTentacleUpgrade: [], MachineIdsForCalamariUpgrade: [c.Id]}})])
     const found = findings(snap, 'health/upgrade-needed')
     expect(found.map((f) => [f.Subject, f.Message])).toEqual([
-      ['b', "Worker 'b' needs an upgrade of Tentacle (runs 6.3.417)."],
+      ['b', "Worker 'b' needs an upgrade of Tentacle (runs 6.3.417; upgrade suggested)."],
       ['c', "Worker 'c' needs an upgrade of Calamari."],
     ])
+  })
+
+  it('health/upgrade-needed reads a Kubernetes agent\'s KubernetesAgentDetails.UpgradeStatus, in any case', () => {
+    const def = pool('Default Worker Pool', {IsDefault: true})
+    const agent = (name: string, status: string | undefined) => worker(name, [def], {Endpoint: {
+      CommunicationStyle: 'KubernetesTentacle',
+      TentacleEndpointConfiguration: {Thumbprint: 'A'.repeat(40), Uri: `poll://${name}/`},
+      KubernetesAgentDetails: {AgentVersion: '2.2.1', TentacleVersion: '8.1.1995', ...(status === undefined ? {} : {UpgradeStatus: status})},
+    }})
+    const workers = [agent('required', 'UpgradeRequired'), agent('lower', 'upgradesuggested'), agent('available', 'UpgradeAvailable'), agent('current', 'NoUpgrades'), agent('unreported', undefined)]
+    const found = findings(snapshot([space('Default', [def], workers, {summary: {MachineIdsForTentacleUpgrade: [], MachineIdsForCalamariUpgrade: []}})]), 'health/upgrade-needed')
+    expect(found.map((f) => [f.Subject, f.Message])).toEqual([
+      ['lower', "Worker 'lower' needs an upgrade of the Kubernetes agent (runs 8.1.1995; upgrade suggested)."],
+      ['required', "Worker 'required' needs an upgrade of the Kubernetes agent (runs 8.1.1995; upgrade required)."],
+    ])
+  })
+
+  it('health rules take a worker with no endpoint or an unknown style without failing', () => {
+    const def = pool('Default Worker Pool', {IsDefault: true})
+    const bare = worker('bare', [def], {Endpoint: null, HealthStatus: 'Unhealthy'})
+    const odd = worker('odd', [def], {Endpoint: {CommunicationStyle: 'QuantumTentacle'}})
+    const snap = snapshot([space('Default', [def], [bare, odd], {summary: {MachineIdsForTentacleUpgrade: [bare.Id], MachineIdsForCalamariUpgrade: []}})])
+    expect(findings(snap, 'health/upgrade-needed').map((f) => f.Message)).toEqual(["Worker 'bare' needs an upgrade of Tentacle."])
+    expect(findings(snap, 'health/unhealthy-worker').map((f) => f.Subject)).toEqual(['bare'])
   })
 })
 
@@ -160,8 +184,8 @@ describe('inventory rules', () => {
     const s = cleanSpace('Default')
     const [w1, w2] = s.workers
     s.deploymentTargets = [
-      {Id: 'Machines-1', Name: 'web-01', Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://elsewhere:10933/', Thumbprint: w1.Endpoint.Thumbprint}},
-      {Id: 'Machines-2', Name: 'web-02', Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: w2.Endpoint.Uri!.toUpperCase(), Thumbprint: 'F'.repeat(40)}},
+      {Id: 'Machines-1', Name: 'web-01', Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://elsewhere:10933/', Thumbprint: w1.Endpoint!.Thumbprint}},
+      {Id: 'Machines-2', Name: 'web-02', Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: w2.Endpoint!.Uri!.toUpperCase(), Thumbprint: 'F'.repeat(40)}},
     ]
     const polling = worker('poller', [s.pools[0]], {style: 'TentacleActive', thumbprint: 'C'.repeat(40)})
     s.workers.push(polling)

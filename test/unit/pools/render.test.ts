@@ -29,12 +29,12 @@ describe('pool view rendering', () => {
     const text = poolViewLines(linux, counts, 'http://x/app#/Spaces-1/infrastructure/workerpools/WorkerPools-2').join('\n')
     expect(text).toContain('Workers:      6 (disabled 1)')
     expect(text).toContain('By health:    Healthy 2, HasWarnings 1, Unhealthy 2, Unavailable 1, Unknown 0')
-    expect(text).toContain('By endpoint:  TentaclePassive 6')
+    expect(text).toContain('By endpoint:  Listening 6')
     expect(text).toContain('Web portal:   http://x/app#/Spaces-1/infrastructure/workerpools/WorkerPools-2')
   })
   it('summarises a worker with its endpoint', () => {
     const ssh = {Id: 'Workers-1', Name: 'w', HealthStatus: 'Healthy', IsDisabled: false, Endpoint: {CommunicationStyle: 'Ssh', Host: 'h', Port: 2222}} as any
-    expect(poolWorkerSummary(ssh)).toEqual({Id: 'Workers-1', Name: 'w', HealthStatus: 'Healthy', IsDisabled: false, CommunicationStyle: 'Ssh', Endpoint: 'ssh://h:2222'})
+    expect(poolWorkerSummary(ssh)).toEqual({Id: 'Workers-1', Name: 'w', HealthStatus: 'Healthy', IsDisabled: false, CommunicationStyle: 'Ssh', Type: 'SSH', Endpoint: 'ssh://h:2222/'})
     const polling = {Id: 'Workers-2', Name: 'p', HealthStatus: 'Unknown', IsDisabled: true, Endpoint: {CommunicationStyle: 'TentacleActive', Uri: 'poll://abc/'}} as any
     expect(poolWorkerSummary(polling).Endpoint).toBe('poll://abc/')
   })

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {buildEndpoint, describeTentacleVersion, endpointAddress, endpointMatches, endpointThumbprint, tentacleVersion, workerTypeLabel} from '../../../src/lib/workers/endpoint.js'
+import {buildEndpoint, endpointAddress, endpointMatches, endpointThumbprint, workerTypeLabel} from '../../../src/lib/workers/endpoint.js'
+import {describeUpgradeAdvice, upgradeAdvice} from '../../../src/lib/workers/present.js'
 import {parseHealthStatus, parseWorkerType, sortByName, toWorkerQuery, withPoolNames, workerRow} from '../../../src/lib/workers/list.js'
 import {THUMB, pool, worker} from './fixtures.js'
 
@@ -21,11 +22,11 @@ describe('worker type and endpoint display', () => {
     expect(endpointThumbprint({CommunicationStyle: 'Ssh'})).toBeUndefined()
   })
   it('describes the Tentacle version and upgrade advice', () => {
-    expect(describeTentacleVersion(tentacleVersion({CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: {Version: '8.3.2886'}}))).toBe('8.3.2886')
-    expect(describeTentacleVersion(tentacleVersion({CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: {Version: '6.3.417', UpgradeSuggested: true}}))).toBe('6.3.417 (upgrade suggested)')
-    expect(describeTentacleVersion(tentacleVersion({CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: {Version: '3.0.0', UpgradeSuggested: true, UpgradeRequired: true}}))).toBe('3.0.0 (upgrade required)')
-    expect(describeTentacleVersion(tentacleVersion({CommunicationStyle: 'KubernetesTentacle', KubernetesAgentDetails: {TentacleVersion: '8.1', UpgradeStatus: 'UpgradeRequired'}}))).toBe('8.1 (upgrade required)')
-    expect(describeTentacleVersion(tentacleVersion({CommunicationStyle: 'TentaclePassive'}))).toMatch(/unknown/)
+    expect(describeUpgradeAdvice(upgradeAdvice({CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: {Version: '8.3.2886'}}))).toBe('8.3.2886')
+    expect(describeUpgradeAdvice(upgradeAdvice({CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: {Version: '6.3.417', UpgradeSuggested: true}}))).toBe('6.3.417 (upgrade suggested)')
+    expect(describeUpgradeAdvice(upgradeAdvice({CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: {Version: '3.0.0', UpgradeSuggested: true, UpgradeRequired: true}}))).toBe('3.0.0 (upgrade required)')
+    expect(describeUpgradeAdvice(upgradeAdvice({CommunicationStyle: 'KubernetesTentacle', KubernetesAgentDetails: {TentacleVersion: '8.1', UpgradeStatus: 'UpgradeRequired'}}))).toBe('8.1 (upgrade required)')
+    expect(describeUpgradeAdvice(upgradeAdvice({CommunicationStyle: 'TentaclePassive'}))).toMatch(/unknown/)
   })
 })
 

@@ -87,7 +87,7 @@ describe('decideRegistration', () => {
     expect(decision.worker).toMatchObject({Id: 'Workers-7', Name: 'build-01', WorkerPoolIds: ['WorkerPools-2'], Uri: 'https://other:10933/', Endpoint: {Id: 'ep-7', Uri: 'https://other:10933/', CommunicationStyle: 'TentaclePassive'}})
   })
   it('--force across endpoint styles drops the old style\'s fields', () => {
-    const p = resolveRegistration(draftFromInput('polling', {name: 'build-01', pool: ['Linux Workers'], subscriptionId: 'abc', thumbprint: THUMB, force: true}), snapshot({sameName: [{...existing, Endpoint: {...existing.Endpoint, ProxyId: 'Proxies-1'}}]}))
+    const p = resolveRegistration(draftFromInput('polling', {name: 'build-01', pool: ['Linux Workers'], subscriptionId: 'abc', thumbprint: THUMB, force: true}), snapshot({sameName: [{...existing, Endpoint: {...existing.Endpoint!, ProxyId: 'Proxies-1'}}]}))
     const decision = decideRegistration(p)
     if (decision.action !== 'update') throw new Error('expected update')
     expect(decision.worker.Endpoint).toEqual({Id: 'ep-7', CommunicationStyle: 'TentacleActive', Uri: 'poll://abc/', Thumbprint: THUMB})

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {EXIT_CODES_HELP} from '../../../base-command.js'
-import {REGISTER_COMMON_FLAGS, REGISTER_POOL_FLAG, WorkerRegisterCommand} from '../../../command-bases/worker-register-command.js'
+import {KUBERNETES_REGISTER_NOTE, REGISTER_COMMON_FLAGS, REGISTER_POOL_FLAG, WorkerRegisterCommand} from '../../../command-bases/worker-register-command.js'
 import type {RegisterInput} from '../../../lib/workers/register.js'
 import {SSH_PLATFORMS} from '../../../lib/workers/validate.js'
 
@@ -12,6 +12,8 @@ export default class WorkerRegisterSsh extends WorkerRegisterCommand<typeof Work
 --platform sets the self-contained Calamari runtime; without it the server uses Mono.
 --if-not-exists: exit 0 without changes when a worker of that name has the same endpoint; exit 1 when its endpoint differs.
 --force: update the existing worker of that name in place.
+
+${KUBERNETES_REGISTER_NOTE}
 
 ${EXIT_CODES_HELP}`
   static override examples = [

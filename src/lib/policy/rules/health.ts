@@ -1,5 +1,6 @@
 /** health/*: workers that fail their health check or need a Tentacle or Calamari upgrade. */
 import type {Finding} from '../types.js'
+import {needsUpgrade, upgradeAdvice} from '../../workers/present.js'
 import {quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
 const BAD_HEALTH = new Set(['Unhealthy', 'Unavailable'])
@@ -27,17 +28,19 @@ export const upgradeNeeded: RuleDescriptor = {
   id: 'health/upgrade-needed',
   defaultSeverity: 'warning',
   title: 'Workers run current Tentacle and Calamari versions',
-  rationale: 'The pool summary lists workers whose Tentacle or Calamari Octopus wants upgraded.',
+  rationale: 'Octopus marks workers whose Tentacle, Kubernetes agent or Calamari it wants upgraded: in the pool summary, a Tentacle\'s TentacleVersionDetails, or a Kubernetes agent\'s KubernetesAgentDetails.UpgradeStatus.',
   run: ({snapshot}) => {
     const findings: Finding[] = []
     for (const space of snapshot.spaces) {
       const tentacleIds = new Set(space.summary?.MachineIdsForTentacleUpgrade ?? [])
       const calamariIds = new Set(space.summary?.MachineIdsForCalamariUpgrade ?? [])
       for (const worker of space.workers) {
-        const details = worker.Endpoint?.TentacleVersionDetails
+        const advice = upgradeAdvice(worker.Endpoint)
         const needs: string[] = []
-        if (tentacleIds.has(worker.Id) || details?.UpgradeRequired || details?.UpgradeSuggested) {
-          needs.push(`Tentacle${details?.Version ? ` (runs ${details.Version})` : ''}`)
+        if (tentacleIds.has(worker.Id) || needsUpgrade(advice)) {
+          const what = advice?.source === 'kubernetes-agent' ? 'the Kubernetes agent' : 'Tentacle'
+          const how = advice?.upgradeRequired ? 'required' : advice?.upgradeSuggested ? 'suggested' : undefined
+          needs.push(`${what}${advice?.version ? ` (runs ${advice.version}${how ? `; upgrade ${how}` : ''})` : how ? ` (upgrade ${how})` : ''}`)
         }
         if (calamariIds.has(worker.Id)) needs.push('Calamari')
         if (needs.length === 0) continue
