@@ -380,7 +380,7 @@ export class OctopusClient {
     }
     if (got !== undefined) {
       const looksLikeAPage = decoded.kind === 'text' && /html/.test(contentType)
-      throw new CliError(`${this.server} answered ${method} ${pathOf(target)} with ${got}, not ${shape.what}; is this the Octopus Server's root URL?`, ExitCode.Failure, {
+      throw new CliError(`Unexpected answer from ${this.server}: ${method} ${pathOf(target)} got ${got}, not ${shape.what}; is this the Octopus Server's root URL?`, ExitCode.Failure, {
         hint: looksLikeAPage ? 'An HTML page usually means a proxy, a login page or a URL that is not the API; check --server.' : undefined,
         code: 'bad-response',
         details: {url: target, contentType: contentType || null, bytes: response.bytes.length},
