@@ -448,13 +448,13 @@ interface Exchange {
 /** Default cap on one response body; `OCTOWORKERS_MAX_RESPONSE_MB` overrides it. */
 export const DEFAULT_MAX_RESPONSE_MB = 256
 
-/** `OCTOWORKERS_MAX_RESPONSE_MB`: a whole number of megabytes (1 MB = 2^20 bytes) from 1 to 4096, else exit 2. */
+/** `OCTOWORKERS_MAX_RESPONSE_MB`: a whole number of mebibytes (2^20 bytes) from 1 to 4096, else exit 2. */
 export function maxResponseBytesFromEnv(env: NodeJS.ProcessEnv): number {
   const text = env.OCTOWORKERS_MAX_RESPONSE_MB
   if (text === undefined || text === '') return DEFAULT_MAX_RESPONSE_MB * MB
   const n = Number(text)
   if (!/^\s*\d+\s*$/.test(text) || n < 1 || n > 4096) {
-    throw usageError(`OCTOWORKERS_MAX_RESPONSE_MB must be a whole number of megabytes from 1 to 4096, not '${text}'.`)
+    throw usageError(`OCTOWORKERS_MAX_RESPONSE_MB must be a whole number of mebibytes from 1 to 4096 (MiB; default ${DEFAULT_MAX_RESPONSE_MB}), not '${text}'.`)
   }
   return n * MB
 }
@@ -464,16 +464,18 @@ const MB = 1024 * 1024
 /** Reads a response stream into one buffer, aborting as soon as it passes `limit` bytes. */
 async function readCapped(response: AxiosResponse, limit: number, timedOut: () => boolean): Promise<Buffer> {
   const stream = response.data as NodeJS.ReadableStream & {destroy(error?: Error): void}
+  const request = `${response.config.method?.toUpperCase()} ${pathOf(response.config.url ?? '')}`
   const tooBig = (what: string) =>
-    new CliError(`The response to ${response.config.method?.toUpperCase()} ${pathOf(response.config.url ?? '')} is ${what}, more than the ${formatBytes(limit)} limit; nothing was read past it.`, ExitCode.Failure, {
+    new CliError(`The response to ${request} ${what} the ${limit % MB === 0 ? `${limit / MB} MiB` : formatBytes(limit)} limit on a response's size; it was not read further.`, ExitCode.Failure, {
       hint: `Set OCTOWORKERS_MAX_RESPONSE_MB to raise the limit (default ${DEFAULT_MAX_RESPONSE_MB}) if the estate really is that large.`,
       code: 'response-too-large',
+      details: {limitBytes: limit},
     })
   const declared = Number(response.headers['content-length'])
   // A compressed body only grows when decoded, so a declared length over the cap is already too big.
   if (Number.isFinite(declared) && declared > limit) {
     stream.destroy()
-    throw tooBig(formatBytes(declared))
+    throw tooBig(`is ${formatBytes(declared)}, over`)
   }
   const chunks: Buffer[] = []
   let total = 0
@@ -483,7 +485,7 @@ async function readCapped(response: AxiosResponse, limit: number, timedOut: () =
       if (total > limit) {
         chunks.length = 0
         stream.destroy()
-        throw tooBig(`over ${formatBytes(limit)}`)
+        throw tooBig('passed')
       }
       chunks.push(chunk)
     }
