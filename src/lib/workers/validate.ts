@@ -126,8 +126,9 @@ export function validatePlatform(input: string): SshPlatform {
 /** `--wait-timeout` of `worker health`: positive seconds. */
 export function validateWaitTimeout(input: string): number {
   const seconds = Number(input.trim())
-  if (!/^\d+(\.\d+)?$/.test(input.trim()) || !(seconds > 0)) {
-    throw usageError(`--wait-timeout must be a positive number of seconds, not '${input}'.`)
+  // At most 2,147,483 s: Node timers overflow past 2^31-1 ms and fire at once.
+  if (!/^\d+(\.\d+)?$/.test(input.trim()) || !(seconds > 0) || seconds > 2_147_483) {
+    throw usageError(`--wait-timeout must be a positive number of seconds, at most 2,147,483, not '${input}'.`)
   }
   return seconds
 }
