@@ -76,7 +76,7 @@ export function parseTimeout(value: string | number | undefined): number | undef
   if (value === undefined) return undefined
   const n = typeof value === 'number' ? value : String(value).trim() === '' ? NaN : Number(value)
   if (!Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS) {
-    throw usageError(`--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en-US')}, not '${value}'.`)
+    throw usageError(`--timeout must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en-US')}, not '${value}'.`)
   }
   return n
 }

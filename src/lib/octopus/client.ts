@@ -82,7 +82,7 @@ export class OctopusClient {
   constructor(private readonly options: ClientOptions) {
     this.server = normalizeServerUrl(options.server)
     if (options.timeoutSeconds !== undefined && !(options.timeoutSeconds > 0 && options.timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
-      throw usageError(`--timeout must be a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en-US')}, not ${options.timeoutSeconds}.`)
+      throw usageError(`--timeout must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en-US')}, not ${options.timeoutSeconds}.`)
     }
     this.maxResponseBytes = options.maxResponseBytes ?? maxResponseBytesFromEnv(process.env)
     if (options.caCertFile) {

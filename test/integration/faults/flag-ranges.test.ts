@@ -20,10 +20,10 @@ afterAll(async () => {
 beforeEach(() => faults.clear())
 
 const CASES: Array<[string[], RegExp]> = [
-  [['pool', 'list', '--timeout', '3000000'], /--timeout must be a number of seconds above 0 and at most 2,147,483, not '3000000'\./],
-  [['pool', 'list', '--timeout', '0'], /--timeout must be a number of seconds above 0 and at most 2,147,483/],
-  [['pool', 'list', '--timeout', '-5'], /--timeout must be a number of seconds above 0/],
-  [['pool', 'list', '--timeout', 'soon'], /--timeout must be a number of seconds/],
+  [['pool', 'list', '--timeout', '3000000'], /--timeout must be a positive number of seconds, at most 2,147,483, not '3000000'\./],
+  [['pool', 'list', '--timeout', '0'], /--timeout must be a positive number of seconds, at most 2,147,483/],
+  [['pool', 'list', '--timeout', '-5'], /--timeout must be a positive number of seconds/],
+  [['pool', 'list', '--timeout', 'soon'], /--timeout must be a positive number of seconds/],
   [['pool', 'list', '--space', ''], /--space must name a space \(a name or ID\), not an empty string\./],
   [['leases', 'tail', '--interval', '0.000001'], /--interval must be from 0\.1 to 3,600 seconds, not '0\.000001'\./],
   [['leases', 'tail', '--interval', '86400'], /--interval must be from 0\.1 to 3,600 seconds/],
@@ -31,7 +31,7 @@ const CASES: Array<[string[], RegExp]> = [
   [['leases', 'tail', '--max-events', '1e300'], /--max-events must be a whole number from 1 to 9007199254740991/],
   [['leases', 'report', '--since', '999999999999d'], /--since '999999999999d' is too far back: a duration may be at most 36500d \(100 years\)/],
   [['leases', 'report', '--since', '30d', '--until', '99999999999999w'], /--until '99999999999999w' is too far back/],
-  [['worker', 'health', '--wait', '--wait-timeout', '3000000'], /--wait-timeout must be a positive number of seconds, at most 2,147,483/],
+  [['worker', 'health', '--wait', '--wait-timeout', '3000000'], /--wait-timeout must be at most 2,147,483 seconds, not '3000000'/],
   [['sandbox', 'simulate', '--duration-ms', '1-99999999999'], /--duration-ms must be from 0 to 3600000 ms/],
 ]
 
