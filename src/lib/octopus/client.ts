@@ -3,7 +3,7 @@ import type {AxiosInstance, AxiosResponse} from 'axios'
 import {CliError, ExitCode, redact, usageError, notFoundError} from '../errors.js'
 import {toApiError, OctopusApiError} from './api-error.js'
 import {shouldRetry} from './retry.js'
-import {anyBody, anyJson, arrayOf, collectionOf, formatBytes, inferShape, jsonObject, namedResource, resource, rootDocument, type Shape} from './shape.js'
+import {anyBody, anyJson, arrayOf, collectionOf, formatBytes, inferShape, jsonObject, namedResource, resource, rootDocument, textBody, type Shape} from './shape.js'
 import {expandTemplate, type TemplateParams} from './uri-template.js'
 import type {Links, ResourceCollection, RootDocument, SpaceResource} from './types.js'
 import {closeMatches} from './names.js'
@@ -368,7 +368,7 @@ export class OctopusClient {
   /** Decodes a 2xx body and checks it has the shape the caller needs; a mismatch is one line naming server, URL and what came back. */
   private checkShape(method: string, target: string, response: ExchangeResponse, shape: Shape): unknown {
     const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
-    const decoded = decodeBody(response.bytes, contentType)
+    const decoded = decodeBody(response.bytes, contentType, shape === textBody)
     const size = formatBytes(response.bytes.length)
     let got: string | undefined
     if (decoded.kind === 'malformed') got = `malformed JSON (${contentType || 'no content type'}, ${size})`
@@ -500,11 +500,12 @@ async function readCapped(response: AxiosResponse, limit: number, timedOut: () =
 type Decoded = {kind: 'json'; value: unknown} | {kind: 'text'; value: string} | {kind: 'empty'} | {kind: 'malformed'}
 
 /** JSON when the server says so, or when a typeless/text body parses as JSON; text otherwise. */
-function decodeBody(bytes: Buffer, contentType: string): Decoded {
+function decodeBody(bytes: Buffer, contentType: string, wantsText = false): Decoded {
   if (bytes.length === 0) return {kind: 'empty'}
   const text = bytes.toString('utf8')
   const saysJson = /[/+]json\b/.test(contentType)
-  if (saysJson || /^\s*[[{"]/.test(text)) {
+  // Sniffing is for servers that mislabel JSON; a caller that wants text (a raw log) gets text unless the server says JSON.
+  if (saysJson || (!wantsText && /^\s*[[{"]/.test(text))) {
     try {
       return {kind: 'json', value: JSON.parse(text)}
     } catch {
