@@ -187,6 +187,12 @@ const leaseBench = await import('./leases.js').then((m) => m.benchLeases({startS
 void leaseBench
 await big.close()
 
+// ---- 6. Hostile servers (issue 10) ---------------------------------------------------------------
+process.stderr.write('faults...\n')
+await import('./faults.js').then((m) => m.benchFaults({root, scratch, startSandbox, cleanEnv, runOnce, bin, row})).catch((error) => {
+  row('faults', 'fault benchmarks', `not run: ${error.message}`)
+})
+
 // ---- table -------------------------------------------------------------------------------------
 const table = ['| section | measure | value | target |', '|---|---|---|---|', ...rows.map((r) => `| ${r.section} | ${r.measure} | ${r.value} | ${r.target} |`)].join('\n')
 process.stdout.write(`\noctoworkers bench — ${new Date().toISOString()} — node ${process.version}, ${RUNS} runs per startup ratio\n\n${table}\n`)

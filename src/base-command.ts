@@ -160,7 +160,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
     if (error instanceof Errors.ExitError || error?.code === 'EEXIT') throw error
     let cliError: CliError
-    if (error instanceof CliError) cliError = error
+    if (error instanceof CliError) cliError = unwrapFlagParseMessage(error)
     else if (error?.name === 'ExitPromptError' || error?.name === 'AbortPromptError') {
       // Ctrl-C at an inquirer prompt.
       cliError = new CliError('Interrupted; nothing was changed.', ExitCode.Interrupted)
@@ -174,6 +174,16 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     if (this.flags?.debug && error?.stack) writeStderr(this.clean(error.stack))
     process.exitCode = cliError.exitCode
   }
+}
+
+/**
+ * oclif wraps an error thrown by a typed flag's parser as "Parsing --x \n\t<message>\nSee more
+ * help with --help": keep our own one-line message (and its exit code), without the wrapping.
+ */
+function unwrapFlagParseMessage(error: CliError): CliError {
+  const wrapped = /^Parsing --[\w-]+ \n\t([\s\S]*?)\nSee more help with --help$/.exec(error.message)
+  if (wrapped) error.message = wrapped[1]
+  return error
 }
 
 /** oclif's flag and argument parse errors (unknown flag, missing arg, bad option value...) carry exit 2. */

@@ -2,7 +2,7 @@ import {Flags, type Command, type Interfaces} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
 import {usageError} from './lib/errors.js'
 import {resolveConnection, type ResolvedConnection} from './lib/auth/connection.js'
-import {OctopusClient, type SpaceContext} from './lib/octopus/client.js'
+import {MAX_TIMEOUT_SECONDS, OctopusClient, type SpaceContext} from './lib/octopus/client.js'
 import {warnIfPlainHttp} from './lib/auth/login.js'
 
 /** The flags of a ServerCommand subclass T: its own, BaseCommand's and the connection flags. */
@@ -18,10 +18,19 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
   static override baseFlags = {
     ...BaseCommand.baseFlags,
     server: Flags.string({description: 'Octopus Server URL (env OCTOPUS_URL).', helpGroup: 'GLOBAL'}),
-    space: Flags.string({char: 's', description: 'Space name or ID (env OCTOPUS_SPACE; default: the profile\'s space, else the server\'s default).', helpGroup: 'GLOBAL'}),
+    space: Flags.custom<string>({
+      char: 's',
+      description: 'Space name or ID (env OCTOPUS_SPACE; default: the profile\'s space, else the server\'s default).',
+      helpGroup: 'GLOBAL',
+      parse: async (input) => parseSpaceFlag(input),
+    })(),
     profile: Flags.string({description: 'Profile to use (env OCTOWORKERS_PROFILE; default "default").', helpGroup: 'GLOBAL'}),
     'ca-cert': Flags.string({description: 'PEM file of extra CA certificates to trust.', helpGroup: 'GLOBAL'}),
-    timeout: Flags.string({description: 'HTTP timeout in seconds (default 30).', helpGroup: 'GLOBAL'}),
+    timeout: Flags.custom<number>({
+      description: `Seconds a request may take, headers to last byte, retries included (default 30; above 0, at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en-US')}).`,
+      helpGroup: 'GLOBAL',
+      parse: async (input) => parseTimeout(input)!,
+    })(),
   }
 
   protected declare flags: ServerFlags<T>
@@ -62,12 +71,20 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
   }
 }
 
-/** --timeout: a positive number of seconds, else exit 2 before any request. */
-export function parseTimeout(value: string | undefined): number | undefined {
+/** --timeout: seconds above 0 and at most 2,147,483 (a Node timer's limit), else exit 2 before any request. */
+export function parseTimeout(value: string | number | undefined): number | undefined {
   if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isFinite(n) || n <= 0) {
-    throw usageError(`--timeout must be a positive number of seconds, not '${value}'.`)
+  const n = typeof value === 'number' ? value : String(value).trim() === '' ? NaN : Number(value)
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS) {
+    throw usageError(`--timeout must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en-US')}, not '${value}'.`)
   }
   return n
+}
+
+/** --space: a name or ID; an empty one is a mistake (a script's unset variable), not "the default space". */
+export function parseSpaceFlag(value: string): string {
+  if (value.trim() === '') {
+    throw usageError('--space must name a space (a name or ID), not an empty string.', {hint: 'Leave --space out to use the default space.'})
+  }
+  return value
 }

@@ -7,7 +7,7 @@ import {resolveLeaseFilter} from '../../lib/leases/filter.js'
 import {formatEventLine} from '../../lib/leases/format.js'
 import {chooseSourceKind, createLeaseSource, SOURCE_CHOICES, type SourceChoice} from '../../lib/leases/sources.js'
 import {followLeases} from '../../lib/leases/tail.js'
-import {parsePositiveInteger, parsePositiveSeconds} from '../../lib/leases/time.js'
+import {INTERVAL_RANGE, parsePositiveInteger, parsePositiveSeconds} from '../../lib/leases/time.js'
 import {allSpaceContexts} from '../../lib/policy/snapshot.js'
 import {paint} from '../../lib/render/color.js'
 
@@ -48,11 +48,11 @@ ${EXIT_CODES_HELP}`
     pool: Flags.string({description: 'Only leases from this pool (name or ID; repeatable).', multiple: true}),
     worker: Flags.string({description: 'Only leases of this worker (name or ID; repeatable).', multiple: true}),
     'all-spaces': Flags.boolean({description: 'Follow every space (instead of --space).'}),
-    interval: Flags.string({description: 'Seconds between polls (fractions allowed).', default: '2'}),
+    interval: Flags.string({description: 'Seconds between polls, from 0.1 to 3600 (fractions allowed).', default: '2'}),
     'since-now': Flags.boolean({description: 'Only events from now on (the default).'}),
     'include-active': Flags.boolean({description: 'First print the leases already active as Leased.'}),
     'max-events': Flags.string({description: 'Stop after printing this many events.'}),
-    duration: Flags.string({description: 'Stop after this many seconds.'}),
+    duration: Flags.string({description: 'Stop after this many seconds (at most 2147483).'}),
   }
 
   private readonly interrupted = new AbortController()
@@ -64,7 +64,7 @@ ${EXIT_CODES_HELP}`
 
   public async run(): Promise<void> {
     const flags = this.flags
-    const intervalMs = parsePositiveSeconds('interval', flags.interval) * 1000
+    const intervalMs = parsePositiveSeconds('interval', flags.interval, INTERVAL_RANGE) * 1000
     const maxEvents = flags['max-events'] === undefined ? undefined : parsePositiveInteger('max-events', flags['max-events'])
     const durationMs = flags.duration === undefined ? undefined : parsePositiveSeconds('duration', flags.duration) * 1000
     if (flags['since-now'] && flags['include-active']) throw usageError('--since-now and --include-active contradict each other; give one.')

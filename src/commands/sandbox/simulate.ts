@@ -21,12 +21,16 @@ interface SimulationStatus {
   LastTaskId: string | null
 }
 
+const MAX_STEP_MS = 3_600_000
+
 export function parseDurationRange(value: string): {min: number; max: number} {
   const m = /^(\d+)(?:-(\d+))?$/.exec(value.trim())
   if (!m) throw usageError(`--duration-ms must be MIN-MAX in milliseconds (e.g. 200-1000), not '${value}'.`)
   const min = Number(m[1])
   const max = m[2] === undefined ? min : Number(m[2])
   if (max < min) throw usageError(`--duration-ms: MAX (${max}) is less than MIN (${min}).`)
+  // Each step's duration ends in a timer in the sandbox; an hour is far beyond any useful simulation.
+  if (max > MAX_STEP_MS) throw usageError(`--duration-ms must be from 0 to ${MAX_STEP_MS} ms (an hour), not '${value}'.`)
   return {min, max}
 }
 

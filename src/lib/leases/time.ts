@@ -19,21 +19,44 @@ export function parseDurationMs(text: string): number | undefined {
   return Number(m[1]) * unit
 }
 
-/** A positive number of seconds (fractions allowed, e.g. 0.2), else exit 2 naming the flag. */
-export function parsePositiveSeconds(flag: string, value: string): number {
+/** Node timers hold at most 2^31-1 ms: a longer wait overflows and fires at once (TimeoutOverflowWarning). */
+export const MAX_TIMER_SECONDS = 2_147_483
+
+export interface SecondsRange {
+  /** Smallest allowed value (inclusive); default: anything above 0. */
+  min?: number
+  /** Largest allowed value (inclusive); default MAX_TIMER_SECONDS. */
+  max?: number
+}
+
+/**
+ * A positive number of seconds (fractions allowed, e.g. 0.2) within `range`, else exit 2 naming
+ * the flag and the range: every such flag ends in a timer, which must not overflow.
+ */
+export function parsePositiveSeconds(flag: string, value: string, range: SecondsRange = {}): number {
   const n = Number(value)
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
     throw usageError(`--${flag} must be a positive number of seconds (e.g. 2 or 0.5), not '${value}'.`)
   }
+  const max = range.max ?? MAX_TIMER_SECONDS
+  if ((range.min !== undefined && n < range.min) || n > max) {
+    throw usageError(`--${flag} must be from ${range.min ?? 'above 0'} to ${max.toLocaleString('en-US')} seconds, not '${value}'.`)
+  }
   return n
 }
 
-/** A whole number ≥ 1, else exit 2. */
+/** `leases tail --interval`: at least 0.1 s (faster only floods the server), at most an hour. */
+export const INTERVAL_RANGE: SecondsRange = {min: 0.1, max: 3600}
+
+/** A whole number from 1 to 2^53-1, else exit 2. */
 export function parsePositiveInteger(flag: string, value: string): number {
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) throw usageError(`--${flag} must be a whole number of 1 or more, not '${value}'.`)
+  if (!Number.isSafeInteger(n) || n < 1) throw usageError(`--${flag} must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, not '${value}'.`)
   return n
 }
+
+/** How far back a duration may reach: a century is beyond any Octopus history and well inside what a date can hold. */
+export const MAX_LOOKBACK_DAYS = 36_500
 
 /**
  * A point in time: a duration back from `now` (`24h`, `7d`) or a date/date-time (`2026-03-01`,
@@ -41,7 +64,12 @@ export function parsePositiveInteger(flag: string, value: string): number {
  */
 export function parsePointInTime(flag: string, value: string, now: number): number {
   const ago = parseDurationMs(value)
-  if (ago !== undefined) return now - ago
+  if (ago !== undefined) {
+    if (!(ago <= MAX_LOOKBACK_DAYS * 86_400_000)) {
+      throw usageError(`--${flag} '${value}' is too far back: a duration may be at most ${MAX_LOOKBACK_DAYS}d (100 years); or give a date (e.g. 2026-03-01).`)
+    }
+    return now - ago
+  }
   const trimmed = value.trim()
   if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/i.test(trimmed)) {
     const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(trimmed)

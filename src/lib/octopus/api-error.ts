@@ -50,7 +50,7 @@ export function messageFromBody(status: number, statusText: string, body: unknow
   return {message: `${status} ${statusText || 'HTTP error'}`.trim()}
 }
 
-export function toApiError(args: {status: number; statusText: string; method: string; url: string; body: unknown}): OctopusApiError {
+export function toApiError(args: {status: number; statusText: string; method: string; url: string; body: unknown; hint?: string}): OctopusApiError {
   const {message, parsed} = messageFromBody(args.status, args.statusText, args.body)
   return new OctopusApiError({
     status: args.status,
@@ -58,7 +58,7 @@ export function toApiError(args: {status: number; statusText: string; method: st
     url: args.url,
     body: parsed,
     message: `HTTP ${args.status} from ${args.method} ${pathOf(args.url)}: ${message}`,
-    hint: hintForStatus(args.status, args.method),
+    hint: args.hint ?? hintForStatus(args.status, args.method),
     exitCode: exitCodeForStatus(args.status),
   })
 }

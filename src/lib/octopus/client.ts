@@ -3,6 +3,7 @@ import type {AxiosInstance, AxiosResponse} from 'axios'
 import {CliError, ExitCode, redact, usageError, notFoundError} from '../errors.js'
 import {toApiError, OctopusApiError} from './api-error.js'
 import {shouldRetry} from './retry.js'
+import {anyBody, anyJson, arrayOf, collectionOf, formatBytes, inferShape, jsonObject, namedResource, resource, rootDocument, textBody, type Shape} from './shape.js'
 import {expandTemplate, type TemplateParams} from './uri-template.js'
 import type {Links, ResourceCollection, RootDocument, SpaceResource} from './types.js'
 import {closeMatches} from './names.js'
@@ -19,6 +20,8 @@ export interface ClientOptions {
   userAgent?: string
   maxRetries?: number
   sleep?: (ms: number) => Promise<void>
+  /** Cap on one response body in bytes (default: OCTOWORKERS_MAX_RESPONSE_MB, else 256 MB). */
+  maxResponseBytes?: number
 }
 
 export interface RequestOptions {
@@ -26,6 +29,8 @@ export interface RequestOptions {
   body?: unknown
   /** Statuses returned as a response instead of thrown (e.g. 404 when probing an optional route). */
   allowStatus?: number[]
+  /** The shape a 2xx body must have (src/lib/octopus/shape.ts); default: inferred from the method and route. */
+  expect?: Shape
 }
 
 export interface RawResponse<T> {
@@ -34,6 +39,8 @@ export interface RawResponse<T> {
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 30
+/** Node timers hold at most 2^31-1 ms; a longer --timeout would overflow and fire at once. */
+export const MAX_TIMEOUT_SECONDS = 2_147_483
 
 /** Validates a server URL given by a user; throws exit 2 for anything that is not http(s) with a host. */
 export function normalizeServerUrl(input: string): string {
@@ -68,12 +75,16 @@ export class OctopusClient {
   private rootDoc?: RootDocument
   private http?: AxiosInstance
   private spacesCache?: SpaceResource[]
+  /** Whether this server has answered any request: a refused connection before that is not worth retrying. */
+  private answered = false
+  private readonly maxResponseBytes: number
 
   constructor(private readonly options: ClientOptions) {
     this.server = normalizeServerUrl(options.server)
-    if (options.timeoutSeconds !== undefined && !(options.timeoutSeconds > 0)) {
-      throw usageError(`--timeout must be a positive number of seconds, not ${options.timeoutSeconds}.`)
+    if (options.timeoutSeconds !== undefined && !(options.timeoutSeconds > 0 && options.timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
+      throw usageError(`--timeout must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en-US')}, not ${options.timeoutSeconds}.`)
     }
+    this.maxResponseBytes = options.maxResponseBytes ?? maxResponseBytesFromEnv(process.env)
     if (options.caCertFile) {
       try {
         readFileSync(options.caCertFile)
@@ -122,7 +133,7 @@ export class OctopusClient {
   async loadRoot(): Promise<RootDocument> {
     let response: RawResponse<unknown>
     try {
-      response = await this.request<unknown>('GET', '/api', {allowStatus: [404]})
+      response = await this.request<unknown>('GET', '/api', {allowStatus: [404], expect: anyBody})
     } catch (error) {
       // A 4xx other than 401/403 means this URL is not an Octopus API; a 5xx is a server that is down or failing.
       if (error instanceof OctopusApiError && error.status < 500 && error.status !== 401 && error.status !== 403) {
@@ -130,16 +141,24 @@ export class OctopusClient {
       }
       throw error
     }
-    const doc = response.data as RootDocument | undefined
-    if (response.status === 404 || !doc || typeof doc !== 'object' || !doc.Links || typeof doc.Version !== 'string') {
-      throw notOctopus(this.server, response.status === 404 ? 'HTTP 404 at /api' : '/api did not return an Octopus root document')
+    if (response.status === 404) throw notOctopus(this.server, 'HTTP 404 at /api')
+    const problem = rootDocument.problem(response.data)
+    if (problem) {
+      const got = typeof response.data === 'string' ? 'a page that is not JSON' : problem
+      throw notOctopus(this.server, `/api answered with ${got}, not an Octopus root document`)
     }
-    this.rootDoc = doc
-    return doc
+    this.rootDoc = response.data as RootDocument
+    return this.rootDoc
   }
 
+  /** GET with the shape inferred from the route (src/lib/octopus/shape.ts `inferShape`). */
   async get<T>(url: string, query?: TemplateParams): Promise<T> {
     return (await this.request<T>('GET', url, {query})).data
+  }
+
+  /** GET whose body must have `shape` (else one clear line, exit 1): for callers that know what they need. */
+  async getJson<T>(url: string, shape: Shape, query?: TemplateParams): Promise<T> {
+    return (await this.request<T>('GET', url, {query, expect: shape})).data
   }
 
   async post<T>(url: string, body: unknown): Promise<T> {
@@ -155,16 +174,18 @@ export class OctopusClient {
   }
 
   /** Reads every page of a paged collection, following `Page.Next` (one request per page). */
-  async getAllPages<T>(url: string): Promise<T[]> {
+  async getAllPages<T>(url: string, item: Shape = resource): Promise<T[]> {
     const items: T[] = []
     let next: string | undefined = url
     const seen = new Set<string>()
+    const shape = collectionOf(item)
     while (next && !seen.has(next)) {
       seen.add(next)
-      const page: ResourceCollection<T> = await this.get<ResourceCollection<T>>(next)
-      items.push(...(page.Items ?? []))
+      const page: ResourceCollection<T> = await this.getJson<ResourceCollection<T>>(next, shape)
+      // A loop, not push(...items): spreading a huge page overflows the stack.
+      for (const it of page.Items) items.push(it)
       const nextLink: string | undefined = page.Links?.['Page.Next']
-      if (!nextLink || (page.Items ?? []).length === 0 || items.length >= (page.TotalResults ?? Infinity)) break
+      if (!nextLink || page.Items.length === 0 || items.length >= (page.TotalResults ?? Infinity)) break
       next = nextLink
     }
     return items
@@ -174,7 +195,7 @@ export class OctopusClient {
   async listSpaces(): Promise<SpaceResource[]> {
     if (!this.spacesCache) {
       const url = this.hasLink('Spaces') ? this.link('Spaces', {id: 'all'}) : '/api/spaces/all'
-      this.spacesCache = await this.get<SpaceResource[]>(url)
+      this.spacesCache = await this.getJson<SpaceResource[]>(url, arrayOf(namedResource, 'a JSON array of spaces'))
     }
     return this.spacesCache
   }
@@ -209,51 +230,173 @@ export class OctopusClient {
   /** Loads a space's links from its SpaceHome document (one request). */
   async spaceContext(space: SpaceResource): Promise<SpaceContext> {
     const url = this.hasLink('SpaceHome') ? this.link('SpaceHome', {spaceId: space.Id}) : `/api/${space.Id}`
-    const home = await this.get<{Links: Links}>(url)
+    const home = await this.getJson<{Links: Links}>(url, jsonObject)
     return new SpaceContext(this, space, home.Links ?? {})
   }
 
+  /**
+   * One logical request: attempts, retry waits and read-backs all share one deadline of
+   * `--timeout` seconds, headers to last byte (docs/ARCHITECTURE.md §4). A 2xx body is checked
+   * against `options.expect` (else a shape inferred from the route); its size is capped.
+   */
   async request<T>(method: string, url: string, options: RequestOptions = {}): Promise<RawResponse<T>> {
-    const http = await this.httpClient()
     const target = this.resolve(options.query ? appendQuery(url, options.query) : url)
     const maxRetries = this.options.maxRetries ?? 3
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+    const deadline = performance.now() + this.timeoutMs
+    const upper = method.toUpperCase()
+    /** Set once an attempt of this PUT/DELETE failed on the network: the server may have applied it. */
+    let responseLost = false
     for (let attempt = 1; ; attempt++) {
-      const started = performance.now()
-      this.requestCount++
-      let response: AxiosResponse | undefined
-      let networkError: (Error & {code?: string}) | undefined
-      try {
-        response = await http.request({method, url: target, data: options.body === undefined ? undefined : options.body})
-      } catch (error) {
-        networkError = error as Error & {code?: string}
+      const outcome = await this.exchange(method, target, options.body, deadline)
+      const status = outcome.response?.status
+      if (outcome.response) {
+        const okStatus = (status! >= 200 && status! < 300) || (options.allowStatus ?? []).includes(status!)
+        if (okStatus) {
+          const data = this.checkShape(method, target, outcome.response, status! >= 200 && status! < 300 ? options.expect ?? inferShape(method, target) : anyBody)
+          return {status: status!, data: data as T}
+        }
+        // A retried DELETE that finds nothing, after a lost response: the first attempt deleted it.
+        if (upper === 'DELETE' && status === 404 && responseLost) {
+          this.debug(`DELETE ${target}: 404 after a lost response, so the earlier attempt deleted it`)
+          return {status: 204, data: undefined as T}
+        }
+      } else if (outcome.timedOut) {
+        throw timeoutFailure(this.server, method, target, this.timeoutMs / 1000, responseLost || (upper !== 'GET' && upper !== 'HEAD'))
+      } else if (upper === 'DELETE' || upper === 'PUT') {
+        responseLost = true
+        const truth = await this.readBack(upper, target, options.body, deadline)
+        if (truth) return truth as RawResponse<T>
       }
-      const ms = Math.round(performance.now() - started)
-      if (response) this.debug(`${method} ${target} -> ${response.status} (${ms} ms)`)
-      else this.debug(`${method} ${target} -> ${networkError?.code ?? 'network error'} (${ms} ms)`)
 
-      const status = response?.status
-      const okStatus = status !== undefined && ((status >= 200 && status < 300) || (options.allowStatus ?? []).includes(status))
-      if (okStatus) return {status: status!, data: response!.data as T}
-
+      const networkCode = outcome.error?.code
+      if (!outcome.response && !this.answered && (networkCode === 'ECONNRESET' || networkCode?.startsWith('HPE_')) && this.server.startsWith('http:')) {
+        // A reset before any answer, on plain http: a TLS server says nothing else to a plain request.
+        if (await speaksTls(this.server)) throw protocolMismatch(this.server, 'http')
+      }
       const decision = shouldRetry({
         method,
         attempt,
         maxRetries,
         status,
-        networkCode: networkError?.code,
-        retryAfterHeader: response?.headers?.['retry-after'] as string | undefined,
+        networkCode,
+        retryAfterHeader: outcome.response?.headers?.['retry-after'] as string | undefined,
+        serverHasAnswered: this.answered,
+        timeLeftMs: deadline - performance.now(),
       })
       if (decision.retry) {
         this.debug(`retrying ${method} ${target} in ${decision.delayMs} ms (attempt ${attempt + 1} of ${maxRetries + 1})`)
         await sleep(decision.delayMs)
         continue
       }
-      if (response) {
-        throw toApiError({status: response.status, statusText: response.statusText, method, url: target, body: response.data})
+      if (outcome.response) {
+        throw toApiError({
+          status: outcome.response.status,
+          statusText: outcome.response.statusText,
+          method,
+          url: target,
+          body: this.parseErrorBody(outcome.response),
+          hint: decision.beyondDeadlineMs === undefined ? undefined
+            : `The server asked to wait ${Math.ceil(decision.beyondDeadlineMs / 1000)}s before retrying, more than is left of the ${this.timeoutMs / 1000}s --timeout; try again later or raise --timeout.`,
+        })
       }
-      throw networkFailure(this.server, networkError, this.options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS)
+      throw networkFailure(this.server, outcome.error, responseLost)
     }
+  }
+
+  /**
+   * After a PUT or DELETE whose answer was lost, reads the resource back and reports what is
+   * true: a 404 after a DELETE is "deleted"; a PUT whose read-back holds every field that was
+   * sent is "updated". Undefined when the read-back cannot tell (then the write is retried).
+   */
+  private async readBack(method: 'PUT' | 'DELETE', target: string, sent: unknown, deadline: number): Promise<RawResponse<unknown> | undefined> {
+    const outcome = await this.exchange('GET', target, undefined, deadline)
+    const status = outcome.response?.status
+    if (status === undefined) return undefined
+    if (method === 'DELETE') {
+      if (status === 404) {
+        this.debug(`DELETE ${target}: the response was lost; read back 404, so it is deleted`)
+        return {status: 204, data: undefined}
+      }
+      return undefined
+    }
+    if (status < 200 || status >= 300) return undefined
+    let got: unknown
+    try {
+      got = this.checkShape('GET', target, outcome.response!, anyJson)
+    } catch {
+      return undefined
+    }
+    if (!holdsSent(sent, got)) return undefined
+    this.debug(`PUT ${target}: the response was lost; the read-back equals what was sent, so it is updated`)
+    return {status: 200, data: got}
+  }
+
+  /** One HTTP attempt, its body read whole within the deadline and the size cap. Never throws for network trouble. */
+  private async exchange(method: string, target: string, body: unknown, deadline: number): Promise<Exchange> {
+    const http = await this.httpClient()
+    const started = performance.now()
+    const left = Math.max(1, Math.floor(deadline - started))
+    this.requestCount++
+    const controller = new AbortController()
+    let timedOut = false
+    let stream: NodeJS.ReadableStream & {destroy(error?: Error): void} | undefined
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+      stream?.destroy(Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'}))
+    }, left)
+    try {
+      const response = await http.request({method, url: target, data: body === undefined ? undefined : body, responseType: 'stream', signal: controller.signal})
+      this.answered = true
+      stream = response.data
+      const bytes = await readCapped(response, this.maxResponseBytes, () => timedOut)
+      const ms = Math.round(performance.now() - started)
+      this.debug(`${method} ${target} -> ${response.status} (${ms} ms)`)
+      return {response: {status: response.status, statusText: response.statusText, headers: response.headers as Record<string, unknown>, bytes}}
+    } catch (error) {
+      if (error instanceof CliError) throw error
+      const err = error as Error & {code?: string}
+      const ms = Math.round(performance.now() - started)
+      this.debug(`${method} ${target} -> ${timedOut ? 'timeout' : err.code ?? 'network error'} (${ms} ms)`)
+      return {error: err, timedOut}
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Decodes a 2xx body and checks it has the shape the caller needs; a mismatch is one line naming server, URL and what came back. */
+  private checkShape(method: string, target: string, response: ExchangeResponse, shape: Shape): unknown {
+    const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+    const decoded = decodeBody(response.bytes, contentType, shape === textBody)
+    const size = formatBytes(response.bytes.length)
+    let got: string | undefined
+    if (decoded.kind === 'malformed') got = `malformed JSON (${contentType || 'no content type'}, ${size})`
+    else if (decoded.kind === 'text' && !shape.text) got = response.bytes.length === 0 ? 'an empty body' : `${contentType || 'a body with no content type'}, ${size}`
+    else if (decoded.kind === 'empty' && shape !== anyJson && shape !== anyBody) got = 'an empty body'
+    else {
+      const problem = decoded.kind === 'empty' ? undefined : shape.problem(decoded.value)
+      if (problem) got = `${problem} (${size})`
+    }
+    if (got !== undefined) {
+      const looksLikeAPage = decoded.kind === 'text' && /html/.test(contentType)
+      throw new CliError(`Unexpected answer from ${this.server}: ${method} ${pathOf(target)} got ${got}, not ${shape.what}; is this the Octopus Server's root URL?`, ExitCode.Failure, {
+        hint: looksLikeAPage ? 'An HTML page usually means a proxy, a login page or a URL that is not the API; check --server.' : undefined,
+        code: 'bad-response',
+        details: {url: target, contentType: contentType || null, bytes: response.bytes.length},
+      })
+    }
+    return decoded.kind === 'json' || decoded.kind === 'text' ? decoded.value : undefined
+  }
+
+  /** An error body as Octopus's JSON when it is JSON, else nothing (the status text is used). */
+  private parseErrorBody(response: ExchangeResponse): unknown {
+    const decoded = decodeBody(response.bytes, String(response.headers['content-type'] ?? '').toLowerCase())
+    return decoded.kind === 'json' ? decoded.value : undefined
+  }
+
+  private get timeoutMs(): number {
+    return (this.options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000
   }
 
   private debug(line: string): void {
@@ -272,7 +415,8 @@ export class OctopusClient {
     const {httpAgent, httpsAgent} = agents.createAgents(this.server, this.options.caCertFile)
     this.http = axios.create({
       headers,
-      timeout: (this.options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      // The deadline is ours (a timer over the whole exchange): axios's is a socket idle timeout, which a dripping body never trips.
+      timeout: 0,
       // Proxies are handled by our agents (HTTPS_PROXY/NO_PROXY); axios's own proxy support breaks https via CONNECT.
       proxy: false,
       httpAgent,
@@ -281,10 +425,132 @@ export class OctopusClient {
       maxRedirects: 5,
       // A redirect to another host or to plain http must not carry the key (Authorization is already dropped).
       sensitiveHeaders: ['X-Octopus-ApiKey'],
-      responseType: 'json',
-      transitional: {silentJSONParsing: true, forcedJSONParsing: true},
+      // Read as a stream so that the size cap and the deadline apply while the body arrives, not after.
+      responseType: 'stream',
     })
     return this.http
+  }
+}
+
+interface ExchangeResponse {
+  status: number
+  statusText: string
+  headers: Record<string, unknown>
+  bytes: Buffer
+}
+
+interface Exchange {
+  response?: ExchangeResponse
+  error?: Error & {code?: string}
+  timedOut?: boolean
+}
+
+/** Default cap on one response body; `OCTOWORKERS_MAX_RESPONSE_MB` overrides it. */
+export const DEFAULT_MAX_RESPONSE_MB = 256
+
+/** `OCTOWORKERS_MAX_RESPONSE_MB`: a whole number of mebibytes (2^20 bytes) from 1 to 4096, else exit 2. */
+export function maxResponseBytesFromEnv(env: NodeJS.ProcessEnv): number {
+  const text = env.OCTOWORKERS_MAX_RESPONSE_MB
+  if (text === undefined || text === '') return DEFAULT_MAX_RESPONSE_MB * MB
+  const n = Number(text)
+  if (!/^\s*\d+\s*$/.test(text) || n < 1 || n > 4096) {
+    throw usageError(`OCTOWORKERS_MAX_RESPONSE_MB must be a whole number of mebibytes from 1 to 4096 (MiB; default ${DEFAULT_MAX_RESPONSE_MB}), not '${text}'.`)
+  }
+  return n * MB
+}
+
+const MB = 1024 * 1024
+
+/** Reads a response stream into one buffer, aborting as soon as it passes `limit` bytes. */
+async function readCapped(response: AxiosResponse, limit: number, timedOut: () => boolean): Promise<Buffer> {
+  const stream = response.data as NodeJS.ReadableStream & {destroy(error?: Error): void}
+  const request = `${response.config.method?.toUpperCase()} ${pathOf(response.config.url ?? '')}`
+  const tooBig = (what: string) =>
+    new CliError(`The response to ${request} ${what} the ${limit % MB === 0 ? `${limit / MB} MiB` : formatBytes(limit)} limit on a response's size; it was not read further.`, ExitCode.Failure, {
+      hint: `Set OCTOWORKERS_MAX_RESPONSE_MB to raise the limit (default ${DEFAULT_MAX_RESPONSE_MB}) if the estate really is that large.`,
+      code: 'response-too-large',
+      details: {limitBytes: limit},
+    })
+  const declared = Number(response.headers['content-length'])
+  // A compressed body only grows when decoded, so a declared length over the cap is already too big.
+  if (Number.isFinite(declared) && declared > limit) {
+    stream.destroy()
+    throw tooBig(`is ${formatBytes(declared)}, over`)
+  }
+  const chunks: Buffer[] = []
+  let total = 0
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      total += chunk.length
+      if (total > limit) {
+        chunks.length = 0
+        stream.destroy()
+        throw tooBig('passed')
+      }
+      chunks.push(chunk)
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error
+    if (timedOut()) throw Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'})
+    throw error
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)
+}
+
+type Decoded = {kind: 'json'; value: unknown} | {kind: 'text'; value: string} | {kind: 'empty'} | {kind: 'malformed'}
+
+/** JSON when the server says so, or when a typeless/text body parses as JSON; text otherwise. */
+function decodeBody(bytes: Buffer, contentType: string, wantsText = false): Decoded {
+  if (bytes.length === 0) return {kind: 'empty'}
+  const text = bytes.toString('utf8')
+  const saysJson = /[/+]json\b/.test(contentType)
+  // Sniffing is for servers that mislabel JSON; a caller that wants text (a raw log) gets text unless the server says JSON.
+  if (saysJson || (!wantsText && /^\s*[[{"]/.test(text))) {
+    try {
+      return {kind: 'json', value: JSON.parse(text)}
+    } catch {
+      if (saysJson) return {kind: 'malformed'}
+    }
+  }
+  return {kind: 'text', value: text}
+}
+
+/** Whether a read-back holds every field a PUT sent (the server may add fields, e.g. Links, LastModifiedOn). */
+export function holdsSent(sent: unknown, got: unknown): boolean {
+  if (Array.isArray(sent)) return Array.isArray(got) && got.length === sent.length && sent.every((v, i) => holdsSent(v, got[i]))
+  if (sent && typeof sent === 'object') {
+    if (!got || typeof got !== 'object' || Array.isArray(got)) return false
+    return Object.entries(sent).every(([k, v]) => k === 'Links' || k === 'LastModifiedOn' || k === 'LastModifiedBy' || v === undefined || holdsSent(v, (got as Record<string, unknown>)[k]))
+  }
+  return sent === got
+}
+
+/** Whether something at the server's host and port completes a TLS handshake (no request, no key is sent). */
+async function speaksTls(server: string): Promise<boolean> {
+  const {connect} = await import('node:tls')
+  const url = new URL(server)
+  return new Promise((resolve) => {
+    const socket = connect({host: url.hostname, port: Number(url.port || 80), servername: isIP(url.hostname) ? undefined : url.hostname, rejectUnauthorized: false})
+    const done = (yes: boolean) => {
+      socket.destroy()
+      resolve(yes)
+    }
+    socket.setTimeout(2000, () => done(false))
+    socket.once('secureConnect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}
+
+function isIP(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':')
+}
+
+function pathOf(url: string): string {
+  try {
+    const u = new URL(url)
+    return u.pathname + u.search
+  } catch {
+    return url
   }
 }
 
@@ -351,16 +617,39 @@ function notOctopus(server: string, why: string): CliError {
   })
 }
 
-function networkFailure(server: string, error: (Error & {code?: string}) | undefined, timeoutSeconds: number): CliError {
+/** What a lost answer means for a change: the user must know it may have happened. */
+const MAY_HAVE_APPLIED = ' The change may or may not have been applied; check before retrying.'
+
+function timeoutFailure(server: string, method: string, target: string, timeoutSeconds: number, write: boolean): CliError {
+  return new CliError(`Timed out after ${timeoutSeconds}s waiting for ${server} (${method} ${pathOf(target)}).${write ? MAY_HAVE_APPLIED : ''}`, ExitCode.Failure, {
+    hint: 'Raise --timeout, or check the network path to the server.',
+    code: 'timeout',
+  })
+}
+
+/** TLS spoken to a plain-HTTP port, or the reverse: say which scheme to use, not OpenSSL's words. */
+function protocolMismatch(server: string, scheme: 'http' | 'https'): CliError {
+  const other = scheme === 'https' ? server.replace(/^https:/, 'http:') : server.replace(/^http:/, 'https:')
+  const message = scheme === 'https'
+    ? `The server at ${server} is not speaking TLS; did you mean ${other}?`
+    : `The server at ${server} is speaking TLS; did you mean ${other}?`
+  return new CliError(message, ExitCode.Failure, {hint: 'Use the scheme the server listens with (--server or OCTOPUS_URL).', code: 'tls-mismatch'})
+}
+
+/** OpenSSL's words for a ClientHello answered by something that is not TLS (e.g. `HTTP/1.1 400`). */
+const NOT_TLS = /wrong version number|packet length too long|unknown protocol|record layer failure|ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/i
+
+function networkFailure(server: string, error: (Error & {code?: string}) | undefined, writeLost: boolean): CliError {
   const code = error?.code ?? ''
-  if (code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
-    return new CliError(`Timed out after ${timeoutSeconds}s waiting for ${server}.`, ExitCode.Failure, {hint: 'Raise --timeout, or check the network path to the server.', code: 'timeout'})
+  const lost = writeLost ? MAY_HAVE_APPLIED : ''
+  if (server.startsWith('https:') && (NOT_TLS.test(code) || NOT_TLS.test(error?.message ?? ''))) {
+    return protocolMismatch(server, 'https')
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new CliError(`Cannot resolve the host of ${server}.`, ExitCode.Failure, {hint: 'Check the server URL and your DNS.', code: 'network'})
   }
   if (code === 'ECONNREFUSED') {
-    return new CliError(`Connection refused by ${server}.`, ExitCode.Failure, {hint: 'Is the server running, and is the port right?', code: 'network'})
+    return new CliError(`Connection refused by ${server}.${lost}`, ExitCode.Failure, {hint: 'Is the server running, and is the port right?', code: 'network'})
   }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
     return new CliError(`TLS verification failed for ${server}: ${error?.message ?? code}.`, ExitCode.Failure, {
@@ -368,7 +657,7 @@ function networkFailure(server: string, error: (Error & {code?: string}) | undef
       code: 'tls',
     })
   }
-  return new CliError(`Cannot reach ${server}: ${error?.message ?? 'network error'}.`, ExitCode.Failure, {code: 'network'})
+  return new CliError(`Cannot reach ${server}: ${error?.message ?? 'network error'}.${lost}`, ExitCode.Failure, {code: 'network'})
 }
 
 export {OctopusApiError}

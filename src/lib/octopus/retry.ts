@@ -12,11 +12,21 @@ export interface RetryInput {
   networkCode?: string
   retryAfterHeader?: string | null
   now?: number
+  /**
+   * Whether the server has answered any request of this client. A refused connection to a
+   * server that never answered is a wrong URL or a server that is down: fail at once. After an
+   * answer, a refusal is a restart in progress, worth riding out.
+   */
+  serverHasAnswered?: boolean
+  /** What is left of the request's --timeout; a wait that would outlast it is not made. */
+  timeLeftMs?: number
 }
 
 export interface RetryDecision {
   retry: boolean
   delayMs: number
+  /** Set when a retry was due but its wait (e.g. Retry-After) exceeds the time left: that wait, in ms. */
+  beyondDeadlineMs?: number
 }
 
 export const MAX_RETRY_DELAY_MS = 30_000
@@ -32,9 +42,13 @@ export function shouldRetry(input: RetryInput): RetryDecision {
     (input.status !== undefined && RETRYABLE_STATUS.has(input.status)) ||
     (input.status === undefined && input.networkCode !== undefined && RETRYABLE_NETWORK.has(input.networkCode))
   if (!transient) return no
+  if (input.status === undefined && input.networkCode === 'ECONNREFUSED' && input.serverHasAnswered === false) return no
   const fromHeader = parseRetryAfter(input.retryAfterHeader, input.now ?? Date.now())
   const backoff = Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** (input.attempt - 1))
-  return {retry: true, delayMs: Math.min(MAX_RETRY_DELAY_MS, fromHeader ?? backoff)}
+  const delayMs = Math.min(MAX_RETRY_DELAY_MS, fromHeader ?? backoff)
+  // Waiting is only worth it if time remains for the retry itself after the wait.
+  if (input.timeLeftMs !== undefined && delayMs >= input.timeLeftMs) return {...no, beyondDeadlineMs: delayMs}
+  return {retry: true, delayMs}
 }
 
 /** `Retry-After` is either delta-seconds or an HTTP date. Returns milliseconds, or undefined. */

@@ -44,3 +44,21 @@ describe('shouldRetry', () => {
     expect(parseRetryAfter('0', 0)).toBe(0)
   })
 })
+
+describe('shouldRetry: refusals and the time left (issue 10 item 6, issue 12 item 10)', () => {
+  it('a refused connection to a server that has not answered yet is not retried; after an answer it is', () => {
+    expect(shouldRetry({method: 'GET', attempt: 1, maxRetries: 3, networkCode: 'ECONNREFUSED', serverHasAnswered: false}).retry).toBe(false)
+    expect(shouldRetry({method: 'GET', attempt: 1, maxRetries: 3, networkCode: 'ECONNREFUSED', serverHasAnswered: true}).retry).toBe(true)
+  })
+
+  it('resets and 5xx are still retried before any answer', () => {
+    expect(shouldRetry({method: 'GET', attempt: 1, maxRetries: 3, networkCode: 'ECONNRESET', serverHasAnswered: false}).retry).toBe(true)
+    expect(shouldRetry({method: 'GET', attempt: 1, maxRetries: 3, status: 503, serverHasAnswered: false}).retry).toBe(true)
+  })
+
+  it('a wait (Retry-After or backoff) that would outlast the time left is not made, and says how long it would have been', () => {
+    expect(shouldRetry({method: 'GET', attempt: 1, maxRetries: 3, status: 503, retryAfterHeader: '30', timeLeftMs: 4000})).toEqual({retry: false, delayMs: 0, beyondDeadlineMs: 30_000})
+    expect(shouldRetry({method: 'GET', attempt: 1, maxRetries: 3, status: 503, retryAfterHeader: '2', timeLeftMs: 4000})).toEqual({retry: true, delayMs: 2000})
+    expect(shouldRetry({method: 'GET', attempt: 1, maxRetries: 3, networkCode: 'ECONNRESET', timeLeftMs: 100}).retry).toBe(false)
+  })
+})
