@@ -48,12 +48,14 @@ export function createLeaseSource(kind: SourceKind, space: SpaceContext, directo
 
 /**
  * What each source reads and what it can miss: one wording for `leases tail`, `list` and
- * `report` (help and --json `Completeness`).
+ * `report` (their help, and `Completeness` in list's and report's --json).
  */
-export const COMPLETENESS: Record<SourceKind | 'report', string> = {
+export const COMPLETENESS: Record<SourceKind | 'list-api' | 'list-logs' | 'report', string> = {
   api: 'Reads the lease API (/workertaskleases) once per poll. Misses a lease that starts and ends between two polls; a release is timed when a poll first sees it gone.',
   logs: 'Reads the logs of tasks as they start and complete. Misses nothing a task log records; a lease ends at its step\'s (or task\'s) end as the log shows it, and a lease taken mid-task is reported when the task completes.',
   'api+logs': 'Reads the lease API once per poll for live leases, and the log of each task once when it completes: leases no poll saw are printed then, from the log (Source "logs"), with their real times. Misses nothing a task log records.',
+  'list-api': 'Reads the lease API (/workertaskleases): the leases the server holds now, including stale ones it has not cleared. Misses nothing.',
+  'list-logs': 'Reads the logs of the tasks executing now: a lease is active from its log line to the end of its step. Misses leases a log does not record (a task that logs no lease line).',
   report: 'Reads the completed tasks in the window and their logs. Misses leases of tasks still running or completed outside the window; a lease ends at its step\'s (or task\'s) end as the log shows it.',
 }
 

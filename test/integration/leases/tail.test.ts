@@ -29,7 +29,8 @@ function expectExactlyOnce(events: any[], leases: HistoryLease[]): void {
 
 describe.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (version) => {
   let sandbox: Sandbox
-  const source = version === '2026.1' ? 'api' : 'logs'
+  // --source auto: the lease API reconciled with task logs where the server has it, else logs.
+  const source = version === '2026.1' ? 'api+logs' : 'logs'
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
@@ -50,17 +51,19 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (
     expect(leases).toHaveLength(12)
     await tail.waitForLines(leases.length * 2)
     // Let several more polls pass so a duplicate would show, then Ctrl-C.
-    await new Promise((r) => setTimeout(r, 1500))
+    const lastPoll = Math.max(0, ...[...tail.stderr().matchAll(/poll (\d+) \(/g)].map((m) => Number(m[1])))
+    await tail.waitForStderr(new RegExp(`poll ${lastPoll + 3} \\(`))
     tail.child.kill('SIGINT')
     expect(await tail.exit).toBe(0)
     const events = jsonLines(tail.stdout())
-    expect(events.every((e) => e.Source === source)).toBe(true)
+    // Leases that outlive several polls are all seen live by the lease API.
+    expect(events.every((e) => e.Source === (version === '2026.1' ? 'api' : 'logs'))).toBe(true)
     expect(Object.keys(events[0])).toEqual(['Event', 'Time', 'LeaseId', 'WorkerId', 'WorkerName', 'WorkerPoolId', 'WorkerPoolName', 'TaskId', 'TaskDescription', 'SpaceId', 'Exclusive', 'Source'])
     expectExactlyOnce(events, leases)
-    // The log source reads only new and completed tasks: never more than 2 list requests plus one log per such task.
-    const polls = [...tail.stderr().matchAll(/poll \d+ \(\w+, Spaces-1\): (\d+) requests/g)].map((m) => Number(m[1]))
+    // Both read only new and completed tasks: a quiet poll is 2 requests (lease API or executing tasks, plus completed tasks).
+    const polls = [...tail.stderr().matchAll(/poll \d+ \([\w+]+, Spaces-1\): (\d+) requests/g)].map((m) => Number(m[1]))
     expect(polls.length).toBeGreaterThan(0)
-    expect(Math.min(...polls)).toBe(source === 'api' ? 1 : 2)
+    expect(Math.min(...polls)).toBe(2)
   })
 
   it('filters by pool, stops after --max-events, and shows active leases with --include-active', async () => {
@@ -111,7 +114,7 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (
     for (const spaceId of ['Spaces-1', 'Spaces-2']) expect(r.stderr).toContain(`lease source for ${spaceId}: ${source}`)
   })
 
-  it(version === '2021.2' ? '--source api is a clear failure (exit 1) without the lease API' : '--source logs works on a server with the lease API', async () => {
+  it(version === '2021.2' ? '--source api is a clear failure (exit 1) without the lease API' : '--source logs and --source api work on a server with the lease API', async () => {
     const env = {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey}
     const r = await runCli(['leases', 'tail', '--source', version === '2021.2' ? 'api' : 'logs', '--duration', '0.5', '--interval', '0.2', '--debug'], {env})
     if (version === '2021.2') {
@@ -121,6 +124,11 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (
     } else {
       expect(r.exitCode).toBe(0)
       expect(r.stderr).toMatch(/lease source for Spaces-1: logs/)
+      const pure = await runCli(['leases', 'tail', '--source', 'api', '--duration', '0.5', '--interval', '0.2', '--debug'], {env})
+      expect(pure.exitCode).toBe(0)
+      expect(pure.stderr).toMatch(/lease source for Spaces-1: api \(--source api/)
+      // Pure API: one request per quiet poll.
+      expect(pure.stderr).toMatch(/poll 1 \(api, Spaces-1\): 1 requests/)
     }
   })
 })
