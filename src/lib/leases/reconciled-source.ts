@@ -92,7 +92,10 @@ export class ReconciledLeaseSource implements LeaseSource {
         events.push(event)
       }
     }
-    for (const read of reads) events.push(...this.reconcile(read))
+    for (const read of reads) {
+      events.push(...this.reconcile(read))
+      this.state.forgetTask(read.task.Id, read.logged.map(({lease}) => lease.key))
+    }
     for (const task of news) {
       this.completions.markDone(task)
       this.followed.delete(task.Id)
@@ -131,11 +134,27 @@ export class ReconciledLeaseSource implements LeaseSource {
   }
 }
 
+/** A set that forgets its oldest members past `capacity`, so a tail left running for weeks stays bounded. */
+class BoundedSet<T> {
+  private readonly items = new Set<T>()
+  constructor(private readonly capacity: number) {}
+  has(item: T): boolean {
+    return this.items.has(item)
+  }
+  add(item: T): void {
+    this.items.add(item)
+    if (this.items.size > this.capacity) this.items.delete(this.items.values().next().value as T)
+  }
+}
+
+/** Leases remembered per set: far more than are ever active, or complete between two polls. */
+const BOOK_CAPACITY = 200_000
+
 /** What has been printed, by lease ID, and how log leases without an ID map to the API's. */
 class LeaseBook {
-  readonly leased = new Set<string>()
-  readonly released = new Set<string>()
-  readonly failed = new Set<string>()
+  readonly leased = new BoundedSet<string>(BOOK_CAPACITY)
+  readonly released = new BoundedSet<string>(BOOK_CAPACITY)
+  readonly failed = new BoundedSet<string>(BOOK_CAPACITY)
   private readonly apiRecords = new Map<string, LeaseRecord>()
   /** API records per task, for matching log lines that carry no lease ID. */
   private readonly apiByTask = new Map<string, LeaseRecord[]>()
@@ -153,6 +172,16 @@ class LeaseBook {
 
   apiRecord(id: string): LeaseRecord | undefined {
     return this.apiRecords.get(id)
+  }
+
+  /** A completed task's log has been reconciled: its API records and aliases are no longer needed. */
+  forgetTask(taskId: string, logKeys: string[]): void {
+    for (const record of this.apiByTask.get(taskId) ?? []) {
+      this.apiRecords.delete(record.LeaseId)
+      this.matched.delete(record.LeaseId)
+    }
+    this.apiByTask.delete(taskId)
+    for (const key of logKeys) this.aliases.delete(key)
   }
 
   isActiveInApi(id: string, api: ApiLeaseSource): boolean {
