@@ -129,3 +129,45 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail: leases far shorter th
     expectEachOnce(jsonLines(tail.stdout()), logged)
   })
 })
+
+describe.each(['2026.1', '2021.2'] as const)('leases tail: a release failure in a task log (Octopus %s)', (version) => {
+  let sandbox: Sandbox | undefined
+
+  afterEach(async () => {
+    await sandbox?.close()
+    sandbox = undefined
+  })
+
+  it('is reported as ReleaseFailed, never as the release itself', async () => {
+    sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+    const tail = startCli(['leases', 'tail', '--json', '--interval', '0.3', '--debug'], sandbox)
+    await tail.waitForStderr(/Following worker leases/)
+    const sim = await startSimulation(sandbox, {Tasks: 1, Concurrency: 1, MinDurationMs: 1500, MaxDurationMs: 1500, WorkerPoolIds: ['WorkerPools-1']})
+    let lease: {Id: string; ServerTaskId: string; WorkerId: string} | undefined
+    while (!lease) {
+      lease = (await leaseHistory(sandbox)).find((l) => l.ReleasedAt === null)
+      if (!lease) await new Promise((r) => setTimeout(r, 20))
+    }
+    // The one release line real servers are known to write (OctopusDeploy/Issues#9868), in the step that took the lease.
+    const store = sandbox.store
+    const step = store.prepare("SELECT activity_id FROM task_log WHERE task_id = ? AND message LIKE 'Leased worker%'").pluck().get(lease.ServerTaskId) as string
+    const seq = (store.prepare('SELECT MAX(seq) FROM task_log WHERE task_id = ?').pluck().get(lease.ServerTaskId) as number) + 1
+    const failedAt = new Date().toISOString()
+    store.prepare('INSERT INTO task_log (task_id, seq, activity_id, category, occurred_at, message) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(lease.ServerTaskId, seq, step, 'Warning', failedAt, `Unable to release worker ${lease.WorkerId} from lease ${lease.Id}.  Continuing anyway.  The lease will eventually be cleared by the system.  If this error persists, please contact Octopus support.`)
+    await simulationDone(sandbox, sim.Id)
+
+    // 2021.2 reads only the log: Leased, ReleaseFailed. 2026.1 also sees, through the lease API, that the sandbox let it go.
+    await tail.waitForLines(version === '2026.1' ? 3 : 2)
+    await waitForMorePolls(tail, 2)
+    tail.child.kill('SIGINT')
+    expect(await tail.exit).toBe(0)
+    const mine = jsonLines(tail.stdout()).filter((e) => e.LeaseId === lease!.Id)
+    const failed = mine.filter((e) => e.Event === 'ReleaseFailed')
+    expect(failed).toHaveLength(1)
+    expect(failed[0]).toMatchObject({Source: 'logs', Time: failedAt, WorkerId: lease.WorkerId, TaskId: lease.ServerTaskId})
+    expect(mine[0].Event).toBe('Leased')
+    if (version === '2021.2') expect(mine.map((e) => e.Event)).toEqual(['Leased', 'ReleaseFailed'])
+    else expect(mine.filter((e) => e.Event === 'Released').map((e) => e.Source)).toEqual(['api'])
+  })
+})
