@@ -11,13 +11,11 @@ import {renderTable} from '../../lib/render/table.js'
 export default class LeasesList extends ServerCommand<typeof LeasesList> {
   static override summary = 'The worker leases active now, and how many each worker holds.'
 
-  static override description = `Two tables: the active leases (worker, pool, task, since when), and every worker with
-its number of active leases — the quantity Octopus's leasing algorithm balances (it picks the
-healthy worker with the fewest). --json prints {Source, Completeness, SpaceId, Leases[], Workers[]}.
+  static override description = `Two tables: the active leases (worker, pool, task, since when), and every worker with its number of active leases — the quantity Octopus's leasing algorithm balances (it picks the healthy worker with the fewest). --json prints {Source, Completeness, SpaceId, Leases[], Workers[]}.
 
-What it reads and what it can miss (--source; auto uses the lease API where the server has it):
-  api: ${COMPLETENESS['list-api']}
-  logs: ${COMPLETENESS['list-logs']}
+What it reads, and what it can miss (--source; auto uses the lease API where the server has it):
+- api: ${COMPLETENESS['list-api']}
+- logs: ${COMPLETENESS['list-logs']}
 
 ${EXIT_CODES_HELP}`
 
@@ -34,9 +32,7 @@ ${EXIT_CODES_HELP}`
     const directory = new NameDirectory(space)
     await directory.load()
     const filter = resolveLeaseFilter([directory], this.flags.pool, this.flags.worker)
-    // What is active NOW is exactly what the lease API lists: no log reconciliation is needed.
-    const chosen = await chooseSourceKind(space, this.flags.source as SourceChoice, this.debugLine)
-    const kind = chosen === 'logs' ? 'logs' : 'api'
+    const kind = await chooseSourceKind(space, this.flags.source as SourceChoice, this.debugLine, 'active-now')
     const leases = await createLeaseSource(kind, space, directory).start()
     const doc = activeLeasesDoc(kind, space.spaceId, leases, directory, filter, COMPLETENESS[kind === 'api' ? 'list-api' : 'list-logs'])
     if (this.isJson) {

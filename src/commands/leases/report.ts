@@ -16,16 +16,11 @@ const FORMATS = ['table', 'json', 'csv'] as const
 export default class LeasesReport extends ServerCommand<typeof LeasesReport> {
   static override summary = 'Worker lease usage over a time window: per worker, per pool, idle capacity, peaks.'
 
-  static override description = `Reads the completed tasks in the window (--since, default 24h; --until, default now) and
-their logs (8 at a time, with a progress bar on stderr when it is a terminal), and reports:
-leases per worker, per pool and per task type; workers never leased (idle capacity); the
-busiest workers; and the peak number of concurrent leases per pool. A lease lasts from its
-"Leased worker" log line to the end of its step (or else of its task).
-What it reads and what it can miss: ${COMPLETENESS.report}
---json (or --format json) states the same in Completeness.
---since/--until take a duration back from now (30m, 24h, 7d, 2w) or a date (2026-03-01,
-2026-03-01T12:00:00Z). --group-by picks the main table's rows; the table view draws a bar chart.
---format json (or --json) prints one document; --format csv prints the group-by rows.
+  static override description = `Reads the completed tasks in the window (--since, default 24h; --until, default now) and their logs (8 at a time, with a progress bar on stderr when it is a terminal), and reports: leases per worker, per pool and per task type; workers never leased (idle capacity); the busiest workers; and the peak number of concurrent leases per pool. A lease lasts from its "Leased worker" log line to the end of its step (or else of its task).
+
+What it reads, and what it can miss: ${COMPLETENESS.report} --json (or --format json) states the same in Completeness.
+
+--since/--until take a duration back from now (30m, 24h, 7d, 2w) or a date (2026-03-01, 2026-03-01T12:00:00Z). --group-by picks the main table's rows; the table view draws a bar chart. --format json (or --json) prints one document; --format csv prints the group-by rows.
 
 ${EXIT_CODES_HELP}`
 

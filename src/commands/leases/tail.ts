@@ -14,31 +14,17 @@ import {paint} from '../../lib/render/color.js'
 export default class LeasesTail extends ServerCommand<typeof LeasesTail> {
   static override summary = 'Follow worker leases live: which task leased which worker, and when it let go.'
 
-  static override description = `Prints one line per event until Ctrl-C, which exits 0: Leased, Released, and
-ReleaseFailed (the task log says the server could not release the lease; it stays held until the
-server clears it). Each line has the time, the event, worker, pool, task ID and description,
-space, "exclusive" for exclusive leases, and "(from task log)" for a lease no poll saw (see auto).
-With --json, one JSON object a line with the fields Event, Time, LeaseId, WorkerId, WorkerName,
-WorkerPoolId, WorkerPoolName, TaskId, TaskDescription, SpaceId, Exclusive, Source ("api" or
-"logs": which source saw it).
+  static override description = `Prints one line per event until Ctrl-C, which exits 0: Leased, Released, and ReleaseFailed (the task log says the server could not release the lease; it stays held until the server clears it). Each line has the time, the event, worker, pool, task ID and description, space, "exclusive" for exclusive leases, and "(from task log)" for a lease no poll saw (see auto). With --json, one JSON object a line with the fields Event, Time, LeaseId, WorkerId, WorkerName, WorkerPoolId, WorkerPoolName, TaskId, TaskDescription, SpaceId, Exclusive, Source ("api" or "logs": which source saw it).
 
-Sources (--source), what each reads and what it can miss:
-  auto (default), on a server with the lease API: ${COMPLETENESS['api+logs']}
-    Cost: per poll and space, 1 lease-API request and 1 task-list request (plus 1 task lookup when
-    a poll sees a new task), and 1 log read per task completed since the last poll. At start, the
-    logs of the tasks executing then are read once.
-  auto on a server without it (404): as logs.
-  api: ${COMPLETENESS.api}
-  logs: ${COMPLETENESS.logs}
-Leases are keyed by lease ID: each is printed Leased once, then Released (or ReleaseFailed) once.
-Times are the server's (TakenAt, log lines, step ends) except an API release, which is stamped
-when a poll first sees it gone. --debug says which source was chosen and logs each request and
-each poll's request count.
+Sources (--source): what each reads, and what it can miss.
+- auto (default), on a server with the lease API: ${COMPLETENESS['api+logs']} Cost per poll and space: 1 lease-API request and 1 task-list request (plus 1 task lookup when a poll sees a new task), and 1 log read per task completed since the last poll; at start, the logs of the tasks executing then are read once.
+- auto on a server without the lease API (404): as logs.
+- api: ${COMPLETENESS.api}
+- logs: ${COMPLETENESS.logs}
 
-Network errors, server restarts and answers that are not a lease collection (a login page, a
-proxy's page) are ridden out: the poll counts as failed, the command says so on stderr, retries
-(at the interval three times, then backing off), and then reports what happened meanwhile that
-the server still shows, never printing an event twice.
+Leases are keyed by lease ID: each is printed Leased once, then Released once (and ReleaseFailed once if its log says the release failed; from the logs alone, no Released follows it). Times are the server's (TakenAt, log lines, step ends), except an API release, which is stamped when a poll first sees it gone. --debug says which source was chosen, and logs each request and each poll's request count.
+
+Network errors, server restarts and answers that are not a lease collection (a login page, a proxy's page) are ridden out: the poll counts as failed, the command says so on stderr, retries (at the interval three times, then backing off), and then reports what happened meanwhile that the server still shows, never printing an event twice.
 
 --max-events N and --duration S stop it on their own (exit 0): for scripts, tests and demos.
 

@@ -13,10 +13,11 @@ export const SOURCE_CHOICES: SourceChoice[] = ['auto', 'api', 'logs']
 
 /**
  * `auto` probes `/workertaskleases` (one request): where it exists, the lease API for liveness
- * reconciled with the logs of tasks as they complete (`api+logs`); else task logs alone.
+ * reconciled with the logs of tasks as they complete (`api+logs`; for what is active now, the API
+ * alone); else task logs alone.
  * `api` on a server without it is a clear failure (exit 1).
  */
-export async function chooseSourceKind(space: SpaceContext, choice: SourceChoice, debug?: (line: string) => void): Promise<SourceKind> {
+export async function chooseSourceKind(space: SpaceContext, choice: SourceChoice, debug?: (line: string) => void, purpose: 'follow' | 'active-now' = 'follow'): Promise<SourceKind> {
   if (choice === 'logs') {
     debug?.(`lease source for ${space.spaceId}: logs (--source logs)`)
     return 'logs'
@@ -32,8 +33,9 @@ export async function chooseSourceKind(space: SpaceContext, choice: SourceChoice
     debug?.(`lease source for ${space.spaceId}: logs (GET ${space.path('workertaskleases')} is 404 on Octopus ${space.client.version})`)
     return 'logs'
   }
-  if (choice === 'api') {
-    debug?.(`lease source for ${space.spaceId}: api (--source api; GET ${space.path('workertaskleases')} answered)`)
+  if (choice === 'api' || purpose === 'active-now') {
+    // What is active NOW is exactly what the lease API lists: logs add nothing.
+    debug?.(`lease source for ${space.spaceId}: api (${choice === 'api' ? '--source api; ' : ''}GET ${space.path('workertaskleases')} answered)`)
     return 'api'
   }
   debug?.(`lease source for ${space.spaceId}: api+logs (GET ${space.path('workertaskleases')} answered; task logs fill in leases no poll saw)`)
