@@ -228,3 +228,25 @@ describe('the terminal line', () => {
     expect(formatEventLine({...event, Event: 'ReleaseFailed'})).toMatch(/ReleaseFailed {2}worker=w1/)
   })
 })
+
+describe('a lease collection over several pages', () => {
+  const pagedSpace = (pages: unknown[]) => {
+    let i = 0
+    return {spaceId: 'Spaces-1', path: (p: string) => `/api/Spaces-1/${p}`, client: {server: 'http://fake', request: async () => ({status: 200, data: pages[i++]})}} as never
+  }
+  const page = (ids: string[], total: number) => ({WorkerTaskLeases: {TotalResults: total, Items: ids.map((id) => lease(id))}})
+
+  it('is complete when the pages agree', async () => {
+    const {readLeaseSnapshot} = await import('../../../src/lib/leases/lease-api.js')
+    const snapshot = await readLeaseSnapshot(pagedSpace([page(['L-1', 'L-2'], 3), page(['L-3'], 3)]), 2)
+    expect(snapshot).toEqual({leases: [lease('L-1'), lease('L-2'), lease('L-3')], complete: true})
+  })
+
+  it('is marked incomplete when leases moved between page requests, so none is taken as released', async () => {
+    const {readLeaseSnapshot} = await import('../../../src/lib/leases/lease-api.js')
+    // L-1 was released between the requests: L-3 slid onto page 1 and page 2 starts at L-4.
+    const snapshot = await readLeaseSnapshot(pagedSpace([page(['L-1', 'L-2'], 4), page(['L-4'], 3)]), 2)
+    expect(snapshot?.complete).toBe(false)
+    expect(snapshot?.leases.map((l) => l.Id)).toEqual(['L-1', 'L-2', 'L-4'])
+  })
+})
