@@ -58,7 +58,7 @@ ${EXIT_CODES_HELP}`
       filter,
       onProgress: showProgress
         ? (done, total) => {
-            const now = Date.now()
+            const now = performance.now()
             if (done !== total && now - lastDrawn < 100) return
             lastDrawn = now
             process.stderr.write(`\r${progressLine(done, total)}${done === total ? '\n' : ''}`)
