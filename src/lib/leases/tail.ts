@@ -166,7 +166,7 @@ export async function followLeases(options: TailOptions): Promise<{events: numbe
     pollAt = nextPollAt({pollStartedAt, now: now(), intervalMs: options.intervalMs, consecutiveFailures: failures, maxBackoffMs: maxBackoff})
     if (failed.length > 0) {
       const error = failed[0]
-      const message = error instanceof Error ? error.message : String(error)
+      const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
       const delay = Math.max(0, pollAt - now())
       const lead = error instanceof CliError && (error.code === 'network' || error.code === 'timeout') ? `Lost contact with the server (${message})` : `Poll failed: ${message}`
       options.notice(`${lead}; retrying in ${(delay / 1000).toFixed(delay < 10_000 ? 1 : 0)}s.`)

@@ -5,7 +5,7 @@
  */
 import {afterEach, describe, expect, it} from 'vitest'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {jsonLines, leaseHistory, simulationDone, startCli, startSimulation, type Following} from './follow.js'
+import {jsonLines, leaseHistory, simulationDone, startCli, startSimulation, waitForMorePolls} from './follow.js'
 
 const POOLS = ['WorkerPools-1', 'WorkerPools-2']
 const SHORT_STEPS = {MinDurationMs: 100, MaxDurationMs: 300, StepsPerTask: 3}
@@ -38,13 +38,6 @@ async function leasesInTaskLogs(sandbox: Sandbox, taskIds: string[]): Promise<Lo
     }
   }
   return found
-}
-
-/** Waits until the tail has finished `more` further polls (read from its --debug lines): no fixed sleep. */
-async function waitForMorePolls(tail: Following, more: number): Promise<void> {
-  const polls = () => [...tail.stderr().matchAll(/poll (\d+) \(/g)].map((m) => Number(m[1]))
-  const now = Math.max(0, ...polls())
-  await tail.waitForStderr(new RegExp(`poll ${now + more} \\(`))
 }
 
 /** Each lease once as Leased and once as Released, Leased first; nothing else, nothing twice. */
