@@ -62,7 +62,8 @@ export class ReconciledLeaseSource implements LeaseSource {
         const id = this.state.identify(read.task.Id, lease)
         this.state.leased.add(id)
         if (lease.releaseFailedAt) this.state.failed.add(id)
-        if (lease.releasedAt && !this.state.isActiveInApi(id, this.api)) this.state.released.add(id)
+        // Ended in the log but still in the API snapshot: the API will report its release.
+        if (lease.releasedAt && !this.api.activeLeaseIds.has(id)) this.state.released.add(id)
       }
     }
     return active
@@ -182,10 +183,6 @@ class LeaseBook {
     }
     this.apiByTask.delete(taskId)
     for (const key of logKeys) this.aliases.delete(key)
-  }
-
-  isActiveInApi(id: string, api: ApiLeaseSource): boolean {
-    return api.activeLeaseIds.has(id)
   }
 
   /** The lease ID of a logged lease: its own, else the API lease of the same task, worker and pool, else its log key. */

@@ -32,8 +32,9 @@ export class FakeOctopus {
   t = 0
   latencyMs = 0
   requests: string[] = []
-  /** Next lease-API bodies to answer instead of the real snapshot (e.g. an HTML page), one per request. */
-  leaseBodies: unknown[] = []
+  /** Answers the n-th lease-API request (1-based) with this body instead of the snapshot, when it returns one. */
+  leaseBody?: (n: number) => unknown
+  private leaseRequests = 0
   /** Ordinals (1-based) of requests to fail with a transient network error. */
   failRequests = new Set<number>()
 
@@ -92,11 +93,11 @@ export class FakeOctopus {
   readonly client = {
     server: 'http://fake',
     version: '2026.1',
-    request: async (_method: string, url: string) => {
+    request: async (_method: string, url: string): Promise<{status: number; data: unknown}> => {
       const at = await this.take(`GET ${url}`)
       if (url.endsWith('/workertaskleases')) {
-        if (this.leaseBodies.length > 0) return {status: 200, data: this.leaseBodies.shift()}
-        return {status: 200, data: this.leaseSnapshot(at)}
+        const override = this.leaseBody?.(++this.leaseRequests)
+        return {status: 200, data: override === undefined ? this.leaseSnapshot(at) : override}
       }
       throw new Error(`fake: no route ${url}`)
     },

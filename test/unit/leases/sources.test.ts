@@ -67,20 +67,10 @@ describe('lease API bodies (issue 10: a bad body is a failed poll, never "no lea
     ]}]
     const fake = new FakeOctopus(tasks)
     fake.t = 100
-    fake.leaseBodies = []
     const source = new ApiLeaseSource(fake.space, fake.directory, () => EPOCH + fake.t)
     const bad = ['<html><body>Proxy login</body></html>', [], {WorkerTaskLeases: {Items: {}}}, {Unexpected: true}]
-    // The first request is start()'s snapshot; the bad bodies answer the next four polls.
-    const original = fake.client.request
-    let calls = 0
-    fake.client.request = async (method: string, url: string) => {
-      calls++
-      if (calls >= 2 && calls <= 1 + bad.length) {
-        await original(method, url)
-        return {status: 200, data: bad[calls - 2]}
-      }
-      return original(method, url)
-    }
+    // The first lease request is start()'s snapshot; the bad bodies answer the next four polls.
+    fake.leaseBody = (n) => (n >= 2 && n <= 1 + bad.length ? bad[n - 2] : undefined)
     const {events, notices} = await tail(fake, source, {intervalMs: 1000, untilMs: 12_000})
     expect(events.map((e) => `${e.Event} ${e.LeaseId}`)).toEqual(['Released WorkerTaskLeases-1', 'Released WorkerTaskLeases-2'])
     // Each release is stamped when a poll first saw it gone, never before it really ended.
