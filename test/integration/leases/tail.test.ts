@@ -6,7 +6,7 @@ import {jsonLines, leaseHistory, simulationDone, startCli, startSimulation, type
 const POOLS = ['WorkerPools-1', 'WorkerPools-2']
 
 /** Each history lease must appear exactly once as Leased and once as Released, with its worker, pool and task. */
-function expectExactlyOnce(events: any[], leases: HistoryLease[]): void {
+function expectExactlyOnce(events: any[], leases: HistoryLease[], liveSource: 'api' | 'logs'): void {
   const key = (e: any) => `${e.Event} ${e.LeaseId}`
   const seen = events.map(key)
   const expected = leases.flatMap((l) => [`Leased ${l.Id}`, `Released ${l.Id}`])
@@ -22,9 +22,10 @@ function expectExactlyOnce(events: any[], leases: HistoryLease[]): void {
     // Leased before Released.
     expect(mine.map((e) => e.Event)).toEqual(['Leased', 'Released'])
   }
-  // Leases are printed in the order the sandbox granted them.
-  const leasedOrder = events.filter((e) => e.Event === 'Leased').map((e) => e.LeaseId)
-  expect(leasedOrder).toEqual([...leases].sort((a, b) => a.GrantSequence - b.GrantSequence).map((l) => l.Id))
+  // Leases seen live are printed in the order the sandbox granted them (with auto, one that no poll
+  // saw, as on a loaded machine, comes later from its task's log).
+  const live = events.filter((e) => e.Event === 'Leased' && e.Source === liveSource).map((e) => e.LeaseId)
+  expect(live).toEqual([...leases].sort((a, b) => a.GrantSequence - b.GrantSequence).map((l) => l.Id).filter((id) => live.includes(id)))
 }
 
 describe.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (version) => {
@@ -56,10 +57,12 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (
     tail.child.kill('SIGINT')
     expect(await tail.exit).toBe(0)
     const events = jsonLines(tail.stdout())
-    // Leases that outlive several polls are all seen live by the lease API.
-    expect(events.every((e) => e.Source === (version === '2026.1' ? 'api' : 'logs'))).toBe(true)
+    // 2021.2 has only the logs; on 2026.1 leases that outlive several polls are seen live by the lease API
+    // (a slow machine can still stretch the gap between polls: then the log reports them).
+    expect(events.every((e) => (version === '2026.1' ? ['api', 'logs'] : ['logs']).includes(e.Source))).toBe(true)
+    if (version === '2026.1') expect(events.some((e) => e.Source === 'api')).toBe(true)
     expect(Object.keys(events[0])).toEqual(['Event', 'Time', 'LeaseId', 'WorkerId', 'WorkerName', 'WorkerPoolId', 'WorkerPoolName', 'TaskId', 'TaskDescription', 'SpaceId', 'Exclusive', 'Source'])
-    expectExactlyOnce(events, leases)
+    expectExactlyOnce(events, leases, version === '2026.1' ? 'api' : 'logs')
     // Both read only new and completed tasks: a quiet poll is 2 requests (lease API or executing tasks, plus completed tasks).
     const polls = [...tail.stderr().matchAll(/poll \d+ \([\w+]+, Spaces-1\): (\d+) requests/g)].map((m) => Number(m[1]))
     expect(polls.length).toBeGreaterThan(0)
