@@ -169,6 +169,31 @@ describe('--source auto: the lease API reconciled with the logs of completed tas
     }
   })
 
+  it('retries a poll whole when a request after the snapshot fails: nothing lost, nothing twice, live leases still live', async () => {
+    const tasks = shortSteps()
+    // A long lease first in the snapshot of the poll at 3 s, whose later requests fail.
+    tasks.push({id: 'ServerTasks-50', start: 2_500, completedAt: 7_100, steps: [{leaseId: 'WorkerTaskLeases-50', worker: 'w5', pool: 'win', start: 2_500, end: 7_000}]})
+    const fake = new FakeOctopus(tasks)
+    fake.latencyMs = 5
+    const original = fake.client.get
+    fake.client.get = async (url: string, query?: Record<string, unknown>) => {
+      // The poll at 3 s fails after its snapshot (task list); the one at 5 s while reading logs.
+      const completedList = url.endsWith('/tasks') && Array.isArray(query?.states) && (query.states as string[]).includes('Success')
+      const failing = (completedList && fake.t >= 3_000 && fake.t < 3_100) || (url.endsWith('/details') && fake.t >= 5_000 && fake.t < 5_100)
+      if (failing) {
+        fake.t += fake.latencyMs
+        throw new CliError('Connection reset by http://fake.', 1, {code: 'network'})
+      }
+      return original(url, query)
+    }
+    const source = new ReconciledLeaseSource(fake.space, fake.directory, new ApiLeaseSource(fake.space, fake.directory, () => EPOCH + fake.t))
+    const {events, notices} = await tail(fake, source, {intervalMs: 1000, untilMs: 12_000})
+    expect(notices.filter((n) => n.startsWith('Lost contact'))).toHaveLength(2)
+    expectEachLeaseOnce(events, tasks)
+    // Its snapshot was not spent on a failed poll: the retry still saw it live, from the API.
+    expect(events.find((e) => e.LeaseId === 'WorkerTaskLeases-50' && e.Event === 'Leased')?.Source).toBe('api')
+  })
+
   it('does not report, as news, leases that a task executing at start took and ended before we started', async () => {
     const tasks: FakeTask[] = [{id: 'ServerTasks-1', start: 0, completedAt: 3_000, steps: [
       {leaseId: 'WorkerTaskLeases-1', worker: 'a', pool: 'p', start: 10, end: 200},
