@@ -3,7 +3,9 @@
 //   own sources, counted with the client's request counter);
 // - event lag: from the sandbox granting a lease (its own lease history) to `leases tail --json`
 //   printing the line;
-// - `leases report` over 2,000 completed tasks: wall time, requests, peak RSS.
+// - `leases report` over 2,000 completed tasks: wall time, requests, peak RSS;
+// - (issue 16) `leases tail` with steps far shorter than the poll interval: requests per poll, log
+//   reads per completed task, and leases seen vs recorded in the tasks' logs, for auto and api.
 import {spawn} from 'node:child_process'
 import path from 'node:path'
 import readline from 'node:readline'
@@ -14,6 +16,7 @@ const {OctopusClient} = await import(path.join(root, 'dist/lib/octopus/client.js
 const {NameDirectory} = await import(path.join(root, 'dist/lib/leases/directory.js'))
 const {ApiLeaseSource} = await import(path.join(root, 'dist/lib/leases/api-source.js'))
 const {LogLeaseSource} = await import(path.join(root, 'dist/lib/leases/log-source.js'))
+const {ReconciledLeaseSource} = await import(path.join(root, 'dist/lib/leases/reconciled-source.js'))
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
@@ -45,13 +48,13 @@ async function waitForExecuting(sandbox, api, count) {
 
 export async function benchLeases({startSandbox, scratch, bin, cleanEnv, compare, row, api, median}) {
   // 1. Requests per poll with 200 executing tasks, each source on the server version that uses it.
-  for (const [version, Source, label] of [['2026.1', ApiLeaseSource, 'lease API'], ['2021.2', LogLeaseSource, 'task logs']]) {
+  for (const [version, Source, label] of [['2026.1', ApiLeaseSource, 'lease API'], ['2021.2', LogLeaseSource, 'task logs'], ['2026.1', ReconciledLeaseSource, 'lease API + task logs (auto)']]) {
     const sandbox = await startSandbox({dataFile: path.join(scratch, `poll-${version}.sqlite`), seed: 'scale:1000', octopusVersion: version})
     try {
       await api(sandbox, 'POST', '/api/sandbox/simulations', {SpaceId: 'Spaces-1', Tasks: 200, Concurrency: 200, MinDurationMs: 60_000, MaxDurationMs: 60_000, StepsPerTask: 1})
       const executing = await waitForExecuting(sandbox, api, 200)
       const counts = await requestsPerPoll(sandbox, Source)
-      row('leases', `requests per poll, ${label} (${version}), ${executing} executing tasks`, `${counts.join(', ')} (max ${Math.max(...counts)})`, label === 'lease API' ? '1 per space' : 'not ∝ executing tasks')
+      row('leases', `requests per poll, ${label} (${version}), ${executing} executing tasks`, `${counts.join(', ')} (max ${Math.max(...counts)})`, label === 'lease API' ? '1 per space' : label.includes('auto') ? '2 per space + 1 log per completed task' : 'not ∝ executing tasks')
     } finally {
       await sandbox.close()
     }
@@ -95,6 +98,77 @@ export async function benchLeases({startSandbox, scratch, bin, cleanEnv, compare
       const doc = JSON.parse(report.last.stdout)
       row('leases', `\`leases report\` over ${doc.TasksScanned} completed tasks: wall; / \`node -e 0\``, `${(report.ms / 1000).toFixed(2)} s; ${report.ratio.toFixed(1)}x`)
       row('leases', '`leases report` peak RSS; HTTP requests', `${report.rssMiB.toFixed(0)} MiB; ${report.requests}`)
+    } finally {
+      await sandbox.close()
+    }
+  }
+
+  await benchShortLeases({startSandbox, scratch, bin, cleanEnv, row, api, median})
+}
+
+/** 4. Short leases (issue 16): steps of 100-300 ms, --interval 1, auto and --source api side by side. */
+export async function benchShortLeases({startSandbox, scratch, bin, cleanEnv, row, api, median}) {
+  {
+    const sandbox = await startSandbox({dataFile: path.join(scratch, 'short.sqlite'), seed: 'demo', octopusVersion: '2026.1'})
+    try {
+      const env = cleanEnv({OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey})
+      const follow = (source) => {
+        const child = spawn(process.execPath, [bin, 'leases', 'tail', '--json', '--interval', '1', '--debug', '--source', source], {env, stdio: ['ignore', 'pipe', 'pipe']})
+        const state = {child, leased: new Set(), lines: 0, polls: [], logReads: 0, following: false, ready: null}
+        state.ready = new Promise((resolve) => {
+          readline.createInterface({input: child.stderr}).on('line', (line) => {
+            if (/Following worker leases/.test(line)) {
+              state.following = true
+              resolve()
+            }
+            const poll = /poll \d+ \([^,]+, Spaces-1\): (\d+) requests/.exec(line)
+            if (poll) state.polls.push(Number(poll[1]))
+            // Log reads while following (those at start, of the tasks executing then, are not per completed task).
+            if (state.following && /GET \S+\/details\S* -> 200/.test(line)) state.logReads++
+          })
+        })
+        readline.createInterface({input: child.stdout}).on('line', (line) => {
+          const event = JSON.parse(line)
+          state.lines++
+          if (event.Event === 'Leased') state.leased.add(event.LeaseId)
+        })
+        return state
+      }
+      const auto = follow('auto')
+      const pure = follow('api')
+      await Promise.all([auto.ready, pure.ready])
+      const sim = await api(sandbox, 'POST', '/api/sandbox/simulations', {SpaceId: 'Spaces-1', Tasks: 30, Concurrency: 5, StepsPerTask: 3, MinDurationMs: 100, MaxDurationMs: 300})
+      for (let i = 0; i < 600; i++) {
+        if ((await api(sandbox, 'GET', `/api/sandbox/simulations/${sim.Id}`)).State !== 'Running') break
+        await sleep(100)
+      }
+      const doc = await api(sandbox, 'GET', `/api/sandbox/simulations/${sim.Id}`)
+      const taskIds = [...new Set((await api(sandbox, 'GET', '/api/sandbox/leases/history')).map((l) => l.ServerTaskId))]
+      const recorded = new Set()
+      const walk = (nodes) => {
+        for (const node of nodes ?? []) {
+          for (const el of node.LogElements ?? []) {
+            const m = /^Leased worker .+ \(lease (WorkerTaskLeases-\d+)\)$/.exec(el.MessageText)
+            if (m) recorded.add(m[1])
+          }
+          walk(node.Children)
+        }
+      }
+      for (const id of taskIds) walk((await api(sandbox, 'GET', `/api/tasks/${id}/details?verbose=true`)).ActivityLogs)
+      // Wait (bounded) until auto has printed every recorded lease, plus two polls for stragglers.
+      for (let i = 0; i < 100 && auto.lines < recorded.size * 2; i++) await sleep(100)
+      const settle = auto.polls.length + 2
+      for (let i = 0; i < 50 && auto.polls.length < settle; i++) await sleep(100)
+      for (const s of [auto, pure]) s.child.kill('SIGINT')
+      await Promise.all([auto, pure].map((s) => new Promise((r) => s.child.once('exit', r))))
+      const completed = doc.TasksCompleted + doc.TasksFailed + doc.TasksCanceled
+      const seenAuto = [...recorded].filter((id) => auto.leased.has(id)).length
+      const seenApi = [...recorded].filter((id) => pure.leased.has(id)).length
+      row('leases', `short leases (3 steps of 100-300 ms x ${completed} tasks, --interval 1): leases seen / recorded in task logs, auto`, `${seenAuto} / ${recorded.size}`, 'equal')
+      row('leases', 'short leases: leases seen / recorded in task logs, --source api', `${seenApi} / ${recorded.size}`, 'may miss short leases (documented)')
+      const maxOf = (xs) => (xs.length ? Math.max(...xs) : 0)
+      row('leases', 'short leases, auto: requests per poll (median, max); log reads per completed task', `${median(auto.polls)}, ${maxOf(auto.polls)}; ${(auto.logReads / Math.max(1, completed)).toFixed(2)}`, '2 + logs of tasks completed since; 1.00')
+      row('leases', 'short leases, --source api: requests per poll (median, max)', `${median(pure.polls)}, ${maxOf(pure.polls)}`, '1 (+1 task lookup per new task)')
     } finally {
       await sandbox.close()
     }

@@ -4,18 +4,18 @@ import {ServerCommand} from '../../server-command.js'
 import {NameDirectory} from '../../lib/leases/directory.js'
 import {resolveLeaseFilter} from '../../lib/leases/filter.js'
 import {activeLeasesDoc} from '../../lib/leases/list.js'
-import {chooseSourceKind, createLeaseSource, SOURCE_CHOICES, type SourceChoice} from '../../lib/leases/sources.js'
+import {chooseSourceKind, COMPLETENESS, createLeaseSource, SOURCE_CHOICES, type SourceChoice} from '../../lib/leases/sources.js'
 import {bar} from '../../lib/leases/bar-chart.js'
 import {renderTable} from '../../lib/render/table.js'
 
 export default class LeasesList extends ServerCommand<typeof LeasesList> {
   static override summary = 'The worker leases active now, and how many each worker holds.'
 
-  static override description = `Two tables: the active leases (worker, pool, task, since when), and every worker with
-its number of active leases — the quantity Octopus's leasing algorithm balances (it picks the
-healthy worker with the fewest). --json prints {Source, SpaceId, Leases[], Workers[]}.
---source works as for \`leases tail\` (on servers without the lease API, the logs of the
-executing tasks are read).
+  static override description = `Two tables: the active leases (worker, pool, task, since when), and every worker with its number of active leases — the quantity Octopus's leasing algorithm balances (it picks the healthy worker with the fewest). --json prints {Source, Completeness, SpaceId, Leases[], Workers[]}.
+
+What it reads, and what it can miss (--source; auto uses the lease API where the server has it):
+- api: ${COMPLETENESS['list-api']}
+- logs: ${COMPLETENESS['list-logs']}
 
 ${EXIT_CODES_HELP}`
 
@@ -32,9 +32,9 @@ ${EXIT_CODES_HELP}`
     const directory = new NameDirectory(space)
     await directory.load()
     const filter = resolveLeaseFilter([directory], this.flags.pool, this.flags.worker)
-    const kind = await chooseSourceKind(space, this.flags.source as SourceChoice, this.debugLine)
+    const kind = await chooseSourceKind(space, this.flags.source as SourceChoice, this.debugLine, 'active-now')
     const leases = await createLeaseSource(kind, space, directory).start()
-    const doc = activeLeasesDoc(kind, space.spaceId, leases, directory, filter)
+    const doc = activeLeasesDoc(kind, space.spaceId, leases, directory, filter, COMPLETENESS[kind === 'api' ? 'list-api' : 'list-logs'])
     if (this.isJson) {
       this.printJson(doc)
       return
@@ -54,6 +54,6 @@ ${EXIT_CODES_HELP}`
       doc.Workers.map((w) => [w.WorkerName + (w.IsDisabled ? ' (disabled)' : ''), w.WorkerPoolNames.join(', '), w.HealthStatus, w.ActiveLeases, bar(w.ActiveLeases, max, 20)]),
       {isTTY},
     ))
-    this.note(`Source: ${kind === 'api' ? 'lease API' : 'task logs'}.`)
+    this.note(`Source: ${kind === 'api' ? 'lease API' : 'task logs'}. ${doc.Completeness}`)
   }
 }

@@ -8,6 +8,7 @@ import {resolveLeaseFilter} from '../../lib/leases/filter.js'
 import {progressLine} from '../../lib/leases/format.js'
 import {GROUP_BY, groupGrid, reportCsv, withBars, type GroupBy, type LeaseReport} from '../../lib/leases/report.js'
 import {formatDuration, parseWindow} from '../../lib/leases/time.js'
+import {COMPLETENESS} from '../../lib/leases/sources.js'
 import {renderTable} from '../../lib/render/table.js'
 
 const FORMATS = ['table', 'json', 'csv'] as const
@@ -15,14 +16,11 @@ const FORMATS = ['table', 'json', 'csv'] as const
 export default class LeasesReport extends ServerCommand<typeof LeasesReport> {
   static override summary = 'Worker lease usage over a time window: per worker, per pool, idle capacity, peaks.'
 
-  static override description = `Reads the completed tasks in the window (--since, default 24h; --until, default now) and
-their logs (8 at a time, with a progress bar on stderr when it is a terminal), and reports:
-leases per worker, per pool and per task type; workers never leased (idle capacity); the
-busiest workers; and the peak number of concurrent leases per pool. A lease lasts from its
-"Leased worker" log line to its release line, or else to the task's completion.
---since/--until take a duration back from now (30m, 24h, 7d, 2w) or a date (2026-03-01,
-2026-03-01T12:00:00Z). --group-by picks the main table's rows; the table view draws a bar chart.
---format json (or --json) prints one document; --format csv prints the group-by rows.
+  static override description = `Reads the completed tasks in the window (--since, default 24h; --until, default now) and their logs (8 at a time, with a progress bar on stderr when it is a terminal), and reports: leases per worker, per pool and per task type; workers never leased (idle capacity); the busiest workers; and the peak number of concurrent leases per pool. A lease lasts from its "Leased worker" log line to the end of its step (or else of its task).
+
+What it reads, and what it can miss: ${COMPLETENESS.report} --json (or --format json) states the same in Completeness.
+
+--since/--until take a duration back from now (30m, 24h, 7d, 2w) or a date (2026-03-01, 2026-03-01T12:00:00Z). --group-by picks the main table's rows; the table view draws a bar chart. --format json (or --json) prints one document; --format csv prints the group-by rows.
 
 ${EXIT_CODES_HELP}`
 
@@ -60,7 +58,7 @@ ${EXIT_CODES_HELP}`
       filter,
       onProgress: showProgress
         ? (done, total) => {
-            const now = Date.now()
+            const now = performance.now()
             if (done !== total && now - lastDrawn < 100) return
             lastDrawn = now
             process.stderr.write(`\r${progressLine(done, total)}${done === total ? '\n' : ''}`)
@@ -68,7 +66,7 @@ ${EXIT_CODES_HELP}`
         : undefined,
     })
 
-    if (format === 'json') this.printJson(report)
+    if (format === 'json') this.printJson({...report, Completeness: COMPLETENESS.report})
     else if (format === 'csv') this.print(reportCsv(report))
     else this.print(await renderReport(report, Boolean(process.stdout.isTTY)))
   }

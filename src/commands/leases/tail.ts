@@ -5,7 +5,7 @@ import {usageError} from '../../lib/errors.js'
 import {NameDirectory} from '../../lib/leases/directory.js'
 import {resolveLeaseFilter} from '../../lib/leases/filter.js'
 import {formatEventLine} from '../../lib/leases/format.js'
-import {chooseSourceKind, createLeaseSource, SOURCE_CHOICES, type SourceChoice} from '../../lib/leases/sources.js'
+import {chooseSourceKind, COMPLETENESS, createLeaseSource, SOURCE_CHOICES, type SourceChoice} from '../../lib/leases/sources.js'
 import {followLeases} from '../../lib/leases/tail.js'
 import {INTERVAL_RANGE, parsePositiveInteger, parsePositiveSeconds} from '../../lib/leases/time.js'
 import {allSpaceContexts} from '../../lib/policy/snapshot.js'
@@ -14,23 +14,17 @@ import {paint} from '../../lib/render/color.js'
 export default class LeasesTail extends ServerCommand<typeof LeasesTail> {
   static override summary = 'Follow worker leases live: which task leased which worker, and when it let go.'
 
-  static override description = `Prints one line per event (Leased/Released) until Ctrl-C, which exits 0. Each line
-has the time, the event, worker, pool, task ID and description, space, and "exclusive" for
-exclusive leases. With --json, one JSON object a line with the fields Event, Time, LeaseId,
-WorkerId, WorkerName, WorkerPoolId, WorkerPoolName, TaskId, TaskDescription, SpaceId, Exclusive,
-Source.
+  static override description = `Prints one line per event until Ctrl-C, which exits 0: Leased, Released, and ReleaseFailed (the task log says the server could not release the lease; it stays held until the server clears it). Each line has the time, the event, worker, pool, task ID and description, space, "exclusive" for exclusive leases, and "(from task log)" for a lease no poll saw (see auto). With --json, one JSON object a line with the fields Event, Time, LeaseId, WorkerId, WorkerName, WorkerPoolId, WorkerPoolName, TaskId, TaskDescription, SpaceId, Exclusive, Source ("api" or "logs": which source saw it).
 
-Sources (--source): "api" polls /api/{space}/workertaskleases and compares snapshots (newer
-servers; a release is stamped when it is first seen gone; a lease shorter than one poll interval
-is never seen). "logs" reads the logs of tasks as
-they start and complete (older servers, where that route is 404): a lease line
-"Leased worker <name> from pool <pool> (lease <id>)", and Released at a release line or when
-the task completes. "auto" (default) uses the lease API where the server has it; --debug says
-which was chosen and logs each request and each poll's request count.
+Sources (--source): what each reads, and what it can miss.
+- auto (default), on a server with the lease API: ${COMPLETENESS['api+logs']} Cost per poll and space: 1 lease-API request and 1 task-list request (plus 1 task lookup when a poll sees a new task), and 1 log read per task completed since the last poll; at start, the logs of the tasks executing then are read once.
+- auto on a server without the lease API (404): as logs.
+- api: ${COMPLETENESS.api}
+- logs: ${COMPLETENESS.logs}
 
-Network errors and server restarts are ridden out: the command backs off, says so on stderr,
-reconnects, and then reports what happened meanwhile that the server still shows, never
-printing an event twice.
+Leases are keyed by lease ID: each is printed Leased once, then Released once (and ReleaseFailed once if its log says the release failed; from the logs alone, no Released follows it). Times are the server's (TakenAt, log lines, step ends), except an API release, which is stamped when a poll first sees it gone. --debug says which source was chosen, and logs each request and each poll's request count.
+
+Network errors, server restarts and answers that are not a lease collection (a login page, a proxy's page) are ridden out: the poll counts as failed, the command says so on stderr, retries (at the interval three times, then backing off), and then reports what happened meanwhile that the server still shows, never printing an event twice.
 
 --max-events N and --duration S stop it on their own (exit 0): for scripts, tests and demos.
 
@@ -82,9 +76,10 @@ ${EXIT_CODES_HELP}`
       const kind = await chooseSourceKind(space, flags.source as SourceChoice, this.debugLine)
       sources.push(createLeaseSource(kind, space, directories[i]))
     }
+    const markLogEvents = sources.some((s) => s.kind === 'api+logs')
 
     const json = this.isJson
-    const eventPaint = {event: (kind: string, text: string) => (kind === 'Leased' ? paint.green(text) : paint.dim(text))}
+    const eventPaint = {event: (kind: string, text: string) => (kind === 'Leased' ? paint.green(text) : kind === 'ReleaseFailed' ? paint.yellow(text) : paint.dim(text))}
     await followLeases({
       sources,
       intervalMs,
@@ -93,7 +88,7 @@ ${EXIT_CODES_HELP}`
       maxEvents,
       durationMs,
       signal: this.interrupted.signal,
-      emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(event, eventPaint)),
+      emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(event, eventPaint, {markLogEvents})),
       onReady: (active) => {
         // On stderr even with --json: scripts and tests wait for this line before starting work.
         this.note(`Following worker leases in ${spaces.map((s) => s.space.Name).join(', ')} (${active} active now; every ${intervalMs / 1000}s; Ctrl-C to stop)…`)

@@ -2,14 +2,17 @@
  * Lease source 1 (newer servers): poll `GET /api/{space}/workertaskleases` and diff snapshots by
  * lease ID. One request per poll per space, plus one batched task lookup (`ids=`) when new leases
  * name tasks not seen before, plus a worker/pool re-read only when an unknown ID appears.
+ * A lease that starts and ends between two polls is never in a snapshot: this source alone can
+ * miss short leases (`--source auto` adds the task logs for those).
  */
 import type {SpaceContext} from '../octopus/client.js'
-import {listWorkerTaskLeases} from '../octopus/repositories.js'
 import type {WorkerTaskLeaseResource} from '../octopus/types.js'
 import {CliError, ExitCode} from '../errors.js'
 import {byTimeThenId, diffSnapshots} from './diff.js'
 import type {NameDirectory} from './directory.js'
+import {readLeaseSnapshot, type LeaseSnapshot} from './lease-api.js'
 import {queryTasks} from './tasks.js'
+import {monotonicWallClock} from './time.js'
 import {leaseEvent, type LeaseEvent, type LeaseRecord, type LeaseSource} from './types.js'
 
 export class ApiLeaseSource implements LeaseSource {
@@ -21,7 +24,8 @@ export class ApiLeaseSource implements LeaseSource {
   constructor(
     private readonly space: SpaceContext,
     private readonly directory: NameDirectory,
-    private readonly now: () => number = Date.now,
+    /** Stamps releases (the API keeps no release time); monotonic, so the stream's Time never steps back. */
+    private readonly now: () => number = monotonicWallClock(),
   ) {}
 
   get spaceId(): string {
@@ -29,7 +33,7 @@ export class ApiLeaseSource implements LeaseSource {
   }
 
   async start(): Promise<LeaseRecord[]> {
-    const leases = await this.fetch()
+    const {leases} = await this.fetch()
     const records = await this.describe(leases)
     this.known = new Map(leases.map((l) => [l.Id, l]))
     this.records = new Map(records.map((r) => [r.LeaseId, r]))
@@ -37,30 +41,52 @@ export class ApiLeaseSource implements LeaseSource {
   }
 
   async poll(): Promise<LeaseEvent[]> {
-    this.directory.beginPoll()
-    const current = await this.fetch()
-    const {added, removed} = diffSnapshots(this.known, current)
-    const addedRecords = await this.describe(added)
-    // State changes only after every request of this poll succeeded, so a failed poll is retried whole.
-    const observedAt = new Date(this.now()).toISOString()
-    // New leases first, in the order taken; then releases, stamped when seen gone (the API keeps no
-    // release time), so Time never goes backwards in the stream.
-    const events: LeaseEvent[] = []
-    for (const record of addedRecords) {
-      events.push(leaseEvent('Leased', record.TakenAt, record))
-      this.records.set(record.LeaseId, record)
-    }
-    for (const lease of removed.sort(byTimeThenId((l) => l.TakenAt, (l) => l.Id))) {
-      const record = this.records.get(lease.Id)
-      if (record) events.push(leaseEvent('Released', observedAt, record))
-      this.records.delete(lease.Id)
-    }
-    this.known = new Map(current.map((l) => [l.Id, l]))
-    return events
+    return (await this.observe()).commit()
   }
 
-  private async fetch(): Promise<WorkerTaskLeaseResource[]> {
-    const leases = await listWorkerTaskLeases(this.space)
+  /**
+   * The requests of a poll, without changing any state: `commit()` then applies the snapshot and
+   * returns its events. A caller that makes more requests in the same poll (the reconciled source)
+   * commits only once all of them succeeded, so a failed poll is retried whole.
+   */
+  async observe(): Promise<{commit: () => LeaseEvent[]}> {
+    this.directory.beginPoll()
+    const snapshot = await this.fetch()
+    const current = snapshot.leases
+    const diff = diffSnapshots(this.known, current)
+    // A snapshot whose pages disagreed proves what it lists, not what it lacks: no releases from it.
+    const removed = snapshot.complete ? diff.removed : []
+    const addedRecords = await this.describe(diff.added)
+    const observedAt = this.now()
+    return {
+      commit: () => {
+        // New leases first, in the order taken; then releases, stamped when seen gone (the API keeps
+        // no release time), never before the lease was taken (client and server clocks differ).
+        const events: LeaseEvent[] = []
+        for (const record of addedRecords) {
+          events.push(leaseEvent('Leased', record.TakenAt, record))
+          this.records.set(record.LeaseId, record)
+        }
+        for (const lease of removed.sort(byTimeThenId((l) => l.TakenAt, (l) => l.Id))) {
+          const record = this.records.get(lease.Id)
+          if (record) events.push(leaseEvent('Released', new Date(Math.max(observedAt, Date.parse(record.TakenAt))).toISOString(), record))
+          this.records.delete(lease.Id)
+        }
+        const next = new Map(current.map((l) => [l.Id, l]))
+        if (!snapshot.complete) for (const [id, lease] of this.known) if (!next.has(id)) next.set(id, lease)
+        this.known = next
+        return events
+      },
+    }
+  }
+
+  /** Lease IDs in the last snapshot (active as far as this source knows). */
+  get activeLeaseIds(): ReadonlySet<string> {
+    return new Set(this.known.keys())
+  }
+
+  private async fetch(): Promise<LeaseSnapshot> {
+    const leases = await readLeaseSnapshot(this.space)
     if (leases === undefined) {
       throw new CliError(`The server (Octopus ${this.space.client.version}) has no worker task lease API (${this.space.path('workertaskleases')} is 404).`, ExitCode.Failure, {
         hint: 'Use --source logs (or auto) to follow leases through task logs instead.',
@@ -79,13 +105,13 @@ export class ApiLeaseSource implements LeaseSource {
     }
     const records: LeaseRecord[] = []
     for (const lease of [...leases].sort(byTimeThenId((l) => l.TakenAt, (l) => l.Id))) {
-      const worker = await this.directory.workerById(lease.WorkerId)
-      const pool = await this.directory.poolById(lease.WorkerPoolId)
+      const worker = lease.WorkerId ? await this.directory.workerById(lease.WorkerId) : undefined
+      const pool = lease.WorkerPoolId ? await this.directory.poolById(lease.WorkerPoolId) : undefined
       records.push({
         LeaseId: lease.Id,
-        WorkerId: lease.WorkerId,
+        WorkerId: lease.WorkerId ?? null,
         WorkerName: worker?.Name ?? null,
-        WorkerPoolId: lease.WorkerPoolId,
+        WorkerPoolId: lease.WorkerPoolId ?? null,
         WorkerPoolName: pool?.Name ?? null,
         TaskId: lease.ServerTaskId,
         TaskDescription: this.taskDescriptions.get(lease.ServerTaskId) ?? null,

@@ -16,6 +16,8 @@ export interface WorkerLoad {
 
 export interface ActiveLeasesDoc {
   Source: string
+  /** What was read and what that can miss (see COMPLETENESS in sources.ts). */
+  Completeness: string
   SpaceId: string
   Leases: LeaseRecord[]
   Workers: WorkerLoad[]
@@ -25,7 +27,7 @@ export interface ActiveLeasesDoc {
  * Active leases (as a source's `start()` reads them) joined with every worker of the space, so
  * idle workers show 0. Workers busiest first; ties by name.
  */
-export function activeLeasesDoc(source: string, spaceId: string, leases: LeaseRecord[], directory: NameDirectory, filter: LeaseFilter): ActiveLeasesDoc {
+export function activeLeasesDoc(source: string, spaceId: string, leases: LeaseRecord[], directory: NameDirectory, filter: LeaseFilter, completeness: string): ActiveLeasesDoc {
   const poolName = new Map(directory.allPools.map((p) => [p.Id, p.Name]))
   const shown = leases.filter((l) => matchesFilter(l, filter))
   const counts = new Map<string, number>()
@@ -57,5 +59,5 @@ export function activeLeasesDoc(source: string, spaceId: string, leases: LeaseRe
     counts.delete(key)
   }
   workers.sort((a, b) => b.ActiveLeases - a.ActiveLeases || a.WorkerName.localeCompare(b.WorkerName))
-  return {Source: source, SpaceId: spaceId, Leases: shown, Workers: workers}
+  return {Source: source, Completeness: completeness, SpaceId: spaceId, Leases: shown, Workers: workers}
 }

@@ -7,7 +7,10 @@
  * showed its lease is not re-read while it runs, so with 200 long-running tasks a quiet poll costs
  * 2 requests, not 202. The price: a second lease taken mid-task (the worker can change during a
  * deployment) is reported when the task completes, with the log line's own timestamp.
- * `Released` comes from a release line if the log has one, else from the task's completion.
+ * `Released` is the end of the step that logged the lease (its activity's `Ended`), else the
+ * task's completion; real servers write no release line. `Unable to release worker … from lease
+ * …` is reported as `ReleaseFailed`, and no Released follows from the log (the server still holds
+ * the lease until it clears it).
  */
 import type {SpaceContext} from '../octopus/client.js'
 import type {TaskResource} from '../octopus/types.js'
@@ -15,25 +18,25 @@ import type {TaskDetailsResource} from '../octopus/repositories.js'
 import type {NameDirectory} from './directory.js'
 import {idNumber} from './diff.js'
 import {flattenActivityLogs, leasesFromLog, type LoggedLease} from './parse.js'
-import {COMPLETED_STATES, EXECUTING_STATES, queryTasks, readTaskLog} from './tasks.js'
+import {CompletionCursor, isCompleted} from './completions.js'
+import {EXECUTING_STATES, queryTasks, readTaskLog} from './tasks.js'
 import {mapBounded} from '../concurrency.js'
 import {leaseEvent, type LeaseEvent, type LeaseRecord, type LeaseSource} from './types.js'
 
 /** Log reads in flight at once. */
 export const LOG_READ_CONCURRENCY = 8
-/** Completed tasks are re-queried this far behind the newest completion seen, for late commits. */
-const COMPLETION_OVERLAP_MS = 10_000
 const MAX_RECHECK_GAP = 16
 
 interface TrackedTask {
   leases: Map<string, LeaseRecord>
+  /** Leases whose end (Released, or ReleaseFailed) has been reported. */
   released: Set<string>
   lastUpdated?: string
   recheckGap: number
   nextCheckPoll: number
 }
 
-interface TaskRead {
+export interface TaskRead {
   task: TaskResource
   logged: Array<{lease: LoggedLease; record: LeaseRecord}>
 }
@@ -41,38 +44,31 @@ interface TaskRead {
 export class LogLeaseSource implements LeaseSource {
   readonly kind = 'logs' as const
   private tracked = new Map<string, TrackedTask>()
-  /** Completed tasks already accounted for → their completion time (ms), pruned as the cursor moves. */
-  private done = new Map<string, number>()
-  /** Newest completion time seen (ms); undefined until the server has any completed task. */
-  private cursor?: number
-  /** Completions at or before this instant happened before we started. */
-  private baseline = -Infinity
+  private readonly completions: CompletionCursor
   private pollNumber = 0
 
   constructor(
     private readonly space: SpaceContext,
     private readonly directory: NameDirectory,
-  ) {}
+  ) {
+    this.completions = new CompletionCursor(space)
+  }
 
   get spaceId(): string {
     return this.space.spaceId
   }
 
   async start(): Promise<LeaseRecord[]> {
-    const [executing, recentCompleted] = await Promise.all([
-      queryTasks(this.space, {states: EXECUTING_STATES}),
-      queryTasks(this.space, {states: COMPLETED_STATES, limit: 100}),
-    ])
+    const [executing] = await Promise.all([queryTasks(this.space, {states: EXECUTING_STATES}), this.completions.establish()])
     const reads = await this.readAll(executing)
-    for (const task of recentCompleted) this.markDone(task)
-    if (this.cursor !== undefined) this.baseline = this.cursor
     const active: LeaseRecord[] = []
     for (const read of reads) {
       const tracked = this.track(read.task)
       for (const {lease, record} of read.logged) {
         tracked.leases.set(lease.key, record)
-        if (lease.releasedAt) tracked.released.add(lease.key)
-        else active.push(record)
+        // A lease the server failed to release is still held: active, with no end to report.
+        if (lease.releasedAt || lease.releaseFailedAt) tracked.released.add(lease.key)
+        if (!lease.releasedAt || lease.releaseFailedAt) active.push(record)
       }
     }
     return active.sort((a, b) => Date.parse(a.TakenAt) - Date.parse(b.TakenAt))
@@ -81,11 +77,7 @@ export class LogLeaseSource implements LeaseSource {
   async poll(): Promise<LeaseEvent[]> {
     this.pollNumber++
     this.directory.beginPoll()
-    const since = this.cursor === undefined ? undefined : new Date(this.cursor - COMPLETION_OVERLAP_MS).toISOString()
-    const [executing, completed] = await Promise.all([
-      queryTasks(this.space, {states: EXECUTING_STATES}),
-      queryTasks(this.space, {states: COMPLETED_STATES, fromCompletedDate: since}),
-    ])
+    const [executing, completed] = await Promise.all([queryTasks(this.space, {states: EXECUTING_STATES}), this.completions.query()])
 
     const toRead = new Map<string, TaskResource>()
     const executingIds = new Set(executing.map((t) => t.Id))
@@ -97,9 +89,7 @@ export class LogLeaseSource implements LeaseSource {
     const completedIds = new Set<string>()
     for (const task of completed) {
       completedIds.add(task.Id)
-      if (this.done.has(task.Id)) continue
-      if (!this.tracked.has(task.Id) && completedMs(task) <= this.baseline) continue
-      toRead.set(task.Id, task)
+      if (this.completions.isNews(task, this.tracked.has(task.Id))) toRead.set(task.Id, task)
     }
     // Tracked tasks neither executing nor in the completed list: re-read to learn what became of them.
     for (const [id] of this.tracked) if (!executingIds.has(id) && !completedIds.has(id) && !toRead.has(id)) toRead.set(id, {Id: id} as TaskResource)
@@ -117,27 +107,14 @@ export class LogLeaseSource implements LeaseSource {
         tracked.recheckGap = Math.min(MAX_RECHECK_GAP, tracked.recheckGap * 2)
         tracked.nextCheckPoll = this.pollNumber + tracked.recheckGap
       }
-      for (const {lease, record} of read.logged) {
-        if (!tracked.leases.has(lease.key)) {
-          tracked.leases.set(lease.key, record)
-          events.push(leaseEvent('Leased', record.TakenAt, record))
-        }
-        if (lease.releasedAt && !tracked.released.has(lease.key)) {
-          tracked.released.add(lease.key)
-          events.push(leaseEvent('Released', lease.releasedAt, record))
-        }
-      }
-      if (read.task.IsCompleted || COMPLETED_STATES.includes(read.task.State)) {
-        const at = read.task.CompletedTime ?? new Date().toISOString()
-        for (const [key, record] of tracked.leases) {
-          if (!tracked.released.has(key)) events.push(leaseEvent('Released', at, record))
-        }
+      events.push(...loggedLeaseEvents(tracked, read))
+      if (isCompleted(read.task)) {
         this.tracked.delete(read.task.Id)
-        this.markDone(read.task)
+        this.completions.markDone(read.task)
       }
     }
-    for (const task of completed) if (!this.done.has(task.Id) && !this.tracked.has(task.Id)) this.markDone(task)
-    this.prune()
+    for (const task of completed) if (!this.completions.has(task.Id) && !this.tracked.has(task.Id)) this.completions.markDone(task)
+    this.completions.prune()
     return orderEvents(events)
   }
 
@@ -161,82 +138,100 @@ export class LogLeaseSource implements LeaseSource {
     return !task.LastUpdatedTime || task.LastUpdatedTime !== tracked.lastUpdated
   }
 
-  private markDone(task: TaskResource): void {
-    const at = completedMs(task)
-    this.done.set(task.Id, at)
-    if (Number.isFinite(at) && (this.cursor === undefined || at > this.cursor)) this.cursor = at
+  private readAll(tasks: TaskResource[]): Promise<TaskRead[]> {
+    return readTaskLeases(this.space, this.directory, tasks)
   }
+}
 
-  private prune(): void {
-    if (this.cursor === undefined) return
-    const horizon = this.cursor - COMPLETION_OVERLAP_MS * 6
-    for (const [id, at] of this.done) if (at < horizon) this.done.delete(id)
-  }
+/** Reads the logs of `tasks` (LOG_READ_CONCURRENCY at a time) and the leases each records, with names resolved. */
+export async function readTaskLeases(space: SpaceContext, directory: NameDirectory, tasks: TaskResource[]): Promise<TaskRead[]> {
+  const details = await mapBounded(tasks, LOG_READ_CONCURRENCY, (task) => readTaskLog(space, task.Id))
+  const reads: TaskRead[] = []
+  for (const detail of details) reads.push(await toRead(space, directory, detail))
+  return reads
+}
 
-  private async readAll(tasks: TaskResource[]): Promise<TaskRead[]> {
-    const details = await mapBounded(tasks, LOG_READ_CONCURRENCY, (task) => readTaskLog(this.space, task.Id))
-    const reads: TaskRead[] = []
-    for (const detail of details) reads.push(await this.toRead(detail))
-    return reads
-  }
+async function toRead(space: SpaceContext, directory: NameDirectory, detail: TaskDetailsResource): Promise<TaskRead> {
+  const task = detail.Task
+  const logged = leasesFromLog(task.Id, flattenActivityLogs(detail.ActivityLogs ?? []))
+  const out: TaskRead['logged'] = []
+  for (const lease of logged) out.push({lease, record: await loggedLeaseRecord(space, directory, task, lease)})
+  return {task, logged: out}
+}
 
-  private async toRead(detail: TaskDetailsResource): Promise<TaskRead> {
-    const task = detail.Task
-    const logged = leasesFromLog(task.Id, flattenActivityLogs(detail.ActivityLogs ?? []))
-    const out: TaskRead['logged'] = []
-    for (const lease of logged) out.push({lease, record: await this.record(task, lease)})
-    return {task, logged: out}
-  }
-
-  private async record(task: TaskResource, lease: LoggedLease): Promise<LeaseRecord> {
-    const worker = await this.directory.workerByName(lease.workerName)
-    const pool = await this.directory.poolByName(lease.poolName)
-    return {
-      LeaseId: lease.leaseId ?? lease.key,
-      WorkerId: worker?.Id ?? null,
-      WorkerName: worker?.Name ?? lease.workerName,
-      WorkerPoolId: pool?.Id ?? null,
-      WorkerPoolName: pool?.Name ?? lease.poolName,
-      TaskId: task.Id,
-      TaskDescription: task.Description ?? null,
-      SpaceId: task.SpaceId ?? this.space.spaceId,
-      // Octopus takes an exclusive lease only for a Tentacle upgrade (worker-pools docs), and logs don't say.
-      Exclusive: lease.exclusive || task.Name === 'Upgrade',
-      TakenAt: lease.takenAt,
-      Source: 'logs',
-    }
+async function loggedLeaseRecord(space: SpaceContext, directory: NameDirectory, task: TaskResource, lease: LoggedLease): Promise<LeaseRecord> {
+  const worker = await directory.workerByName(lease.workerName)
+  const pool = await directory.poolByName(lease.poolName)
+  return {
+    LeaseId: lease.leaseId ?? lease.key,
+    WorkerId: worker?.Id ?? null,
+    WorkerName: worker?.Name ?? lease.workerName,
+    WorkerPoolId: pool?.Id ?? null,
+    WorkerPoolName: pool?.Name ?? lease.poolName,
+    TaskId: task.Id,
+    TaskDescription: task.Description ?? null,
+    SpaceId: task.SpaceId ?? space.spaceId,
+    // Octopus takes an exclusive lease only for a Tentacle upgrade (worker-pools docs), and logs don't say.
+    Exclusive: lease.exclusive || task.Name === 'Upgrade',
+    TakenAt: lease.takenAt,
+    Source: 'logs',
   }
 }
 
 /**
- * Time order; within one instant releases come before leases (a worker is handed back, then
- * taken), leases by lease number; but a lease's own Leased always precedes its Released.
+ * Time order; within one instant ends come before leases (a worker is handed back, then taken),
+ * leases by lease number; but a lease's own Leased always precedes its Released/ReleaseFailed.
  */
 export function orderEvents(events: LeaseEvent[]): LeaseEvent[] {
-  const kindRank = (e: LeaseEvent) => (e.Event === 'Released' ? 0 : 1)
+  const kindRank = (e: LeaseEvent) => (e.Event === 'Leased' ? 1 : 0)
   const sorted = [...events].sort((a, b) => Date.parse(a.Time) - Date.parse(b.Time) || kindRank(a) - kindRank(b) || idNumber(a.LeaseId) - idNumber(b.LeaseId))
   const out: LeaseEvent[] = []
-  const waiting = new Map<string, LeaseEvent>()
+  const waiting = new Map<string, LeaseEvent[]>()
   const leasedHere = new Set(sorted.filter((e) => e.Event === 'Leased').map((e) => e.LeaseId))
   const printedLeased = new Set<string>()
   for (const event of sorted) {
-    if (event.Event === 'Released' && leasedHere.has(event.LeaseId) && !printedLeased.has(event.LeaseId)) {
-      waiting.set(event.LeaseId, event)
+    if (event.Event !== 'Leased' && leasedHere.has(event.LeaseId) && !printedLeased.has(event.LeaseId)) {
+      waiting.set(event.LeaseId, [...(waiting.get(event.LeaseId) ?? []), event])
       continue
     }
     out.push(event)
     if (event.Event === 'Leased') {
       printedLeased.add(event.LeaseId)
-      const release = waiting.get(event.LeaseId)
-      if (release) {
-        out.push(release)
-        waiting.delete(event.LeaseId)
-      }
+      out.push(...(waiting.get(event.LeaseId) ?? []))
+      waiting.delete(event.LeaseId)
     }
   }
   return out
 }
 
-function completedMs(task: TaskResource): number {
-  return task.CompletedTime ? Date.parse(task.CompletedTime) : NaN
+/** What a task's log tells about each lease that has not been reported yet (mutates `tracked`). */
+export function loggedLeaseEvents(
+  tracked: {leases: Map<string, LeaseRecord>; released: Set<string>},
+  read: {task: TaskResource; logged: Array<{lease: LoggedLease; record: LeaseRecord}>},
+): LeaseEvent[] {
+  const events: LeaseEvent[] = []
+  for (const {lease, record} of read.logged) {
+    if (!tracked.leases.has(lease.key)) {
+      tracked.leases.set(lease.key, record)
+      events.push(leaseEvent('Leased', record.TakenAt, record))
+    }
+    if (tracked.released.has(lease.key)) continue
+    if (lease.releaseFailedAt) {
+      tracked.released.add(lease.key)
+      events.push(leaseEvent('ReleaseFailed', lease.releaseFailedAt, record))
+    } else if (lease.releasedAt) {
+      tracked.released.add(lease.key)
+      events.push(leaseEvent('Released', lease.releasedAt, record))
+    }
+  }
+  if (isCompleted(read.task)) {
+    // Whatever the task still held ends with it (its log has no step end for it).
+    const at = read.task.CompletedTime ?? read.task.LastUpdatedTime ?? new Date().toISOString()
+    for (const [key, record] of tracked.leases) {
+      if (tracked.released.has(key)) continue
+      tracked.released.add(key)
+      events.push(leaseEvent('Released', at, record))
+    }
+  }
+  return events
 }

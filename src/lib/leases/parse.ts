@@ -3,8 +3,13 @@
  * `Leased worker <name> from pool <pool> (lease WorkerTaskLeases-N)`, but its exact punctuation
  * is UNCONFIRMED (octopus-api/README.md §5.2), so the `(lease …)` part and a trailing period are
  * optional, names may contain spaces (and parentheses), and a raw-log prefix
- * (`12:00:01   Verbose  |   `) is skipped. Octopus documents no successful release line; we
- * accept a `Released worker …` line of the same shape, and otherwise release at task completion.
+ * (`12:00:01   Verbose  |   `) is skipped.
+ *
+ * No public Octopus material shows a line for a successful release, so none is looked for: a lease
+ * ends when the step that logged it ends (its activity's `Ended`), or else when the task ends. The
+ * one evidenced release line is a FAILURE — `Unable to release worker Workers-1 from lease
+ * WorkerTaskLeases-123.  Continuing anyway. …` — after which the server still holds the lease
+ * until it clears it, so it is recorded as such, never as the release.
  */
 
 export interface LeaseLine {
@@ -14,15 +19,14 @@ export interface LeaseLine {
   exclusive: boolean
 }
 
-export interface ReleaseLine {
-  /** Worker name (or ID) the line names. */
+export interface ReleaseFailureLine {
+  /** The worker as the line names it (an ID such as `Workers-1` on the servers seen). */
   worker: string
-  poolName?: string
-  leaseId?: string
+  leaseId: string
 }
 
 const LEASED = /(?:^|[\s|:])Leased (?:(exclusive) )?worker (.+?) from (?:worker )?pool (.+?)(?: ?\(lease:? ?([^)\s,]+)(?:, ?(exclusive))?\))?[.!]?\s*$/i
-const RELEASED = /(?:^|[\s|:])Released (?:(?:exclusive )?lease (?:on )?)?worker (.+?)(?: (?:back )?(?:to|from|into) (?:worker )?pool (.+?))?(?: ?\(lease:? ?([^)\s,]+)\))?[.!]?\s*$/i
+const RELEASE_FAILED = /(?:^|[\s|:])Unable to release worker (.+?) from lease ([^\s.,;)]+)/i
 
 /** Parses a lease line, or returns undefined when the text is not one. */
 export function parseLeaseLine(text: string): LeaseLine | undefined {
@@ -34,13 +38,12 @@ export function parseLeaseLine(text: string): LeaseLine | undefined {
   return {workerName, poolName, leaseId: m[4]?.trim() || undefined, exclusive: Boolean(m[1] || m[5])}
 }
 
-/** Parses a successful release line; `Unable to release worker …` (a failure) is not one. */
-export function parseReleaseLine(text: string): ReleaseLine | undefined {
-  const m = RELEASED.exec(text.replace(/\r$/, ''))
+/** Parses `Unable to release worker <worker> from lease <lease>…` (the server failed to release). */
+export function parseReleaseFailureLine(text: string): ReleaseFailureLine | undefined {
+  const m = RELEASE_FAILED.exec(text.replace(/\r$/, ''))
   if (!m) return undefined
   const worker = unquote(m[1])
-  if (!worker) return undefined
-  return {worker, poolName: m[2] ? unquote(m[2]) : undefined, leaseId: m[3]?.trim() || undefined}
+  return worker ? {worker, leaseId: m[2]} : undefined
 }
 
 function unquote(s: string): string {
@@ -53,28 +56,40 @@ function unquote(s: string): string {
 export interface TimedLine {
   occurredAt: string
   text: string
+  /**
+   * When the step holding the line ended (`Ended` of the activity directly under the task's root
+   * activity; for a line on the root itself, the root's end): null while it runs. Absent when the
+   * line does not come from an activity tree.
+   */
+  stepEndedAt?: string | null
 }
 
 interface ActivityLike {
+  Ended?: string | null
   Children?: ActivityLike[] | null
   LogElements?: Array<{OccurredAt: string; MessageText: string}> | null
 }
 
-/** Every log line of a task's activity tree, oldest first (document order breaks ties). */
+/** Every log line of a task's activity tree, oldest first (document order breaks ties), with its step's end. */
 export function flattenActivityLogs(activities: ActivityLike[]): TimedLine[] {
   const lines: Array<TimedLine & {order: number}> = []
-  const walk = (nodes: ActivityLike[] | null | undefined) => {
-    for (const node of nodes ?? []) {
-      for (const el of node.LogElements ?? []) lines.push({occurredAt: el.OccurredAt, text: el.MessageText, order: lines.length})
-      walk(node.Children)
-    }
+  const add = (node: ActivityLike, step: ActivityLike) => {
+    for (const el of node.LogElements ?? []) lines.push({occurredAt: el.OccurredAt, text: el.MessageText, stepEndedAt: step.Ended ?? null, order: lines.length})
   }
-  walk(activities)
+  const walk = (node: ActivityLike, step: ActivityLike) => {
+    add(node, step)
+    for (const child of node.Children ?? []) walk(child, step)
+  }
+  // Roots are the task; their children are its steps; deeper nodes belong to their step.
+  for (const root of activities) {
+    add(root, root)
+    for (const step of root.Children ?? []) walk(step, step)
+  }
   lines.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.order - b.order)
-  return lines.map(({occurredAt, text}) => ({occurredAt, text}))
+  return lines.map(({order: _order, ...line}) => line)
 }
 
-/** A lease found in a task's log: when it was taken and (if the log says) released. */
+/** A lease found in a task's log: when it was taken and (if the log says) when the task let go of it. */
 export interface LoggedLease {
   /** The lease ID from the line, else `<taskId>/<n>` (the n-th lease line of the task). */
   key: string
@@ -83,35 +98,46 @@ export interface LoggedLease {
   poolName: string
   exclusive: boolean
   takenAt: string
+  /** The end of the step that logged it (the latest such step if the lease was logged again), once it ended. */
   releasedAt?: string
+  /** Time of an `Unable to release worker … from lease …` line: the server still holds the lease. */
+  releaseFailedAt?: string
 }
 
 /**
- * Pairs lease and release lines of one task. A release line matches the open lease with the same
- * lease ID, else the oldest open lease of the same worker.
+ * The leases of one task's log. A lease ends with the step that logged it (see TimedLine); the
+ * caller ends the rest at the task's completion. The same lease ID logged again (a later step
+ * reusing the worker) is one lease, lasting to the last such step's end. A release failure
+ * matches its lease by lease ID.
  */
 export function leasesFromLog(taskId: string, lines: TimedLine[]): LoggedLease[] {
   const leases: LoggedLease[] = []
+  const byId = new Map<string, LoggedLease>()
   for (const line of lines) {
     const leased = parseLeaseLine(line.text)
     if (leased) {
-      leases.push({
+      const again = leased.leaseId ? byId.get(leased.leaseId) : undefined
+      if (again) {
+        again.releasedAt = line.stepEndedAt ?? undefined
+        continue
+      }
+      const lease: LoggedLease = {
         key: leased.leaseId ?? `${taskId}/${leases.length + 1}`,
         leaseId: leased.leaseId,
         workerName: leased.workerName,
         poolName: leased.poolName,
         exclusive: leased.exclusive,
         takenAt: line.occurredAt,
-      })
+      }
+      if (line.stepEndedAt) lease.releasedAt = line.stepEndedAt
+      leases.push(lease)
+      if (leased.leaseId) byId.set(leased.leaseId, lease)
       continue
     }
-    const released = parseReleaseLine(line.text)
-    if (!released) continue
-    const open = leases.filter((l) => l.releasedAt === undefined)
-    const match =
-      (released.leaseId && open.find((l) => l.leaseId === released.leaseId)) ||
-      open.find((l) => l.workerName.toLowerCase() === released.worker.toLowerCase())
-    if (match) match.releasedAt = line.occurredAt
+    const failed = parseReleaseFailureLine(line.text)
+    if (!failed) continue
+    const match = byId.get(failed.leaseId)
+    if (match && match.releaseFailedAt === undefined) match.releaseFailedAt = line.occurredAt
   }
   return leases
 }

@@ -39,9 +39,15 @@ export interface TailOptions {
   durationMs?: number
   /** Longest wait between reconnection attempts. */
   maxBackoffMs?: number
+  /** A MONOTONIC clock in ms (default performance.now): every time the loop compares is one it measured. */
   now?: () => number
+  /** Waits ms or until the signal (injectable so tests can run the schedule on a virtual clock). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>
   requestCount?: () => number
 }
+
+/** Failed polls retried at the normal interval before backing off: a blip costs no blind gap. */
+export const QUICK_RETRIES = 3
 
 export type TailStop = 'interrupted' | 'max-events' | 'duration'
 
@@ -74,15 +80,30 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
- * Network failures, timeouts and server errors (5xx, or a 404 from a half-started server) are
- * waited out; revoked credentials, a lease API that vanished, and bugs are not.
+ * Network failures, timeouts, server errors (5xx, or a 404 from a half-started server) and bodies
+ * that are not what a poll needs are waited out; revoked credentials, a lease API that vanished,
+ * and bugs are not.
  */
 export function isTransient(error: unknown): boolean {
   return error instanceof CliError && error.exitCode !== ExitCode.Auth && error.code !== 'no-lease-api' && error.exitCode !== ExitCode.Usage
 }
 
+/**
+ * When the next poll starts. Polls keep a fixed cadence on the monotonic clock (the interval is
+ * measured from one poll's START to the next), so a slow server does not stretch the gap between
+ * snapshots to interval + latency; a poll that overran starts the next at once (no burst to catch
+ * up). After a failure: QUICK_RETRIES retries at the interval, then exponential back-off.
+ */
+export function nextPollAt(input: {pollStartedAt: number; now: number; intervalMs: number; consecutiveFailures: number; maxBackoffMs: number}): number {
+  const {pollStartedAt, now, intervalMs, consecutiveFailures, maxBackoffMs} = input
+  if (consecutiveFailures === 0 || consecutiveFailures <= QUICK_RETRIES) return Math.max(now, pollStartedAt + intervalMs)
+  const backoff = Math.min(maxBackoffMs, Math.max(intervalMs, 500) * 2 ** (consecutiveFailures - QUICK_RETRIES - 1))
+  return now + Math.max(intervalMs, backoff)
+}
+
 export async function followLeases(options: TailOptions): Promise<{events: number; stop: TailStop}> {
-  const now = options.now ?? Date.now
+  const now = options.now ?? (() => performance.now())
+  const wait = options.sleep ?? sleep
   const started = now()
   const deadline = options.durationMs === undefined ? Infinity : started + options.durationMs
   const ledger = new EventLedger()
@@ -104,40 +125,51 @@ export async function followLeases(options: TailOptions): Promise<{events: numbe
 
   const maxBackoff = options.maxBackoffMs ?? 30_000
   let failingSince: number | undefined
-  let backoff = options.intervalMs
+  let failures = 0
   let pollCount = 0
+  let pollAt = started + options.intervalMs
   while (!options.signal.aborted) {
-    const wait = failingSince === undefined ? options.intervalMs : backoff
-    if (now() + wait > deadline) {
-      await sleep(Math.max(0, deadline - now()), options.signal)
+    if (pollAt > deadline) {
+      await wait(Math.max(0, deadline - now()), options.signal)
       return {events: printed, stop: options.signal.aborted ? 'interrupted' : 'duration'}
     }
-    await sleep(wait, options.signal)
+    await wait(Math.max(0, pollAt - now()), options.signal)
     if (options.signal.aborted) break
+    const pollStartedAt = now()
     pollCount++
-    try {
-      for (const source of options.sources) {
-        const before = options.requestCount?.()
-        const events = await source.poll()
-        if (options.debug) {
-          const used = before === undefined ? '' : `${options.requestCount!() - before} requests, `
-          options.debug(`poll ${pollCount} (${source.kind}, ${source.spaceId}): ${used}${events.length} events`)
-        }
-        if (failingSince !== undefined) {
-          options.notice(`Reconnected after ${Math.round((now() - failingSince) / 1000)}s; catching up with what the server still shows.`)
-          failingSince = undefined
-          backoff = options.intervalMs
-        }
-        for (const event of events) if (offer(event)) return {events: printed, stop: 'max-events'}
+    // Spaces are polled side by side (one slow space does not delay the others' snapshots); events
+    // are offered in source order once all have answered.
+    const outcomes = await Promise.allSettled(options.sources.map(async (source) => {
+      const before = options.requestCount?.()
+      const events = await source.poll()
+      if (options.debug) {
+        const used = before === undefined ? '' : `${options.requestCount!() - before} requests, `
+        options.debug(`poll ${pollCount} (${source.kind}, ${source.spaceId}): ${used}${events.length} events`)
       }
-    } catch (error) {
-      if (!isTransient(error)) throw error
-      const message = error instanceof Error ? error.message : String(error)
-      if (failingSince === undefined) {
-        failingSince = now()
-        backoff = Math.max(options.intervalMs, 500)
-      } else backoff = Math.min(maxBackoff, backoff * 2)
-      options.notice(`Lost contact with the server (${message}); retrying in ${(backoff / 1000).toFixed(backoff < 10_000 ? 1 : 0)}s.`)
+      return events
+    }))
+    const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as unknown)
+    for (const error of failed) if (!isTransient(error)) throw error
+    if (failed.length === 0) {
+      if (failingSince !== undefined) {
+        options.notice(`Reconnected after ${Math.round((now() - failingSince) / 1000)}s; catching up with what the server still shows.`)
+        failingSince = undefined
+      }
+      failures = 0
+    } else {
+      failingSince ??= pollStartedAt
+      failures++
+    }
+    for (const outcome of outcomes) {
+      if (outcome.status === 'fulfilled') for (const event of outcome.value) if (offer(event)) return {events: printed, stop: 'max-events'}
+    }
+    pollAt = nextPollAt({pollStartedAt, now: now(), intervalMs: options.intervalMs, consecutiveFailures: failures, maxBackoffMs: maxBackoff})
+    if (failed.length > 0) {
+      const error = failed[0]
+      const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
+      const delay = Math.max(0, pollAt - now())
+      const lead = error instanceof CliError && (error.code === 'network' || error.code === 'timeout') ? `Lost contact with the server (${message})` : `Poll failed: ${message}`
+      options.notice(`${lead}; retrying in ${(delay / 1000).toFixed(delay < 10_000 ? 1 : 0)}s.`)
     }
   }
   return {events: printed, stop: 'interrupted'}

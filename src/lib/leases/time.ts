@@ -106,3 +106,13 @@ export function formatDuration(ms: number): string {
   if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`
   return `${s}s`
 }
+
+/**
+ * Wall-clock milliseconds that never go backwards: the wall time at creation plus the monotonic
+ * time elapsed since (performance.now). Date.now() can step back (NTP, VM clock corrections); a
+ * stream stamped from it could print a Released before an earlier event's time.
+ */
+export function monotonicWallClock(startWallMs = Date.now(), monotonicMs: () => number = () => performance.now()): () => number {
+  const startMonotonic = monotonicMs()
+  return () => startWallMs + (monotonicMs() - startMonotonic)
+}

@@ -1,7 +1,15 @@
 /** Shared shapes of the lease sources, the tail loop and the reports. */
 
+/** Which source saw a lease (the `Source` field of records and events). */
 export type LeaseSourceKind = 'api' | 'logs'
-export type LeaseEventKind = 'Leased' | 'Released'
+/** What a `leases tail` source reads: the lease API, task logs, or the API reconciled with logs (`--source auto`). */
+export type SourceKind = LeaseSourceKind | 'api+logs'
+/**
+ * `ReleaseFailed`: the task log says the server could not release the lease (`Unable to release
+ * worker … from lease …`); the lease stays held until the server clears it, so no Released follows
+ * from the log.
+ */
+export type LeaseEventKind = 'Leased' | 'Released' | 'ReleaseFailed'
 
 /** One active (or once-active) lease, whichever source saw it. */
 export interface LeaseRecord {
@@ -58,7 +66,7 @@ export interface LeaseInterval {
  * (the first call establishes the baseline and returns the leases active now as `active`).
  */
 export interface LeaseSource {
-  readonly kind: LeaseSourceKind
+  readonly kind: SourceKind
   readonly spaceId: string
   /** First call: reads what is active now (no events). */
   start(): Promise<LeaseRecord[]>

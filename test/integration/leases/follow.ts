@@ -103,3 +103,10 @@ export async function simulationDone(sandbox: Sandbox, id: string, timeoutMs = 6
 export function jsonLines(text: string): any[] {
   return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))
 }
+
+/** Waits until the tail has finished `more` further polls (read from its --debug lines): no fixed sleep. */
+export async function waitForMorePolls(tail: Following, more: number): Promise<void> {
+  const polls = () => [...tail.stderr().matchAll(/poll (\d+) \(/g)].map((m) => Number(m[1]))
+  const now = Math.max(0, ...polls())
+  await tail.waitForStderr(new RegExp(`poll ${now + more} \\(`))
+}

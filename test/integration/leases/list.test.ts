@@ -30,6 +30,8 @@ describe.each(['2026.1', '2021.2'] as const)('leases list against Octopus %s', (
     expect(r.exitCode).toBe(0)
     const doc = parseJson(r)
     expect(doc.Source).toBe(version === '2026.1' ? 'api' : 'logs')
+    // It says what it read and what that can miss.
+    expect(doc.Completeness).toMatch(version === '2026.1' ? /^Reads the lease API .* Misses nothing/ : /^Reads the logs of the tasks executing now.* Misses leases a log does not record/)
     expect(doc.Leases.map((l: any) => [l.LeaseId, l.WorkerId, l.WorkerPoolId, l.TaskId]).sort()).toEqual(active.map((l) => [l.Id, l.WorkerId, l.WorkerPoolId, l.ServerTaskId]).sort())
     const expected: Record<string, number> = {}
     for (const l of active) expected[l.WorkerId] = (expected[l.WorkerId] ?? 0) + 1

@@ -58,6 +58,7 @@ describe.each(['2026.1', '2021.2'] as const)('leases report against Octopus %s',
     expect(report.IdleWorkers.map((w: any) => w.WorkerName)).toContain('p-db-omaha-worker-03')
     expect(report.BusiestWorkers[0].Leases).toBe(Math.max(...Object.values(countBy(history, (l) => l.WorkerId))))
     expect(report.TaskTypes).toEqual([expect.objectContaining({TaskType: 'Deploy', Tasks: 16, Leases: 32})])
+    expect(report.Completeness).toMatch(/^Reads the completed tasks in the window and their logs\. Misses leases of tasks still running/)
   })
 
   it('honours the window: nothing completed before the simulation started', async () => {

@@ -15,7 +15,7 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail across a sandbox resta
     sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
     const {url, apiKey, dataFile} = sandbox
     const port = Number(new URL(url).port)
-    const tail = startCli(['leases', 'tail', '--json', '--interval', '0.2'], {url, apiKey})
+    const tail = startCli(['leases', 'tail', '--json', '--interval', '0.2', '--debug'], {url, apiKey})
     await tail.waitForStderr(/Following worker leases/)
 
     // Long tasks, so some leases are active when the server goes away (the restart fails them and clears their leases).
@@ -34,7 +34,9 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail across a sandbox resta
     expect(leases).toHaveLength(10)
     expect(leases.every((l) => l.ReleasedAt !== null)).toBe(true)
     await tail.waitForLines(leases.length * 2)
-    await new Promise((r) => setTimeout(r, 1500))
+    // Several more polls, so that a duplicate would show.
+    const lastPoll = Math.max(0, ...[...tail.stderr().matchAll(/poll (\d+) \(/g)].map((m) => Number(m[1])))
+    await tail.waitForStderr(new RegExp(`poll ${lastPoll + 3} \\(`))
     tail.child.kill('SIGINT')
     expect(await tail.exit).toBe(0)
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {flattenActivityLogs, leasesFromLog, parseLeaseLine, parseReleaseLine} from '../../../src/lib/leases/parse.js'
+import {flattenActivityLogs, leasesFromLog, parseLeaseLine, parseReleaseFailureLine} from '../../../src/lib/leases/parse.js'
 
 describe('parseLeaseLine', () => {
   it('reads the documented wording', () => {
@@ -47,47 +47,74 @@ describe('parseLeaseLine', () => {
   })
 })
 
-describe('parseReleaseLine', () => {
-  it('reads a release line with and without pool and lease ID', () => {
-    expect(parseReleaseLine('Released worker w 1 back to pool Linux Pool (lease WorkerTaskLeases-5).')).toEqual({worker: 'w 1', poolName: 'Linux Pool', leaseId: 'WorkerTaskLeases-5'})
-    expect(parseReleaseLine('Released worker w1')).toEqual({worker: 'w1', poolName: undefined, leaseId: undefined})
-    expect(parseReleaseLine('Released worker w1 (lease WorkerTaskLeases-5)')).toMatchObject({worker: 'w1', leaseId: 'WorkerTaskLeases-5'})
+describe('parseReleaseFailureLine', () => {
+  it('reads the evidenced release-failure line (worker by ID, lease ID)', () => {
+    expect(parseReleaseFailureLine('Unable to release worker Workers-1 from lease WorkerTaskLeases-123.  Continuing anyway.  The lease will eventually be cleared by the system.  If this error persists, please contact Octopus support.'))
+      .toEqual({worker: 'Workers-1', leaseId: 'WorkerTaskLeases-123'})
+    expect(parseReleaseFailureLine('10:00:01   Warning  |   Unable to release worker Workers-7 from lease WorkerTaskLeases-9')).toEqual({worker: 'Workers-7', leaseId: 'WorkerTaskLeases-9'})
   })
 
-  it('does not treat a failed release as a release', () => {
-    expect(parseReleaseLine('Unable to release worker Workers-1 from lease WorkerTaskLeases-123.  Continuing anyway.  The lease will eventually be cleared by the system.')).toBeUndefined()
+  it('is not fooled by other lines', () => {
+    expect(parseReleaseFailureLine('Leased worker w1 from pool P (lease WorkerTaskLeases-5)')).toBeUndefined()
+    expect(parseReleaseFailureLine('Released worker w1 (lease WorkerTaskLeases-5)')).toBeUndefined()
   })
 })
 
 describe('leasesFromLog', () => {
   const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
 
-  it('pairs release lines with their leases by ID, else by worker', () => {
+  it('ends each lease with the step that logged it, and leaves it open while the step runs', () => {
     const leases = leasesFromLog('ServerTasks-9', [
-      {occurredAt: at(1), text: 'Leased worker a from pool P (lease WorkerTaskLeases-1)'},
-      {occurredAt: at(2), text: 'Leased worker b from pool P'},
-      {occurredAt: at(3), text: 'Released worker a (lease WorkerTaskLeases-1)'},
-      {occurredAt: at(4), text: 'Released worker B'},
+      {occurredAt: at(1), text: 'Leased worker a from pool P (lease WorkerTaskLeases-1)', stepEndedAt: at(3)},
+      {occurredAt: at(2), text: 'Leased worker b from pool P', stepEndedAt: null},
     ])
     expect(leases).toEqual([
       {key: 'WorkerTaskLeases-1', leaseId: 'WorkerTaskLeases-1', workerName: 'a', poolName: 'P', exclusive: false, takenAt: at(1), releasedAt: at(3)},
-      {key: 'ServerTasks-9/2', leaseId: undefined, workerName: 'b', poolName: 'P', exclusive: false, takenAt: at(2), releasedAt: at(4)},
+      {key: 'ServerTasks-9/2', leaseId: undefined, workerName: 'b', poolName: 'P', exclusive: false, takenAt: at(2)},
     ])
   })
 
-  it('leaves leases open when no release line is logged', () => {
-    const leases = leasesFromLog('ServerTasks-1', [{occurredAt: at(1), text: 'Leased worker a from pool P'}])
+  it('does not depend on a release line real servers never write', () => {
+    const leases = leasesFromLog('ServerTasks-1', [
+      {occurredAt: at(1), text: 'Leased worker a from pool P (lease WorkerTaskLeases-1)', stepEndedAt: null},
+      {occurredAt: at(3), text: 'Released worker a (lease WorkerTaskLeases-1)', stepEndedAt: null},
+    ])
     expect(leases[0].releasedAt).toBeUndefined()
+  })
+
+  it('one lease logged by two steps lasts to the later step\'s end', () => {
+    const leases = leasesFromLog('ServerTasks-1', [
+      {occurredAt: at(1), text: 'Leased worker a from pool P (lease WorkerTaskLeases-4)', stepEndedAt: at(2)},
+      {occurredAt: at(2), text: 'Leased worker a from pool P (lease WorkerTaskLeases-4)', stepEndedAt: at(5)},
+    ])
+    expect(leases).toHaveLength(1)
+    expect(leases[0]).toMatchObject({takenAt: at(1), releasedAt: at(5)})
+  })
+
+  it('records a release failure on its lease, by lease ID, without calling it a release', () => {
+    const leases = leasesFromLog('ServerTasks-1', [
+      {occurredAt: at(1), text: 'Leased worker alpha from pool P (lease WorkerTaskLeases-123)', stepEndedAt: at(4)},
+      {occurredAt: at(4), text: 'Unable to release worker Workers-1 from lease WorkerTaskLeases-123.  Continuing anyway.', stepEndedAt: at(4)},
+      {occurredAt: at(5), text: 'Unable to release worker Workers-2 from lease WorkerTaskLeases-999.  Continuing anyway.', stepEndedAt: at(5)},
+    ])
+    expect(leases).toEqual([{key: 'WorkerTaskLeases-123', leaseId: 'WorkerTaskLeases-123', workerName: 'alpha', poolName: 'P', exclusive: false, takenAt: at(1), releasedAt: at(4), releaseFailedAt: at(4)}])
   })
 })
 
 describe('flattenActivityLogs', () => {
-  it('walks nested activities and orders lines by time', () => {
+  it('walks nested activities, orders lines by time, and gives each line its step\'s end', () => {
     const lines = flattenActivityLogs([
-      {LogElements: [{OccurredAt: '2026-01-01T00:00:03Z', MessageText: 'c'}], Children: [
-        {LogElements: [{OccurredAt: '2026-01-01T00:00:01Z', MessageText: 'a'}], Children: [{LogElements: [{OccurredAt: '2026-01-01T00:00:02Z', MessageText: 'b'}]}]},
+      {Ended: '2026-01-01T00:00:09Z', LogElements: [{OccurredAt: '2026-01-01T00:00:03Z', MessageText: 'c'}], Children: [
+        {Ended: '2026-01-01T00:00:05Z', LogElements: [{OccurredAt: '2026-01-01T00:00:01Z', MessageText: 'a'}], Children: [{Ended: '2026-01-01T00:00:02Z', LogElements: [{OccurredAt: '2026-01-01T00:00:02Z', MessageText: 'b'}]}]},
+        {Ended: null, LogElements: [{OccurredAt: '2026-01-01T00:00:06Z', MessageText: 'd'}]},
       ]},
     ])
-    expect(lines.map((l) => l.text)).toEqual(['a', 'b', 'c'])
+    expect(lines).toEqual([
+      {occurredAt: '2026-01-01T00:00:01Z', text: 'a', stepEndedAt: '2026-01-01T00:00:05Z'},
+      // A line two levels down belongs to its step (the child of the root), not to its own node.
+      {occurredAt: '2026-01-01T00:00:02Z', text: 'b', stepEndedAt: '2026-01-01T00:00:05Z'},
+      {occurredAt: '2026-01-01T00:00:03Z', text: 'c', stepEndedAt: '2026-01-01T00:00:09Z'},
+      {occurredAt: '2026-01-01T00:00:06Z', text: 'd', stepEndedAt: null},
+    ])
   })
 })

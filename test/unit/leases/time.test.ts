@@ -1,4 +1,4 @@
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, vi} from 'vitest'
 import {formatDuration, parseDurationMs, parsePointInTime, parsePositiveSeconds, parseWindow} from '../../../src/lib/leases/time.js'
 import {CliError} from '../../../src/lib/errors.js'
 
@@ -63,5 +63,24 @@ describe('--since/--until', () => {
     expect(usageErrorOf(() => parseWindow('2030-01-01', undefined, now)).message).toMatch(/in the future/)
     expect(usageErrorOf(() => parseWindow('2026-03-05', '2026-03-01', now)).message).toMatch(/must be after --since/)
     expect(usageErrorOf(() => parseWindow('1h', '2h', now)).message).toMatch(/must be after --since/)
+  })
+})
+
+describe('monotonicWallClock', () => {
+  it('follows the monotonic clock from the wall time at creation, so it never steps back when the wall clock does', async () => {
+    const {monotonicWallClock} = await import('../../../src/lib/leases/time.js')
+    let mono = 1_000
+    let wall = Date.UTC(2026, 0, 1)
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => wall)
+    try {
+      const clock = monotonicWallClock(undefined, () => mono)
+      expect(clock()).toBe(Date.UTC(2026, 0, 1))
+      // The wall clock is corrected 250 ms back while 100 ms pass.
+      wall -= 250
+      mono += 100
+      expect(clock()).toBe(Date.UTC(2026, 0, 1) + 100)
+    } finally {
+      spy.mockRestore()
+    }
   })
 })
