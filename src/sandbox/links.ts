@@ -1,3 +1,5 @@
+import {usageLinks} from './usage-model.js'
+
 /**
  * Link templates (RFC 6570) as Octopus publishes them. Space links always use the
  * `/api/Spaces-N/...` form: every server version since 2019 answers it.
@@ -31,6 +33,7 @@ export function spaceLinks(spaceId: string, version: string): Record<string, str
     Proxies: `${base}/proxies{/id}{?skip,take,ids,partialName}`,
     Machines: `${base}/machines{/id}{?skip,take,name,ids,partialName,roles,isDisabled,healthStatuses,commStyles,tenantIds,tenantTags,environmentIds,thumbprint,deploymentId,shellNames}`,
     Tasks: `${base}/tasks{/id}${tasksQuery(version)}`,
+    ...usageLinks(base),
   }
   if (!version.startsWith('2021')) links.WorkerTaskLeases = `${base}/workertaskleases{?skip,take}`
   return links

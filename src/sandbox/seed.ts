@@ -8,6 +8,7 @@ import {buildPool, type WorkerPoolType} from './routes/pools.js'
 import {workerLinks, type WorkerDoc} from './routes/workers.js'
 import {buildAccount, buildMachine, buildMachinePolicy, buildProxy} from './routes/infra.js'
 import type {SpaceDoc} from './routes/core.js'
+import {seedUsageDemo, seedUsageScale} from './usage-model.js'
 
 export type SeedName = 'empty' | 'demo' | `scale:${number}`
 
@@ -140,8 +141,8 @@ function seedDemo(ctx: SandboxContext): void {
   const azure = addPool(ctx, s, 'Azure Central US Production Worker Pool', {sortOrder: 2, description: 'Web deployments to Production in Azure Central US'})
   const staging = addPool(ctx, s, 'Staging Linux Worker Pool', {sortOrder: 3, description: 'Staging deployments over SSH'})
   const testPool = addPool(ctx, s, 'test pool', {sortOrder: 4})
-  addPool(ctx, s, 'Hosted Ubuntu', {sortOrder: 5, type: 'DynamicWorkerPool', workerType: 'UbuntuDefault'})
-  addPool(ctx, s, 'Empty Windows Worker Pool', {sortOrder: 6, description: 'Provisioned but no workers registered yet'})
+  const hosted = addPool(ctx, s, 'Hosted Ubuntu', {sortOrder: 5, type: 'DynamicWorkerPool', workerType: 'UbuntuDefault'})
+  const emptyWindows = addPool(ctx, s, 'Empty Windows Worker Pool', {sortOrder: 6, description: 'Provisioned but no workers registered yet'})
 
   const sshKey = ctx.store.nextId('Account')
   ctx.store.putDoc('Account', buildAccount(ctx, s, sshKey.id, {Name: 'Staging SSH key', Description: 'Key pair for the staging Linux workers', AccountType: 'SshKeyPair', Username: 'octopus', hasSecret: true}), sshKey.num)
@@ -176,6 +177,8 @@ function seedDemo(ctx: SandboxContext): void {
   const k8s = addPool(ctx, platform.spaceId, 'Platform Kubernetes London Worker Pool', {sortOrder: 1})
   addWorker(ctx, platform, {name: 'p-k8s-london-worker-01', pools: [k8s], endpoint: listening('p-k8s-london-worker-01.corp.example'), health: 'checked'})
   addWorker(ctx, platform, {name: 'p-k8s-london-worker-02', pools: [k8s], endpoint: listening('p-k8s-london-worker-02.corp.example'), health: 'checked'})
+  seedUsageDemo(ctx, {spaceId: s, defaultPoolId: main.defaultPoolId, pools: {omahaDb, azure, staging, test: testPool, hosted, emptyWindows}},
+    {spaceId: platform.spaceId, defaultPoolId: platform.defaultPoolId, pools: {k8s}})
 }
 
 /**
@@ -199,4 +202,7 @@ function seedScale(ctx: SandboxContext, workers: number): void {
     const host = n % 20 === 19 ? `${name}.unhealthy.test` : `${name}.scale.example`
     addWorker(ctx, setup, {name, pools: [poolId], endpoint: listening(host), health: 'checked', disabled: n % 50 === 49})
   }
+  // N/10 projects, whose steps use the space's pools (usage-model.ts).
+  seedUsageScale(ctx, spaces.map((setup) => ({spaceId: setup.spaceId, defaultPoolId: setup.defaultPoolId,
+    pools: Object.fromEntries(pools.filter((p) => p.setup === setup && p.poolId !== setup.defaultPoolId).map((p) => [p.poolId, p.poolId]))})), Math.floor(workers / 10))
 }

@@ -5,8 +5,9 @@ import {infraRoutes} from './infra.js'
 import {poolRoutes} from './pools.js'
 import {sandboxRoutes} from './sandbox.js'
 import {taskRoutes} from './tasks.js'
+import {usageRoutes} from './usage.js'
 import {workerRoutes} from './workers.js'
 
 export function allRoutes(faults: FaultInjector, dataFile: string): Route[] {
-  return [...coreRoutes, ...poolRoutes, ...workerRoutes, ...infraRoutes, ...taskRoutes, ...sandboxRoutes(faults, dataFile)]
+  return [...coreRoutes, ...poolRoutes, ...workerRoutes, ...infraRoutes, ...taskRoutes, ...usageRoutes, ...sandboxRoutes(faults, dataFile)]
 }
