@@ -431,7 +431,7 @@ export function computeUsage(estate: UsageEstate): SpaceUsage {
     const process = runbook.RunbookProcessId ? runbookProcesses.get(runbook.RunbookProcessId) : undefined
     if (process) resolver.resolveProcess({project, process, runbook, git: isVersionControlled(project) ? estate.git?.get(project.Id) : undefined})
   }
-  const rows = resolver.rows.sort((a, b) => a.PoolName.localeCompare(b.PoolName) || a.ProjectName.localeCompare(b.ProjectName) ||
+  const rows = resolver.rows.map(inFieldOrder).sort((a, b) => a.PoolName.localeCompare(b.PoolName) || a.ProjectName.localeCompare(b.ProjectName) ||
     (a.ProcessType === b.ProcessType ? 0 : a.ProcessType === 'Deployment' ? -1 : 1) || a.ProcessName.localeCompare(b.ProcessName))
   return {
     space: estate.space,
@@ -440,6 +440,17 @@ export function computeUsage(estate: UsageEstate): SpaceUsage {
     gaps: {VersionControlledProjects: versionControlled, RunbooksInGitProjects: runbooksInGit, TenantSuppliedActions: resolver.tenantSupplied, SnapshotsRead: false},
     workerActions: resolver.workerActions,
   }
+}
+
+const ROW_FIELDS: Array<keyof UsageRow> = [
+  'SpaceId', 'SpaceName', 'PoolId', 'PoolName', 'ProjectId', 'ProjectName', 'ProjectDisabled', 'ProcessType', 'ProcessName', 'RunbookId', 'StepName', 'ActionId',
+  'ActionName', 'ActionType', 'IsDisabled', 'Via', 'Variable', 'VariableSource', 'Environments', 'Channels', 'RestrictedToEnvironments', 'ExcludedEnvironments',
+  'RestrictedToChannels', 'RunsOnWorker', 'RunsOnWorkerReason', 'BuiltInWorker', 'Container', 'VersionControlled', 'GitRef',
+]
+
+/** The row with its fields in a reading order (pool, then where, then how), for --json. */
+function inFieldOrder(row: UsageRow): UsageRow {
+  return Object.fromEntries(ROW_FIELDS.map((key) => [key, row[key]])) as unknown as UsageRow
 }
 
 /** Rows that apply in an environment (by ID): unrestricted ones, and those that list it. */
