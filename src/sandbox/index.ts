@@ -24,7 +24,7 @@
  *   workertaskleases{?skip,take} (2026.1 only): active leases, shaped `{"WorkerTaskLeases": {...collection}}`
  *   read-only, for `pool usage` (routes/usage.ts): environments, projects, channels, runbooks, libraryvariablesets,
  *     feeds (list, /all, /{id}); deploymentprocesses and runbookProcesses (paged, /{id}); variables/all, /{id};
- *     projects/{id}/deploymentprocesses, projects/{id}/{gitRef}/deploymentprocesses (version-controlled projects)
+ *     projects/{id}/deploymentprocesses (2026.1 only), projects/{id}/{gitRef}/deploymentprocesses (version-controlled projects)
  *
  * RULES: names unique per space (case-insensitive); exactly one default pool per space (PUT
  * IsDefault:true moves it; clearing it on the default is 400; the default cannot be deleted);

@@ -149,7 +149,8 @@ export const usageRoutes: Route[] = [
   processList('DeploymentProcess', 'deploymentprocesses', 'DeploymentProcess'),
   {method: 'GET', path: 'deploymentprocesses/{id}', scope: 'space', handler: (req) => databaseProcess(req, req.params.id)},
   {
-    method: 'GET', path: 'projects/{id}/deploymentprocesses', scope: 'space',
+    // A per-project route of newer servers (the current API reference; not in 2021.2).
+    method: 'GET', path: 'projects/{id}/deploymentprocesses', scope: 'space', onlyNewer: true,
     handler: (req) => {
       const project = loadProject(req)
       if (project.IsVersionControlled) throw new HttpError(400, `The project '${project.Id}' is version controlled: give a git ref, e.g. /projects/${project.Id}/refs%2Fheads%2F${project.PersistenceSettings.DefaultBranch ?? 'main'}/deploymentprocesses.`)
