@@ -68,3 +68,26 @@ export function usageLine(summary: PoolUsageSummary): string {
   ].filter(Boolean)
   return `${actions} action${actions === 1 ? '' : 's'} (${parts.join(', ')}) in ${summary.Projects} project${summary.Projects === 1 ? '' : 's'}${extras.length ? `; ${extras.join('; ')}` : ''}.`
 }
+
+export interface ProjectOnPools {
+  ProjectId: string
+  ProjectName: string
+  /** Distinct enabled actions of the project that run on the pools. */
+  Actions: number
+}
+
+/**
+ * The projects whose enabled steps run on any of these pools, in any way (direct, variable or
+ * default): what a plan that drains or upgrades those pools' workers can name.
+ */
+export function projectsOnPools(space: SpaceUsage, poolIds: string[]): ProjectOnPools[] {
+  const wanted = new Set(poolIds)
+  const byProject = new Map<string, {name: string; actions: Set<string>}>()
+  for (const row of space.rows) {
+    if (!wanted.has(row.PoolId) || row.IsDisabled || row.ProjectDisabled) continue
+    const entry = byProject.get(row.ProjectId) ?? {name: row.ProjectName, actions: new Set<string>()}
+    entry.actions.add(actionKey(row))
+    byProject.set(row.ProjectId, entry)
+  }
+  return [...byProject].map(([id, e]) => ({ProjectId: id, ProjectName: e.name, Actions: e.actions.size})).sort((a, b) => a.ProjectName.localeCompare(b.ProjectName))
+}

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {NAMED_STEPS_LIMIT, poolsInUse, refusePoolsInUse} from '../../../src/lib/usage/guard.js'
 import {computeUsage} from '../../../src/lib/usage/resolve.js'
-import {summarizePool, usageLine} from '../../../src/lib/usage/summary.js'
+import {projectsOnPools, summarizePool, usageLine} from '../../../src/lib/usage/summary.js'
 import type {ActionFacts, UsageEstate} from '../../../src/lib/usage/types.js'
 
 const POOLS = [
@@ -54,5 +54,12 @@ describe('pool delete refusal', () => {
     const usage = computeUsage(estate([script(1, {WorkerPoolId: 'WorkerPools-2', Container: {Image: 'x', FeedId: 'Feeds-1'}}), script(2, {WorkerPoolVariable: 'Pool'})]))
     expect(usageLine(summarizePool(usage, POOLS[1]))).toBe('2 actions (1 direct, 1 via variable) in 1 project; 1 in a container.')
     expect(usageLine(summarizePool(computeUsage(estate([])), POOLS[1]))).toBe('No deployment or runbook step uses this pool.')
+  })
+
+  it('projectsOnPools names the projects whose enabled steps run on the pools, any way', () => {
+    const usage = computeUsage(estate([script(1, {WorkerPoolId: 'WorkerPools-2'}), script(2, {}), script(3, {WorkerPoolId: 'WorkerPools-2', IsDisabled: true})]))
+    expect(projectsOnPools(usage, ['WorkerPools-2'])).toEqual([{ProjectId: 'Projects-1', ProjectName: 'Web', Actions: 1}])
+    expect(projectsOnPools(usage, ['WorkerPools-1', 'WorkerPools-2'])).toEqual([{ProjectId: 'Projects-1', ProjectName: 'Web', Actions: 2}])
+    expect(projectsOnPools(usage, ['WorkerPools-9'])).toEqual([])
   })
 })
