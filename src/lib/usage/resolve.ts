@@ -13,7 +13,9 @@
  *   is used (what Octopus's own exporter does) and the conflict is reported.
  * - **default**: neither is set: the space's default pool. When that pool is static and has no
  *   workers, Octopus runs the step on the built-in worker instead (`BuiltInWorker`), whichever way
- *   the step reached the default pool.
+ *   the step reached the default pool. (A step on a cloud target that resolves to the default pool
+ *   uses that target's own default worker pool instead; deployment targets are not read, so such a
+ *   step is reported on the space's default pool.)
  *
  * Environments an action runs in: its own `Environments` (or, without them, every environment of
  * the space: lifecycles are not read), minus `ExcludedEnvironments`; for a runbook, within the
@@ -255,8 +257,9 @@ class SpaceResolver {
       RunsOnWorker: verdict.verdict,
       RunsOnWorkerReason: verdict.reason,
       Container: containerOf(action, this.feedNames),
-      VersionControlled: owner.git !== undefined,
-      GitRef: owner.git?.gitRef ?? null,
+      // A database runbook of a version-controlled project is not itself read from git.
+      VersionControlled: owner.git !== undefined && !owner.runbook,
+      GitRef: owner.runbook ? null : owner.git?.gitRef ?? null,
     }
   }
 

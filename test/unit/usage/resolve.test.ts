@@ -223,6 +223,13 @@ describe('containers and version control', () => {
     expect(usage.gaps.VersionControlledProjects).toBe(1)
   })
 
+  it('a database runbook of a version-controlled project is not marked as read from git, but uses its git variables', () => {
+    const e = estate({actions: [script('r1', {WorkerPoolVariable: 'Project.WorkerPool'})], runbook: true, project: {IsVersionControlled: true, PersistenceSettings: {Type: 'VersionControlled', ConversionState: {VariablesAreInGit: true}}}})
+    e.git = new Map([['Projects-1', {gitRef: 'refs/heads/main', process: {Id: 'git', Steps: []}, variables: {Id: 'git-vars', Variables: [poolVar('WorkerPools-2')]}}]])
+    const usage = computeUsage(e)
+    expect(usage.rows.map((r) => [r.ActionId, r.PoolName, r.VersionControlled, r.GitRef])).toEqual([['r1', 'Linux', false, null]])
+  })
+
   it('a git read that failed is a problem naming the project', () => {
     const e = estate({actions: [], project: {IsVersionControlled: true}})
     e.git = new Map([['Projects-1', {gitRef: 'refs/heads/main', error: 'HTTP 500'}]])
