@@ -169,6 +169,24 @@ process.stderr.write('check at scale...\n')
   row('check', `HTTP requests: all ${spaces} spaces; one space; so per extra space`, `${check.requests}; ${oneSpace}; ${perSpace}`, 'constant per space')
 }
 
+// ---- 4b. pool usage at scale (issue 15) -----------------------------------------------------------
+process.stderr.write('pool usage at scale...\n')
+{
+  const usage = await compare('pool usage', ['pool', 'usage', '--all-spaces', '--json'], bigEnv, {runs: 3})
+  const doc = JSON.parse(usage.last.stdout)
+  const projects = new Set(doc.Usage.map((r) => r.ProjectId)).size
+  const spaces = doc.Spaces.length
+  row('usage', `\`pool usage --all-spaces --json\` (${projects} projects, ${doc.Usage.length} rows) wall; / \`node -e 0\``, `${(usage.ms / 1000).toFixed(2)} s; ${fmtRatio(usage)}`)
+  row('usage', '`pool usage --all-spaces --json` peak RSS', fmtMiB(usage.rssMiB))
+  const oneSpace = await countRequests(['pool', 'usage', '--json'], bigEnv, [0])
+  // The same command on an estate with a tenth of the projects: the request count must not change.
+  const small = await startSandbox({dataFile: path.join(scratch, 'usage-small.sqlite'), seed: 'scale:1000'})
+  const smallRequests = await countRequests(['pool', 'usage', '--all-spaces', '--json'], cleanEnv({OCTOPUS_URL: small.url, OCTOPUS_API_KEY: small.apiKey}), [0])
+  await small.close()
+  row('usage', `HTTP requests: all ${spaces} spaces; one space; per extra space; all spaces with 100 projects instead of ${projects}`,
+    `${usage.requests}; ${oneSpace}; ${(usage.requests - oneSpace) / (spaces - 1)}; ${smallRequests}`, 'constant in projects')
+}
+
 // ---- 5. Leases (issues 3 and 6) ------------------------------------------------------------------
 process.stderr.write('leases...\n')
 {

@@ -63,6 +63,9 @@ try {
   step('Disable one worker', ['worker', 'disable', 'p-api-denver-worker-02'])
   step('Workers in the pool', ['worker', 'list', '--pool', 'p-api-denver'])
   step('The pool in detail', ['pool', 'view', 'p-api-denver'])
+  step('Which steps run on each pool: directly, through a worker pool variable, or as the default', ['pool', 'usage'])
+  step('Where one pool is used: project, step, environments and execution container', ['pool', 'usage', 'Staging Linux Worker Pool'])
+  step('Deleting a pool that steps use is refused (exit 5), naming them', ['pool', 'delete', 'Empty Windows Worker Pool', '--yes'], {expect: [5]})
   step('Put the new pool first in the portal\'s order', ['pool', 'reorder', 'p-api-denver'])
 
   const policy = path.join(scratch, '.octoworkers.yaml')

@@ -12,6 +12,7 @@ import {renderTextReport, summaryLine} from '../lib/policy/report-text.js'
 import {allSpaceContexts, readSnapshot} from '../lib/policy/snapshot.js'
 import {writeStarterConfig} from '../lib/policy/starter.js'
 import {RULE_IDS} from '../lib/policy/types.js'
+import {usageRulesEnabled} from '../lib/policy/rules/usage.js'
 import {paint} from '../lib/render/color.js'
 
 const FORMATS = ['table', 'json', 'junit', 'sarif', 'github'] as const
@@ -21,6 +22,7 @@ export default class Check extends ServerCommand<typeof Check> {
 
   static override description = `Reads a snapshot of the server (a fixed number of requests per space, whatever the number of workers) and runs these rules over it:
   ${RULE_IDS.join(', ')}.
+The usage/* rules also read what the deployment processes and runbooks run on (a fixed number of list requests per space, plus one per version-controlled project, as \`pool usage\` does); switch all five off in the config and those reads are not made.
 Settings come from .octoworkers.yaml in the current directory or a parent (or --config FILE): naming conventions, thresholds, per-pool overrides, severities and ignores. \`check --init\` writes a commented starter file.
 Scope: the current space, --space, or --all-spaces. Output: a table grouped by severity (default), --json, or --format junit|sarif|github for CI.
 Exit 1 when a finding is at or above --fail-on (default error). A bad config file, an unknown --format, or --space with --all-spaces is exit 2.
@@ -62,7 +64,7 @@ ${EXIT_CODES_HELP}`
 
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
-    const snapshot = await readSnapshot(client, spaces, {onUnavailable: (what, why) => this.warnUser(`could not read the ${what} (${why}); the rules that need it are not checked.`)})
+    const snapshot = await readSnapshot(client, spaces, {usage: usageRulesEnabled(config.severities), onUnavailable: (what, why) => this.warnUser(`could not read the ${what} (${why}); the rules that need it are not checked.`)})
     const report = runCheck(snapshot, config)
     const failed = checkFailed(report, failOn)
     const summary = summaryLine(report, config.file)

@@ -5,6 +5,8 @@ export const ExitCode = {
   Usage: 2,
   Auth: 3,
   NotFound: 4,
+  /** Refused because the change would break something (the message names it and the override). */
+  Unsafe: 5,
   Interrupted: 130,
 } as const
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
@@ -40,6 +42,7 @@ function defaultCodeFor(exitCode: ExitCodeValue): string {
     case ExitCode.Usage: return 'usage'
     case ExitCode.Auth: return 'auth'
     case ExitCode.NotFound: return 'not-found'
+    case ExitCode.Unsafe: return 'unsafe'
     case ExitCode.Interrupted: return 'interrupted'
     default: return 'failure'
   }

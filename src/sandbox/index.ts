@@ -28,8 +28,10 @@
  *   tasks (global /api/tasks and /api/Spaces-N/tasks): GET list{?states,name,spaces,ids,skip,take,
  *     fromCompletedDate,toCompletedDate,...}, POST (Name "Health" with Arguments WorkerpoolId, MachineIds,
  *     RestrictedTo; "Upgrade" likewise), GET /{id}, /{id}/raw (text), /{id}/details{?verbose,tail}, POST /{id}/cancel
- *   environments (list{?name,skip,ids,take,partialName}, /all, /{id}; read-only)
  *   workertaskleases{?skip,take} (2026.1 only; no root link): active leases, shaped `{"WorkerTaskLeases": {...collection}}`
+ *   read-only, for `pool usage` (routes/usage.ts): environments, projects, channels, runbooks, libraryvariablesets,
+ *     feeds (list, /all, /{id}); deploymentprocesses and runbookProcesses (paged, /{id}); variables/all, /{id};
+ *     projects/{id}/deploymentprocesses (2026.1 only), projects/{id}/{gitRef}/deploymentprocesses (version-controlled projects)
  *
  * RULES: names unique per space (case-insensitive); exactly one default pool per space (PUT
  * IsDefault:true moves it; clearing it on the default is 400; the default cannot be deleted);
@@ -92,9 +94,19 @@
  *     poll://outdatedk8sagent01/, Healthy, agent 2.2.1 UpgradeSuggested; only when seeded as 2026.1),
  *   WorkerPools-11 "Imported Worker Pool": Workers-15 imported-worker-none (CommunicationStyle None, Unknown),
  *     Workers-16 imported-worker-no-endpoint (Endpoint null, worker-level Uri set, Unknown)
+ *  Projects (usage-model.ts seedUsageDemo): Spaces-1 environments Development, Staging, Production (Environments-1),
+ *   feeds "Docker Hub", library set "Worker Pools" (Shared.DatabasePool = WorkerPools-2) and a script module;
+ *   "Customer Portal" (pool variable Project.WorkerPool: Development/Staging -> WorkerPools-4, Production -> WorkerPools-3;
+ *     a container step; manual, email and IIS target steps), "Billing Database" (library pool variable, direct
+ *     WorkerPools-2 with a container, a disabled step, runbook "Refresh test data" whose pool variable has no Production
+ *     value; a release snapshot of its process), "Internal Tools" (default pool; WorkerPools-6; WorkerPools-7 in Staging;
+ *     runbook "Rotate logs"), "Platform Config" (version-controlled, process in git at refs/heads/main, WorkerPools-4).
+ *   Spaces-2: "Cluster Bootstrap" (default pool WorkerPools-8, empty: the built-in worker; WorkerPools-9 in a container).
+ *   Nothing uses WorkerPools-5 "test pool" (only the release snapshot does).
  * `seed: 'empty'`: Spaces-1 "Default", WorkerPools-1 "Default Worker Pool" (default, empty),
  *   MachinePolicies-1 "Default Machine Policy", one server node, built-in worker enabled.
- * `seed: 'scale:N'`: N workers (scale-worker-00001...) over ceil(N/50) pools in 5 spaces; every 20th unhealthy, every 50th disabled.
+ * `seed: 'scale:N'`: N workers (scale-worker-00001...) over ceil(N/50) pools in 5 spaces; every 20th unhealthy, every 50th disabled;
+ *   N/10 projects (usage-model.ts seedUsageScale), all database-stored.
  */
 import {createServer, type Server} from 'node:http'
 import {randomBytes} from 'node:crypto'

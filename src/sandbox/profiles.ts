@@ -188,11 +188,27 @@ export function acceptedQuery(profile: VersionProfile, key: QueryKey, query: URL
   return out
 }
 
+/** Space links for these resources, as real root documents publish them (2020.4 templates). */
+function usageLinks(base: string): Record<string, string> {
+  return {
+    Projects: `${base}/projects{/id}{?name,skip,ids,clone,take,partialName,clonedFromProjectId}`,
+    DeploymentProcesses: `${base}/deploymentprocesses{/id}{?skip,take,ids}`,
+    Runbooks: `${base}/runbooks{/id}{?skip,take,ids,partialName,clone,projectIds}`,
+    RunbookProcesses: `${base}/runbookProcesses{/id}{?skip,take,ids}`,
+    Environments: `${base}/environments{/id}{?name,skip,ids,take,partialName}`,
+    Channels: `${base}/channels{/id}{?skip,take,ids,partialName}`,
+    LibraryVariables: `${base}/libraryvariablesets{/id}{?skip,contentType,take,ids,partialName}`,
+    Variables: `${base}/variables{/id}{?ids}`,
+  }
+}
+
 /** The links of a space, with the space ID filled in. */
 export function spaceLinks(profile: VersionProfile, spaceId: string): Record<string, string> {
   const base = `/api/${spaceId}`
   const q = (key: QueryKey) => queryTemplate(profile, key)
   const links: Record<string, string> = {
+    // Projects, processes, variables... (what `pool usage` reads); this profile's own templates below win.
+    ...usageLinks(base),
     Self: base,
     SpaceHome: base,
     Accounts: `${base}/accounts{/id}${q('Accounts')}`,

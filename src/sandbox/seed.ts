@@ -4,12 +4,12 @@ import {stamp} from './docs.js'
 import {endpointIdentity, reportedTentacleVersion, thumbprintedAgent, unknownVersion, versionDetails, type EndpointDoc} from './endpoints.js'
 import {decideHealth, machineStatus, statusSummary, type HealthStatus} from './health.js'
 import {checkedEndpoint} from './tasks.js'
-import {buildEnvironment} from './routes/environments.js'
 import {slugify} from './validate.js'
 import {buildPool, type WorkerPoolType} from './routes/pools.js'
 import {workerLinks, type WorkerDoc} from './routes/workers.js'
 import {buildAccount, buildMachine, buildMachinePolicy, buildProxy} from './routes/infra.js'
 import type {SpaceDoc} from './routes/core.js'
+import {seedUsageDemo, seedUsageScale} from './usage-model.js'
 
 export type SeedName = 'empty' | 'demo' | `scale:${number}`
 
@@ -150,8 +150,8 @@ function seedDemo(ctx: SandboxContext): void {
   const azure = addPool(ctx, s, 'Azure Central US Production Worker Pool', {sortOrder: 2, description: 'Web deployments to Production in Azure Central US'})
   const staging = addPool(ctx, s, 'Staging Linux Worker Pool', {sortOrder: 3, description: 'Staging deployments over SSH'})
   const testPool = addPool(ctx, s, 'test pool', {sortOrder: 4})
-  addPool(ctx, s, 'Hosted Ubuntu', {sortOrder: 5, type: 'DynamicWorkerPool', workerType: 'UbuntuDefault'})
-  addPool(ctx, s, 'Empty Windows Worker Pool', {sortOrder: 6, description: 'Provisioned but no workers registered yet'})
+  const hosted = addPool(ctx, s, 'Hosted Ubuntu', {sortOrder: 5, type: 'DynamicWorkerPool', workerType: 'UbuntuDefault'})
+  const emptyWindows = addPool(ctx, s, 'Empty Windows Worker Pool', {sortOrder: 6, description: 'Provisioned but no workers registered yet'})
 
   const sshKey = ctx.store.nextId('Account')
   ctx.store.putDoc('Account', buildAccount(ctx, s, sshKey.id, {Name: 'Staging SSH key', Description: 'Key pair for the staging Linux workers', AccountType: 'SshKeyPair', Username: 'octopus', hasSecret: true}), sshKey.num)
@@ -178,8 +178,7 @@ function seedDemo(ctx: SandboxContext): void {
   addWorker(ctx, main, {name: 'tmp-box', pools: [testPool, omahaDb], endpoint: listening('tmp-box.warnings.test', sharedThumbprint), health: 'checked'})
   addWorker(ctx, main, {name: 'new-worker-unchecked', pools: [testPool], endpoint: listening('new-worker-unchecked.corp.example'), health: 'Unknown'})
 
-  const production = ctx.store.nextId('Environment')
-  ctx.store.putDoc('Environment', buildEnvironment(ctx, s, production.id, {Name: 'Production', Description: 'Where web-prod-01 serves customers', SortOrder: 1}), production.num)
+  // Environments-1 "Production" (web-prod-01's environment) is seeded with the projects (usage-model.ts).
   const target = ctx.store.nextId('Machine')
   const webEndpoint = {...listening(webWorkerHost), TentacleVersionDetails: versionDetails('8.3.2886'), CertificateSignatureAlgorithm: null, Id: null, LastModifiedOn: null, LastModifiedBy: null, Links: {}}
   ctx.store.putDoc('Machine', buildMachine(ctx, s, target.id, {Name: 'web-prod-01', EnvironmentIds: ['Environments-1'], Roles: ['web-server'], IsDisabled: false, Endpoint: webEndpoint, policyId: main.policyId, health: 'Healthy'}), target.num)
@@ -199,6 +198,8 @@ function seedDemo(ctx: SandboxContext): void {
   if (ctx.profile.kubernetesWorkers) {
     addWorker(ctx, main, {name: 'k8s-agent-worker-01', pools: [agents], health: 'checked', endpoint: thumbprintedAgent('poll://outdatedk8sagent01/', thumbprintFor('k8s-agent-worker-01'), 'k8s-agent-worker-01')})
   }
+  seedUsageDemo(ctx, {spaceId: s, defaultPoolId: main.defaultPoolId, pools: {omahaDb, azure, staging, test: testPool, hosted, emptyWindows}},
+    {spaceId: platform.spaceId, defaultPoolId: platform.defaultPoolId, pools: {k8s}})
 }
 
 /**
@@ -222,4 +223,7 @@ function seedScale(ctx: SandboxContext, workers: number): void {
     const host = n % 20 === 19 ? `${name}.unhealthy.test` : `${name}.scale.example`
     addWorker(ctx, setup, {name, pools: [poolId], endpoint: listening(host), health: 'checked', disabled: n % 50 === 49})
   }
+  // N/10 projects, whose steps use the space's pools (usage-model.ts).
+  seedUsageScale(ctx, spaces.map((setup) => ({spaceId: setup.spaceId, defaultPoolId: setup.defaultPoolId,
+    pools: Object.fromEntries(pools.filter((p) => p.setup === setup && p.poolId !== setup.defaultPoolId).map((p) => [p.poolId, p.poolId]))})), Math.floor(workers / 10))
 }

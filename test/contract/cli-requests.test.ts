@@ -21,6 +21,9 @@ import {hasRoute, undeclaredRequestProperties, validateRequest, validateResponse
  */
 const ROUTES_NOT_IN_SWAGGER = new Set([
   'GET /{baseSpaceId}/workertaskleases',
+  // A version-controlled project's process at a git ref (current API reference "Get the deployment
+  // process for a version-controlled project"; the project's DeploymentProcess link on such servers).
+  'GET /{baseSpaceId}/projects/{id}/{gitRef}/deploymentprocesses',
 ])
 
 /**
@@ -110,6 +113,9 @@ describe('the CLI\'s requests and the responses it gets match the Octopus 2021.2
       {args: ['login', '--server', sandbox.url, '--api-key-stdin', '--insecure-storage'], exitCode: 0, login: {configHome: loginHome, input: `${sandbox.apiKey}\n`}},
             {args: ['pool', 'list', '--json'], exitCode: 0},
       {args: ['pool', 'view', 'Production Database Omaha Worker Pool', '--json'], exitCode: 0},
+      {args: ['pool', 'usage', '--all-spaces', '--json'], exitCode: 0},
+      {args: ['pool', 'usage', 'Staging Linux Worker Pool', '--environment', 'Production', '--format', 'csv'], exitCode: 0},
+      {args: ['pool', 'delete', 'Empty Windows Worker Pool', '-y'], exitCode: 5},
       {args: ['pool', 'create', 'Contract Static Pool', '--description', 'made by the contract test', '--sort-order', '2'], exitCode: 0},
       {args: ['pool', 'create', 'Contract Dynamic Pool', '--type', 'dynamic', '--worker-type', 'UbuntuDefault', '--json'], exitCode: 0},
       {args: ['pool', 'update', 'Contract Static Pool', '--name', 'Contract Static Pool 2', '--description', 'changed'], exitCode: 0},

@@ -6,6 +6,7 @@ import {describeOutcome, runBulk} from '../../lib/bulk.js'
 import {findAllByNameOrId} from '../../lib/octopus/names.js'
 import {deleteWorkerPool, listWorkerPools, listWorkers} from '../../lib/octopus/repositories.js'
 import {deleteImpacts, impactLines, plural, refuseDefaultPool, refuseStrandedWorkers} from '../../lib/pools/delete.js'
+import {refuseDeletingPoolsInUse} from '../../lib/usage/guard.js'
 
 export default class PoolDelete extends ServerCommand<typeof PoolDelete> {
   static override summary = 'Delete worker pools (their workers stay registered and are removed from them).'
@@ -16,6 +17,7 @@ Refused with exit 2, before anything is deleted:
   - the default pool (make another pool the default first: pool set-default);
   - a pool that is the only pool of some worker (a worker must stay in at least one pool: move the worker with worker update --add-pool, or delete it);
   - no -y/--yes when prompts are off (--no-prompt, CI, no terminal).
+Refused with exit 5, before anything is deleted: a pool that deployment or runbook steps use, directly or through a worker pool variable (it names them and their count; see pool usage). --force deletes it anyway.
 
 If the server fails midway, the output says which pools were deleted and which were not, and the exit code is 1.
 
@@ -31,6 +33,7 @@ ${EXIT_CODES_HELP}`
 
   static override flags = {
     yes: Flags.boolean({char: 'y', description: 'Delete without asking.'}),
+    force: Flags.boolean({description: 'Delete even if deployment or runbook steps use the pool (they will fail).'}),
   }
 
   public async run(): Promise<void> {
@@ -43,6 +46,7 @@ ${EXIT_CODES_HELP}`
     refuseDefaultPool(pools, targets, this.config.bin)
     const impacts = deleteImpacts(targets, await listWorkers(space, {workerPoolIds: targets.map((p) => p.Id)}))
     refuseStrandedWorkers(impacts, this.config.bin)
+    if (!this.flags.force) await refuseDeletingPoolsInUse(space, targets, this.config.bin)
     for (const line of impactLines(impacts)) this.note(line)
     await this.confirmDestructive({yes: this.flags.yes, action: `delete ${targets.length === 1 ? 'this worker pool' : `these ${targets.length} worker pools`}`, names: targets.map((p) => p.Name)})
 

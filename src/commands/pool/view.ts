@@ -6,11 +6,13 @@ import {listWorkerPools, listWorkers} from '../../lib/octopus/repositories.js'
 import {countsFromWorkers, isDynamicPool} from '../../lib/pools/counts.js'
 import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow, poolWorkerSummary} from '../../lib/pools/render.js'
 import {renderTable} from '../../lib/render/table.js'
+import {readPoolUsage} from '../../lib/usage/guard.js'
+import {usageLine} from '../../lib/usage/summary.js'
 
 export default class PoolView extends ServerCommand<typeof PoolView> {
   static override summary = 'Show a worker pool: its settings, worker counts by health and endpoint type, its workers and its web-portal URL.'
 
-  static override description = `--json prints the pool resource plus WorkerCounts, Workers (Id, Name, HealthStatus, IsDisabled, CommunicationStyle, Type, Endpoint; Type and Endpoint as worker list shows them) and WebUrl.
+  static override description = `--json prints the pool resource plus WorkerCounts, Workers (Id, Name, HealthStatus, IsDisabled, CommunicationStyle, Type, Endpoint; Type and Endpoint as worker list shows them), WebUrl and Usage (the counts of \`pool usage\`: Direct, Variable, Default, Projects, Containers...; null when the projects cannot be read).
 
 ${EXIT_CODES_HELP}`
 
@@ -29,11 +31,13 @@ ${EXIT_CODES_HELP}`
     const counts = countsFromWorkers(workers)
     const members = workers.map(poolWorkerSummary)
     const webUrl = space.webUrl(`infrastructure/workerpools/${pool.Id}`)
+    const usage = await readPoolUsage(space, pool)
     if (this.isJson) {
-      this.printJson({...pool, WorkerCounts: counts, Workers: members, WebUrl: webUrl})
+      this.printJson({...pool, WorkerCounts: counts, Workers: members, WebUrl: webUrl, Usage: 'summary' in usage ? usage.summary : null})
       return
     }
     const lines = poolViewLines(pool, counts, webUrl)
+    lines.splice(lines.length - 1, 0, `Used by:      ${'summary' in usage ? usageLine(usage.summary) : `unknown: ${usage.unavailable}`}`)
     if (!dynamic) {
       lines.push('')
       lines.push(members.length === 0 ? 'No workers in this pool.' : (await renderTable(POOL_WORKERS_HEAD, members.map(poolWorkerRow), {isTTY: Boolean(process.stdout.isTTY)})).trimEnd())

@@ -1,11 +1,17 @@
 /**
  * Reads what `check` and `builtin-worker` reason about, with a fixed number of requests whatever
  * the size of the estate: per space `workerpools/all`, `workers/all`, `workerpools/summary` and
- * `machines/all`; once per run the features document and the server nodes.
+ * `machines/all`; once per run the features document and the server nodes. With `usage` (a usage/*
+ * rule is enabled), also each space's projects, processes, runbooks and variables: a fixed number of
+ * list requests per space plus one per version-controlled project (src/lib/usage/read.ts).
  */
 import {mapBounded} from '../concurrency.js'
 import {OctopusApiError, type OctopusClient, type SpaceContext} from '../octopus/client.js'
 import {getFeatures, getWorkerPoolsSummary, listDeploymentTargets, listServerNodes, listWorkerPools, listWorkers} from '../octopus/repositories.js'
+import {readUsageEstate} from '../usage/read.js'
+import {computeUsage} from '../usage/resolve.js'
+import type {PoolWorkerCount} from '../usage/types.js'
+import {isUsable} from './estate.js'
 import type {Snapshot, SpaceSnapshot} from './types.js'
 
 export interface SnapshotOptions {
@@ -17,6 +23,8 @@ export interface SnapshotOptions {
   features?: boolean
   /** Server nodes (HA). Default true. */
   serverNodes?: boolean
+  /** Which steps run on which pool (the usage/* rules). Default false: it reads every process. */
+  usage?: boolean
   /** Told about each optional part that could not be read. */
   onUnavailable?: (what: string, why: string) => void
 }
@@ -47,13 +55,16 @@ export async function readSnapshot(client: OctopusClient, spaces: SpaceContext[]
     want(options.features) ? optional('features configuration', () => getFeatures({client})) : Promise.resolve(undefined),
     want(options.serverNodes) && spaces[0] ? optional('server nodes', () => listServerNodes(spaces[0])) : Promise.resolve(undefined),
     mapBounded(spaces, SPACE_CONCURRENCY, async (space): Promise<SpaceSnapshot> => {
-      const [pools, workers, summary, deploymentTargets] = await Promise.all([
+      const [pools, workers, summary, deploymentTargets, usageEstate] = await Promise.all([
         listWorkerPools(space),
         listWorkers(space),
         want(options.summary) ? optional(`worker pool summary of ${space.space.Name}`, () => getWorkerPoolsSummary(space)) : Promise.resolve(undefined),
         want(options.deploymentTargets) ? optional(`deployment targets of ${space.space.Name}`, () => listDeploymentTargets(space)) : Promise.resolve(undefined),
+        // Pools and workers come from the reads beside it, so the usage read does not repeat them.
+        options.usage ? optional(`projects and processes of ${space.space.Name}`, () => readUsageEstate(space, {pools: [], poolWorkers: new Map(), onUnavailable: options.onUnavailable})) : Promise.resolve(undefined),
       ])
-      return {space: {Id: space.spaceId, Name: space.space.Name}, pools, workers, summary, deploymentTargets}
+      const usage = usageEstate ? computeUsage({...usageEstate, pools, poolWorkers: poolWorkerCounts(pools, workers)}) : undefined
+      return {space: {Id: space.spaceId, Name: space.space.Name}, pools, workers, summary, deploymentTargets, usage}
     }),
   ])
   return {
@@ -62,4 +73,18 @@ export async function readSnapshot(client: OctopusClient, spaces: SpaceContext[]
     builtInWorkerEnabled: features ? features.IsBuiltInWorkerEnabled === true : undefined,
     serverNodes: serverNodes?.map((n) => ({Id: n.Id, Name: n.Name})),
   }
+}
+
+/** Workers per pool, and how many Octopus would lease, from the space's worker list. */
+function poolWorkerCounts(pools: Array<{Id: string}>, workers: Array<{WorkerPoolIds: string[]; IsDisabled: boolean; HealthStatus: string}>): Map<string, PoolWorkerCount> {
+  const counts = new Map<string, PoolWorkerCount>(pools.map((p) => [p.Id, {Total: 0, Usable: 0}]))
+  for (const worker of workers) {
+    for (const poolId of worker.WorkerPoolIds ?? []) {
+      const count = counts.get(poolId)
+      if (!count) continue
+      count.Total++
+      if (isUsable(worker as Parameters<typeof isUsable>[0])) count.Usable++
+    }
+  }
+  return counts
 }

@@ -47,6 +47,9 @@ pools:
 severities:
   # "At scale, disable the built-in worker": make it an error once your external workers are in place.
   builtin/enabled: warning
+  # The usage/* rules read every deployment process, runbook and variable set (a fixed number of
+  # requests per space). Set all five to off and check reads only workers and pools:
+  # usage/no-execution-container: off
 
 # Findings to leave out of the report: rule ID (or glob such as naming/*), subject glob,
 # and optionally a space (name, ID or glob) and a reason.

@@ -3,6 +3,7 @@
  * resources that the rules read, so real API documents fit them as they are and unit tests can
  * write small fixtures.
  */
+import type {SpaceUsage} from '../usage/types.js'
 
 export type Severity = 'error' | 'warning' | 'note'
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'note']
@@ -23,6 +24,11 @@ export const RULE_IDS = [
   'worker/also-deployment-target',
   'ha/too-few-workers',
   'dynamic/in-use',
+  'usage/pool-without-workers',
+  'usage/missing-variable-value',
+  'usage/default-pool',
+  'usage/unused-pool',
+  'usage/no-execution-container',
 ] as const
 export type RuleId = (typeof RULE_IDS)[number]
 
@@ -98,6 +104,8 @@ export interface SpaceSnapshot {
   summary?: PoolsSummaryFacts
   /** `/machines/all`; undefined when it could not be read (e.g. no permission to see targets). */
   deploymentTargets?: DeploymentTargetFacts[]
+  /** Which steps run on which pool (src/lib/usage); read only when a usage/* rule is enabled. */
+  usage?: SpaceUsage
 }
 
 export interface Snapshot {

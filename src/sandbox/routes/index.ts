@@ -1,13 +1,13 @@
 import type {FaultInjector} from '../faults.js'
 import type {Route} from '../router.js'
 import {coreRoutes} from './core.js'
-import {environmentRoutes} from './environments.js'
 import {infraRoutes} from './infra.js'
 import {poolRoutes} from './pools.js'
 import {sandboxRoutes} from './sandbox.js'
 import {taskRoutes} from './tasks.js'
+import {usageRoutes} from './usage.js'
 import {workerRoutes} from './workers.js'
 
 export function allRoutes(faults: FaultInjector, dataFile: string): Route[] {
-  return [...coreRoutes, ...poolRoutes, ...workerRoutes, ...infraRoutes, ...environmentRoutes, ...taskRoutes, ...sandboxRoutes(faults, dataFile)]
+  return [...coreRoutes, ...poolRoutes, ...workerRoutes, ...infraRoutes, ...taskRoutes, ...usageRoutes, ...sandboxRoutes(faults, dataFile)]
 }

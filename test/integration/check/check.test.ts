@@ -75,8 +75,10 @@ describe('check against the demo estate', () => {
   it('reads a fixed number of requests per space, whatever the number of workers', async () => {
     const one = parseJson(await check(['--json']))
     const all = parseJson(await check(['--all-spaces', '--json']))
-    // per space: its home document + pools/all + workers/all + summary + machines/all
-    expect(all.HttpRequests - one.HttpRequests).toBe(5)
+    // per space: its home document + pools/all + workers/all + summary + machines/all, and for the
+    // usage/* rules projects, deployment processes, runbooks, runbook processes, environments,
+    // channels, library sets, feeds and variable sets (Platform Team has no version-controlled project)
+    expect(all.HttpRequests - one.HttpRequests).toBe(5 + 9)
     for (let i = 0; i < 5; i++) await createWorker(sandbox, 'Spaces-1', `p-db-omaha-worker-${20 + i}`, ['WorkerPools-2'])
     const more = parseJson(await check(['--all-spaces', '--json']))
     expect(more.Summary.Workers).toBe(all.Summary.Workers + 5)

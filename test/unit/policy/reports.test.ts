@@ -46,7 +46,7 @@ describe('JUnit', () => {
     expect(Number(doc.testsuites.failures)).toBe(report.Summary.Errors)
     expect(Number(doc.testsuites.tests)).toBe(suites.reduce((n: number, s: any) => n + s.testcase.length, 0))
     const skipped = suites.filter((s: any) => s.testcase.some((c: any) => c.skipped !== undefined)).map((s: any) => s.name)
-    expect(skipped).toEqual(['naming/worker', 'naming/pool'])
+    expect(skipped).toEqual(['naming/worker', 'naming/pool', 'usage/pool-without-workers', 'usage/missing-variable-value', 'usage/default-pool', 'usage/unused-pool', 'usage/no-execution-container'])
   })
 
   it('--fail-on warning turns warnings into failures too', () => {
@@ -97,7 +97,8 @@ describe('table report and fail-on', () => {
     const text = await renderTextReport(messyReport(), {isTTY: false, configFile: null})
     const headings = text.split('\n').filter((l) => /^(ERRORS|WARNINGS|NOTES) \(\d+\)$/.test(l))
     expect(headings).toEqual(['ERRORS (1)', 'WARNINGS (3)', 'NOTES (1)'])
-    expect(text.trimEnd().split('\n').at(-1)).toBe('1 error, 3 warnings, 1 note in 1 space (3 pools, 1 worker); not checked: naming/worker (conventions.worker is not configured), naming/pool (conventions.pool is not configured).')
+    expect(text.trimEnd().split('\n').at(-1)).toBe('1 error, 3 warnings, 1 note in 1 space (3 pools, 1 worker); not checked: naming/worker (conventions.worker is not configured), naming/pool (conventions.pool is not configured), ' +
+      ['usage/pool-without-workers', 'usage/missing-variable-value', 'usage/default-pool', 'usage/unused-pool', 'usage/no-execution-container'].map((id) => `${id} (the deployment processes and runbooks were not read)`).join(', ') + '.')
   })
 
   it('a clean estate says so', async () => {

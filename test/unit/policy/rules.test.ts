@@ -157,7 +157,7 @@ describe('built-in worker rules', () => {
     const emptyDefault = space('Empty', [pool('Default Worker Pool', {IsDefault: true})], [])
     expect(findings(snapshot([emptyDefault], {builtInWorkerEnabled: false}), 'builtin/in-use')).toEqual([])
     const report = runCheck(snapshot([emptyDefault], {builtInWorkerEnabled: undefined}), config())
-    expect(report.Rules.filter((r) => r.Status === 'skipped').map((r) => r.RuleId)).toEqual(['naming/worker', 'naming/pool', 'builtin/enabled', 'builtin/in-use'])
+    expect(report.Rules.filter((r) => r.Status === 'skipped').map((r) => r.RuleId)).toEqual(['naming/worker', 'naming/pool', 'builtin/enabled', 'builtin/in-use', 'usage/pool-without-workers', 'usage/missing-variable-value', 'usage/default-pool', 'usage/unused-pool', 'usage/no-execution-container'])
   })
 })
 

@@ -4,6 +4,7 @@ import {unhealthyWorker, upgradeNeeded} from './health.js'
 import {alsoDeploymentTarget, duplicateName, duplicateThumbprint, dynamicInUse, emptyPool} from './inventory.js'
 import {namingPool, namingWorker} from './naming.js'
 import {allUnhealthy, minWorkers, tooFewForHa} from './redundancy.js'
+import {USAGE_RULES} from './usage.js'
 import type {RuleDescriptor} from './context.js'
 
 export const RULES: readonly RuleDescriptor[] = [
@@ -13,6 +14,7 @@ export const RULES: readonly RuleDescriptor[] = [
   builtinEnabled, builtinInUse,
   emptyPool, duplicateName, duplicateThumbprint, alsoDeploymentTarget,
   tooFewForHa, dynamicInUse,
+  ...USAGE_RULES,
 ]
 
 export type {RuleContext, RuleDescriptor} from './context.js'

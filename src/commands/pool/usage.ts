@@ -1,0 +1,90 @@
+import {Args, Flags} from '@oclif/core'
+import {EXIT_CODES_HELP} from '../../base-command.js'
+import {ServerCommand} from '../../server-command.js'
+import {usageError} from '../../lib/errors.js'
+import {allSpaceContexts} from '../../lib/policy/snapshot.js'
+import {renderTable} from '../../lib/render/table.js'
+import {buildReport, collectUsage, poolsCsv, poolsTable, problemLines, selectPools, usageCsv, usageTable} from '../../lib/usage/report.js'
+import {RUNS_ON_WORKER_HELP} from '../../lib/usage/runs-on-worker.js'
+
+const FORMATS = ['table', 'json', 'csv'] as const
+
+export default class PoolUsage extends ServerCommand<typeof PoolUsage> {
+  static override summary = 'Which deployment and runbook steps run on each worker pool, in which environment, in which container.'
+
+  static override description = `For each pool named: every action of the current deployment processes and runbooks that runs on it, with its project, process, step, and how it gets there:
+  direct    the step's worker pool (WorkerPoolId);
+  variable  the step's worker pool variable (a WorkerPool variable of the project or an included library set); one row per pool its values resolve to, with the environments (and channels) where they do: the most specifically scoped value wins;
+  default   no pool set: the space's default pool, or the built-in worker when that pool has no workers (said so).
+Disabled steps are shown as disabled; environment and channel restrictions and the execution container (image and feed) are shown.
+Without a pool: every pool with its counts (actions direct, via variable, via default; projects; containers), and the pools nothing uses.
+
+${RUNS_ON_WORKER_HELP}
+
+Not seen: version-controlled projects are read on their default branch only (and marked); runbooks stored in git, tenant-supplied pool values and the frozen processes of releases and runbook snapshots are not read (said once, with counts).
+Problems (a pool variable with no value for an environment, a pool that no longer exists, a step with both a pool and a pool variable) are listed on stderr and in --json Problems.
+
+Cost: a fixed number of list requests per space (projects, deployment processes, runbooks, runbook processes, environments, channels, library variable sets, variable sets, feeds, pools and their summary), plus one per version-controlled project; never one per project or runbook.
+
+${EXIT_CODES_HELP}`
+
+  static override examples = [
+    '<%= config.bin %> pool usage',
+    '<%= config.bin %> pool usage "Production Database Omaha Worker Pool"',
+    '<%= config.bin %> pool usage "Azure Central US Production Worker Pool" --environment Production',
+    '<%= config.bin %> pool usage --all-spaces --json',
+    '<%= config.bin %> pool usage "Staging Linux Worker Pool" --format csv > usage.csv',
+  ]
+
+  static override strict = false
+
+  static override args = {
+    pool: Args.string({description: 'Pool names or IDs (default: a summary of every pool).', required: false}),
+  }
+
+  static override flags = {
+    'all-spaces': Flags.boolean({description: 'Every space (not with --space); a pool name then matches in each space that has it.'}),
+    environment: Flags.string({description: 'Only what runs in this environment (name or ID).'}),
+    format: Flags.string({description: 'Output format.', options: [...FORMATS], default: 'table'}),
+  }
+
+  public async run(): Promise<void> {
+    const {argv} = await this.parse(PoolUsage)
+    const names = argv as string[]
+    const flags = this.flags
+    if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--space and --all-spaces cannot be used together.', {hint: 'Give one space with --space, or every space with --all-spaces.'})
+    if (this.isJson && flags.format !== 'table' && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} cannot be used together.`)
+    if (flags.environment !== undefined && flags.environment.trim() === '') throw usageError('--environment needs an environment name or ID.')
+    const format = this.isJson ? 'json' : flags.format as (typeof FORMATS)[number]
+
+    const {client} = await this.connect()
+    const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
+    const collected = await collectUsage(spaces, {onUnavailable: (what, why) => this.warnUser(`could not read the ${what} (${why}); what depends on it is left out.`)})
+    const pools = names.length ? selectPools(collected, names) : undefined
+    const report = buildReport(collected, {pools, environment: flags.environment})
+    const withSpace = spaces.length > 1
+
+    if (format === 'json') {
+      this.printJson({...report, HttpRequests: client.requestCount})
+      return
+    }
+    if (format === 'csv') this.print(names.length ? usageCsv(report) : poolsCsv(report))
+    else {
+      const isTTY = Boolean(process.stdout.isTTY)
+      const out: string[] = []
+      const summary = poolsTable(report, withSpace)
+      if (!names.length) out.push((await renderTable(summary.head, summary.rows, {isTTY})).trimEnd())
+      else if (report.Usage.length === 0) out.push(`No step ${flags.environment ? `that runs in ${flags.environment} ` : ''}uses ${report.Pools.map((p) => `'${p.PoolName}'`).join(', ')}.`)
+      else {
+        const table = usageTable(report, withSpace)
+        out.push((await renderTable(table.head, table.rows, {isTTY})).trimEnd())
+      }
+      this.print(out.join('\n'))
+    }
+    if (report.Problems.length) {
+      this.warnUser(`${report.Problems.length} problem${report.Problems.length === 1 ? '' : 's'} found:`)
+      for (const line of problemLines(report.Problems)) this.note(line)
+    }
+    this.note(`Note: ${report.Gaps.Note}`)
+  }
+}

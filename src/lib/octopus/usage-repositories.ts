@@ -1,0 +1,116 @@
+/**
+ * The reads behind `pool usage`: projects, their processes, runbooks, environments, channels and
+ * variables of one space, each as ONE list request (or a few pages of a paged list), never one
+ * request per project or runbook on a database-stored estate. Only version-controlled projects
+ * cost one more request each (their process lives in git). URLs come from the space's links
+ * where the server publishes them (`Projects`, `DeploymentProcesses`, ... as in the root
+ * document since 2019), else from the `/api/{spaceId}/...` routes every version answers.
+ */
+import {OctopusApiError, type SpaceContext} from './client.js'
+import type {TemplateParams} from './uri-template.js'
+import type {
+  ChannelFacts, LibraryVariableSetFacts, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, VariableSetFacts,
+} from '../usage/types.js'
+
+/** The largest page Octopus accepts; paged lists are then read in one request unless the server caps it. */
+const ALL = 2_147_483_647
+
+function spaceUrl(space: SpaceContext, linkName: string, params: TemplateParams, fallback: string): string {
+  if (space.hasLink(linkName)) return space.link(linkName, params)
+  const query = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) {
+    if (key === 'id' || value === undefined || value === null) continue
+    query.set(key, Array.isArray(value) ? value.join(',') : String(value))
+  }
+  const id = params.id === undefined ? '' : `/${encodeURIComponent(String(params.id))}`
+  const qs = query.toString()
+  return space.path(`${fallback}${id}${qs ? `?${qs}` : ''}`)
+}
+
+export function listProjects(space: SpaceContext): Promise<ProjectFacts[]> {
+  return space.client.get<ProjectFacts[]>(spaceUrl(space, 'Projects', {id: 'all'}, 'projects'))
+}
+
+/** The space's deployment processes (paged; "sorted by Id"); may include release snapshots. */
+export function listDeploymentProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
+  return space.client.getAllPages<ProcessFacts>(spaceUrl(space, 'DeploymentProcesses', {skip: 0, take: ALL}, 'deploymentprocesses'))
+}
+
+export function listRunbooks(space: SpaceContext): Promise<RunbookFacts[]> {
+  return space.client.get<RunbookFacts[]>(spaceUrl(space, 'Runbooks', {id: 'all'}, 'runbooks'))
+}
+
+/** The space's runbook processes (paged; may include runbook snapshots). */
+export function listRunbookProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
+  return space.client.getAllPages<ProcessFacts>(spaceUrl(space, 'RunbookProcesses', {skip: 0, take: ALL}, 'runbookProcesses'))
+}
+
+export function listEnvironments(space: SpaceContext): Promise<NamedFacts[]> {
+  return space.client.get<NamedFacts[]>(spaceUrl(space, 'Environments', {id: 'all'}, 'environments'))
+}
+
+export function listChannels(space: SpaceContext): Promise<ChannelFacts[]> {
+  return space.client.get<ChannelFacts[]>(spaceUrl(space, 'Channels', {id: 'all'}, 'channels'))
+}
+
+/**
+ * Library variable sets (script modules left out). `contentType` is an optimisation the server
+ * may ignore, so the client filters again.
+ */
+export async function listLibraryVariableSets(space: SpaceContext): Promise<LibraryVariableSetFacts[]> {
+  const sets = await space.client.get<LibraryVariableSetFacts[]>(spaceUrl(space, 'LibraryVariables', {id: 'all', contentType: 'Variables'}, 'libraryvariablesets'))
+  return sets.filter((s) => !s.ContentType || s.ContentType === 'Variables')
+}
+
+export function listFeeds(space: SpaceContext): Promise<NamedFacts[]> {
+  return space.client.get<NamedFacts[]>(space.path('feeds/all'))
+}
+
+/** Above this URL length the `ids` filter is left out (one request either way). */
+const MAX_IDS_URL = 6000
+
+/**
+ * The variable sets with these IDs, in ONE request: `variables/all?ids=...`. Servers that do not
+ * know `ids` (the 2021.2 swagger lists none) return every set, snapshots included, so the answer
+ * is filtered here either way; when the IDs would make the URL too long they are not sent.
+ * A server without `variables/all` (404) is read one set at a time, as a last resort.
+ */
+export async function listVariableSets(space: SpaceContext, ids: string[], onFallback?: (why: string) => void): Promise<VariableSetFacts[]> {
+  const wanted = new Set(ids)
+  if (wanted.size === 0) return []
+  const base = space.path('variables/all')
+  const withIds = `${base}?ids=${[...wanted].map(encodeURIComponent).join(',')}`
+  const url = withIds.length <= MAX_IDS_URL ? withIds : base
+  const response = await space.client.request<VariableSetFacts[]>('GET', url, {allowStatus: [404]})
+  if (response.status !== 404 && Array.isArray(response.data)) return response.data.filter((set) => wanted.has(set.Id))
+  onFallback?.('this server has no variables/all route; reading each variable set on its own')
+  const sets: VariableSetFacts[] = []
+  for (const id of wanted) sets.push(await space.client.get<VariableSetFacts>(spaceUrl(space, 'Variables', {id}, 'variables')))
+  return sets
+}
+
+/** A git ref as a path segment: `refs/heads/main` stays one segment. */
+function gitRefSegment(gitRef: string): string {
+  return encodeURIComponent(gitRef)
+}
+
+/**
+ * The deployment process of a version-controlled project at a git ref: the project's own
+ * `DeploymentProcess` link (a `{gitRef}` template on such projects), else the documented route.
+ */
+export function getGitDeploymentProcess(space: SpaceContext, project: ProjectFacts, gitRef: string): Promise<ProcessFacts> {
+  const link = project.Links?.DeploymentProcess
+  const url = link && link.includes('{gitRef}')
+    ? link.replace(/\{gitRef\}/g, gitRefSegment(gitRef))
+    : space.path(`projects/${encodeURIComponent(project.Id)}/${gitRefSegment(gitRef)}/deploymentprocesses`)
+  return space.client.get<ProcessFacts>(url)
+}
+
+/** The text variables of a project whose variables are in git (sensitive ones stay in the database set). */
+export function getGitVariables(space: SpaceContext, project: ProjectFacts, gitRef: string): Promise<VariableSetFacts> {
+  return space.client.get<VariableSetFacts>(space.path(`projects/${encodeURIComponent(project.Id)}/${gitRefSegment(gitRef)}/variables`))
+}
+
+export function isNotFoundOrForbidden(error: unknown): error is OctopusApiError {
+  return error instanceof OctopusApiError && [401, 403, 404].includes(error.status)
+}

@@ -1,0 +1,122 @@
+/**
+ * Reads what one space's usage is computed from. Cost per space, whatever the number of
+ * projects: projects/all, deploymentprocesses (paged), runbooks/all, runbookProcesses (paged),
+ * environments/all, channels/all, libraryvariablesets/all, variables/all (one request for every
+ * project and library set), feeds/all; plus pools and their worker counts when the caller has not
+ * read them (workerpools/all, workerpools/summary). Each version-controlled project costs one
+ * more request (its process at the default branch), two when its variables are in git too.
+ */
+import {mapBounded} from '../concurrency.js'
+import type {SpaceContext} from '../octopus/client.js'
+import {getWorkerPoolsSummary, listWorkerPools} from '../octopus/repositories.js'
+import {
+  getGitDeploymentProcess, getGitVariables, isNotFoundOrForbidden, listChannels, listDeploymentProcesses, listEnvironments, listFeeds,
+  listLibraryVariableSets, listProjects, listRunbookProcesses, listRunbooks, listVariableSets,
+} from '../octopus/usage-repositories.js'
+import {isVersionControlled} from './resolve.js'
+import type {GitReads, NamedFacts, PoolWorkerCount, ProjectFacts, UsageEstate, UsagePoolFacts} from './types.js'
+
+/** Version-controlled projects read at once (each is one or two requests to a git-backed route). */
+const GIT_CONCURRENCY = 4
+
+export interface ReadUsageOptions {
+  /** Pools already read by the caller (then not read again). */
+  pools?: UsagePoolFacts[]
+  /** Worker counts per pool already known to the caller. */
+  poolWorkers?: Map<string, PoolWorkerCount>
+  /** Told about each optional part that could not be read. */
+  onUnavailable?: (what: string, why: string) => void
+}
+
+/** The default branch of a version-controlled project, as a ref the git routes take. */
+export function defaultGitRef(project: ProjectFacts): string {
+  const branch = project.PersistenceSettings?.DefaultBranch?.trim() || 'main'
+  return branch.startsWith('refs/') ? branch : `refs/heads/${branch}`
+}
+
+export async function readUsageEstate(space: SpaceContext, options: ReadUsageOptions = {}): Promise<UsageEstate> {
+  const optional = async <T>(what: string, read: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await read()
+    } catch (error) {
+      if (isNotFoundOrForbidden(error)) {
+        options.onUnavailable?.(what, `HTTP ${error.status}`)
+        return fallback
+      }
+      throw error
+    }
+  }
+  const [pools, poolWorkers, projects, deploymentProcesses, runbooks, runbookProcesses, environments, channels, libraryVariableSets, feeds] = await Promise.all([
+    options.pools ? Promise.resolve(options.pools) : listWorkerPools(space),
+    options.poolWorkers ? Promise.resolve(options.poolWorkers) : readPoolWorkers(space, options),
+    listProjects(space),
+    listDeploymentProcesses(space),
+    listRunbooks(space),
+    listRunbookProcesses(space),
+    listEnvironments(space),
+    listChannels(space),
+    listLibraryVariableSets(space),
+    optional(`feeds of ${space.space.Name}`, () => listFeeds(space), [] as NamedFacts[]),
+  ])
+  const setIds = [
+    ...projects.map((p) => p.VariableSetId),
+    ...libraryVariableSets.map((l) => l.VariableSetId),
+  ].filter((id): id is string => typeof id === 'string' && id !== '')
+  const controlled = projects.filter(isVersionControlled)
+  const [variableSets, gitReads] = await Promise.all([
+    listVariableSets(space, setIds, (why) => options.onUnavailable?.(`variables/all of ${space.space.Name}`, why)),
+    mapBounded(controlled, GIT_CONCURRENCY, (project) => readGit(space, project)),
+  ])
+  return {
+    space: {Id: space.spaceId, Name: space.space.Name},
+    pools: pools.map(({Id, Name, IsDefault, WorkerPoolType}) => ({Id, Name, IsDefault, WorkerPoolType})),
+    poolWorkers,
+    projects,
+    deploymentProcesses,
+    runbooks,
+    runbookProcesses,
+    environments,
+    channels,
+    libraryVariableSets,
+    variableSets,
+    feeds,
+    git: new Map(controlled.map((project, i) => [project.Id, gitReads[i]])),
+  }
+}
+
+async function readPoolWorkers(space: SpaceContext, options: ReadUsageOptions): Promise<Map<string, PoolWorkerCount> | undefined> {
+  try {
+    const summary = await getWorkerPoolsSummary(space)
+    const counts = new Map<string, PoolWorkerCount>()
+    for (const entry of summary.WorkerPoolSummaries ?? []) {
+      if (!entry?.WorkerPool?.Id) continue
+      const health = (entry.MachineHealthStatusSummaries ?? {}) as Record<string, number | undefined>
+      const total = entry.TotalMachines ?? 0
+      // The summary counts disabled workers by health too and cannot say which are both: subtracting them gives a lower bound.
+      const usable = Math.max(0, (health.Healthy ?? 0) + (health.HasWarnings ?? 0) - (entry.TotalDisabledMachines ?? 0))
+      counts.set(entry.WorkerPool.Id, {Total: total, Usable: usable})
+    }
+    return counts
+  } catch (error) {
+    if (isNotFoundOrForbidden(error)) {
+      options.onUnavailable?.(`worker pool summary of ${space.space.Name}`, `HTTP ${error.status}`)
+      return undefined
+    }
+    throw error
+  }
+}
+
+async function readGit(space: SpaceContext, project: ProjectFacts): Promise<GitReads> {
+  const gitRef = defaultGitRef(project)
+  try {
+    const [process, variables] = await Promise.all([
+      getGitDeploymentProcess(space, project, gitRef),
+      project.PersistenceSettings?.ConversionState?.VariablesAreInGit ? getGitVariables(space, project, gitRef) : Promise.resolve(undefined),
+    ])
+    return {gitRef, process, variables}
+  } catch (error) {
+    // One unreadable repository must not hide the rest of the space: it is reported as a problem.
+    if (error instanceof Error && 'status' in error) return {gitRef, error: error.message}
+    throw error
+  }
+}

@@ -1,0 +1,464 @@
+/**
+ * Which pool each worker action of a space runs on, and how it gets there. Pure: no I/O.
+ *
+ * - **direct**: the action's `WorkerPoolId`.
+ * - **variable**: the action's `WorkerPoolVariable` names a `WorkerPool` variable of the project
+ *   (or of an included library variable set). Its value is a pool ID. The value can differ per
+ *   environment and channel, so each (environment, channel) cell the action runs in is resolved
+ *   on its own and cells that land on the same pool make one row. Within a cell the most
+ *   specifically scoped value wins, in Octopus's order: action > environment > channel > process
+ *   > unscoped; on a tie a project variable beats a library one. A variable scoped to another
+ *   action or another process (ProcessOwner) does not apply. Tenant-scoped values are not read.
+ *   `WorkerPoolId` and `WorkerPoolVariable` are exclusive; when a document has both, the variable
+ *   is used (what Octopus's own exporter does) and the conflict is reported.
+ * - **default**: neither is set: the space's default pool. When that pool is static and has no
+ *   workers, Octopus runs the step on the built-in worker instead (`BuiltInWorker`), whichever way
+ *   the step reached the default pool. (A step on a cloud target that resolves to the default pool
+ *   uses that target's own default worker pool instead; deployment targets are not read, so such a
+ *   step is reported on the space's default pool.)
+ *
+ * Environments an action runs in: its own `Environments` (or, without them, every environment of
+ * the space: lifecycles are not read), minus `ExcludedEnvironments`; for a runbook, within the
+ * runbook's own environments when it lists them. Runbook runs have no channel, so channel-scoped
+ * values never apply to them.
+ */
+import {runsOnWorker} from './runs-on-worker.js'
+import type {
+  ActionFacts, GitReads, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, SpaceUsage, StepFacts, UsageEstate, UsagePoolFacts,
+  UsageProblem, UsageRow, VariableFacts, VariableSetFacts,
+} from './types.js'
+
+/** Scope keys the resolution reads, from most to least specific, with their weight. */
+const SPECIFICITY = {Action: 8, Environment: 4, Channel: 2, ProcessOwner: 1} as const
+const TENANT_SCOPES = ['Tenant', 'TenantTag']
+
+export interface PoolCandidate {
+  variable: VariableFacts
+  /** 'project' or the library variable set's name. */
+  source: string
+  /** 0 for the project's own set, 1 for a library set: breaks ties in favour of the project. */
+  sourceRank: number
+}
+
+export interface Cell {
+  environmentId: string | null
+  channelId: string | null
+}
+
+export interface CellResolution {
+  cell: Cell
+  /** The winning candidate, or undefined when no value is in scope (the step would fail). */
+  winner?: PoolCandidate
+  /** Another candidate of the same specificity with a different value. */
+  ambiguous: boolean
+}
+
+function scopeValues(variable: VariableFacts, key: string): string[] {
+  const scope = variable.Scope ?? {}
+  for (const [k, v] of Object.entries(scope)) if (k.toLowerCase() === key.toLowerCase()) return (v ?? []).filter(Boolean)
+  return []
+}
+
+function includesId(ids: string[], id: string | null | undefined): boolean {
+  return id !== null && id !== undefined && ids.some((x) => x.toLowerCase() === id.toLowerCase())
+}
+
+/** The specificity of a candidate that applies to the cell, or -1 when it does not apply. */
+export function specificity(variable: VariableFacts, target: {actionId: string; processOwnerId: string; isRunbook: boolean}, cell: Cell): number {
+  let score = 0
+  const actions = scopeValues(variable, 'Action')
+  if (actions.length) {
+    if (!includesId(actions, target.actionId)) return -1
+    score += SPECIFICITY.Action
+  }
+  const environments = scopeValues(variable, 'Environment')
+  if (environments.length) {
+    if (!includesId(environments, cell.environmentId)) return -1
+    score += SPECIFICITY.Environment
+  }
+  const channels = scopeValues(variable, 'Channel')
+  if (channels.length) {
+    if (target.isRunbook || !includesId(channels, cell.channelId)) return -1
+    score += SPECIFICITY.Channel
+  }
+  const owners = scopeValues(variable, 'ProcessOwner')
+  if (owners.length) {
+    if (!includesId(owners, target.processOwnerId)) return -1
+    score += SPECIFICITY.ProcessOwner
+  }
+  return score
+}
+
+/** The value Octopus would pick for one cell. */
+export function resolveCell(candidates: PoolCandidate[], target: {actionId: string; processOwnerId: string; isRunbook: boolean}, cell: Cell): CellResolution {
+  let best: {candidate: PoolCandidate; score: number} | undefined
+  let ambiguous = false
+  for (const candidate of candidates) {
+    const score = specificity(candidate.variable, target, cell)
+    if (score < 0) continue
+    if (!best || score > best.score || (score === best.score && candidate.sourceRank < best.candidate.sourceRank)) {
+      ambiguous = false
+      best = {candidate, score}
+    } else if (score === best.score && candidate.sourceRank === best.candidate.sourceRank && (candidate.variable.Value ?? '') !== (best.candidate.variable.Value ?? '')) {
+      ambiguous = true
+    }
+  }
+  return {cell, winner: best?.candidate, ambiguous}
+}
+
+function isTenantScoped(variable: VariableFacts): boolean {
+  return TENANT_SCOPES.some((key) => scopeValues(variable, key).length > 0)
+}
+
+function isWorkerPoolType(variable: VariableFacts): boolean {
+  return !variable.Type || variable.Type.toLowerCase() === 'workerpool'
+}
+
+function hasText(value: string | null | undefined): value is string {
+  return typeof value === 'string' && value.trim() !== ''
+}
+
+/** A container is in use when it names an image, a Dockerfile or a git URL (an empty object is none). */
+export function containerOf(action: ActionFacts, feedNames: Map<string, string>): UsageRow['Container'] {
+  const c = action.Container
+  if (!c || !(hasText(c.Image) || hasText(c.Dockerfile) || hasText(c.GitUrl))) return null
+  const feedId = hasText(c.FeedId) ? c.FeedId : null
+  return {
+    Image: hasText(c.Image) ? c.Image : null,
+    FeedId: feedId,
+    FeedName: feedId ? feedNames.get(feedId) ?? null : null,
+    GitUrl: hasText(c.GitUrl) ? c.GitUrl : null,
+    Dockerfile: hasText(c.Dockerfile) ? c.Dockerfile : null,
+  }
+}
+
+export function isVersionControlled(project: ProjectFacts): boolean {
+  return project.IsVersionControlled === true || project.PersistenceSettings?.Type === 'VersionControlled'
+}
+
+interface ProcessOwner {
+  project: ProjectFacts
+  process: ProcessFacts
+  runbook?: RunbookFacts
+  git?: GitReads
+}
+
+class SpaceResolver {
+  private readonly poolsById = new Map<string, UsagePoolFacts>()
+  private readonly poolsByName = new Map<string, UsagePoolFacts>()
+  private readonly defaultPool?: UsagePoolFacts
+  private readonly names = new Map<string, string>()
+  private readonly feedNames = new Map<string, string>()
+  private readonly setsById = new Map<string, VariableSetFacts>()
+  private readonly channelsByProject = new Map<string, string[]>()
+  readonly rows: UsageRow[] = []
+  readonly problems: UsageProblem[] = []
+  tenantSupplied = 0
+  workerActions = 0
+
+  constructor(private readonly estate: UsageEstate) {
+    for (const pool of estate.pools) {
+      this.poolsById.set(pool.Id.toLowerCase(), pool)
+      this.poolsByName.set(pool.Name.toLowerCase(), pool)
+    }
+    this.defaultPool = estate.pools.find((p) => p.IsDefault)
+    for (const item of [...estate.environments, ...estate.channels]) this.names.set(item.Id, item.Name)
+    for (const feed of estate.feeds ?? []) this.feedNames.set(feed.Id, feed.Name)
+    for (const set of estate.variableSets) this.setsById.set(set.Id, set)
+    for (const channel of estate.channels) this.channelsByProject.set(channel.ProjectId, [...(this.channelsByProject.get(channel.ProjectId) ?? []), channel.Id])
+  }
+
+  private name(id: string): string {
+    return this.names.get(id) ?? id
+  }
+
+  private pool(idOrName: string): UsagePoolFacts | undefined {
+    const key = idOrName.trim().toLowerCase()
+    return this.poolsById.get(key) ?? this.poolsByName.get(key)
+  }
+
+  private builtIn(pool: UsagePoolFacts): boolean {
+    if (!pool.IsDefault || pool.WorkerPoolType === 'DynamicWorkerPool') return false
+    const count = this.estate.poolWorkers?.get(pool.Id)
+    return count !== undefined && count.Total === 0
+  }
+
+  /** Project variables (git text variables plus the database set), then included library sets in order. */
+  candidates(owner: ProcessOwner, name: string): PoolCandidate[] {
+    const wanted = name.trim().toLowerCase()
+    const out: PoolCandidate[] = []
+    const projectSets = [owner.git?.variables, owner.project.VariableSetId ? this.setsById.get(owner.project.VariableSetId) : undefined]
+    for (const set of projectSets) {
+      for (const variable of set?.Variables ?? []) {
+        if (variable.Name.trim().toLowerCase() === wanted) out.push({variable, source: 'project', sourceRank: 0})
+      }
+    }
+    const libraries = new Map(this.estate.libraryVariableSets.map((l) => [l.Id, l]))
+    for (const libraryId of owner.project.IncludedLibraryVariableSetIds ?? []) {
+      const library = libraries.get(libraryId)
+      const set = library?.VariableSetId ? this.setsById.get(library.VariableSetId) : undefined
+      for (const variable of set?.Variables ?? []) {
+        if (variable.Name.trim().toLowerCase() === wanted) out.push({variable, source: library!.Name, sourceRank: 1})
+      }
+    }
+    return out
+  }
+
+  private hasWorkerPoolTemplate(project: ProjectFacts, name: string): boolean {
+    const wanted = name.trim().toLowerCase()
+    const isPoolTemplate = (t: {Name: string; DisplaySettings?: Record<string, string> | null}) =>
+      t.Name.trim().toLowerCase() === wanted && Object.values(t.DisplaySettings ?? {}).some((v) => v === 'WorkerPool')
+    if ((project.Templates ?? []).some(isPoolTemplate)) return true
+    const included = new Set(project.IncludedLibraryVariableSetIds ?? [])
+    return this.estate.libraryVariableSets.some((l) => included.has(l.Id) && (l.Templates ?? []).some(isPoolTemplate))
+  }
+
+  /** The environments an action runs in (IDs), or [null] when the space has none. */
+  private environmentsOf(action: ActionFacts, runbook?: RunbookFacts): Array<string | null> {
+    let ids = this.estate.environments.map((e) => e.Id)
+    if (runbook && runbook.EnvironmentScope === 'Specified' && (runbook.Environments ?? []).length) {
+      const allowed = new Set(runbook.Environments)
+      ids = ids.filter((id) => allowed.has(id))
+    }
+    const own = action.Environments ?? []
+    if (own.length) {
+      const known = new Set(ids)
+      // An action restricted to an environment this read did not see still runs there: keep it.
+      ids = [...ids.filter((id) => own.includes(id)), ...own.filter((id) => !known.has(id) && !this.estate.environments.some((e) => e.Id === id))]
+    }
+    const excluded = new Set(action.ExcludedEnvironments ?? [])
+    ids = ids.filter((id) => !excluded.has(id))
+    return ids.length || this.estate.environments.length ? ids : [null]
+  }
+
+  private channelsOf(action: ActionFacts, owner: ProcessOwner): string[] {
+    const own = action.Channels ?? []
+    return own.length ? own : this.channelsByProject.get(owner.project.Id) ?? []
+  }
+
+  private baseRow(owner: ProcessOwner, step: StepFacts, action: ActionFacts, verdict: {verdict: 'yes' | 'likely'; reason: string}) {
+    return {
+      SpaceId: this.estate.space.Id,
+      SpaceName: this.estate.space.Name,
+      ProjectId: owner.project.Id,
+      ProjectName: owner.project.Name,
+      ProjectDisabled: owner.project.IsDisabled === true,
+      ProcessType: owner.runbook ? 'Runbook' as const : 'Deployment' as const,
+      ProcessName: owner.runbook ? owner.runbook.Name : 'Deployment process',
+      RunbookId: owner.runbook?.Id ?? null,
+      StepName: step.Name,
+      ActionId: action.Id,
+      ActionName: action.Name,
+      ActionType: action.ActionType,
+      IsDisabled: action.IsDisabled === true,
+      RestrictedToEnvironments: (action.Environments ?? []).map((id) => this.name(id)),
+      ExcludedEnvironments: (action.ExcludedEnvironments ?? []).map((id) => this.name(id)),
+      RestrictedToChannels: (action.Channels ?? []).map((id) => this.name(id)),
+      RunsOnWorker: verdict.verdict,
+      RunsOnWorkerReason: verdict.reason,
+      Container: containerOf(action, this.feedNames),
+      // A database runbook of a version-controlled project is not itself read from git.
+      VersionControlled: owner.git !== undefined && !owner.runbook,
+      GitRef: owner.runbook ? null : owner.git?.gitRef ?? null,
+    }
+  }
+
+  private problem(owner: ProcessOwner, step: StepFacts | null, action: ActionFacts | null, kind: UsageProblem['Kind'], message: string, extra: {Variable?: string | null; Environments?: string[]} = {}): void {
+    this.problems.push({
+      Kind: kind,
+      SpaceId: this.estate.space.Id,
+      SpaceName: this.estate.space.Name,
+      ProjectId: owner.project.Id,
+      ProjectName: owner.project.Name,
+      ProcessType: owner.runbook ? 'Runbook' : 'Deployment',
+      ProcessName: owner.runbook ? owner.runbook.Name : 'Deployment process',
+      StepName: step?.Name ?? null,
+      ActionId: action?.Id ?? null,
+      ActionName: action?.Name ?? null,
+      IsDisabled: action?.IsDisabled === true,
+      Variable: extra.Variable ?? null,
+      Environments: extra.Environments ?? [],
+      Message: message,
+    })
+  }
+
+  private where(owner: ProcessOwner, step: StepFacts, action: ActionFacts): string {
+    const process = owner.runbook ? `runbook '${owner.runbook.Name}'` : 'deployment process'
+    return `step '${step.Name}'${action.Name !== step.Name ? ` (action '${action.Name}')` : ''} of ${process} of project '${owner.project.Name}'`
+  }
+
+  resolveProcess(owner: ProcessOwner): void {
+    for (const step of owner.process.Steps ?? []) {
+      for (const action of step.Actions ?? []) {
+        const verdict = runsOnWorker(action, step.Properties)
+        if (verdict.verdict === 'no') continue
+        this.workerActions++
+        this.resolveAction(owner, step, action, {verdict: verdict.verdict, reason: verdict.reason})
+      }
+    }
+  }
+
+  private resolveAction(owner: ProcessOwner, step: StepFacts, action: ActionFacts, verdict: {verdict: 'yes' | 'likely'; reason: string}): void {
+    const base = this.baseRow(owner, step, action, verdict)
+    const variableName = hasText(action.WorkerPoolVariable) ? action.WorkerPoolVariable.trim() : undefined
+    const poolId = hasText(action.WorkerPoolId) ? action.WorkerPoolId.trim() : undefined
+    if (variableName && poolId) {
+      this.problem(owner, step, action, 'both-pool-and-variable',
+        `The ${this.where(owner, step, action)} has both a worker pool (${poolId}) and a worker pool variable (${variableName}); they are exclusive, and the variable is taken.`, {Variable: variableName})
+    }
+    if (variableName) return this.resolveViaVariable(owner, step, action, base, variableName)
+    if (poolId) {
+      const pool = this.pool(poolId)
+      if (!pool) {
+        this.problem(owner, step, action, 'unknown-pool', `The ${this.where(owner, step, action)} uses worker pool ${poolId}, which does not exist in this space (deleted?): the step fails.`)
+        return
+      }
+      this.rows.push({...base, PoolId: pool.Id, PoolName: pool.Name, Via: 'direct', Variable: null, VariableSource: null, Environments: null, Channels: null, BuiltInWorker: this.builtIn(pool)})
+      return
+    }
+    if (!this.defaultPool) return
+    this.rows.push({...base, PoolId: this.defaultPool.Id, PoolName: this.defaultPool.Name, Via: 'default', Variable: null, VariableSource: null, Environments: null, Channels: null, BuiltInWorker: this.builtIn(this.defaultPool)})
+  }
+
+  private resolveViaVariable(owner: ProcessOwner, step: StepFacts, action: ActionFacts, base: ReturnType<SpaceResolver['baseRow']>, name: string): void {
+    const all = this.candidates(owner, name)
+    const tenantScoped = all.filter((c) => isTenantScoped(c.variable))
+    const candidates = all.filter((c) => !isTenantScoped(c.variable) && isWorkerPoolType(c.variable))
+    if (candidates.length === 0) {
+      if (tenantScoped.length || this.hasWorkerPoolTemplate(owner.project, name)) {
+        this.tenantSupplied++
+        this.problem(owner, step, action, 'tenant-variable', `The ${this.where(owner, step, action)} takes its pool from '${name}', whose value tenants supply; tenant values are not read.`, {Variable: name})
+        return
+      }
+      const wrongType = all.find((c) => !isWorkerPoolType(c.variable))
+      this.problem(owner, step, action, 'unknown-variable', wrongType
+        ? `The ${this.where(owner, step, action)} names '${name}' as its worker pool variable, but that variable is of type ${wrongType.variable.Type}, not WorkerPool: the step fails.`
+        : `The ${this.where(owner, step, action)} names '${name}' as its worker pool variable, but no such variable exists: the step fails.`, {Variable: name})
+      return
+    }
+    const isRunbook = owner.runbook !== undefined
+    const target = {actionId: action.Id, processOwnerId: owner.runbook?.Id ?? owner.project.Id, isRunbook}
+    const environments = this.environmentsOf(action, owner.runbook)
+    const channelScoped = !isRunbook && candidates.some((c) => scopeValues(c.variable, 'Channel').length > 0)
+    const channels: Array<string | null> = channelScoped ? this.channelsOf(action, owner) : [null]
+    const byPool = new Map<string, {pool: UsagePoolFacts; sources: Set<string>; cells: Cell[]}>()
+    const missing: Cell[] = []
+    const unknown = new Map<string, Cell[]>()
+    let ambiguous = false
+    for (const environmentId of environments) {
+      for (const channelId of channels.length ? channels : [null]) {
+        const resolution = resolveCell(candidates, target, {environmentId, channelId})
+        ambiguous ||= resolution.ambiguous
+        if (!resolution.winner || !hasText(resolution.winner.variable.Value)) {
+          missing.push(resolution.cell)
+          continue
+        }
+        const value = resolution.winner.variable.Value
+        const pool = this.pool(value)
+        if (!pool) {
+          unknown.set(value, [...(unknown.get(value) ?? []), resolution.cell])
+          continue
+        }
+        const entry = byPool.get(pool.Id) ?? {pool, sources: new Set<string>(), cells: []}
+        entry.sources.add(resolution.winner.source)
+        entry.cells.push(resolution.cell)
+        byPool.set(pool.Id, entry)
+      }
+    }
+    const everywhere = missing.length === 0 && unknown.size === 0 && byPool.size === 1 && (action.Environments ?? []).length === 0 && (action.ExcludedEnvironments ?? []).length === 0 &&
+      (owner.runbook?.EnvironmentScope !== 'Specified')
+    const envNames = (cells: Cell[]) => unique(cells.map((c) => c.environmentId).filter((id): id is string => id !== null).map((id) => this.name(id)))
+    for (const {pool, sources, cells} of byPool.values()) {
+      const channelIds = unique(cells.map((c) => c.channelId).filter((id): id is string => id !== null))
+      const allChannels = !channelScoped || channelIds.length === channels.length
+      this.rows.push({
+        ...base, PoolId: pool.Id, PoolName: pool.Name, Via: 'variable', Variable: name, VariableSource: [...sources].join(', '),
+        Environments: everywhere || cells.every((c) => c.environmentId === null) ? null : envNames(cells),
+        Channels: allChannels ? null : channelIds.map((id) => this.name(id)),
+        BuiltInWorker: this.builtIn(pool),
+      })
+    }
+    if (missing.length) {
+      const names = envNames(missing)
+      this.problem(owner, step, action, 'missing-variable-value',
+        `The ${this.where(owner, step, action)} takes its pool from '${name}', which has no value ${names.length ? `for ${names.join(', ')}` : 'in scope'}${channelScoped ? ' (in some channels)' : ''}: a run there fails ("could not determine which worker pool to use").`,
+        {Variable: name, Environments: names})
+    }
+    for (const [value, cells] of unknown) {
+      const names = envNames(cells)
+      this.problem(owner, step, action, 'unknown-pool',
+        `The ${this.where(owner, step, action)} takes its pool from '${name}', whose value ${value.includes('#{') ? `'${value}' is an expression that is not resolved here` : `'${value}' is not a pool of this space (deleted?)`}${names.length ? ` in ${names.join(', ')}` : ''}.`,
+        {Variable: name, Environments: names})
+    }
+    if (ambiguous) {
+      this.problem(owner, step, action, 'ambiguous-variable', `The ${this.where(owner, step, action)} takes its pool from '${name}', which has several values of the same specificity in some environment; Octopus picks one of them.`, {Variable: name})
+    }
+  }
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)]
+}
+
+/** Every worker action of the space's current processes, resolved to the pool it runs on. */
+export function computeUsage(estate: UsageEstate): SpaceUsage {
+  const resolver = new SpaceResolver(estate)
+  const deploymentProcesses = new Map(estate.deploymentProcesses.map((p) => [p.Id, p]))
+  const runbookProcesses = new Map(estate.runbookProcesses.map((p) => [p.Id, p]))
+  const projects = new Map(estate.projects.map((p) => [p.Id, p]))
+  let versionControlled = 0
+  let runbooksInGit = 0
+  for (const project of estate.projects) {
+    const controlled = isVersionControlled(project)
+    if (controlled) {
+      versionControlled++
+      if (project.PersistenceSettings?.ConversionState?.RunbooksAreInGit) runbooksInGit++
+      const git = estate.git?.get(project.Id)
+      if (git?.process) resolver.resolveProcess({project, process: git.process, git})
+      else if (git?.error) {
+        resolver.problems.push({
+          Kind: 'git-read-failed', SpaceId: estate.space.Id, SpaceName: estate.space.Name, ProjectId: project.Id, ProjectName: project.Name, ProcessType: 'Deployment',
+          ProcessName: 'Deployment process', StepName: null, ActionId: null, ActionName: null, IsDisabled: false, Variable: null, Environments: [],
+          Message: `The deployment process of version-controlled project '${project.Name}' could not be read at ${git.gitRef}: ${git.error}`,
+        })
+      }
+      continue
+    }
+    // Join through the project's own pointer: the space list may also hold release snapshots.
+    const process = project.DeploymentProcessId ? deploymentProcesses.get(project.DeploymentProcessId) : undefined
+    if (process) resolver.resolveProcess({project, process})
+  }
+  for (const runbook of estate.runbooks) {
+    const project = projects.get(runbook.ProjectId)
+    if (!project || project.PersistenceSettings?.ConversionState?.RunbooksAreInGit) continue
+    const process = runbook.RunbookProcessId ? runbookProcesses.get(runbook.RunbookProcessId) : undefined
+    if (process) resolver.resolveProcess({project, process, runbook, git: isVersionControlled(project) ? estate.git?.get(project.Id) : undefined})
+  }
+  const rows = resolver.rows.map(inFieldOrder).sort((a, b) => a.PoolName.localeCompare(b.PoolName) || a.ProjectName.localeCompare(b.ProjectName) ||
+    (a.ProcessType === b.ProcessType ? 0 : a.ProcessType === 'Deployment' ? -1 : 1) || a.ProcessName.localeCompare(b.ProcessName))
+  return {
+    space: estate.space,
+    rows,
+    problems: resolver.problems,
+    gaps: {VersionControlledProjects: versionControlled, RunbooksInGitProjects: runbooksInGit, TenantSuppliedActions: resolver.tenantSupplied, SnapshotsRead: false},
+    workerActions: resolver.workerActions,
+  }
+}
+
+const ROW_FIELDS: Array<keyof UsageRow> = [
+  'SpaceId', 'SpaceName', 'PoolId', 'PoolName', 'ProjectId', 'ProjectName', 'ProjectDisabled', 'ProcessType', 'ProcessName', 'RunbookId', 'StepName', 'ActionId',
+  'ActionName', 'ActionType', 'IsDisabled', 'Via', 'Variable', 'VariableSource', 'Environments', 'Channels', 'RestrictedToEnvironments', 'ExcludedEnvironments',
+  'RestrictedToChannels', 'RunsOnWorker', 'RunsOnWorkerReason', 'BuiltInWorker', 'Container', 'VersionControlled', 'GitRef',
+]
+
+/** The row with its fields in a reading order (pool, then where, then how), for --json. */
+function inFieldOrder(row: UsageRow): UsageRow {
+  return Object.fromEntries(ROW_FIELDS.map((key) => [key, row[key]])) as unknown as UsageRow
+}
+
+/** Rows that apply in an environment (by ID): unrestricted ones, and those that list it. */
+export function rowAppliesIn(row: UsageRow, environment: NamedFacts): boolean {
+  if (row.ExcludedEnvironments.includes(environment.Name)) return false
+  if (row.Environments !== null) return row.Environments.includes(environment.Name)
+  return row.RestrictedToEnvironments.length === 0 || row.RestrictedToEnvironments.includes(environment.Name)
+}

@@ -1,0 +1,229 @@
+/**
+ * The documents `pool usage` reads, as the subset of Octopus's own resources it needs (real API
+ * documents fit as they are, unit tests can write small fixtures), and the rows it reports.
+ * Field names are Octopus's PascalCase because rows are printed as JSON.
+ */
+
+/** A property value is a plain string, or an object when sensitive (`{HasValue, NewValue}`). */
+export type PropertyValue = string | {HasValue?: boolean; NewValue?: string | null} | null | undefined
+
+export interface ContainerFacts {
+  Image?: string | null
+  FeedId?: string | null
+  /** Inline execution containers (newer servers). */
+  GitUrl?: string | null
+  Dockerfile?: string | null
+}
+
+export interface ActionFacts {
+  Id: string
+  Name: string
+  ActionType: string
+  IsDisabled?: boolean
+  WorkerPoolId?: string | null
+  WorkerPoolVariable?: string | null
+  Container?: ContainerFacts | null
+  Environments?: string[] | null
+  ExcludedEnvironments?: string[] | null
+  Channels?: string[] | null
+  Properties?: Record<string, PropertyValue> | null
+}
+
+export interface StepFacts {
+  Id: string
+  Name: string
+  Properties?: Record<string, PropertyValue> | null
+  Actions?: ActionFacts[] | null
+}
+
+export interface ProcessFacts {
+  Id: string
+  ProjectId?: string | null
+  RunbookId?: string | null
+  Steps?: StepFacts[] | null
+}
+
+export interface ProjectFacts {
+  Id: string
+  Name: string
+  IsDisabled?: boolean
+  DeploymentProcessId?: string | null
+  VariableSetId?: string | null
+  IncludedLibraryVariableSetIds?: string[] | null
+  IsVersionControlled?: boolean
+  PersistenceSettings?: {
+    Type?: string | null
+    DefaultBranch?: string | null
+    ConversionState?: {VariablesAreInGit?: boolean; RunbooksAreInGit?: boolean} | null
+  } | null
+  /** Project variable templates (tenant-supplied values). */
+  Templates?: Array<{Id?: string; Name: string; DisplaySettings?: Record<string, string> | null}> | null
+  Links?: Record<string, string>
+}
+
+export interface RunbookFacts {
+  Id: string
+  Name: string
+  ProjectId: string
+  RunbookProcessId?: string | null
+  EnvironmentScope?: 'All' | 'Specified' | 'FromProjectLifecycles' | string | null
+  Environments?: string[] | null
+}
+
+export interface NamedFacts {
+  Id: string
+  Name: string
+}
+
+export interface ChannelFacts extends NamedFacts {
+  ProjectId: string
+}
+
+export interface LibraryVariableSetFacts extends NamedFacts {
+  ContentType?: string | null
+  VariableSetId?: string | null
+  /** Variable templates (tenant-supplied values). */
+  Templates?: Array<{Id?: string; Name: string; DisplaySettings?: Record<string, string> | null}> | null
+}
+
+export interface VariableFacts {
+  Id?: string
+  Name: string
+  Value?: string | null
+  Type?: string | null
+  IsSensitive?: boolean
+  Scope?: Record<string, string[] | null | undefined> | null
+}
+
+export interface VariableSetFacts {
+  Id: string
+  OwnerId?: string | null
+  Variables?: VariableFacts[] | null
+}
+
+export interface UsagePoolFacts {
+  Id: string
+  Name: string
+  IsDefault: boolean
+  WorkerPoolType?: string | null
+}
+
+/** Workers of a pool: all registered, and those Octopus would lease (enabled and healthy). */
+export interface PoolWorkerCount {
+  Total: number
+  Usable: number
+}
+
+/** What one space's usage is computed from. */
+export interface UsageEstate {
+  space: NamedFacts
+  pools: UsagePoolFacts[]
+  /** Worker counts per pool ID; a pool missing from the map counts as unknown (not as empty). */
+  poolWorkers?: Map<string, PoolWorkerCount>
+  projects: ProjectFacts[]
+  /** Database deployment processes (the space list; snapshots in it are ignored). */
+  deploymentProcesses: ProcessFacts[]
+  runbooks: RunbookFacts[]
+  runbookProcesses: ProcessFacts[]
+  environments: NamedFacts[]
+  channels: ChannelFacts[]
+  libraryVariableSets: LibraryVariableSetFacts[]
+  variableSets: VariableSetFacts[]
+  feeds?: NamedFacts[]
+  /** Version-controlled projects: their process (and variables in git) read at the default branch. */
+  git?: Map<string, GitReads>
+}
+
+export interface GitReads {
+  gitRef: string
+  process?: ProcessFacts
+  /** Text variables from git (when VariablesAreInGit). */
+  variables?: VariableSetFacts
+  /** Why the process could not be read, when it could not. */
+  error?: string
+}
+
+export type Via = 'direct' | 'variable' | 'default'
+export type RunsOnWorker = 'yes' | 'likely'
+
+/** One action that runs on one pool, and how it gets there. */
+export interface UsageRow {
+  SpaceId: string
+  SpaceName: string
+  PoolId: string
+  PoolName: string
+  ProjectId: string
+  ProjectName: string
+  ProjectDisabled: boolean
+  ProcessType: 'Deployment' | 'Runbook'
+  /** "Deployment process" or the runbook's name. */
+  ProcessName: string
+  RunbookId: string | null
+  StepName: string
+  ActionId: string
+  ActionName: string
+  ActionType: string
+  IsDisabled: boolean
+  Via: Via
+  /** The WorkerPoolVariable name when Via is 'variable'. */
+  Variable: string | null
+  /** Where the variable's value came from: 'project' or the library variable set's name. */
+  VariableSource: string | null
+  /** Environments in which the action runs on this pool (names); null = every environment it runs in. */
+  Environments: string[] | null
+  /** Channels in which it does (names); null = every channel. */
+  Channels: string[] | null
+  /** The action's own environment restrictions (names), as set on the step. */
+  RestrictedToEnvironments: string[]
+  ExcludedEnvironments: string[]
+  RestrictedToChannels: string[]
+  RunsOnWorker: RunsOnWorker
+  /** Why the action is taken to run on a worker (the rule is partly a heuristic). */
+  RunsOnWorkerReason: string
+  /** The pool is the default pool and has no workers: Octopus runs the step on the built-in worker. */
+  BuiltInWorker: boolean
+  Container: {Image: string | null; FeedId: string | null; FeedName: string | null; GitUrl: string | null; Dockerfile: string | null} | null
+  VersionControlled: boolean
+  /** The git ref read for a version-controlled project (its default branch). */
+  GitRef: string | null
+}
+
+/** Something `pool usage` could not resolve, or a step that cannot get a pool. */
+export interface UsageProblem {
+  Kind: 'missing-variable-value' | 'unknown-pool' | 'unknown-variable' | 'tenant-variable' | 'both-pool-and-variable' | 'git-read-failed' | 'ambiguous-variable'
+  SpaceId: string
+  SpaceName: string
+  ProjectId: string
+  ProjectName: string
+  ProcessType: 'Deployment' | 'Runbook'
+  ProcessName: string
+  StepName: string | null
+  ActionId: string | null
+  ActionName: string | null
+  IsDisabled: boolean
+  Variable: string | null
+  /** Environments concerned (names), for missing values. */
+  Environments: string[]
+  Message: string
+}
+
+/** What cannot be seen, with counts where known. */
+export interface UsageGaps {
+  /** Version-controlled projects, read at their default branch only. */
+  VersionControlledProjects: number
+  /** Projects whose runbooks are in git: those runbooks are not read. */
+  RunbooksInGitProjects: number
+  /** Actions whose pool comes from a tenant-supplied value (not read). */
+  TenantSuppliedActions: number
+  /** Frozen processes of releases and published runbook snapshots are never read. */
+  SnapshotsRead: false
+}
+
+export interface SpaceUsage {
+  space: NamedFacts
+  rows: UsageRow[]
+  problems: UsageProblem[]
+  gaps: UsageGaps
+  /** Actions that run on a worker, whatever the pool (for the default-pool rule's share). */
+  workerActions: number
+}

@@ -1,0 +1,165 @@
+/**
+ * Read routes for projects and what their steps run on (see usage-model.ts), in both route forms.
+ * Version differences emulated, so the client's handling of each reading is tested:
+ * - `variables/all`: 2021.2 lists no parameters and ignores `ids` (returning every set, release
+ *   snapshots included); 2026.1 honours `ids`.
+ * - `libraryvariablesets/all`: 2021.2 ignores `contentType`; 2026.1 honours it.
+ * - `runbookProcesses`: `ids` only on 2026.1.
+ * - the space's `deploymentprocesses` list holds release snapshots on 2021.2 only.
+ * - version-controlled projects: no database process (`deploymentprocesses/{id}` is 404, as real
+ *   servers answer), the process is at `projects/{id}/{gitRef}/deploymentprocesses`.
+ */
+import {HttpError, queryList, queryValue} from '../http.js'
+import {isLegacy, type SandboxContext} from '../context.js'
+import {arrayJson, collectionJson, paging} from '../collections.js'
+import {spacePath} from '../docs.js'
+import type {Request, Route} from '../router.js'
+import {getUsageJson, listUsageJson, presentUsageJson, type UsageKind} from '../usage-model.js'
+
+interface Listed {
+  kind: UsageKind
+  /** Route segment, e.g. `projects`. */
+  path: string
+  /** Octopus's name for the document type, in 404s and collection ItemType. */
+  label: string
+  template: string
+}
+
+const LISTED: Listed[] = [
+  {kind: 'Environment', path: 'environments', label: 'Environment', template: '{?skip,take,ids,partialName}'},
+  {kind: 'Project', path: 'projects', label: 'Project', template: '{?skip,take,ids,partialName}'},
+  {kind: 'Channel', path: 'channels', label: 'Channel', template: '{?skip,take,ids,partialName}'},
+  {kind: 'Runbook', path: 'runbooks', label: 'Runbook', template: '{?skip,take,ids,partialName,projectIds}'},
+  {kind: 'LibraryVariableSet', path: 'libraryvariablesets', label: 'LibraryVariableSet', template: '{?skip,contentType,take,ids,partialName}'},
+  {kind: 'Feed', path: 'feeds', label: 'Feed', template: '{?skip,take,ids,partialName,feedType}'},
+]
+
+const ID_AT_START = /^\{"Id":"([^"]+)"/
+
+function idOf(json: string): string {
+  return ID_AT_START.exec(json)?.[1] ?? ''
+}
+
+function byIds(texts: string[], ids: string[] | undefined): string[] {
+  if (!ids || ids.length === 0) return texts
+  const wanted = new Set(ids.map((id) => id.toLowerCase()))
+  return texts.filter((t) => wanted.has(idOf(t).toLowerCase()))
+}
+
+function byName(texts: string[], partialName: string | undefined): string[] {
+  if (!partialName) return texts
+  const needle = partialName.toLowerCase()
+  return texts.filter((t) => String((JSON.parse(t) as {Name?: string}).Name ?? '').toLowerCase().includes(needle))
+}
+
+function present(ctx: SandboxContext, json: string): {jsonText: string} {
+  return {jsonText: presentUsageJson(ctx, json)}
+}
+
+function loadUsage(req: Request, kind: UsageKind, label: string, id: string): string {
+  const json = getUsageJson(req.ctx.store, kind, req.spaceId, id)
+  if (!json) throw new HttpError(404, `The ${label} with ID '${id}' could not be found.`, [`The ${label} with ID '${id}' could not be found.`])
+  return json
+}
+
+function listedRoutes(listed: Listed): Route[] {
+  const filtered = (req: Request) => {
+    let texts = byIds(listUsageJson(req.ctx.store, listed.kind, req.spaceId), queryList(req.query, 'ids'))
+    if (listed.kind === 'LibraryVariableSet' && !isLegacy(req.ctx)) {
+      const contentType = queryValue(req.query, 'contentType')
+      if (contentType) texts = texts.filter((t) => (JSON.parse(t) as {ContentType?: string}).ContentType === contentType)
+    }
+    if (listed.kind === 'Runbook') {
+      const projectIds = queryList(req.query, 'projectIds')
+      if (projectIds?.length) texts = texts.filter((t) => projectIds.includes((JSON.parse(t) as {ProjectId: string}).ProjectId))
+    }
+    return byName(texts, queryValue(req.query, 'partialName'))
+  }
+  return [
+    {method: 'GET', path: `${listed.path}/all`, scope: 'space', handler: (req) => present(req.ctx, arrayJson(filtered(req)))},
+    {
+      method: 'GET', path: listed.path, scope: 'space',
+      handler: (req) => present(req.ctx, collectionJson(req.ctx, listed.label, filtered(req), paging(req.query), spacePath(req.spaceId, listed.path), spacePath(req.spaceId, `${listed.path}${listed.template}`), req.query)),
+    },
+    {method: 'GET', path: `${listed.path}/{id}`, scope: 'space', handler: (req) => present(req.ctx, loadUsage(req, listed.kind, listed.label, req.params.id))},
+  ]
+}
+
+function isSnapshotId(id: string): boolean {
+  return /-s-\d+-[A-Z0-9]+$/i.test(id)
+}
+
+function processList(kind: 'DeploymentProcess' | 'RunbookProcess', path: string, itemType: string): Route {
+  return {
+    method: 'GET', path, scope: 'space',
+    handler: (req) => {
+      let texts = listUsageJson(req.ctx.store, kind, req.spaceId)
+      // Whether real lists include release snapshots is unconfirmed: 2021.2 here does, 2026.1 does not.
+      if (!isLegacy(req.ctx)) texts = texts.filter((t) => !isSnapshotId(idOf(t)))
+      if (kind === 'DeploymentProcess' || !isLegacy(req.ctx)) texts = byIds(texts, queryList(req.query, 'ids'))
+      return present(req.ctx, collectionJson(req.ctx, itemType, texts, paging(req.query), spacePath(req.spaceId, path), spacePath(req.spaceId, `${path}{?skip,take,ids}`), req.query))
+    },
+  }
+}
+
+interface ProjectDoc {
+  Id: string
+  IsVersionControlled: boolean
+  DeploymentProcessId: string
+  PersistenceSettings: {Type: string; DefaultBranch?: string}
+}
+
+function loadProject(req: Request): ProjectDoc {
+  return JSON.parse(loadUsage(req, 'Project', 'Project', req.params.id)) as ProjectDoc
+}
+
+/** `main`, `refs/heads/main` (URL-encoded as one segment) both name the branch. */
+function canonicalRef(gitRef: string): string {
+  return gitRef.startsWith('refs/') ? gitRef : `refs/heads/${gitRef}`
+}
+
+function gitProcess(req: Request): {jsonText: string} {
+  const project = loadProject(req)
+  if (!project.IsVersionControlled) {
+    throw new HttpError(400, `The project '${project.Id}' is not version controlled; its deployment process is at /deploymentprocesses/${project.DeploymentProcessId}.`)
+  }
+  const ref = canonicalRef(req.params.gitRef)
+  const json = getUsageJson(req.ctx.store, 'GitDeploymentProcess', req.spaceId, `${project.Id}|${ref}`)
+  if (!json) throw new HttpError(404, `The git reference '${req.params.gitRef}' could not be found in the repository of project '${project.Id}'.`)
+  // Stored under a key that names the ref; served with the process's own ID.
+  return present(req.ctx, json.replace(ID_AT_START, `{"Id":"${project.DeploymentProcessId}"`))
+}
+
+function databaseProcess(req: Request, id: string): {jsonText: string} {
+  const json = getUsageJson(req.ctx.store, 'DeploymentProcess', req.spaceId, id)
+  // What real servers answer for a version-controlled project's process ID.
+  if (!json) throw new HttpError(404, `The resource '${id}' was not found.`)
+  return present(req.ctx, json)
+}
+
+function allVariableSets(req: Request): {jsonText: string} {
+  const texts = listUsageJson(req.ctx.store, 'VariableSet', req.spaceId)
+  // 2021.2 lists no parameters for this route: it answers with every set, snapshots included.
+  if (isLegacy(req.ctx)) return present(req.ctx, arrayJson(texts))
+  return present(req.ctx, arrayJson(byIds(texts.filter((t) => !isSnapshotId(idOf(t))), queryList(req.query, 'ids'))))
+}
+
+export const usageRoutes: Route[] = [
+  ...LISTED.flatMap(listedRoutes),
+  processList('DeploymentProcess', 'deploymentprocesses', 'DeploymentProcess'),
+  {method: 'GET', path: 'deploymentprocesses/{id}', scope: 'space', handler: (req) => databaseProcess(req, req.params.id)},
+  {
+    // A per-project route of newer servers (the current API reference; not in 2021.2).
+    method: 'GET', path: 'projects/{id}/deploymentprocesses', scope: 'space', when: (profile) => profile.version >= '2023.1',
+    handler: (req) => {
+      const project = loadProject(req)
+      if (project.IsVersionControlled) throw new HttpError(400, `The project '${project.Id}' is version controlled: give a git ref, e.g. /projects/${project.Id}/refs%2Fheads%2F${project.PersistenceSettings.DefaultBranch ?? 'main'}/deploymentprocesses.`)
+      return databaseProcess(req, project.DeploymentProcessId)
+    },
+  },
+  {method: 'GET', path: 'projects/{id}/{gitRef}/deploymentprocesses', scope: 'space', handler: gitProcess},
+  processList('RunbookProcess', 'runbookProcesses', 'RunbookProcess'),
+  {method: 'GET', path: 'runbookProcesses/{id}', scope: 'space', handler: (req) => present(req.ctx, loadUsage(req, 'RunbookProcess', 'RunbookProcess', req.params.id))},
+  {method: 'GET', path: 'variables/all', scope: 'space', handler: allVariableSets},
+  {method: 'GET', path: 'variables/{id}', scope: 'space', handler: (req) => present(req.ctx, loadUsage(req, 'VariableSet', 'VariableSet', req.params.id))},
+]
