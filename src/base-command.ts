@@ -10,6 +10,7 @@ export const EXIT_CODES_HELP = `EXIT CODES
   2    bad usage or malformed input (nothing was changed)
   3    not logged in, or the server rejected the credentials (401/403)
   4    something named does not exist (nothing was changed)
+  5    refused because the change would be unsafe (nothing was changed)
   130  interrupted`
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>

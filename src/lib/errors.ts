@@ -5,6 +5,8 @@ export const ExitCode = {
   Usage: 2,
   Auth: 3,
   NotFound: 4,
+  /** Refused because the change would be unsafe (e.g. below a pool's floor); nothing was changed. */
+  Unsafe: 5,
   Interrupted: 130,
 } as const
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
@@ -40,6 +42,7 @@ function defaultCodeFor(exitCode: ExitCodeValue): string {
     case ExitCode.Usage: return 'usage'
     case ExitCode.Auth: return 'auth'
     case ExitCode.NotFound: return 'not-found'
+    case ExitCode.Unsafe: return 'unsafe'
     case ExitCode.Interrupted: return 'interrupted'
     default: return 'failure'
   }
@@ -47,6 +50,7 @@ function defaultCodeFor(exitCode: ExitCodeValue): string {
 
 export const usageError = (message: string, options?: CliErrorOptions) => new CliError(message, ExitCode.Usage, options)
 export const notFoundError = (message: string, options?: CliErrorOptions) => new CliError(message, ExitCode.NotFound, options)
+export const unsafeError = (message: string, options?: CliErrorOptions) => new CliError(message, ExitCode.Unsafe, options)
 export const authError = (message: string, options?: CliErrorOptions) => new CliError(message, ExitCode.Auth, options)
 
 /** Replaces every occurrence of the given secrets in text. Used on everything the tool prints or logs. */
