@@ -18,8 +18,10 @@ export interface SandboxContext {
   version: OctopusVersion
   tasks: TaskEngine
   simulations: Simulations
-  /** Health-check task duration in ms. */
+  /** Health-check task duration in ms (also each machine's Tentacle upgrade or Calamari update). */
   healthCheckMs: number
+  /** How long a deployment step retries leasing when no worker can be leased (2026.1 emulation). */
+  leaseRetryMs: number
   now(): string
 }
 

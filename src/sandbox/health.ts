@@ -18,13 +18,15 @@ export interface HealthOutcome {
  *   *.unhealthy.test   / poll://unhealthy...    -> Unhealthy
  *   *.warnings.test    / poll://warnings...     -> HasWarnings
  *   anything else                               -> Healthy
- * A host containing "outdated" reports Tentacle 6.3.417 (upgrade suggested); others report the latest.
+ * A host containing "outdated" reports Tentacle 6.3.417 (upgrade suggested) until an Upgrade task
+ * has run on it; others report the latest (see newerVersion).
  */
 export function decideHealth(endpoint: EndpointDoc): HealthOutcome {
   const host = endpointHost(endpoint)
   const polling = endpoint.CommunicationStyle === 'TentacleActive'
   const is = (word: string) => (polling ? host.startsWith(word) : host === `${word}.test` || host.endsWith(`.${word}.test`))
-  const tentacleVersion = endpoint.CommunicationStyle === 'Ssh' ? null : host.includes('outdated') ? OUTDATED_TENTACLE_VERSION : LATEST_TENTACLE_VERSION
+  const ruleVersion = host.includes('outdated') ? OUTDATED_TENTACLE_VERSION : LATEST_TENTACLE_VERSION
+  const tentacleVersion = endpoint.CommunicationStyle === 'Ssh' ? null : newerVersion(ruleVersion, endpoint.TentacleVersionDetails?.Version)
   const where = endpoint.CommunicationStyle === 'TentacleActive' ? `polling Tentacle ${endpoint.Uri}` : endpoint.Uri
   if (is('unreachable')) {
     return {health: 'Unavailable', tentacleVersion: null, message: `The machine at ${where} could not be contacted: the connection timed out (no response within 00:01:00).`}
@@ -32,11 +34,44 @@ export function decideHealth(endpoint: EndpointDoc): HealthOutcome {
   if (is('unhealthy')) {
     return {health: 'Unhealthy', tentacleVersion, message: `The health check script on ${where} failed with exit code 1: disk space is critically low.`}
   }
-  const versionNote = tentacleVersion === OUTDATED_TENTACLE_VERSION ? ` Tentacle ${tentacleVersion} is out of date; version ${LATEST_TENTACLE_VERSION} is available.` : ''
+  const versionNote = tentacleVersion !== null && tentacleVersion !== LATEST_TENTACLE_VERSION ? ` Tentacle ${tentacleVersion} is out of date; version ${LATEST_TENTACLE_VERSION} is available.` : ''
   if (is('warnings')) {
     return {health: 'HasWarnings', tentacleVersion, message: `The health check on ${where} completed with warnings: free disk space is below 10%.${versionNote}`}
   }
   return {health: 'Healthy', tentacleVersion, message: `The machine at ${where} is healthy${tentacleVersion ? ` (Tentacle ${tentacleVersion})` : ''}.${versionNote}`}
+}
+
+/**
+ * Maintenance rules, by the same host naming: a listening or SSH host `*.upgrade-fails.test`, or a
+ * polling subscription ID starting "upgradefails", fails every Tentacle upgrade and Calamari update
+ * (deterministically, so tests can stop a rolling upgrade). A host containing "outdated" also
+ * reports an out-of-date Calamari at health checks until a Calamari update has run.
+ */
+export function maintenanceFails(endpoint: EndpointDoc): boolean {
+  const host = endpointHost(endpoint)
+  if (endpoint.CommunicationStyle === 'TentacleActive') return host.startsWith('upgradefails')
+  return host === 'upgrade-fails.test' || host.endsWith('.upgrade-fails.test')
+}
+
+export function reportsOutdatedCalamari(endpoint: EndpointDoc): boolean {
+  return endpointHost(endpoint).includes('outdated')
+}
+
+/**
+ * The newer of two dotted versions (null counts as oldest). A health check reports the newer of
+ * what the machine's rule says and what an upgrade already installed: a Tentacle never goes back
+ * to an old version by itself.
+ */
+export function newerVersion(a: string | null | undefined, b: string | null | undefined): string | null {
+  if (!a) return b ?? null
+  if (!b) return a
+  const pa = a.split('.').map(Number)
+  const pb = b.split('.').map(Number)
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
+    if (d !== 0) return d > 0 ? a : b
+  }
+  return a
 }
 
 /** The legacy `Status` field derived from health, disabled flag and Tentacle version. */
