@@ -16,7 +16,7 @@ export default class WorkerDrain extends ServerCommand<typeof WorkerDrain> {
   static override description = `Every name (and --pool) is resolved first; an unknown one is exit 4 and nothing is changed.
 Then the floor: while drained, every pool a drained worker serves must keep at least N available workers (enabled, and Healthy or HasWarnings). N is --keep-healthy, else minWorkers from .octoworkers.yaml (per-pool overrides apply), else 2. Below the floor it refuses (exit 5) naming each pool, its available count and what the drain would leave; nothing is changed. --keep-healthy 0 or --force overrides.
 Shows the plan and asks, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request.
-It disables the workers (Octopus leases no disabled worker), then waits until none holds an active lease: through the server's lease API where it has one (2024.2+), else through executing tasks' logs. Workers already disabled are waited on too, and reported as such. Progress goes to stderr.
+It disables the workers (Octopus leases no disabled worker), then waits until none holds an active lease: through the server's lease API where it has one (2024.2+), else through executing tasks' logs. Workers already disabled are waited on too, and reported as such. Progress goes to stderr (with --json too).
 --timeout is how long to wait (default 30m; e.g. 90s, 10m, 1h); each HTTP request keeps the default 30 s timeout. On timeout: exit 1 naming the tasks still holding leases; the workers stay disabled and the command that re-enables them is printed. Ctrl-C stops waiting and leaves the workers as they are (exit 130), with the same report.
 --json: per worker, whether it was enabled before, its leases at the start, seconds waited and the outcome (drained, timed-out, interrupted).
 
@@ -79,10 +79,10 @@ ${EXIT_CODES_HELP}`
       signal: this.abort.signal,
       debug: this.debugLine,
       onDisabled: (targets, source) => {
-        if (!this.isJson) this.note(`Disabled ${targets.filter((t) => t.WasEnabled).length} worker(s); waiting for their leases to end (watching ${source === 'api' ? 'the lease API' : 'executing tasks\' logs'}).`)
+        this.note(`Disabled ${targets.filter((t) => t.WasEnabled).length} worker(s); waiting for their leases to end (watching ${source === 'api' ? 'the lease API' : 'executing tasks\' logs'}).`)
       },
       onProgress: (waiting, elapsed) => {
-        if (!this.isJson && waiting.length > 0 && shouldReport(waiting.map((w) => `${w.Id}:${w.Leases.length}`).join(','))) this.note(progressLine(waiting, elapsed))
+        if (waiting.length > 0 && shouldReport(waiting.map((w) => `${w.Id}:${w.Leases.length}`).join(','))) this.note(progressLine(waiting, elapsed))
       },
     })
     this.abort = undefined

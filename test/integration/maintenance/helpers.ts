@@ -1,3 +1,6 @@
+import {spawn} from 'node:child_process'
+import {randomBytes} from 'node:crypto'
+import {binPath, repoRoot, tempConfigHome} from '../../helpers/cli.js'
 import {expect} from 'vitest'
 import {api, type Sandbox} from '../../helpers/sandbox.js'
 
@@ -50,7 +53,7 @@ export async function addPool(sb: Sandbox, name: string, prefix: string, hosts: 
   expect(pool.status, pool.text).toBe(201)
   const workerIds: string[] = []
   for (const [i, host] of hosts.entries()) {
-    const thumbprint = (0xA0000 + workerIds.length + Date.now() % 1000 * 16 + i).toString(16).toUpperCase().padStart(40, '0')
+    const thumbprint = randomBytes(20).toString('hex').toUpperCase()
     const w = await api(sb, 'POST', '/api/Spaces-1/workers', {
       Name: `${prefix}-${String(i + 1).padStart(2, '0')}`, WorkerPoolIds: [pool.body.Id],
       Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: `https://${host}:10933/`, Thumbprint: thumbprint},
@@ -77,4 +80,53 @@ export async function finishedSimulation(sb: Sandbox, id: string, ms = 120_000):
     const sim = await simulationStatus(sb, id)
     return sim.State === 'Running' ? undefined : sim
   }, `simulation ${id}`, ms)
+}
+
+export interface LiveCli {
+  /** Resolves once stderr contains the text (the process keeps running). */
+  stderrContains(text: string | RegExp, ms?: number): Promise<void>
+  signal(name: NodeJS.Signals): void
+  done: Promise<{stdout: string; stderr: string; exitCode: number}>
+}
+
+/** Spawns the built CLI against a sandbox and lets the test watch stderr and send signals (Ctrl-C). */
+export function spawnOcto(sb: Sandbox, args: string[]): LiveCli {
+  const env: Record<string, string> = {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', XDG_CONFIG_HOME: tempConfigHome(), OCTOPUS_URL: sb.url, OCTOPUS_API_KEY: sb.apiKey}
+  const child = spawn(process.execPath, [binPath, ...args], {env, cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe']})
+  let stdout = ''
+  let stderr = ''
+  const listeners = new Set<() => void>()
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d
+    for (const l of listeners) l()
+  })
+  child.stdin.end()
+  const done = new Promise<{stdout: string; stderr: string; exitCode: number}>((resolve) => {
+    child.on('close', (code, signal) => resolve({stdout, stderr, exitCode: code ?? (signal ? 128 : 1)}))
+  })
+  return {
+    done,
+    signal: (name) => child.kill(name),
+    stderrContains(text, ms = 30_000) {
+      const matches = () => (typeof text === 'string' ? stderr.includes(text) : text.test(stderr))
+      return new Promise<void>((resolve, reject) => {
+        if (matches()) return resolve()
+        const timer = setTimeout(() => reject(new Error(`stderr never showed ${String(text)}; stderr so far:\n${stderr}`)), ms)
+        const check = () => {
+          if (!matches()) return
+          clearTimeout(timer)
+          listeners.delete(check)
+          resolve()
+        }
+        listeners.add(check)
+        void done.then(() => {
+          if (!matches()) {
+            clearTimeout(timer)
+            reject(new Error(`the CLI ended before stderr showed ${String(text)}; stderr:\n${stderr}`))
+          }
+        })
+      })
+    },
+  }
 }
