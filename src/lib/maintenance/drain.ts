@@ -86,6 +86,11 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   })
 }
 
+/** Short tasks end between the first polls: 100 ms, doubling up to the interval. */
+export function backoff(poll: number, intervalMs: number): number {
+  return Math.min(intervalMs, 100 * 2 ** Math.min(poll, 10))
+}
+
 /**
  * Polls the leases until no target holds one, the timeout passes, or the signal aborts. Each
  * worker's SecondsWaited is when it was first seen free.
@@ -95,7 +100,7 @@ export async function waitUntilDrained(opts: DrainWaitOptions): Promise<DrainRes
   const sleep = opts.sleep ?? abortableSleep
   const started = now()
   const statuses = new Map<string, WorkerDrainStatus>()
-  for (;;) {
+  for (let poll = 0; ; poll++) {
     const leases = await opts.watch.active()
     const elapsed = now() - started
     for (const target of opts.targets) {
@@ -113,7 +118,7 @@ export async function waitUntilDrained(opts: DrainWaitOptions): Promise<DrainRes
       for (const s of waiting) s.Outcome = stop
       return {Outcome: stop, ElapsedSeconds: Math.round(elapsed / 1000), Workers: all}
     }
-    await sleep(Math.min(opts.intervalMs, Math.max(0, opts.timeoutMs - elapsed)), opts.signal)
+    await sleep(Math.min(backoff(poll, opts.intervalMs), Math.max(0, opts.timeoutMs - elapsed)), opts.signal)
   }
 }
 

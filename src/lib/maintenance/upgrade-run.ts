@@ -13,7 +13,7 @@ import {createTask, getTask, listWorkerPools, listWorkers, updateWorker} from '.
 import type {TaskResource, WorkerResource} from '../octopus/types.js'
 import {isAvailable} from '../workers/availability.js'
 import {isTaskFinished} from '../workers/health.js'
-import {abortableSleep, type DrainTarget} from './drain.js'
+import {abortableSleep, backoff, type DrainTarget} from './drain.js'
 import {drainWorkers} from './drain-run.js'
 import {floorViolations, poolFloors, describeViolation, type FloorPool} from './floor.js'
 import {needsUpgrade, upgradeTaskBody, versionLabel, type UpgradeKind} from './upgrade-plan.js'
@@ -67,12 +67,12 @@ type TaskWait = {task: TaskResource; outcome: 'finished' | 'timed-out' | 'interr
 /** Polls a task until it finishes, the timeout passes, or the signal aborts (the task goes on). */
 export async function waitForTaskEnd(space: SpaceContext, taskId: string, opts: {timeoutMs: number; intervalMs: number; signal?: AbortSignal}): Promise<TaskWait> {
   const started = Date.now()
-  for (;;) {
+  for (let poll = 0; ; poll++) {
     const task = await getTask(space, taskId)
     if (isTaskFinished(task)) return {task, outcome: 'finished'}
     if (opts.signal?.aborted) return {task, outcome: 'interrupted'}
     if (Date.now() - started >= opts.timeoutMs) return {task, outcome: 'timed-out'}
-    await abortableSleep(opts.intervalMs, opts.signal)
+    await abortableSleep(backoff(poll, opts.intervalMs), opts.signal)
   }
 }
 
