@@ -79,7 +79,9 @@ ${EXIT_CODES_HELP}`
       signal: this.abort.signal,
       debug: this.debugLine,
       onDisabled: (targets, source) => {
-        this.note(`Disabled ${targets.filter((t) => t.WasEnabled).length} worker(s); waiting for their leases to end (watching ${source === 'api' ? 'the lease API' : 'executing tasks\' logs'}).`)
+        const disabled = targets.filter((t) => t.WasEnabled).length
+        const already = targets.length - disabled
+        this.note(`Disabled ${disabled} worker${disabled === 1 ? '' : 's'}${already ? ` (${already} already disabled)` : ''}; waiting for their leases to end (watching ${source === 'api' ? 'the lease API' : 'executing tasks\' logs'}).`)
       },
       onProgress: (waiting, elapsed) => {
         if (waiting.length > 0 && shouldReport(waiting.map((w) => `${w.Id}:${w.Leases.length}`).join(','))) this.note(progressLine(waiting, elapsed))
