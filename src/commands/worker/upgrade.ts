@@ -20,7 +20,7 @@ export default class WorkerUpgrade extends ServerCommand<typeof WorkerUpgrade> {
   static override description = `Which workers: the named ones, or the workers of --pool whose Tentacle (with --calamari: Calamari) the server says needs an upgrade (TentacleVersionDetails, HasLatestCalamari and the pool summary); --all includes those already current. SSH workers have no Tentacle and Kubernetes agents upgrade through Helm: they are named and skipped.
 Shows the plan and asks, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request.
 Without --rolling: one Octopus Upgrade (or UpdateCalamari) task for all of them, as the portal does. That is the big-bang path: while it runs, deployments may find no worker to lease.
-With --rolling: batches of --batch K (default 1) chosen so that every affected pool keeps at least N available workers (enabled, Healthy or HasWarnings) at every moment; N is --keep-healthy, else minWorkers from .octoworkers.yaml, else 2. If even one worker at a time would go below the floor it refuses (exit 5), nothing changed. Each batch: drain it (disable, wait for its leases), start the upgrade task for it, wait, re-enable the workers that were enabled before, health-check them and confirm they are available and current (Octopus does not health-check disabled workers, hence this order), then the next batch. The floor is checked again before every batch.
+With --rolling: batches of --batch K (default 1) chosen so that every affected pool keeps at least N available workers (enabled, Healthy or HasWarnings) at every moment; N is --keep-healthy, else minWorkers from .octoworkers.yaml, else 2. If even one worker at a time would go below the floor it refuses (exit 5), nothing changed. Each batch: drain it (disable, wait for its leases), start the upgrade task for it, wait, re-enable the workers that were enabled before, health-check them and confirm they are available and current (Octopus does not health-check disabled workers, hence this order), then the next batch. The floor is checked again before every batch: if the pool has lost workers meanwhile, the roll stops there (exit 5 before the first batch, else exit 1).
 On the first failed upgrade or health check it stops (exit 1): the failed worker stays disabled, the lines say what succeeded, and the command to resume with the rest is printed. --timeout bounds each wait (default 30m); each HTTP request keeps the default 30 s timeout. Ctrl-C stops (exit 130) leaving workers as they are, with the commands to undo and to resume.
 
 ${EXIT_CODES_HELP}`
@@ -98,9 +98,7 @@ ${EXIT_CODES_HELP}`
     this.abort = new AbortController()
     const result = await runRollingUpgrade(space, {
       kind, batches: plan.batches, floorOf, timeoutMs, signal: this.abort.signal, debug: this.debugLine,
-      onProgress: (line) => {
-        if (!this.isJson) this.note(line)
-      },
+      onProgress: (line) => this.note(line),
     })
     this.abort = undefined
     if (this.isJson) this.printJson({Mode: 'rolling', Kind: kind, Floors: plan.floors, Skipped: skippedJson, ...result})
@@ -117,7 +115,7 @@ ${EXIT_CODES_HELP}`
       if (!(await promptConfirm('Start the upgrade task?'))) throw new CliError('Not confirmed; nothing was changed.', ExitCode.Usage)
     }
     const task = await createTask(space, upgradeTaskBody(kind, full, `${kind === 'Tentacle' ? 'Upgrade' : 'Calamari update'} of ${full.length} worker(s) by octoworkers`))
-    if (!this.isJson) this.note(`Started ${task.Name} task ${task.Id}; waiting...`)
+    this.note(`Started ${task.Name} task ${task.Id}; waiting...`)
     this.abort = new AbortController()
     const waited = await waitForTaskEnd(space, task.Id, {timeoutMs, intervalMs: 1000, signal: this.abort.signal})
     this.abort = undefined
@@ -158,6 +156,8 @@ ${EXIT_CODES_HELP}`
       const flags = ['--rolling', ...(opts.keepHealthy === undefined ? [] : [`--keep-healthy ${opts.keepHealthy}`]), ...(opts.batchSize === 1 ? [] : [`--batch ${opts.batchSize}`]), ...(opts.kind === 'Calamari' ? ['--calamari'] : [])]
       this.note(`To resume with the rest: ${bin} worker upgrade ${rest.map((w) => shellQuote(w.Name)).join(' ')} ${flags.join(' ')} ${space} -y`)
     }
-    process.exitCode = result.Outcome === 'interrupted' ? ExitCode.Interrupted : result.Outcome === 'refused' ? ExitCode.Unsafe : ExitCode.Failure
+    // Exit 5 promises that nothing was changed: only a refusal before the first batch gives it.
+    const nothingChanged = result.Batches.length === 1 && result.Batches[0].Outcome === 'refused'
+    process.exitCode = result.Outcome === 'interrupted' ? ExitCode.Interrupted : result.Outcome === 'refused' && nothingChanged ? ExitCode.Unsafe : ExitCode.Failure
   }
 }

@@ -3,7 +3,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {parseJson} from '../../helpers/cli.js'
 import {expectRejectedLeaving, octo} from '../../helpers/octo.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {activeLeases, addPool, finishedSimulation, simulate, workersOf} from './helpers.js'
+import {activeLeases, addPool, finishedSimulation, simulate, spawnOcto, workersOf} from './helpers.js'
 
 let sb: Sandbox | undefined
 afterEach(async () => {
@@ -80,6 +80,25 @@ describe('worker upgrade --rolling', () => {
     const final = await workersOf(sb)
     expect(final.filter((w) => w.Endpoint.TentacleVersionDetails.Version === '8.3.2886').map((w) => w.Name).sort()).toEqual(['frag-01', 'frag-03', 'frag-04'])
     expect(await activeLeases(sb)).toEqual([])
+  })
+
+  it('Ctrl-C while a batch drains: exit 130, the batch stays disabled, with the commands to undo and to resume', async () => {
+    sb = await startTestSandbox({seed: 'empty', taskTiming: {healthCheckMs: 30}})
+    const {poolId, workerIds} = await addPool(sb, 'Busy Rolling Pool', 'busy', OUTDATED_HOSTS)
+    // One long step on the least-leased worker (busy-01, the first batch) holds its lease.
+    const sim = await simulate(sb, {Tasks: 1, Concurrency: 1, WorkerPoolIds: [poolId], MinDurationMs: 600_000, MaxDurationMs: 600_000})
+    const run = spawnOcto(sb, ['worker', 'upgrade', '--pool', 'Busy Rolling Pool', '--rolling', '--keep-healthy', '2', '-y'])
+    await run.stderrContains(`waiting for busy-01 (1 lease: ${sim.FirstTaskId})`)
+    run.signal('SIGINT')
+    const result = await run.done
+    expect(result.exitCode, result.stderr).toBe(130)
+    expect(result.stdout.trim().split('\n')[0]).toBe('busy-01: interrupted: drain did not finish; left disabled (batch 1)')
+    expect(result.stderr).toContain(`Batch 1 did not drain: leases still held by ${sim.FirstTaskId}.`)
+    expect(result.stderr).toContain("Disabled by this run and not re-enabled: 'busy-01'. To undo: octoworkers worker enable busy-01 --space Default")
+    expect(result.stderr).toContain('To resume with the rest: octoworkers worker upgrade busy-01 busy-02 busy-03 busy-04 --rolling --keep-healthy 2 --space Default -y')
+    const after = new Map((await workersOf(sb)).map((w) => [w.Id, w]))
+    expect(workerIds.map((id) => after.get(id)!.IsDisabled)).toEqual([true, false, false, false])
+    expect((await api(sb, 'GET', '/api/tasks?take=100')).body.Items.filter((t: any) => t.Name === 'Upgrade')).toEqual([])
   })
 
   it('refuses (exit 5, nothing changed) when even one worker at a time would go below the floor', async () => {
