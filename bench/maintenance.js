@@ -29,7 +29,7 @@ export async function benchMaintenance({startSandbox, scratch, bin, cleanEnv, ro
     while (!(await api(sb, 'GET', `/api/tasks/${health.Id}`)).IsCompleted) await new Promise((r) => setTimeout(r, 50))
 
     // 4 deployments at a time, for longer than the roll takes.
-    const sim = await api(sb, 'POST', '/api/sandbox/simulations', {SpaceId: 'Spaces-1', Tasks: 100_000, Concurrency: 4, WorkerPoolIds: [pool.Id], MinDurationMs: 50, MaxDurationMs: 400})
+    const sim = await api(sb, 'POST', '/api/sandbox/simulations', {SpaceId: 'Spaces-1', Tasks: 3000, Concurrency: 4, WorkerPoolIds: [pool.Id], MinDurationMs: 50, MaxDurationMs: 400})
 
     let minAvailable = Infinity
     let minLeasable = Infinity

@@ -3,7 +3,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseJson} from '../../helpers/cli.js'
 import {expectRejectedLeaving, octo} from '../../helpers/octo.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {activeLeases, addPool, simulate, spawnOcto, worker, workersOf} from './helpers.js'
+import {activeLeases, addPool, finishedSimulation, simulate, spawnOcto, worker, workersOf} from './helpers.js'
 
 let sb: Sandbox
 let legacy: Sandbox
@@ -114,6 +114,25 @@ describe('worker drain: waiting for leases', () => {
     expect((await workersOf(sb)).find((w) => w.Name === 'intr-01')?.IsDisabled).toBe(true)
     expect((await activeLeases(sb)).some((l) => l.ServerTaskId === taskId)).toBe(true)
     await api(sb, 'POST', `/api/tasks/${taskId}/cancel`)
+  })
+})
+
+describe('worker drain --force that empties a pool', () => {
+  it('shows up as failed deployments: steps wait for a worker up to the bound, then fail with the documented wording', async () => {
+    const {poolId} = await addPool(sb, 'Emptied Pool', 'empty', ['e1.example', 'e2.example'])
+    // Two deployments hold both workers; the next two start once those end (cancelled below), after the drain.
+    const sim = await simulate(sb, {Tasks: 4, Concurrency: 2, WorkerPoolIds: [poolId], MinDurationMs: 600_000, MaxDurationMs: 600_000})
+    const holders = (await activeLeases(sb)).map((l) => l.ServerTaskId)
+    const run = spawnOcto(sb, ['worker', 'drain', '--pool', 'Emptied Pool', '--force', '-y', '--json'])
+    await run.stderrContains('Waiting for empty-01: 1 lease')
+    for (const id of holders) await api(sb, 'POST', `/api/tasks/${id}/cancel`)
+    const result = await run.done
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(parseJson(result).Workers.map((w: any) => [w.Name, w.LeasesAtStart, w.Outcome])).toEqual([['empty-01', 1, 'drained'], ['empty-02', 1, 'drained']])
+    const finished = await finishedSimulation(sb, sim.Id)
+    expect([finished.TasksCanceled, finished.TasksFailed]).toEqual([2, 2])
+    const failed = (await api(sb, 'GET', `/api/tasks?ids=${sim.LastTaskId}`)).body.Items[0]
+    expect(failed).toMatchObject({State: 'Failed', ErrorMessage: 'The step failed: There are no healthy workers in the pool Emptied Pool.'})
   })
 })
 

@@ -65,7 +65,7 @@ export async function addPool(sb: Sandbox, name: string, prefix: string, hosts: 
   return {poolId: pool.body.Id, workerIds}
 }
 
-export async function simulate(sb: Sandbox, body: object): Promise<{Id: string; FirstTaskId: string}> {
+export async function simulate(sb: Sandbox, body: object): Promise<{Id: string; FirstTaskId: string; LastTaskId: string}> {
   const created = await api(sb, 'POST', '/api/sandbox/simulations', body)
   expect(created.status, created.text).toBe(201)
   return created.body
