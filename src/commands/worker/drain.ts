@@ -66,11 +66,9 @@ ${EXIT_CODES_HELP}`
     const plan = planDrain({workers, pools, names, poolInputs, floorOf: floorFunction(keepHealthy, config)})
     if (plan.targets.length === 0) throw new CliError('Nothing to drain: the pool has no workers.', ExitCode.Failure, {code: 'nothing-to-drain'})
     if (plan.violations.length > 0) throw floorRefusal(plan.violations, {verb: 'draining', override: 'Pass --keep-healthy with a lower number, or --force, to drain anyway.'})
-    if (!this.flags.yes) {
-      this.note(`Drain ${plan.targets.length} worker${plan.targets.length === 1 ? '' : 's'}: ${plan.targets.map((w) => `'${w.Name}'${w.IsDisabled ? ' (already disabled)' : ''}`).join(', ')}.`)
-      for (const line of floorLines(plan.floors)) this.note(line)
-      if (!(await promptConfirm('Disable them and wait for their leases to end?'))) throw new CliError('Not confirmed; nothing was changed.', ExitCode.Usage)
-    }
+    this.note(`Drain ${plan.targets.length} worker${plan.targets.length === 1 ? '' : 's'}: ${plan.targets.map((w) => `'${w.Name}'${w.IsDisabled ? ' (already disabled)' : ''}`).join(', ')}.`)
+    for (const line of floorLines(plan.floors)) this.note(line)
+    if (!this.flags.yes && !(await promptConfirm('Disable them and wait for their leases to end?'))) throw new CliError('Not confirmed; nothing was changed.', ExitCode.Usage)
 
     this.abort = new AbortController()
     const shouldReport = progressThrottle()
@@ -81,7 +79,7 @@ ${EXIT_CODES_HELP}`
       onDisabled: (targets, source) => {
         const disabled = targets.filter((t) => t.WasEnabled).length
         const already = targets.length - disabled
-        this.note(`Disabled ${disabled} worker${disabled === 1 ? '' : 's'}${already ? ` (${already} already disabled)` : ''}; waiting for their leases to end (watching ${source === 'api' ? 'the lease API' : 'executing tasks\' logs'}).`)
+        this.note(`Disabled ${disabled} worker${disabled === 1 ? '' : 's'}${already ? ` (${already} already disabled)` : ''}; waiting for ${targets.length === 1 ? 'its' : 'their'} leases to end (watching ${source === 'api' ? 'the lease API' : 'executing tasks\' logs'}).`)
       },
       onProgress: (waiting, elapsed) => {
         if (waiting.length > 0 && shouldReport(waiting.map((w) => `${w.Id}:${w.Leases.length}`).join(','))) this.note(progressLine(waiting, elapsed))

@@ -91,10 +91,8 @@ ${EXIT_CODES_HELP}`
 
     const floorOf = floorFunction(keepHealthy, config)
     const plan = planBatches({targets: selection.targets, workers, pools, floorOf, batchSize})
-    if (!flags.yes) {
-      for (const line of planLines(plan, kind)) this.note(line)
-      if (!(await promptConfirm('Start the rolling upgrade?'))) throw new CliError('Not confirmed; nothing was changed.', ExitCode.Usage)
-    }
+    for (const line of planLines(plan, kind)) this.note(line)
+    if (!flags.yes && !(await promptConfirm('Start the rolling upgrade?'))) throw new CliError('Not confirmed; nothing was changed.', ExitCode.Usage)
     this.abort = new AbortController()
     const result = await runRollingUpgrade(space, {
       kind, batches: plan.batches, floorOf, timeoutMs, signal: this.abort.signal, debug: this.debugLine,
@@ -110,10 +108,8 @@ ${EXIT_CODES_HELP}`
   /** The portal's way: one task for every worker, then each worker's version afterwards. */
   private async bigBang(space: SpaceContext, full: WorkerResource[], kind: UpgradeKind, timeoutMs: number, skipped: unknown[]): Promise<void> {
     this.warnUser(`this upgrades all ${full.length} worker(s) in one ${kind === 'Tentacle' ? 'Upgrade' : 'UpdateCalamari'} task, as the portal does: the big-bang path, with no floor. Deployments may find no worker to lease meanwhile. Use --rolling to keep each pool's floor.`)
-    if (!this.flags.yes) {
-      this.note(`Upgrade ${full.map((w) => `${w.Name} (${versionLabel(w, kind)})`).join(', ')}.`)
-      if (!(await promptConfirm('Start the upgrade task?'))) throw new CliError('Not confirmed; nothing was changed.', ExitCode.Usage)
-    }
+    this.note(`Upgrade ${full.map((w) => `${w.Name} (${versionLabel(w, kind)})`).join(', ')}.`)
+    if (!this.flags.yes && !(await promptConfirm('Start the upgrade task?'))) throw new CliError('Not confirmed; nothing was changed.', ExitCode.Usage)
     const task = await createTask(space, upgradeTaskBody(kind, full, `${kind === 'Tentacle' ? 'Upgrade' : 'Calamari update'} of ${full.length} worker(s) by octoworkers`))
     this.note(`Started ${task.Name} task ${task.Id}; waiting...`)
     this.abort = new AbortController()
