@@ -211,6 +211,12 @@ await import('./faults.js').then((m) => m.benchFaults({root, scratch, startSandb
   row('faults', 'fault benchmarks', `not run: ${error.message}`)
 })
 
+// ---- 7. Maintenance (issue 14) -------------------------------------------------------------------
+process.stderr.write('maintenance...\n')
+await import('./maintenance.js').then((m) => m.benchMaintenance({startSandbox, scratch, bin, cleanEnv, row, api})).catch((error) => {
+  row('maintenance', 'rolling upgrade benchmark', `not run: ${error.message}`)
+})
+
 // ---- table -------------------------------------------------------------------------------------
 const table = ['| section | measure | value | target |', '|---|---|---|---|', ...rows.map((r) => `| ${r.section} | ${r.measure} | ${r.value} | ${r.target} |`)].join('\n')
 process.stdout.write(`\noctoworkers bench — ${new Date().toISOString()} — node ${process.version}, ${RUNS} runs per startup ratio\n\n${table}\n`)

@@ -92,6 +92,11 @@ try {
   }
   step('Active leases now', ['leases', 'list'])
   step('Lease report over the last hour', ['leases', 'report', '--since', '1h'])
+
+  step('Draining two of the database pool\'s three available workers would leave it below its floor of 2: refused, nothing changed', ['worker', 'drain', 'p-db-omaha-worker-01', 'p-db-omaha-worker-02', '-y'], {expect: [5]})
+  step('Drain one: disable it, then wait until no task holds a lease on it', ['worker', 'drain', 'p-db-omaha-worker-01', '-y'])
+  step('Put it back in service', ['worker', 'enable', 'p-db-omaha-worker-01'])
+  step('Upgrade the default pool\'s outdated Tentacles one at a time, never below 2 available workers', ['worker', 'upgrade', '--pool', 'Default Worker Pool', '--rolling', '--keep-healthy', '2', '-y'])
 } finally {
   child.kill('SIGTERM')
   await new Promise((r) => child.once('exit', r))

@@ -12,7 +12,7 @@ export const EXIT_CODES_HELP = `EXIT CODES
   2    bad usage or malformed input (nothing was changed)
   3    not logged in, or the server rejected the credentials (401/403)
   4    something named does not exist (nothing was changed)
-  5    refused as unsafe (nothing was changed)
+  5    refused because the change would be unsafe (nothing was changed)
   130  interrupted`
 
 /** Human output of a command's result: text for stdout, notes (progress, "nothing matched") for stderr. */

@@ -39,7 +39,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
   /** Resolves credentials and reads the server's root document (one request). */
   protected async connect(): Promise<Connected> {
     if (this.connected) return this.connected
-    const timeoutSeconds = parseTimeout(this.flags.timeout)
+    const timeoutSeconds = parseTimeout(this.httpTimeoutFlag())
     const connection = await resolveConnection({
       serverFlag: this.flags.server,
       profileFlag: this.flags.profile,
@@ -60,6 +60,14 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     await client.loadRoot()
     this.connected = {client, connection}
     return this.connected
+  }
+
+  /**
+   * The value of the HTTP --timeout. Commands whose --timeout means how long to wait (`worker
+   * drain`, `worker upgrade`, as their issue specifies) return undefined: requests keep the default.
+   */
+  protected httpTimeoutFlag(): number | undefined {
+    return this.flags.timeout
   }
 
   /** Connects and resolves the space: --space, OCTOPUS_SPACE, the profile's space, else the server's default. */

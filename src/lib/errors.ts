@@ -5,7 +5,7 @@ export const ExitCode = {
   Usage: 2,
   Auth: 3,
   NotFound: 4,
-  /** Refused because the change would break something (the message names it and the override). */
+  /** Refused because the change would be unsafe (e.g. below a pool's floor); nothing was changed. */
   Unsafe: 5,
   Interrupted: 130,
 } as const
@@ -50,6 +50,7 @@ function defaultCodeFor(exitCode: ExitCodeValue): string {
 
 export const usageError = (message: string, options?: CliErrorOptions) => new CliError(message, ExitCode.Usage, options)
 export const notFoundError = (message: string, options?: CliErrorOptions) => new CliError(message, ExitCode.NotFound, options)
+export const unsafeError = (message: string, options?: CliErrorOptions) => new CliError(message, ExitCode.Unsafe, options)
 export const authError = (message: string, options?: CliErrorOptions) => new CliError(message, ExitCode.Auth, options)
 
 /** Replaces every occurrence of the given secrets in text. Used on everything the tool prints or logs. */

@@ -15,10 +15,12 @@ export interface SandboxContext {
   queryNames: QueryNameMatching
   tasks: TaskEngine
   simulations: Simulations
-  /** Health-check task duration in ms. */
+  /** Health-check task duration in ms (also each machine's Tentacle upgrade or Calamari update). */
   healthCheckMs: number
   /** Lease releases still to fail (fault mode: -1 = every one), see faults.ts. */
   failLeaseReleases: number
+  /** How long a deployment step retries leasing when no worker can be leased (2026.1 emulation). */
+  leaseRetryMs: number
   now(): string
 }
 

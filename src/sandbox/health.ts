@@ -23,7 +23,8 @@ export interface HealthOutcome {
  *   *.unhealthy.test   / poll://unhealthy...    -> Unhealthy
  *   *.warnings.test    / poll://warnings...     -> HasWarnings
  *   anything else                               -> Healthy
- * A host containing "outdated" reports Tentacle 6.3.417 (upgrade suggested); others report the latest.
+ * A host containing "outdated" reports Tentacle 6.3.417 (upgrade suggested) until an Upgrade task
+ * has run on it; others report the latest (see newerVersion).
  */
 export function decideHealth(endpoint: EndpointDoc | null): HealthOutcome {
   const style = endpoint?.CommunicationStyle
@@ -34,10 +35,14 @@ export function decideHealth(endpoint: EndpointDoc | null): HealthOutcome {
   const kubernetes = style === 'KubernetesTentacle'
   const polling = style === 'TentacleActive' || (kubernetes && endpoint.TentacleEndpointConfiguration?.CommunicationMode === 'Polling')
   const is = (word: string) => (polling ? host.startsWith(word) : host === `${word}.test` || host.endsWith(`.${word}.test`))
-  const outdated = host.includes('outdated')
-  const tentacleVersion = style === 'Ssh' ? null
-    : kubernetes ? (outdated ? OUTDATED_KUBERNETES_AGENT : LATEST_KUBERNETES_AGENT).TentacleVersion
-      : outdated ? OUTDATED_TENTACLE_VERSION : LATEST_TENTACLE_VERSION
+  const ruleVersion = style === 'Ssh' ? null
+    : kubernetes ? (host.includes('outdated') ? OUTDATED_KUBERNETES_AGENT : LATEST_KUBERNETES_AGENT).TentacleVersion
+      : host.includes('outdated') ? OUTDATED_TENTACLE_VERSION : LATEST_TENTACLE_VERSION
+  // What an Upgrade task already installed stays: the newer of the rule's version and the installed one.
+  const installed = kubernetes ? endpoint.KubernetesAgentDetails?.TentacleVersion : endpoint.TentacleVersionDetails?.Version
+  const tentacleVersion = ruleVersion === null ? null : newerVersion(ruleVersion, installed)
+  const latest = kubernetes ? LATEST_KUBERNETES_AGENT.TentacleVersion : LATEST_TENTACLE_VERSION
+  const outdated = tentacleVersion !== null && tentacleVersion !== latest
   const uri = endpointIdentity(endpoint).Uri
   const where = polling ? `${kubernetes ? 'Kubernetes agent' : 'polling Tentacle'} ${uri}` : uri
   if (is('unreachable')) {
@@ -53,6 +58,39 @@ export function decideHealth(endpoint: EndpointDoc | null): HealthOutcome {
     return {health: 'HasWarnings', tentacleVersion, outdated, message: `The health check on ${where} completed with warnings: free disk space is below 10%.${versionNote}`}
   }
   return {health: 'Healthy', tentacleVersion, outdated, message: `The machine at ${where} is healthy${tentacleVersion ? ` (Tentacle ${tentacleVersion})` : ''}.${versionNote}`}
+}
+
+/**
+ * Maintenance rules, by the same host naming: a listening or SSH host `*.upgrade-fails.test`, or a
+ * polling subscription ID starting "upgradefails", fails every Tentacle upgrade and Calamari update
+ * (deterministically, so tests can stop a rolling upgrade). A host containing "outdated" also
+ * reports an out-of-date Calamari at health checks until a Calamari update has run.
+ */
+export function maintenanceFails(endpoint: EndpointDoc): boolean {
+  const host = endpointHost(endpoint)
+  if (endpoint.CommunicationStyle === 'TentacleActive') return host.startsWith('upgradefails')
+  return host === 'upgrade-fails.test' || host.endsWith('.upgrade-fails.test')
+}
+
+export function reportsOutdatedCalamari(endpoint: EndpointDoc): boolean {
+  return endpointHost(endpoint).includes('outdated')
+}
+
+/**
+ * The newer of two dotted versions (null counts as oldest). A health check reports the newer of
+ * what the machine's rule says and what an upgrade already installed: a Tentacle never goes back
+ * to an old version by itself.
+ */
+export function newerVersion(a: string | null | undefined, b: string | null | undefined): string | null {
+  if (!a) return b ?? null
+  if (!b) return a
+  const pa = a.split('.').map(Number)
+  const pb = b.split('.').map(Number)
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
+    if (d !== 0) return d > 0 ? a : b
+  }
+  return a
 }
 
 /** The legacy `Status` field derived from health, disabled flag and Tentacle version. */

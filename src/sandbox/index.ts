@@ -46,8 +46,15 @@
  *   host *.unhealthy.test,   or poll id starting "unhealthy"   -> Unhealthy
  *   host *.warnings.test,    or poll id starting "warnings"    -> HasWarnings
  *   anything else -> Healthy. A host/poll id containing "outdated" reports Tentacle 6.3.417
- *   (UpgradeSuggested), others 8.3.2886. New workers are Unknown until a health check. A health task
- *   fails if any checked machine is Unavailable or Unhealthy; its log has one line per machine.
+ *   (UpgradeSuggested) and an old Calamari until an Upgrade / UpdateCalamari task has run on it (the
+ *   new version then stays), others 8.3.2886. New workers are Unknown until a health check. A health
+ *   task fails if any checked machine is Unavailable or Unhealthy; its log has one line per machine.
+ *   host *.upgrade-fails.test, or poll id starting "upgradefails": every Upgrade / UpdateCalamari of it fails.
+ *
+ * MAINTENANCE: Upgrade and UpdateCalamari take an exclusive lease on each worker (disabled or not)
+ *   once its other leases are released, one worker at a time; deployments skip exclusively leased
+ *   workers. A step whose pool has no leasable worker retries for leaseRetryMs (2026.1; 2021.2 fails
+ *   at once), then fails "The step failed: There are no healthy workers in the pool <pool>.".
  *
  * LEASES: a Deploy step leases, from its pool, the enabled Healthy/HasWarnings worker with the
  * fewest active leases (ties: lowest Workers-N number), many leases per worker; Tentacle upgrades
@@ -144,7 +151,8 @@ export interface SandboxOptions {
   /** Default: the key stored in the data file, else a new random one. */
   apiKey?: string
   readOnlyApiKey?: string
-  taskTiming?: {healthCheckMs?: number}
+  /** healthCheckMs: each health check and upgrade (default 200); leaseRetryMs: a step's wait for a worker (default 30 s). */
+  taskTiming?: {healthCheckMs?: number; leaseRetryMs?: number}
   /** Called after every Octopus (non-sandbox) request, for contract tests of request and response bodies. */
   onExchange?: (exchange: Exchange) => void
 }
@@ -180,7 +188,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const db = await openDatabase(dataFile)
   const store = new Store(db)
   // The engines and the context refer to each other; the context is completed right after.
-  const ctx = {store, version, profile: contextProfile(version), queryNames: options.queryNames ?? 'case-insensitive', failLeaseReleases: 0, healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, now: () => new Date().toISOString()} as SandboxContext
+  const ctx = {store, version, profile: contextProfile(version), queryNames: options.queryNames ?? 'case-insensitive', failLeaseReleases: 0, healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, leaseRetryMs: options.taskTiming?.leaseRetryMs ?? 30_000, now: () => new Date().toISOString()} as SandboxContext
   const tasks = new TaskEngine(ctx)
   ctx.tasks = tasks
   ctx.simulations = new Simulations(ctx)

@@ -23,8 +23,12 @@ export type GrantResult =
   | {kind: 'leased'; lease: LeaseRow}
   /** The step runs on the built-in worker (no lease is taken). */
   | {kind: 'builtin'; message: string}
-  /** Every candidate is exclusively leased (or the dynamic worker is busy): try again shortly. */
-  | {kind: 'wait'; message: string}
+  /**
+   * Try again shortly. `exclusive`: every healthy worker is leased exclusively (an upgrade);
+   * `none-available`: the pool has workers but none is enabled and healthy (e.g. all drained);
+   * `dynamic`: the dynamic pool's one worker is busy. The task engine bounds the first two.
+   */
+  | {kind: 'wait'; message: string; reason: 'exclusive' | 'none-available' | 'dynamic'; poolName: string}
   | {kind: 'fail'; message: string}
 
 export const leaseId = (num: number) => `WorkerTaskLeases-${num}`
@@ -57,7 +61,7 @@ export function grantLease(ctx: SandboxContext, request: {taskId: string; spaceI
     if (pool.WorkerPoolType === 'DynamicWorkerPool') {
       const dynamic = dynamicWorkerOf(pool)
       const busy = store.prepare('SELECT COUNT(*) FROM leases WHERE worker_id = ? AND released_at IS NULL').pluck().get(dynamic.id) as number
-      if (busy > 0) return {kind: 'wait', message: `Waiting for the dynamic worker of pool ${pool.Name}, which is leased by another task.`}
+      if (busy > 0) return {kind: 'wait', reason: 'dynamic', poolName: pool.Name, message: `Waiting for the dynamic worker of pool ${pool.Name}, which is leased by another task.`}
       return {kind: 'leased', lease: insertLease(ctx, request, dynamic.id, dynamic.name, pool, true)}
     }
     const candidates = (store.prepare(`SELECT d.json AS json, d.num AS num,
@@ -74,13 +78,34 @@ export function grantLease(ctx: SandboxContext, request: {taskId: string; spaceI
     const eligible = candidates.filter((c) => !c.worker.IsDisabled && LEASABLE_HEALTH.has(c.worker.HealthStatus) && (!request.workerId || c.worker.Id === request.workerId))
     if (eligible.length === 0) {
       const disabled = candidates.filter((c) => c.worker.IsDisabled).length
-      return {kind: 'fail', message: `The step requires a worker: no healthy, enabled worker is available in pool ${pool.Name} (${candidates.length} worker${candidates.length === 1 ? '' : 's'}: ${disabled} disabled, ${candidates.length - disabled} not healthy).`}
+      return {kind: 'wait', reason: 'none-available', poolName: pool.Name, message: `No healthy, enabled worker is available in pool ${pool.Name} (${candidates.length} worker${candidates.length === 1 ? '' : 's'}: ${disabled} disabled, ${candidates.length - disabled} not healthy).`}
     }
     // Exclusive leases (Tentacle upgrades) need a worker with no leases at all; others skip exclusively held workers.
     const free = eligible.filter((c) => (request.exclusive ? c.active === 0 : c.exclusive === 0))
-    if (free.length === 0) return {kind: 'wait', message: `All healthy workers in pool ${pool.Name} are leased exclusively; waiting for one to be released.`}
+    if (free.length === 0) return {kind: 'wait', reason: 'exclusive', poolName: pool.Name, message: `All healthy workers in pool ${pool.Name} are leased exclusively; waiting for one to be released.`}
     const chosen = free.reduce((best, c) => (c.active < best.active || (c.active === best.active && c.num < best.num) ? c : best))
     return {kind: 'leased', lease: insertLease(ctx, request, chosen.worker.Id, chosen.worker.Name, pool, request.exclusive ?? false)}
+  })
+}
+
+/**
+ * The exclusive lease a Tentacle upgrade or Calamari update takes on the one worker it works on:
+ * granted only once the worker holds no other lease (the task waits for running steps to finish;
+ * deployments skip an exclusively leased worker meanwhile). Unlike a deployment step it does not
+ * choose by health or the disabled flag: maintenance targets a named machine, typically one that
+ * was disabled to drain it. Whether a real server upgrades a disabled worker is not confirmed;
+ * the CLI checks the resulting version itself.
+ */
+export function leaseForMaintenance(ctx: SandboxContext, request: {taskId: string; spaceId: string; workerId: string}): GrantResult {
+  const {store} = ctx
+  return store.transaction((): GrantResult => {
+    const worker = store.getParsed<WorkerDoc>('Worker', request.workerId)
+    if (!worker) return {kind: 'fail', message: `The worker ${request.workerId} does not exist.`}
+    const poolRow = worker.WorkerPoolIds.map((id) => store.getDoc('WorkerPool', id)).find((row) => row !== undefined)
+    if (!poolRow) return {kind: 'fail', message: `The worker ${worker.Name} is in no worker pool.`}
+    const others = store.prepare('SELECT COUNT(*) FROM leases WHERE worker_id = ? AND released_at IS NULL').pluck().get(worker.Id) as number
+    if (others > 0) return {kind: 'wait', reason: 'exclusive', poolName: JSON.parse(poolRow.json).Name as string, message: `Waiting for ${others} running step${others === 1 ? '' : 's'} on ${worker.Name} to finish.`}
+    return {kind: 'leased', lease: insertLease(ctx, request, worker.Id, worker.Name, JSON.parse(poolRow.json) as PoolDoc, true)}
   })
 }
 

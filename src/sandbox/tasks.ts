@@ -1,9 +1,10 @@
 import type {SandboxContext} from './context.js'
+import {isLegacy} from './context.js'
 import {HttpError, validationError} from './http.js'
 import {spacePath, stamp} from './docs.js'
-import {decideHealth, machineStatus, statusSummary, type HealthOutcome} from './health.js'
-import {agentDetails, LATEST_KUBERNETES_AGENT, LATEST_TENTACLE_VERSION, reportedTentacleVersion, unknownVersion, versionDetails, type EndpointDoc} from './endpoints.js'
-import {activeLeasesOfTask, grantLease, leaseId, releaseLease, type LeaseRow} from './leases.js'
+import {decideHealth, machineStatus, maintenanceFails, reportsOutdatedCalamari, statusSummary, type HealthOutcome} from './health.js'
+import {agentDetails, endpointIdentity, LATEST_KUBERNETES_AGENT, LATEST_TENTACLE_VERSION, reportedTentacleVersion, unknownVersion, versionDetails, type EndpointDoc} from './endpoints.js'
+import {activeLeasesOfTask, grantLease, leaseForMaintenance, leaseId, releaseLease, type LeaseRow} from './leases.js'
 import type {WorkerDoc} from './routes/workers.js'
 
 export type TaskState = 'Queued' | 'Executing' | 'Cancelling' | 'Success' | 'Failed' | 'Canceled' | 'TimedOut'
@@ -253,14 +254,14 @@ export class TaskEngine {
 
   // ---- health checks and Tentacle upgrades ---------------------------------------------
 
-  /** POST /tasks: `Health` and `Upgrade` with Arguments WorkerpoolId / MachineIds / RestrictedTo. */
+  /** POST /tasks: `Health`, `Upgrade` (Arguments WorkerpoolId / MachineIds / RestrictedTo) and `UpdateCalamari` (MachineIds). */
   createFromApi(spaceId: string, body: unknown): TaskDoc {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw validationError('The request body must be a JSON object.')
     const input = body as Record<string, unknown>
     const name = input.Name
     const errors: string[] = []
-    if (typeof name !== 'string' || !name) errors.push('Please specify the task Name (Health or Upgrade).')
-    else if (name !== 'Health' && name !== 'Upgrade') errors.push(`The sandbox can start Health and Upgrade tasks only, not '${name}'. Synthetic deployments come from POST /api/sandbox/simulations.`)
+    if (typeof name !== 'string' || !name) errors.push('Please specify the task Name (Health, Upgrade or UpdateCalamari).')
+    else if (name !== 'Health' && name !== 'Upgrade' && name !== 'UpdateCalamari') errors.push(`The sandbox can start Health, Upgrade and UpdateCalamari tasks only, not '${name}'. Synthetic deployments come from POST /api/sandbox/simulations.`)
     if (input.SpaceId !== undefined && input.SpaceId !== null && input.SpaceId !== spaceId) errors.push(`SpaceId '${String(input.SpaceId)}' does not match the space of this route (${spaceId}).`)
     if (input.Description !== undefined && input.Description !== null && typeof input.Description !== 'string') errors.push('Description must be a string.')
     const args = input.Arguments ?? {}
@@ -274,11 +275,15 @@ export class TaskEngine {
     if (!Array.isArray(machineIds) || machineIds.some((m) => typeof m !== 'string')) errors.push('Arguments.MachineIds must be an array of strings.')
     if (restrictedTo !== null && !['DeploymentTargets', 'Workers', 'Policies', 'Unlimited'].includes(String(restrictedTo))) errors.push('Arguments.RestrictedTo must be DeploymentTargets, Workers, Policies or Unlimited.')
     if (errors.length) throw validationError(...errors)
+    // UpdateCalamari takes MachineIds only (no WorkerpoolId), as Octopus's BuiltInTasks define it.
+    if (name === 'UpdateCalamari' && poolId) errors.push('UpdateCalamari takes Arguments.MachineIds only, not a WorkerpoolId.')
+    if (errors.length) throw validationError(...errors)
     const targets = this.resolveTargets(spaceId, poolId as string | undefined, machineIds as string[], restrictedTo as string | null)
-    const description = (input.Description as string | undefined) ?? (name === 'Health' ? (poolId ? `Check health of worker pool ${poolId}` : 'Manual health check') : 'Upgrade Tentacle')
+    const defaultDescription = name === 'Health' ? (poolId ? `Check health of worker pool ${poolId}` : 'Manual health check') : name === 'Upgrade' ? 'Manual upgrade' : 'Manual Calamari update'
+    const description = (input.Description as string | undefined) ?? defaultDescription
     const doc = this.createTask(spaceId, name as string, description, {...a, MachineIds: machineIds})
     if (name === 'Health') this.runHealthCheck(doc, targets)
-    else this.runUpgrade(doc, targets)
+    else this.runMaintenance(doc, targets, name === 'Upgrade' ? 'Tentacle' : 'Calamari')
     return doc
   }
 
@@ -339,7 +344,7 @@ export class TaskEngine {
           this.ctx.store.putDoc(kind, {
             ...machine, Endpoint: endpoint, HealthStatus: outcome.health, StatusSummary: statusSummary(outcome.health),
             Status: machineStatus(outcome.health, machine.IsDisabled, reportedTentacleVersion(endpoint)),
-            HasLatestCalamari: checked || machine.HasLatestCalamari,
+            HasLatestCalamari: machine.HasLatestCalamari || (checked && !(machine.Endpoint && reportsOutdatedCalamari(machine.Endpoint))),
             OperatingSystem: checked && machine.OperatingSystem === 'Unknown' ? 'Linux' : machine.OperatingSystem,
             ShellName: checked && machine.ShellName === 'Unknown' ? 'Bash' : machine.ShellName,
             ...stamp(this.ctx),
@@ -357,56 +362,91 @@ export class TaskEngine {
     })
   }
 
-  /** Tentacle upgrade: the only task that leases a worker exclusively (it waits for other leases to drain). */
-  private runUpgrade(task: TaskDoc, machineIds: string[]): void {
+  /**
+   * `Upgrade` (Tentacle) and `UpdateCalamari`: one worker at a time, each under an exclusive lease
+   * taken once the worker's other leases are released (an upgrade "only blocks if there is a
+   * deployment running that affects the Tentacle being upgraded"). The new version is written to
+   * the worker document and later health checks keep it. SSH workers have no Tentacle and are
+   * skipped by an Upgrade. A machine the maintenance rule (health.ts) marks as failing, or one that
+   * is Unavailable, fails: the task goes on with the others and ends Failed.
+   * Whether UpdateCalamari leases exclusively is not confirmed; the sandbox takes the safe reading.
+   */
+  private runMaintenance(task: TaskDoc, machineIds: string[], what: 'Tentacle' | 'Calamari'): void {
     this.track(task.Id)
     const workerIds = machineIds.filter((id) => id.startsWith('Workers-'))
+    const failures: string[] = []
     let index = 0
     const next = (): void => {
       if (index >= workerIds.length) {
-        this.log(task.Id, task.Id, 'Info', 'The Tentacle upgrade completed.')
-        this.finishTask(task.Id, 'Success')
+        if (failures.length) {
+          // The failure wording of a real upgrade task is not confirmed; this names each machine.
+          const message = `The ${what === 'Tentacle' ? 'Tentacle upgrade' : 'Calamari update'} failed on ${failures.length} machine${failures.length === 1 ? '' : 's'}: ${failures.join('; ')}`
+          this.log(task.Id, task.Id, 'Error', message)
+          this.finishTask(task.Id, 'Failed', message)
+        } else {
+          this.finishTask(task.Id, 'Success')
+        }
         return
       }
       const worker = this.ctx.store.getParsed<WorkerDoc>('Worker', workerIds[index])
-      // SSH workers have no Tentacle; workers without a Tentacle or agent endpoint cannot be upgraded.
+      // SSH workers have no Tentacle (their Calamari still updates); workers without a Tentacle,
+      // agent or SSH endpoint cannot be upgraded at all.
       const style = worker?.Endpoint?.CommunicationStyle
-      if (!worker || !style || !['TentaclePassive', 'TentacleActive', 'KubernetesTentacle'].includes(style)) {
+      const upgradable = what === 'Tentacle' ? ['TentaclePassive', 'TentacleActive', 'KubernetesTentacle'] : ['TentaclePassive', 'TentacleActive', 'KubernetesTentacle', 'Ssh']
+      if (!worker || !style || !upgradable.includes(style)) {
         index++
-        next()
-        return
+        return next()
       }
-      const poolId = worker.WorkerPoolIds[0]
-      const result = grantLease(this.ctx, {taskId: task.Id, spaceId: task.SpaceId, poolId, exclusive: true, workerId: worker.Id})
+      const result = leaseForMaintenance(this.ctx, {taskId: task.Id, spaceId: task.SpaceId, workerId: worker.Id})
       if (result.kind === 'wait') return this.later(task.Id, 25, next)
       const kubernetes = style === 'KubernetesTentacle'
-      const activity = this.addActivity(task.Id, `Upgrade ${kubernetes ? 'Kubernetes agent' : 'Tentacle'} on ${worker.Name}`)
+      const activity = this.addActivity(task.Id, what === 'Tentacle' ? `Upgrade ${kubernetes ? 'Kubernetes agent' : 'Tentacle'} on ${worker.Name}` : `Update Calamari on ${worker.Name}`)
       if (result.kind !== 'leased') {
-        this.log(task.Id, activity, 'Warning', `${worker.Name}: not upgraded: ${result.message}`)
-        this.setActivity(task.Id, activity, 'Skipped')
+        this.log(task.Id, activity, 'Error', `${worker.Name}: ${result.message}`)
+        this.setActivity(task.Id, activity, 'Failed')
+        failures.push(`${worker.Name}: ${result.message}`)
         index++
         return next()
       }
       this.log(task.Id, activity, 'Info', leasedLine(result.lease))
+      if (what === 'Tentacle') this.log(task.Id, activity, 'Info', 'Starting the Tentacle upgrader.')
       this.later(task.Id, this.ctx.healthCheckMs, () => {
         const current = this.ctx.store.getParsed<WorkerDoc>('Worker', worker.Id)
-        if (current?.Endpoint) {
-          const endpoint = kubernetes
-            ? {...current.Endpoint, KubernetesAgentDetails: agentDetails(false, current.Endpoint.KubernetesAgentDetails)}
-            : {...current.Endpoint, TentacleVersionDetails: versionDetails(LATEST_TENTACLE_VERSION, current.Endpoint.TentacleVersionDetails?.UpgradeLocked ?? false)}
-          this.ctx.store.putDoc('Worker', {...current, Endpoint: endpoint, Status: machineStatus(current.HealthStatus, current.IsDisabled, reportedTentacleVersion(endpoint)), ...stamp(this.ctx)})
-          this.log(task.Id, activity, 'Info', kubernetes
-            ? `${worker.Name}: Kubernetes agent upgraded to ${LATEST_KUBERNETES_AGENT.AgentVersion} (Tentacle ${LATEST_KUBERNETES_AGENT.TentacleVersion}).`
-            : `${worker.Name}: Tentacle upgraded to ${LATEST_TENTACLE_VERSION}.`)
+        let failure: string | undefined
+        if (!current?.Endpoint) failure = 'the worker was deleted during the upgrade'
+        else if (current.HealthStatus === 'Unavailable') failure = `the machine at ${endpointIdentity(current.Endpoint).Uri} could not be contacted`
+        else if (maintenanceFails(current.Endpoint)) failure = what === 'Tentacle' ? 'the Tentacle installer exited with code 1603; the previous version is still installed' : 'the Calamari package could not be extracted; the previous version is still installed'
+        if (current?.Endpoint && !failure) {
+          if (what === 'Tentacle') {
+            const endpoint = kubernetes
+              ? {...current.Endpoint, KubernetesAgentDetails: agentDetails(false, current.Endpoint.KubernetesAgentDetails)}
+              : {...current.Endpoint, TentacleVersionDetails: versionDetails(LATEST_TENTACLE_VERSION, current.Endpoint.TentacleVersionDetails?.UpgradeLocked ?? false)}
+            this.ctx.store.putDoc('Worker', {...current, Endpoint: endpoint, Status: machineStatus(current.HealthStatus, current.IsDisabled, reportedTentacleVersion(endpoint)), ...stamp(this.ctx)})
+            this.log(task.Id, activity, 'Info', kubernetes
+              ? `${worker.Name}: Kubernetes agent upgraded to ${LATEST_KUBERNETES_AGENT.AgentVersion} (Tentacle ${LATEST_KUBERNETES_AGENT.TentacleVersion}).`
+              : `${worker.Name}: Tentacle upgraded to ${LATEST_TENTACLE_VERSION}.`)
+          } else {
+            this.ctx.store.putDoc('Worker', {...current, HasLatestCalamari: true, ...stamp(this.ctx)})
+            this.log(task.Id, activity, 'Info', `${worker.Name}: Calamari is up to date.`)
+          }
         }
+        if (failure) {
+          this.log(task.Id, activity, 'Error', `${worker.Name}: ${failure}.`)
+          failures.push(`${worker.Name}: ${failure}`)
+        }
+        // No release line: real servers write none (only "Leased worker ..." is evidenced).
         this.release(task.Id, activity, result.lease, 'completed')
-        this.setActivity(task.Id, activity, 'Success')
+        this.setActivity(task.Id, activity, failure ? 'Failed' : 'Success')
         index++
         next()
       })
     }
     this.later(task.Id, 5, () => {
       this.startTask(task.Id)
+      if (what === 'Tentacle') {
+        const count = workerIds.length
+        this.log(task.Id, task.Id, 'Info', `${count} machine${count === 1 ? '' : 's'} will be upgraded to the latest Tentacle version.`)
+      }
       next()
     })
   }
@@ -422,6 +462,7 @@ export class TaskEngine {
     this.track(taskId, onDone)
     const task = this.startTask(taskId)
     let index = 0
+    let waitingSince: number | undefined
     const runStep = (): void => {
       if (index >= steps.length) {
         this.log(taskId, taskId, 'Info', 'Deployment completed successfully.')
@@ -431,7 +472,16 @@ export class TaskEngine {
       const step = steps[index]
       const activityName = `Step ${index + 1}: Run a script`
       const result = grantLease(this.ctx, {taskId, spaceId: task.SpaceId, poolId: step.poolId})
-      if (result.kind === 'wait') return this.later(taskId, 25, runStep)
+      if (result.kind === 'wait') {
+        waitingSince ??= Date.now()
+        if (result.reason === 'dynamic' || Date.now() - waitingSince < this.leaseRetryBoundMs()) return this.later(taskId, 25, runStep)
+        const activity = this.addActivity(taskId, activityName)
+        const message = noWorkerMessage(result.poolName)
+        this.log(taskId, activity, 'Error', message)
+        this.finishTask(taskId, 'Failed', message)
+        return
+      }
+      waitingSince = undefined
       const activity = this.addActivity(taskId, activityName)
       if (result.kind === 'fail') {
         this.log(taskId, activity, 'Error', result.message)
@@ -447,6 +497,17 @@ export class TaskEngine {
       })
     }
     this.ctx.store.transaction(runStep)
+  }
+
+  /**
+   * How long a deployment step waits for a worker when none can be leased (all drained, unhealthy,
+   * or leased exclusively by upgrades). Octopus retries leasing since 2025.3.2507 ("Retry worker
+   * leasing when all healthy workers are leased exclusively"); before that such steps failed at
+   * once, so the 2021.2 emulation does not wait. The real retry count and duration are not
+   * confirmed; the sandbox's bound is `taskTiming.leaseRetryMs`.
+   */
+  private leaseRetryBoundMs(): number {
+    return isLegacy(this.ctx) ? 0 : this.ctx.leaseRetryMs
   }
 
   // ---- lifecycle -----------------------------------------------------------------------
@@ -473,6 +534,16 @@ export class TaskEngine {
     for (const run of this.running.values()) for (const timer of run.timers) clearTimeout(timer)
     this.running.clear()
   }
+}
+
+/**
+ * The failure of a step that found no worker to lease. Octopus's docs name the condition "There are
+ * no healthy workers in the pool"; the exact log text of current servers is not confirmed (a 2025.2
+ * build wrote "The step failed: This should not happen! Worker must not be null..." for an empty
+ * pool), so this uses the documented phrase.
+ */
+export function noWorkerMessage(pool: string): string {
+  return `The step failed: There are no healthy workers in the pool ${pool}.`
 }
 
 export function leasedLine(lease: LeaseRow): string {

@@ -14,7 +14,7 @@ export function tempDataFile(): string {
  * (unless `dataFile` is given). Call `close()` in afterAll.
  */
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  return startSandbox({host: '127.0.0.1', port: 0, dataFile: tempDataFile(), taskTiming: {healthCheckMs: 50}, ...options})
+  return startSandbox({host: '127.0.0.1', port: 0, dataFile: tempDataFile(), taskTiming: {healthCheckMs: 50, leaseRetryMs: 300}, ...options})
 }
 
 export const withSandbox = startTestSandbox

@@ -122,7 +122,7 @@ describe('lease engine', () => {
     await api(sb, 'POST', '/api/Spaces-1/workers', {Name: 'sick', WorkerPoolIds: ['WorkerPools-1'], Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://sick.unhealthy.test:10933/', Thumbprint: 'D'.repeat(40)}})
     const sim = await finished(sb, (await simulate(sb, {Tasks: 1, Concurrency: 1, MinDurationMs: 1, MaxDurationMs: 1})).Id)
     expect(sim.TasksFailed).toBe(1)
-    expect((await api(sb, 'GET', `/api/tasks/${sim.FirstTaskId}/raw`)).text).toMatch(/no healthy, enabled worker is available in pool Default Worker Pool/)
+    expect((await api(sb, 'GET', `/api/tasks/${sim.FirstTaskId}/raw`)).text).toMatch(/The step failed: There are no healthy workers in the pool Default Worker Pool\./)
   })
 
   it('leases a dynamic pool\'s worker exclusively: one task at a time', async () => {

@@ -1,0 +1,97 @@
+import {Args, Flags} from '@oclif/core'
+import {EXIT_CODES_HELP} from '../../base-command.js'
+import {ServerCommand} from '../../server-command.js'
+import {CliError, ExitCode} from '../../lib/errors.js'
+import {listWorkerPools, listWorkers} from '../../lib/octopus/repositories.js'
+import {loadConfig} from '../../lib/policy/config.js'
+import {promptConfirm} from '../../lib/render/prompt.js'
+import {requireSelection} from '../../lib/workers/bulk.js'
+import {describeDrainStatus, progressLine, unfinishedSummary} from '../../lib/maintenance/drain.js'
+import {drainWorkers, floorFunction, planDrain} from '../../lib/maintenance/drain-run.js'
+import {floorRefusal, parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
+import {drainJson, floorLines, progressThrottle} from '../../lib/maintenance/render.js'
+
+export default class WorkerDrain extends ServerCommand<typeof WorkerDrain> {
+  static override summary = 'Take workers out of service: disable them, then wait until no task holds a lease on them.'
+  static override description = `Every name (and --pool) is resolved first; an unknown one is exit 4 and nothing is changed.
+Then the floor: while drained, every pool a drained worker serves must keep at least N available workers (enabled, and Healthy or HasWarnings). N is --keep-healthy, else minWorkers from .octoworkers.yaml (per-pool overrides apply), else 2. Below the floor it refuses (exit 5) naming each pool, its available count and what the drain would leave; nothing is changed. --keep-healthy 0 or --force overrides.
+Shows the plan and asks, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request.
+It disables the workers (Octopus leases no disabled worker), then waits until none holds an active lease: through the server's lease API where it has one (2024.2+), else through executing tasks' logs. Workers already disabled are waited on too, and reported as such. Progress goes to stderr (with --json too).
+--timeout is how long to wait (default 30m; e.g. 90s, 10m, 1h); each HTTP request keeps the default 30 s timeout. On timeout: exit 1 naming the tasks still holding leases; the workers stay disabled and the command that re-enables them is printed. Ctrl-C stops waiting and leaves the workers as they are (exit 130), with the same report.
+--json: per worker, whether it was enabled before, its leases at the start, seconds waited and the outcome (drained, timed-out, interrupted).
+
+${EXIT_CODES_HELP}`
+  static override examples = [
+    '<%= config.bin %> worker drain build-01 -y',
+    '<%= config.bin %> worker drain build-01 build-02 --keep-healthy 1 --timeout 10m',
+    '<%= config.bin %> worker drain --pool "Linux Workers" --force -y --json',
+  ]
+
+  static override strict = false
+
+  static override args = {
+    worker: Args.string({description: 'Worker names or IDs.'}),
+  }
+
+  static override flags = {
+    pool: Flags.string({description: 'Also every worker of this pool (name or ID; repeatable).', multiple: true}),
+    'keep-healthy': Flags.string({description: 'Available workers each affected pool must keep (default: minWorkers of .octoworkers.yaml, else 2; 0 to override).'}),
+    // A wait, not an HTTP timeout (parsed to milliseconds); each request keeps the default timeout (httpTimeoutFlag).
+    timeout: Flags.custom<number>({description: 'How long to wait for leases to end (e.g. 90s, 30m, 1h). (default 30m)', parse: async (input) => parseWaitDuration(input)})(),
+    force: Flags.boolean({description: 'Drain even below the floor.'}),
+    yes: Flags.boolean({char: 'y', description: 'Drain without asking.'}),
+  }
+
+  private abort?: AbortController
+
+  protected override httpTimeoutFlag(): number | undefined {
+    return undefined
+  }
+
+  protected override onInterrupt(): void {
+    if (this.abort && !this.abort.signal.aborted) this.abort.abort()
+    else super.onInterrupt()
+  }
+
+  async run(): Promise<void> {
+    const {argv} = await this.parse(WorkerDrain)
+    const names = argv as string[]
+    const poolInputs = this.flags.pool ?? []
+    const keepHealthy = this.flags.force ? 0 : parseKeepHealthy(this.flags['keep-healthy'])
+    const timeoutMs = this.flags.timeout ?? parseWaitDuration('30m')
+    requireSelection(names, poolInputs)
+    this.refuseUnconfirmable({yes: this.flags.yes, action: 'drain workers'})
+    const config = await loadConfig({cwd: process.cwd()})
+    const {space} = await this.connectSpace()
+    const [workers, pools] = await Promise.all([listWorkers(space), listWorkerPools(space)])
+    const plan = planDrain({workers, pools, names, poolInputs, floorOf: floorFunction(keepHealthy, config)})
+    if (plan.targets.length === 0) throw new CliError('Nothing to drain: the pool has no workers.', ExitCode.Failure, {code: 'nothing-to-drain'})
+    if (plan.violations.length > 0) throw floorRefusal(plan.violations, {verb: 'draining', override: 'Pass --keep-healthy with a lower number, or --force, to drain anyway.'})
+    this.note(`Drain ${plan.targets.length} worker${plan.targets.length === 1 ? '' : 's'}: ${plan.targets.map((w) => `'${w.Name}'${w.IsDisabled ? ' (already disabled)' : ''}`).join(', ')}.`)
+    for (const line of floorLines(plan.floors)) this.note(line)
+    if (!this.flags.yes && !(await promptConfirm('Disable them and wait for their leases to end?'))) throw new CliError('Not confirmed; nothing was changed.', ExitCode.Usage)
+
+    this.abort = new AbortController()
+    const shouldReport = progressThrottle()
+    const result = await drainWorkers(space, plan.targets, {
+      timeoutMs,
+      signal: this.abort.signal,
+      debug: this.debugLine,
+      onDisabled: (targets, source) => {
+        const disabled = targets.filter((t) => t.WasEnabled).length
+        const already = targets.length - disabled
+        this.note(`Disabled ${disabled} worker${disabled === 1 ? '' : 's'}${already ? ` (${already} already disabled)` : ''}; waiting for ${targets.length === 1 ? 'its' : 'their'} leases to end (watching ${source === 'api' ? 'the lease API' : 'executing tasks\' logs'}).`)
+      },
+      onProgress: (waiting, elapsed) => {
+        if (waiting.length > 0 && shouldReport(waiting.map((w) => `${w.Id}:${w.Leases.length}`).join(','))) this.note(progressLine(waiting, elapsed))
+      },
+    })
+    this.abort = undefined
+    if (this.isJson) this.printJson(drainJson(result, plan.floors))
+    else this.print(result.Workers.map(describeDrainStatus).join('\n'))
+    if (result.Outcome !== 'drained') {
+      for (const line of unfinishedSummary(result, {bin: this.config.bin, spaceName: space.space.Name, timeoutMs})) this.note(line)
+      process.exitCode = result.Outcome === 'interrupted' ? ExitCode.Interrupted : ExitCode.Failure
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The floor of a maintenance run: after workers are taken out of service, every pool they serve
+ * must keep at least N available workers (enabled, Healthy or HasWarnings: workers/availability).
+ * Pure functions over worker and pool documents, so every command that takes workers out of service
+ * (`worker drain`, `worker delete --drain`, `worker upgrade --rolling`) refuses the same way.
+ */
+import {CliError, ExitCode} from '../errors.js'
+import {isAvailable, type AvailabilityFacts} from '../workers/availability.js'
+
+export interface FloorWorker extends AvailabilityFacts {
+  Id: string
+  Name: string
+  WorkerPoolIds?: string[] | null
+}
+
+export interface FloorPool {
+  Id: string
+  Name: string
+  WorkerPoolType?: string | null
+}
+
+export interface PoolFloor {
+  PoolId: string
+  PoolName: string
+  /** The minimum number of available workers the pool must keep. */
+  Floor: number
+  /** Workers in the pool. */
+  Workers: number
+  AvailableNow: number
+  /** Available workers left while the given workers are out of service. */
+  AvailableAfter: number
+  /** Out-of-service workers that are available now (the ones that lower the count). */
+  TakenOut: number
+}
+
+/**
+ * The floor of every static pool that a worker in `out` belongs to, in pool order. A pool counts
+ * as affected only if it loses a worker; dynamic pools have no workers of their own.
+ */
+export function poolFloors(opts: {pools: FloorPool[]; workers: FloorWorker[]; out: Iterable<string>; floorOf: (pool: FloorPool) => number}): PoolFloor[] {
+  const out = new Set(opts.out)
+  const affected = new Set<string>()
+  for (const w of opts.workers) if (out.has(w.Id)) for (const id of w.WorkerPoolIds ?? []) affected.add(id)
+  const floors: PoolFloor[] = []
+  for (const pool of opts.pools) {
+    if (!affected.has(pool.Id) || pool.WorkerPoolType === 'DynamicWorkerPool') continue
+    const members = opts.workers.filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id))
+    const available = members.filter(isAvailable)
+    const takenOut = available.filter((w) => out.has(w.Id)).length
+    floors.push({
+      PoolId: pool.Id, PoolName: pool.Name, Floor: opts.floorOf(pool), Workers: members.length,
+      AvailableNow: available.length, AvailableAfter: available.length - takenOut, TakenOut: takenOut,
+    })
+  }
+  return floors
+}
+
+/**
+ * Pools the change would take below their floor. A pool that loses no available worker is not a
+ * violation even when it is already below its floor: taking an unavailable worker out changes
+ * nothing Octopus could lease, and refusing would block fixing a broken worker.
+ */
+export function floorViolations(floors: PoolFloor[]): PoolFloor[] {
+  return floors.filter((f) => f.TakenOut > 0 && f.AvailableAfter < f.Floor)
+}
+
+/** "Pool 'Linux' has 2 available workers; draining would leave 1 (its floor is 2)". */
+export function describeViolation(f: PoolFloor, verb: string): string {
+  return `pool '${f.PoolName}' has ${f.AvailableNow} available worker${f.AvailableNow === 1 ? '' : 's'}; ${verb} would leave ${f.AvailableAfter} (its floor is ${f.Floor})`
+}
+
+/** Exit 5, nothing changed: names each pool, its available count and what the change would leave. */
+export function floorRefusal(violations: PoolFloor[], opts: {verb: string; override: string}): CliError {
+  const parts = violations.map((f) => describeViolation(f, opts.verb))
+  return new CliError(`Refusing: ${parts.join('; ')}. Nothing was changed.`, ExitCode.Unsafe, {
+    code: 'below-floor',
+    hint: `Available means enabled and Healthy or HasWarnings. ${opts.override}`,
+    details: {pools: violations},
+  })
+}
+
+/** --keep-healthy N: a whole number from 0, else exit 2. */
+export function parseKeepHealthy(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  if (!/^\d+$/.test(value.trim())) throw new CliError(`--keep-healthy must be a whole number of workers (0 or more), not '${value}'.`, ExitCode.Usage)
+  return Number(value)
+}
+
+/**
+ * `--timeout` of the maintenance commands: how long to wait, as `30m`, `90s`, `1h`, `1h30m` or a
+ * plain number of seconds. Exit 2 for anything else.
+ */
+export function parseWaitDuration(value: string, flag = '--timeout'): number {
+  const text = value.trim().toLowerCase()
+  const plain = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) * 1000 : undefined
+  let ms = plain
+  if (ms === undefined) {
+    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text)
+    if (m && text !== '') ms = ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000
+  }
+  if (ms === undefined || ms <= 0) throw new CliError(`${flag} must be a duration such as 30m, 90s or 1h30m (or a number of seconds), not '${value}'.`, ExitCode.Usage)
+  return ms
+}
+
+/** "12 s", "3 min 5 s", "1 h 2 min". */
+export function formatDuration(ms: number): string {
+  const total = Math.round(ms / 1000)
+  if (total < 60) return `${total} s`
+  const minutes = Math.floor(total / 60)
+  if (minutes < 60) return `${minutes} min${total % 60 ? ` ${total % 60} s` : ''}`
+  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`
+}

@@ -1,0 +1,141 @@
+/**
+ * `worker upgrade`: which workers, in which batches. Pure functions over worker and pool documents.
+ * A batch may take workers out of service only while every affected pool keeps its floor of
+ * available workers (floor.ts), so a rolling upgrade never takes a pool below it.
+ */
+import {CliError, ExitCode} from '../errors.js'
+import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
+import {isAvailable} from '../workers/availability.js'
+import {workerTypeLabel} from '../workers/endpoint.js'
+import {describeViolation, floorViolations, poolFloors, type FloorPool, type PoolFloor} from './floor.js'
+
+export type UpgradeKind = 'Tentacle' | 'Calamari'
+
+/** The Octopus server task for each kind (Octopus's BuiltInTasks names and arguments). */
+export function upgradeTaskBody(kind: UpgradeKind, workers: Array<{Id: string; Name: string}>, description: string): {Name: string; Description: string; Arguments: Record<string, unknown>} {
+  const MachineIds = workers.map((w) => w.Id)
+  return kind === 'Tentacle'
+    ? {Name: 'Upgrade', Description: description, Arguments: {MachineIds, RestrictedTo: 'Workers'}}
+    : {Name: 'UpdateCalamari', Description: description, Arguments: {Timeout: '00:05:00', MachineIds}}
+}
+
+export interface UpgradeSummaryFacts {
+  MachineIdsForTentacleUpgrade?: string[] | null
+  MachineIdsForCalamariUpgrade?: string[] | null
+}
+
+/** Why a worker cannot be upgraded by an Octopus task, if it cannot. */
+export function upgradeSkipReason(worker: WorkerResource, kind: UpgradeKind): string | undefined {
+  const style = worker.Endpoint?.CommunicationStyle
+  if (style === 'KubernetesTentacle') {
+    return 'Kubernetes agents upgrade through Helm (helm upgrade --atomic --namespace NS RELEASE oci://registry-1.docker.io/octopusdeploy/kubernetes-agent), or from the portal\'s Connectivity page'
+  }
+  if (kind === 'Tentacle' && style === 'Ssh') return 'SSH workers have no Tentacle (use --calamari to update Calamari)'
+  if (style !== 'TentaclePassive' && style !== 'TentacleActive' && style !== 'Ssh') return `a ${workerTypeLabel(worker.Endpoint)} worker has no Tentacle or Calamari to upgrade`
+  return undefined
+}
+
+/** Whether the server says this worker's Tentacle (or Calamari) needs an upgrade. */
+export function needsUpgrade(worker: WorkerResource, kind: UpgradeKind, summary?: UpgradeSummaryFacts): boolean {
+  if (kind === 'Calamari') return worker.HasLatestCalamari === false || Boolean(summary?.MachineIdsForCalamariUpgrade?.includes(worker.Id))
+  const details = worker.Endpoint?.TentacleVersionDetails
+  return Boolean(details?.UpgradeRequired || details?.UpgradeSuggested || details?.UpgradeAvailable) || Boolean(summary?.MachineIdsForTentacleUpgrade?.includes(worker.Id))
+}
+
+/** What a worker runs now: `Tentacle 6.3.417`, `Calamari out of date`. */
+export function versionLabel(worker: WorkerResource, kind: UpgradeKind): string {
+  if (kind === 'Calamari') return worker.HasLatestCalamari ? 'Calamari current' : 'Calamari out of date'
+  return `Tentacle ${worker.Endpoint?.TentacleVersionDetails?.Version ?? 'unknown'}`
+}
+
+export interface UpgradeSelection {
+  targets: WorkerResource[]
+  /** Selected but not upgradable by a task (SSH for Tentacle, Kubernetes agents...). */
+  skipped: Array<{worker: WorkerResource; reason: string}>
+  /** Pool members left out because they are already current (without --all). */
+  current: WorkerResource[]
+}
+
+/**
+ * Named workers are upgraded as asked (current or not); a pool's workers only when they need it,
+ * unless `all`. Workers that no task can upgrade are set aside with the reason.
+ */
+export function selectUpgradeTargets(opts: {named: WorkerResource[]; pools: WorkerPoolResource[]; workers: WorkerResource[]; kind: UpgradeKind; all: boolean; summary?: UpgradeSummaryFacts}): UpgradeSelection {
+  const chosen = new Map<string, WorkerResource>()
+  const current: WorkerResource[] = []
+  for (const w of opts.named) chosen.set(w.Id, w)
+  const poolIds = new Set(opts.pools.map((p) => p.Id))
+  for (const w of opts.workers) {
+    if (chosen.has(w.Id) || !(w.WorkerPoolIds ?? []).some((id) => poolIds.has(id))) continue
+    if (opts.all || upgradeSkipReason(w, opts.kind) || needsUpgrade(w, opts.kind, opts.summary)) chosen.set(w.Id, w)
+    else current.push(w)
+  }
+  const targets: WorkerResource[] = []
+  const skipped: UpgradeSelection['skipped'] = []
+  for (const w of chosen.values()) {
+    const reason = upgradeSkipReason(w, opts.kind)
+    if (reason) skipped.push({worker: w, reason})
+    else targets.push(w)
+  }
+  return {targets, skipped, current}
+}
+
+export interface BatchPlan {
+  batches: WorkerResource[][]
+  /** Each affected pool's floor, with the fewest available workers it has during any batch. */
+  floors: PoolFloor[]
+}
+
+/**
+ * Batches of at most `batchSize` in the given order (workers that are not available now first:
+ * taking them out costs no pool anything). A worker joins the current batch only if every pool
+ * keeps its floor with the whole batch out; otherwise it starts the next batch. A worker that
+ * alone would take a pool below its floor makes the plan impossible: exit 5, nothing changed.
+ */
+export function planBatches(opts: {targets: WorkerResource[]; workers: WorkerResource[]; pools: FloorPool[]; floorOf: (pool: FloorPool) => number; batchSize: number}): BatchPlan {
+  const ordered = [...opts.targets.filter((w) => !isAvailable(w)), ...opts.targets.filter(isAvailable)]
+  const check = (ids: string[]) => floorViolations(poolFloors({pools: opts.pools, workers: opts.workers, out: ids, floorOf: opts.floorOf}))
+  const impossible = ordered.map((w) => ({w, violations: check([w.Id])})).filter((x) => x.violations.length > 0)
+  if (impossible.length > 0) {
+    const violations = [...new Map(impossible.flatMap((x) => x.violations).map((v) => [v.PoolId, v])).values()]
+    throw new CliError(`Refusing: ${violations.map((v) => describeViolation(v, 'upgrading even one of its workers at a time')).join('; ')}. Nothing was changed.`, ExitCode.Unsafe, {
+      code: 'below-floor',
+      hint: 'Available means enabled and Healthy or HasWarnings. Add or repair workers first, or pass --keep-healthy with a lower number (0 to override).',
+      details: {pools: violations},
+    })
+  }
+  const batches: WorkerResource[][] = []
+  let current: WorkerResource[] = []
+  for (const w of ordered) {
+    const candidate = [...current, w]
+    if (current.length < opts.batchSize && check(candidate.map((c) => c.Id)).length === 0) current = candidate
+    else {
+      batches.push(current)
+      current = [w]
+    }
+  }
+  if (current.length) batches.push(current)
+  const worst = new Map<string, PoolFloor>()
+  for (const batch of batches) {
+    for (const f of poolFloors({pools: opts.pools, workers: opts.workers, out: batch.map((w) => w.Id), floorOf: opts.floorOf})) {
+      const seen = worst.get(f.PoolId)
+      if (!seen || f.AvailableAfter < seen.AvailableAfter) worst.set(f.PoolId, f)
+    }
+  }
+  return {batches, floors: opts.pools.map((p) => worst.get(p.Id)).filter((f): f is PoolFloor => f !== undefined)}
+}
+
+/** --batch K: a whole number from 1, else exit 2. */
+export function parseBatchSize(value: string | undefined): number {
+  if (value === undefined) return 1
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new CliError(`--batch must be a whole number of workers (1 or more), not '${value}'.`, ExitCode.Usage)
+  return Number(value)
+}
+
+/** The plan as shown before asking: the workers in order, the batches, the floor. */
+export function planLines(plan: BatchPlan, kind: UpgradeKind): string[] {
+  const lines = [`Rolling ${kind === 'Tentacle' ? 'Tentacle upgrade' : 'Calamari update'} of ${plan.batches.flat().length} worker(s) in ${plan.batches.length} batch(es):`]
+  plan.batches.forEach((batch, i) => lines.push(`  ${i + 1}. ${batch.map((w) => `${w.Name} (${versionLabel(w, kind)}${w.IsDisabled ? ', disabled' : ''})`).join(', ')}`))
+  for (const f of plan.floors) lines.push(`  pool '${f.PoolName}': ${f.AvailableNow} available now, at least ${f.AvailableAfter} during the upgrade (floor ${f.Floor})`)
+  return lines
+}

@@ -1,0 +1,94 @@
+import {describe, expect, it} from 'vitest'
+import {progressLine, reenableCommand, unfinishedSummary, waitUntilDrained, watchLeases, type LeaseWatch} from '../../../src/lib/maintenance/drain.js'
+import type {LeaseEvent, LeaseRecord, LeaseSource} from '../../../src/lib/leases/types.js'
+
+function lease(id: number, workerId: string | null, taskId: string, workerName: string | null = null): LeaseRecord {
+  return {LeaseId: `WorkerTaskLeases-${id}`, WorkerId: workerId, WorkerName: workerName, WorkerPoolId: 'WorkerPools-1', WorkerPoolName: 'Linux', TaskId: taskId, TaskDescription: null, SpaceId: 'Spaces-1', Exclusive: false, TakenAt: '2026-12-01T09:00:00.000Z', Source: 'api'}
+}
+
+/** A watch that answers each look from a script, and a clock that the fake sleep moves (by `step` ms if given). */
+function scripted(frames: LeaseRecord[][], step?: number): {watch: LeaseWatch; clock: {t: number}; sleep: (ms: number) => Promise<void>; looks: () => number} {
+  let i = 0
+  const clock = {t: 0}
+  return {
+    watch: {active: async () => frames[Math.min(i++, frames.length - 1)]},
+    clock,
+    sleep: async (ms) => {
+      clock.t += step ?? ms
+    },
+    looks: () => i,
+  }
+}
+
+const targets = [{Id: 'Workers-1', Name: 'build-01', WasEnabled: true}, {Id: 'Workers-2', Name: 'build-02', WasEnabled: false}]
+
+describe('waitUntilDrained', () => {
+  it('waits until no target holds a lease; records leases at start and when each was free', async () => {
+    const s = scripted([
+      [lease(1, 'Workers-1', 'ServerTasks-10'), lease(2, 'Workers-1', 'ServerTasks-11'), lease(3, 'Workers-2', 'ServerTasks-12'), lease(4, 'Workers-9', 'ServerTasks-13')],
+      [lease(1, 'Workers-1', 'ServerTasks-10'), lease(4, 'Workers-9', 'ServerTasks-13')],
+      [lease(4, 'Workers-9', 'ServerTasks-13')],
+    ], 2000)
+    const progress: string[] = []
+    const result = await waitUntilDrained({watch: s.watch, targets, timeoutMs: 60_000, intervalMs: 1000, now: () => s.clock.t, sleep: s.sleep, onProgress: (waiting, elapsed) => progress.push(progressLine(waiting, elapsed))})
+    expect(result.Outcome).toBe('drained')
+    expect(result.Workers.map((w) => [w.Name, w.LeasesAtStart, w.Outcome, w.Leases.length])).toEqual([['build-01', 2, 'drained', 0], ['build-02', 1, 'drained', 0]])
+    expect(result.Workers.map((w) => w.SecondsWaited)).toEqual([4, 2])
+    expect(progress[0]).toBe('Waiting for build-01: 2 leases (ServerTasks-10, ServerTasks-11); build-02: 1 lease (ServerTasks-12) [0 s]')
+    expect(progress.at(-1)).toMatch(/^All drained/)
+    expect(s.looks()).toBe(3)
+  })
+
+  it('matches a lease without a worker ID by the worker\'s name (log source)', async () => {
+    const s = scripted([[lease(1, null, 'ServerTasks-20', 'BUILD-01')], []])
+    const result = await waitUntilDrained({watch: s.watch, targets: [targets[0]], timeoutMs: 10_000, intervalMs: 1000, now: () => s.clock.t, sleep: s.sleep})
+    expect(result.Workers[0].LeasesAtStart).toBe(1)
+    expect(result.Outcome).toBe('drained')
+  })
+
+  it('times out with the leases still held', async () => {
+    const s = scripted([[lease(1, 'Workers-1', 'ServerTasks-10')]])
+    const result = await waitUntilDrained({watch: s.watch, targets, timeoutMs: 5_000, intervalMs: 1000, now: () => s.clock.t, sleep: s.sleep})
+    expect(result.Outcome).toBe('timed-out')
+    expect(result.Workers.map((w) => [w.Name, w.Outcome, w.SecondsWaited])).toEqual([['build-01', 'timed-out', null], ['build-02', 'drained', 0]])
+    expect(s.clock.t).toBe(5_000)
+    expect(unfinishedSummary(result, {bin: 'octoworkers', spaceName: 'Platform Team', timeoutMs: 5_000})).toEqual([
+      'Timed out after 5 s: 1 task still holds leases (ServerTasks-10).',
+      "Left disabled: 'build-01', 'build-02' (no new task will lease them; running tasks go on).",
+      "To put them back in service: octoworkers worker enable build-01 --space 'Platform Team'",
+    ])
+  })
+
+  it('stops at once when the signal aborts (Ctrl-C)', async () => {
+    const controller = new AbortController()
+    const s = scripted([[lease(1, 'Workers-1', 'ServerTasks-10')]])
+    const result = await waitUntilDrained({
+      watch: s.watch, targets, timeoutMs: 60_000, intervalMs: 1000, now: () => s.clock.t, signal: controller.signal,
+      sleep: async (ms) => {
+        s.clock.t += ms
+        controller.abort()
+      },
+    })
+    expect(result.Outcome).toBe('interrupted')
+    expect(result.Workers[0].Outcome).toBe('interrupted')
+    expect(s.looks()).toBe(2)
+  })
+})
+
+describe('watchLeases', () => {
+  it('keeps the active set from start() and the Leased/Released events of each poll', async () => {
+    const event = (kind: 'Leased' | 'Released', l: LeaseRecord): LeaseEvent => ({Event: kind, Time: '2026-12-01T09:01:00.000Z', ...l})
+    const polls: LeaseEvent[][] = [[event('Leased', lease(2, 'Workers-2', 'ServerTasks-2')), event('Released', lease(1, 'Workers-1', 'ServerTasks-1'))], []]
+    const source: LeaseSource = {kind: 'api', spaceId: 'Spaces-1', start: async () => [lease(1, 'Workers-1', 'ServerTasks-1')], poll: async () => polls.shift() ?? []}
+    const watch = watchLeases(source)
+    expect((await watch.active()).map((l) => l.LeaseId)).toEqual(['WorkerTaskLeases-1'])
+    expect((await watch.active()).map((l) => [l.LeaseId, l.TakenAt])).toEqual([['WorkerTaskLeases-2', '2026-12-01T09:01:00.000Z']])
+  })
+})
+
+describe('reenableCommand', () => {
+  it('enables only the workers the drain disabled, quoted for a shell', () => {
+    expect(reenableCommand('octoworkers', [{Id: 'Workers-1', Name: "it's 01", WasEnabled: true}, {Id: 'Workers-2', Name: 'b', WasEnabled: false}], 'Default')).toBe("octoworkers worker enable 'it'\\''s 01' --space Default")
+    expect(reenableCommand('octoworkers', [{Id: 'Workers-2', Name: 'b', WasEnabled: false}], 'Default')).toBeUndefined()
+  })
+})

@@ -1,0 +1,57 @@
+import {describe, expect, it} from 'vitest'
+import {describeWorkerResult, leftDisabledByRun, remainingWorkers, type RollResult, type WorkerUpgradeResult} from '../../../src/lib/maintenance/upgrade-run.js'
+import {maintenanceFails, newerVersion, reportsOutdatedCalamari} from '../../../src/sandbox/health.js'
+import type {EndpointDoc} from '../../../src/sandbox/endpoints.js'
+
+const result = (name: string, outcome: WorkerUpgradeResult['Outcome'], extra: Partial<WorkerUpgradeResult> = {}): WorkerUpgradeResult => ({
+  Id: `Workers-${name}`, Name: name, WasEnabled: true, Batch: 1, Outcome: outcome, VersionBefore: 'Tentacle 6.3.417', VersionAfter: null, LeftDisabled: false, Message: 'not attempted', ...extra,
+})
+
+describe('a stopped roll', () => {
+  const roll: RollResult = {
+    Outcome: 'failed', Message: 'Stopped at batch 2: b failed.', Batches: [],
+    Workers: [
+      result('a', 'upgraded', {Message: 'upgraded (Tentacle 6.3.417 -> Tentacle 8.3.2886); available again'}),
+      result('b', 'failed', {Batch: 2, LeftDisabled: true, Message: 'Upgrade task ServerTasks-9 Failed; left disabled'}),
+      result('c', 'interrupted', {Batch: 3, LeftDisabled: true, Message: 'drain did not finish; left disabled'}),
+      result('d', 'not-attempted', {Batch: 4}),
+      result('e', 'upgraded', {WasEnabled: false, LeftDisabled: true, Message: 'upgraded; left disabled as it was'}),
+    ],
+  }
+
+  it('one line per worker', () => {
+    expect(roll.Workers.map(describeWorkerResult)).toEqual([
+      'a: upgraded (Tentacle 6.3.417 -> Tentacle 8.3.2886); available again (batch 1)',
+      'b: FAILED: Upgrade task ServerTasks-9 Failed; left disabled (batch 2)',
+      'c: interrupted: drain did not finish; left disabled (batch 3)',
+      'd: not attempted (batch 4)',
+      'e: upgraded; left disabled as it was (batch 1)',
+    ])
+  })
+
+  it('resumes with the interrupted and not-attempted workers; undoes only what the run disabled', () => {
+    expect(remainingWorkers(roll).map((w) => w.Name)).toEqual(['c', 'd'])
+    expect(leftDisabledByRun(roll).map((w) => w.Name)).toEqual(['b', 'c'])
+  })
+})
+
+describe('sandbox maintenance rules', () => {
+  const listening = (host: string): EndpointDoc => ({CommunicationStyle: 'TentaclePassive', Uri: `https://${host}:10933/`, Thumbprint: 'A'.repeat(40), Id: null, LastModifiedOn: null, LastModifiedBy: null, Links: {}})
+  const polling = (id: string): EndpointDoc => ({...listening('x'), CommunicationStyle: 'TentacleActive', Uri: `poll://${id}/`})
+
+  it('a Tentacle never goes back to an older version by itself', () => {
+    expect(newerVersion('6.3.417', '8.3.2886')).toBe('8.3.2886')
+    expect(newerVersion('8.3.2886', '6.3.417')).toBe('8.3.2886')
+    expect(newerVersion('8.10.1', '8.9.99')).toBe('8.10.1')
+    expect(newerVersion('6.3.417', null)).toBe('6.3.417')
+  })
+
+  it('upgrade-fails hosts and upgradefails polling IDs fail; outdated hosts report an old Calamari', () => {
+    expect(maintenanceFails(listening('w1.upgrade-fails.test'))).toBe(true)
+    expect(maintenanceFails(listening('upgrade-fails.test.example'))).toBe(false)
+    expect(maintenanceFails(polling('upgradefails7x'))).toBe(true)
+    expect(maintenanceFails(polling('fine7x'))).toBe(false)
+    expect(reportsOutdatedCalamari(listening('w1.outdated.example'))).toBe(true)
+    expect(reportsOutdatedCalamari(listening('w1.example'))).toBe(false)
+  })
+})
