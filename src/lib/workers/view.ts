@@ -3,6 +3,7 @@
  * account, proxy), its health, Tentacle version and its page in the web portal.
  */
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
+import {terminalSafe} from '../render/safe.js'
 import {describeTentacleVersion, endpointAddress, endpointThumbprint, tentacleVersion, workerTypeLabel} from './endpoint.js'
 
 interface Named {
@@ -79,5 +80,6 @@ export function workerViewLines(view: WorkerView): Array<[string, string]> {
 
 export function formatLines(lines: Array<[string, string]>): string {
   const width = Math.max(...lines.map(([label]) => label.length))
-  return lines.map(([label, value]) => `${(label + ':').padEnd(width + 2)}${value}`).join('\n') + '\n'
+  // Values are the server's (names, summaries): a newline in one must not make a line of its own.
+  return lines.map(([label, value]) => `${(label + ':').padEnd(width + 2)}${terminalSafe(value)}`).join('\n') + '\n'
 }
