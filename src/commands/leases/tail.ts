@@ -10,7 +10,7 @@ import {followLeases} from '../../lib/leases/tail.js'
 import {parsePositiveInteger, parsePositiveSeconds} from '../../lib/leases/time.js'
 import {allSpaceContexts} from '../../lib/policy/snapshot.js'
 import {paint} from '../../lib/render/color.js'
-import {terminalSafeFields} from '../../lib/render/safe.js'
+import {terminalSafe, terminalSafeFields} from '../../lib/render/safe.js'
 
 export default class LeasesTail extends ServerCommand<typeof LeasesTail> {
   static override summary = 'Follow worker leases live: which task leased which worker, and when it let go.'
@@ -97,7 +97,7 @@ ${EXIT_CODES_HELP}`
       emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(terminalSafeFields(event), eventPaint)),
       onReady: (active) => {
         // On stderr even with --json: scripts and tests wait for this line before starting work.
-        this.note(`Following worker leases in ${spaces.map((s) => s.space.Name).join(', ')} (${active} active now; every ${intervalMs / 1000}s; Ctrl-C to stop)…`)
+        this.note(`Following worker leases in ${spaces.map((s) => terminalSafe(s.space.Name)).join(', ')} (${active} active now; every ${intervalMs / 1000}s; Ctrl-C to stop)…`)
       },
       notice: (message) => this.note(message),
       debug: flags.debug ? this.debugLine : undefined,

@@ -4,6 +4,7 @@ import {ServerCommand} from '../../server-command.js'
 import {findByNameOrId} from '../../lib/octopus/names.js'
 import {getWorkerPool, listWorkerPools, updateWorkerPool} from '../../lib/octopus/repositories.js'
 import {asDefault} from '../../lib/pools/update.js'
+import {safe, terminalSafe} from '../../lib/render/safe.js'
 
 export default class PoolSetDefault extends ServerCommand<typeof PoolSetDefault> {
   static override summary = 'Make a worker pool the space\'s default pool.'
@@ -25,7 +26,7 @@ ${EXIT_CODES_HELP}`
     const previous = pools.find((p) => p.IsDefault && p.Id !== target.Id)
     if (target.IsDefault) {
       if (this.isJson) this.printJson({...target, Changed: false, PreviousDefault: null})
-      else this.print(`'${target.Name}' (${target.Id}) is already the default worker pool; nothing changed.`)
+      else this.print(safe`'${target.Name}' (${target.Id}) is already the default worker pool; nothing changed.`)
       return
     }
     const saved = await updateWorkerPool(space, asDefault(await getWorkerPool(space, target.Id)))
@@ -34,6 +35,6 @@ ${EXIT_CODES_HELP}`
       this.printJson({...saved, Changed: true, PreviousDefault: previousRef})
       return
     }
-    this.print(`'${saved.Name}' (${saved.Id}) is now the default worker pool${previous ? ` (was '${previous.Name}')` : ''}.`)
+    this.print(`'${terminalSafe(saved.Name)}' (${saved.Id}) is now the default worker pool${previous ? ` (was '${terminalSafe(previous.Name)}')` : ''}.`)
   }
 }

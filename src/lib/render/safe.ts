@@ -56,3 +56,13 @@ export function terminalSafeBlock(text: string): string {
   const colour = isColorOn()
   return text.replace(OWN_SGR_OR_UNSAFE, (match) => (match.length > 1 && colour ? match : terminalSafe(match)))
 }
+
+/**
+ * A template tag for messages that quote server strings: every interpolated value is made
+ * terminal-safe, the literal text (ours) is kept as written. `` safe`Pool '${pool.Name}' updated.` ``
+ */
+export function safe(strings: TemplateStringsArray, ...values: unknown[]): string {
+  let out = strings[0]
+  for (let i = 0; i < values.length; i++) out += terminalSafe(String(values[i])) + strings[i + 1]
+  return out
+}

@@ -59,4 +59,16 @@ describe('server strings never reach the terminal raw', () => {
     expect(result.stdout).toContain('Name:         ansi\\e[2J\\e]0;pwned\\x07')
     expect(result.stdout).toContain('Description:  desc of ansi\\e[2J')
   })
+
+  it('pool update and set-default quote the name escaped, in a single line', async () => {
+    const pools = (await api(sb, 'GET', '/api/Spaces-1/workerpools/all')).body as Array<{Id: string; Name: string}>
+    const id = pools.find((p) => p.Name === LINE_FORGER)!.Id
+    for (const args of [['pool', 'update', id, '--description', 'calm'], ['pool', 'set-default', id]]) {
+      const result = await octo(sb, args)
+      expect(result.exitCode, result.stderr).toBe(0)
+      expect(result.stdout).not.toMatch(CONTROL_BUT_NEWLINE)
+      expect(result.stdout).toContain("'evil\\nError: forged line'")
+      expect(result.stdout.split('\n').some((line) => line.startsWith('Error:'))).toBe(false)
+    }
+  })
 })

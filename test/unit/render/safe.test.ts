@@ -3,7 +3,7 @@ import {CliError, ExitCode} from '../../../src/lib/errors.js'
 import {formatEventLine} from '../../../src/lib/leases/format.js'
 import {setColor, paint} from '../../../src/lib/render/color.js'
 import {jsonText, writeError} from '../../../src/lib/render/output.js'
-import {terminalSafe, terminalSafeBlock, terminalSafeFields} from '../../../src/lib/render/safe.js'
+import {safe, terminalSafe, terminalSafeBlock, terminalSafeFields} from '../../../src/lib/render/safe.js'
 import {renderTable} from '../../../src/lib/render/table.js'
 import {describeOutcome} from '../../../src/lib/bulk.js'
 
@@ -30,6 +30,11 @@ describe('terminalSafe', () => {
 
   it('leaves ordinary names alone, including backslashes and non-Latin text', () => {
     for (const name of ['Default Worker Pool', 'DOMAIN\\user', 'pool-日本-ü', 'emoji 🚀']) expect(terminalSafe(name)).toBe(name)
+  })
+
+  it('the safe`` tag escapes the interpolated values and keeps our literal text', () => {
+    const name = 'evil\nError: forged'
+    expect(safe`Pool '${name}' (${3}) updated.\nNext line is ours.`).toBe("Pool 'evil\\nError: forged' (3) updated.\nNext line is ours.")
   })
 
   it('makes every string field of a record safe and keeps the rest', () => {
