@@ -1,6 +1,7 @@
 import {EXIT_CODES_HELP} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
 import type {UserResource} from '../lib/octopus/types.js'
+import {terminalSafe} from '../lib/render/safe.js'
 
 export default class Whoami extends ServerCommand<typeof Whoami> {
   static override summary = 'Show the server, user, space and profile in use, and where the credential came from (never the credential).'
@@ -35,6 +36,6 @@ ${EXIT_CODES_HELP}`
       ['Credential source', connection.source],
     ]
     const width = Math.max(...rows.map(([k]) => k.length))
-    this.print(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n'))
+    this.print(rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`).join('\n'))
   }
 }
