@@ -5,6 +5,7 @@ import {runCheck} from '../../../src/lib/policy/engine.js'
 import {renderGithub} from '../../../src/lib/policy/report-github.js'
 import {renderJunit, xmlAttr, xmlEscape} from '../../../src/lib/policy/report-junit.js'
 import {renderSarif} from '../../../src/lib/policy/report-sarif.js'
+import {renderTextReport} from '../../../src/lib/policy/report-text.js'
 import {config, pool, snapshot, space, worker} from '../policy/fixtures.js'
 
 /**
@@ -78,5 +79,16 @@ describe('CSV', () => {
   it('never prefixes numbers', () => {
     expect(csvField(-3)).toBe('-3')
     expect(csvField('Default Worker Pool')).toBe('Default Worker Pool')
+  })
+})
+
+describe('the check table report', () => {
+  it('escapes names in cells and a server reason in the summary line', async () => {
+    const report = hostileReport()
+    const skipped = {...report, Rules: report.Rules.map((r) => (r.RuleId === 'naming/pool' ? {...r, Status: 'skipped' as const, Reason: 'server said: x\nError: forged'} : r))}
+    const text = await renderTextReport(skipped, {isTTY: false, configFile: null})
+    expect(text).not.toContain(ESC)
+    expect(text.split('\n').filter((l) => l.startsWith('Error:') || l.startsWith('::'))).toEqual([])
+    expect(text).toContain('server said: x\\nError: forged')
   })
 })
