@@ -1,9 +1,10 @@
 import {readFile} from 'node:fs/promises'
-import type {Alias, Document, LineCounter, Node as YamlNode, Scalar} from 'yaml'
+import type {Document, LineCounter, Node as YamlNode} from 'yaml'
 import {CliError, ExitCode} from '../errors.js'
 import {normalizeServerUrl} from '../octopus/client.js'
 import {configFilePath, isValidProfileName} from './paths.js'
 import {writePrivateFileAtomic} from './private-files.js'
+import {firstAlias, firstDuplicateKey} from '../yaml-checks.js'
 
 /** Where a profile's API key is kept: the OS keychain, or the 0600 file chosen with `login --insecure-storage`. */
 export type KeyStoreKind = 'keychain' | 'file'
@@ -54,8 +55,7 @@ export class ProfileStore {
     if (text === undefined) return new ProfileStore(file, undefined, undefined, new Map())
     const yaml = await import('yaml')
     const lineCounter = new yaml.LineCounter()
-    // uniqueKeys: false because yaml checks each key against every earlier key of its map, which
-    // made 40,000 profiles take 11 s (quadratic); firstDuplicateKey does the same check with a Set.
+    // uniqueKeys: false: yaml's own check is quadratic (see yaml-checks.ts); firstDuplicateKey is not.
     const doc = yaml.parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: false})
     const firstError = doc.errors[0]
     if (firstError) {
@@ -159,37 +159,6 @@ function readProfiles(yaml: YamlModule, doc: Document, file: string, lines: Line
     })
   }
   return profiles
-}
-
-/** The first key that repeats an earlier key of the same mapping, in one pass with a Set per mapping. */
-function firstDuplicateKey(yaml: YamlModule, doc: Document): Scalar | undefined {
-  let duplicate: Scalar | undefined
-  yaml.visit(doc, {
-    Map(_key, map) {
-      const seen = new Set<unknown>()
-      for (const pair of map.items) {
-        if (!yaml.isScalar(pair.key)) continue
-        if (seen.has(pair.key.value)) {
-          duplicate = pair.key
-          return yaml.visit.BREAK
-        }
-        seen.add(pair.key.value)
-      }
-      return undefined
-    },
-  })
-  return duplicate
-}
-
-function firstAlias(yaml: YamlModule, doc: Document): Alias | undefined {
-  let found: Alias | undefined
-  yaml.visit(doc, {
-    Alias(_key, alias) {
-      found = alias
-      return yaml.visit.BREAK
-    },
-  })
-  return found
 }
 
 function offsetOf(node: YamlNode | null | undefined): number | undefined {

@@ -10,6 +10,7 @@ import type {Document, LineCounter} from 'yaml'
 import {usageError} from '../errors.js'
 import {parseTemplate, templateTokens, unsupportedByLinearEngine, type Convention, type TokenRule} from './convention.js'
 import {globToRegExp} from './glob.js'
+import {firstAlias, firstDuplicateKey} from '../yaml-checks.js'
 import {RULE_IDS, SEVERITIES, isRuleId, type RuleId, type Severity} from './types.js'
 
 export const CONFIG_FILE_NAMES = ['.octoworkers.yaml', '.octoworkers.yml']
@@ -90,11 +91,17 @@ class ConfigProblem extends Error {
 export async function parseConfig(text: string, file: string): Promise<PolicyConfig> {
   const YAML = await import('yaml')
   const lineCounter = new YAML.LineCounter()
-  const doc = YAML.parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
+  // uniqueKeys: false: yaml's own check is quadratic in a mapping's size (see yaml-checks.ts).
+  const doc = YAML.parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: false})
   const syntax = doc.errors[0]
   if (syntax) {
     const line = syntax.linePos?.[0]?.line ?? lineCounter.linePos(syntax.pos[0]).line
     throw configError(file, line, `YAML syntax error: ${syntax.message.split('\n')[0]}`)
+  }
+  const duplicate = firstDuplicateKey(YAML, doc)
+  if (duplicate) {
+    const offset = duplicate.range?.[0]
+    throw configError(file, offset === undefined ? undefined : lineCounter.linePos(offset).line, `YAML syntax error: Map keys must be unique ('${String(duplicate.value)}' appears twice)`)
   }
   let raw: unknown
   try {
@@ -119,14 +126,7 @@ export async function parseConfig(text: string, file: string): Promise<PolicyCon
 const MAX_ALIAS_COUNT = 100
 
 function firstAliasOffset(YAML: typeof import('yaml'), doc: Document): number | undefined {
-  let offset: number | undefined
-  YAML.visit(doc, {
-    Alias(_key, alias) {
-      offset = alias.range?.[0]
-      return YAML.visit.BREAK
-    },
-  })
-  return offset
+  return firstAlias(YAML, doc)?.range?.[0]
 }
 
 function configError(file: string, line: number | undefined, problem: string) {
