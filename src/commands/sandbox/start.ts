@@ -75,6 +75,11 @@ ${EXIT_CODES_HELP}`
       throw new CliError(`sandbox start cannot run: ${e.message}`, ExitCode.Failure)
     }
 
+    // Listen for SIGTERM before the URL is printed: a supervisor may stop us as soon as it reads it.
+    const stopped = new Promise<void>((resolve) => {
+      this.stopRequested = resolve
+      process.once('SIGTERM', () => resolve())
+    })
     // The key is this command's output, so it is written directly (print() would redact it).
     if (this.isJson) {
       writeStdout(JSON.stringify({Url: sandbox.url, ApiKey: sandbox.apiKey, ReadOnlyApiKey: sandbox.readOnlyApiKey, Data: sandbox.dataFile, OctopusVersion: sandbox.octopusVersion, Seed: sandbox.seed, Seeded: sandbox.seeded}))
@@ -85,10 +90,7 @@ ${EXIT_CODES_HELP}`
     else this.note(sandbox.seeded ? `Created a new estate (seed ${sandbox.seed}).` : `Using the existing estate in ${sandbox.dataFile}.`)
     this.note('Sandbox running. Press Ctrl-C to stop.')
 
-    await new Promise<void>((resolve) => {
-      this.stopRequested = resolve
-      process.once('SIGTERM', () => resolve())
-    })
+    await stopped
     await sandbox.close()
     this.note('Sandbox stopped.')
   }
