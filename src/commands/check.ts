@@ -14,6 +14,7 @@ import {writeStarterConfig} from '../lib/policy/starter.js'
 import {RULE_IDS} from '../lib/policy/types.js'
 import {usageRulesEnabled} from '../lib/policy/rules/usage.js'
 import {paint} from '../lib/render/color.js'
+import {safe} from '../lib/render/safe.js'
 
 const FORMATS = ['table', 'json', 'junit', 'sarif', 'github'] as const
 
@@ -64,7 +65,7 @@ ${EXIT_CODES_HELP}`
 
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
-    const snapshot = await readSnapshot(client, spaces, {usage: usageRulesEnabled(config.severities), onUnavailable: (what, why) => this.warnUser(`could not read the ${what} (${why}); the rules that need it are not checked.`)})
+    const snapshot = await readSnapshot(client, spaces, {usage: usageRulesEnabled(config.severities), onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}); the rules that need it are not checked.`)})
     const report = runCheck(snapshot, config)
     const failed = checkFailed(report, failOn)
     const summary = summaryLine(report, config.file)

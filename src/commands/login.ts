@@ -6,6 +6,7 @@ import {cleanApiKey, login} from '../lib/auth/login.js'
 import {selectedProfile} from '../lib/auth/paths.js'
 import {normalizeServerUrl} from '../lib/octopus/client.js'
 import {promptInput, promptSecret, validatorFrom} from '../lib/render/prompt.js'
+import {safe} from '../lib/render/safe.js'
 
 export default class Login extends ServerCommand<typeof Login> {
   static override summary = 'Check an API key against an Octopus Server, then save it in the OS keychain and the server in a profile.'
@@ -70,8 +71,8 @@ ${EXIT_CODES_HELP}`
       })
     } else {
       this.print([
-        `Logged in to ${result.profile.server} (Octopus ${result.version}) as ${result.user.Username} (${result.user.DisplayName}).`,
-        `Profile '${result.profile.name}' saved in ${result.configFile}${result.space ? `, default space ${result.space.Name} (${result.space.Id})` : ''}.`,
+        safe`Logged in to ${result.profile.server} (Octopus ${result.version}) as ${result.user.Username} (${result.user.DisplayName}).`,
+        `Profile '${result.profile.name}' saved in ${result.configFile}${result.space ? safe`, default space ${result.space.Name} (${result.space.Id})` : ''}.`,
         `API key saved in ${result.keyLocation}.`,
       ].join('\n'))
     }

@@ -1,5 +1,5 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import {HttpError, errorBody, parseJson, readBody, routeNotFound, sendJsonText, sendText} from './http.js'
+import {HttpError, decodePathSegment, errorBody, parseJson, readBody, routeNotFound, sendJsonText, sendText} from './http.js'
 import {presentJson, type SandboxContext} from './context.js'
 import type {FaultInjector} from './faults.js'
 import {acceptedQuery, type QueryKey, type VersionProfile} from './profiles.js'
@@ -97,8 +97,10 @@ export class Router {
     try {
       if (method !== 'GET' && method !== 'HEAD') rawBody = await readBody(req)
       const path = url.pathname.replace(/\/+$/, '') || '/'
-      const readOnlyKey = this.authenticate(req, url, path.toLowerCase() === '/api')
-      const resolved = path.toLowerCase() === '/api' ? this.match('GET', [], 'global') : this.resolve(method, path)
+      const isRoot = path.toLowerCase() === '/api'
+      // Only reading the root document is open to all: any other method on /api needs a key first.
+      const readOnlyKey = this.authenticate(req, url, isRoot && (method === 'GET' || method === 'HEAD'))
+      const resolved = isRoot ? (method === 'GET' || method === 'HEAD' ? this.match('GET', [], 'global') : 'wrong-method') : this.resolve(method, path)
       if (resolved === 'wrong-method') throw new HttpError(405, `The method ${method} is not allowed on ${url.pathname}.`)
       if (!resolved) throw routeNotFound(url.pathname)
       match = resolved
@@ -178,7 +180,7 @@ export class Router {
     return tail
   }
 
-  /** 401 without or with a wrong key; returns whether the read-only key was used. `/api` needs none. */
+  /** 401 without or with a wrong key; returns whether the read-only key was used. `GET /api` needs none. */
   private authenticate(req: IncomingMessage, url: URL, isRoot: boolean): boolean {
     const header = req.headers['x-octopus-apikey']
     const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1]
@@ -200,7 +202,7 @@ export class Router {
 
   /** Maps a path onto a route: `/api/sandbox/...`, `/api/spaces/Spaces-N/...` (where the profile has it), `/api/Spaces-N/...`, `/api/...`. */
   private resolve(method: string, path: string): Match | 'wrong-method' | undefined {
-    const segments = path.split('/').filter(Boolean).map(decodeURIComponent)
+    const segments = path.split('/').filter(Boolean).map(decodePathSegment)
     if (segments[0]?.toLowerCase() !== 'api') return undefined
     const rest = segments.slice(1)
     if (rest[0]?.toLowerCase() === 'sandbox') return this.match(method, rest.slice(1), 'sandbox')

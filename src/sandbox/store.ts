@@ -1,3 +1,4 @@
+import {chmodSync, closeSync, constants as fsConstants, existsSync, lstatSync, openSync, statSync} from 'node:fs'
 import type BetterSqlite3 from 'better-sqlite3'
 
 export type Db = BetterSqlite3.Database
@@ -101,6 +102,7 @@ export async function openDatabase(file: string): Promise<Db> {
   } catch (error) {
     throw new Error(`the SQLite module (better-sqlite3) could not be loaded: ${(error as Error).message.split('\n')[0]}. Reinstall with \`npm install\` on this machine so the native module is built for Node ${process.versions.node}.`)
   }
+  if (file !== ':memory:') createPrivately(file)
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
@@ -110,6 +112,26 @@ export async function openDatabase(file: string): Promise<Db> {
   db.pragma('mmap_size = 268435456')
   db.exec(SCHEMA)
   return db
+}
+
+/**
+ * The data file holds the sandbox's API keys, so it is created 0600 before SQLite opens it (SQLite
+ * gives the -wal and -shm files the mode of the database file), and a file left readable by others
+ * is tightened. `O_NOFOLLOW` on creation: a planted symlink is not followed into someone else's file.
+ */
+function createPrivately(file: string): void {
+  try {
+    closeSync(openSync(file, fsConstants.O_RDWR | fsConstants.O_CREAT | fsConstants.O_NOFOLLOW, 0o600))
+  } catch (error) {
+    // ELOOP: the path is a symlink; SQLite opens it as the user asked, but its mode is not ours to change.
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return
+    throw error
+  }
+  for (const part of [file, `${file}-wal`, `${file}-shm`]) {
+    if (!existsSync(part) || lstatSync(part).isSymbolicLink()) continue
+    const mode = statSync(part).mode & 0o777
+    if (mode & 0o077) chmodSync(part, mode & 0o700)
+  }
 }
 
 /** Typed, prepared access to the tables. One instance per open database. */

@@ -4,6 +4,7 @@ import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
 import {describeAtRisk, readFeatures, setBuiltinWorkerEnabled, spacesAtRisk} from '../../lib/builtin/index.js'
 import {allSpaceContexts} from '../../lib/policy/snapshot.js'
+import {safe} from '../../lib/render/safe.js'
 
 export default class BuiltinWorkerDisable extends ServerCommand<typeof BuiltinWorkerDisable> {
   static override summary = 'Switch the built-in worker off (server-wide), safely.'
@@ -39,7 +40,7 @@ ${EXIT_CODES_HELP}`
         details: {SpacesAtRisk: atRisk},
       })
     }
-    if (atRisk.length > 0) this.warnUser(`disabling anyway (--force); steps on these default pools will fail: ${lines.join(' ')}`)
+    if (atRisk.length > 0) this.warnUser(safe`disabling anyway (--force); steps on these default pools will fail: ${lines.join(' ')}`)
     await this.confirmDestructive({
       yes: this.flags.yes,
       action: 'disable the built-in worker',

@@ -10,6 +10,7 @@ import {GROUP_BY, groupGrid, reportCsv, withBars, type GroupBy, type LeaseReport
 import {formatDuration, parseWindow} from '../../lib/leases/time.js'
 import {COMPLETENESS} from '../../lib/leases/sources.js'
 import {renderTable} from '../../lib/render/table.js'
+import {terminalSafe} from '../../lib/render/safe.js'
 
 const FORMATS = ['table', 'json', 'csv'] as const
 
@@ -82,10 +83,10 @@ async function renderReport(report: LeaseReport, isTTY: boolean): Promise<string
     out.push(await renderTable(['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT'], report.Pools.map((p) => [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ?? '']), {isTTY}))
   }
   if (report.BusiestWorkers.length > 0) {
-    out.push('Busiest workers: ' + report.BusiestWorkers.map((w) => `${w.WorkerName} (${w.Leases} leases, ${formatDuration(w.BusySeconds * 1000)})`).join(', '))
+    out.push('Busiest workers: ' + report.BusiestWorkers.map((w) => `${terminalSafe(w.WorkerName)} (${w.Leases} leases, ${formatDuration(w.BusySeconds * 1000)})`).join(', '))
   }
   out.push(report.IdleWorkers.length === 0
     ? 'Idle workers (never leased): none.'
-    : `Idle workers (never leased, ${report.IdleWorkers.length}): ` + report.IdleWorkers.map((w) => w.WorkerName + (w.IsDisabled ? ' (disabled)' : '')).join(', '))
+    : `Idle workers (never leased, ${report.IdleWorkers.length}): ` + report.IdleWorkers.map((w) => terminalSafe(w.WorkerName) + (w.IsDisabled ? ' (disabled)' : '')).join(', '))
   return out.join('\n')
 }

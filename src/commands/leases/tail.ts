@@ -10,6 +10,7 @@ import {followLeases} from '../../lib/leases/tail.js'
 import {INTERVAL_RANGE, parsePositiveInteger, parsePositiveSeconds} from '../../lib/leases/time.js'
 import {allSpaceContexts} from '../../lib/policy/snapshot.js'
 import {paint} from '../../lib/render/color.js'
+import {terminalSafe, terminalSafeFields} from '../../lib/render/safe.js'
 
 export default class LeasesTail extends ServerCommand<typeof LeasesTail> {
   static override summary = 'Follow worker leases live: which task leased which worker, and when it let go.'
@@ -88,10 +89,10 @@ ${EXIT_CODES_HELP}`
       maxEvents,
       durationMs,
       signal: this.interrupted.signal,
-      emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(event, eventPaint, {markLogEvents})),
+      emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(terminalSafeFields(event), eventPaint, {markLogEvents})),
       onReady: (active) => {
         // On stderr even with --json: scripts and tests wait for this line before starting work.
-        this.note(`Following worker leases in ${spaces.map((s) => s.space.Name).join(', ')} (${active} active now; every ${intervalMs / 1000}s; Ctrl-C to stop)…`)
+        this.note(`Following worker leases in ${spaces.map((s) => terminalSafe(s.space.Name)).join(', ')} (${active} active now; every ${intervalMs / 1000}s; Ctrl-C to stop)…`)
       },
       notice: (message) => this.note(message),
       debug: flags.debug ? this.debugLine : undefined,

@@ -6,6 +6,7 @@ import {createWorkerPool, listDynamicWorkerTypes, listWorkerPools} from '../../l
 import {checkWorkerTypeAllowed, createPoolBody, decideCreate, equivalentCreateCommand, matchWorkerType, type CreatePoolInput} from '../../lib/pools/create.js'
 import {parseSortOrder, POOL_TYPE_FLAGS, poolTypeFlag, validatePoolName, type PoolTypeFlag} from '../../lib/pools/validate.js'
 import {promptInput, promptSelect, validatorFrom} from '../../lib/render/prompt.js'
+import {terminalSafe} from '../../lib/render/safe.js'
 
 export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
   static override summary = 'Create a static or dynamic worker pool.'
@@ -78,11 +79,11 @@ ${EXIT_CODES_HELP}`
     if (!decision.create) {
       const existing = decision.existing
       if (this.isJson) this.printJson({...existing, Created: false})
-      else this.print(`Worker pool '${existing.Name}' (${existing.Id}) already exists as a ${poolTypeFlag(existing.WorkerPoolType)} pool; nothing changed.`)
+      else this.print(`Worker pool '${terminalSafe(existing.Name)}' (${existing.Id}) already exists as a ${poolTypeFlag(existing.WorkerPoolType)} pool; nothing changed.`)
     } else {
       const pool = await createWorkerPool(space, createPoolBody(input))
       if (this.isJson) this.printJson({...pool, Created: true})
-      else this.print(`Created ${type} worker pool '${pool.Name}' (${pool.Id})${pool.IsDefault ? ', the default pool' : ''}.`)
+      else this.print(`Created ${type} worker pool '${terminalSafe(pool.Name)}' (${pool.Id})${pool.IsDefault ? ', the default pool' : ''}.`)
     }
     if (prompted) {
       const echo = equivalentCreateCommand(this.config.bin, input, {server: flags.server, space: flags.space})

@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
+import {terminalSafe} from '../../lib/render/safe.js'
 import {setDefaultPool, type SetDefaultResult} from '../../lib/pools/update.js'
 
 export default class PoolSetDefault extends ServerCommand<typeof PoolSetDefault> {
@@ -22,7 +23,7 @@ ${EXIT_CODES_HELP}`
   }
 
   protected override render(result: SetDefaultResult): Rendered {
-    if (!result.Changed) return {stdout: `'${result.Name}' (${result.Id}) is already the default worker pool; nothing changed.`}
-    return {stdout: `'${result.Name}' (${result.Id}) is now the default worker pool${result.PreviousDefault ? ` (was '${result.PreviousDefault.Name}')` : ''}.`}
+    if (!result.Changed) return {stdout: `'${terminalSafe(result.Name)}' (${result.Id}) is already the default worker pool; nothing changed.`}
+    return {stdout: `'${terminalSafe(result.Name)}' (${result.Id}) is now the default worker pool${result.PreviousDefault ? ` (was '${terminalSafe(result.PreviousDefault.Name)}')` : ''}.`}
   }
 }

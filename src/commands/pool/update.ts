@@ -6,6 +6,7 @@ import {getWorkerPool, listDynamicWorkerTypes, listWorkerPools, updateWorkerPool
 import {matchWorkerType} from '../../lib/pools/create.js'
 import {applyPoolChanges, checkWorkerTypeForPool, requireSomeChange, type PoolChanges} from '../../lib/pools/update.js'
 import {validatePoolName} from '../../lib/pools/validate.js'
+import {safe} from '../../lib/render/safe.js'
 
 export default class PoolUpdate extends ServerCommand<typeof PoolUpdate> {
   static override summary = 'Rename a worker pool, or change its description or (dynamic pools) its worker type.'
@@ -48,7 +49,7 @@ ${EXIT_CODES_HELP}`
     const {updated, changed} = applyPoolChanges(pool, changes, pools)
     if (changed.length === 0) {
       if (this.isJson) this.printJson({...pool, Changes: []})
-      else this.print(`Worker pool '${pool.Name}' (${pool.Id}) already has those values; nothing changed.`)
+      else this.print(safe`Worker pool '${pool.Name}' (${pool.Id}) already has those values; nothing changed.`)
       return
     }
     const saved = await updateWorkerPool(space, updated)
@@ -56,6 +57,6 @@ ${EXIT_CODES_HELP}`
       this.printJson({...saved, Changes: changed})
       return
     }
-    this.print([`Updated worker pool '${saved.Name}' (${saved.Id}):`, ...changed.map((c) => `  ${c.Field}: ${JSON.stringify(c.From ?? '')} -> ${JSON.stringify(c.To)}`)].join('\n'))
+    this.print([safe`Updated worker pool '${saved.Name}' (${saved.Id}):`, ...changed.map((c) => `  ${c.Field}: ${JSON.stringify(c.From ?? '')} -> ${JSON.stringify(c.To)}`)].join('\n'))
   }
 }

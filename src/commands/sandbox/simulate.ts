@@ -5,6 +5,7 @@ import {CliError, ExitCode, usageError} from '../../lib/errors.js'
 import {findAllByNameOrId} from '../../lib/octopus/names.js'
 import {listWorkerPools} from '../../lib/octopus/repositories.js'
 import {renderTable} from '../../lib/render/table.js'
+import {safe} from '../../lib/render/safe.js'
 
 interface SimulationStatus {
   Id: string
@@ -81,7 +82,7 @@ ${EXIT_CODES_HELP}`
     let status = await client.post<SimulationStatus>('/api/sandbox/simulations', {
       SpaceId: space.spaceId, Tasks: tasks, Concurrency: concurrency, WorkerPoolIds: poolIds, MinDurationMs: min, MaxDurationMs: max, StepsPerTask: steps,
     })
-    this.note(`Simulation ${status.Id}: ${tasks} deployments, ${concurrency} at a time, in ${space.space.Name}.`)
+    this.note(safe`Simulation ${status.Id}: ${tasks} deployments, ${concurrency} at a time, in ${space.space.Name}.`)
     let lastReport = 0
     while (status.State === 'Running') {
       await new Promise((resolve) => setTimeout(resolve, 250))

@@ -4,6 +4,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
 import {CliError, ExitCode, usageError} from '../../lib/errors.js'
 import {writeStdout} from '../../lib/render/output.js'
+import {SANDBOX_API_KEY_ENV, chooseSandboxApiKey} from '../../lib/auth/sandbox-key.js'
 
 /** `$XDG_DATA_HOME/octoworkers/sandbox.sqlite` (XDG default ~/.local/share). */
 export function defaultDataFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -19,6 +20,8 @@ default, until Ctrl-C or SIGTERM (then it shuts down cleanly and exits 0). It pr
 API key; with --json, the first line of stdout is one JSON object {Url, ApiKey, ReadOnlyApiKey,
 Data, OctopusVersion, Seed, Seeded}. A data file that already holds an estate keeps it: --seed is
 applied only to a new file. --seed demo builds a small realistic estate; scale:N builds N workers.
+The API key to accept comes from --api-key-stdin or OCTOWORKERS_SANDBOX_API_KEY (never a flag
+value, which any user could read in \`ps\`), else the data file's stored key, else a new one.
 
 ${EXIT_CODES_HELP}`
 
@@ -26,6 +29,8 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> sandbox start --seed demo',
     '<%= config.bin %> sandbox start --port 0 --data :memory: --json',
     '<%= config.bin %> sandbox start --octopus-version 2021.2 --seed scale:2000',
+    `${SANDBOX_API_KEY_ENV}=API-MYSANDBOXKEY <%= config.bin %> sandbox start --seed demo`,
+    'printenv SANDBOX_KEY | <%= config.bin %> sandbox start --api-key-stdin',
   ]
 
   static override flags = {
@@ -34,7 +39,8 @@ ${EXIT_CODES_HELP}`
     data: Flags.string({description: 'SQLite data file, or :memory: (default: $XDG_DATA_HOME/octoworkers/sandbox.sqlite).'}),
     seed: Flags.string({description: 'Estate for a new data file: empty, demo or scale:N.', default: 'empty'}),
     'octopus-version': Flags.string({description: 'Octopus Server version to emulate.', options: ['2019.7', '2021.2', '2023.1', '2026.1'], default: '2026.1'}),
-    'api-key': Flags.string({description: 'API key to accept (default: the one stored in the data file, else a new one).'}),
+    'api-key-stdin': Flags.boolean({description: `Read the API key to accept from stdin (else ${SANDBOX_API_KEY_ENV}, else the one stored in the data file, else a new one).`}),
+    'api-key': Flags.string({description: `Deprecated: the key shows in \`ps\`. Use ${SANDBOX_API_KEY_ENV} or --api-key-stdin.`, hidden: true}),
   }
 
   public async run(): Promise<void> {
@@ -42,8 +48,8 @@ ${EXIT_CODES_HELP}`
     if (!/^\d+$/.test(this.flags.port) || port > 65535) throw usageError(`--port must be a number from 0 to 65535, not '${this.flags.port}'.`)
     const seed = this.flags.seed
     if (!/^(empty|demo|scale:[1-9]\d*)$/.test(seed)) throw usageError(`--seed must be empty, demo or scale:N, not '${seed}'.`)
-    const apiKey = this.flags['api-key']
-    if (apiKey !== undefined && !/^API-[A-Z0-9]{4,}$/.test(apiKey)) throw usageError('--api-key must look like an Octopus API key: API- followed by upper-case letters and digits.')
+    const {apiKey, warning} = await chooseSandboxApiKey({flag: this.flags['api-key'], fromStdin: this.flags['api-key-stdin'], env: process.env, readStdin})
+    if (warning) this.warnUser(warning)
     const dataFile = this.flags.data ?? defaultDataFile()
 
     let sandboxModule: typeof import('../../sandbox/index.js')
@@ -69,6 +75,11 @@ ${EXIT_CODES_HELP}`
       throw new CliError(`sandbox start cannot run: ${e.message}`, ExitCode.Failure)
     }
 
+    // Listen for SIGTERM before the URL is printed: a supervisor may stop us as soon as it reads it.
+    const stopped = new Promise<void>((resolve) => {
+      this.stopRequested = resolve
+      process.once('SIGTERM', () => resolve())
+    })
     // The key is this command's output, so it is written directly (print() would redact it).
     if (this.isJson) {
       writeStdout(JSON.stringify({Url: sandbox.url, ApiKey: sandbox.apiKey, ReadOnlyApiKey: sandbox.readOnlyApiKey, Data: sandbox.dataFile, OctopusVersion: sandbox.octopusVersion, Seed: sandbox.seed, Seeded: sandbox.seeded}))
@@ -79,10 +90,7 @@ ${EXIT_CODES_HELP}`
     else this.note(sandbox.seeded ? `Created a new estate (seed ${sandbox.seed}).` : `Using the existing estate in ${sandbox.dataFile}.`)
     this.note('Sandbox running. Press Ctrl-C to stop.')
 
-    await new Promise<void>((resolve) => {
-      this.stopRequested = resolve
-      process.once('SIGTERM', () => resolve())
-    })
+    await stopped
     await sandbox.close()
     this.note('Sandbox stopped.')
   }
@@ -94,4 +102,10 @@ ${EXIT_CODES_HELP}`
     if (this.stopRequested) this.stopRequested()
     else super.onInterrupt()
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))
+  return Buffer.concat(chunks).toString('utf8')
 }

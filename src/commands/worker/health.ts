@@ -8,6 +8,7 @@ import {renderTable} from '../../lib/render/table.js'
 import {HEALTH_TABLE_HEAD, allHealthy, checkedWorkers, healthRows, healthTarget, healthTaskBody, progressLine, requireTargets, skippedNote, waitForTask} from '../../lib/workers/health.js'
 import {withPoolNames} from '../../lib/workers/list.js'
 import {validateWaitTimeout} from '../../lib/workers/validate.js'
+import {terminalSafe} from '../../lib/render/safe.js'
 
 export default class WorkerHealth extends ServerCommand<typeof WorkerHealth> {
   static override summary = 'Start a health check of workers (an Octopus Health task); optionally wait for the result.'
@@ -69,7 +70,7 @@ ${EXIT_CODES_HELP}`
     if (this.isJson) this.printJson({Task: finished, Workers: checked, AllHealthy: healthy, SkippedDisabledWorkerIds: skippedIds})
     else {
       this.print(await renderTable(HEALTH_TABLE_HEAD, healthRows(checked), {isTTY: Boolean(process.stdout.isTTY)}))
-      if (finished.State !== 'Success') this.note(`Task ${finished.Id} ended ${finished.State}${finished.ErrorMessage ? `: ${finished.ErrorMessage.replace(/\.$/, '')}` : ''}.`)
+      if (finished.State !== 'Success') this.note(`Task ${finished.Id} ended ${finished.State}${finished.ErrorMessage ? `: ${terminalSafe(finished.ErrorMessage.replace(/\.$/, ''))}` : ''}.`)
     }
     if (!healthy) process.exitCode = ExitCode.Failure
   }

@@ -6,6 +6,7 @@ import {getWorker, listMachinePolicies, listWorkerPools, listWorkers, updateWork
 import {withPoolNames} from '../../lib/workers/list.js'
 import {resolveStaticPools} from '../../lib/workers/resolve.js'
 import {assertNameFree, planWorkerUpdate, validateUpdateInput} from '../../lib/workers/update.js'
+import {safe, terminalSafe} from '../../lib/render/safe.js'
 
 export default class WorkerUpdate extends ServerCommand<typeof WorkerUpdate> {
   static override summary = 'Rename a worker, move it between pools, or change its machine policy.'
@@ -37,9 +38,9 @@ export default class WorkerUpdate extends ServerCommand<typeof WorkerUpdate> {
     if (input.name !== undefined) assertNameFree(workers, input.name, target.Id)
     // The list entry may be stale by now: modify the document as it is at this moment.
     const plan = planWorkerUpdate(await getWorker(space, target.Id), {name: input.name, addPools, removePools, machinePolicy})
-    for (const note of plan.notes) this.note(note)
+    for (const note of plan.notes) this.note(terminalSafe(note))
     const saved = plan.changes.length > 0 ? await updateWorker(space, plan.worker) : plan.worker
     if (this.isJson) return this.printJson({...withPoolNames(saved, pools), Changes: plan.changes})
-    this.print(plan.changes.length > 0 ? `Worker '${saved.Name}' (${saved.Id}): ${plan.changes.join('; ')}.` : `Worker '${saved.Name}' (${saved.Id}): nothing to change.`)
+    this.print(plan.changes.length > 0 ? safe`Worker '${saved.Name}' (${saved.Id}): ${plan.changes.join('; ')}.` : safe`Worker '${saved.Name}' (${saved.Id}): nothing to change.`)
   }
 }

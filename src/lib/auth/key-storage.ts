@@ -1,4 +1,4 @@
-import {readFile, unlink} from 'node:fs/promises'
+import {open, unlink} from 'node:fs/promises'
 import {authError} from '../errors.js'
 import {keychainAccount, type KeychainFactory} from './keychain.js'
 import {insecureKeyPath} from './paths.js'
@@ -86,13 +86,39 @@ export async function removeInsecureKeyFile(configDir: string, profile: string):
   }
 }
 
+/**
+ * Reads an insecure key file, refusing it (exit 3) when other users could read or change it, as
+ * ssh refuses a private key with mode 0644: a key that others could have read is not used
+ * silently. The mode is read from the handle the key is read through (no stat-then-open race).
+ */
 async function readInsecureKeyFile(file: string): Promise<InsecureKeyFile | null> {
   let text: string
+  let handle
   try {
-    text = await readFile(file, 'utf8')
+    handle = await open(file, 'r')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw error
+  }
+  try {
+    const stats = await handle.stat()
+    const mode = stats.mode & 0o777
+    if (mode & 0o077) {
+      throw authError(`Refusing to use the API key in ${file}: its mode is ${mode.toString(8).padStart(4, '0')}, so other users can read it.`, {
+        code: 'insecure-key-file',
+        hint: `Run \`chmod 600 ${file}\`; if others could have read it, also revoke the key in Octopus and log in again.`,
+      })
+    }
+    const uid = process.getuid?.()
+    if (uid !== undefined && stats.uid !== uid) {
+      throw authError(`Refusing to use the API key in ${file}: it belongs to user ID ${stats.uid}, not to you (${uid}).`, {
+        code: 'insecure-key-file',
+        hint: `Remove the file and run \`octoworkers login --insecure-storage\` again.`,
+      })
+    }
+    text = await handle.readFile('utf8')
+  } finally {
+    await handle.close()
   }
   try {
     const parsed = JSON.parse(text) as Partial<InsecureKeyFile>

@@ -1,9 +1,11 @@
 import {usageError} from '../errors.js'
+import {getProxyForUrl} from 'proxy-from-env'
 import {OctopusClient, isLoopbackHost, normalizeServerUrl} from '../octopus/client.js'
 import type {UserResource} from '../octopus/types.js'
 import {removeApiKey, removeInsecureKeyFile, saveApiKey, type KeyStorage, type RemovedKeys} from './key-storage.js'
 import {KeychainUnavailableError, keychainAccount, openSystemKeychain, type KeychainFactory} from './keychain.js'
-import {checkProfileName, configDir} from './paths.js'
+import {checkProfileName, configDir, insecureKeyDir} from './paths.js'
+import {sweepStaleTempFiles} from './private-files.js'
 import {ProfileStore, type KeyStoreKind, type Profile} from './profiles.js'
 
 export interface UserSummary {
@@ -53,11 +55,28 @@ export function cleanApiKey(input: string, from: string): string {
   return key
 }
 
-/** Warns when a key would travel unencrypted to another machine. */
-export function warnIfPlainHttp(server: string, warn: (message: string) => void): void {
+/**
+ * Warns when a key would travel unencrypted to another machine: a non-loopback http:// server,
+ * or any http:// server reached through a proxy (HTTP_PROXY/ALL_PROXY, unless NO_PROXY exempts
+ * it): the proxy sees plain HTTP, headers and all. `proxyFor` is the rule the client's agents use.
+ */
+export function warnIfPlainHttp(server: string, warn: (message: string) => void, proxyFor: (url: string) => string = getProxyForUrl): void {
   const url = new URL(server)
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+  if (url.protocol !== 'http:') return
+  const proxy = proxyFor(server)
+  if (proxy) {
+    warn(`sending the API key over plain http:// to ${url.host} through the proxy ${proxyHost(proxy)}: the proxy and the network to it can read it; use https://, or exempt the server with NO_PROXY.`)
+  } else if (!isLoopbackHost(url.hostname)) {
     warn(`sending the API key over plain http:// to ${url.host}; use https:// so it cannot be read on the network.`)
+  }
+}
+
+/** The proxy's host only: a proxy URL may carry its own user and password. */
+function proxyHost(proxy: string): string {
+  try {
+    return new URL(proxy).host
+  } catch {
+    return '(HTTP_PROXY)'
   }
 }
 
@@ -144,6 +163,9 @@ export async function logout(req: {profile: string; env: NodeJS.ProcessEnv; conf
   const dir = req.configDir ?? configDir(req.env)
   const storage: KeyStorage = {configDir: dir, keychain: req.keychain ?? openSystemKeychain}
   const store = await ProfileStore.load(dir)
+  // Temp files of a killed `login` can hold a key; logging out must not leave one behind.
+  await sweepStaleTempFiles(dir)
+  await sweepStaleTempFiles(insecureKeyDir(dir))
   const profile = store.get(profileName)
   if (!profile) {
     // A key file without a profile can only be a leftover; remove it all the same.

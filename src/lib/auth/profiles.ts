@@ -4,6 +4,7 @@ import {CliError, ExitCode} from '../errors.js'
 import {normalizeServerUrl} from '../octopus/client.js'
 import {configFilePath, isValidProfileName} from './paths.js'
 import {writePrivateFileAtomic} from './private-files.js'
+import {firstAlias, firstDuplicateKey} from '../yaml-checks.js'
 
 /** Where a profile's API key is kept: the OS keychain, or the 0600 file chosen with `login --insecure-storage`. */
 export type KeyStoreKind = 'keychain' | 'file'
@@ -54,7 +55,8 @@ export class ProfileStore {
     if (text === undefined) return new ProfileStore(file, undefined, undefined, new Map())
     const yaml = await import('yaml')
     const lineCounter = new yaml.LineCounter()
-    const doc = yaml.parseDocument(text, {lineCounter, prettyErrors: false})
+    // uniqueKeys: false: yaml's own check is quadratic (see yaml-checks.ts); firstDuplicateKey is not.
+    const doc = yaml.parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: false})
     const firstError = doc.errors[0]
     if (firstError) {
       // Unclosed quotes and brackets are detected at end of file; the last written line is where to look.
@@ -62,6 +64,11 @@ export class ProfileStore {
       const offset = Math.min(firstError.pos[0], Math.max(0, contentEnd - 1))
       throw configError(file, lineCounter, offset, firstError.message.split('\n')[0])
     }
+    const duplicate = firstDuplicateKey(yaml, doc)
+    if (duplicate) throw configError(file, lineCounter, offsetOf(duplicate), `key '${String(duplicate.value)}' appears twice in one mapping (map keys must be unique)`)
+    // This tool never writes aliases, and resolving them is how an alias bomb exhausts memory.
+    const alias = firstAlias(yaml, doc)
+    if (alias) throw configError(file, lineCounter, offsetOf(alias), `YAML aliases (*${alias.source}) are not supported in this file`)
     return new ProfileStore(file, yaml, doc, readProfiles(yaml, doc, file, lineCounter))
   }
 

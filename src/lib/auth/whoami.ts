@@ -2,6 +2,7 @@
 import type {OctopusClient, SpaceContext} from '../octopus/client.js'
 import type {UserResource} from '../octopus/types.js'
 import type {ResolvedConnection} from './connection.js'
+import {terminalSafe} from '../render/safe.js'
 
 /** The --json document; the credential itself never appears, only its source. */
 export interface WhoamiResult {
@@ -41,5 +42,5 @@ export function whoamiLines(result: WhoamiResult): string[] {
     ['Credential source', result.CredentialSource],
   ]
   const width = Math.max(...rows.map(([k]) => k.length))
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`)
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`)
 }

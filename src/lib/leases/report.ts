@@ -236,8 +236,15 @@ export function withBars(grid: Grid, width = 30): {head: string[]; rows: Cell[][
   return {head: [...grid.head, ''], rows: grid.rows.map((r) => [...r, bar(Number(r[grid.barOf]) || 0, max, width)])}
 }
 
+/**
+ * One RFC 4180 field: quoted when it holds a quote, comma, CR or LF (so a newline in a name stays
+ * inside its field). A text starting with = + - @ TAB or CR would run as a formula when the CSV
+ * is opened in a spreadsheet (CSV injection, OWASP): such text, which can only be a server's name,
+ * is prefixed with an apostrophe. Numbers are never prefixed.
+ */
 export function csvField(value: Cell | null | undefined): string {
-  const s = value === null || value === undefined ? '' : String(value)
+  let s = value === null || value === undefined ? '' : String(value)
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 

@@ -8,8 +8,9 @@ import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import type {Document, LineCounter} from 'yaml'
 import {usageError} from '../errors.js'
-import {parseTemplate, templateTokens, type Convention, type TokenRule} from './convention.js'
+import {parseTemplate, templateTokens, unsupportedByLinearEngine, type Convention, type TokenRule} from './convention.js'
 import {globToRegExp} from './glob.js'
+import {firstAlias, firstDuplicateKey} from '../yaml-checks.js'
 import {RULE_IDS, SEVERITIES, isRuleId, type RuleId, type Severity} from './types.js'
 
 export const CONFIG_FILE_NAMES = ['.octoworkers.yaml', '.octoworkers.yml']
@@ -90,20 +91,42 @@ class ConfigProblem extends Error {
 export async function parseConfig(text: string, file: string): Promise<PolicyConfig> {
   const YAML = await import('yaml')
   const lineCounter = new YAML.LineCounter()
-  const doc = YAML.parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
+  // uniqueKeys: false: yaml's own check is quadratic in a mapping's size (see yaml-checks.ts).
+  const doc = YAML.parseDocument(text, {lineCounter, prettyErrors: false, uniqueKeys: false})
   const syntax = doc.errors[0]
   if (syntax) {
     const line = syntax.linePos?.[0]?.line ?? lineCounter.linePos(syntax.pos[0]).line
     throw configError(file, line, `YAML syntax error: ${syntax.message.split('\n')[0]}`)
   }
+  const duplicate = firstDuplicateKey(YAML, doc)
+  if (duplicate) {
+    const offset = duplicate.range?.[0]
+    throw configError(file, offset === undefined ? undefined : lineCounter.linePos(offset).line, `YAML syntax error: Map keys must be unique ('${String(duplicate.value)}' appears twice)`)
+  }
+  let raw: unknown
   try {
-    return buildConfig(doc.toJS() ?? {}, file)
+    raw = doc.toJS({maxAliasCount: MAX_ALIAS_COUNT})
+  } catch (error) {
+    // yaml throws ReferenceError for an alias bomb ("Excessive alias count...") and an unknown alias.
+    if (!(error instanceof ReferenceError)) throw error
+    const alias = firstAliasOffset(YAML, doc)
+    throw configError(file, alias === undefined ? undefined : lineCounter.linePos(alias).line, `YAML aliases: ${error.message.split('\n')[0]} (an alias may expand to at most ${MAX_ALIAS_COUNT} nodes)`)
+  }
+  try {
+    return buildConfig(raw ?? {}, file)
   } catch (error) {
     if (!(error instanceof ConfigProblem)) throw error
     const line = lineOf(YAML, doc, lineCounter, error.path, error.atKey)
     const where = error.path.length ? `${error.path.join('.')}: ` : ''
     throw configError(file, line, `${where}${error.message}`)
   }
+}
+
+/** Aliases are allowed (shared token lists), but a few lines must not expand into millions of nodes. */
+const MAX_ALIAS_COUNT = 100
+
+function firstAliasOffset(YAML: typeof import('yaml'), doc: Document): number | undefined {
+  return firstAlias(YAML, doc)?.range?.[0]
 }
 
 function configError(file: string, line: number | undefined, problem: string) {
@@ -247,6 +270,9 @@ function regexSource(value: unknown, at: Path): string {
   } catch (error) {
     throw new ConfigProblem(at, `invalid regex '${value}': ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`)
   }
+  // Conventions run on a linear-time engine (see linearRegex), which has no backreferences or lookaround.
+  const unsupported = unsupportedByLinearEngine(value)
+  if (unsupported) throw new ConfigProblem(at, `regex '${value}' cannot be matched in linear time (${unsupported}); rewrite it without backreferences or lookaround`)
   return value
 }
 

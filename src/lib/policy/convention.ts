@@ -1,3 +1,5 @@
+import {RE2JS} from 're2js'
+
 /**
  * Naming conventions: a regular expression, or a template such as
  * `{env}-{role}-{location}-worker-{nn}` whose tokens each have allowed values (a list) or a
@@ -56,11 +58,50 @@ export function templateTokens(parts: TemplatePart[]): string[] {
 }
 
 /**
- * Conventions compile in unicode mode: it rejects sloppy patterns such as `\d{2` that the legacy
- * mode would quietly read as literal text, so a typo in a policy file is an error, not a weaker rule.
+ * Patterns are checked for syntax in JavaScript's unicode mode: it rejects sloppy patterns such as
+ * `\d{2` that the legacy mode would quietly read as literal text, so a typo in a policy file is an
+ * error, not a weaker rule.
  */
 export function regexFlags(conv: {ignoreCase: boolean}): string {
   return conv.ignoreCase ? 'iu' : 'u'
+}
+
+/** What matching needs of a compiled convention: RE2 semantics, linear in the name's length. */
+export interface LinearRegex {
+  test(input: string): boolean
+  exec(input: string): {groups?: Record<string, string>} | null
+}
+
+const compiled = new Map<string, LinearRegex>()
+
+/**
+ * Patterns come from a policy file and names from a server, so they are matched with RE2 (re2js):
+ * time linear in the name, whatever the pattern. `(a+)+b` against 60 `a`s would take JavaScript's
+ * backtracking engine longer than any CI job waits. RE2 has no backreferences or lookaround;
+ * `unsupportedByLinearEngine` turns those into a config error that names the pattern.
+ */
+export function linearRegex(source: string, ignoreCase: boolean): LinearRegex {
+  const key = `${ignoreCase ? 'i' : '-'}${source}`
+  let regex = compiled.get(key)
+  if (!regex) {
+    const re2 = RE2JS.compile(RE2JS.translateRegExp(source), ignoreCase ? RE2JS.CASE_INSENSITIVE : 0)
+    regex = {
+      test: (input) => re2.test(input),
+      exec: (input) => re2.exec(input) as {groups?: Record<string, string>} | null,
+    }
+    compiled.set(key, regex)
+  }
+  return regex
+}
+
+/** Why RE2 cannot run a pattern that JavaScript accepts (e.g. `(a)\1`, `a(?=b)`), or undefined if it can. */
+export function unsupportedByLinearEngine(source: string): string | undefined {
+  try {
+    linearRegex(source, false)
+    return undefined
+  } catch (error) {
+    return (error as Error).message.replace(/^error parsing regexp: /, '')
+  }
 }
 
 export function escapeRegex(text: string): string {
@@ -78,7 +119,7 @@ function describeTokenRule(rule: TokenRule): string {
 
 type PartMode = 'strict' | 'loose'
 
-function templateRegex(conv: TemplateConvention, modeOf: (token: string, index: number) => PartMode, anchorEnd = true, upTo = conv.parts.length): RegExp {
+function templateRegex(conv: TemplateConvention, modeOf: (token: string, index: number) => PartMode, anchorEnd = true, upTo = conv.parts.length): LinearRegex {
   let source = '^'
   let tokenIndex = 0
   conv.parts.slice(0, upTo).forEach((part) => {
@@ -90,18 +131,17 @@ function templateRegex(conv: TemplateConvention, modeOf: (token: string, index: 
     }
   })
   if (anchorEnd) source += '$'
-  return new RegExp(source, regexFlags(conv))
+  return linearRegex(source, conv.ignoreCase)
 }
 
 function tokenValueFits(conv: TemplateConvention, token: string, value: string): boolean {
-  return new RegExp(`^(?:${tokenSource(conv.tokens[token])})$`, regexFlags(conv)).test(value)
+  return linearRegex(`^(?:${tokenSource(conv.tokens[token])})$`, conv.ignoreCase).test(value)
 }
 
 /** Checks a name against a convention; on failure says which part is wrong. */
 export function checkName(conv: Convention, name: string): NameCheck {
   if (conv.kind === 'regex') {
-    const regex = new RegExp(`^(?:${conv.source})$`, regexFlags(conv))
-    if (regex.test(name)) return {ok: true}
+    if (linearRegex(`^(?:${conv.source})$`, conv.ignoreCase).test(name)) return {ok: true}
     return {ok: false, problems: [`'${name}' does not match /${conv.source}/${conv.description ? ` (${conv.description})` : ''}`]}
   }
   if (templateRegex(conv, () => 'strict').test(name)) return {ok: true}

@@ -6,17 +6,30 @@
  */
 import {isAtOrAbove, type CheckReport, type FailOn} from './engine.js'
 import type {Finding} from './types.js'
+import {terminalSafe} from '../render/safe.js'
 
+/**
+ * Text for XML element content. Characters XML 1.0 does not allow at all (most C0 controls, such
+ * as ESC in a hostile pool name) cannot even be written as references, so they are shown escaped
+ * the way the terminal shows them (`\e`, `\x07`): the report stays well-formed and the reader
+ * still sees that the name held one. A CR is written as a reference, or parsers would turn it into LF.
+ */
 export function xmlEscape(text: string): string {
   return text
-    // Characters XML 1.0 does not allow at all.
     // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, (c) => terminalSafe(c))
+    .replace(/[\uFFFE\uFFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;')
+    .replace(/\r/g, '&#13;')
+}
+
+/** Text for an attribute value: also LF and TAB as references, which attribute normalisation would turn into spaces. */
+export function xmlAttr(text: string): string {
+  return xmlEscape(text).replace(/\n/g, '&#10;').replace(/\t/g, '&#9;')
 }
 
 interface Case {
@@ -44,14 +57,14 @@ export function renderJunit(report: CheckReport, opts: {failOn: FailOn; timestam
     const findings = report.Findings.filter((f) => f.RuleId === rule.RuleId)
     const cases: Case[] = []
     if (rule.Status !== 'ran') {
-      cases.push({name: rule.Title, body: `<skipped message="${xmlEscape(rule.Reason ?? rule.Status)}"/>`, failed: false, skipped: true})
+      cases.push({name: rule.Title, body: `<skipped message="${xmlAttr(rule.Reason ?? rule.Status)}"/>`, failed: false, skipped: true})
     } else if (findings.length === 0) {
       cases.push({name: rule.Title, body: '', failed: false, skipped: false})
     } else {
       for (const f of findings) {
         const failed = isAtOrAbove(f.Severity, opts.failOn)
         const body = failed
-          ? `<failure message="${xmlEscape(f.Message)}" type="${f.Severity}">${xmlEscape(findingText(f))}</failure>`
+          ? `<failure message="${xmlAttr(f.Message)}" type="${f.Severity}">${xmlEscape(findingText(f))}</failure>`
           : `<system-out>${xmlEscape(`${f.Severity}: ${findingText(f)}`)}</system-out>`
         cases.push({name: caseName(f), body, failed, skipped: false})
       }
@@ -63,9 +76,9 @@ export function renderJunit(report: CheckReport, opts: {failOn: FailOn; timestam
     totalSkipped += skipped
     const classname = `octoworkers.check.${rule.RuleId.replace('/', '.')}`
     const body = cases
-      .map((c) => `    <testcase classname="${xmlEscape(classname)}" name="${xmlEscape(c.name)}" time="0"${c.body ? `>\n      ${c.body}\n    </testcase>` : '/>'}`)
+      .map((c) => `    <testcase classname="${xmlAttr(classname)}" name="${xmlAttr(c.name)}" time="0"${c.body ? `>\n      ${c.body}\n    </testcase>` : '/>'}`)
       .join('\n')
-    suites.push(`  <testsuite name="${xmlEscape(rule.RuleId)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0"${opts.timestamp ? ` timestamp="${opts.timestamp}"` : ''}>\n${body}\n  </testsuite>`)
+    suites.push(`  <testsuite name="${xmlAttr(rule.RuleId)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0"${opts.timestamp ? ` timestamp="${opts.timestamp}"` : ''}>\n${body}\n  </testsuite>`)
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -1,4 +1,5 @@
 /** The human report: findings grouped by severity, then one summary line. */
+import {terminalSafe} from '../render/safe.js'
 import {renderTable} from '../render/table.js'
 import type {CheckReport} from './engine.js'
 import {SEVERITIES, type Severity} from './types.js'
@@ -33,6 +34,7 @@ export async function renderTextReport(report: CheckReport, opts: {isTTY: boolea
     )
     blocks.push(`${opts.paintHeading ? opts.paintHeading(severity, heading) : heading}\n${table}`)
   }
-  blocks.push(summaryLine(report, opts.configFile) + '\n')
+  // A skipped rule's reason can quote a server's error text.
+  blocks.push(terminalSafe(summaryLine(report, opts.configFile)) + '\n')
   return blocks.join('\n')
 }

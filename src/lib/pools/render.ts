@@ -3,6 +3,7 @@ import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {isDynamicPool, unusableCount, usableCount, type PoolWithCounts, type WorkerCounts, HEALTH_STATUSES} from './counts.js'
 import {poolTypeFlag} from './validate.js'
 import {workerCells, workerTypeLabel} from '../workers/present.js'
+import {terminalSafe} from '../render/safe.js'
 
 export const POOL_LIST_HEAD = ['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'HEALTHY', 'UNHEALTHY', 'DISABLED']
 
@@ -72,12 +73,12 @@ export function poolWorkerRow(w: PoolWorkerSummary): string[] {
 export function poolViewLines(pool: WorkerPoolResource, counts: WorkerCounts, webUrl: string): string[] {
   const dynamic = isDynamicPool(pool)
   const lines = [
-    `Name:         ${pool.Name}`,
+    `Name:         ${terminalSafe(pool.Name)}`,
     `ID:           ${pool.Id}`,
-    `Type:         ${poolTypeFlag(pool.WorkerPoolType)}${dynamic ? ` (worker type ${pool.WorkerType ?? 'unknown'})` : ''}`,
+    `Type:         ${poolTypeFlag(pool.WorkerPoolType)}${dynamic ? ` (worker type ${terminalSafe(pool.WorkerType ?? 'unknown')})` : ''}`,
     `Default:      ${pool.IsDefault ? 'yes' : 'no'}`,
     `Sort order:   ${pool.SortOrder ?? ''}`,
-    `Description:  ${pool.Description || '(none)'}`,
+    `Description:  ${terminalSafe(pool.Description || '(none)')}`,
   ]
   if (dynamic) {
     lines.push('Workers:      n/a (Octopus provides the workers of a dynamic pool on demand)')

@@ -1,6 +1,7 @@
 /** Output helpers shared by all commands: JSON documents, Links stripping, stdout/stderr writers. */
 import type {CliError} from '../errors.js'
 import {paint} from './color.js'
+import {terminalSafe, terminalSafeBlock} from './safe.js'
 
 /** Removes `Links` at every depth: JSON output keeps Octopus's fields but not its navigation links. */
 export function withoutLinks<T>(value: T): T {
@@ -16,16 +17,33 @@ export function withoutLinks<T>(value: T): T {
   return value
 }
 
+/**
+ * JSON.stringify escapes C0 controls but writes DEL, C1 controls, line separators and bidi
+ * overrides raw; they are escaped as `\uXXXX` too, which keeps every string's exact value.
+ */
 export function jsonText(doc: unknown): string {
-  return JSON.stringify(doc ?? null, null, 2) + '\n'
+  return jsonEscapeUnsafe(JSON.stringify(doc ?? null, null, 2)) + '\n'
 }
 
+const JSON_RAW_UNSAFE = /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
+
+export function jsonEscapeUnsafe(json: string): string {
+  return json.replace(JSON_RAW_UNSAFE, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)
+}
+
+/**
+ * The writers every command's text goes through. Tables and error messages escape server strings
+ * themselves; `terminalSafeBlock` here is the last guard: whatever reaches a terminal holds no
+ * control character but our newlines and our colours.
+ */
 export function writeStdout(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : text + '\n')
+  const safe = terminalSafeBlock(text)
+  process.stdout.write(safe.endsWith('\n') ? safe : safe + '\n')
 }
 
 export function writeStderr(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : text + '\n')
+  const safe = terminalSafeBlock(text)
+  process.stderr.write(safe.endsWith('\n') ? safe : safe + '\n')
 }
 
 /**
@@ -42,6 +60,8 @@ export function writeError(error: CliError, opts: {json: boolean; clean: (text: 
     writeStdout(opts.clean(jsonText({Error: {Message: error.message, Code: error.code, ExitCode: error.exitCode, Hint: error.hint ?? null, ...pascalKeys(error.details ?? {})}})))
     return
   }
-  writeStderr(opts.clean(`${paint.red('Error:')} ${error.message}`))
-  if (error.hint) writeStderr(opts.clean(`${paint.dim('Hint:')} ${error.hint}`))
+  // A message and a hint are one line each and often quote a server's name or error text: a
+  // newline in them is never ours, so it cannot start a forged `Error:` line.
+  writeStderr(opts.clean(`${paint.red('Error:')} ${terminalSafe(error.message)}`))
+  if (error.hint) writeStderr(opts.clean(`${paint.dim('Hint:')} ${terminalSafe(error.hint)}`))
 }

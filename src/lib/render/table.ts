@@ -1,3 +1,5 @@
+import {terminalSafe} from './safe.js'
+
 /**
  * Plain tables: cli-table3 when on a TTY (borders), a padded, untruncated, uncoloured layout when
  * piped so that scripts can `awk` it. cli-table3 is loaded lazily (it costs startup time).
@@ -25,10 +27,11 @@ export function plainTable(head: string[], rows: string[][]): string {
   return [line(head), ...rows.map(line)].join('\n') + '\n'
 }
 
+/** Cells hold server strings (names, descriptions), so each is made terminal-safe; headings are ours. */
 function cellText(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return ''
   if (typeof value === 'boolean') return value ? 'yes' : 'no'
-  return String(value)
+  return terminalSafe(String(value))
 }
 
 function visibleLength(s: string): number {

@@ -5,6 +5,7 @@
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {endpointThumbprint} from './endpoint.js'
 import {communicationStyle, describeUpgradeAdvice, disabledLabel, healthLabel, kubernetesAgent, upgradeAdvice, workerCells} from './present.js'
+import {terminalSafe} from '../render/safe.js'
 
 interface Named {
   Id: string
@@ -99,5 +100,6 @@ export function workerViewLines(view: WorkerView): Array<[string, string]> {
 
 export function formatLines(lines: Array<[string, string]>): string {
   const width = Math.max(...lines.map(([label]) => label.length))
-  return lines.map(([label, value]) => `${(label + ':').padEnd(width + 2)}${value}`).join('\n') + '\n'
+  // Values are the server's (names, summaries): a newline in one must not make a line of its own.
+  return lines.map(([label, value]) => `${(label + ':').padEnd(width + 2)}${terminalSafe(value)}`).join('\n') + '\n'
 }

@@ -1,5 +1,5 @@
 import type {FaultInjector} from '../faults.js'
-import {queryValue} from '../http.js'
+import {queryDateTime, queryValue} from '../http.js'
 import {leaseHistoryItem, type LeaseRow} from '../leases.js'
 import {seedCompletedTasks} from '../simulations.js'
 import type {Route} from '../router.js'
@@ -25,7 +25,7 @@ export function sandboxRoutes(faults: FaultInjector, dataFile: string): Route[] 
         args.push(Number(since))
       } else if (since) {
         where.push('taken_at >= ?')
-        args.push(new Date(since).toISOString())
+        args.push(queryDateTime(req.query, 'since')!.toISOString())
       }
       if (taskId) {
         where.push('task_id = ?')

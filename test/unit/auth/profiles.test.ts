@@ -13,6 +13,16 @@ beforeEach(async () => {
 
 const file = () => path.join(dir, 'config.yaml')
 
+/** Nine to the fifth strings from five lines: "billion laughs" in YAML. */
+const ALIAS_BOMB = [
+  'a: &a ["x","x","x","x","x","x","x","x","x"]',
+  'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+  'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+  'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+  'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+  '',
+].join('\n')
+
 async function loadError(): Promise<CliError> {
   const error = await ProfileStore.load(dir).then(() => undefined, (e: unknown) => e)
   expect(error).toBeInstanceOf(CliError)
@@ -84,6 +94,10 @@ describe('ProfileStore', () => {
     ['a profile without server', 'profiles:\n  default:\n    space: Default\n', 2],
     ['a server that is not a URL', 'profiles:\n  ok:\n    server: https://a.example.com\n  bad:\n    server: not-a-url\n', 5],
     ['an unknown keyStore', 'profiles:\n  default:\n    server: https://a.example.com\n    keyStore: clipboard\n', 4],
+    ['a profile named twice', 'profiles:\n  a:\n    server: https://a.example.com\n  b:\n    server: https://b.example.com\n  a:\n    server: https://c.example.com\n', 6],
+    ['a key repeated inside a profile', 'profiles:\n  a:\n    server: https://a.example.com\n    server: https://b.example.com\n', 4],
+    ['an alias bomb', `${ALIAS_BOMB}profiles:\n  default:\n    server: https://a.example.com\n`, 2],
+    ['an aliased server', 'urls:\n  main: &main https://a.example.com\nprofiles:\n  default:\n    server: *main\n', 5],
   ])('rejects %s with exit 2, naming the file and line %d', async (_what, content, line) => {
     await mkdir(dir, {recursive: true})
     await writeFile(file(), content)
@@ -92,6 +106,22 @@ describe('ProfileStore', () => {
     expect(error.code).toBe('config-invalid')
     expect(error.message).toContain(`${file()}:${line}:`)
     expect(error.details).toMatchObject({file: file(), line})
+  })
+
+  it('names the alias in an alias bomb', async () => {
+    await mkdir(dir, {recursive: true})
+    await writeFile(file(), ALIAS_BOMB)
+    expect((await loadError()).message).toMatch(/aliases \(\*a\) are not supported/)
+  })
+
+  it('reads many profiles, each once (duplicates are found with a Set, not by yaml\'s quadratic uniqueKeys)', async () => {
+    await mkdir(dir, {recursive: true})
+    const count = 2000
+    const text = 'profiles:\n' + Array.from({length: count}, (_, i) => `  p${i}:\n    server: https://w${i}.example.com\n`).join('')
+    await writeFile(file(), text)
+    const store = await ProfileStore.load(dir)
+    expect(store.names()).toHaveLength(count)
+    expect(store.get('p1999')?.server).toBe('https://w1999.example.com')
   })
 
   it('never overwrites a corrupt file (the error comes at load, before any save is possible)', async () => {

@@ -71,12 +71,42 @@ describe('parseConfig', () => {
     ['an unknown setting', 'thresholds:\n  minWorkerz: 2\n', 2, /unknown setting 'minWorkerz'/],
     ['a bad severity', 'severities:\n  pool/empty: fatal\n', 2, /severity 'fatal' is not one of error, warning, note, off/],
     ['both regex and template', 'conventions:\n  pool:\n    regex: x\n    template: "{a}"\n', 3, /exactly one of `regex:` or `template:`/],
+    ['a backreference (not linear-time)', 'conventions:\n  worker:\n    regex: "(a)\\\\1"\n', 3, /conventions\.worker\.regex: regex '\(a\)\\1' cannot be matched in linear time/],
+    ['a lookahead token (not linear-time)', 'conventions:\n  worker:\n    template: "{x}-w"\n    tokens:\n      x: "a(?=b)"\n', 5, /tokens\.x: regex 'a\(\?=b\)' cannot be matched in linear time/],
+    ['an alias bomb', [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'conventions: *d',
+      '',
+    ].join('\n'), 2, /YAML aliases: Excessive alias count/],
+    ['an unknown alias', 'thresholds:\n  minWorkers: *nope\n', 2, /YAML aliases: /],
   ])('rejects %s with exit 2, the file, the line and the problem', async (_what, text, line, problem) => {
     const error = await problemOf(text)
     expect(error).toBeInstanceOf(CliError)
     expect(error.exitCode).toBe(2)
     expect(error.message).toContain(`Invalid config file /repo/.octoworkers.yaml, line ${line}: `)
     expect(error.message).toMatch(problem)
+  })
+})
+
+describe('conventions from a config file run in linear time', () => {
+  it('the nested quantifier (a+)+b against a 60-character name finishes with the right answer', async () => {
+    const config = await parseConfig('conventions:\n  pool:\n    template: "{x}"\n    tokens:\n      x: "(a+)+b"\n', 'f')
+    const pool = config.conventions.pool!
+    expect(checkName(pool, 'a'.repeat(60))).toEqual({ok: false, problems: ["x '" + 'a'.repeat(60) + "' does not match (a+)+b"]})
+    expect(checkName(pool, 'a'.repeat(60) + 'b')).toEqual({ok: true})
+  })
+
+  it('a regex convention with a nested quantifier finishes too', async () => {
+    const config = await parseConfig('conventions:\n  worker:\n    regex: "(a|aa)+c"\n', 'f')
+    expect(checkName(config.conventions.worker!, 'a'.repeat(60)).ok).toBe(false)
+  })
+
+  it('aliases within the limit still work (shared token lists)', async () => {
+    const config = await parseConfig('conventions:\n  worker:\n    template: "{env}-w"\n    tokens:\n      env: &envs [d, p]\n  pool:\n    template: "{env} pool"\n    tokens:\n      env: *envs\n', 'f')
+    expect(checkName(config.conventions.pool!, 'p pool')).toEqual({ok: true})
   })
 })
 

@@ -1,0 +1,68 @@
+/**
+ * Strings that came from a server (names, descriptions, error messages, log lines) are shown with
+ * their control characters escaped, so that whoever can name a pool cannot clear an admin's
+ * screen, retitle the terminal, or forge an `Error:` line (docs/ARCHITECTURE.md §2). `--json` keeps
+ * the exact strings: JSON escapes them itself.
+ *
+ * Escaped: C0 controls (`\e`, `\n`, `\r`, `\t`, `\x07`...), DEL and C1 controls (`\u009b` is a
+ * one-character CSI on some terminals), and the Unicode line separators and bidirectional
+ * overrides, which can make a line display as something other than what it is. Characters from DEL
+ * up are written `\uXXXX`, a form that is also valid inside a JSON string, so the block filter
+ * below leaves a JSON line (`leases tail --json`) valid and its value unchanged. A backslash is
+ * left alone, so `DOMAIN\user` reads as written; `--json` tells a literal `\n` from an escaped one.
+ */
+import {isColorOn} from './color.js'
+
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
+
+const NAMED: Record<string, string> = {'\u001B': '\\e', '\n': '\\n', '\r': '\\r', '\t': '\\t'}
+
+function escapeOne(char: string): string {
+  const named = NAMED[char]
+  if (named) return named
+  const code = char.codePointAt(0)!
+  return code < 0x7F ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+}
+
+/** One server string made safe to print: every control character shown escaped. */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE, escapeOne)
+}
+
+/** The same for every string field of a flat record (e.g. a lease event before it is formatted). */
+export function terminalSafeFields<T extends object>(record: T): T {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(record)) out[key] = typeof value === 'string' ? terminalSafe(value) : value
+  return out as T
+}
+
+/**
+ * The colour sequences this tool writes itself (`paint` in color.ts): SGR with the few parameters
+ * it uses, or any other unsafe character (a newline is safe here: blocks have lines).
+ */
+// eslint-disable-next-line no-control-regex
+const OWN_SGR_OR_UNSAFE = /\u001B\[(?:1|2|22|31|32|33|34|36|39|90)m|[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
+
+/**
+ * Text this tool composed (several lines, its own colours) with server strings inside: keeps the
+ * newlines and our own colour codes (only while colour is on: otherwise no ESC is ours), escapes
+ * every other control character. It is the last guard at the output writers; a server string that
+ * may hold a newline must still go through `terminalSafe` where it is interpolated, because only
+ * there can its newline be told from ours.
+ */
+export function terminalSafeBlock(text: string): string {
+  const colour = isColorOn()
+  return text.replace(OWN_SGR_OR_UNSAFE, (match) => (match.length > 1 && colour ? match : terminalSafe(match)))
+}
+
+/**
+ * A template tag for messages that quote server strings: every interpolated value is made
+ * terminal-safe, the literal text (ours) is kept as written. `` safe`Pool '${pool.Name}' updated.` ``
+ */
+export function safe(strings: TemplateStringsArray, ...values: unknown[]): string {
+  let out = strings[0]
+  for (let i = 0; i < values.length; i++) out += terminalSafe(String(values[i])) + strings[i + 1]
+  return out
+}

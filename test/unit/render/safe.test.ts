@@ -1,0 +1,123 @@
+import {afterEach, describe, expect, it, vi} from 'vitest'
+import {CliError, ExitCode} from '../../../src/lib/errors.js'
+import {formatEventLine} from '../../../src/lib/leases/format.js'
+import {setColor, paint} from '../../../src/lib/render/color.js'
+import {jsonText, writeError} from '../../../src/lib/render/output.js'
+import {safe, terminalSafe, terminalSafeBlock, terminalSafeFields} from '../../../src/lib/render/safe.js'
+import {renderTable} from '../../../src/lib/render/table.js'
+import {describeOutcome} from '../../../src/lib/bulk.js'
+
+const ESC = '\u001B'
+const HOSTILE = `ansi${ESC}[2J${ESC}]0;pwned\u0007`
+// eslint-disable-next-line no-control-regex
+const ANY_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/
+
+afterEach(() => {
+  setColor(false)
+  vi.restoreAllMocks()
+})
+
+describe('terminalSafe', () => {
+  it('shows ESC, BEL and newlines escaped', () => {
+    expect(terminalSafe(HOSTILE)).toBe('ansi\\e[2J\\e]0;pwned\\x07')
+    expect(terminalSafe('evil\nError: forged line')).toBe('evil\\nError: forged line')
+    expect(terminalSafe('a\r\tb\u0000')).toBe('a\\r\\tb\\x00')
+  })
+
+  it('escapes DEL, C1 controls, line separators and bidi overrides', () => {
+    expect(terminalSafe('x\u007F\u009B2J\u2028\u202Eevil')).toBe('x\\u007f\\u009b2J\\u2028\\u202eevil')
+  })
+
+  it('leaves ordinary names alone, including backslashes and non-Latin text', () => {
+    for (const name of ['Default Worker Pool', 'DOMAIN\\user', 'pool-日本-ü', 'emoji 🚀']) expect(terminalSafe(name)).toBe(name)
+  })
+
+  it('the safe`` tag escapes the interpolated values and keeps our literal text', () => {
+    const name = 'evil\nError: forged'
+    expect(safe`Pool '${name}' (${3}) updated.\nNext line is ours.`).toBe("Pool 'evil\\nError: forged' (3) updated.\nNext line is ours.")
+  })
+
+  it('makes every string field of a record safe and keeps the rest', () => {
+    expect(terminalSafeFields({Name: `a${ESC}b`, Count: 3, Exclusive: true})).toEqual({Name: 'a\\eb', Count: 3, Exclusive: true})
+  })
+})
+
+describe('terminalSafeBlock (the last guard at the output writers)', () => {
+  it('keeps our newlines and our colours, escapes everything else', () => {
+    setColor(true)
+    const ours = `${paint.red('Error:')} one\nline two`
+    expect(terminalSafeBlock(ours)).toBe(ours)
+    expect(terminalSafeBlock(`x${ESC}[2Jy${ESC}]0;t\u0007`)).toBe('x\\e[2Jy\\e]0;t\\x07')
+  })
+
+  it('with colour off, no ESC is ours: even a colour sequence is escaped', () => {
+    setColor(false)
+    expect(terminalSafeBlock(`${ESC}[31mred${ESC}[39m`)).toBe('\\e[31mred\\e[39m')
+  })
+
+  it('leaves a JSON line valid and its value exact', () => {
+    const line = JSON.stringify({Name: `c1\u009B2J bidi\u202E`})
+    expect(JSON.parse(terminalSafeBlock(line))).toEqual({Name: `c1\u009B2J bidi\u202E`})
+  })
+})
+
+describe('the shared renderers', () => {
+  it('table cells are escaped in both the plain and the TTY layout, headings are not touched', async () => {
+    for (const isTTY of [false, true]) {
+      const text = await renderTable(['NAME', 'TYPE'], [[HOSTILE, 'Static'], ['evil\nError: forged line', 'Static']], {isTTY})
+      expect(text).not.toMatch(ANY_CONTROL)
+      expect(text).toContain('ansi\\e[2J\\e]0;pwned\\x07')
+      expect(text.split('\n').filter((l) => l.includes('Error: forged'))).toHaveLength(1)
+      expect(text.split('\n').some((l) => l.startsWith('Error:'))).toBe(false)
+    }
+  })
+
+  it('piped tables align columns on the escaped text', async () => {
+    const text = await renderTable(['NAME', 'X'], [[`a${ESC}b`, '1'], ['abcdef', '2']], {isTTY: false})
+    expect(text.split('\n').slice(1, 3)).toEqual(['a\\eb    1', 'abcdef  2'])
+  })
+
+  it('an error message or hint quoting a hostile name prints exactly one Error: line and no control character', () => {
+    const written: string[] = []
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk))
+      return true
+    })
+    const error = new CliError(`Worker pool 'evi' not found. Did you mean: 'evil\nError: forged line'?`, ExitCode.NotFound, {hint: `Try 'evil\nError: forged hint' or '${HOSTILE}'.`})
+    writeError(error, {json: false, clean: (t) => t})
+    const out = written.join('')
+    expect(out).not.toMatch(ANY_CONTROL)
+    const lines = out.trimEnd().split('\n')
+    expect(lines).toHaveLength(2)
+    expect(lines.filter((l) => l.startsWith('Error:'))).toHaveLength(1)
+    expect(lines[1]).toMatch(/^Hint: /)
+  })
+
+  it('--json errors keep the exact strings', () => {
+    const written: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk))
+      return true
+    })
+    writeError(new CliError(`bad '${HOSTILE}'`, ExitCode.Failure), {json: true, clean: (t) => t})
+    expect(JSON.parse(written.join('')).Error.Message).toBe(`bad '${HOSTILE}'`)
+  })
+
+  it('jsonText escapes raw C1 and bidi characters and keeps the value', () => {
+    const text = jsonText({Name: 'a\u009Bb\u202Ec\u007F'})
+    expect(text).not.toMatch(/[\u007F-\u009F\u202E]/)
+    expect(JSON.parse(text)).toEqual({Name: 'a\u009Bb\u202Ec\u007F'})
+  })
+
+  it('bulk outcome lines escape the server name and its error', () => {
+    const line = describeOutcome('evil\nError: forged', {status: 'failed', error: new Error(`boom${ESC}[2J`)}, 'deleted')
+    expect(line).toBe('evil\\nError: forged: FAILED: boom\\e[2J')
+  })
+
+  it('a tail line made from a hostile event has no control character', () => {
+    const event = {Event: 'Leased', Time: '2026-01-01T00:00:00.000Z', WorkerName: HOSTILE, WorkerPoolName: 'evil\nError: forged', TaskId: 'ServerTasks-1', TaskDescription: `d${ESC}[2J`, SpaceId: 'Spaces-1'}
+    const line = formatEventLine(terminalSafeFields(event) as never)
+    expect(line).not.toMatch(ANY_CONTROL)
+    expect(line).not.toContain('\n')
+  })
+})
