@@ -114,10 +114,14 @@ export const rootDocument: Shape = {
 
 const ID_SEGMENT = /^[A-Za-z][A-Za-z0-9]*-\d+$/
 
+/** `/all` routes whose items have no Name: variable sets and processes are named by their owner. */
+const UNNAMED_COLLECTIONS = new Set(['variables', 'deploymentprocesses', 'runbookprocesses'])
+
 /**
  * The shape a request needs when its caller did not say: inferred from the method and the
  * route, so that every call is checked even before it names a shape of its own.
- * - GET `.../all`: an array of named resources (every `/all` route Octopus has lists them).
+ * - GET `.../all`: an array of named resources, or of resources with an Id for the collections
+ *   whose items have no name of their own (variable sets, processes).
  * - GET `.../raw`: text (a task's raw log).
  * - GET `.../{Type-N}` under a collection (`/api/Spaces-1/workers/Workers-3`): a resource.
  *   (`/api/Spaces-1` itself is the space home document, which has no Id.)
@@ -132,7 +136,10 @@ export function inferShape(method: string, url: string): Shape {
     return jsonObject
   }
   const last = segments.at(-1) ?? ''
-  if (last === 'all') return arrayOf(namedResource, 'a JSON array of named resources')
+  if (last === 'all') {
+    const collection = (segments.at(-2) ?? '').toLowerCase()
+    return UNNAMED_COLLECTIONS.has(collection) ? arrayOf(resource, 'a JSON array of resources') : arrayOf(namedResource, 'a JSON array of named resources')
+  }
   if (last === 'raw') return textBody
   if (ID_SEGMENT.test(last) && segments.length >= 3 && segments.at(-2)!.toLowerCase() !== 'api') return resource
   return jsonObject
