@@ -224,13 +224,15 @@ describe('environments', () => {
       for (const id of target.EnvironmentIds) {
         const env = await get(v, `/api/Spaces-1/environments/${id}`)
         expect(env.status, v).toBe(200)
-        expect(env.body).toMatchObject({Id: id, Name: 'Production', SpaceId: 'Spaces-1', UseGuidedFailure: false, AllowDynamicInfrastructure: true})
+        expect(env.body).toMatchObject({Id: id, Name: 'Production', SpaceId: 'Spaces-1', UseGuidedFailure: false})
       }
-      expect((await get(v, '/api/Spaces-1/environments/all')).body.map((e: {Name: string}) => e.Name)).toEqual(['Production'])
+      // The demo's environments, in promotion (SortOrder) order; the projects' steps are scoped to them.
+      expect((await get(v, '/api/Spaces-1/environments/all')).body.map((e: {Name: string}) => e.Name)).toEqual(['Development', 'Staging', 'Production'])
       expect(await names(v, '/api/environments?name=production')).toEqual(['Production'])
-      expect(await names(v, '/api/Spaces-1/environments?name=Staging')).toEqual([])
+      expect(await names(v, '/api/Spaces-1/environments?name=Staging')).toEqual(['Staging'])
+      expect(await names(v, '/api/Spaces-1/environments?name=Test')).toEqual([])
       expect((await get(v, '/api/Spaces-1/environments/Environments-99')).status).toBe(404)
-      expect((await get(v, '/api/Spaces-2/environments/all')).body).toEqual([])
+      expect((await get(v, '/api/Spaces-2/environments/all')).body.every((e: {SpaceId: string}) => e.SpaceId === 'Spaces-2')).toBe(true)
     }
   })
 })

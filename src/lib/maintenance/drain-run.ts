@@ -45,7 +45,10 @@ export async function disableTargets(space: SpaceContext, targets: WorkerResourc
 
 /** The lease API where the server has it (one probe), else executing tasks' logs. */
 export async function openLeaseWatch(space: SpaceContext, debug?: (line: string) => void): Promise<{watch: LeaseWatch; kind: SourceKind}> {
-  const kind = await chooseSourceKind(space, 'auto', debug)
+  // Which leases are active NOW is exactly what the lease API answers; the logs' reconciliation
+  // (leases that came and went between polls) adds log reads and nothing a drain waits on.
+  const chosen = await chooseSourceKind(space, 'auto', debug)
+  const kind = chosen === 'api+logs' ? 'api' : chosen
   return {watch: watchLeases(createLeaseSource(kind, space)), kind}
 }
 

@@ -26,7 +26,7 @@ interface Listed {
 }
 
 const LISTED: Listed[] = [
-  {kind: 'Environment', path: 'environments', label: 'Environment', template: '{?skip,take,ids,partialName}'},
+  {kind: 'Environment', path: 'environments', label: 'Environment', template: '{?name,skip,ids,take,partialName}'},
   {kind: 'Project', path: 'projects', label: 'Project', template: '{?skip,take,ids,partialName}'},
   {kind: 'Channel', path: 'channels', label: 'Channel', template: '{?skip,take,ids,partialName}'},
   {kind: 'Runbook', path: 'runbooks', label: 'Runbook', template: '{?skip,take,ids,partialName,projectIds}'},
@@ -73,6 +73,9 @@ function listedRoutes(listed: Listed): Route[] {
       const projectIds = queryList(req.query, 'projectIds')
       if (projectIds?.length) texts = texts.filter((t) => projectIds.includes((JSON.parse(t) as {ProjectId: string}).ProjectId))
     }
+    // `name` is an exact, case-insensitive match where the route's template has it (environments).
+    const exactName = listed.template.includes('name,') ? queryValue(req.query, 'name') : undefined
+    if (exactName) texts = texts.filter((t) => String((JSON.parse(t) as {Name?: string}).Name ?? '').toLowerCase() === exactName.toLowerCase())
     return byName(texts, queryValue(req.query, 'partialName'))
   }
   return [

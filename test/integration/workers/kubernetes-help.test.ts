@@ -9,7 +9,8 @@ describe('Kubernetes agent workers in help', () => {
   })
 
   it.each(['listening', 'polling', 'ssh'])('worker register %s --help names the Helm values a Kubernetes worker uses', async (type) => {
-    const result = await runCli(['worker', 'register', type, '--help'])
+    // A real process: oclif resolves `<topic> <command> --help` from argv as bin/run.js passes it.
+    const result = await runCli(['worker', 'register', type, '--help'], {spawn: true})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout.replace(/\s+/g, ' ')).toContain('agent.worker.enabled=true')
   })
