@@ -17,13 +17,14 @@
 // @napi-rs/keyring (loaded only when a command reads or writes the keychain).
 import {build} from 'esbuild'
 import {readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
+import {builtinModules, createRequire} from 'node:module'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const outdir = path.join(root, 'dist/bundle')
 const require = createRequire(path.join(root, 'package.json'))
+const lazyRequireModule = path.join(root, 'scripts/bundle/lazy-require.cjs')
 
 /**
  * Loaded from node_modules at run time, never bundled: the native add-ons, and typescript, which
@@ -161,17 +162,130 @@ const virtualPlugin = {
 }
 
 /**
- * axios builds its fetch adapter when it is imported, which touches the `Request`/`Response`
- * globals and so loads Node's internal undici (~10 ms). In Node axios picks its http adapter first
- * (the default order is xhr, http, fetch and there is no XMLHttpRequest), so the fetch adapter is
- * never used; it is replaced by one that reports itself unavailable, as it would be on a platform
- * without fetch. Every request still goes through axios's http adapter.
+ * axios, loaded as it is except for three things it does at import time that a Node CLI never
+ * uses, each of which costs milliseconds on every command that talks to a server:
+ * - it builds its fetch adapter, touching the `Request`/`Response` globals and so loading Node's
+ *   internal undici. In Node axios picks its http adapter first (the default order is xhr, http,
+ *   fetch, and there is no XMLHttpRequest), so the fetch adapter is never used; it is replaced by
+ *   one that reports itself unavailable, as on a platform without fetch.
+ * - it reads the `FormData` global (undici again) to recognise FormData bodies; that read is
+ *   moved to the first time a body is checked.
+ * - it loads the form-data package (with mime-types and its 200 KB mime-db) for multipart bodies;
+ *   that package is loaded the first time axios uses it instead (scripts/bundle/lazy-require.cjs).
+ * Every request still goes through axios's own http adapter, interceptors and transforms.
  */
-const axiosWithoutFetchAdapter = {
-  name: 'axios-without-fetch-adapter',
+const AXIOS_FORMDATA_GLOBAL = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;"
+const AXIOS_FORMDATA_CHECK = 'if (FormDataCtor && thing instanceof FormDataCtor) return true;'
+const axiosLoadTime = {
+  name: 'axios-load-time',
   setup(b) {
     b.onLoad({filter: /[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/}, () => ({
       contents: 'export const getFetch = () => false\nexport default false\n',
+      loader: 'js',
+    }))
+    b.onLoad({filter: /[\\/]axios[\\/]lib[\\/]utils\.js$/}, (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      if (!source.includes(AXIOS_FORMDATA_GLOBAL) || !source.includes(AXIOS_FORMDATA_CHECK)) {
+        return {contents: source, loader: 'js', warnings: [{text: "axios's FormData check has changed: it is bundled as is (and loads undici at import)"}]}
+      }
+      const lazy = source
+        .replace(AXIOS_FORMDATA_GLOBAL, "let formDataCtor;\nconst FormDataCtor = () => (formDataCtor ??= [typeof G.FormData !== 'undefined' ? G.FormData : undefined])[0];")
+        .replace(AXIOS_FORMDATA_CHECK, 'if (FormDataCtor() && thing instanceof FormDataCtor()) return true;')
+      return {contents: lazy, loader: 'js'}
+    })
+    // axios's own `import FormData from 'form-data'`: a stand-in module that loads it on first use.
+    b.onResolve({filter: /^form-data$/}, (args) => {
+      if (!/[\\/]axios[\\/]/.test(args.importer)) return undefined
+      return {path: require.resolve('form-data', {paths: [args.resolveDir]}), namespace: 'lazy-form-data'}
+    })
+    b.onLoad({filter: /.*/, namespace: 'lazy-form-data'}, (args) => ({
+      contents: `import {lazyRequire} from ${JSON.stringify(lazyRequireModule)}\nexport default lazyRequire(() => require(${JSON.stringify(args.path)}), {callable: true})\n`,
+      loader: 'js',
+      resolveDir: root,
+    }))
+  },
+}
+
+/**
+ * Node built-ins imported as ES modules are required instead (the same module object). Node's ES
+ * module face of a built-in reads every one of its exports when it is created, and some exports
+ * are getters that load more of Node (`util.parseArgs`, `process.report`, `crypto.webcrypto`...);
+ * a require() reads only what the code uses.
+ */
+const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`)
+const builtinsAsRequires = {
+  name: 'builtins-as-requires',
+  setup(b) {
+    b.onResolve({filter: BUILTIN}, (args) => (args.kind === 'import-statement' ? {path: args.path, namespace: 'builtin-require'} : undefined))
+    b.onLoad({filter: /.*/, namespace: 'builtin-require'}, (args) => ({contents: `module.exports = require(${JSON.stringify(args.path)})`, loader: 'js'}))
+  },
+}
+
+/**
+ * Two modules other packages load at import time for what only some runs need:
+ * - axios imports `http2` for its HTTP/2 transport (used only with `httpVersion: 2`, which we do
+ *   not set); it gets a stand-in that loads http2 on first use.
+ * - oclif imports wsl-utils to ask whether it runs under WSL, and wsl-utils loads child_process at
+ *   import for its PowerShell helpers (which oclif calls only on Windows); oclif gets the same
+ *   `isWsl` answer (from is-wsl, as wsl-utils gives it) and the helper loads wsl-utils when called.
+ */
+const lazyDependencies = {
+  name: 'lazy-dependencies',
+  setup(b) {
+    b.onResolve({filter: /^(node:)?http2$/}, (args) => (/[\\/]axios[\\/]/.test(args.importer) ? {path: 'http2', namespace: 'lazy-http2'} : undefined))
+    b.onLoad({filter: /.*/, namespace: 'lazy-http2'}, () => ({
+      contents: `import {lazyRequire} from ${JSON.stringify(lazyRequireModule)}\nexport default lazyRequire(() => require('node:http2'))\n`,
+      loader: 'js',
+      resolveDir: root,
+    }))
+    b.onResolve({filter: /^wsl-utils$/}, (args) => {
+      if (!/[\\/]@oclif[\\/]core[\\/]/.test(args.importer)) return undefined
+      return {path: require.resolve('wsl-utils', {paths: [args.resolveDir]}), namespace: 'lazy-wsl-utils'}
+    })
+    b.onLoad({filter: /.*/, namespace: 'lazy-wsl-utils'}, (args) => {
+      const isWsl = require.resolve('is-wsl', {paths: [path.dirname(args.path)]})
+      return {
+        contents: `export {default as isWsl} from ${JSON.stringify(isWsl)}\nexport const powerShellPath = async (...args) => (await import(${JSON.stringify(args.path)})).powerShellPath(...args)\n`,
+        loader: 'js',
+        resolveDir: root,
+      }
+    })
+  },
+}
+
+/**
+ * @oclif/core (CommonJS) requires nearly all of itself, and its dependencies (debug, ejs, semver,
+ * tinyglobby, cli-spinners...), at the top of its modules; a run that shows a version or runs one
+ * command uses a fraction of it. Each top-level `const x = require(...)` in its lib/ becomes a
+ * lazy module (scripts/bundle/lazy-require.cjs): the same module, loaded when first touched.
+ * Requires inside functions are left alone. Also dropped: oclif's check of its own "engines" field,
+ * which in a bundle cannot find its package.json (it looks beside __dirname) and only costs
+ * semver's load; npm checks our own "engines" at install.
+ */
+const TOP_LEVEL_REQUIRE = /^(const|var) (\w+) = ((?:__importDefault|__importStar)\()?require\(("[^"]+")\)(\))?;$/gm
+const TOP_LEVEL_STAR_EXPORT = /^exports\.(\w+) = __importStar\(require\(("[^"]+")\)\);$/gm
+export function lazyTopLevelRequires(source) {
+  let count = 0
+  const out = source
+    .replace(TOP_LEVEL_REQUIRE, (line, kind, name, wrapper, spec, close) => {
+      if (Boolean(wrapper) !== Boolean(close)) return line
+      count++
+      return `${kind} ${name} = __octoworkersLazy(() => ${wrapper ?? ''}require(${spec})${close ?? ''});`
+    })
+    .replace(TOP_LEVEL_STAR_EXPORT, (_, name, spec) => {
+      count++
+      return `exports.${name} = __octoworkersLazy(() => __importStar(require(${spec})));`
+    })
+    .replace(/^checkNodeVersion\(\);$/m, '')
+  if (count === 0) return source
+  return `const {lazyRequire: __octoworkersLazy} = require(${JSON.stringify(lazyRequireModule)});\n${out}`
+}
+
+const lazyOclif = {
+  name: 'lazy-oclif-requires',
+  setup(b) {
+    b.onLoad({filter: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, (args) => ({
+      contents: lazyTopLevelRequires(readFileSync(args.path, 'utf8')),
       loader: 'js',
     }))
   },
@@ -217,7 +331,7 @@ export async function buildBundle({quiet = false} = {}) {
     legalComments: 'none',
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
-    plugins: [virtualPlugin, axiosWithoutFetchAdapter],
+    plugins: [virtualPlugin, axiosLoadTime, lazyOclif, lazyDependencies, builtinsAsRequires],
   })
   // Beside the bundle, not in it (the package ships dist/bundle only): for size checks and tests.
   writeFileSync(path.join(root, 'dist/bundle-meta.json'), JSON.stringify(result.metafile))
