@@ -207,6 +207,45 @@ const axiosLoadTime = {
 }
 
 /**
+ * `await import('yaml')` of a CommonJS package: Node gives a namespace with the package's named
+ * exports (and `default`); an esbuild chunk gives only `default`. Dynamic imports of CommonJS
+ * packages go through a module that re-exports the names Node would give, so `yaml.parseDocument`
+ * works in the bundle as it does from node_modules.
+ */
+function isCommonJsFile(file) {
+  if (file.endsWith('.cjs')) return true
+  if (file.endsWith('.mjs')) return false
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).type !== 'module'
+    } catch {
+      // No package.json here: look further up.
+    }
+  }
+  return true
+}
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
+const dynamicCommonJsInterop = {
+  name: 'dynamic-commonjs-interop',
+  setup(b) {
+    b.onResolve({filter: /^[^./]/}, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.namespace !== 'file' || BUILTIN.test(args.path) || EXTERNAL.includes(args.path)) return undefined
+      const resolved = await b.resolve(args.path, {kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer})
+      if (resolved.errors.length > 0 || resolved.external || !isCommonJsFile(resolved.path)) return undefined
+      return {path: resolved.path, namespace: 'commonjs-interop'}
+    })
+    b.onLoad({filter: /.*/, namespace: 'commonjs-interop'}, (args) => {
+      const names = Object.keys(require(args.path)).filter((name) => name !== 'default' && IDENTIFIER.test(name))
+      return {
+        contents: `import module from ${JSON.stringify(args.path)}\nexport default module\n${names.length ? `export const {${names.join(', ')}} = module\n` : ''}`,
+        loader: 'js',
+        resolveDir: root,
+      }
+    })
+  },
+}
+
+/**
  * Node built-ins imported as ES modules are required instead (the same module object). Node's ES
  * module face of a built-in reads every one of its exports when it is created, and some exports
  * are getters that load more of Node (`util.parseArgs`, `process.report`, `crypto.webcrypto`...);
@@ -331,7 +370,7 @@ export async function buildBundle({quiet = false} = {}) {
     legalComments: 'none',
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
-    plugins: [virtualPlugin, axiosLoadTime, lazyOclif, lazyDependencies, builtinsAsRequires],
+    plugins: [virtualPlugin, axiosLoadTime, lazyOclif, lazyDependencies, builtinsAsRequires, dynamicCommonJsInterop],
   })
   // Beside the bundle, not in it (the package ships dist/bundle only): for size checks and tests.
   writeFileSync(path.join(root, 'dist/bundle-meta.json'), JSON.stringify(result.metafile))
