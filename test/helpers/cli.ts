@@ -19,6 +19,8 @@ export interface RunOptions {
   input?: string
   /** An isolated config dir; one is created per call when omitted. */
   configHome?: string
+  /** An isolated cache dir (XDG_CACHE_HOME: `leases report`'s cache); one is created per call when omitted. */
+  cacheHome?: string
   timeoutMs?: number
 }
 
@@ -34,6 +36,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
     if (process.env[key]) env[key] = process.env[key]!
   }
   env.XDG_CONFIG_HOME = options.configHome ?? tempConfigHome()
+  env.XDG_CACHE_HOME = options.cacheHome ?? tempDir('octoworkers-cache')
   env.NO_COLOR = '1'
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k]
