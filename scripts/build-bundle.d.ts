@@ -3,3 +3,5 @@ export function commandFiles(dir?: string): Array<[string, string]>
 export const EXTERNAL: string[]
 export function lazyTopLevelRequires(source: string): string
 export function buildBundle(options?: {quiet?: boolean}): Promise<unknown>
+/** [owner, dependency] pairs the bundle requires from node_modules at run time. */
+export const RUNTIME_DEPENDENCIES: Array<[string, string]>

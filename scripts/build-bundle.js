@@ -171,7 +171,7 @@ const virtualPlugin = {
  * - it reads the `FormData` global (undici again) to recognise FormData bodies; that read is
  *   moved to the first time a body is checked.
  * - it loads the form-data package (with mime-types and its 200 KB mime-db) for multipart bodies;
- *   that package is loaded the first time axios uses it instead (scripts/bundle/lazy-require.cjs).
+ *   that package is not bundled: it is loaded from node_modules the first time axios uses it.
  * Every request still goes through axios's own http adapter, interceptors and transforms.
  */
 const AXIOS_FORMDATA_GLOBAL = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;"
@@ -193,13 +193,41 @@ const axiosLoadTime = {
         .replace(AXIOS_FORMDATA_CHECK, 'if (FormDataCtor() && thing instanceof FormDataCtor()) return true;')
       return {contents: lazy, loader: 'js'}
     })
-    // axios's own `import FormData from 'form-data'`: a stand-in module that loads it on first use.
-    b.onResolve({filter: /^form-data$/}, (args) => {
-      if (!/[\\/]axios[\\/]/.test(args.importer)) return undefined
-      return {path: require.resolve('form-data', {paths: [args.resolveDir]}), namespace: 'lazy-form-data'}
-    })
-    b.onLoad({filter: /.*/, namespace: 'lazy-form-data'}, (args) => ({
-      contents: `import {lazyRequire} from ${JSON.stringify(lazyRequireModule)}\nexport default lazyRequire(() => require(${JSON.stringify(args.path)}), {callable: true})\n`,
+    // axios's own `import FormData from 'form-data'`: a stand-in that loads it on first use.
+    b.onResolve({filter: /^form-data$/}, (args) => (/[\\/]axios[\\/]/.test(args.importer) ? {path: 'form-data', namespace: 'lazy-form-data'} : undefined))
+    b.onLoad({filter: /.*/, namespace: 'lazy-form-data'}, () => ({
+      contents: `import {lazyRequire} from ${JSON.stringify(lazyRequireModule)}\nexport default lazyRequire(() => ${runtimeRequire('axios', 'form-data')}, {callable: true})\n`,
+      loader: 'js',
+      resolveDir: root,
+    }))
+  },
+}
+
+/**
+ * Source for "require `name` as `owner` would, at run time": for dependencies that are not worth
+ * bundling because they are used so rarely (they cost every run their compile time). Resolved
+ * from the owner's own location, as Node would for the owner, so a nested install is found too.
+ */
+function runtimeRequire(owner, name) {
+  return `require('node:module').createRequire(require.resolve(${JSON.stringify(`${owner}/package.json`)}))(${JSON.stringify(name)})`
+}
+
+/**
+ * Parts of oclif that a run of this CLI never or rarely reaches, left in node_modules and loaded
+ * on first use: tinyglobby (with picomatch and fdir; oclif's "pattern" command discovery, not the
+ * explicit one used here), minimatch (matching dev plugins, never in production) and cli-spinners
+ * (oclif's spinner, which no command uses).
+ */
+const RARELY_USED_BY_OCLIF = ['tinyglobby', 'minimatch', 'cli-spinners']
+/** [owner, dependency] pairs the bundle requires from node_modules at run time (the smoke tests check they resolve). */
+export const RUNTIME_DEPENDENCIES = [...RARELY_USED_BY_OCLIF.map((name) => ['@oclif/core', name]), ['axios', 'form-data']]
+const rarelyUsedOclifDependencies = {
+  name: 'rarely-used-oclif-dependencies',
+  setup(b) {
+    const filter = new RegExp(`^(${RARELY_USED_BY_OCLIF.join('|')})$`)
+    b.onResolve({filter}, (args) => (/[\\/]@oclif[\\/]core[\\/]/.test(args.importer) ? {path: args.path, namespace: 'oclif-runtime-dependency'} : undefined))
+    b.onLoad({filter: /.*/, namespace: 'oclif-runtime-dependency'}, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(lazyRequireModule)}).lazyRequire(() => ${runtimeRequire('@oclif/core', args.path)})\n`,
       loader: 'js',
       resolveDir: root,
     }))
@@ -255,8 +283,9 @@ const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]
 const builtinsAsRequires = {
   name: 'builtins-as-requires',
   setup(b) {
-    b.onResolve({filter: BUILTIN}, (args) => (args.kind === 'import-statement' ? {path: args.path, namespace: 'builtin-require'} : undefined))
-    b.onLoad({filter: /.*/, namespace: 'builtin-require'}, (args) => ({contents: `module.exports = require(${JSON.stringify(args.path)})`, loader: 'js'}))
+    // One wrapper per importer: shared ones would become chunks of their own, a file load each.
+    b.onResolve({filter: BUILTIN}, (args) => (args.kind === 'import-statement' ? {path: `${args.path}?from=${args.importer}`, namespace: 'builtin-require'} : undefined))
+    b.onLoad({filter: /.*/, namespace: 'builtin-require'}, (args) => ({contents: `module.exports = require(${JSON.stringify(args.path.split('?')[0])})`, loader: 'js'}))
   },
 }
 
@@ -370,7 +399,7 @@ export async function buildBundle({quiet = false} = {}) {
     legalComments: 'none',
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
-    plugins: [virtualPlugin, axiosLoadTime, lazyOclif, lazyDependencies, builtinsAsRequires, dynamicCommonJsInterop],
+    plugins: [virtualPlugin, axiosLoadTime, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, builtinsAsRequires, dynamicCommonJsInterop],
   })
   // Beside the bundle, not in it (the package ships dist/bundle only): for size checks and tests.
   writeFileSync(path.join(root, 'dist/bundle-meta.json'), JSON.stringify(result.metafile))

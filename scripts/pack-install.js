@@ -27,7 +27,10 @@ export async function packAndInstall(scratch) {
 
   const prefix = path.join(scratch, 'prefix')
   const installStarted = performance.now()
-  const install = (mode) => run(npm, ['install', '--global', '--prefix', prefix, tarball, mode, '--no-audit', '--no-fund', '--loglevel=error'], {cwd: scratch, maxBuffer: 64 * 1024 * 1024})
+  // --ignore-scripts: better-sqlite3's install script would compile SQLite (minutes of CPU) for
+  // `sandbox start`, which the bench and the smoke tests do not run from the installed package
+  // (they start the sandbox from the repository); every other command works without it.
+  const install = (mode) => run(npm, ['install', '--global', '--prefix', prefix, tarball, mode, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {cwd: scratch, maxBuffer: 64 * 1024 * 1024})
   try {
     // Everything the package needs is usually in npm's cache already (the repository's own install).
     await install('--offline')

@@ -6,11 +6,12 @@
 import {spawn} from 'node:child_process'
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
+import {createRequire} from 'node:module'
 import type {AddressInfo} from 'node:net'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {packAndInstall, type InstalledCli} from '../../scripts/pack-install.js'
-import {commandFiles} from '../../scripts/build-bundle.js'
+import {RUNTIME_DEPENDENCIES, commandFiles} from '../../scripts/build-bundle.js'
 import {startTestSandbox, type Sandbox} from '../helpers/sandbox.js'
 import {tempDir} from '../helpers/temp.js'
 
@@ -108,6 +109,13 @@ describe('the installed package', () => {
     expect(r.exitCode, r.stderr).toBe(0)
     const loaded: string[] = JSON.parse(readFileSync(out, 'utf8'))
     expect(loaded.filter((file) => file.includes(`${path.sep}node_modules${path.sep}`))).toEqual([])
+  })
+
+  it('the dependencies the bundle leaves in node_modules resolve from the installed bundle, as it resolves them', () => {
+    const fromBundle = createRequire(path.join(cli.prefix, 'lib/node_modules/octoworkers/dist/bundle/chunks/any.js'))
+    for (const [owner, name] of RUNTIME_DEPENDENCIES) {
+      expect(() => createRequire(fromBundle.resolve(`${owner}/package.json`)).resolve(name), `${owner} -> ${name}`).not.toThrow()
+    }
   })
 
   it('under --debug an unexpected error\'s stack trace names the TypeScript sources', async () => {
