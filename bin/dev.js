@@ -15,6 +15,7 @@ pjson.oclif = {
   plugins: ['@oclif/plugin-help', '@oclif/plugin-autocomplete'],
 }
 // The ts-node loader compiles the .ts files; oclif need not map paths to sources itself.
-globalThis.oclif = {...globalThis.oclif, enableAutoTranspile: false}
+globalThis.oclif ??= {}
+globalThis.oclif.enableAutoTranspile = false
 
 await execute({development: true, loadOptions: {root, pjson}})

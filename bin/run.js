@@ -7,7 +7,8 @@ import {fileURLToPath} from 'node:url'
 if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true)
 // The bundle is compiled JavaScript: oclif must never look for TypeScript sources to transpile
 // (it does when NODE_ENV is development or test). Its settings object is globalThis.oclif.
-globalThis.oclif = {...globalThis.oclif, enableAutoTranspile: false}
+globalThis.oclif ??= {}
+globalThis.oclif.enableAutoTranspile = false
 
 // oclif logs its own steps through the `debug` package, which prints only under DEBUG=...; without
 // DEBUG, a logger that drops the lines spares loading it.
