@@ -67,12 +67,16 @@ describe('the installed package', () => {
   })
 
   it('every command answers --help (exit 0, with its usage)', async () => {
-    const ids = [...commandFiles().map(([id]) => id), 'help', 'autocomplete']
+    const ids = [...commandFiles().map(([id]) => id), 'autocomplete']
     const results = await Promise.all(ids.map(async (id) => ({id, r: await run([...id.split(':'), '--help'])})))
     for (const {id, r} of results) {
       expect(r.exitCode, `${id}: ${r.stderr}`).toBe(0)
       expect(r.stdout, id).toContain(`$ octoworkers ${id.replaceAll(':', ' ')}`)
     }
+    // The help command (from @oclif/plugin-help, bundled) lists the topics and commands.
+    const help = await run(['help'])
+    expect(help.exitCode, help.stderr).toBe(0)
+    expect(help.stdout).toMatch(/TOPICS[\s\S]*worker[\s\S]*COMMANDS[\s\S]*whoami/)
   })
 
   it('runs real commands against a sandbox', async () => {
@@ -98,7 +102,7 @@ describe('the installed package', () => {
 
     const unknown = await run(['pool', 'lst'], onSandbox())
     expect(unknown.exitCode).toBe(2)
-    expect(unknown.stderr).toMatch(/Unknown command: pool lst\. Did you mean: pool list/)
+    expect(unknown.stderr).toMatch(/Unknown command: pool lst\. Did you mean: .*pool list/)
   })
 
   it('whoami loads nothing from node_modules: oclif, axios and the rest are in the bundle, SQLite is not touched', async () => {
