@@ -15,7 +15,8 @@ export default defineConfig({
       {test: {...shared, name: 'unit', include: ['test/unit/**/*.test.ts']}},
       {test: {...shared, name: 'sandbox', include: ['test/sandbox/**/*.test.ts', 'test/contract/**/*.test.ts']}},
       {test: {...shared, name: 'integration', include: ['test/integration/**/*.test.ts']}},
-      {test: {...shared, name: 'smoke', include: ['test/smoke/**/*.test.ts']}},
+      // The packed artifact has its own, slower tier: `npm run test:smoke` (vitest.smoke.config.ts).
+      {test: {...shared, name: 'smoke', include: ['test/smoke/**/*.test.ts'], exclude: ['test/smoke/packed.test.ts']}},
     ],
   },
 })

@@ -6,7 +6,9 @@
 // - `leases report` over 2,000 completed tasks: wall time, requests, peak RSS;
 // - (issue 16) `leases tail` with steps far shorter than the poll interval: requests per poll, log
 //   reads per completed task, and leases seen vs recorded in the tasks' logs, for auto and api.
+// - with the lease cache (issue 13): the same report's first run, second run, and after 100 new tasks.
 import {spawn} from 'node:child_process'
+import {cpSync, existsSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import readline from 'node:readline'
 import {fileURLToPath} from 'node:url'
@@ -46,7 +48,7 @@ async function waitForExecuting(sandbox, api, count) {
   throw new Error(`fewer than ${count} tasks reached Executing`)
 }
 
-export async function benchLeases({startSandbox, scratch, bin, cleanEnv, compare, row, api, median}) {
+export async function benchLeases({startSandbox, scratch, bin, cleanEnv, compare, runOnce, row, api, median}) {
   // 1. Requests per poll with 200 executing tasks, each source on the server version that uses it.
   for (const [version, Source, label] of [['2026.1', ApiLeaseSource, 'lease API'], ['2021.2', LogLeaseSource, 'task logs'], ['2026.1', ReconciledLeaseSource, 'lease API + task logs (auto)']]) {
     const sandbox = await startSandbox({dataFile: path.join(scratch, `poll-${version}.sqlite`), seed: 'scale:1000', octopusVersion: version})
@@ -88,16 +90,39 @@ export async function benchLeases({startSandbox, scratch, bin, cleanEnv, compare
     }
   }
 
-  // 3. leases report over 2,000 completed tasks.
+  // 3. leases report over 2,000 completed tasks: without the cache (every log read), then the
+  //    same report twice with one cache (the second reads no logs), then after 100 new tasks (it
+  //    reads those 100 logs only). Requests are counted on a separate --debug run each time, with
+  //    a copy of the cache as it was, so that counting does not warm the cache being timed.
   {
     const sandbox = await startSandbox({dataFile: path.join(scratch, 'report.sqlite'), seed: 'demo'})
     try {
       await api(sandbox, 'POST', '/api/sandbox/seed-completed-tasks', {Count: 2000, SpaceId: 'Spaces-1'})
       const env = cleanEnv({OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey})
-      const report = await compare('leases report', ['leases', 'report', '--since', '7d', '--format', 'json'], env, {runs: 3})
+      const args = ['leases', 'report', '--since', '7d', '--format', 'json']
+      const report = await compare('leases report', [...args, '--no-cache'], env, {runs: 3})
       const doc = JSON.parse(report.last.stdout)
-      row('leases', `\`leases report\` over ${doc.TasksScanned} completed tasks: wall; / \`node -e 0\``, `${(report.ms / 1000).toFixed(2)} s; ${report.ratio.toFixed(1)}x`)
-      row('leases', '`leases report` peak RSS; HTTP requests', `${report.rssMiB.toFixed(0)} MiB; ${report.requests}`)
+      row('leases', `\`leases report --no-cache\` over ${doc.TasksScanned} completed tasks: wall; / \`node -e 0\``, `${(report.ms / 1000).toFixed(2)} s; ${report.ratio.toFixed(1)}x`)
+      row('leases', '`leases report --no-cache` peak RSS; HTTP requests', `${report.rssMiB.toFixed(0)} MiB; ${report.requests}`)
+
+      const cacheHome = path.join(scratch, 'report-cache')
+      const countHome = path.join(scratch, 'report-cache-count')
+      const cachedRun = async (label, target) => {
+        // The request count runs first, against a copy of the cache as the timed run will find it.
+        rmSync(countHome, {recursive: true, force: true})
+        if (existsSync(cacheHome)) cpSync(cacheHome, countHome, {recursive: true})
+        const counted = await runOnce(process.execPath, [bin, ...args, '--debug'], {...env, XDG_CACHE_HOME: countHome})
+        const requests = counted.stderr.split('\n').filter((l) => /\[debug\] [A-Z]+ \S+ -> /.test(l)).length
+        const logs = counted.stderr.split('\n').filter((l) => /\[debug\] GET \S+\/details\S* -> /.test(l)).length
+        const timed = await runOnce(process.execPath, [bin, ...args], {...env, XDG_CACHE_HOME: cacheHome})
+        if (timed.code !== 0) throw new Error(`${label}: exit ${timed.code}\n${timed.stderr}`)
+        const tasks = JSON.parse(timed.stdout).TasksScanned
+        row('leases', `\`leases report\` with the cache, ${label} (${tasks} tasks): HTTP requests (task logs); wall`, `${requests} (${logs}); ${(timed.ms / 1000).toFixed(2)} s`, target)
+      }
+      await cachedRun('first run', '')
+      await cachedRun('second run, same window', 'no task logs')
+      await api(sandbox, 'POST', '/api/sandbox/seed-completed-tasks', {Count: 100, SpaceId: 'Spaces-1'})
+      await cachedRun('after 100 new tasks', '≈ 100 + a constant')
     } finally {
       await sandbox.close()
     }

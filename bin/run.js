@@ -1,4 +1,19 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core/execute'
+// Runs the bundled build in dist/bundle (made by `npm run build`, and by `npm pack` for the package).
+import {fileURLToPath} from 'node:url'
 
-await execute({dir: import.meta.url})
+// Under --debug, stack traces go through the bundle's source maps and so name src/*.ts lines;
+// turned on before the bundle loads (maps are attached as modules load), and only then (it costs).
+if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true)
+// The bundle is compiled JavaScript: oclif must never look for TypeScript sources to transpile
+// (it does when NODE_ENV is development or test). Its settings object is globalThis.oclif.
+globalThis.oclif ??= {}
+globalThis.oclif.enableAutoTranspile = false
+
+// oclif logs its own steps through the `debug` package, which prints only under DEBUG=...; without
+// DEBUG, a logger that drops the lines spares loading it.
+const quiet = () => {}
+const silentLogger = {namespace: 'oclif', child: () => silentLogger, debug: quiet, error: quiet, info: quiet, trace: quiet, warn: quiet}
+
+const {execute} = await import('../dist/bundle/run.js')
+await execute({loadOptions: {root: fileURLToPath(new URL('..', import.meta.url)), ...(process.env.DEBUG ? {} : {logger: silentLogger})}})

@@ -21,6 +21,8 @@ export interface RunOptions {
   input?: string
   /** An isolated config dir; one is created per call when omitted. */
   configHome?: string
+  /** An isolated cache dir (XDG_CACHE_HOME: `leases report`'s cache); one is created per call when omitted. */
+  cacheHome?: string
   timeoutMs?: number
   /** true: a real process (signals, exact start-up behaviour); false: in-process; unset: decided by needsProcess(). */
   spawn?: boolean
@@ -52,6 +54,7 @@ function cliEnv(options: RunOptions): Record<string, string> {
     if (process.env[key]) env[key] = process.env[key]!
   }
   env.XDG_CONFIG_HOME = options.configHome ?? tempConfigHome()
+  env.XDG_CACHE_HOME = options.cacheHome ?? tempDir('octoworkers-cache')
   env.NO_COLOR = '1'
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k]

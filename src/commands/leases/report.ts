@@ -4,6 +4,7 @@ import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
 import {collectLeaseReport} from '../../lib/leases/collect-report.js'
 import {NameDirectory} from '../../lib/leases/directory.js'
+import {ReportCache, cacheDir} from '../../lib/leases/report-cache.js'
 import {resolveLeaseFilter} from '../../lib/leases/filter.js'
 import {progressLine} from '../../lib/leases/format.js'
 import {GROUP_BY, groupGrid, reportCsv, withBars, type GroupBy, type LeaseReport} from '../../lib/leases/report.js'
@@ -23,6 +24,8 @@ What it reads, and what it can miss: ${COMPLETENESS.report} --json (or --format 
 
 --since/--until take a duration back from now (30m, 24h, 7d, 2w) or a date (2026-03-01, 2026-03-01T12:00:00Z). --group-by picks the main table's rows; the table view draws a bar chart. --format json (or --json) prints one document; --format csv prints the group-by rows.
 
+What a completed task's log says about leases is cached under $XDG_CACHE_HOME/octoworkers (per server and space), so a later report reads only the logs of tasks it has not seen; --no-cache reads every log (and leaves the cache as it was).
+
 ${EXIT_CODES_HELP}`
 
   static override examples = [
@@ -38,6 +41,7 @@ ${EXIT_CODES_HELP}`
     format: Flags.string({description: 'Output format.', options: [...FORMATS], default: 'table'}),
     pool: Flags.string({description: 'Only leases from this pool (name or ID; repeatable).', multiple: true}),
     worker: Flags.string({description: 'Only leases of this worker (name or ID; repeatable).', multiple: true}),
+    'no-cache': Flags.boolean({description: 'Read every task log; neither use nor update the local cache of lease records.'}),
   }
 
   public async run(): Promise<void> {
@@ -46,13 +50,18 @@ ${EXIT_CODES_HELP}`
     const format = this.isJson ? 'json' : flags.format
     if (this.isJson && flags.format !== 'table' && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} contradict each other; give one.`)
 
-    const {space} = await this.connectSpace()
+    const {client, space} = await this.connectSpace()
     const directory = new NameDirectory(space)
     await directory.load()
     const filter = resolveLeaseFilter([directory], flags.pool, flags.worker)
     const showProgress = Boolean(process.stderr.isTTY)
     let lastDrawn = 0
+    const cache = flags['no-cache']
+      ? undefined
+      : await ReportCache.open({dir: cacheDir(process.env), server: client.server, spaceId: space.spaceId, installationId: client.root.InstallationId, producer: this.config.version})
     const report = await collectLeaseReport(space, directory, {
+      cache,
+      onCacheError: (error) => this.warnUser(`could not update the lease cache ${cache?.file}: ${error.message}`),
       since: window.since,
       until: window.until,
       groupBy: flags['group-by'] as GroupBy,

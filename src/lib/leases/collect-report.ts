@@ -7,6 +7,7 @@ import {COMPLETED_STATES, queryTasks, readTaskLog} from './tasks.js'
 import {mapBounded} from '../concurrency.js'
 import type {LeaseFilter} from './tail.js'
 import {matchesFilter} from './tail.js'
+import type {ReportCache} from './report-cache.js'
 
 /** Task logs read in parallel (bounded, so a big window does not flood the server). */
 export const REPORT_LOG_CONCURRENCY = 8
@@ -18,6 +19,10 @@ export interface CollectOptions {
   filter: LeaseFilter
   /** Called once the task list is known, then after each log read. */
   onProgress?: (done: number, total: number) => void
+  /** Lease records of completed tasks read before: their logs are not read again. */
+  cache?: ReportCache
+  /** The cache could not be written (the report itself is still right). */
+  onCacheError?: (error: Error) => void
 }
 
 export async function collectLeaseReport(space: SpaceContext, directory: NameDirectory, options: CollectOptions): Promise<LeaseReport> {
@@ -29,14 +34,30 @@ export async function collectLeaseReport(space: SpaceContext, directory: NameDir
     }),
     directory.load(),
   ])
-  options.onProgress?.(0, tasks.length)
-  const logs = await mapBounded(tasks, REPORT_LOG_CONCURRENCY, (task) => readTaskLog(space, task.Id), (done) => options.onProgress?.(done, tasks.length))
-  const taskLeases: TaskLeases[] = logs.map((detail, i) => ({
-    taskId: tasks[i].Id,
-    taskType: tasks[i].Name,
-    completedTime: detail.Task?.CompletedTime ?? tasks[i].CompletedTime ?? new Date(options.until).toISOString(),
-    leases: leasesFromLog(tasks[i].Id, flattenActivityLogs(detail.ActivityLogs ?? [])),
-  }))
+  const cached = tasks.map((task) => options.cache?.get(task))
+  const unseen = tasks.filter((_, i) => !cached[i])
+  const hits = tasks.length - unseen.length
+  options.onProgress?.(hits, tasks.length)
+  const logs = await mapBounded(unseen, REPORT_LOG_CONCURRENCY, (task) => readTaskLog(space, task.Id), (done) => options.onProgress?.(hits + done, tasks.length))
+  const parsed = new Map<string, TaskLeases>()
+  logs.forEach((detail, i) => {
+    const task = unseen[i]
+    const entry: TaskLeases = {
+      taskId: task.Id,
+      taskType: task.Name,
+      completedTime: detail.Task?.CompletedTime ?? task.CompletedTime ?? new Date(options.until).toISOString(),
+      leases: leasesFromLog(task.Id, flattenActivityLogs(detail.ActivityLogs ?? [])),
+    }
+    parsed.set(task.Id, entry)
+    // Only a task the list showed as completed, with its completion time, has a log that can no longer change.
+    if (task.CompletedTime && COMPLETED_STATES.includes(task.State) && Date.parse(task.CompletedTime) === Date.parse(entry.completedTime)) options.cache?.set(entry)
+  })
+  try {
+    await options.cache?.save()
+  } catch (error) {
+    options.onCacheError?.(error as Error)
+  }
+  const taskLeases: TaskLeases[] = tasks.map((task, i) => cached[i] ?? parsed.get(task.Id)!)
   const workers = directory.allWorkers.map((w) => ({Id: w.Id, Name: w.Name, WorkerPoolIds: w.WorkerPoolIds ?? [], IsDisabled: w.IsDisabled}))
   const pools = directory.allPools.map((p) => ({Id: p.Id, Name: p.Name}))
   const intervals = intervalsFromTasks(taskLeases, workers, pools).filter((i) => matchesFilter(i, options.filter))

@@ -1,0 +1,415 @@
+#!/usr/bin/env node
+// The production build: src/ bundled by esbuild into dist/bundle/, which is what bin/run.js runs
+// (from a clone after `npm run build`, and from the installed package).
+//
+// Why a bundle: most of a command's start-up went into resolving and loading ~300 module files
+// (@oclif/core, axios, our own). Here everything a command needs is in a few files, with the
+// dependencies we import lazily (axios, yaml, cli-table3, @inquirer/prompts, the sandbox) split
+// into chunks that load only when a command reaches them.
+//
+// oclif finds the commands through its "explicit" strategy: dist/bundle/commands.js exports
+// COMMANDS, an object of command classes keyed by id. That module is GENERATED here from the files
+// in src/commands (ids follow oclif's own file-name rule), so a new command file needs no list edit.
+// The help and autocomplete commands of @oclif/plugin-help and @oclif/plugin-autocomplete are
+// bundled into the same object instead of being loaded as plugins at every start.
+//
+// Native modules stay external: better-sqlite3 (loaded only by `sandbox start`) and
+// @napi-rs/keyring (loaded only when a command reads or writes the keychain).
+import {build} from 'esbuild'
+import {readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {builtinModules, createRequire} from 'node:module'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const outdir = path.join(root, 'dist/bundle')
+const require = createRequire(path.join(root, 'package.json'))
+const lazyRequireModule = path.join(root, 'scripts/bundle/lazy-require.cjs')
+
+/**
+ * Loaded from node_modules at run time, never bundled: the native add-ons, and typescript, which
+ * oclif requires only to map compiled paths back to .ts sources in development (bin/run.js turns
+ * that off, so the installed package never needs it).
+ */
+export const EXTERNAL = ['better-sqlite3', '@napi-rs/keyring', 'typescript']
+
+/** Command files under dir, as [oclif id, absolute path]; ids as oclif derives them from file names. */
+export function commandFiles(dir = path.join(root, 'src/commands')) {
+  const found = []
+  const walk = (sub) => {
+    for (const entry of readdirSync(path.join(dir, sub), {withFileTypes: true})) {
+      const rel = path.join(sub, entry.name)
+      if (entry.isDirectory()) walk(rel)
+      else if (/\.ts$/.test(entry.name) && !/\.(d|test|spec)\.ts$/.test(entry.name)) found.push(rel)
+    }
+  }
+  walk('')
+  return found
+    .map((rel) => {
+      const parsed = path.parse(rel)
+      const id = [...parsed.dir.split(path.sep).filter(Boolean), parsed.name === 'index' ? '' : parsed.name].filter(Boolean).join(':')
+      return [id, path.join(dir, rel)]
+    })
+    .sort(([a], [b]) => a.localeCompare(b))
+}
+
+/** The plugins' commands, by id: bundled with ours so no plugin is loaded at start-up. */
+function pluginCommandFiles() {
+  // The plugins' package "exports" hide their command files; import them by path.
+  // (their "exports" also hide package.json: go up from the main module, lib/index.js).
+  const packageDir = (name) => path.resolve(path.dirname(require.resolve(name)), '..')
+  const autocomplete = packageDir('@oclif/plugin-autocomplete')
+  const help = packageDir('@oclif/plugin-help')
+  return [
+    ['help', path.join(help, 'lib/commands/help.js')],
+    ['autocomplete', path.join(autocomplete, 'lib/commands/autocomplete/index.js')],
+    ['autocomplete:create', path.join(autocomplete, 'lib/commands/autocomplete/create.js')],
+    ['autocomplete:script', path.join(autocomplete, 'lib/commands/autocomplete/script.js')],
+  ]
+}
+
+/**
+ * Each command's metadata as oclif caches it (flags, args, summary, examples...), read from the
+ * real command classes: our src/commands compiled without their dependencies (so the same
+ * @oclif/core as this script's reads them) into a scratch dir, then loaded the way `oclif manifest`
+ * loads a plugin. Returned by id, without the fields oclif fills in itself (id, plugin names).
+ */
+async function commandMetadata(commands) {
+  const scratch = path.join(root, 'dist/.command-metadata')
+  rmSync(scratch, {recursive: true, force: true})
+  const eager = `${commands.map(([, file], i) => `import C${i} from ${JSON.stringify(file)}`).join('\n')}\nexport const COMMANDS = {${commands.map(([id], i) => `${JSON.stringify(id)}: C${i}`).join(', ')}}\n`
+  await build({
+    absWorkingDir: root,
+    stdin: {contents: eager, resolveDir: root, loader: 'js'},
+    outfile: path.join(scratch, 'commands.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  })
+  try {
+    const {Plugin} = await import('@oclif/core')
+    const pjson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
+    pjson.oclif = {...pjson.oclif, commands: {strategy: 'explicit', target: './dist/.command-metadata/commands.js', identifier: 'COMMANDS'}}
+    const plugin = new Plugin({root, pjson, isRoot: true, type: 'core', ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true})
+    await plugin.load()
+    return Object.fromEntries(
+      Object.entries(plugin.manifest.commands).map(([id, cached]) => {
+        const meta = {...cached}
+        for (const key of ['id', 'pluginAlias', 'pluginName', 'pluginType']) delete meta[key]
+        return [id, meta]
+      }),
+    )
+  } finally {
+    rmSync(scratch, {recursive: true, force: true})
+  }
+}
+
+/**
+ * What `run` does with the real class. oclif sets `id` and `plugin` on the class it finds in
+ * COMMANDS; the real class gets them too, then runs as if oclif had found it directly.
+ */
+const LAZY_COMMAND_RUNTIME = `
+function lazyCommand(load, keys, metadataJson) {
+  class LazyCommand {
+    static async run(argv, config) {
+      const {default: Command} = await load()
+      Command.id = this.id
+      Command.plugin = this.plugin
+      return Command.run(argv, config)
+    }
+  }
+  // The metadata is parsed only if oclif asks for it: when it has no oclif.manifest.json (a clone),
+  // or while \`oclif manifest\` writes one. With a manifest, running a command never reads it.
+  let metadata
+  for (const key of keys) {
+    Object.defineProperty(LazyCommand, key, {enumerable: true, configurable: true, get: () => (metadata ??= JSON.parse(metadataJson))[key]})
+  }
+  return LazyCommand
+}
+`
+
+/**
+ * dist/bundle/commands.js: COMMANDS maps each id to a small stand-in class that carries the
+ * command's metadata (for help and the manifest) and imports the real command (its own chunk,
+ * with only what it uses) when the command runs. oclif looks a command up synchronously in
+ * COMMANDS, so the stand-in is what makes one-command-at-a-time loading possible there.
+ */
+function commandsModule(commands, metadata) {
+  const entries = commands.map(([id, file]) => {
+    const meta = metadata[id]
+    if (!meta) throw new Error(`no metadata for command ${id}`)
+    return `  ${JSON.stringify(id)}: lazyCommand(() => import(${JSON.stringify(file)}), ${JSON.stringify(Object.keys(meta))}, ${JSON.stringify(JSON.stringify(meta))}),`
+  })
+  return `${LAZY_COMMAND_RUNTIME}\nexport const COMMANDS = {\n${entries.join('\n')}\n}\n`
+}
+
+/** Virtual entry modules: generated source, so nothing generated lands in src/. */
+const virtualEntries = {
+  commands: () => generated.commands,
+  // bin/run.js imports oclif's runner from here, so oclif is loaded from the bundle too.
+  run: () => `export {execute} from '@oclif/core/execute'\n`,
+}
+
+const virtualPlugin = {
+  name: 'octoworkers-virtual-entries',
+  setup(b) {
+    b.onResolve({filter: /^virtual:/}, (args) => ({path: args.path.slice('virtual:'.length), namespace: 'virtual'}))
+    b.onLoad({filter: /.*/, namespace: 'virtual'}, (args) => ({contents: virtualEntries[args.path](), loader: 'js', resolveDir: root}))
+  },
+}
+
+/**
+ * axios, loaded as it is except for three things it does at import time that a Node CLI never
+ * uses, each of which costs milliseconds on every command that talks to a server:
+ * - it builds its fetch adapter, touching the `Request`/`Response` globals and so loading Node's
+ *   internal undici. In Node axios picks its http adapter first (the default order is xhr, http,
+ *   fetch, and there is no XMLHttpRequest), so the fetch adapter is never used; it is replaced by
+ *   one that reports itself unavailable, as on a platform without fetch.
+ * - it reads the `FormData` global (undici again) to recognise FormData bodies; that read is
+ *   moved to the first time a body is checked.
+ * - it loads the form-data package (with mime-types and its 200 KB mime-db) for multipart bodies;
+ *   that package is not bundled: it is loaded from node_modules the first time axios uses it.
+ * Every request still goes through axios's own http adapter, interceptors and transforms.
+ */
+const AXIOS_FORMDATA_GLOBAL = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;"
+const AXIOS_FORMDATA_CHECK = 'if (FormDataCtor && thing instanceof FormDataCtor) return true;'
+const axiosLoadTime = {
+  name: 'axios-load-time',
+  setup(b) {
+    b.onLoad({filter: /[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/}, () => ({
+      contents: 'export const getFetch = () => false\nexport default false\n',
+      loader: 'js',
+    }))
+    b.onLoad({filter: /[\\/]axios[\\/]lib[\\/]utils\.js$/}, (args) => {
+      const source = readFileSync(args.path, 'utf8')
+      if (!source.includes(AXIOS_FORMDATA_GLOBAL) || !source.includes(AXIOS_FORMDATA_CHECK)) {
+        return {contents: source, loader: 'js', warnings: [{text: "axios's FormData check has changed: it is bundled as is (and loads undici at import)"}]}
+      }
+      const lazy = source
+        .replace(AXIOS_FORMDATA_GLOBAL, "let formDataCtor;\nconst FormDataCtor = () => (formDataCtor ??= [typeof G.FormData !== 'undefined' ? G.FormData : undefined])[0];")
+        .replace(AXIOS_FORMDATA_CHECK, 'if (FormDataCtor() && thing instanceof FormDataCtor()) return true;')
+      return {contents: lazy, loader: 'js'}
+    })
+    // axios's own `import FormData from 'form-data'`: a stand-in that loads it on first use.
+    b.onResolve({filter: /^form-data$/}, (args) => (/[\\/]axios[\\/]/.test(args.importer) ? {path: 'form-data', namespace: 'lazy-form-data'} : undefined))
+    b.onLoad({filter: /.*/, namespace: 'lazy-form-data'}, () => ({
+      contents: `import {lazyRequire} from ${JSON.stringify(lazyRequireModule)}\nexport default lazyRequire(() => ${runtimeRequire('axios', 'form-data')}, {callable: true})\n`,
+      loader: 'js',
+      resolveDir: root,
+    }))
+  },
+}
+
+/**
+ * Source for "require `name` as `owner` would, at run time": for dependencies that are not worth
+ * bundling because they are used so rarely (they cost every run their compile time). Resolved
+ * from the owner's own location, as Node would for the owner, so a nested install is found too.
+ */
+function runtimeRequire(owner, name) {
+  return `require('node:module').createRequire(require.resolve(${JSON.stringify(`${owner}/package.json`)}))(${JSON.stringify(name)})`
+}
+
+/**
+ * Parts of oclif that a run of this CLI never or rarely reaches, left in node_modules and loaded
+ * on first use: tinyglobby (with picomatch and fdir; oclif's "pattern" command discovery, not the
+ * explicit one used here), minimatch (matching dev plugins, never in production) and cli-spinners
+ * (oclif's spinner, which no command uses).
+ */
+const RARELY_USED_BY_OCLIF = ['tinyglobby', 'minimatch', 'cli-spinners']
+/** [owner, dependency] pairs the bundle requires from node_modules at run time (the smoke tests check they resolve). */
+export const RUNTIME_DEPENDENCIES = [...RARELY_USED_BY_OCLIF.map((name) => ['@oclif/core', name]), ['axios', 'form-data']]
+const rarelyUsedOclifDependencies = {
+  name: 'rarely-used-oclif-dependencies',
+  setup(b) {
+    const filter = new RegExp(`^(${RARELY_USED_BY_OCLIF.join('|')})$`)
+    b.onResolve({filter}, (args) => (/[\\/]@oclif[\\/]core[\\/]/.test(args.importer) ? {path: args.path, namespace: 'oclif-runtime-dependency'} : undefined))
+    b.onLoad({filter: /.*/, namespace: 'oclif-runtime-dependency'}, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(lazyRequireModule)}).lazyRequire(() => ${runtimeRequire('@oclif/core', args.path)})\n`,
+      loader: 'js',
+      resolveDir: root,
+    }))
+  },
+}
+
+/**
+ * `await import('yaml')` of a CommonJS package: Node gives a namespace with the package's named
+ * exports (and `default`); an esbuild chunk gives only `default`. Dynamic imports of CommonJS
+ * packages go through a module that re-exports the names Node would give, so `yaml.parseDocument`
+ * works in the bundle as it does from node_modules.
+ */
+function isCommonJsFile(file) {
+  if (file.endsWith('.cjs')) return true
+  if (file.endsWith('.mjs')) return false
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).type !== 'module'
+    } catch {
+      // No package.json here: look further up.
+    }
+  }
+  return true
+}
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
+const dynamicCommonJsInterop = {
+  name: 'dynamic-commonjs-interop',
+  setup(b) {
+    b.onResolve({filter: /^[^./]/}, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.namespace !== 'file' || BUILTIN.test(args.path) || EXTERNAL.includes(args.path)) return undefined
+      const resolved = await b.resolve(args.path, {kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer})
+      if (resolved.errors.length > 0 || resolved.external || !isCommonJsFile(resolved.path)) return undefined
+      return {path: resolved.path, namespace: 'commonjs-interop'}
+    })
+    b.onLoad({filter: /.*/, namespace: 'commonjs-interop'}, (args) => {
+      const names = Object.keys(require(args.path)).filter((name) => name !== 'default' && IDENTIFIER.test(name))
+      return {
+        contents: `import module from ${JSON.stringify(args.path)}\nexport default module\n${names.length ? `export const {${names.join(', ')}} = module\n` : ''}`,
+        loader: 'js',
+        resolveDir: root,
+      }
+    })
+  },
+}
+
+/**
+ * Node built-ins imported as ES modules are required instead (the same module object). Node's ES
+ * module face of a built-in reads every one of its exports when it is created, and some exports
+ * are getters that load more of Node (`util.parseArgs`, `process.report`, `crypto.webcrypto`...);
+ * a require() reads only what the code uses.
+ */
+const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`)
+const builtinsAsRequires = {
+  name: 'builtins-as-requires',
+  setup(b) {
+    // One wrapper per importer: shared ones would become chunks of their own, a file load each.
+    b.onResolve({filter: BUILTIN}, (args) => (args.kind === 'import-statement' ? {path: `${args.path}?from=${args.importer}`, namespace: 'builtin-require'} : undefined))
+    b.onLoad({filter: /.*/, namespace: 'builtin-require'}, (args) => ({contents: `module.exports = require(${JSON.stringify(args.path.split('?')[0])})`, loader: 'js'}))
+  },
+}
+
+/**
+ * Two modules other packages load at import time for what only some runs need:
+ * - axios imports `http2` for its HTTP/2 transport (used only with `httpVersion: 2`, which we do
+ *   not set); it gets a stand-in that loads http2 on first use.
+ * - oclif imports wsl-utils to ask whether it runs under WSL, and wsl-utils loads child_process at
+ *   import for its PowerShell helpers (which oclif calls only on Windows); oclif gets the same
+ *   `isWsl` answer (from is-wsl, as wsl-utils gives it) and the helper loads wsl-utils when called.
+ */
+const lazyDependencies = {
+  name: 'lazy-dependencies',
+  setup(b) {
+    b.onResolve({filter: /^(node:)?http2$/}, (args) => (/[\\/]axios[\\/]/.test(args.importer) ? {path: 'http2', namespace: 'lazy-http2'} : undefined))
+    b.onLoad({filter: /.*/, namespace: 'lazy-http2'}, () => ({
+      contents: `import {lazyRequire} from ${JSON.stringify(lazyRequireModule)}\nexport default lazyRequire(() => require('node:http2'))\n`,
+      loader: 'js',
+      resolveDir: root,
+    }))
+    b.onResolve({filter: /^wsl-utils$/}, (args) => {
+      if (!/[\\/]@oclif[\\/]core[\\/]/.test(args.importer)) return undefined
+      return {path: require.resolve('wsl-utils', {paths: [args.resolveDir]}), namespace: 'lazy-wsl-utils'}
+    })
+    b.onLoad({filter: /.*/, namespace: 'lazy-wsl-utils'}, (args) => {
+      const isWsl = require.resolve('is-wsl', {paths: [path.dirname(args.path)]})
+      return {
+        contents: `export {default as isWsl} from ${JSON.stringify(isWsl)}\nexport const powerShellPath = async (...args) => (await import(${JSON.stringify(args.path)})).powerShellPath(...args)\n`,
+        loader: 'js',
+        resolveDir: root,
+      }
+    })
+  },
+}
+
+/**
+ * @oclif/core (CommonJS) requires nearly all of itself, and its dependencies (debug, ejs, semver,
+ * tinyglobby, cli-spinners...), at the top of its modules; a run that shows a version or runs one
+ * command uses a fraction of it. Each top-level `const x = require(...)` in its lib/ becomes a
+ * lazy module (scripts/bundle/lazy-require.cjs): the same module, loaded when first touched.
+ * Requires inside functions are left alone. Also dropped: oclif's check of its own "engines" field,
+ * which in a bundle cannot find its package.json (it looks beside __dirname) and only costs
+ * semver's load; npm checks our own "engines" at install.
+ */
+const TOP_LEVEL_REQUIRE = /^(const|var) (\w+) = ((?:__importDefault|__importStar)\()?require\(("[^"]+")\)(\))?;$/gm
+const TOP_LEVEL_STAR_EXPORT = /^exports\.(\w+) = __importStar\(require\(("[^"]+")\)\);$/gm
+export function lazyTopLevelRequires(source) {
+  let count = 0
+  const out = source
+    .replace(TOP_LEVEL_REQUIRE, (line, kind, name, wrapper, spec, close) => {
+      if (Boolean(wrapper) !== Boolean(close)) return line
+      count++
+      return `${kind} ${name} = __octoworkersLazy(() => ${wrapper ?? ''}require(${spec})${close ?? ''});`
+    })
+    .replace(TOP_LEVEL_STAR_EXPORT, (_, name, spec) => {
+      count++
+      return `exports.${name} = __octoworkersLazy(() => __importStar(require(${spec})));`
+    })
+    .replace(/^checkNodeVersion\(\);$/m, '')
+  if (count === 0) return source
+  return `const {lazyRequire: __octoworkersLazy} = require(${JSON.stringify(lazyRequireModule)});\n${out}`
+}
+
+const lazyOclif = {
+  name: 'lazy-oclif-requires',
+  setup(b) {
+    b.onLoad({filter: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, (args) => ({
+      contents: lazyTopLevelRequires(readFileSync(args.path, 'utf8')),
+      loader: 'js',
+    }))
+  },
+}
+
+function hookEntries() {
+  const dir = path.join(root, 'src/hooks')
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f))
+      .map((f) => [`hooks/${path.parse(f).name}`, path.join(dir, f)]),
+  )
+}
+
+/** Generated entry sources, filled in before the build that reads them. */
+const generated = {commands: ''}
+
+export async function buildBundle({quiet = false} = {}) {
+  const commands = [...commandFiles(), ...pluginCommandFiles()]
+  generated.commands = commandsModule(commands, await commandMetadata(commands))
+  rmSync(outdir, {recursive: true, force: true})
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: {commands: 'virtual:commands', run: 'virtual:run', ...hookEntries()},
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    chunkNames: 'chunks/[name]-[hash]',
+    external: EXTERNAL,
+    // Whitespace and syntax only: identifiers keep their names, so a stack trace is readable even
+    // before its source map is applied.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // Linked maps without the sources: bin/run.js turns source maps on under --debug, and traces
+    // then name src/*.ts lines.
+    sourcemap: 'linked',
+    sourcesContent: false,
+    // CommonJS dependencies (oclif, axios's helpers) call require() for Node built-ins.
+    banner: {js: "import {createRequire as __octoworkersCreateRequire} from 'node:module';const require=__octoworkersCreateRequire(import.meta.url);"},
+    legalComments: 'none',
+    metafile: true,
+    logLevel: quiet ? 'error' : 'warning',
+    plugins: [virtualPlugin, axiosLoadTime, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, builtinsAsRequires, dynamicCommonJsInterop],
+  })
+  // Beside the bundle, not in it (the package ships dist/bundle only): for size checks and tests.
+  writeFileSync(path.join(root, 'dist/bundle-meta.json'), JSON.stringify(result.metafile))
+  return result
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = Date.now()
+  const result = await buildBundle()
+  const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'))
+  const kib = outputs.reduce((n, [, o]) => n + o.bytes, 0) / 1024
+  process.stderr.write(`bundle: ${outputs.length} files, ${kib.toFixed(0)} KiB in dist/bundle (${Date.now() - started} ms)\n`)
+}
