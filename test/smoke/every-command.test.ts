@@ -5,7 +5,8 @@ import {loadOclifConfig, runCli} from '../helpers/cli.js'
 // each command's exit code is seen as a shell sees it, including oclif's --json error path (which
 // exits 1 unless our base command keeps the code).
 const config = await loadOclifConfig()
-const ours = config.commands.filter((c) => !c.hidden && c.pluginName === config.name)
+// Ours are the commands with our global --json flag (help and autocomplete are bundled in but are oclif's).
+const ours = config.commands.filter((c) => !c.hidden && c.pluginName === config.name && 'json' in c.flags)
 const aliases = new Set(ours.flatMap((c) => c.aliases))
 const commandIds = ours.map((c) => c.id).filter((id) => !aliases.has(id)).sort()
 
