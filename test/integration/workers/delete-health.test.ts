@@ -77,6 +77,10 @@ describe('worker delete', () => {
     expect((await workersOf(sb)).filter((w) => w.WorkerPoolIds.includes(pool.body.Id))).toEqual([])
   })
 
+  it('--pool with --drain: the floor check sees the whole selection (exit 5, nothing disabled or deleted)', async () => {
+    await expectRejected(sb, ['worker', 'delete', '--pool', 'Staging Linux Worker Pool', '--drain', '-y'], 5, "pool 'Staging Linux Worker Pool' has 1 available worker")
+  })
+
   it('refuses a worker that holds an active lease as unsafe (exit 5), naming the task (lease API), and deletes nothing', async () => {
     const taskId = await leaseStagingWorker(sb)
     const result = await expectRejected(sb, ['worker', 'delete', 'tmp-box', 's-linux-omaha-worker-01', '-y'], 5, `'s-linux-omaha-worker-01' is leased by task ${taskId} (WorkerTaskLeases-`)
