@@ -10,6 +10,8 @@ import {describeDrainStatus, unfinishedSummary} from '../../lib/maintenance/drai
 import {drainWorkers, floorFunction, planDrain} from '../../lib/maintenance/drain-run.js'
 import {floorRefusal, parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
 
+const DEFAULT_DRAIN_TIMEOUT_MS = 30 * 60 * 1000
+
 export default class WorkerDelete extends ServerCommand<typeof WorkerDelete> {
   static override summary = 'Delete workers (deregister them from the server).'
   static override description = `Select workers by name or ID and with --pool (repeatable; every worker of the pool). The whole selection is resolved first; an unknown name is exit 4 and nothing is deleted. A pool with no workers selects nothing (exit 0).
@@ -35,8 +37,16 @@ ${EXIT_CODES_HELP}`
     pool: Flags.string({description: 'Also every worker of this pool (name or ID; repeatable).', multiple: true}),
     yes: Flags.boolean({char: 'y', description: 'Delete without asking.'}),
     drain: Flags.boolean({description: 'Drain first (disable, wait for leases to end), then delete.'}),
-    'keep-healthy': Flags.string({description: 'With --drain: available workers each affected pool must keep (default: minWorkers of .octoworkers.yaml, else 2).', dependsOn: ['drain']}),
-    'drain-timeout': Flags.string({description: 'With --drain: how long to wait for leases to end (default 30m; e.g. 90s, 1h).', dependsOn: ['drain']}),
+    'keep-healthy': Flags.custom<number>({
+      description: 'With --drain: available workers each affected pool must keep (default: minWorkers of .octoworkers.yaml, else 2).',
+      dependsOn: ['drain'],
+      parse: async (input) => parseKeepHealthy(input)!,
+    })(),
+    'drain-timeout': Flags.custom<number>({
+      description: 'With --drain: how long to wait for leases to end (default 30m; e.g. 90s, 1h).',
+      dependsOn: ['drain'],
+      parse: async (input) => parseWaitDuration(input, '--drain-timeout'),
+    })(),
   }
 
   async run(): Promise<BulkResult> {
@@ -44,8 +54,8 @@ ${EXIT_CODES_HELP}`
     const selection = {names: argv as string[], poolInputs: this.flags.pool ?? []}
     requireSelection(selection.names, selection.poolInputs)
     this.refuseUnconfirmable({yes: this.flags.yes, action: 'delete workers'})
-    const drainTimeoutMs = this.flags.drain ? parseWaitDuration(this.flags['drain-timeout'] ?? '30m', '--drain-timeout') : 0
-    const keepHealthy = parseKeepHealthy(this.flags['keep-healthy'])
+    const drainTimeoutMs = this.flags['drain-timeout'] ?? DEFAULT_DRAIN_TIMEOUT_MS
+    const keepHealthy = this.flags['keep-healthy']
     const {space} = await this.connectSpace()
     const {workers, targets} = await resolveWorkerSelection(space, selection)
     if (targets.length === 0) return deleteWorkers(space, targets)

@@ -30,17 +30,20 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     pool: Flags.string({description: 'Check the workers of this pool (name or ID; repeatable).', multiple: true}),
     wait: Flags.boolean({description: 'Wait for the task and show each worker\'s resulting health.'}),
-    'wait-timeout': Flags.string({description: 'Seconds --wait waits before giving up (the task goes on).', default: '300'}),
+    'wait-timeout': Flags.custom<number>({
+      description: 'Seconds --wait waits before giving up (the task goes on; above 0, at most 2,147,483).',
+      default: 300,
+      parse: async (input) => validateWaitTimeout(input),
+    })(),
   }
 
   async run(): Promise<HealthResult> {
     const {argv} = await this.parse(WorkerHealth)
-    const waitSeconds = validateWaitTimeout(this.flags['wait-timeout'])
     const {space} = await this.connectSpace()
     let lastState = ''
     return checkWorkerHealth(space, {names: argv as string[], poolInputs: this.flags.pool ?? []}, {
       wait: this.flags.wait,
-      waitSeconds,
+      waitSeconds: this.flags['wait-timeout'],
       onStarted: (task, target) => {
         const skipped = skippedNote(target)
         if (skipped) this.note(terminalSafe(skipped))
