@@ -83,13 +83,19 @@ export interface BulkResult {
   NotAttempted: number
 }
 
-export function toBulkResult<T extends {Id: string; Name: string}>(report: BulkReport<T, unknown>, action: string): BulkResult {
-  const results = report.results.map(({item, outcome}): BulkItem => ({Id: item.Id, Name: item.Name, Status: outcome.status, Message: outcomeMessage(outcome, action)}))
+/** `doneMessage` words a done item from its action's result (default: the action, e.g. "deleted"). */
+export function toBulkResult<T extends {Id: string; Name: string}, R>(report: BulkReport<T, R>, action: string, doneMessage?: (result: R) => string): BulkResult {
+  const results = report.results.map(({item, outcome}): BulkItem => ({
+    Id: item.Id,
+    Name: item.Name,
+    Status: outcome.status,
+    Message: outcome.status === 'done' && doneMessage ? doneMessage(outcome.result) : outcomeMessage(outcome, action),
+  }))
   const count = (status: BulkStatus) => results.filter((r) => r.Status === status).length
   return {Action: action, Results: results, Done: count('done'), Unchanged: count('unchanged'), Failed: count('failed'), NotAttempted: count('skipped')}
 }
 
-function outcomeMessage(outcome: BulkOutcome<unknown>, action: string): string {
+function outcomeMessage<R>(outcome: BulkOutcome<R>, action: string): string {
   switch (outcome.status) {
     case 'done': return action
     case 'unchanged': return outcome.reason

@@ -1,46 +1,51 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {findAllByNameOrId, findByNameOrId} from '../../lib/octopus/names.js'
-import {getWorker, listMachinePolicies, listWorkerPools, listWorkers, updateWorker} from '../../lib/octopus/repositories.js'
-import {withPoolNames} from '../../lib/workers/list.js'
-import {resolveStaticPools} from '../../lib/workers/resolve.js'
-import {assertNameFree, planWorkerUpdate, validateUpdateInput} from '../../lib/workers/update.js'
-import {safe, terminalSafe} from '../../lib/render/safe.js'
+import {terminalSafe} from '../../lib/render/safe.js'
+import {renderWorkerBulk, requireSelection} from '../../lib/workers/bulk.js'
+import {requireSingleRename, updateWorkers, validateUpdateInput, type UpdateWorkersResult} from '../../lib/workers/update.js'
 
 export default class WorkerUpdate extends ServerCommand<typeof WorkerUpdate> {
-  static override summary = 'Rename a worker, move it between pools, or change its machine policy.'
-  static override description = `Reads the whole worker, changes it, and writes it back (one PUT). A worker must stay in at least one pool.\n\n${EXIT_CODES_HELP}`
+  static override summary = 'Move workers between pools, change their machine policy, or rename a worker.'
+  static override description = `Select workers by name or ID and with --pool (repeatable; every worker of the pool); each selected worker gets the same change. --name renames exactly one named worker.
+Everything is resolved and every worker's change is planned before the first request that changes anything: an unknown name is exit 4, a change that would leave any worker in no pool is exit 2, and nothing is changed. A pool with no workers selects nothing (exit 0).
+Each worker is read whole, changed and written back (one PUT); workers with nothing to change are reported as unchanged. The first failure stops the run (the rest are not attempted), the whole result is printed, and the exit code is 1. --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted} with Notes.
+
+${EXIT_CODES_HELP}`
   static override examples = [
-    '<%= config.bin %> worker update build-01 --add-pool "Windows Workers" --remove-pool "Default Worker Pool"',
+    '<%= config.bin %> worker update build-01 build-02 --add-pool "Windows Workers" --remove-pool "Default Worker Pool"',
+    '<%= config.bin %> worker update --pool "Old Pool" --add-pool "New Pool" --remove-pool "Old Pool"',
     '<%= config.bin %> worker update Workers-12 --name build-01-old --machine-policy "Transient workers"',
   ]
 
+  static override strict = false
+
   static override args = {
-    worker: Args.string({description: 'Worker name or ID.', required: true}),
+    worker: Args.string({description: 'Worker names or IDs.'}),
   }
 
   static override flags = {
-    name: Flags.string({description: 'New name.'}),
-    'add-pool': Flags.string({description: 'Add the worker to this static pool (name or ID; repeatable).', multiple: true}),
-    'remove-pool': Flags.string({description: 'Remove the worker from this pool (name or ID; repeatable).', multiple: true}),
+    pool: Flags.string({description: 'Also every worker of this pool (name or ID; repeatable).', multiple: true}),
+    name: Flags.string({description: 'New name (one worker only).'}),
+    'add-pool': Flags.string({description: 'Add the workers to this static pool (name or ID; repeatable).', multiple: true}),
+    'remove-pool': Flags.string({description: 'Remove the workers from this pool (name or ID; repeatable).', multiple: true}),
     'machine-policy': Flags.string({description: 'Machine policy (name or ID).'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<UpdateWorkersResult> {
+    const {argv} = await this.parse(WorkerUpdate)
+    const selection = {names: argv as string[], poolInputs: this.flags.pool ?? []}
     const input = validateUpdateInput({name: this.flags.name, addPool: this.flags['add-pool'], removePool: this.flags['remove-pool'], machinePolicy: this.flags['machine-policy']})
+    // Bad usage is exit 2 before any request.
+    requireSelection(selection.names, selection.poolInputs)
+    requireSingleRename(input, selection)
     const {space} = await this.connectSpace()
-    const [workers, pools, machinePolicies] = await Promise.all([listWorkers(space), listWorkerPools(space), input.machinePolicy ? listMachinePolicies(space) : undefined])
-    const target = findByNameOrId(workers, this.args.worker, 'worker')
-    const addPools = resolveStaticPools(pools, input.addPool ?? [], '--add-pool')
-    const removePools = findAllByNameOrId(pools, input.removePool ?? [], 'worker pool')
-    const machinePolicy = input.machinePolicy ? findByNameOrId(machinePolicies ?? [], input.machinePolicy, 'machine policy') : undefined
-    if (input.name !== undefined) assertNameFree(workers, input.name, target.Id)
-    // The list entry may be stale by now: modify the document as it is at this moment.
-    const plan = planWorkerUpdate(await getWorker(space, target.Id), {name: input.name, addPools, removePools, machinePolicy})
-    for (const note of plan.notes) this.note(terminalSafe(note))
-    const saved = plan.changes.length > 0 ? await updateWorker(space, plan.worker) : plan.worker
-    if (this.isJson) return this.printJson({...withPoolNames(saved, pools), Changes: plan.changes})
-    this.print(plan.changes.length > 0 ? safe`Worker '${saved.Name}' (${saved.Id}): ${plan.changes.join('; ')}.` : safe`Worker '${saved.Name}' (${saved.Id}): nothing to change.`)
+    return updateWorkers(space, selection, input)
+  }
+
+  protected override render(result: UpdateWorkersResult): Rendered {
+    const notes = result.Notes.map((note) => terminalSafe(note))
+    const rendered = renderWorkerBulk(result, 'updated')
+    return {stdout: rendered.stdout, stderr: [...notes, ...rendered.stderr]}
   }
 }

@@ -1,18 +1,45 @@
 /**
- * Worker selection and reporting for the bulk commands (`enable`, `disable`, `delete`): names and
- * `--pool` resolve to one list before anything changes; results are one line (or one JSON item) a
- * worker, so a failure midway says exactly what was done and what was not.
+ * Worker selection and the bulk actions (`enable`, `disable`, `delete`; `update` and `health` use
+ * the same selection): names and `--pool` resolve to one list, on the client, before anything
+ * changes; each command returns the one BulkResult (src/lib/bulk.ts), so a failure midway says
+ * exactly what was done and what was not.
  */
-import {CliError, ExitCode, usageError} from '../errors.js'
+import {unsafeError, usageError} from '../errors.js'
+import {renderBulk} from '../render/bulk.js'
+import {terminalSafe} from '../render/safe.js'
 import {findAllByNameOrId} from '../octopus/names.js'
-import {runBulk, type BulkReport} from '../bulk.js'
+import {runBulk, toBulkResult, type BulkReport, type BulkResult} from '../bulk.js'
 import type {SpaceContext} from '../octopus/client.js'
-import {updateWorker} from '../octopus/repositories.js'
+import {deleteWorker, listWorkerPools, listWorkers, listWorkerTaskLeases, updateWorker} from '../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource, WorkerTaskLeaseResource} from '../octopus/types.js'
 
 /** Exit 2 before any request when nothing is named. */
 export function requireSelection(names: string[], poolInputs: string[]): void {
   if (names.length === 0 && poolInputs.length === 0) throw usageError('Name at least one worker, or a pool with --pool.')
+}
+
+/** What a worker command was asked to act on: worker names or IDs, and `--pool` names or IDs. */
+export interface WorkerSelectionInput {
+  names: string[]
+  poolInputs: string[]
+}
+
+export interface ResolvedSelection {
+  /** Every worker of the space, as listed (the server is not trusted to have filtered). */
+  workers: WorkerResource[]
+  pools: WorkerPoolResource[]
+  /** The selected workers, each once, in the order given. */
+  targets: WorkerResource[]
+}
+
+/**
+ * Reads the space's workers and pools and resolves the selection on the client: an empty selection
+ * is exit 2 before any request, an unknown name exit 4 before any change.
+ */
+export async function resolveWorkerSelection(space: SpaceContext, input: WorkerSelectionInput): Promise<ResolvedSelection> {
+  requireSelection(input.names, input.poolInputs)
+  const [workers, pools] = await Promise.all([listWorkers(space), input.poolInputs.length > 0 ? listWorkerPools(space) : Promise.resolve([])])
+  return {workers, pools, targets: selectWorkers({workers, pools, names: input.names, poolInputs: input.poolInputs})}
 }
 
 /** Named workers plus every worker of the named pools, each once, in the order given. */
@@ -25,39 +52,48 @@ export function selectWorkers(opts: {workers: WorkerResource[]; names: string[];
   return [...selected.values()]
 }
 
-export type BulkStatus = 'done' | 'unchanged' | 'failed' | 'skipped'
-
-export interface BulkJsonItem {
-  Id: string
-  Name: string
-  Outcome: BulkStatus
-  Message: string
-}
-
-/** The --json result array: every selected worker with what happened to it. */
-export function bulkJson(report: BulkReport<WorkerResource, unknown>, doneMessage: string): BulkJsonItem[] {
-  return report.results.map(({item, outcome}) => ({
-    Id: item.Id,
-    Name: item.Name,
-    Outcome: outcome.status,
-    Message: outcome.status === 'done' ? doneMessage : outcome.status === 'unchanged' ? outcome.reason : outcome.status === 'failed' ? outcome.error.message : 'not attempted (an earlier item failed)',
-  }))
-}
-
-/** The closing line of a bulk run that stopped at a failure (exit 1), after the per-worker lines. */
-export function bulkFailureSummary(report: BulkReport<WorkerResource, unknown>, verb: string): string {
-  const count = (status: BulkStatus) => report.results.filter((r) => r.outcome.status === status).length
-  const skipped = count('skipped')
-  return `Stopped after a failure: ${count('done')} ${verb}, ${count('unchanged')} already so, ${count('failed')} failed, ${skipped} not attempted.` +
-    (skipped > 0 ? ' Run the same command again once the cause is fixed: workers already done are reported as unchanged.' : '')
-}
-
 /** Enables or disables each worker with a PUT of its whole document; workers already so are reported, not changed. */
 export function setWorkersDisabled(space: SpaceContext, workers: WorkerResource[], disabled: boolean): Promise<BulkReport<WorkerResource, WorkerResource>> {
   return runBulk<WorkerResource, WorkerResource>(workers, async (worker) => {
     if (worker.IsDisabled === disabled) return {unchanged: `already ${disabled ? 'disabled' : 'enabled'}`}
     return {result: await updateWorker(space, {...worker, IsDisabled: disabled})}
   })
+}
+
+/** `worker enable` / `worker disable`: resolve the whole selection, then set IsDisabled worker by worker. */
+export async function toggleWorkers(space: SpaceContext, input: WorkerSelectionInput & {disabled: boolean}): Promise<BulkResult> {
+  const {targets} = await resolveWorkerSelection(space, input)
+  return toBulkResult(await setWorkersDisabled(space, targets, input.disabled), input.disabled ? 'disabled' : 'enabled')
+}
+
+/**
+ * The safety check of `worker delete` without --drain, where the server has the lease API
+ * (2022.1+): a selected worker that holds an active lease refuses the whole delete (exit 5).
+ * Older servers refuse such a delete themselves, and that refusal is the item's failure.
+ */
+export async function refuseDeletingLeasedWorkers(space: SpaceContext, targets: WorkerResource[]): Promise<void> {
+  if (targets.length === 0) return
+  const leases = await listWorkerTaskLeases(space)
+  if (leases) refuseLeasedWorkers(leasesHeldBy(targets, leases))
+}
+
+/** Deletes the workers one by one; the first failure stops the run (the rest are not attempted). */
+export async function deleteWorkers(space: SpaceContext, targets: WorkerResource[]): Promise<BulkResult> {
+  const report = await runBulk(targets, async (worker) => {
+    await deleteWorker(space, worker.Id)
+    return {result: worker.Id}
+  })
+  return toBulkResult(report, 'deleted')
+}
+
+/**
+ * The human form of a worker bulk result: a line per worker (names and messages come from the
+ * server, so they are made terminal-safe), the failure summary on stderr; a selection of nothing
+ * (a pool with no workers) is one note on stderr, exit 0.
+ */
+export function renderWorkerBulk(result: BulkResult, what: string): {stdout?: string; stderr: string[]} {
+  if (result.Results.length === 0) return {stderr: [`No workers selected (the pool has none); nothing was ${what}.`]}
+  return renderBulk({...result, Results: result.Results.map((item) => ({...item, Name: terminalSafe(item.Name), Message: terminalSafe(item.Message)}))})
 }
 
 /** Active leases held by the given workers (from `/workertaskleases`). */
@@ -70,11 +106,11 @@ export function leasesHeldBy(workers: WorkerResource[], leases: WorkerTaskLeaseR
   return held
 }
 
-/** Refuses (exit 1, nothing deleted) when any worker to delete is leased, naming the tasks. */
+/** Refuses (exit 5: unsafe, nothing deleted) when any worker to delete is leased, naming the tasks. */
 export function refuseLeasedWorkers(held: Map<WorkerResource, WorkerTaskLeaseResource[]>): void {
   if (held.size === 0) return
   const parts = [...held].map(([w, leases]) => `'${w.Name}' is leased by ${leases.map((l) => `task ${l.ServerTaskId} (${l.Id})`).join(', ')}`)
-  throw new CliError(`Refusing to delete: ${parts.join('; ')}. Nothing was deleted.`, ExitCode.Failure, {
+  throw unsafeError(`Refusing to delete: ${parts.join('; ')}. Nothing was deleted.`, {
     code: 'worker-leased',
     hint: 'Wait for the task to finish (or cancel it), or disable the worker first so no new task leases it.',
     details: {leases: [...held.values()].flat()},

@@ -1,10 +1,17 @@
 /**
- * `worker update`: a GET-modify-PUT of the whole worker document. The edit is computed here, as a
- * pure function, so the rules (never leave a worker without a pool; a pool cannot be both added
- * and removed) are unit-tested.
+ * `worker update`: the same change to every selected worker, each a GET-modify-PUT of its whole
+ * document. The edit is computed here, as a pure function, so the rules (never leave a worker
+ * without a pool; a pool cannot be both added and removed; only one worker can take a new name)
+ * are unit-tested, and every worker's edit is planned before the first PUT.
  */
 import {CliError, ExitCode, usageError} from '../errors.js'
+import {runBulk, toBulkResult, type BulkResult} from '../bulk.js'
+import type {SpaceContext} from '../octopus/client.js'
+import {findAllByNameOrId, findByNameOrId} from '../octopus/names.js'
+import {getWorker, listMachinePolicies, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
 import type {MachinePolicyResource, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
+import {requireSelection, selectWorkers, type WorkerSelectionInput} from './bulk.js'
+import {resolveStaticPools} from './resolve.js'
 import {validateWorkerName} from './validate.js'
 
 export interface UpdateInput {
@@ -91,4 +98,48 @@ export function assertNameFree(workers: WorkerResource[], name: string, selfId: 
   if (other) {
     throw new CliError(`Another worker is already named '${other.Name}' (${other.Id}); nothing was changed.`, ExitCode.Failure, {code: 'conflict'})
   }
+}
+
+/** A rename gives one worker one name: selecting several with --name is exit 2 before any request. */
+export function requireSingleRename(input: UpdateInput, selection: WorkerSelectionInput): void {
+  if (input.name === undefined) return
+  if (selection.names.length > 1 || selection.poolInputs.length > 0) {
+    throw usageError('--name renames one worker: name exactly one worker, without --pool.')
+  }
+}
+
+/** The bulk result of `worker update`, with the notes (already in a pool, policy already set...) for stderr. */
+export interface UpdateWorkersResult extends BulkResult {
+  Notes: string[]
+}
+
+/**
+ * Resolves the selection and every name the change mentions, plans the change for every selected
+ * worker (so a worker that would be left in no pool stops the run before the first PUT), then
+ * applies it worker by worker from a fresh read of each. The first failure stops the run.
+ */
+export async function updateWorkers(space: SpaceContext, selection: WorkerSelectionInput, input: UpdateInput): Promise<UpdateWorkersResult> {
+  requireSelection(selection.names, selection.poolInputs)
+  requireSingleRename(input, selection)
+  const [workers, pools, machinePolicies] = await Promise.all([listWorkers(space), listWorkerPools(space), input.machinePolicy ? listMachinePolicies(space) : undefined])
+  const targets = selectWorkers({workers, pools, ...selection})
+  const update: ResolvedUpdate = {
+    name: input.name,
+    addPools: resolveStaticPools(pools, input.addPool ?? [], '--add-pool'),
+    removePools: findAllByNameOrId(pools, input.removePool ?? [], 'worker pool'),
+    machinePolicy: input.machinePolicy ? findByNameOrId(machinePolicies ?? [], input.machinePolicy, 'machine policy') : undefined,
+  }
+  if (input.name !== undefined && targets.length === 1) assertNameFree(workers, input.name, targets[0].Id)
+  for (const worker of targets) planWorkerUpdate(worker, update)
+  const notes: string[] = []
+  const report = await runBulk<WorkerResource, string>(targets, async (listed) => {
+    // The list entry may be stale by now: modify the document as it is at this moment.
+    const plan = planWorkerUpdate(await getWorker(space, listed.Id), update)
+    notes.push(...plan.notes)
+    if (plan.changes.length === 0) return {unchanged: 'nothing to change'}
+    await updateWorker(space, plan.worker)
+    return {result: plan.changes.join('; ')}
+  })
+  // "updated" says little: each done item's message is its own list of changes.
+  return {...toBulkResult(report, 'updated', (changes) => changes), Notes: notes}
 }

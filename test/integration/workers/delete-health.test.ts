@@ -4,6 +4,11 @@ import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {expectRejected, octo, tableRows, workerByName, workersOf} from './helpers.js'
 
 let sb: Sandbox
+
+/** A rejected command says why in one line (an optional hint aside), and prints no stack trace. */
+function expectOneErrorLine(result: {stderr: string}): void {
+  expect(result.stderr.trim().split('\n').filter((line) => !line.startsWith('Hint:'))).toEqual([expect.stringMatching(/^Error: \S/)])
+}
 let legacy: Sandbox
 
 beforeAll(async () => {
@@ -29,13 +34,17 @@ describe('worker delete', () => {
     expect(await workerByName(sb, 'new-worker-unchecked')).toBeUndefined()
   })
 
-  it('deletes several with -y --json: one result array', async () => {
+  it('deletes several with -y --json: the bulk result', async () => {
     const result = await octo(sb, ['worker', 'delete', 'WIN-7F3K2P9', 'worker1', '-y', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(parseJson<any[]>(result)).toEqual([
-      {Id: 'Workers-2', Name: 'WIN-7F3K2P9', Outcome: 'done', Message: 'deleted'},
-      {Id: 'Workers-10', Name: 'worker1', Outcome: 'done', Message: 'deleted'},
-    ])
+    expect(parseJson(result)).toEqual({
+      Action: 'deleted',
+      Results: [
+        {Id: 'Workers-2', Name: 'WIN-7F3K2P9', Status: 'done', Message: 'deleted'},
+        {Id: 'Workers-10', Name: 'worker1', Status: 'done', Message: 'deleted'},
+      ],
+      Done: 2, Unchanged: 0, Failed: 0, NotAttempted: 0,
+    })
     const names = (await workersOf(sb)).map((w) => w.Name)
     expect(names).not.toContain('WIN-7F3K2P9')
     expect(names).not.toContain('worker1')
@@ -49,14 +58,42 @@ describe('worker delete', () => {
 
   it('an unknown name anywhere: exit 4, nothing deleted', async () => {
     await expectRejected(sb, ['worker', 'delete', 'tmp-box', 'p-web-azcus-worker-4', '-y'], 4, "Worker 'p-web-azcus-worker-4' not found. Did you mean:")
+    expectOneErrorLine(await expectRejected(sb, ['worker', 'delete', 'tmp-box', '--pool', 'no such pool', '-y'], 4, "Worker pool 'no such pool' not found"))
   })
 
-  it('refuses a worker that holds an active lease, naming the task (lease API), and deletes nothing', async () => {
+  it('nothing selected: exit 2 before any request', async () => {
+    expectOneErrorLine(await expectRejected(sb, ['worker', 'delete', '-y'], 2, 'Name at least one worker, or a pool with --pool.'))
+    const offline = await octo(sb, ['worker', 'delete', '-y'], {OCTOPUS_URL: 'http://127.0.0.1:9'})
+    expect(offline.exitCode).toBe(2)
+  })
+
+  it('--pool deletes every worker of the pool (repeatable, with names); an empty pool deletes nothing, exit 0', async () => {
+    const pool = await api(sb, 'POST', '/api/Spaces-1/workerpools', {Name: 'Retired Pool', WorkerPoolType: 'StaticWorkerPool'})
+    expect(pool.status, pool.text).toBe(201)
+    const empty = await expectRejected(sb, ['worker', 'delete', '--pool', 'Retired Pool', '-y'], 0, 'No workers selected (the pool has none); nothing was deleted.')
+    expect(empty.stdout).toBe('')
+    for (const name of ['retired-01', 'retired-02']) {
+      const created = await api(sb, 'POST', '/api/Spaces-1/workers', {Name: name, WorkerPoolIds: [pool.body.Id], Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: `https://${name}.example:10933/`, Thumbprint: 'A'.repeat(40)}})
+      expect(created.status, created.text).toBe(201)
+    }
+    const result = await octo(sb, ['worker', 'delete', '--pool', 'Retired Pool', '-y'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout.trim().split('\n')).toEqual(['retired-01: deleted', 'retired-02: deleted'])
+    expect((await workersOf(sb)).filter((w) => w.WorkerPoolIds.includes(pool.body.Id))).toEqual([])
+  })
+
+  it('--pool with --drain: the floor check sees the whole selection (exit 5, nothing disabled or deleted)', async () => {
+    await expectRejected(sb, ['worker', 'delete', '--pool', 'Staging Linux Worker Pool', '--drain', '-y'], 5, "pool 'Staging Linux Worker Pool' has 1 available worker")
+  })
+
+  it('refuses a worker that holds an active lease as unsafe (exit 5), naming the task (lease API), and deletes nothing', async () => {
     const taskId = await leaseStagingWorker(sb)
-    const result = await expectRejected(sb, ['worker', 'delete', 'tmp-box', 's-linux-omaha-worker-01', '-y'], 1, `'s-linux-omaha-worker-01' is leased by task ${taskId} (WorkerTaskLeases-`)
+    const result = await expectRejected(sb, ['worker', 'delete', 'tmp-box', 's-linux-omaha-worker-01', '-y'], 5, `'s-linux-omaha-worker-01' is leased by task ${taskId} (WorkerTaskLeases-`)
     expect(result.stderr).toContain('Nothing was deleted.')
+    // Selected through --pool, the same refusal.
+    await expectRejected(sb, ['worker', 'delete', '--pool', 'WorkerPools-4', '-y'], 5, `'s-linux-omaha-worker-01' is leased by task ${taskId}`)
     const json = await octo(sb, ['worker', 'delete', 's-linux-omaha-worker-01', '-y', '--json'])
-    expect(json.exitCode).toBe(1)
+    expect(json.exitCode).toBe(5)
     expect(parseJson(json).Error).toMatchObject({Code: 'worker-leased', Leases: [expect.objectContaining({ServerTaskId: taskId, WorkerId: 'Workers-9'})]})
     await api(sb, 'POST', `/api/tasks/${taskId}/cancel`)
   })
@@ -114,10 +151,20 @@ describe('worker health', () => {
     const result = await octo(sb, ['worker', 'health', '--pool', 'Empty Windows Worker Pool', '--wait', '--json'])
     expect(result.exitCode, result.stderr).toBe(1)
     const doc = parseJson(result)
-    expect(doc.AllHealthy).toBe(false)
+    expect(doc).toMatchObject({Action: 'checked', Done: 0, Failed: 1, NotAttempted: 0, Waited: true})
+    expect(doc.Results).toEqual([{Id: expect.stringMatching(/^Workers-\d+$/), Name: 'flaky-01', Status: 'failed', Message: expect.stringMatching(/^Unavailable/)}])
     expect(doc.Task).toMatchObject({Name: 'Health', State: 'Failed'})
     expect(doc.Workers.map((w: any) => [w.Name, w.HealthStatus])).toEqual([['flaky-01', 'Unavailable']])
     expect((await workerByName(sb, 'flaky-01'))?.HealthStatus).toBe('Unavailable')
+  })
+
+  it('--wait that exits 1 names each worker that is not available, and why, on stderr', async () => {
+    const result = await octo(sb, ['worker', 'health', 'flaky-01', 'p-db-omaha-worker-01', '--wait'])
+    expect(result.exitCode, result.stderr).toBe(1)
+    expect(tableRows(result.stdout).map((r) => r.slice(0, 2))).toEqual([['flaky-01', 'Unavailable'], ['p-db-omaha-worker-01', 'Healthy']])
+    expect(result.stderr).toContain('1 of 2 checked workers are not available (available: enabled and Healthy or HasWarnings):')
+    expect(result.stderr).toMatch(/\n {2}flaky-01: Unavailable\b/)
+    expect(result.stderr).not.toMatch(/ {2}p-db-omaha-worker-01:/)
   })
 
   it.each([
@@ -126,7 +173,7 @@ describe('worker health', () => {
     [['--pool', 'no such pool'], 4, "Worker pool 'no such pool' not found"],
   ].map(([args, exitCode, message]) => ({args: args as string[], exitCode: exitCode as number, message: message as string})))('exit $exitCode: $message (no task started)', async ({args, exitCode, message}) => {
     const tasksBefore = (await api(sb, 'GET', '/api/tasks?take=1000')).body.TotalResults
-    await expectRejected(sb, ['worker', 'health', ...args], exitCode, message)
+    expectOneErrorLine(await expectRejected(sb, ['worker', 'health', ...args], exitCode, message))
     expect((await api(sb, 'GET', '/api/tasks?take=1000')).body.TotalResults).toBe(tasksBefore)
   })
 })

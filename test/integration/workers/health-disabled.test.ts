@@ -34,13 +34,15 @@ describe('worker health leaves disabled workers out', () => {
     expect((await workerByName(sb, 'build-off'))?.HealthStatus).toBe('Unknown')
   })
 
-  it('--pool --wait --json: Workers holds only the checked ones, SkippedDisabledWorkerIds the others; the task names the pool', async () => {
+  it('--pool --wait --json: Workers holds only the checked ones, the disabled one is NotAttempted; the task names the pool', async () => {
     const result = await octo(sb, ['worker', 'health', '--pool', 'Build pool', '--wait', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
     const doc = parseJson(result)
     expect(doc.Workers.map((w: any) => w.Name)).toEqual(['build-01', 'build-02'])
-    expect(doc.SkippedDisabledWorkerIds).toEqual([ids['build-off']])
-    expect(doc.AllHealthy).toBe(true)
+    expect(doc.Results.map((i: any) => [i.Name, i.Status, i.Message])).toEqual([
+      ['build-01', 'done', 'Healthy'], ['build-02', 'done', 'Healthy'], ['build-off', 'skipped', 'not checked: disabled (Octopus does not health-check disabled workers)'],
+    ])
+    expect(doc).toMatchObject({Action: 'checked', Done: 2, Failed: 0, NotAttempted: 1})
     expect(doc.Task).toMatchObject({Name: 'Health', State: 'Success', Arguments: {WorkerpoolId: expect.stringMatching(/^WorkerPools-\d+$/), MachineIds: []}})
   })
 
@@ -52,7 +54,7 @@ describe('worker health leaves disabled workers out', () => {
     const doc = parseJson(result)
     expect(doc.Task.Arguments.MachineIds).toEqual([ids['build-01']])
     expect(doc.Workers.map((w: any) => w.Name)).toEqual(['build-01'])
-    expect(doc.SkippedDisabledWorkerIds).toEqual([ids['build-off']])
+    expect(doc.Results.filter((i: any) => i.Status === 'skipped').map((i: any) => i.Id)).toEqual([ids['build-off']])
   })
 
   it('naming only disabled workers: exit 2, nothing to check, no task started', async () => {
@@ -61,11 +63,26 @@ describe('worker health leaves disabled workers out', () => {
     expect(await taskCount()).toBe(before)
   })
 
+  it('a pool with no workers, or only disabled ones, is bad usage too: exit 2, no task started', async () => {
+    const bare = await api(sb, 'POST', '/api/Spaces-1/workerpools', {Name: 'Bare pool', WorkerPoolType: 'StaticWorkerPool'})
+    expect(bare.status, bare.text).toBe(201)
+    const before = await taskCount()
+    await expectRejected(sb, ['worker', 'health', '--pool', 'Bare pool', '--wait'], 2, "Nothing to check: pool 'Bare pool' has no workers.")
+    const off = await api(sb, 'POST', '/api/Spaces-1/workers', {Name: 'bare-off', WorkerPoolIds: [bare.body.Id], IsDisabled: true, Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://bare-off.example.com:10933/', Thumbprint: THUMB}})
+    expect(off.status, off.text).toBe(201)
+    const json = await expectRejected(sb, ['worker', 'health', '--pool', 'Bare pool', '--wait', '--json'], 2, '')
+    expect(parseJson(json).Error).toMatchObject({Code: 'nothing-to-check', Message: "Nothing to check: pool 'Bare pool' has no enabled workers (disabled: 'bare-off')."})
+    expect(await taskCount()).toBe(before)
+    expect((await api(sb, 'DELETE', `/api/Spaces-1/workers/${off.body.Id}`)).status).toBeLessThan(300)
+  })
+
   it('a disabled worker becomes checked again once enabled', async () => {
     expect((await octo(sb, ['worker', 'enable', 'build-off'])).exitCode).toBe(0)
     const result = await octo(sb, ['worker', 'health', '--pool', 'Build pool', '--wait'])
     expect(result.exitCode).toBe(1)
     expect(result.stderr).not.toContain('Skipping')
     expect(tableRows(result.stdout).map((r) => r.slice(0, 2))).toEqual([['build-01', 'Healthy'], ['build-02', 'Healthy'], ['build-off', 'Unavailable']])
+    expect(result.stderr).toContain('1 of 3 checked workers are not available')
+    expect(result.stderr).toMatch(/ {2}build-off: Unavailable/)
   })
 })

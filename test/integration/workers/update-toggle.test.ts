@@ -5,6 +5,11 @@ import {expectRejected, octo, workerByName, workersOf} from './helpers.js'
 
 let sb: Sandbox
 
+/** A rejected command says why in one line (an optional hint aside), and prints no stack trace. */
+function expectOneErrorLine(result: {stderr: string}): void {
+  expect(result.stderr.trim().split('\n').filter((line) => !line.startsWith('Hint:'))).toEqual([expect.stringMatching(/^Error: \S/)])
+}
+
 beforeAll(async () => {
   sb = await startTestSandbox({seed: 'demo'})
 })
@@ -15,18 +20,41 @@ describe('worker update', () => {
     const before = await workerByName(sb, 'default-linux-worker-01')
     const result = await octo(sb, ['worker', 'update', 'default-linux-worker-01', '--add-pool', 'Empty Windows Worker Pool', '--add-pool', 'test pool', '--remove-pool', 'Default Worker Pool', '--machine-policy', 'Default Machine Policy'])
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(result.stdout.trim()).toBe(`Worker 'default-linux-worker-01' (${before!.Id}): removed from pool 'Default Worker Pool'; added to pool 'Empty Windows Worker Pool'; added to pool 'test pool'.`)
+    expect(result.stdout.trim()).toBe("default-linux-worker-01: removed from pool 'Default Worker Pool'; added to pool 'Empty Windows Worker Pool'; added to pool 'test pool'")
     expect(result.stderr).toContain("already uses machine policy 'Default Machine Policy'")
     const after = await workerByName(sb, 'default-linux-worker-01')
     // No Status: the 2026 WorkerResource (the sandbox's default profile) has none.
     expect(after).toMatchObject({...before, WorkerPoolIds: ['WorkerPools-7', 'WorkerPools-5'], LastModifiedOn: expect.any(String)})
   })
 
-  it('renames (--json) and reports the changes', async () => {
+  it('renames (--json: the bulk result) and reports the changes', async () => {
+    const id = (await workerByName(sb, 'default-linux-worker-01'))!.Id
     const result = await octo(sb, ['worker', 'update', 'default-linux-worker-01', '--name', 'l-linux-worker-01', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(parseJson(result)).toMatchObject({Name: 'l-linux-worker-01', WorkerPoolNames: ['Empty Windows Worker Pool', 'test pool'], Changes: ["renamed from 'default-linux-worker-01' to 'l-linux-worker-01'"]})
-    expect(await workerByName(sb, 'l-linux-worker-01')).toBeDefined()
+    expect(parseJson(result)).toEqual({
+      Action: 'updated',
+      Results: [{Id: id, Name: 'default-linux-worker-01', Status: 'done', Message: "renamed from 'default-linux-worker-01' to 'l-linux-worker-01'"}],
+      Done: 1, Unchanged: 0, Failed: 0, NotAttempted: 0, Notes: [],
+    })
+    expect((await workerByName(sb, 'l-linux-worker-01'))?.WorkerPoolIds).toEqual(['WorkerPools-7', 'WorkerPools-5'])
+  })
+
+  it('gives several workers, named and by --pool, the same change; one already so is unchanged', async () => {
+    const staging = (await workersOf(sb)).filter((w) => w.WorkerPoolIds.includes('WorkerPools-4')).map((w) => w.Name)
+    expect(staging).toEqual(['s-linux-omaha-worker-01'])
+    const result = await octo(sb, ['worker', 'update', 'l-linux-worker-01', '--pool', 'WorkerPools-4', '--add-pool', 'test pool'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout.trim().split('\n')).toEqual(['l-linux-worker-01: nothing to change', "s-linux-omaha-worker-01: added to pool 'test pool'"])
+    expect(result.stderr).toContain("'l-linux-worker-01' is already in pool 'test pool'.")
+    expect((await workerByName(sb, 's-linux-omaha-worker-01'))?.WorkerPoolIds).toEqual(['WorkerPools-4', 'WorkerPools-5'])
+    const back = await octo(sb, ['worker', 'update', 's-linux-omaha-worker-01', '--remove-pool', 'test pool', '--json'])
+    expect(parseJson(back)).toMatchObject({Done: 1, Results: [{Name: 's-linux-omaha-worker-01', Status: 'done', Message: "removed from pool 'test pool'"}]})
+  })
+
+  it('plans every worker before the first PUT: one that would be left in no pool stops all of them (exit 2)', async () => {
+    // tmp-box could leave its Omaha pool (it is in 'test pool' too); Workers-9 is in the staging pool (WorkerPools-4) only, so neither changes.
+    expect((await octo(sb, ['worker', 'update', 'tmp-box', '--add-pool', 'test pool'])).exitCode).toBe(0)
+    await expectRejected(sb, ['worker', 'update', 'tmp-box', 'Workers-9', '--remove-pool', 'Production Database Omaha Worker Pool', '--remove-pool', 'WorkerPools-4'], 2, "This would leave worker 's-linux-omaha-worker-01' in no pool")
   })
 
   it.each([
@@ -43,8 +71,13 @@ describe('worker update', () => {
     [['tmp-box', '--remove-pool', 'WorkerPools-99'], 4, "Worker pool 'WorkerPools-99' not found"],
     [['tmp-box', '--machine-policy', 'Strict policy'], 4, "Machine policy 'Strict policy' not found"],
     [['tmp-box', '--name', 'WORKER1'], 1, "Another worker is already named 'worker1'"],
+    [['tmp-box', 'l-linux-worker-01', '--name', 'twin'], 2, '--name renames one worker: name exactly one worker, without --pool.'],
+    [['--pool', 'test pool', '--name', 'twin'], 2, '--name renames one worker'],
+    [['--add-pool', 'test pool'], 2, 'Name at least one worker, or a pool with --pool.'],
+    [['tmp-box', 'no-such-worker', '--add-pool', 'test pool'], 4, "Worker 'no-such-worker' not found"],
+    [['--pool', 'no such pool', '--add-pool', 'test pool'], 4, "Worker pool 'no such pool' not found"],
   ].map(([args, exitCode, message]) => ({args: args as string[], exitCode: exitCode as number, message: message as string})))('exit $exitCode: $message', async ({args, exitCode, message}) => {
-    await expectRejected(sb, ['worker', 'update', ...args], exitCode, message)
+    expectOneErrorLine(await expectRejected(sb, ['worker', 'update', ...args], exitCode, message))
   })
 })
 
@@ -56,11 +89,12 @@ describe('worker enable / disable', () => {
     expect((await workerByName(sb, 'p-db-omaha-worker-01'))?.IsDisabled).toBe(true)
   })
 
-  it('enable --pool selects every worker of the pool (--json result array)', async () => {
+  it('enable --pool selects every worker of the pool (--json: the bulk result)', async () => {
     const result = await octo(sb, ['worker', 'enable', '--pool', 'Production Database Omaha Worker Pool', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
-    const items = parseJson<any[]>(result)
-    expect(items.map((i) => [i.Name, i.Outcome])).toEqual([
+    const doc = parseJson(result)
+    expect(doc).toMatchObject({Action: 'enabled', Done: 2, Unchanged: 2, Failed: 0, NotAttempted: 0})
+    expect(doc.Results.map((i: any) => [i.Name, i.Status])).toEqual([
       ['p-db-omaha-worker-01', 'done'], ['p-db-omaha-worker-02', 'unchanged'], ['p-db-omaha-worker-03', 'done'], ['tmp-box', 'unchanged'],
     ])
     const omaha = (await workersOf(sb)).filter((w) => w.WorkerPoolIds.includes('WorkerPools-2'))
@@ -71,8 +105,18 @@ describe('worker enable / disable', () => {
     [['disable', 'tmp-box', 'no-such-worker'], 4, "Worker 'no-such-worker' not found"],
     [['disable', 'tmp-box', '--pool', 'no such pool'], 4, "Worker pool 'no such pool' not found"],
     [['enable'], 2, 'Name at least one worker, or a pool with --pool.'],
+    [['enable', 'tmp-box', '--pool', 'test pool', '--pool', 'tset pool'], 4, "Worker pool 'tset pool' not found. Did you mean: 'test pool'?"],
   ].map(([args, exitCode, message]) => ({args: args as string[], exitCode: exitCode as number, message: message as string})))('exit $exitCode: $message (nothing changed)', async ({args, exitCode, message}) => {
-    await expectRejected(sb, ['worker', ...args], exitCode, message)
+    expectOneErrorLine(await expectRejected(sb, ['worker', ...args], exitCode, message))
+  })
+
+  it('a pool with no workers selects nothing: one note, exit 0, nothing changed', async () => {
+    const created = await api(sb, 'POST', '/api/Spaces-1/workerpools', {Name: 'Bare Pool', WorkerPoolType: 'StaticWorkerPool'})
+    expect(created.status, created.text).toBe(201)
+    const result = await expectRejected(sb, ['worker', 'disable', '--pool', 'Bare Pool'], 0, 'No workers selected (the pool has none); nothing was disabled.')
+    expect(result.stdout).toBe('')
+    const json = await octo(sb, ['worker', 'enable', '--pool', 'Bare Pool', '--json'])
+    expect(parseJson(json)).toEqual({Action: 'enabled', Results: [], Done: 0, Unchanged: 0, Failed: 0, NotAttempted: 0})
   })
 
   it('a server failure midway says which workers were done and which not, exit 1', async () => {
@@ -89,11 +133,13 @@ describe('worker enable / disable', () => {
     const state = Object.fromEntries((await workersOf(sb)).filter((w) => names.includes(w.Name)).map((w) => [w.Name, w.IsDisabled]))
     expect(state).toEqual({'p-db-omaha-worker-01': true, 'p-db-omaha-worker-02': false, 'p-db-omaha-worker-03': false})
 
-    // --json: one array, the same story, exit 1; a re-run finishes the job.
+    // --json: the whole bulk result, the same story, exit 1; a re-run finishes the job.
     await api(sb, 'POST', '/api/sandbox/faults', {Method: 'PUT', PathPattern: '/api/*/workers/*', Status: 503, AfterMatches: 0, Times: 0})
     const json = await octo(sb, ['worker', 'enable', ...names, '--json'])
     expect(json.exitCode).toBe(1)
-    expect(parseJson<any[]>(json).map((i) => i.Outcome)).toEqual(['failed', 'skipped', 'skipped'])
+    const doc = parseJson(json)
+    expect(doc.Results.map((i: any) => i.Status)).toEqual(['failed', 'skipped', 'skipped'])
+    expect(doc).toMatchObject({Action: 'enabled', Done: 0, Unchanged: 0, Failed: 1, NotAttempted: 2})
     await api(sb, 'DELETE', '/api/sandbox/faults')
     const rerun = await octo(sb, ['worker', 'disable', ...names])
     expect(rerun.exitCode, rerun.stderr).toBe(0)

@@ -4,6 +4,7 @@ import {pool, worker} from './fixtures.js'
 
 const linux = pool('WorkerPools-2', 'Linux')
 const windows = pool('WorkerPools-3', 'Windows')
+const windows2 = pool('WorkerPools-4', 'Windows 2')
 const on1 = worker('Workers-1', 'on-1', {WorkerPoolIds: ['WorkerPools-2']})
 const off1 = worker('Workers-2', 'off-1', {WorkerPoolIds: ['WorkerPools-2'], IsDisabled: true})
 const on2 = worker('Workers-3', 'on-2', {WorkerPoolIds: ['WorkerPools-2', 'WorkerPools-3']})
@@ -53,10 +54,11 @@ describe('nothing left to check', () => {
   it.each([
     {case: 'one named worker, disabled', workers: [off1], pools: [], exitCode: 2, message: "Nothing to check: worker 'off-1' is disabled, and Octopus does not health-check disabled workers."},
     {case: 'two named workers, both disabled', workers: [off1, off2], pools: [], exitCode: 2, message: "Nothing to check: workers 'off-1', 'off-2' are disabled, and Octopus does not health-check disabled workers."},
-    {case: 'a pool whose workers are all disabled', workers: [], pools: [windows], allWorkers: [off2], exitCode: 1, message: "Pool 'Windows' has no enabled workers to check (disabled: 'off-2')."},
-    {case: 'a pool with no workers', workers: [], pools: [windows], allWorkers: [on1], exitCode: 1, message: "Pool 'Windows' has no workers to check."},
-    {case: 'a space whose workers are all disabled', workers: [], pools: [], allWorkers: [off1, off2], exitCode: 1, message: "There are no enabled workers to check (disabled: 'off-1', 'off-2')."},
-    {case: 'a space with no workers', workers: [], pools: [], allWorkers: [], exitCode: 1, message: 'There are no workers to check.'},
+    {case: 'a pool whose workers are all disabled', workers: [], pools: [windows], allWorkers: [off2], exitCode: 2, message: "Nothing to check: pool 'Windows' has no enabled workers (disabled: 'off-2')."},
+    {case: 'a pool with no workers', workers: [], pools: [windows], allWorkers: [on1], exitCode: 2, message: "Nothing to check: pool 'Windows' has no workers."},
+    {case: 'two pools with no workers', workers: [], pools: [windows, windows2], allWorkers: [on1], exitCode: 2, message: "Nothing to check: pools 'Windows', 'Windows 2' have no workers."},
+    {case: 'a space whose workers are all disabled', workers: [], pools: [], allWorkers: [off1, off2], exitCode: 2, message: "Nothing to check: the space has no enabled workers (disabled: 'off-1', 'off-2')."},
+    {case: 'a space with no workers', workers: [], pools: [], allWorkers: [], exitCode: 2, message: 'Nothing to check: the space has no workers.'},
   ])('$case: exit $exitCode', ({workers, pools, allWorkers, exitCode, message}) => {
     expect(failure(() => requireTargets(healthTarget({workers, pools, allWorkers: allWorkers ?? all})))).toEqual({exitCode, message})
   })

@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest'
-import {assertNameFree, planWorkerUpdate, validateUpdateInput} from '../../../src/lib/workers/update.js'
-import {allHealthy, checkedWorkers, healthTarget, healthTaskBody, requireTargets, waitForTask} from '../../../src/lib/workers/health.js'
-import {bulkFailureSummary, bulkJson, leasesHeldBy, refuseLeasedWorkers, requireSelection, selectWorkers} from '../../../src/lib/workers/bulk.js'
+import {assertNameFree, planWorkerUpdate, requireSingleRename, validateUpdateInput} from '../../../src/lib/workers/update.js'
+import {NOT_CHECKED_DISABLED, allAvailable, checkedWorkers, healthCheckFailed, healthResult, healthTarget, healthTaskBody, requireTargets, waitForTask} from '../../../src/lib/workers/health.js'
+import {leasesHeldBy, refuseLeasedWorkers, renderWorkerBulk, requireSelection, selectWorkers} from '../../../src/lib/workers/bulk.js'
 import {workerView, workerViewLines} from '../../../src/lib/workers/view.js'
-import {runBulk} from '../../../src/lib/bulk.js'
+import {runBulk, toBulkResult} from '../../../src/lib/bulk.js'
 import {pool, worker} from './fixtures.js'
 
 const p1 = pool('WorkerPools-1', 'Default Worker Pool')
@@ -76,14 +76,39 @@ describe('health task', () => {
   it('nothing named -> every worker of the space', () => {
     expect(healthTaskBody(healthTarget({workers: [], pools: [], allWorkers: all})).Arguments.MachineIds).toEqual(['Workers-1', 'Workers-2', 'Workers-3'])
   })
-  it('an empty selection is an error', () => {
-    expect(() => requireTargets(healthTarget({workers: [], pools: [p3], allWorkers: [a]}))).toThrow(/has no workers/)
+  it('an empty selection is bad usage (exit 2)', () => {
+    expect(() => requireTargets(healthTarget({workers: [], pools: [p3], allWorkers: [a]}))).toThrow(expect.objectContaining({exitCode: 2, message: "Nothing to check: pool 'Windows' has no workers."}))
   })
-  it('reports the workers as they are afterwards', () => {
+  it('reports the workers as they are afterwards; available is Healthy or HasWarnings', () => {
     const after = checkedWorkers({workers: [a, b]}, [{...b, HealthStatus: 'Unavailable'}, {...a, HealthStatus: 'Healthy'}])
     expect(after.map((w) => w.HealthStatus)).toEqual(['Healthy', 'Unavailable'])
-    expect(allHealthy(after)).toBe(false)
-    expect(allHealthy([a])).toBe(true)
+    expect(allAvailable(after)).toBe(false)
+    expect(allAvailable([{...a, HealthStatus: 'HasWarnings'}, {...b, HealthStatus: 'Healthy'}])).toBe(true)
+    expect(allAvailable([{...a, HealthStatus: 'Unknown'}])).toBe(false)
+  })
+  it('a waited result names each worker that is not available and why; disabled ones are not attempted', () => {
+    const off = worker('Workers-9', 'off', {WorkerPoolIds: ['WorkerPools-2'], IsDisabled: true})
+    const target = healthTarget({workers: [], pools: [p2], allWorkers: [b, c, off]})
+    const task = {Id: 'ServerTasks-5', State: 'Failed'} as any
+    const checked = [{...b, HealthStatus: 'HasWarnings' as const, StatusSummary: 'Low disk'}, {...c, HealthStatus: 'Unavailable' as const, StatusSummary: 'The machine could not be reached.'}]
+    const result = healthResult({target, task, checked, pools: [p2, p3]})
+    expect(result.Results).toEqual([
+      {Id: 'Workers-2', Name: 'b', Status: 'done', Message: 'HasWarnings'},
+      {Id: 'Workers-3', Name: 'c', Status: 'failed', Message: 'Unavailable: The machine could not be reached.'},
+      {Id: 'Workers-9', Name: 'off', Status: 'skipped', Message: NOT_CHECKED_DISABLED},
+    ])
+    expect(result).toMatchObject({Action: 'checked', Done: 1, Unchanged: 0, Failed: 1, NotAttempted: 1, Waited: true})
+    expect(result.Workers.map((w) => w.WorkerPoolNames)).toEqual([['Linux'], ['Linux', 'Windows']])
+    expect(healthCheckFailed(result)).toBe(true)
+  })
+  it('a waited check fails when the task did not succeed, even with every worker available; an unwaited one never fails', () => {
+    const target = healthTarget({workers: [b], pools: [], allWorkers: [b]})
+    const healthyB = {...b, HealthStatus: 'Healthy' as const}
+    expect(healthCheckFailed(healthResult({target, task: {Id: 'ServerTasks-6', State: 'Success'} as any, checked: [healthyB], pools: []}))).toBe(false)
+    expect(healthCheckFailed(healthResult({target, task: {Id: 'ServerTasks-6', State: 'TimedOut'} as any, checked: [healthyB], pools: []}))).toBe(true)
+    const started = healthResult({target, task: {Id: 'ServerTasks-7', State: 'Queued'} as any, pools: []})
+    expect(started).toMatchObject({Action: 'check started', Done: 1, Failed: 0, Waited: false, Results: [{Name: 'b', Status: 'done', Message: 'check started (ServerTasks-7)'}]})
+    expect(healthCheckFailed(started)).toBe(false)
   })
   it('waitForTask polls until the task finishes, reporting progress', async () => {
     const states = ['Queued', 'Executing', 'Executing', 'Success']
@@ -121,18 +146,42 @@ describe('bulk selection and reports', () => {
       if (w === b) throw new Error('HTTP 500')
       return {result: w}
     })
-    expect(bulkJson(report, 'disabled')).toEqual([
-      {Id: 'Workers-1', Name: 'a', Outcome: 'unchanged', Message: 'already disabled'},
-      {Id: 'Workers-2', Name: 'b', Outcome: 'failed', Message: 'HTTP 500'},
-      {Id: 'Workers-3', Name: 'c', Outcome: 'skipped', Message: 'not attempted (an earlier item failed)'},
-    ])
-    expect(bulkFailureSummary(report, 'disabled')).toMatch(/^Stopped after a failure: 0 disabled, 1 already so, 1 failed, 1 not attempted\./)
+    const result = toBulkResult(report, 'disabled')
+    expect(result).toEqual({
+      Action: 'disabled',
+      Results: [
+        {Id: 'Workers-1', Name: 'a', Status: 'unchanged', Message: 'already disabled'},
+        {Id: 'Workers-2', Name: 'b', Status: 'failed', Message: 'HTTP 500'},
+        {Id: 'Workers-3', Name: 'c', Status: 'skipped', Message: 'not attempted (an earlier item failed)'},
+      ],
+      Done: 0, Unchanged: 1, Failed: 1, NotAttempted: 1,
+    })
+    const rendered = renderWorkerBulk(result, 'disabled')
+    expect(rendered.stdout).toBe('a: already disabled\nb: FAILED: HTTP 500\nc: not attempted (an earlier item failed)')
+    expect(rendered.stderr[0]).toMatch(/^Stopped after a failure: 0 disabled, 1 already so, 1 failed, 1 not attempted\./)
+  })
+  it('renders server names terminal-safe, and an empty selection as one note', () => {
+    const result = toBulkResult({results: [{item: {Id: 'Workers-1', Name: 'evil\nError: forged'}, outcome: {status: 'done', result: 1}}], failed: false}, 'deleted')
+    expect(renderWorkerBulk(result, 'deleted').stdout?.split('\n')).toHaveLength(1)
+    expect(renderWorkerBulk(toBulkResult({results: [], failed: false}, 'deleted'), 'deleted')).toEqual({stderr: ['No workers selected (the pool has none); nothing was deleted.']})
+  })
+  it('a done item can carry its own message (worker update: the changes)', async () => {
+    const report = await runBulk([a], async () => ({result: "added to pool 'Linux'"}))
+    expect(toBulkResult(report, 'updated', (changes) => changes).Results[0].Message).toBe("added to pool 'Linux'")
+  })
+  it('--name renames one worker: several names or a pool is exit 2', () => {
+    expect(() => requireSingleRename({name: 'x'}, {names: ['a', 'b'], poolInputs: []})).toThrow(expect.objectContaining({exitCode: 2}))
+    expect(() => requireSingleRename({name: 'x'}, {names: [], poolInputs: ['Linux']})).toThrow(/--name renames one worker/)
+    expect(() => requireSingleRename({name: 'x'}, {names: ['a'], poolInputs: []})).not.toThrow()
+    expect(() => requireSingleRename({addPool: ['Linux']}, {names: ['a', 'b'], poolInputs: ['Linux']})).not.toThrow()
   })
   it('refuses to delete leased workers, naming task and lease', () => {
     const lease = {Id: 'WorkerTaskLeases-4', WorkerId: 'Workers-2', ServerTaskId: 'ServerTasks-9', Exclusive: false, Name: 'x', SpaceId: 'Spaces-1', TakenAt: '', WorkerPoolId: 'WorkerPools-2'}
     const held = leasesHeldBy([a, b], [lease, {...lease, WorkerId: 'Workers-9'}])
     expect([...held.keys()]).toEqual([b])
     expect(() => refuseLeasedWorkers(held)).toThrow(/'b' is leased by task ServerTasks-9 \(WorkerTaskLeases-4\)/)
+    // Deleting a leased worker is refused as unsafe.
+    expect(() => refuseLeasedWorkers(held)).toThrow(expect.objectContaining({exitCode: 5, code: 'worker-leased'}))
     expect(() => refuseLeasedWorkers(leasesHeldBy([a], [lease]))).not.toThrow()
   })
 })
