@@ -120,12 +120,11 @@ import {randomBytes} from 'node:crypto'
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
 import {openDatabase, Store} from './store.js'
-import {contextProfile, type OctopusVersion, type SandboxContext} from './context.js'
+import type {OctopusVersion} from './context.js'
+import {createSandboxContext} from './server-context.js'
 import {SUPPORTED_VERSIONS, type QueryNameMatching} from './profiles.js'
 import {Router, type Exchange} from './router.js'
 import {FaultInjector} from './faults.js'
-import {TaskEngine} from './tasks.js'
-import {Simulations} from './simulations.js'
 import {isSeeded, parseSeed, seedDatabase, type SeedName} from './seed.js'
 import {allRoutes} from './routes/index.js'
 
@@ -187,11 +186,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (dataFile !== ':memory:') mkdirSync(path.dirname(path.resolve(dataFile)), {recursive: true})
   const db = await openDatabase(dataFile)
   const store = new Store(db)
-  // The engines and the context refer to each other; the context is completed right after.
-  const ctx = {store, version, profile: contextProfile(version), queryNames: options.queryNames ?? 'case-insensitive', failLeaseReleases: 0, healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, leaseRetryMs: options.taskTiming?.leaseRetryMs ?? 30_000, now: () => new Date().toISOString()} as SandboxContext
-  const tasks = new TaskEngine(ctx)
-  ctx.tasks = tasks
-  ctx.simulations = new Simulations(ctx)
+  const ctx = createSandboxContext({store, version, queryNames: options.queryNames ?? 'case-insensitive', healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, leaseRetryMs: options.taskTiming?.leaseRetryMs ?? 30_000})
+  const {tasks} = ctx
 
   const seeded = !isSeeded(ctx)
   if (seeded) seedDatabase(ctx, seed)

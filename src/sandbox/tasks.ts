@@ -1,11 +1,11 @@
-import type {SandboxContext} from './context.js'
+import type {ModelContext} from './context.js'
 import {isLegacy} from './context.js'
 import {HttpError, validationError} from './http.js'
 import {spacePath, stamp} from './docs.js'
 import {decideHealth, machineStatus, maintenanceFails, reportsOutdatedCalamari, statusSummary, type HealthOutcome} from './health.js'
 import {agentDetails, endpointIdentity, LATEST_KUBERNETES_AGENT, LATEST_TENTACLE_VERSION, reportedTentacleVersion, unknownVersion, versionDetails, type EndpointDoc} from './endpoints.js'
-import {activeLeasesOfTask, grantLease, leaseForMaintenance, leaseId, releaseLease, type LeaseRow} from './leases.js'
-import type {WorkerDoc} from './routes/workers.js'
+import {activeLeasesOfTask, grantLease, leaseForMaintenance, leaseId, releaseLease, type LeaseRow} from './model/leases.js'
+import type {WorkerDoc} from './model/documents.js'
 
 export type TaskState = 'Queued' | 'Executing' | 'Cancelling' | 'Success' | 'Failed' | 'Canceled' | 'TimedOut'
 export type ActivityStatus = 'Pending' | 'Running' | 'Success' | 'Failed' | 'Skipped' | 'SuccessWithWarning' | 'Canceled'
@@ -96,7 +96,7 @@ export class TaskEngine {
   private readonly running = new Map<string, Running>()
   private stopped = false
 
-  constructor(private readonly ctx: SandboxContext) {}
+  constructor(private readonly ctx: ModelContext) {}
 
   // ---- storage -------------------------------------------------------------------------
 
@@ -216,8 +216,7 @@ export class TaskEngine {
    * the lease stays held (stale) until the server restarts.
    */
   private release(taskId: string, activityId: string, lease: LeaseRow, reason: string): void {
-    if (this.ctx.failLeaseReleases !== 0) {
-      if (this.ctx.failLeaseReleases > 0) this.ctx.failLeaseReleases--
+    if (this.ctx.leaseReleaseFaults.takeFailure()) {
       this.log(taskId, activityId, 'Warning', releaseFailureLine(lease))
       // Still held, but no longer the task's to release: only the restart clean-up clears it.
       this.ctx.store.prepare('UPDATE leases SET release_reason = ? WHERE num = ?').run('release failed: stale until the server restarts', lease.num)

@@ -1,6 +1,6 @@
 import type {FaultInjector} from '../faults.js'
 import {queryDateTime, queryValue} from '../http.js'
-import {leaseHistoryItem, type LeaseRow} from '../leases.js'
+import {leaseHistoryItem, type LeaseRow} from '../model/leases.js'
 import {seedCompletedTasks} from '../simulations.js'
 import type {Route} from '../router.js'
 import {Fields} from '../validate.js'
@@ -34,7 +34,7 @@ export function sandboxRoutes(faults: FaultInjector, dataFile: string): Route[] 
       const rows = req.ctx.store.prepare(`SELECT * FROM leases ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY grant_seq`).all(...args) as LeaseRow[]
       return {json: rows.map(leaseHistoryItem)}
     }},
-    {method: 'POST', path: 'seed-completed-tasks', scope: 'sandbox', handler: (req) => ({status: 201, json: seedCompletedTasks(req.ctx, req.spaceId, req.body())})},
+    {method: 'POST', path: 'seed-completed-tasks', scope: 'sandbox', handler: (req) => ({status: 201, json: seedCompletedTasks(req.ctx, req.ctx.tasks, req.spaceId, req.body())})},
     {method: 'POST', path: 'faults', scope: 'sandbox', handler: (req) => {
       const body = req.body()
       if (body && typeof body === 'object' && (body as {Kind?: unknown}).Kind === 'LeaseRelease') {
@@ -42,16 +42,21 @@ export function sandboxRoutes(faults: FaultInjector, dataFile: string): Route[] 
         const f = Fields.of(body)
         const times = f.optionalInteger('Times', 1, 0)
         f.check()
-        req.ctx.failLeaseReleases = times === 0 ? -1 : times
+        req.ctx.leaseReleaseFaults.failNext(times)
         return {status: 201, json: {Kind: 'LeaseRelease', Times: times}}
       }
       return {status: 201, json: faults.add(body)}
     }},
-    {method: 'GET', path: 'faults', scope: 'sandbox', handler: (req) => ({json: req.ctx.failLeaseReleases === 0 ? faults.list() : [...faults.list(), {Kind: 'LeaseRelease', Remaining: req.ctx.failLeaseReleases === -1 ? 'all' : req.ctx.failLeaseReleases}]})},
+    {method: 'GET', path: 'faults', scope: 'sandbox', handler: (req) => ({json: leaseFaultList(faults, req.ctx.leaseReleaseFaults.pending())})},
     {method: 'DELETE', path: 'faults', scope: 'sandbox', handler: (req) => {
       faults.clear()
-      req.ctx.failLeaseReleases = 0
+      req.ctx.leaseReleaseFaults.clear()
       return {json: null}
     }},
   ]
+}
+
+function leaseFaultList(faults: FaultInjector, pendingReleaseFailures: number | 'all' | undefined): unknown[] {
+  const listed: unknown[] = faults.list()
+  return pendingReleaseFailures === undefined ? listed : [...listed, {Kind: 'LeaseRelease', Remaining: pendingReleaseFailures}]
 }

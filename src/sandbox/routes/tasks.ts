@@ -1,9 +1,9 @@
 import {HttpError, queryBool, queryInt, queryList, queryValue, validationError} from '../http.js'
-import type {SandboxContext} from '../context.js'
+import type {SandboxContext} from '../server-context.js'
 import {collectionJson, paging} from '../collections.js'
 import {spacePath} from '../docs.js'
 import {queryTemplate} from '../profiles.js'
-import {workerTaskLease, type LeaseRow} from '../leases.js'
+import {workerTaskLease, type LeaseRow} from '../model/leases.js'
 import type {Activity, TaskDoc} from '../tasks.js'
 import type {Request, Route} from '../router.js'
 

@@ -10,7 +10,8 @@
  *   servers answer), the process is at `projects/{id}/{gitRef}/deploymentprocesses`.
  */
 import {HttpError, queryList, queryValue} from '../http.js'
-import {isLegacy, type SandboxContext} from '../context.js'
+import {isLegacy} from '../context.js'
+import type {SandboxContext} from '../server-context.js'
 import {arrayJson, collectionJson, paging} from '../collections.js'
 import {spacePath} from '../docs.js'
 import type {Request, Route} from '../router.js'

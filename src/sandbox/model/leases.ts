@@ -1,7 +1,6 @@
-import type {SandboxContext} from './context.js'
-import type {PoolDoc} from './routes/pools.js'
-import type {WorkerDoc} from './routes/workers.js'
-import {readFeatures} from './routes/core.js'
+import type {ModelContext} from '../context.js'
+import type {PoolDoc, WorkerDoc} from './documents.js'
+import {readFeatures} from './features.js'
 
 export interface LeaseRow {
   num: number
@@ -52,7 +51,7 @@ interface Candidate {
  * Leases a worker from a pool for one step of a task (see index.ts, LEASES). Runs in one
  * transaction, so concurrent steps never see the same counts.
  */
-export function grantLease(ctx: SandboxContext, request: {taskId: string; spaceId: string; poolId: string; exclusive?: boolean; workerId?: string}): GrantResult {
+export function grantLease(ctx: ModelContext, request: {taskId: string; spaceId: string; poolId: string; exclusive?: boolean; workerId?: string}): GrantResult {
   const {store} = ctx
   return store.transaction((): GrantResult => {
     const poolRow = store.getDoc('WorkerPool', request.poolId)
@@ -96,7 +95,7 @@ export function grantLease(ctx: SandboxContext, request: {taskId: string; spaceI
  * was disabled to drain it. Whether a real server upgrades a disabled worker is not confirmed;
  * the CLI checks the resulting version itself.
  */
-export function leaseForMaintenance(ctx: SandboxContext, request: {taskId: string; spaceId: string; workerId: string}): GrantResult {
+export function leaseForMaintenance(ctx: ModelContext, request: {taskId: string; spaceId: string; workerId: string}): GrantResult {
   const {store} = ctx
   return store.transaction((): GrantResult => {
     const worker = store.getParsed<WorkerDoc>('Worker', request.workerId)
@@ -109,7 +108,7 @@ export function leaseForMaintenance(ctx: SandboxContext, request: {taskId: strin
   })
 }
 
-function insertLease(ctx: SandboxContext, request: {taskId: string; spaceId: string}, workerId: string, workerName: string, pool: PoolDoc, exclusive: boolean): LeaseRow {
+function insertLease(ctx: ModelContext, request: {taskId: string; spaceId: string}, workerId: string, workerName: string, pool: PoolDoc, exclusive: boolean): LeaseRow {
   const num = ctx.store.nextNumber('WorkerTaskLeases')
   const row: LeaseRow = {
     num, space_id: request.spaceId, task_id: request.taskId, worker_id: workerId, worker_name: workerName, pool_id: pool.Id, pool_name: pool.Name,
@@ -121,13 +120,13 @@ function insertLease(ctx: SandboxContext, request: {taskId: string; spaceId: str
 }
 
 /** Releases one lease (no-op if already released); returns whether it was active. */
-export function releaseLease(ctx: SandboxContext, num: number, reason: string): boolean {
+export function releaseLease(ctx: ModelContext, num: number, reason: string): boolean {
   const result = ctx.store.prepare('UPDATE leases SET released_at = ?, release_seq = ?, release_reason = ? WHERE num = ? AND released_at IS NULL')
     .run(ctx.now(), ctx.store.nextNumber('LeaseEvents'), reason, num)
   return result.changes > 0
 }
 
-export function activeLeasesOfTask(ctx: SandboxContext, taskId: string): LeaseRow[] {
+export function activeLeasesOfTask(ctx: ModelContext, taskId: string): LeaseRow[] {
   // A lease whose release failed (fault mode) stays held, stale, until the restart clean-up.
   return ctx.store.prepare('SELECT * FROM leases WHERE task_id = ? AND released_at IS NULL AND release_reason IS NULL ORDER BY num').all(taskId) as LeaseRow[]
 }
