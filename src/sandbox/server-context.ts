@@ -1,7 +1,7 @@
 import {contextProfile, LeaseReleaseFaults, type ModelContext, type OctopusVersion} from './context.js'
 import type {QueryNameMatching} from './profiles.js'
 import type {Store} from './store.js'
-import {TaskEngine} from './tasks.js'
+import {TaskEngine} from './model/tasks/engine.js'
 import {Simulations} from './simulations.js'
 
 /** Everything a route handler needs: the model's context plus the engines made from it. */

@@ -2,7 +2,9 @@ import type {ModelContext} from './context.js'
 import {notFound, validationError} from './http.js'
 import {Fields} from './validate.js'
 import {LEASABLE_HEALTH, type LeaseRow} from './model/leases.js'
-import {displayDate, type DeployStep, type TaskEngine, type TaskState} from './tasks.js'
+import type {DeployStep} from './model/tasks/deploy.js'
+import type {TaskEngine} from './model/tasks/engine.js'
+import {displayDate, type TaskState} from './model/tasks/store.js'
 import type {PoolDoc, WorkerDoc} from './model/documents.js'
 
 export interface SimulationDoc {

@@ -162,3 +162,13 @@ export function workerTaskLease(row: LeaseRow) {
     WorkerPoolId: row.pool_id,
   }
 }
+
+/** The one lease line a real server is known to write when a step takes a worker. */
+export function leasedLine(lease: LeaseRow): string {
+  return `Leased worker ${lease.worker_name} from pool ${lease.pool_name} (lease ${leaseId(lease.num)})`
+}
+
+/** The one release-related line a real server is known to write (OctopusDeploy/Issues#9868; two spaces between sentences). */
+export function releaseFailureLine(lease: LeaseRow): string {
+  return `Unable to release worker ${lease.worker_id} from lease ${leaseId(lease.num)}.  Continuing anyway.  The lease will eventually be cleared by the system.  If this error persists, please contact Octopus support.`
+}

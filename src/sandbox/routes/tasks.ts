@@ -4,7 +4,7 @@ import {collectionJson, paging} from '../collections.js'
 import {spacePath} from '../docs.js'
 import {queryTemplate} from '../profiles.js'
 import {workerTaskLease, type LeaseRow} from '../model/leases.js'
-import type {Activity, TaskDoc} from '../tasks.js'
+import type {Activity, TaskDoc} from '../model/tasks/store.js'
 import type {Request, Route} from '../router.js'
 
 interface LogRow {
