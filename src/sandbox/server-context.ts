@@ -2,7 +2,7 @@ import {contextProfile, LeaseReleaseFaults, type ModelContext, type OctopusVersi
 import type {QueryNameMatching} from './profiles.js'
 import type {Store} from './store.js'
 import {TaskEngine} from './model/tasks/engine.js'
-import {Simulations} from './simulations.js'
+import {Simulations} from './model/simulations.js'
 
 /** Everything a route handler needs: the model's context plus the engines made from it. */
 export interface SandboxContext extends ModelContext {

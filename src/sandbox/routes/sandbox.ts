@@ -1,7 +1,7 @@
 import type {FaultInjector} from '../faults.js'
 import {queryDateTime, queryValue} from '../http.js'
 import {leaseHistoryItem, type LeaseRow} from '../model/leases.js'
-import {seedCompletedTasks} from '../simulations.js'
+import {seedCompletedTasks} from '../model/simulations.js'
 import type {Route} from '../router.js'
 import {Fields} from '../validate.js'
 
@@ -38,7 +38,7 @@ export function sandboxRoutes(faults: FaultInjector, dataFile: string): Route[] 
     {method: 'POST', path: 'faults', scope: 'sandbox', handler: (req) => {
       const body = req.body()
       if (body && typeof body === 'object' && (body as {Kind?: unknown}).Kind === 'LeaseRelease') {
-        // The next `Times` lease releases fail (0 = every one), as in OctopusDeploy/Issues#9868 (see tasks.ts).
+        // The next `Times` lease releases fail (0 = every one), as in OctopusDeploy/Issues#9868 (see model/tasks/runner.ts).
         const f = Fields.of(body)
         const times = f.optionalInteger('Times', 1, 0)
         f.check()

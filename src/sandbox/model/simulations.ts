@@ -1,11 +1,11 @@
-import type {ModelContext} from './context.js'
-import {notFound, validationError} from './http.js'
-import {Fields} from './validate.js'
-import {LEASABLE_HEALTH, type LeaseRow} from './model/leases.js'
-import type {DeployStep} from './model/tasks/deploy.js'
-import type {TaskEngine} from './model/tasks/engine.js'
-import {displayDate, type TaskState} from './model/tasks/store.js'
-import type {PoolDoc, WorkerDoc} from './model/documents.js'
+import type {ModelContext} from '../context.js'
+import {notFound, validationError} from '../http.js'
+import {Fields} from '../validate.js'
+import {LEASABLE_HEALTH, type LeaseRow} from './leases.js'
+import type {DeployStep} from './tasks/deploy.js'
+import type {TaskEngine} from './tasks/engine.js'
+import {displayDate, type TaskState} from './tasks/store.js'
+import type {PoolDoc, WorkerDoc} from './documents.js'
 
 export interface SimulationDoc {
   Id: string

@@ -8,11 +8,11 @@
  * schema is untouched. Environments live here too: they are only read (names for scopes).
  */
 import {randomUUID} from 'node:crypto'
-import type {ModelContext} from './context.js'
-import {isLegacy} from './context.js'
-import {spacePath, stamp} from './docs.js'
-import type {Store} from './store.js'
-import {slugify} from './validate.js'
+import type {ModelContext} from '../context.js'
+import {isLegacy} from '../context.js'
+import {spacePath, stamp} from '../docs.js'
+import type {Store} from '../store.js'
+import {slugify} from '../validate.js'
 
 export type UsageKind = 'Environment' | 'Project' | 'Channel' | 'DeploymentProcess' | 'GitDeploymentProcess' | 'Runbook' | 'RunbookProcess' | 'LibraryVariableSet' | 'VariableSet' | 'Feed'
 
