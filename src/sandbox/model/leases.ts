@@ -172,3 +172,33 @@ export function leasedLine(lease: LeaseRow): string {
 export function releaseFailureLine(lease: LeaseRow): string {
   return `Unable to release worker ${lease.worker_id} from lease ${leaseId(lease.num)}.  Continuing anyway.  The lease will eventually be cleared by the system.  If this error persists, please contact Octopus support.`
 }
+
+/** The first active lease on a worker (a leased worker cannot be deleted). */
+export function firstActiveLeaseOf(ctx: ModelContext, workerId: string): {num: number; task_id: string} | undefined {
+  return ctx.store.prepare('SELECT num, task_id FROM leases WHERE worker_id = ? AND released_at IS NULL ORDER BY num LIMIT 1').get(workerId) as {num: number; task_id: string} | undefined
+}
+
+/** One page of a space's active leases (`/workertaskleases`), with the total. */
+export function activeLeasePage(ctx: ModelContext, spaceId: string, skip: number, take: number): {total: number; rows: LeaseRow[]} {
+  const total = ctx.store.prepare('SELECT COUNT(*) FROM leases WHERE space_id = ? AND released_at IS NULL').pluck().get(spaceId) as number
+  const rows = ctx.store.prepare('SELECT * FROM leases WHERE space_id = ? AND released_at IS NULL ORDER BY num LIMIT ? OFFSET ?').all(spaceId, take, skip) as LeaseRow[]
+  return {total, rows}
+}
+
+/** Every lease ever granted, in grant order: after a grant sequence number or taken at or after a time, of one task. */
+export function leaseHistory(ctx: ModelContext, filter: {afterGrantSeq?: number; takenSince?: string; taskId?: string}): LeaseRow[] {
+  const where: string[] = []
+  const args: unknown[] = []
+  if (filter.afterGrantSeq !== undefined) {
+    where.push('grant_seq > ?')
+    args.push(filter.afterGrantSeq)
+  } else if (filter.takenSince !== undefined) {
+    where.push('taken_at >= ?')
+    args.push(filter.takenSince)
+  }
+  if (filter.taskId) {
+    where.push('task_id = ?')
+    args.push(filter.taskId)
+  }
+  return ctx.store.prepare(`SELECT * FROM leases ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY grant_seq`).all(...args) as LeaseRow[]
+}

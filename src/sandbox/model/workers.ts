@@ -5,6 +5,7 @@ import {endpointIdentity, readEndpoint, reportedTentacleVersion} from '../endpoi
 import {machineStatus, statusSummary} from '../health.js'
 import {Fields, slugify} from '../validate.js'
 import type {PoolDoc, WorkerDoc} from './documents.js'
+import {firstActiveLeaseOf} from './leases.js'
 
 export type {WorkerDoc}
 
@@ -153,7 +154,7 @@ export function updateWorker(ctx: ModelContext, spaceId: string, existing: Worke
 export function deleteWorker(ctx: ModelContext, spaceId: string, id: string): void {
   const worker = loadDoc<WorkerDoc>(ctx, 'Worker', id, spaceId)
   ctx.store.transaction(() => {
-    const lease = ctx.store.prepare('SELECT num, task_id FROM leases WHERE worker_id = ? AND released_at IS NULL ORDER BY num LIMIT 1').get(worker.Id) as {num: number; task_id: string} | undefined
+    const lease = firstActiveLeaseOf(ctx, worker.Id)
     if (lease) {
       throw validationError(`Worker ${worker.Name} is currently leased by ${lease.task_id} (WorkerTaskLeases-${lease.num}) and cannot be deleted. Wait for the task to finish or cancel it, then try again.`)
     }

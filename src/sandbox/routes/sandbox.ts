@@ -1,6 +1,6 @@
 import type {FaultInjector} from '../faults.js'
 import {queryDateTime, queryValue} from '../http.js'
-import {leaseHistoryItem, type LeaseRow} from '../model/leases.js'
+import {leaseHistory, leaseHistoryItem} from '../model/leases.js'
 import {seedCompletedTasks} from '../model/simulations.js'
 import type {Route} from '../router.js'
 import {Fields} from '../validate.js'
@@ -17,21 +17,12 @@ export function sandboxRoutes(faults: FaultInjector, dataFile: string): Route[] 
     {method: 'GET', path: 'leases/history', scope: 'sandbox', handler: (req) => {
       // since: a lease grant sequence number, or a date-time (leases taken at or after it).
       const since = queryValue(req.query, 'since')
-      const taskId = queryValue(req.query, 'taskId')
-      const where: string[] = []
-      const args: unknown[] = []
-      if (since && /^\d+$/.test(since)) {
-        where.push('grant_seq > ?')
-        args.push(Number(since))
-      } else if (since) {
-        where.push('taken_at >= ?')
-        args.push(queryDateTime(req.query, 'since')!.toISOString())
-      }
-      if (taskId) {
-        where.push('task_id = ?')
-        args.push(taskId)
-      }
-      const rows = req.ctx.store.prepare(`SELECT * FROM leases ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY grant_seq`).all(...args) as LeaseRow[]
+      const bySequence = since !== undefined && /^\d+$/.test(since)
+      const rows = leaseHistory(req.ctx, {
+        afterGrantSeq: bySequence ? Number(since) : undefined,
+        takenSince: since && !bySequence ? queryDateTime(req.query, 'since')!.toISOString() : undefined,
+        taskId: queryValue(req.query, 'taskId'),
+      })
       return {json: rows.map(leaseHistoryItem)}
     }},
     {method: 'POST', path: 'seed-completed-tasks', scope: 'sandbox', handler: (req) => ({status: 201, json: seedCompletedTasks(req.ctx, req.ctx.tasks, req.spaceId, req.body())})},
