@@ -1,5 +1,5 @@
 import {queryInt} from './http.js'
-import type {SandboxContext} from './context.js'
+import type {ModelContext} from './context.js'
 
 export const DEFAULT_TAKE = 30
 
@@ -20,7 +20,7 @@ export function paging(query: URLSearchParams): Paging {
  * - legacy (Octopus.Client's canned 2017 collections): `IsStale`, and Self, Template, Page.Next,
  *   Page.Current, then Page.0 … Page.N, with no Page.All or Page.Last.
  */
-export function collectionJson(ctx: SandboxContext, itemType: string, itemTexts: string[], page: Paging, basePath: string, template: string, query?: URLSearchParams): string {
+export function collectionJson(ctx: ModelContext, itemType: string, itemTexts: string[], page: Paging, basePath: string, template: string, query?: URLSearchParams): string {
   const total = itemTexts.length
   const take = page.take
   const slice = itemTexts.slice(page.skip, take === 0 ? page.skip : page.skip + take)

@@ -1,5 +1,5 @@
 import {HttpError, notFound} from './http.js'
-import type {SandboxContext} from './context.js'
+import type {ModelContext} from './context.js'
 import type {DocKind} from './store.js'
 
 /** Human names for 404 messages, as Octopus words them. */
@@ -16,19 +16,19 @@ const KIND_LABEL: Record<DocKind, string> = {
 }
 
 /** Reads a document of the given kind in the space (or global), or 404s. */
-export function loadDoc<T = any>(ctx: SandboxContext, kind: DocKind, id: string, spaceId?: string): T {
+export function loadDoc<T = any>(ctx: ModelContext, kind: DocKind, id: string, spaceId?: string): T {
   return JSON.parse(loadJson(ctx, kind, id, spaceId)) as T
 }
 
 /** The JSON text of a document (no parse), or 404. */
-export function loadJson(ctx: SandboxContext, kind: DocKind, id: string, spaceId?: string): string {
+export function loadJson(ctx: ModelContext, kind: DocKind, id: string, spaceId?: string): string {
   const row = ctx.store.getDoc(kind, id)
   if (!row || (spaceId !== undefined && row.space_id !== null && row.space_id !== spaceId)) throw notFound(KIND_LABEL[kind], id)
   return row.json
 }
 
 /** Names are unique per space, ignoring case. */
-export function assertUniqueName(ctx: SandboxContext, kind: DocKind, spaceId: string | null, name: string, selfId?: string, label = 'name'): void {
+export function assertUniqueName(ctx: ModelContext, kind: DocKind, spaceId: string | null, name: string, selfId?: string, label = 'name'): void {
   const existing = ctx.store.findByName(kind, spaceId, name)
   if (existing && existing.id !== selfId) {
     throw new HttpError(400, 'There was a problem with your request.', [`The ${label} '${name}' is already in use. Please choose a different ${label}.`])
@@ -48,6 +48,6 @@ export function spacePath(spaceId: string, suffix: string): string {
 }
 
 /** The space's own "last modified" stamp for documents this sandbox writes. */
-export function stamp(ctx: SandboxContext): {LastModifiedOn: string; LastModifiedBy: string} {
+export function stamp(ctx: ModelContext): {LastModifiedOn: string; LastModifiedBy: string} {
   return {LastModifiedOn: ctx.now(), LastModifiedBy: 'sandbox-admin'}
 }

@@ -1,4 +1,4 @@
-import type {SandboxContext} from './context.js'
+import type {ModelContext} from './context.js'
 import {Fields, THUMBPRINT} from './validate.js'
 
 /** The Tentacle version the sandbox treats as current; older ones are flagged for upgrade. */
@@ -70,7 +70,7 @@ export const OUTDATED_KUBERNETES_AGENT = {AgentVersion: '2.2.1', TentacleVersion
  * Reads and checks an Endpoint object for a worker or deployment target. Server-owned parts
  * (the Tentacle version found by health checks) are kept from `previous`.
  */
-export function readEndpoint(ctx: SandboxContext, spaceId: string, raw: Fields | undefined, errors: string[], previous?: EndpointDoc | null): EndpointDoc | undefined {
+export function readEndpoint(ctx: ModelContext, spaceId: string, raw: Fields | undefined, errors: string[], previous?: EndpointDoc | null): EndpointDoc | undefined {
   const styles = ctx.profile.kubernetesWorkers ? [...TENTACLE_STYLES, 'KubernetesTentacle'] : TENTACLE_STYLES
   if (!raw) {
     errors.push(`Please specify the Endpoint (with a CommunicationStyle of ${styles.join(', ')}).`)
@@ -158,7 +158,7 @@ const UPGRADE_STATUSES = ['NoUpgrades', 'UpgradeAvailable', 'UpgradeSuggested', 
  * writable UpgradeLocked and DefaultNamespace, and KubernetesAgentDetails, which the agent reports:
  * accepted on create (the Helm chart's registration supplies them), kept from `previous` otherwise.
  */
-function readKubernetesEndpoint(ctx: SandboxContext, spaceId: string, raw: Fields, errors: string[], previous?: EndpointDoc): EndpointDoc | undefined {
+function readKubernetesEndpoint(ctx: ModelContext, spaceId: string, raw: Fields, errors: string[], previous?: EndpointDoc): EndpointDoc | undefined {
   const config = raw.object('TentacleEndpointConfiguration')
   const upgradeLocked = raw.optionalBoolean('UpgradeLocked', previous?.UpgradeLocked ?? false)
   const defaultNamespace = raw.optionalString('DefaultNamespace')
@@ -242,7 +242,7 @@ export function reportedTentacleVersion(endpoint: EndpointDoc | null): string | 
   return endpoint.TentacleVersionDetails?.Version ?? null
 }
 
-function checkProxy(ctx: SandboxContext, spaceId: string, proxyId: string | null, errors: string[]): void {
+function checkProxy(ctx: ModelContext, spaceId: string, proxyId: string | null, errors: string[]): void {
   if (!proxyId) return
   const proxy = ctx.store.getDoc('Proxy', proxyId)
   if (!proxy || proxy.space_id !== spaceId) errors.push(`Proxy '${proxyId}' does not exist in ${spaceId}.`)

@@ -101,7 +101,7 @@
  *     poll://outdatedk8sagent01/, Healthy, agent 2.2.1 UpgradeSuggested; only when seeded as 2026.1),
  *   WorkerPools-11 "Imported Worker Pool": Workers-15 imported-worker-none (CommunicationStyle None, Unknown),
  *     Workers-16 imported-worker-no-endpoint (Endpoint null, worker-level Uri set, Unknown)
- *  Projects (usage-model.ts seedUsageDemo): Spaces-1 environments Development, Staging, Production (Environments-1),
+ *  Projects (model/usage.ts seedUsageDemo): Spaces-1 environments Development, Staging, Production (Environments-1),
  *   feeds "Docker Hub", library set "Worker Pools" (Shared.DatabasePool = WorkerPools-2) and a script module;
  *   "Customer Portal" (pool variable Project.WorkerPool: Development/Staging -> WorkerPools-4, Production -> WorkerPools-3;
  *     a container step; manual, email and IIS target steps), "Billing Database" (library pool variable, direct
@@ -113,19 +113,18 @@
  * `seed: 'empty'`: Spaces-1 "Default", WorkerPools-1 "Default Worker Pool" (default, empty),
  *   MachinePolicies-1 "Default Machine Policy", one server node, built-in worker enabled.
  * `seed: 'scale:N'`: N workers (scale-worker-00001...) over ceil(N/50) pools in 5 spaces; every 20th unhealthy, every 50th disabled;
- *   N/10 projects (usage-model.ts seedUsageScale), all database-stored.
+ *   N/10 projects (model/usage.ts seedUsageScale), all database-stored.
  */
 import {createServer, type Server} from 'node:http'
 import {randomBytes} from 'node:crypto'
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
 import {openDatabase, Store} from './store.js'
-import {contextProfile, type OctopusVersion, type SandboxContext} from './context.js'
+import type {OctopusVersion} from './context.js'
+import {createSandboxContext} from './server-context.js'
 import {SUPPORTED_VERSIONS, type QueryNameMatching} from './profiles.js'
 import {Router, type Exchange} from './router.js'
 import {FaultInjector} from './faults.js'
-import {TaskEngine} from './tasks.js'
-import {Simulations} from './simulations.js'
 import {isSeeded, parseSeed, seedDatabase, type SeedName} from './seed.js'
 import {allRoutes} from './routes/index.js'
 
@@ -187,11 +186,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (dataFile !== ':memory:') mkdirSync(path.dirname(path.resolve(dataFile)), {recursive: true})
   const db = await openDatabase(dataFile)
   const store = new Store(db)
-  // The engines and the context refer to each other; the context is completed right after.
-  const ctx = {store, version, profile: contextProfile(version), queryNames: options.queryNames ?? 'case-insensitive', failLeaseReleases: 0, healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, leaseRetryMs: options.taskTiming?.leaseRetryMs ?? 30_000, now: () => new Date().toISOString()} as SandboxContext
-  const tasks = new TaskEngine(ctx)
-  ctx.tasks = tasks
-  ctx.simulations = new Simulations(ctx)
+  const ctx = createSandboxContext({store, version, queryNames: options.queryNames ?? 'case-insensitive', healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, leaseRetryMs: options.taskTiming?.leaseRetryMs ?? 30_000})
+  const {tasks} = ctx
 
   const seeded = !isSeeded(ctx)
   if (seeded) seedDatabase(ctx, seed)

@@ -1,6 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import {HttpError, decodePathSegment, errorBody, parseJson, readBody, routeNotFound, sendJsonText, sendText} from './http.js'
-import {presentJson, type SandboxContext} from './context.js'
+import {presentJson} from './context.js'
+import type {SandboxContext} from './server-context.js'
 import type {FaultInjector} from './faults.js'
 import {acceptedQuery, type QueryKey, type VersionProfile} from './profiles.js'
 

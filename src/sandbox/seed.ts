@@ -1,15 +1,15 @@
 import {randomUUID} from 'node:crypto'
-import type {SandboxContext} from './context.js'
+import type {ModelContext} from './context.js'
 import {stamp} from './docs.js'
 import {endpointIdentity, reportedTentacleVersion, thumbprintedAgent, unknownVersion, versionDetails, type EndpointDoc} from './endpoints.js'
 import {decideHealth, machineStatus, statusSummary, type HealthStatus} from './health.js'
-import {checkedEndpoint} from './tasks.js'
+import {checkedEndpoint} from './model/tasks/health-check.js'
 import {slugify} from './validate.js'
-import {buildPool, type WorkerPoolType} from './routes/pools.js'
-import {workerLinks, type WorkerDoc} from './routes/workers.js'
-import {buildAccount, buildMachine, buildMachinePolicy, buildProxy} from './routes/infra.js'
-import type {SpaceDoc} from './routes/core.js'
-import {seedUsageDemo, seedUsageScale} from './usage-model.js'
+import {buildPool, type WorkerPoolType} from './model/pools.js'
+import {workerLinks, type WorkerDoc} from './model/workers.js'
+import {buildAccount, buildMachine, buildMachinePolicy, buildProxy} from './model/infra.js'
+import type {SpaceDoc} from './model/spaces.js'
+import {seedUsageDemo, seedUsageScale} from './model/usage.js'
 
 export type SeedName = 'empty' | 'demo' | `scale:${number}`
 
@@ -21,11 +21,11 @@ export function parseSeed(seed: string): {kind: 'empty' | 'demo'} | {kind: 'scal
 }
 
 /** Whether the data file already holds an estate (then it is never reseeded). */
-export function isSeeded(ctx: SandboxContext): boolean {
+export function isSeeded(ctx: ModelContext): boolean {
   return ctx.store.getMeta('seed') !== undefined
 }
 
-export function seedDatabase(ctx: SandboxContext, seed: string): void {
+export function seedDatabase(ctx: ModelContext, seed: string): void {
   const parsed = parseSeed(seed)
   ctx.store.transaction(() => {
     ctx.store.setMeta('installation-id', randomUUID())
@@ -39,7 +39,7 @@ export function seedDatabase(ctx: SandboxContext, seed: string): void {
   })
 }
 
-function addServerNode(ctx: SandboxContext, name: string): void {
+function addServerNode(ctx: ModelContext, name: string): void {
   const num = ctx.store.nextNumber('OctopusServerNodes')
   const id = `OctopusServerNodes-${name}`
   ctx.store.putDoc('ServerNode', {
@@ -55,7 +55,7 @@ interface SpaceSetup {
 }
 
 /** A space with its "Default Machine Policy" and an empty "Default Worker Pool". */
-function addSpace(ctx: SandboxContext, name: string, isDefault: boolean): SpaceSetup {
+function addSpace(ctx: ModelContext, name: string, isDefault: boolean): SpaceSetup {
   const {id: spaceId, num} = ctx.store.nextId('Space')
   const space: SpaceDoc = {
     Id: spaceId, Name: name, Slug: slugify(name), Description: isDefault ? 'The default space' : null, IsDefault: isDefault, TaskQueueStopped: false,
@@ -69,7 +69,7 @@ function addSpace(ctx: SandboxContext, name: string, isDefault: boolean): SpaceS
   return {spaceId, defaultPoolId, policyId: policy.id}
 }
 
-function addPool(ctx: SandboxContext, spaceId: string, name: string, options: {isDefault?: boolean; sortOrder: number; type?: WorkerPoolType; workerType?: string; description?: string}): string {
+function addPool(ctx: ModelContext, spaceId: string, name: string, options: {isDefault?: boolean; sortOrder: number; type?: WorkerPoolType; workerType?: string; description?: string}): string {
   const {id, num} = ctx.store.nextId('WorkerPool')
   ctx.store.putDoc('WorkerPool', buildPool(ctx, spaceId, id, {
     Name: name, Description: options.description ?? null, IsDefault: options.isDefault ?? false, SortOrder: options.sortOrder,
@@ -93,7 +93,7 @@ interface WorkerSeed {
 }
 
 /** Builds a worker document the way the API would store it after a health check. */
-export function seedWorkerDoc(ctx: SandboxContext, setup: SpaceSetup, id: string, seed: WorkerSeed): WorkerDoc {
+export function seedWorkerDoc(ctx: ModelContext, setup: SpaceSetup, id: string, seed: WorkerSeed): WorkerDoc {
   let endpoint = seed.endpoint === null ? null : {Id: null, LastModifiedOn: null, LastModifiedBy: null, Links: {}, ...seed.endpoint} as EndpointDoc
   let health: HealthStatus = 'Unknown'
   if (seed.health !== 'Unknown') {
@@ -120,7 +120,7 @@ export function seedWorkerDoc(ctx: SandboxContext, setup: SpaceSetup, id: string
   }
 }
 
-function addWorker(ctx: SandboxContext, setup: SpaceSetup, seed: WorkerSeed): string {
+function addWorker(ctx: ModelContext, setup: SpaceSetup, seed: WorkerSeed): string {
   const {id, num} = ctx.store.nextId('Worker')
   const doc = seedWorkerDoc(ctx, setup, id, seed)
   ctx.store.putDoc('Worker', doc, num)
@@ -142,7 +142,7 @@ export function thumbprintFor(name: string): string {
 const listening = (host: string, thumbprint?: string) => ({CommunicationStyle: 'TentaclePassive' as const, Uri: `https://${host}:10933/`, Thumbprint: thumbprint ?? thumbprintFor(host), ProxyId: null})
 
 /** The demo estate; index.ts documents it for tests and `check` rules. */
-function seedDemo(ctx: SandboxContext): void {
+function seedDemo(ctx: ModelContext): void {
   addServerNode(ctx, 'octopus-node-b')
   const main = addSpace(ctx, 'Default', true)
   const s = main.spaceId
@@ -178,7 +178,7 @@ function seedDemo(ctx: SandboxContext): void {
   addWorker(ctx, main, {name: 'tmp-box', pools: [testPool, omahaDb], endpoint: listening('tmp-box.warnings.test', sharedThumbprint), health: 'checked'})
   addWorker(ctx, main, {name: 'new-worker-unchecked', pools: [testPool], endpoint: listening('new-worker-unchecked.corp.example'), health: 'Unknown'})
 
-  // Environments-1 "Production" (web-prod-01's environment) is seeded with the projects (usage-model.ts).
+  // Environments-1 "Production" (web-prod-01's environment) is seeded with the projects (model/usage.ts).
   const target = ctx.store.nextId('Machine')
   const webEndpoint = {...listening(webWorkerHost), TentacleVersionDetails: versionDetails('8.3.2886'), CertificateSignatureAlgorithm: null, Id: null, LastModifiedOn: null, LastModifiedBy: null, Links: {}}
   ctx.store.putDoc('Machine', buildMachine(ctx, s, target.id, {Name: 'web-prod-01', EnvironmentIds: ['Environments-1'], Roles: ['web-server'], IsDisabled: false, Endpoint: webEndpoint, policyId: main.policyId, health: 'Healthy'}), target.num)
@@ -207,7 +207,7 @@ function seedDemo(ctx: SandboxContext): void {
  * its default pool). Every 20th worker is unhealthy, every 50th disabled. One transaction with
  * prepared statements, so 10,000 workers take a few seconds.
  */
-function seedScale(ctx: SandboxContext, workers: number): void {
+function seedScale(ctx: ModelContext, workers: number): void {
   addServerNode(ctx, 'octopus-node-a')
   addServerNode(ctx, 'octopus-node-b')
   const spaces = Array.from({length: 5}, (_, i) => addSpace(ctx, i === 0 ? 'Default' : `Scale Space ${i + 1}`, i === 0))
@@ -223,7 +223,7 @@ function seedScale(ctx: SandboxContext, workers: number): void {
     const host = n % 20 === 19 ? `${name}.unhealthy.test` : `${name}.scale.example`
     addWorker(ctx, setup, {name, pools: [poolId], endpoint: listening(host), health: 'checked', disabled: n % 50 === 49})
   }
-  // N/10 projects, whose steps use the space's pools (usage-model.ts).
+  // N/10 projects, whose steps use the space's pools (model/usage.ts).
   seedUsageScale(ctx, spaces.map((setup) => ({spaceId: setup.spaceId, defaultPoolId: setup.defaultPoolId,
     pools: Object.fromEntries(pools.filter((p) => p.setup === setup && p.poolId !== setup.defaultPoolId).map((p) => [p.poolId, p.poolId]))})), Math.floor(workers / 10))
 }

@@ -5,9 +5,15 @@ import {validationError} from './http.js'
  * so one 400 lists everything wrong with a body, as Octopus does.
  */
 export class Fields {
-  readonly errors: string[] = []
+  readonly errors: string[]
 
-  constructor(readonly body: Record<string, unknown>) {}
+  /**
+   * `path` prefixes field names in messages (`Arguments.` for a nested object read with
+   * `nested`), whose problems go into the parent's `errors`.
+   */
+  constructor(readonly body: Record<string, unknown>, private readonly path = '', errors: string[] = []) {
+    this.errors = errors
+  }
 
   static of(body: unknown): Fields {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw validationError('The request body must be a JSON object.')
@@ -21,17 +27,18 @@ export class Fields {
   requiredString(name: string, label = name): string {
     const value = this.body[name]
     if (typeof value !== 'string' || value.trim() === '') {
-      this.errors.push(value === undefined || value === null || value === '' ? `Please specify the ${label}.` : `${name} must be a string.`)
+      this.errors.push(value === undefined || value === null || value === '' ? `Please specify the ${label}.` : `${this.path}${name} must be a string.`)
       return ''
     }
     return value.trim()
   }
 
-  optionalString(name: string): string | null {
+  /** `label`: the name the message gives the field (default `name`). */
+  optionalString(name: string, label = name): string | null {
     const value = this.body[name]
     if (value === undefined || value === null) return null
     if (typeof value !== 'string') {
-      this.errors.push(`${name} must be a string.`)
+      this.errors.push(`${this.path}${label} must be a string.`)
       return null
     }
     return value
@@ -41,7 +48,7 @@ export class Fields {
     const value = this.body[name]
     if (value === undefined || value === null) return fallback
     if (typeof value !== 'boolean') {
-      this.errors.push(`${name} must be true or false.`)
+      this.errors.push(`${this.path}${name} must be true or false.`)
       return fallback
     }
     return value
@@ -51,7 +58,7 @@ export class Fields {
     const value = this.body[name]
     if (value === undefined || value === null) return fallback
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.errors.push(`${name} must be a whole number between ${min} and ${max}.`)
+      this.errors.push(`${this.path}${name} must be a whole number between ${min} and ${max}.`)
       return fallback
     }
     return value
@@ -61,17 +68,49 @@ export class Fields {
     const value = this.body[name]
     if (value === undefined || value === null) return []
     if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
-      this.errors.push(`${name} must be an array of strings.`)
+      this.errors.push(`${this.path}${name} must be an array of strings.`)
       return []
     }
     return value as string[]
+  }
+
+  /**
+   * A string from a fixed set: `missing` when it is absent, empty or not a string, `invalid(value)`
+   * when it is another string.
+   */
+  requiredChoice<T extends string>(name: string, choices: readonly T[], missing: string, invalid: (value: string) => string): T | undefined {
+    const value = this.body[name]
+    if (typeof value !== 'string' || !value) this.errors.push(missing)
+    else if (!choices.includes(value as T)) this.errors.push(invalid(value))
+    else return value as T
+    return undefined
+  }
+
+  /** Null when absent; `message` when it is not one of `choices`. */
+  optionalChoice<T extends string>(name: string, choices: readonly T[], message: string): T | null {
+    const value = this.body[name]
+    if (value === undefined || value === null) return null
+    if (typeof value === 'string' && choices.includes(value as T)) return value as T
+    this.errors.push(message)
+    return null
+  }
+
+  /** A nested object whose problems are reported in this reader's `errors`, named `<path><name>.<field>`. */
+  nested(name: string): Fields | undefined {
+    const value = this.body[name]
+    if (value === undefined || value === null) return undefined
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      this.errors.push(`${this.path}${name} must be an object.`)
+      return undefined
+    }
+    return new Fields(value as Record<string, unknown>, `${this.path}${name}.`, this.errors)
   }
 
   object(name: string): Fields | undefined {
     const value = this.body[name]
     if (value === undefined || value === null) return undefined
     if (typeof value !== 'object' || Array.isArray(value)) {
-      this.errors.push(`${name} must be an object.`)
+      this.errors.push(`${this.path}${name} must be an object.`)
       return undefined
     }
     return new Fields(value as Record<string, unknown>)

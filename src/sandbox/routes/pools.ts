@@ -1,239 +1,23 @@
-import {queryBool, queryList, queryValue, validationError} from '../http.js'
-import type {SandboxContext} from '../context.js'
+import {queryList} from '../http.js'
 import {arrayJson, collectionJson, paging} from '../collections.js'
-import {assertUniqueName, loadDoc, loadJson, matchesCommonFilters, spacePath, stamp} from '../docs.js'
-import {Fields, slugify} from '../validate.js'
-import type {Request, Route} from '../router.js'
+import {loadJson, spacePath} from '../docs.js'
+import type {Route} from '../router.js'
 import {queryTemplate} from '../profiles.js'
-import {filterWorkers, workerFilterFromQuery, type WorkerDoc, type WorkerFilter} from './workers.js'
-
-export type WorkerPoolType = 'StaticWorkerPool' | 'DynamicWorkerPool'
-
-export interface PoolDoc {
-  Id: string
-  Name: string
-  Slug: string
-  Description: string | null
-  IsDefault: boolean
-  SortOrder: number
-  SpaceId: string
-  WorkerPoolType: WorkerPoolType
-  CanAddWorkers: boolean
-  WorkerType?: string
-  LastModifiedOn: string
-  LastModifiedBy: string
-  Links: Record<string, string>
-}
-
-/** The dynamic worker images this sandbox offers (the list newer servers and Terraform know). */
-export const DYNAMIC_WORKER_TYPES = [
-  {Id: 'Ubuntu2204', Type: 'Ubuntu2204', Description: 'Ubuntu Server 22.04'},
-  {Id: 'UbuntuDefault', Type: 'UbuntuDefault', Description: 'Ubuntu (default)'},
-  {Id: 'Windows2019', Type: 'Windows2019', Description: 'Windows Server Core 2019'},
-  {Id: 'Windows2022', Type: 'Windows2022', Description: 'Windows Server Core 2022'},
-  {Id: 'WindowsDefault', Type: 'WindowsDefault', Description: 'Windows (default)'},
-]
-
-export function poolLinks(spaceId: string, id: string): Record<string, string> {
-  return {
-    Self: spacePath(spaceId, `workerpools/${id}`),
-    Workers: spacePath(spaceId, `workerpools/${id}/workers{?skip,take}`),
-  }
-}
-
-export function buildPool(ctx: SandboxContext, spaceId: string, id: string, fields: Omit<PoolDoc, 'Id' | 'SpaceId' | 'Slug' | 'CanAddWorkers' | 'Links' | 'LastModifiedOn' | 'LastModifiedBy'>): PoolDoc {
-  const doc: PoolDoc = {
-    Id: id,
-    Name: fields.Name,
-    Slug: slugify(fields.Name),
-    Description: fields.Description,
-    IsDefault: fields.IsDefault,
-    SortOrder: fields.SortOrder,
-    SpaceId: spaceId,
-    WorkerPoolType: fields.WorkerPoolType,
-    CanAddWorkers: fields.WorkerPoolType === 'StaticWorkerPool',
-    ...stamp(ctx),
-    Links: poolLinks(spaceId, id),
-  }
-  if (fields.WorkerPoolType === 'DynamicWorkerPool') doc.WorkerType = fields.WorkerType
-  return doc
-}
-
-/** Reads and checks a pool document from a POST or PUT body; PUT replaces the whole document. */
-function readPool(ctx: SandboxContext, req: Request, existing?: PoolDoc) {
-  const f = Fields.of(req.body())
-  const name = f.requiredString('Name')
-  const description = f.optionalString('Description')
-  const isDefault = f.optionalBoolean('IsDefault', false)
-  const sortOrder = f.optionalInteger('SortOrder', existing?.SortOrder ?? nextSortOrder(ctx, req.spaceId))
-  const typeRaw = f.optionalString('WorkerPoolType') ?? existing?.WorkerPoolType ?? 'StaticWorkerPool'
-  const spaceId = f.optionalString('SpaceId')
-  const workerType = f.optionalString('WorkerType')
-  if (typeRaw !== 'StaticWorkerPool' && typeRaw !== 'DynamicWorkerPool') f.errors.push(`WorkerPoolType must be StaticWorkerPool or DynamicWorkerPool, not '${typeRaw}'.`)
-  const type = typeRaw as WorkerPoolType
-  if (existing && type !== existing.WorkerPoolType) f.errors.push('The type of a worker pool cannot be changed.')
-  if (spaceId && spaceId !== req.spaceId) f.errors.push(`SpaceId '${spaceId}' does not match the space of this route (${req.spaceId}).`)
-  if (type === 'DynamicWorkerPool') {
-    if (!workerType) f.errors.push(`A dynamic worker pool needs a WorkerType; one of: ${DYNAMIC_WORKER_TYPES.map((t) => t.Type).join(', ')}.`)
-    else if (!DYNAMIC_WORKER_TYPES.some((t) => t.Type === workerType)) f.errors.push(`WorkerType '${workerType}' is not a known dynamic worker type; one of: ${DYNAMIC_WORKER_TYPES.map((t) => t.Type).join(', ')}.`)
-  } else if (workerType) f.errors.push('WorkerType applies only to dynamic worker pools.')
-  if (name.length > 200) f.errors.push('Name must be at most 200 characters.')
-  f.check()
-  return {Name: name, Description: description, IsDefault: isDefault, SortOrder: sortOrder, WorkerPoolType: type, WorkerType: workerType ?? undefined}
-}
-
-function nextSortOrder(ctx: SandboxContext, spaceId: string): number {
-  const max = ctx.store.prepare(`SELECT MAX(sort_order) FROM documents WHERE kind = 'WorkerPool' AND space_id = ?`).pluck().get(spaceId) as number | null
-  return (max ?? 0) + 1
-}
-
-/** Clears IsDefault on every other pool of the space (there is always exactly one default). */
-function moveDefaultTo(ctx: SandboxContext, spaceId: string, poolId: string): void {
-  for (const row of ctx.store.listDocs('WorkerPool', spaceId)) {
-    if (row.id === poolId) continue
-    const pool = JSON.parse(row.json) as PoolDoc
-    if (pool.IsDefault) ctx.store.putDoc('WorkerPool', {...pool, IsDefault: false, ...stamp(ctx)})
-  }
-}
-
-export function createPool(ctx: SandboxContext, req: Request): PoolDoc {
-  const fields = readPool(ctx, req)
-  return ctx.store.transaction(() => {
-    assertUniqueName(ctx, 'WorkerPool', req.spaceId, fields.Name)
-    const {id, num} = ctx.store.nextId('WorkerPool')
-    const hasDefault = ctx.store.listDocs('WorkerPool', req.spaceId).some((r) => (JSON.parse(r.json) as PoolDoc).IsDefault)
-    const doc = buildPool(ctx, req.spaceId, id, {...fields, IsDefault: fields.IsDefault || !hasDefault})
-    if (doc.IsDefault) moveDefaultTo(ctx, req.spaceId, id)
-    ctx.store.putDoc('WorkerPool', doc, num)
-    return doc
-  })
-}
-
-function updatePool(ctx: SandboxContext, req: Request): PoolDoc {
-  const existing = loadDoc<PoolDoc>(ctx, 'WorkerPool', req.params.id, req.spaceId)
-  const fields = readPool(ctx, req, existing)
-  if (existing.IsDefault && !fields.IsDefault) {
-    throw validationError(`'${existing.Name}' is the default worker pool of this space. Make another pool the default (PUT it with IsDefault: true) instead of clearing the flag.`)
-  }
-  if (fields.WorkerPoolType === 'DynamicWorkerPool' && ctx.store.poolWorkerCount(existing.Id) > 0) throw validationError('A dynamic worker pool cannot contain workers.')
-  return ctx.store.transaction(() => {
-    assertUniqueName(ctx, 'WorkerPool', req.spaceId, fields.Name, existing.Id)
-    const doc = buildPool(ctx, req.spaceId, existing.Id, fields)
-    if (doc.IsDefault && !existing.IsDefault) moveDefaultTo(ctx, req.spaceId, doc.Id)
-    ctx.store.putDoc('WorkerPool', doc)
-    return doc
-  })
-}
-
-/**
- * Deleting a pool removes it from its workers' WorkerPoolIds. Octopus does not document this case;
- * the sandbox refuses (400) when a worker would be left in no pool at all, since a worker must be
- * in at least one pool, and names those workers.
- */
-function deletePool(ctx: SandboxContext, req: Request): void {
-  const pool = loadDoc<PoolDoc>(ctx, 'WorkerPool', req.params.id, req.spaceId)
-  if (pool.IsDefault) throw validationError(`The default worker pool '${pool.Name}' cannot be deleted. Make another pool the default first.`)
-  ctx.store.transaction(() => {
-    const members = ctx.store.poolWorkerIds(pool.Id).map((id) => loadDoc<WorkerDoc>(ctx, 'Worker', id))
-    const stranded = members.filter((w) => w.WorkerPoolIds.length <= 1)
-    if (stranded.length) {
-      throw validationError(`Worker pool '${pool.Name}' cannot be deleted: ${stranded.length === 1 ? 'worker' : 'workers'} ${stranded.map((w) => `'${w.Name}'`).join(', ')} would be left in no pool. Move or delete ${stranded.length === 1 ? 'it' : 'them'} first.`)
-    }
-    for (const worker of members) {
-      const updated = {...worker, WorkerPoolIds: worker.WorkerPoolIds.filter((id) => id !== pool.Id), ...stamp(ctx)}
-      ctx.store.putDoc('Worker', updated)
-      ctx.store.setPoolMembers(worker.Id, updated.WorkerPoolIds)
-    }
-    ctx.store.deleteDoc(pool.Id)
-  })
-}
-
-function listPools(ctx: SandboxContext, req: Request): PoolDoc[] {
-  const ids = queryList(req.query, 'ids')
-  const name = queryValue(req.query, 'name')
-  const partialName = queryValue(req.query, 'partialName')
-  return ctx.store.listDocs('WorkerPool', req.spaceId).map((r) => JSON.parse(r.json) as PoolDoc).filter((p) => matchesCommonFilters(p, ids, name, partialName))
-}
-
-type Counts = Record<string, number>
-
-function summarise(workers: WorkerDoc[]) {
-  const health: Counts = {Healthy: 0, Unhealthy: 0, Unknown: 0, Unavailable: 0, HasWarnings: 0}
-  const endpoints: Counts = {}
-  const tentacleUpgrade: string[] = []
-  const calamariUpgrade: string[] = []
-  let disabled = 0
-  for (const w of workers) {
-    if (w.IsDisabled) disabled++
-    health[w.HealthStatus] = (health[w.HealthStatus] ?? 0) + 1
-    const style = w.Endpoint?.CommunicationStyle ?? 'None'
-    endpoints[style] = (endpoints[style] ?? 0) + 1
-    // Kubernetes agents are counted here too when they report a due upgrade (UNCONFIRMED for real servers).
-    const agentStatus = w.Endpoint?.KubernetesAgentDetails?.UpgradeStatus
-    if (w.Endpoint?.TentacleVersionDetails?.UpgradeSuggested || (agentStatus && agentStatus !== 'NoUpgrades')) tentacleUpgrade.push(w.Id)
-    if (!w.HasLatestCalamari) calamariUpgrade.push(w.Id)
-  }
-  return {
-    TotalMachines: workers.length,
-    TotalDisabledMachines: disabled,
-    MachineHealthStatusSummaries: health,
-    MachineEndpointSummaries: endpoints,
-    TentacleUpgradesRequired: tentacleUpgrade.length > 0,
-    MachineIdsForTentacleUpgrade: tentacleUpgrade,
-    MachineIdsForCalamariUpgrade: calamariUpgrade,
-  }
-}
-
-function poolSummary(ctx: SandboxContext, req: Request) {
-  const ids = queryList(req.query, 'ids')
-  const partialName = queryValue(req.query, 'partialName')
-  const hideEmpty = queryBool(req.query, 'hideEmptyWorkerPools') ?? false
-  // `ids` and `partialName` select pools here; machinePartialName selects workers.
-  const filter: WorkerFilter = {...workerFilterFromQuery(req.query), ids: undefined, partialName: undefined}
-  const machinePartialName = queryValue(req.query, 'machinePartialName')
-  if (machinePartialName) filter.partialName = machinePartialName
-  const allWorkers = filterWorkers(ctx.store.listJson('Worker', req.spaceId, true).map((t) => JSON.parse(t) as WorkerDoc), filter)
-  const pools = ctx.store.listDocs('WorkerPool', req.spaceId).map((r) => JSON.parse(r.json) as PoolDoc).filter((p) => matchesCommonFilters(p, ids, undefined, partialName))
-  const summaries = pools
-    .map((pool) => ({WorkerPool: pool, ...summarise(allWorkers.filter((w) => w.WorkerPoolIds.includes(pool.Id)))}))
-    .filter((s) => !hideEmpty || s.TotalMachines > 0)
-  return {...summarise(allWorkers), WorkerPoolSummaries: summaries}
-}
-
-function putSortOrder(ctx: SandboxContext, req: Request) {
-  const body = req.body()
-  if (!Array.isArray(body) || body.some((v) => typeof v !== 'string')) throw validationError('The body must be a JSON array of worker pool IDs.')
-  const ids = body as string[]
-  const pools = ctx.store.listDocs('WorkerPool', req.spaceId)
-  const known = new Map(pools.map((r) => [r.id.toLowerCase(), r]))
-  const unknown = ids.filter((id) => !known.has(id.toLowerCase()))
-  const seen = new Set(ids.map((id) => id.toLowerCase()))
-  const missing = pools.filter((r) => !seen.has(r.id.toLowerCase())).map((r) => r.id)
-  const errors: string[] = []
-  if (unknown.length) errors.push(`Unknown worker pool IDs: ${unknown.join(', ')}.`)
-  if (missing.length) errors.push(`The ID of every worker pool must be specified; missing: ${missing.join(', ')}.`)
-  if (seen.size !== ids.length) errors.push('Each worker pool ID must appear only once.')
-  if (errors.length) throw validationError(...errors)
-  ctx.store.transaction(() => {
-    ids.forEach((id, index) => {
-      const pool = JSON.parse(known.get(id.toLowerCase())!.json) as PoolDoc
-      ctx.store.putDoc('WorkerPool', {...pool, SortOrder: index + 1, ...stamp(ctx)})
-    })
-  })
-}
+import {createPool, deletePool, DYNAMIC_WORKER_TYPES, listPools, loadPool, poolSummary, setPoolSortOrder, updatePool} from '../model/pools.js'
+import {filterWorkers, workerFilterFromQuery, type WorkerDoc} from '../model/workers.js'
 
 export const poolRoutes: Route[] = [
   {method: 'GET', path: 'workerpools', scope: 'space', query: 'WorkerPools', handler: (req) => {
-    const texts = listPools(req.ctx, req).map((p) => JSON.stringify(p))
+    const texts = listPools(req.ctx, req.spaceId, req.query).map((p) => JSON.stringify(p))
     return {jsonText: collectionJson(req.ctx, 'WorkerPool', texts, paging(req.query), spacePath(req.spaceId, 'workerpools'), spacePath(req.spaceId, `workerpools${queryTemplate(req.ctx.profile, 'WorkerPools')}`), req.query)}
   }},
   {method: 'GET', path: 'workerpools/all', scope: 'space', query: 'WorkerPoolsAll', handler: (req) => {
     const ids = queryList(req.query, 'ids')
     if (!ids) return {jsonText: arrayJson(req.ctx.store.listJson('WorkerPool', req.spaceId))}
-    return {json: listPools(req.ctx, req)}
+    return {json: listPools(req.ctx, req.spaceId, req.query)}
   }},
-  {method: 'POST', path: 'workerpools', scope: 'space', handler: (req) => ({status: 201, json: createPool(req.ctx, req)})},
-  {method: 'GET', path: 'workerpools/summary', scope: 'space', query: 'WorkerPoolsSummary', handler: (req) => ({json: poolSummary(req.ctx, req)})},
+  {method: 'POST', path: 'workerpools', scope: 'space', handler: (req) => ({status: 201, json: createPool(req.ctx, req.spaceId, req.body())})},
+  {method: 'GET', path: 'workerpools/summary', scope: 'space', query: 'WorkerPoolsSummary', handler: (req) => ({json: poolSummary(req.ctx, req.spaceId, req.query)})},
   {method: 'GET', path: 'workerpools/dynamicworkertypes', scope: 'space', handler: (req) => ({json: {
     Id: null,
     WorkerTypes: DYNAMIC_WORKER_TYPES.map((t) => ({...t, StartDateUtc: '2023-01-01T00:00:00.000Z', DeprecationDateUtc: null, EndOfLifeDateUtc: null})),
@@ -245,32 +29,20 @@ export const poolRoutes: Route[] = [
     Links: {Self: spacePath(req.spaceId, 'workerpools/supportedtypes')},
   }})},
   {method: 'PUT', path: 'workerpools/sortorder', scope: 'space', handler: (req) => {
-    putSortOrder(req.ctx, req)
-    return {json: listPools(req.ctx, {...req, query: new URLSearchParams()})}
+    setPoolSortOrder(req.ctx, req.spaceId, req.body())
+    return {json: listPools(req.ctx, req.spaceId, new URLSearchParams())}
   }},
   {method: 'GET', path: 'workerpools/{id}', scope: 'space', handler: (req) => ({jsonText: loadJson(req.ctx, 'WorkerPool', req.params.id, req.spaceId)})},
-  {method: 'PUT', path: 'workerpools/{id}', scope: 'space', handler: (req) => ({json: updatePool(req.ctx, req)})},
+  {method: 'PUT', path: 'workerpools/{id}', scope: 'space', handler: (req) => ({json: updatePool(req.ctx, req.spaceId, loadPool(req.ctx, req.spaceId, req.params.id), req.body())})},
   {method: 'DELETE', path: 'workerpools/{id}', scope: 'space', handler: (req) => {
-    deletePool(req.ctx, req)
+    deletePool(req.ctx, req.spaceId, req.params.id)
     return {json: null}
   }},
   {method: 'GET', path: 'workerpools/{id}/workers', scope: 'space', query: 'PoolWorkers', handler: (req) => {
-    const pool = loadDoc<PoolDoc>(req.ctx, 'WorkerPool', req.params.id, req.spaceId)
+    const pool = loadPool(req.ctx, req.spaceId, req.params.id)
     const filter = {...workerFilterFromQuery(req.query), workerPoolIds: [pool.Id]}
     const workers = filterWorkers(req.ctx.store.listJson('Worker', req.spaceId, true).map((t) => JSON.parse(t) as WorkerDoc), filter)
     const template = queryTemplate(req.ctx.profile, 'PoolWorkers')
     return {jsonText: collectionJson(req.ctx, 'Worker', workers.map((w) => JSON.stringify(w)), paging(req.query), spacePath(req.spaceId, `workerpools/${pool.Id}/workers`), spacePath(req.spaceId, `workerpools/${pool.Id}/workers${template}`), req.query)}
   }},
 ]
-
-export function assertPoolsAcceptWorkers(ctx: SandboxContext, spaceId: string, poolIds: string[]): string[] {
-  const errors: string[] = []
-  if (poolIds.length === 0) errors.push('A worker must belong to at least one worker pool (WorkerPoolIds).')
-  for (const id of poolIds) {
-    const row = ctx.store.getDoc('WorkerPool', id)
-    if (!row || row.space_id !== spaceId) errors.push(`Worker pool '${id}' does not exist in ${spaceId}.`)
-    else if ((JSON.parse(row.json) as PoolDoc).WorkerPoolType !== 'StaticWorkerPool') errors.push(`Worker pool '${(JSON.parse(row.json) as PoolDoc).Name}' (${id}) is a dynamic worker pool and cannot contain workers.`)
-  }
-  return errors
-}
-

@@ -1,7 +1,7 @@
 import type {FaultInjector} from '../faults.js'
 import {queryDateTime, queryValue} from '../http.js'
-import {leaseHistoryItem, type LeaseRow} from '../leases.js'
-import {seedCompletedTasks} from '../simulations.js'
+import {leaseHistory, leaseHistoryItem} from '../model/leases.js'
+import {seedCompletedTasks} from '../model/simulations.js'
 import type {Route} from '../router.js'
 import {Fields} from '../validate.js'
 
@@ -17,41 +17,37 @@ export function sandboxRoutes(faults: FaultInjector, dataFile: string): Route[] 
     {method: 'GET', path: 'leases/history', scope: 'sandbox', handler: (req) => {
       // since: a lease grant sequence number, or a date-time (leases taken at or after it).
       const since = queryValue(req.query, 'since')
-      const taskId = queryValue(req.query, 'taskId')
-      const where: string[] = []
-      const args: unknown[] = []
-      if (since && /^\d+$/.test(since)) {
-        where.push('grant_seq > ?')
-        args.push(Number(since))
-      } else if (since) {
-        where.push('taken_at >= ?')
-        args.push(queryDateTime(req.query, 'since')!.toISOString())
-      }
-      if (taskId) {
-        where.push('task_id = ?')
-        args.push(taskId)
-      }
-      const rows = req.ctx.store.prepare(`SELECT * FROM leases ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY grant_seq`).all(...args) as LeaseRow[]
+      const bySequence = since !== undefined && /^\d+$/.test(since)
+      const rows = leaseHistory(req.ctx, {
+        afterGrantSeq: bySequence ? Number(since) : undefined,
+        takenSince: since && !bySequence ? queryDateTime(req.query, 'since')!.toISOString() : undefined,
+        taskId: queryValue(req.query, 'taskId'),
+      })
       return {json: rows.map(leaseHistoryItem)}
     }},
-    {method: 'POST', path: 'seed-completed-tasks', scope: 'sandbox', handler: (req) => ({status: 201, json: seedCompletedTasks(req.ctx, req.spaceId, req.body())})},
+    {method: 'POST', path: 'seed-completed-tasks', scope: 'sandbox', handler: (req) => ({status: 201, json: seedCompletedTasks(req.ctx, req.ctx.tasks, req.spaceId, req.body())})},
     {method: 'POST', path: 'faults', scope: 'sandbox', handler: (req) => {
       const body = req.body()
       if (body && typeof body === 'object' && (body as {Kind?: unknown}).Kind === 'LeaseRelease') {
-        // The next `Times` lease releases fail (0 = every one), as in OctopusDeploy/Issues#9868 (see tasks.ts).
+        // The next `Times` lease releases fail (0 = every one), as in OctopusDeploy/Issues#9868 (see model/tasks/runner.ts).
         const f = Fields.of(body)
         const times = f.optionalInteger('Times', 1, 0)
         f.check()
-        req.ctx.failLeaseReleases = times === 0 ? -1 : times
+        req.ctx.leaseReleaseFaults.failNext(times)
         return {status: 201, json: {Kind: 'LeaseRelease', Times: times}}
       }
       return {status: 201, json: faults.add(body)}
     }},
-    {method: 'GET', path: 'faults', scope: 'sandbox', handler: (req) => ({json: req.ctx.failLeaseReleases === 0 ? faults.list() : [...faults.list(), {Kind: 'LeaseRelease', Remaining: req.ctx.failLeaseReleases === -1 ? 'all' : req.ctx.failLeaseReleases}]})},
+    {method: 'GET', path: 'faults', scope: 'sandbox', handler: (req) => ({json: leaseFaultList(faults, req.ctx.leaseReleaseFaults.pending())})},
     {method: 'DELETE', path: 'faults', scope: 'sandbox', handler: (req) => {
       faults.clear()
-      req.ctx.failLeaseReleases = 0
+      req.ctx.leaseReleaseFaults.clear()
       return {json: null}
     }},
   ]
+}
+
+function leaseFaultList(faults: FaultInjector, pendingReleaseFailures: number | 'all' | undefined): unknown[] {
+  const listed: unknown[] = faults.list()
+  return pendingReleaseFailures === undefined ? listed : [...listed, {Kind: 'LeaseRelease', Remaining: pendingReleaseFailures}]
 }

@@ -1,19 +1,11 @@
 import {HttpError, queryBool, queryInt, queryList, queryValue, validationError} from '../http.js'
-import type {SandboxContext} from '../context.js'
 import {collectionJson, paging} from '../collections.js'
 import {spacePath} from '../docs.js'
 import {queryTemplate} from '../profiles.js'
-import {workerTaskLease, type LeaseRow} from '../leases.js'
-import type {Activity, TaskDoc} from '../tasks.js'
+import {activeLeasePage, workerTaskLease} from '../model/leases.js'
+import type {Activity, TaskDoc} from '../model/tasks/store.js'
+import {listTaskJson, listTaskLog, type TaskListFilter, type TaskLogRow} from '../model/tasks/queries.js'
 import type {Request, Route} from '../router.js'
-
-interface LogRow {
-  seq: number
-  activity_id: string
-  category: string
-  occurred_at: string
-  message: string
-}
 
 function isoParam(query: URLSearchParams, name: string): string | undefined {
   const raw = queryValue(query, name)
@@ -32,67 +24,26 @@ function loadTask(req: Request): TaskDoc {
 
 function listTasks(req: Request): string {
   const {query, ctx} = req
-  const where: string[] = []
-  const args: unknown[] = []
-  const spaces = req.explicitSpace ? [req.spaceId] : queryList(query, 'spaces')
-  if (spaces && spaces.length && !spaces.includes('all')) {
-    where.push(`space_id IN (${spaces.map(() => '?').join(',')})`)
-    args.push(...spaces)
+  const filter: TaskListFilter = {
+    spaces: req.explicitSpace ? [req.spaceId] : queryList(query, 'spaces'),
+    states: queryList(query, 'states'),
+    names: queryList(query, 'name'),
+    fromCompleted: isoParam(query, 'fromCompletedDate'),
+    toCompleted: isoParam(query, 'toCompletedDate'),
+    ids: queryList(query, 'ids'),
+    active: queryBool(query, 'active'),
+    running: queryBool(query, 'running'),
+    partialName: queryValue(query, 'partialName')?.toLowerCase(),
+    description: queryValue(query, 'description')?.toLowerCase(),
+    hasWarnings: queryBool(query, 'hasWarningsOrErrors'),
+    fromQueue: isoParam(query, 'fromQueueDate'),
+    toQueue: isoParam(query, 'toQueueDate'),
+    fromStart: isoParam(query, 'fromStartDate'),
+    toStart: isoParam(query, 'toStartDate'),
   }
-  const states = queryList(query, 'states')
-  if (states?.length) {
-    where.push(`state COLLATE NOCASE IN (${states.map(() => '?').join(',')})`)
-    args.push(...states)
-  }
-  const names = queryList(query, 'name')
-  if (names?.length) {
-    where.push(`name COLLATE NOCASE IN (${names.map(() => '?').join(',')})`)
-    args.push(...names)
-  }
-  const fromCompleted = isoParam(query, 'fromCompletedDate')
-  const toCompleted = isoParam(query, 'toCompletedDate')
-  if (fromCompleted) {
-    where.push('completed_time >= ?')
-    args.push(fromCompleted)
-  }
-  if (toCompleted) {
-    where.push('completed_time <= ?')
-    args.push(toCompleted)
-  }
-  const ids = queryList(query, 'ids')
-  if (ids?.length) {
-    where.push(`id COLLATE NOCASE IN (${ids.map(() => '?').join(',')})`)
-    args.push(...ids)
-  }
-  const active = queryBool(query, 'active')
-  if (active !== undefined) where.push(active ? `state IN ('Queued','Executing','Cancelling')` : `state NOT IN ('Queued','Executing','Cancelling')`)
-  const running = queryBool(query, 'running')
-  if (running !== undefined) where.push(running ? `state IN ('Executing','Cancelling')` : `state NOT IN ('Executing','Cancelling')`)
-  const sql = `SELECT json FROM tasks ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY num DESC`
-  let texts = ctx.store.prepare(sql).pluck().all(...args) as string[]
-  const partialName = queryValue(query, 'partialName')?.toLowerCase()
-  const description = queryValue(query, 'description')?.toLowerCase()
-  const hasWarnings = queryBool(query, 'hasWarningsOrErrors')
-  const fromQueue = isoParam(query, 'fromQueueDate')
-  const toQueue = isoParam(query, 'toQueueDate')
-  const fromStart = isoParam(query, 'fromStartDate')
-  const toStart = isoParam(query, 'toStartDate')
-  if (partialName || description || hasWarnings !== undefined || fromQueue || toQueue || fromStart || toStart) {
-    texts = texts.filter((text) => {
-      const t = JSON.parse(text) as TaskDoc
-      return (!partialName || t.Description.toLowerCase().includes(partialName)) &&
-        (!description || t.Description.toLowerCase().includes(description)) &&
-        (hasWarnings === undefined || t.HasWarningsOrErrors === hasWarnings) &&
-        (!fromQueue || t.QueueTime >= fromQueue) && (!toQueue || t.QueueTime <= toQueue) &&
-        (!fromStart || (t.StartTime !== null && t.StartTime >= fromStart)) && (!toStart || (t.StartTime !== null && t.StartTime <= toStart))
-    })
-  }
+  const texts = listTaskJson(ctx, filter)
   const base = req.explicitSpace ? spacePath(req.spaceId, 'tasks') : '/api/tasks'
   return collectionJson(ctx, 'Task', texts, paging(query), base, `${base}${queryTemplate(ctx.profile, 'Tasks')}`, query)
-}
-
-function logRows(ctx: SandboxContext, taskId: string): LogRow[] {
-  return ctx.store.prepare('SELECT seq, activity_id, category, occurred_at, message FROM task_log WHERE task_id = ? ORDER BY seq').all(taskId) as LogRow[]
 }
 
 /**
@@ -104,8 +55,8 @@ function details(req: Request) {
   const verbose = queryBool(req.query, 'verbose') ?? false
   const tail = queryInt(req.query, 'tail', 0)
   const activities = req.ctx.tasks.activities(task.Id)
-  const rows = logRows(req.ctx, task.Id)
-  const byActivity = new Map<string, LogRow[]>()
+  const rows = listTaskLog(req.ctx, task.Id)
+  const byActivity = new Map<string, TaskLogRow[]>()
   for (const row of rows) {
     if (!verbose && row.category === 'Verbose') continue
     const list = byActivity.get(row.activity_id) ?? []
@@ -161,7 +112,7 @@ function raw(req: Request): string {
     '',
   ]
   let lastActivity = ''
-  for (const row of logRows(req.ctx, task.Id)) {
+  for (const row of listTaskLog(req.ctx, task.Id)) {
     const indent = '  '.repeat(depth.get(row.activity_id) ?? 0)
     if (row.activity_id !== lastActivity) {
       lines.push(`                    |${indent}== ${name.get(row.activity_id) ?? row.activity_id} ==`)
@@ -174,8 +125,7 @@ function raw(req: Request): string {
 
 function workerTaskLeases(req: Request) {
   const {skip, take} = paging(req.query)
-  const total = req.ctx.store.prepare('SELECT COUNT(*) FROM leases WHERE space_id = ? AND released_at IS NULL').pluck().get(req.spaceId) as number
-  const rows = req.ctx.store.prepare('SELECT * FROM leases WHERE space_id = ? AND released_at IS NULL ORDER BY num LIMIT ? OFFSET ?').all(req.spaceId, take, skip) as LeaseRow[]
+  const {total, rows} = activeLeasePage(req.ctx, req.spaceId, skip, take)
   const pages = take > 0 ? Math.max(1, Math.ceil(total / take)) : 1
   return {
     WorkerTaskLeases: {

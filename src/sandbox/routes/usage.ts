@@ -1,5 +1,5 @@
 /**
- * Read routes for projects and what their steps run on (see usage-model.ts), in both route forms.
+ * Read routes for projects and what their steps run on (see model/usage.ts), in both route forms.
  * Version differences emulated, so the client's handling of each reading is tested:
  * - `variables/all`: 2021.2 lists no parameters and ignores `ids` (returning every set, release
  *   snapshots included); 2026.1 honours `ids`.
@@ -10,11 +10,12 @@
  *   servers answer), the process is at `projects/{id}/{gitRef}/deploymentprocesses`.
  */
 import {HttpError, queryList, queryValue} from '../http.js'
-import {isLegacy, type SandboxContext} from '../context.js'
+import {isLegacy} from '../context.js'
+import type {SandboxContext} from '../server-context.js'
 import {arrayJson, collectionJson, paging} from '../collections.js'
 import {spacePath} from '../docs.js'
 import type {Request, Route} from '../router.js'
-import {getUsageJson, listUsageJson, presentUsageJson, type UsageKind} from '../usage-model.js'
+import {getUsageJson, listUsageJson, presentUsageJson, type UsageKind} from '../model/usage.js'
 
 interface Listed {
   kind: UsageKind

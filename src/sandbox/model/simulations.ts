@@ -1,10 +1,11 @@
-import type {SandboxContext} from './context.js'
-import {notFound, validationError} from './http.js'
-import {Fields} from './validate.js'
+import type {ModelContext} from '../context.js'
+import {notFound, validationError} from '../http.js'
+import {Fields} from '../validate.js'
 import {LEASABLE_HEALTH, type LeaseRow} from './leases.js'
-import {displayDate, type DeployStep, type TaskState} from './tasks.js'
-import type {PoolDoc} from './routes/pools.js'
-import type {WorkerDoc} from './routes/workers.js'
+import type {DeployStep} from './tasks/deploy.js'
+import type {TaskEngine} from './tasks/engine.js'
+import {displayDate, type TaskState} from './tasks/store.js'
+import type {PoolDoc, WorkerDoc} from './documents.js'
 
 export interface SimulationDoc {
   Id: string
@@ -42,7 +43,7 @@ function random(seed: number): () => number {
  * that lease workers. Step j of task i uses pool (i + j) mod |pools|.
  */
 export class Simulations {
-  constructor(private readonly ctx: SandboxContext) {}
+  constructor(private readonly ctx: ModelContext, private readonly tasks: TaskEngine) {}
 
   create(routeSpaceId: string, body: unknown): SimulationDoc {
     const f = Fields.of(body)
@@ -75,7 +76,7 @@ export class Simulations {
     const plans: DeployStep[][] = []
     this.ctx.store.transaction(() => {
       for (let i = 0; i < tasks; i++) {
-        const task = this.ctx.tasks.createTask(sim.SpaceId, 'Deploy', `Deploy Sandbox Simulation ${num} release 1.0.${i + 1} to Production`, {SimulationId: sim.Id, DeploymentId: `Deployments-${num}-${i + 1}`})
+        const task = this.tasks.createTask(sim.SpaceId, 'Deploy', `Deploy Sandbox Simulation ${num} release 1.0.${i + 1} to Production`, {SimulationId: sim.Id, DeploymentId: `Deployments-${num}-${i + 1}`})
         sim.TaskIds.push(task.Id)
         plans.push(Array.from({length: steps}, (_, j) => ({poolId: poolIds[(i + j) % poolIds.length], durationMs: Math.round(minMs + rand() * (maxMs - minMs))})))
       }
@@ -86,7 +87,7 @@ export class Simulations {
       if (next >= tasks) return
       const index = next++
       sim.TasksStarted++
-      this.ctx.tasks.runDeploy(sim.TaskIds[index], plans[index], (state) => this.onTaskDone(sim, state, launch))
+      this.tasks.runDeploy(sim.TaskIds[index], plans[index], (state) => this.onTaskDone(sim, state, launch))
     }
     this.ctx.store.transaction(() => {
       for (let i = 0; i < Math.min(concurrency, tasks); i++) launch()
@@ -160,7 +161,7 @@ export class Simulations {
  * Replays grants and releases in order and returns the largest difference, right after any grant,
  * between the most and least leased of a pool's leasable (enabled, healthy) workers.
  */
-export function maxLeaseSpread(ctx: SandboxContext, leases: LeaseRow[]): number {
+export function maxLeaseSpread(ctx: ModelContext, leases: LeaseRow[]): number {
   const events: Array<{seq: number; lease: LeaseRow; grant: boolean}> = []
   for (const lease of leases) {
     events.push({seq: lease.grant_seq, lease, grant: true})
@@ -193,7 +194,7 @@ export function maxLeaseSpread(ctx: SandboxContext, leases: LeaseRow[]): number 
  * each with one lease per step taken round-robin over the leasable workers of the space's pools,
  * and the same log lines a live run writes. For benchmarks and tests of history commands.
  */
-export function seedCompletedTasks(ctx: SandboxContext, routeSpaceId: string, body: unknown) {
+export function seedCompletedTasks(ctx: ModelContext, tasks: Pick<TaskEngine, 'createTask'>, routeSpaceId: string, body: unknown) {
   const f = Fields.of(body)
   const count = f.optionalInteger('Count', 100, 1, 100_000)
   const spaceId = f.optionalString('SpaceId') ?? routeSpaceId
@@ -216,7 +217,7 @@ export function seedCompletedTasks(ctx: SandboxContext, routeSpaceId: string, bo
     for (let i = 0; i < count; i++) {
       const startMs = end - (count - i) * 60_000
       const iso = (offsetMs: number) => new Date(startMs + offsetMs).toISOString()
-      const task = ctx.tasks.createTask(spaceId, 'Deploy', `Deploy Sandbox History release 2.0.${i + 1} to Production`, {DeploymentId: `Deployments-history-${i + 1}`}, iso(0))
+      const task = tasks.createTask(spaceId, 'Deploy', `Deploy Sandbox History release 2.0.${i + 1} to Production`, {DeploymentId: `Deployments-history-${i + 1}`}, iso(0))
       ids.push(task.Id)
       const activities: Array<Record<string, unknown>> = [{Id: task.Id, ParentId: null, Name: task.Description, Status: 'Success', Started: iso(1000), Ended: iso(1000 + steps * 20_000), ShowAtSummaryLevel: true}]
       let seq = 0

@@ -1,7 +1,6 @@
-import type {SandboxContext} from './context.js'
-import type {PoolDoc} from './routes/pools.js'
-import type {WorkerDoc} from './routes/workers.js'
-import {readFeatures} from './routes/core.js'
+import type {ModelContext} from '../context.js'
+import type {PoolDoc, WorkerDoc} from './documents.js'
+import {readFeatures} from './features.js'
 
 export interface LeaseRow {
   num: number
@@ -52,7 +51,7 @@ interface Candidate {
  * Leases a worker from a pool for one step of a task (see index.ts, LEASES). Runs in one
  * transaction, so concurrent steps never see the same counts.
  */
-export function grantLease(ctx: SandboxContext, request: {taskId: string; spaceId: string; poolId: string; exclusive?: boolean; workerId?: string}): GrantResult {
+export function grantLease(ctx: ModelContext, request: {taskId: string; spaceId: string; poolId: string; exclusive?: boolean; workerId?: string}): GrantResult {
   const {store} = ctx
   return store.transaction((): GrantResult => {
     const poolRow = store.getDoc('WorkerPool', request.poolId)
@@ -96,7 +95,7 @@ export function grantLease(ctx: SandboxContext, request: {taskId: string; spaceI
  * was disabled to drain it. Whether a real server upgrades a disabled worker is not confirmed;
  * the CLI checks the resulting version itself.
  */
-export function leaseForMaintenance(ctx: SandboxContext, request: {taskId: string; spaceId: string; workerId: string}): GrantResult {
+export function leaseForMaintenance(ctx: ModelContext, request: {taskId: string; spaceId: string; workerId: string}): GrantResult {
   const {store} = ctx
   return store.transaction((): GrantResult => {
     const worker = store.getParsed<WorkerDoc>('Worker', request.workerId)
@@ -109,7 +108,7 @@ export function leaseForMaintenance(ctx: SandboxContext, request: {taskId: strin
   })
 }
 
-function insertLease(ctx: SandboxContext, request: {taskId: string; spaceId: string}, workerId: string, workerName: string, pool: PoolDoc, exclusive: boolean): LeaseRow {
+function insertLease(ctx: ModelContext, request: {taskId: string; spaceId: string}, workerId: string, workerName: string, pool: PoolDoc, exclusive: boolean): LeaseRow {
   const num = ctx.store.nextNumber('WorkerTaskLeases')
   const row: LeaseRow = {
     num, space_id: request.spaceId, task_id: request.taskId, worker_id: workerId, worker_name: workerName, pool_id: pool.Id, pool_name: pool.Name,
@@ -121,13 +120,13 @@ function insertLease(ctx: SandboxContext, request: {taskId: string; spaceId: str
 }
 
 /** Releases one lease (no-op if already released); returns whether it was active. */
-export function releaseLease(ctx: SandboxContext, num: number, reason: string): boolean {
+export function releaseLease(ctx: ModelContext, num: number, reason: string): boolean {
   const result = ctx.store.prepare('UPDATE leases SET released_at = ?, release_seq = ?, release_reason = ? WHERE num = ? AND released_at IS NULL')
     .run(ctx.now(), ctx.store.nextNumber('LeaseEvents'), reason, num)
   return result.changes > 0
 }
 
-export function activeLeasesOfTask(ctx: SandboxContext, taskId: string): LeaseRow[] {
+export function activeLeasesOfTask(ctx: ModelContext, taskId: string): LeaseRow[] {
   // A lease whose release failed (fault mode) stays held, stale, until the restart clean-up.
   return ctx.store.prepare('SELECT * FROM leases WHERE task_id = ? AND released_at IS NULL AND release_reason IS NULL ORDER BY num').all(taskId) as LeaseRow[]
 }
@@ -162,4 +161,44 @@ export function workerTaskLease(row: LeaseRow) {
     WorkerId: row.worker_id,
     WorkerPoolId: row.pool_id,
   }
+}
+
+/** The one lease line a real server is known to write when a step takes a worker. */
+export function leasedLine(lease: LeaseRow): string {
+  return `Leased worker ${lease.worker_name} from pool ${lease.pool_name} (lease ${leaseId(lease.num)})`
+}
+
+/** The one release-related line a real server is known to write (OctopusDeploy/Issues#9868; two spaces between sentences). */
+export function releaseFailureLine(lease: LeaseRow): string {
+  return `Unable to release worker ${lease.worker_id} from lease ${leaseId(lease.num)}.  Continuing anyway.  The lease will eventually be cleared by the system.  If this error persists, please contact Octopus support.`
+}
+
+/** The first active lease on a worker (a leased worker cannot be deleted). */
+export function firstActiveLeaseOf(ctx: ModelContext, workerId: string): {num: number; task_id: string} | undefined {
+  return ctx.store.prepare('SELECT num, task_id FROM leases WHERE worker_id = ? AND released_at IS NULL ORDER BY num LIMIT 1').get(workerId) as {num: number; task_id: string} | undefined
+}
+
+/** One page of a space's active leases (`/workertaskleases`), with the total. */
+export function activeLeasePage(ctx: ModelContext, spaceId: string, skip: number, take: number): {total: number; rows: LeaseRow[]} {
+  const total = ctx.store.prepare('SELECT COUNT(*) FROM leases WHERE space_id = ? AND released_at IS NULL').pluck().get(spaceId) as number
+  const rows = ctx.store.prepare('SELECT * FROM leases WHERE space_id = ? AND released_at IS NULL ORDER BY num LIMIT ? OFFSET ?').all(spaceId, take, skip) as LeaseRow[]
+  return {total, rows}
+}
+
+/** Every lease ever granted, in grant order: after a grant sequence number or taken at or after a time, of one task. */
+export function leaseHistory(ctx: ModelContext, filter: {afterGrantSeq?: number; takenSince?: string; taskId?: string}): LeaseRow[] {
+  const where: string[] = []
+  const args: unknown[] = []
+  if (filter.afterGrantSeq !== undefined) {
+    where.push('grant_seq > ?')
+    args.push(filter.afterGrantSeq)
+  } else if (filter.takenSince !== undefined) {
+    where.push('taken_at >= ?')
+    args.push(filter.takenSince)
+  }
+  if (filter.taskId) {
+    where.push('task_id = ?')
+    args.push(filter.taskId)
+  }
+  return ctx.store.prepare(`SELECT * FROM leases ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY grant_seq`).all(...args) as LeaseRow[]
 }

@@ -8,11 +8,11 @@
  * schema is untouched. Environments live here too: they are only read (names for scopes).
  */
 import {randomUUID} from 'node:crypto'
-import type {SandboxContext} from './context.js'
-import {isLegacy} from './context.js'
-import {spacePath, stamp} from './docs.js'
-import type {Store} from './store.js'
-import {slugify} from './validate.js'
+import type {ModelContext} from '../context.js'
+import {isLegacy} from '../context.js'
+import {spacePath, stamp} from '../docs.js'
+import type {Store} from '../store.js'
+import {slugify} from '../validate.js'
 
 export type UsageKind = 'Environment' | 'Project' | 'Channel' | 'DeploymentProcess' | 'GitDeploymentProcess' | 'Runbook' | 'RunbookProcess' | 'LibraryVariableSet' | 'VariableSet' | 'Feed'
 
@@ -63,7 +63,7 @@ export function listUsageJson(store: Store, kind: UsageKind, spaceId: string): s
 }
 
 /** Removes fields the emulated version does not have: 2021.2 has no inline execution containers. */
-export function presentUsageJson(ctx: SandboxContext, json: string): string {
+export function presentUsageJson(ctx: ModelContext, json: string): string {
   return isLegacy(ctx) ? json.replace(/,"GitUrl":null,"Dockerfile":null/g, '') : json
 }
 
@@ -144,7 +144,7 @@ export function buildSteps(actions: ActionSeed[]) {
 
 export type BuiltStep = ReturnType<typeof buildSteps>[number]
 
-export function environmentDoc(ctx: SandboxContext, spaceId: string, id: string, name: string, sortOrder: number) {
+export function environmentDoc(ctx: ModelContext, spaceId: string, id: string, name: string, sortOrder: number) {
   return {
     Id: id, Name: name, Slug: slugify(name), Description: null, SortOrder: sortOrder, UseGuidedFailure: false, AllowDynamicInfrastructure: false,
     ExtensionSettings: [], SpaceId: spaceId, ...stamp(ctx),
@@ -157,7 +157,7 @@ export interface GitSeed {
   defaultBranch: string
 }
 
-export function projectDoc(ctx: SandboxContext, spaceId: string, id: string, fields: {name: string; description?: string; libraryVariableSetIds?: string[]; git?: GitSeed; disabled?: boolean}) {
+export function projectDoc(ctx: ModelContext, spaceId: string, id: string, fields: {name: string; description?: string; libraryVariableSetIds?: string[]; git?: GitSeed; disabled?: boolean}) {
   const git = fields.git
   return {
     Id: id, Name: fields.name, Slug: slugify(fields.name), Description: fields.description ?? '', IsDisabled: fields.disabled ?? false,
@@ -183,21 +183,21 @@ export function projectDoc(ctx: SandboxContext, spaceId: string, id: string, fie
   }
 }
 
-export function channelDoc(ctx: SandboxContext, spaceId: string, id: string, projectId: string, name: string, isDefault: boolean) {
+export function channelDoc(ctx: ModelContext, spaceId: string, id: string, projectId: string, name: string, isDefault: boolean) {
   return {
     Id: id, Name: name, Slug: slugify(name), Description: '', ProjectId: projectId, LifecycleId: null, IsDefault: isDefault, Rules: [], TenantTags: [],
     SpaceId: spaceId, ...stamp(ctx), Links: {Self: spacePath(spaceId, `channels/${id}`), Project: spacePath(spaceId, `projects/${projectId}`)},
   }
 }
 
-export function deploymentProcessDoc(ctx: SandboxContext, spaceId: string, id: string, projectId: string, steps: BuiltStep[], version = 1) {
+export function deploymentProcessDoc(ctx: ModelContext, spaceId: string, id: string, projectId: string, steps: BuiltStep[], version = 1) {
   return {
     Id: id, ProjectId: projectId, SpaceId: spaceId, Version: version, LastSnapshotId: null, Steps: steps, ...stamp(ctx),
     Links: {Self: spacePath(spaceId, `deploymentprocesses/${id}`), Project: spacePath(spaceId, `projects/${projectId}`)},
   }
 }
 
-export function runbookDoc(ctx: SandboxContext, spaceId: string, id: string, projectId: string, fields: {name: string; environments?: string[]}) {
+export function runbookDoc(ctx: ModelContext, spaceId: string, id: string, projectId: string, fields: {name: string; environments?: string[]}) {
   return {
     Id: id, Name: fields.name, Slug: slugify(fields.name), Description: '', RunbookProcessId: `RunbookProcess-${id}`, PublishedRunbookSnapshotId: null,
     ProjectId: projectId, SpaceId: spaceId, MultiTenancyMode: 'Untenanted', EnvironmentScope: fields.environments?.length ? 'Specified' : 'All',
@@ -207,7 +207,7 @@ export function runbookDoc(ctx: SandboxContext, spaceId: string, id: string, pro
   }
 }
 
-export function runbookProcessDoc(ctx: SandboxContext, spaceId: string, runbookId: string, projectId: string, steps: BuiltStep[]) {
+export function runbookProcessDoc(ctx: ModelContext, spaceId: string, runbookId: string, projectId: string, steps: BuiltStep[]) {
   const id = `RunbookProcess-${runbookId}`
   return {
     Id: id, RunbookId: runbookId, ProjectId: projectId, SpaceId: spaceId, Version: 1, LastSnapshotId: null, Steps: steps, ...stamp(ctx),
@@ -225,7 +225,7 @@ export interface VariableSeed {
   actions?: string[]
 }
 
-export function variableSetDoc(ctx: SandboxContext, spaceId: string, ownerId: string, variables: VariableSeed[], names: {environments: Array<{Id: string; Name: string}>; channels?: Array<{Id: string; Name: string}>; processes?: Array<{Id: string; Name: string; ProcessType: 'Deployment' | 'Runbook'}>}, id = `variableset-${ownerId}`) {
+export function variableSetDoc(ctx: ModelContext, spaceId: string, ownerId: string, variables: VariableSeed[], names: {environments: Array<{Id: string; Name: string}>; channels?: Array<{Id: string; Name: string}>; processes?: Array<{Id: string; Name: string; ProcessType: 'Deployment' | 'Runbook'}>}, id = `variableset-${ownerId}`) {
   return {
     Id: id, OwnerId: ownerId, Version: 1, SpaceId: spaceId,
     Variables: variables.map((v) => {
@@ -245,14 +245,14 @@ export function variableSetDoc(ctx: SandboxContext, spaceId: string, ownerId: st
   }
 }
 
-export function libraryVariableSetDoc(ctx: SandboxContext, spaceId: string, id: string, name: string, contentType: 'Variables' | 'ScriptModule', description: string) {
+export function libraryVariableSetDoc(ctx: ModelContext, spaceId: string, id: string, name: string, contentType: 'Variables' | 'ScriptModule', description: string) {
   return {
     Id: id, Name: name, Description: description, VariableSetId: `variableset-${id}`, ContentType: contentType, Templates: [], SpaceId: spaceId, ...stamp(ctx),
     Links: {Self: spacePath(spaceId, `libraryvariablesets/${id}`), Variables: spacePath(spaceId, `variables/variableset-${id}`)},
   }
 }
 
-export function feedDoc(ctx: SandboxContext, spaceId: string, id: string, name: string, type: 'BuiltIn' | 'Docker') {
+export function feedDoc(ctx: ModelContext, spaceId: string, id: string, name: string, type: 'BuiltIn' | 'Docker') {
   const docker = type === 'Docker'
   return {
     Id: id, Name: name, Slug: slugify(name), FeedType: type, SpaceId: spaceId,
@@ -265,14 +265,14 @@ export function feedDoc(ctx: SandboxContext, spaceId: string, id: string, name: 
 // ---- seeding helpers ----------------------------------------------------------------------------
 
 /** Next number of an Octopus ID sequence, shared with the rest of the sandbox's counters. */
-function next(ctx: SandboxContext, prefix: string): string {
+function next(ctx: ModelContext, prefix: string): string {
   return `${prefix}-${ctx.store.nextNumber(prefix)}`
 }
 
 const pad = (n: number) => String(n).padStart(6, '0')
 
 export class UsageSeeder {
-  constructor(private readonly ctx: SandboxContext, readonly spaceId: string) {}
+  constructor(private readonly ctx: ModelContext, readonly spaceId: string) {}
 
   private put(kind: UsageKind, sortKey: string, doc: {Id: string}): void {
     putUsageDoc(this.ctx.store, kind, this.spaceId, sortKey, doc)
@@ -371,7 +371,7 @@ const WORKER_TOOLS = 'octopusdeploy/worker-tools:6.1.0-ubuntu.22.04'
  * is in git). In Platform Team, Cluster Bootstrap relies on the default pool, which is empty (the
  * built-in worker runs it).
  */
-export function seedUsageDemo(ctx: SandboxContext, main: UsageSeedSpace, platform: UsageSeedSpace): void {
+export function seedUsageDemo(ctx: ModelContext, main: UsageSeedSpace, platform: UsageSeedSpace): void {
   const s = new UsageSeeder(ctx, main.spaceId)
   // Environments-1 is Production (the demo's deployment target web-prod-01 is in it); listed in promotion order.
   const [production, development, staging] = s.environments(['Production', 'Development', 'Staging'], [2, 0, 1])
@@ -442,7 +442,7 @@ export function seedUsageDemo(ctx: SandboxContext, main: UsageSeedSpace, platfor
  * every 20th with a disabled step, every 4th with a runbook. All database-stored, so a read costs
  * the same number of requests whatever the count.
  */
-export function seedUsageScale(ctx: SandboxContext, spaces: UsageSeedSpace[], count: number): void {
+export function seedUsageScale(ctx: ModelContext, spaces: UsageSeedSpace[], count: number): void {
   const seeders = spaces.map((space) => {
     const seeder = new UsageSeeder(ctx, space.spaceId)
     return {space, seeder, environments: seeder.environments(['Development', 'Test', 'Production']), feed: seeder.feed('Docker Hub', 'Docker'), pools: Object.values(space.pools)}

@@ -1,0 +1,36 @@
+import {contextProfile, LeaseReleaseFaults, type ModelContext, type OctopusVersion} from './context.js'
+import type {QueryNameMatching} from './profiles.js'
+import type {Store} from './store.js'
+import {TaskEngine} from './model/tasks/engine.js'
+import {Simulations} from './model/simulations.js'
+
+/** Everything a route handler needs: the model's context plus the engines made from it. */
+export interface SandboxContext extends ModelContext {
+  readonly tasks: TaskEngine
+  readonly simulations: Simulations
+}
+
+export interface ContextSettings {
+  store: Store
+  version: OctopusVersion
+  queryNames: QueryNameMatching
+  healthCheckMs: number
+  leaseRetryMs: number
+  now?: () => string
+}
+
+/** Builds the base context, then the engines from it: nothing is filled in afterwards. */
+export function createSandboxContext(settings: ContextSettings): SandboxContext {
+  const base: ModelContext = {
+    store: settings.store,
+    version: settings.version,
+    profile: contextProfile(settings.version),
+    queryNames: settings.queryNames,
+    healthCheckMs: settings.healthCheckMs,
+    leaseRetryMs: settings.leaseRetryMs,
+    leaseReleaseFaults: new LeaseReleaseFaults(),
+    now: settings.now ?? (() => new Date().toISOString()),
+  }
+  const tasks = new TaskEngine(base)
+  return {...base, tasks, simulations: new Simulations(base, tasks)}
+}
