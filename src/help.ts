@@ -1,18 +1,33 @@
-import {Help, type Command} from '@oclif/core'
+import {CommandHelp, Help, type Command} from '@oclif/core'
 import {EXIT_CODES_TABLE} from './lib/errors.js'
-import {reflowParagraphs} from './lib/render/help-text.js'
+import {reflowParagraphs, wrapHelpText} from './lib/render/help-text.js'
 
 /**
- * oclif's help with two changes. Descriptions are reflowed before oclif wraps them to the
- * terminal, so a line broken in the source does not leave a one-word stub on screen. And every
- * command's help, and the root help, end with the EXIT CODES section, printed from the one list in
- * src/lib/errors.ts, unless the description already carries it (descriptions that still paste it).
+ * A command's DESCRIPTION, reflowed and then wrapped once, at the terminal's width: source lines
+ * broken mid-sentence are joined first (else oclif's wrap leaves a one-word stub after each), and
+ * indented lines keep their indentation (oclif's wrap drops it, flattening the tables in
+ * descriptions).
+ */
+class OctoworkersCommandHelp extends CommandHelp {
+  protected override description(): string | undefined {
+    const {summary, description} = this.command
+    if (!description) return undefined
+    const text = summary ? `${summary}\n\n${description}` : description
+    return wrapHelpText(reflowParagraphs(this.render(text)), this.opts.maxWidth - this.indentSpacing)
+  }
+}
+
+/**
+ * oclif's help, with descriptions laid out as above, and the EXIT CODES section at the end of every
+ * command's help and of the root help, printed from the one list in src/lib/errors.ts, unless the
+ * description already carries it (descriptions that still paste it).
  */
 export default class OctoworkersHelp extends Help {
+  protected override CommandHelpClass = OctoworkersCommandHelp
+
   protected override formatCommand(command: Command.Loadable): string {
-    const description = command.description ?? ''
-    const page = super.formatCommand({...command, description: reflowParagraphs(description)})
-    return hasExitCodes(description) ? page : `${page}\n\n${this.exitCodesSection()}`
+    const page = super.formatCommand(command)
+    return hasExitCodes(command.description ?? '') ? page : `${page}\n\n${this.exitCodesSection()}`
   }
 
   protected override async showRootHelp(): Promise<void> {

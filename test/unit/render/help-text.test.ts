@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {EXIT_CODES_HELP, EXIT_CODES_TABLE, EXIT_CODE_MEANINGS, ExitCode} from '../../../src/lib/errors.js'
-import {reflowParagraphs} from '../../../src/lib/render/help-text.js'
+import {reflowParagraphs, wrapHelpText} from '../../../src/lib/render/help-text.js'
 
 describe('reflowParagraphs', () => {
   it('joins a paragraph hard-wrapped in the source into one line', () => {
@@ -40,5 +40,29 @@ describe('the exit-code list', () => {
 
   it('EXIT_CODES_HELP is the same table under its heading, indented as descriptions paste it', () => {
     expect(EXIT_CODES_HELP.split('\n')).toEqual(['EXIT CODES', ...EXIT_CODES_TABLE.split('\n').map((r) => `  ${r}`)])
+  })
+})
+
+describe('wrapHelpText', () => {
+  it('wraps prose greedily at the width', () => {
+    expect(wrapHelpText('one two three four five six', 13)).toBe('one two three\nfour five six')
+  })
+
+  it('keeps an indented row indented and hangs its continuation under its text', () => {
+    const row = '  variable  the step\'s worker pool variable, one row per pool'
+    expect(wrapHelpText(row, 40)).toBe("  variable  the step's worker pool\n            variable, one row per pool")
+  })
+
+  it('hangs a list item under its text, not its dash', () => {
+    expect(wrapHelpText('- auto (default): reads the lease API and logs', 24)).toBe('- auto (default): reads\n  the lease API and logs')
+  })
+
+  it('keeps runs of spaces inside a line that fits, and lines that fit as they are', () => {
+    expect(wrapHelpText('  0    success\n  130  interrupted', 80)).toBe('  0    success\n  130  interrupted')
+  })
+
+  it('splits a word wider than the room, and measures CJK by display width', () => {
+    expect(wrapHelpText('abcdefghij', 4)).toBe('abcd\nefgh\nij')
+    expect(wrapHelpText('東京 ワーカー', 8)).toBe('東京\nワーカー')
   })
 })
