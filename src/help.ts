@@ -25,9 +25,16 @@ class OctoworkersCommandHelp extends CommandHelp {
 export default class OctoworkersHelp extends Help {
   protected override CommandHelpClass = OctoworkersCommandHelp
 
+  // oclif's formatters rewrite `id` (and aliases) to the topic separator in place, on the
+  // Config's own command objects: a second lookup in the same process (a test running commands in
+  // process, a plugin calling help twice) then finds no `worker:register:ssh`. They get copies.
   protected override formatCommand(command: Command.Loadable): string {
-    const page = super.formatCommand(command)
+    const page = super.formatCommand({...command})
     return hasExitCodes(command.description ?? '') ? page : `${page}\n\n${this.exitCodesSection()}`
+  }
+
+  protected override formatCommands(commands: Command.Loadable[]): string {
+    return super.formatCommands(commands.map((command) => ({...command})))
   }
 
   protected override async showRootHelp(): Promise<void> {
