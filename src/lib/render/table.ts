@@ -5,7 +5,7 @@ import {terminalSafe} from './safe.js'
 /**
  * Tables as `gh` prints them: plain columns two spaces apart, no borders. On a TTY the header is
  * bold and the table is fitted to the terminal's width by truncating the widest text column with
- * `…`; piped, nothing is truncated or coloured, so that scripts can `awk` every cell whole. Widths
+ * `…` (the first column, the row's name, last); piped, nothing is truncated or coloured, so that scripts can `awk` every cell whole. Widths
  * are display widths (a CJK character or an emoji takes two cells), so such names stay aligned.
  */
 export interface TableOptions {
@@ -20,8 +20,13 @@ export type Cell = string | number | boolean | null | undefined
 
 const GAP = '  '
 const ELLIPSIS = '…'
-/** A truncated column keeps at least this many cells (or its heading's width, or its own width). */
+/** A truncated column keeps at least this many cells (or its heading's width). */
 const MIN_TRUNCATED_WIDTH = 8
+/**
+ * A column whose widest cell is this narrow is never cut: it holds short words (a type, a health
+ * state, `yes`), which cut (`Unavaila…`) read worse than the long text beside them.
+ */
+const SHORT_COLUMN = 12
 
 export async function renderTable(head: string[], rows: Cell[][], opts: TableOptions): Promise<string> {
   const cells = rows.map((r) => head.map((_, i) => cellText(r[i])))
@@ -38,7 +43,7 @@ export function plainTable(head: string[], rows: string[][]): string {
 /** The TTY layout: bold headings, columns fitted to `width`. */
 export function fittedTable(head: string[], rows: string[][], opts: {width: number; keep: string[]}): string {
   const natural = naturalWidths(head, rows)
-  const truncatable = head.map((h, i) => !opts.keep.includes(h) && isTextColumn(rows.map((r) => r[i])))
+  const truncatable = head.map((h, i) => !opts.keep.includes(h) && natural[i] > SHORT_COLUMN && isTextColumn(rows.map((r) => r[i])))
   const minimum = head.map((h, i) => Math.min(natural[i], Math.max(stringWidth(h), MIN_TRUNCATED_WIDTH)))
   const widths = fitColumns(natural, {width: opts.width, truncatable, minimum})
   const fit = (row: string[]) => row.map((c, i) => truncateToWidth(c, widths[i]))
@@ -48,21 +53,25 @@ export function fittedTable(head: string[], rows: string[][], opts: {width: numb
 
 /**
  * Column widths whose total (with the gaps) fits `width`: the widest truncatable column gives up
- * one cell at a time (on a tie, the rightmost: names usually come first and matter most) until the
- * table fits or every truncatable column is at its minimum; then the table is as narrow as it can
- * be and the terminal wraps it.
+ * one cell at a time (on a tie, the rightmost) until the table fits. The first column names the
+ * row (a worker, a pool, a rule): it is cut only once every other truncatable column is at its
+ * minimum, since rows whose names are cut alike (`p-db-omaha-wo…` three times) cannot be told
+ * apart. When every truncatable column is at its minimum the table is as narrow as it can be and
+ * the terminal wraps it.
  */
 export function fitColumns(natural: number[], opts: {width: number; truncatable: boolean[]; minimum: number[]}): number[] {
   const widths = [...natural]
   const total = () => widths.reduce((sum, w) => sum + w, 0) + GAP.length * Math.max(0, widths.length - 1)
-  while (total() > opts.width) {
+  const cuttable = (i: number) => opts.truncatable[i] && widths[i] > opts.minimum[i]
+  const widestCuttable = (from: number) => {
     let widest = -1
-    for (let i = 0; i < widths.length; i++) {
-      if (!opts.truncatable[i] || widths[i] <= opts.minimum[i]) continue
-      if (widest < 0 || widths[i] >= widths[widest]) widest = i
-    }
-    if (widest < 0) break
-    widths[widest]--
+    for (let i = from; i < widths.length; i++) if (cuttable(i) && (widest < 0 || widths[i] >= widths[widest])) widest = i
+    return widest
+  }
+  while (total() > opts.width) {
+    const next = widestCuttable(1) >= 0 ? widestCuttable(1) : widestCuttable(0)
+    if (next < 0) break
+    widths[next]--
   }
   return widths
 }

@@ -71,7 +71,14 @@ describe('fitColumns', () => {
   })
 
   it('levels the widest columns down together once they meet', () => {
-    expect(fitColumns([12, 5, 20], {width: 27, truncatable: all(3), minimum: [4, 4, 4]})).toEqual([9, 5, 9])
+    expect(fitColumns([4, 12, 20], {width: 24, truncatable: all(3), minimum: [4, 4, 4]})).toEqual([4, 8, 8])
+  })
+
+  it('cuts the first column (the name) only when the others are at their minimum', () => {
+    // Others first: 20 -> 6 fits 27 with the name whole.
+    expect(fitColumns([12, 5, 20], {width: 27, truncatable: all(3), minimum: [4, 4, 4]})).toEqual([12, 5, 6])
+    // At 20 the others stop at their minimum of 4 and the name gives up the rest.
+    expect(fitColumns([12, 5, 20], {width: 20, truncatable: all(3), minimum: [4, 4, 4]})).toEqual([8, 4, 4])
   })
 
   it('never cuts a column that is not truncatable, nor one below its minimum', () => {
@@ -92,7 +99,7 @@ describe('renderTable on a terminal', () => {
   it('aligns every column by display width, with CJK and emoji names', async () => {
     const rows = lines(await renderTable(HEAD, ROWS, {isTTY: true, width: 60}))
     const typeColumn = columnOf(rows[0], 'TYPE')
-    expect(columnOf(rows[1], 'Listening')).toBe(typeColumn)
+    expect(columnOf(rows[1], 'Listen')).toBe(typeColumn)
     expect(columnOf(rows[2], 'SSH')).toBe(typeColumn)
     expect(columnOf(rows[3], 'Polling')).toBe(typeColumn)
     const workersColumn = columnOf(rows[0], 'WORKERS')
@@ -113,10 +120,17 @@ describe('renderTable on a terminal', () => {
     expect(text).not.toContain('plain-worker-with-a-rather-long-name')
   })
 
+  it('names that share a long prefix stay whole, so their rows can be told apart', async () => {
+    const rows = [1, 2, 3].map((n) => [`p-db-omaha-worker-0${n}`, 'Listening', 'Production Database Omaha Worker Pool', `https://p-db-omaha-worker-0${n}.corp.example:10933/`])
+    const text = await renderTable(['NAME', 'TYPE', 'POOLS', 'ENDPOINT'], rows, {isTTY: true, width: 80})
+    for (const line of lines(text)) expect(stringWidth(line)).toBeLessThanOrEqual(80)
+    for (const n of [1, 2, 3]) expect(text).toContain(`p-db-omaha-worker-0${n}  `)
+  })
+
   it('a terminal too narrow for the minimum widths still gives one line per row, every cell started', async () => {
     const text = await renderTable(HEAD, ROWS, {isTTY: true, width: 10})
     expect(lines(text)).toHaveLength(1 + ROWS.length)
-    expect(lines(text)[1]).toMatch(/^東京ワ…\s+Listeni…\s+3\s+https:\/…$/)
+    expect(lines(text)[1]).toMatch(/^東京ワ…\s+Listening\s+3\s+https:\/…$/)
   })
 
   it('bolds the header when colour is on, and only the header', async () => {
