@@ -377,7 +377,8 @@ export async function buildBundle({quiet = false} = {}) {
   rmSync(outdir, {recursive: true, force: true})
   const result = await build({
     absWorkingDir: root,
-    entryPoints: {commands: 'virtual:commands', run: 'virtual:run', ...hookEntries()},
+    // help.js: our Help class (package.json oclif.helpClass), loaded by oclif when help is shown.
+    entryPoints: {commands: 'virtual:commands', run: 'virtual:run', help: path.join(root, 'src/help.ts'), ...hookEntries()},
     outdir,
     bundle: true,
     splitting: true,

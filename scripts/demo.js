@@ -20,15 +20,38 @@ delete baseEnv.OCTOPUS_ACCESS_TOKEN
 delete baseEnv.OCTOPUS_SPACE
 delete baseEnv.OCTOWORKERS_PROFILE
 
+/**
+ * Starts the sandbox and resolves once it is serving: its JSON line on stdout and its "Sandbox
+ * running" note on stderr have both arrived, so that the notes print here, before the first step,
+ * and not in the middle of a later command's output. Anything it writes later is kept and shown
+ * after the last step.
+ */
 function startSandbox() {
   const child = spawn(process.execPath, [bin, 'sandbox', 'start', '--json', '--port', '0', '--seed', 'demo', '--data', path.join(scratch, 'sandbox.sqlite')], {
     env: baseEnv,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
+  const notes = []
+  const later = []
   return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({input: child.stdout})
-    lines.once('line', (line) => resolve({child, info: JSON.parse(line)}))
-    child.once('exit', (code) => reject(new Error(`sandbox exited early (code ${code})`)))
+    let info
+    let running = false
+    const ready = () => {
+      if (info && running) resolve({child, info, notes, later})
+    }
+    readline.createInterface({input: child.stdout}).once('line', (line) => {
+      info = JSON.parse(line)
+      ready()
+    })
+    readline.createInterface({input: child.stderr}).on('line', (line) => {
+      if (running) return later.push(line)
+      notes.push(line)
+      if (line.startsWith('Sandbox running')) {
+        running = true
+        ready()
+      }
+    })
+    child.once('exit', (code) => reject(new Error(`sandbox exited early (code ${code})${notes.length ? `: ${notes.join(' ')}` : ''}`)))
   })
 }
 
@@ -45,9 +68,9 @@ function step(title, args, {expect = [0], env = {}} = {}) {
 }
 
 let sandboxEnv = baseEnv
-const {child, info} = await startSandbox()
+const {child, info, notes: sandboxNotes, later: sandboxLater} = await startSandbox()
 sandboxEnv = {...baseEnv, OCTOPUS_URL: info.Url, OCTOPUS_API_KEY: info.ApiKey}
-process.stdout.write(`Sandbox (Octopus ${info.OctopusVersion}) at ${info.Url}\n`)
+process.stdout.write(`Sandbox (Octopus ${info.OctopusVersion}) at ${info.Url}\n${sandboxNotes.join('\n')}\n`)
 
 try {
   step('Who am I, and where does the credential come from?', ['whoami'])
@@ -79,13 +102,17 @@ try {
   step('Now the built-in worker can be switched off safely', ['builtin-worker', 'disable', '--yes'])
 
   process.stdout.write('\n# Simulated deployments lease workers (in the background) while we follow the leases live\n')
-  const simulation = spawn(process.execPath, [bin, 'sandbox', 'simulate', '--tasks', '30', '--concurrency', '6', '--duration-ms', '400-1200'], {env: sandboxEnv, stdio: ['ignore', 'pipe', 'inherit']})
-  let simulationOutput = ''
-  simulation.stdout.on('data', (d) => (simulationOutput += d))
-  const simulationDone = new Promise((resolve) => simulation.once('exit', resolve))
+  // The simulation's stdout and stderr (its progress) are kept, in the order they came, and shown
+  // under its own command line once it is done, so that they do not interleave with the tail.
+  const simulateArgs = ['sandbox', 'simulate', '--tasks', '30', '--concurrency', '6', '--duration-ms', '400-1200']
+  const simulation = spawn(process.execPath, [bin, ...simulateArgs], {env: sandboxEnv, stdio: ['ignore', 'pipe', 'pipe']})
+  const simulationOutput = []
+  simulation.stdout.on('data', (d) => simulationOutput.push(d))
+  simulation.stderr.on('data', (d) => simulationOutput.push(d))
+  const simulationDone = new Promise((resolve) => simulation.once('close', resolve))
   step('Follow leases live for a few seconds', ['leases', 'tail', '--duration', '4', '--interval', '0.5'])
   const simulationCode = await simulationDone
-  process.stdout.write(`\n$ octoworkers sandbox simulate --tasks 30 --concurrency 6 --duration-ms 400-1200\n${simulationOutput}`)
+  process.stdout.write(`\n$ octoworkers ${simulateArgs.join(' ')}\n${Buffer.concat(simulationOutput).toString('utf8')}`)
   if (simulationCode !== 0) {
     failures++
     process.stdout.write(`!! exit ${simulationCode}, expected 0\n`)
@@ -99,7 +126,8 @@ try {
   step('Upgrade the default pool\'s outdated Tentacles one at a time, never below 2 available workers', ['worker', 'upgrade', '--pool', 'Default Worker Pool', '--rolling', '--keep-healthy', '2', '-y'])
 } finally {
   child.kill('SIGTERM')
-  await new Promise((r) => child.once('exit', r))
+  await new Promise((r) => child.once('close', r))
+  if (sandboxLater.length) process.stdout.write(`\n# The sandbox's own notes\n${sandboxLater.join('\n')}\n`)
   rmSync(scratch, {recursive: true, force: true})
 }
 

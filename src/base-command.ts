@@ -6,14 +6,8 @@ import {jsonText, writeError, writeStderr, writeStdout, withoutLinks} from './li
 import {colorEnabled, setColor, paint} from './lib/render/color.js'
 import {canPrompt, promptInput} from './lib/render/prompt.js'
 
-export const EXIT_CODES_HELP = `EXIT CODES
-  0    success
-  1    failure (including \`check\` findings at or above --fail-on)
-  2    bad usage or malformed input (nothing was changed)
-  3    not logged in, or the server rejected the credentials (401/403)
-  4    something named does not exist (nothing was changed)
-  5    refused because the change would be unsafe (nothing was changed)
-  130  interrupted`
+/** Kept here for the descriptions that still paste it; the Help class prints it from the same list. */
+export {EXIT_CODES_HELP} from './lib/errors.js'
 
 /** Human output of a command's result: text for stdout, notes (progress, "nothing matched") for stderr. */
 export interface Rendered {

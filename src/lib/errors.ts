@@ -11,6 +11,23 @@ export const ExitCode = {
 } as const
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 
+/** What each exit code means: the one list every help page (src/help.ts) and the README follow. */
+export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [ExitCodeValue, string]> = [
+  [ExitCode.Success, 'success'],
+  [ExitCode.Failure, 'failure (including `check` findings at or above --fail-on)'],
+  [ExitCode.Usage, 'bad usage or malformed input (nothing was changed)'],
+  [ExitCode.Auth, 'not logged in, or the server rejected the credentials (401/403)'],
+  [ExitCode.NotFound, 'something named does not exist (nothing was changed)'],
+  [ExitCode.Unsafe, 'refused because the change would be unsafe (nothing was changed)'],
+  [ExitCode.Interrupted, 'interrupted'],
+]
+
+/** The exit-code table as help shows it: one `code  meaning` line each, meanings aligned. */
+export const EXIT_CODES_TABLE = EXIT_CODE_MEANINGS.map(([code, meaning]) => `${String(code).padEnd(5)}${meaning}`).join('\n')
+
+/** The same under its heading, for a description that still carries it. */
+export const EXIT_CODES_HELP = `EXIT CODES\n${EXIT_CODES_TABLE.replace(/^/gm, '  ')}`
+
 export interface CliErrorOptions {
   hint?: string
   /** Machine-readable kind, shown in --json error output. */

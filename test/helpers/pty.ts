@@ -27,12 +27,21 @@ function shellQuote(arg: string): string {
   return `'${arg.replaceAll("'", `'\\''`)}'`
 }
 
+/** A terminal of a fixed size, in character cells. */
+export interface PtySize {
+  columns: number
+  rows?: number
+}
+
 /**
  * Runs the built CLI under a pseudo-terminal (util-linux `script`), so that stdin and stdout are
  * TTYs and prompts appear, and answers each prompt once its text is on screen.
  */
-export function runInPty(args: string[], env: Record<string, string>, steps: PtyStep[], timeoutMs = 60_000): Promise<PtyResult> {
-  const command = [process.execPath, binPath, ...args].map(shellQuote).join(' ')
+export function runInPty(args: string[], env: Record<string, string>, steps: PtyStep[], timeoutMs = 60_000, size?: PtySize): Promise<PtyResult> {
+  const cli = [process.execPath, binPath, ...args].map(shellQuote).join(' ')
+  // `script` makes a terminal of its parent's size, 0x0 under a test runner: `stty` sets the size
+  // the CLI then reads from its own stdout (process.stdout.columns), as in a real terminal.
+  const command = size ? `stty cols ${size.columns} rows ${size.rows ?? 24} && exec ${cli}` : cli
   const childEnv: Record<string, string> = {PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm', NO_COLOR: '1', XDG_CONFIG_HOME: tempConfigHome(), ...env}
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], {cwd: repoRoot, env: childEnv, stdio: ['pipe', 'pipe', 'pipe']})

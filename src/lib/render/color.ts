@@ -1,6 +1,13 @@
 /**
- * Whether to colour output. chalk 5 ignores NO_COLOR, so we decide and set its level ourselves:
- * --no-color and NO_COLOR turn it off, FORCE_COLOR turns it on, otherwise only on a TTY.
+ * Colour through chalk, at the level we decide. chalk 5 decides for itself from its own reading of
+ * the environment and ignores NO_COLOR, so its automatic level is never used: `setColor` gives it
+ * level 1 (the 16 basic colours, all this tool writes) or 0 (plain text).
+ */
+import {Chalk, type ChalkInstance} from 'chalk'
+
+/**
+ * Whether to colour output: --no-color and NO_COLOR turn it off, FORCE_COLOR turns it on (unless
+ * it is `0` or `false`), TERM=dumb turns it off, otherwise only on a TTY.
  */
 export function colorEnabled(opts: {noColorFlag?: boolean; env: NodeJS.ProcessEnv; isTTY: boolean}): boolean {
   if (opts.noColorFlag) return false
@@ -11,21 +18,22 @@ export function colorEnabled(opts: {noColorFlag?: boolean; env: NodeJS.ProcessEn
   return opts.isTTY
 }
 
-let enabled = false
+let chalk: ChalkInstance = new Chalk({level: 0})
 
 export function setColor(on: boolean): void {
-  enabled = on
+  chalk = new Chalk({level: on ? 1 : 0})
 }
 
 export function isColorOn(): boolean {
-  return enabled
+  return chalk.level > 0
 }
 
-const codes = {
-  red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39], cyan: [36, 39], gray: [90, 39], bold: [1, 22], dim: [2, 22],
-} as const
+type Style = 'red' | 'green' | 'yellow' | 'blue' | 'cyan' | 'gray' | 'bold' | 'dim'
 
-/** Tiny ANSI painter honouring setColor(); avoids loading chalk on the startup path. */
-export const paint = Object.fromEntries(
-  Object.entries(codes).map(([name, [open, close]]) => [name, (s: string) => (enabled ? `\u001B[${open}m${s}\u001B[${close}m` : s)]),
-) as Record<keyof typeof codes, (s: string) => string>
+const STYLES: readonly Style[] = ['red', 'green', 'yellow', 'blue', 'cyan', 'gray', 'bold', 'dim']
+
+/**
+ * The styles commands use, each following the current `setColor` decision. The codes these write
+ * are the ones `terminalSafeBlock` (safe.ts) lets through as ours.
+ */
+export const paint = Object.fromEntries(STYLES.map((style) => [style, (s: string) => chalk[style](s)])) as Record<Style, (s: string) => string>

@@ -64,7 +64,7 @@ describe('terminalSafeBlock (the last guard at the output writers)', () => {
 describe('the shared renderers', () => {
   it('table cells are escaped in both the plain and the TTY layout, headings are not touched', async () => {
     for (const isTTY of [false, true]) {
-      const text = await renderTable(['NAME', 'TYPE'], [[HOSTILE, 'Static'], ['evil\nError: forged line', 'Static']], {isTTY})
+      const text = await renderTable(['NAME', 'TYPE'], [[HOSTILE, 'Static'], ['evil\nError: forged line', 'Static']], {isTTY, width: 200})
       expect(text).not.toMatch(ANY_CONTROL)
       expect(text).toContain('ansi\\e[2J\\e]0;pwned\\x07')
       expect(text.split('\n').filter((l) => l.includes('Error: forged'))).toHaveLength(1)
