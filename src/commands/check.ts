@@ -1,22 +1,21 @@
 import path from 'node:path'
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
-import {ExitCode, usageError} from '../lib/errors.js'
+import {CHECK_FORMATS, checkEstate, chooseCheckFormat, type CheckFormat, type CheckRun} from '../lib/check/run.js'
+import {ExitCode, usageError, type ExitCodeValue} from '../lib/errors.js'
 import {CONFIG_FILE_NAMES, loadConfig} from '../lib/policy/config.js'
-import {checkFailed, FAIL_ON_VALUES, runCheck, type FailOn} from '../lib/policy/engine.js'
+import {FAIL_ON_VALUES, type FailOn} from '../lib/policy/engine.js'
 import {renderGithub} from '../lib/policy/report-github.js'
 import {renderJunit} from '../lib/policy/report-junit.js'
 import {renderSarif} from '../lib/policy/report-sarif.js'
 import {renderTextReport, summaryLine} from '../lib/policy/report-text.js'
-import {allSpaceContexts, readSnapshot} from '../lib/policy/snapshot.js'
+import {allSpaceContexts} from '../lib/policy/snapshot.js'
 import {writeStarterConfig} from '../lib/policy/starter.js'
 import {RULE_IDS} from '../lib/policy/types.js'
-import {usageRulesEnabled} from '../lib/policy/rules/usage.js'
 import {paint} from '../lib/render/color.js'
-import {safe} from '../lib/render/safe.js'
-
-const FORMATS = ['table', 'json', 'junit', 'sarif', 'github'] as const
+import {jsonText} from '../lib/render/output.js'
+import {safe, terminalSafe} from '../lib/render/safe.js'
 
 export default class Check extends ServerCommand<typeof Check> {
   static override summary = 'Check workers and pools against naming conventions, redundancy and Octopus\'s guidance.'
@@ -26,7 +25,7 @@ export default class Check extends ServerCommand<typeof Check> {
 The usage/* rules also read what the deployment processes and runbooks run on (a fixed number of list requests per space, plus one per version-controlled project, as \`pool usage\` does); switch all five off in the config and those reads are not made.
 Settings come from .octoworkers.yaml in the current directory or a parent (or --config FILE): naming conventions, thresholds, per-pool overrides, severities and ignores. \`check --init\` writes a commented starter file.
 Scope: the current space, --space, or --all-spaces. Output: a table grouped by severity (default), --json, or --format junit|sarif|github for CI.
-Exit 1 when a finding is at or above --fail-on (default error). A bad config file, an unknown --format, or --space with --all-spaces is exit 2.
+Exit 1 when a finding is at or above --fail-on (default error). A bad config file, an unknown --format, --format with --json (other than --format json), or --space with --all-spaces is exit 2. With --format junit or sarif the summary line goes to stderr; with --format github it is the log's last line.
 
 ${EXIT_CODES_HELP}`
 
@@ -41,69 +40,81 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     'all-spaces': Flags.boolean({description: 'Check every space (not with --space).'}),
     config: Flags.string({description: `Config file (default: ${CONFIG_FILE_NAMES[0]} in the current directory or a parent).`}),
-    format: Flags.string({description: 'Output format.', options: [...FORMATS], default: 'table'}),
-    'fail-on': Flags.string({description: 'Exit 1 when a finding is at or above this severity.', options: [...FAIL_ON_VALUES], default: 'error'}),
+    format: Flags.option({description: 'Output format (default table; not with --json, which is --format json).', options: CHECK_FORMATS})(),
+    'fail-on': Flags.option({description: 'Exit 1 when a finding is at or above this severity.', options: FAIL_ON_VALUES, default: 'error' as FailOn})(),
     init: Flags.boolean({description: `Write a commented starter ${CONFIG_FILE_NAMES[0]} (or --config FILE) based on Octopus's guidance, then exit.`}),
     force: Flags.boolean({description: 'With --init: overwrite an existing file.'}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<CheckResult> {
     const flags = this.flags
     if (flags.init) {
       const file = path.resolve(flags.config ?? CONFIG_FILE_NAMES[0])
       writeStarterConfig(file, flags.force)
-      if (this.isJson) this.printJson({File: file, Written: true})
-      else this.print(`Wrote ${file}. Edit it, then run \`${this.config.bin} check\`.`)
-      return
+      return {kind: 'init', File: file}
     }
     if (flags.force) throw usageError('--force only goes with --init.')
     if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--space and --all-spaces cannot be used together.', {hint: 'Give one space with --space, or every space with --all-spaces.'})
-    const format = flags.json ? 'json' : (flags.format as (typeof FORMATS)[number])
-    if (flags.json && flags.format !== 'table' && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} cannot be used together.`)
-    const failOn = flags['fail-on'] as FailOn
+    const format = chooseCheckFormat(flags.format, this.isJson)
     const config = await loadConfig({explicitFile: flags.config, cwd: process.cwd()})
-
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
-    const snapshot = await readSnapshot(client, spaces, {usage: usageRulesEnabled(config.severities), onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}); the rules that need it are not checked.`)})
-    const report = runCheck(snapshot, config)
-    const failed = checkFailed(report, failOn)
-    const summary = summaryLine(report, config.file)
+    const run = await checkEstate({
+      client,
+      spaces,
+      config,
+      failOn: flags['fail-on'],
+      onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}); the rules that need it are not checked.`),
+    })
+    return {kind: 'run', format, run}
+  }
 
+  protected override toJson(result: CheckResult): unknown {
+    if (result.kind === 'init') return {File: result.File, Written: true}
+    const {run} = result
+    return {
+      Server: run.Server,
+      Spaces: run.Spaces,
+      ConfigFile: run.ConfigFile,
+      FailOn: run.FailOn,
+      Failed: run.Failed,
+      Summary: run.report.Summary,
+      Findings: run.report.Findings,
+      Ignored: run.report.Ignored,
+      Rules: run.report.Rules,
+      HttpRequests: run.HttpRequests,
+    }
+  }
+
+  protected override async render(result: CheckResult): Promise<Rendered> {
+    if (result.kind === 'init') return {stdout: `Wrote ${result.File}. Edit it, then run \`${this.config.bin} check\`.`}
+    const {run, format} = result
+    const summary = summaryLine(run.report, run.ConfigFile)
     switch (format) {
       case 'json':
-        this.printJson({
-          Server: client.server,
-          Spaces: snapshot.spaces.map((s) => s.space),
-          ConfigFile: config.file,
-          FailOn: failOn,
-          Failed: failed,
-          Summary: report.Summary,
-          Findings: report.Findings,
-          Ignored: report.Ignored,
-          Rules: report.Rules,
-          HttpRequests: client.requestCount,
-        })
-        break
+        return {stdout: jsonText(this.toJson(result))}
       case 'junit':
-        this.print(renderJunit(report, {failOn, timestamp: new Date().toISOString().replace(/\.\d+Z$/, '')}))
-        break
+        return {stdout: renderJunit(run.report, {failOn: run.FailOn, timestamp: run.CheckedAt}), stderr: [terminalSafe(summary)]}
       case 'sarif':
-        this.print(JSON.stringify(renderSarif(report, {toolVersion: this.config.version, server: client.server}), null, 2))
-        break
+        return {stdout: JSON.stringify(renderSarif(run.report, {toolVersion: this.config.version, server: run.Server}), null, 2), stderr: [terminalSafe(summary)]}
       case 'github':
-        this.print(renderGithub(report, summary))
-        break
+        // The summary is the last line of the log itself: once, not again on stderr.
+        return {stdout: renderGithub(run.report, summary)}
       default: {
         const headingColour = {error: paint.red, warning: paint.yellow, note: paint.cyan}
-        this.print(await renderTextReport(report, {
+        return {stdout: await renderTextReport(run.report, {
           isTTY: Boolean(process.stdout.isTTY),
-          configFile: config.file,
+          configFile: run.ConfigFile,
           paintHeading: (severity, text) => paint.bold(headingColour[severity](text)),
-        }))
+        })}
       }
     }
-    if (format !== 'table' && format !== 'json') this.note(summary)
-    if (failed) process.exitCode = ExitCode.Failure
+  }
+
+  /** Exit 1 when a finding is at or above --fail-on. */
+  protected override exitCodeFor(result: CheckResult): ExitCodeValue {
+    return result.kind === 'run' && result.run.Failed ? ExitCode.Failure : ExitCode.Success
   }
 }
+
+type CheckResult = {kind: 'init'; File: string} | {kind: 'run'; format: CheckFormat; run: CheckRun}

@@ -1,15 +1,14 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {usageError} from '../../lib/errors.js'
-import {describeAtRisk, readFeatures, setBuiltinWorkerEnabled, spacesAtRisk} from '../../lib/builtin/index.js'
+import {disableBuiltinWorker, type BuiltinDisableResult} from '../../lib/builtin/index.js'
 import {allSpaceContexts} from '../../lib/policy/snapshot.js'
 import {safe} from '../../lib/render/safe.js'
 
 export default class BuiltinWorkerDisable extends ServerCommand<typeof BuiltinWorkerDisable> {
   static override summary = 'Switch the built-in worker off (server-wide), safely.'
 
-  static override description = `First finds every space whose default pool has no healthy, enabled worker: steps that fall back to the built-in worker there would fail. If there are any, it refuses (exit 2) and lists them, unless --force.
+  static override description = `First finds every space whose default pool has no available worker (enabled, and Healthy or HasWarnings: the workers Octopus leases): steps that fall back to the built-in worker there would fail. If there are any, it refuses as unsafe (exit 5, nothing changed) and lists them, unless --force.
 Then asks for confirmation when interactive; otherwise needs -y/--yes (without it, under --no-prompt or CI, exit 2).
 Changes only IsBuiltInWorkerEnabled: the whole features document is read and written back, so no other feature flag changes. Already disabled: says so and exits 0. Needs the AdministerSystem permission (exit 3 without it).
 
@@ -19,36 +18,28 @@ ${EXIT_CODES_HELP}`
 
   static override flags = {
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation.'}),
-    force: Flags.boolean({description: 'Disable even if some spaces\' default pools have no healthy, enabled worker.'}),
+    force: Flags.boolean({description: 'Disable even if some spaces\' default pools have no available worker.'}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<BuiltinDisableResult> {
     const {client} = await this.connect()
-    const features = await readFeatures(client)
-    if (features.IsBuiltInWorkerEnabled !== true) {
-      if (this.isJson) this.printJson({IsBuiltInWorkerEnabled: false, Changed: false, SpacesAtRisk: []})
-      else this.print('The built-in worker is already disabled; nothing changed.')
-      return
-    }
-    // The flag is server-wide, so every space counts, whatever --space says.
-    const atRisk = await spacesAtRisk(client, await allSpaceContexts(client))
-    const lines = atRisk.map(describeAtRisk)
-    if (atRisk.length > 0 && !this.flags.force) {
-      throw usageError(`Refusing to disable the built-in worker: ${atRisk.length} space${atRisk.length === 1 ? '' : 's'} would have no worker for steps on the default pool. ${lines.join(' ')}`, {
-        hint: 'Register healthy workers in those default pools (octoworkers worker register ... --pool POOL), or pass --force.',
-        code: 'unsafe',
-        details: {SpacesAtRisk: atRisk},
-      })
-    }
-    if (atRisk.length > 0) this.warnUser(safe`disabling anyway (--force); steps on these default pools will fail: ${lines.join(' ')}`)
-    await this.confirmDestructive({
-      yes: this.flags.yes,
-      action: 'disable the built-in worker',
-      names: ['built-in worker'],
-      details: ['Steps that would run on the Octopus Server will need an external worker.', ...lines],
+    return disableBuiltinWorker(client, {
+      // The flag is server-wide, so every space counts, whatever --space says.
+      spaces: () => allSpaceContexts(client),
+      force: this.flags.force,
+      confirm: async (atRisk, lines) => {
+        if (atRisk.length > 0) this.warnUser(safe`disabling anyway (--force); steps on these default pools will fail: ${lines.join(' ')}`)
+        await this.confirmDestructive({
+          yes: this.flags.yes,
+          action: 'disable the built-in worker',
+          names: ['built-in worker'],
+          details: ['Steps that would run on the Octopus Server will need an external worker.', ...lines],
+        })
+      },
     })
-    await setBuiltinWorkerEnabled(client, false)
-    if (this.isJson) this.printJson({IsBuiltInWorkerEnabled: false, Changed: true, SpacesAtRisk: atRisk})
-    else this.print('Built-in worker disabled: steps now run only on external workers.')
+  }
+
+  protected override render(result: BuiltinDisableResult): Rendered {
+    return {stdout: result.Changed ? 'Built-in worker disabled: steps now run only on external workers.' : 'The built-in worker is already disabled; nothing changed.'}
   }
 }

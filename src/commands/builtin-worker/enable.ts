@@ -1,6 +1,6 @@
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {readFeatures, setBuiltinWorkerEnabled} from '../../lib/builtin/index.js'
+import {enableBuiltinWorker, type BuiltinSwitchResult} from '../../lib/builtin/index.js'
 
 export default class BuiltinWorkerEnable extends ServerCommand<typeof BuiltinWorkerEnable> {
   static override summary = 'Switch the built-in worker on (server-wide).'
@@ -11,16 +11,12 @@ ${EXIT_CODES_HELP}`
 
   static override examples = ['<%= config.bin %> builtin-worker enable']
 
-  public async run(): Promise<void> {
+  public async run(): Promise<BuiltinSwitchResult> {
     const {client} = await this.connect()
-    const features = await readFeatures(client)
-    if (features.IsBuiltInWorkerEnabled === true) {
-      if (this.isJson) this.printJson({IsBuiltInWorkerEnabled: true, Changed: false})
-      else this.print('The built-in worker is already enabled; nothing changed.')
-      return
-    }
-    await setBuiltinWorkerEnabled(client, true)
-    if (this.isJson) this.printJson({IsBuiltInWorkerEnabled: true, Changed: true})
-    else this.print('Built-in worker enabled: steps on an empty default pool now run on the Octopus Server.')
+    return enableBuiltinWorker(client)
+  }
+
+  protected override render(result: BuiltinSwitchResult): Rendered {
+    return {stdout: result.Changed ? 'Built-in worker enabled: steps on an empty default pool now run on the Octopus Server.' : 'The built-in worker is already enabled; nothing changed.'}
   }
 }

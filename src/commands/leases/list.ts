@@ -1,17 +1,27 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {NameDirectory} from '../../lib/leases/directory.js'
-import {resolveLeaseFilter} from '../../lib/leases/filter.js'
-import {activeLeasesDoc} from '../../lib/leases/list.js'
-import {chooseSourceKind, COMPLETENESS, createLeaseSource, SOURCE_CHOICES, type SourceChoice} from '../../lib/leases/sources.js'
+import {usageError} from '../../lib/errors.js'
+import {humanTime} from '../../lib/leases/format.js'
+import {listActiveLeases, type ActiveLeasesDoc} from '../../lib/leases/list.js'
+import {COMPLETENESS, SOURCE_CHOICES} from '../../lib/leases/sources.js'
 import {bar} from '../../lib/leases/bar-chart.js'
+import {allSpaceContexts} from '../../lib/policy/snapshot.js'
 import {renderTable} from '../../lib/render/table.js'
+import {terminalSafe} from '../../lib/render/safe.js'
+
+interface LeasesListResult {
+  doc: ActiveLeasesDoc
+  allSpaces: boolean
+  perWorker: boolean
+}
 
 export default class LeasesList extends ServerCommand<typeof LeasesList> {
-  static override summary = 'The worker leases active now, and how many each worker holds.'
+  static override summary = 'The worker leases active now, and a summary per pool (--workers: per worker).'
 
-  static override description = `Two tables: the active leases (worker, pool, task, since when), and every worker with its number of active leases — the quantity Octopus's leasing algorithm balances (it picks the healthy worker with the fewest). --json prints {Source, Completeness, SpaceId, Leases[], Workers[]}.
+  static override description = `Prints the active leases (worker, pool, task, since when), then one line per pool: its workers, how many are available (enabled, and Healthy or HasWarnings: the ones Octopus leases), how many hold a lease, and its active leases. --workers prints every worker with its number of active leases instead — the quantity Octopus's leasing algorithm balances (it picks the available worker with the fewest). --all-spaces reads every space and adds a SPACE column.
+
+--json prints {Spaces[{SpaceId, SpaceName, Source, Completeness}], Leases[], Pools[], Workers[]}, whatever --workers says.
 
 What it reads, and what it can miss (--source; auto uses the lease API where the server has it):
 - api: ${COMPLETENESS['list-api']}
@@ -19,41 +29,64 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
 
 ${EXIT_CODES_HELP}`
 
-  static override examples = ['<%= config.bin %> leases list', '<%= config.bin %> leases list --pool "Linux workers" --json']
+  static override examples = ['<%= config.bin %> leases list', '<%= config.bin %> leases list --workers --pool "Linux workers"', '<%= config.bin %> leases list --all-spaces --json']
 
   static override flags = {
-    source: Flags.string({description: 'Where leases are read from.', options: SOURCE_CHOICES, default: 'auto'}),
+    source: Flags.option({description: 'Where leases are read from.', options: SOURCE_CHOICES, default: 'auto' as const})(),
     pool: Flags.string({description: 'Only this pool (name or ID; repeatable).', multiple: true}),
     worker: Flags.string({description: 'Only this worker (name or ID; repeatable).', multiple: true}),
+    'all-spaces': Flags.boolean({description: 'Every space (instead of --space).'}),
+    workers: Flags.boolean({description: 'After the leases, every worker with its active leases (instead of the per-pool summary).'}),
   }
 
-  public async run(): Promise<void> {
-    const {space} = await this.connectSpace()
-    const directory = new NameDirectory(space)
-    await directory.load()
-    const filter = resolveLeaseFilter([directory], this.flags.pool, this.flags.worker)
-    const kind = await chooseSourceKind(space, this.flags.source as SourceChoice, this.debugLine, 'active-now')
-    const leases = await createLeaseSource(kind, space, directory).start()
-    const doc = activeLeasesDoc(kind, space.spaceId, leases, directory, filter, COMPLETENESS[kind === 'api' ? 'list-api' : 'list-logs'])
-    if (this.isJson) {
-      this.printJson(doc)
-      return
-    }
+  public async run(): Promise<LeasesListResult> {
+    const flags = this.flags
+    if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--all-spaces and --space contradict each other; give one.')
+    const {client} = await this.connect()
+    const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
+    const doc = await listActiveLeases({spaces, source: flags.source, pools: flags.pool, workers: flags.worker, debug: this.debugLine})
+    return {doc, allSpaces: flags['all-spaces'], perWorker: flags.workers}
+  }
+
+  protected override toJson(result: LeasesListResult): unknown {
+    return result.doc
+  }
+
+  protected override async render({doc, allSpaces, perWorker}: LeasesListResult): Promise<Rendered> {
     const isTTY = Boolean(process.stdout.isTTY)
-    if (doc.Leases.length === 0) this.print('No active leases.')
+    const space = (row: {SpaceName: string}) => (allSpaces ? [row.SpaceName] : [])
+    const spaceHead = allSpaces ? ['SPACE'] : []
+    const blocks: string[] = []
+    const stderr: string[] = []
+    if (doc.Leases.length === 0) stderr.push('No active leases.')
     else {
-      this.print(await renderTable(
-        ['LEASE', 'WORKER', 'POOL', 'TASK', 'DESCRIPTION', 'TAKEN AT', 'EXCLUSIVE'],
-        doc.Leases.map((l) => [l.LeaseId, l.WorkerName ?? l.WorkerId, l.WorkerPoolName ?? l.WorkerPoolId, l.TaskId, l.TaskDescription, l.TakenAt, l.Exclusive]),
+      blocks.push(await renderTable(
+        [...spaceHead, 'LEASE', 'WORKER', 'POOL', 'TASK', 'DESCRIPTION', 'TAKEN AT', 'EXCLUSIVE'],
+        doc.Leases.map((l) => [...space(l), l.LeaseId, l.WorkerName ?? l.WorkerId, l.WorkerPoolName ?? l.WorkerPoolId, l.TaskId, l.TaskDescription, humanTime(l.TakenAt), l.Exclusive]),
         {isTTY},
       ))
     }
-    const max = Math.max(0, ...doc.Workers.map((w) => w.ActiveLeases))
-    this.print(await renderTable(
-      ['WORKER', 'POOLS', 'HEALTH', 'ACTIVE LEASES', ''],
-      doc.Workers.map((w) => [w.WorkerName + (w.IsDisabled ? ' (disabled)' : ''), w.WorkerPoolNames.join(', '), w.HealthStatus, w.ActiveLeases, bar(w.ActiveLeases, max, 20)]),
-      {isTTY},
-    ))
-    this.note(`Source: ${kind === 'api' ? 'lease API' : 'task logs'}. ${doc.Completeness}`)
+    if (perWorker) {
+      const max = Math.max(0, ...doc.Workers.map((w) => w.ActiveLeases))
+      blocks.push(await renderTable(
+        [...spaceHead, 'WORKER', 'POOLS', 'HEALTH', 'DISABLED', 'ACTIVE LEASES', ''],
+        doc.Workers.map((w) => [...space(w), w.WorkerName, w.WorkerPoolNames.join(', '), w.HealthStatus, w.IsDisabled, w.ActiveLeases, bar(w.ActiveLeases, max, 20)]),
+        {isTTY},
+      ))
+    } else if (doc.Pools.length > 0) {
+      blocks.push(await renderTable(
+        [...spaceHead, 'POOL', 'WORKERS', 'AVAILABLE', 'LEASED WORKERS', 'ACTIVE LEASES'],
+        doc.Pools.map((p) => [...space(p), p.WorkerPoolName, p.Workers, p.AvailableWorkers, p.LeasedWorkers, p.ActiveLeases]),
+        {isTTY},
+      ))
+    }
+    const sources = new Set(doc.Spaces.map((s) => s.Source))
+    if (sources.size === 1) stderr.push(`Source: ${sourceLabel([...sources][0])}. ${doc.Spaces[0].Completeness}`)
+    else for (const s of doc.Spaces) stderr.push(`Source in ${terminalSafe(s.SpaceName)}: ${sourceLabel(s.Source)}. ${s.Completeness}`)
+    return {stdout: blocks.length > 0 ? blocks.join('\n') : undefined, stderr}
   }
+}
+
+function sourceLabel(kind: string): string {
+  return kind === 'api' ? 'lease API' : 'task logs'
 }

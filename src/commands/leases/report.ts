@@ -1,15 +1,15 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
-import {collectLeaseReport} from '../../lib/leases/collect-report.js'
-import {NameDirectory} from '../../lib/leases/directory.js'
+import {leaseReport} from '../../lib/leases/collect-report.js'
 import {ReportCache, cacheDir} from '../../lib/leases/report-cache.js'
-import {resolveLeaseFilter} from '../../lib/leases/filter.js'
-import {progressLine} from '../../lib/leases/format.js'
+import {humanTime, progressLine} from '../../lib/leases/format.js'
 import {GROUP_BY, groupGrid, reportCsv, withBars, type GroupBy, type LeaseReport} from '../../lib/leases/report.js'
 import {formatDuration, parseWindow} from '../../lib/leases/time.js'
 import {COMPLETENESS} from '../../lib/leases/sources.js'
+import {allSpaceContexts} from '../../lib/policy/snapshot.js'
+import {jsonText} from '../../lib/render/output.js'
 import {renderTable} from '../../lib/render/table.js'
 import {terminalSafe} from '../../lib/render/safe.js'
 
@@ -22,7 +22,7 @@ export default class LeasesReport extends ServerCommand<typeof LeasesReport> {
 
 What it reads, and what it can miss: ${COMPLETENESS.report} --json (or --format json) states the same in Completeness.
 
---since/--until take a duration back from now (30m, 24h, 7d, 2w) or a date (2026-03-01, 2026-03-01T12:00:00Z). --group-by picks the main table's rows; the table view draws a bar chart. --format json (or --json) prints one document; --format csv prints the group-by rows.
+--since/--until take a duration back from now (30m, 24h, 7d, 2w) or a date (2026-03-01, 2026-03-01T12:00:00Z). --group-by picks the main table's rows; the table view charts each row's BUSY time (the total time its leases were held) as a bar beside it. --all-spaces reads every space and adds a SPACE column (SpaceId and SpaceName columns in CSV). --format json (or --json) prints one document; --format csv prints the group-by rows.
 
 What a completed task's log says about leases is cached under $XDG_CACHE_HOME/octoworkers (per server and space), so a later report reads only the logs of tasks it has not seen; --no-cache reads every log (and leaves the cache as it was).
 
@@ -37,35 +37,36 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     since: Flags.string({description: 'Start of the window: duration back from now, or a date (default 24h).'}),
     until: Flags.string({description: 'End of the window (default now).'}),
-    'group-by': Flags.string({description: 'Rows of the main table.', options: GROUP_BY, default: 'worker'}),
-    format: Flags.string({description: 'Output format.', options: [...FORMATS], default: 'table'}),
+    'group-by': Flags.option({description: 'Rows of the main table.', options: GROUP_BY, default: 'worker' as GroupBy})(),
+    format: Flags.option({description: 'Output format (default table; not with --json, which is --format json).', options: FORMATS})(),
     pool: Flags.string({description: 'Only leases from this pool (name or ID; repeatable).', multiple: true}),
     worker: Flags.string({description: 'Only leases of this worker (name or ID; repeatable).', multiple: true}),
     'no-cache': Flags.boolean({description: 'Read every task log; neither use nor update the local cache of lease records.'}),
+    'all-spaces': Flags.boolean({description: 'Every space (instead of --space); adds a SPACE column (SpaceId, SpaceName in CSV).'}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<LeasesReportResult> {
     const flags = this.flags
     const window = parseWindow(flags.since, flags.until, Date.now())
-    const format = this.isJson ? 'json' : flags.format
-    if (this.isJson && flags.format !== 'table' && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} contradict each other; give one.`)
+    if (this.isJson && flags.format !== undefined && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} contradict each other; give one.`)
+    if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--all-spaces and --space contradict each other; give one.')
+    const format = this.isJson ? 'json' : (flags.format ?? 'table')
 
-    const {client, space} = await this.connectSpace()
-    const directory = new NameDirectory(space)
-    await directory.load()
-    const filter = resolveLeaseFilter([directory], flags.pool, flags.worker)
+    const {client} = await this.connect()
+    const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
     const showProgress = Boolean(process.stderr.isTTY)
     let lastDrawn = 0
-    const cache = flags['no-cache']
-      ? undefined
-      : await ReportCache.open({dir: cacheDir(process.env), server: client.server, spaceId: space.spaceId, installationId: client.root.InstallationId, producer: this.config.version})
-    const report = await collectLeaseReport(space, directory, {
-      cache,
-      onCacheError: (error) => this.warnUser(`could not update the lease cache ${cache?.file}: ${error.message}`),
+    const report = await leaseReport({
+      spaces,
+      openCache: flags['no-cache']
+        ? undefined
+        : (space) => ReportCache.open({dir: cacheDir(process.env), server: client.server, spaceId: space.spaceId, installationId: client.root.InstallationId, producer: this.config.version}),
+      onCacheError: (file, error) => this.warnUser(`could not update the lease cache ${file ?? ''}: ${error.message}`),
       since: window.since,
       until: window.until,
-      groupBy: flags['group-by'] as GroupBy,
-      filter,
+      groupBy: flags['group-by'],
+      pools: flags.pool,
+      workers: flags.worker,
       onProgress: showProgress
         ? (done, total) => {
             const now = performance.now()
@@ -75,27 +76,48 @@ ${EXIT_CODES_HELP}`
           }
         : undefined,
     })
+    return {report, format, allSpaces: flags['all-spaces']}
+  }
 
-    if (format === 'json') this.printJson({...report, Completeness: COMPLETENESS.report})
-    else if (format === 'csv') this.print(reportCsv(report))
-    else this.print(await renderReport(report, Boolean(process.stdout.isTTY)))
+  protected override toJson({report}: LeasesReportResult): unknown {
+    return {...report, Completeness: COMPLETENESS.report}
+  }
+
+  protected override async render(result: LeasesReportResult): Promise<Rendered> {
+    const {report, format, allSpaces} = result
+    if (format === 'json') return {stdout: jsonText(this.toJson(result))}
+    if (format === 'csv') return {stdout: reportCsv(report, {spaceColumns: allSpaces})}
+    return {stdout: await renderReport(report, {isTTY: Boolean(process.stdout.isTTY), spaceColumn: allSpaces})}
   }
 }
 
-async function renderReport(report: LeaseReport, isTTY: boolean): Promise<string> {
+interface LeasesReportResult {
+  report: LeaseReport
+  format: (typeof FORMATS)[number]
+  allSpaces: boolean
+}
+
+async function renderReport(report: LeaseReport, opts: {isTTY: boolean; spaceColumn: boolean}): Promise<string> {
+  const {isTTY, spaceColumn} = opts
   const out: string[] = []
-  out.push(`Worker leases ${report.Since} – ${report.Until}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`, '')
-  const grid = withBars(groupGrid(report))
-  out.push(`By ${report.GroupBy}:`, await renderTable(grid.head, grid.rows, {isTTY}))
+  const where = spaceColumn ? ` across ${report.Spaces.length} spaces` : ''
+  out.push(`Worker leases ${humanTime(report.Since)} – ${humanTime(report.Until)}${where}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`, '')
+  const grid = withBars(groupGrid(report, {spaceColumn}))
+  out.push(`By ${report.GroupBy} (the bar charts BUSY):`, await renderTable(grid.head, grid.rows, {isTTY}))
   if (report.GroupBy !== 'pool') {
     out.push('Peak concurrent leases per pool:')
-    out.push(await renderTable(['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT'], report.Pools.map((p) => [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ?? '']), {isTTY}))
+    out.push(await renderTable(
+      [...(spaceColumn ? ['SPACE'] : []), 'POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT'],
+      report.Pools.map((p) => [...(spaceColumn ? [p.SpaceName] : []), p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ? humanTime(p.PeakAt) : '']),
+      {isTTY},
+    ))
   }
+  const named = (w: {WorkerName: string; SpaceName: string}) => terminalSafe(spaceColumn ? `${w.SpaceName}/${w.WorkerName}` : w.WorkerName)
   if (report.BusiestWorkers.length > 0) {
-    out.push('Busiest workers: ' + report.BusiestWorkers.map((w) => `${terminalSafe(w.WorkerName)} (${w.Leases} leases, ${formatDuration(w.BusySeconds * 1000)})`).join(', '))
+    out.push('Busiest workers: ' + report.BusiestWorkers.map((w) => `${named(w)} (${w.Leases} leases, ${formatDuration(w.BusySeconds * 1000)})`).join(', '))
   }
   out.push(report.IdleWorkers.length === 0
     ? 'Idle workers (never leased): none.'
-    : `Idle workers (never leased, ${report.IdleWorkers.length}): ` + report.IdleWorkers.map((w) => terminalSafe(w.WorkerName) + (w.IsDisabled ? ' (disabled)' : '')).join(', '))
+    : `Idle workers (never leased, ${report.IdleWorkers.length}): ` + report.IdleWorkers.map((w) => named(w) + (w.IsDisabled ? ' (disabled)' : '')).join(', '))
   return out.join('\n')
 }

@@ -92,7 +92,7 @@ ${EXIT_CODES_HELP}`
       emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(terminalSafeFields(event), eventPaint, {markLogEvents})),
       onReady: (active) => {
         // On stderr even with --json: scripts and tests wait for this line before starting work.
-        this.note(`Following worker leases in ${spaces.map((s) => terminalSafe(s.space.Name)).join(', ')} (${active} active now; every ${intervalMs / 1000}s; Ctrl-C to stop)…`)
+        this.note(`Following worker leases in ${spaces.map((s) => terminalSafe(s.space.Name)).join(', ')} (${active} active now${flags.pool || flags.worker ? ' matching --pool/--worker' : ''}; every ${intervalMs / 1000}s; Ctrl-C to stop)…`)
       },
       notice: (message) => this.note(message),
       debug: flags.debug ? this.debugLine : undefined,

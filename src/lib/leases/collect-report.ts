@@ -1,8 +1,9 @@
 /** Gathers what `leases report` needs from the server: completed tasks in the window and their logs. */
 import type {SpaceContext} from '../octopus/client.js'
-import type {NameDirectory} from './directory.js'
 import {flattenActivityLogs, leasesFromLog} from './parse.js'
-import {aggregateReport, intervalsFromTasks, type GroupBy, type LeaseReport, type TaskLeases} from './report.js'
+import {aggregateReport, combineReports, intervalsFromTasks, type GroupBy, type LeaseReport, type TaskLeases} from './report.js'
+import {NameDirectory} from './directory.js'
+import {resolveLeaseFilter} from './filter.js'
 import {COMPLETED_STATES, queryTasks, readTaskLog} from './tasks.js'
 import {mapBounded} from '../concurrency.js'
 import type {LeaseFilter} from './tail.js'
@@ -32,7 +33,8 @@ export async function collectLeaseReport(space: SpaceContext, directory: NameDir
       fromCompletedDate: new Date(options.since).toISOString(),
       toCompletedDate: new Date(options.until).toISOString(),
     }),
-    directory.load(),
+    // Already read when the caller resolved --pool/--worker against it.
+    directory.loads > 0 ? Promise.resolve() : directory.load(),
   ])
   const cached = tasks.map((task) => options.cache?.get(task))
   const unseen = tasks.filter((_, i) => !cached[i])
@@ -63,6 +65,7 @@ export async function collectLeaseReport(space: SpaceContext, directory: NameDir
   const intervals = intervalsFromTasks(taskLeases, workers, pools).filter((i) => matchesFilter(i, options.filter))
   const filtered = Boolean(options.filter.poolIds || options.filter.workerIds)
   return aggregateReport({
+    space: {Id: space.spaceId, Name: space.space.Name},
     since: options.since,
     until: options.until,
     groupBy: options.groupBy,
@@ -72,4 +75,44 @@ export async function collectLeaseReport(space: SpaceContext, directory: NameDir
     workers: filtered ? workers.filter((w) => matchesFilter({WorkerId: w.Id, WorkerName: w.Name, WorkerPoolId: null, WorkerPoolName: null}, {workerIds: options.filter.workerIds}) && (!options.filter.poolIds || w.WorkerPoolIds.some((id) => options.filter.poolIds!.has(id)))) : workers,
     pools: options.filter.poolIds ? pools.filter((p) => options.filter.poolIds!.has(p.Id)) : pools,
   })
+}
+
+/**
+ * `leases report` over one space or several: --pool/--worker are resolved against all of them
+ * first (exit 4 for a name no space knows, before any task is read), then each space's tasks and
+ * logs are read in turn and the reports combined. Progress counts the logs of every space read so far.
+ */
+export async function leaseReport(input: {
+  spaces: SpaceContext[]
+  since: number
+  until: number
+  groupBy: GroupBy
+  pools?: string[]
+  workers?: string[]
+  /** The lease cache of a space (undefined: --no-cache); see report-cache.ts. */
+  openCache?: (space: SpaceContext) => Promise<ReportCache | undefined>
+  onCacheError?: (file: string | undefined, error: Error) => void
+  onProgress?: (done: number, total: number) => void
+}): Promise<LeaseReport> {
+  const directories = input.spaces.map((space) => new NameDirectory(space))
+  await Promise.all(directories.map((d) => d.load()))
+  const filter = resolveLeaseFilter(directories, input.pools, input.workers)
+  const reports: LeaseReport[] = []
+  let previous = 0
+  for (const directory of directories) {
+    const offset = previous
+    const cache = await input.openCache?.(directory.space)
+    const report = await collectLeaseReport(directory.space, directory, {
+      cache,
+      onCacheError: (error) => input.onCacheError?.(cache?.file, error),
+      since: input.since,
+      until: input.until,
+      groupBy: input.groupBy,
+      filter,
+      onProgress: input.onProgress && ((done, total) => input.onProgress!(offset + done, offset + total)),
+    })
+    previous += report.TasksScanned
+    reports.push(report)
+  }
+  return combineReports(reports)
 }

@@ -6,7 +6,7 @@ import type {LeaseEvent} from './types.js'
  * `exclusive` when the lease was. Fields are separated by two spaces; names may contain spaces.
  */
 export function formatEventLine(event: LeaseEvent, paint: {event: (kind: string, text: string) => string} = {event: (_k, t) => t}, options: {markLogEvents?: boolean} = {}): string {
-  const time = event.Time.replace('T', ' ').replace(/\.\d+Z$/, 'Z')
+  const time = humanTime(event.Time)
   const worker = event.WorkerName ?? event.WorkerId ?? '?'
   const pool = event.WorkerPoolName ?? event.WorkerPoolId ?? '?'
   const task = event.TaskDescription ? `${event.TaskId} "${event.TaskDescription}"` : event.TaskId
@@ -21,4 +21,9 @@ export function formatEventLine(event: LeaseEvent, paint: {event: (kind: string,
 export function progressLine(done: number, total: number, width = 30, label = 'task logs'): string {
   const filled = total > 0 ? Math.round((done / total) * width) : width
   return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(done).padStart(String(total).length)}/${total} ${label}`
+}
+
+/** An ISO 8601 instant in the terminal's one human style, `2026-12-01 07:39:04Z` (JSON keeps the full form). */
+export function humanTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')
 }

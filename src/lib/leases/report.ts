@@ -57,7 +57,13 @@ export function intervalsFromTasks(tasks: readonly TaskLeases[], workers: readon
   return out
 }
 
-export interface WorkerRow {
+/** The space a row belongs to (`--all-spaces` reports hold rows of several). */
+export interface SpaceFields {
+  SpaceId: string
+  SpaceName: string
+}
+
+export interface WorkerRow extends SpaceFields {
   WorkerId: string | null
   WorkerName: string
   WorkerPoolNames: string[]
@@ -67,7 +73,7 @@ export interface WorkerRow {
   PeakConcurrentLeases: number
 }
 
-export interface PoolRow {
+export interface PoolRow extends SpaceFields {
   WorkerPoolId: string | null
   WorkerPoolName: string
   Workers: number
@@ -77,7 +83,7 @@ export interface PoolRow {
   PeakAt: string | null
 }
 
-export interface TaskTypeRow {
+export interface TaskTypeRow extends SpaceFields {
   TaskType: string
   Tasks: number
   Leases: number
@@ -85,6 +91,8 @@ export interface TaskTypeRow {
 }
 
 export interface LeaseReport {
+  /** The spaces read, in order. */
+  Spaces: Array<{Id: string; Name: string}>
   Since: string
   Until: string
   GroupBy: GroupBy
@@ -95,12 +103,13 @@ export interface LeaseReport {
   Pools: PoolRow[]
   TaskTypes: TaskTypeRow[]
   /** Workers with no lease in the window: idle capacity. */
-  IdleWorkers: Array<{WorkerId: string; WorkerName: string; WorkerPoolNames: string[]; IsDisabled: boolean}>
+  IdleWorkers: Array<SpaceFields & {WorkerId: string; WorkerName: string; WorkerPoolNames: string[]; IsDisabled: boolean}>
   /** The five workers with the most leases (ties: more busy time first). */
   BusiestWorkers: WorkerRow[]
 }
 
 export interface ReportInput {
+  space: {Id: string; Name: string}
   since: number
   until: number
   groupBy: GroupBy
@@ -124,6 +133,7 @@ function groupOf<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 export function aggregateReport(input: ReportInput): LeaseReport {
+  const spaceFields: SpaceFields = {SpaceId: input.space.Id, SpaceName: input.space.Name}
   const poolName = new Map(input.pools.map((p) => [p.Id, p.Name]))
   const workerKey = (i: LeaseInterval) => i.WorkerId ?? `name:${i.WorkerName.toLowerCase()}`
   const poolKey = (i: LeaseInterval) => i.WorkerPoolId ?? `name:${i.WorkerPoolName.toLowerCase()}`
@@ -133,6 +143,7 @@ export function aggregateReport(input: ReportInput): LeaseReport {
     const known = list[0].WorkerId ? workersById.get(list[0].WorkerId) : undefined
     const poolNames = known ? known.WorkerPoolIds.map((id) => poolName.get(id) ?? id) : [...new Set(list.map((i) => i.WorkerPoolName))]
     return {
+      ...spaceFields,
       WorkerId: list[0].WorkerId,
       WorkerName: known?.Name ?? list[0].WorkerName,
       WorkerPoolNames: poolNames,
@@ -142,7 +153,7 @@ export function aggregateReport(input: ReportInput): LeaseReport {
       PeakConcurrentLeases: peakConcurrency(list).peak,
     }
   })
-  workerRows.sort((a, b) => b.Leases - a.Leases || b.BusySeconds - a.BusySeconds || a.WorkerName.localeCompare(b.WorkerName))
+  workerRows.sort(byLeases)
 
   const poolGroups = groupOf(input.intervals, poolKey)
   const poolRows: PoolRow[] = []
@@ -150,27 +161,29 @@ export function aggregateReport(input: ReportInput): LeaseReport {
   for (const pool of input.pools) {
     const list = poolGroups.get(pool.Id) ?? []
     poolGroups.delete(pool.Id)
-    poolRows.push(poolRow(pool.Id, pool.Name, memberCount(pool.Id), list))
+    poolRows.push(poolRow(spaceFields, pool.Id, pool.Name, memberCount(pool.Id), list))
   }
   // Pools named in logs that no longer exist.
-  for (const list of poolGroups.values()) poolRows.push(poolRow(null, list[0].WorkerPoolName, 0, list))
-  poolRows.sort((a, b) => b.Leases - a.Leases || a.WorkerPoolName.localeCompare(b.WorkerPoolName))
+  for (const list of poolGroups.values()) poolRows.push(poolRow(spaceFields, null, list[0].WorkerPoolName, 0, list))
+  poolRows.sort(poolOrder)
 
   const taskTypeRows: TaskTypeRow[] = [...groupOf(input.intervals, (i) => i.TaskType).entries()].map(([type, list]) => ({
+    ...spaceFields,
     TaskType: type,
     Tasks: new Set(list.map((i) => i.TaskId)).size,
     Leases: list.length,
     BusySeconds: seconds(totalLength(list)),
   }))
-  taskTypeRows.sort((a, b) => b.Leases - a.Leases || a.TaskType.localeCompare(b.TaskType))
+  taskTypeRows.sort(taskTypeOrder)
 
   const leasedIds = new Set(input.intervals.map((i) => i.WorkerId).filter(Boolean))
   const idle = input.workers
     .filter((w) => !leasedIds.has(w.Id))
-    .map((w) => ({WorkerId: w.Id, WorkerName: w.Name, WorkerPoolNames: w.WorkerPoolIds.map((id) => poolName.get(id) ?? id), IsDisabled: Boolean(w.IsDisabled)}))
+    .map((w) => ({...spaceFields, WorkerId: w.Id, WorkerName: w.Name, WorkerPoolNames: w.WorkerPoolIds.map((id) => poolName.get(id) ?? id), IsDisabled: Boolean(w.IsDisabled)}))
     .sort((a, b) => a.WorkerName.localeCompare(b.WorkerName))
 
   return {
+    Spaces: [input.space],
     Since: new Date(input.since).toISOString(),
     Until: new Date(input.until).toISOString(),
     GroupBy: input.groupBy,
@@ -185,9 +198,37 @@ export function aggregateReport(input: ReportInput): LeaseReport {
   }
 }
 
-function poolRow(id: string | null, name: string, workers: number, list: LeaseInterval[]): PoolRow {
+const byLeases = (a: WorkerRow, b: WorkerRow) => b.Leases - a.Leases || b.BusySeconds - a.BusySeconds || a.WorkerName.localeCompare(b.WorkerName)
+const poolOrder = (a: PoolRow, b: PoolRow) => b.Leases - a.Leases || a.WorkerPoolName.localeCompare(b.WorkerPoolName)
+const taskTypeOrder = (a: TaskTypeRow, b: TaskTypeRow) => b.Leases - a.Leases || a.TaskType.localeCompare(b.TaskType)
+
+/**
+ * One report of several spaces' reports (same window and grouping): rows keep their space, totals
+ * add up, and the busiest workers are the busiest of all.
+ */
+export function combineReports(reports: readonly LeaseReport[]): LeaseReport {
+  if (reports.length === 1) return reports[0]
+  const workers = reports.flatMap((r) => r.Workers).sort(byLeases)
+  return {
+    Spaces: reports.flatMap((r) => r.Spaces),
+    Since: reports[0].Since,
+    Until: reports[0].Until,
+    GroupBy: reports[0].GroupBy,
+    TasksScanned: reports.reduce((n, r) => n + r.TasksScanned, 0),
+    TasksWithLeases: reports.reduce((n, r) => n + r.TasksWithLeases, 0),
+    Leases: reports.reduce((n, r) => n + r.Leases, 0),
+    Workers: workers,
+    Pools: reports.flatMap((r) => r.Pools).sort(poolOrder),
+    TaskTypes: reports.flatMap((r) => r.TaskTypes).sort(taskTypeOrder),
+    IdleWorkers: reports.flatMap((r) => r.IdleWorkers),
+    BusiestWorkers: workers.slice(0, 5),
+  }
+}
+
+function poolRow(space: SpaceFields, id: string | null, name: string, workers: number, list: LeaseInterval[]): PoolRow {
   const peak = peakConcurrency(list)
   return {
+    ...space,
     WorkerPoolId: id,
     WorkerPoolName: name,
     Workers: workers,
@@ -202,38 +243,45 @@ type Cell = string | number
 interface Grid {
   head: string[]
   rows: Cell[][]
-  /** Index of the column whose numbers the bar chart draws. */
-  barOf: number
+  /** What the bar chart beside the last column (BUSY) draws: each row's busy seconds. */
+  barValues: number[]
 }
 
-/** The group-by table: one row per worker, pool or task type. */
-export function groupGrid(report: LeaseReport): Grid {
+/** The group-by table: one row per worker, pool or task type; with `spaceColumn`, SPACE first. */
+export function groupGrid(report: LeaseReport, opts: {spaceColumn?: boolean} = {}): Grid {
+  const grid = groupRows(report)
+  if (!opts.spaceColumn) return {head: grid.head, rows: grid.rows.map((r) => r.cells), barValues: grid.rows.map((r) => r.busy)}
+  return {head: ['SPACE', ...grid.head], rows: grid.rows.map((r) => [r.space, ...r.cells]), barValues: grid.rows.map((r) => r.busy)}
+}
+
+function groupRows(report: LeaseReport): {head: string[]; rows: Array<{space: string; cells: Cell[]; busy: number}>} {
+  const busy = (s: number) => formatDuration(s * 1000)
   switch (report.GroupBy) {
     case 'pool':
       return {
         head: ['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'BUSY'],
-        rows: report.Pools.map((p) => [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, formatDuration(p.BusySeconds * 1000)]),
-        barOf: 2,
+        rows: report.Pools.map((p) => ({space: p.SpaceName, cells: [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, busy(p.BusySeconds)], busy: p.BusySeconds})),
       }
     case 'task-type':
       return {
         head: ['TASK TYPE', 'TASKS', 'LEASES', 'BUSY'],
-        rows: report.TaskTypes.map((t) => [t.TaskType, t.Tasks, t.Leases, formatDuration(t.BusySeconds * 1000)]),
-        barOf: 2,
+        rows: report.TaskTypes.map((t) => ({space: t.SpaceName, cells: [t.TaskType, t.Tasks, t.Leases, busy(t.BusySeconds)], busy: t.BusySeconds})),
       }
     default:
       return {
         head: ['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', 'BUSY'],
-        rows: report.Workers.map((w) => [w.WorkerName, w.WorkerPoolNames.join(', '), w.Leases, w.Tasks, w.PeakConcurrentLeases, formatDuration(w.BusySeconds * 1000)]),
-        barOf: 2,
+        rows: report.Workers.map((w) => ({space: w.SpaceName, cells: [w.WorkerName, w.WorkerPoolNames.join(', '), w.Leases, w.Tasks, w.PeakConcurrentLeases, busy(w.BusySeconds)], busy: w.BusySeconds})),
       }
   }
 }
 
-/** Adds a bar column scaled to the largest value of the chosen column. */
+/**
+ * Adds a bar column after BUSY that charts BUSY: each row's busy time, scaled to the busiest row,
+ * so the bar and the figure beside it always agree.
+ */
 export function withBars(grid: Grid, width = 30): {head: string[]; rows: Cell[][]} {
-  const max = Math.max(0, ...grid.rows.map((r) => Number(r[grid.barOf]) || 0))
-  return {head: [...grid.head, ''], rows: grid.rows.map((r) => [...r, bar(Number(r[grid.barOf]) || 0, max, width)])}
+  const max = Math.max(0, ...grid.barValues)
+  return {head: [...grid.head, ''], rows: grid.rows.map((r, i) => [...r, bar(grid.barValues[i], max, width)])}
 }
 
 /**
@@ -249,23 +297,31 @@ export function csvField(value: Cell | null | undefined): string {
 }
 
 /** CSV of the group-by rows, with stable machine-friendly headers (numbers unformatted). */
-export function reportCsv(report: LeaseReport): string {
+export function reportCsv(report: LeaseReport, opts: {spaceColumns?: boolean} = {}): string {
   let head: string[]
   let rows: Array<Array<Cell | null>>
+  let spaces: SpaceFields[]
   switch (report.GroupBy) {
     case 'pool':
       head = ['WorkerPoolId', 'WorkerPoolName', 'Workers', 'Leases', 'PeakConcurrentLeases', 'PeakAt', 'BusySeconds']
       rows = report.Pools.map((p) => [p.WorkerPoolId, p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt, p.BusySeconds])
+      spaces = report.Pools
       break
     case 'task-type':
       head = ['TaskType', 'Tasks', 'Leases', 'BusySeconds']
       rows = report.TaskTypes.map((t) => [t.TaskType, t.Tasks, t.Leases, t.BusySeconds])
+      spaces = report.TaskTypes
       break
     default:
       head = ['WorkerId', 'WorkerName', 'WorkerPoolNames', 'Leases', 'Tasks', 'PeakConcurrentLeases', 'BusySeconds']
       rows = report.Workers.map((w) => [w.WorkerId, w.WorkerName, w.WorkerPoolNames.join('; '), w.Leases, w.Tasks, w.PeakConcurrentLeases, w.BusySeconds])
       // Idle workers belong in the per-worker CSV too, with zeros, so a spreadsheet sees all capacity.
       rows.push(...report.IdleWorkers.map((w) => [w.WorkerId, w.WorkerName, w.WorkerPoolNames.join('; '), 0, 0, 0, 0]))
+      spaces = [...report.Workers, ...report.IdleWorkers]
+  }
+  if (opts.spaceColumns) {
+    head = ['SpaceId', 'SpaceName', ...head]
+    rows = rows.map((r, i) => [spaces[i].SpaceId, spaces[i].SpaceName, ...r])
   }
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n'
 }

@@ -28,7 +28,7 @@ export interface TailOptions {
   includeActive: boolean
   filter: LeaseFilter
   emit: (event: LeaseEvent) => void
-  /** Called once the baseline (what is active now) has been read: events from here on are printed. */
+  /** Called once the baseline (what is active now) has been read, with the number of active leases the filter matches: events from here on are printed. */
   onReady?: (activeLeases: number) => void
   /** One-line notices for stderr (lost connection, reconnected). */
   notice: (message: string) => void
@@ -117,7 +117,8 @@ export async function followLeases(options: TailOptions): Promise<{events: numbe
 
   const active: LeaseRecord[] = []
   for (const source of options.sources) active.push(...(await source.start()))
-  options.onReady?.(active.length)
+  // The header counts what this run follows: leases outside --pool/--worker are not "active now" to it.
+  options.onReady?.(active.filter((record) => matchesFilter(record, options.filter)).length)
   if (options.includeActive) {
     active.sort((a, b) => Date.parse(a.TakenAt) - Date.parse(b.TakenAt))
     for (const record of active) if (offer(leaseEvent('Leased', record.TakenAt, record))) return {events: printed, stop: 'max-events'}

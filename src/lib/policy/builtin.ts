@@ -5,7 +5,8 @@
  * the feature is on. Steps on the default pool fail without it when the pool has no healthy,
  * enabled worker.
  */
-import {defaultPool, isDynamicPool, isUsable, workersOf} from './estate.js'
+import {isAvailable} from '../workers/availability.js'
+import {defaultPool, isDynamicPool, workersOf} from './estate.js'
 import type {SpaceSnapshot} from './types.js'
 
 export interface BuiltinSpaceUsage {
@@ -28,7 +29,7 @@ export function builtinUsage(space: SpaceSnapshot, builtInWorkerEnabled: boolean
   const pool = defaultPool(space)
   const dynamic = pool ? isDynamicPool(pool) : false
   const workers = pool ? workersOf(space, pool.Id) : []
-  const usable = workers.filter(isUsable).length
+  const usable = workers.filter(isAvailable).length
   return {
     SpaceId: space.space.Id,
     SpaceName: space.space.Name,

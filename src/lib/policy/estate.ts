@@ -1,4 +1,7 @@
-/** Small facts about pools and workers that several rules and `builtin-worker` share. */
+/**
+ * Small facts about pools and workers that several rules and `builtin-worker` share. Whether a
+ * worker is available (would be leased) is not among them: that is src/lib/workers/availability.ts.
+ */
 import type {PoolFacts, SpaceSnapshot, WorkerFacts} from './types.js'
 
 export function isDynamicPool(pool: PoolFacts): boolean {
@@ -7,14 +10,6 @@ export function isDynamicPool(pool: PoolFacts): boolean {
 
 export function isStaticPool(pool: PoolFacts): boolean {
   return !isDynamicPool(pool)
-}
-
-/**
- * A worker Octopus would lease: enabled and Healthy or HasWarnings (Octopus leases workers whose
- * health check passed with warnings; Unhealthy, Unavailable and never-checked Unknown ones it skips).
- */
-export function isUsable(worker: WorkerFacts): boolean {
-  return !worker.IsDisabled && (worker.HealthStatus === 'Healthy' || worker.HealthStatus === 'HasWarnings')
 }
 
 export function workersOf(space: SpaceSnapshot, poolId: string): WorkerFacts[] {

@@ -11,7 +11,7 @@ import {getFeatures, getWorkerPoolsSummary, listDeploymentTargets, listServerNod
 import {readUsageEstate} from '../usage/read.js'
 import {computeUsage} from '../usage/resolve.js'
 import type {PoolWorkerCount} from '../usage/types.js'
-import {isUsable} from './estate.js'
+import {isAvailable} from '../workers/availability.js'
 import type {Snapshot, SpaceSnapshot} from './types.js'
 
 export interface SnapshotOptions {
@@ -83,7 +83,7 @@ function poolWorkerCounts(pools: Array<{Id: string}>, workers: Array<{WorkerPool
       const count = counts.get(poolId)
       if (!count) continue
       count.Total++
-      if (isUsable(worker as Parameters<typeof isUsable>[0])) count.Usable++
+      if (isAvailable(worker as Parameters<typeof isAvailable>[0])) count.Usable++
     }
   }
   return counts

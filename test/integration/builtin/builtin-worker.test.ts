@@ -27,14 +27,15 @@ describe('builtin-worker against the demo estate', () => {
     expect(one.Spaces.map((s: any) => s.SpaceId)).toEqual(['Spaces-2'])
   })
 
-  it('disable refuses (exit 2) with the spaces whose default pool has no healthy, enabled worker; nothing changes', async () => {
+  it('disable refuses as unsafe (exit 5) with the spaces whose default pool has no available worker; nothing changes', async () => {
     const before = await features(sandbox)
     const result = await run(['disable', '-y', '--no-prompt'])
-    expect(result.exitCode).toBe(2)
+    expect(result.exitCode).toBe(5)
+    expect(result.stderr).toContain('Nothing was changed.')
     expect(result.stderr).toContain("Refusing to disable the built-in worker: 1 space would have no worker for steps on the default pool. Space 'Platform Team': default pool 'Default Worker Pool' has no workers")
     expect(result.stderr).toContain('--force')
     const json = parseJson(await run(['disable', '-y', '--no-prompt', '--json']))
-    expect(json.Error).toMatchObject({ExitCode: 2, Code: 'unsafe', SpacesAtRisk: [expect.objectContaining({SpaceId: 'Spaces-2'})]})
+    expect(json.Error).toMatchObject({ExitCode: 5, Code: 'unsafe', SpacesAtRisk: [expect.objectContaining({SpaceId: 'Spaces-2'})]})
     expect(await features(sandbox)).toEqual(before)
   })
 
@@ -89,12 +90,18 @@ describe('builtin-worker against the demo estate', () => {
     expect(parseJson(again)).toEqual({IsBuiltInWorkerEnabled: true, Changed: false})
   })
 
-  it('once every default pool has a healthy, enabled worker, disable needs no --force', async () => {
-    const w = await createWorker(sandbox, 'Spaces-2', 'p-k8s-london-worker-03', ['WorkerPools-8'])
+  it('once every default pool has an available worker (HasWarnings counts, Unknown does not), disable needs no --force', async () => {
+    const w = await createWorker(sandbox, 'Spaces-2', 'p-k8s-london-worker-03', ['WorkerPools-8'], 'london-03.warnings.test')
+    // Never health-checked: Unknown is not available, so switching off is still unsafe.
+    expect((await api(sandbox, 'GET', `/api/Spaces-2/workers/${w.Id}`)).body.HealthStatus).toBe('Unknown')
+    const unknown = await run(['disable', '-y', '--no-prompt'])
+    expect(unknown.exitCode).toBe(5)
+    expect(unknown.stderr).toContain("default pool 'Default Worker Pool' has 1 worker, none available (enabled, and Healthy or HasWarnings)")
     await healthCheck(sandbox, 'Spaces-2', [w.Id])
-    // A disabled worker does not count: still refused.
+    expect((await api(sandbox, 'GET', `/api/Spaces-2/workers/${w.Id}`)).body.HealthStatus).toBe('HasWarnings')
+    // A disabled worker is not available: still refused as unsafe.
     await setWorkerDisabled(sandbox, 'Spaces-2', w.Id, true)
-    expect((await run(['disable', '-y', '--no-prompt'])).exitCode).toBe(2)
+    expect((await run(['disable', '-y', '--no-prompt'])).exitCode).toBe(5)
     await setWorkerDisabled(sandbox, 'Spaces-2', w.Id, false)
     const result = await run(['disable', '-y', '--no-prompt'])
     expect(result.exitCode, result.stderr).toBe(0)

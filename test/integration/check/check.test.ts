@@ -148,6 +148,26 @@ describe('check against the demo estate', () => {
     expect(commands.filter((l) => l.startsWith('::error title=')).length).toBe(json.Summary.Errors)
     expect(commands.filter((l) => l.startsWith('::notice title=dynamic/in-use Default/Hosted Ubuntu::'))).toHaveLength(1)
     expect(commands.every((l) => /^::(error|warning|notice) title=[^:]+::\S/.test(l))).toBe(true)
+    // The summary is the log's last line, once: not repeated on stderr.
+    const summary = result.stdout.trimEnd().split('\n').at(-1)!
+    expect(summary).toMatch(/^\d+ errors?, \d+ warnings?, \d+ notes? in 2 spaces/)
+    expect(result.stderr).not.toContain(summary)
+  })
+
+  it('--format github on a terminal shows its summary once', async () => {
+    const {runInPty} = await import('../../helpers/pty.js')
+    const result = await runInPty(['check', '--config', starter, '--all-spaces', '--format', 'github'], cliEnv(sandbox), [])
+    expect(result.exitCode, result.screen).toBe(1)
+    const summaries = result.screen.split('\n').filter((l) => / in 2 spaces \(\d+ pools, \d+ workers\)/.test(l))
+    expect(summaries, result.screen).toHaveLength(1)
+  })
+
+  it('--json with --format json is one choice, not two', async () => {
+    const both = await check(['--all-spaces', '--json', '--format', 'json'])
+    const formatOnly = await check(['--all-spaces', '--format', 'json'])
+    expect([both.exitCode, formatOnly.exitCode]).toEqual([1, 1])
+    const strip = (doc: any) => ({...doc, HttpRequests: 0})
+    expect(strip(parseJson(formatOnly))).toEqual(strip(parseJson(both)))
   })
 
   it('ignores and per-pool overrides from the config file apply', async () => {
@@ -248,7 +268,10 @@ describe('check: bad input is exit 2 before any request', () => {
     [['--format', 'xml'], /Expected --format=xml to be one of: table, json, junit, sarif, github/],
     [['--fail-on', 'sometimes'], /Expected --fail-on=sometimes to be one of: error, warning, never/],
     [['--space', 'Default', '--all-spaces'], /--space and --all-spaces cannot be used together/],
-    [['--json', '--format', 'junit'], /--json and --format junit cannot be used together/],
+    [['--json', '--format', 'junit'], /--json and --format junit contradict each other; give one/],
+    [['--format', 'table', '--json'], /--json and --format table contradict each other; give one/],
+    [['--format', 'github', '--json'], /--json and --format github contradict each other; give one/],
+    [['--format', 'sarif', '--json'], /--json and --format sarif contradict each other; give one/],
     [['--config', 'no-such-file.yaml'], /--config: no such file 'no-such-file.yaml'/],
   ])('check %j', async (args, message) => {
     const result = await runCli(['check', '--debug', ...args], {env: cliEnv(sandbox)})

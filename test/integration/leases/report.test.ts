@@ -72,12 +72,19 @@ describe.each(['2026.1', '2021.2'] as const)('leases report against Octopus %s',
   it('renders a table with a bar chart, and CSV grouped by pool', async () => {
     const table = await runCli(['leases', 'report', '--since', '1h'], {env})
     expect(table.exitCode).toBe(0)
-    expect(table.stdout).toMatch(/By worker:/)
+    expect(table.stdout).toMatch(/By worker \(the bar charts BUSY\):/)
     expect(table.stdout).toMatch(/█/)
     expect(table.stdout).toMatch(/Peak concurrent leases per pool:/)
     expect(table.stdout).toMatch(/^WORKER +POOLS +LEASES +TASKS +PEAK CONCURRENT +BUSY$/m)
     expect(table.stdout).toMatch(/^POOL +WORKERS +LEASES +PEAK CONCURRENT +PEAK AT$/m)
     expect(table.stdout).toMatch(/Idle workers \(never leased, \d+\): .*p-db-omaha-worker-03 \(disabled\)/)
+    // The bar beside BUSY charts BUSY: the row with the most busy time has the longest bar.
+    const json = parseJson(await runCli(['leases', 'report', '--since', '1h', '--json'], {env}))
+    const busiest = [...json.Workers].sort((a: any, b: any) => b.BusySeconds - a.BusySeconds)[0]
+    const barOf = (line: string) => (line.match(/[█▏▎▍▌▋▊▉]+$/)?.[0] ?? '').length
+    const rows = table.stdout.split('\n').filter((l) => /[█▏▎▍▌▋▊▉]$/.test(l))
+    const longest = Math.max(...rows.map(barOf))
+    expect(rows.find((l) => l.startsWith(`${busiest.WorkerName} `)) && barOf(rows.find((l) => l.startsWith(`${busiest.WorkerName} `))!)).toBe(longest)
     // No progress bar when stderr is not a terminal.
     expect(table.stderr).not.toMatch(/task logs/)
     const csv = await runCli(['leases', 'report', '--since', '1h', '--group-by', 'pool', '--format', 'csv'], {env})
@@ -87,6 +94,23 @@ describe.each(['2026.1', '2021.2'] as const)('leases report against Octopus %s',
     expect(Number(row.split(',')[3])).toBe(history.filter((l) => l.WorkerPoolId === 'WorkerPools-1').length)
     const byType = parseJson(await runCli(['leases', 'report', '--since', '1h', '--group-by', 'task-type', '--format', 'json'], {env}))
     expect(byType.GroupBy).toBe('task-type')
+  })
+
+  it('--all-spaces reads every space, with a SPACE column (SpaceId, SpaceName in CSV)', async () => {
+    const doc = parseJson(await runCli(['leases', 'report', '--since', '1h', '--all-spaces', '--json'], {env: {...env, OCTOPUS_SPACE: 'Default'}}))
+    expect(doc.Spaces.map((s: any) => s.Name)).toEqual(['Default', 'Platform Team'])
+    expect(doc.Leases).toBe(history.length)
+    expect(doc.IdleWorkers.filter((w: any) => w.SpaceName === 'Platform Team').map((w: any) => w.WorkerName)).toContain('p-k8s-london-worker-01')
+    const table = await runCli(['leases', 'report', '--since', '1h', '--all-spaces'], {env})
+    expect(table.exitCode).toBe(0)
+    expect(table.stdout).toMatch(/across 2 spaces/)
+    expect(table.stdout).toMatch(/^SPACE +WORKER +POOLS +LEASES +TASKS +PEAK CONCURRENT +BUSY$/m)
+    expect(table.stdout).toMatch(/^SPACE +POOL +WORKERS +LEASES +PEAK CONCURRENT +PEAK AT$/m)
+    expect(table.stdout).toMatch(/^Platform Team +Platform Kubernetes London Worker Pool +2 +0 +0/m)
+    const csv = await runCli(['leases', 'report', '--since', '1h', '--all-spaces', '--group-by', 'pool', '--format', 'csv'], {env})
+    const lines = csv.stdout.trim().split('\n')
+    expect(lines[0]).toBe('SpaceId,SpaceName,WorkerPoolId,WorkerPoolName,Workers,Leases,PeakConcurrentLeases,PeakAt,BusySeconds')
+    expect(lines.some((l) => l.startsWith('Spaces-2,Platform Team,'))).toBe(true)
   })
 
   it('filters by --worker', async () => {
@@ -105,13 +129,19 @@ describe.each(['2026.1', '2021.2'] as const)('leases report against Octopus %s',
       [['--since', '2d', '--until', '3d'], 2, /--until .* must be after --since/],
       [['--until', 'never'], 2, /--until 'never' is not a duration/],
       [['--group-by', 'colour'], 2, /group-by/],
+      [['--json', '--format', 'csv'], 2, /--json and --format csv contradict each other/],
+      [['--format', 'table', '--json'], 2, /--json and --format table contradict each other/],
+      [['--all-spaces', '--space', 'Default'], 2, /--all-spaces and --space contradict each other/],
+      [['--format', 'xml'], 2, /--format/],
+      [['--all-spaces', '--pool', 'No Such Pool'], 4, /No worker pool 'No Such Pool' in any space/],
       [['--pool', 'Omaha'], 4, /Omaha/],
       [['--worker', 'Workers-999'], 4, /Workers-999/],
     ]
     for (const [args, code, message] of cases) {
       const r = await runCli(['leases', 'report', ...args], {env})
       expect(r.exitCode, args.join(' ')).toBe(code)
-      expect(r.stderr, args.join(' ')).toMatch(message)
+      // Under --json the error is the JSON document on stdout.
+      expect(args.includes('--json') ? parseJson(r).Error.Message : r.stderr, args.join(' ')).toMatch(message)
     }
     expect(sandbox.store.prepare('SELECT COUNT(*) FROM tasks').pluck().get()).toBe(tasksBefore)
     expect(await leaseHistory(sandbox)).toHaveLength(history.length)

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {aggregateReport, intervalsFromTasks, reportCsv, groupGrid, withBars, csvField} from '../../../src/lib/leases/report.js'
+import {aggregateReport, combineReports, intervalsFromTasks, reportCsv, groupGrid, withBars, csvField} from '../../../src/lib/leases/report.js'
 import {peakConcurrency, totalLength} from '../../../src/lib/leases/intervals.js'
 import {bar} from '../../../src/lib/leases/bar-chart.js'
 import {diffSnapshots, byTimeThenId} from '../../../src/lib/leases/diff.js'
@@ -60,7 +60,8 @@ describe('report aggregation', () => {
     {taskId: 'ServerTasks-3', taskType: 'Health', completedTime: t(20), leases: []},
   ]
   const intervals = intervalsFromTasks(tasks, workers, pools)
-  const report = aggregateReport({since: Date.parse(t(0)), until: Date.parse(t(60)), groupBy: 'worker', tasksScanned: 3, intervals, workers, pools})
+  const space = {Id: 'Spaces-1', Name: 'Default'}
+  const report = aggregateReport({space, since: Date.parse(t(0)), until: Date.parse(t(60)), groupBy: 'worker', tasksScanned: 3, intervals, workers, pools})
 
   it('builds intervals from lease lines, release lines and task completion', () => {
     expect(intervals.map((i) => [i.LeaseId, i.WorkerId, i.WorkerPoolId, (i.end - i.start) / 1000])).toEqual([
@@ -78,7 +79,7 @@ describe('report aggregation', () => {
       ['Beta Box', 1, 1, 25, 1],
     ])
     expect(report.Workers[1].WorkerPoolNames).toEqual(['Default Worker Pool', 'Linux'])
-    expect(report.IdleWorkers).toEqual([{WorkerId: 'Workers-3', WorkerName: 'idle-one', WorkerPoolNames: ['Linux'], IsDisabled: true}])
+    expect(report.IdleWorkers).toEqual([{SpaceId: 'Spaces-1', SpaceName: 'Default', WorkerId: 'Workers-3', WorkerName: 'idle-one', WorkerPoolNames: ['Linux'], IsDisabled: true}])
     expect(report.BusiestWorkers[0].WorkerName).toBe('alpha')
   })
 
@@ -88,8 +89,8 @@ describe('report aggregation', () => {
       ['Linux', 2, 1, 1, t(5)],
     ])
     expect(report.TaskTypes).toEqual([
-      {TaskType: 'Deploy', Tasks: 1, Leases: 2, BusySeconds: 35},
-      {TaskType: 'RunbookRun', Tasks: 1, Leases: 1, BusySeconds: 12},
+      {SpaceId: 'Spaces-1', SpaceName: 'Default', TaskType: 'Deploy', Tasks: 1, Leases: 2, BusySeconds: 35},
+      {SpaceId: 'Spaces-1', SpaceName: 'Default', TaskType: 'RunbookRun', Tasks: 1, Leases: 1, BusySeconds: 12},
     ])
   })
 
@@ -98,8 +99,9 @@ describe('report aggregation', () => {
     expect(grid.head).toEqual(['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', 'BUSY', ''])
     expect(groupGrid({...report, GroupBy: 'pool'}).head).toEqual(['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'BUSY'])
     expect(groupGrid({...report, GroupBy: 'task-type'}).head).toEqual(['TASK TYPE', 'TASKS', 'LEASES', 'BUSY'])
-    expect(grid.rows[0].at(-1)).toBe('██████████')
-    expect(grid.rows[1].at(-1)).toBe('█████')
+    // The bar sits beside BUSY and charts it: alpha has more leases (2) but less busy time (22s)
+    // than Beta Box (1 lease, 25s), so Beta Box has the full bar.
+    expect(grid.rows.map((r) => [r[0], r.at(-2), r.at(-1)])).toEqual([['alpha', '22s', '████████▊'], ['Beta Box', '25s', '██████████']])
     const csv = reportCsv(report).trim().split('\n')
     expect(csv[0]).toBe('WorkerId,WorkerName,WorkerPoolNames,Leases,Tasks,PeakConcurrentLeases,BusySeconds')
     expect(csv[1]).toBe('Workers-1,alpha,Default Worker Pool,2,2,2,22')
@@ -126,5 +128,41 @@ describe('orderEvents', async () => {
   it('keeps a zero-length lease as Leased then Released', () => {
     const out = orderEvents([ev('Leased', t(1), 'L-2'), ev('Released', t(1), 'L-2')])
     expect(out.map((e) => e.Event)).toEqual(['Leased', 'Released'])
+  })
+})
+
+describe('reports of several spaces', () => {
+  const pools = [{Id: 'WorkerPools-1', Name: 'Linux'}]
+  const workers = [{Id: 'Workers-1', Name: 'lin-1', WorkerPoolIds: ['WorkerPools-1']}, {Id: 'Workers-2', Name: 'lin-2', WorkerPoolIds: ['WorkerPools-1']}]
+  const interval = (LeaseId: string, WorkerId: string, WorkerName: string, WorkerPoolId: string, TaskId: string, seconds: number) => ({
+    LeaseId, WorkerId, WorkerName, WorkerPoolId, WorkerPoolName: 'Linux', TaskId, TaskType: 'Deploy', start: Date.parse(t(0)), end: Date.parse(t(seconds)),
+  })
+  const one = aggregateReport({space: {Id: 'Spaces-1', Name: 'Default'}, since: Date.parse(t(0)), until: Date.parse(t(60)), groupBy: 'pool', tasksScanned: 2, intervals: [interval('L-1', 'Workers-1', 'lin-1', 'WorkerPools-1', 'ServerTasks-1', 10)], workers, pools})
+  const two = aggregateReport({
+    space: {Id: 'Spaces-2', Name: 'Platform Team'}, since: Date.parse(t(0)), until: Date.parse(t(60)), groupBy: 'pool', tasksScanned: 3,
+    intervals: [interval('L-2', 'Workers-11', 'k8s-1', 'WorkerPools-11', 'ServerTasks-2', 5), interval('L-3', 'Workers-11', 'k8s-1', 'WorkerPools-11', 'ServerTasks-3', 5)],
+    workers: [{Id: 'Workers-11', Name: 'k8s-1', WorkerPoolIds: ['WorkerPools-11']}], pools: [{Id: 'WorkerPools-11', Name: 'Linux'}],
+  })
+  const both = combineReports([one, two])
+
+  it('adds up the totals and keeps each row\'s space', () => {
+    expect([both.TasksScanned, both.TasksWithLeases, both.Leases]).toEqual([5, 3, 3])
+    expect(both.Spaces).toEqual([{Id: 'Spaces-1', Name: 'Default'}, {Id: 'Spaces-2', Name: 'Platform Team'}])
+    expect(both.Pools.map((p) => [p.SpaceName, p.WorkerPoolName, p.Leases])).toEqual([['Platform Team', 'Linux', 2], ['Default', 'Linux', 1]])
+    expect(both.BusiestWorkers.map((w) => [w.SpaceName, w.WorkerName])).toEqual([['Platform Team', 'k8s-1'], ['Default', 'lin-1']])
+    expect(both.IdleWorkers.map((w) => [w.SpaceName, w.WorkerName])).toEqual([['Default', 'lin-2']])
+  })
+
+  it('the table gets a SPACE column and the CSV SpaceId and SpaceName, so same-named pools stay apart', () => {
+    const grid = groupGrid(both, {spaceColumn: true})
+    expect(grid.head).toEqual(['SPACE', 'POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'BUSY'])
+    expect(grid.rows.map((r) => r.slice(0, 2))).toEqual([['Platform Team', 'Linux'], ['Default', 'Linux']])
+    const csv = reportCsv(both, {spaceColumns: true}).trim().split('\n')
+    expect(csv[0]).toBe('SpaceId,SpaceName,WorkerPoolId,WorkerPoolName,Workers,Leases,PeakConcurrentLeases,PeakAt,BusySeconds')
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual(['Spaces-2,Platform Team,WorkerPools-11,Linux', 'Spaces-1,Default,WorkerPools-1,Linux'])
+    const byWorker = reportCsv({...both, GroupBy: 'worker'}, {spaceColumns: true}).trim().split('\n')
+    expect(byWorker.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual(['Spaces-2,Platform Team,Workers-11,k8s-1', 'Spaces-1,Default,Workers-1,lin-1', 'Spaces-1,Default,Workers-2,lin-2'])
+    // One space: the CSV's columns stay as they were.
+    expect(reportCsv(one).split('\n')[0]).toBe('WorkerPoolId,WorkerPoolName,Workers,Leases,PeakConcurrentLeases,PeakAt,BusySeconds')
   })
 })

@@ -53,6 +53,18 @@ describe('followLeases', () => {
     expect(printed.map((e) => e.LeaseId)).toEqual(['L-2'])
   })
 
+  it('counts in its ready header only the active leases the filter matches', async () => {
+    const active = [record('L-1', 'Workers-1', 'WorkerPools-1'), record('L-2', 'Workers-2', 'WorkerPools-2'), record('L-3', 'Workers-3', 'WorkerPools-2')]
+    const counts: number[] = []
+    for (const filter of [{}, {poolIds: new Set(['WorkerPools-2'])}, {workerIds: new Set(['Workers-1'])}, {workerIds: new Set(['Workers-9'])}]) {
+      await followLeases({
+        sources: [scripted(active, [])], intervalMs: 1, durationMs: 1, includeActive: false, filter,
+        onReady: (n) => counts.push(n), emit: () => {}, notice: () => {}, signal: new AbortController().signal,
+      })
+    }
+    expect(counts).toEqual([3, 2, 1, 0])
+  })
+
   it('stops on the signal and after --duration', async () => {
     const controller = new AbortController()
     const running = followLeases({sources: [scripted([], [])], intervalMs: 5, includeActive: false, filter: {}, emit: () => {}, notice: () => {}, signal: controller.signal})

@@ -1,6 +1,7 @@
 /** redundancy/* and ha/too-few-workers: enough usable workers per pool and per space (Octopus guidance §7.3, §7.10). */
 import {globMatches} from '../glob.js'
-import {isStaticPool, isUsable, workersOf} from '../estate.js'
+import {isAvailable} from '../../workers/availability.js'
+import {isStaticPool, workersOf} from '../estate.js'
 import type {PolicyConfig} from '../config.js'
 import type {Finding, PoolFacts, WorkerFacts} from '../types.js'
 import {quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
@@ -16,7 +17,7 @@ function breakdown(workers: WorkerFacts[]): string {
   if (workers.length === 0) return 'no workers'
   const reasons = new Map<string, number>()
   for (const w of workers) {
-    if (isUsable(w)) continue
+    if (isAvailable(w)) continue
     const key = w.IsDisabled ? 'disabled' : w.HealthStatus
     reasons.set(key, (reasons.get(key) ?? 0) + 1)
   }
@@ -36,7 +37,7 @@ export const minWorkers: RuleDescriptor = {
         const workers = workersOf(space, pool.Id)
         if (workers.length === 0 && !pool.IsDefault) continue // pool/empty covers it
         const needed = minWorkersFor(config, pool)
-        const usable = workers.filter(isUsable).length
+        const usable = workers.filter(isAvailable).length
         if (needed === 0 || usable >= needed) continue
         const builtinFallback = pool.IsDefault && workers.length === 0 && snapshot.builtInWorkerEnabled === true
         const consequence = usable > 0
@@ -61,7 +62,7 @@ export const allUnhealthy: RuleDescriptor = {
     for (const space of snapshot.spaces) {
       for (const pool of space.pools) {
         const enabled = workersOf(space, pool.Id).filter((w) => !w.IsDisabled)
-        if (enabled.length === 0 || enabled.some(isUsable)) continue
+        if (enabled.length === 0 || enabled.some(isAvailable)) continue
         findings.push(spaceFinding('redundancy/all-unhealthy', 'error', space, pool,
           `All ${enabled.length} enabled worker${enabled.length === 1 ? '' : 's'} of pool '${pool.Name}' are unhealthy (${[...new Set(enabled.map((w) => w.HealthStatus))].join(', ')}).`,
           `octoworkers worker health --pool ${quote(pool.Name)} --wait ${spaceArg(space)}`))
@@ -82,7 +83,7 @@ export const tooFewForHa: RuleDescriptor = {
     if (!nodes || nodes.length === 0) return []
     const findings: Finding[] = []
     for (const space of snapshot.spaces) {
-      const usable = space.workers.filter(isUsable).length
+      const usable = space.workers.filter(isAvailable).length
       if (usable >= nodes.length) continue
       findings.push({
         RuleId: 'ha/too-few-workers', Severity: 'warning', Subject: space.space.Name, SubjectId: space.space.Id, SpaceId: space.space.Id, SpaceName: space.space.Name,

@@ -2,7 +2,8 @@
  * usage/*: what the deployment processes and runbooks run on (src/lib/usage). These rules need the
  * process reads, which the snapshot makes only when one of them is enabled (snapshot.ts).
  */
-import {isUsable, workersOf} from '../estate.js'
+import {isAvailable} from '../../workers/availability.js'
+import {workersOf} from '../estate.js'
 import type {Finding, RuleId, SpaceSnapshot} from '../types.js'
 import type {UsageRow} from '../../usage/types.js'
 import {quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
@@ -43,7 +44,7 @@ export const poolWithoutWorkers: RuleDescriptor = {
         const rows = live(space.usage.rows.filter((r) => r.PoolId === pool.Id))
         if (rows.length === 0) continue
         const members = workersOf(space, pool.Id)
-        if (members.some(isUsable)) continue
+        if (members.some(isAvailable)) continue
         // An empty default pool runs on the built-in worker while it is on: builtin/in-use reports that.
         if (pool.IsDefault && members.length === 0 && snapshot.builtInWorkerEnabled !== false) continue
         const why = members.length === 0
