@@ -3,7 +3,7 @@ import {EXIT_CODES_HELP} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
 import {describeAtRisk, readFeatures, setBuiltinWorkerEnabled, spacesAtRisk} from '../../lib/builtin/index.js'
-import {allSpaceContexts} from '../../lib/policy/snapshot.js'
+import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {safe} from '../../lib/render/safe.js'
 
 export default class BuiltinWorkerDisable extends ServerCommand<typeof BuiltinWorkerDisable> {

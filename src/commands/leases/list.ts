@@ -5,7 +5,7 @@ import {NameDirectory} from '../../lib/leases/directory.js'
 import {resolveLeaseFilter} from '../../lib/leases/filter.js'
 import {activeLeasesDoc} from '../../lib/leases/list.js'
 import {chooseSourceKind, COMPLETENESS, createLeaseSource, SOURCE_CHOICES, type SourceChoice} from '../../lib/leases/sources.js'
-import {bar} from '../../lib/leases/bar-chart.js'
+import {bar} from '../../lib/render/bar-chart.js'
 import {renderTable} from '../../lib/render/table.js'
 
 export default class LeasesList extends ServerCommand<typeof LeasesList> {

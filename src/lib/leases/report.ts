@@ -5,7 +5,7 @@
 import type {LeaseInterval} from './types.js'
 import type {LoggedLease} from './parse.js'
 import {peakConcurrency, totalLength} from './intervals.js'
-import {bar} from './bar-chart.js'
+import {bar} from '../render/bar-chart.js'
 import {formatDuration} from './time.js'
 
 export type GroupBy = 'worker' | 'pool' | 'task-type'

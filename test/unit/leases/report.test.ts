@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {aggregateReport, intervalsFromTasks, reportCsv, groupGrid, withBars, csvField} from '../../../src/lib/leases/report.js'
 import {peakConcurrency, totalLength} from '../../../src/lib/leases/intervals.js'
-import {bar} from '../../../src/lib/leases/bar-chart.js'
+import {bar} from '../../../src/lib/render/bar-chart.js'
 import {diffSnapshots, byTimeThenId} from '../../../src/lib/leases/diff.js'
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()

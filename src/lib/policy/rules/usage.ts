@@ -2,8 +2,9 @@
  * usage/*: what the deployment processes and runbooks run on (src/lib/usage). These rules need the
  * process reads, which the snapshot makes only when one of them is enabled (snapshot.ts).
  */
-import {isUsable, workersOf} from '../estate.js'
-import type {Finding, RuleId, SpaceSnapshot} from '../types.js'
+import {isUsable, workersOf} from '../../estate/facts.js'
+import type {SpaceSnapshot} from '../../estate/types.js'
+import type {Finding, RuleId} from '../types.js'
 import type {UsageRow} from '../../usage/types.js'
 import {quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 

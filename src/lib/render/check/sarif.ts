@@ -2,8 +2,8 @@
  * SARIF 2.1.0. The subjects are Octopus resources, not files, so results carry logical locations
  * (`Space/Subject`, kind `resource`) rather than physical ones.
  */
-import {RULES} from './rules/index.js'
-import type {CheckReport} from './engine.js'
+import {RULES} from '../../policy/rules/index.js'
+import type {CheckReport} from '../../policy/engine.js'
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json'
 export const GUIDANCE_URI = 'https://octopus.com/docs/getting-started/best-practices/worker-configuration'

@@ -5,7 +5,7 @@
  * the feature is on. Steps on the default pool fail without it when the pool has no healthy,
  * enabled worker.
  */
-import {defaultPool, isDynamicPool, isUsable, workersOf} from './estate.js'
+import {defaultPool, isDynamicPool, isUsable, workersOf} from './facts.js'
 import type {SpaceSnapshot} from './types.js'
 
 export interface BuiltinSpaceUsage {
