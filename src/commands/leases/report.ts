@@ -6,11 +6,11 @@ import {collectLeaseReport} from '../../lib/leases/collect-report.js'
 import {NameDirectory} from '../../lib/leases/directory.js'
 import {resolveLeaseFilter} from '../../lib/leases/filter.js'
 import {progressLine} from '../../lib/leases/format.js'
-import {GROUP_BY, groupGrid, reportCsv, withBars, type GroupBy, type LeaseReport} from '../../lib/leases/report.js'
-import {formatDuration, parseWindow} from '../../lib/leases/time.js'
+import {GROUP_BY, type GroupBy} from '../../lib/leases/report.js'
+import {parseWindow} from '../../lib/leases/time.js'
 import {COMPLETENESS} from '../../lib/leases/sources.js'
-import {renderTable} from '../../lib/render/table.js'
-import {terminalSafe} from '../../lib/render/safe.js'
+import {reportCsv} from '../../lib/render/leases/csv.js'
+import {renderLeaseReport} from '../../lib/render/leases/table.js'
 
 const FORMATS = ['table', 'json', 'csv'] as const
 
@@ -69,24 +69,6 @@ ${EXIT_CODES_HELP}`
 
     if (format === 'json') this.printJson({...report, Completeness: COMPLETENESS.report})
     else if (format === 'csv') this.print(reportCsv(report))
-    else this.print(await renderReport(report, Boolean(process.stdout.isTTY)))
+    else this.print(await renderLeaseReport(report, Boolean(process.stdout.isTTY)))
   }
-}
-
-async function renderReport(report: LeaseReport, isTTY: boolean): Promise<string> {
-  const out: string[] = []
-  out.push(`Worker leases ${report.Since} – ${report.Until}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`, '')
-  const grid = withBars(groupGrid(report))
-  out.push(`By ${report.GroupBy}:`, await renderTable(grid.head, grid.rows, {isTTY}))
-  if (report.GroupBy !== 'pool') {
-    out.push('Peak concurrent leases per pool:')
-    out.push(await renderTable(['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT'], report.Pools.map((p) => [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ?? '']), {isTTY}))
-  }
-  if (report.BusiestWorkers.length > 0) {
-    out.push('Busiest workers: ' + report.BusiestWorkers.map((w) => `${terminalSafe(w.WorkerName)} (${w.Leases} leases, ${formatDuration(w.BusySeconds * 1000)})`).join(', '))
-  }
-  out.push(report.IdleWorkers.length === 0
-    ? 'Idle workers (never leased): none.'
-    : `Idle workers (never leased, ${report.IdleWorkers.length}): ` + report.IdleWorkers.map((w) => terminalSafe(w.WorkerName) + (w.IsDisabled ? ' (disabled)' : '')).join(', '))
-  return out.join('\n')
 }

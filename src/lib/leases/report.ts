@@ -1,12 +1,10 @@
 /**
  * `leases report`: pure aggregation of lease intervals (taken from the logs of completed tasks)
- * into per-worker, per-pool and per-task-type figures, and their table/CSV renderings.
+ * into per-worker, per-pool and per-task-type figures. Its table and CSV forms are in src/lib/render/leases/.
  */
 import type {LeaseInterval} from './types.js'
 import type {LoggedLease} from './parse.js'
 import {peakConcurrency, totalLength} from './intervals.js'
-import {bar} from '../render/bar-chart.js'
-import {formatDuration} from './time.js'
 
 export type GroupBy = 'worker' | 'pool' | 'task-type'
 export const GROUP_BY: GroupBy[] = ['worker', 'pool', 'task-type']
@@ -196,76 +194,4 @@ function poolRow(id: string | null, name: string, workers: number, list: LeaseIn
     PeakConcurrentLeases: peak.peak,
     PeakAt: peak.at === undefined ? null : new Date(peak.at).toISOString(),
   }
-}
-
-type Cell = string | number
-interface Grid {
-  head: string[]
-  rows: Cell[][]
-  /** Index of the column whose numbers the bar chart draws. */
-  barOf: number
-}
-
-/** The group-by table: one row per worker, pool or task type. */
-export function groupGrid(report: LeaseReport): Grid {
-  switch (report.GroupBy) {
-    case 'pool':
-      return {
-        head: ['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'BUSY'],
-        rows: report.Pools.map((p) => [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, formatDuration(p.BusySeconds * 1000)]),
-        barOf: 2,
-      }
-    case 'task-type':
-      return {
-        head: ['TASK TYPE', 'TASKS', 'LEASES', 'BUSY'],
-        rows: report.TaskTypes.map((t) => [t.TaskType, t.Tasks, t.Leases, formatDuration(t.BusySeconds * 1000)]),
-        barOf: 2,
-      }
-    default:
-      return {
-        head: ['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', 'BUSY'],
-        rows: report.Workers.map((w) => [w.WorkerName, w.WorkerPoolNames.join(', '), w.Leases, w.Tasks, w.PeakConcurrentLeases, formatDuration(w.BusySeconds * 1000)]),
-        barOf: 2,
-      }
-  }
-}
-
-/** Adds a bar column scaled to the largest value of the chosen column. */
-export function withBars(grid: Grid, width = 30): {head: string[]; rows: Cell[][]} {
-  const max = Math.max(0, ...grid.rows.map((r) => Number(r[grid.barOf]) || 0))
-  return {head: [...grid.head, ''], rows: grid.rows.map((r) => [...r, bar(Number(r[grid.barOf]) || 0, max, width)])}
-}
-
-/**
- * One RFC 4180 field: quoted when it holds a quote, comma, CR or LF (so a newline in a name stays
- * inside its field). A text starting with = + - @ TAB or CR would run as a formula when the CSV
- * is opened in a spreadsheet (CSV injection, OWASP): such text, which can only be a server's name,
- * is prefixed with an apostrophe. Numbers are never prefixed.
- */
-export function csvField(value: Cell | null | undefined): string {
-  let s = value === null || value === undefined ? '' : String(value)
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
-/** CSV of the group-by rows, with stable machine-friendly headers (numbers unformatted). */
-export function reportCsv(report: LeaseReport): string {
-  let head: string[]
-  let rows: Array<Array<Cell | null>>
-  switch (report.GroupBy) {
-    case 'pool':
-      head = ['WorkerPoolId', 'WorkerPoolName', 'Workers', 'Leases', 'PeakConcurrentLeases', 'PeakAt', 'BusySeconds']
-      rows = report.Pools.map((p) => [p.WorkerPoolId, p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt, p.BusySeconds])
-      break
-    case 'task-type':
-      head = ['TaskType', 'Tasks', 'Leases', 'BusySeconds']
-      rows = report.TaskTypes.map((t) => [t.TaskType, t.Tasks, t.Leases, t.BusySeconds])
-      break
-    default:
-      head = ['WorkerId', 'WorkerName', 'WorkerPoolNames', 'Leases', 'Tasks', 'PeakConcurrentLeases', 'BusySeconds']
-      rows = report.Workers.map((w) => [w.WorkerId, w.WorkerName, w.WorkerPoolNames.join('; '), w.Leases, w.Tasks, w.PeakConcurrentLeases, w.BusySeconds])
-      // Idle workers belong in the per-worker CSV too, with zeros, so a spreadsheet sees all capacity.
-      rows.push(...report.IdleWorkers.map((w) => [w.WorkerId, w.WorkerName, w.WorkerPoolNames.join('; '), 0, 0, 0, 0]))
-  }
-  return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n'
 }

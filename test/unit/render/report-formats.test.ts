@@ -1,6 +1,6 @@
 import {XMLParser, XMLValidator} from 'fast-xml-parser'
 import {describe, expect, it} from 'vitest'
-import {csvField} from '../../../src/lib/leases/report.js'
+import {csvField} from '../../../src/lib/render/csv.js'
 import {runCheck} from '../../../src/lib/policy/engine.js'
 import {renderGithub} from '../../../src/lib/render/check/github.js'
 import {renderJunit, xmlAttr, xmlEscape} from '../../../src/lib/render/check/junit.js'
