@@ -1,6 +1,6 @@
 /**
  * usage/*: what the deployment processes and runbooks run on (src/lib/usage). These rules need the
- * process reads, which the snapshot makes only when one of them is enabled (snapshot.ts).
+ * process reads, which the snapshot makes only when one of them is enabled (src/lib/estate/read.ts).
  */
 import {isUsable, workersOf} from '../../estate/facts.js'
 import type {SpaceSnapshot} from '../../estate/types.js'
