@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {disableBuiltinWorker, type BuiltinDisableResult} from '../../lib/builtin/index.js'
-import {allSpaceContexts} from '../../lib/policy/snapshot.js'
+import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {safe} from '../../lib/render/safe.js'
 
 export default class BuiltinWorkerDisable extends ServerCommand<typeof BuiltinWorkerDisable> {

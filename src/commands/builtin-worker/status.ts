@@ -1,7 +1,7 @@
 import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {readBuiltinStatus, type BuiltinStatus} from '../../lib/builtin/index.js'
-import {allSpaceContexts} from '../../lib/policy/snapshot.js'
+import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {renderTable} from '../../lib/render/table.js'
 
 export default class BuiltinWorkerStatus extends ServerCommand<typeof BuiltinWorkerStatus> {

@@ -4,14 +4,14 @@ import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
 import {leaseReport} from '../../lib/leases/collect-report.js'
 import {ReportCache, cacheDir} from '../../lib/leases/report-cache.js'
-import {humanTime, progressLine} from '../../lib/leases/format.js'
-import {GROUP_BY, groupGrid, reportCsv, withBars, type GroupBy, type LeaseReport} from '../../lib/leases/report.js'
-import {formatDuration, parseWindow} from '../../lib/leases/time.js'
+import {progressLine} from '../../lib/leases/format.js'
+import {GROUP_BY, type GroupBy, type LeaseReport} from '../../lib/leases/report.js'
+import {parseWindow} from '../../lib/leases/time.js'
 import {COMPLETENESS} from '../../lib/leases/sources.js'
-import {allSpaceContexts} from '../../lib/policy/snapshot.js'
+import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {jsonText} from '../../lib/render/output.js'
-import {renderTable} from '../../lib/render/table.js'
-import {terminalSafe} from '../../lib/render/safe.js'
+import {reportCsv} from '../../lib/render/leases/csv.js'
+import {renderLeaseReport} from '../../lib/render/leases/table.js'
 
 const FORMATS = ['table', 'json', 'csv'] as const
 
@@ -87,7 +87,7 @@ ${EXIT_CODES_HELP}`
     const {report, format, allSpaces} = result
     if (format === 'json') return {stdout: jsonText(this.toJson(result))}
     if (format === 'csv') return {stdout: reportCsv(report, {spaceColumns: allSpaces})}
-    return {stdout: await renderReport(report, {isTTY: Boolean(process.stdout.isTTY), spaceColumn: allSpaces})}
+    return {stdout: await renderLeaseReport(report, {isTTY: Boolean(process.stdout.isTTY), spaceColumn: allSpaces})}
   }
 }
 
@@ -95,29 +95,4 @@ interface LeasesReportResult {
   report: LeaseReport
   format: (typeof FORMATS)[number]
   allSpaces: boolean
-}
-
-async function renderReport(report: LeaseReport, opts: {isTTY: boolean; spaceColumn: boolean}): Promise<string> {
-  const {isTTY, spaceColumn} = opts
-  const out: string[] = []
-  const where = spaceColumn ? ` across ${report.Spaces.length} spaces` : ''
-  out.push(`Worker leases ${humanTime(report.Since)} – ${humanTime(report.Until)}${where}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`, '')
-  const grid = withBars(groupGrid(report, {spaceColumn}))
-  out.push(`By ${report.GroupBy} (the bar charts BUSY):`, await renderTable(grid.head, grid.rows, {isTTY}))
-  if (report.GroupBy !== 'pool') {
-    out.push('Peak concurrent leases per pool:')
-    out.push(await renderTable(
-      [...(spaceColumn ? ['SPACE'] : []), 'POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT'],
-      report.Pools.map((p) => [...(spaceColumn ? [p.SpaceName] : []), p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ? humanTime(p.PeakAt) : '']),
-      {isTTY},
-    ))
-  }
-  const named = (w: {WorkerName: string; SpaceName: string}) => terminalSafe(spaceColumn ? `${w.SpaceName}/${w.WorkerName}` : w.WorkerName)
-  if (report.BusiestWorkers.length > 0) {
-    out.push('Busiest workers: ' + report.BusiestWorkers.map((w) => `${named(w)} (${w.Leases} leases, ${formatDuration(w.BusySeconds * 1000)})`).join(', '))
-  }
-  out.push(report.IdleWorkers.length === 0
-    ? 'Idle workers (never leased): none.'
-    : `Idle workers (never leased, ${report.IdleWorkers.length}): ` + report.IdleWorkers.map((w) => named(w) + (w.IsDisabled ? ' (disabled)' : '')).join(', '))
-  return out.join('\n')
 }

@@ -8,7 +8,7 @@ import {formatEventLine} from '../../lib/leases/format.js'
 import {chooseSourceKind, COMPLETENESS, createLeaseSource, SOURCE_CHOICES, type SourceChoice} from '../../lib/leases/sources.js'
 import {followLeases} from '../../lib/leases/tail.js'
 import {INTERVAL_RANGE, parsePositiveInteger, parsePositiveSeconds} from '../../lib/leases/time.js'
-import {allSpaceContexts} from '../../lib/policy/snapshot.js'
+import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {paint} from '../../lib/render/color.js'
 import {terminalSafe, terminalSafeFields} from '../../lib/render/safe.js'
 

@@ -7,8 +7,8 @@ import {authError, unsafeError} from '../errors.js'
 import {OctopusApiError, type OctopusClient, type SpaceContext} from '../octopus/client.js'
 import {getFeatures, putFeatures} from '../octopus/repositories.js'
 import type {FeaturesConfigurationResource} from '../octopus/types.js'
-import {builtinUsage, spacesAtRiskIfDisabled, type BuiltinSpaceUsage} from '../policy/builtin.js'
-import {readSnapshot} from '../policy/snapshot.js'
+import {builtinUsage, spacesAtRiskIfDisabled, type BuiltinSpaceUsage} from '../estate/builtin.js'
+import {readSnapshot} from '../estate/read.js'
 
 export const FEATURES_PERMISSION_HINT = 'Changing it needs the AdministerSystem permission (web portal: Configuration ➜ Features, "Run steps on the Octopus Server").'
 

@@ -8,7 +8,7 @@ import type {OctopusClient, SpaceContext} from '../octopus/client.js'
 import {checkFailed, runCheck, type CheckReport, type FailOn} from '../policy/engine.js'
 import type {PolicyConfig} from '../policy/config.js'
 import {usageRulesEnabled} from '../policy/rules/usage.js'
-import {readSnapshot} from '../policy/snapshot.js'
+import {readSnapshot} from '../estate/read.js'
 
 export const CHECK_FORMATS = ['table', 'json', 'junit', 'sarif', 'github'] as const
 export type CheckFormat = (typeof CHECK_FORMATS)[number]

@@ -1,12 +1,10 @@
 /**
  * `leases report`: pure aggregation of lease intervals (taken from the logs of completed tasks)
- * into per-worker, per-pool and per-task-type figures, and their table/CSV renderings.
+ * into per-worker, per-pool and per-task-type figures. Its table and CSV forms are in src/lib/render/leases/.
  */
 import type {LeaseInterval} from './types.js'
 import type {LoggedLease} from './parse.js'
 import {peakConcurrency, totalLength} from './intervals.js'
-import {bar} from './bar-chart.js'
-import {formatDuration} from './time.js'
 
 export type GroupBy = 'worker' | 'pool' | 'task-type'
 export const GROUP_BY: GroupBy[] = ['worker', 'pool', 'task-type']
@@ -237,91 +235,4 @@ function poolRow(space: SpaceFields, id: string | null, name: string, workers: n
     PeakConcurrentLeases: peak.peak,
     PeakAt: peak.at === undefined ? null : new Date(peak.at).toISOString(),
   }
-}
-
-type Cell = string | number
-interface Grid {
-  head: string[]
-  rows: Cell[][]
-  /** What the bar chart beside the last column (BUSY) draws: each row's busy seconds. */
-  barValues: number[]
-}
-
-/** The group-by table: one row per worker, pool or task type; with `spaceColumn`, SPACE first. */
-export function groupGrid(report: LeaseReport, opts: {spaceColumn?: boolean} = {}): Grid {
-  const grid = groupRows(report)
-  if (!opts.spaceColumn) return {head: grid.head, rows: grid.rows.map((r) => r.cells), barValues: grid.rows.map((r) => r.busy)}
-  return {head: ['SPACE', ...grid.head], rows: grid.rows.map((r) => [r.space, ...r.cells]), barValues: grid.rows.map((r) => r.busy)}
-}
-
-function groupRows(report: LeaseReport): {head: string[]; rows: Array<{space: string; cells: Cell[]; busy: number}>} {
-  const busy = (s: number) => formatDuration(s * 1000)
-  switch (report.GroupBy) {
-    case 'pool':
-      return {
-        head: ['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'BUSY'],
-        rows: report.Pools.map((p) => ({space: p.SpaceName, cells: [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, busy(p.BusySeconds)], busy: p.BusySeconds})),
-      }
-    case 'task-type':
-      return {
-        head: ['TASK TYPE', 'TASKS', 'LEASES', 'BUSY'],
-        rows: report.TaskTypes.map((t) => ({space: t.SpaceName, cells: [t.TaskType, t.Tasks, t.Leases, busy(t.BusySeconds)], busy: t.BusySeconds})),
-      }
-    default:
-      return {
-        head: ['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', 'BUSY'],
-        rows: report.Workers.map((w) => ({space: w.SpaceName, cells: [w.WorkerName, w.WorkerPoolNames.join(', '), w.Leases, w.Tasks, w.PeakConcurrentLeases, busy(w.BusySeconds)], busy: w.BusySeconds})),
-      }
-  }
-}
-
-/**
- * Adds a bar column after BUSY that charts BUSY: each row's busy time, scaled to the busiest row,
- * so the bar and the figure beside it always agree.
- */
-export function withBars(grid: Grid, width = 30): {head: string[]; rows: Cell[][]} {
-  const max = Math.max(0, ...grid.barValues)
-  return {head: [...grid.head, ''], rows: grid.rows.map((r, i) => [...r, bar(grid.barValues[i], max, width)])}
-}
-
-/**
- * One RFC 4180 field: quoted when it holds a quote, comma, CR or LF (so a newline in a name stays
- * inside its field). A text starting with = + - @ TAB or CR would run as a formula when the CSV
- * is opened in a spreadsheet (CSV injection, OWASP): such text, which can only be a server's name,
- * is prefixed with an apostrophe. Numbers are never prefixed.
- */
-export function csvField(value: Cell | null | undefined): string {
-  let s = value === null || value === undefined ? '' : String(value)
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
-/** CSV of the group-by rows, with stable machine-friendly headers (numbers unformatted). */
-export function reportCsv(report: LeaseReport, opts: {spaceColumns?: boolean} = {}): string {
-  let head: string[]
-  let rows: Array<Array<Cell | null>>
-  let spaces: SpaceFields[]
-  switch (report.GroupBy) {
-    case 'pool':
-      head = ['WorkerPoolId', 'WorkerPoolName', 'Workers', 'Leases', 'PeakConcurrentLeases', 'PeakAt', 'BusySeconds']
-      rows = report.Pools.map((p) => [p.WorkerPoolId, p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt, p.BusySeconds])
-      spaces = report.Pools
-      break
-    case 'task-type':
-      head = ['TaskType', 'Tasks', 'Leases', 'BusySeconds']
-      rows = report.TaskTypes.map((t) => [t.TaskType, t.Tasks, t.Leases, t.BusySeconds])
-      spaces = report.TaskTypes
-      break
-    default:
-      head = ['WorkerId', 'WorkerName', 'WorkerPoolNames', 'Leases', 'Tasks', 'PeakConcurrentLeases', 'BusySeconds']
-      rows = report.Workers.map((w) => [w.WorkerId, w.WorkerName, w.WorkerPoolNames.join('; '), w.Leases, w.Tasks, w.PeakConcurrentLeases, w.BusySeconds])
-      // Idle workers belong in the per-worker CSV too, with zeros, so a spreadsheet sees all capacity.
-      rows.push(...report.IdleWorkers.map((w) => [w.WorkerId, w.WorkerName, w.WorkerPoolNames.join('; '), 0, 0, 0, 0]))
-      spaces = [...report.Workers, ...report.IdleWorkers]
-  }
-  if (opts.spaceColumns) {
-    head = ['SpaceId', 'SpaceName', ...head]
-    rows = rows.map((r, i) => [spaces[i].SpaceId, spaces[i].SpaceName, ...r])
-  }
-  return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\n') + '\n'
 }

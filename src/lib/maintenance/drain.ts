@@ -5,7 +5,7 @@
  * only keeps the set of active leases and decides when the wait is over.
  */
 import type {LeaseRecord, LeaseSource} from '../leases/types.js'
-import {shellQuote} from '../policy/estate.js'
+import {shellQuote} from '../render/shell.js'
 import {formatDuration} from './floor.js'
 
 /** The leases active now, however they are found. */

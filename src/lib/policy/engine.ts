@@ -5,7 +5,8 @@
 import type {IgnoreEntry, PolicyConfig} from './config.js'
 import {globMatches} from './glob.js'
 import {RULES} from './rules/index.js'
-import {SEVERITIES, type Finding, type RuleId, type Severity, type Snapshot} from './types.js'
+import type {Snapshot} from '../estate/types.js'
+import {SEVERITIES, type Finding, type RuleId, type Severity} from './types.js'
 
 export interface RuleStatus {
   RuleId: RuleId

@@ -2,6 +2,7 @@
  * Worker counts per pool, taken from ONE `/workerpools/summary` response (it carries the counts
  * of every pool), so `pool list` costs the same number of requests for 3 pools or 3,000 workers.
  */
+import {isDynamicPool} from '../estate/facts.js'
 import type {WorkerPoolResource, WorkerPoolsSummaryResource, WorkerResource} from '../octopus/types.js'
 import {communicationStyle} from '../workers/present.js'
 
@@ -44,10 +45,6 @@ export function countsFromSummaryEntry(entry: PoolSummaryEntry | undefined): Wor
     Disabled: entry.TotalDisabledMachines ?? 0,
     ByEndpointType: byEndpoint,
   }
-}
-
-export function isDynamicPool(pool: Pick<WorkerPoolResource, 'WorkerPoolType'>): boolean {
-  return pool.WorkerPoolType === 'DynamicWorkerPool'
 }
 
 export interface PoolWithCounts {

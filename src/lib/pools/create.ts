@@ -1,5 +1,6 @@
 /** `pool create`: input checks, the `--if-not-exists` decision, the request body, the echo. */
 import {CliError, ExitCode, usageError} from '../errors.js'
+import {shellQuote} from '../render/shell.js'
 import type {DynamicWorkerType} from '../octopus/repositories.js'
 import type {WorkerPoolResource} from '../octopus/types.js'
 import {poolTypeFlag, poolTypeName, type PoolTypeFlag} from './validate.js'
@@ -76,12 +77,6 @@ export function createPoolBody(input: CreatePoolInput): Record<string, unknown> 
   if (input.sortOrder !== undefined) body.SortOrder = input.sortOrder
   if (input.type === 'dynamic') body.WorkerType = input.workerType
   return body
-}
-
-/** Quotes an argument for a POSIX shell only when it needs it. */
-export function shellQuote(arg: string): string {
-  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(arg)) return arg
-  return `'${arg.replaceAll("'", `'\\''`)}'`
 }
 
 /** The non-interactive command equivalent to an interactive create, for scripts and CI. */

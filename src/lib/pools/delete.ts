@@ -9,7 +9,7 @@
  */
 import {usageError} from '../errors.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {shellQuote} from './create.js'
+import {shellQuote} from '../render/shell.js'
 
 export interface PoolDeleteImpact {
   pool: WorkerPoolResource

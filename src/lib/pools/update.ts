@@ -4,7 +4,7 @@ import type {WorkerPoolResource} from '../octopus/types.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {findByNameOrId} from '../octopus/names.js'
 import {getWorkerPool, listWorkerPools, updateWorkerPool} from '../octopus/repositories.js'
-import {isDynamicPool} from './counts.js'
+import {isDynamicPool} from '../estate/facts.js'
 
 export interface PoolChanges {
   name?: string

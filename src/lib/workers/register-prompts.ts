@@ -5,7 +5,8 @@
 import {usageError, type CliError} from '../errors.js'
 import {promptCheckbox, promptInput, promptSelect} from '../render/prompt.js'
 import type {DraftField, RegisterDraft, RegisterSnapshot} from './register.js'
-import {isDynamicPool, SSH_ACCOUNT_TYPES} from './resolve.js'
+import {isDynamicPool} from '../estate/facts.js'
+import {SSH_ACCOUNT_TYPES} from './resolve.js'
 import {validateListeningUrl, validateSshFingerprint, validateSshHost, validateSubscriptionId, validateThumbprint, validateWorkerName} from './validate.js'
 
 export interface Prompter {

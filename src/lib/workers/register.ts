@@ -9,6 +9,7 @@
  */
 import {CliError, ExitCode, usageError} from '../errors.js'
 import {findByNameOrId} from '../octopus/names.js'
+import {shellQuote} from '../render/shell.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {createWorker, listAccounts, listMachinePolicies, listProxies, listWorkerPools, listWorkers, updateWorker, type AccountResource} from '../octopus/repositories.js'
 import type {EndpointResource, MachinePolicyResource, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
@@ -241,11 +242,6 @@ function updatedInPlace(existing: WorkerResource, plan: ResolvedRegistration, en
 /** A thumbprint shown with only its last four characters. */
 export function maskThumbprint(thumbprint: string): string {
   return '*'.repeat(Math.max(0, thumbprint.length - 4)) + thumbprint.slice(-4)
-}
-
-export function shellQuote(value: string): string {
-  if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(value)) return value
-  return `'${value.replace(/'/g, `'\\''`)}'`
 }
 
 /** The non-interactive command that does what an interactive run just did (thumbprint masked). */

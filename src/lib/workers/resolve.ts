@@ -4,16 +4,13 @@
  * cannot hold workers -> exit 2. All of it runs before anything is changed.
  */
 import {usageError} from '../errors.js'
+import {isDynamicPool} from '../estate/facts.js'
 import {findAllByNameOrId, findByNameOrId} from '../octopus/names.js'
 import type {AccountResource} from '../octopus/repositories.js'
 import type {WorkerPoolResource} from '../octopus/types.js'
 
 /** Account types an SSH endpoint can use (API notes §3.3). */
 export const SSH_ACCOUNT_TYPES = ['SshKeyPair', 'UsernamePassword']
-
-export function isDynamicPool(pool: WorkerPoolResource): boolean {
-  return pool.WorkerPoolType === 'DynamicWorkerPool'
-}
 
 /** Pools a worker can join: every name must exist (exit 4) and be static (exit 2). */
 export function resolveStaticPools(pools: WorkerPoolResource[], inputs: string[], flag = '--pool'): WorkerPoolResource[] {

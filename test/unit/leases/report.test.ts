@@ -1,7 +1,10 @@
 import {describe, expect, it} from 'vitest'
-import {aggregateReport, combineReports, intervalsFromTasks, reportCsv, groupGrid, withBars, csvField} from '../../../src/lib/leases/report.js'
+import {aggregateReport, combineReports, intervalsFromTasks} from '../../../src/lib/leases/report.js'
+import {csvField} from '../../../src/lib/render/csv.js'
+import {reportCsv} from '../../../src/lib/render/leases/csv.js'
+import {groupGrid, withBars} from '../../../src/lib/render/leases/table.js'
 import {peakConcurrency, totalLength} from '../../../src/lib/leases/intervals.js'
-import {bar} from '../../../src/lib/leases/bar-chart.js'
+import {bar} from '../../../src/lib/render/bar-chart.js'
 import {diffSnapshots, byTimeThenId} from '../../../src/lib/leases/diff.js'
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()

@@ -1,5 +1,5 @@
 import {defaultConfig, type PolicyConfig} from '../../../src/lib/policy/config.js'
-import type {PoolFacts, Snapshot, SpaceSnapshot, WorkerFacts} from '../../../src/lib/policy/types.js'
+import type {PoolFacts, Snapshot, SpaceSnapshot, WorkerFacts} from '../../../src/lib/estate/types.js'
 
 let nextId = 1
 

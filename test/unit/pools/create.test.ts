@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {checkWorkerTypeAllowed, createPoolBody, decideCreate, equivalentCreateCommand, matchWorkerType, shellQuote} from '../../../src/lib/pools/create.js'
+import {checkWorkerTypeAllowed, createPoolBody, decideCreate, equivalentCreateCommand, matchWorkerType} from '../../../src/lib/pools/create.js'
 import {pool} from './fixtures.js'
 
 const types = [
@@ -63,10 +63,5 @@ describe('equivalentCreateCommand', () => {
   it('quotes what the shell would split and lists every chosen option', () => {
     const cmd = equivalentCreateCommand('octoworkers', {name: "Bob's pool", type: 'dynamic', workerType: 'UbuntuDefault', description: 'a b', isDefault: true, sortOrder: 3, ifNotExists: true}, {space: 'Spaces-2'})
     expect(cmd).toBe("octoworkers pool create 'Bob'\\''s pool' --type dynamic --worker-type UbuntuDefault --description 'a b' --default --sort-order 3 --if-not-exists --space Spaces-2")
-  })
-  it('keeps simple words unquoted', () => {
-    expect(shellQuote('Linux-1')).toBe('Linux-1')
-    expect(shellQuote('')).toBe("''")
-    expect(shellQuote('$HOME')).toBe("'$HOME'")
   })
 })

@@ -8,7 +8,7 @@
 import {afterEach, describe, expect, it} from 'vitest'
 import {findAllByNameOrId, findByNameOrId} from '../../../src/lib/octopus/names.js'
 import {deleteWorker, listMachinePolicies, listWorkerPools, listWorkers} from '../../../src/lib/octopus/repositories.js'
-import {readSnapshot} from '../../../src/lib/policy/snapshot.js'
+import {readSnapshot} from '../../../src/lib/estate/read.js'
 import {runCheck} from '../../../src/lib/policy/engine.js'
 import {countsFromWorkers} from '../../../src/lib/pools/counts.js'
 import {deleteImpacts} from '../../../src/lib/pools/delete.js'

@@ -1,5 +1,5 @@
 /** builtin/*: the built-in worker runs steps on the Octopus Server itself (README §4, guidance §7.7). */
-import {builtinUsage} from '../builtin.js'
+import {builtinUsage} from '../../estate/builtin.js'
 import type {Finding} from '../types.js'
 import {registerWorkerFix, spaceFinding, type RuleDescriptor} from './context.js'
 

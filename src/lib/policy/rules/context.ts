@@ -1,6 +1,7 @@
 import type {PolicyConfig} from '../config.js'
-import {shellQuote as quote} from '../estate.js'
-import type {Finding, RuleId, Severity, Snapshot, SpaceSnapshot} from '../types.js'
+import type {Snapshot, SpaceSnapshot} from '../../estate/types.js'
+import {shellQuote as quote} from '../../render/shell.js'
+import type {Finding, RuleId, Severity} from '../types.js'
 
 export interface RuleContext {
   snapshot: Snapshot

@@ -1,6 +1,7 @@
 /** pool/empty, worker/duplicate-*, worker/also-deployment-target, dynamic/in-use: what is registered where. */
-import {isDynamicPool, isStaticPool, thumbprintOf, workersOf} from '../estate.js'
-import type {Finding, SpaceSnapshot, WorkerFacts} from '../types.js'
+import {isDynamicPool, isStaticPool, thumbprintOf, workersOf} from '../../estate/facts.js'
+import type {SpaceSnapshot, WorkerFacts} from '../../estate/types.js'
+import type {Finding} from '../types.js'
 import {quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
 export const emptyPool: RuleDescriptor = {

@@ -1,6 +1,7 @@
 /** naming/worker and naming/pool: names follow the configured convention (Octopus guidance §7.1, §7.2). */
 import {checkName, type Convention} from '../convention.js'
-import type {Finding, Snapshot} from '../types.js'
+import type {Snapshot} from '../../estate/types.js'
+import type {Finding} from '../types.js'
 import {quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
 function describe(conv: Convention): string {

@@ -1,9 +1,10 @@
 /** redundancy/* and ha/too-few-workers: enough usable workers per pool and per space (Octopus guidance §7.3, §7.10). */
 import {globMatches} from '../glob.js'
 import {isAvailable} from '../../workers/availability.js'
-import {isStaticPool, workersOf} from '../estate.js'
+import {isStaticPool, workersOf} from '../../estate/facts.js'
 import type {PolicyConfig} from '../config.js'
-import type {Finding, PoolFacts, WorkerFacts} from '../types.js'
+import type {PoolFacts, WorkerFacts} from '../../estate/types.js'
+import type {Finding} from '../types.js'
 import {quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
 /** The minimum for a pool: the first per-pool override whose name/glob matches, else the global threshold. */

@@ -1,10 +1,11 @@
 /**
  * usage/*: what the deployment processes and runbooks run on (src/lib/usage). These rules need the
- * process reads, which the snapshot makes only when one of them is enabled (snapshot.ts).
+ * process reads, which the snapshot makes only when one of them is enabled (src/lib/estate/read.ts).
  */
 import {isAvailable} from '../../workers/availability.js'
-import {workersOf} from '../estate.js'
-import type {Finding, RuleId, SpaceSnapshot} from '../types.js'
+import {workersOf} from '../../estate/facts.js'
+import type {SpaceSnapshot} from '../../estate/types.js'
+import type {Finding, RuleId} from '../types.js'
 import type {UsageRow} from '../../usage/types.js'
 import {quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 

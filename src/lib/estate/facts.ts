@@ -4,7 +4,8 @@
  */
 import type {PoolFacts, SpaceSnapshot, WorkerFacts} from './types.js'
 
-export function isDynamicPool(pool: PoolFacts): boolean {
+/** Dynamic pools take no registered workers; older servers omit WorkerPoolType, which means static. */
+export function isDynamicPool(pool: {WorkerPoolType?: string | null}): boolean {
   return pool.WorkerPoolType === 'DynamicWorkerPool'
 }
 
@@ -24,10 +25,4 @@ export function defaultPool(space: SpaceSnapshot): PoolFacts | undefined {
 export function thumbprintOf(machine: {Thumbprint?: string | null; Endpoint?: {Thumbprint?: string | null; TentacleEndpointConfiguration?: {Thumbprint?: string | null} | null} | null}): string | undefined {
   const value = machine.Endpoint?.Thumbprint ?? machine.Endpoint?.TentacleEndpointConfiguration?.Thumbprint ?? machine.Thumbprint
   return value ? value.trim().toUpperCase() : undefined
-}
-
-/** Quotes a value for a POSIX shell when it needs it, so suggested fixes can be pasted. */
-export function shellQuote(value: string): string {
-  if (/^[A-Za-z0-9._/:@=+-]+$/.test(value)) return value
-  return `'${value.replaceAll("'", `'\\''`)}'`
 }

@@ -12,6 +12,7 @@ import {readUsageEstate} from '../usage/read.js'
 import {computeUsage} from '../usage/resolve.js'
 import type {PoolWorkerCount} from '../usage/types.js'
 import {isAvailable} from '../workers/availability.js'
+import {SPACE_CONCURRENCY} from './spaces.js'
 import type {Snapshot, SpaceSnapshot} from './types.js'
 
 export interface SnapshotOptions {
@@ -29,13 +30,6 @@ export interface SnapshotOptions {
   onUnavailable?: (what: string, why: string) => void
 }
 
-const SPACE_CONCURRENCY = 8
-
-/** Every space of the server with its links loaded (one request for the list, one per space). */
-export async function allSpaceContexts(client: OctopusClient): Promise<SpaceContext[]> {
-  const spaces = await client.listSpaces()
-  return mapBounded(spaces, SPACE_CONCURRENCY, (space) => client.spaceContext(space))
-}
 
 export async function readSnapshot(client: OctopusClient, spaces: SpaceContext[], options: SnapshotOptions = {}): Promise<Snapshot> {
   const want = (flag: boolean | undefined) => flag !== false

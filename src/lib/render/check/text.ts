@@ -1,8 +1,8 @@
 /** The human report: findings grouped by severity, then one summary line. */
-import {terminalSafe} from '../render/safe.js'
-import {renderTable} from '../render/table.js'
-import type {CheckReport} from './engine.js'
-import {SEVERITIES, type Severity} from './types.js'
+import {terminalSafe} from '../safe.js'
+import {renderTable} from '../table.js'
+import type {CheckReport} from '../../policy/engine.js'
+import {SEVERITIES, type Severity} from '../../policy/types.js'
 
 const HEADINGS: Record<Severity, string> = {error: 'ERRORS', warning: 'WARNINGS', note: 'NOTES'}
 

@@ -6,7 +6,7 @@
  * enabled worker.
  */
 import {isAvailable} from '../workers/availability.js'
-import {defaultPool, isDynamicPool, workersOf} from './estate.js'
+import {defaultPool, isDynamicPool, workersOf} from './facts.js'
 import type {SpaceSnapshot} from './types.js'
 
 export interface BuiltinSpaceUsage {

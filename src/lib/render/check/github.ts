@@ -1,7 +1,7 @@
 /** GitHub Actions workflow commands: `::error title=...::message` per finding, shown as annotations. */
-import type {CheckReport} from './engine.js'
-import type {Severity} from './types.js'
-import {terminalSafe} from '../render/safe.js'
+import type {CheckReport} from '../../policy/engine.js'
+import type {Severity} from '../../policy/types.js'
+import {terminalSafe} from '../safe.js'
 
 const COMMAND: Record<Severity, string> = {error: 'error', warning: 'warning', note: 'notice'}
 

@@ -4,9 +4,9 @@
  * findings below it pass with the message in <system-out>. A rule with no findings is one passing
  * test case, and a rule that could not run is a <skipped> one.
  */
-import {isAtOrAbove, type CheckReport, type FailOn} from './engine.js'
-import type {Finding} from './types.js'
-import {terminalSafe} from '../render/safe.js'
+import {isAtOrAbove, type CheckReport, type FailOn} from '../../policy/engine.js'
+import type {Finding} from '../../policy/types.js'
+import {terminalSafe} from '../safe.js'
 
 /**
  * Text for XML element content. Characters XML 1.0 does not allow at all (most C0 controls, such

@@ -2,13 +2,14 @@
  * SARIF 2.1.0. The subjects are Octopus resources, not files, so results carry logical locations
  * (`Space/Subject`, kind `resource`) rather than physical ones.
  */
-import {RULES} from './rules/index.js'
-import type {CheckReport} from './engine.js'
+import type * as Sarif from 'sarif'
+import {RULES} from '../../policy/rules/index.js'
+import type {CheckReport} from '../../policy/engine.js'
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json'
 export const GUIDANCE_URI = 'https://octopus.com/docs/getting-started/best-practices/worker-configuration'
 
-export function renderSarif(report: CheckReport, opts: {toolVersion: string; server: string}): Record<string, unknown> {
+export function renderSarif(report: CheckReport, opts: {toolVersion: string; server: string}): Sarif.Log {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]))
   return {
     $schema: SARIF_SCHEMA_URI,
