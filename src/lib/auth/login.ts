@@ -177,6 +177,10 @@ export interface LogoutResult {
   removedProfile?: Profile
   removedKeys: RemovedKeys
   configFile: string
+  /** The profiles still saved, to use with --profile. */
+  otherProfiles: string[]
+  /** OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN is set: commands keep using it after the logout. */
+  envCredentialSet: boolean
 }
 
 /**
@@ -193,10 +197,11 @@ export async function logout(req: {profile: string; env: NodeJS.ProcessEnv; conf
   await sweepStaleTempFiles(dir)
   await sweepStaleTempFiles(insecureKeyDir(dir))
   const profile = store.get(profileName)
+  const envCredentialSet = Boolean(req.env.OCTOPUS_API_KEY || req.env.OCTOPUS_ACCESS_TOKEN)
   if (!profile) {
     // A key file without a profile can only be a leftover; remove it all the same.
     const file = await removeInsecureKeyFile(dir, profileName)
-    return {profile: profileName, removedKeys: {keychain: false, file}, configFile: store.file}
+    return {profile: profileName, removedKeys: {keychain: false, file}, configFile: store.file, otherProfiles: store.names(), envCredentialSet}
   }
   let removedKeys: RemovedKeys
   try {
@@ -207,5 +212,5 @@ export async function logout(req: {profile: string; env: NodeJS.ProcessEnv; conf
   }
   store.remove(profileName)
   await store.save()
-  return {profile: profileName, removedProfile: profile, removedKeys, configFile: store.file}
+  return {profile: profileName, removedProfile: profile, removedKeys, configFile: store.file, otherProfiles: store.names(), envCredentialSet}
 }
