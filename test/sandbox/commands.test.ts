@@ -68,7 +68,15 @@ describe('sandbox simulate', () => {
       const r = await runCli(['sandbox', 'simulate', ...args], {env})
       expect(r.exitCode, args.join(' ')).toBe(code)
       expect(r.stderr, args.join(' ')).toMatch(message)
+      // The typed flag's own message, not oclif's "Parsing --x" wrapping of it.
+      expect(r.stderr, args.join(' ')).not.toMatch(/Parsing --|See more help/)
+      const json = await runCli(['sandbox', 'simulate', ...args, '--json'], {env})
+      expect(json.exitCode, args.join(' ')).toBe(code)
+      expect(parseJson(json).Error.Message, args.join(' ')).toMatch(message)
     }
+    const misspelt = await runCli(['sandbox', 'simulate', '--task', '3'], {env})
+    expect(misspelt.exitCode).toBe(2)
+    expect(misspelt.stderr).toMatch(/^Error: Unknown flag: --task\. Did you mean --tasks\?$/m)
     expect(taskCount()).toBe(tasksBefore)
     expect(await history()).toHaveLength(leasesBefore)
     expect((await api(sb, 'GET', '/api/sandbox/info')).status).toBe(200)
