@@ -1,6 +1,7 @@
 import {Command, Flags, Errors, type Interfaces} from '@oclif/core'
 import {CliError, ExitCode, redact, usageError, type ExitCodeValue} from './lib/errors.js'
 import {isBulkResult} from './lib/bulk.js'
+import {describeParseFailure, type ParseFailure} from './lib/parse-errors.js'
 import {renderBulk} from './lib/render/bulk.js'
 import {jsonText, writeError, writeStderr, writeStdout, withoutLinks} from './lib/render/output.js'
 import {colorEnabled, setColor, paint} from './lib/render/color.js'
@@ -151,6 +152,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return result
   }
 
+  /** The long flags this command shows in --help: the candidates for "Did you mean --x?". */
+  private visibleFlagNames(): string[] {
+    const flags = {...(this.ctor as unknown as {baseFlags?: Record<string, {hidden?: boolean}>}).baseFlags, ...this.ctor.flags} as Record<string, {hidden?: boolean}>
+    return Object.entries(flags).filter(([, flag]) => !flag.hidden).map(([name]) => name)
+  }
+
   /** One clear line (plus a hint) and the documented exit code; JSON on stdout with --json. */
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
     if (error instanceof Errors.ExitError || error?.code === 'EEXIT') throw error
@@ -161,13 +168,31 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       cliError = new CliError('Interrupted; nothing was changed.', ExitCode.Interrupted)
     }
     else if (isOclifUsageError(error)) {
-      cliError = new CliError(firstLine(error.message), ExitCode.Usage, {hint: `See \`${this.config.bin} ${this.id?.replaceAll(':', ' ') ?? ''} --help\`.`})
+      const described = describeParseFailure(parseFailureOf(error), this.visibleFlagNames())
+      cliError = new CliError(described.message, ExitCode.Usage, {
+        hint: `See \`${[this.config.bin, this.id?.replaceAll(':', ' '), '--help'].filter(Boolean).join(' ')}\`.`,
+        details: described.suggestions.length ? {suggestions: described.suggestions} : undefined,
+      })
     } else {
       cliError = new CliError(`Unexpected error: ${firstLine(error?.message ?? String(error))}`, ExitCode.Failure, {hint: this.flags?.debug ? undefined : 'Run again with --debug for details.'})
     }
     writeError(cliError, {json: this.isJson, clean: (text) => this.clean(text)})
     if (this.flags?.debug && error?.stack) writeStderr(this.clean(error.stack))
     process.exitCode = cliError.exitCode
+  }
+}
+
+/** The plain facts of an oclif parse error, for describeParseFailure (src/lib knows no oclif). */
+function parseFailureOf(error: Error & {flags?: unknown; args?: unknown}): ParseFailure {
+  const list = (value: unknown): unknown[] | undefined => (Array.isArray(value) && value.length > 0 ? value : undefined)
+  const flags = list(error.flags)
+  const args = list(error.args)
+  return {
+    message: error.message,
+    unknownFlags: flags?.every((f) => typeof f === 'string') ? (flags as string[]) : undefined,
+    // RequiredArgsError lists argument definitions; UnexpectedArgsError the words given.
+    missingArgs: args?.every((a) => typeof a === 'object' && a !== null && 'name' in a) ? args.map((a) => String((a as {name: string}).name)) : undefined,
+    unexpectedArgs: args?.every((a) => typeof a === 'string') ? (args as string[]) : undefined,
   }
 }
 

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../base-command.js'
-import {ServerCommand, parseTimeout} from '../server-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../base-command.js'
+import {ServerCommand} from '../server-command.js'
 import {usageError} from '../lib/errors.js'
-import {cleanApiKey, login} from '../lib/auth/login.js'
+import {apiKeyAsFlagError, cleanApiKey, givesApiKeyAsFlag, login, loginServer, type LoginResult, type LoginServerSource} from '../lib/auth/login.js'
 import {selectedProfile} from '../lib/auth/paths.js'
 import {normalizeServerUrl} from '../lib/octopus/client.js'
 import {promptInput, promptSecret, validatorFrom} from '../lib/render/prompt.js'
@@ -11,7 +11,7 @@ import {safe} from '../lib/render/safe.js'
 export default class Login extends ServerCommand<typeof Login> {
   static override summary = 'Check an API key against an Octopus Server, then save it in the OS keychain and the server in a profile.'
 
-  static override description = `Interactive: asks for the server URL and the API key (masked). In scripts and CI: --server URL and the key on stdin with --api-key-stdin; the key is never a flag, so it cannot show in \`ps\`.
+  static override description = `Interactive: asks for the API key (masked), and for the server URL unless --server, OCTOPUS_URL or the profile's saved server gives it (in that order, as for every command). In scripts and CI: the key on stdin with --api-key-stdin; the key is never a flag, so it cannot show in \`ps\`.
 Nothing is saved unless GET /api/users/me accepts the key (and --space, if given, exists).
 The profile (server URL, default space; no secret) goes to $XDG_CONFIG_HOME/octoworkers/config.yaml (mode 0600), the key to the OS keychain (the Secret Service on Linux; service "octoworkers", account "<profile>@<server URL>"), or with --insecure-storage to a 0600 file in insecure-credentials/ beside config.yaml.
 A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY instead, or --insecure-storage.
@@ -27,24 +27,41 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     'api-key-stdin': Flags.boolean({description: 'Read the API key from stdin (all of it, trimmed).'}),
     'insecure-storage': Flags.boolean({description: 'Keep the key in a 0600 file under the config dir instead of the OS keychain (warns every time it is used).'}),
+    // Only so that `--api-key KEY` (the Octopus CLI's flag) gets the way to pass the key, not "Unknown flag".
+    'api-key': Flags.string({hidden: true}),
   }
 
-  public async run(): Promise<void> {
+  /** Set by run(): whether anything was asked, so that render() can show the prompt-free equivalent. */
+  private prompted = false
+  private serverSource?: LoginServerSource
+
+  public override async init(): Promise<void> {
+    // The Octopus CLI's `--api-key KEY`: say how to give the key instead of "Unknown flag".
+    try {
+      await super.init()
+    } catch (error) {
+      if (givesApiKeyAsFlag(this.argv)) throw apiKeyAsFlagError(this.config.bin)
+      throw error
+    }
+    if (givesApiKeyAsFlag(this.argv)) throw apiKeyAsFlagError(this.config.bin)
+  }
+
+  public async run(): Promise<LoginResult> {
     const flags = this.flags
     const profile = selectedProfile(flags.profile, process.env).name
-    const timeoutSeconds = parseTimeout(flags.timeout)
-    const prompted = !flags.server || !flags['api-key-stdin']
-    if (prompted && !this.interactive) {
-      if (!flags.server) throw usageError('login needs --server URL when it cannot prompt.', {hint: 'e.g. `printenv OCTOPUS_API_KEY | octoworkers login --server https://octopus.example.com --api-key-stdin`'})
-      throw usageError('login needs the API key on stdin (--api-key-stdin) when it cannot prompt; it is never taken as a flag.', {hint: `e.g. \`printenv OCTOPUS_API_KEY | octoworkers login --server ${flags.server} --api-key-stdin\``})
+    const known = await loginServer({serverFlag: flags.server, profile, env: process.env})
+    this.prompted = !known || !flags['api-key-stdin']
+    if (this.prompted && !this.interactive) {
+      if (!known) throw usageError('login needs --server URL (or OCTOPUS_URL) when it cannot prompt.', {hint: 'e.g. `printenv OCTOPUS_API_KEY | octoworkers login --server https://octopus.example.com --api-key-stdin`'})
+      throw usageError('login needs the API key on stdin (--api-key-stdin) when it cannot prompt; it is never taken as a flag.', {hint: `e.g. \`printenv OCTOPUS_API_KEY | octoworkers login --server ${known.server} --api-key-stdin\``})
     }
-    const server = flags.server ?? await promptInput('Octopus Server URL', {default: process.env.OCTOPUS_URL || undefined, validate: validatorFrom(normalizeServerUrl)})
-    // Checked now so that a bad URL is reported before a key is asked for.
-    normalizeServerUrl(server)
+    // Checked (by loginServer, or by the prompt's validator) before a key is asked for.
+    const server = known?.server ?? await promptInput('Octopus Server URL', {validate: validatorFrom(normalizeServerUrl)})
+    this.serverSource = known?.source
     const apiKey = flags['api-key-stdin'] ? cleanApiKey(await readStdin(), 'stdin') : cleanApiKey(await promptSecret('API key'), 'the prompt')
     this.secrets.push(apiKey)
 
-    const result = await login({
+    return login({
       profile,
       server,
       apiKey,
@@ -52,33 +69,42 @@ ${EXIT_CODES_HELP}`
       insecureStorage: flags['insecure-storage'],
       env: process.env,
       warn: (m) => this.warnUser(m),
-      timeoutSeconds,
+      timeoutSeconds: flags.timeout,
       caCertFile: flags['ca-cert'],
       debug: this.debugLine,
       userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
     })
+  }
 
-    if (this.isJson) {
-      this.printJson({
-        Profile: result.profile.name,
-        Server: result.profile.server,
-        Version: result.version,
-        User: result.user,
-        Space: result.space ?? null,
-        CredentialStore: result.profile.keyStore,
-        KeyLocation: result.keyLocation,
-        ConfigFile: result.configFile,
-      })
-    } else {
-      this.print([
+  protected override toJson(result: LoginResult): unknown {
+    return {
+      Profile: result.profile.name,
+      Server: result.profile.server,
+      Version: result.version,
+      User: result.user,
+      Space: result.space ?? null,
+      CredentialStore: result.profile.keyStore,
+      KeyLocation: result.keyLocation,
+      ConfigFile: result.configFile,
+    }
+  }
+
+  protected override render(result: LoginResult): Rendered {
+    const stderr: string[] = []
+    if (this.serverSource === 'OCTOPUS_URL') stderr.push(`The server came from OCTOPUS_URL.`)
+    if (this.serverSource === 'profile') stderr.push(`The server is the one saved in profile '${result.profile.name}'; pass --server to change it.`)
+    if (this.prompted) {
+      const flags = this.flags
+      const extra = [flags.profile ? `--profile ${flags.profile}` : '', flags.space ? `--space '${flags.space}'` : '', flags['insecure-storage'] ? '--insecure-storage' : ''].filter(Boolean).join(' ')
+      stderr.push(`Non-interactive equivalent: printenv OCTOPUS_API_KEY | ${this.config.bin} login --server ${result.profile.server} --api-key-stdin${extra ? ' ' + extra : ''}`)
+    }
+    return {
+      stdout: [
         safe`Logged in to ${result.profile.server} (Octopus ${result.version}) as ${result.user.Username} (${result.user.DisplayName}).`,
         `Profile '${result.profile.name}' saved in ${result.configFile}${result.space ? safe`, default space ${result.space.Name} (${result.space.Id})` : ''}.`,
         `API key saved in ${result.keyLocation}.`,
-      ].join('\n'))
-    }
-    if (prompted) {
-      const extra = [flags.profile ? `--profile ${flags.profile}` : '', flags.space ? `--space '${flags.space}'` : '', flags['insecure-storage'] ? '--insecure-storage' : ''].filter(Boolean).join(' ')
-      this.note(`Non-interactive equivalent: printenv OCTOPUS_API_KEY | ${this.config.bin} login --server ${result.profile.server} --api-key-stdin${extra ? ' ' + extra : ''}`)
+      ].join('\n'),
+      stderr,
     }
   }
 }

@@ -1,13 +1,13 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, EXIT_CODES_HELP} from '../base-command.js'
-import {logout} from '../lib/auth/login.js'
+import {BaseCommand, EXIT_CODES_HELP, type Rendered} from '../base-command.js'
+import {logout, type LogoutResult} from '../lib/auth/login.js'
 import {selectedProfile} from '../lib/auth/paths.js'
 
 export default class Logout extends BaseCommand<typeof Logout> {
   static override summary = 'Remove a profile and its saved API key (keychain entry or insecure file).'
 
   static override description = `Idempotent: logging out of a profile that is not there succeeds and changes nothing.
-Credentials in OCTOPUS_API_KEY / OCTOPUS_ACCESS_TOKEN are not affected.
+Credentials in OCTOPUS_API_KEY / OCTOPUS_ACCESS_TOKEN are not affected. The profiles still saved are named, to use with --profile.
 
 ${EXIT_CODES_HELP}`
 
@@ -17,26 +17,35 @@ ${EXIT_CODES_HELP}`
     profile: Flags.string({description: 'Profile to remove (env OCTOWORKERS_PROFILE; default "default").'}),
   }
 
-  public async run(): Promise<void> {
-    const profile = selectedProfile(this.flags.profile, process.env).name
-    const result = await logout({profile, env: process.env})
+  public async run(): Promise<LogoutResult> {
+    return logout({profile: selectedProfile(this.flags.profile, process.env).name, env: process.env})
+  }
+
+  protected override toJson(result: LogoutResult): unknown {
+    return {
+      Profile: result.profile,
+      Server: result.removedProfile?.server ?? null,
+      LoggedOut: result.removedProfile !== undefined,
+      RemovedKey: {Keychain: result.removedKeys.keychain, File: result.removedKeys.file},
+      ConfigFile: result.configFile,
+      OtherProfiles: result.otherProfiles,
+    }
+  }
+
+  protected override render(result: LogoutResult): Rendered {
     const removed = result.removedProfile
-    if (this.isJson) {
-      this.printJson({
-        Profile: result.profile,
-        Server: removed?.server ?? null,
-        LoggedOut: removed !== undefined,
-        RemovedKey: {Keychain: result.removedKeys.keychain, File: result.removedKeys.file},
-        ConfigFile: result.configFile,
-      })
-    } else if (removed) {
+    let stdout: string
+    if (removed) {
       const key = [result.removedKeys.keychain ? 'the OS keychain' : '', result.removedKeys.file ? 'its insecure key file' : ''].filter(Boolean).join(' and ')
-      this.print(`Logged out of profile '${result.profile}' (${removed.server}): removed ${key ? `its API key from ${key} and ` : ''}the profile from ${result.configFile}.`)
+      stdout = `Logged out of profile '${result.profile}' (${removed.server}): removed ${key ? `its API key from ${key} and ` : ''}the profile from ${result.configFile}.`
     } else {
-      this.print(`Profile '${result.profile}' is not logged in; nothing to remove.`)
+      stdout = `Profile '${result.profile}' is not logged in; nothing to remove.`
     }
-    if (process.env.OCTOPUS_API_KEY || process.env.OCTOPUS_ACCESS_TOKEN) {
-      this.note('OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN is still set in this environment, and commands will keep using it.')
+    const stderr: string[] = []
+    if (result.otherProfiles.length > 0) {
+      stderr.push(`Still saved: ${result.otherProfiles.map((p) => `'${p}'`).join(', ')}; use one with --profile NAME, or see them all with \`${this.config.bin} auth status\`.`)
     }
+    if (result.envCredentialSet) stderr.push('OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN is still set in this environment, and commands will keep using it.')
+    return {stdout, stderr}
   }
 }

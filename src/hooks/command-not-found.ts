@@ -19,7 +19,7 @@ const hook: Hook.CommandNotFound = async function ({id, argv, config}) {
   let error
   if (known && config.findCommand(known)) {
     const extra = words.slice(known.split(':').length).join(' ')
-    error = usageError(`Unexpected argument: ${extra}`, {hint: helpFor(known)})
+    error = usageError(`Unexpected argument: ${extra}.`, {hint: helpFor(known)})
   } else {
     const visible = [...config.commands.filter((c) => !c.hidden).flatMap((c) => [c.id, ...c.aliases]), ...config.topics.filter((t) => !t.hidden).map((t) => t.name)]
     const candidates = visible.filter((c) => !known || c.startsWith(known + ':')).map(spaced)

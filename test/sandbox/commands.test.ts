@@ -51,6 +51,19 @@ describe('sandbox simulate', () => {
     expect(r.stdout).not.toContain('"Links"')
   })
 
+  it('a pool with no worker to lease: the deployments fail, and the run is exit 1 with the failed tasks named', async () => {
+    const created = await api(sb, 'POST', '/api/Spaces-1/workerpools', {Name: 'Empty Simulation Pool', WorkerPoolType: 'StaticWorkerPool'})
+    expect(created.status).toBe(201)
+    const r = await runCli(['sandbox', 'simulate', '--tasks', '2', '--concurrency', '2', '--duration-ms', '5', '--pool', 'Empty Simulation Pool'], {env})
+    expect(r.exitCode, r.stderr).toBe(1)
+    expect(r.stdout).toContain('No worker was leased.')
+    expect(r.stdout).toContain('0 succeeded, 2 failed, 0 canceled of 2; 0 leases;')
+    expect(r.stderr).toMatch(/^See the failed tasks' logs, e\.g\. ServerTasks-\d+ to ServerTasks-\d+\.$/m)
+    const json = await runCli(['sandbox', 'simulate', '--tasks', '1', '--duration-ms', '5', '--pool', created.body.Id, '--json'], {env})
+    expect(json.exitCode).toBe(1)
+    expect(parseJson(json)).toMatchObject({State: 'Completed', TasksFailed: 1, LeasesGranted: 0})
+  })
+
   it('rejects bad input before starting anything: exit 2 for malformed flags, exit 4 for an unknown pool', async () => {
     const tasksBefore = taskCount()
     const leasesBefore = (await history()).length
@@ -68,7 +81,15 @@ describe('sandbox simulate', () => {
       const r = await runCli(['sandbox', 'simulate', ...args], {env})
       expect(r.exitCode, args.join(' ')).toBe(code)
       expect(r.stderr, args.join(' ')).toMatch(message)
+      // The typed flag's own message, not oclif's "Parsing --x" wrapping of it.
+      expect(r.stderr, args.join(' ')).not.toMatch(/Parsing --|See more help/)
+      const json = await runCli(['sandbox', 'simulate', ...args, '--json'], {env})
+      expect(json.exitCode, args.join(' ')).toBe(code)
+      expect(parseJson(json).Error.Message, args.join(' ')).toMatch(message)
     }
+    const misspelt = await runCli(['sandbox', 'simulate', '--task', '3'], {env})
+    expect(misspelt.exitCode).toBe(2)
+    expect(misspelt.stderr).toMatch(/^Error: Unknown flag: --task\. Did you mean --tasks\?$/m)
     expect(taskCount()).toBe(tasksBefore)
     expect(await history()).toHaveLength(leasesBefore)
     expect((await api(sb, 'GET', '/api/sandbox/info')).status).toBe(200)

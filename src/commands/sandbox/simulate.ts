@@ -1,45 +1,12 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {CliError, ExitCode, usageError} from '../../lib/errors.js'
-import {findAllByNameOrId} from '../../lib/octopus/names.js'
-import {listWorkerPools} from '../../lib/octopus/repositories.js'
+import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
+import {parseCount, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../lib/simulate/run.js'
 import {renderTable} from '../../lib/render/table.js'
-import {safe} from '../../lib/render/safe.js'
 
-interface SimulationStatus {
-  Id: string
-  State: 'Running' | 'Completed' | 'Interrupted'
-  Tasks: number
-  TasksStarted: number
-  TasksCompleted: number
-  TasksFailed: number
-  TasksCanceled: number
-  LeasesGranted: number
-  LeasesPerPool: Record<string, Record<string, number>>
-  MaxLeaseSpread: number
-  FirstTaskId: string | null
-  LastTaskId: string | null
-}
-
-const MAX_STEP_MS = 3_600_000
-
-export function parseDurationRange(value: string): {min: number; max: number} {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(value.trim())
-  if (!m) throw usageError(`--duration-ms must be MIN-MAX in milliseconds (e.g. 200-1000), not '${value}'.`)
-  const min = Number(m[1])
-  const max = m[2] === undefined ? min : Number(m[2])
-  if (max < min) throw usageError(`--duration-ms: MAX (${max}) is less than MIN (${min}).`)
-  // Each step's duration ends in a timer in the sandbox; an hour is far beyond any useful simulation.
-  if (max > MAX_STEP_MS) throw usageError(`--duration-ms must be from 0 to ${MAX_STEP_MS} ms (an hour), not '${value}'.`)
-  return {min, max}
-}
-
-function positiveInt(flag: string, value: string, max: number): number {
-  const n = Number(value)
-  if (!/^\d+$/.test(value) || n < 1 || n > max) throw usageError(`--${flag} must be a whole number from 1 to ${max}, not '${value}'.`)
-  return n
-}
+const count = (flag: string, max: number, fallback: number, description: string) =>
+  Flags.custom<number>({description, default: fallback, parse: async (input) => parseCount(flag, input, max)})()
 
 export default class SandboxSimulate extends ServerCommand<typeof SandboxSimulate> {
   static override summary = 'Run synthetic deployments on a sandbox and show how it leased its workers.'
@@ -47,7 +14,8 @@ export default class SandboxSimulate extends ServerCommand<typeof SandboxSimulat
   static override description = `Asks an octoworkers sandbox to run N synthetic deployments, C at a time; each step
 leases a worker from a pool (the healthy worker with the fewest active leases). Then prints the
 leases per worker and the failures. This works only against an octoworkers sandbox
-(\`octoworkers sandbox start\`), never a real Octopus Server.
+(\`octoworkers sandbox start\`), never a real Octopus Server. Exit 1 when a deployment failed or
+the sandbox restarted during the run.
 
 ${EXIT_CODES_HELP}`
 
@@ -57,50 +25,35 @@ ${EXIT_CODES_HELP}`
   ]
 
   static override flags = {
-    tasks: Flags.string({description: 'Number of deployments.', default: '20'}),
-    concurrency: Flags.string({description: 'Deployments running at once.', default: '5'}),
+    tasks: count('tasks', 100_000, 20, 'Number of deployments (1 to 100,000).'),
+    concurrency: count('concurrency', 1_000, 5, 'Deployments running at once (1 to 1,000).'),
     pool: Flags.string({description: 'Pool the steps lease from (name or ID; repeatable). Default: every pool with workers.', multiple: true}),
-    'duration-ms': Flags.string({description: 'Step duration range in ms, MIN-MAX.', default: '200-1000'}),
-    steps: Flags.string({description: 'Steps per deployment (each leases a worker).', default: '1'}),
+    'duration-ms': Flags.custom<DurationRange>({
+      description: 'Step duration range in ms, MIN-MAX (at most an hour).',
+      default: {min: 200, max: 1000},
+      defaultHelp: async () => '200-1000',
+      parse: async (input) => parseDurationRange(input),
+    })(),
+    steps: count('steps', 50, 1, 'Steps per deployment, each leasing a worker (1 to 50).'),
   }
 
-  public async run(): Promise<void> {
-    const tasks = positiveInt('tasks', this.flags.tasks, 100_000)
-    const concurrency = positiveInt('concurrency', this.flags.concurrency, 1_000)
-    const steps = positiveInt('steps', this.flags.steps, 50)
-    const {min, max} = parseDurationRange(this.flags['duration-ms'])
-    const {client, space} = await this.connectSpace()
+  public async run(): Promise<SimulationStatus> {
+    const {space} = await this.connectSpace()
+    const {tasks, concurrency, steps, pool} = this.flags
+    return runSimulation(space, {tasks, concurrency, steps, durationMs: this.flags['duration-ms'], pools: pool}, (line) => this.note(line))
+  }
 
-    const probe = await client.request<unknown>('GET', '/api/sandbox/info', {allowStatus: [404, 405]})
-    if (probe.status !== 200) {
-      throw usageError(`${client.server} is Octopus ${client.version}, not an octoworkers sandbox: \`sandbox simulate\` works only against an octoworkers sandbox.`, {
-        hint: 'Start one with `octoworkers sandbox start` and point --server (or OCTOPUS_URL) at it.',
-        code: 'not-sandbox',
-      })
-    }
-    const poolIds = this.flags.pool?.length ? findAllByNameOrId(await listWorkerPools(space), this.flags.pool, 'worker pool').map((p) => p.Id) : undefined
-    let status = await client.post<SimulationStatus>('/api/sandbox/simulations', {
-      SpaceId: space.spaceId, Tasks: tasks, Concurrency: concurrency, WorkerPoolIds: poolIds, MinDurationMs: min, MaxDurationMs: max, StepsPerTask: steps,
-    })
-    this.note(safe`Simulation ${status.Id}: ${tasks} deployments, ${concurrency} at a time, in ${space.space.Name}.`)
-    let lastReport = 0
-    while (status.State === 'Running') {
-      await new Promise((resolve) => setTimeout(resolve, 250))
-      status = await client.get<SimulationStatus>(`/api/sandbox/simulations/${status.Id}`)
-      const done = status.TasksCompleted + status.TasksFailed + status.TasksCanceled
-      if (!this.isJson && Date.now() - lastReport > 2000) {
-        this.note(`  ${done}/${tasks} done, ${status.TasksFailed} failed`)
-        lastReport = Date.now()
-      }
-    }
-    if (this.isJson) this.printJson(status)
-    else {
-      const rows = Object.entries(status.LeasesPerPool).flatMap(([pool, workers]) => Object.entries(workers).map(([worker, count]) => [pool, worker, count]))
-      this.print(rows.length ? await renderTable(['POOL', 'WORKER', 'LEASES'], rows, {isTTY: Boolean(process.stdout.isTTY)}) : 'No worker was leased.')
-      this.print(`${status.TasksCompleted} succeeded, ${status.TasksFailed} failed, ${status.TasksCanceled} canceled of ${status.Tasks}; ${status.LeasesGranted} leases; largest difference in active leases between a pool's workers at a grant: ${status.MaxLeaseSpread}.`)
-      if (status.TasksFailed > 0) this.note(`See the failed tasks' logs, e.g. ${status.FirstTaskId} to ${status.LastTaskId}.`)
-    }
-    if (status.State === 'Interrupted') throw new CliError('The simulation was interrupted (the sandbox restarted).', ExitCode.Failure)
-    if (status.TasksFailed > 0) process.exitCode = ExitCode.Failure
+  protected override async render(status: SimulationStatus): Promise<Rendered> {
+    const rows = Object.entries(status.LeasesPerPool).flatMap(([pool, workers]) => Object.entries(workers).map(([worker, leases]) => [pool, worker, leases]))
+    const table = rows.length ? await renderTable(['POOL', 'WORKER', 'LEASES'], rows, {isTTY: Boolean(process.stdout.isTTY)}) : 'No worker was leased.'
+    const summary = `${status.TasksCompleted} succeeded, ${status.TasksFailed} failed, ${status.TasksCanceled} canceled of ${status.Tasks}; ${status.LeasesGranted} leases; largest difference in active leases between a pool's workers at a grant: ${status.MaxLeaseSpread}.`
+    const stderr: string[] = []
+    if (status.TasksFailed > 0) stderr.push(`See the failed tasks' logs, e.g. ${status.FirstTaskId} to ${status.LastTaskId}.`)
+    if (status.State === 'Interrupted') stderr.push('The simulation was interrupted (the sandbox restarted).')
+    return {stdout: `${table}\n${summary}`, stderr}
+  }
+
+  protected override exitCodeFor(status: SimulationStatus): ExitCodeValue {
+    return simulationFailed(status) ? ExitCode.Failure : ExitCode.Success
   }
 }

@@ -12,6 +12,21 @@ export function defaultDataFile(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'octoworkers', 'sandbox.sqlite')
 }
 
+const OCTOPUS_VERSIONS = ['2019.7', '2021.2', '2023.1', '2026.1'] as const
+
+/** --port: 0 to 65535, else exit 2 before anything is opened. */
+export function parsePort(input: string): number {
+  const port = Number(input)
+  if (!/^\d+$/.test(input) || port > 65535) throw usageError(`--port must be a number from 0 to 65535, not '${input}'.`)
+  return port
+}
+
+/** --seed: empty, demo or scale:N (the sandbox checks N's upper bound). */
+export function parseSeed(input: string): string {
+  if (!/^(empty|demo|scale:[1-9]\d*)$/.test(input)) throw usageError(`--seed must be empty, demo or scale:N, not '${input}'.`)
+  return input
+}
+
 export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
   static override summary = 'Run the embedded Octopus-compatible sandbox server in the foreground.'
 
@@ -35,19 +50,16 @@ ${EXIT_CODES_HELP}`
 
   static override flags = {
     host: Flags.string({description: 'Address to listen on.', default: '127.0.0.1'}),
-    port: Flags.string({description: 'TCP port (0 = a random free port).', default: '8065'}),
+    port: Flags.custom<number>({description: 'TCP port (0 = a random free port).', default: 8065, parse: async (input) => parsePort(input)})(),
     data: Flags.string({description: 'SQLite data file, or :memory: (default: $XDG_DATA_HOME/octoworkers/sandbox.sqlite).'}),
-    seed: Flags.string({description: 'Estate for a new data file: empty, demo or scale:N.', default: 'empty'}),
-    'octopus-version': Flags.string({description: 'Octopus Server version to emulate.', options: ['2019.7', '2021.2', '2023.1', '2026.1'], default: '2026.1'}),
+    seed: Flags.custom<string>({description: 'Estate for a new data file: empty, demo or scale:N.', default: 'empty', parse: async (input) => parseSeed(input)})(),
+    'octopus-version': Flags.option({description: 'Octopus Server version to emulate.', options: OCTOPUS_VERSIONS, default: '2026.1'})(),
     'api-key-stdin': Flags.boolean({description: `Read the API key to accept from stdin (else ${SANDBOX_API_KEY_ENV}, else the one stored in the data file, else a new one).`}),
     'api-key': Flags.string({description: `Deprecated: the key shows in \`ps\`. Use ${SANDBOX_API_KEY_ENV} or --api-key-stdin.`, hidden: true}),
   }
 
   public async run(): Promise<void> {
-    const port = Number(this.flags.port)
-    if (!/^\d+$/.test(this.flags.port) || port > 65535) throw usageError(`--port must be a number from 0 to 65535, not '${this.flags.port}'.`)
-    const seed = this.flags.seed
-    if (!/^(empty|demo|scale:[1-9]\d*)$/.test(seed)) throw usageError(`--seed must be empty, demo or scale:N, not '${seed}'.`)
+    const {port, seed} = this.flags
     const {apiKey, warning} = await chooseSandboxApiKey({flag: this.flags['api-key'], fromStdin: this.flags['api-key-stdin'], env: process.env, readStdin})
     if (warning) this.warnUser(warning)
     const dataFile = this.flags.data ?? defaultDataFile()
@@ -65,7 +77,7 @@ ${EXIT_CODES_HELP}`
         port,
         dataFile,
         seed: seed as 'empty',
-        octopusVersion: this.flags['octopus-version'] as '2019.7' | '2021.2' | '2023.1' | '2026.1',
+        octopusVersion: this.flags['octopus-version'],
         apiKey,
       })
     } catch (error) {

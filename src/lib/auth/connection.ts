@@ -54,9 +54,7 @@ export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedC
 
   const serverInput = opts.serverFlag ?? (opts.env.OCTOPUS_URL || undefined)
   const server = serverInput === undefined ? saved?.server : normalizeServerUrl(serverInput)
-  if (!server) {
-    throw authError('Not logged in: no Octopus server given.', {code: 'not-logged-in', hint: 'Run `octoworkers login`, or set OCTOPUS_URL and OCTOPUS_API_KEY.'})
-  }
+  if (!server) throw noServer(name, store.names())
   const profile: Profile | undefined = saved && saved.server === server ? saved : undefined
   const base = {server, profile: name, space: profile?.space, profileSaved: profile !== undefined}
 
@@ -70,6 +68,18 @@ export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedC
     opts.warn(`using the API key of profile '${name}' from ${stored.file}, a plain file (chosen with \`login --insecure-storage\`): anyone who can read it as you can use the key.`)
   }
   return {...base, apiKey: stored.apiKey, source: stored.source}
+}
+
+/** No server anywhere: after a logout, say which other profiles are still there to use. */
+function noServer(name: string, others: string[]) {
+  if (others.length === 0) {
+    return authError('Not logged in: no Octopus server given.', {code: 'not-logged-in', hint: 'Run `octoworkers login`, or set OCTOPUS_URL and OCTOPUS_API_KEY.'})
+  }
+  return authError(`Not logged in: profile '${name}' is not saved; other profiles: ${others.join(', ')}.`, {
+    code: 'not-logged-in',
+    hint: `Use one with --profile ${others[0]} (or OCTOWORKERS_PROFILE), or run \`octoworkers login\`; \`octoworkers auth status\` shows every profile.`,
+    details: {profiles: others},
+  })
 }
 
 function notLoggedIn(name: string, server: string, saved: Profile | undefined) {

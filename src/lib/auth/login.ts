@@ -46,6 +46,32 @@ export interface LoginResult {
   keyLocation: string
 }
 
+/** Where `login` takes the server from, first that is set: --server, OCTOPUS_URL, the profile's saved server. */
+export type LoginServerSource = 'flag' | 'OCTOPUS_URL' | 'profile'
+
+/**
+ * The server `login` uses without asking, resolved as every other command resolves it (the
+ * README: OCTOPUS_URL is the same as --server), so that logging in again to a saved profile
+ * needs only the key. Undefined when none is set: then it must be asked for.
+ */
+export async function loginServer(req: {serverFlag?: string; profile: string; env: NodeJS.ProcessEnv; configDir?: string}): Promise<{server: string; source: LoginServerSource} | undefined> {
+  if (req.serverFlag !== undefined) return {server: normalizeServerUrl(req.serverFlag), source: 'flag'}
+  if (req.env.OCTOPUS_URL) return {server: normalizeServerUrl(req.env.OCTOPUS_URL), source: 'OCTOPUS_URL'}
+  const saved = (await ProfileStore.load(req.configDir ?? configDir(req.env))).get(checkProfileName(req.profile))
+  return saved ? {server: saved.server, source: 'profile'} : undefined
+}
+
+/** Whether argv gives the key as `--api-key VALUE` or `--api-key=VALUE`, as the Octopus CLI takes it (words after `--` are not flags). */
+export function givesApiKeyAsFlag(argv: string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end === -1 ? argv : argv.slice(0, end)).some((word) => word === '--api-key' || word.startsWith('--api-key='))
+}
+
+/** `login --api-key`: the way to give the key instead, in one line; the key given is not repeated. */
+export function apiKeyAsFlagError(bin: string) {
+  return usageError(`login takes the API key on stdin, never as a flag (a flag shows in \`ps\` and shell history): \`printenv OCTOPUS_API_KEY | ${bin} login --server URL --api-key-stdin\`.`, {code: 'api-key-flag'})
+}
+
 /** Trims a key typed or piped in; empty or multi-line input is exit 2 (a header cannot carry it). */
 export function cleanApiKey(input: string, from: string): string {
   const key = input.trim()
@@ -151,6 +177,10 @@ export interface LogoutResult {
   removedProfile?: Profile
   removedKeys: RemovedKeys
   configFile: string
+  /** The profiles still saved, to use with --profile. */
+  otherProfiles: string[]
+  /** OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN is set: commands keep using it after the logout. */
+  envCredentialSet: boolean
 }
 
 /**
@@ -167,10 +197,11 @@ export async function logout(req: {profile: string; env: NodeJS.ProcessEnv; conf
   await sweepStaleTempFiles(dir)
   await sweepStaleTempFiles(insecureKeyDir(dir))
   const profile = store.get(profileName)
+  const envCredentialSet = Boolean(req.env.OCTOPUS_API_KEY || req.env.OCTOPUS_ACCESS_TOKEN)
   if (!profile) {
     // A key file without a profile can only be a leftover; remove it all the same.
     const file = await removeInsecureKeyFile(dir, profileName)
-    return {profile: profileName, removedKeys: {keychain: false, file}, configFile: store.file}
+    return {profile: profileName, removedKeys: {keychain: false, file}, configFile: store.file, otherProfiles: store.names(), envCredentialSet}
   }
   let removedKeys: RemovedKeys
   try {
@@ -181,5 +212,5 @@ export async function logout(req: {profile: string; env: NodeJS.ProcessEnv; conf
   }
   store.remove(profileName)
   await store.save()
-  return {profile: profileName, removedProfile: profile, removedKeys, configFile: store.file}
+  return {profile: profileName, removedProfile: profile, removedKeys, configFile: store.file, otherProfiles: store.names(), envCredentialSet}
 }

@@ -97,8 +97,47 @@ describe('bad input without a server', () => {
     const result = await runCli(['login', '--server', htmlUrl])
     expect(result.exitCode).toBe(2)
     expectOneClearError(result, /--api-key-stdin/)
-    const asFlag = await runCli(['login', '--server', htmlUrl, '--api-key', KEY])
-    expect(asFlag.exitCode).toBe(2)
+  })
+
+  it.each([
+    ['--api-key KEY', ['--api-key', KEY]],
+    ['--api-key=KEY', [`--api-key=${KEY}`]],
+    ['--api-key with no value', ['--api-key']],
+  ])('login %s (the Octopus CLI\'s flag): exit 2, one line with the way to use --api-key-stdin, the key not echoed, nothing saved', async (_name, flag) => {
+    const configHome = tempConfigHome()
+    const result = await runCli(['login', '--server', htmlUrl, ...flag], {configHome})
+    expect(result.exitCode).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'Error: login takes the API key on stdin, never as a flag (a flag shows in `ps` and shell history): `printenv OCTOPUS_API_KEY | octoworkers login --server URL --api-key-stdin`.',
+    ])
+    expect(await filesUnder(configHome)).toEqual([])
+    const json = await runCli(['login', ...flag, '--json'], {configHome})
+    expect(json.exitCode).toBe(2)
+    expect(json.stdout).not.toContain(KEY)
+    expect(parseJson(json).Error).toMatchObject({Code: 'api-key-flag', ExitCode: 2, Message: expect.stringContaining('--api-key-stdin')})
+  })
+
+  it('login --api-key after `--` is not taken for the flag', async () => {
+    const result = await runCli(['login', '--server', htmlUrl, '--api-key-stdin', '--insecure-storage', '--', '--api-key'], {input: KEY})
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr).toMatch(/^Error: Unexpected argument: --api-key\.$/m)
+  })
+
+  it('login with no server anywhere and no terminal: exit 2 naming --server and OCTOPUS_URL', async () => {
+    const configHome = tempConfigHome()
+    const result = await runCli(['login', '--api-key-stdin', '--insecure-storage'], {input: KEY, configHome})
+    expect(result.exitCode).toBe(2)
+    expectOneClearError(result, /login needs --server URL \(or OCTOPUS_URL\) when it cannot prompt/)
+    expect(await filesUnder(configHome)).toEqual([])
+  })
+
+  it('login with OCTOPUS_URL that is not a URL: exit 2 before reading the key, nothing saved', async () => {
+    const configHome = tempConfigHome()
+    const result = await runCli(['login', '--api-key-stdin', '--insecure-storage'], {input: '', configHome, env: {OCTOPUS_URL: 'not-a-url'}})
+    expect(result.exitCode).toBe(2)
+    expectOneClearError(result, /'not-a-url' is not a valid server URL/)
+    expect(await filesUnder(configHome)).toEqual([])
   })
 
   it('--timeout -1: exit 2 before any request', async () => {

@@ -139,6 +139,26 @@ describe('with --insecure-storage (no keychain needed)', {timeout: 180_000}, () 
     expect(loginWithEnv.stderr).toMatch(/OCTOPUS_API_KEY .* takes precedence/)
   })
 
+  it('takes the server from OCTOPUS_URL, then from the profile\'s saved server; --server wins over both', async () => {
+    const configHome = tempConfigHome()
+    const stdinKey = (key: string) => ({input: `${key}\n`, configHome})
+    const fromEnv = ok(await runCli(['login', '--api-key-stdin', '--insecure-storage', '--profile', 'ci'], {...stdinKey(sandbox.apiKey), env: {OCTOPUS_URL: sandbox.url}}))
+    expect(fromEnv.stdout).toContain(`Logged in to ${sandbox.url}`)
+    expect(fromEnv.stderr).toContain('The server came from OCTOPUS_URL.')
+    expect(await readFile(path.join(configHome, 'octoworkers', 'config.yaml'), 'utf8')).toContain(`server: ${sandbox.url}`)
+
+    // Logging in again to a saved profile needs only the key: here, another user's.
+    const again = ok(await runCli(['login', '--api-key-stdin', '--insecure-storage', '--profile', 'ci', '--json'], stdinKey(sandbox.readOnlyApiKey)))
+    expect(parseJson(again)).toMatchObject({Profile: 'ci', Server: sandbox.url, User: {Username: 'sandbox-reader'}})
+    const textAgain = ok(await runCli(['login', '--api-key-stdin', '--insecure-storage', '--profile', 'ci'], stdinKey(sandbox.apiKey)))
+    expect(textAgain.stderr).toContain("The server is the one saved in profile 'ci'; pass --server to change it.")
+
+    // --server first: an OCTOPUS_URL where nothing listens is not even tried.
+    const flagWins = ok(await runCli(['login', '--server', sandbox.url, '--api-key-stdin', '--insecure-storage', '--json'], {...stdinKey(sandbox.apiKey), env: {OCTOPUS_URL: 'http://127.0.0.1:9'}}))
+    expect(parseJson(flagWins)).toMatchObject({Profile: 'default', Server: sandbox.url})
+    expect(flagWins.stderr).not.toContain('OCTOPUS_URL')
+  })
+
   it('a wrong key (401): exit 3, nothing saved', async () => {
     const configHome = tempConfigHome()
     const result = await login(['--insecure-storage'], 'API-WRONGKEY000000000', configHome)

@@ -47,25 +47,46 @@ async function expectUsageError(args: string[], message: RegExp, extra: Record<s
   expect(json.stderr).toBe('')
   const error = parseJson(json).Error
   expect(error).toMatchObject({ExitCode: 2, Hint: expect.stringMatching(/--help/), ...extra})
-  expect(error.Message).toMatch(message)
+  // The same message as the text line's.
+  expect(`Error: ${error.Message}`).toMatch(message)
   expect(requests).toBe(0)
 }
 
-describe('parse errors: exit 2, nothing sent', () => {
-  it('an unknown flag', async () => {
-    await expectUsageError(['pool', 'list', '--colour'], /Nonexistent flag: --colour/, {Code: 'usage'})
+describe('parse errors: exit 2, one punctuated line, nothing sent', () => {
+  it('an unknown flag, with no close match', async () => {
+    await expectUsageError(['pool', 'list', '--frobnicate'], /^Error: Unknown flag: --frobnicate\.$/, {Code: 'usage'})
+  })
+
+  it('a misspelt flag suggests the flag it resembles, also under --json', async () => {
+    await expectUsageError(['whoami', '--servr', 'http://x'], /^Error: Unknown flag: --servr\. Did you mean --server\?$/, {Code: 'usage', Suggestions: ['--server']})
+    // The value after `=` is not part of the flag's name.
+    await expectUsageError(['pool', 'list', '--tpye=static'], /Unknown flag: --tpye\. Did you mean --type\?$/, {Suggestions: ['--type']})
   })
 
   it('a missing required argument', async () => {
-    await expectUsageError(['pool', 'view'], /Missing 1 required arg: pool/, {Code: 'usage'})
+    await expectUsageError(['pool', 'view'], /^Error: Missing required argument: pool\.$/, {Code: 'usage'})
   })
 
-  it('a value outside a flag\'s options', async () => {
-    await expectUsageError(['pool', 'list', '--type', 'elastic'], /Expected --type=elastic to be one of: static, dynamic/, {Code: 'usage'})
+  it('a value outside a flag\'s options, with the closest option', async () => {
+    await expectUsageError(['pool', 'list', '--type', 'elastic'], /^Error: Expected --type=elastic to be one of: static, dynamic\.$/, {Code: 'usage'})
+    await expectUsageError(['pool', 'list', '--type', 'statc'], /Expected --type=statc to be one of: static, dynamic\. Did you mean --type static\?$/, {Suggestions: ['--type static']})
+  })
+
+  it('a flag without its value', async () => {
+    await expectUsageError(['whoami', '--server'], /^Error: Flag --server expects a value\.$/, {Code: 'usage'})
+  })
+
+  it('flags that exclude each other', async () => {
+    await expectUsageError(['worker', 'list', '--enabled', '--disabled'], /^Error: --\S+ cannot also be provided when using --\S+\.$/, {Code: 'usage'})
   })
 
   it('an argument a command does not take', async () => {
-    await expectUsageError(['whoami', 'extra'], /Unexpected argument: extra/, {Code: 'usage'})
+    await expectUsageError(['whoami', 'extra'], /^Error: Unexpected argument: extra\.$/, {Code: 'usage'})
+  })
+
+  it('never ends with oclif\'s "See more help with --help" run into the sentence', async () => {
+    const result = await octo(['pool', 'list', '--colour'])
+    expect(result.stderr).not.toContain('See more help')
   })
 })
 

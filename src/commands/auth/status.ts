@@ -1,0 +1,39 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand, EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
+import {authStatus, authStatusLines, type AuthStatusResult} from '../../lib/auth/status.js'
+
+export default class AuthStatus extends BaseCommand<typeof AuthStatus> {
+  static override summary = 'List every saved profile, the one in use, and where each one\'s credential comes from (never the credential).'
+
+  static override description = `The profile in use is the one a command run with the same flags and environment would use: --profile, else OCTOWORKERS_PROFILE, else "default", for the server from --server, else OCTOPUS_URL, else the profile's. OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN, when set, is the credential of every profile; a connection made of OCTOPUS_URL and one of them alone is listed as "(environment)".
+Each saved key is looked up in the keychain or its file, but nothing is sent to a server: \`whoami\` checks the credential in use against the server.
+Exit 3 when the entry in use has no usable credential (or there is none), as other commands would.
+
+${EXIT_CODES_HELP}`
+
+  static override examples = ['<%= config.bin %> auth status', '<%= config.bin %> auth status --json', 'OCTOWORKERS_PROFILE=staging <%= config.bin %> auth status']
+
+  static override flags = {
+    profile: Flags.string({description: 'Profile to take as in use (env OCTOWORKERS_PROFILE; default "default").'}),
+    server: Flags.string({description: 'Server to take as in use (env OCTOPUS_URL).'}),
+  }
+
+  public async run(): Promise<AuthStatusResult> {
+    return authStatus({serverFlag: this.flags.server, profileFlag: this.flags.profile, env: process.env})
+  }
+
+  protected override render(result: AuthStatusResult): Rendered {
+    const stderr: string[] = []
+    if (!result.LoggedIn) {
+      stderr.push(result.Profiles.length === 0
+        ? `Not logged in: no profiles in ${result.ConfigFile}, and no OCTOPUS_URL with OCTOPUS_API_KEY. Run \`${this.config.bin} login\`.`
+        : `Not logged in: no profile in use has a usable credential. Run \`${this.config.bin} login\`, or pick a profile with --profile NAME.`)
+    }
+    return {stdout: result.Profiles.length ? authStatusLines(result).join('\n') : undefined, stderr}
+  }
+
+  protected override exitCodeFor(result: AuthStatusResult): ExitCodeValue {
+    return result.LoggedIn ? ExitCode.Success : ExitCode.Auth
+  }
+}
