@@ -1,14 +1,17 @@
 import {Args, Flags, type Command} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
 import {inquirerPrompter} from '../lib/workers/register-prompts.js'
-import {describeRegistration, draftFromInput, registerWorker, type RegisterInput, type RegisterType} from '../lib/workers/register.js'
+import {describeRegistration, draftFromInput, registerWorker, type RegisterInput, type RegisterType, type RegistrationResult} from '../lib/workers/register.js'
 
 /** Said in every register command's help: Kubernetes agents are not registered from here. */
 export const KUBERNETES_REGISTER_NOTE = 'Kubernetes agent workers are not registered with this command: they register themselves when installed with Octopus\'s kubernetes-agent Helm chart (agent.worker.enabled=true, pools in agent.worker.initial.workerPools). Once registered they appear in worker list --type kubernetes and are managed like any other worker.'
 
 /** The help of the two Tentacle registrations (listening and polling). */
-export const TENTACLE_REGISTER_DESCRIPTION = `Missing values are prompted for on a terminal (pools as a multi-select), and the equivalent non-interactive command is then printed on stderr with the thumbprint masked.
+export const TENTACLE_REGISTER_DESCRIPTION = `Missing values are prompted for on a terminal (pools as a multi-select), and the equivalent non-interactive command is then printed on stderr, thumbprint included (a certificate's public hash), ready to reuse.
+
+--thumbprint takes the 40 hex characters as \`Tentacle show-thumbprint\` prints them, or in byte pairs split by colons or spaces as \`openssl x509 -fingerprint -sha1\` and Windows' certificate dialog show them, in any case; it is stored as 40 upper-case hex.
+A warning (stderr, exit 0) says when another worker of the space has the same address and thumbprint, and when a listening URL is plain http://.
 
 --if-not-exists: exit 0 without changes when a worker of that name has the same endpoint; exit 1 when its endpoint differs.
 --force: update the existing worker of that name in place (as \`Tentacle register-worker --force\`).
@@ -53,16 +56,24 @@ export abstract class WorkerRegisterCommand<T extends typeof Command> extends Se
   /** The endpoint's values, from this command's own flags. */
   protected abstract endpointInput(): RegisterInput
 
-  async run(): Promise<void> {
+  async run(): Promise<RegistrationResult> {
     const flags = this.flags as CommonFlagValues
     const draft = draftFromInput(this.registerType, {
       ...this.endpointInput(),
       name: (this.args as {name?: string}).name, pool: flags.pool, machinePolicy: flags['machine-policy'], disabled: flags.disabled,
       ifNotExists: flags['if-not-exists'], force: flags.force,
     })
-    const result = await registerWorker(draft, {interactive: this.interactive, connect: async () => (await this.connectSpace()).space, prompter: inquirerPrompter, bin: this.config.bin, spaceChosen: Boolean(flags.space ?? process.env.OCTOPUS_SPACE)})
-    if (result.equivalentCommand) this.note(`To do this without prompts:\n  ${result.equivalentCommand}`)
-    if (this.isJson) return this.printJson({...result.worker, RegistrationAction: result.action})
-    this.print(describeRegistration(result))
+    return registerWorker(draft, {
+      interactive: this.interactive, connect: async () => (await this.connectSpace()).space, prompter: inquirerPrompter, bin: this.config.bin,
+      spaceChosen: Boolean(flags.space ?? process.env.OCTOPUS_SPACE), warn: (message) => this.warnUser(message),
+    })
+  }
+
+  protected override toJson(result: RegistrationResult): unknown {
+    return {...result.worker, RegistrationAction: result.action}
+  }
+
+  protected override render(result: RegistrationResult): Rendered {
+    return {stdout: describeRegistration(result), stderr: result.equivalentCommand ? ['To do this without prompts:', `  ${result.equivalentCommand}`] : []}
   }
 }

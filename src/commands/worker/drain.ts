@@ -1,15 +1,14 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {CliError, ExitCode} from '../../lib/errors.js'
-import {listWorkerPools, listWorkers} from '../../lib/octopus/repositories.js'
+import type {ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
 import {promptConfirm} from '../../lib/render/prompt.js'
 import {requireSelection} from '../../lib/workers/bulk.js'
-import {describeDrainStatus, progressLine, unfinishedSummary} from '../../lib/maintenance/drain.js'
-import {drainWorkers, floorFunction, planDrain} from '../../lib/maintenance/drain-run.js'
-import {floorRefusal, parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
-import {drainJson, floorLines, progressThrottle} from '../../lib/maintenance/render.js'
+import {describeDrainStatus} from '../../lib/maintenance/drain.js'
+import {drainExitCode, runWorkerDrain, type WorkerDrainResult} from '../../lib/maintenance/drain-run.js'
+import {parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
+import {drainJson} from '../../lib/maintenance/render.js'
 
 export default class WorkerDrain extends ServerCommand<typeof WorkerDrain> {
   static override summary = 'Take workers out of service: disable them, then wait until no task holds a lease on them.'
@@ -53,7 +52,7 @@ ${EXIT_CODES_HELP}`
     else super.onInterrupt()
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<WorkerDrainResult> {
     const {argv} = await this.parse(WorkerDrain)
     const names = argv as string[]
     const poolInputs = this.flags.pool ?? []
@@ -61,37 +60,32 @@ ${EXIT_CODES_HELP}`
     const timeoutMs = this.flags.timeout ?? parseWaitDuration('30m')
     requireSelection(names, poolInputs)
     this.refuseUnconfirmable({yes: this.flags.yes, action: 'drain workers'})
-    const config = await loadConfig({cwd: process.cwd()})
-    const {space} = await this.connectSpace()
-    const [workers, pools] = await Promise.all([listWorkers(space), listWorkerPools(space)])
-    const plan = planDrain({workers, pools, names, poolInputs, floorOf: floorFunction(keepHealthy, config)})
-    if (plan.targets.length === 0) throw new CliError('Nothing to drain: the pool has no workers.', ExitCode.Failure, {code: 'nothing-to-drain'})
-    if (plan.violations.length > 0) throw floorRefusal(plan.violations, {verb: 'draining', override: 'Pass --keep-healthy with a lower number, or --force, to drain anyway.'})
-    this.note(`Drain ${plan.targets.length} worker${plan.targets.length === 1 ? '' : 's'}: ${plan.targets.map((w) => `'${w.Name}'${w.IsDisabled ? ' (already disabled)' : ''}`).join(', ')}.`)
-    for (const line of floorLines(plan.floors)) this.note(line)
-    if (!this.flags.yes && !(await promptConfirm('Disable them and wait for their leases to end?'))) throw new CliError('Not confirmed; nothing was changed.', ExitCode.Usage)
-
-    this.abort = new AbortController()
-    const shouldReport = progressThrottle()
-    const result = await drainWorkers(space, plan.targets, {
-      timeoutMs,
-      signal: this.abort.signal,
+    const result = await runWorkerDrain({names, poolInputs, keepHealthy, timeoutMs, yes: Boolean(this.flags.yes)}, {
+      config: () => loadConfig({cwd: process.cwd()}),
+      connect: async () => (await this.connectSpace()).space,
+      confirm: (question) => promptConfirm(question),
+      note: (line) => this.note(line),
+      startWaiting: () => {
+        this.abort = new AbortController()
+        return this.abort.signal
+      },
       debug: this.debugLine,
-      onDisabled: (targets, source) => {
-        const disabled = targets.filter((t) => t.WasEnabled).length
-        const already = targets.length - disabled
-        this.note(`Disabled ${disabled} worker${disabled === 1 ? '' : 's'}${already ? ` (${already} already disabled)` : ''}; waiting for ${targets.length === 1 ? 'its' : 'their'} leases to end (watching ${source === 'api' ? 'the lease API' : 'executing tasks\' logs'}).`)
-      },
-      onProgress: (waiting, elapsed) => {
-        if (waiting.length > 0 && shouldReport(waiting.map((w) => `${w.Id}:${w.Leases.length}`).join(','))) this.note(progressLine(waiting, elapsed))
-      },
+      bin: this.config.bin,
     })
+    // The wait is over: Ctrl-C exits again.
     this.abort = undefined
-    if (this.isJson) this.printJson(drainJson(result, plan.floors))
-    else this.print(result.Workers.map(describeDrainStatus).join('\n'))
-    if (result.Outcome !== 'drained') {
-      for (const line of unfinishedSummary(result, {bin: this.config.bin, spaceName: space.space.Name, timeoutMs})) this.note(line)
-      process.exitCode = result.Outcome === 'interrupted' ? ExitCode.Interrupted : ExitCode.Failure
-    }
+    return result
+  }
+
+  protected override toJson(result: WorkerDrainResult): unknown {
+    return drainJson(result.drain, result.floors)
+  }
+
+  protected override render(result: WorkerDrainResult): Rendered {
+    return {stdout: result.drain.Workers.map(describeDrainStatus).join('\n')}
+  }
+
+  protected override exitCodeFor(result: WorkerDrainResult): ExitCodeValue {
+    return drainExitCode(result)
   }
 }

@@ -1,20 +1,25 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {listWorkerPools, listWorkers} from '../../lib/octopus/repositories.js'
-import {findAllByNameOrId} from '../../lib/octopus/names.js'
+import {usageError} from '../../lib/errors.js'
+import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {renderTable} from '../../lib/render/table.js'
-import {HEALTH_STATUSES, WORKER_TABLE_HEAD, parseHealthStatus, parseWorkerType, sortByName, toWorkerQuery, withPoolNames, workerRow} from '../../lib/workers/list.js'
+import {HEALTH_STATUSES, listWorkersIn, workerListTable, type WorkerListResult} from '../../lib/workers/list.js'
 import {WORKER_TYPES} from '../../lib/workers/endpoint.js'
 
 export default class WorkerList extends ServerCommand<typeof WorkerList> {
   static override aliases = ['worker:ls']
   static override summary = 'List workers, filtered by pool, health, state, type or name.'
-  static override description = `Filters are sent to the server as its own query parameters (in the spelling of its link template), so a list costs the same few requests however many workers there are; they are applied again to what the server returns, so a server that ignores a filter still gives the exact list. --type kubernetes lists Kubernetes agent workers.\n\n${EXIT_CODES_HELP}`
+  static override description = `Filters are sent to the server as its own query parameters (in the spelling of its link template), so a list costs the same few requests however many workers there are; they are applied again to what the server returns, so a server that ignores a filter still gives the exact list. --type kubernetes lists Kubernetes agent workers.
+
+--all-spaces lists every space's workers with a SPACE column (SpaceName in --json); --pool then matches the pools of that name in each space that has one.
+
+${EXIT_CODES_HELP}`
   static override examples = [
     '<%= config.bin %> worker list',
     '<%= config.bin %> worker list --pool "Linux Workers" --health Unhealthy --health Unavailable',
     '<%= config.bin %> worker ls --disabled --type polling --json',
+    '<%= config.bin %> worker list --all-spaces --health Unhealthy',
   ]
 
   static override flags = {
@@ -24,19 +29,25 @@ export default class WorkerList extends ServerCommand<typeof WorkerList> {
     disabled: Flags.boolean({description: 'Only disabled workers.', exclusive: ['enabled']}),
     type: Flags.string({description: `Only workers of this type (${WORKER_TYPES.join('|')}).`}),
     'name-like': Flags.string({description: 'Only workers whose name contains this text.'}),
+    'all-spaces': Flags.boolean({description: 'Workers of every space, with a SPACE column (not with --space).'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<WorkerListResult> {
     const {flags} = this
-    const health = (flags.health ?? []).map(parseHealthStatus)
-    const type = flags.type === undefined ? undefined : parseWorkerType(flags.type)
-    const {space} = await this.connectSpace()
-    const pools = await listWorkerPools(space)
-    const poolIds = findAllByNameOrId(pools, flags.pool ?? [], 'worker pool').map((p) => p.Id)
-    const query = toWorkerQuery({poolIds, health, enabled: flags.enabled, disabled: flags.disabled, type, nameLike: flags['name-like']})
-    const workers = sortByName(await listWorkers(space, query)).map((w) => withPoolNames(w, pools))
-    if (this.isJson) return this.printJson(workers)
-    if (workers.length === 0) return this.note('No workers match.')
-    this.print(await renderTable(WORKER_TABLE_HEAD, workers.map(workerRow), {isTTY: Boolean(process.stdout.isTTY)}))
+    const allSpaces = flags['all-spaces']
+    if (allSpaces && flags.space !== undefined) throw usageError('--space and --all-spaces cannot be used together.', {hint: 'Give one space with --space, or every space with --all-spaces.'})
+    const input = {pools: flags.pool, health: flags.health, enabled: flags.enabled, disabled: flags.disabled, type: flags.type, nameLike: flags['name-like']}
+    const connect = async () => (allSpaces ? allSpaceContexts((await this.connect()).client) : [(await this.connectSpace()).space])
+    return listWorkersIn(input, {allSpaces, connect})
+  }
+
+  protected override toJson(result: WorkerListResult): unknown {
+    return result.workers
+  }
+
+  protected override async render(result: WorkerListResult): Promise<Rendered> {
+    if (result.workers.length === 0) return {stderr: ['No workers match.']}
+    const {head, rows} = workerListTable(result)
+    return {stdout: await renderTable(head, rows, {isTTY: Boolean(process.stdout.isTTY)})}
   }
 }

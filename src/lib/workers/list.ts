@@ -3,7 +3,9 @@
  * no extra requests), and each worker becomes one table row or one JSON item with pool names.
  */
 import {usageError} from '../errors.js'
-import type {WorkerQuery} from '../octopus/repositories.js'
+import type {SpaceContext} from '../octopus/client.js'
+import {findAllByNameOrId} from '../octopus/names.js'
+import {listWorkerPools, listWorkers, type WorkerQuery} from '../octopus/repositories.js'
 import type {HealthStatus, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {COMM_STYLE_OF_TYPE, WORKER_TYPES, type WorkerType} from './endpoint.js'
 import {workerCells} from './present.js'
@@ -47,6 +49,71 @@ export function toWorkerQuery(filters: WorkerListFilters): WorkerQuery {
 
 export type WorkerWithPoolNames = WorkerResource & {WorkerPoolNames: string[]}
 
+/** What `worker list` was asked for: filters as typed (pool names not yet resolved). */
+export interface WorkerListInput {
+  pools?: string[]
+  health?: string[]
+  enabled?: boolean
+  disabled?: boolean
+  type?: string
+  nameLike?: string
+}
+
+/** A listed worker; under --all-spaces it also names its space. */
+export type ListedWorker = WorkerWithPoolNames & {SpaceName?: string}
+
+export interface WorkerListResult {
+  workers: ListedWorker[]
+  /** More than one space was listed: rows carry a SPACE column and JSON items a SpaceName. */
+  allSpaces: boolean
+}
+
+/**
+ * `worker list` in one space or several. Every filter is checked before `connect` is called, so a
+ * bad one is exit 2 without any request. Pool names resolve in each space; with several spaces a
+ * name only needs to exist in one of them (a pool name missing from every space is exit 4).
+ */
+export async function listWorkersIn(input: WorkerListInput, opts: {allSpaces: boolean; connect: () => Promise<SpaceContext[]>}): Promise<WorkerListResult> {
+  const health = (input.health ?? []).map(parseHealthStatus)
+  const type = input.type === undefined ? undefined : parseWorkerType(input.type)
+  if (input.enabled && input.disabled) throw usageError('--enabled and --disabled cannot be used together.')
+  const poolInputs = input.pools ?? []
+  const spaces = await opts.connect()
+  const perSpace = await Promise.all(spaces.map(async (space) => ({space, pools: await listWorkerPools(space)})))
+  const poolIdsBySpace = resolvePoolsAcrossSpaces(perSpace.map((s) => s.pools), poolInputs)
+  const bySpace = await Promise.all(perSpace.map(async ({space, pools}, index): Promise<ListedWorker[]> => {
+    const poolIds = poolIdsBySpace[index]
+    // A pool filter that names no pool of this space: nothing of this space can match.
+    if (poolInputs.length > 0 && poolIds.length === 0) return []
+    const query = toWorkerQuery({poolIds, health, enabled: input.enabled, disabled: input.disabled, type, nameLike: input.nameLike})
+    const found = sortByName(await listWorkers(space, query)).map((w) => withPoolNames(w, pools))
+    return opts.allSpaces ? found.map((w) => ({...w, SpaceName: space.space.Name})) : found
+  }))
+  return {workers: bySpace.flat(), allSpaces: opts.allSpaces}
+}
+
+/** The pool IDs each space's pools give for the inputs; an input found in no space is exit 4 (as in one space). */
+function resolvePoolsAcrossSpaces(poolsBySpace: WorkerPoolResource[][], inputs: string[]): string[][] {
+  if (inputs.length === 0) return poolsBySpace.map(() => [])
+  if (poolsBySpace.length === 1) return [findAllByNameOrId(poolsBySpace[0], inputs, 'worker pool').map((p) => p.Id)]
+  const ids = poolsBySpace.map(() => [] as string[])
+  const unmatched = inputs.filter((input) => {
+    let matched = false
+    poolsBySpace.forEach((pools, index) => {
+      try {
+        ids[index].push(...findAllByNameOrId(pools, [input], 'worker pool').map((p) => p.Id))
+        matched = true
+      } catch (error) {
+        if ((error as {exitCode?: number}).exitCode !== 4) throw error
+      }
+    })
+    return !matched
+  })
+  // Named in no space: the error (with close matches) from the pools of every space together.
+  if (unmatched.length > 0) findAllByNameOrId(poolsBySpace.flat(), unmatched, 'worker pool')
+  return ids
+}
+
 /** Adds the derived `WorkerPoolNames` (in the worker's own pool order; unknown IDs shown as IDs). */
 export function withPoolNames(worker: WorkerResource, pools: WorkerPoolResource[]): WorkerWithPoolNames {
   const byId = new Map(pools.map((p) => [p.Id, p.Name]))
@@ -54,6 +121,12 @@ export function withPoolNames(worker: WorkerResource, pools: WorkerPoolResource[
 }
 
 export const WORKER_TABLE_HEAD = ['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'POOLS', 'ENDPOINT']
+
+/** The table of `worker list`: with several spaces, a SPACE column first. */
+export function workerListTable(result: WorkerListResult): {head: string[]; rows: string[][]} {
+  if (!result.allSpaces) return {head: WORKER_TABLE_HEAD, rows: result.workers.map(workerRow)}
+  return {head: ['SPACE', ...WORKER_TABLE_HEAD], rows: result.workers.map((w) => [w.SpaceName ?? '', ...workerRow(w)])}
+}
 
 /** One row; TYPE, HEALTH, DISABLED and ENDPOINT are the shared cells `pool view` shows too. */
 export function workerRow(worker: WorkerWithPoolNames): string[] {

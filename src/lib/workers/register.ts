@@ -5,7 +5,9 @@
  * 2. `missingFields` says what is still needed; interactive runs prompt for exactly that.
  * 3. `resolveRegistration` turns names into resources (exit 4 / exit 2) against one snapshot.
  * 4. `decideRegistration` picks create / update in place (--force) / nothing (--if-not-exists).
- * 5. `equivalentCommand` echoes the non-interactive command, thumbprint masked.
+ * 5. `equivalentCommand` echoes the non-interactive command (the thumbprint in full: it is a public
+ *    certificate hash, and the echo must be reusable as it stands).
+ * 6. `registrationWarnings` says what is legal but probably a mistake (exit 0, stderr).
  */
 import {CliError, ExitCode, usageError} from '../errors.js'
 import {findByNameOrId} from '../octopus/names.js'
@@ -13,9 +15,10 @@ import {shellQuote} from '../render/shell.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {createWorker, listAccounts, listMachinePolicies, listProxies, listWorkerPools, listWorkers, updateWorker, type AccountResource} from '../octopus/repositories.js'
 import type {EndpointResource, MachinePolicyResource, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {buildEndpoint, endpointAddress, endpointMatches, type EndpointSpec} from './endpoint.js'
-import {workerCells} from './present.js'
+import {buildEndpoint, endpointAddress, endpointMatches, endpointThumbprint, type EndpointSpec} from './endpoint.js'
+import {workerCells, workerTypeLabel} from './present.js'
 import {withPoolNames, type WorkerWithPoolNames} from './list.js'
+import {terminalSafe} from '../render/safe.js'
 import {promptForMissing, type Prompter} from './register-prompts.js'
 import {resolveSshAccount, resolveStaticPools} from './resolve.js'
 import {
@@ -239,12 +242,7 @@ function updatedInPlace(existing: WorkerResource, plan: ResolvedRegistration, en
   }
 }
 
-/** A thumbprint shown with only its last four characters. */
-export function maskThumbprint(thumbprint: string): string {
-  return '*'.repeat(Math.max(0, thumbprint.length - 4)) + thumbprint.slice(-4)
-}
-
-/** The non-interactive command that does what an interactive run just did (thumbprint masked). */
+/** The non-interactive command that does what an interactive run just did. */
 export function equivalentCommand(plan: ResolvedRegistration, opts: {bin?: string; space?: string} = {}): string {
   const parts: string[] = [opts.bin ?? 'octoworkers', 'worker', 'register', plan.spec.type, shellQuote(plan.name)]
   const flag = (name: string, value: string) => parts.push(name, shellQuote(value))
@@ -253,11 +251,11 @@ export function equivalentCommand(plan: ResolvedRegistration, opts: {bin?: strin
   switch (plan.spec.type) {
     case 'listening':
       flag('--url', plan.spec.url)
-      flag('--thumbprint', maskThumbprint(plan.spec.thumbprint))
+      flag('--thumbprint', plan.spec.thumbprint)
       break
     case 'polling':
       flag('--subscription-id', plan.spec.subscriptionId)
-      flag('--thumbprint', maskThumbprint(plan.spec.thumbprint))
+      flag('--thumbprint', plan.spec.thumbprint)
       break
     case 'ssh':
       flag('--host', plan.spec.host)
@@ -285,6 +283,33 @@ export interface RegistrationResult {
   equivalentCommand?: string
 }
 
+/** Other workers of the space that may be the same Tentacle: those with the registration's thumbprint. */
+export interface WarningFacts {
+  sameThumbprint: WorkerResource[]
+}
+
+/**
+ * What is allowed but is probably a mistake: the same Tentacle (address and thumbprint) already
+ * registered under another name (two workers then share one machine, and its leases are counted
+ * twice), and a listening URL in plain `http://` (Octopus reaches listening Tentacles over TLS).
+ */
+export function registrationWarnings(plan: ResolvedRegistration, facts: WarningFacts): string[] {
+  const warnings: string[] = []
+  const spec = plan.spec
+  if (spec.type === 'ssh') return warnings
+  if (spec.type === 'listening' && /^http:\/\//i.test(spec.url)) {
+    warnings.push(`--url ${spec.url} is plain http://: Octopus talks to a listening Tentacle over TLS, so its health check will fail unless the URL is https://.`)
+  }
+  const others = facts.sameThumbprint.filter((w) =>
+    w.Id !== plan.existing?.Id && w.Name.toLowerCase() !== plan.name.toLowerCase() &&
+    (endpointThumbprint(w.Endpoint) ?? w.Thumbprint ?? '').toUpperCase() === spec.thumbprint &&
+    endpointMatches(w.Endpoint, spec))
+  for (const other of others) {
+    warnings.push(`${workerTypeLabel(other.Endpoint)} worker '${other.Name}' (${other.Id}) already has this ${spec.type === 'listening' ? 'URL' : 'polling address'} and thumbprint: both would be the same Tentacle under two names.`)
+  }
+  return warnings
+}
+
 export interface RegisterDeps {
   interactive: boolean
   connect: () => Promise<SpaceContext>
@@ -292,6 +317,8 @@ export interface RegisterDeps {
   bin?: string
   /** The user named the space (--space or OCTOPUS_SPACE), so the echoed command names it too. */
   spaceChosen?: boolean
+  /** Told each warning of `registrationWarnings` once the worker is written (stderr, exit 0). */
+  warn?: (message: string) => void
 }
 
 /**
@@ -311,7 +338,10 @@ export async function registerWorker(initial: RegisterDraft, deps: RegisterDeps)
   const missing = missingFields(initial)
   const prompted = missing.length > 0
   const draft = prompted ? await promptForMissing(initial, missing, {pools, accounts}, deps.prompter) : initial
-  const sameName = await listWorkers(space, {name: draft.name})
+  const [sameName, sameThumbprint] = await Promise.all([
+    listWorkers(space, {name: draft.name}),
+    draft.type !== 'ssh' && draft.thumbprint ? listWorkers(space, {thumbprint: draft.thumbprint}) : [],
+  ])
   const plan = resolveRegistration(draft, {pools, sameName, machinePolicies, accounts, proxies})
   const decision = decideRegistration(plan)
   let worker: WorkerResource
@@ -330,15 +360,20 @@ export async function registerWorker(initial: RegisterDraft, deps: RegisterDeps)
       action = 'unchanged'
       break
   }
+  if (action !== 'unchanged') for (const warning of registrationWarnings(plan, {sameThumbprint})) deps.warn?.(warning)
   return {action, worker: withPoolNames(worker, pools), plan, equivalentCommand: prompted ? equivalentCommand(plan, {bin: deps.bin, space: deps.spaceChosen ? space.space.Name : undefined}) : undefined}
 }
 
+/** The outcome in the shared vocabulary: `Registered SSH worker 'x' (Workers-9) in 'Linux'.` */
 export function describeRegistration(result: RegistrationResult): string {
-  const pools = result.plan.pools.map((p) => `'${p.Name}'`).join(', ')
+  // The type label of every other command (present.ts), from what the server now holds.
+  const type = workerTypeLabel(result.worker.Endpoint ?? buildEndpoint(result.plan.spec))
+  const pools = result.plan.pools.map((p) => `'${terminalSafe(p.Name)}'`).join(', ')
+  const name = terminalSafe(result.worker.Name)
   switch (result.action) {
-    case 'created': return `Registered ${result.plan.spec.type} worker '${result.worker.Name}' (${result.worker.Id}) in ${pools}.`
-    case 'updated': return `Updated worker '${result.worker.Name}' (${result.worker.Id}) in place: now ${endpointAddress(result.worker.Endpoint)} in ${pools}.`
-    case 'unchanged': return `Worker '${result.worker.Name}' (${result.worker.Id}) already exists with this endpoint; nothing was changed.`
+    case 'created': return `Registered ${type} worker '${name}' (${result.worker.Id}) in ${pools}.`
+    case 'updated': return `Updated ${type} worker '${name}' (${result.worker.Id}) in place: now ${endpointAddress(result.worker.Endpoint)} in ${pools}.`
+    case 'unchanged': return `${type} worker '${name}' (${result.worker.Id}) already exists with this endpoint; nothing was changed.`
   }
 }
 

@@ -19,15 +19,26 @@ export function validateWorkerName(input: string, what = 'Worker name'): string 
   return name
 }
 
-/** A Tentacle certificate thumbprint: SHA-1, 40 hex characters (Octopus shows it in upper case). */
+/**
+ * A Tentacle certificate thumbprint: SHA-1, 40 hex characters, stored in upper case as Octopus
+ * shows it. Accepted as certificate tools print it: plain (`Tentacle show-thumbprint`,
+ * PowerShell), in byte pairs split by colons or spaces (`openssl x509 -fingerprint -sha1`, with or
+ * without its `SHA1 Fingerprint=` prefix; Windows' certificate dialog), in either case. The
+ * invisible direction mark Windows' dialog puts in front of a copied thumbprint is dropped.
+ */
 export function validateThumbprint(input: string): string {
-  const value = input.trim()
-  if (!/^[0-9a-fA-F]{40}$/.test(value)) {
-    throw usageError(`Thumbprint '${input}' is not 40 hexadecimal characters (it has ${value.length}${/[^0-9a-fA-F]/.test(value) ? ', some not hex' : ''}).`, {
-      hint: 'Run `Tentacle show-thumbprint` on the worker to see it.',
+  // U+200E/U+200F (direction marks) and U+FEFF (BOM) ride along when copying from Windows dialogs.
+  const value = input.replace(/[\u200E\u200F\uFEFF]/g, '').trim().replace(/^sha-?1\s+fingerprint\s*=\s*/i, '')
+  const plain = /^[0-9a-f]{40}$/i.test(value)
+  const pairs = /^[0-9a-f]{2}(?:(?::|\s+)[0-9a-f]{2}){19}$/i.test(value) && !/:\s|\s:/.test(value) && !(value.includes(':') && /\s/.test(value))
+  if (!plain && !pairs) {
+    const hex = value.replace(/[:\s]/g, '')
+    const why = /[^0-9a-f:\s]/i.test(value) ? 'some characters are not hex' : hex.length !== 40 ? `it has ${hex.length} hex characters` : 'its separators are uneven (use byte pairs split by colons or spaces)'
+    throw usageError(`Thumbprint '${input.trim()}' is not a SHA-1 thumbprint of 40 hexadecimal characters (${why}).`, {
+      hint: 'Run `Tentacle show-thumbprint` on the worker to see it; AB:CD:... and AB CD ... forms are accepted too.',
     })
   }
-  return value.toUpperCase()
+  return value.replace(/[:\s]/g, '').toUpperCase()
 }
 
 export function validatePort(input: string | number, flag = '--port'): number {

@@ -2,6 +2,9 @@
  * `worker view`: one worker with every reference turned into a name (pools, machine policy,
  * account, proxy), its health, Tentacle version and its page in the web portal.
  */
+import type {SpaceContext} from '../octopus/client.js'
+import {findByNameOrId} from '../octopus/names.js'
+import {listAccounts, listMachinePolicies, listProxies, listWorkerPools, listWorkers} from '../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {endpointThumbprint} from './endpoint.js'
 import {communicationStyle, describeUpgradeAdvice, disabledLabel, healthLabel, kubernetesAgent, upgradeAdvice, workerCells} from './present.js'
@@ -52,6 +55,21 @@ export function workerView(worker: WorkerResource, ctx: WorkerViewContext): Work
   if (worker.Endpoint?.AccountId) view.AccountName = nameOf(ctx.accounts, worker.Endpoint.AccountId)
   if (worker.Endpoint?.ProxyId) view.ProxyName = nameOf(ctx.proxies, worker.Endpoint.ProxyId)
   return view
+}
+
+/**
+ * `worker view`: the worker named (exit 4 with close matches when none), every reference as a name.
+ * Accounts and proxies are read only when the worker has one.
+ */
+export async function viewWorker(space: SpaceContext, nameOrId: string): Promise<WorkerView> {
+  const [workers, pools, machinePolicies] = await Promise.all([listWorkers(space), listWorkerPools(space), listMachinePolicies(space)])
+  const worker = findByNameOrId(workers, nameOrId, 'worker')
+  const endpoint = worker.Endpoint
+  const [accounts, proxies] = await Promise.all([
+    endpoint?.AccountId ? listAccounts(space) : undefined,
+    endpoint?.ProxyId ? listProxies(space) : undefined,
+  ])
+  return workerView(worker, {pools, machinePolicies, accounts, proxies, webUrl: space.webUrl(`infrastructure/workers/${worker.Id}/settings`)})
 }
 
 /** Label/value lines for the human view. */

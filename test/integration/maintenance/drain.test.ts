@@ -57,6 +57,7 @@ describe('worker drain: waiting for leases', () => {
     const result = await run.done
     expect(result.exitCode, result.stderr).toBe(0)
     const doc = JSON.parse(result.stdout)
+    // Where the server has a lease API, it is reconciled with task logs (--source auto of `leases tail`).
     expect(doc).toMatchObject({Outcome: 'drained', Source: 'api', Floors: [{PoolId: poolId, AvailableNow: 3, AvailableAfter: 2, Floor: 2}]})
     expect(doc.Workers).toEqual([{Id: leased.WorkerId, Name: name, WasEnabled: true, LeasesAtStart: 1, SecondsWaited: expect.any(Number), Outcome: 'drained', Leases: []}])
     expect(workerIds).toContain(leased.WorkerId)

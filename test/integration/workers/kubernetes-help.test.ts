@@ -3,7 +3,9 @@ import {runCli} from '../../helpers/cli.js'
 
 describe('Kubernetes agent workers in help', () => {
   it('worker register --help says Kubernetes agents register through the Helm chart', async () => {
-    const result = await runCli(['worker', 'register', '--help'])
+    // Its own process: in-process, oclif's help of a topic leaves the shared Config unable to find
+    // the topic's commands (`worker register listening --help` then says "Command ... not found").
+    const result = await runCli(['worker', 'register', '--help'], {spawn: true})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout).toContain("Kubernetes agent workers register through Octopus's kubernetes-agent Helm chart")
   })

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseJson} from '../../helpers/cli.js'
-import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {octo, tableRows, workersOf} from './helpers.js'
+import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {THUMB, octo, tableRows, workersOf} from './helpers.js'
 
 let sb: Sandbox
 
@@ -94,6 +94,64 @@ describe('worker list', () => {
     [['--enabled', '--disabled'], 2, 'cannot also be provided when using'],
   ])('bad filter %j -> exit %i', async (filter, exitCode, message) => {
     const result = await octo(sb, ['worker', 'list', ...filter])
+    expect(result.exitCode, result.stderr).toBe(exitCode)
+    expect(result.stderr).toContain(message)
+    expect(result.stdout).toBe('')
+  })
+})
+
+describe('worker list --all-spaces', () => {
+  it('lists the workers of every space with a SPACE column first, space by space', async () => {
+    const result = await octo(sb, ['worker', 'list', '--all-spaces'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout.split('\n')[0].split(/ {2,}/)).toEqual(['SPACE', 'NAME', 'TYPE', 'HEALTH', 'DISABLED', 'POOLS', 'ENDPOINT'])
+    const rows = tableRows(result.stdout)
+    const [defaultSpace, platform] = [await workersOf(sb, 'Spaces-1'), await workersOf(sb, 'Spaces-2')]
+    expect(platform.length).toBeGreaterThan(0)
+    expect(rows.filter((r) => r[0] === 'Default').map((r) => r[1]).sort()).toEqual(defaultSpace.map((w) => w.Name).sort())
+    expect(rows.filter((r) => r[0] === 'Platform Team').map((r) => r[1]).sort()).toEqual(platform.map((w) => w.Name).sort())
+    expect(rows).toHaveLength(defaultSpace.length + platform.length)
+    expect(rows.find((r) => r[1] === 'tmp-box')).toEqual(['Default', 'tmp-box', 'Listening', 'HasWarnings', 'no', 'test pool, Production Database Omaha Worker Pool', 'https://tmp-box.warnings.test:10933/'])
+  })
+
+  it('--json: each worker with its SpaceName; filters apply in every space', async () => {
+    const platform = await workersOf(sb, 'Spaces-2')
+    const json = parseJson<any[]>(await octo(sb, ['worker', 'list', '--all-spaces', '--json']))
+    expect(json.filter((w) => w.SpaceId === 'Spaces-2').map((w) => w.SpaceName)).toEqual(platform.map(() => 'Platform Team'))
+    expect(json.filter((w) => w.SpaceId === 'Spaces-1').every((w) => w.SpaceName === 'Default')).toBe(true)
+    const disabled = parseJson<any[]>(await octo(sb, ['worker', 'list', '--all-spaces', '--disabled', '--json']))
+    expect(disabled.map((w) => w.Name).sort()).toEqual(json.filter((w) => w.IsDisabled).map((w) => w.Name).sort())
+    // Without --all-spaces the JSON items stay as they were: no SpaceName.
+    expect(parseJson<any[]>(await octo(sb, ['worker', 'list', '--json'])).some((w) => 'SpaceName' in w)).toBe(false)
+  })
+
+  it('--pool matches the pool of that name in each space that has one', async () => {
+    const inPoolNamed = async (spaceId: string, name: string) => {
+      const pool = (await api(sb, 'GET', `/api/${spaceId}/workerpools/all`)).body.find((p: any) => p.Name === name)
+      expect(pool, `${spaceId} has a pool '${name}'`).toBeDefined()
+      return (await workersOf(sb, spaceId)).filter((w) => w.WorkerPoolIds.includes(pool.Id)).map((w) => `${spaceId}/${w.Name}`)
+    }
+    // Platform Team's default pool is empty in the demo estate: give it a worker.
+    const platformDefault = (await api(sb, 'GET', '/api/Spaces-2/workerpools/all')).body.find((p: any) => p.Name === 'Default Worker Pool')
+    const created = await api(sb, 'POST', '/api/Spaces-2/workers', {
+      Name: 'platform-default-01', SpaceId: 'Spaces-2', WorkerPoolIds: [platformDefault.Id], IsDisabled: false,
+      Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://platform-default-01.example.test:10933/', Thumbprint: THUMB},
+    })
+    expect(created.status, created.text).toBe(201)
+    const expected = [...(await inPoolNamed('Spaces-1', 'Default Worker Pool')), ...(await inPoolNamed('Spaces-2', 'Default Worker Pool'))].sort()
+    expect(expected).toContain('Spaces-2/platform-default-01')
+    expect(expected.some((e) => e.startsWith('Spaces-1/'))).toBe(true)
+    const result = await octo(sb, ['worker', 'list', '--all-spaces', '--pool', 'default worker pool', '--json'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(parseJson<any[]>(result).map((d) => `${d.SpaceId}/${d.Name}`).sort()).toEqual(expected)
+  })
+
+  it.each([
+    [['--space', 'Default'], 2, '--space and --all-spaces cannot be used together.'],
+    [['--pool', 'no such pool anywhere'], 4, "Worker pool 'no such pool anywhere' not found"],
+    [['--health', 'Sick'], 2, "--health 'Sick' is not one of"],
+  ])('bad input %j -> exit %i, one line, nothing printed on stdout', async (more, exitCode, message) => {
+    const result = await octo(sb, ['worker', 'list', '--all-spaces', ...more])
     expect(result.exitCode, result.stderr).toBe(exitCode)
     expect(result.stderr).toContain(message)
     expect(result.stdout).toBe('')

@@ -21,7 +21,7 @@ describe('worker register', () => {
       WorkerPoolIds: ['WorkerPools-7', 'WorkerPools-5'], IsDisabled: true, MachinePolicyId: 'MachinePolicies-1', HealthStatus: 'Unknown',
       Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://build-01.example.com:10933/', Thumbprint: THUMB, ProxyId: 'Proxies-1'},
     })
-    expect(result.stdout.trim()).toBe(`Registered listening worker 'build-01' (${w!.Id}) in 'Empty Windows Worker Pool', 'test pool'.`)
+    expect(result.stdout.trim()).toBe(`Registered Listening worker 'build-01' (${w!.Id}) in 'Empty Windows Worker Pool', 'test pool'.`)
     expect(result.stderr).not.toContain('without prompts')
   })
 
@@ -53,8 +53,7 @@ describe('worker register', () => {
     const before = await workersOf(sb)
     const again = await octo(sb, [...listening('idem-01', '--if-not-exists')].map((a) => (a === 'idem-01' ? 'IDEM-01' : a)).map((a, i, all) => (all[i - 1] === '--url' ? 'https://idem-01.example.com:10933' : a)))
     expect(again.exitCode, again.stderr).toBe(0)
-    expect(again.stdout).toContain("Worker 'idem-01'")
-    expect(again.stdout).toContain('already exists with this endpoint; nothing was changed.')
+    expect(again.stdout.trim()).toMatch(/^Listening worker 'idem-01' \(Workers-\d+\) already exists with this endpoint; nothing was changed\.$/)
     const json = await octo(sb, [...listening('idem-01', '--if-not-exists', '--json')])
     expect(parseJson(json)).toMatchObject({Name: 'idem-01', RegistrationAction: 'unchanged'})
     expect(await workersOf(sb)).toEqual(before)
@@ -80,11 +79,63 @@ describe('worker register', () => {
   })
 })
 
+describe('worker register: thumbprints as certificate tools print them', () => {
+  it.each([
+    ['openssl', 'thumb-openssl', 'SHA1 Fingerprint=0E:80:57:5D:3B:D8:D3:08:54:80:2A:4E:83:40:A2:E2:3A:E9:61:FD'],
+    ['colons, lower case', 'thumb-colons', '0e:80:57:5d:3b:d8:d3:08:54:80:2a:4e:83:40:a2:e2:3a:e9:61:fd'],
+    ['Windows dialog (spaces, direction mark)', 'thumb-windows', '\u200e0e 80 57 5d 3b d8 d3 08 54 80 2a 4e 83 40 a2 e2 3a e9 61 fd'],
+  ])('%s: stored as 40 upper-case hex', async (_form, name, typed) => {
+    const result = await octo(sb, ['worker', 'register', 'polling', name, '--pool', 'test pool', '--subscription-id', name.replace(/-/g, ''), '--thumbprint', typed, '--json'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(parseJson(result)).toMatchObject({Name: name, Endpoint: {Thumbprint: THUMB}})
+    expect((await workerByName(sb, name))?.Endpoint.Thumbprint).toBe(THUMB)
+  })
+})
+
+describe('worker register: warnings (stderr, exit 0)', () => {
+  const WARN_THUMB = '1234567890ABCDEF1234567890ABCDEF12345678'
+  it('the same URL and thumbprint under another name: registered, with a warning naming the other worker', async () => {
+    const first = await octo(sb, ['worker', 'register', 'listening', 'twin-a', '--pool', 'test pool', '--url', 'https://twin.example.com:10933/', '--thumbprint', WARN_THUMB])
+    expect(first.exitCode, first.stderr).toBe(0)
+    expect(first.stderr).not.toContain('Warning')
+    const a = await workerByName(sb, 'twin-a')
+    const second = await octo(sb, ['worker', 'register', 'listening', 'twin-b', '--pool', 'test pool', '--url', 'https://TWIN.example.com:10933', '--thumbprint', WARN_THUMB.toLowerCase()])
+    expect(second.exitCode, second.stderr).toBe(0)
+    expect(second.stderr.trim()).toBe(`Warning: Listening worker 'twin-a' (${a!.Id}) already has this URL and thumbprint: both would be the same Tentacle under two names.`)
+    expect(second.stdout).toContain("Registered Listening worker 'twin-b'")
+    expect(await workerByName(sb, 'twin-b')).toBeDefined()
+    // The warning is on stderr under --json too; stdout stays one JSON document.
+    const third = await octo(sb, ['worker', 'register', 'listening', 'twin-c', '--pool', 'test pool', '--url', 'https://twin.example.com:10933/', '--thumbprint', WARN_THUMB, '--json'])
+    expect(third.exitCode, third.stderr).toBe(0)
+    expect(parseJson(third)).toMatchObject({Name: 'twin-c', RegistrationAction: 'created'})
+    expect(third.stderr).toContain("Listening worker 'twin-a'")
+    expect(third.stderr).toContain("Listening worker 'twin-b'")
+  })
+
+  it('the same thumbprint at another URL, or --if-not-exists of the same worker, warns of nothing', async () => {
+    const elsewhere = await octo(sb, ['worker', 'register', 'listening', 'twin-elsewhere', '--pool', 'test pool', '--url', 'https://elsewhere.example.com:10933/', '--thumbprint', WARN_THUMB])
+    expect(elsewhere.exitCode, elsewhere.stderr).toBe(0)
+    expect(elsewhere.stderr).toBe('')
+    const again = await octo(sb, ['worker', 'register', 'listening', 'twin-elsewhere', '--pool', 'test pool', '--url', 'https://elsewhere.example.com:10933/', '--thumbprint', WARN_THUMB, '--if-not-exists'])
+    expect(again.exitCode, again.stderr).toBe(0)
+    expect(again.stderr).toBe('')
+  })
+
+  it('a plain http:// listening URL: registered, with a warning', async () => {
+    const result = await octo(sb, ['worker', 'register', 'listening', 'plain-http', '--pool', 'test pool', '--url', 'http://plain-http.example.com:10933/', '--thumbprint', THUMB])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stderr.trim()).toBe('Warning: --url http://plain-http.example.com:10933/ is plain http://: Octopus talks to a listening Tentacle over TLS, so its health check will fail unless the URL is https://.')
+    expect((await workerByName(sb, 'plain-http'))?.Endpoint.Uri).toBe('http://plain-http.example.com:10933/')
+  })
+})
+
 describe('worker register: bad input is rejected and changes nothing', () => {
   const ssh = (...over: string[]) => ['worker', 'register', 'ssh', 'ssh-bad', '--pool', 'test pool', '--host', 'h.example.com', '--fingerprint', SHA_FINGERPRINT, '--account', 'Build user', ...over]
   it.each([
-    [listening('bad-thumb').map((a) => (a === THUMB ? 'ABC123' : a)), 2, "Thumbprint 'ABC123' is not 40 hexadecimal characters"],
-    [listening('bad-thumb').map((a) => (a === THUMB ? THUMB.slice(0, 39) + 'G' : a)), 2, 'is not 40 hexadecimal characters (it has 40, some not hex)'],
+    [listening('bad-thumb').map((a) => (a === THUMB ? 'ABC123' : a)), 2, "Thumbprint 'ABC123' is not a SHA-1 thumbprint of 40 hexadecimal characters (it has 6 hex characters)."],
+    [listening('bad-thumb').map((a) => (a === THUMB ? THUMB.slice(0, 39) + 'G' : a)), 2, 'is not a SHA-1 thumbprint of 40 hexadecimal characters (some characters are not hex).'],
+    [listening('bad-thumb').map((a) => (a === THUMB ? '0E:80:57:5D:3B:D8:D3:08:54:80:2A:4E:83:40:A2:E2:3A:E9:61' : a)), 2, '(it has 38 hex characters).'],
+    [listening('bad-thumb').map((a) => (a === THUMB ? '0E8:0575D3BD8D30854802A4E8340A2E23AE961FD' : a)), 2, '(its separators are uneven (use byte pairs split by colons or spaces)).'],
     [listening('bad-url').map((a) => (a.startsWith('https://bad-url') ? 'ftp://bad-url:10933/' : a)), 2, "--url 'ftp://bad-url:10933/' must start with https://"],
     [listening('bad-url').map((a) => (a.startsWith('https://bad-url') ? 'https://:10933/' : a)), 2, 'has no host'],
     [listening('bad-port').map((a) => (a.startsWith('https://bad-port') ? 'https://bad-port:0/' : a)), 2, 'port 0 is not a valid port'],
@@ -114,7 +165,7 @@ describe('worker register: bad input is rejected and changes nothing', () => {
   it('malformed input is rejected before any request (no server needed)', async () => {
     const result = await octo(sb, listening('bad-thumb').map((a) => (a === THUMB ? 'nothex' : a)), {OCTOPUS_URL: 'http://127.0.0.1:9', OCTOPUS_API_KEY: 'API-NOSERVER0000'})
     expect(result.exitCode).toBe(2)
-    expect(result.stderr).toContain('is not 40 hexadecimal characters')
+    expect(result.stderr).toContain('is not a SHA-1 thumbprint of 40 hexadecimal characters')
   })
 
   it('errors are a JSON object with --json, same exit code', async () => {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {decideRegistration, draftFromInput, equivalentCommand, maskThumbprint, missingFields, requireComplete, resolveRegistration, type RegisterSnapshot} from '../../../src/lib/workers/register.js'
+import {decideRegistration, describeRegistration, draftFromInput, equivalentCommand, missingFields, registrationWarnings, requireComplete, resolveRegistration, type RegisterSnapshot} from '../../../src/lib/workers/register.js'
 import {promptForMissing, type Prompter} from '../../../src/lib/workers/register-prompts.js'
 import {THUMB, pool, worker} from './fixtures.js'
 
@@ -95,18 +95,14 @@ describe('decideRegistration', () => {
 })
 
 describe('equivalentCommand', () => {
-  it('echoes every choice with names, quoting, and the thumbprint masked', () => {
-    const p = resolveRegistration(draftFromInput('listening', {...listeningInput, pool: ['WorkerPools-2', 'WorkerPools-1'], disabled: true, proxy: 'Proxies-1', ifNotExists: true}), snapshot())
+  it('echoes every choice with names, quoting, and the thumbprint in full, as stored', () => {
+    const p = resolveRegistration(draftFromInput('listening', {...listeningInput, thumbprint: '0e:80:57:5d:3b:d8:d3:08:54:80:2a:4e:83:40:a2:e2:3a:e9:61:fd', pool: ['WorkerPools-2', 'WorkerPools-1'], disabled: true, proxy: 'Proxies-1', ifNotExists: true}), snapshot())
     const text = equivalentCommand(p, {space: 'Default'})
-    expect(text).toBe(`octoworkers worker register listening build-01 --space Default --pool 'Linux Workers' --pool 'Default Worker Pool' --url https://build-01.example.com:10933/ --thumbprint '${'*'.repeat(36)}61FD' --proxy 'Corporate proxy' --disabled --if-not-exists`)
-    expect(text).not.toContain(THUMB)
+    expect(text).toBe(`octoworkers worker register listening build-01 --space Default --pool 'Linux Workers' --pool 'Default Worker Pool' --url https://build-01.example.com:10933/ --thumbprint ${THUMB} --proxy 'Corporate proxy' --disabled --if-not-exists`)
   })
   it('echoes SSH with a non-default port and the account by name', () => {
     const p = resolveRegistration(draftFromInput('ssh', {name: "it's", pool: ['Linux Workers'], host: 'h', port: '2222', fingerprint: '1f:2e:3d:4c:5b:6a:79:88:97:a6:b5:c4:d3:e2:f1:00', account: 'Accounts-1', platform: 'linux-arm64'}), snapshot())
     expect(equivalentCommand(p)).toBe(`octoworkers worker register ssh 'it'\\''s' --pool 'Linux Workers' --host h --port 2222 --fingerprint 1f:2e:3d:4c:5b:6a:79:88:97:a6:b5:c4:d3:e2:f1:00 --account 'Staging SSH key' --platform linux-arm64`)
-  })
-  it('masks all but the last four characters', () => {
-    expect(maskThumbprint('ABCDEFGH')).toBe('****EFGH')
   })
 })
 
@@ -153,5 +149,48 @@ describe('promptForMissing', () => {
     const draft = draftFromInput('ssh', {name: 's', pool: ['x'], host: 'h', fingerprint: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU'})
     const done = await promptForMissing(draft, missingFields(draft), {pools, accounts}, fakePrompter({'SSH account': 'Accounts-1'}))
     expect(done.account).toBe('Accounts-1')
+  })
+})
+
+describe('registrationWarnings', () => {
+  const plan = (input: Record<string, unknown> = {}, type: 'listening' | 'polling' = 'listening') =>
+    resolveRegistration(draftFromInput(type, type === 'listening' ? {...listeningInput, ...input} : {name: 'poller-01', pool: ['Linux Workers'], subscriptionId: 'abc', thumbprint: THUMB, ...input}), snapshot())
+  it('none for an https URL whose thumbprint no other worker has', () => {
+    expect(registrationWarnings(plan(), {sameThumbprint: []})).toEqual([])
+  })
+  it('a plain http:// listening URL', () => {
+    expect(registrationWarnings(plan({url: 'http://build-01.example.com:10933/'}), {sameThumbprint: []})).toEqual([
+      '--url http://build-01.example.com:10933/ is plain http://: Octopus talks to a listening Tentacle over TLS, so its health check will fail unless the URL is https://.',
+    ])
+  })
+  it('another name with the same URL (any case, no trailing slash) and thumbprint; not the same name, another URL, or the worker --force updates', () => {
+    const twin = worker('Workers-3', 'old-name', {Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://BUILD-01.example.com:10933', Thumbprint: THUMB}})
+    const elsewhere = worker('Workers-4', 'elsewhere', {Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://other.example.com:10933/', Thumbprint: THUMB}})
+    const sameName = worker('Workers-5', 'BUILD-01', {Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://build-01.example.com:10933/', Thumbprint: THUMB}})
+    expect(registrationWarnings(plan(), {sameThumbprint: [twin, elsewhere, sameName]})).toEqual([
+      "Listening worker 'old-name' (Workers-3) already has this URL and thumbprint: both would be the same Tentacle under two names.",
+    ])
+    const forced = {...plan(), existing: twin}
+    expect(registrationWarnings(forced, {sameThumbprint: [twin]})).toEqual([])
+  })
+  it('a polling Tentacle with the same subscription and thumbprint; SSH never', () => {
+    const twin = worker('Workers-6', 'poller-old', {Endpoint: {CommunicationStyle: 'TentacleActive', Uri: 'poll://abc/', Thumbprint: THUMB}})
+    expect(registrationWarnings(plan({}, 'polling'), {sameThumbprint: [twin]})).toEqual([
+      "Polling worker 'poller-old' (Workers-6) already has this polling address and thumbprint: both would be the same Tentacle under two names.",
+    ])
+    const ssh = resolveRegistration(draftFromInput('ssh', {name: 's', pool: ['Linux Workers'], host: 'h', fingerprint: '1f:2e:3d:4c:5b:6a:79:88:97:a6:b5:c4:d3:e2:f1:00', account: 'Accounts-1'}), snapshot())
+    expect(registrationWarnings(ssh, {sameThumbprint: [twin]})).toEqual([])
+  })
+})
+
+describe('describeRegistration', () => {
+  it('names the type as every other command does (Listening, Polling, SSH)', () => {
+    const p = resolveRegistration(draftFromInput('ssh', {name: 'ssh-01', pool: ['Linux Workers'], host: 'h', fingerprint: '1f:2e:3d:4c:5b:6a:79:88:97:a6:b5:c4:d3:e2:f1:00', account: 'Accounts-1'}), snapshot())
+    const created = worker('Workers-9', 'ssh-01', {Endpoint: {CommunicationStyle: 'Ssh', Host: 'h', Port: 22}})
+    expect(describeRegistration({action: 'created', plan: p, worker: {...created, WorkerPoolNames: ['Linux Workers']}})).toBe("Registered SSH worker 'ssh-01' (Workers-9) in 'Linux Workers'.")
+    const l = resolveRegistration(draftFromInput('listening', listeningInput), snapshot())
+    const existing = {...worker('Workers-2', 'build-01'), WorkerPoolNames: ['Linux Workers']}
+    expect(describeRegistration({action: 'unchanged', plan: l, worker: existing})).toBe("Listening worker 'build-01' (Workers-2) already exists with this endpoint; nothing was changed.")
+    expect(describeRegistration({action: 'updated', plan: l, worker: existing})).toBe("Updated Listening worker 'build-01' (Workers-2) in place: now https://build-01.example.com:10933/ in 'Linux Workers'.")
   })
 })

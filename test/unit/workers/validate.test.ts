@@ -18,11 +18,26 @@ describe('validateThumbprint', () => {
     ['0E80575D3BD8D30854802A4E8340A2E23AE961FD', '0E80575D3BD8D30854802A4E8340A2E23AE961FD'],
     ['0e80575d3bd8d30854802a4e8340a2e23ae961fd', '0E80575D3BD8D30854802A4E8340A2E23AE961FD'],
     ['  0E80575D3BD8D30854802A4E8340A2E23AE961FD ', '0E80575D3BD8D30854802A4E8340A2E23AE961FD'],
-  ])('accepts %s', (input, expected) => expect(validateThumbprint(input)).toBe(expected))
+    // openssl x509 -fingerprint -sha1, with and without its prefix
+    ['0E:80:57:5D:3B:D8:D3:08:54:80:2A:4E:83:40:A2:E2:3A:E9:61:FD', '0E80575D3BD8D30854802A4E8340A2E23AE961FD'],
+    ['SHA1 Fingerprint=0E:80:57:5D:3B:D8:D3:08:54:80:2A:4E:83:40:A2:E2:3A:E9:61:FD', '0E80575D3BD8D30854802A4E8340A2E23AE961FD'],
+    ['sha1 Fingerprint=0e:80:57:5d:3b:d8:d3:08:54:80:2a:4e:83:40:a2:e2:3a:e9:61:fd', '0E80575D3BD8D30854802A4E8340A2E23AE961FD'],
+    // Windows' certificate dialog: lower-case pairs split by spaces, a direction mark in front
+    ['\u200e0e 80 57 5d 3b d8 d3 08 54 80 2a 4e 83 40 a2 e2 3a e9 61 fd', '0E80575D3BD8D30854802A4E8340A2E23AE961FD'],
+  ])('accepts %j', (input, expected) => expect(validateThumbprint(input)).toBe(expected))
   it.each([
-    '', '0E80575D', '0E80575D3BD8D30854802A4E8340A2E23AE961FD00', '0E80575D3BD8D30854802A4E8340A2E23AE961FG',
-    '0E:80:57:5D:3B:D8:D3:08:54:80:2A:4E:83:40:A2:E2:3A:E9:61:FD',
-  ])('rejects %j with exit 2', (input) => expect(exitCodeOf(() => validateThumbprint(input))).toBe(2))
+    ['', 'it has 0 hex characters'],
+    ['0E80575D', 'it has 8 hex characters'],
+    ['0E80575D3BD8D30854802A4E8340A2E23AE961FD00', 'it has 42 hex characters'],
+    ['0E80575D3BD8D30854802A4E8340A2E23AE961FG', 'some characters are not hex'],
+    ['0E:80:57:5D:3B:D8:D3:08:54:80:2A:4E:83:40:A2:E2:3A:E9:61', 'it has 38 hex characters'],
+    ['0E8:0575D3BD8D30854802A4E8340A2E23AE961FD', 'its separators are uneven'],
+    ['0E:80 57:5D:3B:D8:D3:08:54:80:2A:4E:83:40:A2:E2:3A:E9:61:FD', 'its separators are uneven'],
+    ['SHA256 Fingerprint=0E:80:57:5D:3B:D8:D3:08:54:80:2A:4E:83:40:A2:E2:3A:E9:61:FD', 'some characters are not hex'],
+  ])('rejects %j with exit 2 saying why', (input, why) => {
+    expect(exitCodeOf(() => validateThumbprint(input))).toBe(2)
+    expect(() => validateThumbprint(input)).toThrow(why)
+  })
 })
 
 describe('validateListeningUrl', () => {
