@@ -155,6 +155,23 @@ describe('pool delete', () => {
       await expectRejected(sb, ['pool', 'delete', 'Move src', '--move-workers-to', dynamic.Id, '-y'], 2, `--move-workers-to '${dynamic.Name}' is a dynamic pool`)
     })
 
+    it('a failed move stops the run before that pool is deleted: exit 1, the result says which pools were not attempted', async () => {
+      const [firstId] = await createPools('Move fail 1', 'Move fail 2')
+      const defaultPool = (await poolsOf(sb)).find((p) => p.IsDefault)!
+      const worker = (await api(sb, 'GET', `/api/Spaces-1/workers?workerPoolIds=${defaultPool.Id}&take=1`)).body.Items[0]
+      await addWorkerToPool(worker.Id, firstId)
+      const fault = await api(sb, 'POST', '/api/sandbox/faults', {Method: 'PUT', PathPattern: '/api/Spaces-1/workers/*', Status: 500, Times: 1})
+      expect(fault.status, fault.text).toBe(201)
+      const result = await octo(sb, ['pool', 'delete', 'Move fail 1', 'Move fail 2', '--move-workers-to', 'Move to', '-y', '--json'])
+      expect(result.exitCode, result.stderr).toBe(1)
+      const doc = parseJson(result)
+      expect(doc).toMatchObject({Action: 'deleted', Done: 0, Failed: 1, NotAttempted: 1})
+      expect(doc.Results.map((r: any) => [r.Name, r.Status])).toEqual([['Move fail 1', 'failed'], ['Move fail 2', 'skipped']])
+      expect(doc.Results[0].Message).toContain('HTTP 500')
+      expect(await poolByName(sb, 'Move fail 1')).toBeDefined()
+      expect(await poolByName(sb, 'Move fail 2')).toBeDefined()
+    })
+
     it('an empty value: exit 2 before any request', async () => {
       const result = await expectRejected(sb, ['pool', 'delete', 'Move src', '--move-workers-to', '', '-y', '--debug'], 2, '--move-workers-to needs a worker pool name or ID, not an empty string.')
       expect(requestsOf(result)).toEqual([])
