@@ -1,12 +1,10 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {usageError} from '../../lib/errors.js'
-import {createWorkerPool, listDynamicWorkerTypes, listWorkerPools} from '../../lib/octopus/repositories.js'
-import {checkWorkerTypeAllowed, createPoolBody, decideCreate, equivalentCreateCommand, matchWorkerType, type CreatePoolInput} from '../../lib/pools/create.js'
-import {parseSortOrder, POOL_TYPE_FLAGS, poolTypeFlag, validatePoolName, type PoolTypeFlag} from '../../lib/pools/validate.js'
-import {promptInput, promptSelect, validatorFrom} from '../../lib/render/prompt.js'
+import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../lib/pools/create.js'
+import {parseSortOrder, POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../lib/pools/validate.js'
 import {terminalSafe} from '../../lib/render/safe.js'
+import {inquirerPrompter} from '../../lib/workers/register-prompts.js'
 
 export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
   static override summary = 'Create a static or dynamic worker pool.'
@@ -14,6 +12,8 @@ export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
   static override description = `A dynamic pool needs --worker-type, one of the types the server lists at /workerpools/dynamicworkertypes (a wrong one is exit 2 and lists them). Without --type the pool is static, and --worker-type is then exit 2.
 
 --if-not-exists makes the command safe to repeat: a pool with the same name (case-insensitive) and type means success with no change; one with another type is exit 1. Without it, an existing name is exit 1.
+
+--default on a new static pool warns on stderr (exit 0): it has no workers yet, so steps that use the default pool have none to run on until you register some.
 
 Interactive runs ask for what is missing (name, type, worker type) and then print the equivalent non-interactive command on stderr.
 
@@ -34,60 +34,38 @@ ${EXIT_CODES_HELP}`
     'worker-type': Flags.string({description: 'Dynamic pools only: the worker image, e.g. UbuntuDefault.'}),
     description: Flags.string({description: 'Pool description.'}),
     default: Flags.boolean({description: 'Make it the space\'s default pool.'}),
-    'sort-order': Flags.string({description: 'Position in the pool order (non-negative integer).'}),
+    'sort-order': Flags.custom<number>({description: 'Position in the pool order (non-negative integer).', parse: async (input) => parseSortOrder(input)!})(),
     'if-not-exists': Flags.boolean({description: 'Succeed without change if a pool of this name and type exists.'}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<CreatePoolResult> {
     const flags = this.flags
-    const interactive = this.interactive
-    // Everything the command line alone can tell is checked before any request.
-    const sortOrder = parseSortOrder(flags['sort-order'])
-    let name = this.args.name === undefined ? undefined : validatePoolName(this.args.name)
-    let type = flags.type as PoolTypeFlag | undefined
-    let workerType = flags['worker-type']
-    if (name === undefined && !interactive) throw usageError('Missing the pool name.', {hint: `Usage: ${this.config.bin} pool create <name> [--type static|dynamic].`})
-    if (type === undefined && !interactive) type = 'static'
-    if (type !== undefined) checkWorkerTypeAllowed(type, workerType)
+    return createPool({
+      draft: {
+        name: this.args.name,
+        type: flags.type as PoolTypeFlag | undefined,
+        workerType: flags['worker-type'],
+        description: flags.description,
+        isDefault: flags.default,
+        sortOrder: flags['sort-order'],
+        ifNotExists: flags['if-not-exists'],
+      },
+      prompter: this.interactive ? inquirerPrompter : undefined,
+      connect: async () => (await this.connectSpace()).space,
+      warn: (message) => this.warnUser(message),
+      echo: (input) => equivalentCreateCommand(this.config.bin, input, {server: flags.server, space: flags.space}),
+      bin: this.config.bin,
+    })
+  }
 
-    let prompted = false
-    if (name === undefined) {
-      name = validatePoolName(await promptInput('Pool name:', {validate: validatorFrom((v) => validatePoolName(v))}))
-      prompted = true
-    }
-    if (type === undefined) {
-      type = await promptSelect<PoolTypeFlag>('Pool type:', [
-        {name: 'static (workers you register)', value: 'static'},
-        {name: 'dynamic (Octopus Cloud provides the workers)', value: 'dynamic'},
-      ])
-      prompted = true
-      checkWorkerTypeAllowed(type, workerType)
-    }
+  protected override toJson({Equivalent: _shownOnStderr, ...pool}: CreatePoolResult): unknown {
+    return pool
+  }
 
-    const {space} = await this.connectSpace()
-    if (type === 'dynamic') {
-      const types = await listDynamicWorkerTypes(space)
-      if (workerType === undefined && interactive && types.length > 0) {
-        workerType = await promptSelect('Worker type:', types.map((t) => ({name: t.Description ? `${t.Type} (${t.Description})` : t.Type, value: t.Type})))
-        prompted = true
-      }
-      workerType = matchWorkerType(workerType, types)
-    }
-
-    const input: CreatePoolInput = {name, type, workerType, description: flags.description, isDefault: flags.default, sortOrder, ifNotExists: flags['if-not-exists']}
-    const decision = decideCreate(await listWorkerPools(space), input)
-    if (!decision.create) {
-      const existing = decision.existing
-      if (this.isJson) this.printJson({...existing, Created: false})
-      else this.print(`Worker pool '${terminalSafe(existing.Name)}' (${existing.Id}) already exists as a ${poolTypeFlag(existing.WorkerPoolType)} pool; nothing changed.`)
-    } else {
-      const pool = await createWorkerPool(space, createPoolBody(input))
-      if (this.isJson) this.printJson({...pool, Created: true})
-      else this.print(`Created ${type} worker pool '${terminalSafe(pool.Name)}' (${pool.Id})${pool.IsDefault ? ', the default pool' : ''}.`)
-    }
-    if (prompted) {
-      const echo = equivalentCreateCommand(this.config.bin, input, {server: flags.server, space: flags.space})
-      this.note(`To do this without prompts:\n  ${echo}`)
-    }
+  protected override render(result: CreatePoolResult): Rendered {
+    const stdout = result.Created
+      ? `Created ${poolTypeFlag(result.WorkerPoolType)} worker pool '${terminalSafe(result.Name)}' (${result.Id})${result.IsDefault ? ', the default pool' : ''}.`
+      : `Worker pool '${terminalSafe(result.Name)}' (${result.Id}) already exists as a ${poolTypeFlag(result.WorkerPoolType)} pool; nothing changed.`
+    return {stdout, stderr: result.Equivalent ? [`To do this without prompts:\n  ${result.Equivalent}`] : []}
   }
 }

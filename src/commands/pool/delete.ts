@@ -1,29 +1,32 @@
 import {Args, Flags} from '@oclif/core'
 import {EXIT_CODES_HELP} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {CliError, ExitCode} from '../../lib/errors.js'
-import {describeOutcome, runBulk} from '../../lib/bulk.js'
-import {findAllByNameOrId} from '../../lib/octopus/names.js'
-import {deleteWorkerPool, listWorkerPools, listWorkers} from '../../lib/octopus/repositories.js'
-import {deleteImpacts, impactLines, plural, refuseDefaultPool, refuseStrandedWorkers} from '../../lib/pools/delete.js'
-import {refuseDeletingPoolsInUse} from '../../lib/usage/guard.js'
+import type {BulkResult} from '../../lib/bulk.js'
+import {deletePools, parseMoveWorkersTo} from '../../lib/pools/delete.js'
 
 export default class PoolDelete extends ServerCommand<typeof PoolDelete> {
-  static override summary = 'Delete worker pools (their workers stay registered and are removed from them).'
+  static override summary = 'Delete worker pools (their workers stay registered and are removed from them, or move to --move-workers-to).'
 
-  static override description = `Every name is resolved first; an unknown one is exit 4 and nothing is deleted. Before asking, it says how many workers each pool holds and what happens to them.
+  static override description = `Every name (and --move-workers-to) is resolved first; an unknown one is exit 4 and nothing is deleted. Before asking, it says how many workers each pool holds and what happens to them.
 
+--move-workers-to POOL adds each deleted pool's workers to POOL before deleting it (a static pool that is not being deleted, else exit 2), so a worker whose only pool is deleted stays in a pool.
+
+Refused with exit 5 (unsafe), before anything is deleted:
+  - the default pool (steps with no pool run there; make another pool the default first: pool set-default);
+  - a pool that deployment or runbook steps use, directly or through a worker pool variable (it names them and their count; see pool usage). --force deletes it anyway.
 Refused with exit 2, before anything is deleted:
-  - the default pool (make another pool the default first: pool set-default);
-  - a pool that is the only pool of some worker (a worker must stay in at least one pool: move the worker with worker update --add-pool, or delete it);
+  - a pool that is the only pool of some worker (a worker must stay in at least one pool: pass --move-workers-to, move the worker with worker update --add-pool, or delete it);
   - no -y/--yes when prompts are off (--no-prompt, CI, no terminal).
-Refused with exit 5, before anything is deleted: a pool that deployment or runbook steps use, directly or through a worker pool variable (it names them and their count; see pool usage). --force deletes it anyway.
 
-If the server fails midway, the output says which pools were deleted and which were not, and the exit code is 1.
+If the server fails midway, the run stops: the output says which pools were deleted, which failed and which were not attempted, and the exit code is 1. --json prints the bulk result every bulk command prints: {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted}.
 
 ${EXIT_CODES_HELP}`
 
-  static override examples = ['<%= config.bin %> pool delete "Old pool"', '<%= config.bin %> pool delete "Old pool" WorkerPools-9 -y --no-prompt']
+  static override examples = [
+    '<%= config.bin %> pool delete "Old pool"',
+    '<%= config.bin %> pool delete "Old pool" WorkerPools-9 -y --no-prompt',
+    '<%= config.bin %> pool delete "Old pool" --move-workers-to "Linux workers"',
+  ]
 
   static override strict = false
 
@@ -34,48 +37,23 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     yes: Flags.boolean({char: 'y', description: 'Delete without asking.'}),
     force: Flags.boolean({description: 'Delete even if deployment or runbook steps use the pool (they will fail).'}),
+    'move-workers-to': Flags.custom<string>({description: 'Add the deleted pools\' workers to this pool (name or ID) first.', parse: async (input) => parseMoveWorkersTo(input)})(),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<BulkResult> {
     const {argv} = await this.parse(PoolDelete)
     const names = argv as string[]
     this.refuseUnconfirmable({yes: this.flags.yes, action: names.length === 1 ? `delete worker pool '${names[0]}'` : `delete these ${names.length} worker pools`})
     const {space} = await this.connectSpace()
-    const pools = await listWorkerPools(space)
-    const targets = findAllByNameOrId(pools, names, 'worker pool')
-    refuseDefaultPool(pools, targets, this.config.bin)
-    const impacts = deleteImpacts(targets, await listWorkers(space, {workerPoolIds: targets.map((p) => p.Id)}))
-    refuseStrandedWorkers(impacts, this.config.bin)
-    if (!this.flags.force) await refuseDeletingPoolsInUse(space, targets, this.config.bin)
-    for (const line of impactLines(impacts)) this.note(line)
-    await this.confirmDestructive({yes: this.flags.yes, action: `delete ${targets.length === 1 ? 'this worker pool' : `these ${targets.length} worker pools`}`, names: targets.map((p) => p.Name)})
-
-    const report = await runBulk(targets, async (pool) => {
-      await deleteWorkerPool(space, pool.Id)
-      return {result: pool.Id}
+    return deletePools(space, {
+      names,
+      moveWorkersTo: this.flags['move-workers-to'],
+      force: this.flags.force,
+      bin: this.config.bin,
+      confirm: async (targets, impact) => {
+        for (const line of impact) this.note(line)
+        await this.confirmDestructive({yes: this.flags.yes, action: `delete ${targets.length === 1 ? 'this worker pool' : `these ${targets.length} worker pools`}`, names: targets.map((p) => p.Name)})
+      },
     })
-    const deleted = report.results.filter((r) => r.outcome.status === 'done').map((r) => r.item)
-    const notDeleted = report.results.filter((r) => r.outcome.status !== 'done').map((r) => r.item)
-    const summary = report.failed
-      ? `Deleted ${deleted.length} of ${targets.length} worker pools; not deleted: ${notDeleted.map((p) => `'${p.Name}'`).join(', ')}.`
-      : `Deleted ${plural(deleted.length, 'worker pool')}.`
-    if (this.isJson) {
-      this.printJson({
-        Results: report.results.map(({item, outcome}) => ({
-          Id: item.Id,
-          Name: item.Name,
-          Status: outcome.status === 'done' ? 'Deleted' : outcome.status === 'failed' ? 'Failed' : 'NotAttempted',
-          Error: outcome.status === 'failed' ? outcome.error.message : null,
-        })),
-        Deleted: deleted.map((p) => p.Id),
-        NotDeleted: notDeleted.map((p) => p.Id),
-        ...(report.failed ? {Error: {Message: summary, Code: 'partial-failure', ExitCode: ExitCode.Failure}} : {}),
-      })
-      if (report.failed) process.exitCode = ExitCode.Failure
-      return
-    }
-    this.print(report.results.map(({item, outcome}) => describeOutcome(`${item.Name} (${item.Id})`, outcome, 'deleted')).join('\n'))
-    if (report.failed) throw new CliError(summary, ExitCode.Failure, {code: 'partial-failure'})
-    this.note(summary)
   }
 }

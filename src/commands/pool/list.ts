@@ -1,41 +1,51 @@
 import {Flags} from '@oclif/core'
 import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {listPoolsWithCounts, type PoolListResult} from '../../lib/pools/list.js'
-import {POOL_LIST_HEAD, poolListRow} from '../../lib/pools/render.js'
+import {checkSpaceSelection, listPoolsWithCounts, type PoolListResult} from '../../lib/pools/list.js'
+import {POOL_LIST_ALL_SPACES_HEAD, POOL_LIST_HEAD, poolListRow} from '../../lib/pools/render.js'
 import {POOL_TYPE_FLAGS, type PoolTypeFlag} from '../../lib/pools/validate.js'
+import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {renderTable} from '../../lib/render/table.js'
 
 export default class PoolList extends ServerCommand<typeof PoolList> {
-  static override summary = 'List the worker pools of a space with their worker counts, in the server\'s sort order.'
+  static override summary = 'List the worker pools of a space (or of every space) with their worker counts, in the server\'s sort order.'
 
-  static override description = `HEALTHY counts workers that are Healthy or HasWarnings (they take work); UNHEALTHY counts Unhealthy or Unavailable ones. Dynamic pools have no registered workers: their counts read n/a (0 in --json).
+  static override description = `Each worker is counted once: DISABLED counts the disabled workers whatever their health, and HEALTHY, WARNINGS (HasWarnings), UNHEALTHY, UNAVAILABLE and UNKNOWN count the enabled ones by health, so together they add up to WORKERS. The available workers (the ones Octopus leases: enabled, Healthy or HasWarnings) are HEALTHY + WARNINGS. Dynamic pools have no registered workers: their counts read n/a (0 in --json).
 
---json prints each pool resource plus a WorkerCounts object (Total, Healthy, HasWarnings, Unhealthy, Unavailable, Unknown, Disabled, ByEndpointType).
+--all-spaces lists the pools of every space the key can see, with a SPACE column.
 
-Cost: one /workerpools/summary and one /workerpools/all request, whatever the number of pools or workers.
+--json prints each pool resource (with its SpaceId) plus SpaceName and a WorkerCounts object (Total, Available, Healthy, HasWarnings, Unhealthy, Unavailable, Unknown, Disabled, ByEndpointType; the health counts are of enabled workers).
+
+Cost: per space, one /workerpools/all and two /workerpools/summary requests (all workers, enabled ones), whatever the number of pools or workers.
 
 ${EXIT_CODES_HELP}`
 
   static override aliases = ['pool:ls']
 
-  static override examples = ['<%= config.bin %> pool list', '<%= config.bin %> pool ls --type static', '<%= config.bin %> pool list --json']
+  static override examples = ['<%= config.bin %> pool list', '<%= config.bin %> pool ls --type static', '<%= config.bin %> pool list --all-spaces', '<%= config.bin %> pool list --json']
 
   static override flags = {
     type: Flags.string({description: 'Only pools of this type.', options: POOL_TYPE_FLAGS}),
+    'all-spaces': Flags.boolean({description: 'Every space (not with --space).'}),
   }
 
   public async run(): Promise<PoolListResult> {
-    const {space} = await this.connectSpace()
-    return listPoolsWithCounts(space, {type: this.flags.type as PoolTypeFlag | undefined})
+    const allSpaces = this.flags['all-spaces']
+    checkSpaceSelection({space: this.flags.space, allSpaces})
+    const spaces = allSpaces ? await allSpaceContexts((await this.connect()).client) : [(await this.connectSpace()).space]
+    return listPoolsWithCounts(spaces, {type: this.flags.type as PoolTypeFlag | undefined, allSpaces})
   }
 
   protected override toJson(result: PoolListResult): unknown {
     return result.pools
   }
 
-  protected override async render({pools, spaceName, type}: PoolListResult): Promise<Rendered> {
-    if (pools.length === 0) return {stderr: [type ? `No ${type} worker pools in space '${spaceName}'.` : `No worker pools in space '${spaceName}'.`]}
-    return {stdout: await renderTable(POOL_LIST_HEAD, pools.map((p) => poolListRow({pool: p, counts: p.WorkerCounts})), {isTTY: Boolean(process.stdout.isTTY)})}
+  protected override async render({pools, spaceNames, allSpaces, type}: PoolListResult): Promise<Rendered> {
+    const kind = type ? `${type} worker pools` : 'worker pools'
+    if (pools.length === 0) return {stderr: [allSpaces ? `No ${kind} in any space.` : `No ${kind} in space '${spaceNames[0]}'.`]}
+    const rows = pools.map((p) => poolListRow({pool: p, counts: p.WorkerCounts}))
+    const isTTY = Boolean(process.stdout.isTTY)
+    if (!allSpaces) return {stdout: await renderTable(POOL_LIST_HEAD, rows, {isTTY})}
+    return {stdout: await renderTable(POOL_LIST_ALL_SPACES_HEAD, rows.map((row, i) => [pools[i].SpaceName, ...row]), {isTTY})}
   }
 }

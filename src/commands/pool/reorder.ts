@@ -1,8 +1,7 @@
 import {Args} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {listWorkerPools, setWorkerPoolSortOrder} from '../../lib/octopus/repositories.js'
-import {computeSortOrder, resolveOrderedPools, sameOrder} from '../../lib/pools/order.js'
+import {reorderPools, type ReorderResult} from '../../lib/pools/order.js'
 import {rejectDuplicateInputs} from '../../lib/pools/validate.js'
 import {renderTable} from '../../lib/render/table.js'
 
@@ -10,6 +9,8 @@ export default class PoolReorder extends ServerCommand<typeof PoolReorder> {
   static override summary = 'Put the named worker pools first, in the order given; the others keep their relative order after them.'
 
   static override description = `One PUT /workerpools/sortorder with every pool ID. An unknown pool is exit 4 and a pool named twice is exit 2; either way nothing is changed.
+
+--json prints every pool in the new order.
 
 ${EXIT_CODES_HELP}`
 
@@ -21,22 +22,21 @@ ${EXIT_CODES_HELP}`
     pool: Args.string({description: 'Pool names or IDs, in the wanted order.', required: true}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<ReorderResult> {
     const {argv} = await this.parse(PoolReorder)
     const inputs = argv as string[]
+    // Before connecting: a pool spelt twice is exit 2 with no request at all.
     rejectDuplicateInputs(inputs, 'reorder')
     const {space} = await this.connectSpace()
-    const pools = await listWorkerPools(space)
-    const first = resolveOrderedPools(pools, inputs)
-    const order = computeSortOrder(pools, first)
-    const unchanged = sameOrder(order, pools.map((p) => p.Id))
-    if (!unchanged) await setWorkerPoolSortOrder(space, order)
-    const after = unchanged ? pools : await listWorkerPools(space)
-    if (this.isJson) {
-      this.printJson(after)
-      return
-    }
-    if (unchanged) this.note('The pools are already in that order; nothing changed.')
-    this.print(await renderTable(['#', 'NAME', 'ID'], after.map((p, i) => [String(i + 1), p.Name, p.Id]), {isTTY: Boolean(process.stdout.isTTY)}))
+    return reorderPools(space, inputs)
+  }
+
+  protected override toJson(result: ReorderResult): unknown {
+    return result.Pools
+  }
+
+  protected override async render(result: ReorderResult): Promise<Rendered> {
+    const table = await renderTable(['#', 'NAME', 'ID'], result.Pools.map((p, i) => [String(i + 1), p.Name, p.Id]), {isTTY: Boolean(process.stdout.isTTY)})
+    return {stdout: table, stderr: result.Changed ? [] : ['The pools are already in that order; nothing changed.']}
   }
 }

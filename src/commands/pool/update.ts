@@ -1,10 +1,7 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {findByNameOrId} from '../../lib/octopus/names.js'
-import {getWorkerPool, listDynamicWorkerTypes, listWorkerPools, updateWorkerPool} from '../../lib/octopus/repositories.js'
-import {matchWorkerType} from '../../lib/pools/create.js'
-import {applyPoolChanges, checkWorkerTypeForPool, requireSomeChange, type PoolChanges} from '../../lib/pools/update.js'
+import {requireSomeChange, updatePool, type PoolChanges, type UpdatePoolResult} from '../../lib/pools/update.js'
 import {validatePoolName} from '../../lib/pools/validate.js'
 import {safe} from '../../lib/render/safe.js'
 
@@ -31,32 +28,20 @@ ${EXIT_CODES_HELP}`
     'worker-type': Flags.string({description: 'Dynamic pools only: the new worker image.'}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<UpdatePoolResult> {
     const changes: PoolChanges = {
       name: this.flags.name === undefined ? undefined : validatePoolName(this.flags.name, '--name'),
       description: this.flags.description,
       workerType: this.flags['worker-type'],
     }
+    // Before connecting: nothing asked for is exit 2 with no request at all.
     requireSomeChange(changes)
     const {space} = await this.connectSpace()
-    const pools = await listWorkerPools(space)
-    const listed = findByNameOrId(pools, this.args.pool, 'worker pool')
-    const pool = await getWorkerPool(space, listed.Id)
-    if (changes.workerType !== undefined) {
-      checkWorkerTypeForPool(pool, changes.workerType)
-      changes.workerType = matchWorkerType(changes.workerType, await listDynamicWorkerTypes(space))
-    }
-    const {updated, changed} = applyPoolChanges(pool, changes, pools)
-    if (changed.length === 0) {
-      if (this.isJson) this.printJson({...pool, Changes: []})
-      else this.print(safe`Worker pool '${pool.Name}' (${pool.Id}) already has those values; nothing changed.`)
-      return
-    }
-    const saved = await updateWorkerPool(space, updated)
-    if (this.isJson) {
-      this.printJson({...saved, Changes: changed})
-      return
-    }
-    this.print([safe`Updated worker pool '${saved.Name}' (${saved.Id}):`, ...changed.map((c) => `  ${c.Field}: ${JSON.stringify(c.From ?? '')} -> ${JSON.stringify(c.To)}`)].join('\n'))
+    return updatePool(space, this.args.pool, changes)
+  }
+
+  protected override render(result: UpdatePoolResult): Rendered {
+    if (result.Changes.length === 0) return {stdout: safe`Worker pool '${result.Name}' (${result.Id}) already has those values; nothing changed.`}
+    return {stdout: [safe`Updated worker pool '${result.Name}' (${result.Id}):`, ...result.Changes.map((c) => safe`  ${c.Field}: ${JSON.stringify(c.From ?? '')} -> ${JSON.stringify(c.To)}`)].join('\n')}
   }
 }

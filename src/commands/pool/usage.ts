@@ -1,13 +1,17 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {renderTable} from '../../lib/render/table.js'
-import {buildReport, collectUsage, poolsCsv, poolsTable, problemLines, selectPools, usageCsv, usageTable} from '../../lib/usage/report.js'
+import {checkSpaceSelection} from '../../lib/pools/list.js'
+import {paint} from '../../lib/render/color.js'
+import {jsonText, withoutLinks} from '../../lib/render/output.js'
+import {poolsCsv, poolsTable, poolUsage, problemLines, usageCsv, usageTable, type PoolUsageResult} from '../../lib/usage/report.js'
 import {RUNS_ON_WORKER_HELP} from '../../lib/usage/runs-on-worker.js'
 
 const FORMATS = ['table', 'json', 'csv'] as const
+type Format = (typeof FORMATS)[number]
 
 export default class PoolUsage extends ServerCommand<typeof PoolUsage> {
   static override summary = 'Which deployment and runbook steps run on each worker pool, in which environment, in which container.'
@@ -48,43 +52,53 @@ ${EXIT_CODES_HELP}`
     format: Flags.string({description: 'Output format.', options: [...FORMATS], default: 'table'}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<PoolUsageResult & {format: Format; httpRequests: number}> {
     const {argv} = await this.parse(PoolUsage)
     const names = argv as string[]
     const flags = this.flags
-    if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--space and --all-spaces cannot be used together.', {hint: 'Give one space with --space, or every space with --all-spaces.'})
-    if (this.isJson && flags.format !== 'table' && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} cannot be used together.`)
+    checkSpaceSelection({space: flags.space, allSpaces: flags['all-spaces']})
+    if (flags.json && flags.format !== 'table' && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} cannot be used together.`)
     if (flags.environment !== undefined && flags.environment.trim() === '') throw usageError('--environment needs an environment name or ID.')
-    const format = this.isJson ? 'json' : flags.format as (typeof FORMATS)[number]
+    const format: Format = flags.json ? 'json' : flags.format as Format
 
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
-    const collected = await collectUsage(spaces, {onUnavailable: (what, why) => this.warnUser(`could not read the ${what} (${why}); what depends on it is left out.`)})
-    const pools = names.length ? selectPools(collected, names) : undefined
-    const report = buildReport(collected, {pools, environment: flags.environment})
-    const withSpace = spaces.length > 1
+    const result = await poolUsage(spaces, {
+      names,
+      environment: flags.environment,
+      onUnavailable: (what, why) => this.warnUser(`could not read the ${what} (${why}); what depends on it is left out.`),
+    })
+    return {...result, format, httpRequests: client.requestCount}
+  }
 
-    if (format === 'json') {
-      this.printJson({...report, HttpRequests: client.requestCount})
-      return
-    }
-    if (format === 'csv') this.print(names.length ? usageCsv(report) : poolsCsv(report))
+  protected override toJson({report, httpRequests}: PoolUsageResult & {httpRequests: number}): unknown {
+    return {...report, HttpRequests: httpRequests}
+  }
+
+  protected override async render(result: PoolUsageResult & {format: Format; httpRequests: number}): Promise<Rendered> {
+    const {report, names, environment, withSpace, format} = result
+    // --format json without --json: the same document.
+    if (format === 'json') return {stdout: jsonText(withoutLinks(this.toJson(result)))}
+    let stdout: string
+    if (format === 'csv') stdout = names.length ? usageCsv(report) : poolsCsv(report)
     else {
       const isTTY = Boolean(process.stdout.isTTY)
-      const out: string[] = []
-      const summary = poolsTable(report, withSpace)
-      if (!names.length) out.push((await renderTable(summary.head, summary.rows, {isTTY})).trimEnd())
-      else if (report.Usage.length === 0) out.push(`No step ${flags.environment ? `that runs in ${flags.environment} ` : ''}uses ${report.Pools.map((p) => `'${p.PoolName}'`).join(', ')}.`)
-      else {
+      if (!names.length) {
+        const summary = poolsTable(report, withSpace)
+        stdout = (await renderTable(summary.head, summary.rows, {isTTY})).trimEnd()
+      } else if (report.Usage.length === 0) {
+        stdout = `No step ${environment ? `that runs in ${environment} ` : ''}uses ${report.Pools.map((p) => `'${p.PoolName}'`).join(', ')}.`
+      } else {
         const table = usageTable(report, withSpace)
-        out.push((await renderTable(table.head, table.rows, {isTTY})).trimEnd())
+        stdout = (await renderTable(table.head, table.rows, {isTTY})).trimEnd()
       }
-      this.print(out.join('\n'))
     }
+    const stderr: string[] = []
     if (report.Problems.length) {
-      this.warnUser(`${report.Problems.length} problem${report.Problems.length === 1 ? '' : 's'} found:`)
-      for (const line of problemLines(report.Problems)) this.note(line)
+      stderr.push(`${paint.yellow('Warning:')} ${report.Problems.length} problem${report.Problems.length === 1 ? '' : 's'} found:`)
+      stderr.push(...problemLines(report.Problems))
     }
-    this.note(`Note: ${report.Gaps.Note}`)
+    stderr.push(`Note: ${report.Gaps.Note}`)
+    return {stdout, stderr}
   }
 }

@@ -1,19 +1,18 @@
 import {Args} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
+import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {findByNameOrId} from '../../lib/octopus/names.js'
-import {listWorkerPools, listWorkers} from '../../lib/octopus/repositories.js'
 import {isDynamicPool} from '../../lib/estate/facts.js'
-import {countsFromWorkers} from '../../lib/pools/counts.js'
-import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow, poolWorkerSummary} from '../../lib/pools/render.js'
+import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow} from '../../lib/pools/render.js'
+import {viewPool, type PoolViewResult} from '../../lib/pools/view.js'
 import {renderTable} from '../../lib/render/table.js'
-import {readPoolUsage} from '../../lib/usage/guard.js'
 import {usageLine} from '../../lib/usage/summary.js'
 
 export default class PoolView extends ServerCommand<typeof PoolView> {
   static override summary = 'Show a worker pool: its settings, worker counts by health and endpoint type, its workers and its web-portal URL.'
 
-  static override description = `--json prints the pool resource plus WorkerCounts, Workers (Id, Name, HealthStatus, IsDisabled, CommunicationStyle, Type, Endpoint; Type and Endpoint as worker list shows them), WebUrl and Usage (the counts of \`pool usage\`: Direct, Variable, Default, Projects, Containers...; null when the projects cannot be read).
+  static override description = `Each worker is counted once: disabled ones under disabled, enabled ones by health (as pool list counts them).
+
+--json prints the pool resource plus WorkerCounts, Workers (Id, Name, HealthStatus, IsDisabled, CommunicationStyle, Type, Endpoint; Type and Endpoint as worker list shows them), WebUrl and Usage (the counts of \`pool usage\`: Direct, Variable, Default, Projects, Containers...; null when the projects cannot be read).
 
 ${EXIT_CODES_HELP}`
 
@@ -23,26 +22,22 @@ ${EXIT_CODES_HELP}`
     pool: Args.string({description: 'Pool name (case-insensitive) or ID.', required: true}),
   }
 
-  public async run(): Promise<void> {
+  public async run(): Promise<PoolViewResult> {
     const {space} = await this.connectSpace()
-    const pool = findByNameOrId(await listWorkerPools(space), this.args.pool, 'worker pool')
-    const dynamic = isDynamicPool(pool)
-    // A dynamic pool has no registered workers: Octopus provides them on demand.
-    const workers = dynamic ? [] : (await listWorkers(space, {workerPoolIds: [pool.Id]})).filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id))
-    const counts = countsFromWorkers(workers)
-    const members = workers.map(poolWorkerSummary)
-    const webUrl = space.webUrl(`infrastructure/workerpools/${pool.Id}`)
-    const usage = await readPoolUsage(space, pool)
-    if (this.isJson) {
-      this.printJson({...pool, WorkerCounts: counts, Workers: members, WebUrl: webUrl, Usage: 'summary' in usage ? usage.summary : null})
-      return
-    }
-    const lines = poolViewLines(pool, counts, webUrl)
-    lines.splice(lines.length - 1, 0, `Used by:      ${'summary' in usage ? usageLine(usage.summary) : `unknown: ${usage.unavailable}`}`)
-    if (!dynamic) {
+    return viewPool(space, this.args.pool)
+  }
+
+  protected override toJson({UsageUnavailable: _textOnly, ...doc}: PoolViewResult): unknown {
+    return doc
+  }
+
+  protected override async render(result: PoolViewResult): Promise<Rendered> {
+    const lines = poolViewLines(result, result.WorkerCounts, result.WebUrl)
+    lines.splice(lines.length - 1, 0, `Used by:      ${result.Usage ? usageLine(result.Usage) : `unknown: ${result.UsageUnavailable}`}`)
+    if (!isDynamicPool(result)) {
       lines.push('')
-      lines.push(members.length === 0 ? 'No workers in this pool.' : (await renderTable(POOL_WORKERS_HEAD, members.map(poolWorkerRow), {isTTY: Boolean(process.stdout.isTTY)})).trimEnd())
+      lines.push(result.Workers.length === 0 ? 'No workers in this pool.' : (await renderTable(POOL_WORKERS_HEAD, result.Workers.map(poolWorkerRow), {isTTY: Boolean(process.stdout.isTTY)})).trimEnd())
     }
-    this.print(lines.join('\n'))
+    return {stdout: lines.join('\n')}
   }
 }

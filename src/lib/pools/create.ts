@@ -1,9 +1,13 @@
-/** `pool create`: input checks, the `--if-not-exists` decision, the request body, the echo. */
+/** `pool create`: input checks, prompts for what is missing, the `--if-not-exists` decision, the request body, the echo. */
 import {CliError, ExitCode, usageError} from '../errors.js'
 import {shellQuote} from '../render/shell.js'
-import type {DynamicWorkerType} from '../octopus/repositories.js'
+import type {SpaceContext} from '../octopus/client.js'
+import {createWorkerPool, listDynamicWorkerTypes, listWorkerPools, type DynamicWorkerType} from '../octopus/repositories.js'
 import type {WorkerPoolResource} from '../octopus/types.js'
-import {poolTypeFlag, poolTypeName, type PoolTypeFlag} from './validate.js'
+import {validatorFrom} from '../render/prompt.js'
+import {terminalSafe} from '../render/safe.js'
+import type {Prompter} from '../workers/register-prompts.js'
+import {poolTypeFlag, poolTypeName, validatePoolName, type PoolTypeFlag} from './validate.js'
 
 export interface CreatePoolInput {
   name: string
@@ -90,4 +94,87 @@ export function equivalentCreateCommand(bin: string, input: CreatePoolInput, con
   if (connection.server) args.push('--server', connection.server)
   if (connection.space) args.push('--space', connection.space)
   return [bin, ...args.map(shellQuote)].join(' ')
+}
+
+/** What the command line gave; `name` and `type` may be missing when prompts are on. */
+export interface CreatePoolDraft extends Omit<CreatePoolInput, 'name' | 'type'> {
+  name?: string
+  type?: PoolTypeFlag
+}
+
+/** `pool create`'s result, which is also its --json document (Equivalent left out of it). */
+export type CreatePoolResult = WorkerPoolResource & {
+  Created: boolean
+  /** The non-interactive command equal to this run, when something was asked (for stderr). */
+  Equivalent?: string
+}
+
+export interface CreatePoolRequest {
+  draft: CreatePoolDraft
+  /** The one prompter (inquirer on a terminal, a fake in tests); undefined when prompts are off. */
+  prompter?: Prompter
+  /** Connects and resolves the space; called after the checks and prompts that need no server. */
+  connect: () => Promise<SpaceContext>
+  /** A warning for stderr (shown under --json too); the run still succeeds. */
+  warn: (message: string) => void
+  /** The equivalent command line of an input (bin and connection flags are the caller's). */
+  echo: (input: CreatePoolInput) => string
+  bin: string
+}
+
+/**
+ * Checks what the command line alone can tell (exit 2 before any request), asks for what is
+ * missing when a prompter is given, then creates the pool unless `--if-not-exists` finds it.
+ */
+export async function createPool(request: CreatePoolRequest): Promise<CreatePoolResult> {
+  const {draft, prompter} = request
+  let name = draft.name === undefined ? undefined : validatePoolName(draft.name)
+  let type = draft.type
+  let workerType = draft.workerType
+  if (name === undefined && !prompter) throw usageError('Missing the pool name.', {hint: `Usage: ${request.bin} pool create <name> [--type static|dynamic].`})
+  if (type === undefined && !prompter) type = 'static'
+  if (type !== undefined) checkWorkerTypeAllowed(type, workerType)
+
+  let prompted = false
+  if (name === undefined) {
+    name = validatePoolName(await prompter!.input('Pool name:', {validate: validatorFrom((v) => validatePoolName(v))}))
+    prompted = true
+  }
+  if (type === undefined) {
+    type = await prompter!.select('Pool type:', [
+      {name: 'static (workers you register)', value: 'static'},
+      {name: 'dynamic (Octopus Cloud provides the workers)', value: 'dynamic'},
+    ]) as PoolTypeFlag
+    prompted = true
+    checkWorkerTypeAllowed(type, workerType)
+  }
+
+  const space = await request.connect()
+  if (type === 'dynamic') {
+    const types = await listDynamicWorkerTypes(space)
+    if (workerType === undefined && prompter && types.length > 0) {
+      workerType = await prompter.select('Worker type:', types.map((t) => ({name: t.Description ? `${t.Type} (${t.Description})` : t.Type, value: t.Type})))
+      prompted = true
+    }
+    workerType = matchWorkerType(workerType, types)
+  }
+
+  const input: CreatePoolInput = {...draft, name, type, workerType}
+  const decision = decideCreate(await listWorkerPools(space), input)
+  const equivalent = prompted ? request.echo(input) : undefined
+  if (!decision.create) return {...decision.existing, Created: false, Equivalent: equivalent}
+  const pool = await createWorkerPool(space, createPoolBody(input))
+  const warning = emptyDefaultWarning(pool, request.bin)
+  if (warning) request.warn(warning)
+  return {...pool, Created: true, Equivalent: equivalent}
+}
+
+/**
+ * A new static pool has no workers: made the default, every step with no pool of its own has
+ * nowhere to run until workers are registered in it. Dynamic pools get their workers from Octopus.
+ */
+export function emptyDefaultWarning(pool: Pick<WorkerPoolResource, 'Name' | 'IsDefault' | 'WorkerPoolType'>, bin: string): string | undefined {
+  if (!pool.IsDefault || pool.WorkerPoolType === 'DynamicWorkerPool') return undefined
+  return `'${terminalSafe(pool.Name)}' is now the default worker pool but has no workers: steps that use the default pool have none to run on until you register some ` +
+    `(e.g. \`${bin} worker register listening <name> --pool ${shellQuote(pool.Name)} ...\`).`
 }

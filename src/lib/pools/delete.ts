@@ -1,14 +1,20 @@
 /**
  * `pool delete`: what deleting the chosen pools would do, worked out before anything is sent.
- * Refusals (exit 2, nothing changed):
- * - the default pool: Octopus always has one and will not delete it; another pool must be made
- *   the default first.
- * - a pool holding a worker that is in no other pool being kept: a worker must belong to at
- *   least one pool (Octopus docs), so the server refuses that delete. Checking first avoids a
- *   half-done run.
+ * Refusals (nothing changed):
+ * - the default pool (exit 5, unsafe): Octopus always has one and steps with no pool run there;
+ *   another pool must be made the default first.
+ * - a pool holding a worker that is in no other pool being kept (exit 2): a worker must belong to
+ *   at least one pool (Octopus docs), so the server refuses that delete. Checking first avoids a
+ *   half-done run. `--move-workers-to POOL` adds those workers to POOL first instead.
  */
-import {usageError} from '../errors.js'
+import {toBulkResult, runBulk, type BulkResult} from '../bulk.js'
+import {CliError, ExitCode, unsafeError, usageError} from '../errors.js'
+import type {SpaceContext} from '../octopus/client.js'
+import {findAllByNameOrId, findByNameOrId} from '../octopus/names.js'
+import {deleteWorkerPool, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
+import {refuseDeletingPoolsInUse} from '../usage/guard.js'
+import {isDynamicPool} from '../estate/facts.js'
 import {shellQuote} from '../render/shell.js'
 
 export interface PoolDeleteImpact {
@@ -31,7 +37,7 @@ export function deleteImpacts(targets: WorkerPoolResource[], workers: Array<Pick
   })
 }
 
-/** Exit 2 if a default pool is among the targets, naming a pool to make the default first. */
+/** Exit 5 (unsafe) if a default pool is among the targets, naming a pool to make the default first. */
 export function refuseDefaultPool(allPools: WorkerPoolResource[], targets: WorkerPoolResource[], bin: string): void {
   const defaultTarget = targets.find((p) => p.IsDefault)
   if (!defaultTarget) return
@@ -40,7 +46,7 @@ export function refuseDefaultPool(allPools: WorkerPoolResource[], targets: Worke
   const hint = candidate && !doomed.has(candidate.Id)
     ? `Make another pool the default first, e.g. \`${bin} pool set-default ${shellQuote(candidate.Name)}\`, then delete '${defaultTarget.Name}'.`
     : `Create another pool and make it the default first (\`${bin} pool create <name> --default\`), then delete '${defaultTarget.Name}'.`
-  throw usageError(`'${defaultTarget.Name}' is the default worker pool and cannot be deleted; nothing was deleted.`, {
+  throw unsafeError(`'${defaultTarget.Name}' is the default worker pool and cannot be deleted; nothing was deleted.`, {
     hint,
     code: 'default-pool',
     details: {pool: defaultTarget.Id, suggestedDefault: candidate && !doomed.has(candidate.Id) ? candidate.Name : null},
@@ -61,12 +67,109 @@ export function refuseStrandedWorkers(impacts: PoolDeleteImpact[], bin: string):
 }
 
 /** What happens to each pool's workers, shown before the confirmation. */
-export function impactLines(impacts: PoolDeleteImpact[]): string[] {
+export function impactLines(impacts: PoolDeleteImpact[], moveTo?: Pick<WorkerPoolResource, 'Id' | 'Name'>): string[] {
   return impacts.map(({pool, workers}) => {
     if (workers.length === 0) return `'${pool.Name}' (${pool.Id}) holds no workers.`
-    return `'${pool.Name}' (${pool.Id}) holds ${plural(workers.length, 'worker')} (${shortList(workers.map((w) => w.Name))}); ` +
-      `${workers.length === 1 ? 'it stays registered and is' : 'they stay registered and are'} removed from this pool (each is in another pool).`
+    const held = `'${pool.Name}' (${pool.Id}) holds ${plural(workers.length, 'worker')} (${shortList(workers.map((w) => w.Name))}); `
+    if (moveTo) return `${held}${workers.length === 1 ? 'it moves' : 'they move'} to '${moveTo.Name}' (${moveTo.Id}) first.`
+    return `${held}${workers.length === 1 ? 'it stays registered and is' : 'they stay registered and are'} removed from this pool (each is in another pool).`
   })
+}
+
+/**
+ * `--move-workers-to POOL`: POOL must exist (exit 4, checked before the pools to delete), be
+ * static (a dynamic pool holds no registered workers) and not be one of the pools being deleted
+ * (both exit 2).
+ */
+export function resolveMoveDestination(pools: WorkerPoolResource[], input: string, targets: WorkerPoolResource[]): WorkerPoolResource {
+  const destination = findPool(pools, input, '--move-workers-to')
+  if (targets.some((t) => t.Id === destination.Id)) {
+    throw usageError(`--move-workers-to '${destination.Name}' is one of the pools being deleted; nothing was deleted.`, {hint: 'Move the workers to a pool you keep.'})
+  }
+  if (isDynamicPool(destination)) {
+    throw usageError(`--move-workers-to '${destination.Name}' is a dynamic pool, which holds no registered workers; nothing was deleted.`, {hint: 'Give a static pool.'})
+  }
+  return destination
+}
+
+/** findByNameOrId, with the option named in the not-found message so the user knows which name was wrong. */
+function findPool(pools: WorkerPoolResource[], input: string, option: string): WorkerPoolResource {
+  try {
+    return findByNameOrId(pools, input, 'worker pool')
+  } catch (error) {
+    if (error instanceof CliError && error.exitCode === ExitCode.NotFound) error.message = `${option}: ${error.message}`
+    throw error
+  }
+}
+
+/** `--move-workers-to` as typed: an empty value (a script's unset variable) is exit 2 before any request. */
+export function parseMoveWorkersTo(input: string): string {
+  if (input.trim() === '') throw usageError('--move-workers-to needs a worker pool name or ID, not an empty string.')
+  return input
+}
+
+/** The new pools of a worker that moves to `destination`; undefined when it is there already. */
+export function poolsAfterMove(worker: Pick<WorkerResource, 'WorkerPoolIds'>, destination: Pick<WorkerPoolResource, 'Id'>): string[] | undefined {
+  const current = worker.WorkerPoolIds ?? []
+  return current.includes(destination.Id) ? undefined : [...current, destination.Id]
+}
+
+export interface DeletePoolsRequest {
+  /** Pool names or IDs, as typed. */
+  names: string[]
+  /** `--move-workers-to`: the pool the deleted pools' workers are added to first. */
+  moveWorkersTo?: string
+  /** `--force`: delete even pools that steps use. */
+  force?: boolean
+  bin: string
+  /** Shown what will happen (one line a pool); asks for confirmation and throws to stop. Nothing is changed before it returns. */
+  confirm: (targets: WorkerPoolResource[], impact: string[]) => Promise<void>
+}
+
+/**
+ * `pool delete`: every name (and --move-workers-to) is resolved and every refusal checked before
+ * anything changes; then pool by pool, its workers are added to the destination (if any) and the
+ * pool is deleted. The first failure stops the run (the one bulk rule): the result says which
+ * pools were deleted, which failed and which were not attempted.
+ */
+export async function deletePools(space: SpaceContext, request: DeletePoolsRequest): Promise<BulkResult> {
+  const pools = await listWorkerPools(space)
+  // The destination first: a wrong --move-workers-to is reported as such even when a pool name is wrong too.
+  if (request.moveWorkersTo !== undefined) findPool(pools, request.moveWorkersTo, '--move-workers-to')
+  const targets = findAllByNameOrId(pools, request.names, 'worker pool')
+  const destination = request.moveWorkersTo === undefined ? undefined : resolveMoveDestination(pools, request.moveWorkersTo, targets)
+  refuseDefaultPool(pools, targets, request.bin)
+  const workers = await listWorkers(space, {workerPoolIds: targets.map((p) => p.Id)})
+  const impacts = deleteImpacts(targets, workers)
+  if (!destination) refuseStrandedWorkers(impacts, request.bin)
+  if (!request.force) await refuseDeletingPoolsInUse(space, targets, request.bin)
+  await request.confirm(targets, impactLines(impacts, destination))
+
+  // The latest copy of each worker: one in two deleted pools is moved once, and PUT from its saved state.
+  const current = new Map(workers.map((w) => [w.Id, w]))
+  const moved = new Map<string, number>()
+  const report = await runBulk(targets, async (pool) => {
+    if (destination) {
+      for (const worker of [...current.values()].filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id))) {
+        const next = poolsAfterMove(worker, destination)
+        if (!next) continue
+        current.set(worker.Id, await updateWorker(space, {...worker, WorkerPoolIds: next}))
+        moved.set(pool.Id, (moved.get(pool.Id) ?? 0) + 1)
+      }
+    }
+    await deleteWorkerPool(space, pool.Id)
+    return {result: pool.Id}
+  })
+  const result = toBulkResult(report, 'deleted')
+  if (destination) {
+    for (const item of result.Results) {
+      const count = moved.get(item.Id) ?? 0
+      if (item.Status === 'done' && count > 0) item.Message = `deleted (${plural(count, 'worker')} moved to '${destination.Name}' first)`
+      // A failure after some workers moved says so: those moves are kept, and a re-run finds them done.
+      if (item.Status === 'failed' && count > 0) item.Message = `${item.Message} (${plural(count, 'worker')} already moved to '${destination.Name}')`
+    }
+  }
+  return result
 }
 
 function describeWorkers(workers: Array<{Name: string}>): string {

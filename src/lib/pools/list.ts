@@ -1,20 +1,44 @@
-/** `pool list`: the pools of a space with their worker counts, in the server's sort order. */
+/** `pool list`: the pools of one space, or of every space, with their worker counts, in the server's sort order. */
+import {usageError} from '../errors.js'
 import type {SpaceContext} from '../octopus/client.js'
-import {getWorkerPoolsSummary, listWorkerPools} from '../octopus/repositories.js'
-import {joinPoolsWithSummary} from './counts.js'
-import {filterByType, poolJson} from './render.js'
+import {getWorkerPoolsSummary, listWorkerPools, listWorkers} from '../octopus/repositories.js'
+import {joinPoolsWithSummaries, joinPoolsWithWorkers, type PoolWithCounts} from './counts.js'
+import {filterByType, poolJson, type PoolListItem} from './render.js'
 import type {PoolTypeFlag} from './validate.js'
 
 export interface PoolListResult {
-  spaceName: string
+  /** The spaces read, in the server's order (one unless --all-spaces). */
+  spaceNames: string[]
+  allSpaces: boolean
   type?: PoolTypeFlag
-  /** The --json document: each pool resource plus its WorkerCounts. */
-  pools: Array<ReturnType<typeof poolJson>>
+  /** The --json document: each pool resource plus SpaceName and WorkerCounts, space by space. */
+  pools: PoolListItem[]
 }
 
-/** Two requests (the summary and /all), whatever the number of pools or workers. */
-export async function listPoolsWithCounts(space: SpaceContext, opts: {type?: PoolTypeFlag}): Promise<PoolListResult> {
-  const [pools, summary] = await Promise.all([listWorkerPools(space), getWorkerPoolsSummary(space)])
-  const rows = filterByType(joinPoolsWithSummary(pools, summary), opts.type)
-  return {spaceName: space.space.Name, type: opts.type, pools: rows.map(poolJson)}
+/** `--space` names one space and `--all-spaces` every space: both at once is exit 2, before any request. */
+export function checkSpaceSelection(flags: {space?: string; allSpaces?: boolean}): void {
+  if (flags.allSpaces && flags.space !== undefined) {
+    throw usageError('--space and --all-spaces cannot be used together.', {hint: 'Give one space with --space, or every space with --all-spaces.'})
+  }
+}
+
+/**
+ * Three requests a space (/workerpools/all and two summaries), whatever the number of pools or
+ * workers; one more (the space's workers) only if the server ignored the summary's isDisabled filter.
+ */
+export async function listPoolsWithCounts(spaces: SpaceContext[], opts: {type?: PoolTypeFlag; allSpaces?: boolean}): Promise<PoolListResult> {
+  const perSpace = await Promise.all(spaces.map(async (space) => {
+    const rows = filterByType(await poolsWithCounts(space), opts.type)
+    return rows.map((row) => poolJson(row, space.space.Name))
+  }))
+  return {spaceNames: spaces.map((s) => s.space.Name), allSpaces: Boolean(opts.allSpaces), type: opts.type, pools: perSpace.flat()}
+}
+
+async function poolsWithCounts(space: SpaceContext): Promise<PoolWithCounts[]> {
+  const [pools, all, enabled] = await Promise.all([
+    listWorkerPools(space),
+    getWorkerPoolsSummary(space),
+    getWorkerPoolsSummary(space, {isDisabled: false}),
+  ])
+  return joinPoolsWithSummaries(pools, {all, enabled}) ?? joinPoolsWithWorkers(pools, await listWorkers(space))
 }

@@ -1,6 +1,10 @@
 /** `pool reorder`: the new order of every pool, sent in ONE `PUT /workerpools/sortorder`. */
 import {usageError} from '../errors.js'
+import type {SpaceContext} from '../octopus/client.js'
 import {findAllByNameOrId, findByNameOrId, type Named} from '../octopus/names.js'
+import {listWorkerPools, setWorkerPoolSortOrder} from '../octopus/repositories.js'
+import type {WorkerPoolResource} from '../octopus/types.js'
+import {rejectDuplicateInputs} from './validate.js'
 
 /**
  * Resolves the pools named on the command line, in the order given. Unknown names are exit 4
@@ -35,4 +39,20 @@ export function computeSortOrder(current: Array<{Id: string}>, first: Array<{Id:
 
 export function sameOrder(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i])
+}
+
+export interface ReorderResult {
+  /** Every pool in the new (or unchanged) order, as the server lists them afterwards. */
+  Pools: WorkerPoolResource[]
+  Changed: boolean
+}
+
+/** `pool reorder`: one PUT of every pool ID, or none when the order is already right. */
+export async function reorderPools(space: SpaceContext, inputs: string[]): Promise<ReorderResult> {
+  rejectDuplicateInputs(inputs, 'reorder')
+  const pools = await listWorkerPools(space)
+  const order = computeSortOrder(pools, resolveOrderedPools(pools, inputs))
+  if (sameOrder(order, pools.map((p) => p.Id))) return {Pools: pools, Changed: false}
+  await setWorkerPoolSortOrder(space, order)
+  return {Pools: await listWorkerPools(space), Changed: true}
 }

@@ -1,12 +1,20 @@
 /** Rows and documents for `pool list` and `pool view` (pure: the commands print them). */
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {isDynamicPool} from '../estate/facts.js'
-import {unusableCount, usableCount, type PoolWithCounts, type WorkerCounts, HEALTH_STATUSES} from './counts.js'
+import {type PoolWithCounts, type WorkerCounts, HEALTH_STATUSES} from './counts.js'
 import {poolTypeFlag} from './validate.js'
 import {workerCells, workerTypeLabel} from '../workers/present.js'
 import {terminalSafe} from '../render/safe.js'
 
-export const POOL_LIST_HEAD = ['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'HEALTHY', 'UNHEALTHY', 'DISABLED']
+/**
+ * Every worker is in exactly one count column: DISABLED, or (enabled) its health. So HEALTHY +
+ * WARNINGS + UNHEALTHY + UNAVAILABLE + UNKNOWN + DISABLED = WORKERS; the available ones (what
+ * Octopus leases) are HEALTHY + WARNINGS.
+ */
+export const POOL_LIST_HEAD = ['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'HEALTHY', 'WARNINGS', 'UNHEALTHY', 'UNAVAILABLE', 'UNKNOWN', 'DISABLED']
+
+/** `pool list --all-spaces`: the same columns after the space's name. */
+export const POOL_LIST_ALL_SPACES_HEAD = ['SPACE', ...POOL_LIST_HEAD]
 
 /** One table row per pool. Dynamic pools have no registered workers: their counts read n/a. */
 export function poolListRow({pool, counts}: PoolWithCounts): string[] {
@@ -16,17 +24,18 @@ export function poolListRow({pool, counts}: PoolWithCounts): string[] {
   return [
     pool.Name,
     dynamic && pool.WorkerType ? `${type} (${pool.WorkerType})` : type,
-    pool.IsDefault ? 'yes' : '',
+    pool.IsDefault ? 'yes' : 'no',
     count(counts.Total),
-    count(usableCount(counts)),
-    count(unusableCount(counts)),
+    ...HEALTH_STATUSES.map((s) => count(counts[s])),
     count(counts.Disabled),
   ]
 }
 
-/** `--json` item: the pool resource as the server returns it, plus the derived `WorkerCounts`. */
-export function poolJson({pool, counts}: PoolWithCounts): WorkerPoolResource & {WorkerCounts: WorkerCounts} {
-  return {...pool, WorkerCounts: counts}
+/** A `pool list` item: the pool resource as the server returns it (SpaceId kept), plus derived SpaceName and WorkerCounts. */
+export type PoolListItem = WorkerPoolResource & {SpaceName: string; WorkerCounts: WorkerCounts}
+
+export function poolJson({pool, counts}: PoolWithCounts, spaceName: string): PoolListItem {
+  return {...pool, SpaceName: spaceName, WorkerCounts: counts}
 }
 
 /** Filters `pool list --type`. */

@@ -3,7 +3,8 @@ import {CliError, ExitCode, usageError} from '../errors.js'
 import type {WorkerPoolResource} from '../octopus/types.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {findByNameOrId} from '../octopus/names.js'
-import {getWorkerPool, listWorkerPools, updateWorkerPool} from '../octopus/repositories.js'
+import {getWorkerPool, listDynamicWorkerTypes, listWorkerPools, updateWorkerPool} from '../octopus/repositories.js'
+import {matchWorkerType} from './create.js'
 import {isDynamicPool} from '../estate/facts.js'
 
 export interface PoolChanges {
@@ -79,4 +80,26 @@ export async function setDefaultPool(space: SpaceContext, poolNameOrId: string):
   const previous = pools.find((p) => p.IsDefault && p.Id !== target.Id)
   const saved = await updateWorkerPool(space, asDefault(await getWorkerPool(space, target.Id)))
   return {...saved, Changed: true, PreviousDefault: previous ? {Id: previous.Id, Name: previous.Name} : null}
+}
+
+/** `pool update`'s result and --json document: the pool as saved (or as it was) and the fields that changed. */
+export type UpdatePoolResult = WorkerPoolResource & {Changes: FieldChange[]}
+
+/**
+ * Reads the whole pool, applies the changes and PUTs it back, so nothing else changes. Values
+ * equal to the current ones send nothing (Changes is empty).
+ */
+export async function updatePool(space: SpaceContext, poolNameOrId: string, changes: PoolChanges): Promise<UpdatePoolResult> {
+  requireSomeChange(changes)
+  const pools = await listWorkerPools(space)
+  const listed = findByNameOrId(pools, poolNameOrId, 'worker pool')
+  const pool = await getWorkerPool(space, listed.Id)
+  const wanted = {...changes}
+  if (wanted.workerType !== undefined) {
+    checkWorkerTypeForPool(pool, wanted.workerType)
+    wanted.workerType = matchWorkerType(wanted.workerType, await listDynamicWorkerTypes(space))
+  }
+  const {updated, changed} = applyPoolChanges(pool, wanted, pools)
+  if (changed.length === 0) return {...pool, Changes: []}
+  return {...(await updateWorkerPool(space, updated)), Changes: changed}
 }

@@ -213,3 +213,24 @@ export function problemLines(problems: UsageProblem[], limit = 10): string[] {
   if (problems.length > limit) lines.push(`  ... and ${problems.length - limit} more (see --json).`)
   return lines
 }
+
+/** `pool usage`'s result: the report, and what the text forms need to know about the request. */
+export interface PoolUsageResult {
+  report: UsageReport
+  /** Pool names or IDs given (none: the summary of every pool). */
+  names: string[]
+  environment?: string
+  /** More than one space was read: tables get a SPACE column. */
+  withSpace: boolean
+}
+
+/**
+ * `pool usage`: reads the usage of the spaces (a fixed number of requests each), selects the
+ * named pools (unknown: exit 4) and builds the report.
+ */
+export async function poolUsage(spaces: SpaceContext[], options: {names: string[]; environment?: string} & ReadUsageOptions): Promise<PoolUsageResult> {
+  const collected = await collectUsage(spaces, {onUnavailable: options.onUnavailable})
+  const pools = options.names.length ? selectPools(collected, options.names) : undefined
+  const report = buildReport(collected, {pools, environment: options.environment})
+  return {report, names: options.names, environment: options.environment, withSpace: spaces.length > 1}
+}

@@ -31,13 +31,22 @@ describe('pool create', () => {
     expect(doc.Links).toBeUndefined()
   })
 
-  it('--default makes the new pool the default and moves the flag', async () => {
-    const result = await octo(sb, ['pool', 'create', 'New default', '--default'])
+  it('--default makes the new pool the default and moves the flag, warning on stderr that it has no workers (exit 0)', async () => {
+    const result = await octo(sb, ['pool', 'create', 'New default', '--default', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
+    expect(parseJson(result)).toMatchObject({Name: 'New default', IsDefault: true, Created: true})
+    expect(result.stderr.trim()).toBe("Warning: 'New default' is now the default worker pool but has no workers: steps that use the default pool have none to run on until you register some " +
+      "(e.g. `octoworkers worker register listening <name> --pool 'New default' ...`).")
     const defaults = (await poolsOf(sb)).filter((p) => p.IsDefault).map((p) => p.Name)
     expect(defaults).toEqual(['New default'])
     // Put the original default back for the other tests.
     expect((await octo(sb, ['pool', 'set-default', 'Default Worker Pool'])).exitCode).toBe(0)
+  })
+
+  it('no warning without --default', async () => {
+    const result = await octo(sb, ['pool', 'create', 'Not default'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stderr).toBe('')
   })
 
   it('--if-not-exists with the same name (any case) and type: exit 0, nothing changed', async () => {

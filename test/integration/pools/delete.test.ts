@@ -39,28 +39,30 @@ describe('pool delete', () => {
     const result = await octo(sb, ['pool', 'delete', 'spare a', '-y'])
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stderr).toContain(`'Spare A' (${spareId}) holds 1 worker (${worker.Name}); it stays registered and is removed from this pool`)
-    expect(result.stdout.trim()).toBe(`Spare A (${spareId}): deleted`)
+    expect(result.stdout.trim()).toBe('Spare A: deleted')
     expect(await poolByName(sb, 'Spare A')).toBeUndefined()
     expect((await api(sb, 'GET', `/api/Spaces-1/workers/${worker.Id}`)).body.WorkerPoolIds).toEqual(worker.WorkerPoolIds)
   })
 
-  it('--json reports each pool', async () => {
+  it('--json prints the one bulk result shape', async () => {
     const ids = await createPools('Spare B', 'Spare C')
     const result = await octo(sb, ['pool', 'delete', 'Spare B', ids[1], '-y', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
     expect(parseJson(result)).toEqual({
-      Results: [{Id: ids[0], Name: 'Spare B', Status: 'Deleted', Error: null}, {Id: ids[1], Name: 'Spare C', Status: 'Deleted', Error: null}],
-      Deleted: ids,
-      NotDeleted: [],
+      Action: 'deleted',
+      Results: [{Id: ids[0], Name: 'Spare B', Status: 'done', Message: 'deleted'}, {Id: ids[1], Name: 'Spare C', Status: 'done', Message: 'deleted'}],
+      Done: 2, Unchanged: 0, Failed: 0, NotAttempted: 0,
     })
     expect(await poolByName(sb, 'Spare B')).toBeUndefined()
     expect(await poolByName(sb, 'Spare C')).toBeUndefined()
   })
 
   describe('refusals change nothing', () => {
-    it('the default pool: exit 2, saying which pool to make default first', async () => {
+    it('the default pool: exit 5 (unsafe), saying which pool to make default first (also in --json)', async () => {
       const defaultPool = (await poolsOf(sb)).find((p) => p.IsDefault)!
-      const result = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, '-y'], 2, `'${defaultPool.Name}' is the default worker pool and cannot be deleted; nothing was deleted.`)
+      const json = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, '-y', '--json'], 5, '')
+      expect(parseJson(json).Error).toMatchObject({Code: 'default-pool', ExitCode: 5})
+      const result = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, '-y'], 5, `'${defaultPool.Name}' is the default worker pool and cannot be deleted; nothing was deleted.`)
       expect(result.stderr).toMatch(/Make another pool the default first, e\.g\. `octoworkers pool set-default .+`/)
     })
 
@@ -95,10 +97,10 @@ describe('pool delete', () => {
     const result = await octo(sb, ['pool', 'delete', 'Bulk 1', 'Bulk 2', 'Bulk 3', '-y'])
     expect(result.exitCode, result.stderr).toBe(1)
     const lines = result.stdout.trim().split('\n')
-    expect(lines[0]).toBe(`Bulk 1 (${ids[0]}): deleted`)
-    expect(lines[1]).toMatch(new RegExp(`^Bulk 2 \\(${ids[1]}\\): FAILED: HTTP 500`))
-    expect(lines[2]).toBe(`Bulk 3 (${ids[2]}): not attempted (an earlier item failed)`)
-    expect(result.stderr).toContain("Deleted 1 of 3 worker pools; not deleted: 'Bulk 2', 'Bulk 3'.")
+    expect(lines[0]).toBe('Bulk 1: deleted')
+    expect(lines[1]).toMatch(/^Bulk 2: FAILED: HTTP 500/)
+    expect(lines[2]).toBe('Bulk 3: not attempted (an earlier item failed)')
+    expect(result.stderr).toContain('Stopped after a failure: 1 deleted, 0 already so, 1 failed, 1 not attempted.')
     expect(await poolByName(sb, 'Bulk 1')).toBeUndefined()
     expect((await poolByName(sb, 'Bulk 2'))?.Id).toBe(ids[1])
     expect((await poolByName(sb, 'Bulk 3'))?.Id).toBe(ids[2])
@@ -110,11 +112,70 @@ describe('pool delete', () => {
     const result = await octo(sb, ['pool', 'delete', 'Bulk 2', 'Bulk 3', 'Keep me', '-y', '--json'])
     expect(result.exitCode, result.stderr).toBe(1)
     const doc = parseJson(result)
-    expect(doc.Results.map((r: any) => [r.Name, r.Status])).toEqual([['Bulk 2', 'Deleted'], ['Bulk 3', 'Failed'], ['Keep me', 'NotAttempted']])
-    expect(doc.Results[1].Error).toContain('HTTP 500')
-    expect(doc.NotDeleted).toHaveLength(2)
-    expect(doc.Error).toMatchObject({Code: 'partial-failure', ExitCode: 1})
+    expect(doc.Results.map((r: any) => [r.Name, r.Status])).toEqual([['Bulk 2', 'done'], ['Bulk 3', 'failed'], ['Keep me', 'skipped']])
+    expect(doc.Results[1].Message).toContain('HTTP 500')
+    expect(doc).toMatchObject({Action: 'deleted', Done: 1, Unchanged: 0, Failed: 1, NotAttempted: 1})
     expect(await poolByName(sb, 'Bulk 2')).toBeUndefined()
     expect(await poolByName(sb, 'Bulk 3')).toBeDefined()
+  })
+
+  describe('--move-workers-to', () => {
+    it('adds the pool\'s workers to the destination first, so a worker whose only pool it was stays in a pool', async () => {
+      const [sourceId, destId] = await createPools('Move from', 'Move to')
+      const defaultPool = (await poolsOf(sb)).find((p) => p.IsDefault)!
+      const workers = (await api(sb, 'GET', `/api/Spaces-1/workers?workerPoolIds=${defaultPool.Id}&take=2`)).body.Items
+      // One worker only in the source pool (it would be stranded), one in the source and its own pool.
+      const only = workers[0]
+      const put = await api(sb, 'PUT', `/api/Spaces-1/workers/${only.Id}`, {...only, WorkerPoolIds: [sourceId]})
+      expect(put.status, put.text).toBe(200)
+      await addWorkerToPool(workers[1].Id, sourceId)
+      const result = await octo(sb, ['pool', 'delete', 'Move from', '--move-workers-to', 'move TO', '-y', '--json'])
+      expect(result.exitCode, result.stderr).toBe(0)
+      expect(result.stderr).toContain(`'Move from' (${sourceId}) holds 2 workers (`)
+      expect(result.stderr).toContain(`they move to 'Move to' (${destId}) first.`)
+      expect(parseJson(result)).toMatchObject({Action: 'deleted', Done: 1, Results: [{Id: sourceId, Status: 'done', Message: "deleted (2 workers moved to 'Move to' first)"}]})
+      expect(await poolByName(sb, 'Move from')).toBeUndefined()
+      expect((await api(sb, 'GET', `/api/Spaces-1/workers/${only.Id}`)).body.WorkerPoolIds).toEqual([destId])
+      expect((await api(sb, 'GET', `/api/Spaces-1/workers/${workers[1].Id}`)).body.WorkerPoolIds).toEqual([...workers[1].WorkerPoolIds, destId])
+      // Put the stranded-able worker back in the default pool for the other tests.
+      const back = await api(sb, 'PUT', `/api/Spaces-1/workers/${only.Id}`, {...only})
+      expect(back.status, back.text).toBe(200)
+    })
+
+    it('an unknown destination: exit 4 naming the option, nothing changed', async () => {
+      await createPools('Move src')
+      await expectRejected(sb, ['pool', 'delete', 'Move src', '--move-workers-to', 'Nowhere at all', '-y'], 4, "--move-workers-to: Worker pool 'Nowhere at all' not found.")
+      // Reported even when a pool to delete is unknown too.
+      await expectRejected(sb, ['pool', 'delete', 'No such pool', '--move-workers-to', 'Nowhere at all', '-y'], 4, '--move-workers-to:')
+    })
+
+    it('a destination being deleted, or a dynamic one: exit 2, nothing changed', async () => {
+      await expectRejected(sb, ['pool', 'delete', 'Move src', '--move-workers-to', 'move src', '-y'], 2, "--move-workers-to 'Move src' is one of the pools being deleted; nothing was deleted.")
+      const dynamic = (await poolsOf(sb)).find((p) => p.WorkerPoolType === 'DynamicWorkerPool')!
+      await expectRejected(sb, ['pool', 'delete', 'Move src', '--move-workers-to', dynamic.Id, '-y'], 2, `--move-workers-to '${dynamic.Name}' is a dynamic pool`)
+    })
+
+    it('a failed move stops the run before that pool is deleted: exit 1, the result says which pools were not attempted', async () => {
+      const [firstId] = await createPools('Move fail 1', 'Move fail 2')
+      const defaultPool = (await poolsOf(sb)).find((p) => p.IsDefault)!
+      const worker = (await api(sb, 'GET', `/api/Spaces-1/workers?workerPoolIds=${defaultPool.Id}&take=1`)).body.Items[0]
+      await addWorkerToPool(worker.Id, firstId)
+      const fault = await api(sb, 'POST', '/api/sandbox/faults', {Method: 'PUT', PathPattern: '/api/Spaces-1/workers/*', Status: 500, Times: 1})
+      expect(fault.status, fault.text).toBe(201)
+      const result = await octo(sb, ['pool', 'delete', 'Move fail 1', 'Move fail 2', '--move-workers-to', 'Move to', '-y', '--json'])
+      expect(result.exitCode, result.stderr).toBe(1)
+      const doc = parseJson(result)
+      expect(doc).toMatchObject({Action: 'deleted', Done: 0, Failed: 1, NotAttempted: 1})
+      expect(doc.Results.map((r: any) => [r.Name, r.Status])).toEqual([['Move fail 1', 'failed'], ['Move fail 2', 'skipped']])
+      expect(doc.Results[0].Message).toContain('HTTP 500')
+      expect(await poolByName(sb, 'Move fail 1')).toBeDefined()
+      expect(await poolByName(sb, 'Move fail 2')).toBeDefined()
+    })
+
+    it('an empty value: exit 2 before any request', async () => {
+      const result = await expectRejected(sb, ['pool', 'delete', 'Move src', '--move-workers-to', '', '-y', '--debug'], 2, '--move-workers-to needs a worker pool name or ID, not an empty string.')
+      expect(requestsOf(result)).toEqual([])
+      expect(result.stderr).not.toContain('Parsing --')
+    })
   })
 })

@@ -6,12 +6,13 @@ import {expectRejected, octo, poolsOf, requestsOf} from './helpers.js'
 let sb: Sandbox
 let workers: Array<Record<string, any>>
 
-/** Expected counts of a pool, worked out here from the raw worker list. */
-function expectedCounts(poolId: string) {
-  const members = workers.filter((w) => w.WorkerPoolIds.includes(poolId))
-  const health = (s: string) => members.filter((w) => w.HealthStatus === s).length
+/** Expected counts of a pool, worked out here from the raw worker list: disabled workers only in Disabled. */
+function expectedCounts(poolId: string, from = workers) {
+  const members = from.filter((w) => w.WorkerPoolIds.includes(poolId))
+  const health = (s: string) => members.filter((w) => !w.IsDisabled && (w.HealthStatus || 'Unknown') === s).length
   return {
     Total: members.length,
+    Available: members.filter((w) => !w.IsDisabled && ['Healthy', 'HasWarnings'].includes(w.HealthStatus)).length,
     Healthy: health('Healthy'),
     HasWarnings: health('HasWarnings'),
     Unhealthy: health('Unhealthy'),
@@ -28,25 +29,71 @@ beforeAll(async () => {
 afterAll(async () => sb?.close())
 
 describe('pool list', () => {
-  it('prints every pool in the server\'s sort order with worker counts', async () => {
+  it('prints every pool in the server\'s sort order with worker counts that add up', async () => {
     const result = await octo(sb, ['pool', 'list'])
     expect(result.exitCode, result.stderr).toBe(0)
     const lines = result.stdout.trimEnd().split('\n')
-    expect(lines[0].split(/\s{2,}/)).toEqual(['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'HEALTHY', 'UNHEALTHY', 'DISABLED'])
+    expect(lines[0].split(/\s{2,}/)).toEqual(['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'HEALTHY', 'WARNINGS', 'UNHEALTHY', 'UNAVAILABLE', 'UNKNOWN', 'DISABLED'])
     const pools = (await poolsOf(sb)).sort((a, b) => a.SortOrder - b.SortOrder)
     expect(lines).toHaveLength(pools.length + 1)
+    let checkedDisabled = false
     pools.forEach((pool, i) => {
       const line = lines[i + 1]
       expect(line.startsWith(pool.Name + ' ')).toBe(true)
       const cells = line.slice(pool.Name.length).trim().split(/\s+/)
       if (pool.WorkerPoolType === 'DynamicWorkerPool') {
-        expect(cells.slice(-4)).toEqual(['n/a', 'n/a', 'n/a', 'n/a'])
+        expect(cells.slice(-7)).toEqual(Array(7).fill('n/a'))
       } else {
         const c = expectedCounts(pool.Id)
-        expect(cells.slice(-4)).toEqual([c.Total, c.Healthy + c.HasWarnings, c.Unhealthy + c.Unavailable, c.Disabled].map(String))
+        expect(cells.slice(-7)).toEqual([c.Total, c.Healthy, c.HasWarnings, c.Unhealthy, c.Unavailable, c.Unknown, c.Disabled].map(String))
+        const [total, ...parts] = cells.slice(-7).map(Number)
+        expect(parts.reduce((sum, n) => sum + n, 0)).toBe(total)
+        if (c.Disabled > 0) checkedDisabled = true
       }
       expect(cells.includes('yes')).toBe(pool.IsDefault)
     })
+    // The demo has a disabled worker, so "counted once" is really exercised.
+    expect(checkedDisabled).toBe(true)
+  })
+
+  it('counts a disabled worker once, in DISABLED, not also under its health', async () => {
+    const own = await startTestSandbox({seed: 'demo'})
+    try {
+      const pool = (await poolsOf(own)).find((p) => p.WorkerPoolType === 'StaticWorkerPool' && expectedCounts(p.Id).Healthy > 0)!
+      const worker = workers.find((w) => w.WorkerPoolIds.includes(pool.Id) && !w.IsDisabled && w.HealthStatus === 'Healthy')!
+      const put = await api(own, 'PUT', `/api/Spaces-1/workers/${worker.Id}`, {...worker, IsDisabled: true})
+      expect(put.status, put.text).toBe(200)
+      const after = (await api(own, 'GET', '/api/Spaces-1/workers?take=100000')).body.Items
+      const doc = parseJson<Array<Record<string, any>>>(await octo(own, ['pool', 'list', '--json']))
+      const counts = doc.find((p) => p.Id === pool.Id)!.WorkerCounts
+      expect(counts).toMatchObject(expectedCounts(pool.Id, after))
+      expect(counts.Healthy).toBe(expectedCounts(pool.Id).Healthy - 1)
+      expect(counts.Disabled).toBe(expectedCounts(pool.Id).Disabled + 1)
+      expect(counts.Available).toBe(counts.Healthy + counts.HasWarnings)
+    } finally {
+      await own.close()
+    }
+  })
+
+  it('--all-spaces lists every space\'s pools with a SPACE column, and SpaceName in --json', async () => {
+    const spaces = (await api(sb, 'GET', '/api/spaces/all')).body as Array<{Id: string; Name: string}>
+    expect(spaces.length).toBeGreaterThan(1)
+    const expected: Array<[string, string]> = []
+    for (const space of spaces) for (const pool of (await poolsOf(sb, space.Id)).sort((a, b) => a.SortOrder - b.SortOrder)) expected.push([space.Name, pool.Name])
+    const table = await octo(sb, ['pool', 'list', '--all-spaces'])
+    expect(table.exitCode, table.stderr).toBe(0)
+    const lines = table.stdout.trimEnd().split('\n')
+    expect(lines[0].split(/\s{2,}/)[0]).toBe('SPACE')
+    expect(lines).toHaveLength(expected.length + 1)
+    expected.forEach(([spaceName, poolName], i) => expect(lines[i + 1].split(/\s{2,}/).slice(0, 2)).toEqual([spaceName, poolName]))
+    const json = parseJson<Array<Record<string, any>>>(await octo(sb, ['pool', 'list', '--all-spaces', '--json']))
+    expect(json.map((p) => [p.SpaceName, p.Name])).toEqual(expected)
+    for (const item of json) expect(item.SpaceId).toBe(spaces.find((s) => s.Name === item.SpaceName)!.Id)
+  })
+
+  it('--all-spaces with --space is exit 2 before any request', async () => {
+    const result = await expectRejected(sb, ['pool', 'list', '--all-spaces', '--space', 'Default', '--debug'], 2, '--space and --all-spaces cannot be used together.')
+    expect(requestsOf(result)).toEqual([])
   })
 
   it('ls is an alias, and --type filters', async () => {
@@ -67,8 +114,9 @@ describe('pool list', () => {
     expect(doc.map((p) => p.Id)).toEqual(pools.map((p) => p.Id))
     for (const item of doc) {
       const {Links: _links, ...resource} = pools.find((p) => p.Id === item.Id)!
-      const {WorkerCounts, ...rest} = item
+      const {WorkerCounts, SpaceName, ...rest} = item
       expect(rest).toEqual(resource)
+      expect(SpaceName).toBe('Default')
       if (item.WorkerPoolType === 'DynamicWorkerPool') {
         expect(WorkerCounts).toMatchObject({Total: 0, Healthy: 0, Disabled: 0, ByEndpointType: {}})
       } else {
@@ -95,9 +143,11 @@ describe('pool list', () => {
     }
   })
 
-  it('makes at most 5 requests, whatever the number of pools and workers', async () => {
+  it('makes at most 6 requests, whatever the number of pools and workers', async () => {
     const small = await octo(sb, ['pool', 'list', '--json', '--debug'])
-    expect(requestsOf(small).length).toBeLessThanOrEqual(5)
+    expect(requestsOf(small).length).toBeLessThanOrEqual(6)
+    // Never one for the workers: the summaries carry the counts.
+    expect(requestsOf(small).filter((r) => /\/workers\b/.test(r))).toEqual([])
     const big = await startTestSandbox({seed: 'scale:2000'})
     try {
       const result = await octo(big, ['pool', 'list', '--json', '--debug'])

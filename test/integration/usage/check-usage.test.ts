@@ -27,14 +27,14 @@ describe('check: the usage rules against the demo estate', () => {
     expect(of('usage/pool-without-workers')).toEqual(['Default/Empty Windows Worker Pool'])
     expect(of('usage/missing-variable-value')).toEqual(['Default/Billing Database'])
     expect(of('usage/default-pool').sort()).toEqual(['Default/Default Worker Pool', 'Platform Team/Default Worker Pool'])
-    // Besides 'test pool', the pools of imported and Kubernetes agent workers: nothing runs on them.
-    expect(of('usage/unused-pool')).toEqual(['Default/Imported Worker Pool', 'Default/Kubernetes Agent Worker Pool', 'Default/test pool'])
+    // The demo's pools that no step names: its Kubernetes agents' and imported workers' pools, and test pool.
+    expect(of('usage/unused-pool').sort()).toEqual(['Default/Imported Worker Pool', 'Default/Kubernetes Agent Worker Pool', 'Default/test pool'])
     expect(of('usage/no-execution-container').sort()).toEqual(['Default/Billing Database', 'Default/Customer Portal', 'Default/Internal Tools', 'Platform Team/Cluster Bootstrap'])
     const find = (rule: string, space: string) => doc.Findings.find((f: any) => f.RuleId === rule && f.SpaceName === space)
     expect(find('usage/pool-without-workers', 'Default')).toMatchObject({Severity: 'error', Message: expect.stringContaining("'Windows smoke test' (Internal Tools)")})
     expect(find('usage/missing-variable-value', 'Default').Message).toContain("which has no value for Production")
     expect(find('usage/default-pool', 'Platform Team')).toMatchObject({Severity: 'warning', Message: expect.stringContaining('runs on the built-in worker on the Octopus Server')})
-    const unusedTestPool = doc.Findings.find((f: any) => f.RuleId === 'usage/unused-pool' && f.Subject === 'test pool')
+    const unusedTestPool = doc.Findings.find((f: any) => f.RuleId === 'usage/unused-pool' && f.SpaceName === 'Default' && String(f.Fix).includes("'test pool'"))
     expect(unusedTestPool).toMatchObject({Severity: 'note', Fix: "octoworkers pool usage 'test pool' --space Default"})
   })
 

@@ -95,8 +95,8 @@ describe.each(['2026.1', '2021.2'] as const)('pool usage against the demo estate
     expect(lines.some((l) => l.includes(',Customer Portal,') && l.includes(',Development; Staging,'))).toBe(true)
     const summary = (await octo(sb, ['pool', 'usage', '--format', 'csv'])).stdout.trimEnd().split('\n')
     expect(summary[0]).toBe('SpaceId,SpaceName,PoolId,PoolName,IsDefault,WorkerPoolType,Direct,Variable,Default,Disabled,Projects,Containers,BuiltInWorker,Unused')
-    // A header and one line per pool of the demo's Default space (8 pools) and Platform Team (2).
-    expect(summary).toHaveLength(10)
+    // One line per pool of the space, after the header.
+    expect(summary).toHaveLength(1 + (await poolsOf(sb)).length)
   })
 })
 

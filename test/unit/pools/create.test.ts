@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {checkWorkerTypeAllowed, createPoolBody, decideCreate, equivalentCreateCommand, matchWorkerType} from '../../../src/lib/pools/create.js'
+import {checkWorkerTypeAllowed, createPool, createPoolBody, emptyDefaultWarning, decideCreate, equivalentCreateCommand, matchWorkerType} from '../../../src/lib/pools/create.js'
 import {pool} from './fixtures.js'
 
 const types = [
@@ -63,5 +63,67 @@ describe('equivalentCreateCommand', () => {
   it('quotes what the shell would split and lists every chosen option', () => {
     const cmd = equivalentCreateCommand('octoworkers', {name: "Bob's pool", type: 'dynamic', workerType: 'UbuntuDefault', description: 'a b', isDefault: true, sortOrder: 3, ifNotExists: true}, {space: 'Spaces-2'})
     expect(cmd).toBe("octoworkers pool create 'Bob'\\''s pool' --type dynamic --worker-type UbuntuDefault --description 'a b' --default --sort-order 3 --if-not-exists --space Spaces-2")
+  })
+})
+
+describe('createPool before any request', () => {
+  /** A prompter that answers from a script and records what it was asked. */
+  function scriptedPrompter(answers: string[]) {
+    const asked: string[] = []
+    const prompter = {
+      input: async (message: string, opts: {validate: (v: string) => true | string}) => {
+        asked.push(message)
+        const answer = answers.shift()!
+        const valid = opts.validate(answer)
+        if (valid !== true) throw new Error(`validator refused '${answer}': ${valid}`)
+        return answer
+      },
+      select: async (message: string, choices: Array<{value: string}>) => {
+        asked.push(message)
+        const answer = answers.shift()!
+        if (!choices.some((c) => c.value === answer)) throw new Error(`not a choice: ${answer}`)
+        return answer
+      },
+      checkbox: async () => {
+        throw new Error('pool create never asks for a multi-select')
+      },
+    }
+    return {prompter, asked}
+  }
+  const stopAtConnect = new Error('connect called')
+  const request = (draft: Record<string, unknown>, prompter?: ReturnType<typeof scriptedPrompter>['prompter']) => ({
+    draft, prompter, bin: 'octoworkers', warn: () => {}, echo: () => '',
+    connect: async () => {
+      throw stopAtConnect
+    },
+  })
+
+  it('asks the injected prompter for the name and the type, validating the name, then connects', async () => {
+    const {prompter, asked} = scriptedPrompter(['Linux', 'static'])
+    await expect(createPool(request({}, prompter))).rejects.toBe(stopAtConnect)
+    expect(asked).toEqual(['Pool name:', 'Pool type:'])
+  })
+  it('the name prompt refuses an empty name with the flag\'s own message', async () => {
+    const {prompter} = scriptedPrompter(['  '])
+    await expect(createPool(request({}, prompter))).rejects.toThrow("validator refused '  ': Pool name must not be empty.")
+  })
+  it('asks only for what is missing', async () => {
+    const {prompter, asked} = scriptedPrompter(['dynamic'])
+    await expect(createPool(request({name: 'Hosted'}, prompter))).rejects.toBe(stopAtConnect)
+    expect(asked).toEqual(['Pool type:'])
+  })
+  it('without a prompter: a missing name is exit 2 and nothing connects; the type defaults to static', async () => {
+    await expect(createPool(request({}))).rejects.toMatchObject({exitCode: 2, message: 'Missing the pool name.'})
+    await expect(createPool(request({name: 'S', workerType: 'UbuntuDefault'}))).rejects.toMatchObject({exitCode: 2, message: expect.stringContaining('this pool is static')})
+  })
+})
+
+describe('emptyDefaultWarning', () => {
+  it('warns when a new static pool becomes the default, not otherwise', () => {
+    expect(emptyDefaultWarning(pool('WorkerPools-9', 'Build pool', {IsDefault: true}), 'octoworkers')).toBe(
+      "'Build pool' is now the default worker pool but has no workers: steps that use the default pool have none to run on until you register some " +
+      "(e.g. `octoworkers worker register listening <name> --pool 'Build pool' ...`).")
+    expect(emptyDefaultWarning(pool('WorkerPools-9', 'Build pool'), 'octoworkers')).toBeUndefined()
+    expect(emptyDefaultWarning(pool('WorkerPools-9', 'Hosted', {IsDefault: true, WorkerPoolType: 'DynamicWorkerPool'}), 'octoworkers')).toBeUndefined()
   })
 })

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {deleteImpacts, impactLines, refuseDefaultPool, refuseStrandedWorkers} from '../../../src/lib/pools/delete.js'
+import {deleteImpacts, impactLines, parseMoveWorkersTo, poolsAfterMove, refuseDefaultPool, refuseStrandedWorkers, resolveMoveDestination} from '../../../src/lib/pools/delete.js'
 import {pool} from './fixtures.js'
 
 const def = pool('WorkerPools-1', 'Default Worker Pool', {IsDefault: true})
@@ -12,9 +12,10 @@ describe('refuseDefaultPool', () => {
   it('passes when the default pool is not a target', () => {
     expect(() => refuseDefaultPool(all, [linux], 'octoworkers')).not.toThrow()
   })
-  it('is exit 2 naming a pool to make the default first', () => {
+  it('is exit 5 (a safety refusal) naming a pool to make the default first', () => {
     expect(() => refuseDefaultPool(all, [def, linux], 'octoworkers')).toThrow(expect.objectContaining({
-      exitCode: 2,
+      exitCode: 5,
+      code: 'default-pool',
       message: "'Default Worker Pool' is the default worker pool and cannot be deleted; nothing was deleted.",
       hint: expect.stringContaining('`octoworkers pool set-default Windows`'),
     }))
@@ -48,6 +49,36 @@ describe('deleteImpacts', () => {
     expect(impactLines(deleteImpacts([windows, pool('WorkerPools-9', 'Empty')], workers))).toEqual([
       "'Windows' (WorkerPools-3) holds 1 worker (w2); it stays registered and is removed from this pool (each is in another pool).",
       "'Empty' (WorkerPools-9) holds no workers.",
+    ])
+  })
+})
+
+describe('--move-workers-to', () => {
+  const hosted = pool('WorkerPools-4', 'Hosted', {WorkerPoolType: 'DynamicWorkerPool'})
+  const pools = [...all, hosted]
+
+  it('resolves the destination by name or ID, case-insensitively', () => {
+    expect(resolveMoveDestination(pools, 'windows', [linux]).Id).toBe('WorkerPools-3')
+    expect(resolveMoveDestination(pools, 'WorkerPools-3', [linux]).Name).toBe('Windows')
+  })
+  it('an unknown destination is exit 4, the message naming the option', () => {
+    expect(() => resolveMoveDestination(pools, 'Windos', [linux])).toThrow(expect.objectContaining({exitCode: 4, message: expect.stringMatching(/^--move-workers-to: Worker pool 'Windos' not found/)}))
+  })
+  it('a destination being deleted, or a dynamic one, is exit 2', () => {
+    expect(() => resolveMoveDestination(pools, 'Linux', [linux])).toThrow(expect.objectContaining({exitCode: 2, message: expect.stringContaining('is one of the pools being deleted')}))
+    expect(() => resolveMoveDestination(pools, 'Hosted', [linux])).toThrow(expect.objectContaining({exitCode: 2, message: expect.stringContaining('is a dynamic pool')}))
+  })
+  it('an empty value is exit 2', () => {
+    expect(() => parseMoveWorkersTo('  ')).toThrow(expect.objectContaining({exitCode: 2}))
+    expect(parseMoveWorkersTo('Linux')).toBe('Linux')
+  })
+  it('adds the destination to a worker\'s pools, once', () => {
+    expect(poolsAfterMove({WorkerPoolIds: ['WorkerPools-2']}, windows)).toEqual(['WorkerPools-2', 'WorkerPools-3'])
+    expect(poolsAfterMove({WorkerPoolIds: ['WorkerPools-2', 'WorkerPools-3']}, windows)).toBeUndefined()
+  })
+  it('says the workers move, before the confirmation', () => {
+    expect(impactLines(deleteImpacts([linux], [worker('Workers-1', 'w1', ['WorkerPools-2'])]), windows)).toEqual([
+      "'Linux' (WorkerPools-2) holds 1 worker (w1); it moves to 'Windows' (WorkerPools-3) first.",
     ])
   })
 })

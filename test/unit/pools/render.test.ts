@@ -1,21 +1,24 @@
 import {describe, expect, it} from 'vitest'
 import {zeroCounts} from '../../../src/lib/pools/counts.js'
-import {filterByType, poolJson, poolListRow, poolViewLines, poolWorkerSummary} from '../../../src/lib/pools/render.js'
+import {filterByType, POOL_LIST_HEAD, poolJson, poolListRow, poolViewLines, poolWorkerSummary} from '../../../src/lib/pools/render.js'
 import {pool} from './fixtures.js'
 
-const counts = {...zeroCounts(), Total: 6, Healthy: 2, HasWarnings: 1, Unhealthy: 2, Unavailable: 1, Disabled: 1, ByEndpointType: {TentaclePassive: 6}}
+const counts = {...zeroCounts(), Total: 7, Available: 2, Healthy: 1, HasWarnings: 1, Unhealthy: 2, Unavailable: 1, Unknown: 1, Disabled: 1, ByEndpointType: {TentaclePassive: 7}}
 const linux = pool('WorkerPools-2', 'Linux', {IsDefault: true})
 const hosted = pool('WorkerPools-3', 'Hosted', {WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'UbuntuDefault'})
 
 describe('pool list rendering', () => {
-  it('renders a static pool row with usable and unusable counts', () => {
-    expect(poolListRow({pool: linux, counts})).toEqual(['Linux', 'static', 'yes', '6', '3', '3', '1'])
+  it('renders a static pool row with one column per health status and disabled, adding up to WORKERS', () => {
+    const row = poolListRow({pool: linux, counts})
+    expect(POOL_LIST_HEAD).toEqual(['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'HEALTHY', 'WARNINGS', 'UNHEALTHY', 'UNAVAILABLE', 'UNKNOWN', 'DISABLED'])
+    expect(row).toEqual(['Linux', 'static', 'yes', '7', '1', '1', '2', '1', '1', '1'])
+    expect(row.slice(4).reduce((sum, n) => sum + Number(n), 0)).toBe(Number(row[3]))
   })
-  it('renders n/a counts for a dynamic pool', () => {
-    expect(poolListRow({pool: hosted, counts: zeroCounts()})).toEqual(['Hosted', 'dynamic (UbuntuDefault)', '', 'n/a', 'n/a', 'n/a', 'n/a'])
+  it('renders n/a counts for a dynamic pool, and DEFAULT no', () => {
+    expect(poolListRow({pool: hosted, counts: zeroCounts()})).toEqual(['Hosted', 'dynamic (UbuntuDefault)', 'no', ...Array(7).fill('n/a')])
   })
-  it('adds WorkerCounts to the pool resource for --json', () => {
-    expect(poolJson({pool: linux, counts})).toEqual({...linux, WorkerCounts: counts})
+  it('adds SpaceName and WorkerCounts to the pool resource for --json, keeping SpaceId', () => {
+    expect(poolJson({pool: linux, counts}, 'Default')).toEqual({...linux, SpaceId: 'Spaces-1', SpaceName: 'Default', WorkerCounts: counts})
   })
   it('filters by type', () => {
     const rows = [{pool: linux, counts}, {pool: hosted, counts}]
@@ -27,9 +30,9 @@ describe('pool list rendering', () => {
 describe('pool view rendering', () => {
   it('shows counts by health and endpoint, and the portal URL', () => {
     const text = poolViewLines(linux, counts, 'http://x/app#/Spaces-1/infrastructure/workerpools/WorkerPools-2').join('\n')
-    expect(text).toContain('Workers:      6 (disabled 1)')
-    expect(text).toContain('By health:    Healthy 2, HasWarnings 1, Unhealthy 2, Unavailable 1, Unknown 0')
-    expect(text).toContain('By endpoint:  Listening 6')
+    expect(text).toContain('Workers:      7 (disabled 1)')
+    expect(text).toContain('By health:    Healthy 1, HasWarnings 1, Unhealthy 2, Unavailable 1, Unknown 1')
+    expect(text).toContain('By endpoint:  Listening 7')
     expect(text).toContain('Web portal:   http://x/app#/Spaces-1/infrastructure/workerpools/WorkerPools-2')
   })
   it('summarises a worker with its endpoint', () => {
