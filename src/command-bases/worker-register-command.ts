@@ -1,5 +1,5 @@
 import {Args, Flags, type Command} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../base-command.js'
+import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
 import {inquirerPrompter} from '../lib/workers/register-prompts.js'
 import {describeRegistration, draftFromInput, registerWorker, type RegisterInput, type RegisterType, type RegistrationResult} from '../lib/workers/register.js'
@@ -16,9 +16,7 @@ A warning (stderr, exit 0) says when another worker of the space has the same ad
 --if-not-exists: exit 0 without changes when a worker of that name has the same endpoint; exit 1 when its endpoint differs.
 --force: update the existing worker of that name in place (as \`Tentacle register-worker --force\`).
 
-${KUBERNETES_REGISTER_NOTE}
-
-${EXIT_CODES_HELP}`
+${KUBERNETES_REGISTER_NOTE}`
 
 /** First in every register command's flags (help lists flags in the order given). */
 export const REGISTER_POOL_FLAG = {

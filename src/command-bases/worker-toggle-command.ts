@@ -1,5 +1,5 @@
 import {Args, Flags, type Command} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../base-command.js'
+import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
 import type {BulkResult} from '../lib/bulk.js'
 import {renderWorkerBulk, requireSelection, toggleWorkers} from '../lib/workers/bulk.js'
@@ -10,9 +10,7 @@ export type ToggledState = 'enabled' | 'disabled'
 export function toggleDescription(state: ToggledState): string {
   return `Select workers by name or ID and with --pool (repeatable; every worker of the pool); the selection is resolved first, and an unknown name is exit 4 with nothing changed. A pool with no workers selects nothing (exit 0).
 Workers already ${state} are reported as unchanged, not errors. One line per worker; --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted}.
-The first failure stops the run: the workers after it are not attempted, the whole result is still printed, and the exit code is 1.
-
-${EXIT_CODES_HELP}`
+The first failure stops the run: the workers after it are not attempted, the whole result is still printed, and the exit code is 1.`
 }
 
 export function toggleExamples(verb: 'enable' | 'disable'): string[] {

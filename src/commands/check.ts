@@ -1,6 +1,6 @@
 import path from 'node:path'
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../base-command.js'
+import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
 import {CHECK_FORMATS, checkEstate, chooseCheckFormat, type CheckFormat, type CheckRun} from '../lib/check/run.js'
 import {ExitCode, usageError, type ExitCodeValue} from '../lib/errors.js'
@@ -25,9 +25,7 @@ export default class Check extends ServerCommand<typeof Check> {
 The usage/* rules also read what the deployment processes and runbooks run on (a fixed number of list requests per space, plus one per version-controlled project, as \`pool usage\` does); switch all five off in the config and those reads are not made.
 Settings come from .octoworkers.yaml in the current directory or a parent (or --config FILE): naming conventions, thresholds, per-pool overrides, severities and ignores. \`check --init\` writes a commented starter file.
 Scope: the current space, --space, or --all-spaces. Output: a table grouped by severity (default), --json, or --format junit|sarif|github for CI.
-Exit 1 when a finding is at or above --fail-on (default error). A bad config file, an unknown --format, --format with --json (other than --format json), or --space with --all-spaces is exit 2. With --format junit or sarif the summary line goes to stderr; with --format github it is the log's last line.
-
-${EXIT_CODES_HELP}`
+Exit 1 when a finding is at or above --fail-on (default error). A bad config file, an unknown --format, --format with --json (other than --format json), or --space with --all-spaces is exit 2. With --format junit or sarif the summary line goes to stderr; with --format github it is the log's last line.`
 
   static override examples = [
     '<%= config.bin %> check',

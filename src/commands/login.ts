@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../base-command.js'
+import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
 import {usageError} from '../lib/errors.js'
 import {apiKeyAsFlagError, cleanApiKey, givesApiKeyAsFlag, login, loginServer, type LoginResult, type LoginServerSource} from '../lib/auth/login.js'
@@ -14,9 +14,7 @@ export default class Login extends ServerCommand<typeof Login> {
   static override description = `Interactive: asks for the API key (masked), and for the server URL unless --server, OCTOPUS_URL or the profile's saved server gives it (in that order, as for every command). In scripts and CI: the key on stdin with --api-key-stdin; the key is never a flag, so it cannot show in \`ps\`.
 Nothing is saved unless GET /api/users/me accepts the key (and --space, if given, exists).
 The profile (server URL, default space; no secret) goes to $XDG_CONFIG_HOME/octoworkers/config.yaml (mode 0600), the key to the OS keychain (the Secret Service on Linux; service "octoworkers", account "<profile>@<server URL>"), or with --insecure-storage to a 0600 file in insecure-credentials/ beside config.yaml.
-A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY instead, or --insecure-storage.
-
-${EXIT_CODES_HELP}`
+A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY instead, or --insecure-storage.`
 
   static override examples = [
     '<%= config.bin %> login',

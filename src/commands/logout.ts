@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, EXIT_CODES_HELP, type Rendered} from '../base-command.js'
+import {BaseCommand, type Rendered} from '../base-command.js'
 import {logout, type LogoutResult} from '../lib/auth/login.js'
 import {selectedProfile} from '../lib/auth/paths.js'
 
@@ -7,9 +7,7 @@ export default class Logout extends BaseCommand<typeof Logout> {
   static override summary = 'Remove a profile and its saved API key (keychain entry or insecure file).'
 
   static override description = `Idempotent: logging out of a profile that is not there succeeds and changes nothing.
-Credentials in OCTOPUS_API_KEY / OCTOPUS_ACCESS_TOKEN are not affected. The profiles still saved are named, to use with --profile.
-
-${EXIT_CODES_HELP}`
+Credentials in OCTOPUS_API_KEY / OCTOPUS_ACCESS_TOKEN are not affected. The profiles still saved are named, to use with --profile.`
 
   static override examples = ['<%= config.bin %> logout', '<%= config.bin %> logout --profile staging']
 

@@ -1,13 +1,11 @@
-import {EXIT_CODES_HELP, type Rendered} from '../base-command.js'
+import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
 import {whoami, whoamiLines, type WhoamiResult} from '../lib/auth/whoami.js'
 
 export default class Whoami extends ServerCommand<typeof Whoami> {
   static override summary = 'Show the server, user, space and profile in use, and where the credential came from (never the credential).'
 
-  static override description = `Credential source: env (OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN), keychain, or file (login --insecure-storage).
-
-${EXIT_CODES_HELP}`
+  static override description = `Credential source: env (OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN), keychain, or file (login --insecure-storage).`
 
   static override examples = ['<%= config.bin %> whoami', '<%= config.bin %> whoami --json', '<%= config.bin %> whoami --profile staging -s "Platform Team"']
 

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {BaseCommand, type Rendered} from '../../base-command.js'
 import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
 import {authStatus, authStatusLines, type AuthStatusResult} from '../../lib/auth/status.js'
 
@@ -8,9 +8,7 @@ export default class AuthStatus extends BaseCommand<typeof AuthStatus> {
 
   static override description = `The profile in use is the one a command run with the same flags and environment would use: --profile, else OCTOWORKERS_PROFILE, else "default", for the server from --server, else OCTOPUS_URL, else the profile's. OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN, when set, is the credential of every profile; a connection made of OCTOPUS_URL and one of them alone is listed as "(environment)".
 Each saved key is looked up in the keychain or its file, but nothing is sent to a server: \`whoami\` checks the credential in use against the server.
-Exit 3 when the entry in use has no usable credential (or there is none), as other commands would.
-
-${EXIT_CODES_HELP}`
+Exit 3 when the entry in use has no usable credential (or there is none), as other commands would.`
 
   static override examples = ['<%= config.bin %> auth status', '<%= config.bin %> auth status --json', 'OCTOWORKERS_PROFILE=staging <%= config.bin %> auth status']
 

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {disableBuiltinWorker, type BuiltinDisableResult} from '../../lib/builtin/index.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
@@ -10,9 +10,7 @@ export default class BuiltinWorkerDisable extends ServerCommand<typeof BuiltinWo
 
   static override description = `First finds every space whose default pool has no available worker (enabled, and Healthy or HasWarnings: the workers Octopus leases): steps that fall back to the built-in worker there would fail. If there are any, it refuses as unsafe (exit 5, nothing changed) and lists them, unless --force.
 Then asks for confirmation when interactive; otherwise needs -y/--yes (without it, under --no-prompt or CI, exit 2).
-Changes only IsBuiltInWorkerEnabled: the whole features document is read and written back, so no other feature flag changes. Already disabled: says so and exits 0. Needs the AdministerSystem permission (exit 3 without it).
-
-${EXIT_CODES_HELP}`
+Changes only IsBuiltInWorkerEnabled: the whole features document is read and written back, so no other feature flag changes. Already disabled: says so and exits 0. Needs the AdministerSystem permission (exit 3 without it).`
 
   static override examples = ['<%= config.bin %> builtin-worker disable', '<%= config.bin %> builtin-worker disable -y --no-prompt', '<%= config.bin %> builtin-worker disable --force -y']
 

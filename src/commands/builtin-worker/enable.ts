@@ -1,13 +1,11 @@
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {enableBuiltinWorker, type BuiltinSwitchResult} from '../../lib/builtin/index.js'
 
 export default class BuiltinWorkerEnable extends ServerCommand<typeof BuiltinWorkerEnable> {
   static override summary = 'Switch the built-in worker on (server-wide).'
 
-  static override description = `Steps on a default pool with no workers will then run on the Octopus Server itself. Changes only IsBuiltInWorkerEnabled: the whole features document is read and written back, so no other feature flag changes. Already enabled: says so and exits 0. Needs the AdministerSystem permission (exit 3 without it).
-
-${EXIT_CODES_HELP}`
+  static override description = `Steps on a default pool with no workers will then run on the Octopus Server itself. Changes only IsBuiltInWorkerEnabled: the whole features document is read and written back, so no other feature flag changes. Already enabled: says so and exits 0. Needs the AdministerSystem permission (exit 3 without it).`
 
   static override examples = ['<%= config.bin %> builtin-worker enable']
 

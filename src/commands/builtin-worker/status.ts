@@ -1,4 +1,4 @@
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {readBuiltinStatus, type BuiltinStatus} from '../../lib/builtin/index.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
@@ -7,9 +7,7 @@ import {renderTable} from '../../lib/render/table.js'
 export default class BuiltinWorkerStatus extends ServerCommand<typeof BuiltinWorkerStatus> {
   static override summary = 'Whether the built-in worker is on, and which spaces actually use it.'
 
-  static override description = `The built-in worker runs steps on the Octopus Server itself. It is used only for steps on a space's default pool when that pool is static and has no workers at all. Shows, for every space (or just --space), the default pool, its workers, whether the built-in worker is in use there, and whether switching it off would leave the default pool with no available worker. AVAILABLE counts the default pool's workers Octopus would lease: enabled, and Healthy or HasWarnings.
-
-${EXIT_CODES_HELP}`
+  static override description = `The built-in worker runs steps on the Octopus Server itself. It is used only for steps on a space's default pool when that pool is static and has no workers at all. Shows, for every space (or just --space), the default pool, its workers, whether the built-in worker is in use there, and whether switching it off would leave the default pool with no available worker. AVAILABLE counts the default pool's workers Octopus would lease: enabled, and Healthy or HasWarnings.`
 
   static override examples = ['<%= config.bin %> builtin-worker status', '<%= config.bin %> builtin-worker status --json']
 

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
 import {humanTime} from '../../lib/leases/format.js'
@@ -25,9 +25,7 @@ export default class LeasesList extends ServerCommand<typeof LeasesList> {
 
 What it reads, and what it can miss (--source; auto uses the lease API where the server has it):
 - api: ${COMPLETENESS['list-api']}
-- logs: ${COMPLETENESS['list-logs']}
-
-${EXIT_CODES_HELP}`
+- logs: ${COMPLETENESS['list-logs']}`
 
   static override examples = ['<%= config.bin %> leases list', '<%= config.bin %> leases list --workers --pool "Linux workers"', '<%= config.bin %> leases list --all-spaces --json']
 

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
 import {leaseReport} from '../../lib/leases/collect-report.js'
@@ -24,9 +24,7 @@ What it reads, and what it can miss: ${COMPLETENESS.report} --json (or --format 
 
 --since/--until take a duration back from now (30m, 24h, 7d, 2w) or a date (2026-03-01, 2026-03-01T12:00:00Z). --group-by picks the main table's rows; the table view charts each row's BUSY time (the total time its leases were held) as a bar beside it. --all-spaces reads every space and adds a SPACE column (SpaceId and SpaceName columns in CSV). --format json (or --json) prints one document; --format csv prints the group-by rows.
 
-What a completed task's log says about leases is cached under $XDG_CACHE_HOME/octoworkers (per server and space), so a later report reads only the logs of tasks it has not seen; --no-cache reads every log (and leaves the cache as it was).
-
-${EXIT_CODES_HELP}`
+What a completed task's log says about leases is cached under $XDG_CACHE_HOME/octoworkers (per server and space), so a later report reads only the logs of tasks it has not seen; --no-cache reads every log (and leaves the cache as it was).`
 
   static override examples = [
     '<%= config.bin %> leases report',

@@ -1,5 +1,4 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
 import {NameDirectory} from '../../lib/leases/directory.js'
@@ -27,9 +26,7 @@ Leases are keyed by lease ID: each is printed Leased once, then Released once (a
 
 Network errors, server restarts and answers that are not a lease collection (a login page, a proxy's page) are ridden out: the poll counts as failed, the command says so on stderr, retries (at the interval three times, then backing off), and then reports what happened meanwhile that the server still shows, never printing an event twice.
 
---max-events N and --duration S stop it on their own (exit 0): for scripts, tests and demos.
-
-${EXIT_CODES_HELP}`
+--max-events N and --duration S stop it on their own (exit 0): for scripts, tests and demos.`
 
   static override examples = [
     '<%= config.bin %> leases tail',

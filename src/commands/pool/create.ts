@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../lib/pools/create.js'
 import {parseSortOrder, POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../lib/pools/validate.js'
@@ -15,9 +15,7 @@ export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
 
 --default on a new static pool warns on stderr (exit 0): it has no workers yet, so steps that use the default pool have none to run on until you register some.
 
-Interactive runs ask for what is missing (name, type, worker type) and then print the equivalent non-interactive command on stderr.
-
-${EXIT_CODES_HELP}`
+Interactive runs ask for what is missing (name, type, worker type) and then print the equivalent non-interactive command on stderr.`
 
   static override examples = [
     '<%= config.bin %> pool create "Linux workers"',

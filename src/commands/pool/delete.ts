@@ -1,5 +1,4 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import type {BulkResult} from '../../lib/bulk.js'
 import {deletePools, parseMoveWorkersTo} from '../../lib/pools/delete.js'
@@ -18,9 +17,7 @@ Refused with exit 2, before anything is deleted:
   - a pool that is the only pool of some worker (a worker must stay in at least one pool: pass --move-workers-to, move the worker with worker update --add-pool, or delete it);
   - no -y/--yes when prompts are off (--no-prompt, CI, no terminal).
 
-If the server fails midway, the run stops: the output says which pools were deleted, which failed and which were not attempted, and the exit code is 1. --json prints the bulk result every bulk command prints: {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted}.
-
-${EXIT_CODES_HELP}`
+If the server fails midway, the run stops: the output says which pools were deleted, which failed and which were not attempted, and the exit code is 1. --json prints the bulk result every bulk command prints: {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted}.`
 
   static override examples = [
     '<%= config.bin %> pool delete "Old pool"',

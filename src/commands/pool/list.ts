@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {checkSpaceSelection, listPoolsWithCounts, type PoolListResult} from '../../lib/pools/list.js'
 import {POOL_LIST_ALL_SPACES_HEAD, POOL_LIST_HEAD, poolListRow} from '../../lib/pools/render.js'
@@ -16,9 +16,7 @@ export default class PoolList extends ServerCommand<typeof PoolList> {
 
 --json prints each pool resource (with its SpaceId) plus SpaceName and a WorkerCounts object (Total, Available, Healthy, HasWarnings, Unhealthy, Unavailable, Unknown, Disabled, ByEndpointType; the health counts are of enabled workers).
 
-Cost: per space, one /workerpools/all and two /workerpools/summary requests (all workers, enabled ones), whatever the number of pools or workers.
-
-${EXIT_CODES_HELP}`
+Cost: per space, one /workerpools/all and two /workerpools/summary requests (all workers, enabled ones), whatever the number of pools or workers.`
 
   static override aliases = ['pool:ls']
 

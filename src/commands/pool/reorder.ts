@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {reorderPools, type ReorderResult} from '../../lib/pools/order.js'
 import {rejectDuplicateInputs} from '../../lib/pools/validate.js'
@@ -10,9 +10,7 @@ export default class PoolReorder extends ServerCommand<typeof PoolReorder> {
 
   static override description = `One PUT /workerpools/sortorder with every pool ID. An unknown pool is exit 4 and a pool named twice is exit 2; either way nothing is changed.
 
---json prints every pool in the new order.
-
-${EXIT_CODES_HELP}`
+--json prints every pool in the new order.`
 
   static override examples = ['<%= config.bin %> pool reorder "Linux workers" "Windows workers"', '<%= config.bin %> pool reorder WorkerPools-5 --json']
 

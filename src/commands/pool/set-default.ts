@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {terminalSafe} from '../../lib/render/safe.js'
 import {setDefaultPool, type SetDefaultResult} from '../../lib/pools/update.js'
@@ -7,9 +7,7 @@ import {setDefaultPool, type SetDefaultResult} from '../../lib/pools/update.js'
 export default class PoolSetDefault extends ServerCommand<typeof PoolSetDefault> {
   static override summary = 'Make a worker pool the space\'s default pool.'
 
-  static override description = `PUTs the pool with IsDefault: true; the server clears the flag on the previous default. A pool that is already the default is reported, exit 0.
-
-${EXIT_CODES_HELP}`
+  static override description = `PUTs the pool with IsDefault: true; the server clears the flag on the previous default. A pool that is already the default is reported, exit 0.`
 
   static override examples = ['<%= config.bin %> pool set-default "Linux workers"']
 

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {requireSomeChange, updatePool, type PoolChanges, type UpdatePoolResult} from '../../lib/pools/update.js'
 import {validatePoolName} from '../../lib/pools/validate.js'
@@ -8,9 +8,7 @@ import {safe} from '../../lib/render/safe.js'
 export default class PoolUpdate extends ServerCommand<typeof PoolUpdate> {
   static override summary = 'Rename a worker pool, or change its description or (dynamic pools) its worker type.'
 
-  static override description = `Reads the whole pool, changes the given fields and PUTs it back, so nothing else changes. No option given is exit 2; values equal to the current ones change nothing and exit 0. --worker-type on a static pool is exit 2.
-
-${EXIT_CODES_HELP}`
+  static override description = `Reads the whole pool, changes the given fields and PUTs it back, so nothing else changes. No option given is exit 2; values equal to the current ones change nothing and exit 0. --worker-type on a static pool is exit 2.`
 
   static override examples = [
     '<%= config.bin %> pool update "Linux workers" --name "Linux build workers"',

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
@@ -28,9 +28,7 @@ ${RUNS_ON_WORKER_HELP}
 Not seen: version-controlled projects are read on their default branch only (and marked); runbooks stored in git, tenant-supplied pool values and the frozen processes of releases and runbook snapshots are not read (said once, with counts).
 Problems (a pool variable with no value for an environment, a pool that no longer exists, a step with both a pool and a pool variable) are listed on stderr and in --json Problems.
 
-Cost: a fixed number of list requests per space (projects, deployment processes, runbooks, runbook processes, environments, channels, library variable sets, variable sets, feeds, pools and their summary), plus one per version-controlled project; never one per project or runbook.
-
-${EXIT_CODES_HELP}`
+Cost: a fixed number of list requests per space (projects, deployment processes, runbooks, runbook processes, environments, channels, library variable sets, variable sets, feeds, pools and their summary), plus one per version-controlled project; never one per project or runbook.`
 
   static override examples = [
     '<%= config.bin %> pool usage',

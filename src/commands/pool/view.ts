@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {isDynamicPool} from '../../lib/estate/facts.js'
 import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow} from '../../lib/pools/render.js'
@@ -12,9 +12,7 @@ export default class PoolView extends ServerCommand<typeof PoolView> {
 
   static override description = `Each worker is counted once: disabled ones under disabled, enabled ones by health (as pool list counts them).
 
---json prints the pool resource plus WorkerCounts, Workers (Id, Name, HealthStatus, IsDisabled, CommunicationStyle, Type, Endpoint; Type and Endpoint as worker list shows them), WebUrl and Usage (the counts of \`pool usage\`: Direct, Variable, Default, Projects, Containers...; null when the projects cannot be read).
-
-${EXIT_CODES_HELP}`
+--json prints the pool resource plus WorkerCounts, Workers (Id, Name, HealthStatus, IsDisabled, CommunicationStyle, Type, Endpoint; Type and Endpoint as worker list shows them), WebUrl and Usage (the counts of \`pool usage\`: Direct, Variable, Default, Projects, Containers...; null when the projects cannot be read).`
 
   static override examples = ['<%= config.bin %> pool view "Linux workers"', '<%= config.bin %> pool view WorkerPools-3 --json']
 

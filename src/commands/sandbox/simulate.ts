@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
 import {parseCount, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../lib/simulate/run.js'
@@ -15,9 +15,7 @@ export default class SandboxSimulate extends ServerCommand<typeof SandboxSimulat
 leases a worker from a pool (the healthy worker with the fewest active leases). Then prints the
 leases per worker and the failures. This works only against an octoworkers sandbox
 (\`octoworkers sandbox start\`), never a real Octopus Server. Exit 1 when a deployment failed or
-the sandbox restarted during the run.
-
-${EXIT_CODES_HELP}`
+the sandbox restarted during the run.`
 
   static override examples = [
     '<%= config.bin %> sandbox simulate --tasks 100 --concurrency 10',

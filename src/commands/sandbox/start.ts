@@ -1,7 +1,7 @@
 import {homedir} from 'node:os'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
-import {BaseCommand, EXIT_CODES_HELP} from '../../base-command.js'
+import {BaseCommand} from '../../base-command.js'
 import {CliError, ExitCode, usageError} from '../../lib/errors.js'
 import {writeStdout} from '../../lib/render/output.js'
 import {SANDBOX_API_KEY_ENV, chooseSandboxApiKey} from '../../lib/auth/sandbox-key.js'
@@ -36,9 +36,7 @@ API key; with --json, the first line of stdout is one JSON object {Url, ApiKey, 
 Data, OctopusVersion, Seed, Seeded}. A data file that already holds an estate keeps it: --seed is
 applied only to a new file. --seed demo builds a small realistic estate; scale:N builds N workers.
 The API key to accept comes from --api-key-stdin or OCTOWORKERS_SANDBOX_API_KEY (never a flag
-value, which any user could read in \`ps\`), else the data file's stored key, else a new one.
-
-${EXIT_CODES_HELP}`
+value, which any user could read in \`ps\`), else the data file's stored key, else a new one.`
 
   static override examples = [
     '<%= config.bin %> sandbox start --seed demo',

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {CliError, ExitCode} from '../../lib/errors.js'
 import type {BulkResult} from '../../lib/bulk.js'
@@ -18,9 +18,7 @@ export default class WorkerDelete extends ServerCommand<typeof WorkerDelete> {
 A selected worker that holds an active task lease refuses the whole delete as unsafe (exit 5, nothing deleted), naming the task, using the server's lease API; on servers without it (before 2022) the server's own refusal is that worker's failure.
 Asks for the name to be typed unless -y/--yes; with prompts off (--no-prompt, CI, no terminal) and no --yes it refuses (exit 2) before any request.
 Workers are deleted one by one; the first failure stops the run (the rest are not attempted), the whole result is printed, and the exit code is 1. --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted}.
---drain first drains the workers as \`worker drain\` does (floor check, exit 5 below it; disable; wait for their leases, up to --drain-timeout), then deletes them; if the wait runs out nothing is deleted (exit 1) and the workers stay disabled.
-
-${EXIT_CODES_HELP}`
+--drain first drains the workers as \`worker drain\` does (floor check, exit 5 below it; disable; wait for their leases, up to --drain-timeout), then deletes them; if the wait runs out nothing is deleted (exit 1) and the workers stay disabled.`
   static override examples = [
     '<%= config.bin %> worker delete build-01',
     '<%= config.bin %> worker delete build-01 Workers-12 -y --no-prompt',

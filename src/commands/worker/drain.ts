@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import type {ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
@@ -17,9 +17,7 @@ Then the floor: while drained, every pool a drained worker serves must keep at l
 Shows the plan and asks, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request.
 It disables the workers (Octopus leases no disabled worker), then waits until none holds an active lease: through the server's lease API where it has one (2024.2+), else through executing tasks' logs. Workers already disabled are waited on too, and reported as such. Progress goes to stderr (with --json too).
 --timeout is how long to wait (default 30m; e.g. 90s, 10m, 1h); each HTTP request keeps the default 30 s timeout. On timeout: exit 1 naming the tasks still holding leases; the workers stay disabled and the command that re-enables them is printed. Ctrl-C stops waiting and leaves the workers as they are (exit 130), with the same report.
---json: per worker, whether it was enabled before, its leases at the start, seconds waited and the outcome (drained, timed-out, interrupted).
-
-${EXIT_CODES_HELP}`
+--json: per worker, whether it was enabled before, its leases at the start, seconds waited and the outcome (drained, timed-out, interrupted).`
   static override examples = [
     '<%= config.bin %> worker drain build-01 -y',
     '<%= config.bin %> worker drain build-01 build-02 --keep-healthy 1 --timeout 10m',

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
 import {renderTable} from '../../lib/render/table.js'
@@ -13,9 +13,7 @@ export default class WorkerHealth extends ServerCommand<typeof WorkerHealth> {
 Disabled workers are left out (Octopus does not health-check them) and named on stderr. A selection with no enabled worker to check (only disabled workers named, or pools or a space with no enabled worker) is exit 2, and no task is started.
 Prints the task ID. With --wait, progress goes to stderr (the task is polled every second) and then a table of each checked worker's resulting health. The exit code is 1 when any checked worker is not available (available: enabled and Healthy or HasWarnings, as everywhere in this tool) or the task did not succeed; stderr names each worker that is not available and why.
 --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted} (a disabled worker is NotAttempted), with Task and the checked Workers.
---wait-timeout is how long --wait waits (default 300 s); the global --timeout is the HTTP timeout of each request.
-
-${EXIT_CODES_HELP}`
+--wait-timeout is how long --wait waits (default 300 s); the global --timeout is the HTTP timeout of each request.`
   static override examples = [
     '<%= config.bin %> worker health --pool "Linux Workers" --wait',
     '<%= config.bin %> worker health build-01 build-02 --wait --wait-timeout 120 --json',

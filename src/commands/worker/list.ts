@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
@@ -12,9 +12,7 @@ export default class WorkerList extends ServerCommand<typeof WorkerList> {
   static override summary = 'List workers, filtered by pool, health, state, type or name.'
   static override description = `Filters are sent to the server as its own query parameters (in the spelling of its link template), so a list costs the same few requests however many workers there are; they are applied again to what the server returns, so a server that ignores a filter still gives the exact list. --type kubernetes lists Kubernetes agent workers.
 
---all-spaces lists every space's workers with a SPACE column (SpaceName in --json); --pool then matches the pools of that name in each space that has one.
-
-${EXIT_CODES_HELP}`
+--all-spaces lists every space's workers with a SPACE column (SpaceName in --json); --pool then matches the pools of that name in each space that has one.`
   static override examples = [
     '<%= config.bin %> worker list',
     '<%= config.bin %> worker list --pool "Linux Workers" --health Unhealthy --health Unavailable',

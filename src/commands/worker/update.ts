@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {terminalSafe} from '../../lib/render/safe.js'
 import {renderWorkerBulk, requireSelection} from '../../lib/workers/bulk.js'
@@ -9,9 +9,7 @@ export default class WorkerUpdate extends ServerCommand<typeof WorkerUpdate> {
   static override summary = 'Move workers between pools, change their machine policy, or rename a worker.'
   static override description = `Select workers by name or ID and with --pool (repeatable; every worker of the pool); each selected worker gets the same change. --name renames exactly one named worker.
 Everything is resolved and every worker's change is planned before the first request that changes anything: an unknown name is exit 4, a change that would leave any worker in no pool is exit 2, and nothing is changed. A pool with no workers selects nothing (exit 0).
-Each worker is read whole, changed and written back (one PUT); workers with nothing to change are reported as unchanged. The first failure stops the run (the rest are not attempted), the whole result is printed, and the exit code is 1. --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted} with Notes.
-
-${EXIT_CODES_HELP}`
+Each worker is read whole, changed and written back (one PUT); workers with nothing to change are reported as unchanged. The first failure stops the run (the rest are not attempted), the whole result is printed, and the exit code is 1. --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted} with Notes.`
   static override examples = [
     '<%= config.bin %> worker update build-01 build-02 --add-pool "Windows Workers" --remove-pool "Default Worker Pool"',
     '<%= config.bin %> worker update --pool "Old Pool" --add-pool "New Pool" --remove-pool "Old Pool"',

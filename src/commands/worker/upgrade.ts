@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {ExitCode, usageError, type ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
@@ -16,9 +16,7 @@ export default class WorkerUpgrade extends ServerCommand<typeof WorkerUpgrade> {
 Shows the plan and asks, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request.
 Without --rolling: one Octopus Upgrade (or UpdateCalamari) task for all of them, as the portal does. That is the big-bang path: while it runs, deployments may find no worker to lease.
 With --rolling: batches of --batch K (default 1) chosen so that every affected pool keeps at least N available workers (enabled, Healthy or HasWarnings) at every moment; N is --keep-healthy, else minWorkers from .octoworkers.yaml, else 2. If even one worker at a time would go below the floor it refuses (exit 5), nothing changed. Each batch: drain it (disable, wait for its leases), start the upgrade task for it, wait, re-enable the workers that were enabled before, health-check them and confirm they are available and current (Octopus does not health-check disabled workers, hence this order), then the next batch. The floor is checked again before every batch: if the pool has lost workers meanwhile, the roll stops there (exit 5 before the first batch, else exit 1).
-On the first failed upgrade or health check it stops (exit 1): the failed worker stays disabled, the lines say what succeeded, and the command to resume with the rest is printed. --timeout bounds each wait (default 30m); each HTTP request keeps the default 30 s timeout. Ctrl-C stops (exit 130) leaving workers as they are, with the commands to undo and to resume.
-
-${EXIT_CODES_HELP}`
+On the first failed upgrade or health check it stops (exit 1): the failed worker stays disabled, the lines say what succeeded, and the command to resume with the rest is printed. --timeout bounds each wait (default 30m); each HTTP request keeps the default 30 s timeout. Ctrl-C stops (exit 130) leaving workers as they are, with the commands to undo and to resume.`
   static override examples = [
     '<%= config.bin %> worker upgrade --pool "Linux Workers" --rolling --keep-healthy 2 -y',
     '<%= config.bin %> worker upgrade --pool "Linux Workers" --rolling --batch 2 --calamari',

@@ -1,11 +1,10 @@
 import {Args} from '@oclif/core'
-import {EXIT_CODES_HELP, type Rendered} from '../../base-command.js'
+import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {formatLines, viewWorker, workerViewLines, type WorkerView as WorkerViewResult} from '../../lib/workers/view.js'
 
 export default class WorkerView extends ServerCommand<typeof WorkerView> {
   static override summary = 'Show one worker: endpoint, thumbprint, pools, machine policy, health, Tentacle version, portal link.'
-  static override description = EXIT_CODES_HELP
   static override examples = ['<%= config.bin %> worker view build-01', '<%= config.bin %> worker view Workers-12 --json']
 
   static override args = {

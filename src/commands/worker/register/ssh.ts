@@ -1,5 +1,4 @@
 import {Flags} from '@oclif/core'
-import {EXIT_CODES_HELP} from '../../../base-command.js'
 import {KUBERNETES_REGISTER_NOTE, REGISTER_COMMON_FLAGS, REGISTER_POOL_FLAG, WorkerRegisterCommand} from '../../../command-bases/worker-register-command.js'
 import type {RegisterInput} from '../../../lib/workers/register.js'
 import {SSH_PLATFORMS} from '../../../lib/workers/validate.js'
@@ -13,9 +12,7 @@ export default class WorkerRegisterSsh extends WorkerRegisterCommand<typeof Work
 --if-not-exists: exit 0 without changes when a worker of that name has the same endpoint; exit 1 when its endpoint differs.
 --force: update the existing worker of that name in place.
 
-${KUBERNETES_REGISTER_NOTE}
-
-${EXIT_CODES_HELP}`
+${KUBERNETES_REGISTER_NOTE}`
   static override examples = [
     '<%= config.bin %> worker register ssh build-03 --pool "Linux Workers" --host build-03.example.com --fingerprint SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU --account deploy-key --platform linux-x64',
   ]
