@@ -10,7 +10,7 @@ import {renderTable} from '../../lib/render/table.js'
 export default class PoolList extends ServerCommand<typeof PoolList> {
   static override summary = 'List the worker pools of a space (or of every space) with their worker counts, in the server\'s sort order.'
 
-  static override description = `Each worker is counted once: DISABLED counts the disabled workers whatever their health, and HEALTHY, WARNINGS (HasWarnings), UNHEALTHY, UNAVAILABLE and UNKNOWN count the enabled ones by health, so together they add up to WORKERS. The available workers (the ones Octopus leases: enabled, Healthy or HasWarnings) are HEALTHY + WARNINGS. Dynamic pools have no registered workers: their counts read n/a (0 in --json).
+  static override description = `Each worker is counted once: DISABLED counts the disabled workers whatever their health, and HEALTH counts the enabled ones by status (e.g. "2 Healthy, 1 HasWarnings"), so together they add up to WORKERS. AVAILABLE counts the workers Octopus leases: enabled, and Healthy or HasWarnings. Dynamic pools have no registered workers: their counts read n/a (0 in --json).
 
 --all-spaces lists the pools of every space the key can see, with a SPACE column.
 

@@ -5,6 +5,7 @@ import {formatLines, viewWorker, workerViewLines, type WorkerView as WorkerViewR
 
 export default class WorkerView extends ServerCommand<typeof WorkerView> {
   static override summary = 'Show one worker: endpoint, thumbprint, pools, machine policy, health, Tentacle version, portal link.'
+  static override description = 'Names the worker\'s pools, machine policy, account and proxy beside their IDs; --json prints the worker resource plus those names, the Tentacle version and upgrade advice (Kubernetes agents: their agent details), and the portal URL.'
   static override examples = ['<%= config.bin %> worker view build-01', '<%= config.bin %> worker view Workers-12 --json']
 
   static override args = {

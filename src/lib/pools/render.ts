@@ -11,7 +11,13 @@ import {terminalSafe} from '../render/safe.js'
  * WARNINGS + UNHEALTHY + UNAVAILABLE + UNKNOWN + DISABLED = WORKERS; the available ones (what
  * Octopus leases) are HEALTHY + WARNINGS.
  */
-export const POOL_LIST_HEAD = ['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'HEALTHY', 'WARNINGS', 'UNHEALTHY', 'UNAVAILABLE', 'UNKNOWN', 'DISABLED']
+/**
+ * AVAILABLE is the one definition (enabled, Healthy or HasWarnings: what Octopus leases). HEALTH
+ * breaks the enabled workers down by status, so HEALTH's counts plus DISABLED add up to WORKERS.
+ * One text column instead of five count columns keeps the table inside an 80-column terminal
+ * (a text column can be cut with …; --json has every count).
+ */
+export const POOL_LIST_HEAD = ['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'AVAILABLE', 'HEALTH', 'DISABLED']
 
 /** `pool list --all-spaces`: the same columns after the space's name. */
 export const POOL_LIST_ALL_SPACES_HEAD = ['SPACE', ...POOL_LIST_HEAD]
@@ -26,9 +32,16 @@ export function poolListRow({pool, counts}: PoolWithCounts): string[] {
     dynamic && pool.WorkerType ? `${type} (${pool.WorkerType})` : type,
     pool.IsDefault ? 'yes' : 'no',
     count(counts.Total),
-    ...HEALTH_STATUSES.map((s) => count(counts[s])),
+    count(counts.Available),
+    dynamic ? 'n/a' : healthBreakdown(counts),
     count(counts.Disabled),
   ]
+}
+
+/** "2 Healthy, 1 HasWarnings": the enabled workers by health status, zeros left out ("none" when there are none). */
+export function healthBreakdown(counts: WorkerCounts): string {
+  const parts = HEALTH_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`)
+  return parts.length > 0 ? parts.join(', ') : 'none'
 }
 
 /** A `pool list` item: the pool resource as the server returns it (SpaceId kept), plus derived SpaceName and WorkerCounts. */

@@ -69,7 +69,7 @@ describe('tables in a terminal of a fixed size', () => {
   afterAll(async () => sandbox?.close())
 
   const commands = [
-    {args: ['pool', 'list'], head: ['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'HEALTHY', 'UNHEALTHY', 'DISABLED']},
+    {args: ['pool', 'list'], head: ['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'AVAILABLE', 'HEALTH', 'DISABLED']},
     {args: ['worker', 'list'], head: ['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'POOLS', 'ENDPOINT']},
   ]
 

@@ -8,14 +8,18 @@ const linux = pool('WorkerPools-2', 'Linux', {IsDefault: true})
 const hosted = pool('WorkerPools-3', 'Hosted', {WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'UbuntuDefault'})
 
 describe('pool list rendering', () => {
-  it('renders a static pool row with one column per health status and disabled, adding up to WORKERS', () => {
+  it('renders a static pool row whose HEALTH breakdown and DISABLED add up to WORKERS', () => {
     const row = poolListRow({pool: linux, counts})
-    expect(POOL_LIST_HEAD).toEqual(['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'HEALTHY', 'WARNINGS', 'UNHEALTHY', 'UNAVAILABLE', 'UNKNOWN', 'DISABLED'])
-    expect(row).toEqual(['Linux', 'static', 'yes', '7', '1', '1', '2', '1', '1', '1'])
-    expect(row.slice(4).reduce((sum, n) => sum + Number(n), 0)).toBe(Number(row[3]))
+    expect(POOL_LIST_HEAD).toEqual(['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'AVAILABLE', 'HEALTH', 'DISABLED'])
+    expect(row).toEqual(['Linux', 'static', 'yes', '7', String(counts.Available), '1 Healthy, 1 HasWarnings, 2 Unhealthy, 1 Unavailable, 1 Unknown', '1'])
+    const inHealth = row[5].split(', ').reduce((sum, part) => sum + Number(part.split(' ')[0]), 0)
+    expect(inHealth + Number(row[6])).toBe(Number(row[3]))
   })
   it('renders n/a counts for a dynamic pool, and DEFAULT no', () => {
-    expect(poolListRow({pool: hosted, counts: zeroCounts()})).toEqual(['Hosted', 'dynamic (UbuntuDefault)', 'no', ...Array(7).fill('n/a')])
+    expect(poolListRow({pool: hosted, counts: zeroCounts()})).toEqual(['Hosted', 'dynamic (UbuntuDefault)', 'no', ...Array(4).fill('n/a')])
+  })
+  it('says none when a static pool has no enabled workers', () => {
+    expect(poolListRow({pool: linux, counts: {...zeroCounts(), Total: 1, Disabled: 1}}).slice(3)).toEqual(['1', '0', 'none', '1'])
   })
   it('adds SpaceName and WorkerCounts to the pool resource for --json, keeping SpaceId', () => {
     expect(poolJson({pool: linux, counts}, 'Default')).toEqual({...linux, SpaceId: 'Spaces-1', SpaceName: 'Default', WorkerCounts: counts})
