@@ -96,7 +96,7 @@ try {
   step('Check every space against it (findings at or above --fail-on exit 1)', ['check', '--config', policy, '--all-spaces', '--fail-on', 'warning'], {expect: [1]})
   step('The same findings as GitHub Actions annotations, for CI', ['check', '--config', policy, '--format', 'github', '--fail-on', 'never'])
   step('Built-in worker status', ['builtin-worker', 'status'])
-  step('Switching the built-in worker off is refused while a default pool has no worker', ['builtin-worker', 'disable', '--yes'], {expect: [1, 2]})
+  step('Switching the built-in worker off is refused while a default pool has no worker', ['builtin-worker', 'disable', '--yes'], {expect: [5]})
   step('Give the Platform Team\'s default pool a worker', ['worker', 'register', 'listening', 'p-k8s-london-worker-03', '--space', 'Platform Team', '--pool', 'Default Worker Pool', '--url', 'https://p-k8s-london-worker-03.example.test:10933/', '--thumbprint', 'D1B2C3D4E5F60718293A4B5C6D7E8F9012345678', '--if-not-exists'])
   step('Health-check it', ['worker', 'health', 'p-k8s-london-worker-03', '--space', 'Platform Team', '--wait'])
   step('Now the built-in worker can be switched off safely', ['builtin-worker', 'disable', '--yes'])

@@ -25,7 +25,7 @@ the sandbox restarted during the run.`
   static override flags = {
     tasks: count('tasks', 100_000, 20, 'Number of deployments (1 to 100,000).'),
     concurrency: count('concurrency', 1_000, 5, 'Deployments running at once (1 to 1,000).'),
-    pool: Flags.string({description: 'Pool the steps lease from (name or ID; repeatable). Default: every pool with workers.', multiple: true}),
+    pool: Flags.string({description: 'Pool the steps lease from (name or ID; repeatable). Default: every pool with a worker that can be leased (enabled, Healthy or HasWarnings).', multiple: true}),
     'duration-ms': Flags.custom<DurationRange>({
       description: 'Step duration range in ms, MIN-MAX (at most an hour).',
       default: {min: 200, max: 1000},

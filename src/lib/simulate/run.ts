@@ -26,7 +26,7 @@ export interface SimulationRequest {
   concurrency: number
   steps: number
   durationMs: DurationRange
-  /** Pool names or IDs; undefined: every pool with workers. */
+  /** Pool names or IDs; undefined: every pool with a leasable worker (the sandbox chooses). */
   pools?: string[]
 }
 

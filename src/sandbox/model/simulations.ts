@@ -99,7 +99,11 @@ export class Simulations {
   /** Pools with at least one worker, else the default pool (which may use the built-in worker). */
   private defaultPools(spaceId: string): string[] {
     const pools = this.ctx.store.listDocs('WorkerPool', spaceId).map((r) => JSON.parse(r.json) as PoolDoc)
-    const withWorkers = pools.filter((p) => p.WorkerPoolType === 'StaticWorkerPool' && this.ctx.store.poolWorkerCount(p.Id) > 0).map((p) => p.Id)
+    // Pools with a worker that can be leased (enabled, Healthy or HasWarnings): a simulation of
+    // deployments should not fail on pools of only unreachable or imported workers.
+    const workers = this.ctx.store.listDocs('Worker', spaceId).map((r) => JSON.parse(r.json) as {WorkerPoolIds: string[]; IsDisabled: boolean; HealthStatus: string})
+    const leasable = new Set(workers.filter((w) => !w.IsDisabled && (w.HealthStatus === 'Healthy' || w.HealthStatus === 'HasWarnings')).flatMap((w) => w.WorkerPoolIds))
+    const withWorkers = pools.filter((p) => p.WorkerPoolType === 'StaticWorkerPool' && leasable.has(p.Id)).map((p) => p.Id)
     return withWorkers.length ? withWorkers : pools.filter((p) => p.IsDefault).map((p) => p.Id)
   }
 
