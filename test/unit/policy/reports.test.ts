@@ -101,6 +101,25 @@ describe('table report and fail-on', () => {
       ['usage/pool-without-workers', 'usage/missing-variable-value', 'usage/default-pool', 'usage/unused-pool', 'usage/no-execution-container'].map((id) => `${id} (the deployment processes and runbooks were not read)`).join(', ') + '.')
   })
 
+  it('on a terminal: rule and subject, the message wrapped to the width, the fix whole on its own line', async () => {
+    const report = messyReport()
+    const width = 50
+    const text = await renderTextReport(report, {isTTY: true, configFile: null, width})
+    const lines = text.trimEnd().split('\n')
+    expect(lines.filter((l) => /^(ERRORS|WARNINGS|NOTES) \(\d+\)$/.test(l))).toEqual(['ERRORS (1)', 'WARNINGS (3)', 'NOTES (1)'])
+    for (const finding of report.Findings) {
+      const at = lines.findIndex((l) => l.startsWith(`  ${finding.RuleId}  ${finding.Subject}`))
+      expect(at, finding.RuleId).toBeGreaterThanOrEqual(0)
+      // The message's words, in order, on the indented lines that follow, none wider than the terminal.
+      const messageLines: string[] = []
+      for (let i = at + 1; i < lines.length && lines[i].startsWith('    ') && !lines[i].startsWith('    Fix: '); i++) messageLines.push(lines[i])
+      expect(messageLines.map((l) => l.trim()).join(' ')).toBe(finding.Message.replace(/\s+/g, ' '))
+      for (const l of messageLines) if (!/\S{40,}/.test(l)) expect(l.length).toBeLessThanOrEqual(width)
+      if (finding.Fix) expect(lines[at + 1 + messageLines.length]).toBe(`    Fix: ${finding.Fix}`)
+    }
+    expect(text).not.toContain('…')
+  })
+
   it('a clean estate says so', async () => {
     const report = runCheck(snapshot([cleanSpace()]), config())
     expect(await renderTextReport(report, {isTTY: false, configFile: null})).toMatch(/^No findings in 1 space \(2 pools, 2 workers\)/)

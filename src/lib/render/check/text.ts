@@ -1,6 +1,7 @@
 /** The human report: findings grouped by severity, then one summary line. */
 import {terminalSafe} from '../safe.js'
-import {renderTable} from '../table.js'
+import {renderTable, terminalColumns} from '../table.js'
+import {wrapHelpText} from '../help-text.js'
 import type {CheckReport} from '../../policy/engine.js'
 import {SEVERITIES, type Severity} from '../../policy/types.js'
 
@@ -21,12 +22,27 @@ export function summaryLine(report: CheckReport, configFile: string | null): str
   return `${counts} in ${scope}${extras.length ? `; ${extras.join('; ')}` : ''}.`
 }
 
-export async function renderTextReport(report: CheckReport, opts: {isTTY: boolean; configFile: string | null; paintHeading?: (severity: Severity, text: string) => string}): Promise<string> {
+/**
+ * On a terminal each finding is its rule and subject on one line, then its message wrapped to the
+ * terminal's width, then its fix on a line of its own (never wrapped or cut: it is a command to
+ * copy). Piped, findings stay one untruncated row each, for scripts.
+ */
+export async function renderTextReport(report: CheckReport, opts: {isTTY: boolean; configFile: string | null; width?: number; paintHeading?: (severity: Severity, text: string) => string}): Promise<string> {
   const blocks: string[] = []
   for (const severity of SEVERITIES) {
     const findings = report.Findings.filter((f) => f.Severity === severity)
     if (findings.length === 0) continue
     const heading = `${HEADINGS[severity]} (${findings.length})`
+    if (opts.isTTY) {
+      const width = opts.width ?? terminalColumns()
+      const lines = findings.flatMap((f) => [
+        `  ${terminalSafe(f.RuleId)}  ${terminalSafe(f.Subject)}${f.SpaceName ? ` (${terminalSafe(f.SpaceName)})` : ''}`,
+        wrapHelpText(`    ${terminalSafe(f.Message)}`, width),
+        ...(f.Fix ? [`    Fix: ${terminalSafe(f.Fix)}`] : []),
+      ])
+      blocks.push(`${opts.paintHeading ? opts.paintHeading(severity, heading) : heading}\n${lines.join('\n')}\n`)
+      continue
+    }
     const table = await renderTable(
       ['RULE', 'SPACE', 'SUBJECT', 'MESSAGE', 'FIX'],
       findings.map((f) => [f.RuleId, f.SpaceName ?? '(server)', f.Subject, f.Message, f.Fix ?? '']),
