@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
-import {humanTime} from '../../lib/leases/format.js'
+import {terminalTime} from '../../lib/render/time.js'
 import {listActiveLeases, type ActiveLeasesDoc} from '../../lib/leases/list.js'
 import {COMPLETENESS, SOURCE_CHOICES} from '../../lib/leases/sources.js'
 import {bar} from '../../lib/render/bar-chart.js'
@@ -60,7 +60,7 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     else {
       blocks.push(await renderTable(
         [...spaceHead, 'LEASE', 'WORKER', 'POOL', 'TASK', 'DESCRIPTION', 'TAKEN AT', 'EXCLUSIVE'],
-        doc.Leases.map((l) => [...space(l), l.LeaseId, l.WorkerName ?? l.WorkerId, l.WorkerPoolName ?? l.WorkerPoolId, l.TaskId, l.TaskDescription, humanTime(l.TakenAt), l.Exclusive]),
+        doc.Leases.map((l) => [...space(l), l.LeaseId, l.WorkerName ?? l.WorkerId, l.WorkerPoolName ?? l.WorkerPoolId, l.TaskId, l.TaskDescription, terminalTime(l.TakenAt), l.Exclusive]),
         {isTTY},
       ))
     }

@@ -1,4 +1,5 @@
 /** Human renderings of lease events, and the stderr progress bar. */
+import {terminalTime} from '../render/time.js'
 import type {LeaseEvent} from './types.js'
 
 /**
@@ -6,7 +7,7 @@ import type {LeaseEvent} from './types.js'
  * `exclusive` when the lease was. Fields are separated by two spaces; names may contain spaces.
  */
 export function formatEventLine(event: LeaseEvent, paint: {event: (kind: string, text: string) => string} = {event: (_k, t) => t}, options: {markLogEvents?: boolean} = {}): string {
-  const time = humanTime(event.Time)
+  const time = terminalTime(event.Time)
   const worker = event.WorkerName ?? event.WorkerId ?? '?'
   const pool = event.WorkerPoolName ?? event.WorkerPoolId ?? '?'
   const task = event.TaskDescription ? `${event.TaskId} "${event.TaskDescription}"` : event.TaskId
@@ -23,7 +24,3 @@ export function progressLine(done: number, total: number, width = 30, label = 't
   return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(done).padStart(String(total).length)}/${total} ${label}`
 }
 
-/** An ISO 8601 instant in the terminal's one human style, `2026-12-01 07:39:04Z` (JSON keeps the full form). */
-export function humanTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')
-}

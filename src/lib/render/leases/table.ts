@@ -1,7 +1,7 @@
 /** `leases report`'s table view. */
 import type {LeaseReport} from '../../leases/report.js'
 import {formatDuration} from '../../leases/time.js'
-import {humanTime} from '../../leases/format.js'
+import {terminalTime} from '../time.js'
 import {bar} from '../bar-chart.js'
 import {terminalSafe} from '../safe.js'
 import {renderTable} from '../table.js'
@@ -56,14 +56,14 @@ export async function renderLeaseReport(report: LeaseReport, opts: {isTTY: boole
   const {isTTY, spaceColumn} = opts
   const out: string[] = []
   const where = spaceColumn ? ` across ${report.Spaces.length} spaces` : ''
-  out.push(`Worker leases ${humanTime(report.Since)} – ${humanTime(report.Until)}${where}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`, '')
+  out.push(`Worker leases ${terminalTime(report.Since)} – ${terminalTime(report.Until)}${where}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`, '')
   const grid = withBars(groupGrid(report, {spaceColumn}))
   out.push(`By ${report.GroupBy} (the bar charts BUSY):`, await renderTable(grid.head, grid.rows, {isTTY}))
   if (report.GroupBy !== 'pool') {
     out.push('Peak concurrent leases per pool:')
     out.push(await renderTable(
       [...(spaceColumn ? ['SPACE'] : []), 'POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT'],
-      report.Pools.map((p) => [...(spaceColumn ? [p.SpaceName] : []), p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ? humanTime(p.PeakAt) : '']),
+      report.Pools.map((p) => [...(spaceColumn ? [p.SpaceName] : []), p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ? terminalTime(p.PeakAt) : '']),
       {isTTY},
     ))
   }
