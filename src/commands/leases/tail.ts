@@ -67,6 +67,7 @@ Network errors, server restarts and answers that are not a lease collection (a l
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
 
     const directories = spaces.map((space) => new NameDirectory(space))
+    const spaceNames = new Map(spaces.map((s) => [s.spaceId, terminalSafe(s.space.Name)]))
     await Promise.all(directories.map((d) => d.load()))
     const filter = resolveLeaseFilter(directories, flags.pool, flags.worker)
     const sources = []
@@ -86,7 +87,7 @@ Network errors, server restarts and answers that are not a lease collection (a l
       maxEvents,
       durationMs,
       signal: this.interrupted.signal,
-      emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(terminalSafeFields(event), eventPaint, {markLogEvents})),
+      emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(terminalSafeFields(event), eventPaint, {markLogEvents, spaceNames})),
       onReady: (active) => {
         // On stderr even with --json: scripts and tests wait for this line before starting work.
         this.note(`Following worker leases in ${spaces.map((s) => terminalSafe(s.space.Name)).join(', ')} (${active} active now${flags.pool || flags.worker ? ' matching --pool/--worker' : ''}; every ${intervalMs / 1000}s; Ctrl-C to stop)…`)

@@ -238,6 +238,7 @@ describe('the terminal line', () => {
     const {formatEventLine} = await import('../../../src/lib/leases/format.js')
     const event: LeaseEvent = {Event: 'Leased', Time: iso(0), LeaseId: 'WorkerTaskLeases-1', WorkerId: 'Workers-1', WorkerName: 'w1', WorkerPoolId: 'WorkerPools-1', WorkerPoolName: 'p', TaskId: 'ServerTasks-1', TaskDescription: null, SpaceId: 'Spaces-1', Exclusive: false, Source: 'logs'}
     expect(formatEventLine(event, undefined, {markLogEvents: true})).toMatch(/task=ServerTasks-1 {2}space=Spaces-1 {2}\(from task log\)$/)
+    expect(formatEventLine(event, undefined, {spaceNames: new Map([['Spaces-1', 'Default']])})).toMatch(/task=ServerTasks-1 {2}space=Default$/)
     expect(formatEventLine(event)).not.toMatch(/from task log/)
     expect(formatEventLine({...event, Source: 'api'}, undefined, {markLogEvents: true})).not.toMatch(/from task log/)
     expect(formatEventLine({...event, Event: 'ReleaseFailed'})).toMatch(/ReleaseFailed {2}worker=w1/)
