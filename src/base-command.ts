@@ -43,7 +43,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await super.init()
     // Known before parsing, so that --json shapes even a flag-parsing error.
     this.jsonMode = this.argv.includes('--json')
-    const {flags, args} = await this.parse({
+    const {flags, args, argv} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
       args: this.ctor.args,
@@ -51,11 +51,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as Interfaces.InferredArgs<T['args']>
+    this.argValues = argv as string[]
     setColor(!this.flags.json && colorEnabled({noColorFlag: this.flags['no-color'], env: process.env, isTTY: Boolean(process.stdout.isTTY)}))
     process.once('SIGINT', () => this.onInterrupt())
   }
 
   protected jsonMode = false
+
+  /** Every positional argument, parsed once in init(): what variadic commands (strict = false) take. */
+  protected argValues: string[] = []
 
   /** Ctrl-C: exit 130 unless a command (e.g. `leases tail`) handles it. */
   protected onInterrupt(): void {

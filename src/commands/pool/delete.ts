@@ -38,7 +38,7 @@ If the server fails midway, the run stops: the output says which pools were dele
   }
 
   public async run(): Promise<BulkResult> {
-    const {argv} = await this.parse(PoolDelete)
+    const argv = this.argValues
     const names = argv as string[]
     this.refuseUnconfirmable({yes: this.flags.yes, action: names.length === 1 ? `delete worker pool '${names[0]}'` : `delete these ${names.length} worker pools`})
     const {space} = await this.connectSpace()

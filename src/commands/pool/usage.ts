@@ -51,7 +51,7 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
   }
 
   public async run(): Promise<PoolUsageResult & {format: Format; httpRequests: number}> {
-    const {argv} = await this.parse(PoolUsage)
+    const argv = this.argValues
     const names = argv as string[]
     const flags = this.flags
     checkSpaceSelection({space: flags.space, allSpaces: flags['all-spaces']})

@@ -48,7 +48,7 @@ Workers are deleted one by one; the first failure stops the run (the rest are no
   }
 
   async run(): Promise<BulkResult> {
-    const {argv} = await this.parse(WorkerDelete)
+    const argv = this.argValues
     const selection = {names: argv as string[], poolInputs: this.flags.pool ?? []}
     requireSelection(selection.names, selection.poolInputs)
     this.refuseUnconfirmable({yes: this.flags.yes, action: 'delete workers'})

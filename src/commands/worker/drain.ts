@@ -51,7 +51,7 @@ It disables the workers (Octopus leases no disabled worker), then waits until no
   }
 
   async run(): Promise<WorkerDrainResult> {
-    const {argv} = await this.parse(WorkerDrain)
+    const argv = this.argValues
     const names = argv as string[]
     const poolInputs = this.flags.pool ?? []
     const keepHealthy = this.flags.force ? 0 : parseKeepHealthy(this.flags['keep-healthy'])

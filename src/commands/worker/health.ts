@@ -36,7 +36,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
   }
 
   async run(): Promise<HealthResult> {
-    const {argv} = await this.parse(WorkerHealth)
+    const argv = this.argValues
     const {space} = await this.connectSpace()
     let lastState = ''
     return checkWorkerHealth(space, {names: argv as string[], poolInputs: this.flags.pool ?? []}, {

@@ -53,7 +53,7 @@ On the first failed upgrade or health check it stops (exit 1): the failed worker
   }
 
   async run(): Promise<WorkerUpgradeResult> {
-    const {argv} = await this.parse(WorkerUpgrade)
+    const argv = this.argValues
     const names = argv as string[]
     const flags = this.flags
     const poolInputs = flags.pool ?? []
