@@ -1,7 +1,7 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {startFaultServer, type FaultServer} from '../../fault-server/index.js'
-import {octoVia} from './helpers.js'
+import {describe, expect, it} from 'vitest'
+import type {Sandbox} from '../../helpers/sandbox.js'
+import type {FaultServer} from '../../fault-server/index.js'
+import {octoVia, withFaultedSandbox} from './helpers.js'
 
 // Issue 10 item 8: every number and duration flag is range-checked: exit 2 naming the range,
 // with and without --json, before any request (the fault server, passing everything through,
@@ -9,15 +9,10 @@ import {octoVia} from './helpers.js'
 
 let sandbox: Sandbox
 let faults: FaultServer
-beforeAll(async () => {
-  sandbox = await startTestSandbox({seed: 'demo'})
-  faults = await startFaultServer(sandbox.url)
+withFaultedSandbox((s, f) => {
+  sandbox = s
+  faults = f
 })
-afterAll(async () => {
-  await faults?.close()
-  await sandbox?.close()
-})
-beforeEach(() => faults.clear())
 
 const CASES: Array<[string[], RegExp]> = [
   [['pool', 'list', '--timeout', '3000000'], /--timeout must be a positive number of seconds, at most 2,147,483, not '3000000'\./],

@@ -1,7 +1,7 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {startFaultServer, type FaultServer} from '../../fault-server/index.js'
-import {octoVia} from './helpers.js'
+import {describe, expect, it} from 'vitest'
+import type {Sandbox} from '../../helpers/sandbox.js'
+import type {FaultServer} from '../../fault-server/index.js'
+import {octoVia, withFaultedSandbox} from './helpers.js'
 
 // Issue 10 items 6 and 7: --timeout bounds the whole exchange, headers to last byte, and the
 // waits between retries; a response body is capped in size and refused while it streams in.
@@ -10,15 +10,10 @@ import {octoVia} from './helpers.js'
 const KILL_AFTER_MS = 20_000
 let sandbox: Sandbox
 let faults: FaultServer
-beforeAll(async () => {
-  sandbox = await startTestSandbox({seed: 'demo'})
-  faults = await startFaultServer(sandbox.url)
+withFaultedSandbox((s, f) => {
+  sandbox = s
+  faults = f
 })
-afterAll(async () => {
-  await faults?.close()
-  await sandbox?.close()
-})
-beforeEach(() => faults.clear())
 
 describe('--timeout bounds the whole exchange', () => {
   it('a body dripping at 1 byte/s ends at --timeout 3 with a clear line, exit 1', async () => {

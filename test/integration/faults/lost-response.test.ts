@@ -1,7 +1,7 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {startFaultServer, type FaultServer} from '../../fault-server/index.js'
-import {octoVia} from './helpers.js'
+import {describe, expect, it} from 'vitest'
+import {api, type Sandbox} from '../../helpers/sandbox.js'
+import type {FaultServer} from '../../fault-server/index.js'
+import {octoVia, withFaultedSandbox} from './helpers.js'
 
 // Issue 10 item 3: the server applied a DELETE or PUT but its answer was lost (the connection
 // was reset after the sandbox had done the work). The client reads the resource back and
@@ -9,15 +9,10 @@ import {octoVia} from './helpers.js'
 
 let sandbox: Sandbox
 let faults: FaultServer
-beforeAll(async () => {
-  sandbox = await startTestSandbox({seed: 'demo'})
-  faults = await startFaultServer(sandbox.url)
+withFaultedSandbox((s, f) => {
+  sandbox = s
+  faults = f
 })
-afterAll(async () => {
-  await faults?.close()
-  await sandbox?.close()
-})
-beforeEach(() => faults.clear())
 
 async function poolNamed(name: string): Promise<{Id: string; Name: string; Description?: string} | undefined> {
   const pools = (await api(sandbox, 'GET', '/api/Spaces-1/workerpools/all')).body as Array<{Id: string; Name: string; Description?: string}>

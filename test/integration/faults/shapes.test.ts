@@ -1,22 +1,17 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {startFaultServer, type FaultRule, type FaultServer} from '../../fault-server/index.js'
-import {lines, octoVia} from './helpers.js'
+import {describe, expect, it} from 'vitest'
+import {api, type Sandbox} from '../../helpers/sandbox.js'
+import type {FaultRule, FaultServer} from '../../fault-server/index.js'
+import {lines, octoVia, withFaultedSandbox} from './helpers.js'
 
 // Issue 10 item 4: a wrong-shaped answer is one line naming the server, the URL and what came
 // back, exit 1; never `Unexpected error: spaces.find is not a function`.
 
 let sandbox: Sandbox
 let faults: FaultServer
-beforeAll(async () => {
-  sandbox = await startTestSandbox({seed: 'demo'})
-  faults = await startFaultServer(sandbox.url)
+withFaultedSandbox((s, f) => {
+  sandbox = s
+  faults = f
 })
-afterAll(async () => {
-  await faults?.close()
-  await sandbox?.close()
-})
-beforeEach(() => faults.clear())
 
 /** Nineteen answers a middlebox, a wrong URL or a broken server gives instead of the JSON asked for. */
 const WRONG: Array<[string, Partial<FaultRule> & {mode: FaultRule['mode']}, RegExp]> = [
