@@ -34,8 +34,7 @@ export abstract class WorkerToggleCommand<T extends typeof Command> extends Serv
 
   async run(): Promise<BulkResult> {
     // Explicit options: oclif spreads the class it is given, which drops inherited statics (args, strict).
-    const argv = this.argValues
-    const selection = {names: argv as string[], poolInputs: (this.flags as {pool?: string[]}).pool ?? []}
+    const selection = {names: this.argValues, poolInputs: (this.flags as {pool?: string[]}).pool ?? []}
     // Bad usage is exit 2 before any request (even before credentials are looked for).
     requireSelection(selection.names, selection.poolInputs)
     const {space} = await this.connectSpace()

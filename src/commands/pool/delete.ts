@@ -38,8 +38,7 @@ If the server fails midway, the run stops: the output says which pools were dele
   }
 
   public async run(): Promise<BulkResult> {
-    const argv = this.argValues
-    const names = argv as string[]
+    const names = this.argValues
     this.refuseUnconfirmable({yes: this.flags.yes, action: names.length === 1 ? `delete worker pool '${names[0]}'` : `delete these ${names.length} worker pools`})
     const {space} = await this.connectSpace()
     return deletePools(space, {

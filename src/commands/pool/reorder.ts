@@ -21,8 +21,7 @@ export default class PoolReorder extends ServerCommand<typeof PoolReorder> {
   }
 
   public async run(): Promise<ReorderResult> {
-    const argv = this.argValues
-    const inputs = argv as string[]
+    const inputs = this.argValues
     // Before connecting: a pool spelt twice is exit 2 with no request at all.
     rejectDuplicateInputs(inputs, 'reorder')
     const {space} = await this.connectSpace()

@@ -51,8 +51,7 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
   }
 
   public async run(): Promise<PoolUsageResult & {format: Format; httpRequests: number}> {
-    const argv = this.argValues
-    const names = argv as string[]
+    const names = this.argValues
     const flags = this.flags
     checkSpaceSelection({space: flags.space, allSpaces: flags['all-spaces']})
     if (flags.json && flags.format !== 'table' && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} cannot be used together.`)

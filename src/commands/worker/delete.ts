@@ -48,8 +48,7 @@ Workers are deleted one by one; the first failure stops the run (the rest are no
   }
 
   async run(): Promise<BulkResult> {
-    const argv = this.argValues
-    const selection = {names: argv as string[], poolInputs: this.flags.pool ?? []}
+    const selection = {names: this.argValues, poolInputs: this.flags.pool ?? []}
     requireSelection(selection.names, selection.poolInputs)
     this.refuseUnconfirmable({yes: this.flags.yes, action: 'delete workers'})
     const drainTimeoutMs = this.flags['drain-timeout'] ?? DEFAULT_DRAIN_TIMEOUT_MS

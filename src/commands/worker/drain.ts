@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
+import {MaintenanceCommand} from '../../command-bases/maintenance-command.js'
 import type {ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
 import {promptConfirm} from '../../lib/render/prompt.js'
@@ -10,7 +10,7 @@ import {drainExitCode, runWorkerDrain, type WorkerDrainResult} from '../../lib/m
 import {parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
 import {drainJson} from '../../lib/maintenance/render.js'
 
-export default class WorkerDrain extends ServerCommand<typeof WorkerDrain> {
+export default class WorkerDrain extends MaintenanceCommand<typeof WorkerDrain> {
   static override summary = 'Take workers out of service: disable them, then wait until no task holds a lease on them.'
   static override description = `Every name (and --pool) is resolved first; an unknown one is exit 4 and nothing is changed.
 Then the floor: while drained, every pool a drained worker serves must keep at least N available workers (enabled, and Healthy or HasWarnings). N is --keep-healthy, else minWorkers from .octoworkers.yaml (per-pool overrides apply), else 2. Below the floor it refuses (exit 5) naming each pool, its available count and what the drain would leave; nothing is changed. --keep-healthy 0 or --force overrides.
@@ -39,20 +39,8 @@ It disables the workers (Octopus leases no disabled worker), then waits until no
     yes: Flags.boolean({char: 'y', description: 'Drain without asking.'}),
   }
 
-  private abort?: AbortController
-
-  protected override httpTimeoutFlag(): number | undefined {
-    return undefined
-  }
-
-  protected override onInterrupt(): void {
-    if (this.abort && !this.abort.signal.aborted) this.abort.abort()
-    else super.onInterrupt()
-  }
-
   async run(): Promise<WorkerDrainResult> {
-    const argv = this.argValues
-    const names = argv as string[]
+    const names = this.argValues
     const poolInputs = this.flags.pool ?? []
     const keepHealthy = this.flags.force ? 0 : parseKeepHealthy(this.flags['keep-healthy'])
     const timeoutMs = this.flags.timeout ?? parseWaitDuration('30m')
@@ -63,15 +51,12 @@ It disables the workers (Octopus leases no disabled worker), then waits until no
       connect: async () => (await this.connectSpace()).space,
       confirm: (question) => promptConfirm(question),
       note: (line) => this.note(line),
-      startWaiting: () => {
-        this.abort = new AbortController()
-        return this.abort.signal
-      },
+      startWaiting: () => this.startWaiting(),
       debug: this.debugLine,
       bin: this.config.bin,
     })
     // The wait is over: Ctrl-C exits again.
-    this.abort = undefined
+    this.stopWaiting()
     return result
   }
 

@@ -36,10 +36,9 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
   }
 
   async run(): Promise<HealthResult> {
-    const argv = this.argValues
     const {space} = await this.connectSpace()
     let lastState = ''
-    return checkWorkerHealth(space, {names: argv as string[], poolInputs: this.flags.pool ?? []}, {
+    return checkWorkerHealth(space, {names: this.argValues, poolInputs: this.flags.pool ?? []}, {
       wait: this.flags.wait,
       waitSeconds: this.flags['wait-timeout'],
       onStarted: (task, target) => {

@@ -31,8 +31,7 @@ Each worker is read whole, changed and written back (one PUT); workers with noth
   }
 
   async run(): Promise<UpdateWorkersResult> {
-    const argv = this.argValues
-    const selection = {names: argv as string[], poolInputs: this.flags.pool ?? []}
+    const selection = {names: this.argValues, poolInputs: this.flags.pool ?? []}
     const input = validateUpdateInput({name: this.flags.name, addPool: this.flags['add-pool'], removePool: this.flags['remove-pool'], machinePolicy: this.flags['machine-policy']})
     // Bad usage is exit 2 before any request.
     requireSelection(selection.names, selection.poolInputs)

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
+import {MaintenanceCommand} from '../../command-bases/maintenance-command.js'
 import {ExitCode, usageError, type ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
 import {promptConfirm} from '../../lib/render/prompt.js'
@@ -10,7 +10,7 @@ import {parseBatchSize} from '../../lib/maintenance/upgrade-plan.js'
 import {describeWorkerResult} from '../../lib/maintenance/upgrade-run.js'
 import {runWorkerUpgrade, upgradeJson, type WorkerUpgradeResult} from '../../lib/maintenance/upgrade-command.js'
 
-export default class WorkerUpgrade extends ServerCommand<typeof WorkerUpgrade> {
+export default class WorkerUpgrade extends MaintenanceCommand<typeof WorkerUpgrade> {
   static override summary = 'Upgrade workers\' Tentacles (or Calamari) with Octopus\'s own Upgrade task; --rolling keeps every pool above its floor.'
   static override description = `Which workers: the named ones, or the workers of --pool whose Tentacle (with --calamari: Calamari) the server says needs an upgrade (TentacleVersionDetails, HasLatestCalamari and the pool summary); --all includes those already current. SSH workers have no Tentacle and Kubernetes agents upgrade through Helm: they are named and skipped.
 Shows the plan and asks, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request.
@@ -41,20 +41,8 @@ On the first failed upgrade or health check it stops (exit 1): the failed worker
     yes: Flags.boolean({char: 'y', description: 'Upgrade without asking.'}),
   }
 
-  private abort?: AbortController
-
-  protected override httpTimeoutFlag(): number | undefined {
-    return undefined
-  }
-
-  protected override onInterrupt(): void {
-    if (this.abort && !this.abort.signal.aborted) this.abort.abort()
-    else super.onInterrupt()
-  }
-
   async run(): Promise<WorkerUpgradeResult> {
-    const argv = this.argValues
-    const names = argv as string[]
+    const names = this.argValues
     const flags = this.flags
     const poolInputs = flags.pool ?? []
     requireSelection(names, poolInputs)
@@ -70,15 +58,11 @@ On the first failed upgrade or health check it stops (exit 1): the failed worker
       confirm: (question) => promptConfirm(question),
       note: (line) => this.note(line),
       warn: (line) => this.warnUser(line),
-      startWaiting: () => {
-        this.abort = new AbortController()
-        return this.abort.signal
-      },
+      startWaiting: () => this.startWaiting(),
       debug: this.debugLine,
       bin: this.config.bin,
     })
-    // The waits are over: Ctrl-C exits again.
-    this.abort = undefined
+    this.stopWaiting()
     return result
   }
 
