@@ -63,7 +63,8 @@ export function toApiError(args: {status: number; statusText: string; method: st
   })
 }
 
-function pathOf(url: string): string {
+/** The path and query of a URL, for messages (the whole text when it is not a URL). */
+export function pathOf(url: string): string {
   try {
     const u = new URL(url)
     return u.pathname + u.search

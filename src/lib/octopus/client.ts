@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import type {AxiosInstance, AxiosResponse} from 'axios'
 import {CliError, ExitCode, redact, usageError, notFoundError} from '../errors.js'
-import {toApiError, OctopusApiError} from './api-error.js'
+import {pathOf, toApiError, OctopusApiError} from './api-error.js'
 import {shouldRetry} from './retry.js'
 import {anyBody, anyJson, arrayOf, collectionOf, formatBytes, inferShape, jsonObject, namedResource, resource, rootDocument, textBody, type Shape} from './shape.js'
 import {expandTemplate, type TemplateParams} from './uri-template.js'
@@ -545,14 +545,6 @@ function isIP(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(':')
 }
 
-function pathOf(url: string): string {
-  try {
-    const u = new URL(url)
-    return u.pathname + u.search
-  } catch {
-    return url
-  }
-}
 
 /** A space and its own links (from `/api/{spaceId}`), for space-scoped requests. */
 export class SpaceContext {
