@@ -9,7 +9,7 @@ import {keychainAccount, openSystemKeychain} from '../../../src/lib/auth/keychai
 
 // login / whoami / logout against a live sandbox. Each test runs the CLI several times in a row,
 // so the suites allow more than the default minute on a loaded machine. Keychain tests use the real Secret Service
-// (gnome-keyring under dbus-run-session) and are skipped only when there is no D-Bus session.
+// (the private gnome-keyring test/global-setup.ts starts) and are skipped only when there is none.
 const hasSecretService = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)
 
 let sandbox: Sandbox
