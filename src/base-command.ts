@@ -3,7 +3,7 @@ import {CliError, ExitCode, redact, usageError, type ExitCodeValue} from './lib/
 import {isBulkResult} from './lib/bulk.js'
 import {describeParseFailure, type ParseFailure} from './lib/parse-errors.js'
 import {renderBulk} from './lib/render/bulk.js'
-import {jsonText, writeError, writeStderr, writeStdout, withoutLinks} from './lib/render/output.js'
+import {jsonTextWithoutLinks, writeError, writeJsonStdout, writeStderr, writeStdout} from './lib/render/output.js'
 import {colorEnabled, setColor, paint} from './lib/render/color.js'
 import {canPrompt, promptInput} from './lib/render/prompt.js'
 
@@ -77,7 +77,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Prints a JSON document (Links stripped) on stdout. */
   protected printJson(doc: unknown): void {
-    writeStdout(this.clean(jsonText(withoutLinks(doc))))
+    writeJsonStdout(this.clean(jsonTextWithoutLinks(doc)))
   }
 
   protected print(text: string): void {
@@ -124,7 +124,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** The human form of a result returned by run(). Bulk results have one shared form. */
   protected render(result: unknown): Rendered | Promise<Rendered> {
     if (isBulkResult(result)) return renderBulk(result)
-    return {stdout: jsonText(withoutLinks(result))}
+    return {stdout: jsonTextWithoutLinks(result)}
   }
 
   /** The --json document of a result returned by run(): by default the result itself (Links removed). */

@@ -4,6 +4,7 @@ import {usageError} from './lib/errors.js'
 import {resolveConnection, type ResolvedConnection} from './lib/auth/connection.js'
 import {MAX_TIMEOUT_SECONDS, OctopusClient, type SpaceContext} from './lib/octopus/client.js'
 import {warnIfPlainHttp} from './lib/auth/login.js'
+import {groupDigits} from './lib/render/number.js'
 
 /** The flags of a ServerCommand subclass T: its own, BaseCommand's and the connection flags. */
 export type ServerFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof ServerCommand)['baseFlags'] & T['flags']>
@@ -27,7 +28,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     profile: Flags.string({description: 'Profile to use (env OCTOWORKERS_PROFILE; default "default").', helpGroup: 'GLOBAL'}),
     'ca-cert': Flags.string({description: 'PEM file of extra CA certificates to trust.', helpGroup: 'GLOBAL'}),
     timeout: Flags.custom<number>({
-      description: `Seconds a request may take, headers to last byte, retries included (default 30; above 0, at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en-US')}).`,
+      description: `Seconds a request may take, headers to last byte, retries included (default 30; above 0, at most ${groupDigits(MAX_TIMEOUT_SECONDS)}).`,
       helpGroup: 'GLOBAL',
       parse: async (input) => parseTimeout(input)!,
     })(),
@@ -84,7 +85,7 @@ export function parseTimeout(value: string | number | undefined): number | undef
   if (value === undefined) return undefined
   const n = typeof value === 'number' ? value : String(value).trim() === '' ? NaN : Number(value)
   if (!Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS) {
-    throw usageError(`--timeout must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en-US')}, not '${value}'.`)
+    throw usageError(`--timeout must be a positive number of seconds, at most ${groupDigits(MAX_TIMEOUT_SECONDS)}, not '${value}'.`)
   }
   return n
 }

@@ -74,8 +74,8 @@ export const authError = (message: string, options?: CliErrorOptions) => new Cli
 export function redact(text: string, secrets: Array<string | undefined>): string {
   let out = text
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join('API-***')
+    if (secret && secret.length >= 4 && out.includes(secret)) out = out.split(secret).join('API-***')
   }
   // Anything that looks like an Octopus API key, even one we were not told about.
-  return out.replace(/API-[A-Z0-9]{8,}/g, 'API-***')
+  return out.includes('API-') ? out.replace(/API-[A-Z0-9]{8,}/g, 'API-***') : out
 }

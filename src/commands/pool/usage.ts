@@ -6,7 +6,7 @@ import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {renderTable} from '../../lib/render/table.js'
 import {checkSpaceSelection} from '../../lib/pools/list.js'
 import {paint} from '../../lib/render/color.js'
-import {jsonText, withoutLinks} from '../../lib/render/output.js'
+import {jsonTextWithoutLinks} from '../../lib/render/output.js'
 import {poolsCsv, poolsTable, poolUsage, problemLines, usageCsv, usageTable, type PoolUsageResult} from '../../lib/usage/report.js'
 import {RUNS_ON_WORKER_HELP} from '../../lib/usage/runs-on-worker.js'
 
@@ -75,7 +75,7 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
   protected override async render(result: PoolUsageResult & {format: Format; httpRequests: number}): Promise<Rendered> {
     const {report, names, environment, withSpace, format} = result
     // --format json without --json: the same document.
-    if (format === 'json') return {stdout: jsonText(withoutLinks(this.toJson(result)))}
+    if (format === 'json') return {stdout: jsonTextWithoutLinks(this.toJson(result))}
     let stdout: string
     if (format === 'csv') stdout = names.length ? usageCsv(report) : poolsCsv(report)
     else {

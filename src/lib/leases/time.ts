@@ -1,5 +1,6 @@
 /** Pure parsing of the time flags of the `leases` commands: --interval, --since, --until, --duration. */
 import {usageError} from '../errors.js'
+import {groupDigits} from '../render/number.js'
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,
@@ -40,7 +41,7 @@ export function parsePositiveSeconds(flag: string, value: string, range: Seconds
   }
   const max = range.max ?? MAX_TIMER_SECONDS
   if ((range.min !== undefined && n < range.min) || n > max) {
-    throw usageError(`--${flag} must be from ${range.min ?? 'above 0'} to ${max.toLocaleString('en-US')} seconds, not '${value}'.`)
+    throw usageError(`--${flag} must be from ${range.min ?? 'above 0'} to ${groupDigits(max)} seconds, not '${value}'.`)
   }
   return n
 }

@@ -7,6 +7,7 @@ import {anyBody, anyJson, arrayOf, collectionOf, formatBytes, inferShape, jsonOb
 import {expandTemplate, type TemplateParams} from './uri-template.js'
 import type {Links, ResourceCollection, RootDocument, SpaceResource} from './types.js'
 import {closeMatches} from './names.js'
+import {groupDigits} from '../render/number.js'
 
 export interface ClientOptions {
   /** Server root URL, e.g. https://octopus.example.com or http://127.0.0.1:8065 */
@@ -82,7 +83,7 @@ export class OctopusClient {
   constructor(private readonly options: ClientOptions) {
     this.server = normalizeServerUrl(options.server)
     if (options.timeoutSeconds !== undefined && !(options.timeoutSeconds > 0 && options.timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
-      throw usageError(`--timeout must be a positive number of seconds, at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en-US')}, not ${options.timeoutSeconds}.`)
+      throw usageError(`--timeout must be a positive number of seconds, at most ${groupDigits(MAX_TIMEOUT_SECONDS)}, not ${options.timeoutSeconds}.`)
     }
     this.maxResponseBytes = options.maxResponseBytes ?? maxResponseBytesFromEnv(process.env)
     if (options.caCertFile) {
@@ -412,7 +413,7 @@ export class OctopusClient {
     }
     if (this.options.apiKey) headers['X-Octopus-ApiKey'] = this.options.apiKey
     else if (this.options.accessToken) headers.Authorization = `Bearer ${this.options.accessToken}`
-    const {httpAgent, httpsAgent} = agents.createAgents(this.server, this.options.caCertFile)
+    const {httpAgent, httpsAgent} = await agents.createAgents(this.server, this.options.caCertFile)
     this.http = axios.create({
       headers,
       // The deadline is ours (a timer over the whole exchange): axios's is a socket idle timeout, which a dripping body never trips.

@@ -1,4 +1,5 @@
 import stringWidth from 'string-width'
+import {graphemes} from './graphemes.js'
 
 /**
  * Help text as written in the source is hard-wrapped at whatever width its author's editor had;
@@ -68,7 +69,7 @@ function wrapHelpLine(line: string, width: number): string[] {
 function appendSplitting(current: string, word: string, width: number, hang: string, out: string[]): string {
   if (stringWidth(current) + stringWidth(word) <= width) return current + word
   let line = current
-  for (const {segment} of graphemes.segment(word)) {
+  for (const segment of graphemes(word)) {
     if (stringWidth(line) + stringWidth(segment) > width && line.trim() !== '') {
       out.push(line)
       line = hang
@@ -83,4 +84,3 @@ function hangingIndent(line: string): number {
   return stringWidth((item ?? /^(\s*)/.exec(line)!)[1])
 }
 
-const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'})

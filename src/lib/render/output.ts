@@ -3,20 +3,6 @@ import type {CliError} from '../errors.js'
 import {paint} from './color.js'
 import {terminalSafe, terminalSafeBlock} from './safe.js'
 
-/** Removes `Links` at every depth: JSON output keeps Octopus's fields but not its navigation links. */
-export function withoutLinks<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => withoutLinks(v)) as T
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (k === 'Links') continue
-      out[k] = withoutLinks(v)
-    }
-    return out as T
-  }
-  return value
-}
-
 /**
  * JSON.stringify escapes C0 controls but writes DEL, C1 controls, line separators and bidi
  * overrides raw; they are escaped as `\uXXXX` too, which keeps every string's exact value.
@@ -24,6 +10,15 @@ export function withoutLinks<T>(value: T): T {
 export function jsonText(doc: unknown): string {
   return jsonEscapeUnsafe(JSON.stringify(doc ?? null, null, 2)) + '\n'
 }
+
+/**
+ * jsonText of the document without its `Links` at any depth: dropped while the text is written,
+ * instead of by copying the document first (a 2,000-worker list was copied whole for it).
+ */
+export function jsonTextWithoutLinks(doc: unknown): string {
+  return jsonEscapeUnsafe(JSON.stringify(doc ?? null, dropLinks, 2)) + '\n'
+}
+const dropLinks = (key: string, value: unknown): unknown => (key === 'Links' ? undefined : value)
 
 const JSON_RAW_UNSAFE = /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
 
@@ -39,6 +34,15 @@ export function jsonEscapeUnsafe(json: string): string {
 export function writeStdout(text: string): void {
   const safe = terminalSafeBlock(text)
   process.stdout.write(safe.endsWith('\n') ? safe : safe + '\n')
+}
+
+/**
+ * A JSON document from jsonText on stdout. It skips writeStdout's guard, which could change
+ * nothing in it: jsonText leaves no control character raw (JSON.stringify escapes C0 controls,
+ * jsonEscapeUnsafe the rest), and the guard's scan of a large document is not free.
+ */
+export function writeJsonStdout(json: string): void {
+  process.stdout.write(json.endsWith('\n') ? json : json + '\n')
 }
 
 export function writeStderr(text: string): void {

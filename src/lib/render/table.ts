@@ -1,4 +1,5 @@
 import stringWidth from 'string-width'
+import {graphemes} from './graphemes.js'
 import {paint} from './color.js'
 import {terminalSafe} from './safe.js'
 
@@ -76,15 +77,13 @@ export function fitColumns(natural: number[], opts: {width: number; truncatable:
   return widths
 }
 
-const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'})
-
 /** The text cut to at most `width` display cells, ending in `…` when anything was cut. */
 export function truncateToWidth(text: string, width: number): string {
   if (stringWidth(text) <= width) return text
   if (width <= 0) return ''
   let out = ''
   let used = 0
-  for (const {segment} of graphemes.segment(text)) {
+  for (const segment of graphemes(text)) {
     const w = stringWidth(segment)
     if (used + w > width - 1) break
     out += segment

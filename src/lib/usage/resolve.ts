@@ -53,36 +53,65 @@ export interface CellResolution {
   ambiguous: boolean
 }
 
-function scopeValues(variable: VariableFacts, key: string): string[] {
-  const scope = variable.Scope ?? {}
-  for (const [k, v] of Object.entries(scope)) if (k.toLowerCase() === key.toLowerCase()) return (v ?? []).filter(Boolean)
-  return []
+/** One scope key of a variable: its values, and the same lower-cased for matching IDs. */
+interface ScopeEntry {
+  values: string[]
+  lowered: Set<string>
+}
+const NO_SCOPE: ScopeEntry = {values: [], lowered: new Set()}
+
+/**
+ * A variable's scope by lower-cased key (the first spelling of a key wins), read once per variable:
+ * every (environment, channel) cell of every action that uses the variable asks for it again.
+ */
+const scopes = new WeakMap<VariableFacts, Map<string, ScopeEntry>>()
+function scopeOf(variable: VariableFacts): Map<string, ScopeEntry> {
+  let scope = scopes.get(variable)
+  if (!scope) {
+    scope = new Map()
+    for (const [k, v] of Object.entries(variable.Scope ?? {})) {
+      const key = k.toLowerCase()
+      if (scope.has(key)) continue
+      const values = (v ?? []).filter(Boolean)
+      scope.set(key, {values, lowered: new Set(values.map((x) => x.toLowerCase()))})
+    }
+    scopes.set(variable, scope)
+  }
+  return scope
 }
 
-function includesId(ids: string[], id: string | null | undefined): boolean {
-  return id !== null && id !== undefined && ids.some((x) => x.toLowerCase() === id.toLowerCase())
+function scopeEntry(variable: VariableFacts, key: string): ScopeEntry {
+  return scopeOf(variable).get(key.toLowerCase()) ?? NO_SCOPE
+}
+
+function scopeValues(variable: VariableFacts, key: string): string[] {
+  return scopeEntry(variable, key).values
+}
+
+function includesId(entry: ScopeEntry, id: string | null | undefined): boolean {
+  return id !== null && id !== undefined && entry.lowered.has(id.toLowerCase())
 }
 
 /** The specificity of a candidate that applies to the cell, or -1 when it does not apply. */
 export function specificity(variable: VariableFacts, target: {actionId: string; processOwnerId: string; isRunbook: boolean}, cell: Cell): number {
   let score = 0
-  const actions = scopeValues(variable, 'Action')
-  if (actions.length) {
+  const actions = scopeEntry(variable, 'Action')
+  if (actions.values.length) {
     if (!includesId(actions, target.actionId)) return -1
     score += SPECIFICITY.Action
   }
-  const environments = scopeValues(variable, 'Environment')
-  if (environments.length) {
+  const environments = scopeEntry(variable, 'Environment')
+  if (environments.values.length) {
     if (!includesId(environments, cell.environmentId)) return -1
     score += SPECIFICITY.Environment
   }
-  const channels = scopeValues(variable, 'Channel')
-  if (channels.length) {
+  const channels = scopeEntry(variable, 'Channel')
+  if (channels.values.length) {
     if (target.isRunbook || !includesId(channels, cell.channelId)) return -1
     score += SPECIFICITY.Channel
   }
-  const owners = scopeValues(variable, 'ProcessOwner')
-  if (owners.length) {
+  const owners = scopeEntry(variable, 'ProcessOwner')
+  if (owners.values.length) {
     if (!includesId(owners, target.processOwnerId)) return -1
     score += SPECIFICITY.ProcessOwner
   }
@@ -151,6 +180,9 @@ class SpaceResolver {
   private readonly feedNames = new Map<string, string>()
   private readonly setsById = new Map<string, VariableSetFacts>()
   private readonly channelsByProject = new Map<string, string[]>()
+  private readonly librariesById = new Map<string, UsageEstate['libraryVariableSets'][number]>()
+  /** Each variable set's variables by trimmed, lower-cased name: an action asks for one name. */
+  private readonly variablesByName = new WeakMap<VariableSetFacts, Map<string, VariableFacts[]>>()
   readonly rows: UsageRow[] = []
   readonly problems: UsageProblem[] = []
   tenantSupplied = 0
@@ -165,7 +197,12 @@ class SpaceResolver {
     for (const item of [...estate.environments, ...estate.channels]) this.names.set(item.Id, item.Name)
     for (const feed of estate.feeds ?? []) this.feedNames.set(feed.Id, feed.Name)
     for (const set of estate.variableSets) this.setsById.set(set.Id, set)
-    for (const channel of estate.channels) this.channelsByProject.set(channel.ProjectId, [...(this.channelsByProject.get(channel.ProjectId) ?? []), channel.Id])
+    for (const channel of estate.channels) {
+      const channels = this.channelsByProject.get(channel.ProjectId)
+      if (channels) channels.push(channel.Id)
+      else this.channelsByProject.set(channel.ProjectId, [channel.Id])
+    }
+    for (const library of estate.libraryVariableSets) this.librariesById.set(library.Id, library)
   }
 
   private name(id: string): string {
@@ -189,19 +226,30 @@ class SpaceResolver {
     const out: PoolCandidate[] = []
     const projectSets = [owner.git?.variables, owner.project.VariableSetId ? this.setsById.get(owner.project.VariableSetId) : undefined]
     for (const set of projectSets) {
-      for (const variable of set?.Variables ?? []) {
-        if (variable.Name.trim().toLowerCase() === wanted) out.push({variable, source: 'project', sourceRank: 0})
-      }
+      for (const variable of this.variablesNamed(set, wanted)) out.push({variable, source: 'project', sourceRank: 0})
     }
-    const libraries = new Map(this.estate.libraryVariableSets.map((l) => [l.Id, l]))
     for (const libraryId of owner.project.IncludedLibraryVariableSetIds ?? []) {
-      const library = libraries.get(libraryId)
+      const library = this.librariesById.get(libraryId)
       const set = library?.VariableSetId ? this.setsById.get(library.VariableSetId) : undefined
-      for (const variable of set?.Variables ?? []) {
-        if (variable.Name.trim().toLowerCase() === wanted) out.push({variable, source: library!.Name, sourceRank: 1})
-      }
+      for (const variable of this.variablesNamed(set, wanted)) out.push({variable, source: library!.Name, sourceRank: 1})
     }
     return out
+  }
+
+  private variablesNamed(set: VariableSetFacts | undefined, wanted: string): VariableFacts[] {
+    if (!set) return []
+    let byName = this.variablesByName.get(set)
+    if (!byName) {
+      byName = new Map()
+      for (const variable of set.Variables ?? []) {
+        const name = variable.Name.trim().toLowerCase()
+        const same = byName.get(name)
+        if (same) same.push(variable)
+        else byName.set(name, [variable])
+      }
+      this.variablesByName.set(set, byName)
+    }
+    return byName.get(wanted) ?? []
   }
 
   private hasWorkerPoolTemplate(project: ProjectFacts, name: string): boolean {
@@ -236,7 +284,7 @@ class SpaceResolver {
     return own.length ? own : this.channelsByProject.get(owner.project.Id) ?? []
   }
 
-  private baseRow(owner: ProcessOwner, step: StepFacts, action: ActionFacts, verdict: {verdict: 'yes' | 'likely'; reason: string}) {
+  private baseRow(owner: ProcessOwner, step: StepFacts, action: ActionFacts, verdict: {verdict: 'yes' | 'likely'; reason: string}): RowBase {
     return {
       SpaceId: this.estate.space.Id,
       SpaceName: this.estate.space.Name,
@@ -313,14 +361,14 @@ class SpaceResolver {
         this.problem(owner, step, action, 'unknown-pool', `The ${this.where(owner, step, action)} uses worker pool ${poolId}, which does not exist in this space (deleted?): the step fails.`)
         return
       }
-      this.rows.push({...base, PoolId: pool.Id, PoolName: pool.Name, Via: 'direct', Variable: null, VariableSource: null, Environments: null, Channels: null, BuiltInWorker: this.builtIn(pool)})
+      this.rows.push(usageRow(base, {PoolId: pool.Id, PoolName: pool.Name, Via: 'direct', Variable: null, VariableSource: null, Environments: null, Channels: null, BuiltInWorker: this.builtIn(pool)}))
       return
     }
     if (!this.defaultPool) return
-    this.rows.push({...base, PoolId: this.defaultPool.Id, PoolName: this.defaultPool.Name, Via: 'default', Variable: null, VariableSource: null, Environments: null, Channels: null, BuiltInWorker: this.builtIn(this.defaultPool)})
+    this.rows.push(usageRow(base, {PoolId: this.defaultPool.Id, PoolName: this.defaultPool.Name, Via: 'default', Variable: null, VariableSource: null, Environments: null, Channels: null, BuiltInWorker: this.builtIn(this.defaultPool)}))
   }
 
-  private resolveViaVariable(owner: ProcessOwner, step: StepFacts, action: ActionFacts, base: ReturnType<SpaceResolver['baseRow']>, name: string): void {
+  private resolveViaVariable(owner: ProcessOwner, step: StepFacts, action: ActionFacts, base: RowBase, name: string): void {
     const all = this.candidates(owner, name)
     const tenantScoped = all.filter((c) => isTenantScoped(c.variable))
     const candidates = all.filter((c) => !isTenantScoped(c.variable) && isWorkerPoolType(c.variable))
@@ -371,12 +419,12 @@ class SpaceResolver {
     for (const {pool, sources, cells} of byPool.values()) {
       const channelIds = unique(cells.map((c) => c.channelId).filter((id): id is string => id !== null))
       const allChannels = !channelScoped || channelIds.length === channels.length
-      this.rows.push({
-        ...base, PoolId: pool.Id, PoolName: pool.Name, Via: 'variable', Variable: name, VariableSource: [...sources].join(', '),
+      this.rows.push(usageRow(base, {
+        PoolId: pool.Id, PoolName: pool.Name, Via: 'variable', Variable: name, VariableSource: [...sources].join(', '),
         Environments: everywhere || cells.every((c) => c.environmentId === null) ? null : envNames(cells),
         Channels: allChannels ? null : channelIds.map((id) => this.name(id)),
         BuiltInWorker: this.builtIn(pool),
-      })
+      }))
     }
     if (missing.length) {
       const names = envNames(missing)
@@ -434,7 +482,7 @@ export function computeUsage(estate: UsageEstate): SpaceUsage {
     const process = runbook.RunbookProcessId ? runbookProcesses.get(runbook.RunbookProcessId) : undefined
     if (process) resolver.resolveProcess({project, process, runbook, git: isVersionControlled(project) ? estate.git?.get(project.Id) : undefined})
   }
-  const rows = resolver.rows.map(inFieldOrder).sort((a, b) => a.PoolName.localeCompare(b.PoolName) || a.ProjectName.localeCompare(b.ProjectName) ||
+  const rows = resolver.rows.sort((a, b) => a.PoolName.localeCompare(b.PoolName) || a.ProjectName.localeCompare(b.ProjectName) ||
     (a.ProcessType === b.ProcessType ? 0 : a.ProcessType === 'Deployment' ? -1 : 1) || a.ProcessName.localeCompare(b.ProcessName))
   return {
     space: estate.space,
@@ -445,15 +493,27 @@ export function computeUsage(estate: UsageEstate): SpaceUsage {
   }
 }
 
-const ROW_FIELDS: Array<keyof UsageRow> = [
-  'SpaceId', 'SpaceName', 'PoolId', 'PoolName', 'ProjectId', 'ProjectName', 'ProjectDisabled', 'ProcessType', 'ProcessName', 'RunbookId', 'StepName', 'ActionId',
-  'ActionName', 'ActionType', 'IsDisabled', 'Via', 'Variable', 'VariableSource', 'Environments', 'Channels', 'RestrictedToEnvironments', 'ExcludedEnvironments',
-  'RestrictedToChannels', 'RunsOnWorker', 'RunsOnWorkerReason', 'BuiltInWorker', 'Container', 'VersionControlled', 'GitRef',
-]
+/** What a row says of its action, whichever pool it resolves to. */
+type RowBase = Omit<UsageRow, keyof RowPool>
 
-/** The row with its fields in a reading order (pool, then where, then how), for --json. */
-function inFieldOrder(row: UsageRow): UsageRow {
-  return Object.fromEntries(ROW_FIELDS.map((key) => [key, row[key]])) as unknown as UsageRow
+/** Where a row's pool comes from: the fields the resolution adds to an action's base row. */
+type RowPool = Pick<UsageRow, 'PoolId' | 'PoolName' | 'Via' | 'Variable' | 'VariableSource' | 'Environments' | 'Channels' | 'BuiltInWorker'>
+
+/**
+ * One row, with its fields in a reading order (pool, then where, then how) for --json. Written
+ * out as one literal (not spread from the base row and then reordered): every row gets one fast
+ * object shape, which made the usage of 1,000 projects about three times quicker, and the
+ * compiler checks that no field is missing.
+ */
+function usageRow(base: RowBase, pool: RowPool): UsageRow {
+  return {
+    SpaceId: base.SpaceId, SpaceName: base.SpaceName, PoolId: pool.PoolId, PoolName: pool.PoolName, ProjectId: base.ProjectId, ProjectName: base.ProjectName,
+    ProjectDisabled: base.ProjectDisabled, ProcessType: base.ProcessType, ProcessName: base.ProcessName, RunbookId: base.RunbookId, StepName: base.StepName,
+    ActionId: base.ActionId, ActionName: base.ActionName, ActionType: base.ActionType, IsDisabled: base.IsDisabled, Via: pool.Via, Variable: pool.Variable,
+    VariableSource: pool.VariableSource, Environments: pool.Environments, Channels: pool.Channels, RestrictedToEnvironments: base.RestrictedToEnvironments,
+    ExcludedEnvironments: base.ExcludedEnvironments, RestrictedToChannels: base.RestrictedToChannels, RunsOnWorker: base.RunsOnWorker,
+    RunsOnWorkerReason: base.RunsOnWorkerReason, BuiltInWorker: pool.BuiltInWorker, Container: base.Container, VersionControlled: base.VersionControlled, GitRef: base.GitRef,
+  }
 }
 
 /** Rows that apply in an environment (by ID): unrestricted ones, and those that list it. */

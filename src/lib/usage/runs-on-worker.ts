@@ -35,13 +35,23 @@ const WORKER_FAMILIES = [/^octopus\.aws/i, /^octopus\.azure/i, /^octopus\.terraf
 /** A property's text (sensitive values have none to compare); keys compared case-insensitively. */
 export function propertyText(properties: Record<string, PropertyValue> | null | undefined, key: string): string | undefined {
   if (!properties) return undefined
-  const wanted = key.toLowerCase()
-  for (const [k, v] of Object.entries(properties)) {
-    if (k.toLowerCase() !== wanted) continue
-    if (typeof v === 'string') return v
-    return undefined
+  const value = byLowerCaseKey(properties).get(key.toLowerCase())
+  return typeof value === 'string' ? value : undefined
+}
+
+/** A properties object by lower-cased key (the first spelling wins), made once per object: each action's properties are asked several keys. */
+const lowerCaseKeyed = new WeakMap<object, Map<string, PropertyValue>>()
+function byLowerCaseKey(properties: Record<string, PropertyValue>): Map<string, PropertyValue> {
+  let keyed = lowerCaseKeyed.get(properties)
+  if (!keyed) {
+    keyed = new Map()
+    for (const [k, v] of Object.entries(properties)) {
+      const key = k.toLowerCase()
+      if (!keyed.has(key)) keyed.set(key, v)
+    }
+    lowerCaseKeyed.set(properties, keyed)
   }
-  return undefined
+  return keyed
 }
 
 export function runsOnWorker(action: Pick<ActionFacts, 'ActionType' | 'Properties' | 'WorkerPoolId' | 'WorkerPoolVariable'>, stepProperties?: Record<string, PropertyValue> | null): RunsOnWorkerVerdict {

@@ -9,7 +9,7 @@ import {findAllByNameOrId} from '../octopus/names.js'
 import {createTask, getTask, listWorkerPools, listWorkers} from '../octopus/repositories.js'
 import type {TaskResource, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {isAvailable, unavailableReason} from './availability.js'
-import {withPoolNames, type WorkerWithPoolNames} from './list.js'
+import {poolNames, withPoolNames, type WorkerWithPoolNames} from './list.js'
 import {healthLabel} from './present.js'
 import type {WorkerSelectionInput} from './bulk.js'
 
@@ -183,6 +183,7 @@ export function healthResult(opts: {target: HealthTarget; task: TaskResource; ch
   })
   for (const w of opts.target.skipped) items.push({Id: w.Id, Name: w.Name, Status: 'skipped', Message: NOT_CHECKED_DISABLED})
   const count = (status: BulkItem['Status']) => items.filter((i) => i.Status === status).length
+  const names = poolNames(opts.pools)
   return {
     Action: waited ? 'checked' : 'check started',
     Results: items,
@@ -192,7 +193,7 @@ export function healthResult(opts: {target: HealthTarget; task: TaskResource; ch
     NotAttempted: count('skipped'),
     Task: opts.task,
     Waited: waited,
-    Workers: checked.map((w) => withPoolNames(w, opts.pools)),
+    Workers: checked.map((w) => withPoolNames(w, names)),
   }
 }
 

@@ -5,6 +5,7 @@
 import {usageError} from '../errors.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {findAllByNameOrId} from '../octopus/names.js'
+import {compareTextIgnoringCase} from '../order.js'
 import {listWorkerPools, listWorkers, type WorkerQuery} from '../octopus/repositories.js'
 import type {HealthStatus, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {COMM_STYLE_OF_TYPE, WORKER_TYPES, type WorkerType} from './endpoint.js'
@@ -86,7 +87,8 @@ export async function listWorkersIn(input: WorkerListInput, opts: {allSpaces: bo
     // A pool filter that names no pool of this space: nothing of this space can match.
     if (poolInputs.length > 0 && poolIds.length === 0) return []
     const query = toWorkerQuery({poolIds, health, enabled: input.enabled, disabled: input.disabled, type, nameLike: input.nameLike})
-    const found = sortByName(await listWorkers(space, query)).map((w) => withPoolNames(w, pools))
+    const names = poolNames(pools)
+    const found = sortByName(await listWorkers(space, query)).map((w) => withPoolNames(w, names))
     return opts.allSpaces ? found.map((w) => ({...w, SpaceName: space.space.Name})) : found
   }))
   return {workers: bySpace.flat(), allSpaces: opts.allSpaces}
@@ -115,9 +117,15 @@ function resolvePoolsAcrossSpaces(poolsBySpace: WorkerPoolResource[][], inputs: 
 }
 
 /** Adds the derived `WorkerPoolNames` (in the worker's own pool order; unknown IDs shown as IDs). */
-export function withPoolNames(worker: WorkerResource, pools: WorkerPoolResource[]): WorkerWithPoolNames {
-  const byId = new Map(pools.map((p) => [p.Id, p.Name]))
+export function withPoolNames(worker: WorkerResource, pools: WorkerPoolResource[] | PoolNames): WorkerWithPoolNames {
+  const byId = Array.isArray(pools) ? poolNames(pools) : pools
   return {...worker, WorkerPoolNames: (worker.WorkerPoolIds ?? []).map((id) => byId.get(id) ?? id)}
+}
+
+/** Pool names by ID: built once for a list of workers, not once per worker. */
+export type PoolNames = ReadonlyMap<string, string>
+export function poolNames(pools: WorkerPoolResource[]): PoolNames {
+  return new Map(pools.map((p) => [p.Id, p.Name]))
 }
 
 export const WORKER_TABLE_HEAD = ['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'POOLS', 'ENDPOINT']
@@ -136,5 +144,5 @@ export function workerRow(worker: WorkerWithPoolNames): string[] {
 
 /** Rows sorted by name, as the portal lists them. */
 export function sortByName<T extends {Name: string}>(items: T[]): T[] {
-  return [...items].sort((a, b) => a.Name.localeCompare(b.Name, undefined, {sensitivity: 'base'}))
+  return [...items].sort((a, b) => compareTextIgnoringCase(a.Name, b.Name))
 }

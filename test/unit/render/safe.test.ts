@@ -2,7 +2,7 @@ import {afterEach, describe, expect, it, vi} from 'vitest'
 import {CliError, ExitCode} from '../../../src/lib/errors.js'
 import {formatEventLine} from '../../../src/lib/leases/format.js'
 import {setColor, paint} from '../../../src/lib/render/color.js'
-import {jsonText, writeError} from '../../../src/lib/render/output.js'
+import {jsonText, jsonTextWithoutLinks, writeError} from '../../../src/lib/render/output.js'
 import {safe, terminalSafe, terminalSafeBlock, terminalSafeFields} from '../../../src/lib/render/safe.js'
 import {renderTable} from '../../../src/lib/render/table.js'
 import {describeOutcome} from '../../../src/lib/bulk.js'
@@ -107,6 +107,21 @@ describe('the shared renderers', () => {
     const text = jsonText({Name: 'a\u009Bb\u202Ec\u007F'})
     expect(text).not.toMatch(/[\u007F-\u009F\u202E]/)
     expect(JSON.parse(text)).toEqual({Name: 'a\u009Bb\u202Ec\u007F'})
+  })
+
+  it('JSON output needs no terminal guard: every character the guard would change is escaped already', () => {
+    // Why writeJsonStdout may skip terminalSafeBlock: the text it gets is unchanged by it.
+    const everyControl = Array.from({length: 0xA0}, (_, c) => String.fromCharCode(c)).join('') + '\u2028\u2029\u202A\u202E\u2066\u2069'
+    const doc = {Name: everyControl, Nested: [{Value: `${ESC}[31mred${ESC}[0m`, Links: {Self: '/x'}}]}
+    for (const text of [jsonText(doc), jsonTextWithoutLinks(doc)]) {
+      expect(terminalSafeBlock(text)).toBe(text)
+      expect(JSON.parse(text).Name).toBe(everyControl)
+    }
+  })
+
+  it('jsonTextWithoutLinks drops Links at every depth and keeps everything else', () => {
+    const doc = {Id: 'Workers-1', Links: {Self: '/api/workers/1'}, Endpoint: {Uri: 'https://h/', Links: {}}, Items: [{Links: 1, Name: 'a'}], Linked: true}
+    expect(JSON.parse(jsonTextWithoutLinks(doc))).toEqual({Id: 'Workers-1', Endpoint: {Uri: 'https://h/'}, Items: [{Name: 'a'}], Linked: true})
   })
 
   it('bulk outcome lines escape the server name and its error', () => {

@@ -33,7 +33,9 @@ function groupBy(items: Placed[], key: (p: Placed) => string | undefined): Place
   for (const item of items) {
     const k = key(item)
     if (k === undefined) continue
-    groups.set(k, [...(groups.get(k) ?? []), item])
+    const group = groups.get(k)
+    if (group) group.push(item)
+    else groups.set(k, [item])
   }
   return [...groups.values()].filter((g) => g.length > 1)
 }

@@ -14,7 +14,7 @@ export function minWorkersFor(config: PolicyConfig, pool: PoolFacts): number {
 }
 
 /** "3 workers: 1 disabled, 2 Unhealthy" — why a pool's usable count is what it is. */
-function breakdown(workers: WorkerFacts[]): string {
+function breakdown(workers: readonly WorkerFacts[]): string {
   if (workers.length === 0) return 'no workers'
   const reasons = new Map<string, number>()
   for (const w of workers) {
