@@ -1,10 +1,17 @@
 #!/usr/bin/env node
 // Runs the bundled build in dist/bundle (made by `npm run build`, and by `npm pack` for the package).
+import {createRequire} from 'node:module'
 import {fileURLToPath} from 'node:url'
 
-// Under --debug, stack traces go through the bundle's source maps and so name src/*.ts lines;
+const require = createRequire(import.meta.url)
+
+// Under --debug, stack traces go through the bundle's source map and so name src/*.ts lines:
 // turned on before the bundle loads (maps are attached as modules load), and only then (it costs).
+// Otherwise the bundle is compiled through V8's code cache (src/lib/startup/compile-cache.ts),
+// which bypasses Node's source-map support.
 if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true)
+else require('../dist/bundle/compile-cache.cjs').start(process.argv.slice(2), process.env)
+
 // The bundle is compiled JavaScript: oclif must never look for TypeScript sources to transpile
 // (it does when NODE_ENV is development or test). Its settings object is globalThis.oclif.
 globalThis.oclif ??= {}
@@ -15,5 +22,5 @@ globalThis.oclif.enableAutoTranspile = false
 const quiet = () => {}
 const silentLogger = {namespace: 'oclif', child: () => silentLogger, debug: quiet, error: quiet, info: quiet, trace: quiet, warn: quiet}
 
-const {execute} = await import('../dist/bundle/run.js')
+const {execute} = require('../dist/bundle/cli.cjs')
 await execute({loadOptions: {root: fileURLToPath(new URL('..', import.meta.url)), ...(process.env.DEBUG ? {} : {logger: silentLogger})}})

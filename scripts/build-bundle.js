@@ -3,11 +3,12 @@
 // (from a clone after `npm run build`, and from the installed package).
 //
 // Why a bundle: most of a command's start-up went into resolving and loading ~300 module files
-// (@oclif/core, axios, our own). Here everything a command needs is in a few files, with the
-// dependencies we import lazily (axios, yaml, cli-table3, @inquirer/prompts, the sandbox) split
-// into chunks that load only when a command reaches them.
+// (@oclif/core, axios, our own). Here everything is one CommonJS file, dist/bundle/cli.cjs, whose
+// modules are evaluated only when a command reaches them (axios, yaml, @inquirer/prompts, the
+// sandbox...), and which V8 need not compile again on every run (src/lib/startup/compile-cache.ts,
+// loaded first as dist/bundle/compile-cache.cjs).
 //
-// oclif finds the commands through its "explicit" strategy: dist/bundle/commands.js exports
+// oclif finds the commands through its "explicit" strategy: dist/bundle/commands.cjs exports
 // COMMANDS, an object of command classes keyed by id. That module is GENERATED here from the files
 // in src/commands (ids follow oclif's own file-name rule), so a new command file needs no list edit.
 // The help and autocomplete commands of @oclif/plugin-help and @oclif/plugin-autocomplete are
@@ -16,7 +17,8 @@
 // Native modules stay external: better-sqlite3 (loaded only by `sandbox start`) and
 // @napi-rs/keyring (loaded only when a command reads or writes the keychain).
 import {build} from 'esbuild'
-import {readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {builtinModules, createRequire} from 'node:module'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -133,8 +135,8 @@ function lazyCommand(load, keys, metadataJson) {
 
 /**
  * dist/bundle/commands.js: COMMANDS maps each id to a small stand-in class that carries the
- * command's metadata (for help and the manifest) and imports the real command (its own chunk,
- * with only what it uses) when the command runs. oclif looks a command up synchronously in
+ * command's metadata (for help and the manifest) and imports the real command (evaluating only
+ * what it uses) when the command runs. oclif looks a command up synchronously in
  * COMMANDS, so the stand-in is what makes one-command-at-a-time loading possible there.
  */
 function commandsModule(commands, metadata) {
@@ -146,11 +148,37 @@ function commandsModule(commands, metadata) {
   return `${LAZY_COMMAND_RUNTIME}\nexport const COMMANDS = {\n${entries.join('\n')}\n}\n`
 }
 
-/** Virtual entry modules: generated source, so nothing generated lands in src/. */
+/**
+ * Virtual entry modules: generated source, so nothing generated lands in src/.
+ * - cli: the bundle. bin/run.js requires oclif's runner from it; oclif finds COMMANDS, the Help
+ *   class and the hooks through the small files beside it (see FACADES), which require it too, so
+ *   there is one oclif and one copy of every module.
+ * - compile-cache: what bin/run.js loads first, with this build's id and command topics.
+ */
 const virtualEntries = {
   commands: () => generated.commands,
-  // bin/run.js imports oclif's runner from here, so oclif is loaded from the bundle too.
-  run: () => `export {execute} from '@oclif/core/execute'\n`,
+  cli: () => [
+    `export {execute} from '@oclif/core/execute'`,
+    `export {COMMANDS} from 'virtual:commands'`,
+    // Required inside functions, so that esbuild evaluates them (and what they import, such as
+    // string-width, which makes an Intl.Segmenter at import) only when oclif asks for them.
+    `export const loadHelp = () => require(${JSON.stringify(path.join(root, 'src/help.ts'))}).default`,
+    `export const hooks = {${Object.entries(hookEntries()).map(([name, file]) => `${JSON.stringify(name)}: () => require(${JSON.stringify(file)}).default`).join(', ')}}`,
+  ].join('\n'),
+  'compile-cache': () => [
+    `import path from 'node:path'`,
+    `import {startCompileCache} from ${JSON.stringify(path.join(root, 'src/lib/startup/compile-cache.ts'))}`,
+    `import {cacheDir} from ${JSON.stringify(path.join(root, 'src/lib/cache-dir.ts'))}`,
+    `export function start(argv, env) {`,
+    `  startCompileCache({bundleFile: path.join(__dirname, 'cli.cjs'), bundleId: ${JSON.stringify(generated.bundleId)}, slots: ${JSON.stringify(generated.slots)}, argv, env, cacheRoot: cacheDir(env)})`,
+    `}`,
+  ].join('\n'),
+}
+
+/** The files oclif loads by path (package.json "oclif"): each hands over its part of the bundle. */
+const FACADES = {
+  'commands.cjs': "exports.COMMANDS = require('./cli.cjs').COMMANDS\n",
+  'help.cjs': "exports.default = require('./cli.cjs').loadHelp()\n",
 }
 
 const virtualPlugin = {
@@ -204,12 +232,30 @@ const axiosLoadTime = {
 }
 
 /**
+ * @inquirer/prompts' editor prompt, left out: it opens $EDITOR through @inquirer/external-editor,
+ * which brings iconv-lite and its encoding tables (about 600 KB, a fifth of the bundle, that every
+ * run would read). No command uses it (src/lib/render/prompt-kit.ts lists the prompts we use);
+ * @inquirer/prompts still re-exports it, so it gets a stand-in that says why it is missing.
+ */
+const withoutEditorPrompt = {
+  name: 'without-editor-prompt',
+  setup(b) {
+    b.onResolve({filter: /^@inquirer\/editor$/}, (args) => (/[\\/]@inquirer[\\/]prompts[\\/]/.test(args.importer) ? {path: 'editor', namespace: 'no-editor-prompt'} : undefined))
+    b.onLoad({filter: /.*/, namespace: 'no-editor-prompt'}, () => ({
+      contents: "export default function editor() { throw new Error('the editor prompt is not in the octoworkers bundle') }\n",
+      loader: 'js',
+    }))
+  },
+}
+
+/**
  * Source for "require `name` as `owner` would, at run time": for dependencies that are not worth
  * bundling because they are used so rarely (they cost every run their compile time). Resolved
  * from the owner's own location, as Node would for the owner, so a nested install is found too.
  */
 function runtimeRequire(owner, name) {
-  return `require('node:module').createRequire(require.resolve(${JSON.stringify(`${owner}/package.json`)}))(${JSON.stringify(name)})`
+  // createRequire(__filename) rather than require.resolve, which esbuild would try to resolve at build time.
+  return `((m) => m.createRequire(m.createRequire(__filename).resolve(${JSON.stringify(`${owner}/package.json`)}))(${JSON.stringify(name)}))(require('node:module'))`
 }
 
 /**
@@ -359,33 +405,36 @@ const lazyOclif = {
   },
 }
 
+/** The hook files of src/hooks, by name (package.json "oclif.hooks" names dist/bundle/hooks/<name>.cjs). */
 function hookEntries() {
   const dir = path.join(root, 'src/hooks')
   return Object.fromEntries(
     readdirSync(dir)
       .filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f))
-      .map((f) => [`hooks/${path.parse(f).name}`, path.join(dir, f)]),
+      .map((f) => [path.parse(f).name, path.join(dir, f)]),
   )
 }
 
 /** Generated entry sources, filled in before the build that reads them. */
-const generated = {commands: ''}
+const generated = {commands: '', bundleId: '', slots: /** @type {string[]} */ ([])}
 
 export async function buildBundle({quiet = false} = {}) {
   const commands = [...commandFiles(), ...pluginCommandFiles()]
   generated.commands = commandsModule(commands, await commandMetadata(commands))
   rmSync(outdir, {recursive: true, force: true})
-  const result = await build({
+  const common = {
     absWorkingDir: root,
-    // help.js: our Help class (package.json oclif.helpClass), loaded by oclif when help is shown.
-    entryPoints: {commands: 'virtual:commands', run: 'virtual:run', help: path.join(root, 'src/help.ts'), ...hookEntries()},
-    outdir,
     bundle: true,
-    splitting: true,
-    format: 'esm',
+    // One CommonJS file, not ES modules split into chunks: Node 20 can keep V8's compiled code for
+    // a CommonJS file between runs (src/lib/startup/compile-cache.ts) but not for ES modules, and
+    // one file spares the ES loader's per-module work. A run still evaluates only the modules it
+    // reaches: esbuild wraps each module in an init function, and `import()` (compiled to that
+    // wrapper, as 'dynamic-import' is off) runs it on first use.
+    format: 'cjs',
+    supported: {'dynamic-import': false},
     platform: 'node',
     target: 'node20',
-    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: {'.js': '.cjs'},
     external: EXTERNAL,
     // Whitespace and syntax only: identifiers keep their names, so a stack trace is readable even
     // before its source map is applied.
@@ -395,13 +444,19 @@ export async function buildBundle({quiet = false} = {}) {
     // then name src/*.ts lines.
     sourcemap: 'linked',
     sourcesContent: false,
-    // CommonJS dependencies (oclif, axios's helpers) call require() for Node built-ins.
-    banner: {js: "import {createRequire as __octoworkersCreateRequire} from 'node:module';const require=__octoworkersCreateRequire(import.meta.url);"},
     legalComments: 'none',
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
-    plugins: [virtualPlugin, axiosLoadTime, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, builtinsAsRequires, dynamicCommonJsInterop],
-  })
+    plugins: [virtualPlugin, axiosLoadTime, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, builtinsAsRequires, dynamicCommonJsInterop],
+  }
+  const result = await build({...common, entryPoints: {cli: 'virtual:cli'}, outdir})
+  mkdirSync(path.join(outdir, 'hooks'), {recursive: true})
+  for (const [file, source] of Object.entries(FACADES)) writeFileSync(path.join(outdir, file), source)
+  for (const name of Object.keys(hookEntries())) writeFileSync(path.join(outdir, 'hooks', `${name}.cjs`), `exports.default = require('../cli.cjs').hooks[${JSON.stringify(name)}]()\n`)
+  // The compile cache is keyed on the bundle's content, and kept per command topic.
+  generated.bundleId = createHash('sha256').update(readFileSync(path.join(outdir, 'cli.cjs'))).digest('hex').slice(0, 16)
+  generated.slots = [...new Set(commands.map(([id]) => id.split(':')[0]))].sort()
+  await build({...common, entryPoints: {'compile-cache': 'virtual:compile-cache'}, outdir, sourcemap: false})
   // Beside the bundle, not in it (the package ships dist/bundle only): for size checks and tests.
   writeFileSync(path.join(root, 'dist/bundle-meta.json'), JSON.stringify(result.metafile))
   return result
@@ -410,7 +465,7 @@ export async function buildBundle({quiet = false} = {}) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now()
   const result = await buildBundle()
-  const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'))
+  const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.cjs'))
   const kib = outputs.reduce((n, [, o]) => n + o.bytes, 0) / 1024
   process.stderr.write(`bundle: ${outputs.length} files, ${kib.toFixed(0)} KiB in dist/bundle (${Date.now() - started} ms)\n`)
 }

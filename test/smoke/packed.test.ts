@@ -4,7 +4,7 @@
 // work against a sandbox, nothing is loaded from node_modules that a command does not need, and
 // stack traces under --debug name the TypeScript sources.
 import {spawn} from 'node:child_process'
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
 import {createRequire} from 'node:module'
 import type {AddressInfo} from 'node:net'
@@ -53,8 +53,7 @@ describe('the installed package', () => {
     const pkg = path.join(cli.prefix, 'lib/node_modules/octoworkers')
     const manifest = JSON.parse(readFileSync(path.join(pkg, 'oclif.manifest.json'), 'utf8'))
     expect(Object.keys(manifest.commands).sort()).toEqual([...commandFiles().map(([id]) => id), 'autocomplete', 'autocomplete:create', 'autocomplete:script', 'help'].sort())
-    const whoamiChunk = readdirSync(path.join(pkg, 'dist/bundle/chunks')).find((f) => /^whoami-\w+\.js$/.test(f))!
-    const map = JSON.parse(readFileSync(path.join(pkg, 'dist/bundle/chunks', `${whoamiChunk}.map`), 'utf8'))
+    const map = JSON.parse(readFileSync(path.join(pkg, 'dist/bundle/cli.cjs.map'), 'utf8'))
     expect(map.sources.map((s: string) => s.replaceAll('\\', '/'))).toContainEqual(expect.stringMatching(/(^|\/)src\/commands\/whoami\.ts$/))
     expect(() => readFileSync(path.join(pkg, 'dist/commands/whoami.js'))).toThrow()
   })
@@ -105,6 +104,17 @@ describe('the installed package', () => {
     expect(unknown.stderr).toMatch(/Unknown command: pool lst\. Did you mean: .*pool list/)
   })
 
+  it('the second run of a command uses the compile cache the first one wrote', async () => {
+    const cacheHome = tempDir('octoworkers-smoke-cache')
+    const env = {...onSandbox(), XDG_CACHE_HOME: cacheHome, OCTOWORKERS_DEBUG_COMPILE_CACHE: '1'}
+    const first = await run(['whoami', '--json'], env)
+    expect(first.exitCode, first.stderr).toBe(0)
+    expect(first.stderr).toMatch(/^compile cache: written \(.*whoami-\w+-v[\d.]+-\w+\.v8cache\)$/m)
+    const second = await run(['whoami', '--json'], env)
+    expect(second.stderr).toMatch(/^compile cache: used /m)
+    expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout))
+  })
+
   it('whoami loads nothing from node_modules: oclif, axios and the rest are in the bundle, SQLite is not touched', async () => {
     const probe = path.join(tempDir('octoworkers-smoke-probe'), 'probe.cjs')
     const out = `${probe}.json`
@@ -112,17 +122,20 @@ describe('the installed package', () => {
     const r = await run(['whoami', '--json'], {...onSandbox(), NODE_OPTIONS: `--require=${probe}`})
     expect(r.exitCode, r.stderr).toBe(0)
     const loaded: string[] = JSON.parse(readFileSync(out, 'utf8'))
-    expect(loaded.filter((file) => file.includes(`${path.sep}node_modules${path.sep}`))).toEqual([])
+    // The package itself is installed under node_modules: what counts is what it loads from there.
+    const own = path.join(cli.prefix, 'lib/node_modules/octoworkers', 'dist', 'bundle') + path.sep
+    expect(loaded.filter((file) => file.includes(`${path.sep}node_modules${path.sep}`) && !file.startsWith(own))).toEqual([])
+    expect(loaded).toContain(path.join(own, 'cli.cjs'))
   })
 
   it('the dependencies the bundle leaves in node_modules resolve from the installed bundle, as it resolves them', () => {
-    const fromBundle = createRequire(path.join(cli.prefix, 'lib/node_modules/octoworkers/dist/bundle/chunks/any.js'))
+    const fromBundle = createRequire(path.join(cli.prefix, 'lib/node_modules/octoworkers/dist/bundle/cli.cjs'))
     for (const [owner, name] of RUNTIME_DEPENDENCIES) {
       expect(() => createRequire(fromBundle.resolve(`${owner}/package.json`)).resolve(name), `${owner} -> ${name}`).not.toThrow()
     }
   })
 
-  it('under --debug an unexpected error\'s stack trace names the TypeScript sources', async () => {
+  it('under --debug an error\'s stack trace names the TypeScript sources', async () => {
     // A server whose root document is fine and whose space list is not a list.
     const fake = http.createServer((req, res) => {
       res.setHeader('Content-Type', 'application/json')
@@ -134,7 +147,7 @@ describe('the installed package', () => {
       const server = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`
       const r = await run(['whoami', '--debug'], {OCTOPUS_URL: server, OCTOPUS_API_KEY: 'API-SMOKETEST0000000000000000'})
       expect(r.exitCode).toBe(1)
-      expect(r.stderr).toMatch(/Unexpected error/)
+      expect(r.stderr).toMatch(/^Error: Unexpected answer from .* not a JSON array of spaces/m)
       expect(r.stderr).toMatch(/src\/lib\/octopus\/client\.ts:\d+:\d+/)
       const plain = await run(['whoami'], {OCTOPUS_URL: server, OCTOPUS_API_KEY: 'API-SMOKETEST0000000000000000'})
       expect(plain.stderr).not.toMatch(/\n\s+at /)

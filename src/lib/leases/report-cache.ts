@@ -19,7 +19,6 @@
  */
 import {createHash, randomBytes} from 'node:crypto'
 import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
-import {homedir} from 'node:os'
 import path from 'node:path'
 import type {LoggedLease} from './parse.js'
 import type {TaskLeases} from './report.js'
@@ -28,11 +27,7 @@ import type {TaskLeases} from './report.js'
 const FORMAT = 1
 export const DEFAULT_MAX_CACHED_TASKS = 250_000
 
-/** `$XDG_CACHE_HOME/octoworkers`, else `~/.cache/octoworkers` (an empty XDG_CACHE_HOME counts as unset, per the XDG spec). */
-export function cacheDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(env.HOME || homedir(), '.cache')
-  return path.join(base, 'octoworkers')
-}
+export {cacheDir} from '../cache-dir.js'
 
 export interface ReportCacheKey {
   /** Normalized server URL. */

@@ -31,26 +31,26 @@ export function validatorFrom(check: (value: string) => unknown): (value: string
 }
 
 export async function promptInput(message: string, opts: {default?: string; validate?: (v: string) => true | string} = {}): Promise<string> {
-  const {input} = await import('@inquirer/prompts')
+  const {input} = await import('./prompt-kit.js')
   return input({message, default: opts.default, validate: opts.validate}, await promptContext())
 }
 
 export async function promptSecret(message: string, opts: {validate?: (v: string) => true | string} = {}): Promise<string> {
-  const {password} = await import('@inquirer/prompts')
+  const {password} = await import('./prompt-kit.js')
   return password({message, mask: '*', validate: opts.validate}, await promptContext())
 }
 
 export async function promptConfirm(message: string, defaultValue = false): Promise<boolean> {
-  const {confirm} = await import('@inquirer/prompts')
+  const {confirm} = await import('./prompt-kit.js')
   return confirm({message, default: defaultValue}, await promptContext())
 }
 
 export async function promptSelect<T extends string>(message: string, choices: Array<{name: string; value: T; description?: string}>): Promise<T> {
-  const {select} = await import('@inquirer/prompts')
+  const {select} = await import('./prompt-kit.js')
   return select<T>({message, choices}, await promptContext())
 }
 
 export async function promptCheckbox<T extends string>(message: string, choices: Array<{name: string; value: T; checked?: boolean}>, opts: {required?: boolean} = {}): Promise<T[]> {
-  const {checkbox} = await import('@inquirer/prompts')
+  const {checkbox} = await import('./prompt-kit.js')
   return checkbox<T>({message, choices, required: opts.required}, await promptContext())
 }
