@@ -249,6 +249,27 @@ const withoutEditorPrompt = {
 }
 
 /**
+ * string-width makes an Intl.Segmenter when it is imported, which loads ICU's break data (about
+ * 18 ms); our tables and help import it, so every command would pay that, --json runs included.
+ * Our modules get a stand-in that evaluates the real module on the first call.
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onResolve({filter: /^string-width$/}, async (args) => {
+      if (args.pluginData === 'real' || args.namespace !== 'file' || !args.importer.startsWith(path.join(root, 'src') + path.sep)) return undefined
+      const real = await b.resolve('string-width', {kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer, pluginData: 'real'})
+      return {path: real.path, namespace: 'lazy-string-width'}
+    })
+    b.onLoad({filter: /.*/, namespace: 'lazy-string-width'}, (args) => ({
+      contents: `let real\nexport default function stringWidth(text, options) {\n  return (real ??= require(${JSON.stringify(args.path)}).default)(text, options)\n}\n`,
+      loader: 'js',
+      resolveDir: root,
+    }))
+  },
+}
+
+/**
  * Source for "require `name` as `owner` would, at run time": for dependencies that are not worth
  * bundling because they are used so rarely (they cost every run their compile time). Resolved
  * from the owner's own location, as Node would for the owner, so a nested install is found too.
@@ -447,7 +468,7 @@ export async function buildBundle({quiet = false} = {}) {
     legalComments: 'none',
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
-    plugins: [virtualPlugin, axiosLoadTime, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, builtinsAsRequires, dynamicCommonJsInterop],
+    plugins: [virtualPlugin, axiosLoadTime, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth, builtinsAsRequires, dynamicCommonJsInterop],
   }
   const result = await build({...common, entryPoints: {cli: 'virtual:cli'}, outdir})
   mkdirSync(path.join(outdir, 'hooks'), {recursive: true})
