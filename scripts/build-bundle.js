@@ -109,12 +109,18 @@ async function commandMetadata(commands) {
   }
 }
 
+/** The commands' metadata, in dist/bundle beside cli.cjs (about 120 KB every run would otherwise read). */
+const METADATA_FILE = 'command-metadata.json'
+
 /**
  * What `run` does with the real class. oclif sets `id` and `plugin` on the class it finds in
  * COMMANDS; the real class gets them too, then runs as if oclif had found it directly.
  */
 const LAZY_COMMAND_RUNTIME = `
-function lazyCommand(load, keys, metadataJson) {
+// Read on first use, from beside the bundle (a path esbuild leaves alone): it is not part of cli.cjs.
+let allMetadata
+const commandMetadata = () => (allMetadata ??= require(require('node:path').join(__dirname, ${JSON.stringify(METADATA_FILE)})))
+function lazyCommand(load, id, keys) {
   class LazyCommand {
     static async run(argv, config) {
       const {default: Command} = await load()
@@ -123,11 +129,10 @@ function lazyCommand(load, keys, metadataJson) {
       return Command.run(argv, config)
     }
   }
-  // The metadata is parsed only if oclif asks for it: when it has no oclif.manifest.json (a clone),
+  // The metadata is read only if oclif asks for it: when it has no oclif.manifest.json (a clone),
   // or while \`oclif manifest\` writes one. With a manifest, running a command never reads it.
-  let metadata
   for (const key of keys) {
-    Object.defineProperty(LazyCommand, key, {enumerable: true, configurable: true, get: () => (metadata ??= JSON.parse(metadataJson))[key]})
+    Object.defineProperty(LazyCommand, key, {enumerable: true, configurable: true, get: () => commandMetadata()[id][key]})
   }
   return LazyCommand
 }
@@ -143,10 +148,11 @@ function commandsModule(commands, metadata) {
   const entries = commands.map(([id, file]) => {
     const meta = metadata[id]
     if (!meta) throw new Error(`no metadata for command ${id}`)
-    return `  ${JSON.stringify(id)}: lazyCommand(() => import(${JSON.stringify(file)}), ${JSON.stringify(Object.keys(meta))}, ${JSON.stringify(JSON.stringify(meta))}),`
+    return `  ${JSON.stringify(id)}: lazyCommand(() => import(${JSON.stringify(file)}), ${JSON.stringify(id)}, ${JSON.stringify(Object.keys(meta))}),`
   })
   return `${LAZY_COMMAND_RUNTIME}\nexport const COMMANDS = {\n${entries.join('\n')}\n}\n`
 }
+
 
 /**
  * Virtual entry modules: generated source, so nothing generated lands in src/.
@@ -170,7 +176,8 @@ const virtualEntries = {
     `import {startCompileCache} from ${JSON.stringify(path.join(root, 'src/lib/startup/compile-cache.ts'))}`,
     `import {cacheDir} from ${JSON.stringify(path.join(root, 'src/lib/cache-dir.ts'))}`,
     `export function start(argv, env) {`,
-    `  startCompileCache({bundleFile: path.join(__dirname, 'cli.cjs'), bundleId: ${JSON.stringify(generated.bundleId)}, slots: ${JSON.stringify(generated.slots)}, argv, env, cacheRoot: cacheDir(env)})`,
+    `  const files = ${JSON.stringify(['cli.cjs', ...VENDORED.map((name) => `vendor/${name}.cjs`)])}.map((file) => path.join(__dirname, file))`,
+    `  startCompileCache({files, bundleId: ${JSON.stringify(generated.bundleId)}, slots: ${JSON.stringify(generated.slots)}, argv, env, cacheRoot: cacheDir(env)})`,
     `}`,
   ].join('\n'),
 }
@@ -245,6 +252,28 @@ const withoutEditorPrompt = {
       contents: "export default function editor() { throw new Error('the editor prompt is not in the octoworkers bundle') }\n",
       loader: 'js',
     }))
+  },
+}
+
+/**
+ * Libraries only some runs use, built into files of their own beside the bundle
+ * (dist/bundle/vendor/<name>.cjs) and required from there on first use: re2js (config
+ * conventions) and yaml (the profiles and config files), about 340 KB, a fifth of what every run
+ * would otherwise read and keep. They hold no state that the bundle shares.
+ */
+const VENDORED = ['re2js', 'yaml']
+const vendored = {
+  name: 'vendored-libraries',
+  setup(b) {
+    b.onResolve({filter: new RegExp(`^(${VENDORED.join('|')})$`)}, (args) => ({path: `./vendor/${args.path}.cjs`, external: true}))
+  },
+}
+/** The entry of a vendored library's own file: the package as `require` gives it. */
+const vendorEntry = {
+  name: 'vendor-entry',
+  setup(b) {
+    b.onResolve({filter: /^vendor-entry:/}, (args) => ({path: args.path.slice('vendor-entry:'.length), namespace: 'vendor-entry'}))
+    b.onLoad({filter: /.*/, namespace: 'vendor-entry'}, (args) => ({contents: `module.exports = require(${JSON.stringify(args.path)})\n`, loader: 'js', resolveDir: root}))
   },
 }
 
@@ -437,11 +466,12 @@ function hookEntries() {
 }
 
 /** Generated entry sources, filled in before the build that reads them. */
-const generated = {commands: '', bundleId: '', slots: /** @type {string[]} */ ([])}
+const generated = {commands: '', metadata: {}, bundleId: '', slots: /** @type {string[]} */ ([])}
 
 export async function buildBundle({quiet = false} = {}) {
   const commands = [...commandFiles(), ...pluginCommandFiles()]
-  generated.commands = commandsModule(commands, await commandMetadata(commands))
+  generated.metadata = await commandMetadata(commands)
+  generated.commands = commandsModule(commands, generated.metadata)
   rmSync(outdir, {recursive: true, force: true})
   const common = {
     absWorkingDir: root,
@@ -468,14 +498,20 @@ export async function buildBundle({quiet = false} = {}) {
     legalComments: 'none',
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
-    plugins: [virtualPlugin, axiosLoadTime, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth, builtinsAsRequires, dynamicCommonJsInterop],
+    plugins: [virtualPlugin, vendored, axiosLoadTime, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth, builtinsAsRequires, dynamicCommonJsInterop],
   }
   const result = await build({...common, entryPoints: {cli: 'virtual:cli'}, outdir})
   mkdirSync(path.join(outdir, 'hooks'), {recursive: true})
   for (const [file, source] of Object.entries(FACADES)) writeFileSync(path.join(outdir, file), source)
+  writeFileSync(path.join(outdir, METADATA_FILE), JSON.stringify(generated.metadata))
+  for (const name of VENDORED) {
+    await build({...common, entryPoints: {[`vendor/${name}`]: `vendor-entry:${name}`}, outdir, metafile: false, plugins: [vendorEntry]})
+  }
   for (const name of Object.keys(hookEntries())) writeFileSync(path.join(outdir, 'hooks', `${name}.cjs`), `exports.default = require('../cli.cjs').hooks[${JSON.stringify(name)}]()\n`)
   // The compile cache is keyed on the bundle's content, and kept per command topic.
-  generated.bundleId = createHash('sha256').update(readFileSync(path.join(outdir, 'cli.cjs'))).digest('hex').slice(0, 16)
+  const hash = createHash('sha256')
+  for (const file of ['cli.cjs', ...VENDORED.map((name) => `vendor/${name}.cjs`)]) hash.update(readFileSync(path.join(outdir, file)))
+  generated.bundleId = hash.digest('hex').slice(0, 16)
   generated.slots = [...new Set(commands.map(([id]) => id.split(':')[0]))].sort()
   await build({...common, entryPoints: {'compile-cache': 'virtual:compile-cache'}, outdir, sourcemap: false})
   // Beside the bundle, not in it (the package ships dist/bundle only): for size checks and tests.

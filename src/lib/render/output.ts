@@ -23,6 +23,9 @@ const dropLinks = (key: string, value: unknown): unknown => (key === 'Links' ? u
 const JSON_RAW_UNSAFE = /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
 
 export function jsonEscapeUnsafe(json: string): string {
+  // Most documents are pure ASCII without DEL (a UTF-8 length equal to the string's says there is
+  // nothing above U+007F): that check is one pass in C++, several times quicker than the regex's.
+  if (Buffer.byteLength(json, 'utf8') === json.length && !json.includes('\u007F')) return json
   return json.replace(JSON_RAW_UNSAFE, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)
 }
 

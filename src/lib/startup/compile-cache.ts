@@ -6,8 +6,9 @@
  * mostly compiling and its run mostly compiling functions lazily: on this machine `whoami` went
  * from 297 ms to 219 ms, `--version` is unchanged.
  *
- * - One cache per command topic (`worker`, `pool`, `check`...): the cache is written at the end
- *   of a run, so it holds the functions that run compiled, and topics compile different ones.
+ * - One cache per file and command topic (`worker`, `pool`, `check`...): the cache is written at
+ *   the end of a run, so it holds the functions that run compiled, and topics compile different
+ *   ones. The files are the bundle and the libraries built beside it (dist/bundle/vendor).
  * - A cache is used only by the bundle it was made from: its file name carries the bundle's
  *   content hash (made at build time), the Node version and the CPU architecture. V8 checks its
  *   own version and flags as well, and rejects a cache that does not fit; a rejected or
@@ -26,8 +27,8 @@ import path from 'node:path'
 import vm from 'node:vm'
 
 export interface CompileCacheOptions {
-  /** The one file compiled through the cache (the bundle). */
-  file: string
+  /** The files compiled through the cache: the bundle, and the libraries built beside it. */
+  files: string[]
   /** The bundle's content hash: a cache made from another build is never used. */
   bundleId: string
   /** Which of the bundle's caches this run uses (see cacheSlot). */
@@ -39,9 +40,13 @@ export interface CompileCacheOptions {
 /** What happened to the bundle's compile, for tests and `OCTOWORKERS_DEBUG_COMPILE_CACHE`. */
 export type CompileCacheOutcome = 'used' | 'written' | 'rejected' | 'builtin' | 'off'
 
-let outcome: CompileCacheOutcome = 'off'
-export function compileCacheOutcome(): CompileCacheOutcome {
-  return outcome
+/** Per file compiled through the cache (or 'builtin' for all under Node's own cache). */
+const outcomes = new Map<string, CompileCacheOutcome>()
+let builtin = false
+/** What happened to a file's compile (by default the first of `files`: the bundle). */
+export function compileCacheOutcome(file?: string): CompileCacheOutcome {
+  if (builtin) return 'builtin'
+  return (file === undefined ? outcomes.values().next().value : outcomes.get(path.resolve(file))) ?? 'off'
 }
 
 /** The cache slot of a command line: its first word when that is one of `slots` (the command topics), else `other`. */
@@ -52,8 +57,9 @@ export function cacheSlot(argv: string[], slots: readonly string[]): string {
 
 const CACHE_EXTENSION = '.v8cache'
 
-export function cacheFileName(options: Pick<CompileCacheOptions, 'slot' | 'bundleId'>, runtime = {node: process.version, arch: process.arch}): string {
-  return `${options.slot}-${options.bundleId}-${runtime.node}-${runtime.arch}${CACHE_EXTENSION}`
+/** The cache of one file for one slot: `<slot>-<bundle id>-<file>-<node>-<arch>.v8cache`. */
+export function cacheFileName(options: Pick<CompileCacheOptions, 'slot' | 'bundleId'>, file: string, runtime = {node: process.version, arch: process.arch}): string {
+  return `${options.slot}-${options.bundleId}-${path.basename(file, path.extname(file))}-${runtime.node}-${runtime.arch}${CACHE_EXTENSION}`
 }
 
 /** A cache file is at most this big (the bundle's caches are about 1 MB). */
@@ -66,26 +72,25 @@ interface ModuleInternals {
 }
 
 /**
- * Makes the next load of `options.file` (by require) go through the cache. Call it before the
- * bundle is required; other files compile as usual.
+ * Makes the loads of `options.files` (by require) go through the cache. Call it before the bundle
+ * is required; other files compile as usual.
  */
 export function enableCompileCache(options: CompileCacheOptions): void {
   const internals = Module as unknown as ModuleInternals
   if (typeof internals.enableCompileCache === 'function') {
     try {
       internals.enableCompileCache(path.join(options.dir, 'node'))
-      outcome = 'builtin'
+      builtin = true
     } catch {
       // No cache: a plain compile.
     }
     return
   }
-  const target = path.resolve(options.file)
-  const cacheFile = path.join(options.dir, cacheFileName(options))
+  const targets = new Set(options.files.map((file) => path.resolve(file)))
   const originalCompile = internals.prototype._compile
   internals.prototype._compile = function compileThroughCache(content, filename) {
-    if (filename !== target) return originalCompile.call(this, content, filename)
-    internals.prototype._compile = originalCompile
+    if (!targets.has(filename) || outcomes.has(filename)) return originalCompile.call(this, content, filename)
+    const cacheFile = path.join(options.dir, cacheFileName(options, filename))
     let script: vm.Script
     const cached = readCache(cacheFile)
     try {
@@ -93,9 +98,9 @@ export function enableCompileCache(options: CompileCacheOptions): void {
     } catch {
       return originalCompile.call(this, content, filename)
     }
-    if (cached && !script.cachedDataRejected) outcome = 'used'
+    if (cached && !script.cachedDataRejected) outcomes.set(filename, 'used')
     else {
-      outcome = cached ? 'rejected' : 'written'
+      outcomes.set(filename, cached ? 'rejected' : 'written')
       // At exit, so that the cache holds the functions this run compiled, not only the top level.
       process.once('exit', () => writeCache(options, cacheFile, script))
     }
@@ -142,9 +147,10 @@ function writeCache(options: CompileCacheOptions, file: string, script: vm.Scrip
 
 /** Deletes the caches of other builds, Node versions or architectures: they can never be used again. */
 function removeOtherBuilds(options: CompileCacheOptions): void {
-  const current = `-${options.bundleId}-${process.version}-${process.arch}${CACHE_EXTENSION}`
+  const build = `-${options.bundleId}-`
+  const runtime = `-${process.version}-${process.arch}${CACHE_EXTENSION}`
   for (const name of readdirSync(options.dir)) {
-    if (name.endsWith(CACHE_EXTENSION) && !name.endsWith(current)) rmSync(path.join(options.dir, name), {force: true})
+    if (name.endsWith(CACHE_EXTENSION) && !(name.includes(build) && name.endsWith(runtime))) rmSync(path.join(options.dir, name), {force: true})
   }
 }
 
@@ -153,11 +159,16 @@ function removeOtherBuilds(options: CompileCacheOptions): void {
  * `OCTOWORKERS_NO_COMPILE_CACHE=1`. With `OCTOWORKERS_DEBUG_COMPILE_CACHE=1` the outcome is
  * printed on stderr at exit.
  */
-export function startCompileCache(input: {bundleFile: string; bundleId: string; slots: readonly string[]; argv: string[]; env: NodeJS.ProcessEnv; cacheRoot: string}): void {
+export function startCompileCache(input: {files: string[]; bundleId: string; slots: readonly string[]; argv: string[]; env: NodeJS.ProcessEnv; cacheRoot: string}): void {
   if (input.env.OCTOWORKERS_NO_COMPILE_CACHE === '1') return
-  const options = {file: input.bundleFile, bundleId: input.bundleId, slot: cacheSlot(input.argv, input.slots), dir: path.join(input.cacheRoot, 'compile-cache')}
+  const options = {files: input.files, bundleId: input.bundleId, slot: cacheSlot(input.argv, input.slots), dir: path.join(input.cacheRoot, 'compile-cache')}
   if (input.env.OCTOWORKERS_DEBUG_COMPILE_CACHE === '1') {
-    process.once('exit', () => process.stderr.write(`compile cache: ${outcome} (${path.join(options.dir, cacheFileName(options))})\n`))
+    process.once('exit', () => {
+      // Only the files this run loaded.
+      for (const file of options.files) {
+        if (builtin || outcomes.has(path.resolve(file))) process.stderr.write(`compile cache: ${compileCacheOutcome(file)} (${builtin ? path.join(options.dir, 'node') : path.join(options.dir, cacheFileName(options, file))})\n`)
+      }
+    })
   }
   enableCompileCache(options)
 }

@@ -80,15 +80,19 @@ export async function listWorkersIn(input: WorkerListInput, opts: {allSpaces: bo
   if (input.enabled && input.disabled) throw usageError('--enabled and --disabled cannot be used together.')
   const poolInputs = input.pools ?? []
   const spaces = await opts.connect()
+  const filters = {health, enabled: input.enabled, disabled: input.disabled, type, nameLike: input.nameLike}
+  // Without --pool the worker query does not depend on the pools (they only name the columns): both lists are read at once.
+  const unfiltered = poolInputs.length === 0 ? spaces.map((space) => listWorkers(space, toWorkerQuery(filters))) : undefined
+  unfiltered?.forEach((read) => read.catch(() => {}))
   const perSpace = await Promise.all(spaces.map(async (space) => ({space, pools: await listWorkerPools(space)})))
   const poolIdsBySpace = resolvePoolsAcrossSpaces(perSpace.map((s) => s.pools), poolInputs)
   const bySpace = await Promise.all(perSpace.map(async ({space, pools}, index): Promise<ListedWorker[]> => {
     const poolIds = poolIdsBySpace[index]
     // A pool filter that names no pool of this space: nothing of this space can match.
     if (poolInputs.length > 0 && poolIds.length === 0) return []
-    const query = toWorkerQuery({poolIds, health, enabled: input.enabled, disabled: input.disabled, type, nameLike: input.nameLike})
+    const workers = await (unfiltered?.[index] ?? listWorkers(space, toWorkerQuery({...filters, poolIds})))
     const names = poolNames(pools)
-    const found = sortByName(await listWorkers(space, query)).map((w) => withPoolNames(w, names))
+    const found = sortByName(workers).map((w) => withPoolNames(w, names))
     return opts.allSpaces ? found.map((w) => ({...w, SpaceName: space.space.Name})) : found
   }))
   return {workers: bySpace.flat(), allSpaces: opts.allSpaces}

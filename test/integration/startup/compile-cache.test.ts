@@ -44,7 +44,7 @@ function load(bundle: string, cacheRoot: string, opts: {bundleId?: string; env?:
   const script = `
     import {createRequire} from 'node:module'
     import {compileCacheOutcome, startCompileCache} from ${JSON.stringify(compiled)}
-    startCompileCache({bundleFile: ${JSON.stringify(bundle)}, bundleId: ${JSON.stringify(opts.bundleId ?? 'build1')}, slots: ['worker'], argv: ['worker', 'list'], env: process.env, cacheRoot: ${JSON.stringify(cacheRoot)}})
+    startCompileCache({files: [${JSON.stringify(bundle)}], bundleId: ${JSON.stringify(opts.bundleId ?? 'build1')}, slots: ['worker'], argv: ['worker', 'list'], env: process.env, cacheRoot: ${JSON.stringify(cacheRoot)}})
     const m = createRequire(import.meta.url)(${JSON.stringify(bundle)})
     console.log(JSON.stringify({...m, sum: m.sum(2, 3), stack: m.stack(), outcome: compileCacheOutcome()}))
   `
@@ -67,7 +67,7 @@ describe('the compile cache', () => {
     // Errors still name the bundle's own file and line.
     expect(first.stack).toContain(`${bundle}:7`)
     const files = cacheFiles(cacheRoot)
-    expect(files).toEqual([`worker-build1-${process.version}-${process.arch}.v8cache`])
+    expect(files).toEqual([`worker-build1-bundle-${process.version}-${process.arch}.v8cache`])
     expect(statSync(path.join(cacheRoot, 'compile-cache')).mode & 0o777).toBe(0o700)
     expect(statSync(path.join(cacheRoot, 'compile-cache', files[0])).mode & 0o777).toBe(0o600)
     expect(load(bundle, cacheRoot)).toMatchObject({sum: 5, helper: 'helper', self: true, outcome: 'used'})
@@ -88,7 +88,7 @@ describe('the compile cache', () => {
     const cacheRoot = tempDir('octoworkers-compile-cache')
     load(bundle, cacheRoot, {bundleId: 'build1'})
     expect(load(bundle, cacheRoot, {bundleId: 'build2'}).outcome).toBe('written')
-    expect(cacheFiles(cacheRoot)).toEqual([`worker-build2-${process.version}-${process.arch}.v8cache`])
+    expect(cacheFiles(cacheRoot)).toEqual([`worker-build2-bundle-${process.version}-${process.arch}.v8cache`])
   })
 
   it('a cache file others may write is never read (it is code this process would run)', () => {

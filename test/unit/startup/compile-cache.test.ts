@@ -16,7 +16,7 @@ describe('cacheSlot', () => {
 })
 
 describe('cacheFileName', () => {
-  it('names the slot, the build, the Node version and the architecture', () => {
-    expect(cacheFileName({slot: 'pool', bundleId: 'abc123'}, {node: 'v20.20.2', arch: 'x64'})).toBe('pool-abc123-v20.20.2-x64.v8cache')
+  it('names the slot, the build, the file, the Node version and the architecture', () => {
+    expect(cacheFileName({slot: 'pool', bundleId: 'abc123'}, '/opt/octoworkers/dist/bundle/cli.cjs', {node: 'v20.20.2', arch: 'x64'})).toBe('pool-abc123-cli-v20.20.2-x64.v8cache')
   })
 })
