@@ -5,3 +5,4 @@ export function lazyTopLevelRequires(source: string): string
 export function buildBundle(options?: {quiet?: boolean}): Promise<unknown>
 /** [owner, dependency] pairs the bundle requires from node_modules at run time. */
 export const RUNTIME_DEPENDENCIES: Array<[string, string]>
+export function sameOrderWithoutIcu(ids: string[]): boolean
