@@ -95,6 +95,14 @@ describe('the installed package', () => {
     expect(check.exitCode, check.stderr).toBe(0)
     expect(JSON.parse(check.stdout)).toHaveProperty('Findings')
 
+    // A config file with a naming convention: yaml and re2js, which the bundle loads from
+    // dist/bundle/vendor, not from its own file.
+    const config = path.join(tempDir('octoworkers-smoke-config'), '.octoworkers.yaml')
+    writeFileSync(config, "conventions:\n  worker:\n    template: '{env}-{role}-worker-{nn}'\n    tokens:\n      env: [p, s]\n      role: [db, web]\n      nn: '\\d{2}'\n")
+    const named = await run(['check', '--json', '--fail-on', 'never', '--config', config], onSandbox())
+    expect(named.exitCode, named.stderr).toBe(0)
+    expect(JSON.parse(named.stdout).Findings.some((f: {Rule: string}) => f.Rule === 'naming/worker')).toBe(true)
+
     const report = await run(['leases', 'report', '--since', '1d', '--json'], onSandbox())
     expect(report.exitCode, report.stderr).toBe(0)
     expect(JSON.parse(report.stdout)).toHaveProperty('TasksScanned')
