@@ -101,7 +101,7 @@ describe('the installed package', () => {
     writeFileSync(config, "conventions:\n  worker:\n    template: '{env}-{role}-worker-{nn}'\n    tokens:\n      env: [p, s]\n      role: [db, web]\n      nn: '\\d{2}'\n")
     const named = await run(['check', '--json', '--fail-on', 'never', '--config', config], onSandbox())
     expect(named.exitCode, named.stderr).toBe(0)
-    expect(JSON.parse(named.stdout).Findings.some((f: {Rule: string}) => f.Rule === 'naming/worker')).toBe(true)
+    expect(JSON.parse(named.stdout).Findings.some((f: {RuleId: string}) => f.RuleId === 'naming/worker')).toBe(true)
 
     const report = await run(['leases', 'report', '--since', '1d', '--json'], onSandbox())
     expect(report.exitCode, report.stderr).toBe(0)
@@ -117,7 +117,7 @@ describe('the installed package', () => {
     const env = {...onSandbox(), XDG_CACHE_HOME: cacheHome, OCTOWORKERS_DEBUG_COMPILE_CACHE: '1'}
     const first = await run(['whoami', '--json'], env)
     expect(first.exitCode, first.stderr).toBe(0)
-    expect(first.stderr).toMatch(/^compile cache: written \(.*whoami-\w+-v[\d.]+-\w+\.v8cache\)$/m)
+    expect(first.stderr).toMatch(/^compile cache: written \(.*whoami-\w+-cli-v[\d.]+-\w+\.v8cache\)$/m)
     const second = await run(['whoami', '--json'], env)
     expect(second.stderr).toMatch(/^compile cache: used /m)
     expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout))
