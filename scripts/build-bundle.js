@@ -139,7 +139,7 @@ function lazyCommand(load, id, keys) {
 `
 
 /**
- * dist/bundle/commands.js: COMMANDS maps each id to a small stand-in class that carries the
+ * COMMANDS (which dist/bundle/commands.cjs hands to oclif) maps each id to a small stand-in class that carries the
  * command's metadata (for help and the manifest) and imports the real command (evaluating only
  * what it uses) when the command runs. oclif looks a command up synchronously in
  * COMMANDS, so the stand-in is what makes one-command-at-a-time loading possible there.
@@ -152,7 +152,6 @@ function commandsModule(commands, metadata) {
   })
   return `${LAZY_COMMAND_RUNTIME}\nexport const COMMANDS = {\n${entries.join('\n')}\n}\n`
 }
-
 
 /**
  * Virtual entry modules: generated source, so nothing generated lands in src/.
@@ -265,7 +264,8 @@ const VENDORED = ['re2js', 'yaml']
 const vendored = {
   name: 'vendored-libraries',
   setup(b) {
-    b.onResolve({filter: new RegExp(`^(${VENDORED.join('|')})$`)}, (args) => ({path: `./vendor/${args.path}.cjs`, external: true}))
+    // Our imports only: a dependency that needs another version of one of them keeps its own.
+    b.onResolve({filter: new RegExp(`^(${VENDORED.join('|')})$`)}, (args) => (args.importer.startsWith(path.join(root, 'src') + path.sep) ? {path: `./vendor/${args.path}.cjs`, external: true} : undefined))
   },
 }
 /** The entry of a vendored library's own file: the package as `require` gives it. */
