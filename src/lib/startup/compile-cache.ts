@@ -13,8 +13,8 @@
  * - A cache is used only by the bundle it was made from: its file name carries the bundle's
  *   content hash (made at build time), the Node version and the CPU architecture. V8 checks its
  *   own version and flags as well, and rejects a cache that does not fit; a rejected or
- *   unreadable cache is recompiled and rewritten. Caches of other builds are deleted when a new
- *   one is written, so upgrades do not pile them up.
+ *   unreadable cache is recompiled and rewritten. When a cache is written, those of other builds
+ *   that are a day old are deleted, so upgrades do not pile them up.
  * - Private: the directory is 0700, the files 0600, and a file that is not a regular file owned
  *   by this user is never read (the cache is code the process runs).
  * - Safe under concurrent runs: written to a temporary file and renamed into place.
@@ -146,12 +146,27 @@ function writeCache(options: CompileCacheOptions, file: string, script: vm.Scrip
   }
 }
 
-/** Deletes the caches of other builds, Node versions or architectures: they can never be used again. */
+/**
+ * A cache of another build (or Node version, or architecture) is deleted once it is this old: by
+ * then it is most likely a version upgraded from. Not at once, because two installs that are both
+ * in use (a global one and a clone) would otherwise delete each other's caches on every run.
+ */
+export const OTHER_BUILD_CACHE_MAX_AGE_MS = 24 * 60 * 60 * 1000
+
+/** Deletes the day-old caches of other builds, Node versions or architectures, and stale temporary files. */
 function removeOtherBuilds(options: CompileCacheOptions): void {
   const build = `-${options.bundleId}-`
   const runtime = `-${process.version}-${process.arch}${CACHE_EXTENSION}`
+  const now = Date.now()
   for (const name of readdirSync(options.dir)) {
-    if (name.endsWith(CACHE_EXTENSION) && !(name.includes(build) && name.endsWith(runtime))) rmSync(path.join(options.dir, name), {force: true})
+    const ours = name.includes(build) && name.endsWith(runtime)
+    if (ours || !(name.endsWith(CACHE_EXTENSION) || name.endsWith('.tmp'))) continue
+    const file = path.join(options.dir, name)
+    try {
+      if (now - lstatSync(file).mtimeMs > OTHER_BUILD_CACHE_MAX_AGE_MS) rmSync(file, {force: true})
+    } catch {
+      // Gone already (another run pruned it).
+    }
   }
 }
 

@@ -2,10 +2,11 @@
 // through V8's cached data must behave exactly as a plain require, and the cache files must be
 // private, keyed on the build, and never trusted when damaged or writable by others.
 import {spawnSync} from 'node:child_process'
-import {chmodSync, existsSync, readdirSync, statSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {describe, expect, it} from 'vitest'
+import {OTHER_BUILD_CACHE_MAX_AGE_MS} from '../../../src/lib/startup/compile-cache.js'
 import {tempDir} from '../../helpers/temp.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -83,12 +84,22 @@ describe('the compile cache', () => {
     expect(load(bundle, cacheRoot).outcome).toBe('used')
   })
 
-  it('another build never uses this build\'s cache, and writing its own removes the old one', () => {
+  it('another build never uses this build\'s cache; writing its own removes the other\'s once it is a day old', () => {
     const {bundle} = fixture()
     const cacheRoot = tempDir('octoworkers-compile-cache')
     load(bundle, cacheRoot, {bundleId: 'build1'})
+    const build1 = `worker-build1-bundle-${process.version}-${process.arch}.v8cache`
+    const build2 = `worker-build2-bundle-${process.version}-${process.arch}.v8cache`
+    // Two installs in use at once keep their caches...
     expect(load(bundle, cacheRoot, {bundleId: 'build2'}).outcome).toBe('written')
-    expect(cacheFiles(cacheRoot)).toEqual([`worker-build2-bundle-${process.version}-${process.arch}.v8cache`])
+    expect(cacheFiles(cacheRoot)).toEqual([build1, build2])
+    expect(load(bundle, cacheRoot, {bundleId: 'build1'}).outcome).toBe('used')
+    // ...and the one upgraded from goes once it has not been written for a day.
+    const dayAndABitAgo = new Date(Date.now() - OTHER_BUILD_CACHE_MAX_AGE_MS - 60_000)
+    utimesSync(path.join(cacheRoot, 'compile-cache', build1), dayAndABitAgo, dayAndABitAgo)
+    rmSync(path.join(cacheRoot, 'compile-cache', build2))
+    expect(load(bundle, cacheRoot, {bundleId: 'build2'}).outcome).toBe('written')
+    expect(cacheFiles(cacheRoot)).toEqual([build2])
   })
 
   it('a cache file others may write is never read (it is code this process would run)', () => {
