@@ -22,7 +22,7 @@
  *   `--debug` (bin/run.js), where stack traces need Node's own source-map support, and with
  *   `OCTOWORKERS_NO_COMPILE_CACHE=1`.
  */
-import {closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {accessSync, closeSync, constants as fsConstants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import path from 'node:path'
 import vm from 'node:vm'
@@ -138,6 +138,8 @@ function writeCache(options: CompileCacheOptions, file: string, script: vm.Scrip
     // The directory must be ours and private, or the cache is not written (it would not be read).
     const dir = lstatSync(options.dir)
     if (!dir.isDirectory() || !ownedByMe(dir)) return
+    // A read-only cache directory (some CI containers): do not serialize a cache that cannot be kept.
+    accessSync(options.dir, fsConstants.W_OK)
     writeFileSync(temporary, script.createCachedData(), {mode: 0o600, flag: 'wx'})
     renameSync(temporary, file)
     removeOtherBuilds(options)
