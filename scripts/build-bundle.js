@@ -19,7 +19,7 @@
 import {build} from 'esbuild'
 import {createHash} from 'node:crypto'
 import {mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
-import {builtinModules, createRequire} from 'node:module'
+import {createRequire} from 'node:module'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -331,61 +331,6 @@ const rarelyUsedOclifDependencies = {
 }
 
 /**
- * `await import('yaml')` of a CommonJS package: Node gives a namespace with the package's named
- * exports (and `default`); an esbuild chunk gives only `default`. Dynamic imports of CommonJS
- * packages go through a module that re-exports the names Node would give, so `yaml.parseDocument`
- * works in the bundle as it does from node_modules.
- */
-function isCommonJsFile(file) {
-  if (file.endsWith('.cjs')) return true
-  if (file.endsWith('.mjs')) return false
-  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    try {
-      return JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).type !== 'module'
-    } catch {
-      // No package.json here: look further up.
-    }
-  }
-  return true
-}
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
-const dynamicCommonJsInterop = {
-  name: 'dynamic-commonjs-interop',
-  setup(b) {
-    b.onResolve({filter: /^[^./]/}, async (args) => {
-      if (args.kind !== 'dynamic-import' || args.namespace !== 'file' || BUILTIN.test(args.path) || EXTERNAL.includes(args.path)) return undefined
-      const resolved = await b.resolve(args.path, {kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer})
-      if (resolved.errors.length > 0 || resolved.external || !isCommonJsFile(resolved.path)) return undefined
-      return {path: resolved.path, namespace: 'commonjs-interop'}
-    })
-    b.onLoad({filter: /.*/, namespace: 'commonjs-interop'}, (args) => {
-      const names = Object.keys(require(args.path)).filter((name) => name !== 'default' && IDENTIFIER.test(name))
-      return {
-        contents: `import module from ${JSON.stringify(args.path)}\nexport default module\n${names.length ? `export const {${names.join(', ')}} = module\n` : ''}`,
-        loader: 'js',
-        resolveDir: root,
-      }
-    })
-  },
-}
-
-/**
- * Node built-ins imported as ES modules are required instead (the same module object). Node's ES
- * module face of a built-in reads every one of its exports when it is created, and some exports
- * are getters that load more of Node (`util.parseArgs`, `process.report`, `crypto.webcrypto`...);
- * a require() reads only what the code uses.
- */
-const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`)
-const builtinsAsRequires = {
-  name: 'builtins-as-requires',
-  setup(b) {
-    // One wrapper per importer: shared ones would become chunks of their own, a file load each.
-    b.onResolve({filter: BUILTIN}, (args) => (args.kind === 'import-statement' ? {path: `${args.path}?from=${args.importer}`, namespace: 'builtin-require'} : undefined))
-    b.onLoad({filter: /.*/, namespace: 'builtin-require'}, (args) => ({contents: `module.exports = require(${JSON.stringify(args.path.split('?')[0])})`, loader: 'js'}))
-  },
-}
-
-/**
  * Two modules other packages load at import time for what only some runs need:
  * - axios imports `http2` for its HTTP/2 transport (used only with `httpVersion: 2`, which we do
  *   not set); it gets a stand-in that loads http2 on first use.
@@ -518,7 +463,7 @@ export async function buildBundle({quiet = false} = {}) {
     legalComments: 'none',
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
-    plugins: [virtualPlugin, vendored, axiosLoadTime, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth, builtinsAsRequires, dynamicCommonJsInterop],
+    plugins: [virtualPlugin, vendored, axiosLoadTime, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth],
   }
   const result = await build({...common, entryPoints: {cli: 'virtual:cli'}, outdir})
   mkdirSync(path.join(outdir, 'hooks'), {recursive: true})
