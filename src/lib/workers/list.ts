@@ -121,9 +121,8 @@ function resolvePoolsAcrossSpaces(poolsBySpace: WorkerPoolResource[][], inputs: 
 }
 
 /** Adds the derived `WorkerPoolNames` (in the worker's own pool order; unknown IDs shown as IDs). */
-export function withPoolNames(worker: WorkerResource, pools: WorkerPoolResource[] | PoolNames): WorkerWithPoolNames {
-  const byId = Array.isArray(pools) ? poolNames(pools) : pools
-  return {...worker, WorkerPoolNames: (worker.WorkerPoolIds ?? []).map((id) => byId.get(id) ?? id)}
+export function withPoolNames(worker: WorkerResource, names: PoolNames): WorkerWithPoolNames {
+  return {...worker, WorkerPoolNames: (worker.WorkerPoolIds ?? []).map((id) => names.get(id) ?? id)}
 }
 
 /** Pool names by ID: built once for a list of workers, not once per worker. */

@@ -17,7 +17,7 @@ import {createWorker, listAccounts, listMachinePolicies, listProxies, listWorker
 import type {EndpointResource, MachinePolicyResource, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {buildEndpoint, endpointAddress, endpointMatches, endpointThumbprint, type EndpointSpec} from './endpoint.js'
 import {workerCells, workerTypeLabel} from './present.js'
-import {withPoolNames, type WorkerWithPoolNames} from './list.js'
+import {poolNames, withPoolNames, type WorkerWithPoolNames} from './list.js'
 import {terminalSafe} from '../render/safe.js'
 import {promptForMissing, type Prompter} from './register-prompts.js'
 import {resolveSshAccount, resolveStaticPools} from './resolve.js'
@@ -361,7 +361,7 @@ export async function registerWorker(initial: RegisterDraft, deps: RegisterDeps)
       break
   }
   if (action !== 'unchanged') for (const warning of registrationWarnings(plan, {sameThumbprint})) deps.warn?.(warning)
-  return {action, worker: withPoolNames(worker, pools), plan, equivalentCommand: prompted ? equivalentCommand(plan, {bin: deps.bin, space: deps.spaceChosen ? space.space.Name : undefined}) : undefined}
+  return {action, worker: withPoolNames(worker, poolNames(pools)), plan, equivalentCommand: prompted ? equivalentCommand(plan, {bin: deps.bin, space: deps.spaceChosen ? space.space.Name : undefined}) : undefined}
 }
 
 /** The outcome in the shared vocabulary: `Registered SSH worker 'x' (Workers-9) in 'Linux'.` */

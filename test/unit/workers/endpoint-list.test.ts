@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {buildEndpoint, endpointAddress, endpointMatches, endpointThumbprint, workerTypeLabel} from '../../../src/lib/workers/endpoint.js'
 import {describeUpgradeAdvice, upgradeAdvice} from '../../../src/lib/workers/present.js'
-import {parseHealthStatus, parseWorkerType, sortByName, toWorkerQuery, withPoolNames, workerRow} from '../../../src/lib/workers/list.js'
+import {parseHealthStatus, parseWorkerType, sortByName, toWorkerQuery, poolNames, withPoolNames, workerRow} from '../../../src/lib/workers/list.js'
 import {THUMB, pool, worker} from './fixtures.js'
 
 describe('worker type and endpoint display', () => {
@@ -89,10 +89,10 @@ describe('list filters -> server query', () => {
 describe('rows and pool names', () => {
   const pools = [pool('WorkerPools-1', 'Default Worker Pool'), pool('WorkerPools-2', 'Linux')]
   it('derives WorkerPoolNames in the worker\'s pool order, keeping unknown IDs', () => {
-    expect(withPoolNames(worker('Workers-1', 'a', {WorkerPoolIds: ['WorkerPools-2', 'WorkerPools-1', 'WorkerPools-99']}), pools).WorkerPoolNames).toEqual(['Linux', 'Default Worker Pool', 'WorkerPools-99'])
+    expect(withPoolNames(worker('Workers-1', 'a', {WorkerPoolIds: ['WorkerPools-2', 'WorkerPools-1', 'WorkerPools-99']}), poolNames(pools)).WorkerPoolNames).toEqual(['Linux', 'Default Worker Pool', 'WorkerPools-99'])
   })
   it('renders NAME TYPE HEALTH DISABLED POOLS ENDPOINT', () => {
-    const w = withPoolNames(worker('Workers-1', 'a', {IsDisabled: true, HealthStatus: 'Unavailable', WorkerPoolIds: ['WorkerPools-1', 'WorkerPools-2']}), pools)
+    const w = withPoolNames(worker('Workers-1', 'a', {IsDisabled: true, HealthStatus: 'Unavailable', WorkerPoolIds: ['WorkerPools-1', 'WorkerPools-2']}), poolNames(pools))
     expect(workerRow(w)).toEqual(['a', 'Listening', 'Unavailable', 'yes', 'Default Worker Pool, Linux', 'https://a.example.com:10933/'])
   })
   it('sorts by name case-insensitively', () => {

@@ -15,7 +15,7 @@ import {deleteImpacts} from '../../../src/lib/pools/delete.js'
 import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow, poolWorkerSummary} from '../../../src/lib/pools/render.js'
 import {selectWorkers, setWorkersDisabled} from '../../../src/lib/workers/bulk.js'
 import {healthRows, healthTarget, healthTaskBody} from '../../../src/lib/workers/health.js'
-import {WORKER_TABLE_HEAD, toWorkerQuery, withPoolNames, workerRow} from '../../../src/lib/workers/list.js'
+import {WORKER_TABLE_HEAD, poolNames, toWorkerQuery, withPoolNames, workerRow} from '../../../src/lib/workers/list.js'
 import {draftFromInput, registerWorker} from '../../../src/lib/workers/register.js'
 import {workerView, workerViewLines} from '../../../src/lib/workers/view.js'
 import {config} from '../policy/fixtures.js'
@@ -47,7 +47,7 @@ describe.each(FOREIGN_VERSIONS)('read commands on %s documents', (version) => {
     server = await startForeignServer(version)
     const space = await connectForeign(server)
     const pools = await listWorkerPools(space)
-    const rows = (await listWorkers(space)).map((w) => workerRow(withPoolNames(w, pools)))
+    const rows = (await listWorkers(space)).map((w) => workerRow(withPoolNames(w, poolNames(pools))))
     expect(rows).toHaveLength(server.workers.length)
     for (const row of rows) {
       expect(row).toHaveLength(WORKER_TABLE_HEAD.length)
@@ -58,7 +58,7 @@ describe.each(FOREIGN_VERSIONS)('read commands on %s documents', (version) => {
       noUndefined(row.join(' '))
     }
     // --json: the documents as the server sent them (unknown fields kept), plus pool names.
-    const json = JSON.parse(JSON.stringify((await listWorkers(space)).map((w) => withPoolNames(w, pools))))
+    const json = JSON.parse(JSON.stringify((await listWorkers(space)).map((w) => withPoolNames(w, poolNames(pools)))))
     if (version === '2026.1') expect(json.find((w: {Name: string}) => w.Name === 'future-01')).toMatchObject({FutureField: {Nested: [1, 2, 3]}, WorkerPoolNames: ['Linux Workers']})
   })
 
@@ -77,7 +77,7 @@ describe.each(FOREIGN_VERSIONS)('read commands on %s documents', (version) => {
       const members = await listWorkers(space, {workerPoolIds: [pool.Id]})
       expect(members.every((w) => w.WorkerPoolIds.includes(pool.Id))).toBe(true)
       for (const worker of members) {
-        const listRow = workerRow(withPoolNames(worker, pools))
+        const listRow = workerRow(withPoolNames(worker, poolNames(pools)))
         const poolRow = poolWorkerRow(poolWorkerSummary(worker))
         expect(POOL_WORKERS_HEAD).toEqual(WORKER_TABLE_HEAD.filter((h) => h !== 'POOLS'))
         expect(poolRow).toEqual(listRow.filter((_, i) => WORKER_TABLE_HEAD[i] !== 'POOLS'))
