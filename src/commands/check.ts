@@ -63,6 +63,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
       config,
       failOn: flags['fail-on'],
       onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}); the rules that need it are not checked.`),
+      onNote: (text) => this.note(`Note: ${text}.`),
     })
     return {kind: 'run', format, run}
   }

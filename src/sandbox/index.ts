@@ -29,8 +29,9 @@
  *     fromCompletedDate,toCompletedDate,...}, POST (Name "Health" with Arguments WorkerpoolId, MachineIds,
  *     RestrictedTo; "Upgrade" likewise), GET /{id}, /{id}/raw (text), /{id}/details{?verbose,tail}, POST /{id}/cancel
  *   workertaskleases{?skip,take} (2026.1 only; no root link): active leases, shaped `{"WorkerTaskLeases": {...collection}}`
- *   read-only, for `pool usage` (routes/usage.ts): environments, projects, channels, runbooks, libraryvariablesets,
+ *   read-only, for `pool usage` (routes/usage.ts): environments, lifecycles, projects, channels, runbooks, libraryvariablesets,
  *     feeds (list, /all, /{id}); deploymentprocesses and runbookProcesses (paged, /{id}); variables/all, /{id};
+ *     no runbooks or runbookProcesses on 2019.7 (runbooks arrived in 2019.11: no links, 404);
  *     projects/{id}/deploymentprocesses (2026.1 only), projects/{id}/{gitRef}/deploymentprocesses (version-controlled projects)
  *
  * RULES: names unique per space (case-insensitive); exactly one default pool per space (PUT
@@ -109,6 +110,7 @@
  *     value; a release snapshot of its process), "Internal Tools" (default pool; WorkerPools-6; WorkerPools-7 in Staging;
  *     runbook "Rotate logs"), "Platform Config" (version-controlled, process in git at refs/heads/main, WorkerPools-4).
  *   Spaces-2: "Cluster Bootstrap" (default pool WorkerPools-8, empty: the built-in worker; WorkerPools-9 in a container).
+ *   Each space's projects use its "Default Lifecycle" (no phases: every environment).
  *   Nothing uses WorkerPools-5 "test pool" (only the release snapshot does).
  * `seed: 'empty'`: Spaces-1 "Default", WorkerPools-1 "Default Worker Pool" (default, empty),
  *   MachinePolicies-1 "Default Machine Policy", one server node, built-in worker enabled.

@@ -26,6 +26,10 @@
  * Events, EventCategories and WorkerToolsLatestImages, whose routes it does not serve: 404) and the
  * links of everything it serves; the rest are left out.
  *
+ * Runbooks arrived in Octopus 2019.11 (Octopus docs, "Operations Runbooks": "Runbooks were introduced
+ * in Octopus 2019.11"): the 2019.7 profile links no `Runbooks` or `RunbookProcesses` and serves
+ * neither route (404, as a real 2019.7 server answers); the later ones have both (the 2020.4.0 root).
+ *
  * No version's root has a `WorkerTaskLeases` link (none was seen in any real root); the lease API
  * itself exists from 2024.2.5816 on, so only the 2026.1 profile serves `/workertaskleases`.
  */
@@ -62,6 +66,8 @@ export interface VersionProfile {
   spacesRouteForm: boolean
   /** `GET /{space}/workertaskleases` (2024.2.5816+). */
   workerTaskLeases: boolean
+  /** Runbooks and runbook processes (2019.11+): their links and routes. */
+  runbooks: boolean
   /** `KubernetesTentacle` workers (the Kubernetes agent as a worker, 2024). */
   kubernetesWorkers: boolean
   paging: PagingStyle
@@ -120,6 +126,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     taskTypesPath: '/api/tasks/taskTypes',
     spacesRouteForm: false,
     workerTaskLeases: false,
+    runbooks: false,
     kubernetesWorkers: false,
     // Octopus.Client's canned collections (2017) have IsStale, Page.Current/Next and Page.0..N, no Page.All/Last.
     // That 2019.7 still wrote them so is UNCONFIRMED.
@@ -133,6 +140,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     taskTypesPath: '/api/tasks/taskTypes',
     spacesRouteForm: false,
     workerTaskLeases: false,
+    runbooks: true,
     kubernetesWorkers: false,
     // No 2021.2 collection was published; the docs' collection example of that era already has Page.All.
     paging: 'modern',
@@ -145,6 +153,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     taskTypesPath: '/api/tasks/tasktypes',
     spacesRouteForm: false,
     workerTaskLeases: false,
+    runbooks: true,
     kubernetesWorkers: false,
     // The 2023.1.9626 events collection: Self, Template, Page.All, Page.Next, Page.Current, Page.Last; no IsStale, no Page.N.
     paging: 'modern',
@@ -157,6 +166,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     taskTypesPath: '/api/tasks/tasktypes',
     spacesRouteForm: true,
     workerTaskLeases: true,
+    runbooks: true,
     kubernetesWorkers: true,
     paging: 'modern',
     fields: {slug: true, machineStatus: false, operatingSystemVersion: true, skipInitialHealthCheck: true, newerFeatureFlags: true},
@@ -198,6 +208,7 @@ function usageLinks(base: string): Record<string, string> {
     Environments: `${base}/environments{/id}{?name,skip,ids,take,partialName}`,
     Channels: `${base}/channels{/id}{?skip,take,ids,partialName}`,
     LibraryVariables: `${base}/libraryvariablesets{/id}{?skip,contentType,take,ids,partialName}`,
+    Lifecycles: `${base}/lifecycles{/id}{?skip,take,ids,partialName}`,
     Variables: `${base}/variables{/id}{?ids}`,
   }
 }
@@ -226,6 +237,10 @@ export function spaceLinks(profile: VersionProfile, spaceId: string): Record<str
     WorkerPoolsSupportedTypes: `${base}/workerpools/supportedtypes`,
     Workers: `${base}/workers{/id}${q('Workers')}`,
     WorkerShells: `${base}/workers/operatingsystem/shells/all`,
+  }
+  if (!profile.runbooks) {
+    delete links.Runbooks
+    delete links.RunbookProcesses
   }
   if (profile.version === '2019.7') {
     // 2019.7.12's templates have no shellNames filter; the shell and operating-system lists that go

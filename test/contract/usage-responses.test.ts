@@ -32,7 +32,7 @@ describe.each(['2026.1', '2021.2'] as const)('usage routes match the Octopus 202
         '/runbooks', '/runbooks/all', '/runbooks/Runbooks-1', '/runbookProcesses', '/runbookProcesses/RunbookProcess-Runbooks-1',
         '/environments', '/environments/all', '/environments/Environments-1', '/channels', '/channels/all', '/channels/Channels-1',
         '/libraryvariablesets', '/libraryvariablesets/all', '/libraryvariablesets/LibraryVariableSets-1', '/variables/all', '/variables/all?ids=variableset-Projects-1',
-        '/variables/variableset-Projects-1', '/feeds', '/feeds/all', '/feeds/Feeds-2']) {
+        '/variables/variableset-Projects-1', '/feeds', '/feeds/all', '/feeds/Feeds-2', '/lifecycles', '/lifecycles/all', '/lifecycles/Lifecycles-1']) {
         await get(prefix + p)
       }
     }

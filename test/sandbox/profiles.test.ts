@@ -88,6 +88,23 @@ describe('root documents per version', () => {
     }
   })
 
+  it('runbooks arrived in 2019.11: 2019.7 links no Runbooks or RunbookProcesses and serves neither (404); the later versions do both', async () => {
+    for (const v of VERSIONS) {
+      const has = v !== '2019.7'
+      for (const doc of [(await get(v, '/api')).body, (await get(v, '/api/Spaces-1')).body]) {
+        expect(doc.Links.Runbooks !== undefined, v).toBe(has)
+        expect(doc.Links.RunbookProcesses !== undefined, v).toBe(has)
+      }
+      for (const path of ['/api/Spaces-1/runbooks/all', '/api/Spaces-1/runbooks', '/api/Spaces-1/runbooks/Runbooks-1', '/api/Spaces-1/runbookProcesses', '/api/Spaces-1/runbookProcesses/RunbookProcess-Runbooks-1']) {
+        expect((await get(v, path)).status, `${v} ${path}`).toBe(has ? 200 : 404)
+      }
+      expect((await get(v, '/api/Spaces-1/projects/Projects-1')).body.Links.Runbooks !== undefined, v).toBe(has)
+      // Lifecycles exist on every version: the Default Lifecycle has no phases (every environment).
+      expect((await get(v, '/api/Spaces-1/lifecycles/all')).body.map((l: {Name: string; Phases: unknown[]}) => [l.Name, l.Phases.length]), v).toEqual([['Default Lifecycle', 0]])
+      expect((await get(v, '/api')).body.Links.Lifecycles, v).toBe('/api/Spaces-1/lifecycles{/id}{?skip,take,ids,partialName}')
+    }
+  })
+
   it('the /api/spaces/{id}/... route form exists only where the profile has it (2026.1)', async () => {
     for (const v of VERSIONS) expect((await get(v, '/api/spaces/Spaces-1/workerpools/all')).status, v).toBe(v === '2026.1' ? 200 : 404)
   })

@@ -46,6 +46,7 @@ If the server fails midway, the run stops: the output says which pools were dele
       moveWorkersTo: this.flags['move-workers-to'],
       force: this.flags.force,
       bin: this.config.bin,
+      onNote: (text) => this.note(`Note: ${text}.`),
       confirm: async (targets, impact) => {
         for (const line of impact) this.note(line)
         await this.confirmDestructive({yes: this.flags.yes, action: `delete ${targets.length === 1 ? 'this worker pool' : `these ${targets.length} worker pools`}`, names: targets.map((p) => p.Name)})

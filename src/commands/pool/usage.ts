@@ -21,14 +21,15 @@ export default class PoolUsage extends ServerCommand<typeof PoolUsage> {
   variable  the step's worker pool variable (a WorkerPool variable of the project or an included library set); one row per pool its values resolve to, with the environments (and channels) where they do: the most specifically scoped value wins;
   default   no pool set: the space's default pool, or the built-in worker when that pool has no workers (said so).
 Disabled steps are shown as disabled; environment and channel restrictions and the execution container (image and feed) are shown.
+A runbook step's environments are its runbook's (All, the Specified list, or the environments of its project's lifecycles) with the step's own restrictions, however it reaches its pool; --environment keeps a row only where it can run. A runbook whose lifecycles cannot be read shows 'project lifecycles (not resolved)' and is kept for every environment its step allows.
 Without a pool: every pool with its counts (actions direct, via variable, via default; projects; containers), and the pools nothing uses.
 
 ${RUNS_ON_WORKER_HELP}
 
-Not seen: version-controlled projects are read on their default branch only (and marked); runbooks stored in git, tenant-supplied pool values and the frozen processes of releases and runbook snapshots are not read (said once, with counts).
+Not seen: version-controlled projects are read on their default branch only (and marked); runbooks stored in git, tenant-supplied pool values and the frozen processes of releases and runbook snapshots are not read (said once, with counts). A server without runbooks (before Octopus 2019.11: its root links none) is asked for none, and that is said once.
 Problems (a pool variable with no value for an environment, a pool that no longer exists, a step with both a pool and a pool variable) are listed on stderr and in --json Problems.
 
-Cost: a fixed number of list requests per space (projects, deployment processes, runbooks, runbook processes, environments, channels, library variable sets, variable sets, feeds, pools and their summary), plus one per version-controlled project; never one per project or runbook.`
+Cost: a fixed number of list requests per space (projects, deployment processes, runbooks, runbook processes, environments, channels, library variable sets, variable sets, feeds, pools and their summary; lifecycles only when a runbook is scoped to its project's lifecycles), plus one per version-controlled project; never one per project or runbook.`
 
   static override examples = [
     '<%= config.bin %> pool usage',

@@ -22,7 +22,7 @@ export default class PoolView extends ServerCommand<typeof PoolView> {
 
   public async run(): Promise<PoolViewResult> {
     const {space} = await this.connectSpace()
-    return viewPool(space, this.args.pool)
+    return viewPool(space, this.args.pool, {onNote: (text) => this.note(`Note: ${text}.`)})
   }
 
   protected override toJson({UsageUnavailable: _textOnly, ...doc}: PoolViewResult): unknown {

@@ -33,9 +33,11 @@ export async function checkEstate(input: {
   failOn: FailOn
   /** Told about each optional part of the snapshot that could not be read. */
   onUnavailable?: (what: string, why: string) => void
+  /** Told, once, facts the usage rules rest on (a server without runbooks). */
+  onNote?: (text: string) => void
 }): Promise<CheckRun> {
   const checkedAt = new Date().toISOString().replace(/\.\d+Z$/, '')
-  const snapshot = await readSnapshot(input.client, input.spaces, {usage: usageRulesEnabled(input.config.severities), onUnavailable: input.onUnavailable})
+  const snapshot = await readSnapshot(input.client, input.spaces, {usage: usageRulesEnabled(input.config.severities), onUnavailable: input.onUnavailable, onNote: input.onNote})
   const report = runCheck(snapshot, input.config)
   return {
     Server: input.client.server,

@@ -28,11 +28,19 @@ export interface SnapshotOptions {
   usage?: boolean
   /** Told about each optional part that could not be read. */
   onUnavailable?: (what: string, why: string) => void
+  /** Told facts about what the usage rests on, each once per run (not once per space). */
+  onNote?: (text: string) => void
 }
 
 
 export async function readSnapshot(client: OctopusClient, spaces: SpaceContext[], options: SnapshotOptions = {}): Promise<Snapshot> {
   const want = (flag: boolean | undefined) => flag !== false
+  const told = new Set<string>()
+  const onNote = (text: string) => {
+    if (told.has(text)) return
+    told.add(text)
+    options.onNote?.(text)
+  }
   const optional = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await read()
@@ -55,7 +63,7 @@ export async function readSnapshot(client: OctopusClient, spaces: SpaceContext[]
         want(options.summary) ? optional(`worker pool summary of ${space.space.Name}`, () => getWorkerPoolsSummary(space)) : Promise.resolve(undefined),
         want(options.deploymentTargets) ? optional(`deployment targets of ${space.space.Name}`, () => listDeploymentTargets(space)) : Promise.resolve(undefined),
         // Pools and workers come from the reads beside it, so the usage read does not repeat them.
-        options.usage ? optional(`projects and processes of ${space.space.Name}`, () => readUsageEstate(space, {pools: [], poolWorkers: new Map(), onUnavailable: options.onUnavailable})) : Promise.resolve(undefined),
+        options.usage ? optional(`projects and processes of ${space.space.Name}`, () => readUsageEstate(space, {pools: [], poolWorkers: new Map(), onUnavailable: options.onUnavailable, onNote})) : Promise.resolve(undefined),
       ])
       const usage = usageEstate ? computeUsage({...usageEstate, pools, poolWorkers: poolWorkerCounts(pools, workers)}) : undefined
       return {space: {Id: space.spaceId, Name: space.space.Name}, pools, workers, summary, deploymentTargets, usage}

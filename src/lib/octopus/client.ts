@@ -195,6 +195,7 @@ export class OctopusClient {
   /** All spaces (one request, cached for the life of the client). */
   async listSpaces(): Promise<SpaceResource[]> {
     if (!this.spacesCache) {
+      // Spaces exist on every supported version (2019.7's root links them): the route stands in for a root that lists only some links.
       const url = this.hasLink('Spaces') ? this.link('Spaces', {id: 'all'}) : '/api/spaces/all'
       this.spacesCache = await this.getJson<SpaceResource[]>(url, arrayOf(namedResource, 'a JSON array of spaces'))
     }

@@ -1,6 +1,12 @@
 /**
  * Thin, typed access to the worker-related routes of one space. Every list reads the whole
  * collection in one request (`/all` endpoints) — never one request per row (docs/ARCHITECTURE.md §4).
+ *
+ * URLs come from the server's links. A link a server does not publish is a resource it does not
+ * have, so a route is only guessed for what every supported version (2019.7 on) has and links:
+ * `OctopusServerNodes`, `FeaturesConfiguration`, `Tasks` (all in the 2019.7.12 root), for a root
+ * that lists only some links. The one route no version links is `workertaskleases` (2024.2.5816
+ * on, no link name in any published root): it is probed, and its 404 means "no lease API".
  */
 import type {SpaceContext} from './client.js'
 import {CliError, ExitCode} from '../errors.js'

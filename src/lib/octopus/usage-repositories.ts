@@ -4,12 +4,26 @@
  * request per project or runbook on a database-stored estate. Only version-controlled projects
  * cost one more request each (their process lives in git). URLs come from the space's links
  * where the server publishes them (`Projects`, `DeploymentProcesses`, ... as in the root
- * document since 2019), else from the `/api/{spaceId}/...` routes every version answers.
+ * document since 2019).
+ *
+ * A link the server does not publish is a resource it does not have, unless every version this
+ * tool supports (2019.7 on) has it. So:
+ * - `Runbooks` (and with them `RunbookProcesses`) arrived in Octopus 2019.11: without the link
+ *   nothing is read, and the server is reported as having no runbooks (never a guessed route, which
+ *   a 2019.7 server answers with 404);
+ * - `Projects`, `DeploymentProcesses`, `Environments`, `Channels`, `LibraryVariables`, `Variables`,
+ *   `Lifecycles` and `feeds/all` exist on every supported version (all are in the 2019.7.12 and
+ *   2020.4.0 roots): without a link (a root that lists only some links) their documented
+ *   `/api/{spaceId}/...` route is read, and a 404 there is an error the callers report, never an
+ *   empty estate;
+ * - `variables/all` has no link of its own on any version: it is probed, and a 404 falls back to
+ *   one `Variables` read per set;
+ * - a version-controlled project's process is read only for a project that says it is one.
  */
 import {OctopusApiError, type SpaceContext} from './client.js'
 import type {TemplateParams} from './uri-template.js'
 import type {
-  ChannelFacts, LibraryVariableSetFacts, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, VariableSetFacts,
+  ChannelFacts, LibraryVariableSetFacts, LifecycleFacts, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, VariableSetFacts,
 } from '../usage/types.js'
 
 /** The largest page Octopus accepts; paged lists are then read in one request unless the server caps it. */
@@ -36,13 +50,30 @@ export function listDeploymentProcesses(space: SpaceContext): Promise<ProcessFac
   return space.client.getAllPages<ProcessFacts>(spaceUrl(space, 'DeploymentProcesses', {skip: 0, take: ALL}, 'deploymentprocesses'))
 }
 
-export function listRunbooks(space: SpaceContext): Promise<RunbookFacts[]> {
-  return space.client.get<RunbookFacts[]>(spaceUrl(space, 'Runbooks', {id: 'all'}, 'runbooks'))
+/** Whether the server has runbooks at all: its root (or the space home) links them from Octopus 2019.11 on. */
+export function serverHasRunbooks(space: SpaceContext): boolean {
+  return space.hasLink('Runbooks')
 }
 
-/** The space's runbook processes (paged; may include runbook snapshots). */
-export function listRunbookProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
+/** The space's runbooks; none, without a request, on a server that has no runbooks. */
+export async function listRunbooks(space: SpaceContext): Promise<RunbookFacts[]> {
+  if (!serverHasRunbooks(space)) return []
+  return space.client.get<RunbookFacts[]>(space.link('Runbooks', {id: 'all'}))
+}
+
+/**
+ * The space's runbook processes (paged; may include runbook snapshots); none on a server without
+ * runbooks. Where runbooks exist their processes do too, so the documented route stands in for a
+ * missing `RunbookProcesses` link.
+ */
+export async function listRunbookProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
+  if (!serverHasRunbooks(space)) return []
   return space.client.getAllPages<ProcessFacts>(spaceUrl(space, 'RunbookProcesses', {skip: 0, take: ALL}, 'runbookProcesses'))
+}
+
+/** The space's lifecycles (phases with their environments). */
+export function listLifecycles(space: SpaceContext): Promise<LifecycleFacts[]> {
+  return space.client.get<LifecycleFacts[]>(spaceUrl(space, 'Lifecycles', {id: 'all'}, 'lifecycles'))
 }
 
 export function listEnvironments(space: SpaceContext): Promise<NamedFacts[]> {

@@ -121,6 +121,8 @@ export interface DeletePoolsRequest {
   moveWorkersTo?: string
   /** `--force`: delete even pools that steps use. */
   force?: boolean
+  /** Told what the in-use check rests on (a server without runbooks). */
+  onNote?: (text: string) => void
   bin: string
   /** Shown what will happen (one line a pool); asks for confirmation and throws to stop. Nothing is changed before it returns. */
   confirm: (targets: WorkerPoolResource[], impact: string[]) => Promise<void>
@@ -142,7 +144,7 @@ export async function deletePools(space: SpaceContext, request: DeletePoolsReque
   const workers = await listWorkers(space, {workerPoolIds: targets.map((p) => p.Id)})
   const impacts = deleteImpacts(targets, workers)
   if (!destination) refuseStrandedWorkers(impacts, request.bin)
-  if (!request.force) await refuseDeletingPoolsInUse(space, targets, request.bin)
+  if (!request.force) await refuseDeletingPoolsInUse(space, targets, request.bin, request.onNote)
   await request.confirm(targets, impactLines(impacts, destination))
 
   // The latest copy of each worker: one in two deleted pools is moved once, and PUT from its saved state.

@@ -18,11 +18,12 @@ export type PoolViewResult = WorkerPoolResource & {
   UsageUnavailable?: string
 }
 
-export async function viewPool(space: SpaceContext, poolNameOrId: string): Promise<PoolViewResult> {
+/** `onNote` is told what the usage line rests on (a server without runbooks). */
+export async function viewPool(space: SpaceContext, poolNameOrId: string, options: {onNote?: (text: string) => void} = {}): Promise<PoolViewResult> {
   const pool = findByNameOrId(await listWorkerPools(space), poolNameOrId, 'worker pool')
   // A dynamic pool has no registered workers: Octopus provides them on demand.
   const workers = isDynamicPool(pool) ? [] : (await listWorkers(space, {workerPoolIds: [pool.Id]})).filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id))
-  const usage = await readPoolUsage(space, pool)
+  const usage = await readPoolUsage(space, pool, options.onNote)
   return {
     ...pool,
     WorkerCounts: countsFromWorkers(workers),

@@ -69,10 +69,10 @@ export function refuseUnknownUsage(why: string, bin: string): never {
  * Reads the space's usage (a fixed number of requests) and refuses (exit 5) to delete pools that
  * steps use, or any pool when the projects cannot be read.
  */
-export async function refuseDeletingPoolsInUse(space: SpaceContext, targets: UsagePoolFacts[], bin: string): Promise<void> {
+export async function refuseDeletingPoolsInUse(space: SpaceContext, targets: UsagePoolFacts[], bin: string, onNote?: (text: string) => void): Promise<void> {
   let usage: SpaceUsage
   try {
-    usage = computeUsage(await readUsageEstate(space))
+    usage = computeUsage(await readUsageEstate(space, {onNote}))
   } catch (error) {
     if (isNotFoundOrForbidden(error)) refuseUnknownUsage(`the projects could not be read (HTTP ${error.status})`, bin)
     throw error
@@ -81,9 +81,9 @@ export async function refuseDeletingPoolsInUse(space: SpaceContext, targets: Usa
 }
 
 /** `pool view`'s usage figures for one pool, or why they could not be read. */
-export async function readPoolUsage(space: SpaceContext, pool: UsagePoolFacts): Promise<{summary: PoolUsageSummary} | {unavailable: string}> {
+export async function readPoolUsage(space: SpaceContext, pool: UsagePoolFacts, onNote?: (text: string) => void): Promise<{summary: PoolUsageSummary} | {unavailable: string}> {
   try {
-    return {summary: summarizePool(computeUsage(await readUsageEstate(space)), pool)}
+    return {summary: summarizePool(computeUsage(await readUsageEstate(space, {onNote})), pool)}
   } catch (error) {
     if (isNotFoundOrForbidden(error)) return {unavailable: `the projects could not be read (HTTP ${error.status})`}
     throw error

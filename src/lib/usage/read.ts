@@ -3,18 +3,21 @@
  * projects: projects/all, deploymentprocesses (paged), runbooks/all, runbookProcesses (paged),
  * environments/all, channels/all, libraryvariablesets/all, variables/all (one request for every
  * project and library set), feeds/all; plus pools and their worker counts when the caller has not
- * read them (workerpools/all, workerpools/summary). Each version-controlled project costs one
- * more request (its process at the default branch), two when its variables are in git too.
+ * read them (workerpools/all, workerpools/summary); plus lifecycles/all when some runbook takes its
+ * environments from the project's lifecycles. Each version-controlled project costs one more
+ * request (its process at the default branch), two when its variables are in git too. A server
+ * without runbooks (before 2019.11) is asked for none.
  */
 import {mapBounded} from '../concurrency.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {getWorkerPoolsSummary, listWorkerPools} from '../octopus/repositories.js'
 import {
   getGitDeploymentProcess, getGitVariables, isNotFoundOrForbidden, listChannels, listDeploymentProcesses, listEnvironments, listFeeds,
-  listLibraryVariableSets, listProjects, listRunbookProcesses, listRunbooks, listVariableSets,
+  listLibraryVariableSets, listLifecycles, listProjects, listRunbookProcesses, listRunbooks, listVariableSets, serverHasRunbooks,
 } from '../octopus/usage-repositories.js'
 import {isVersionControlled} from './resolve.js'
-import type {GitReads, NamedFacts, PoolWorkerCount, ProjectFacts, UsageEstate, UsagePoolFacts} from './types.js'
+import {NO_RUNBOOKS_NOTE} from './summary.js'
+import type {GitReads, LifecycleFacts, NamedFacts, PoolWorkerCount, ProjectFacts, UsageEstate, UsagePoolFacts} from './types.js'
 
 /** Version-controlled projects read at once (each is one or two requests to a git-backed route). */
 const GIT_CONCURRENCY = 4
@@ -26,6 +29,8 @@ export interface ReadUsageOptions {
   poolWorkers?: Map<string, PoolWorkerCount>
   /** Told about each optional part that could not be read. */
   onUnavailable?: (what: string, why: string) => void
+  /** Told, once per space, facts about what was read (the server has no runbooks). */
+  onNote?: (text: string) => void
 }
 
 /** The default branch of a version-controlled project, as a ref the git routes take. */
@@ -46,6 +51,8 @@ export async function readUsageEstate(space: SpaceContext, options: ReadUsageOpt
       throw error
     }
   }
+  const hasRunbooks = serverHasRunbooks(space)
+  if (!hasRunbooks) options.onNote?.(NO_RUNBOOKS_NOTE)
   const [pools, poolWorkers, projects, deploymentProcesses, runbooks, runbookProcesses, environments, channels, libraryVariableSets, feeds] = await Promise.all([
     options.pools ? Promise.resolve(options.pools) : listWorkerPools(space),
     options.poolWorkers ? Promise.resolve(options.poolWorkers) : readPoolWorkers(space, options),
@@ -63,9 +70,12 @@ export async function readUsageEstate(space: SpaceContext, options: ReadUsageOpt
     ...libraryVariableSets.map((l) => l.VariableSetId),
   ].filter((id): id is string => typeof id === 'string' && id !== '')
   const controlled = projects.filter(isVersionControlled)
-  const [variableSets, gitReads] = await Promise.all([
+  // Unread lifecycles leave such runbooks' environments unresolved (every environment counts), not the read failed.
+  const needsLifecycles = runbooks.some((r) => (r.EnvironmentScope ?? '').toLowerCase() === 'fromprojectlifecycles')
+  const [variableSets, gitReads, lifecycles] = await Promise.all([
     listVariableSets(space, setIds, (why) => options.onUnavailable?.(`variables/all of ${space.space.Name}`, why)),
     mapBounded(controlled, GIT_CONCURRENCY, (project) => readGit(space, project)),
+    needsLifecycles ? optional(`lifecycles of ${space.space.Name}`, () => listLifecycles(space), undefined as LifecycleFacts[] | undefined) : Promise.resolve(undefined),
   ])
   return {
     space: {Id: space.spaceId, Name: space.space.Name},
@@ -80,6 +90,8 @@ export async function readUsageEstate(space: SpaceContext, options: ReadUsageOpt
     libraryVariableSets,
     variableSets,
     feeds,
+    lifecycles,
+    serverHasRunbooks: hasRunbooks,
     git: new Map(controlled.map((project, i) => [project.Id, gitReads[i]])),
   }
 }

@@ -10,7 +10,7 @@ import {csvField} from '../render/csv.js'
 import {readUsageEstate, type ReadUsageOptions} from './read.js'
 import {computeUsage, rowAppliesIn} from './resolve.js'
 import {RUNS_ON_WORKER_HELP} from './runs-on-worker.js'
-import {summarizePool, type PoolUsageSummary} from './summary.js'
+import {NO_RUNBOOKS_NOTE, summarizePool, type PoolUsageSummary} from './summary.js'
 import type {NamedFacts, SpaceUsage, UsageEstate, UsageGaps, UsagePoolFacts, UsageProblem, UsageRow} from './types.js'
 
 export interface CollectedSpace {
@@ -119,6 +119,8 @@ function sumGaps(all: UsageGaps[]): UsageGaps {
     RunbooksInGitProjects: all.reduce((n, g) => n + g.RunbooksInGitProjects, 0),
     TenantSuppliedActions: all.reduce((n, g) => n + g.TenantSuppliedActions, 0),
     SnapshotsRead: false,
+    ServerHasRunbooks: all.every((g) => g.ServerHasRunbooks),
+    UnresolvedRunbookScopes: all.reduce((n, g) => n + g.UnresolvedRunbookScopes, 0),
   }
 }
 
@@ -127,6 +129,10 @@ export function gapNote(gaps: UsageGaps): string {
   const parts = ['Frozen processes of releases and published runbook snapshots are not read (a pool removed from a process may still be needed to redeploy an old release)']
   if (gaps.VersionControlledProjects) parts.push(`${gaps.VersionControlledProjects} version-controlled project${gaps.VersionControlledProjects === 1 ? ' was' : 's were'} read on the default branch only`)
   if (gaps.RunbooksInGitProjects) parts.push(`runbooks in git (${gaps.RunbooksInGitProjects} project${gaps.RunbooksInGitProjects === 1 ? '' : 's'}) are not read`)
+  if (!gaps.ServerHasRunbooks) parts.push(NO_RUNBOOKS_NOTE)
+  if (gaps.UnresolvedRunbookScopes) {
+    parts.push(`${gaps.UnresolvedRunbookScopes} runbook${gaps.UnresolvedRunbookScopes === 1 ? ' takes its' : 's take their'} environments from project lifecycles that could not be read: their steps are counted in every environment they allow (environments shown as 'project lifecycles (not resolved)')`)
+  }
   if (gaps.TenantSuppliedActions) parts.push(`${gaps.TenantSuppliedActions} action${gaps.TenantSuppliedActions === 1 ? ' takes its' : 's take their'} pool from tenant-supplied values, which are not read`)
   return `${parts.join('; ')}.`
 }
@@ -148,7 +154,8 @@ function via(row: UsageRow): string {
 
 function scope(row: UsageRow): string {
   const parts: string[] = []
-  if (row.Environments) parts.push(row.Environments.join(', '))
+  if (row.Environments) parts.push(row.Environments.length ? row.Environments.join(', ') : 'none')
+  else if (!row.EnvironmentsResolved) parts.push(`project lifecycles (not resolved)${row.RestrictedToEnvironments.length ? `; only ${row.RestrictedToEnvironments.join(', ')}` : ''}`)
   else if (row.RestrictedToEnvironments.length) parts.push(row.RestrictedToEnvironments.join(', '))
   else parts.push('all')
   if (row.ExcludedEnvironments.length) parts.push(`not ${row.ExcludedEnvironments.join(', ')}`)

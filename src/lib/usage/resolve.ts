@@ -18,13 +18,15 @@
  *   step is reported on the space's default pool.)
  *
  * Environments an action runs in: its own `Environments` (or, without them, every environment of
- * the space: lifecycles are not read), minus `ExcludedEnvironments`; for a runbook, within the
- * runbook's own environments when it lists them. Runbook runs have no channel, so channel-scoped
- * values never apply to them.
+ * the space: a deployment's lifecycle is not read), minus `ExcludedEnvironments`; for a runbook,
+ * within the runbook's own environments (scope.ts), whichever way the step reaches its pool: every
+ * row of a runbook step carries them. Runbook runs have no channel, so channel-scoped values never
+ * apply to them.
  */
 import {runsOnWorker} from './runs-on-worker.js'
+import {ALL_ENVIRONMENTS, actionEnvironments, runbookScope, type EnvironmentScope} from './scope.js'
 import type {
-  ActionFacts, GitReads, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, SpaceUsage, StepFacts, UsageEstate, UsagePoolFacts,
+  ActionFacts, ChannelFacts, GitReads, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, SpaceUsage, StepFacts, UsageEstate, UsagePoolFacts,
   UsageProblem, UsageRow, VariableFacts, VariableSetFacts,
 } from './types.js'
 
@@ -170,6 +172,8 @@ interface ProcessOwner {
   process: ProcessFacts
   runbook?: RunbookFacts
   git?: GitReads
+  /** Where the process may run: a runbook's own scope; every environment for a deployment process. */
+  environments?: EnvironmentScope
 }
 
 class SpaceResolver {
@@ -262,10 +266,11 @@ class SpaceResolver {
   }
 
   /** The environments an action runs in (IDs), or [null] when the space has none. */
-  private environmentsOf(action: ActionFacts, runbook?: RunbookFacts): Array<string | null> {
+  private environmentsOf(action: ActionFacts, scope: EnvironmentScope): Array<string | null> {
     let ids = this.estate.environments.map((e) => e.Id)
-    if (runbook && runbook.EnvironmentScope === 'Specified' && (runbook.Environments ?? []).length) {
-      const allowed = new Set(runbook.Environments)
+    // An unresolved runbook scope is taken as every environment: a value missing anywhere is reported.
+    if (scope.kind === 'only') {
+      const allowed = new Set(scope.ids)
       ids = ids.filter((id) => allowed.has(id))
     }
     const own = action.Environments ?? []
@@ -294,6 +299,8 @@ class SpaceResolver {
       ProcessType: owner.runbook ? 'Runbook' as const : 'Deployment' as const,
       ProcessName: owner.runbook ? owner.runbook.Name : 'Deployment process',
       RunbookId: owner.runbook?.Id ?? null,
+      RunbookEnvironmentScope: owner.runbook ? owner.runbook.EnvironmentScope ?? 'All' : null,
+      EnvironmentsResolved: (owner.environments ?? ALL_ENVIRONMENTS).kind !== 'unresolved',
       StepName: step.Name,
       ActionId: action.Id,
       ActionName: action.Name,
@@ -361,11 +368,22 @@ class SpaceResolver {
         this.problem(owner, step, action, 'unknown-pool', `The ${this.where(owner, step, action)} uses worker pool ${poolId}, which does not exist in this space (deleted?): the step fails.`)
         return
       }
-      this.rows.push(usageRow(base, {PoolId: pool.Id, PoolName: pool.Name, Via: 'direct', Variable: null, VariableSource: null, Environments: null, Channels: null, BuiltInWorker: this.builtIn(pool)}))
+      this.rows.push(usageRow(base, {PoolId: pool.Id, PoolName: pool.Name, Via: 'direct', Variable: null, VariableSource: null, Environments: this.scopedNames(owner, action), Channels: null, BuiltInWorker: this.builtIn(pool)}))
       return
     }
     if (!this.defaultPool) return
-    this.rows.push(usageRow(base, {PoolId: this.defaultPool.Id, PoolName: this.defaultPool.Name, Via: 'default', Variable: null, VariableSource: null, Environments: null, Channels: null, BuiltInWorker: this.builtIn(this.defaultPool)}))
+    this.rows.push(usageRow(base, {PoolId: this.defaultPool.Id, PoolName: this.defaultPool.Name, Via: 'default', Variable: null, VariableSource: null, Environments: this.scopedNames(owner, action), Channels: null, BuiltInWorker: this.builtIn(this.defaultPool)}))
+  }
+
+  /**
+   * A direct or default row's environments: null when only the step's own restrictions apply
+   * (a deployment process, a runbook that runs anywhere or whose scope is unresolved), else the
+   * runbook's environments intersected with the step's (possibly none).
+   */
+  private scopedNames(owner: ProcessOwner, action: ActionFacts): string[] | null {
+    const scope = owner.environments ?? ALL_ENVIRONMENTS
+    if (scope.kind !== 'only') return null
+    return (actionEnvironments(scope, action).ids ?? []).map((id) => this.name(id))
   }
 
   private resolveViaVariable(owner: ProcessOwner, step: StepFacts, action: ActionFacts, base: RowBase, name: string): void {
@@ -386,7 +404,8 @@ class SpaceResolver {
     }
     const isRunbook = owner.runbook !== undefined
     const target = {actionId: action.Id, processOwnerId: owner.runbook?.Id ?? owner.project.Id, isRunbook}
-    const environments = this.environmentsOf(action, owner.runbook)
+    const scope = owner.environments ?? ALL_ENVIRONMENTS
+    const environments = this.environmentsOf(action, scope)
     const channelScoped = !isRunbook && candidates.some((c) => scopeValues(c.variable, 'Channel').length > 0)
     const channels: Array<string | null> = channelScoped ? this.channelsOf(action, owner) : [null]
     const byPool = new Map<string, {pool: UsagePoolFacts; sources: Set<string>; cells: Cell[]}>()
@@ -414,7 +433,7 @@ class SpaceResolver {
       }
     }
     const everywhere = missing.length === 0 && unknown.size === 0 && byPool.size === 1 && (action.Environments ?? []).length === 0 && (action.ExcludedEnvironments ?? []).length === 0 &&
-      (owner.runbook?.EnvironmentScope !== 'Specified')
+      scope.kind !== 'only'
     const envNames = (cells: Cell[]) => unique(cells.map((c) => c.environmentId).filter((id): id is string => id !== null).map((id) => this.name(id)))
     for (const {pool, sources, cells} of byPool.values()) {
       const channelIds = unique(cells.map((c) => c.channelId).filter((id): id is string => id !== null))
@@ -454,6 +473,10 @@ export function computeUsage(estate: UsageEstate): SpaceUsage {
   const deploymentProcesses = new Map(estate.deploymentProcesses.map((p) => [p.Id, p]))
   const runbookProcesses = new Map(estate.runbookProcesses.map((p) => [p.Id, p]))
   const projects = new Map(estate.projects.map((p) => [p.Id, p]))
+  const lifecycles = estate.lifecycles ? new Map(estate.lifecycles.map((l) => [l.Id, l])) : undefined
+  const channelsByProject = new Map<string, ChannelFacts[]>()
+  for (const channel of estate.channels) channelsByProject.set(channel.ProjectId, [...(channelsByProject.get(channel.ProjectId) ?? []), channel])
+  let unresolvedScopes = 0
   let versionControlled = 0
   let runbooksInGit = 0
   for (const project of estate.projects) {
@@ -480,7 +503,10 @@ export function computeUsage(estate: UsageEstate): SpaceUsage {
     const project = projects.get(runbook.ProjectId)
     if (!project || project.PersistenceSettings?.ConversionState?.RunbooksAreInGit) continue
     const process = runbook.RunbookProcessId ? runbookProcesses.get(runbook.RunbookProcessId) : undefined
-    if (process) resolver.resolveProcess({project, process, runbook, git: isVersionControlled(project) ? estate.git?.get(project.Id) : undefined})
+    if (!process) continue
+    const environments = runbookScope(runbook, project, channelsByProject.get(project.Id) ?? [], lifecycles)
+    if (environments.kind === 'unresolved') unresolvedScopes++
+    resolver.resolveProcess({project, process, runbook, environments, git: isVersionControlled(project) ? estate.git?.get(project.Id) : undefined})
   }
   const rows = resolver.rows.sort((a, b) => a.PoolName.localeCompare(b.PoolName) || a.ProjectName.localeCompare(b.ProjectName) ||
     (a.ProcessType === b.ProcessType ? 0 : a.ProcessType === 'Deployment' ? -1 : 1) || a.ProcessName.localeCompare(b.ProcessName))
@@ -488,7 +514,10 @@ export function computeUsage(estate: UsageEstate): SpaceUsage {
     space: estate.space,
     rows,
     problems: resolver.problems,
-    gaps: {VersionControlledProjects: versionControlled, RunbooksInGitProjects: runbooksInGit, TenantSuppliedActions: resolver.tenantSupplied, SnapshotsRead: false},
+    gaps: {
+      VersionControlledProjects: versionControlled, RunbooksInGitProjects: runbooksInGit, TenantSuppliedActions: resolver.tenantSupplied, SnapshotsRead: false,
+      ServerHasRunbooks: estate.serverHasRunbooks !== false, UnresolvedRunbookScopes: unresolvedScopes,
+    },
     workerActions: resolver.workerActions,
   }
 }
@@ -508,7 +537,8 @@ type RowPool = Pick<UsageRow, 'PoolId' | 'PoolName' | 'Via' | 'Variable' | 'Vari
 function usageRow(base: RowBase, pool: RowPool): UsageRow {
   return {
     SpaceId: base.SpaceId, SpaceName: base.SpaceName, PoolId: pool.PoolId, PoolName: pool.PoolName, ProjectId: base.ProjectId, ProjectName: base.ProjectName,
-    ProjectDisabled: base.ProjectDisabled, ProcessType: base.ProcessType, ProcessName: base.ProcessName, RunbookId: base.RunbookId, StepName: base.StepName,
+    ProjectDisabled: base.ProjectDisabled, ProcessType: base.ProcessType, ProcessName: base.ProcessName, RunbookId: base.RunbookId,
+    RunbookEnvironmentScope: base.RunbookEnvironmentScope, EnvironmentsResolved: base.EnvironmentsResolved, StepName: base.StepName,
     ActionId: base.ActionId, ActionName: base.ActionName, ActionType: base.ActionType, IsDisabled: base.IsDisabled, Via: pool.Via, Variable: pool.Variable,
     VariableSource: pool.VariableSource, Environments: pool.Environments, Channels: pool.Channels, RestrictedToEnvironments: base.RestrictedToEnvironments,
     ExcludedEnvironments: base.ExcludedEnvironments, RestrictedToChannels: base.RestrictedToChannels, RunsOnWorker: base.RunsOnWorker,
@@ -516,7 +546,11 @@ function usageRow(base: RowBase, pool: RowPool): UsageRow {
   }
 }
 
-/** Rows that apply in an environment (by ID): unrestricted ones, and those that list it. */
+/**
+ * Rows that apply in an environment: those whose environments list it, and those restricted only
+ * by the step itself that do not rule it out. A runbook row whose environments could not be
+ * resolved applies wherever its step allows: a step that might run there is counted.
+ */
 export function rowAppliesIn(row: UsageRow, environment: NamedFacts): boolean {
   if (row.ExcludedEnvironments.includes(environment.Name)) return false
   if (row.Environments !== null) return row.Environments.includes(environment.Name)

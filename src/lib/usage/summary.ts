@@ -1,6 +1,12 @@
 /** Per-pool figures for `pool usage` without a pool, `pool view` and `pool delete`. Pure. */
 import type {SpaceUsage, UsagePoolFacts, UsageRow, Via} from './types.js'
 
+/**
+ * Said once by every command whose answer rests on the usage, when the server's root links no
+ * runbooks: a server before Octopus 2019.11 has none, so none is read and none is missed.
+ */
+export const NO_RUNBOOKS_NOTE = 'this Octopus Server has no runbooks (they arrived in Octopus 2019.11), so only deployment processes were read'
+
 export interface PoolUsageSummary {
   SpaceId: string
   SpaceName: string

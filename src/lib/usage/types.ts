@@ -51,6 +51,8 @@ export interface ProjectFacts {
   VariableSetId?: string | null
   IncludedLibraryVariableSetIds?: string[] | null
   IsVersionControlled?: boolean
+  /** The project's lifecycle (its channels may name others). */
+  LifecycleId?: string | null
   PersistenceSettings?: {
     Type?: string | null
     DefaultBranch?: string | null
@@ -77,6 +79,14 @@ export interface NamedFacts {
 
 export interface ChannelFacts extends NamedFacts {
   ProjectId: string
+  /** The channel's own lifecycle; null = the project's. */
+  LifecycleId?: string | null
+}
+
+export interface LifecycleFacts {
+  Id: string
+  Name?: string
+  Phases?: Array<{AutomaticDeploymentTargets?: string[] | null; OptionalDeploymentTargets?: string[] | null}> | null
 }
 
 export interface LibraryVariableSetFacts extends NamedFacts {
@@ -130,6 +140,13 @@ export interface UsageEstate {
   libraryVariableSets: LibraryVariableSetFacts[]
   variableSets: VariableSetFacts[]
   feeds?: NamedFacts[]
+  /**
+   * The space's lifecycles, read only when some runbook takes its environments from the project's
+   * lifecycles; undefined when not read (then such runbooks' environments are unresolved).
+   */
+  lifecycles?: LifecycleFacts[]
+  /** False when the server has no runbooks at all (its root links none: before Octopus 2019.11). */
+  serverHasRunbooks?: boolean
   /** Version-controlled projects: their process (and variables in git) read at the default branch. */
   git?: Map<string, GitReads>
 }
@@ -169,8 +186,16 @@ export interface UsageRow {
   Variable: string | null
   /** Where the variable's value came from: 'project' or the library variable set's name. */
   VariableSource: string | null
-  /** Environments in which the action runs on this pool (names); null = every environment it runs in. */
+  /**
+   * Environments in which the action runs on this pool (names): for a runbook step, the runbook's
+   * own environments intersected with the step's. null = every environment the step's own
+   * restrictions allow (or, when EnvironmentsResolved is false, possibly any of them).
+   */
   Environments: string[] | null
+  /** The runbook's EnvironmentScope (All, Specified, FromProjectLifecycles); null for a deployment process. */
+  RunbookEnvironmentScope: string | null
+  /** False when the runbook's environments come from project lifecycles that could not be read. */
+  EnvironmentsResolved: boolean
   /** Channels in which it does (names); null = every channel. */
   Channels: string[] | null
   /** The action's own environment restrictions (names), as set on the step. */
@@ -217,6 +242,10 @@ export interface UsageGaps {
   TenantSuppliedActions: number
   /** Frozen processes of releases and published runbook snapshots are never read. */
   SnapshotsRead: false
+  /** False when the server has no runbooks (before Octopus 2019.11): only deployment processes exist. */
+  ServerHasRunbooks: boolean
+  /** Runbooks whose environments come from project lifecycles that could not be read. */
+  UnresolvedRunbookScopes: number
 }
 
 export interface SpaceUsage {

@@ -14,7 +14,7 @@ import {spacePath, stamp} from '../docs.js'
 import type {Store} from '../store.js'
 import {slugify} from '../validate.js'
 
-export type UsageKind = 'Environment' | 'Project' | 'Channel' | 'DeploymentProcess' | 'GitDeploymentProcess' | 'Runbook' | 'RunbookProcess' | 'LibraryVariableSet' | 'VariableSet' | 'Feed'
+export type UsageKind = 'Environment' | 'Lifecycle' | 'Project' | 'Channel' | 'DeploymentProcess' | 'GitDeploymentProcess' | 'Runbook' | 'RunbookProcess' | 'LibraryVariableSet' | 'VariableSet' | 'Feed'
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS usage_documents (
@@ -152,12 +152,33 @@ export function environmentDoc(ctx: ModelContext, spaceId: string, id: string, n
   }
 }
 
+export interface PhaseSeed {
+  name: string
+  automatic?: string[]
+  optional?: string[]
+}
+
+const KEEP_30_DAYS = {Unit: 'Days', QuantityToKeep: 30, ShouldKeepForever: false}
+
+/** A lifecycle as the 2021.2 swagger's LifecycleResource; no phases = every environment (Octopus docs). */
+export function lifecycleDoc(ctx: ModelContext, spaceId: string, id: string, name: string, phases: PhaseSeed[]) {
+  return {
+    Id: id, Name: name, Slug: slugify(name), Description: phases.length ? '' : 'The default lifecycle: no phases, so every environment',
+    Phases: phases.map((phase) => ({
+      Id: randomUUID(), Name: phase.name, AutomaticDeploymentTargets: phase.automatic ?? [], OptionalDeploymentTargets: phase.optional ?? [],
+      MinimumEnvironmentsBeforePromotion: 0, IsOptionalPhase: false, ReleaseRetentionPolicy: null, TentacleRetentionPolicy: null,
+    })),
+    ReleaseRetentionPolicy: KEEP_30_DAYS, TentacleRetentionPolicy: KEEP_30_DAYS, SpaceId: spaceId, ...stamp(ctx),
+    Links: {Self: spacePath(spaceId, `lifecycles/${id}`), Preview: spacePath(spaceId, `lifecycles/${id}/preview`), Projects: spacePath(spaceId, `lifecycles/${id}/projects`)},
+  }
+}
+
 export interface GitSeed {
   url: string
   defaultBranch: string
 }
 
-export function projectDoc(ctx: ModelContext, spaceId: string, id: string, fields: {name: string; description?: string; libraryVariableSetIds?: string[]; git?: GitSeed; disabled?: boolean}) {
+export function projectDoc(ctx: ModelContext, spaceId: string, id: string, fields: {name: string; description?: string; libraryVariableSetIds?: string[]; git?: GitSeed; disabled?: boolean; lifecycleId: string}) {
   const git = fields.git
   return {
     Id: id, Name: fields.name, Slug: slugify(fields.name), Description: fields.description ?? '', IsDisabled: fields.disabled ?? false,
@@ -165,7 +186,7 @@ export function projectDoc(ctx: ModelContext, spaceId: string, id: string, field
     IncludedLibraryVariableSetIds: fields.libraryVariableSetIds ?? [], DefaultToSkipIfAlreadyInstalled: false, TenantedDeploymentMode: 'Untenanted',
     DefaultGuidedFailureMode: 'EnvironmentDefault', VersioningStrategy: {Template: '#{Octopus.Version.LastMajor}.#{Octopus.Version.LastMinor}.#{Octopus.Version.NextPatch}', DonorPackage: null},
     ReleaseCreationStrategy: {ChannelId: null, ReleaseCreationPackage: null}, Templates: [], AutoDeployReleaseOverrides: [], ReleaseNotesTemplate: null,
-    DeploymentChangesTemplate: null, LifecycleId: 'Lifecycles-1', ProjectGroupId: 'ProjectGroups-1', AutoCreateRelease: false,
+    DeploymentChangesTemplate: null, LifecycleId: fields.lifecycleId, ProjectGroupId: 'ProjectGroups-1', AutoCreateRelease: false,
     IsVersionControlled: git !== undefined,
     PersistenceSettings: git
       ? {Type: 'VersionControlled', Url: git.url, DefaultBranch: git.defaultBranch, BasePath: '.octopus', Credentials: {Type: 'Anonymous'}, ConversionState: {VariablesAreInGit: false, RunbooksAreInGit: false}}
@@ -178,14 +199,15 @@ export function projectDoc(ctx: ModelContext, spaceId: string, id: string, field
       // A version-controlled project's process lives in git: its link is a template over the git ref.
       DeploymentProcess: git ? spacePath(spaceId, `projects/${id}/{gitRef}/deploymentprocesses`) : spacePath(spaceId, `deploymentprocesses/deploymentprocess-${id}`),
       Variables: spacePath(spaceId, `variables/variableset-${id}`),
-      Runbooks: spacePath(spaceId, `projects/${id}/runbooks{?skip,take,partialName}`),
+      // Runbooks arrived in 2019.11: an older server's project links none.
+      ...(ctx.profile.runbooks ? {Runbooks: spacePath(spaceId, `projects/${id}/runbooks{?skip,take,partialName}`)} : {}),
     },
   }
 }
 
-export function channelDoc(ctx: ModelContext, spaceId: string, id: string, projectId: string, name: string, isDefault: boolean) {
+export function channelDoc(ctx: ModelContext, spaceId: string, id: string, projectId: string, name: string, isDefault: boolean, lifecycleId: string | null = null) {
   return {
-    Id: id, Name: name, Slug: slugify(name), Description: '', ProjectId: projectId, LifecycleId: null, IsDefault: isDefault, Rules: [], TenantTags: [],
+    Id: id, Name: name, Slug: slugify(name), Description: '', ProjectId: projectId, LifecycleId: lifecycleId, IsDefault: isDefault, Rules: [], TenantTags: [],
     SpaceId: spaceId, ...stamp(ctx), Links: {Self: spacePath(spaceId, `channels/${id}`), Project: spacePath(spaceId, `projects/${projectId}`)},
   }
 }
@@ -197,10 +219,12 @@ export function deploymentProcessDoc(ctx: ModelContext, spaceId: string, id: str
   }
 }
 
-export function runbookDoc(ctx: ModelContext, spaceId: string, id: string, projectId: string, fields: {name: string; environments?: string[]}) {
+export type RunbookEnvironmentScope = 'All' | 'Specified' | 'FromProjectLifecycles'
+
+export function runbookDoc(ctx: ModelContext, spaceId: string, id: string, projectId: string, fields: {name: string; environments?: string[]; environmentScope?: RunbookEnvironmentScope}) {
   return {
     Id: id, Name: fields.name, Slug: slugify(fields.name), Description: '', RunbookProcessId: `RunbookProcess-${id}`, PublishedRunbookSnapshotId: null,
-    ProjectId: projectId, SpaceId: spaceId, MultiTenancyMode: 'Untenanted', EnvironmentScope: fields.environments?.length ? 'Specified' : 'All',
+    ProjectId: projectId, SpaceId: spaceId, MultiTenancyMode: 'Untenanted', EnvironmentScope: fields.environmentScope ?? (fields.environments?.length ? 'Specified' : 'All'),
     Environments: fields.environments ?? [], DefaultGuidedFailureMode: 'EnvironmentDefault', RunRetentionPolicy: {QuantityToKeep: 100, ShouldKeepForever: false},
     ConnectivityPolicy: {AllowDeploymentsToNoTargets: true, ExcludeUnhealthyTargets: false, SkipMachineBehavior: 'None', TargetRoles: []}, ...stamp(ctx),
     Links: {Self: spacePath(spaceId, `runbooks/${id}`), Project: spacePath(spaceId, `projects/${projectId}`), RunbookProcesses: spacePath(spaceId, `runbookProcesses/RunbookProcess-${id}`)},
@@ -272,7 +296,16 @@ function next(ctx: ModelContext, prefix: string): string {
 const pad = (n: number) => String(n).padStart(6, '0')
 
 export class UsageSeeder {
+  /** The space's Default Lifecycle (no phases: every environment), made with its first project. */
+  private defaultLifecycleId?: string
+
   constructor(private readonly ctx: ModelContext, readonly spaceId: string) {}
+
+  lifecycle(name: string, phases: PhaseSeed[]): string {
+    const id = next(this.ctx, 'Lifecycles')
+    this.put('Lifecycle', name.toLowerCase(), lifecycleDoc(this.ctx, this.spaceId, id, name, phases))
+    return id
+  }
 
   private put(kind: UsageKind, sortKey: string, doc: {Id: string}): void {
     putUsageDoc(this.ctx.store, kind, this.spaceId, sortKey, doc)
@@ -313,15 +346,20 @@ export class UsageSeeder {
     channels?: string[]
     steps: ActionSeed[]
     variables?: (channels: Array<{Id: string; Name: string}>) => VariableSeed[]
-    runbooks?: Array<{name: string; environments?: string[]; steps: ActionSeed[]}>
+    runbooks?: Array<{name: string; environments?: string[]; environmentScope?: RunbookEnvironmentScope; steps: ActionSeed[]}>
     environments: Array<{Id: string; Name: string}>
+    /** The project's lifecycle (default: the space's Default Lifecycle). */
+    lifecycleId?: string
+    /** Channels' own lifecycles by channel name (default: none, the project's). */
+    channelLifecycles?: Record<string, string>
   }): {projectId: string; channels: Array<{Id: string; Name: string}>; runbookIds: string[]} {
+    const lifecycleId = fields.lifecycleId ?? (this.defaultLifecycleId ??= this.lifecycle('Default Lifecycle', []))
     const projectId = next(this.ctx, 'Projects')
-    const project = projectDoc(this.ctx, this.spaceId, projectId, fields)
+    const project = projectDoc(this.ctx, this.spaceId, projectId, {...fields, lifecycleId})
     this.put('Project', fields.name.toLowerCase(), project)
     const channels = (fields.channels ?? ['Default']).map((name, i) => {
       const id = next(this.ctx, 'Channels')
-      this.put('Channel', `${fields.name.toLowerCase()}|${pad(i)}`, channelDoc(this.ctx, this.spaceId, id, projectId, name, i === 0))
+      this.put('Channel', `${fields.name.toLowerCase()}|${pad(i)}`, channelDoc(this.ctx, this.spaceId, id, projectId, name, i === 0, fields.channelLifecycles?.[name] ?? null))
       return {Id: id, Name: name}
     })
     const steps = buildSteps(fields.steps)

@@ -6,6 +6,8 @@
  * - `libraryvariablesets/all`: 2021.2 ignores `contentType`; 2026.1 honours it.
  * - `runbookProcesses`: `ids` only on 2026.1.
  * - the space's `deploymentprocesses` list holds release snapshots on 2021.2 only.
+ * - runbooks and runbook processes: only from 2019.11 on (`profile.runbooks`); a 2019.7 server
+ *   answers their routes with 404.
  * - version-controlled projects: no database process (`deploymentprocesses/{id}` is 404, as real
  *   servers answer), the process is at `projects/{id}/{gitRef}/deploymentprocesses`.
  */
@@ -24,13 +26,16 @@ interface Listed {
   /** Octopus's name for the document type, in 404s and collection ItemType. */
   label: string
   template: string
+  /** Versions that have the resource (default: every one). */
+  when?: Route['when']
 }
 
 const LISTED: Listed[] = [
   {kind: 'Environment', path: 'environments', label: 'Environment', template: '{?name,skip,ids,take,partialName}'},
+  {kind: 'Lifecycle', path: 'lifecycles', label: 'Lifecycle', template: '{?skip,take,ids,partialName}'},
   {kind: 'Project', path: 'projects', label: 'Project', template: '{?skip,take,ids,partialName}'},
   {kind: 'Channel', path: 'channels', label: 'Channel', template: '{?skip,take,ids,partialName}'},
-  {kind: 'Runbook', path: 'runbooks', label: 'Runbook', template: '{?skip,take,ids,partialName,projectIds}'},
+  {kind: 'Runbook', path: 'runbooks', label: 'Runbook', template: '{?skip,take,ids,partialName,projectIds}', when: (profile) => profile.runbooks},
   {kind: 'LibraryVariableSet', path: 'libraryvariablesets', label: 'LibraryVariableSet', template: '{?skip,contentType,take,ids,partialName}'},
   {kind: 'Feed', path: 'feeds', label: 'Feed', template: '{?skip,take,ids,partialName,feedType}'},
 ]
@@ -79,7 +84,7 @@ function listedRoutes(listed: Listed): Route[] {
     if (exactName) texts = texts.filter((t) => String((JSON.parse(t) as {Name?: string}).Name ?? '').toLowerCase() === exactName.toLowerCase())
     return byName(texts, queryValue(req.query, 'partialName'))
   }
-  return [
+  const routes: Route[] = [
     {method: 'GET', path: `${listed.path}/all`, scope: 'space', handler: (req) => present(req.ctx, arrayJson(filtered(req)))},
     {
       method: 'GET', path: listed.path, scope: 'space',
@@ -87,6 +92,7 @@ function listedRoutes(listed: Listed): Route[] {
     },
     {method: 'GET', path: `${listed.path}/{id}`, scope: 'space', handler: (req) => present(req.ctx, loadUsage(req, listed.kind, listed.label, req.params.id))},
   ]
+  return listed.when ? routes.map((route) => ({...route, when: listed.when})) : routes
 }
 
 function isSnapshotId(id: string): boolean {
@@ -95,7 +101,7 @@ function isSnapshotId(id: string): boolean {
 
 function processList(kind: 'DeploymentProcess' | 'RunbookProcess', path: string, itemType: string): Route {
   return {
-    method: 'GET', path, scope: 'space',
+    method: 'GET', path, scope: 'space', when: kind === 'RunbookProcess' ? (profile) => profile.runbooks : undefined,
     handler: (req) => {
       let texts = listUsageJson(req.ctx.store, kind, req.spaceId)
       // Whether real lists include release snapshots is unconfirmed: 2021.2 here does, 2026.1 does not.
@@ -163,7 +169,7 @@ export const usageRoutes: Route[] = [
   },
   {method: 'GET', path: 'projects/{id}/{gitRef}/deploymentprocesses', scope: 'space', handler: gitProcess},
   processList('RunbookProcess', 'runbookProcesses', 'RunbookProcess'),
-  {method: 'GET', path: 'runbookProcesses/{id}', scope: 'space', handler: (req) => present(req.ctx, loadUsage(req, 'RunbookProcess', 'RunbookProcess', req.params.id))},
+  {method: 'GET', path: 'runbookProcesses/{id}', scope: 'space', when: (profile) => profile.runbooks, handler: (req) => present(req.ctx, loadUsage(req, 'RunbookProcess', 'RunbookProcess', req.params.id))},
   {method: 'GET', path: 'variables/all', scope: 'space', handler: allVariableSets},
   {method: 'GET', path: 'variables/{id}', scope: 'space', handler: (req) => present(req.ctx, loadUsage(req, 'VariableSet', 'VariableSet', req.params.id))},
 ]

@@ -106,12 +106,48 @@ describe('usage repositories', () => {
       '/api/Spaces-1/projects/Projects-2/refs/heads/main/deploymentprocesses': () => [500, {ErrorMessage: 'git fetch failed'}],
     })
     const unavailable: string[] = []
-    const estate = await readUsageEstate(await space({WorkerPools: '/api/Spaces-1/workerpools{/id}{?skip,take,ids}', WorkerPoolsSummary: '/api/Spaces-1/workerpools/summary{?ids}'}), {onUnavailable: (what, why) => unavailable.push(`${what}: ${why}`)})
+    const estate = await readUsageEstate(await space({WorkerPools: '/api/Spaces-1/workerpools{/id}{?skip,take,ids}', WorkerPoolsSummary: '/api/Spaces-1/workerpools/summary{?ids}', Runbooks: '/api/Spaces-1/runbooks{/id}{?skip,take,ids,partialName,clone,projectIds}'}), {onUnavailable: (what, why) => unavailable.push(`${what}: ${why}`)})
     expect(unavailable).toEqual(['feeds of Default: HTTP 403'])
     expect(estate.git?.get('Projects-1')).toMatchObject({gitRef: 'refs/heads/main', process: {Id: 'dp'}, variables: {Id: 'git'}})
     expect(estate.git?.get('Projects-2')).toMatchObject({gitRef: 'refs/heads/main', error: expect.stringContaining('git fetch failed')})
     expect(requests.filter((r) => r.includes('/projects/Projects-2/')).length).toBe(1)
     // 11 space-wide reads (variables/all once) + 2 for the project with variables in git + 1 for the other
     expect(requests.length).toBe(11 + 2 + 1)
+  })
+
+  it('a server whose root links no Runbooks (before 2019.11) is asked for no runbooks, and says so once', async () => {
+    const empty = () => [200, []] as [number, unknown]
+    const page = () => [200, {Items: [], TotalResults: 0, Links: {}}] as [number, unknown]
+    Object.assign(routes, {
+      '/api/Spaces-1/workerpools/all': empty, '/api/Spaces-1/workerpools/summary': () => [200, {WorkerPoolSummaries: []}], '/api/Spaces-1/projects/all': empty,
+      '/api/Spaces-1/deploymentprocesses': page, '/api/Spaces-1/environments/all': empty, '/api/Spaces-1/channels/all': empty,
+      '/api/Spaces-1/libraryvariablesets/all': empty, '/api/Spaces-1/feeds/all': empty, '/api/Spaces-1/variables/all': empty,
+    })
+    const notes: string[] = []
+    const estate = await readUsageEstate(await space({WorkerPools: '/api/Spaces-1/workerpools{/id}{?skip,take,ids}', WorkerPoolsSummary: '/api/Spaces-1/workerpools/summary{?ids}'}), {onNote: (text) => notes.push(text)})
+    expect(estate).toMatchObject({runbooks: [], runbookProcesses: [], serverHasRunbooks: false})
+    expect(requests.filter((r) => /runbook/i.test(r))).toEqual([])
+    expect(notes).toEqual(['this Octopus Server has no runbooks (they arrived in Octopus 2019.11), so only deployment processes were read'])
+  })
+
+  it('lifecycles are read (one request) only when a runbook takes its environments from them; unreadable ones are told, not fatal', async () => {
+    const empty = () => [200, []] as [number, unknown]
+    const page = () => [200, {Items: [], TotalResults: 0, Links: {}}] as [number, unknown]
+    const runbooks: unknown[] = [{Id: 'Runbooks-1', Name: 'R', ProjectId: 'Projects-1', EnvironmentScope: 'Specified', Environments: ['Environments-1']}]
+    Object.assign(routes, {
+      '/api/Spaces-1/workerpools/all': empty, '/api/Spaces-1/workerpools/summary': () => [200, {WorkerPoolSummaries: []}], '/api/Spaces-1/projects/all': empty,
+      '/api/Spaces-1/deploymentprocesses': page, '/api/Spaces-1/runbookProcesses': page, '/api/Spaces-1/runbooks/all': () => [200, runbooks],
+      '/api/Spaces-1/environments/all': empty, '/api/Spaces-1/channels/all': empty, '/api/Spaces-1/libraryvariablesets/all': empty,
+      '/api/Spaces-1/feeds/all': empty, '/api/Spaces-1/variables/all': empty, '/api/Spaces-1/lifecycles/all': () => [403, {ErrorMessage: 'You do not have permission'}],
+    })
+    const links = {WorkerPools: '/api/Spaces-1/workerpools{/id}{?skip,take,ids}', WorkerPoolsSummary: '/api/Spaces-1/workerpools/summary{?ids}', Runbooks: '/api/Spaces-1/runbooks{/id}{?skip,take,ids,partialName,clone,projectIds}'}
+    expect((await readUsageEstate(await space(links))).lifecycles).toBeUndefined()
+    expect(requests.filter((r) => r.includes('lifecycles'))).toEqual([])
+    runbooks.push({Id: 'Runbooks-2', Name: 'L', ProjectId: 'Projects-1', EnvironmentScope: 'FromProjectLifecycles', Environments: []})
+    const unavailable: string[] = []
+    const estate = await readUsageEstate(await space(links), {onUnavailable: (what, why) => unavailable.push(`${what}: ${why}`)})
+    expect(estate.lifecycles).toBeUndefined()
+    expect(unavailable).toEqual(['lifecycles of Default: HTTP 403'])
+    expect(requests.filter((r) => r.includes('lifecycles'))).toEqual(['/api/Spaces-1/lifecycles/all'])
   })
 })

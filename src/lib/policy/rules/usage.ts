@@ -17,8 +17,14 @@ function live(rows: UsageRow[]): UsageRow[] {
   return rows.filter((r) => !r.IsDisabled && !r.ProjectDisabled)
 }
 
+/** Where a runbook step runs, as its rows say (the runbook's environments with the step's). */
+function runbookWhere(row: UsageRow): string {
+  if (row.Environments) return ` in ${row.Environments.join(', ') || 'no environment'}`
+  return row.EnvironmentsResolved ? '' : ' in its project lifecycles\' environments (not resolved)'
+}
+
 function examples(rows: UsageRow[], limit = 3): string {
-  const names = [...new Set(rows.map((r) => `'${r.StepName}' (${r.ProjectName}${r.ProcessType === 'Runbook' ? `, runbook ${r.ProcessName}` : ''})`))]
+  const names = [...new Set(rows.map((r) => `'${r.StepName}' (${r.ProjectName}${r.ProcessType === 'Runbook' ? `, runbook ${r.ProcessName}${runbookWhere(r)}` : ''})`))]
   return names.length <= limit ? names.join(', ') : `${names.slice(0, limit).join(', ')} and ${names.length - limit} more`
 }
 
@@ -143,7 +149,7 @@ export const missingVariableValue: RuleDescriptor = {
   id: 'usage/missing-variable-value',
   defaultSeverity: 'error',
   title: 'Worker pool variables have a value wherever their steps run',
-  rationale: 'A step whose worker pool variable has no value in scope fails: "No variable named ... was in scope and set to value ... so could not determine which worker pool to use". Environments are those the step and its runbook allow (lifecycles are not read).',
+  rationale: 'A step whose worker pool variable has no value in scope fails: "No variable named ... was in scope and set to value ... so could not determine which worker pool to use". Environments are those the step and its runbook allow (a runbook scoped to its project\'s lifecycles: their environments; a deployment\'s lifecycle is not read).',
   unavailable: notRead,
   run: ({snapshot}) => {
     const findings: Finding[] = []
