@@ -79,6 +79,6 @@ On the first failed upgrade or health check it stops (exit 1): the failed worker
   }
 
   protected override exitCodeFor(result: WorkerUpgradeResult): ExitCodeValue {
-    return result.Mode === 'nothing-to-do' ? ExitCode.Success : result.exitCode
+    return result.Mode === 'nothing-to-do' ? ExitCode.Success : this.signalAware(result.exitCode)
   }
 }
