@@ -113,7 +113,7 @@ describe('waitUntilDrained with stale leases (the lease\'s task has finished)', 
   })
 
   it('keeps waiting on a lease whose task is running, cancelling, or not found', async () => {
-    for (const states of [{'ServerTasks-10': 'Executing'}, {'ServerTasks-10': 'Cancelling'}, {}]) {
+    for (const states of [{'ServerTasks-10': 'Executing'}, {'ServerTasks-10': 'Cancelling'}, {}] as Array<Record<string, string>>) {
       const s = scripted([[lease(1, 'Workers-1', 'ServerTasks-10')]])
       const result = await waitUntilDrained({watch: s.watch, targets: [targets[0]], timeoutMs: 3_000, intervalMs: 1000, now: () => s.clock.t, sleep: s.sleep, taskEnds: ends(states).taskEnds})
       expect(result.Outcome).toBe('timed-out')
