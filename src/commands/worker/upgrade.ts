@@ -66,7 +66,7 @@ Before disabling a worker a rolling run records it in a private file under $XDG_
       startWaiting: () => this.startWaiting(),
       debug: this.debugLine,
       bin: this.config.bin,
-      claims: (space) => claimStore({root: claimsRoot(process.env), server: space.client.server, spaceId: space.spaceId, warn: (line) => this.warnUser(line)}),
+      claims: (space) => claimStore({root: claimsRoot(process.env), server: space.client.server, spaceId: space.spaceId, installationId: space.client.root.InstallationId, warn: (line) => this.warnUser(line)}),
     })
     this.stopWaiting()
     return result

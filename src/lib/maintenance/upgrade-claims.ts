@@ -64,9 +64,15 @@ export function claimsRoot(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'octoworkers', 'upgrade-claims')
 }
 
-/** One directory per server and space: a short hash, so any URL makes a safe name. */
-export function claimsKey(server: string, spaceId: string): string {
-  return createHash('sha256').update(`${server.replace(/\/+$/, '').toLowerCase()}\n${spaceId.toLowerCase()}`).digest('hex').slice(0, 24)
+/**
+ * One directory per server and space: a short hash, so any URL makes a safe name. The server is
+ * its InstallationId (from the root document) where it gives one, so that runs reaching one
+ * server by different URLs (a proxy, a load balancer, another host name) find each other's claims;
+ * else its URL.
+ */
+export function claimsKey(server: string, spaceId: string, installationId?: string | null): string {
+  const identity = installationId ? `installation:${installationId.toLowerCase()}` : server.replace(/\/+$/, '').toLowerCase()
+  return createHash('sha256').update(`${identity}\n${spaceId.toLowerCase()}`).digest('hex').slice(0, 24)
 }
 
 const MAX_CLAIM_BYTES = 16 * 1024
@@ -105,6 +111,8 @@ export interface ClaimStoreOptions {
   root: string
   server: string
   spaceId: string
+  /** The server's InstallationId, when its root document gives one. */
+  installationId?: string | null
   /** Told once per file (or directory) that is ignored because it is not safe or not valid. */
   warn?: (line: string) => void
   pid?: number
@@ -114,7 +122,7 @@ export interface ClaimStoreOptions {
 }
 
 export function claimStore(opts: ClaimStoreOptions): ClaimStore {
-  const dir = path.join(opts.root, claimsKey(opts.server, opts.spaceId))
+  const dir = path.join(opts.root, claimsKey(opts.server, opts.spaceId, opts.installationId))
   const pid = opts.pid ?? process.pid
   const host = opts.host ?? hostname()
   const isAlive = opts.isAlive ?? processIsAlive
