@@ -1,31 +1,69 @@
 import type {Command} from '@oclif/core'
 import {ServerCommand} from '../server-command.js'
+import {CliError, exitCodeForSignal, ExitCode, type ExitCodeValue, type StopSignal} from '../lib/errors.js'
+import {writeStderr} from '../lib/render/output.js'
 
 /**
- * Base of `worker drain` and `worker upgrade`, which wait on the server for minutes: their
- * --timeout bounds the wait (each HTTP request keeps the default), and Ctrl-C during a wait stops
- * waiting (the command then reports the state it leaves) instead of exiting at once.
+ * Base of `worker drain`, `worker upgrade` and `worker delete`, which wait on the server for
+ * minutes: their --timeout bounds the wait (each HTTP request keeps the default), and Ctrl-C or
+ * SIGTERM (what `timeout` and a cancelled CI job send) during a wait stops waiting, so the command
+ * reports the state it leaves and how to undo it, then exits 130 (SIGINT) or 143 (SIGTERM).
+ * Outside a wait either signal exits at once.
  */
 export abstract class MaintenanceCommand<T extends typeof Command> extends ServerCommand<T> {
   private waiting?: AbortController
+  /** The signal that stopped the wait, if one did. */
+  protected stoppedBy?: StopSignal
+
+  private readonly onSigterm = () => this.onStopSignal('SIGTERM')
+
+  public override async init(): Promise<void> {
+    await super.init()
+    process.once('SIGTERM', this.onSigterm)
+  }
+
+  /** A command run inside another process (tests) leaves no listener behind. */
+  public override async finally(error: Error | undefined): Promise<unknown> {
+    process.removeListener('SIGTERM', this.onSigterm)
+    return super.finally(error)
+  }
 
   protected override httpTimeoutFlag(): number | undefined {
     return undefined
   }
 
   protected override onInterrupt(): void {
-    if (this.waiting && !this.waiting.signal.aborted) this.waiting.abort()
-    else super.onInterrupt()
+    this.onStopSignal('SIGINT')
   }
 
-  /** Called just before the first change: from here Ctrl-C aborts the returned signal. */
+  private onStopSignal(signal: StopSignal): void {
+    if (this.waiting && !this.waiting.signal.aborted) {
+      this.stoppedBy = signal
+      this.waiting.abort()
+      return
+    }
+    writeStderr(signal === 'SIGTERM' ? 'Terminated.' : 'Interrupted.')
+    process.exit(exitCodeForSignal(signal))
+  }
+
+  /** Called just before the first change: from here Ctrl-C and SIGTERM abort the returned signal. */
   protected startWaiting(): AbortSignal {
     this.waiting = new AbortController()
     return this.waiting.signal
   }
 
-  /** The waits are over: Ctrl-C exits again. */
+  /** The waits are over: the signals exit again. */
   protected stopWaiting(): void {
     this.waiting = undefined
+  }
+
+  /** A result's exit code, with 130 turned into 143 when SIGTERM (not Ctrl-C) stopped the wait. */
+  protected signalAware(code: ExitCodeValue): ExitCodeValue {
+    return code === ExitCode.Interrupted && this.stoppedBy ? exitCodeForSignal(this.stoppedBy) : code
+  }
+
+  /** An error carrying the interrupted exit code of the signal that stopped the wait. */
+  protected interruptedError(message: string, details?: Record<string, unknown>): CliError {
+    return new CliError(message, exitCodeForSignal(this.stoppedBy ?? 'SIGINT'), {code: this.stoppedBy === 'SIGTERM' ? 'terminated' : 'interrupted', details})
   }
 }

@@ -8,6 +8,12 @@ export const ExitCode = {
   /** Refused because the change would be unsafe (e.g. below a pool's floor); nothing was changed. */
   Unsafe: 5,
   Interrupted: 130,
+  /**
+   * Stopped by SIGTERM (what `timeout` and a cancelled CI job send): 128 + 15, as a shell reports a
+   * process the signal killed. Commands that wait (drain, upgrade, delete --drain) report what they
+   * leave before exiting with it, as they do for Ctrl-C.
+   */
+  Terminated: 143,
 } as const
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 
@@ -19,7 +25,8 @@ export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [ExitCodeValue, string]>
   [ExitCode.Auth, 'not logged in, or the server rejected the credentials (401/403)'],
   [ExitCode.NotFound, 'something named does not exist (nothing was changed)'],
   [ExitCode.Unsafe, 'refused because the change would be unsafe (nothing was changed)'],
-  [ExitCode.Interrupted, 'interrupted'],
+  [ExitCode.Interrupted, 'interrupted (Ctrl-C, SIGINT)'],
+  [ExitCode.Terminated, 'terminated (SIGTERM); a waiting command reports what it leaves first'],
 ]
 
 /** The exit-code table as help shows it: one `code  meaning` line each, meanings aligned. */
@@ -61,6 +68,7 @@ function defaultCodeFor(exitCode: ExitCodeValue): string {
     case ExitCode.NotFound: return 'not-found'
     case ExitCode.Unsafe: return 'unsafe'
     case ExitCode.Interrupted: return 'interrupted'
+    case ExitCode.Terminated: return 'terminated'
     default: return 'failure'
   }
 }
@@ -78,4 +86,11 @@ export function redact(text: string, secrets: Array<string | undefined>): string
   }
   // Anything that looks like an Octopus API key, even one we were not told about.
   return out.includes('API-') ? out.replace(/API-[A-Z0-9]{8,}/g, 'API-***') : out
+}
+
+/** The signals a waiting command stops on, and the exit code of each. */
+export type StopSignal = 'SIGINT' | 'SIGTERM'
+
+export function exitCodeForSignal(signal: StopSignal): ExitCodeValue {
+  return signal === 'SIGTERM' ? ExitCode.Terminated : ExitCode.Interrupted
 }

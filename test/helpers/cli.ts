@@ -23,6 +23,8 @@ export interface RunOptions {
   configHome?: string
   /** An isolated cache dir (XDG_CACHE_HOME: `leases report`'s cache); one is created per call when omitted. */
   cacheHome?: string
+  /** An isolated state dir (XDG_STATE_HOME: `worker upgrade`'s claims); one is created per call when omitted. */
+  stateHome?: string
   timeoutMs?: number
   /** true: a real process (signals, exact start-up behaviour); false: in-process; unset: decided by needsProcess(). */
   spawn?: boolean
@@ -55,6 +57,7 @@ function cliEnv(options: RunOptions): Record<string, string> {
   }
   env.XDG_CONFIG_HOME = options.configHome ?? tempConfigHome()
   env.XDG_CACHE_HOME = options.cacheHome ?? tempDir('octoworkers-cache')
+  env.XDG_STATE_HOME = options.stateHome ?? tempDir('octoworkers-state')
   env.NO_COLOR = '1'
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k]

@@ -21,7 +21,9 @@ export default class LeasesList extends ServerCommand<typeof LeasesList> {
 
   static override description = `Prints the active leases (worker, pool, task, since when), then one line per pool: its workers, how many are available (enabled, and Healthy or HasWarnings: the ones Octopus leases), how many hold a lease, and its active leases. --workers prints every worker with its number of active leases instead — the quantity Octopus's leasing algorithm balances (it picks the available worker with the fewest). --all-spaces reads every space and adds a SPACE column.
 
---json prints {Spaces[{SpaceId, SpaceName, Source, Completeness}], Leases[], Pools[], Workers[]}, whatever --workers says.
+A lease whose task has finished is stale (Octopus keeps such rows when a release fails, until the server restarts): its TASK STATE says so, e.g. \`Success (stale)\`. It holds nothing; \`worker drain\` does not wait on it.
+
+--json prints {Spaces[{SpaceId, SpaceName, Source, Completeness}], Leases[], Pools[], Workers[]}, whatever --workers says; each lease carries Stale, TaskState and TaskCompletedTime.
 
 What it reads, and what it can miss (--source; auto uses the lease API where the server has it):
 - api: ${COMPLETENESS['list-api']}
@@ -59,10 +61,12 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     if (doc.Leases.length === 0) stderr.push('No active leases.')
     else {
       blocks.push(await renderTable(
-        [...spaceHead, 'LEASE', 'WORKER', 'POOL', 'TASK', 'DESCRIPTION', 'TAKEN AT', 'EXCLUSIVE'],
-        doc.Leases.map((l) => [...space(l), l.LeaseId, l.WorkerName ?? l.WorkerId, l.WorkerPoolName ?? l.WorkerPoolId, l.TaskId, l.TaskDescription, terminalTime(l.TakenAt), l.Exclusive]),
+        [...spaceHead, 'LEASE', 'WORKER', 'POOL', 'TASK', 'TASK STATE', 'DESCRIPTION', 'TAKEN AT', 'EXCLUSIVE'],
+        doc.Leases.map((l) => [...space(l), l.LeaseId, l.WorkerName ?? l.WorkerId, l.WorkerPoolName ?? l.WorkerPoolId, l.TaskId, taskStateCell(l), l.TaskDescription, terminalTime(l.TakenAt), l.Exclusive]),
         {isTTY},
       ))
+      const stale = doc.Leases.filter((l) => l.Stale).length
+      if (stale > 0) stderr.push(`${stale} stale lease${stale === 1 ? '' : 's'}: ${stale === 1 ? 'its task has' : 'their tasks have'} finished, so ${stale === 1 ? 'it holds' : 'they hold'} nothing; Octopus clears stale leases when the server restarts (until then it may refuse to delete the worker).`)
     }
     if (perWorker) {
       const max = Math.max(0, ...doc.Workers.map((w) => w.ActiveLeases))
@@ -83,6 +87,12 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     else for (const s of doc.Spaces) stderr.push(`Source in ${terminalSafe(s.SpaceName)}: ${sourceLabel(s.Source)}. ${s.Completeness}`)
     return {stdout: blocks.length > 0 ? blocks.join('\n') : undefined, stderr}
   }
+}
+
+/** `Executing`, or `Success (stale)` for a lease whose task has finished. */
+function taskStateCell(lease: {Stale: boolean; TaskState: string | null}): string {
+  if (lease.TaskState === null) return ''
+  return lease.Stale ? `${lease.TaskState} (stale)` : lease.TaskState
 }
 
 function sourceLabel(kind: string): string {

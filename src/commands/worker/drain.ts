@@ -16,7 +16,8 @@ export default class WorkerDrain extends MaintenanceCommand<typeof WorkerDrain> 
 Then the floor: while drained, every pool a drained worker serves must keep at least N available workers (enabled, and Healthy or HasWarnings). N is --keep-healthy, else minWorkers from .octoworkers.yaml (per-pool overrides apply), else 2. Below the floor it refuses (exit 5) naming each pool, its available count and what the drain would leave; nothing is changed. --keep-healthy 0 or --force overrides.
 Shows the plan and asks, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request.
 It disables the workers (Octopus leases no disabled worker), then waits until none holds an active lease: through the server's lease API where it has one (2024.2+), else through executing tasks' logs. Workers already disabled are waited on too, and reported as such. Progress goes to stderr (with --json too).
---timeout is how long to wait (default 30m; e.g. 90s, 10m, 1h); each HTTP request keeps the default 30 s timeout. On timeout: exit 1 naming the tasks still holding leases; the workers stay disabled and the command that re-enables them is printed. Ctrl-C stops waiting and leaves the workers as they are (exit 130), with the same report.
+--timeout is how long to wait (default 30m; e.g. 90s, 10m, 1h); each HTTP request keeps the default 30 s timeout. On timeout: exit 1 naming the tasks still holding leases; the workers stay disabled and the command that re-enables them is printed. Ctrl-C (exit 130) or SIGTERM (exit 143, what \`timeout\` and a cancelled CI job send) stops waiting and leaves the workers as they are, with the same report.
+A lease whose task has finished (stale: Octopus keeps such rows after a failed release, until it restarts) holds nothing: it is named and not waited on.
 --json: per worker, whether it was enabled before, its leases at the start, seconds waited and the outcome (drained, timed-out, interrupted).`
   static override examples = [
     '<%= config.bin %> worker drain build-01 -y',
@@ -69,6 +70,6 @@ It disables the workers (Octopus leases no disabled worker), then waits until no
   }
 
   protected override exitCodeFor(result: WorkerDrainResult): ExitCodeValue {
-    return drainExitCode(result)
+    return this.signalAware(drainExitCode(result))
   }
 }

@@ -1,13 +1,14 @@
 import {Args, Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {MaintenanceCommand} from '../../command-bases/maintenance-command.js'
-import {ExitCode, usageError, type ExitCodeValue} from '../../lib/errors.js'
+import {usageError, type ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
 import {promptConfirm} from '../../lib/render/prompt.js'
 import {requireSelection} from '../../lib/workers/bulk.js'
 import {parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
 import {parseBatchSize} from '../../lib/maintenance/upgrade-plan.js'
 import {describeWorkerResult} from '../../lib/maintenance/upgrade-run.js'
+import {claimsRoot, claimStore} from '../../lib/maintenance/upgrade-claims.js'
 import {runWorkerUpgrade, upgradeJson, type WorkerUpgradeResult} from '../../lib/maintenance/upgrade-command.js'
 
 export default class WorkerUpgrade extends MaintenanceCommand<typeof WorkerUpgrade> {
@@ -16,7 +17,9 @@ export default class WorkerUpgrade extends MaintenanceCommand<typeof WorkerUpgra
 Shows the plan and asks, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request.
 Without --rolling: one Octopus Upgrade (or UpdateCalamari) task for all of them, as the portal does. That is the big-bang path: while it runs, deployments may find no worker to lease.
 With --rolling: batches of --batch K (default 1) chosen so that every affected pool keeps at least N available workers (enabled, Healthy or HasWarnings) at every moment; N is --keep-healthy, else minWorkers from .octoworkers.yaml, else 2. If even one worker at a time would go below the floor it refuses (exit 5), nothing changed. Each batch: drain it (disable, wait for its leases), start the upgrade task for it, wait, re-enable the workers that were enabled before, health-check them and confirm they are available and current (Octopus does not health-check disabled workers, hence this order), then the next batch. The floor is checked again before every batch: if the pool has lost workers meanwhile, the roll stops there (exit 5 before the first batch, else exit 1).
-On the first failed upgrade or health check it stops (exit 1): the failed worker stays disabled, the lines say what succeeded, and the command to resume with the rest is printed. --timeout bounds each wait (default 30m); each HTTP request keeps the default 30 s timeout. Ctrl-C stops (exit 130) leaving workers as they are, with the commands to undo and to resume.`
+Workers Unavailable at their last health check are left out (named, with the reason) unless --include-unavailable.
+Each worker is judged by this run's own upgrade task. On the first failed upgrade or health check it stops (exit 1): the failed worker is put back as it was (enabled if it was), the lines say what succeeded, and the command to resume with the rest is printed. A worker another command disabled while this run upgraded it is reported so and left disabled. --timeout bounds each wait (default 30m); each HTTP request keeps the default 30 s timeout. Ctrl-C (exit 130) or SIGTERM (exit 143) stops, leaving workers as they are, with the commands to undo and to resume.
+Before disabling a worker a rolling run records it in a private file under $XDG_STATE_HOME/octoworkers/upgrade-claims (else ~/.local/state/...), per server and space, and removes the record once the worker is back as it was. A later run finds the workers a stopped run left disabled and finishes their upgrade, or, when they are upgraded already, enables them again; a worker another live run on this machine is upgrading is skipped.`
   static override examples = [
     '<%= config.bin %> worker upgrade --pool "Linux Workers" --rolling --keep-healthy 2 -y',
     '<%= config.bin %> worker upgrade --pool "Linux Workers" --rolling --batch 2 --calamari',
@@ -36,6 +39,7 @@ On the first failed upgrade or health check it stops (exit 1): the failed worker
     batch: Flags.string({description: 'With --rolling: workers per batch (default 1).'}),
     calamari: Flags.boolean({description: 'Update Calamari (the UpdateCalamari task) instead of the Tentacle.'}),
     all: Flags.boolean({description: 'Include workers that are already current.'}),
+    'include-unavailable': Flags.boolean({description: 'Include workers that were Unavailable at their last health check (left out by default: the upgrade cannot reach them).'}),
     // A wait, not an HTTP timeout (parsed to milliseconds); each request keeps the default timeout (httpTimeoutFlag).
     timeout: Flags.custom<number>({description: 'How long each wait (leases, upgrade task, health check) may take (e.g. 90s, 30m, 1h). (default 30m)', parse: async (input) => parseWaitDuration(input)})(),
     yes: Flags.boolean({char: 'y', description: 'Upgrade without asking.'}),
@@ -50,6 +54,7 @@ On the first failed upgrade or health check it stops (exit 1): the failed worker
     const request = {
       names, poolInputs, kind: flags.calamari ? 'Calamari' as const : 'Tentacle' as const, rolling: Boolean(flags.rolling), all: Boolean(flags.all),
       keepHealthy: parseKeepHealthy(flags['keep-healthy']), batchSize: parseBatchSize(flags.batch), timeoutMs: flags.timeout ?? parseWaitDuration('30m'), yes: Boolean(flags.yes),
+      includeUnavailable: Boolean(flags['include-unavailable']),
     }
     this.refuseUnconfirmable({yes: flags.yes, action: 'upgrade workers'})
     const result = await runWorkerUpgrade(request, {
@@ -61,6 +66,7 @@ On the first failed upgrade or health check it stops (exit 1): the failed worker
       startWaiting: () => this.startWaiting(),
       debug: this.debugLine,
       bin: this.config.bin,
+      claims: (space) => claimStore({root: claimsRoot(process.env), server: space.client.server, spaceId: space.spaceId, installationId: space.client.root.InstallationId, warn: (line) => this.warnUser(line)}),
     })
     this.stopWaiting()
     return result
@@ -72,13 +78,17 @@ On the first failed upgrade or health check it stops (exit 1): the failed worker
 
   protected override render(result: WorkerUpgradeResult): Rendered {
     switch (result.Mode) {
-      case 'nothing-to-do': return {stdout: result.Message}
-      case 'single-task': return {stdout: result.Workers.map((r) => `${r.Name}: ${r.VersionBefore} -> ${r.VersionAfter}${r.Current ? '' : ' (still needs the upgrade)'}`).join('\n')}
-      case 'rolling': return {stdout: result.Workers.map(describeWorkerResult).join('\n')}
+      case 'nothing-to-do': return {stdout: [...restoredLines(result.Restored), result.Message].join('\n')}
+      case 'single-task': return {stdout: [...restoredLines(result.Restored), ...result.Workers.map((r) => `${r.Name}: ${r.VersionBefore} -> ${r.VersionAfter}${r.Current ? '' : ' (still needs the upgrade)'}`)].join('\n')}
+      case 'rolling': return {stdout: [...restoredLines(result.Restored), ...result.Workers.map(describeWorkerResult)].join('\n')}
     }
   }
 
   protected override exitCodeFor(result: WorkerUpgradeResult): ExitCodeValue {
-    return result.Mode === 'nothing-to-do' ? ExitCode.Success : result.exitCode
+    return this.signalAware(result.exitCode)
   }
+}
+
+function restoredLines(restored: Array<{Name: string; Message: string}>): string[] {
+  return restored.map((r) => `${r.Name}: ${r.Message}`)
 }

@@ -11,6 +11,7 @@ import {chooseSourceKind, COMPLETENESS, createLeaseSource, type SourceChoice} fr
 import type {LeaseFilter} from './tail.js'
 import {matchesFilter} from './tail.js'
 import type {LeaseRecord} from './types.js'
+import {leaseStaleness, readTaskEnds, type LeaseStaleness, type TaskEnd} from './stale.js'
 
 export interface SpaceRead {
   SpaceId: string
@@ -21,7 +22,8 @@ export interface SpaceRead {
   Completeness: string
 }
 
-export type ActiveLease = LeaseRecord & {SpaceName: string}
+/** A listed lease, with whether its task has finished (`Stale`: it holds nothing; see stale.ts). */
+export type ActiveLease = LeaseRecord & {SpaceName: string} & LeaseStaleness
 
 export interface PoolLoad {
   SpaceId: string
@@ -76,7 +78,10 @@ export async function listActiveLeases(input: {
     const space = directory.space
     const kind = await chooseSourceKind(space, input.source, input.debug, 'active-now')
     const leases = await createLeaseSource(kind, space, directory).start()
+    // One batched task read: which listed leases belong to tasks that have finished (stale).
+    const taskEnds = leases.length > 0 ? await readTaskEnds(space, leases.map((l) => l.TaskId)) : new Map<string, TaskEnd>()
     parts.push(activeLeasesDoc({
+      taskEnds,
       space: {SpaceId: space.spaceId, SpaceName: space.space.Name, Source: kind, Completeness: COMPLETENESS[kind === 'api' ? 'list-api' : 'list-logs']},
       leases,
       workers: directory.allWorkers,
@@ -103,6 +108,8 @@ export function activeLeasesDoc(input: {
   workers: readonly Pick<WorkerResource, 'Id' | 'Name' | 'WorkerPoolIds' | 'IsDisabled' | 'HealthStatus'>[]
   pools: readonly Pick<WorkerPoolResource, 'Id' | 'Name'>[]
   filter: LeaseFilter
+  /** The leases' tasks (by ID): a lease whose task has finished is marked stale. */
+  taskEnds?: ReadonlyMap<string, TaskEnd>
 }): ActiveLeasesDoc {
   const {space, filter} = input
   const spaceFields = {SpaceId: space.SpaceId, SpaceName: space.SpaceName}
@@ -157,7 +164,7 @@ export function activeLeasesDoc(input: {
   // Leases whose pool the space does not list (named only in a log, or deleted since).
   for (const leases of leasesByPool.values()) pools.push(poolLoad(spaceFields, leases[0].WorkerPoolId, leases[0].WorkerPoolName ?? leases[0].WorkerPoolId ?? '?', [], leases))
 
-  return {Spaces: [space], Leases: shown.map((l) => ({...l, SpaceName: space.SpaceName})), Pools: pools, Workers: workers}
+  return {Spaces: [space], Leases: shown.map((l) => ({...l, SpaceName: space.SpaceName, ...leaseStaleness(l, input.taskEnds ?? new Map())})), Pools: pools, Workers: workers}
 }
 
 function poolLoad(space: {SpaceId: string; SpaceName: string}, id: string | null, name: string, members: WorkerLoad[], leases: LeaseRecord[]): PoolLoad {

@@ -12,7 +12,8 @@ import {chooseSourceKind, createLeaseSource} from '../leases/sources.js'
 import type {SourceKind} from '../leases/types.js'
 import {selectWorkers} from '../workers/bulk.js'
 import {floorRefusal, floorViolations, poolFloors, type FloorPool, type PoolFloor} from './floor.js'
-import {progressLine, unfinishedSummary, waitUntilDrained, watchLeases, type DrainResult, type DrainTarget, type LeaseWatch, type WorkerDrainStatus} from './drain.js'
+import {readTaskEnds} from '../leases/stale.js'
+import {progressLine, staleLeaseLine, unfinishedSummary, waitUntilDrained, watchLeases, type DrainResult, type DrainTarget, type LeaseWatch, type StaleLease, type WorkerDrainStatus} from './drain.js'
 import {floorLines, progressThrottle} from './render.js'
 
 /** The floor of a pool: --keep-healthy N for every pool, else `.octoworkers.yaml`'s minWorkers (per-pool overrides first). */
@@ -62,6 +63,8 @@ export interface DrainRunOptions {
   onProgress?: (waiting: WorkerDrainStatus[], elapsedMs: number) => void
   /** Called once the workers are disabled, before waiting (so an interrupt knows what to undo). */
   onDisabled?: (targets: DrainTarget[], source: SourceKind) => void
+  /** Called once per lease whose task has finished (stale: not waited on). */
+  onStale?: (worker: WorkerDrainStatus, lease: StaleLease) => void
 }
 
 /** Disables the targets, then waits until none holds a lease (or the timeout, or the signal). */
@@ -69,7 +72,10 @@ export async function drainWorkers(space: SpaceContext, targets: WorkerResource[
   const disabled = await disableTargets(space, targets)
   const {watch, kind} = await openLeaseWatch(space, opts.debug)
   opts.onDisabled?.(disabled, kind)
-  const result = await waitUntilDrained({watch, targets: disabled, timeoutMs: opts.timeoutMs, intervalMs: opts.intervalMs ?? 1000, signal: opts.signal, onProgress: opts.onProgress})
+  const result = await waitUntilDrained({
+    watch, targets: disabled, timeoutMs: opts.timeoutMs, intervalMs: opts.intervalMs ?? 1000, signal: opts.signal, onProgress: opts.onProgress,
+    taskEnds: (ids) => readTaskEnds(space, ids), onStale: opts.onStale,
+  })
   return {...result, Source: kind}
 }
 
@@ -129,6 +135,7 @@ export async function runWorkerDrain(request: WorkerDrainRequest, deps: WorkerDr
       const already = targets.length - disabled
       deps.note(`Disabled ${disabled} worker${disabled === 1 ? '' : 's'}${already ? ` (${already} already disabled)` : ''}; waiting for ${targets.length === 1 ? 'its' : 'their'} leases to end (watching ${describeSource(source)}).`)
     },
+    onStale: (worker, lease) => deps.note(staleLeaseLine(worker, lease)),
     onProgress: (waiting, elapsed) => {
       if (waiting.length > 0 && shouldReport(waiting.map((w) => `${w.Id}:${w.Leases.length}`).join(','))) deps.note(progressLine(waiting, elapsed))
     },

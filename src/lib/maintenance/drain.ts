@@ -5,6 +5,7 @@
  * only keeps the set of active leases and decides when the wait is over.
  */
 import type {LeaseRecord, LeaseSource} from '../leases/types.js'
+import {describeStaleLease, isCompletedTaskState, leaseStaleness, type LeaseStaleness, type TaskEnd} from '../leases/stale.js'
 import {shellQuote} from '../render/shell.js'
 import {formatDuration} from './floor.js'
 
@@ -40,13 +41,19 @@ export interface DrainTarget {
 
 export type DrainOutcome = 'drained' | 'timed-out' | 'interrupted'
 
+/** A lease the server still lists although its task has finished: it holds nothing, so it is not waited on. */
+export type StaleLease = LeaseRecord & LeaseStaleness
+
 export interface WorkerDrainStatus extends DrainTarget {
+  /** Leases of running tasks at the start (stale ones not counted). */
   LeasesAtStart: number
   /** Seconds until the worker held no lease; null while it still holds one. */
   SecondsWaited: number | null
   Outcome: DrainOutcome
-  /** Leases it still holds (empty once drained). */
+  /** Leases of running tasks it still holds (empty once drained). */
   Leases: LeaseRecord[]
+  /** Leases the server lists for it whose task has finished (not waited on). */
+  StaleLeases: StaleLease[]
 }
 
 export interface DrainResult {
@@ -67,6 +74,13 @@ export interface DrainWaitOptions {
   signal?: AbortSignal
   /** Called after each look at the leases with the workers still holding some. */
   onProgress?: (waiting: WorkerDrainStatus[], elapsedMs: number) => void
+  /**
+   * The states of the named tasks (one batched request): a lease whose task has finished is
+   * stale and not waited on. Without it every listed lease is waited on.
+   */
+  taskEnds?: (taskIds: string[]) => Promise<ReadonlyMap<string, TaskEnd>>
+  /** Called once per stale lease, when first seen. */
+  onStale?: (worker: WorkerDrainStatus, lease: StaleLease) => void
 }
 
 export function leasesOf(target: {Id: string; Name: string}, leases: LeaseRecord[]): LeaseRecord[] {
@@ -100,13 +114,29 @@ export async function waitUntilDrained(opts: DrainWaitOptions): Promise<DrainRes
   const sleep = opts.sleep ?? abortableSleep
   const started = now()
   const statuses = new Map<string, WorkerDrainStatus>()
+  // A finished task stays finished: its state is read once; running ones are asked again each poll.
+  const finished = new Map<string, TaskEnd>()
   for (let poll = 0; ; poll++) {
     const leases = await opts.watch.active()
+    const heldBy = new Map(opts.targets.map((t) => [t.Id, leasesOf(t, leases)]))
+    if (opts.taskEnds) {
+      const unknown = [...new Set([...heldBy.values()].flat().map((l) => l.TaskId))].filter((id) => !finished.has(id))
+      if (unknown.length > 0) {
+        for (const [id, end] of await opts.taskEnds(unknown)) if (isCompletedTaskState(end.State)) finished.set(id, end)
+      }
+    }
     const elapsed = now() - started
     for (const target of opts.targets) {
-      const held = leasesOf(target, leases)
-      const status = statuses.get(target.Id) ?? {...target, LeasesAtStart: held.length, SecondsWaited: null, Outcome: 'drained' as DrainOutcome, Leases: held}
+      const listed = heldBy.get(target.Id)!
+      const held = listed.filter((l) => !finished.has(l.TaskId))
+      const stale = listed.filter((l) => finished.has(l.TaskId)).map((l): StaleLease => ({...l, ...leaseStaleness(l, finished)}))
+      const status = statuses.get(target.Id) ?? {...target, LeasesAtStart: held.length, SecondsWaited: null, Outcome: 'drained' as DrainOutcome, Leases: held, StaleLeases: []}
       status.Leases = held
+      for (const lease of stale) {
+        if (status.StaleLeases.some((s) => s.LeaseId === lease.LeaseId)) continue
+        status.StaleLeases.push(lease)
+        opts.onStale?.(status, lease)
+      }
       if (held.length === 0 && status.SecondsWaited === null) status.SecondsWaited = Math.round(elapsed / 1000)
       statuses.set(target.Id, status)
     }
@@ -120,6 +150,11 @@ export async function waitUntilDrained(opts: DrainWaitOptions): Promise<DrainRes
     }
     await sleep(Math.min(backoff(poll, opts.intervalMs), Math.max(0, opts.timeoutMs - elapsed)), opts.signal)
   }
+}
+
+/** "build-01: stale lease WorkerTaskLeases-5 (task ServerTasks-12 finished Success at T); not waiting on it." */
+export function staleLeaseLine(worker: {Name: string}, lease: StaleLease): string {
+  return `${worker.Name}: ${describeStaleLease(lease, lease)}; not waiting on it (Octopus clears stale leases when the server restarts).`
 }
 
 /** `build-01: 2 leases (ServerTasks-12, ServerTasks-13)`, one worker still waited on. */
@@ -143,7 +178,8 @@ export function reenableCommand(bin: string, targets: DrainTarget[], spaceName: 
 /** One stdout line per worker. */
 export function describeDrainStatus(s: WorkerDrainStatus): string {
   const before = s.WasEnabled ? 'disabled' : 'was already disabled'
-  const leases = `${s.LeasesAtStart} lease${s.LeasesAtStart === 1 ? '' : 's'} at start`
+  const stale = s.StaleLeases.length ? `; ${s.StaleLeases.length} stale lease${s.StaleLeases.length === 1 ? '' : 's'} of finished task${s.StaleLeases.length === 1 ? '' : 's'} ${[...new Set(s.StaleLeases.map((l) => l.TaskId))].join(', ')} not waited on` : ''
+  const leases = `${s.LeasesAtStart} lease${s.LeasesAtStart === 1 ? '' : 's'} at start${stale}`
   switch (s.Outcome) {
     case 'drained': return `${s.Name}: drained (${before}; ${leases}; free after ${s.SecondsWaited ?? 0} s)`
     case 'timed-out': return `${s.Name}: NOT drained (${before}; still held by ${[...new Set(s.Leases.map((l) => l.TaskId))].join(', ')})`

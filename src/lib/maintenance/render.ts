@@ -16,6 +16,7 @@ export function drainStatusJson(s: WorkerDrainStatus) {
     SecondsWaited: s.SecondsWaited,
     Outcome: s.Outcome,
     Leases: s.Leases.map((l) => ({LeaseId: l.LeaseId, TaskId: l.TaskId, TaskDescription: l.TaskDescription, TakenAt: l.TakenAt})),
+    StaleLeases: s.StaleLeases.map((l) => ({LeaseId: l.LeaseId, TaskId: l.TaskId, TaskDescription: l.TaskDescription, TakenAt: l.TakenAt, Stale: true, TaskState: l.TaskState, TaskCompletedTime: l.TaskCompletedTime})),
   }
 }
 

@@ -35,6 +35,16 @@ export function upgradeSkipReason(worker: WorkerResource, kind: UpgradeKind): st
   return undefined
 }
 
+/**
+ * Why a worker is left out unless --include-unavailable: Octopus could not contact it at its last
+ * health check, so its upgrade task would fail ("could not be contacted") after the roll had
+ * taken it out of service, and the roll would stop there.
+ */
+export function unreachableReason(worker: WorkerResource): string | undefined {
+  if (worker.HealthStatus !== 'Unavailable') return undefined
+  return 'Unavailable at its last health check (Octopus could not contact it); pass --include-unavailable to upgrade it anyway'
+}
+
 /** Whether the server says this worker's Tentacle (or Calamari) needs an upgrade. */
 export function needsUpgrade(worker: WorkerResource, kind: UpgradeKind, summary?: UpgradeSummaryFacts): boolean {
   if (kind === 'Calamari') return worker.HasLatestCalamari === false || Boolean(summary?.MachineIdsForCalamariUpgrade?.includes(worker.Id))
@@ -50,7 +60,7 @@ export function versionLabel(worker: WorkerResource, kind: UpgradeKind): string 
 
 export interface UpgradeSelection {
   targets: WorkerResource[]
-  /** Selected but not upgradable by a task (SSH for Tentacle, Kubernetes agents...). */
+  /** Selected but not upgradable by a task (SSH for Tentacle, Kubernetes agents...), or unreachable. */
   skipped: Array<{worker: WorkerResource; reason: string}>
   /** Pool members left out because they are already current (without --all). */
   current: WorkerResource[]
@@ -60,7 +70,7 @@ export interface UpgradeSelection {
  * Named workers are upgraded as asked (current or not); a pool's workers only when they need it,
  * unless `all`. Workers that no task can upgrade are set aside with the reason.
  */
-export function selectUpgradeTargets(opts: {named: WorkerResource[]; pools: WorkerPoolResource[]; workers: WorkerResource[]; kind: UpgradeKind; all: boolean; summary?: UpgradeSummaryFacts}): UpgradeSelection {
+export function selectUpgradeTargets(opts: {named: WorkerResource[]; pools: WorkerPoolResource[]; workers: WorkerResource[]; kind: UpgradeKind; all: boolean; summary?: UpgradeSummaryFacts; includeUnavailable?: boolean}): UpgradeSelection {
   const chosen = new Map<string, WorkerResource>()
   const current: WorkerResource[] = []
   for (const w of opts.named) chosen.set(w.Id, w)
@@ -73,7 +83,7 @@ export function selectUpgradeTargets(opts: {named: WorkerResource[]; pools: Work
   const targets: WorkerResource[] = []
   const skipped: UpgradeSelection['skipped'] = []
   for (const w of chosen.values()) {
-    const reason = upgradeSkipReason(w, opts.kind)
+    const reason = upgradeSkipReason(w, opts.kind) ?? (opts.includeUnavailable ? undefined : unreachableReason(w))
     if (reason) skipped.push({worker: w, reason})
     else targets.push(w)
   }

@@ -1,24 +1,31 @@
 /**
  * Runs a rolling upgrade against a server: for each batch, check the floor again (workers may have
- * changed since the plan), drain the batch, start Octopus's own `Upgrade` (or `UpdateCalamari`)
- * task for it, wait, put the workers that were enabled back in service, health-check them and
- * confirm they are available and current. The first failure stops the roll: the failed worker
- * stays disabled and the rest is reported as not attempted, with the command that resumes.
+ * changed since the plan), record each worker as this run's (upgrade-claims.ts) and drain the batch,
+ * start Octopus's own `Upgrade` (or `UpdateCalamari`) task for it, wait, put every worker back in
+ * the state it had (enabled if it was), health-check the ones enabled, then the next batch.
+ *
+ * A worker is judged by this run's own upgrade task: what the task says failed is failed (and is
+ * put back as it was, enabled if it was: a failed upgrade leaves the previous version running, and
+ * a disabled worker helps nobody); a worker the task upgraded is upgraded, even if another command
+ * disabled it meanwhile (that is reported, and left as the other command set it). The first
+ * failure stops the roll: the rest are reported as not attempted, with the command that resumes.
  *
  * Order note: Octopus does not health-check disabled workers, so the check runs after a worker is
- * enabled again; a worker the check finds unavailable (or still outdated) is disabled again.
+ * enabled again.
  */
 import type {SpaceContext} from '../octopus/client.js'
-import {createTask, getTask, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
+import {createTask, getTask, getWorker, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
 import type {TaskResource, WorkerResource} from '../octopus/types.js'
 import {isAvailable} from '../workers/availability.js'
 import {isTaskFinished} from '../workers/health.js'
-import {abortableSleep, backoff, type DrainTarget} from './drain.js'
+import {abortableSleep, backoff, staleLeaseLine} from './drain.js'
 import {drainWorkers} from './drain-run.js'
 import {floorViolations, poolFloors, describeViolation, type FloorPool} from './floor.js'
+import type {ClaimStore, UpgradeClaim} from './upgrade-claims.js'
 import {needsUpgrade, upgradeTaskBody, versionLabel, type UpgradeKind} from './upgrade-plan.js'
 
-export type WorkerUpgradeOutcome = 'upgraded' | 'failed' | 'not-attempted' | 'interrupted'
+/** `skipped`: another run on this machine is upgrading the worker now (its claim is live). */
+export type WorkerUpgradeOutcome = 'upgraded' | 'failed' | 'not-attempted' | 'interrupted' | 'skipped'
 export type RollOutcome = 'completed' | 'failed' | 'timed-out' | 'interrupted' | 'refused'
 
 export interface WorkerUpgradeResult {
@@ -29,8 +36,10 @@ export interface WorkerUpgradeResult {
   Outcome: WorkerUpgradeOutcome
   VersionBefore: string
   VersionAfter: string | null
-  /** Left disabled by this run (failed, timed out, interrupted, or disabled before). */
+  /** Left disabled by this run (timed out, interrupted, or disabled before). */
   LeftDisabled: boolean
+  /** Another command disabled it while this run upgraded it; this run left it so. */
+  DisabledByOther: boolean
   Message: string
 }
 
@@ -60,6 +69,13 @@ export interface RollOptions {
   debug?: (line: string) => void
   /** Progress for stderr. */
   onProgress?: (line: string) => void
+  /** Where the run records the workers it takes out of service (so a rerun can finish or restore them). */
+  claims?: ClaimStore
+  /**
+   * Workers an earlier, stopped run disabled, with whether they were enabled before it: their
+   * state now (disabled) is not the state to restore.
+   */
+  enabledBefore?: ReadonlyMap<string, boolean>
 }
 
 type TaskWait = {task: TaskResource; outcome: 'finished' | 'timed-out' | 'interrupted'}
@@ -80,18 +96,37 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
+/**
+ * Enables a worker again, read right before the write so that another command's change to the
+ * same document (pools, policy...) made meanwhile is kept. Returns the document written.
+ */
+export async function enableAgain(space: SpaceContext, id: string): Promise<WorkerResource> {
+  const current = await getWorker(space, id)
+  if (!current.IsDisabled) return current
+  return updateWorker(space, {...current, IsDisabled: false})
+}
+
+/** "process 4242 on build-host since 2026-01-02T03:04:05.000Z". */
+export function describeClaimOwner(owner: UpgradeClaim): string {
+  return `process ${owner.Pid} on ${owner.Host} since ${owner.ClaimedAt}`
+}
+
 export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions): Promise<RollResult> {
   const intervalMs = opts.intervalMs ?? 1000
   const progress = opts.onProgress ?? (() => {})
   const results = new Map<string, WorkerUpgradeResult>()
+  const enabledBefore = (w: WorkerResource) => opts.enabledBefore?.get(w.Id) ?? !w.IsDisabled
   opts.batches.forEach((batch, i) => {
     for (const w of batch) {
-      results.set(w.Id, {Id: w.Id, Name: w.Name, WasEnabled: !w.IsDisabled, Batch: i + 1, Outcome: 'not-attempted', VersionBefore: versionLabel(w, opts.kind), VersionAfter: null, LeftDisabled: Boolean(w.IsDisabled), Message: 'not attempted'})
+      results.set(w.Id, {Id: w.Id, Name: w.Name, WasEnabled: enabledBefore(w), Batch: i + 1, Outcome: 'not-attempted', VersionBefore: versionLabel(w, opts.kind), VersionAfter: null, LeftDisabled: Boolean(w.IsDisabled), DisabledByOther: false, Message: 'not attempted'})
     }
   })
   const batches: BatchResult[] = []
   const finish = (outcome: RollOutcome, message: string | null): RollResult => ({Outcome: outcome, Message: message, Batches: batches, Workers: [...results.values()]})
   const taskWord = opts.kind === 'Tentacle' ? 'Upgrade' : 'UpdateCalamari'
+  const release = async (ids: string[]) => {
+    for (const id of ids) await opts.claims?.release(id)
+  }
 
   for (const [index, planned] of opts.batches.entries()) {
     const number = index + 1
@@ -104,35 +139,47 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
     // 1. The floor again, on what the server says now.
     const [workers, pools] = await Promise.all([listWorkers(space), listWorkerPools(space)])
     const byId = new Map(workers.map((w) => [w.Id, w]))
-    const fresh = planned.map((w) => byId.get(w.Id)).filter((w): w is WorkerResource => w !== undefined)
-    const violations = floorViolations(poolFloors({pools, workers, out: fresh.map((w) => w.Id), floorOf: opts.floorOf}))
+    const present = planned.map((w) => byId.get(w.Id)).filter((w): w is WorkerResource => w !== undefined)
+    const violations = floorViolations(poolFloors({pools, workers, out: present.map((w) => w.Id), floorOf: opts.floorOf}))
     if (violations.length > 0) {
       batch.Outcome = 'refused'
       return finish('refused', `Stopped before batch ${number}: ${violations.map((v) => describeViolation(v, 'upgrading this batch')).join('; ')}.`)
     }
-    for (const w of fresh) results.get(w.Id)!.WasEnabled = !w.IsDisabled
+    // 2. Record each worker as this run's before changing it; one another live run is upgrading is left to it.
+    const fresh: WorkerResource[] = []
+    for (const w of present) {
+      const result = results.get(w.Id)!
+      result.WasEnabled = enabledBefore(w)
+      const claimed = opts.claims ? await opts.claims.claim(w, result.WasEnabled) : {claimed: true as const}
+      if (claimed.claimed) fresh.push(w)
+      else Object.assign(result, {Outcome: 'skipped', LeftDisabled: false, Message: `being upgraded by another octoworkers run (${describeClaimOwner(claimed.owner)}); left to it`})
+    }
+    batch.WorkerIds = fresh.map((w) => w.Id)
+    if (fresh.length === 0) {
+      progress(`Batch ${number}/${opts.batches.length}: skipped (another run is upgrading ${present.map((w) => w.Name).join(', ')})`)
+      continue
+    }
 
-    // 2. Drain.
+    // 3. Drain.
     progress(`Batch ${number}/${opts.batches.length}: draining ${fresh.map((w) => w.Name).join(', ')}...`)
-    let drainedTargets: DrainTarget[] = []
     const drain = await drainWorkers(space, fresh, {
       timeoutMs: opts.timeoutMs, intervalMs, signal: opts.signal, debug: opts.debug,
       onDisabled: (targets) => {
-        drainedTargets = targets
         for (const t of targets) results.get(t.Id)!.LeftDisabled = true
       },
+      onStale: (worker, lease) => progress(`  ${staleLeaseLine(worker, lease)}`),
       onProgress: (waiting) => {
         if (waiting.length) progress(`  waiting for ${waiting.map((w) => `${w.Name} (${plural(w.Leases.length, 'lease')}: ${[...new Set(w.Leases.map((l) => l.TaskId))].join(', ')})`).join('; ')}`)
       },
     })
     if (drain.Outcome !== 'drained') {
       batch.Outcome = drain.Outcome === 'interrupted' ? 'interrupted' : 'timed-out'
-      for (const t of drainedTargets) Object.assign(results.get(t.Id)!, {Outcome: drain.Outcome === 'interrupted' ? 'interrupted' : 'failed', Message: 'drain did not finish; left disabled'})
+      for (const w of fresh) Object.assign(results.get(w.Id)!, {Outcome: drain.Outcome === 'interrupted' ? 'interrupted' : 'failed', Message: 'drain did not finish; left disabled'})
       const held = [...new Set(drain.Workers.flatMap((w) => w.Leases.map((l) => l.TaskId)))]
       return finish(drain.Outcome === 'interrupted' ? 'interrupted' : 'timed-out', `Batch ${number} did not drain${drain.Outcome === 'timed-out' ? ' in time' : ''}: leases still held by ${held.join(', ')}.`)
     }
 
-    // 3. Octopus's own upgrade task for the batch.
+    // 4. Octopus's own upgrade task for the batch.
     const description = `Rolling ${opts.kind === 'Tentacle' ? 'Tentacle upgrade' : 'Calamari update'} by octoworkers, batch ${number} of ${opts.batches.length}: ${fresh.map((w) => w.Name).join(', ')}`
     const upgradeTask = await createTask(space, upgradeTaskBody(opts.kind, fresh, description))
     batch.UpgradeTaskId = upgradeTask.Id
@@ -149,26 +196,29 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
     const stillOld = upgraded.task.State === 'Success' ? [] : fresh.filter((w) => needsUpgrade(afterUpgrade.get(w.Id) ?? w, opts.kind))
     const failedIds = new Set(upgraded.task.State === 'Success' ? [] : (stillOld.length ? stillOld : fresh).map((w) => w.Id))
     const taskError = upgraded.task.ErrorMessage ? `: ${String(upgraded.task.ErrorMessage).replace(/\.$/, '')}` : ''
-    for (const w of fresh.filter((x) => failedIds.has(x.Id))) {
-      Object.assign(results.get(w.Id)!, {Outcome: 'failed', LeftDisabled: true, VersionAfter: versionLabel(afterUpgrade.get(w.Id) ?? w, opts.kind), Message: `${taskWord} task ${upgradeTask.Id} ${upgraded.task.State}${taskError}; left disabled`})
-    }
-    const succeeded = fresh.filter((w) => !failedIds.has(w.Id))
 
-    // 4. Back in service (only those that were enabled), then a health check of them.
-    const toEnable = succeeded.filter((w) => results.get(w.Id)!.WasEnabled)
+    // 5. Every worker back in the state it had: enabled if it was, failed or not.
+    const toEnable = fresh.filter((w) => results.get(w.Id)!.WasEnabled)
     for (const w of toEnable) {
-      await updateWorker(space, {...(afterUpgrade.get(w.Id) ?? w), IsDisabled: false})
+      await enableAgain(space, w.Id)
       results.get(w.Id)!.LeftDisabled = false
     }
+    for (const w of fresh.filter((x) => failedIds.has(x.Id))) {
+      const result = results.get(w.Id)!
+      Object.assign(result, {Outcome: 'failed', VersionAfter: versionLabel(afterUpgrade.get(w.Id) ?? w, opts.kind), Message: `${taskWord} task ${upgradeTask.Id} ${upgraded.task.State}${taskError}; ${result.WasEnabled ? 'enabled again, as it was before' : 'left disabled, as it was before'}`})
+    }
+    const succeeded = fresh.filter((w) => !failedIds.has(w.Id))
+    const checkable = succeeded.filter((w) => results.get(w.Id)!.WasEnabled)
     let checkedById = afterUpgrade
-    if (toEnable.length > 0) {
-      const health = await createTask(space, {Name: 'Health', Description: `Health check after octoworkers rolling upgrade, batch ${number}`, Arguments: {Timeout: '00:05:00', MachineTimeout: '00:01:00', MachineIds: toEnable.map((w) => w.Id), RestrictedTo: 'Workers'}})
+    if (checkable.length > 0) {
+      const health = await createTask(space, {Name: 'Health', Description: `Health check after octoworkers rolling upgrade, batch ${number}`, Arguments: {Timeout: '00:05:00', MachineTimeout: '00:01:00', MachineIds: checkable.map((w) => w.Id), RestrictedTo: 'Workers'}})
       batch.HealthTaskId = health.Id
-      progress(`  health check ${health.Id} of ${toEnable.map((w) => w.Name).join(', ')}`)
+      progress(`  health check ${health.Id} of ${checkable.map((w) => w.Name).join(', ')}`)
       const checked = await waitForTaskEnd(space, health.Id, {timeoutMs: opts.timeoutMs, intervalMs, signal: opts.signal})
       if (checked.outcome !== 'finished') {
         batch.Outcome = checked.outcome
-        for (const w of toEnable) Object.assign(results.get(w.Id)!, {Outcome: checked.outcome === 'interrupted' ? 'interrupted' : 'failed', Message: `upgraded; health check ${health.Id} still ${checked.task.State}; enabled again`})
+        await release(fresh.map((w) => w.Id))
+        for (const w of checkable) Object.assign(results.get(w.Id)!, {Outcome: checked.outcome === 'interrupted' ? 'interrupted' : 'failed', Message: `upgraded; health check ${health.Id} still ${checked.task.State}; enabled again`})
         return finish(checked.outcome, `Health check ${health.Id} is still ${checked.task.State}${checked.outcome === 'timed-out' ? ' at the timeout' : ''}.`)
       }
       checkedById = new Map((await listWorkers(space)).map((w) => [w.Id, w]))
@@ -177,19 +227,23 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
       const now = checkedById.get(w.Id) ?? w
       const result = results.get(w.Id)!
       result.VersionAfter = versionLabel(now, opts.kind)
+      const change = `${result.VersionBefore} -> ${result.VersionAfter}`
       if (!result.WasEnabled) {
-        Object.assign(result, {Outcome: 'upgraded', LeftDisabled: true, Message: 'upgraded; left disabled as it was (Octopus does not health-check disabled workers)'})
-        continue
-      }
-      const problem = !isAvailable(now) ? `not available after the upgrade (${now.IsDisabled ? 'disabled' : now.HealthStatus})` : needsUpgrade(now, opts.kind) ? `still reports ${versionLabel(now, opts.kind)} after the upgrade` : undefined
-      if (problem) {
-        await updateWorker(space, {...now, IsDisabled: true})
+        Object.assign(result, {Outcome: 'upgraded', LeftDisabled: true, Message: `upgraded (${change}); left disabled as it was (Octopus does not health-check disabled workers)`})
+      } else if (needsUpgrade(now, opts.kind)) {
         failedIds.add(w.Id)
-        Object.assign(result, {Outcome: 'failed', LeftDisabled: true, Message: `${problem}; disabled again`})
+        Object.assign(result, {Outcome: 'failed', Message: `${taskWord} task ${upgradeTask.Id} succeeded but the worker still reports ${result.VersionAfter}; enabled again, as it was before`})
+      } else if (now.IsDisabled) {
+        // This run enabled it after its task succeeded: another command has disabled it since.
+        Object.assign(result, {Outcome: 'upgraded', DisabledByOther: true, Message: `upgraded (${change}); disabled meanwhile by another change, left so`})
+      } else if (!isAvailable(now)) {
+        failedIds.add(w.Id)
+        Object.assign(result, {Outcome: 'failed', Message: `upgraded (${change}), but health check ${batch.HealthTaskId} found it ${now.HealthStatus}; enabled again, as it was before`})
       } else {
-        Object.assign(result, {Outcome: 'upgraded', Message: `upgraded (${result.VersionBefore} -> ${result.VersionAfter}); available again`})
+        Object.assign(result, {Outcome: 'upgraded', Message: `upgraded (${change}); available again`})
       }
     }
+    await release(fresh.map((w) => w.Id))
     if (failedIds.size > 0) {
       batch.Outcome = 'failed'
       const failedNames = fresh.filter((w) => failedIds.has(w.Id)).map((w) => w.Name)
@@ -208,6 +262,7 @@ export function remainingWorkers(result: RollResult): WorkerUpgradeResult[] {
 /** One stdout line per worker. */
 export function describeWorkerResult(w: WorkerUpgradeResult): string {
   if (w.Outcome === 'not-attempted') return `${w.Name}: not attempted (batch ${w.Batch})`
+  if (w.Outcome === 'skipped') return `${w.Name}: skipped: ${w.Message} (batch ${w.Batch})`
   return `${w.Name}: ${w.Outcome === 'failed' ? 'FAILED: ' : w.Outcome === 'interrupted' ? 'interrupted: ' : ''}${w.Message} (batch ${w.Batch})`
 }
 

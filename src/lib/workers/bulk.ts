@@ -12,6 +12,7 @@ import {runBulk, toBulkResult, type BulkReport, type BulkResult} from '../bulk.j
 import type {SpaceContext} from '../octopus/client.js'
 import {deleteWorker, listWorkerPools, listWorkers, listWorkerTaskLeases, updateWorker} from '../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource, WorkerTaskLeaseResource} from '../octopus/types.js'
+import {describeStaleLease, leaseStaleness, readTaskEnds} from '../leases/stale.js'
 
 /** Exit 2 before any request when nothing is named. */
 export function requireSelection(names: string[], poolInputs: string[]): void {
@@ -71,10 +72,24 @@ export async function toggleWorkers(space: SpaceContext, input: WorkerSelectionI
  * (2022.1+): a selected worker that holds an active lease refuses the whole delete (exit 5).
  * Older servers refuse such a delete themselves, and that refusal is the item's failure.
  */
-export async function refuseDeletingLeasedWorkers(space: SpaceContext, targets: WorkerResource[]): Promise<void> {
+export async function refuseDeletingLeasedWorkers(space: SpaceContext, targets: WorkerResource[], note: (line: string) => void = () => {}): Promise<void> {
   if (targets.length === 0) return
   const leases = await listWorkerTaskLeases(space)
-  if (leases) refuseLeasedWorkers(leasesHeldBy(targets, leases))
+  if (!leases) return
+  const held = leasesHeldBy(targets, leases)
+  if (held.size === 0) return
+  // A lease whose task has finished (stale) holds nothing: not a reason to refuse (leases/stale.ts).
+  const ends = await readTaskEnds(space, [...held.values()].flat().map((l) => l.ServerTaskId))
+  const running = new Map<WorkerResource, WorkerTaskLeaseResource[]>()
+  for (const [worker, mine] of held) {
+    for (const lease of mine) {
+      const staleness = leaseStaleness({TaskId: lease.ServerTaskId}, ends)
+      if (staleness.Stale) note(`'${worker.Name}' has a ${describeStaleLease({LeaseId: lease.Id, TaskId: lease.ServerTaskId}, staleness)}; it holds nothing, though the server may refuse the delete until it clears the lease (at its restart).`)
+    }
+    const live = mine.filter((l) => !leaseStaleness({TaskId: l.ServerTaskId}, ends).Stale)
+    if (live.length > 0) running.set(worker, live)
+  }
+  refuseLeasedWorkers(running)
 }
 
 /** Deletes the workers one by one; the first failure stops the run (the rest are not attempted). */

@@ -52,7 +52,8 @@ describe.each(['2026.1', '2021.2'] as const)('leases list against Octopus %s', (
   it('text: the leases, then one line per pool; --workers for the per-worker table', async () => {
     const table = await runCli(['leases', 'list', '--pool', 'WorkerPools-2'], {env})
     expect(table.exitCode).toBe(0)
-    expect(table.stdout).toMatch(/^LEASE +WORKER +POOL +TASK +DESCRIPTION +TAKEN AT +EXCLUSIVE$/m)
+    expect(table.stdout).toMatch(/^LEASE +WORKER +POOL +TASK +TASK STATE +DESCRIPTION +TAKEN AT +EXCLUSIVE$/m)
+    expect(table.stdout).toMatch(/ Executing /)
     // Times in the one human style.
     expect(table.stdout).toMatch(/ \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ /)
     expect(table.stdout).toMatch(/^POOL +WORKERS +AVAILABLE +LEASED WORKERS +ACTIVE LEASES$/m)

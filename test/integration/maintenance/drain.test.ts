@@ -59,7 +59,7 @@ describe('worker drain: waiting for leases', () => {
     const doc = JSON.parse(result.stdout)
     // Where the server has a lease API, it is reconciled with task logs (--source auto of `leases tail`).
     expect(doc).toMatchObject({Outcome: 'drained', Source: 'api', Floors: [{PoolId: poolId, AvailableNow: 3, AvailableAfter: 2, Floor: 2}]})
-    expect(doc.Workers).toEqual([{Id: leased.WorkerId, Name: name, WasEnabled: true, LeasesAtStart: 1, SecondsWaited: expect.any(Number), Outcome: 'drained', Leases: []}])
+    expect(doc.Workers).toEqual([{Id: leased.WorkerId, Name: name, WasEnabled: true, LeasesAtStart: 1, SecondsWaited: expect.any(Number), Outcome: 'drained', Leases: [], StaleLeases: []}])
     expect(workerIds).toContain(leased.WorkerId)
     expect((await worker(sb, leased.WorkerId)).IsDisabled).toBe(true)
   })
@@ -116,6 +116,41 @@ describe('worker drain: waiting for leases', () => {
     expect((await activeLeases(sb)).some((l) => l.ServerTaskId === taskId)).toBe(true)
     await api(sb, 'POST', `/api/tasks/${taskId}/cancel`)
   })
+})
+
+describe('SIGTERM (what `timeout` and a cancelled CI job send) is treated like Ctrl-C', () => {
+  it('worker drain: stops waiting, prints the report and the undo command, exit 143', async () => {
+    const {poolId} = await addPool(sb, 'Term Drain Pool', 'tdrain', ['t1.example', 't2.example', 't3.example'])
+    const taskId = await holdLease(sb, poolId)
+    const run = spawnOcto(sb, ['worker', 'drain', 'tdrain-01', '-y'])
+    await run.stderrContains(`Waiting for tdrain-01: 1 lease (${taskId})`)
+    run.signal('SIGTERM')
+    const result = await run.done
+    expect(result.exitCode).toBe(143)
+    expect(result.stdout.trim()).toBe(`tdrain-01: waiting stopped (disabled; still held by ${taskId})`)
+    expect(result.stderr).toContain('To put them back in service: octoworkers worker enable tdrain-01 --space Default')
+    expect((await workersOf(sb)).find((w) => w.Name === 'tdrain-01')?.IsDisabled).toBe(true)
+    await api(sb, 'POST', `/api/tasks/${taskId}/cancel`)
+  })
+
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`worker delete --drain: ${signal} during the wait deletes nothing, reports what it left disabled and how to undo it (exit ${code})`, async () => {
+      const prefix = `tdel${code}`
+      const {poolId} = await addPool(sb, `Term Delete Pool ${code}`, prefix, ['d1.example', 'd2.example', 'd3.example'])
+      const taskId = await holdLease(sb, poolId)
+      const run = spawnOcto(sb, ['worker', 'delete', `${prefix}-01`, '--drain', '-y'])
+      await run.stderrContains(`Draining before delete: ${prefix}-01 (1 lease)`)
+      run.signal(signal)
+      const result = await run.done
+      expect(result.exitCode, result.stderr).toBe(code)
+      expect(result.stderr).toContain(`${prefix}-01: waiting stopped (disabled; still held by ${taskId})`)
+      expect(result.stderr).toMatch(new RegExp(`Stopped waiting after \\d+ s; 1 task still holds leases \\(${taskId}\\)\\.`))
+      expect(result.stderr).toContain(`To put them back in service: octoworkers worker enable ${prefix}-01 --space Default`)
+      expect(result.stderr).toContain('The drain was stopped; nothing was deleted.')
+      expect((await workersOf(sb)).find((w) => w.Name === `${prefix}-01`)).toMatchObject({IsDisabled: true})
+      await api(sb, 'POST', `/api/tasks/${taskId}/cancel`)
+    })
+  }
 })
 
 describe('worker drain --force that empties a pool', () => {

@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {binPath, repoRoot, tempConfigHome} from '../../helpers/cli.js'
+import {tempDir} from '../../helpers/temp.js'
 import {expect} from 'vitest'
 import {api, type Sandbox} from '../../helpers/sandbox.js'
 
@@ -89,9 +90,16 @@ export interface LiveCli {
   done: Promise<{stdout: string; stderr: string; exitCode: number}>
 }
 
-/** Spawns the built CLI against a sandbox and lets the test watch stderr and send signals (Ctrl-C). */
-export function spawnOcto(sb: Sandbox, args: string[]): LiveCli {
-  const env: Record<string, string> = {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', XDG_CONFIG_HOME: tempConfigHome(), OCTOPUS_URL: sb.url, OCTOPUS_API_KEY: sb.apiKey}
+/**
+ * Spawns the built CLI against a sandbox and lets the test watch stderr and send signals (Ctrl-C).
+ * `url` sends its requests elsewhere (a proxy in front of the sandbox); `stateHome` is its
+ * XDG_STATE_HOME (a fresh one by default: runs given the same one are "on the same machine").
+ */
+export function spawnOcto(sb: Sandbox, args: string[], opts: {url?: string; stateHome?: string} = {}): LiveCli {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', XDG_CONFIG_HOME: tempConfigHome(), XDG_CACHE_HOME: tempDir('octoworkers-cache'),
+    XDG_STATE_HOME: opts.stateHome ?? tempDir('octoworkers-state'), OCTOPUS_URL: opts.url ?? sb.url, OCTOPUS_API_KEY: sb.apiKey,
+  }
   const child = spawn(process.execPath, [binPath, ...args], {env, cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe']})
   let stdout = ''
   let stderr = ''

@@ -56,24 +56,25 @@ describe('worker upgrade --rolling', () => {
     }
   })
 
-  it('a failing upgrade stops the roll: the failed worker stays disabled, the rest is not attempted, and the printed command resumes', async () => {
+  it('a failing upgrade stops the roll: the failed worker is put back enabled as it was, the rest is not attempted, and the printed command resumes', async () => {
     sb = await startTestSandbox({seed: 'empty', taskTiming: {healthCheckMs: 30}})
     const {workerIds} = await addPool(sb, 'Fragile Pool', 'frag', ['f1.outdated.example', 'f2-outdated.upgrade-fails.test', 'f3.outdated.example', 'f4.outdated.example'])
     const result = await octo(sb, ['worker', 'upgrade', '--pool', 'Fragile Pool', '--rolling', '--keep-healthy', '2', '-y'])
     expect(result.exitCode, result.stderr).toBe(1)
     expect(result.stdout.trim().split('\n')).toEqual([
       'frag-01: upgraded (Tentacle 6.3.417 -> Tentacle 8.3.2886); available again (batch 1)',
-      expect.stringMatching(/^frag-02: FAILED: Upgrade task ServerTasks-\d+ Failed: The Tentacle upgrade failed on 1 machine: frag-02: .*; left disabled \(batch 2\)$/),
+      expect.stringMatching(/^frag-02: FAILED: Upgrade task ServerTasks-\d+ Failed: The Tentacle upgrade failed on 1 machine: frag-02: .*; enabled again, as it was before \(batch 2\)$/),
       'frag-03: not attempted (batch 3)',
       'frag-04: not attempted (batch 4)',
     ])
     expect(result.stderr).toContain('Stopped at batch 2: frag-02 failed.')
     expect(result.stderr).toContain('Upgraded: frag-01.')
-    expect(result.stderr).toContain("Left disabled: 'frag-02'. Once fixed, put it back: octoworkers worker enable frag-02 --space Default")
+    expect(result.stderr).toContain("Failed: 'frag-02' (put back as it was before the upgrade).")
+    expect(result.stderr).not.toContain('Disabled by this run')
     const resume = /To resume with the rest: octoworkers (worker upgrade .*)$/m.exec(result.stderr)?.[1]
     expect(resume).toBe('worker upgrade frag-03 frag-04 --rolling --keep-healthy 2 --space Default -y')
     const after = new Map((await workersOf(sb)).map((w) => [w.Id, w]))
-    expect(after.get(workerIds[1])).toMatchObject({IsDisabled: true, Endpoint: {TentacleVersionDetails: {Version: '6.3.417'}}})
+    expect(after.get(workerIds[1])).toMatchObject({IsDisabled: false, Endpoint: {TentacleVersionDetails: {Version: '6.3.417'}}})
     expect(after.get(workerIds[2])).toMatchObject({IsDisabled: false, Endpoint: {TentacleVersionDetails: {Version: '6.3.417'}}})
 
     const resumed = await octo(sb, resume!.split(' '))

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {progressLine, reenableCommand, unfinishedSummary, waitUntilDrained, watchLeases, type LeaseWatch} from '../../../src/lib/maintenance/drain.js'
+import {describeDrainStatus, progressLine, reenableCommand, staleLeaseLine, unfinishedSummary, waitUntilDrained, watchLeases, type LeaseWatch} from '../../../src/lib/maintenance/drain.js'
 import type {LeaseEvent, LeaseRecord, LeaseSource} from '../../../src/lib/leases/types.js'
 
 function lease(id: number, workerId: string | null, taskId: string, workerName: string | null = null): LeaseRecord {
@@ -72,6 +72,53 @@ describe('waitUntilDrained', () => {
     expect(result.Outcome).toBe('interrupted')
     expect(result.Workers[0].Outcome).toBe('interrupted')
     expect(s.looks()).toBe(2)
+  })
+})
+
+describe('waitUntilDrained with stale leases (the lease\'s task has finished)', () => {
+  const ends = (states: Record<string, string>) => {
+    const asked: string[][] = []
+    return {
+      asked,
+      taskEnds: async (ids: string[]) => {
+        asked.push(ids)
+        return new Map(ids.filter((id) => states[id]).map((id) => [id, {TaskId: id, State: states[id], CompletedTime: states[id] === 'Executing' ? null : '2026-12-01T08:59:00.000Z'}]))
+      },
+    }
+  }
+
+  it('does not wait on a lease whose task is complete, and names it once', async () => {
+    const s = scripted([[lease(1, 'Workers-1', 'ServerTasks-10'), lease(2, 'Workers-1', 'ServerTasks-11')], [lease(1, 'Workers-1', 'ServerTasks-10')]], 1000)
+    const tasks = ends({'ServerTasks-10': 'Success', 'ServerTasks-11': 'Executing'})
+    const stale: string[] = []
+    const result = await waitUntilDrained({
+      watch: s.watch, targets: [targets[0]], timeoutMs: 60_000, intervalMs: 1000, now: () => s.clock.t, sleep: s.sleep, taskEnds: tasks.taskEnds,
+      onStale: (w, l) => stale.push(staleLeaseLine(w, l)),
+    })
+    expect(result.Outcome).toBe('drained')
+    expect(result.Workers[0]).toMatchObject({LeasesAtStart: 1, SecondsWaited: 1, Leases: [], StaleLeases: [{LeaseId: 'WorkerTaskLeases-1', Stale: true, TaskState: 'Success', TaskCompletedTime: '2026-12-01T08:59:00.000Z'}]})
+    expect(stale).toEqual(['build-01: stale lease WorkerTaskLeases-1 (task ServerTasks-10 finished Success at 2026-12-01T08:59:00.000Z); not waiting on it (Octopus clears stale leases when the server restarts).'])
+    // One batched read per look; a task seen finished is not asked about again.
+    expect(tasks.asked).toEqual([['ServerTasks-10', 'ServerTasks-11']])
+    expect(describeDrainStatus(result.Workers[0])).toBe('build-01: drained (disabled; 1 lease at start; 1 stale lease of finished task ServerTasks-10 not waited on; free after 1 s)')
+  })
+
+  it('a worker held only by stale leases is drained at the first look, for every completed state', async () => {
+    for (const state of ['Success', 'Failed', 'Canceled', 'TimedOut']) {
+      const s = scripted([[lease(1, 'Workers-1', 'ServerTasks-10')]])
+      const result = await waitUntilDrained({watch: s.watch, targets: [targets[0]], timeoutMs: 5_000, intervalMs: 1000, now: () => s.clock.t, sleep: s.sleep, taskEnds: ends({'ServerTasks-10': state}).taskEnds})
+      expect(result.Outcome, state).toBe('drained')
+      expect(s.looks()).toBe(1)
+    }
+  })
+
+  it('keeps waiting on a lease whose task is running, cancelling, or not found', async () => {
+    for (const states of [{'ServerTasks-10': 'Executing'}, {'ServerTasks-10': 'Cancelling'}, {}] as Array<Record<string, string>>) {
+      const s = scripted([[lease(1, 'Workers-1', 'ServerTasks-10')]])
+      const result = await waitUntilDrained({watch: s.watch, targets: [targets[0]], timeoutMs: 3_000, intervalMs: 1000, now: () => s.clock.t, sleep: s.sleep, taskEnds: ends(states).taskEnds})
+      expect(result.Outcome).toBe('timed-out')
+      expect(result.Workers[0].StaleLeases).toEqual([])
+    }
   })
 })
 

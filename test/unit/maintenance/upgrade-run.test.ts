@@ -4,7 +4,7 @@ import {maintenanceFails, newerVersion, reportsOutdatedCalamari} from '../../../
 import type {EndpointDoc} from '../../../src/sandbox/endpoints.js'
 
 const result = (name: string, outcome: WorkerUpgradeResult['Outcome'], extra: Partial<WorkerUpgradeResult> = {}): WorkerUpgradeResult => ({
-  Id: `Workers-${name}`, Name: name, WasEnabled: true, Batch: 1, Outcome: outcome, VersionBefore: 'Tentacle 6.3.417', VersionAfter: null, LeftDisabled: false, Message: 'not attempted', ...extra,
+  Id: `Workers-${name}`, Name: name, WasEnabled: true, Batch: 1, Outcome: outcome, VersionBefore: 'Tentacle 6.3.417', VersionAfter: null, LeftDisabled: false, DisabledByOther: false, Message: 'not attempted', ...extra,
 })
 
 describe('a stopped roll', () => {
@@ -12,26 +12,30 @@ describe('a stopped roll', () => {
     Outcome: 'failed', Message: 'Stopped at batch 2: b failed.', Batches: [],
     Workers: [
       result('a', 'upgraded', {Message: 'upgraded (Tentacle 6.3.417 -> Tentacle 8.3.2886); available again'}),
-      result('b', 'failed', {Batch: 2, LeftDisabled: true, Message: 'Upgrade task ServerTasks-9 Failed; left disabled'}),
+      result('b', 'failed', {Batch: 2, Message: 'Upgrade task ServerTasks-9 Failed; enabled again, as it was before'}),
       result('c', 'interrupted', {Batch: 3, LeftDisabled: true, Message: 'drain did not finish; left disabled'}),
       result('d', 'not-attempted', {Batch: 4}),
       result('e', 'upgraded', {WasEnabled: false, LeftDisabled: true, Message: 'upgraded; left disabled as it was'}),
+      result('f', 'skipped', {Batch: 5, Message: 'being upgraded by another octoworkers run (process 42 on h since T); left to it'}),
+      result('g', 'upgraded', {DisabledByOther: true, Message: 'upgraded (A -> B); disabled meanwhile by another change, left so'}),
     ],
   }
 
   it('one line per worker', () => {
     expect(roll.Workers.map(describeWorkerResult)).toEqual([
       'a: upgraded (Tentacle 6.3.417 -> Tentacle 8.3.2886); available again (batch 1)',
-      'b: FAILED: Upgrade task ServerTasks-9 Failed; left disabled (batch 2)',
+      'b: FAILED: Upgrade task ServerTasks-9 Failed; enabled again, as it was before (batch 2)',
       'c: interrupted: drain did not finish; left disabled (batch 3)',
       'd: not attempted (batch 4)',
       'e: upgraded; left disabled as it was (batch 1)',
+      'f: skipped: being upgraded by another octoworkers run (process 42 on h since T); left to it (batch 5)',
+      'g: upgraded (A -> B); disabled meanwhile by another change, left so (batch 1)',
     ])
   })
 
-  it('resumes with the interrupted and not-attempted workers; undoes only what the run disabled', () => {
+  it('resumes with the interrupted and not-attempted workers; undoes only what the run disabled (not a failed one put back, nor one another command disabled)', () => {
     expect(remainingWorkers(roll).map((w) => w.Name)).toEqual(['c', 'd'])
-    expect(leftDisabledByRun(roll).map((w) => w.Name)).toEqual(['b', 'c'])
+    expect(leftDisabledByRun(roll).map((w) => w.Name)).toEqual(['c'])
   })
 })
 

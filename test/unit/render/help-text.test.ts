@@ -35,7 +35,8 @@ describe('the exit-code list', () => {
     expect(rows).toHaveLength(EXIT_CODE_MEANINGS.length)
     expect(new Set(rows.map((r) => /^\d+\s+/.exec(r)![0].length))).toEqual(new Set([5]))
     expect(rows[0]).toBe('0    success')
-    expect(rows.at(-1)).toBe('130  interrupted')
+    expect(rows.at(-2)).toBe('130  interrupted (Ctrl-C, SIGINT)')
+    expect(rows.at(-1)).toBe('143  terminated (SIGTERM); a waiting command reports what it leaves first')
   })
 
   it('EXIT_CODES_HELP is the same table under its heading, indented as descriptions paste it', () => {
