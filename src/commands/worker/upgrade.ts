@@ -4,6 +4,7 @@ import {MaintenanceCommand} from '../../command-bases/maintenance-command.js'
 import {ExitCode, usageError, type ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
 import {promptConfirm} from '../../lib/render/prompt.js'
+import {terminalSafeLine, terminalSafeLines} from '../../lib/render/safe.js'
 import {requireSelection} from '../../lib/workers/bulk.js'
 import {parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
 import {parseBatchSize} from '../../lib/maintenance/upgrade-plan.js'
@@ -72,9 +73,9 @@ On the first failed upgrade or health check it stops (exit 1): the failed worker
 
   protected override render(result: WorkerUpgradeResult): Rendered {
     switch (result.Mode) {
-      case 'nothing-to-do': return {stdout: result.Message}
-      case 'single-task': return {stdout: result.Workers.map((r) => `${r.Name}: ${r.VersionBefore} -> ${r.VersionAfter}${r.Current ? '' : ' (still needs the upgrade)'}`).join('\n')}
-      case 'rolling': return {stdout: result.Workers.map(describeWorkerResult).join('\n')}
+      case 'nothing-to-do': return {stdout: terminalSafeLine(result.Message)}
+      case 'single-task': return {stdout: terminalSafeLines(result.Workers.map((r) => `${r.Name}: ${r.VersionBefore} -> ${r.VersionAfter}${r.Current ? '' : ' (still needs the upgrade)'}`))}
+      case 'rolling': return {stdout: terminalSafeLines(result.Workers.map(describeWorkerResult))}
     }
   }
 
