@@ -7,6 +7,7 @@
 // - (issue 16) `leases tail` with steps far shorter than the poll interval: requests per poll, log
 //   reads per completed task, and leases seen vs recorded in the tasks' logs, for auto and api.
 // - with the lease cache (issue 13): the same report's first run, second run, and after 100 new tasks.
+// - `leases report --no-cache` over 20,000 tasks: each task is looked up by ID in the sandbox.
 import {spawn} from 'node:child_process'
 import {cpSync, existsSync, rmSync} from 'node:fs'
 import path from 'node:path'
@@ -128,7 +129,31 @@ export async function benchLeases({startSandbox, scratch, bin, cleanEnv, compare
     }
   }
 
+  await benchReportAtScale({startSandbox, scratch, bin, cleanEnv, runOnce, row, api})
   await benchShortLeases({startSandbox, scratch, bin, cleanEnv, row, api, median})
+}
+
+/**
+ * 3b. `leases report --no-cache` over 20,000 completed tasks: the sandbox looks each task up by
+ * ID, so a lookup that scanned the task table made this N² (26.7 s at 16,000 tasks). One timed
+ * run and one --debug run for the request count, to keep the bench short.
+ */
+export async function benchReportAtScale({startSandbox, scratch, bin, cleanEnv, runOnce, row, api}) {
+  const TASKS = 20_000
+  const sandbox = await startSandbox({dataFile: path.join(scratch, 'report-20k.sqlite'), seed: 'demo'})
+  try {
+    await api(sandbox, 'POST', '/api/sandbox/seed-completed-tasks', {Count: TASKS, SpaceId: 'Spaces-1', StepsPerTask: 1})
+    const env = cleanEnv({OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey})
+    // One task a minute: 20,000 tasks span 14 days.
+    const args = ['leases', 'report', '--since', '15d', '--format', 'json', '--no-cache']
+    const timed = await runOnce(process.execPath, [bin, ...args], env)
+    if (timed.code !== 0) throw new Error(`leases report (${TASKS} tasks): exit ${timed.code}\n${timed.stderr}`)
+    const counted = await runOnce(process.execPath, [bin, ...args, '--debug'], env)
+    const requests = counted.stderr.split('\n').filter((l) => /\[debug\] [A-Z]+ \S+ -> /.test(l)).length
+    row('leases', `\`leases report --no-cache\` over ${JSON.parse(timed.stdout).TasksScanned} completed tasks: HTTP requests; wall; peak RSS`, `${requests}; ${(timed.ms / 1000).toFixed(2)} s; ${timed.rssMiB.toFixed(0)} MiB`, 'linear in tasks')
+  } finally {
+    await sandbox.close()
+  }
 }
 
 /** 4. Short leases (issue 16): steps of 100-300 ms, --interval 1, auto and --source api side by side. */

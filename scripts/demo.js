@@ -1,24 +1,21 @@
 #!/usr/bin/env node
 // `npm run demo`: the main job against the embedded sandbox. Starts a sandbox with the demo
-// estate on a free port, authenticates through OCTOPUS_URL/OCTOPUS_API_KEY with a temporary config
-// directory (the user's own profiles and keychain stay untouched), runs the commands, stops it.
+// estate on a free port, authenticates through OCTOPUS_URL/OCTOPUS_API_KEY with temporary config,
+// data and cache directories (demo-env.js: the user's own profiles, keychain and caches stay
+// untouched), runs the commands, stops it.
 import {spawn, spawnSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
 import {fileURLToPath} from 'node:url'
+import {demoEnv} from './demo-env.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const bin = path.join(root, 'bin/run.js')
 const scratch = mkdtempSync(path.join(tmpdir(), 'octoworkers-demo-'))
 
-const baseEnv = {...process.env, XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_DATA_HOME: path.join(scratch, 'data'), CI: '1'}
-delete baseEnv.OCTOPUS_URL
-delete baseEnv.OCTOPUS_API_KEY
-delete baseEnv.OCTOPUS_ACCESS_TOKEN
-delete baseEnv.OCTOPUS_SPACE
-delete baseEnv.OCTOWORKERS_PROFILE
+const baseEnv = demoEnv(process.env, scratch)
 
 /**
  * Starts the sandbox and resolves once it is serving: its JSON line on stdout and its "Sandbox

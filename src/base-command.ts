@@ -3,7 +3,7 @@ import {CliError, ExitCode, redact, usageError, type ExitCodeValue} from './lib/
 import {isBulkResult} from './lib/bulk.js'
 import {describeParseFailure, type ParseFailure} from './lib/parse-errors.js'
 import {renderBulk} from './lib/render/bulk.js'
-import {jsonTextWithoutLinks, writeError, writeJsonStdout, writeStderr, writeStdout} from './lib/render/output.js'
+import {jsonTextWithoutLinks, writeError, writeJsonStdout, writeStderr, writeStderrLine, writeStdout} from './lib/render/output.js'
 import {colorEnabled, setColor, paint} from './lib/render/color.js'
 import {canPrompt, promptInput} from './lib/render/prompt.js'
 
@@ -84,17 +84,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     writeStdout(this.clean(text))
   }
 
-  /** Progress, warnings and notes: stderr, never stdout. */
+  /**
+   * Progress, warnings and notes: stderr, never stdout, one line each. A note is a line by
+   * contract, so a newline in it can only have come from a server string and is shown escaped.
+   */
   protected note(text: string): void {
-    writeStderr(this.clean(text))
+    writeStderrLine(this.clean(text))
   }
 
   protected warnUser(text: string): void {
-    writeStderr(this.clean(`${paint.yellow('Warning:')} ${text}`))
+    writeStderrLine(this.clean(`${paint.yellow('Warning:')} ${text}`))
   }
 
   protected debugLine = (line: string): void => {
-    if (this.flags?.debug) writeStderr(this.clean(`[debug] ${line}`))
+    if (this.flags?.debug) writeStderrLine(this.clean(`[debug] ${line}`))
   }
 
   /**

@@ -1,5 +1,3 @@
-import {terminalSafe} from './render/safe.js'
-
 /**
  * Applies an action to several items one by one and records what happened to each, so that a
  * failure midway can say exactly which items were done and which were not (issue 4, "Bulk").
@@ -41,20 +39,6 @@ export async function runBulk<T, R>(
     }
   }
   return {results, failed}
-}
-
-/**
- * One human line per item: `<name>: disabled` / `already disabled` / `FAILED: ...` / `not attempted`.
- * The name and the error come from the server: a newline in them must not start a line of its own.
- */
-export function describeOutcome<R>(serverName: string, outcome: BulkOutcome<R>, doneVerb: string): string {
-  const name = terminalSafe(serverName)
-  switch (outcome.status) {
-    case 'done': return `${name}: ${doneVerb}`
-    case 'unchanged': return `${name}: ${outcome.reason}`
-    case 'failed': return `${name}: FAILED: ${terminalSafe(outcome.error.message)}`
-    case 'skipped': return `${name}: not attempted (an earlier item failed)`
-  }
 }
 
 export type BulkStatus = BulkOutcome<unknown>['status']

@@ -119,7 +119,7 @@
  */
 import {createServer, type Server} from 'node:http'
 import {randomBytes} from 'node:crypto'
-import {mkdirSync} from 'node:fs'
+import {existsSync, mkdirSync, realpathSync} from 'node:fs'
 import path from 'node:path'
 import {openDatabase, Store} from './store.js'
 import type {OctopusVersion} from './context.js'
@@ -129,6 +129,9 @@ import {Router, type Exchange} from './router.js'
 import {FaultInjector} from './faults.js'
 import {isSeeded, parseSeed, seedDatabase, type SeedName} from './seed.js'
 import {allRoutes} from './routes/index.js'
+import {lockDataFile, type DataFileLock} from './lock.js'
+
+export {DataFileInUseError} from './lock.js'
 
 export type {Exchange, OctopusVersion, QueryNameMatching, SeedName}
 export {SUPPORTED_VERSIONS}
@@ -185,7 +188,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const seed = options.seed ?? 'empty'
   parseSeed(seed)
   const dataFile = options.dataFile ?? ':memory:'
-  if (dataFile !== ':memory:') mkdirSync(path.dirname(path.resolve(dataFile)), {recursive: true})
+  let lock: DataFileLock | undefined
+  if (dataFile !== ':memory:') {
+    mkdirSync(path.dirname(path.resolve(dataFile)), {recursive: true})
+    // One sandbox per data file (lock.ts), whatever path names it.
+    lock = lockDataFile(existsSync(dataFile) ? realpathSync(dataFile) : path.resolve(dataFile))
+  }
+  try {
+    return await serve(options, {version, seed, dataFile, lock})
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
+}
+
+async function serve(options: SandboxOptions, opened: {version: OctopusVersion; seed: string; dataFile: string; lock: DataFileLock | undefined}): Promise<Sandbox> {
+  const {version, seed, dataFile, lock} = opened
   const db = await openDatabase(dataFile)
   const store = new Store(db)
   const ctx = createSandboxContext({store, version, queryNames: options.queryNames ?? 'case-insensitive', healthCheckMs: options.taskTiming?.healthCheckMs ?? 200, leaseRetryMs: options.taskTiming?.leaseRetryMs ?? 30_000})
@@ -208,17 +226,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   })
   server.keepAliveTimeout = 5_000
   const host = options.host ?? '127.0.0.1'
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => resolve())
-  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, host, () => resolve())
+    })
+  } catch (error) {
+    tasks.stop()
+    db.close()
+    throw error
+  }
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
   const urlHost = host.includes(':') ? `[${host}]` : host
+  const url = `http://${urlHost}:${port}`
+  lock?.setUrl(url)
 
   let closed = false
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     apiKey,
     readOnlyApiKey,
     dataFile,
@@ -235,6 +261,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         server.closeAllConnections()
       })
       db.close()
+      lock?.release()
     },
   }
 }

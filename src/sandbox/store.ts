@@ -28,6 +28,12 @@ export interface DocRow {
 }
 
 /**
+ * IDs are matched case-insensitively, as Octopus does (`workers-1` finds `Workers-1`), and a
+ * `COLLATE NOCASE` comparison cannot use a primary key (BINARY): every table looked up by ID has
+ * an index in NOCASE order too, or each lookup would scan the table (a report over N tasks looks
+ * each up: N²). The simulation's tasks are found through an index on the simulation ID in their
+ * arguments. test/sandbox/lookup-plans.test.ts checks the query plan of every lookup.
+ *
  * Durability: WAL with synchronous=NORMAL survives a killed *process* (every committed transaction
  * is in the WAL file, which the OS keeps after the process dies); it can lose the last commits
  * only on power loss or an OS crash. `kill -9` is the failure the sandbox promises to survive,
@@ -92,6 +98,10 @@ CREATE TABLE IF NOT EXISTS leases (
 CREATE INDEX IF NOT EXISTS leases_active ON leases(worker_id) WHERE released_at IS NULL;
 CREATE INDEX IF NOT EXISTS leases_by_task ON leases(task_id);
 CREATE TABLE IF NOT EXISTS simulations (id TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_by_id_nocase ON documents(id COLLATE NOCASE, kind);
+CREATE INDEX IF NOT EXISTS tasks_by_id_nocase ON tasks(id COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS simulations_by_id_nocase ON simulations(id COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS tasks_by_simulation ON tasks(json_extract(json, '$.Arguments.SimulationId'));
 `
 
 export async function openDatabase(file: string): Promise<Db> {

@@ -4,6 +4,7 @@ import {ServerCommand} from '../../server-command.js'
 import {usageError} from '../../lib/errors.js'
 import {leaseReport} from '../../lib/leases/collect-report.js'
 import {ReportCache, cacheDir} from '../../lib/leases/report-cache.js'
+import {once} from '../../lib/private-file.js'
 import {progressLine} from '../../lib/leases/format.js'
 import {GROUP_BY, type GroupBy, type LeaseReport} from '../../lib/leases/report.js'
 import {parseWindow} from '../../lib/leases/time.js'
@@ -53,12 +54,13 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
     const showProgress = Boolean(process.stderr.isTTY)
+    const cacheUntrusted = once((reason) => this.warnUser(`not using the lease cache: ${reason}; every task log is read.`))
     let lastDrawn = 0
     const report = await leaseReport({
       spaces,
       openCache: flags['no-cache']
         ? undefined
-        : (space) => ReportCache.open({dir: cacheDir(process.env), server: client.server, spaceId: space.spaceId, installationId: client.root.InstallationId, producer: this.config.version}),
+        : (space) => ReportCache.open({dir: cacheDir(process.env), server: client.server, spaceId: space.spaceId, installationId: client.root.InstallationId, producer: this.config.version, onUntrusted: cacheUntrusted}),
       onCacheError: (file, error) => this.warnUser(`could not update the lease cache ${file ?? ''}: ${error.message}`),
       since: window.since,
       until: window.until,

@@ -7,6 +7,7 @@ import {renderTable} from '../../lib/render/table.js'
 import {checkSpaceSelection} from '../../lib/pools/list.js'
 import {paint} from '../../lib/render/color.js'
 import {jsonTextWithoutLinks} from '../../lib/render/output.js'
+import {terminalSafe} from '../../lib/render/safe.js'
 import {poolsCsv, poolsTable, poolUsage, problemLines, usageCsv, usageTable, type PoolUsageResult} from '../../lib/usage/report.js'
 import {RUNS_ON_WORKER_HELP} from '../../lib/usage/runs-on-worker.js'
 
@@ -85,7 +86,7 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
         const summary = poolsTable(report, withSpace)
         stdout = (await renderTable(summary.head, summary.rows, {isTTY})).trimEnd()
       } else if (report.Usage.length === 0) {
-        stdout = `No step ${environment ? `that runs in ${environment} ` : ''}uses ${report.Pools.map((p) => `'${p.PoolName}'`).join(', ')}.`
+        stdout = `No step ${environment ? `that runs in ${environment} ` : ''}uses ${report.Pools.map((p) => `'${terminalSafe(p.PoolName)}'`).join(', ')}.`
       } else {
         const table = usageTable(report, withSpace)
         stdout = (await renderTable(table.head, table.rows, {isTTY})).trimEnd()

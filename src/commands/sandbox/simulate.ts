@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
-import {parseCount, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../lib/simulate/run.js'
+import {cancelSimulation, canceledLine, parseCount, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../lib/simulate/run.js'
 import {renderTable} from '../../lib/render/table.js'
 
 const count = (flag: string, max: number, fallback: number, description: string) =>
@@ -15,7 +15,8 @@ export default class SandboxSimulate extends ServerCommand<typeof SandboxSimulat
 leases a worker from a pool (the healthy worker with the fewest active leases). Then prints the
 leases per worker and the failures. This works only against an octoworkers sandbox
 (\`octoworkers sandbox start\`), never a real Octopus Server. Exit 1 when a deployment failed or
-the sandbox restarted during the run.`
+the sandbox restarted during the run. Ctrl-C cancels the simulation: its deployments that have not
+finished are canceled (their leases released) and no more start; exit 130.`
 
   static override examples = [
     '<%= config.bin %> sandbox simulate --tasks 100 --concurrency 10',
@@ -35,10 +36,25 @@ the sandbox restarted during the run.`
     steps: count('steps', 50, 1, 'Steps per deployment, each leasing a worker (1 to 50).'),
   }
 
+  /** The running simulation, once started: what Ctrl-C cancels. */
+  private started?: {space: Awaited<ReturnType<SandboxSimulate['connectSpace']>>['space']; id: string}
+
   public async run(): Promise<SimulationStatus> {
     const {space} = await this.connectSpace()
     const {tasks, concurrency, steps, pool} = this.flags
-    return runSimulation(space, {tasks, concurrency, steps, durationMs: this.flags['duration-ms'], pools: pool}, (line) => this.note(line))
+    return runSimulation(space, {tasks, concurrency, steps, durationMs: this.flags['duration-ms'], pools: pool}, (line) => this.note(line), (id) => {
+      this.started = {space, id}
+    })
+  }
+
+  /** Ctrl-C: the simulation's remaining deployments would run on without anyone watching; cancel them. */
+  protected override onInterrupt(): void {
+    const started = this.started
+    if (!started) return super.onInterrupt()
+    cancelSimulation(started.space, started.id).then(
+      (status) => this.note(canceledLine(status)),
+      (error: Error) => this.note(`Interrupted; the simulation ${started.id} could not be canceled (${error.message}): its deployments go on. Cancel them with POST /api/sandbox/simulations/${started.id}/cancel.`),
+    ).finally(() => process.exit(ExitCode.Interrupted))
   }
 
   protected override async render(status: SimulationStatus): Promise<Rendered> {
@@ -48,6 +64,7 @@ the sandbox restarted during the run.`
     const stderr: string[] = []
     if (status.TasksFailed > 0) stderr.push(`See the failed tasks' logs, e.g. ${status.FirstTaskId} to ${status.LastTaskId}.`)
     if (status.State === 'Interrupted') stderr.push('The simulation was interrupted (the sandbox restarted).')
+    if (status.State === 'Canceled') stderr.push('The simulation was canceled before it finished.')
     return {stdout: `${table}\n${summary}`, stderr}
   }
 

@@ -3,8 +3,9 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../base-command.js'
 import {CliError, ExitCode, usageError} from '../../lib/errors.js'
-import {writeStdout} from '../../lib/render/output.js'
+import {writeStderrLine, writeStdout} from '../../lib/render/output.js'
 import {SANDBOX_API_KEY_ENV, chooseSandboxApiKey} from '../../lib/auth/sandbox-key.js'
+import {shellQuote} from '../../lib/render/shell.js'
 
 /** `$XDG_DATA_HOME/octoworkers/sandbox.sqlite` (XDG default ~/.local/share). */
 export function defaultDataFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -33,8 +34,10 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
   static override description = `Serves the worker part of the Octopus REST API from a SQLite file, on loopback by
 default, until Ctrl-C or SIGTERM (then it shuts down cleanly and exits 0). It prints its URL and
 API key; with --json, the first line of stdout is one JSON object {Url, ApiKey, ReadOnlyApiKey,
-Data, OctopusVersion, Seed, Seeded}. A data file that already holds an estate keeps it: --seed is
-applied only to a new file. --seed demo builds a small realistic estate; scale:N builds N workers.
+Data, OctopusVersion, Seed, Seeded}; without --json the next step (the environment to export, or
+the login command) follows on stderr. A data file that already holds an estate keeps it: --seed is
+applied only to a new file. One sandbox serves a data file at a time: a second start on a file
+another sandbox serves is refused (exit 2), naming that sandbox's URL and PID. --seed demo builds a small realistic estate; scale:N builds N workers.
 The API key to accept comes from --api-key-stdin or OCTOWORKERS_SANDBOX_API_KEY (never a flag
 value, which any user could read in \`ps\`), else the data file's stored key, else a new one.`
 
@@ -79,7 +82,15 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
         apiKey,
       })
     } catch (error) {
-      const e = error as Error & {code?: string}
+      const e = error as Error & {code?: string; holder?: {Pid: number; Url: string | null}; lockFile?: string}
+      if (e.code === 'data-file-in-use' && e.holder) {
+        const where = e.holder.Url ? `the sandbox at ${e.holder.Url}` : 'a sandbox that is still starting'
+        throw usageError(`Refusing to start: ${dataFile} is already served by ${where} (PID ${e.holder.Pid}); two servers over one data file would not see each other's changes.`, {
+          code: 'data-file-in-use',
+          hint: `Use that one${e.holder.Url ? ` (OCTOPUS_URL=${e.holder.Url})` : ''}, stop it, or start another on a file of its own: --data FILE, or --data :memory: for one that keeps nothing. If PID ${e.holder.Pid} is no sandbox, remove ${e.lockFile}.`,
+          details: {url: e.holder.Url, pid: e.holder.Pid, lockFile: e.lockFile},
+        })
+      }
       if (e.code === 'EADDRINUSE') throw new CliError(`sandbox start cannot run: port ${port} on ${this.flags.host} is already in use.`, ExitCode.Failure, {hint: 'Choose another --port, or --port 0 for a random free one.'})
       if (/unknown seed|unsupported Octopus version/.test(e.message)) throw usageError(e.message)
       throw new CliError(`sandbox start cannot run: ${e.message}`, ExitCode.Failure)
@@ -98,6 +109,8 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
     }
     if (!sandbox.seeded && this.flags.seed !== sandbox.seed) this.note(`The data file already holds an estate (seed ${sandbox.seed}); --seed ${this.flags.seed} was not applied.`)
     else this.note(sandbox.seeded ? `Created a new estate (seed ${sandbox.seed}).` : `Using the existing estate in ${sandbox.dataFile}.`)
+    // Written directly, as the key above: note() would redact the key these lines exist to give.
+    if (!this.isJson) for (const line of nextStepLines(sandbox.url, sandbox.apiKey, this.config.bin)) writeStderrLine(line)
     this.note('Sandbox running. Press Ctrl-C to stop.')
 
     await stopped
@@ -112,6 +125,15 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
     if (this.stopRequested) this.stopRequested()
     else super.onInterrupt()
   }
+}
+
+/** What to do next, for a human: point this shell at the sandbox, or save it as a profile. */
+export function nextStepLines(url: string, apiKey: string, bin: string): string[] {
+  return [
+    'Next, in the shell you will run commands from:',
+    `  export OCTOPUS_URL=${shellQuote(url)} OCTOPUS_API_KEY=${shellQuote(apiKey)}`,
+    `or save it as a profile: printf '%s' ${shellQuote(apiKey)} | ${bin} login --server ${shellQuote(url)} --api-key-stdin`,
+  ]
 }
 
 async function readStdin(): Promise<string> {

@@ -4,6 +4,7 @@ import {MaintenanceCommand} from '../../command-bases/maintenance-command.js'
 import type {ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
 import {promptConfirm} from '../../lib/render/prompt.js'
+import {terminalSafeLines} from '../../lib/render/safe.js'
 import {requireSelection} from '../../lib/workers/bulk.js'
 import {describeDrainStatus} from '../../lib/maintenance/drain.js'
 import {drainExitCode, runWorkerDrain, type WorkerDrainResult} from '../../lib/maintenance/drain-run.js'
@@ -66,7 +67,7 @@ A lease whose task has finished (stale: Octopus keeps such rows after a failed r
   }
 
   protected override render(result: WorkerDrainResult): Rendered {
-    return {stdout: result.drain.Workers.map(describeDrainStatus).join('\n')}
+    return {stdout: terminalSafeLines(result.drain.Workers.map(describeDrainStatus))}
   }
 
   protected override exitCodeFor(result: WorkerDrainResult): ExitCodeValue {

@@ -4,6 +4,7 @@ import {MaintenanceCommand} from '../../command-bases/maintenance-command.js'
 import {usageError, type ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
 import {promptConfirm} from '../../lib/render/prompt.js'
+import {terminalSafeLines} from '../../lib/render/safe.js'
 import {requireSelection} from '../../lib/workers/bulk.js'
 import {parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
 import {parseBatchSize} from '../../lib/maintenance/upgrade-plan.js'
@@ -78,9 +79,9 @@ Before disabling a worker a rolling run records it in a private file under $XDG_
 
   protected override render(result: WorkerUpgradeResult): Rendered {
     switch (result.Mode) {
-      case 'nothing-to-do': return {stdout: [...restoredLines(result.Restored), result.Message].join('\n')}
-      case 'single-task': return {stdout: [...restoredLines(result.Restored), ...result.Workers.map((r) => `${r.Name}: ${r.VersionBefore} -> ${r.VersionAfter}${r.Current ? '' : ' (still needs the upgrade)'}`)].join('\n')}
-      case 'rolling': return {stdout: [...restoredLines(result.Restored), ...result.Workers.map(describeWorkerResult)].join('\n')}
+      case 'nothing-to-do': return {stdout: terminalSafeLines([...restoredLines(result.Restored), result.Message])}
+      case 'single-task': return {stdout: terminalSafeLines([...restoredLines(result.Restored), ...result.Workers.map((r) => `${r.Name}: ${r.VersionBefore} -> ${r.VersionAfter}${r.Current ? '' : ' (still needs the upgrade)'}`)])}
+      case 'rolling': return {stdout: terminalSafeLines([...restoredLines(result.Restored), ...result.Workers.map(describeWorkerResult)])}
     }
   }
 

@@ -16,16 +16,23 @@
  *   so two reports running at once keep each other's tasks (at worst one misses a few of the
  *   other's, which only costs a re-read next time).
  * - A file that cannot be read or parsed, or has the wrong shape, is ignored (and replaced).
+ * - Trusted only as src/lib/private-file.ts says (a regular file of this user's that no one else
+ *   can write, in a directory likewise): anything else is ignored with one warning, so a planted
+ *   file cannot put leases on a worker, nor a FIFO hang the report. A planted file in a directory
+ *   of ours is replaced by the next save; nothing is written into a directory that is not ours.
  */
 import {createHash, randomBytes} from 'node:crypto'
-import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
+import {privateDirProblem, readPrivateFile} from '../private-file.js'
 import type {LoggedLease} from './parse.js'
 import type {TaskLeases} from './report.js'
 
 /** Bumped when what is stored changes shape. */
 const FORMAT = 1
 export const DEFAULT_MAX_CACHED_TASKS = 250_000
+/** Far above what DEFAULT_MAX_CACHED_TASKS takes (about 50 MB): a bigger file is no cache of ours. */
+const MAX_CACHE_FILE_BYTES = 512 * 1024 * 1024
 
 export {cacheDir} from '../cache-dir.js'
 
@@ -42,6 +49,8 @@ export interface ReportCacheKey {
 export interface ReportCacheOptions extends ReportCacheKey {
   dir: string
   maxTasks?: number
+  /** Told once why the cache is not used (a file or directory someone else could have written). */
+  onUntrusted?: (reason: string) => void
 }
 
 /** What the task list says about a task: a cached entry is used only while this matches. */
@@ -59,6 +68,8 @@ interface CacheFile extends ReportCacheKey {
 export class ReportCache {
   private entries = new Map<string, TaskLeases>()
   private added = new Map<string, TaskLeases>()
+  /** Why the file or its directory is not trusted, once seen (told once). */
+  private untrusted: string | undefined
   readonly file: string
 
   private constructor(private readonly options: ReportCacheOptions) {
@@ -94,6 +105,10 @@ export class ReportCache {
   /** Writes the tasks added since open (merged with what another run may have written meanwhile). */
   async save(): Promise<void> {
     if (this.added.size === 0) return
+    await mkdir(this.options.dir, {recursive: true, mode: 0o700})
+    // Into a directory others can write, a cache would be as untrusted as what it replaced.
+    const dirProblem = privateDirProblem(this.options.dir)
+    if (dirProblem) return this.distrust(dirProblem)
     const merged = await this.read()
     for (const [id, entry] of this.added) merged.set(id, entry)
     const kept = newestFirst(merged, this.options.maxTasks ?? DEFAULT_MAX_CACHED_TASKS)
@@ -105,10 +120,9 @@ export class ReportCache {
       producer: this.options.producer,
       tasks: Object.fromEntries(kept.map((entry) => [entry.taskId, entry])),
     }
-    await mkdir(this.options.dir, {recursive: true, mode: 0o700})
     const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
     try {
-      await writeFile(temp, JSON.stringify(doc), {mode: 0o600})
+      await writeFile(temp, JSON.stringify(doc), {mode: 0o600, flag: 'wx'})
       await rename(temp, this.file)
     } catch (error) {
       await rm(temp, {force: true})
@@ -118,10 +132,18 @@ export class ReportCache {
     this.added.clear()
   }
 
+  private distrust(reason: string): void {
+    if (this.untrusted === undefined) this.options.onUntrusted?.(reason)
+    this.untrusted = reason
+  }
+
   private async read(): Promise<Map<string, TaskLeases>> {
+    const read = readPrivateFile(this.file, {dir: this.options.dir, maxBytes: MAX_CACHE_FILE_BYTES})
+    if (read.status === 'untrusted') this.distrust(read.reason)
+    if (read.status !== 'read') return new Map()
     let doc: unknown
     try {
-      doc = JSON.parse(await readFile(this.file, 'utf8'))
+      doc = JSON.parse(read.data.toString('utf8'))
     } catch {
       return new Map()
     }

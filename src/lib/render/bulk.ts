@@ -1,8 +1,10 @@
 /** The human form of a bulk result: a line per item, and after a failure a summary on stderr. */
 import type {BulkResult} from '../bulk.js'
+import {safe} from './safe.js'
 
+/** Every bulk command's default rendering: names and messages come from the server and are shown escaped. */
 export function renderBulk(result: BulkResult): {stdout: string; stderr: string[]} {
-  const lines = result.Results.map((item) => `${item.Name}: ${item.Status === 'failed' ? `FAILED: ${item.Message}` : item.Message}`)
+  const lines = result.Results.map((item) => item.Status === 'failed' ? safe`${item.Name}: FAILED: ${item.Message}` : safe`${item.Name}: ${item.Message}`)
   return {stdout: lines.join('\n'), stderr: result.Failed > 0 ? [bulkFailureSummary(result)] : []}
 }
 

@@ -1,7 +1,7 @@
 /** Output helpers shared by all commands: JSON documents, Links stripping, stdout/stderr writers. */
 import type {CliError} from '../errors.js'
 import {paint} from './color.js'
-import {terminalSafe, terminalSafeBlock} from './safe.js'
+import {terminalSafe, terminalSafeBlock, terminalSafeLine} from './safe.js'
 
 /**
  * JSON.stringify escapes C0 controls but writes DEL, C1 controls, line separators and bidi
@@ -54,6 +54,14 @@ export function writeStderr(text: string): void {
 }
 
 /**
+ * One line on stderr (a note, a warning, progress): every control character in it is escaped,
+ * a newline too, so that a server string inside can never start a line of its own.
+ */
+export function writeStderrLine(text: string): void {
+  process.stderr.write(terminalSafeLine(text) + '\n')
+}
+
+/**
  * The one way an error is shown (docs/ARCHITECTURE.md §2): one line plus a hint on stderr, or with --json a
  * JSON error object on stdout. `clean` redacts secrets.
  */
@@ -69,6 +77,6 @@ export function writeError(error: CliError, opts: {json: boolean; clean: (text: 
   }
   // A message and a hint are one line each and often quote a server's name or error text: a
   // newline in them is never ours, so it cannot start a forged `Error:` line.
-  writeStderr(opts.clean(`${paint.red('Error:')} ${terminalSafe(error.message)}`))
-  if (error.hint) writeStderr(opts.clean(`${paint.dim('Hint:')} ${terminalSafe(error.hint)}`))
+  writeStderrLine(opts.clean(`${paint.red('Error:')} ${terminalSafe(error.message)}`))
+  if (error.hint) writeStderrLine(opts.clean(`${paint.dim('Hint:')} ${terminalSafe(error.hint)}`))
 }

@@ -57,6 +57,25 @@ export function terminalSafeBlock(text: string): string {
   return text.replace(OWN_SGR_OR_UNSAFE, (match) => (match.length > 1 && colour ? match : terminalSafe(match)))
 }
 
+// eslint-disable-next-line no-control-regex
+const OWN_SGR_OR_ANY_UNSAFE = /\u001B\[(?:1|2|22|31|32|33|34|36|39|90)m|[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
+
+/**
+ * One line this tool composed (a note, a warning, a progress or result line), server strings
+ * inside: as terminalSafeBlock, but a line feed or carriage return is escaped too. A line of ours
+ * holds no newline, so any newline in it came from a server and must not start a line of its own
+ * (a forged `Error:` line, or a `::error::` workflow command in a CI log).
+ */
+export function terminalSafeLine(text: string): string {
+  const colour = isColorOn()
+  return text.replace(OWN_SGR_OR_ANY_UNSAFE, (match) => (match.length > 1 && colour ? match : terminalSafe(match)))
+}
+
+/** Lines this tool composed, each made safe as one line, joined into a block. */
+export function terminalSafeLines(lines: readonly string[]): string {
+  return lines.map(terminalSafeLine).join('\n')
+}
+
 /**
  * A template tag for messages that quote server strings: every interpolated value is made
  * terminal-safe, the literal text (ours) is kept as written. `` safe`Pool '${pool.Name}' updated.` ``

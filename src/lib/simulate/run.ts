@@ -8,7 +8,7 @@ import {safe} from '../render/safe.js'
 /** The sandbox's simulation resource (GET /api/sandbox/simulations/{id}); also the --json document. */
 export interface SimulationStatus {
   Id: string
-  State: 'Running' | 'Completed' | 'Interrupted'
+  State: 'Running' | 'Completed' | 'Interrupted' | 'Canceled'
   Tasks: number
   TasksStarted: number
   TasksCompleted: number
@@ -62,7 +62,7 @@ export function parseCount(flag: string, value: string, max: number): number {
  * Checks that the server is a sandbox and the pools exist (nothing is started otherwise), starts
  * the simulation and polls it until it ends, reporting progress through `progress`.
  */
-export async function runSimulation(space: SpaceContext, req: SimulationRequest, progress: (line: string) => void): Promise<SimulationStatus> {
+export async function runSimulation(space: SpaceContext, req: SimulationRequest, progress: (line: string) => void, onStarted?: (id: string) => void): Promise<SimulationStatus> {
   const client = space.client
   const probe = await client.request<unknown>('GET', '/api/sandbox/info', {allowStatus: [404, 405]})
   if (probe.status !== 200) {
@@ -81,6 +81,7 @@ export async function runSimulation(space: SpaceContext, req: SimulationRequest,
     MaxDurationMs: req.durationMs.max,
     StepsPerTask: req.steps,
   })
+  onStarted?.(status.Id)
   progress(safe`Simulation ${status.Id}: ${req.tasks} deployments, ${req.concurrency} at a time, in ${space.space.Name}.`)
   let lastReport = Date.now()
   while (status.State === 'Running') {
@@ -95,7 +96,21 @@ export async function runSimulation(space: SpaceContext, req: SimulationRequest,
   return status
 }
 
-/** A run that failed a task or was cut short by a sandbox restart did not do what was asked. */
+/** A run that failed a task, was cut short by a sandbox restart or was canceled did not do what was asked. */
 export function simulationFailed(status: SimulationStatus): boolean {
-  return status.State === 'Interrupted' || status.TasksFailed > 0
+  return status.State === 'Interrupted' || status.State === 'Canceled' || status.TasksFailed > 0
+}
+
+/**
+ * Cancels a running simulation (a sandbox route): its tasks that have not finished are canceled
+ * and no more start. Returns the simulation as it ends.
+ */
+export async function cancelSimulation(space: SpaceContext, id: string): Promise<SimulationStatus> {
+  return space.client.post<SimulationStatus>(`/api/sandbox/simulations/${encodeURIComponent(id)}/cancel`, {})
+}
+
+/** The line `sandbox simulate` leaves after Ctrl-C canceled its simulation. */
+export function canceledLine(status: SimulationStatus): string {
+  const unfinished = status.TasksCanceled
+  return `Interrupted: simulation ${status.Id} canceled; ${unfinished} of its ${status.Tasks} deployments had not finished and were canceled (${status.TasksCompleted} succeeded, ${status.TasksFailed} failed).`
 }

@@ -15,17 +15,20 @@
  *   own version and flags as well, and rejects a cache that does not fit; a rejected or
  *   unreadable cache is recompiled and rewritten. When a cache is written, those of other builds
  *   that are a day old are deleted, so upgrades do not pile them up.
- * - Private: the directory is 0700, the files 0600, and a file that is not a regular file owned
- *   by this user is never read (the cache is code the process runs).
+ * - Private: the directory is 0700, the files 0600, and a cache is read only under the rules of
+ *   src/lib/private-file.ts (a regular file of this user's that no one else can write, in a
+ *   directory likewise, opened without blocking): the cache is code the process runs. Anything
+ *   else is one warning on stderr and a plain compile.
  * - Safe under concurrent runs: written to a temporary file and renamed into place.
- * - Never in the way: any failure falls back to a plain compile, silently. It is off under
+ * - Never in the way: any other failure falls back to a plain compile, silently. It is off under
  *   `--debug` (bin/run.js), where stack traces need Node's own source-map support, and with
  *   `OCTOWORKERS_NO_COMPILE_CACHE=1`.
  */
-import {accessSync, closeSync, constants as fsConstants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {accessSync, constants as fsConstants, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
 import path from 'node:path'
 import vm from 'node:vm'
+import {once, privateDirProblem, readPrivateFile} from '../private-file.js'
 
 export interface CompileCacheOptions {
   /** The files compiled through the cache: the bundle, and the libraries built beside it. */
@@ -93,7 +96,7 @@ export function enableCompileCache(options: CompileCacheOptions): void {
     if (!targets.has(filename) || outcomes.has(filename)) return originalCompile.call(this, content, filename)
     const cacheFile = path.join(options.dir, cacheFileName(options, filename))
     let script: vm.Script
-    const cached = readCache(cacheFile)
+    const cached = readCache(options.dir, cacheFile)
     try {
       script = new vm.Script(Module.wrap(content), {filename, cachedData: cached, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER})
     } catch {
@@ -110,25 +113,13 @@ export function enableCompileCache(options: CompileCacheOptions): void {
   }
 }
 
-function readCache(file: string): Buffer | undefined {
-  try {
-    const fd = openSync(file, 'r')
-    try {
-      const stat = fstatSync(fd)
-      if (!stat.isFile() || stat.size > MAX_CACHE_BYTES || !ownedByMe(stat)) return undefined
-      return readFileSync(fd)
-    } finally {
-      closeSync(fd)
-    }
-  } catch {
-    return undefined
-  }
-}
+/** One warning a run, however many of the bundle's files meet the untrusted cache. */
+const warnUntrusted = once((reason) => process.stderr.write(`Warning: not using the compile cache: ${reason}.\n`))
 
-function ownedByMe(stat: {uid: number; mode: number}): boolean {
-  if (typeof process.getuid !== 'function') return true
-  // Another user's file, or one others may write, could hold any code.
-  return stat.uid === process.getuid() && (stat.mode & 0o022) === 0
+function readCache(dir: string, file: string): Buffer | undefined {
+  const read = readPrivateFile(file, {dir, maxBytes: MAX_CACHE_BYTES})
+  if (read.status === 'untrusted') warnUntrusted(read.reason)
+  return read.status === 'read' ? read.data : undefined
 }
 
 function writeCache(options: CompileCacheOptions, file: string, script: vm.Script): void {
@@ -136,8 +127,7 @@ function writeCache(options: CompileCacheOptions, file: string, script: vm.Scrip
   try {
     mkdirSync(options.dir, {recursive: true, mode: 0o700})
     // The directory must be ours and private, or the cache is not written (it would not be read).
-    const dir = lstatSync(options.dir)
-    if (!dir.isDirectory() || !ownedByMe(dir)) return
+    if (privateDirProblem(options.dir)) return
     // A read-only cache directory (some CI containers): do not serialize a cache that cannot be kept.
     accessSync(options.dir, fsConstants.W_OK)
     writeFileSync(temporary, script.createCachedData(), {mode: 0o600, flag: 'wx'})

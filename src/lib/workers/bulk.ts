@@ -6,7 +6,6 @@
  */
 import {unsafeError, usageError} from '../errors.js'
 import {renderBulk} from '../render/bulk.js'
-import {terminalSafe} from '../render/safe.js'
 import {findAllByNameOrId} from '../octopus/names.js'
 import {runBulk, toBulkResult, type BulkReport, type BulkResult} from '../bulk.js'
 import type {SpaceContext} from '../octopus/client.js'
@@ -102,13 +101,12 @@ export async function deleteWorkers(space: SpaceContext, targets: WorkerResource
 }
 
 /**
- * The human form of a worker bulk result: a line per worker (names and messages come from the
- * server, so they are made terminal-safe), the failure summary on stderr; a selection of nothing
- * (a pool with no workers) is one note on stderr, exit 0.
+ * The human form of a worker bulk result: renderBulk's (server strings escaped there), the failure
+ * summary on stderr; a selection of nothing (a pool with no workers) is one note on stderr, exit 0.
  */
 export function renderWorkerBulk(result: BulkResult, what: string): {stdout?: string; stderr: string[]} {
   if (result.Results.length === 0) return {stderr: [`No workers selected (the pool has none); nothing was ${what}.`]}
-  return renderBulk({...result, Results: result.Results.map((item) => ({...item, Name: terminalSafe(item.Name), Message: terminalSafe(item.Message)}))})
+  return renderBulk(result)
 }
 
 /** Active leases held by the given workers (from `/workertaskleases`). */

@@ -16,7 +16,8 @@ export interface SimulationDoc {
   MinDurationMs: number
   MaxDurationMs: number
   StepsPerTask: number
-  State: 'Running' | 'Completed' | 'Interrupted'
+  /** Canceled: POST .../cancel stopped it; the tasks that had not finished were canceled. */
+  State: 'Running' | 'Completed' | 'Interrupted' | 'Canceled'
   TasksStarted: number
   TasksCompleted: number
   TasksFailed: number
@@ -43,6 +44,9 @@ function random(seed: number): () => number {
  * that lease workers. Step j of task i uses pool (i + j) mod |pools|.
  */
 export class Simulations {
+  /** The simulations this process is running: what cancel() needs to stop launching their tasks. */
+  private readonly live = new Map<string, {sim: SimulationDoc; launched: () => number; canceled: boolean}>()
+
   constructor(private readonly ctx: ModelContext, private readonly tasks: TaskEngine) {}
 
   create(routeSpaceId: string, body: unknown): SimulationDoc {
@@ -83,8 +87,10 @@ export class Simulations {
       this.save(sim)
     })
     let next = 0
+    const entry = {sim, launched: () => next, canceled: false}
+    this.live.set(sim.Id, entry)
     const launch = (): void => {
-      if (next >= tasks) return
+      if (next >= tasks || entry.canceled) return
       const index = next++
       sim.TasksStarted++
       this.tasks.runDeploy(sim.TaskIds[index], plans[index], (state) => this.onTaskDone(sim, state, launch))
@@ -113,11 +119,42 @@ export class Simulations {
     else sim.TasksFailed++
     // Starting the next task here keeps "release, then lease" in one synchronous step.
     launch()
-    if (sim.TasksCompleted + sim.TasksFailed + sim.TasksCanceled >= sim.Tasks) {
-      sim.State = 'Completed'
-      sim.CompletedAt = this.ctx.now()
-    }
+    this.settleIfDone(sim)
     this.save(sim)
+  }
+
+  private settleIfDone(sim: SimulationDoc): void {
+    if (sim.State !== 'Running' || sim.TasksCompleted + sim.TasksFailed + sim.TasksCanceled < sim.Tasks) return
+    const entry = this.live.get(sim.Id)
+    sim.State = entry?.canceled ? 'Canceled' : 'Completed'
+    sim.CompletedAt = this.ctx.now()
+    this.live.delete(sim.Id)
+  }
+
+  /**
+   * Stops a running simulation: no more of its tasks start, and each that has not finished is
+   * canceled as `POST /api/tasks/{id}/cancel` would (its leases released). A simulation that is
+   * not running (ended, or cut short by a restart) is returned as it is.
+   */
+  cancel(id: string) {
+    const found = this.get(id)
+    const entry = this.live.get(found.Id)
+    if (!entry || entry.sim.State !== 'Running') return found
+    const {sim} = entry
+    entry.canceled = true
+    const started = entry.launched()
+    this.ctx.store.transaction(() => {
+      // Tasks not started yet: canceled here (no run would report them).
+      for (const taskId of sim.TaskIds.slice(started)) {
+        this.tasks.cancel(taskId)
+        sim.TasksCanceled++
+      }
+      // Running ones: their cancellation reaches onTaskDone, which counts them.
+      for (const taskId of sim.TaskIds.slice(0, started)) this.tasks.cancel(taskId)
+      this.settleIfDone(sim)
+      this.save(sim)
+    })
+    return this.get(sim.Id)
   }
 
   private save(sim: SimulationDoc): void {

@@ -14,6 +14,7 @@ export function sandboxRoutes(faults: FaultInjector, dataFile: string): Route[] 
       return {status: 201, json: req.ctx.simulations.get(sim.Id)}
     }},
     {method: 'GET', path: 'simulations/{id}', scope: 'sandbox', handler: (req) => ({json: req.ctx.simulations.get(req.params.id)})},
+    {method: 'POST', path: 'simulations/{id}/cancel', scope: 'sandbox', handler: (req) => ({json: req.ctx.simulations.cancel(req.params.id)})},
     {method: 'GET', path: 'leases/history', scope: 'sandbox', handler: (req) => {
       // since: a lease grant sequence number, or a date-time (leases taken at or after it).
       const since = queryValue(req.query, 'since')

@@ -86,7 +86,8 @@ describe('parse errors: exit 2, one punctuated line, nothing sent', () => {
 
   it('never ends with oclif\'s "See more help with --help" run into the sentence', async () => {
     const result = await octo(['pool', 'list', '--colour'])
-    expect(result.stderr).not.toContain('See more help')
+    expect(result.exitCode).toBe(2)
+    expect(result.stderr.trim().split('\n')).toEqual(['Error: Unknown flag: --colour. Did you mean --no-color?', 'Hint: See `octoworkers pool list --help`.'])
   })
 })
 

@@ -1,4 +1,5 @@
-import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
+import {chmodSync, chownSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseJson, runCli, type CliResult} from '../../helpers/cli.js'
@@ -83,5 +84,87 @@ describe('leases report reads each completed task\'s log once', () => {
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stderr).toMatch(/Warning: could not update the lease cache/)
     expect(body(result).TasksScanned).toBeGreaterThan(0)
+  })
+
+  describe('a cache file or directory someone else could have written is not used: one warning, every log read', () => {
+    /** A good report, then `plant` does something to its cache file; the file and the good report. */
+    async function planted(plant: (file: string, dir: string) => void): Promise<{cacheHome: string; file: string; good: ReturnType<typeof body>}> {
+      const cacheHome = tempDir('octoworkers-cache')
+      const good = body(await report(cacheHome))
+      const dir = path.join(cacheHome, 'octoworkers')
+      const file = path.join(dir, readdirSync(dir).find((name) => name.startsWith('leases-'))!)
+      plant(file, dir)
+      return {cacheHome, file, good}
+    }
+    /** The cache file with every lease moved onto EVIL-WORKER. */
+    const forged = (file: string) => {
+      const doc = JSON.parse(readFileSync(file, 'utf8'))
+      for (const task of Object.values<any>(doc.tasks)) for (const lease of task.leases) lease.workerName = 'EVIL-WORKER'
+      return JSON.stringify(doc)
+    }
+    const warnings = (result: CliResult) => result.stderr.split('\n').filter((line) => line.startsWith('Warning: not using the lease cache'))
+
+    it('a planted file writable by all is ignored (no lease on EVIL-WORKER) and replaced by a private one', async () => {
+      const {cacheHome, file, good} = await planted((file) => {
+        writeFileSync(file, forged(file))
+        chmodSync(file, 0o666)
+      })
+      const result = await report(cacheHome)
+      expect(result.stdout).not.toContain('EVIL-WORKER')
+      expect(body(result)).toEqual(good)
+      expect(logReads(result)).toBe(good.TasksScanned)
+      expect(warnings(result)).toEqual([expect.stringMatching(/can be written by others \(mode 0666\); every task log is read\.$/)])
+      expect(statSync(file).mode & 0o777).toBe(0o600)
+      expect(logReads(await report(cacheHome))).toBe(0)
+    })
+
+    it.skipIf(process.getuid?.() !== 0)('a file owned by another user is ignored, however private its mode', async () => {
+      const {cacheHome, good} = await planted((file) => {
+        writeFileSync(file, forged(file))
+        chownSync(file, 65534, 65534)
+      })
+      const result = await report(cacheHome)
+      expect(result.stdout).not.toContain('EVIL-WORKER')
+      expect(body(result)).toEqual(good)
+      expect(warnings(result)).toEqual([expect.stringMatching(/is owned by another user \(uid 65534\); every task log is read\.$/)])
+    })
+
+    it('a symbolic link at the cache path is not followed', async () => {
+      const {cacheHome, file, good} = await planted((file) => {
+        const elsewhere = path.join(tempDir('octoworkers-elsewhere'), 'leases.json')
+        writeFileSync(elsewhere, forged(file), {mode: 0o600})
+        rmSync(file)
+        symlinkSync(elsewhere, file)
+      })
+      const result = await report(cacheHome)
+      expect(result.stdout).not.toContain('EVIL-WORKER')
+      expect(body(result)).toEqual(good)
+      expect(warnings(result)).toEqual([`Warning: not using the lease cache: ${file} is a symbolic link; every task log is read.`])
+    })
+
+    it('a FIFO at the cache path does not hang the report: it finishes (exit 0) with one warning', async () => {
+      const {cacheHome, file, good} = await planted((file) => {
+        rmSync(file)
+        execFileSync('mkfifo', ['-m', '0600', file])
+      })
+      // A process of its own, bounded: a blocked read must fail this test, not hang the test runner.
+      const result = await runCli(['leases', 'report', '--since', '2d', '--json'], {env, cacheHome, spawn: true, timeoutMs: 30_000})
+      expect(result.exitCode, result.stderr).toBe(0)
+      expect(body(result)).toEqual(good)
+      expect(warnings(result)).toEqual([`Warning: not using the lease cache: ${file} is a FIFO; every task log is read.`])
+    })
+
+    it('a cache directory others can write is neither read nor written', async () => {
+      const {cacheHome, file, good} = await planted((file, dir) => {
+        writeFileSync(file, forged(file))
+        chmodSync(dir, 0o777)
+      })
+      const before = readFileSync(file, 'utf8')
+      const result = await report(cacheHome)
+      expect(result.stdout).not.toContain('EVIL-WORKER')
+      expect(body(result)).toEqual(good)
+      expect(warnings(result)).toEqual([expect.stringMatching(/the directory .*octoworkers can be written by others \(mode 0777\); every task log is read\.$/)])
+      expect(readFileSync(file, 'utf8')).toBe(before)
+    })
   })
 })

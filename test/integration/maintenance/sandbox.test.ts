@@ -1,7 +1,7 @@
 /** The sandbox's maintenance behaviour that `worker drain` and `worker upgrade` rely on. */
 import {afterEach, describe, expect, it} from 'vitest'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {activeLeases, addPool, finishedSimulation, finishedTask, getTask, simulate, startTask, waitFor, worker} from './helpers.js'
+import {activeLeases, addPool, finishedSimulation, finishedTask, getTask, simulate, spawnOcto, startTask, waitFor, worker} from './helpers.js'
 
 let sb: Sandbox | undefined
 afterEach(async () => {
@@ -108,5 +108,26 @@ describe('sandbox: deployments while a pool has no available worker', () => {
     await api(sb, 'PUT', `/api/Spaces-1/workers/${id}`, {...(await worker(sb, id)), IsDisabled: true})
     const sim = await finishedSimulation(sb, (await simulate(sb, {Tasks: 1, Concurrency: 1, WorkerPoolIds: [poolId], MinDurationMs: 1, MaxDurationMs: 1})).Id, 10_000)
     expect(sim.TasksFailed).toBe(1)
+  })
+})
+
+describe('sandbox simulate: Ctrl-C', () => {
+  it('cancels the simulation\'s remaining deployments (their leases released, no more started) and exits 130 saying so', async () => {
+    sb = await startTestSandbox({seed: 'demo'})
+    const run = spawnOcto(sb, ['sandbox', 'simulate', '--tasks', '30', '--concurrency', '3', '--duration-ms', '600000'])
+    await run.stderrContains(/Simulation Simulations-\d+: 30 deployments/)
+    // The first deployments hold their leases before the interrupt.
+    await waitFor(async () => ((await activeLeases(sb!)).length >= 3 ? true : undefined), 'three active leases')
+    run.signal('SIGINT')
+    const result = await run.done
+    expect(result.exitCode, result.stderr).toBe(130)
+    expect(result.stderr).toMatch(/^Interrupted: simulation Simulations-\d+ canceled; 30 of its 30 deployments had not finished and were canceled \(0 succeeded, 0 failed\)\.$/m)
+    const simId = /Interrupted: simulation (Simulations-\d+)/.exec(result.stderr)![1]
+    const status = (await api(sb, 'GET', `/api/sandbox/simulations/${simId}`)).body
+    expect(status).toMatchObject({State: 'Canceled', Tasks: 30, TasksStarted: 3, TasksCanceled: 30, ActiveLeases: 0})
+    expect(await activeLeases(sb)).toEqual([])
+    const tasks = (await api(sb, 'GET', `/api/tasks?take=100&ids=${Array.from({length: 30}, (_, i) => `ServerTasks-${Number(status.FirstTaskId.split('-')[1]) + i}`).join(',')}`)).body.Items
+    expect(tasks).toHaveLength(30)
+    expect(tasks.every((t: any) => t.State === 'Canceled')).toBe(true)
   })
 })

@@ -1,8 +1,8 @@
 // The compile cache (src/lib/startup/compile-cache.ts) in real Node processes: a module compiled
 // through V8's cached data must behave exactly as a plain require, and the cache files must be
 // private, keyed on the build, and never trusted when damaged or writable by others.
-import {spawnSync} from 'node:child_process'
-import {chmodSync, existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawnSync} from 'node:child_process'
+import {chmodSync, chownSync, existsSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {describe, expect, it} from 'vitest'
@@ -38,6 +38,8 @@ interface Loaded {
   self: boolean
   stack: string
   outcome: string
+  /** What the process wrote on stderr (warnings). */
+  stderr: string
 }
 
 /** Loads the bundle in a new Node process with the cache enabled; returns what the module gave. */
@@ -49,9 +51,11 @@ function load(bundle: string, cacheRoot: string, opts: {bundleId?: string; env?:
     const m = createRequire(import.meta.url)(${JSON.stringify(bundle)})
     console.log(JSON.stringify({...m, sum: m.sum(2, 3), stack: m.stack(), outcome: compileCacheOutcome()}))
   `
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8', env: {PATH: process.env.PATH ?? '', ...opts.env}})
+  // Bounded: a cache read that blocks (a FIFO) must fail the test, not hang it.
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8', env: {PATH: process.env.PATH ?? '', ...opts.env}, timeout: 20_000, killSignal: 'SIGKILL'})
+  expect(result.signal, 'the process hung and was killed').toBeNull()
   expect(result.status, result.stderr).toBe(0)
-  return JSON.parse(result.stdout) as Loaded
+  return {...JSON.parse(result.stdout), stderr: result.stderr} as Loaded
 }
 
 const cacheFiles = (cacheRoot: string) => {
@@ -102,7 +106,7 @@ describe('the compile cache', () => {
     expect(cacheFiles(cacheRoot)).toEqual([build2])
   })
 
-  it('a cache file others may write is never read (it is code this process would run)', () => {
+  it('a cache file others may write is never read (it is code this process would run), and is replaced', () => {
     const {bundle} = fixture()
     const cacheRoot = tempDir('octoworkers-compile-cache')
     load(bundle, cacheRoot)
@@ -110,6 +114,62 @@ describe('the compile cache', () => {
     chmodSync(file, 0o666)
     expect(load(bundle, cacheRoot).outcome).toBe('written')
     expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(load(bundle, cacheRoot).outcome).toBe('used')
+  })
+
+  /** A cache made by a first run, then `plant` does something to its file; the next run's result. */
+  function afterPlanting(plant: (file: string, cacheDir: string) => void): {loaded: Loaded; file: string} {
+    const {bundle} = fixture()
+    const cacheRoot = tempDir('octoworkers-compile-cache')
+    load(bundle, cacheRoot)
+    const cacheDir = path.join(cacheRoot, 'compile-cache')
+    const file = path.join(cacheDir, cacheFiles(cacheRoot)[0])
+    plant(file, cacheDir)
+    return {loaded: load(bundle, cacheRoot), file}
+  }
+
+  const warnings = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('Warning: not using the compile cache'))
+
+  it('a cache file others may write is not read, with one warning; the bundle runs', () => {
+    const {loaded} = afterPlanting((file) => chmodSync(file, 0o666))
+    expect(loaded).toMatchObject({sum: 5, outcome: 'written'})
+    expect(warnings(loaded.stderr)).toEqual([expect.stringMatching(/can be written by others \(mode 0666\)\.$/)])
+  })
+
+  it.skipIf(process.getuid?.() !== 0)('a cache file owned by another user is not read, with one warning', () => {
+    const {loaded} = afterPlanting((file) => chownSync(file, 65534, 65534))
+    expect(loaded).toMatchObject({sum: 5, outcome: 'written'})
+    expect(warnings(loaded.stderr)).toEqual([expect.stringMatching(/is owned by another user \(uid 65534\)\.$/)])
+  })
+
+  it('a FIFO at the cache path does not hang the start: one warning, a plain compile', () => {
+    const {loaded, file} = afterPlanting((file) => {
+      rmSync(file)
+      execFileSync('mkfifo', ['-m', '0600', file])
+    })
+    expect(loaded).toMatchObject({sum: 5})
+    expect(warnings(loaded.stderr)).toEqual([`Warning: not using the compile cache: ${file} is a FIFO.`])
+  })
+
+  it('a symbolic link at the cache path is not followed: one warning', () => {
+    const {loaded, file} = afterPlanting((file) => {
+      const elsewhere = path.join(tempDir('octoworkers-elsewhere'), 'cache')
+      writeFileSync(elsewhere, 'x', {mode: 0o600})
+      rmSync(file)
+      symlinkSync(elsewhere, file)
+    })
+    expect(loaded).toMatchObject({sum: 5})
+    expect(warnings(loaded.stderr)).toEqual([`Warning: not using the compile cache: ${file} is a symbolic link.`])
+  })
+
+  it('a cache directory others may write (a shared XDG_CACHE_HOME) is neither read nor written: one warning', () => {
+    const {bundle} = fixture()
+    const cacheRoot = tempDir('octoworkers-compile-cache')
+    load(bundle, cacheRoot)
+    chmodSync(path.join(cacheRoot, 'compile-cache'), 0o777)
+    const loaded = load(bundle, cacheRoot)
+    expect(loaded).toMatchObject({sum: 5, outcome: 'written'})
+    expect(warnings(loaded.stderr)).toEqual([expect.stringMatching(/the directory .*compile-cache can be written by others \(mode 0777\)\.$/)])
   })
 
   it('OCTOWORKERS_NO_COMPILE_CACHE=1 turns it off', () => {
@@ -117,5 +177,22 @@ describe('the compile cache', () => {
     const cacheRoot = tempDir('octoworkers-compile-cache')
     expect(load(bundle, cacheRoot, {env: {OCTOWORKERS_NO_COMPILE_CACHE: '1'}})).toMatchObject({sum: 5, outcome: 'off'})
     expect(cacheFiles(cacheRoot)).toEqual([])
+  })
+})
+
+describe('the built CLI under a shared cache directory', () => {
+  it('a FIFO planted at its compile-cache path: the command finishes, exit 0, with one warning', async () => {
+    const {runCli} = await import('../../helpers/cli.js')
+    const cacheHome = tempDir('octoworkers-shared-cache')
+    const first = await runCli(['--version'], {cacheHome, spawn: true, timeoutMs: 20_000})
+    expect(first.exitCode, first.stderr).toBe(0)
+    const dir = path.join(cacheHome, 'octoworkers', 'compile-cache')
+    const [name] = readdirSync(dir).filter((n) => n.endsWith('.v8cache'))
+    rmSync(path.join(dir, name))
+    execFileSync('mkfifo', ['-m', '0600', path.join(dir, name)])
+    const result = await runCli(['--version'], {cacheHome, spawn: true, timeoutMs: 20_000})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toMatch(/^octoworkers\/\d/)
+    expect(result.stderr.trim()).toBe(`Warning: not using the compile cache: ${path.join(dir, name)} is a FIFO.`)
   })
 })

@@ -2,10 +2,11 @@ import {afterEach, describe, expect, it, vi} from 'vitest'
 import {CliError, ExitCode} from '../../../src/lib/errors.js'
 import {formatEventLine} from '../../../src/lib/leases/format.js'
 import {setColor, paint} from '../../../src/lib/render/color.js'
-import {jsonText, jsonTextWithoutLinks, writeError} from '../../../src/lib/render/output.js'
-import {safe, terminalSafe, terminalSafeBlock, terminalSafeFields} from '../../../src/lib/render/safe.js'
+import {jsonText, jsonTextWithoutLinks, writeError, writeStderrLine} from '../../../src/lib/render/output.js'
+import {safe, terminalSafe, terminalSafeBlock, terminalSafeFields, terminalSafeLine, terminalSafeLines} from '../../../src/lib/render/safe.js'
 import {renderTable} from '../../../src/lib/render/table.js'
-import {describeOutcome} from '../../../src/lib/bulk.js'
+import {renderBulk} from '../../../src/lib/render/bulk.js'
+import {runBulk, toBulkResult} from '../../../src/lib/bulk.js'
 
 const ESC = '\u001B'
 const HOSTILE = `ansi${ESC}[2J${ESC}]0;pwned\u0007`
@@ -124,9 +125,36 @@ describe('the shared renderers', () => {
     expect(JSON.parse(jsonTextWithoutLinks(doc))).toEqual({Id: 'Workers-1', Endpoint: {Uri: 'https://h/'}, Items: [{Name: 'a'}], Linked: true})
   })
 
-  it('bulk outcome lines escape the server name and its error', () => {
-    const line = describeOutcome('evil\nError: forged', {status: 'failed', error: new Error(`boom${ESC}[2J`)}, 'deleted')
-    expect(line).toBe('evil\\nError: forged: FAILED: boom\\e[2J')
+  it('every bulk command\'s rendering escapes the server names and errors: one line per item', async () => {
+    const items = [{Id: 'Workers-1', Name: 'evil\nError: forged'}, {Id: 'Workers-2', Name: `two${ESC}[2J`}, {Id: 'Workers-3', Name: 'three'}]
+    const report = await runBulk(items, async (item) => {
+      if (item.Id === 'Workers-2') throw new Error(`boom\n::error::forged${ESC}[2J`)
+      return {result: item.Id}
+    })
+    const rendered = renderBulk(toBulkResult(report, 'deleted'))
+    expect(rendered.stdout.split('\n')).toEqual([
+      'evil\\nError: forged: deleted',
+      'two\\e[2J: FAILED: boom\\n::error::forged\\e[2J',
+      'three: not attempted (an earlier item failed)',
+    ])
+    expect(rendered.stderr).toHaveLength(1)
+  })
+
+  it('a line of ours keeps our colours and escapes a newline, whoever put it there', () => {
+    setColor(true)
+    const line = `${paint.yellow('Warning:')} worker 'nlw1\nError: forged' in pool 'p\r::error::x'`
+    expect(terminalSafeLine(line)).toBe(`${paint.yellow('Warning:')} worker 'nlw1\\nError: forged' in pool 'p\\r::error::x'`)
+    expect(terminalSafeLines(['a\nError: b', `c${ESC}[2J`])).toBe('a\\nError: b\nc\\e[2J')
+  })
+
+  it('writeStderrLine writes exactly one line, however many newlines the text held', () => {
+    const written: string[] = []
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk))
+      return true
+    })
+    writeStderrLine('Drain 1 worker: \'nlw1\nError: forged worker\n::error::forged\'.')
+    expect(written).toEqual(["Drain 1 worker: 'nlw1\\nError: forged worker\\n::error::forged'.\n"])
   })
 
   it('a tail line made from a hostile event has no control character', () => {
