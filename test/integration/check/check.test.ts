@@ -58,7 +58,7 @@ describe('check against the demo estate', () => {
     expect(doc.Spaces.map((s: any) => s.Name)).toEqual(['Default', 'Platform Team'])
     // spot checks against the documented demo estate
     const find = (rule: string, subject: string) => doc.Findings.find((f: any) => f.RuleId === rule && f.Subject === subject)
-    expect(find('naming/worker', 'WIN-7F3K2P9')?.Message).toContain("(template {env}-{role}-{location}-worker-{nn}): expected '-' after {role}.")
+    expect(find('naming/worker', 'WIN-7F3K2P9')?.Message).toContain("(template {env}-{role}-{location}-worker-{nn}): env 'WIN' is not one of d,t,s,p.")
     expect(find('naming/pool', 'test pool')).toBeDefined()
     expect(find('naming/pool', 'Azure Central US Production Worker Pool')).toBeUndefined()
     expect(find('naming/worker', 'p-db-omaha-worker-01')).toBeUndefined()
