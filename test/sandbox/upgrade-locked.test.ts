@@ -15,7 +15,7 @@ afterEach(async () => {
 
 const THUMBPRINT = 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678'
 
-describe.each(['2019.7', '2021.2', '2023.1', '2026.1'])('Octopus %s', (octopusVersion) => {
+describe.each(['2019.7', '2021.2', '2023.1', '2026.1'] as const)('Octopus %s', (octopusVersion) => {
   it('a Tentacle\'s TentacleVersionDetails.UpgradeLocked is stored, kept by a health check, and writable', async () => {
     sb = await startTestSandbox({seed: 'empty', octopusVersion})
     const pool = await api(sb, 'POST', '/api/Spaces-1/workerpools', {Name: 'Locked Pool'})

@@ -17,8 +17,8 @@
  * Calamari update still includes a locked worker (Calamari is also updated on deployment by
  * default, whatever the lock).
  */
-import {shellQuote} from '../render/shell.js'
-import {communicationStyle, kubernetesAgent, upgradeAdvice, type PresentableEndpoint} from './present.js'
+import {helmUpgradeCommand} from './kubernetes-agent.js'
+import {communicationStyle, upgradeAdvice, type PresentableEndpoint} from './present.js'
 
 export type UpgradeKind = 'Tentacle' | 'Calamari'
 
@@ -54,9 +54,6 @@ export interface UpgradeEligibility {
   /** Why `worker upgrade` does not plan it (its kind, or the lock); undefined when it may. */
   blockedBecause?: string
 }
-
-/** The manual upgrade of a Kubernetes agent's Helm release (OctopusDeploy/helm-charts, kubernetes-agent). */
-export const KUBERNETES_AGENT_CHART = 'oci://registry-1.docker.io/octopusdeploy/kubernetes-agent'
 
 function isLocked(endpoint: PresentableEndpoint | null | undefined): boolean {
   return endpoint?.TentacleVersionDetails?.UpgradeLocked === true || endpoint?.UpgradeLocked === true
@@ -95,12 +92,4 @@ export function upgradeEligibility(worker: UpgradeWorker, kind: UpgradeKind, sum
   }
   if (locked) return {needed, advice, via: 'task', locked, blockedBecause: 'its Tentacle upgrades are locked (UpgradeLocked); unlock them on its Connectivity page in the portal first'}
   return {needed, advice, via: 'task', locked}
-}
-
-/** `helm upgrade --atomic --namespace NS RELEASE <chart>`, with the agent's own release and namespace when the server reports them. */
-export function helmUpgradeCommand(endpoint: PresentableEndpoint | null | undefined): string {
-  const agent = kubernetesAgent(endpoint)
-  const namespace = agent?.namespace ? shellQuote(agent.namespace) : 'NAMESPACE'
-  const release = agent?.helmReleaseName ? shellQuote(agent.helmReleaseName) : 'RELEASE'
-  return `helm upgrade --atomic --namespace ${namespace} ${release} ${KUBERNETES_AGENT_CHART}`
 }

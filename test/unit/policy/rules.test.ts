@@ -198,6 +198,34 @@ describe('health/upgrade-needed follows the rule worker upgrade uses', () => {
   })
 })
 
+describe('a pool below its floor: the fix for the pool\'s kind', () => {
+  const agentEndpoint = {CommunicationStyle: 'KubernetesTentacle', TentacleEndpointConfiguration: {Thumbprint: 'B'.repeat(40), Uri: 'poll://agent/'}}
+
+  it('a pool of Kubernetes agents takes another agent through the Helm chart, not worker register listening', () => {
+    const def = pool('Default Worker Pool', {IsDefault: true})
+    const agents = pool('Kubernetes Agent Worker Pool')
+    const snap = snapshot([space('Platform Team', [def, agents], [
+      worker('a', [def]), worker('b', [def]),
+      worker('k8s-agent-worker-01', [agents], {Endpoint: agentEndpoint}),
+    ])])
+    const [finding] = findings(snap, 'redundancy/min-workers')
+    expect(finding.Subject).toBe('Kubernetes Agent Worker Pool')
+    expect(finding.Fix).not.toContain('worker register')
+    expect(finding.Fix).toBe([
+      'helm upgrade --install --atomic --create-namespace --namespace octopus-agent-NAME octopus-agent-NAME oci://registry-1.docker.io/octopusdeploy/kubernetes-agent',
+      '--set agent.acceptEula=Y --set agent.name=NAME --set agent.serverUrl=https://octopus.example.com --set agent.serverCommsAddress=POLLING-URL',
+      `--set 'agent.space=Platform Team' --set agent.worker.enabled=true --set 'agent.worker.initial.workerPools={${agents.Id}}' --set agent.bearerToken=TOKEN`,
+    ].join(' '))
+  })
+
+  it('a pool of Tentacles (or of mixed kinds) still gets worker register listening', () => {
+    const def = pool('Default Worker Pool', {IsDefault: true})
+    const mixed = pool('Mixed Pool')
+    const snap = snapshot([space('Default', [def, mixed], [worker('a', [def]), worker('b', [def]), worker('k8s', [mixed], {Endpoint: agentEndpoint}), worker('t', [mixed], {HealthStatus: 'Unhealthy'})])])
+    expect(findings(snap, 'redundancy/min-workers')[0].Fix).toMatch(/^octoworkers worker register listening NAME --pool 'Mixed Pool' /)
+  })
+})
+
 describe('built-in worker rules', () => {
   it('builtin/enabled fires once for the server; builtin/in-use for each space whose static default pool is empty', () => {
     const emptyDefault = space('Empty', [pool('Default Worker Pool', {IsDefault: true})], [])

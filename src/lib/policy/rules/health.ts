@@ -2,7 +2,8 @@
 import type {SpaceSnapshot, WorkerFacts} from '../../estate/types.js'
 import type {Finding} from '../types.js'
 import {upgradeAdvice, type PresentableEndpoint} from '../../workers/present.js'
-import {helmUpgradeCommand, upgradeEligibility, type UpgradeEligibility} from '../../workers/upgrade-eligibility.js'
+import {helmUpgradeCommand} from '../../workers/kubernetes-agent.js'
+import {upgradeEligibility, type UpgradeEligibility} from '../../workers/upgrade-eligibility.js'
 import {quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
 const BAD_HEALTH = new Set(['Unhealthy', 'Unavailable'])

@@ -5,7 +5,7 @@ import {isStaticPool, workersOf} from '../../estate/facts.js'
 import type {PolicyConfig} from '../config.js'
 import type {PoolFacts, WorkerFacts} from '../../estate/types.js'
 import type {Finding} from '../types.js'
-import {quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
+import {addWorkerFix, quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
 /** The minimum for a pool: the first per-pool override whose name/glob matches, else the global threshold. */
 export function minWorkersFor(config: PolicyConfig, pool: PoolFacts): number {
@@ -46,7 +46,7 @@ export const minWorkers: RuleDescriptor = {
           : builtinFallback ? 'its steps run on the built-in worker on the Octopus Server' : 'steps that use it will fail for lack of a worker'
         findings.push(spaceFinding('redundancy/min-workers', usable === 0 ? 'error' : 'warning', space, pool,
           `Pool '${pool.Name}' has ${usable} healthy, enabled worker${usable === 1 ? '' : 's'} (${breakdown(workers)}); ${consequence}.`,
-          registerWorkerFix(pool.Name, space)))
+          addWorkerFix(pool, space, snapshot.server)))
       }
     }
     return findings
