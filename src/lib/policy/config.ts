@@ -40,10 +40,20 @@ export interface PolicyConfig {
   pools: PoolOverride[]
   severities: Partial<Record<RuleId, Severity | 'off'>>
   ignores: IgnoreEntry[]
+  /**
+   * The line of each setting a finding can come from (conventions, thresholds, per-pool overrides,
+   * severities), keyed by `settingKey(path)`, so reports can point at it (SARIF's physical location).
+   */
+  settingLines: Record<string, number>
 }
 
 export function defaultConfig(): PolicyConfig {
-  return {file: null, conventions: {}, minWorkers: DEFAULT_MIN_WORKERS, pools: [], severities: {}, ignores: []}
+  return {file: null, conventions: {}, minWorkers: DEFAULT_MIN_WORKERS, pools: [], severities: {}, ignores: [], settingLines: {}}
+}
+
+/** The key of a setting's path in `settingLines`: `conventions.worker` and a pool named `a.b` stay apart. */
+export function settingKey(path: readonly string[]): string {
+  return JSON.stringify(path)
 }
 
 /** The nearest `.octoworkers.yaml` in `dir` or a parent directory. */
@@ -113,13 +123,31 @@ export async function parseConfig(text: string, file: string): Promise<PolicyCon
     throw configError(file, alias === undefined ? undefined : lineCounter.linePos(alias).line, `YAML aliases: ${error.message.split('\n')[0]} (an alias may expand to at most ${MAX_ALIAS_COUNT} nodes)`)
   }
   try {
-    return buildConfig(raw ?? {}, file)
+    const config = buildConfig(raw ?? {}, file)
+    const settings: string[][] = [
+      ['conventions', 'worker'], ['conventions', 'pool'], ['thresholds', 'minWorkers'],
+      ...config.pools.map((o) => ['pools', o.match]), ...Object.keys(config.severities).map((rule) => ['severities', rule]),
+    ]
+    for (const setting of settings) {
+      const line = lineOf(YAML, doc, lineCounter, setting, true)
+      if (line !== undefined && hasKey(raw, setting)) config.settingLines[settingKey(setting)] = line
+    }
+    return config
   } catch (error) {
     if (!(error instanceof ConfigProblem)) throw error
     const line = lineOf(YAML, doc, lineCounter, error.path, error.atKey)
     const where = error.path.length ? `${error.path.join('.')}: ` : ''
     throw configError(file, line, `${where}${error.message}`)
   }
+}
+
+function hasKey(raw: unknown, keyPath: string[]): boolean {
+  let node = raw
+  for (const key of keyPath) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return false
+    node = (node as Record<string, unknown>)[key]
+  }
+  return true
 }
 
 /** Aliases are allowed (shared token lists), but a few lines must not expand into millions of nodes. */
