@@ -66,11 +66,12 @@ function tentacleNeed(endpoint: PresentableEndpoint | null, eligibility: Upgrade
 /** This tool's own command where it can do the upgrade; Helm for a Kubernetes agent; the portal only to unlock. */
 function upgradeFix(worker: WorkerFacts, space: SpaceSnapshot, tentacle: UpgradeEligibility, calamari: UpgradeEligibility, connectivityUrl: string): string {
   const upgrade = (flags: string) => `octoworkers worker upgrade ${quote(worker.Name)}${flags} ${spaceArg(space)}`
+  const lockedTentacle = tentacle.needed && tentacle.locked && tentacle.via === 'task'
   const commands: string[] = []
   if (tentacle.needed && tentacle.via === 'helm') commands.push(helmUpgradeCommand(worker.Endpoint))
-  else if (tentacle.needed) commands.push(upgrade(''))
+  else if (tentacle.needed && !lockedTentacle) commands.push(upgrade(''))
   if (calamari.needed) commands.push(upgrade(' --calamari'))
-  const run = commands.join(' && ')
-  if (tentacle.needed && tentacle.locked && tentacle.via === 'task') return `Unlock its Tentacle upgrades on its Connectivity page (${connectivityUrl}), then: ${run}`
-  return run
+  if (!lockedTentacle) return commands.join(' && ')
+  const unlock = `unlock its upgrades on its Connectivity page (${connectivityUrl}), then: ${upgrade('')}`
+  return commands.length ? `${commands.join(' && ')}; for its Tentacle, ${unlock}` : `Unlock its Tentacle upgrades on its Connectivity page (${connectivityUrl}), then: ${upgrade('')}`
 }
