@@ -4,7 +4,8 @@ import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
 import {CHECK_FORMATS, checkEstate, chooseCheckFormat, type CheckFormat, type CheckRun} from '../lib/check/run.js'
 import {ExitCode, usageError, type ExitCodeValue} from '../lib/errors.js'
-import {CONFIG_FILE_NAMES, loadConfig} from '../lib/policy/config.js'
+import {configArtifactUri} from '../lib/check/artifact.js'
+import {CONFIG_FILE_NAMES, loadConfig, type PolicyConfig} from '../lib/policy/config.js'
 import {FAIL_ON_VALUES, type FailOn} from '../lib/policy/engine.js'
 import {allSpaceContexts} from '../lib/estate/spaces.js'
 import {renderGithub} from '../lib/render/check/github.js'
@@ -65,7 +66,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
       onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}); the rules that need it are not checked.`),
       onNote: (text) => this.note(`Note: ${text}.`),
     })
-    return {kind: 'run', format, run}
+    return {kind: 'run', format, run, config}
   }
 
   protected override toJson(result: CheckResult): unknown {
@@ -95,7 +96,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
       case 'junit':
         return {stdout: renderJunit(run.report, {failOn: run.FailOn, timestamp: run.CheckedAt}), stderr: [terminalSafe(summary)]}
       case 'sarif':
-        return {stdout: JSON.stringify(renderSarif(run.report, {toolVersion: this.config.version, server: run.Server}), null, 2), stderr: [terminalSafe(summary)]}
+        return {stdout: JSON.stringify(renderSarif(run.report, {toolVersion: this.config.version, server: run.Server, config: result.config, artifactUri: configArtifactUri(run.ConfigFile, process.cwd())}), null, 2), stderr: [terminalSafe(summary)]}
       case 'github':
         // The summary is the last line of the log itself: once, not again on stderr.
         return {stdout: renderGithub(run.report, summary)}
@@ -116,4 +117,4 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
   }
 }
 
-type CheckResult = {kind: 'init'; File: string} | {kind: 'run'; format: CheckFormat; run: CheckRun}
+type CheckResult = {kind: 'init'; File: string} | {kind: 'run'; format: CheckFormat; run: CheckRun; config: PolicyConfig}

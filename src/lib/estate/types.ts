@@ -18,10 +18,12 @@ export interface EndpointFacts {
   CommunicationStyle: string
   Uri?: string | null
   Thumbprint?: string | null
-  TentacleVersionDetails?: {Version?: string | null; UpgradeRequired?: boolean; UpgradeSuggested?: boolean} | null
+  TentacleVersionDetails?: {Version?: string | null; UpgradeRequired?: boolean; UpgradeSuggested?: boolean; UpgradeAvailable?: boolean; UpgradeLocked?: boolean} | null
   TentacleEndpointConfiguration?: {Thumbprint?: string | null; Uri?: string | null} | null
   /** Kubernetes agents: upgrade advice is `KubernetesAgentDetails.UpgradeStatus`, not TentacleVersionDetails. */
-  KubernetesAgentDetails?: {TentacleVersion?: string | null; AgentVersion?: string | null; UpgradeStatus?: string | null} | null
+  KubernetesAgentDetails?: {TentacleVersion?: string | null; AgentVersion?: string | null; UpgradeStatus?: string | null; HelmReleaseName?: string | null; KubernetesNamespace?: string | null} | null
+  /** A Kubernetes agent's lock (Tentacles keep theirs in TentacleVersionDetails). */
+  UpgradeLocked?: boolean | null
 }
 
 export interface WorkerFacts {
@@ -32,6 +34,7 @@ export interface WorkerFacts {
   WorkerPoolIds: string[]
   Thumbprint?: string | null
   Uri?: string | null
+  HasLatestCalamari?: boolean | null
   /** Null when the server sent no endpoint. */
   Endpoint: EndpointFacts | null
 }

@@ -6,10 +6,10 @@
 import {CliError, ExitCode} from '../errors.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {isAvailable} from '../workers/availability.js'
-import {workerTypeLabel} from '../workers/endpoint.js'
+import {upgradeEligibility, type UpgradeKind, type UpgradeSummaryFacts} from '../workers/upgrade-eligibility.js'
 import {describeViolation, floorViolations, poolFloors, type FloorPool, type PoolFloor} from './floor.js'
 
-export type UpgradeKind = 'Tentacle' | 'Calamari'
+export type {UpgradeKind, UpgradeSummaryFacts} from '../workers/upgrade-eligibility.js'
 
 /** The Octopus server task for each kind (Octopus's BuiltInTasks names and arguments). */
 export function upgradeTaskBody(kind: UpgradeKind, workers: Array<{Id: string; Name: string}>, description: string): {Name: string; Description: string; Arguments: Record<string, unknown>} {
@@ -19,20 +19,9 @@ export function upgradeTaskBody(kind: UpgradeKind, workers: Array<{Id: string; N
     : {Name: 'UpdateCalamari', Description: description, Arguments: {Timeout: '00:05:00', MachineIds}}
 }
 
-export interface UpgradeSummaryFacts {
-  MachineIdsForTentacleUpgrade?: string[] | null
-  MachineIdsForCalamariUpgrade?: string[] | null
-}
-
-/** Why a worker cannot be upgraded by an Octopus task, if it cannot. */
+/** Why a worker cannot be upgraded by `worker upgrade` (its kind, or a locked Tentacle), if it cannot: the rule `check` shares. */
 export function upgradeSkipReason(worker: WorkerResource, kind: UpgradeKind): string | undefined {
-  const style = worker.Endpoint?.CommunicationStyle
-  if (style === 'KubernetesTentacle') {
-    return 'Kubernetes agents upgrade through Helm (helm upgrade --atomic --namespace NS RELEASE oci://registry-1.docker.io/octopusdeploy/kubernetes-agent), or from the portal\'s Connectivity page'
-  }
-  if (kind === 'Tentacle' && style === 'Ssh') return 'SSH workers have no Tentacle (use --calamari to update Calamari)'
-  if (style !== 'TentaclePassive' && style !== 'TentacleActive' && style !== 'Ssh') return `a ${workerTypeLabel(worker.Endpoint)} worker has no Tentacle or Calamari to upgrade`
-  return undefined
+  return upgradeEligibility(worker, kind).blockedBecause
 }
 
 /**
@@ -45,11 +34,9 @@ export function unreachableReason(worker: WorkerResource): string | undefined {
   return 'Unavailable at its last health check (Octopus could not contact it); pass --include-unavailable to upgrade it anyway'
 }
 
-/** Whether the server says this worker's Tentacle (or Calamari) needs an upgrade. */
+/** Whether the server says this worker's Tentacle (or Calamari) needs an upgrade: the rule `check` shares. */
 export function needsUpgrade(worker: WorkerResource, kind: UpgradeKind, summary?: UpgradeSummaryFacts): boolean {
-  if (kind === 'Calamari') return worker.HasLatestCalamari === false || Boolean(summary?.MachineIdsForCalamariUpgrade?.includes(worker.Id))
-  const details = worker.Endpoint?.TentacleVersionDetails
-  return Boolean(details?.UpgradeRequired || details?.UpgradeSuggested || details?.UpgradeAvailable) || Boolean(summary?.MachineIdsForTentacleUpgrade?.includes(worker.Id))
+  return upgradeEligibility(worker, kind, summary).needed
 }
 
 /** What a worker runs now: `Tentacle 6.3.417`, `Calamari out of date`. */

@@ -8,7 +8,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import type {Document, LineCounter} from 'yaml'
 import {usageError} from '../errors.js'
-import {parseTemplate, templateTokens, unsupportedByLinearEngine, type Convention, type TokenRule} from './convention.js'
+import {parseTemplate, templateTokens, unsupportedByLinearEngine, type Convention, type TemplateShape, type TokenRule} from './convention.js'
 import {globToRegExp} from './glob.js'
 import {firstAlias, firstDuplicateKey} from '../yaml-checks.js'
 import {RULE_IDS, SEVERITIES, isRuleId, type RuleId, type Severity} from './types.js'
@@ -40,10 +40,20 @@ export interface PolicyConfig {
   pools: PoolOverride[]
   severities: Partial<Record<RuleId, Severity | 'off'>>
   ignores: IgnoreEntry[]
+  /**
+   * The line of each setting a finding can come from (conventions, thresholds, per-pool overrides,
+   * severities), keyed by `settingKey(path)`, so reports can point at it (SARIF's physical location).
+   */
+  settingLines: Record<string, number>
 }
 
 export function defaultConfig(): PolicyConfig {
-  return {file: null, conventions: {}, minWorkers: DEFAULT_MIN_WORKERS, pools: [], severities: {}, ignores: []}
+  return {file: null, conventions: {}, minWorkers: DEFAULT_MIN_WORKERS, pools: [], severities: {}, ignores: [], settingLines: {}}
+}
+
+/** The key of a setting's path in `settingLines`: `conventions.worker` and a pool named `a.b` stay apart. */
+export function settingKey(path: readonly string[]): string {
+  return JSON.stringify(path)
 }
 
 /** The nearest `.octoworkers.yaml` in `dir` or a parent directory. */
@@ -113,13 +123,31 @@ export async function parseConfig(text: string, file: string): Promise<PolicyCon
     throw configError(file, alias === undefined ? undefined : lineCounter.linePos(alias).line, `YAML aliases: ${error.message.split('\n')[0]} (an alias may expand to at most ${MAX_ALIAS_COUNT} nodes)`)
   }
   try {
-    return buildConfig(raw ?? {}, file)
+    const config = buildConfig(raw ?? {}, file)
+    const settings: string[][] = [
+      ['conventions', 'worker'], ['conventions', 'pool'], ['thresholds', 'minWorkers'],
+      ...config.pools.map((o) => ['pools', o.match]), ...Object.keys(config.severities).map((rule) => ['severities', rule]),
+    ]
+    for (const setting of settings) {
+      const line = lineOf(YAML, doc, lineCounter, setting, true)
+      if (line !== undefined && hasKey(raw, setting)) config.settingLines[settingKey(setting)] = line
+    }
+    return config
   } catch (error) {
     if (!(error instanceof ConfigProblem)) throw error
     const line = lineOf(YAML, doc, lineCounter, error.path, error.atKey)
     const where = error.path.length ? `${error.path.join('.')}: ` : ''
     throw configError(file, line, `${where}${error.message}`)
   }
+}
+
+function hasKey(raw: unknown, keyPath: string[]): boolean {
+  let node = raw
+  for (const key of keyPath) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return false
+    node = (node as Record<string, unknown>)[key]
+  }
+  return true
 }
 
 /** Aliases are allowed (shared token lists), but a few lines must not expand into millions of nodes. */
@@ -213,27 +241,32 @@ function unknownRule(rule: string): string {
 
 function buildConvention(raw: unknown, at: Path): Convention {
   const conv = asMap(raw, at, 'must be a mapping with `regex:` or `template:` (and `tokens:`)')
-  rejectUnknownKeys(conv, at, ['regex', 'template', 'tokens', 'ignoreCase', 'description'])
+  rejectUnknownKeys(conv, at, ['regex', 'template', 'tokens', 'ignoreCase', 'description', 'allow'])
   if (conv.ignoreCase !== undefined && typeof conv.ignoreCase !== 'boolean') throw new ConfigProblem([...at, 'ignoreCase'], 'must be true or false')
   const ignoreCase = conv.ignoreCase === true
   const hasRegex = conv.regex !== undefined
   const hasTemplate = conv.template !== undefined
   if (hasRegex === hasTemplate) throw new ConfigProblem(at, 'give exactly one of `regex:` or `template:`')
   if (conv.description !== undefined && typeof conv.description !== 'string') throw new ConfigProblem([...at, 'description'], 'must be a string')
+  const allow = allowedNames(conv.allow, [...at, 'allow'])
 
   if (hasRegex) {
     if (conv.tokens !== undefined) throw new ConfigProblem([...at, 'tokens'], '`tokens` goes with `template:`, not `regex:`', true)
     const source = regexSource(conv.regex, [...at, 'regex'])
-    return {kind: 'regex', source, ignoreCase, description: conv.description as string | undefined}
+    return {kind: 'regex', source, ignoreCase, description: conv.description as string | undefined, ...(allow ? {allow} : {})}
   }
 
-  if (typeof conv.template !== 'string' || !conv.template) throw new ConfigProblem([...at, 'template'], 'must be a non-empty string such as {env}-{role}-{location}-worker-{nn}')
-  let parts
-  try {
-    parts = parseTemplate(conv.template)
-  } catch (error) {
-    throw new ConfigProblem([...at, 'template'], (error as Error).message)
-  }
+  const texts: unknown[] = Array.isArray(conv.template) ? conv.template : [conv.template]
+  if (texts.length === 0) throw new ConfigProblem([...at, 'template'], 'the list of templates is empty')
+  const templates: TemplateShape[] = texts.map((text, i) => {
+    const where = Array.isArray(conv.template) ? [...at, 'template', i] : [...at, 'template']
+    if (typeof text !== 'string' || !text) throw new ConfigProblem(where, 'must be a non-empty string such as {env}-{role}-{location}-worker-{nn}, or a list of them')
+    try {
+      return {template: text, parts: parseTemplate(text)}
+    } catch (error) {
+      throw new ConfigProblem(where, (error as Error).message)
+    }
+  })
   const tokensRaw = asMap(conv.tokens ?? {}, [...at, 'tokens'], 'must be a mapping of token name to a list of allowed values or a pattern')
   const tokens: Record<string, TokenRule> = {}
   for (const [name, value] of Object.entries(tokensRaw)) {
@@ -250,17 +283,28 @@ function buildConvention(raw: unknown, at: Path): Convention {
       throw new ConfigProblem([...at, 'tokens', name], 'must be a list of allowed values, or a regular expression string such as \'\\d{2}\'')
     }
   }
-  for (const token of templateTokens(parts)) {
-    if (!tokens[token]) {
-      const known = Object.keys(tokens)
-      throw new ConfigProblem([...at, 'template'], `unknown token {${token}} in template '${conv.template}': define it under tokens${known.length ? ` (defined: ${known.join(', ')})` : ''}`)
+  for (const {template, parts} of templates) {
+    for (const token of templateTokens(parts)) {
+      if (!tokens[token]) {
+        const known = Object.keys(tokens)
+        throw new ConfigProblem([...at, 'template'], `unknown token {${token}} in template '${template}': define it under tokens${known.length ? ` (defined: ${known.join(', ')})` : ''}`)
+      }
     }
   }
-  const used = new Set(templateTokens(parts))
+  const used = new Set(templates.flatMap((t) => templateTokens(t.parts)))
   for (const name of Object.keys(tokens)) {
-    if (!used.has(name)) throw new ConfigProblem([...at, 'tokens', name], `token '${name}' is not used in template '${conv.template}'`, true)
+    if (!used.has(name)) throw new ConfigProblem([...at, 'tokens', name], `token '${name}' is not used in ${templates.length === 1 ? `template '${templates[0].template}'` : 'any of the templates'}`, true)
   }
-  return {kind: 'template', template: conv.template, parts, tokens, ignoreCase}
+  return {kind: 'template', templates, tokens, ignoreCase, ...(allow ? {allow} : {})}
+}
+
+function allowedNames(value: unknown, at: Path): string[] | undefined {
+  if (value === undefined || value === null) return undefined
+  if (!Array.isArray(value)) throw new ConfigProblem(at, 'must be a list of names accepted as they are, e.g. [Default Worker Pool]')
+  return value.map((name, i) => {
+    if (typeof name !== 'string' || !name) throw new ConfigProblem([...at, i], 'must be a non-empty name')
+    return name
+  })
 }
 
 function regexSource(value: unknown, at: Path): string {

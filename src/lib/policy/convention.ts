@@ -1,20 +1,28 @@
 import {RE2JS} from 're2js'
 
 /**
- * Naming conventions: a regular expression, or a template such as
+ * Naming conventions: a regular expression, or one or more templates such as
  * `{env}-{role}-{location}-worker-{nn}` whose tokens each have allowed values (a list) or a
- * pattern (`\d{2}`). A name that does not fit gets a message saying which part is wrong, e.g.
- * `env 'x' is not one of d,t,s,p`.
+ * pattern (`\d{2}`), plus names accepted as they are (those Octopus creates itself). A name that
+ * does not fit gets a message naming the first part that is wrong and what was expected there,
+ * e.g. `env 'default' is not one of d,t,s,p`.
  */
 
 export type TokenRule = {name: string; values: string[]} | {name: string; pattern: string}
 
-export interface TemplateConvention {
-  kind: 'template'
+export interface TemplateShape {
   template: string
   parts: TemplatePart[]
+}
+
+export interface TemplateConvention {
+  kind: 'template'
+  /** A name follows the convention when it fits any one of these (Octopus's guidance fixes no order). */
+  templates: TemplateShape[]
   tokens: Record<string, TokenRule>
   ignoreCase: boolean
+  /** Names accepted as they are, e.g. `Default Worker Pool`. */
+  allow?: string[]
 }
 
 export interface RegexConvention {
@@ -23,6 +31,7 @@ export interface RegexConvention {
   ignoreCase: boolean
   /** Optional words for the message, e.g. "purpose, location and environment". */
   description?: string
+  allow?: string[]
 }
 
 export type Convention = TemplateConvention | RegexConvention
@@ -117,61 +126,103 @@ function describeTokenRule(rule: TokenRule): string {
   return 'values' in rule ? `is not one of ${rule.values.join(',')}` : `does not match ${rule.pattern}`
 }
 
-type PartMode = 'strict' | 'loose'
+function describeValue(conv: TemplateConvention, token: string, value: string): string {
+  return `${token} '${value}' ${describeTokenRule(conv.tokens[token])}`
+}
 
-function templateRegex(conv: TemplateConvention, modeOf: (token: string, index: number) => PartMode, anchorEnd = true, upTo = conv.parts.length): LinearRegex {
-  let source = '^'
-  let tokenIndex = 0
-  conv.parts.slice(0, upTo).forEach((part) => {
-    if ('literal' in part) source += escapeRegex(part.literal)
-    else {
-      const mode = modeOf(part.token, tokenIndex)
-      source += mode === 'strict' ? `(?<t${tokenIndex}>${tokenSource(conv.tokens[part.token])})` : `(?<t${tokenIndex}>.+?)`
-      tokenIndex++
+/** Where one template stopped fitting a name: how many characters fit, and what is wrong there. */
+interface TemplateMismatch {
+  /** How many checkpoints (a token and the literal after it) fitted, how many of their tokens are lists, and how many characters. */
+  checkpoints: number
+  /** A value from a list that fits says more than one a pattern accepts, so it breaks ties. */
+  fixedValues: number
+  fitted: number
+  problem: string
+}
+
+/**
+ * Matches a template against a name from the left, one checkpoint at a time (each token together
+ * with the literal that follows it, so a list value such as `d` is never taken as the start of
+ * `default`), and explains the first checkpoint that fails: the token whose value does not fit
+ * (delimited by the literal after it), a token that is missing, or a literal that is not there.
+ * Every step is one RE2 match, linear in the name's length.
+ */
+function explainTemplate(conv: TemplateConvention, shape: TemplateShape, name: string): TemplateMismatch | undefined {
+  const {parts} = shape
+  const strict = (upTo: number): string => parts.slice(0, upTo)
+    .map((part, i) => ('literal' in part ? escapeRegex(part.literal) : `(?<t${i}>${tokenSource(conv.tokens[part.token])})`)).join('')
+  const exec = (source: string) => linearRegex(`^${source}`, conv.ignoreCase).exec(name)
+  const tokenAt = (i: number): string => (parts[i] as {token: string}).token
+  const after = (i: number, groups: Record<string, string> | undefined): string => `{${tokenAt(i)}} '${groups?.[`t${i}`] ?? ''}'`
+  const stop = {checkpoints: 0, fixedValues: 0, fitted: 0}
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]
+    const last = i === parts.length - 1
+    if ('token' in part && !last) continue
+    const end = last ? '$' : ''
+    const passed = exec(`(?<all>${strict(i + 1)})${end}`)
+    if (passed) {
+      stop.checkpoints++
+      stop.fixedValues = parts.slice(0, i + 1).filter((p) => 'token' in p && 'values' in conv.tokens[p.token]).length
+      stop.fitted = passed.groups?.all?.length ?? stop.fitted
+      continue
     }
-  })
-  if (anchorEnd) source += '$'
-  return linearRegex(source, conv.ignoreCase)
+    if ('literal' in part && i === 0) return {...stop, problem: `expected '${part.literal}' at the start`}
+    // The token that fails is this part (the last one) or the one before this literal.
+    const j = 'token' in part ? i : i - 1
+    const token = tokenAt(j)
+    const before = strict(j)
+    if ('token' in part) {
+      const rest = exec(`${before}(?<v>.+)$`)
+      return {...stop, problem: rest ? describeValue(conv, token, rest.groups!.v) : `${token} is missing at the end`}
+    }
+    const literal = escapeRegex(part.literal)
+    // Nothing between the literal before the token and the one after it.
+    if (exec(`${before}${literal}${end}`)) return {...stop, problem: `${token} is missing${j >= 2 ? ` after ${after(j - 2, exec(strict(j))?.groups)}` : j === 0 ? ' at the start' : ''}`}
+    // Only this token is wrong (its value may contain the literal, e.g. a location 'central us').
+    const restStrict = parts.slice(j + 1).map((p) => ('literal' in p ? escapeRegex(p.literal) : `(?:${tokenSource(conv.tokens[p.token])})`)).join('')
+    const alone = exec(`${before}(?<v>.+?)${restStrict}$`) ?? exec(`${before}(?<v>.+?)${literal}${end}`)
+    if (alone) return {...stop, problem: describeValue(conv, token, alone.groups!.v)}
+    if (j >= 2) {
+      const skipped = exec(`${strict(j - 1)}${literal}${end}`)
+      if (skipped) return {...stop, problem: `${token} is missing after ${after(j - 2, skipped.groups)}`}
+    }
+    const fits = exec(`${before}(?<v>${tokenSource(conv.tokens[token])})(?<rest>.*)$`)
+    const v = fits?.groups?.v
+    if (fits && v) {
+      const rest = fits.groups!.rest
+      const same = (a: string, b: string) => (conv.ignoreCase ? a.toLowerCase() === b.toLowerCase() : a === b)
+      if (last && same(rest.slice(0, part.literal.length), part.literal)) return {...stop, problem: `unexpected '${rest.slice(part.literal.length)}' after '${part.literal}' at the end`}
+      return {...stop, problem: `expected '${part.literal}' after {${token}} '${v}'${rest ? `, found '${rest}'` : ''}`}
+    }
+    const remainder = exec(`${before}(?<v>.*)$`)?.groups?.v ?? ''
+    return {...stop, problem: remainder ? describeValue(conv, token, remainder) : `${token} is missing${j >= 2 ? ` after ${after(j - 2, exec(strict(j))?.groups)}` : ''}`}
+  }
+  return undefined
 }
 
-function tokenValueFits(conv: TemplateConvention, token: string, value: string): boolean {
-  return linearRegex(`^(?:${tokenSource(conv.tokens[token])})$`, conv.ignoreCase).test(value)
+function isAllowed(conv: Convention, name: string): boolean {
+  return (conv.allow ?? []).some((allowed) => (conv.ignoreCase ? allowed.toLowerCase() === name.toLowerCase() : allowed === name))
 }
 
-/** Checks a name against a convention; on failure says which part is wrong. */
+/**
+ * Checks a name against a convention. On failure the one problem names the first token (from the
+ * left) that does not fit and what was expected there; with several templates, it is the template
+ * that fits furthest into the name.
+ */
 export function checkName(conv: Convention, name: string): NameCheck {
+  if (isAllowed(conv, name)) return {ok: true}
   if (conv.kind === 'regex') {
     if (linearRegex(`^(?:${conv.source})$`, conv.ignoreCase).test(name)) return {ok: true}
     return {ok: false, problems: [`'${name}' does not match /${conv.source}/${conv.description ? ` (${conv.description})` : ''}`]}
   }
-  if (templateRegex(conv, () => 'strict').test(name)) return {ok: true}
-  const tokens = templateTokens(conv.parts)
-
-  // One token wrong, the rest right: relax each token in turn to find which.
-  for (let i = 0; i < tokens.length; i++) {
-    const match = templateRegex(conv, (_t, index) => (index === i ? 'loose' : 'strict')).exec(name)
-    if (match) return {ok: false, problems: [`${tokens[i]} '${match.groups![`t${i}`]}' ${describeTokenRule(conv.tokens[tokens[i]])}`]}
+  let closest: {shape: TemplateShape; mismatch: TemplateMismatch} | undefined
+  for (const shape of conv.templates) {
+    const mismatch = explainTemplate(conv, shape, name)
+    if (!mismatch) return {ok: true}
+    const further = closest && (mismatch.checkpoints - closest.mismatch.checkpoints || mismatch.fixedValues - closest.mismatch.fixedValues || mismatch.fitted - closest.mismatch.fitted)
+    if (!closest || further! > 0) closest = {shape, mismatch}
   }
-  // Right shape, several tokens wrong.
-  const loose = templateRegex(conv, () => 'loose').exec(name)
-  if (loose) {
-    const problems = tokens
-      .map((token, i) => ({token, value: loose.groups![`t${i}`]}))
-      .filter(({token, value}) => !tokenValueFits(conv, token, value))
-      .map(({token, value}) => `${token} '${value}' ${describeTokenRule(conv.tokens[token])}`)
-    if (problems.length > 0) return {ok: false, problems}
-  }
-  // Wrong shape: find the first literal that is missing.
-  for (let upTo = 1; upTo <= conv.parts.length; upTo++) {
-    const part = conv.parts[upTo - 1]
-    if (!('literal' in part)) continue
-    if (!templateRegex(conv, () => 'loose', false, upTo).test(name)) {
-      const before = conv.parts[upTo - 2]
-      const where = !before ? 'at the start' : `after {${(before as {token: string}).token}}`
-      return {ok: false, problems: [`expected '${part.literal}' ${where}`]}
-    }
-  }
-  const lastPart = conv.parts.at(-1)!
-  const ending = 'literal' in lastPart ? `it must end with '${lastPart.literal}'` : `it has extra text after the last literal`
-  return {ok: false, problems: [`${ending}`]}
+  const {shape, mismatch} = closest!
+  return {ok: false, problems: [conv.templates.length > 1 ? `${mismatch.problem} (closest template: ${shape.template})` : mismatch.problem]}
 }

@@ -10,9 +10,11 @@ export const STARTER_CONFIG = `# octoworkers check: conventions and thresholds f
 
 # Naming conventions. Each is either
 #   regex: '...'          a regular expression the whole name must match, or
-#   template: '...'       text with {tokens}, and under tokens: each token's allowed values
-#                         (a list) or a regular expression (a quoted string such as '\\d{2}').
-# Add ignoreCase: true to match without regard to case.
+#   template: '...'       text with {tokens}, or a list of such templates (a name may fit any
+#                         one), and under tokens: each token's allowed values (a list) or a
+#                         regular expression (a quoted string such as '\\d{2}').
+# allow: lists names accepted as they are; ignoreCase: true matches without regard to case.
+# A name that does not fit is reported with the first token that does not match.
 conventions:
   # "Establish an easy-to-understand naming convention for workers. For example,
   #  p-db-omaha-worker-01 for a worker located in Omaha to do database deployments on Production."
@@ -20,17 +22,23 @@ conventions:
     template: '{env}-{role}-{location}-worker-{nn}'
     tokens:
       env: [d, t, s, p]            # development, test, staging, production
-      role: [db, web, app, k8s, cloud]
-      location: '[a-z]+'
+      role: '[a-z][a-z0-9]*'       # what it deploys: db, web, api, k8s... (list yours to be strict)
+      location: '[a-z]+'           # omaha, denver, azcus...
       nn: '\\d{2}'
   # "Name the worker pool to match the purpose, location, and environment. For example,
-  #  Azure Central US Production Worker Pool."
+  #  Azure Central US Production Worker Pool." The guidance fixes no order, so both of
+  # these fit: Azure Central US Production Worker Pool, Production Database Omaha Worker Pool.
   pool:
-    template: '{platform} {location} {environment} Worker Pool'
+    template:
+      - '{purpose} {location} {environment} Worker Pool'
+      - '{environment} {purpose} {location} Worker Pool'
     tokens:
-      platform: [Azure, AWS, GCP, On-Premises]
-      location: '[A-Z][A-Za-z]*( [A-Z][A-Za-z]*)*'
+      purpose: '[A-Z][A-Za-z0-9]*'                 # one word: Azure, Database, Web, Linux...
+      location: '[A-Z][A-Za-z]*( [A-Z][A-Za-z]*)*'  # one or more words: Omaha, Central US
       environment: [Development, Test, Staging, Production]
+    # Names Octopus gives its own pools: every space's default pool, and Octopus Cloud's
+    # dynamic pools.
+    allow: [Default Worker Pool, Hosted Ubuntu, Hosted Windows, Ubuntu (default), Windows (default)]
 
 thresholds:
   # "For redundancy, have at least two workers per pool." A static pool with no healthy,
@@ -55,8 +63,8 @@ severities:
 # and optionally a space (name, ID or glob) and a reason.
 ignores:
   # - rule: naming/pool
-  #   subject: Default Worker Pool
-  #   reason: the stock pool keeps its name
+  #   subject: Legacy*
+  #   reason: renamed when the data centre moves
 `
 
 /** Writes the starter file; refuses to overwrite an existing file unless `force`. */

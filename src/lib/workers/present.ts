@@ -181,11 +181,6 @@ export function upgradeAdvice(endpoint: PresentableEndpoint | null | undefined):
   return undefined
 }
 
-/** Whether Octopus wants this worker upgraded (suggested or required; merely available is not asked). */
-export function needsUpgrade(advice: UpgradeAdvice | undefined): boolean {
-  return Boolean(advice && (advice.upgradeSuggested || advice.upgradeRequired))
-}
-
 /** `9.2.4285 (upgrade required)`, or why the version is not known. */
 export function describeUpgradeAdvice(advice: UpgradeAdvice | undefined): string {
   if (!advice?.version) return 'unknown (run a health check)'

@@ -1,12 +1,11 @@
-import {readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tempDir as makeTempDir} from '../../helpers/temp.js'
 import path from 'node:path'
-import {Ajv} from 'ajv'
-import addFormats from 'ajv-formats'
 import {XMLParser, XMLValidator} from 'fast-xml-parser'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseJson, runCli, type CliResult} from '../../helpers/cli.js'
 import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {githubCodeScanningProblems, sarifSchemaProblems} from '../../helpers/sarif.js'
 import {STARTER_CONFIG} from '../../../src/lib/policy/starter.js'
 import {RULE_IDS} from '../../../src/lib/policy/types.js'
 import {cliEnv, createPool, createWorker, healthCheck, setWorkerDisabled} from './estate.js'
@@ -15,17 +14,17 @@ function tempDir(): string {
   return makeTempDir('octoworkers-check')
 }
 
+/** The 1-based line of the first line of `text` that is exactly `line`. */
+function lineOf(text: string, line: string): number {
+  return text.split('\n').indexOf(line) + 1
+}
+
 function configFile(text: string): string {
   const file = path.join(tempDir(), '.octoworkers.yaml')
   writeFileSync(file, text)
   return file
 }
 
-function sarifValidator() {
-  const ajv = new Ajv({allErrors: true, strict: false})
-  ;(addFormats as unknown as (a: Ajv) => void)(ajv)
-  return ajv.compile(JSON.parse(readFileSync(new URL('../../fixtures/sarif-2.1.0-subset.schema.json', import.meta.url), 'utf8')))
-}
 
 describe('check against the demo estate', () => {
   let sandbox: Sandbox
@@ -58,7 +57,7 @@ describe('check against the demo estate', () => {
     expect(doc.Spaces.map((s: any) => s.Name)).toEqual(['Default', 'Platform Team'])
     // spot checks against the documented demo estate
     const find = (rule: string, subject: string) => doc.Findings.find((f: any) => f.RuleId === rule && f.Subject === subject)
-    expect(find('naming/worker', 'WIN-7F3K2P9')?.Message).toContain("(template {env}-{role}-{location}-worker-{nn}): expected '-' after {role}.")
+    expect(find('naming/worker', 'WIN-7F3K2P9')?.Message).toContain("(template {env}-{role}-{location}-worker-{nn}): env 'WIN' is not one of d,t,s,p.")
     expect(find('naming/pool', 'test pool')).toBeDefined()
     expect(find('naming/pool', 'Azure Central US Production Worker Pool')).toBeUndefined()
     expect(find('naming/worker', 'p-db-omaha-worker-01')).toBeUndefined()
@@ -70,6 +69,30 @@ describe('check against the demo estate', () => {
     expect(find('dynamic/in-use', 'Hosted Ubuntu')).toMatchObject({Severity: 'note', Fix: null})
     expect(doc.Findings.filter((f: any) => f.RuleId === 'worker/duplicate-name').map((f: any) => f.SpaceName).sort()).toEqual(['Default', 'Platform Team'])
     for (const f of doc.Findings) expect(Object.keys(f).sort()).toEqual(['Fix', 'Message', 'RuleId', 'Severity', 'SpaceId', 'SpaceName', 'Subject', 'SubjectId'])
+  })
+
+  it('the starter conventions accept Octopus\'s own names and blame the first token that does not fit', async () => {
+    const doc = parseJson(await check(['--all-spaces', '--json']))
+    const naming = (rule: string, subject: string) => doc.Findings.find((f: any) => f.RuleId === rule && f.Subject === subject)
+    for (const pool of ['Production Database Omaha Worker Pool', 'Azure Central US Production Worker Pool', 'Default Worker Pool', 'Hosted Ubuntu']) expect(naming('naming/pool', pool)).toBeUndefined()
+    for (const worker of ['p-db-omaha-worker-01', 'p-web-azcus-worker-01', 's-linux-omaha-worker-01', 'p-k8s-london-worker-01']) expect(naming('naming/worker', worker)).toBeUndefined()
+    expect(naming('naming/worker', 'default-linux-worker-01')?.Message).toBe("Worker name 'default-linux-worker-01' does not follow the convention (template {env}-{role}-{location}-worker-{nn}): env 'default' is not one of d,t,s,p.")
+  })
+
+  it('upgrade fixes name this tool\'s command (or the agent\'s Helm upgrade); a Kubernetes agent pool below its floor is told to install an agent', async () => {
+    const doc = parseJson(await check(['--all-spaces', '--json']))
+    const upgrades = doc.Findings.filter((f: any) => f.RuleId === 'health/upgrade-needed')
+    const fix = (subject: string) => upgrades.find((f: any) => f.Subject === subject)?.Fix
+    expect(fix('WIN-7F3K2P9')).toMatch(/^octoworkers worker upgrade WIN-7F3K2P9 --space Default( && octoworkers worker upgrade WIN-7F3K2P9 --calamari --space Default)?$/)
+    expect(fix('k8s-agent-worker-01')).toBe('helm upgrade --atomic --namespace octopus-agent-k8s-agent-worker-01 octopus-agent-k8s-agent-worker-01 oci://registry-1.docker.io/octopusdeploy/kubernetes-agent')
+    expect(upgrades.filter((f: any) => /web portal|\/app#/.test(f.Fix ?? ''))).toEqual([])
+    // Nothing worker upgrade skips for want of a Tentacle or Calamari is reported.
+    for (const subject of ['imported-worker-none', 'imported-worker-no-endpoint']) expect(fix(subject)).toBeUndefined()
+    expect(upgrades.filter((f: any) => f.Subject === 'k8s-agent-worker-01' && /Calamari/.test(f.Message))).toEqual([])
+    const agentPool = doc.Findings.find((f: any) => f.RuleId === 'redundancy/min-workers' && f.Subject === 'Kubernetes Agent Worker Pool')
+    expect(agentPool.Fix).toMatch(/^helm upgrade --install --atomic --create-namespace --namespace octopus-agent-NAME octopus-agent-NAME oci:\/\/registry-1\.docker\.io\/octopusdeploy\/kubernetes-agent /)
+    expect(agentPool.Fix).toContain(`--set agent.space=Default --set agent.worker.enabled=true --set 'agent.worker.initial.workerPools={${agentPool.SubjectId}}'`)
+    expect(agentPool.Fix).not.toContain('worker register')
   })
 
   it('reads a fixed number of requests per space, whatever the number of workers', async () => {
@@ -129,15 +152,34 @@ describe('check against the demo estate', () => {
     expect(result.stderr).toContain(`${json.Summary.Errors} error`)
   })
 
-  it('--format sarif validates against the SARIF 2.1.0 schema', async () => {
+  it('--format sarif validates against the full SARIF 2.1.0 schema and GitHub code scanning\'s upload requirements', async () => {
     const result = await check(['--all-spaces', '--format', 'sarif'])
     const sarif = parseJson(result)
-    const validate = sarifValidator()
-    expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true)
+    expect(sarifSchemaProblems(sarif)).toEqual([])
+    expect(githubCodeScanningProblems(sarif)).toEqual([])
     expect(sarif.version).toBe('2.1.0')
     const results = sarif.runs[0].results
     expect(new Set(results.map((r: any) => r.ruleId))).toEqual(new Set(RULE_IDS))
-    expect(results.find((r: any) => r.ruleId === 'builtin/enabled').locations[0].logicalLocations[0].name).toBe('Octopus Server')
+    const builtin = results.find((r: any) => r.ruleId === 'builtin/enabled')
+    expect(builtin.locations[0].logicalLocations[0].name).toBe('Octopus Server')
+    // The config file (outside this repository here: its name), at the line of the setting.
+    expect(builtin.locations[0].physicalLocation).toEqual({artifactLocation: {uri: '.octoworkers.yaml'}, region: {startLine: lineOf(STARTER_CONFIG, '  builtin/enabled: warning')}})
+    const naming = results.find((r: any) => r.ruleId === 'naming/pool')
+    expect(naming.locations[0].physicalLocation.region.startLine).toBe(lineOf(STARTER_CONFIG, '  pool:'))
+  })
+
+  it('--format sarif in a repository with no config file: the file check would read, from the repository root, line 1', async () => {
+    const root = tempDir()
+    mkdirSync(path.join(root, '.git'))
+    mkdirSync(path.join(root, 'infra'))
+    // A process of its own (the working directory is the point), run without blocking the sandbox in this process.
+    const {execFile} = await import('node:child_process')
+    const {promisify} = await import('node:util')
+    const run = await promisify(execFile)(process.execPath, [path.resolve('bin/run.js'), 'check', '--format', 'sarif', '--fail-on', 'never'], {cwd: path.join(root, 'infra'), env: {...process.env, ...cliEnv(sandbox), NO_COLOR: '1', XDG_CONFIG_HOME: tempDir()}, encoding: 'utf8'})
+    const sarif = JSON.parse(run.stdout)
+    expect(githubCodeScanningProblems(sarif)).toEqual([])
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0)
+    for (const r of sarif.runs[0].results) expect(r.locations[0].physicalLocation).toEqual({artifactLocation: {uri: 'infra/.octoworkers.yaml'}, region: {startLine: 1}})
   })
 
   it('--format github prints one workflow command per finding', async () => {
@@ -223,7 +265,8 @@ describe('check against a clean estate', () => {
     expect(XMLValidator.validate(junit.stdout)).toBe(true)
     expect(junit.stdout).toContain(`<testsuites name="octoworkers check" tests="${RULE_IDS.length}" failures="0" errors="0" skipped="0"`)
     const sarif = parseJson(await runCli(['check', '--config', file, '--format', 'sarif'], {env: cliEnv(sandbox)}))
-    expect(sarifValidator()(sarif)).toBe(true)
+    expect(sarifSchemaProblems(sarif)).toEqual([])
+    expect(githubCodeScanningProblems(sarif)).toEqual([])
     expect(sarif.runs[0].results).toEqual([])
   })
 })

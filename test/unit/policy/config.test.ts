@@ -27,6 +27,24 @@ describe('parseConfig', () => {
     expect(checkName(config.conventions.pool!, 'Azure Central US Production Worker Pool')).toEqual({ok: true})
   })
 
+  it('reads several templates and the names accepted as they are', async () => {
+    const config = await parseConfig([
+      'conventions:',
+      '  pool:',
+      '    template:',
+      '      - "{env} {loc} Worker Pool"',
+      '      - "{loc} {env} Worker Pool"',
+      '    tokens:',
+      '      env: [Test, Production]',
+      '      loc: "[A-Z][a-z]+"',
+      '    allow: [Default Worker Pool]',
+    ].join('\n'), 'f')
+    const pool = config.conventions.pool!
+    expect(pool).toMatchObject({kind: 'template', allow: ['Default Worker Pool']})
+    expect(pool.kind === 'template' && pool.templates.map((t) => t.template)).toEqual(['{env} {loc} Worker Pool', '{loc} {env} Worker Pool'])
+    for (const name of ['Test Omaha Worker Pool', 'Omaha Production Worker Pool', 'Default Worker Pool']) expect(checkName(pool, name)).toEqual({ok: true})
+  })
+
   it('reads thresholds, per-pool overrides, severities and ignores', async () => {
     const config = await parseConfig([
       'thresholds:',
@@ -69,6 +87,10 @@ describe('parseConfig', () => {
     ['a YAML syntax error', 'thresholds:\n  minWorkers: 2\n severities: [\n', 3, /YAML syntax error/],
     ['a duplicate key', 'thresholds:\n  minWorkers: 2\n  minWorkers: 3\n', 3, /YAML syntax error: Map keys must be unique/],
     ['an unknown setting', 'thresholds:\n  minWorkerz: 2\n', 2, /unknown setting 'minWorkerz'/],
+    ['an empty list of templates', 'conventions:\n  pool:\n    template: []\n', 3, /conventions\.pool\.template: the list of templates is empty/],
+    ['a malformed second template', 'conventions:\n  pool:\n    template: ["{a} x", "{a"]\n    tokens:\n      a: [y]\n', 3, /conventions\.pool\.template\.1: unbalanced brace/],
+    ['a token no template uses', 'conventions:\n  pool:\n    template: ["{a} x", "x {a}"]\n    tokens:\n      a: [y]\n      b: [z]\n', 6, /token 'b' is not used in any of the templates/],
+    ['allow that is not a list', 'conventions:\n  pool:\n    regex: x\n    allow: Default Worker Pool\n', 4, /conventions\.pool\.allow: must be a list of names/],
     ['a bad severity', 'severities:\n  pool/empty: fatal\n', 2, /severity 'fatal' is not one of error, warning, note, off/],
     ['both regex and template', 'conventions:\n  pool:\n    regex: x\n    template: "{a}"\n', 3, /exactly one of `regex:` or `template:`/],
     ['a backreference (not linear-time)', 'conventions:\n  worker:\n    regex: "(a)\\\\1"\n', 3, /conventions\.worker\.regex: regex '\(a\)\\1' cannot be matched in linear time/],

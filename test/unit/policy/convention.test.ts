@@ -1,11 +1,10 @@
 import {describe, expect, it} from 'vitest'
 import {checkName, parseTemplate, type Convention, type TemplateConvention} from '../../../src/lib/policy/convention.js'
 
-function template(text: string, tokens: Record<string, string[] | string>, ignoreCase = false): TemplateConvention {
+function template(text: string | string[], tokens: Record<string, string[] | string>, ignoreCase = false): TemplateConvention {
   return {
     kind: 'template',
-    template: text,
-    parts: parseTemplate(text),
+    templates: [text].flat().map((t) => ({template: t, parts: parseTemplate(t)})),
     tokens: Object.fromEntries(Object.entries(tokens).map(([name, v]) => [name, Array.isArray(v) ? {name, values: v} : {name, pattern: v}])),
     ignoreCase,
   }
@@ -31,10 +30,16 @@ describe('worker naming template {env}-{role}-{location}-worker-{nn}', () => {
     ['p-db-Omaha-worker-01', ["location 'Omaha' does not match [a-z]+"]],
     ['p-db-omaha-worker-1', ["nn '1' does not match \\d{2}"]],
     ['p-db-omaha-worker-012', ["nn '012' does not match \\d{2}"]],
-    ['x-cache-omaha-worker-1', ["env 'x' is not one of d,t,s,p", "role 'cache' is not one of db,web,app", "nn '1' does not match \\d{2}"]],
-    ['p-db-omaha-01', ["expected '-worker-' after {location}"]],
-    ['P-DB-OMAHA-WORKER-01', ["expected '-worker-' after {location}"]],
-    ['pdbomaha', ["expected '-' after {env}"]],
+    // Only the first token that does not match, from the left.
+    ['x-cache-omaha-worker-1', ["env 'x' is not one of d,t,s,p"]],
+    ['p-db-omaha-01', ["expected '-worker-' after {location} 'omaha', found '-01'"]],
+    ['P-DB-OMAHA-WORKER-01', ["env 'P' is not one of d,t,s,p"]],
+    ['pdbomaha', ["expected '-' after {env} 'p', found 'dbomaha'"]],
+    // A value that starts with an allowed one ('d') is still the wrong value, not a missing '-'.
+    ['default-linux-worker-01', ["env 'default' is not one of d,t,s,p"]],
+    ['p-db-omaha-worker-', ['nn is missing at the end']],
+    ['-db-omaha-worker-01', ['env is missing at the start']],
+    ['p-db-worker-01', ["location is missing after {role} 'db'"]],
   ])('rejects %s, saying which part is wrong', (name, problems) => {
     expect(checkName(workerConvention, name)).toEqual({ok: false, problems})
   })
@@ -54,12 +59,13 @@ describe('pool naming template {platform} {location} {environment} Worker Pool',
     ['Azure Central US Prod Worker Pool', "environment 'Prod' is not one of Development,Test,Staging,Production"],
     ['azure Central US Production Worker Pool', "platform 'azure' is not one of Azure,AWS,GCP,On-Premises"],
     ['Azure central us Production Worker Pool', "location 'central us' does not match [A-Z][A-Za-z]*( [A-Z][A-Za-z]*)*"],
-    ['Default Worker Pool', "expected ' Worker Pool' after {environment}"],
-    ['Azure Central US Production Workers', "expected ' Worker Pool' after {environment}"],
-  ])('rejects %s', (name, problem) => {
-    const result = checkName(poolConvention, name)
-    expect(result.ok).toBe(false)
-    expect(result.ok ? [] : result.problems.join('; ')).toContain(problem)
+    // It ends in ' Worker Pool': the first token is what does not fit.
+    ['Default Worker Pool', "platform 'Default' is not one of Azure,AWS,GCP,On-Premises"],
+    ['Production Database Omaha Worker Pool', "platform 'Production' is not one of Azure,AWS,GCP,On-Premises"],
+    ['Azure Central US Production Workers', "expected ' Worker Pool' after {environment} 'Production', found ' Workers'"],
+    ['Azure Central US Production Worker Pool 2', "unexpected ' 2' after ' Worker Pool' at the end"],
+  ])('rejects %s, naming only the first part that is wrong', (name, problem) => {
+    expect(checkName(poolConvention, name)).toEqual({ok: false, problems: [problem]})
   })
 })
 
@@ -88,5 +94,43 @@ describe('parseTemplate', () => {
     ['plain-name', /has no \{tokens\}/],
   ])('rejects %s', (text, message) => {
     expect(() => parseTemplate(text)).toThrow(message)
+  })
+})
+
+describe('several templates and allowed names', () => {
+  const pools: TemplateConvention = {
+    ...template(['{purpose} {location} {environment} Worker Pool', '{environment} {purpose} {location} Worker Pool'], {
+      purpose: '[A-Z][A-Za-z0-9]*',
+      location: '[A-Z][A-Za-z]*( [A-Z][A-Za-z]*)*',
+      environment: ['Development', 'Test', 'Staging', 'Production'],
+    }),
+    allow: ['Default Worker Pool'],
+  }
+
+  it.each(['Azure Central US Production Worker Pool', 'Production Database Omaha Worker Pool', 'Default Worker Pool'])('accepts %s', (name) => {
+    expect(checkName(pools, name)).toEqual({ok: true})
+  })
+
+  it('explains a mismatch by the template that fits furthest (a listed value that fits breaks a tie)', () => {
+    expect(checkName(pools, 'Staging Linux Worker Pool')).toEqual({ok: false, problems: [
+      "location is missing after {purpose} 'Linux' (closest template: {environment} {purpose} {location} Worker Pool)",
+    ]})
+    expect(checkName(pools, 'Production Database omaha Worker Pool')).toEqual({ok: false, problems: [
+      "location 'omaha' does not match [A-Z][A-Za-z]*( [A-Z][A-Za-z]*)* (closest template: {environment} {purpose} {location} Worker Pool)",
+    ]})
+    expect(checkName(pools, 'Azure Central US Prod Worker Pool')).toEqual({ok: false, problems: [
+      "environment 'Prod' is not one of Development,Test,Staging,Production (closest template: {purpose} {location} {environment} Worker Pool)",
+    ]})
+  })
+
+  it('allowed names are exact unless ignoreCase', () => {
+    expect(checkName(pools, 'default worker pool').ok).toBe(false)
+    expect(checkName({...pools, ignoreCase: true}, 'default worker pool')).toEqual({ok: true})
+  })
+
+  it('allow applies to regex conventions too', () => {
+    const conv: Convention = {kind: 'regex', source: '[a-z]+-\\d{2}', ignoreCase: false, allow: ['Hosted Ubuntu']}
+    expect(checkName(conv, 'Hosted Ubuntu')).toEqual({ok: true})
+    expect(checkName(conv, 'Hosted Windows').ok).toBe(false)
   })
 })

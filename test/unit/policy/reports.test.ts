@@ -1,6 +1,3 @@
-import {readFileSync} from 'node:fs'
-import {Ajv} from 'ajv'
-import addFormats from 'ajv-formats'
 import {XMLParser, XMLValidator} from 'fast-xml-parser'
 import {describe, expect, it} from 'vitest'
 import {checkFailed, runCheck} from '../../../src/lib/policy/engine.js'
@@ -10,23 +7,18 @@ import {renderSarif} from '../../../src/lib/render/check/sarif.js'
 import {renderTextReport, summaryLine} from '../../../src/lib/render/check/text.js'
 import {RULE_IDS} from '../../../src/lib/policy/types.js'
 import {cleanSpace, config, pool, snapshot, space, worker} from './fixtures.js'
+import {githubCodeScanningProblems, sarifSchemaProblems} from '../../helpers/sarif.js'
+import {parseConfig} from '../../../src/lib/policy/config.js'
 
-const schemaPath = new URL('../../fixtures/sarif-2.1.0-subset.schema.json', import.meta.url)
-
-export function validateSarif(doc: unknown): string[] {
-  const ajv = new Ajv({allErrors: true, strict: false})
-  ;(addFormats as unknown as (a: Ajv) => void)(ajv)
-  const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')))
-  return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
-}
+const validateSarif = sarifSchemaProblems
 
 /** An estate with an error (empty default pool), a warning (one-worker pool) and a note (dynamic pool), and awkward characters. */
-function messyReport() {
+function messyReport(cfg = config()) {
   const def = pool('Default Worker Pool', {IsDefault: true})
   const lonely = pool('R&D <"Lonely">, pool: 1')
   const dyn = pool('Hosted Ubuntu', {WorkerPoolType: 'DynamicWorkerPool'})
   const snap = snapshot([space('Default', [def, lonely, dyn], [worker('w1', [lonely])])], {builtInWorkerEnabled: true})
-  return runCheck(snap, config())
+  return runCheck(snap, cfg)
 }
 
 describe('JUnit', () => {
@@ -58,9 +50,11 @@ describe('JUnit', () => {
 })
 
 describe('SARIF', () => {
-  it('validates against the SARIF 2.1.0 schema (subset) with rules, levels and logical locations', () => {
+  const sarifOf = (report = messyReport(), cfg = config()) => renderSarif(report, {toolVersion: '0.1.0', server: 'https://octopus.example.com', config: cfg, artifactUri: '.octoworkers.yaml'}) as any
+
+  it('validates against the full SARIF 2.1.0 schema with rules, levels and logical locations', () => {
     const report = messyReport()
-    const sarif = renderSarif(report, {toolVersion: '0.1.0', server: 'https://octopus.example.com'}) as any
+    const sarif = sarifOf(report)
     expect(validateSarif(sarif)).toEqual([])
     const run = sarif.runs[0]
     expect(run.tool.driver.rules.map((r: any) => r.id)).toEqual([...RULE_IDS])
@@ -70,11 +64,57 @@ describe('SARIF', () => {
     expect(run.results[0].locations[0].logicalLocations[0]).toMatchObject({kind: 'resource', fullyQualifiedName: expect.stringMatching(/^Default\//)})
   })
 
-  it('the schema really rejects malformed logs', () => {
-    const sarif = renderSarif(messyReport(), {toolVersion: '0.1.0', server: 'https://x'}) as any
+  it('meets GitHub code scanning\'s upload requirements: every result has a physical location in the config file', () => {
+    const report = messyReport()
+    const sarif = sarifOf(report)
+    expect(githubCodeScanningProblems(sarif)).toEqual([])
+    for (const result of sarif.runs[0].results) {
+      expect(result.locations[0].physicalLocation).toEqual({artifactLocation: {uri: '.octoworkers.yaml'}, region: {startLine: 1}})
+    }
+    // Findings on one line are still told apart: the line hash comes from the finding's identity.
+    const hashes = sarif.runs[0].results.map((r: any) => r.partialFingerprints.primaryLocationLineHash)
+    expect(new Set(hashes).size).toBe(hashes.length)
+    expect(hashes.every((h: string) => /^[0-9a-f]{16}:1$/.test(h))).toBe(true)
+    expect(sarifOf(report).runs[0].results.map((r: any) => r.partialFingerprints)).toEqual(sarif.runs[0].results.map((r: any) => r.partialFingerprints))
+  })
+
+  it('each result points at the line of the setting that produced it', async () => {
+    const cfg = await parseConfig([
+      '# policy',
+      'thresholds:',
+      '  minWorkers: 2',
+      'pools:',
+      '  "R&D*":',
+      '    minWorkers: 3',
+      'severities:',
+      '  dynamic/in-use: note',
+    ].join('\n'), '/repo/.octoworkers.yaml')
+    const report = messyReport(cfg)
+    const lines = new Map<string, number>(sarifOf(report, cfg).runs[0].results.map((r: any) => [`${r.ruleId} ${r.locations[0].logicalLocations[0].name}`, r.locations[0].physicalLocation.region.startLine]))
+    expect(lines.get('redundancy/min-workers Default Worker Pool')).toBe(3)
+    expect(lines.get('redundancy/min-workers R&D <"Lonely">, pool: 1')).toBe(5)
+    expect(lines.get('dynamic/in-use Hosted Ubuntu')).toBe(8)
+    // A rule with no setting of its own in the file: the file as a whole, line 1.
+    const builtin = [...lines].filter(([key]) => key.startsWith('builtin/enabled '))
+    expect(builtin.map(([, line]) => line)).toEqual([1])
+  })
+
+  it('the schema and the GitHub requirements really reject malformed logs', () => {
+    const sarif = sarifOf()
     sarif.runs[0].results[0].level = 'fatal'
     delete sarif.runs[0].tool.driver.name
     expect(validateSarif(sarif).length).toBeGreaterThanOrEqual(2)
+    const logicalOnly = sarifOf()
+    delete logicalOnly.runs[0].results[0].locations[0].physicalLocation
+    logicalOnly.runs[0].results[1].locations[0].physicalLocation.artifactLocation.uri = 'file:///home/me/.octoworkers.yaml'
+    // Valid SARIF, and yet code scanning rejects it: the schema alone is not enough.
+    expect(validateSarif(logicalOnly)).toEqual([])
+    expect(githubCodeScanningProblems(logicalOnly)).toEqual([
+      'runs[0].results[0].locations[0].physicalLocation is required (code scanning: "expected artifact location")',
+      'runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri is required',
+      'runs[0].results[0].locations[0].physicalLocation.region.startLine is required',
+      "runs[0].results[1].locations[0] uri 'file:///home/me/.octoworkers.yaml' must be relative to the repository root (no file:/// or absolute path)",
+    ])
   })
 })
 

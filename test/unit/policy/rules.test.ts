@@ -139,8 +139,90 @@ describe('redundancy/all-unhealthy and health rules', () => {
     const bare = worker('bare', [def], {Endpoint: null, HealthStatus: 'Unhealthy'})
     const odd = worker('odd', [def], {Endpoint: {CommunicationStyle: 'QuantumTentacle'}})
     const snap = snapshot([space('Default', [def], [bare, odd], {summary: {MachineIdsForTentacleUpgrade: [bare.Id], MachineIdsForCalamariUpgrade: []}})])
-    expect(findings(snap, 'health/upgrade-needed').map((f) => f.Message)).toEqual(["Worker 'bare' needs an upgrade of Tentacle."])
+    // The summary lists 'bare', but with no endpoint there is nothing `worker upgrade` could do: not reported.
+    expect(findings(snap, 'health/upgrade-needed')).toEqual([])
     expect(findings(snap, 'health/unhealthy-worker').map((f) => f.Subject)).toEqual(['bare'])
+  })
+})
+
+describe('health/upgrade-needed follows the rule worker upgrade uses', () => {
+  const def = pool('Default Worker Pool', {IsDefault: true})
+  const agentEndpoint = (extra: Record<string, unknown> = {}) => ({
+    CommunicationStyle: 'KubernetesTentacle',
+    TentacleEndpointConfiguration: {Thumbprint: 'A'.repeat(40), Uri: 'poll://agent/'},
+    KubernetesAgentDetails: {AgentVersion: '2.2.1', TentacleVersion: '8.1.1947', UpgradeStatus: 'UpgradeSuggested', HelmReleaseName: 'octopus-agent-k8s', KubernetesNamespace: 'octopus-agent-k8s'},
+    ...extra,
+  })
+
+  it('a kind worker upgrade --calamari skips (a Kubernetes agent, no endpoint) is not reported for Calamari', () => {
+    const agent = worker('k8s-agent', [def], {Endpoint: agentEndpoint({KubernetesAgentDetails: {UpgradeStatus: 'NoUpgrades'}})})
+    const none = worker('imported', [def], {Endpoint: {CommunicationStyle: 'None'}})
+    const snap = snapshot([space('Default', [def], [agent, none], {summary: {MachineIdsForTentacleUpgrade: [], MachineIdsForCalamariUpgrade: [agent.Id, none.Id]}})])
+    expect(findings(snap, 'health/upgrade-needed')).toEqual([])
+  })
+
+  it('the fix is this tool\'s own command, shell-quoted with its space; --calamari for Calamari', () => {
+    const tentacle = worker('web 01', [def], {Endpoint: {CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: {Version: '6.3.417', UpgradeRequired: true}}})
+    const sshBox = worker('ssh-01', [def], {Endpoint: {CommunicationStyle: 'Ssh'}, HasLatestCalamari: false})
+    const snap = snapshot([space('Team A', [def], [tentacle, sshBox], {summary: {MachineIdsForTentacleUpgrade: [sshBox.Id], MachineIdsForCalamariUpgrade: [tentacle.Id]}})])
+    expect(findings(snap, 'health/upgrade-needed').map((f) => [f.Subject, f.Severity, f.Message, f.Fix])).toEqual([
+      ['ssh-01', 'warning', "Worker 'ssh-01' needs an upgrade of Calamari.", "octoworkers worker upgrade ssh-01 --calamari --space 'Team A'"],
+      ['web 01', 'warning', "Worker 'web 01' needs an upgrade of Tentacle (runs 6.3.417; upgrade required) and Calamari.",
+        "octoworkers worker upgrade 'web 01' --space 'Team A' && octoworkers worker upgrade 'web 01' --calamari --space 'Team A'"],
+    ])
+  })
+
+  it('a Kubernetes agent\'s fix is its Helm upgrade, with its own release and namespace', () => {
+    const agent = worker('k8s-agent', [def], {Endpoint: agentEndpoint()})
+    const [finding] = findings(snapshot([space('Default', [def], [agent])]), 'health/upgrade-needed')
+    expect(finding).toMatchObject({
+      Severity: 'warning',
+      Message: "Worker 'k8s-agent' needs an upgrade of the Kubernetes agent (runs 8.1.1947; upgrade suggested).",
+      Fix: 'helm upgrade --atomic --namespace octopus-agent-k8s octopus-agent-k8s oci://registry-1.docker.io/octopusdeploy/kubernetes-agent',
+    })
+  })
+
+  it('a locked Tentacle is a note that says it is locked and how to unlock it', () => {
+    const locked = worker('locked-01', [def], {Endpoint: {CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: {Version: '6.3.417', UpgradeSuggested: true, UpgradeLocked: true}}})
+    const snap = snapshot([space('Default', [def], [locked])])
+    const [finding] = findings(snap, 'health/upgrade-needed')
+    expect(finding.Severity).toBe('note')
+    expect(finding.Message).toBe("Worker 'locked-01' needs an upgrade of Tentacle (runs 6.3.417; upgrade suggested). Its Tentacle upgrades are locked (UpgradeLocked): `octoworkers worker upgrade` leaves it alone.")
+    expect(finding.Fix).toBe(`Unlock its Tentacle upgrades on its Connectivity page (https://octopus.example.com/app#/${snap.spaces[0].space.Id}/infrastructure/workers/${locked.Id}/connection), then: octoworkers worker upgrade locked-01 --space Default`)
+  })
+
+  it('a locked Kubernetes agent says Octopus does not upgrade it automatically', () => {
+    const agent = worker('k8s-locked', [def], {Endpoint: agentEndpoint({UpgradeLocked: true})})
+    const [finding] = findings(snapshot([space('Default', [def], [agent])]), 'health/upgrade-needed')
+    expect(finding).toMatchObject({Severity: 'note', Message: expect.stringContaining('Its upgrades are locked (UpgradeLocked): Octopus does not upgrade it automatically.'), Fix: expect.stringMatching(/^helm upgrade /)})
+  })
+})
+
+describe('a pool below its floor: the fix for the pool\'s kind', () => {
+  const agentEndpoint = {CommunicationStyle: 'KubernetesTentacle', TentacleEndpointConfiguration: {Thumbprint: 'B'.repeat(40), Uri: 'poll://agent/'}}
+
+  it('a pool of Kubernetes agents takes another agent through the Helm chart, not worker register listening', () => {
+    const def = pool('Default Worker Pool', {IsDefault: true})
+    const agents = pool('Kubernetes Agent Worker Pool')
+    const snap = snapshot([space('Platform Team', [def, agents], [
+      worker('a', [def]), worker('b', [def]),
+      worker('k8s-agent-worker-01', [agents], {Endpoint: agentEndpoint}),
+    ])])
+    const [finding] = findings(snap, 'redundancy/min-workers')
+    expect(finding.Subject).toBe('Kubernetes Agent Worker Pool')
+    expect(finding.Fix).not.toContain('worker register')
+    expect(finding.Fix).toBe([
+      'helm upgrade --install --atomic --create-namespace --namespace octopus-agent-NAME octopus-agent-NAME oci://registry-1.docker.io/octopusdeploy/kubernetes-agent',
+      '--set agent.acceptEula=Y --set agent.name=NAME --set agent.serverUrl=https://octopus.example.com --set agent.serverCommsAddress=POLLING-URL',
+      `--set 'agent.space=Platform Team' --set agent.worker.enabled=true --set 'agent.worker.initial.workerPools={${agents.Id}}' --set agent.bearerToken=TOKEN`,
+    ].join(' '))
+  })
+
+  it('a pool of Tentacles (or of mixed kinds) still gets worker register listening', () => {
+    const def = pool('Default Worker Pool', {IsDefault: true})
+    const mixed = pool('Mixed Pool')
+    const snap = snapshot([space('Default', [def, mixed], [worker('a', [def]), worker('b', [def]), worker('k8s', [mixed], {Endpoint: agentEndpoint}), worker('t', [mixed], {HealthStatus: 'Unhealthy'})])])
+    expect(findings(snap, 'redundancy/min-workers')[0].Fix).toMatch(/^octoworkers worker register listening NAME --pool 'Mixed Pool' /)
   })
 })
 

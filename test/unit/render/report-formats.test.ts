@@ -59,7 +59,7 @@ describe('JUnit XML', () => {
 
 describe('SARIF', () => {
   it('is JSON, so the exact names survive and no raw control character is written', () => {
-    const text = JSON.stringify(renderSarif(hostileReport(), {toolVersion: '0.0.0', server: 'https://octopus.example.com'}))
+    const text = JSON.stringify(renderSarif(hostileReport(), {toolVersion: '0.0.0', server: 'https://octopus.example.com', config: config(), artifactUri: '.octoworkers.yaml'}))
     // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u0000-\u001F]/)
     expect(text).toContain(JSON.stringify(FORGER).slice(1, -1))

@@ -1,5 +1,8 @@
 import {describe, expect, it} from 'vitest'
-import {describeUpgradeAdvice, endpointAddress, kubernetesAgent, needsUpgrade, upgradeAdvice, workerCells, workerTypeLabel} from '../../../src/lib/workers/present.js'
+import {describeUpgradeAdvice, endpointAddress, kubernetesAgent, upgradeAdvice, workerCells, workerTypeLabel, type PresentableEndpoint} from '../../../src/lib/workers/present.js'
+import {upgradeEligibility} from '../../../src/lib/workers/upgrade-eligibility.js'
+
+const needed = (Endpoint: PresentableEndpoint) => upgradeEligibility({Id: 'Workers-1', Endpoint}, 'Tentacle').needed
 
 describe('the one worker renderer', () => {
   it.each([
@@ -35,10 +38,10 @@ describe('upgrade advice', () => {
     ['UPGRADEREQUIRED', true, '9.2.4285 (upgrade required)'],
     ['SomethingNew', false, '9.2.4285'],
     [undefined, false, '9.2.4285'],
-  ])('Kubernetes agent UpgradeStatus %s: needs upgrade %s, shown as %s', (status, needed, shown) => {
+  ])('Kubernetes agent UpgradeStatus %s: needs upgrade %s, shown as %s', (status, needs, shown) => {
     const advice = upgradeAdvice(agent(status))
     expect(advice?.source).toBe('kubernetes-agent')
-    expect(needsUpgrade(advice)).toBe(needed)
+    expect(needed(agent(status))).toBe(needs)
     expect(describeUpgradeAdvice(advice)).toBe(shown)
   })
 
@@ -49,8 +52,9 @@ describe('upgrade advice', () => {
   })
 
   it('Tentacles: TentacleVersionDetails; UpgradeAvailable alone is shown but not asked for', () => {
-    const advice = upgradeAdvice({CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: {Version: '8.1.0', UpgradeAvailable: true}})
-    expect(needsUpgrade(advice)).toBe(false)
+    const endpoint = {CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: {Version: '8.1.0', UpgradeAvailable: true}}
+    const advice = upgradeAdvice(endpoint)
+    expect(needed(endpoint)).toBe(false)
     expect(describeUpgradeAdvice(advice)).toBe('8.1.0 (upgrade available)')
     expect(upgradeAdvice({CommunicationStyle: 'Ssh'})).toBeUndefined()
     expect(upgradeAdvice(null)).toBeUndefined()

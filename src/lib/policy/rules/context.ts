@@ -1,5 +1,8 @@
 import type {PolicyConfig} from '../config.js'
+import {workersOf} from '../../estate/facts.js'
 import type {Snapshot, SpaceSnapshot} from '../../estate/types.js'
+import {helmInstallCommand} from '../../workers/kubernetes-agent.js'
+import {communicationStyle} from '../../workers/present.js'
 import {shellQuote as quote} from '../../render/shell.js'
 import type {Finding, RuleId, Severity} from '../types.js'
 
@@ -30,7 +33,20 @@ export function spaceArg(space: SpaceSnapshot): string {
   return `--space ${quote(space.space.Name)}`
 }
 
-/** The suggested fix for a pool that needs (more) workers: register a listening Tentacle in it. */
+/**
+ * The suggested fix for a pool that needs (more) workers, for the pool's kind: a pool of
+ * Kubernetes agents takes another agent through the Helm chart (this tool cannot register one);
+ * any other pool a listening Tentacle.
+ */
+export function addWorkerFix(pool: {Id: string; Name: string}, space: SpaceSnapshot, server: string): string {
+  const members = workersOf(space, pool.Id)
+  if (members.length > 0 && members.every((w) => communicationStyle(w.Endpoint).toLowerCase() === 'kubernetestentacle')) {
+    return helmInstallCommand({server, spaceName: space.space.Name, poolId: pool.Id})
+  }
+  return registerWorkerFix(pool.Name, space)
+}
+
+/** Registering a listening Tentacle in a pool: the fix when the pool's kind is not known or not an agent pool. */
 export function registerWorkerFix(poolName: string, space: SpaceSnapshot): string {
   return `octoworkers worker register listening NAME --pool ${quote(poolName)} --url https://HOST:10933/ --thumbprint THUMBPRINT ${spaceArg(space)}`
 }

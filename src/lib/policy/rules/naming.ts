@@ -5,7 +5,8 @@ import type {Finding} from '../types.js'
 import {quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
 function describe(conv: Convention): string {
-  return conv.kind === 'template' ? `template ${conv.template}` : `/${conv.source}/`
+  if (conv.kind === 'regex') return `/${conv.source}/`
+  return conv.templates.length === 1 ? `template ${conv.templates[0].template}` : `templates ${conv.templates.map((t) => t.template).join(' | ')}`
 }
 
 /** One rule per kind of resource: the two differ only in what they read and how they word it. */

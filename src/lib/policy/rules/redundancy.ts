@@ -2,15 +2,19 @@
 import {globMatches} from '../glob.js'
 import {isAvailable} from '../../workers/availability.js'
 import {isStaticPool, workersOf} from '../../estate/facts.js'
-import type {PolicyConfig} from '../config.js'
+import type {PolicyConfig, PoolOverride} from '../config.js'
 import type {PoolFacts, WorkerFacts} from '../../estate/types.js'
 import type {Finding} from '../types.js'
-import {quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
+import {addWorkerFix, quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
+
+/** The first per-pool override with a minimum whose name/glob (or ID) matches the pool. */
+export function minWorkersOverride(config: PolicyConfig, pool: {Id: string; Name: string}): PoolOverride | undefined {
+  return config.pools.find((o) => o.minWorkers !== undefined && (globMatches(o.match, pool.Name) || o.match.toLowerCase() === pool.Id.toLowerCase()))
+}
 
 /** The minimum for a pool: the first per-pool override whose name/glob matches, else the global threshold. */
 export function minWorkersFor(config: PolicyConfig, pool: PoolFacts): number {
-  const override = config.pools.find((o) => o.minWorkers !== undefined && (globMatches(o.match, pool.Name) || o.match.toLowerCase() === pool.Id.toLowerCase()))
-  return override?.minWorkers ?? config.minWorkers
+  return minWorkersOverride(config, pool)?.minWorkers ?? config.minWorkers
 }
 
 /** "3 workers: 1 disabled, 2 Unhealthy" — why a pool's usable count is what it is. */
@@ -46,7 +50,7 @@ export const minWorkers: RuleDescriptor = {
           : builtinFallback ? 'its steps run on the built-in worker on the Octopus Server' : 'steps that use it will fail for lack of a worker'
         findings.push(spaceFinding('redundancy/min-workers', usable === 0 ? 'error' : 'warning', space, pool,
           `Pool '${pool.Name}' has ${usable} healthy, enabled worker${usable === 1 ? '' : 's'} (${breakdown(workers)}); ${consequence}.`,
-          registerWorkerFix(pool.Name, space)))
+          addWorkerFix(pool, space, snapshot.server)))
       }
     }
     return findings

@@ -7,7 +7,7 @@ import {workersOf} from '../../estate/facts.js'
 import type {SpaceSnapshot} from '../../estate/types.js'
 import type {Finding, RuleId} from '../types.js'
 import type {UsageRow} from '../../usage/types.js'
-import {quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
+import {addWorkerFix, quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
 const notRead: RuleDescriptor['unavailable'] = ({snapshot}) =>
   snapshot.spaces.some((s) => s.usage) ? undefined : 'the deployment processes and runbooks were not read'
@@ -59,7 +59,7 @@ export const poolWithoutWorkers: RuleDescriptor = {
           : `no available worker (${members.length} registered, none enabled and healthy)`
         findings.push(spaceFinding('usage/pool-without-workers', 'error', space, pool,
           `${distinctActions(rows)} step action${distinctActions(rows) === 1 ? '' : 's'} run on pool '${pool.Name}', which has ${why}: their deployments and runbook runs will fail. Steps: ${examples(rows)}.`,
-          registerWorkerFix(pool.Name, space)))
+          addWorkerFix(pool, space, snapshot.server)))
       }
       for (const problem of space.usage.problems) {
         if (problem.Kind !== 'unknown-pool' || problem.IsDisabled) continue
