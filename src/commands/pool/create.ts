@@ -64,6 +64,6 @@ Interactive runs ask for what is missing (name, type, worker type) and then prin
     const stdout = result.Created
       ? `Created ${poolTypeFlag(result.WorkerPoolType)} worker pool '${terminalSafe(result.Name)}' (${result.Id})${result.IsDefault ? ', the default pool' : ''}.`
       : `Worker pool '${terminalSafe(result.Name)}' (${result.Id}) already exists as a ${poolTypeFlag(result.WorkerPoolType)} pool; nothing changed.`
-    return {stdout, stderr: result.Equivalent ? [`To do this without prompts:\n  ${result.Equivalent}`] : []}
+    return {stdout, stderr: result.Equivalent ? [`To do this without prompts:`, `  ${result.Equivalent}`] : []}
   }
 }

@@ -1,3 +1,5 @@
+import {terminalSafeLine} from './safe.js'
+
 /**
  * Prompts only when a human is there: stdin and stdout are TTYs, and neither --no-prompt nor CI
  * is set (docs/ARCHITECTURE.md §2). @inquirer/prompts would hang on an open empty pipe.
@@ -12,6 +14,12 @@ export function isCI(env: NodeJS.ProcessEnv): boolean {
   const ci = env.CI
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false'
 }
+
+/**
+ * A prompt's question and choices are lines this tool composed, often quoting a server's name: a
+ * control character or newline in them is shown escaped, as in every other line it writes.
+ */
+const line = terminalSafeLine
 
 /** Prompt context: prompts render on stderr so stdout stays clean for data. */
 export async function promptContext() {
@@ -32,25 +40,25 @@ export function validatorFrom(check: (value: string) => unknown): (value: string
 
 export async function promptInput(message: string, opts: {default?: string; validate?: (v: string) => true | string} = {}): Promise<string> {
   const {input} = await import('./prompt-kit.js')
-  return input({message, default: opts.default, validate: opts.validate}, await promptContext())
+  return input({message: line(message), default: opts.default, validate: opts.validate}, await promptContext())
 }
 
 export async function promptSecret(message: string, opts: {validate?: (v: string) => true | string} = {}): Promise<string> {
   const {password} = await import('./prompt-kit.js')
-  return password({message, mask: '*', validate: opts.validate}, await promptContext())
+  return password({message: line(message), mask: '*', validate: opts.validate}, await promptContext())
 }
 
 export async function promptConfirm(message: string, defaultValue = false): Promise<boolean> {
   const {confirm} = await import('./prompt-kit.js')
-  return confirm({message, default: defaultValue}, await promptContext())
+  return confirm({message: line(message), default: defaultValue}, await promptContext())
 }
 
 export async function promptSelect<T extends string>(message: string, choices: Array<{name: string; value: T; description?: string}>): Promise<T> {
   const {select} = await import('./prompt-kit.js')
-  return select<T>({message, choices}, await promptContext())
+  return select<T>({message: line(message), choices: choices.map((c) => ({...c, name: line(c.name)}))}, await promptContext())
 }
 
 export async function promptCheckbox<T extends string>(message: string, choices: Array<{name: string; value: T; checked?: boolean}>, opts: {required?: boolean} = {}): Promise<T[]> {
   const {checkbox} = await import('./prompt-kit.js')
-  return checkbox<T>({message, choices, required: opts.required}, await promptContext())
+  return checkbox<T>({message: line(message), choices: choices.map((c) => ({...c, name: line(c.name)})), required: opts.required}, await promptContext())
 }

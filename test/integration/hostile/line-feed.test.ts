@@ -93,7 +93,7 @@ describe('a line feed in a server name forges no line', () => {
     const result = await octo(sb, ['worker', 'upgrade', '--pool', 'Upgrade LF Pool', '--rolling', '--keep-healthy', '1', '-y'])
     expect(result.exitCode, result.stderr).toBe(1)
     expectNoForgedLine(result)
-    expect(result.stderr).toMatch(/Left disabled: .*nlw1\\nError: forged worker/)
+    expect(result.stderr).toMatch(/Failed: 'nlw1\\nError: forged worker\\n::error::forged-\d+' \(put back as it was before the upgrade\)/)
   })
 
   it('worker upgrade in one task: the plan and the per-worker lines', async () => {

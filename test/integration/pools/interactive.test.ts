@@ -67,4 +67,14 @@ describe('pool create, interactive (under a pseudo-terminal)', () => {
     expect(right.screen).toContain('holds no workers.')
     expect(await poolByName(sb, 'Complete')).toBeUndefined()
   })
+
+  it('a server name in a confirmation prompt is shown escaped: it cannot forge a line', async () => {
+    const created = await api(sb, 'POST', '/api/Spaces-1/workerpools', {Name: 'evil\nError: forged line', WorkerPoolType: 'StaticWorkerPool'})
+    expect(created.status).toBe(201)
+    const result = await runInPty(['pool', 'delete', created.body.Id], env, [{waitFor: 'Type the name', send: `no${ENTER}`}])
+    expect(result.exitCode, result.screen).toBe(2)
+    expect(result.screen).toContain('evil\\nError: forged line')
+    expect(result.screen.split('\n').filter((l) => l.trimStart().startsWith('Error: forged'))).toEqual([])
+    expect((await api(sb, 'GET', `/api/Spaces-1/workerpools/${created.body.Id}`)).status).toBe(200)
+  })
 })
