@@ -65,7 +65,8 @@ export async function runWorkerDelete(space: SpaceContext, request: WorkerDelete
       for (const line of summary) deps.note(line)
       throw new CliError('The drain did not finish; nothing was deleted.', ExitCode.Failure, {code: drained.Outcome === 're-enabled' ? 'drain-re-enabled' : 'drain-timeout', details: {workers: drained.Workers.map((w: WorkerDrainStatus) => ({Id: w.Id, Name: w.Name, Outcome: w.Outcome, Leases: w.Leases.map((l) => l.TaskId)}))}})
     }
-  } else {
+  } else if (request.keepHealthy !== 0) {
+    // With no floor (--force, --keep-healthy 0) there is nothing to verify, so nothing to disable first.
     applied = (await disableTargets(space, targets)).applied
     await verifyFloorsAfterWrite(space, {applied, change: disableChange, ...verifyFloor})
   }
