@@ -77,7 +77,7 @@ function report(name: string, tally: Tally): void {
 }
 
 describe('two drains at once', () => {
-  it('of different workers of a 3-worker pool (floor 2), both reading before either writes: never 1 left, the loser puts its worker back', async () => {
+  it('of different workers of a 3-worker pool (floor 2), both reading before either writes: never 1 left; a command that sees the other's change puts its worker back', async () => {
     const {poolId} = await addPool(sb, 'Race Pool', 'race', ['r1.example', 'r2.example', 'r3.example'])
     const tally: Tally = {rounds: 0, belowFloor: 0, bothSucceeded: 0, oneRefused: 0, bothRefused: 0}
     for (let round = 0; round < ROUNDS; round++) {
