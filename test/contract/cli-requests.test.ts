@@ -131,10 +131,10 @@ describe('the CLI\'s requests and the responses it gets match the Octopus 2021.2
         '--thumbprint', POLLING_THUMBPRINT, '--disabled'], exitCode: 0},
       {args: ['worker', 'register', 'ssh', 'contract-ssh-01', '--pool', 'Contract Static Pool 2', '--host', 'contract-ssh-01.example', '--port', '2222',
         '--fingerprint', SSH_FINGERPRINT, '--account', 'Staging SSH key', '--platform', 'linux-x64', '--json'], exitCode: 0},
-      {args: ['worker', 'update', 'contract-listening-01', '--remove-pool', 'Empty Windows Worker Pool', '--add-pool', 'test pool', '--name', 'contract-listening-02'], exitCode: 0},
+      {args: ['worker', 'update', 'contract-listening-01', '--remove-pool', 'Empty Windows Worker Pool', '--add-pool', 'test pool', '--name', 'contract-listening-02', '--force', '-y'], exitCode: 0},
       {args: ['worker', 'update', 'contract-ssh-01', '--add-pool', 'Empty Windows Worker Pool', '--machine-policy', 'MachinePolicies-1', '--json'], exitCode: 0},
       {args: ['worker', 'enable', 'contract-polling-01'], exitCode: 0},
-      {args: ['worker', 'disable', 'contract-polling-01', 'contract-ssh-01', '--json'], exitCode: 0},
+      {args: ['worker', 'disable', 'contract-polling-01', 'contract-ssh-01', '--force', '-y', '--json'], exitCode: 0},
       {args: ['worker', 'enable', '--pool', 'Contract Static Pool 2'], exitCode: 0},
       {args: ['worker', 'list', '--pool', 'Contract Static Pool 2', '--health', 'Unknown', '--type', 'ssh', '--enabled', '--name-like', 'contract', '--json'], exitCode: 0},
       {args: ['worker', 'view', 'contract-ssh-01', '--json'], exitCode: 0},
@@ -146,7 +146,7 @@ describe('the CLI\'s requests and the responses it gets match the Octopus 2021.2
       {args: ['leases', 'list'], exitCode: 0},
       {args: ['leases', 'list', '--source', 'logs', '--json'], exitCode: 0},
       {args: ['leases', 'report', '--since', '1h'], exitCode: 0},
-      {args: ['worker', 'delete', 'contract-listening-02', 'contract-polling-01', 'contract-ssh-01', '-y'], exitCode: 0},
+      {args: ['worker', 'delete', 'contract-listening-02', 'contract-polling-01', 'contract-ssh-01', '--force', '-y'], exitCode: 0},
       {args: ['pool', 'delete', 'Contract Static Pool 2', 'Contract Dynamic Pool', '-y'], exitCode: 0},
     ]
 

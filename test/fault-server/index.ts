@@ -13,6 +13,10 @@
  * - `hang`: the request is accepted and never answered.
  *
  * Each rule applies to `times` matching requests (default: all). Every request is recorded.
+ *
+ * `hold(match)` makes interleavings of two clients deterministic: matching requests wait (they
+ * reach the sandbox only when released), so a test can e.g. let both of two commands read before
+ * either writes (`barrier`), or release one command's write only after the other has finished.
  */
 import http from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
@@ -50,10 +54,33 @@ export interface RecordedRequest {
   fault: FaultMode | 'pass'
 }
 
+/** Which requests a hold catches. */
+export interface HoldMatch {
+  method?: string
+  /** A string is a prefix of the pathname, a RegExp is tested against it. */
+  path: string | RegExp
+}
+
+/** Requests caught by `hold`: each waits until released, then goes to the sandbox as usual. */
+export interface Hold {
+  /** How many are waiting now. */
+  readonly waiting: number
+  /** Resolves once `n` requests are waiting. */
+  untilWaiting(n: number): Promise<void>
+  /** Lets every waiting request through (oldest first); later ones are still held. */
+  release(): void
+  /** Lets the waiting requests through and stops holding. */
+  end(): void
+}
+
 export interface FaultServer {
   url: string
   requests: RecordedRequest[]
   add(rule: FaultRule): void
+  /** Holds matching requests until released (see Hold). */
+  hold(match: HoldMatch): Hold
+  /** Holds matching requests until `parties` of them are waiting, then lets all through; once. */
+  barrier(match: HoldMatch, parties: number): Hold
   clear(): void
   close(): Promise<void>
 }
@@ -89,13 +116,59 @@ export async function startFaultServer(upstream: string): Promise<FaultServer> {
       out.end(body)
     })
 
+  interface ActiveHold {match: HoldMatch; queue: Array<() => void>; ended: boolean; changed: () => void}
+  const holds: ActiveHold[] = []
+  const matchesHold = (m: HoldMatch, req: http.IncomingMessage) => {
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname
+    return (!m.method || m.method.toUpperCase() === req.method) && (typeof m.path === 'string' ? pathname.startsWith(m.path) : m.path.test(pathname))
+  }
+  /** Resolves when no hold keeps the request (at once when none matches). */
+  const heldUntilReleased = (req: http.IncomingMessage): Promise<void> => {
+    const hold = holds.find((h) => !h.ended && matchesHold(h.match, req))
+    if (!hold) return Promise.resolve()
+    return new Promise((resolve) => {
+      hold.queue.push(resolve)
+      hold.changed()
+    })
+  }
+
+  function makeHold(match: HoldMatch, parties?: number): Hold {
+    const waiters: Array<{n: number; resolve: () => void}> = []
+    const active: ActiveHold = {match, queue: [], ended: false, changed: () => {
+      for (const w of [...waiters]) if (active.queue.length >= w.n) {
+        waiters.splice(waiters.indexOf(w), 1)
+        w.resolve()
+      }
+      if (parties !== undefined && active.queue.length >= parties) handle.end()
+    }}
+    holds.push(active)
+    const handle: Hold = {
+      get waiting() {
+        return active.queue.length
+      },
+      untilWaiting: (n) => new Promise((resolve) => {
+        waiters.push({n, resolve})
+        active.changed()
+      }),
+      release: () => {
+        for (const go of active.queue.splice(0)) go()
+      },
+      end: () => {
+        active.ended = true
+        holds.splice(holds.indexOf(active), 1)
+        handle.release()
+      },
+    }
+    return handle
+  }
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const rule = match(req)
       requests.push({method: req.method ?? '', path: req.url ?? '', fault: rule?.mode ?? 'pass'})
-      void answer(rule, req, res, Buffer.concat(chunks)).catch(() => res.destroy())
+      void heldUntilReleased(req).then(() => answer(rule, req, res, Buffer.concat(chunks))).catch(() => res.destroy())
     })
   })
 
@@ -180,9 +253,16 @@ export async function startFaultServer(upstream: string): Promise<FaultServer> {
     url,
     requests,
     add: (rule) => void rules.push({...rule, left: rule.times ?? Infinity}),
+    hold: (m) => makeHold(m),
+    barrier: (m, parties) => makeHold(m, parties),
     clear: () => {
       rules.length = 0
       requests.length = 0
+      for (const h of [...holds]) {
+        h.ended = true
+        for (const go of h.queue.splice(0)) go()
+      }
+      holds.length = 0
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -12,6 +12,8 @@ export interface PtyStep {
   waitFor: string
   /** ...then type this (e.g. `name\r`, `\u001B[B\r` for arrow-down + Enter). */
   send: string
+  /** Done once the text is on screen, before typing: e.g. another command run while a prompt waits. */
+  before?: () => Promise<void>
 }
 
 export interface PtyResult {
@@ -52,16 +54,31 @@ export function runInPty(args: string[], env: Record<string, string>, steps: Pty
       child.kill('SIGKILL')
       reject(new Error(`pty run timed out waiting for ${JSON.stringify(steps[next]?.waitFor)}; screen:\n${raw.replace(ANSI, '')}`))
     }, timeoutMs)
-    const onData = (chunk: Buffer) => {
-      raw += chunk.toString('utf8')
+    let busy = false
+    const advance = () => {
+      if (busy) return
       const screen = raw.replace(ANSI, '')
       while (next < steps.length) {
-        const at = screen.indexOf(steps[next].waitFor, consumedUpTo)
+        const step = steps[next]
+        const at = screen.indexOf(step.waitFor, consumedUpTo)
         if (at < 0) break
-        consumedUpTo = at + steps[next].waitFor.length
-        child.stdin.write(steps[next].send)
+        consumedUpTo = at + step.waitFor.length
         next++
+        if (step.before) {
+          busy = true
+          void step.before().then(() => {
+            busy = false
+            child.stdin.write(step.send)
+            advance()
+          }, reject)
+          return
+        }
+        child.stdin.write(step.send)
       }
+    }
+    const onData = (chunk: Buffer) => {
+      raw += chunk.toString('utf8')
+      advance()
     }
     child.stdout.on('data', onData)
     child.stderr.on('data', onData)

@@ -1,29 +1,27 @@
 import {Args, Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {MaintenanceCommand} from '../../command-bases/maintenance-command.js'
-import {CliError, ExitCode} from '../../lib/errors.js'
 import type {BulkResult} from '../../lib/bulk.js'
-import {listWorkerPools} from '../../lib/octopus/repositories.js'
-import {deleteWorkers, renderWorkerBulk, refuseDeletingLeasedWorkers, requireSelection, resolveWorkerSelection} from '../../lib/workers/bulk.js'
+import {renderWorkerBulk, requireSelection} from '../../lib/workers/bulk.js'
 import {loadConfig} from '../../lib/policy/config.js'
-import {describeDrainStatus, staleLeaseLine, unfinishedSummary} from '../../lib/maintenance/drain.js'
-import {drainWorkers, floorFunction, planDrain} from '../../lib/maintenance/drain-run.js'
-import {floorRefusal, parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
+import {runWorkerDelete} from '../../lib/maintenance/delete-run.js'
+import {parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
 
 const DEFAULT_DRAIN_TIMEOUT_MS = 30 * 60 * 1000
 
 export default class WorkerDelete extends MaintenanceCommand<typeof WorkerDelete> {
   static override summary = 'Delete workers (deregister them from the server).'
   static override description = `Select workers by name or ID and with --pool (repeatable; every worker of the pool). The whole selection is resolved first; an unknown name is exit 4 and nothing is deleted. A pool with no workers selects nothing (exit 0).
+The floor: after the delete, every pool a deleted worker serves must keep at least N available workers (enabled, and Healthy or HasWarnings). N is --keep-healthy, else minWorkers from .octoworkers.yaml (per-pool overrides apply), else 2. Below it the delete is refused (exit 5) naming each pool, its available count and what the delete would leave; nothing is changed. --keep-healthy 0 or --force overrides.
 A selected worker that holds an active task lease refuses the whole delete as unsafe (exit 5, nothing deleted), naming the task, using the server's lease API; on servers without it (before 2022) the server's own refusal is that worker's failure.
-Asks for the name to be typed unless -y/--yes; with prompts off (--no-prompt, CI, no terminal) and no --yes it refuses (exit 2) before any request.
-Workers are deleted one by one; the first failure stops the run (the rest are not attempted), the whole result is printed, and the exit code is 1. --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted}.
-A lease whose task has finished (stale: Octopus keeps such rows until it restarts) is not a reason to refuse; it is named, and the server may still refuse the delete until it clears the lease.
---drain first drains the workers as \`worker drain\` does (floor check, exit 5 below it; disable; wait for their leases, up to --drain-timeout), then deletes them; if the wait runs out nothing is deleted (exit 1) and the workers stay disabled. Ctrl-C (exit 130) or SIGTERM (exit 143) during that wait deletes nothing and prints what was left disabled and the command that re-enables it.`
+Asks for the name to be typed unless -y/--yes; with prompts off (--no-prompt, CI, no terminal) and no --yes it refuses (exit 2) before any request. After the answer the floor is checked again on a fresh read.
+The workers are disabled first (each read just before it is written), and the pools read again: if one is below its floor because another change ran at the same time, they are enabled again and the delete is refused (exit 5). Then they are deleted one by one; the first failure stops the run (the rest are not attempted, and are enabled again), the whole result is printed, and the exit code is 1. --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted}.
+--drain first drains the workers as \`worker drain\` does (disable; wait for their leases, up to --drain-timeout), then deletes them; if the wait runs out, or another change enables a worker again meanwhile, nothing is deleted (exit 1). Ctrl-C (exit 130) or SIGTERM (exit 143) during that wait deletes nothing and prints what was left disabled and the command that re-enables it.
+A lease whose task has finished (stale: Octopus keeps such rows until it restarts) is not a reason to refuse; it is named, and the server may still refuse the delete until it clears the lease.`
   static override examples = [
     '<%= config.bin %> worker delete build-01',
     '<%= config.bin %> worker delete build-01 Workers-12 -y --no-prompt',
-    '<%= config.bin %> worker delete --pool "Old Pool" --drain -y',
+    '<%= config.bin %> worker delete --pool "Old Pool" --drain --force -y',
   ]
 
   static override strict = false
@@ -37,10 +35,10 @@ A lease whose task has finished (stale: Octopus keeps such rows until it restart
     yes: Flags.boolean({char: 'y', description: 'Delete without asking.'}),
     drain: Flags.boolean({description: 'Drain first (disable, wait for leases to end), then delete.'}),
     'keep-healthy': Flags.custom<number>({
-      description: 'With --drain: available workers each affected pool must keep (default: minWorkers of .octoworkers.yaml, else 2).',
-      dependsOn: ['drain'],
+      description: 'Available workers each affected pool must keep (default: minWorkers of .octoworkers.yaml, else 2; 0 to override).',
       parse: async (input) => parseKeepHealthy(input)!,
     })(),
+    force: Flags.boolean({description: 'Delete even below the floor.'}),
     'drain-timeout': Flags.custom<number>({
       description: 'With --drain: how long to wait for leases to end (default 30m; e.g. 90s, 1h).',
       dependsOn: ['drain'],
@@ -57,35 +55,23 @@ A lease whose task has finished (stale: Octopus keeps such rows until it restart
     const selection = {names: this.argValues, poolInputs: this.flags.pool ?? []}
     requireSelection(selection.names, selection.poolInputs)
     this.refuseUnconfirmable({yes: this.flags.yes, action: 'delete workers'})
-    const drainTimeoutMs = this.flags['drain-timeout'] ?? DEFAULT_DRAIN_TIMEOUT_MS
-    const keepHealthy = this.flags['keep-healthy']
     const {space} = await this.connectSpace()
-    const {workers, targets} = await resolveWorkerSelection(space, selection)
-    if (targets.length === 0) return deleteWorkers(space, targets)
-    if (this.flags.drain) {
-      const plan = planDrain({workers, pools: await listWorkerPools(space), ...selection, floorOf: floorFunction(keepHealthy, await loadConfig({cwd: process.cwd()}))})
-      if (plan.violations.length > 0) throw floorRefusal(plan.violations, {verb: 'deleting', override: 'Pass --keep-healthy with a lower number (0 to override) to delete anyway.'})
-    } else await refuseDeletingLeasedWorkers(space, targets, (line) => this.note(line))
-    await this.confirmDestructive({yes: this.flags.yes, action: `delete ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)})
-    if (this.flags.drain) {
-      // Progress goes to stderr as the drain runs; the result is printed once, at the end.
-      const drained = await drainWorkers(space, targets, {
-        timeoutMs: drainTimeoutMs, debug: this.debugLine, signal: this.startWaiting(),
-        onStale: (worker, lease) => this.note(staleLeaseLine(worker, lease)),
-        onProgress: (waiting, elapsed) => {
-          if (waiting.length) this.note(`Draining before delete: ${waiting.map((w) => `${w.Name} (${w.Leases.length} lease${w.Leases.length === 1 ? '' : 's'})`).join(', ')} [${Math.round(elapsed / 1000)} s]`)
-        },
-      })
-      this.stopWaiting()
-      if (drained.Outcome !== 'drained') {
-        for (const line of drained.Workers.map(describeDrainStatus)) this.note(line)
-        for (const line of unfinishedSummary(drained, {bin: this.config.bin, spaceName: space.space.Name, timeoutMs: drainTimeoutMs})) this.note(line)
-        const details = {workers: drained.Workers.map((w) => ({Id: w.Id, Name: w.Name, Leases: w.Leases.map((l) => l.TaskId)}))}
-        if (drained.Outcome === 'interrupted') throw this.interruptedError('The drain was stopped; nothing was deleted.', details)
-        throw new CliError('The drain did not finish; nothing was deleted.', ExitCode.Failure, {code: 'drain-timeout', details})
-      }
-    }
-    return deleteWorkers(space, targets)
+    return runWorkerDelete(space, {
+      ...selection,
+      drain: Boolean(this.flags.drain),
+      drainTimeoutMs: this.flags['drain-timeout'] ?? DEFAULT_DRAIN_TIMEOUT_MS,
+      keepHealthy: this.flags.force ? 0 : this.flags['keep-healthy'],
+      yes: Boolean(this.flags.yes),
+    }, {
+      config: () => loadConfig({cwd: process.cwd()}),
+      confirm: (targets) => this.confirmDestructive({action: `delete ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)}),
+      note: (line) => this.note(line),
+      startWaiting: () => this.startWaiting(),
+      stopWaiting: () => this.stopWaiting(),
+      interrupted: (message, details) => this.interruptedError(message, details),
+      debug: this.debugLine,
+      bin: this.config.bin,
+    })
   }
 
   protected override render(result: BulkResult): Rendered {

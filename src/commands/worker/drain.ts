@@ -3,7 +3,6 @@ import {type Rendered} from '../../base-command.js'
 import {MaintenanceCommand} from '../../command-bases/maintenance-command.js'
 import type {ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
-import {promptConfirm} from '../../lib/render/prompt.js'
 import {terminalSafeLines} from '../../lib/render/safe.js'
 import {requireSelection} from '../../lib/workers/bulk.js'
 import {describeDrainStatus} from '../../lib/maintenance/drain.js'
@@ -15,9 +14,9 @@ export default class WorkerDrain extends MaintenanceCommand<typeof WorkerDrain> 
   static override summary = 'Take workers out of service: disable them, then wait until no task holds a lease on them.'
   static override description = `Every name (and --pool) is resolved first; an unknown one is exit 4 and nothing is changed.
 Then the floor: while drained, every pool a drained worker serves must keep at least N available workers (enabled, and Healthy or HasWarnings). N is --keep-healthy, else minWorkers from .octoworkers.yaml (per-pool overrides apply), else 2. Below the floor it refuses (exit 5) naming each pool, its available count and what the drain would leave; nothing is changed. --keep-healthy 0 or --force overrides.
-Shows the plan and asks, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request.
-It disables the workers (Octopus leases no disabled worker), then waits until none holds an active lease: through the server's lease API where it has one (2024.2+), else through executing tasks' logs. Workers already disabled are waited on too, and reported as such. Progress goes to stderr (with --json too).
---timeout is how long to wait (default 30m; e.g. 90s, 10m, 1h); each HTTP request keeps the default 30 s timeout. On timeout: exit 1 naming the tasks still holding leases; the workers stay disabled and the command that re-enables them is printed. Ctrl-C (exit 130) or SIGTERM (exit 143, what \`timeout\` and a cancelled CI job send) stops waiting and leaves the workers as they are, with the same report.
+Shows the plan and asks for the worker's name (or the number of workers) to be typed, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request. After the answer the floor is checked again on a fresh read.
+It disables the workers (Octopus leases no disabled worker), each read just before it is written so that another admin's change to it is kept. Then the pools are read again: if one is below its floor because another change ran at the same time, the drain enables the workers it disabled and refuses (exit 5). Then it waits until none holds an active lease: through the server's lease API where it has one (2024.2+), else through executing tasks' logs. Workers already disabled are waited on too, and reported as such. Progress goes to stderr (with --json too).
+--timeout is how long to wait (default 30m; e.g. 90s, 10m, 1h); each HTTP request keeps the default 30 s timeout. On timeout: exit 1 naming the tasks still holding leases; the workers stay disabled and the command that re-enables them is printed. Ctrl-C (exit 130) or SIGTERM (exit 143, what \`timeout\` and a cancelled CI job send) stops waiting and leaves the workers as they are, with the same report. A worker that another change enabled again during the wait is reported as not drained (exit 1).
 A lease whose task has finished (stale: Octopus keeps such rows after a failed release, until it restarts) holds nothing: it is named and not waited on.
 --json: per worker, whether it was enabled before, its leases at the start, seconds waited and the outcome (drained, timed-out, interrupted).`
   static override examples = [
@@ -51,7 +50,7 @@ A lease whose task has finished (stale: Octopus keeps such rows after a failed r
     const result = await runWorkerDrain({names, poolInputs, keepHealthy, timeoutMs, yes: Boolean(this.flags.yes)}, {
       config: () => loadConfig({cwd: process.cwd()}),
       connect: async () => (await this.connectSpace()).space,
-      confirm: (question) => promptConfirm(question),
+      confirm: (targets) => this.confirmDestructive({action: `drain ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)}),
       note: (line) => this.note(line),
       startWaiting: () => this.startWaiting(),
       debug: this.debugLine,

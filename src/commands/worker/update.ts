@@ -3,16 +3,19 @@ import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {terminalSafe} from '../../lib/render/safe.js'
 import {renderWorkerBulk, requireSelection} from '../../lib/workers/bulk.js'
+import {parseKeepHealthy} from '../../lib/maintenance/floor.js'
+import {loadConfig} from '../../lib/policy/config.js'
 import {requireSingleRename, updateWorkers, validateUpdateInput, type UpdateWorkersResult} from '../../lib/workers/update.js'
 
 export default class WorkerUpdate extends ServerCommand<typeof WorkerUpdate> {
   static override summary = 'Move workers between pools, change their machine policy, or rename a worker.'
   static override description = `Select workers by name or ID and with --pool (repeatable; every worker of the pool); each selected worker gets the same change. --name renames exactly one named worker.
 Everything is resolved and every worker's change is planned before the first request that changes anything: an unknown name is exit 4, a change that would leave any worker in no pool is exit 2, and nothing is changed. A pool with no workers selects nothing (exit 0).
-Each worker is read whole, changed and written back (one PUT); workers with nothing to change are reported as unchanged. The first failure stops the run (the rest are not attempted), the whole result is printed, and the exit code is 1. --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted} with Notes.`
+Each worker is read whole just before it is written, changed and written back (one PUT), so a change someone made to it meanwhile is kept; workers with nothing to change are reported as unchanged.
+--remove-pool takes workers out of that pool's service, so it keeps the floor as worker disable does: every pool a worker leaves must keep at least N available workers (--keep-healthy, else minWorkers from .octoworkers.yaml, else 2), else exit 5 naming each pool with its available count now and after; --keep-healthy 0 or --force overrides. It asks for the worker's name (or the number of workers) to be typed unless -y (with prompts off and no -y: exit 2 before any request), checks the floor again after the answer, and after writing, if another change took the pool below its floor meanwhile, puts the workers back and refuses (exit 5). The first failure stops the run (the rest are not attempted), the whole result is printed, and the exit code is 1. --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted} with Notes.`
   static override examples = [
-    '<%= config.bin %> worker update build-01 build-02 --add-pool "Windows Workers" --remove-pool "Default Worker Pool"',
-    '<%= config.bin %> worker update --pool "Old Pool" --add-pool "New Pool" --remove-pool "Old Pool"',
+    '<%= config.bin %> worker update build-01 build-02 --add-pool "Windows Workers" --remove-pool "Default Worker Pool" -y',
+    '<%= config.bin %> worker update --pool "Old Pool" --add-pool "New Pool" --remove-pool "Old Pool" --force -y',
     '<%= config.bin %> worker update Workers-12 --name build-01-old --machine-policy "Transient workers"',
   ]
 
@@ -28,6 +31,9 @@ Each worker is read whole, changed and written back (one PUT); workers with noth
     'add-pool': Flags.string({description: 'Add the workers to this static pool (name or ID; repeatable).', multiple: true}),
     'remove-pool': Flags.string({description: 'Remove the workers from this pool (name or ID; repeatable).', multiple: true}),
     'machine-policy': Flags.string({description: 'Machine policy (name or ID).'}),
+    'keep-healthy': Flags.string({description: 'With --remove-pool: available workers each pool left must keep (default: minWorkers of .octoworkers.yaml, else 2; 0 to override).'}),
+    force: Flags.boolean({description: 'With --remove-pool: remove even below the floor.'}),
+    yes: Flags.boolean({char: 'y', description: 'With --remove-pool: remove without asking.'}),
   }
 
   async run(): Promise<UpdateWorkersResult> {
@@ -36,8 +42,17 @@ Each worker is read whole, changed and written back (one PUT); workers with noth
     // Bad usage is exit 2 before any request.
     requireSelection(selection.names, selection.poolInputs)
     requireSingleRename(input, selection)
+    const keepHealthy = this.flags.force ? 0 : parseKeepHealthy(this.flags['keep-healthy'])
+    if ((input.removePool ?? []).length > 0) this.refuseUnconfirmable({yes: this.flags.yes, action: 'remove workers from a pool'})
     const {space} = await this.connectSpace()
-    return updateWorkers(space, selection, input)
+    return updateWorkers(space, selection, input, {
+      keepHealthy,
+      yes: Boolean(this.flags.yes),
+      config: () => loadConfig({cwd: process.cwd()}),
+      confirm: (targets) => this.confirmDestructive({action: `remove ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`} from the pool`, names: targets.map((w) => w.Name)}),
+      note: (line) => this.note(line),
+      bin: this.config.bin,
+    })
   }
 
   protected override render(result: UpdateWorkersResult): Rendered {

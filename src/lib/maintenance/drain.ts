@@ -39,7 +39,8 @@ export interface DrainTarget {
   WasEnabled: boolean
 }
 
-export type DrainOutcome = 'drained' | 'timed-out' | 'interrupted'
+/** `re-enabled`: no lease is left, but another change enabled the worker during the wait (so it is not drained). */
+export type DrainOutcome = 'drained' | 'timed-out' | 'interrupted' | 're-enabled'
 
 /** A lease the server still lists although its task has finished: it holds nothing, so it is not waited on. */
 export type StaleLease = LeaseRecord & LeaseStaleness
@@ -184,6 +185,7 @@ export function describeDrainStatus(s: WorkerDrainStatus): string {
     case 'drained': return `${s.Name}: drained (${before}; ${leases}; free after ${s.SecondsWaited ?? 0} s)`
     case 'timed-out': return `${s.Name}: NOT drained (${before}; still held by ${[...new Set(s.Leases.map((l) => l.TaskId))].join(', ')})`
     case 'interrupted': return `${s.Name}: waiting stopped (${before}; still held by ${[...new Set(s.Leases.map((l) => l.TaskId))].join(', ')})`
+    case 're-enabled': return `${s.Name}: NOT drained (enabled again by another change during the wait; it can be leased)`
   }
 }
 

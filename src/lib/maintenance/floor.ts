@@ -2,7 +2,9 @@
  * The floor of a maintenance run: after workers are taken out of service, every pool they serve
  * must keep at least N available workers (enabled, Healthy or HasWarnings: workers/availability).
  * Pure functions over worker and pool documents, so every command that takes workers out of service
- * (`worker drain`, `worker delete --drain`, `worker upgrade --rolling`) refuses the same way.
+ * (`worker disable`, `update --remove-pool`, `delete`, `drain`, `upgrade --rolling`) refuses the
+ * same way. The floor of a pool is defined once, in workers/floor.ts; the requests around these
+ * checks (read again after a prompt, verify after writing) are in guard.ts.
  */
 import {CliError, ExitCode} from '../errors.js'
 import {isAvailable, type AvailabilityFacts} from '../workers/availability.js'
@@ -34,31 +36,43 @@ export interface PoolFloor {
 }
 
 /**
- * The floor of every static pool that a worker in `out` belongs to, in pool order. A pool counts
- * as affected only if it loses a worker; dynamic pools have no workers of their own.
+ * The floor of every static pool that a changed worker belonged to, in pool order. A change is
+ * either `out` (worker IDs taken out of service: disabled) or `after` (each changed worker's
+ * document after the change; null when it is deleted), so a move out of one pool counts against
+ * that pool only. A pool counts as affected only if a changed worker was in it; dynamic pools have
+ * no workers of their own.
  */
-export function poolFloors(opts: {pools: FloorPool[]; workers: FloorWorker[]; out: Iterable<string>; floorOf: (pool: FloorPool) => number}): PoolFloor[] {
-  const out = new Set(opts.out)
+export function poolFloors(opts: {pools: FloorPool[]; workers: FloorWorker[]; out?: Iterable<string>; after?: ReadonlyMap<string, FloorWorker | null>; floorOf: (pool: FloorPool) => number}): PoolFloor[] {
+  const out = new Set(opts.out ?? [])
+  const afterOf = (w: FloorWorker): FloorWorker | null => {
+    if (opts.after?.has(w.Id)) return opts.after.get(w.Id) ?? null
+    return out.has(w.Id) ? {...w, IsDisabled: true} : w
+  }
+  const changed = (w: FloorWorker) => out.has(w.Id) || (opts.after?.has(w.Id) ?? false)
   const affected = new Set<string>()
-  for (const w of opts.workers) if (out.has(w.Id)) for (const id of w.WorkerPoolIds ?? []) affected.add(id)
+  for (const w of opts.workers) if (changed(w)) for (const id of w.WorkerPoolIds ?? []) affected.add(id)
   const floors: PoolFloor[] = []
   for (const pool of opts.pools) {
     if (!affected.has(pool.Id) || pool.WorkerPoolType === 'DynamicWorkerPool') continue
-    const members = opts.workers.filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id))
+    const inPool = (w: FloorWorker | null): w is FloorWorker => w !== null && (w.WorkerPoolIds ?? []).includes(pool.Id)
+    const members = opts.workers.filter(inPool)
     const available = members.filter(isAvailable)
-    const takenOut = available.filter((w) => out.has(w.Id)).length
+    const availableAfter = opts.workers.map(afterOf).filter((w): w is FloorWorker => inPool(w) && isAvailable(w))
+    const keptIds = new Set(availableAfter.map((w) => w.Id))
     floors.push({
       PoolId: pool.Id, PoolName: pool.Name, Floor: opts.floorOf(pool), Workers: members.length,
-      AvailableNow: available.length, AvailableAfter: available.length - takenOut, TakenOut: takenOut,
+      AvailableNow: available.length, AvailableAfter: availableAfter.length, TakenOut: available.filter((w) => !keptIds.has(w.Id)).length,
     })
   }
   return floors
 }
 
 /**
- * Pools the change would take below their floor. A pool that loses no available worker is not a
- * violation even when it is already below its floor: taking an unavailable worker out changes
- * nothing Octopus could lease, and refusing would block fixing a broken worker.
+ * Pools the change would take below their floor. What counts is the count after the change: a
+ * pool already below its floor (one worker, floor 2) may not lose its last available worker
+ * either. A pool that loses no available worker is not a violation even when it is below its
+ * floor: taking an unavailable worker out changes nothing Octopus could lease, and refusing would
+ * block fixing a broken worker.
  */
 export function floorViolations(floors: PoolFloor[]): PoolFloor[] {
   return floors.filter((f) => f.TakenOut > 0 && f.AvailableAfter < f.Floor)

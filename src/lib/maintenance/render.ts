@@ -2,9 +2,12 @@
 import type {PoolFloor} from './floor.js'
 import type {DrainResult, WorkerDrainStatus} from './drain.js'
 
-/** `Floor: pool 'Linux' keeps 3 of 4 available (floor 2)` lines for the plan shown before acting. */
-export function floorLines(floors: PoolFloor[]): string[] {
-  return floors.map((f) => `  pool '${f.PoolName}': ${f.AvailableNow} of ${f.Workers} available now, ${f.AvailableAfter} while drained (floor ${f.Floor})`)
+/**
+ * `  pool 'Linux': 3 of 4 available now, 2 while drained (floor 2)`: one line per pool the change
+ * affects, shown before acting, so a worker's other pools are named too.
+ */
+export function floorLines(floors: PoolFloor[], state = 'while drained'): string[] {
+  return floors.map((f) => `  pool '${f.PoolName}': ${f.AvailableNow} of ${f.Workers} available now, ${f.AvailableAfter} ${state} (floor ${f.Floor})`)
 }
 
 export function drainStatusJson(s: WorkerDrainStatus) {

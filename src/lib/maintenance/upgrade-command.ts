@@ -11,7 +11,7 @@ import {createTask, getWorkerPoolsSummary, listWorkerPools, listWorkers} from '.
 import type {TaskResource, WorkerResource} from '../octopus/types.js'
 import type {PolicyConfig} from '../policy/config.js'
 import {shellQuote} from '../render/shell.js'
-import {floorFunction} from './drain-run.js'
+import {floorFunction} from '../workers/floor.js'
 import type {PoolFloor} from './floor.js'
 import {needsUpgrade, planBatches, planLines, selectUpgradeTargets, upgradeTaskBody, versionLabel, type UpgradeKind, type UpgradeSummaryFacts} from './upgrade-plan.js'
 import {describeClaimOwner, enableAgain, leftDisabledByRun, remainingWorkers, runRollingUpgrade, waitForTaskEnd, type RollResult} from './upgrade-run.js'

@@ -6,12 +6,14 @@
  * - a pool holding a worker that is in no other pool being kept (exit 2): a worker must belong to
  *   at least one pool (Octopus docs), so the server refuses that delete. Checking first avoids a
  *   half-done run. `--move-workers-to POOL` adds those workers to POOL first instead.
+ * - a pool that steps use (exit 5, usage/guard.ts), unless --force.
+ * Every reason that applies is reported in one error (`refuseAll`).
  */
 import {toBulkResult, runBulk, type BulkResult} from '../bulk.js'
 import {CliError, ExitCode, unsafeError, usageError} from '../errors.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {findAllByNameOrId, findByNameOrId} from '../octopus/names.js'
-import {deleteWorkerPool, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
+import {deleteWorkerPool, getWorker, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {refuseDeletingPoolsInUse} from '../usage/guard.js'
 import {isDynamicPool} from '../estate/facts.js'
@@ -140,22 +142,29 @@ export async function deletePools(space: SpaceContext, request: DeletePoolsReque
   if (request.moveWorkersTo !== undefined) findPool(pools, request.moveWorkersTo, '--move-workers-to')
   const targets = findAllByNameOrId(pools, request.names, 'worker pool')
   const destination = request.moveWorkersTo === undefined ? undefined : resolveMoveDestination(pools, request.moveWorkersTo, targets)
-  refuseDefaultPool(pools, targets, request.bin)
   const workers = await listWorkers(space, {workerPoolIds: targets.map((p) => p.Id)})
   const impacts = deleteImpacts(targets, workers)
-  if (!destination) refuseStrandedWorkers(impacts, request.bin)
-  if (!request.force) await refuseDeletingPoolsInUse(space, targets, request.bin, request.onNote)
+  // Every reason to refuse at once, so that one run tells the user everything to fix.
+  await refuseAll([
+    () => refuseDefaultPool(pools, targets, request.bin),
+    () => (destination ? undefined : refuseStrandedWorkers(impacts, request.bin)),
+    () => (request.force ? undefined : refuseDeletingPoolsInUse(space, targets, request.bin, request.onNote)),
+  ])
   await request.confirm(targets, impactLines(impacts, destination))
 
-  // The latest copy of each worker: one in two deleted pools is moved once, and PUT from its saved state.
-  const current = new Map(workers.map((w) => [w.Id, w]))
+  // Moving a worker is a read-merge-write of its document as it is now: a change someone made to
+  // it since the list was read (another pool added, a rename) is kept. No other pool loses a
+  // worker (each keeps its other pools and gains none but the destination), so no floor applies;
+  // the deleted pool's own users are the in-use refusal's.
   const moved = new Map<string, number>()
   const report = await runBulk(targets, async (pool) => {
     if (destination) {
-      for (const worker of [...current.values()].filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id))) {
+      for (const listed of workers.filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id))) {
+        const worker = await getWorker(space, listed.Id)
+        if (!(worker.WorkerPoolIds ?? []).includes(pool.Id)) continue
         const next = poolsAfterMove(worker, destination)
         if (!next) continue
-        current.set(worker.Id, await updateWorker(space, {...worker, WorkerPoolIds: next}))
+        await updateWorker(space, {...worker, WorkerPoolIds: next})
         moved.set(pool.Id, (moved.get(pool.Id) ?? 0) + 1)
       }
     }
@@ -172,6 +181,32 @@ export async function deletePools(space: SpaceContext, request: DeletePoolsReque
     }
   }
   return result
+}
+
+/**
+ * Runs every refusal check and throws once: the one error when a single check refuses, else one
+ * error that lists every reason (exit 5 when any reason is unsafe, else the checks' own exit code),
+ * with each reason's code, message and hint under `Reasons` in --json.
+ */
+export async function refuseAll(checks: Array<() => void | Promise<void>>): Promise<void> {
+  const refusals: CliError[] = []
+  for (const check of checks) {
+    try {
+      await check()
+    } catch (error) {
+      if (!(error instanceof CliError)) throw error
+      refusals.push(error)
+    }
+  }
+  if (refusals.length === 0) return
+  if (refusals.length === 1) throw refusals[0]
+  const exitCode = refusals.some((r) => r.exitCode === ExitCode.Unsafe) ? ExitCode.Unsafe : refusals[0].exitCode
+  const message = `Refusing for ${refusals.length} reasons; nothing was deleted: ${refusals.map((r, i) => `(${i + 1}) ${r.message.replace(/(?:[;:]|,? so)? *nothing was deleted\.?$/i, '').replace(/[.;,]$/, '')}`).join('; ')}.`
+  throw new CliError(message, exitCode, {
+    code: 'several-refusals',
+    hint: refusals.map((r) => r.hint).filter(Boolean).join(' '),
+    details: {reasons: refusals.map((r) => ({Code: r.code, ExitCode: r.exitCode, Message: r.message, Hint: r.hint ?? null, ...r.details}))},
+  })
 }
 
 function describeWorkers(workers: Array<{Name: string}>): string {

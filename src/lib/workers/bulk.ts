@@ -1,5 +1,5 @@
 /**
- * Worker selection and the bulk actions (`enable`, `disable`, `delete`; `update` and `health` use
+ * Worker selection and the bulk actions (`enable`, `delete`; `disable`, `update` and `health` use
  * the same selection): names and `--pool` resolve to one list, on the client, before anything
  * changes; each command returns the one BulkResult (src/lib/bulk.ts), so a failure midway says
  * exactly what was done and what was not.
@@ -7,9 +7,9 @@
 import {unsafeError, usageError} from '../errors.js'
 import {renderBulk} from '../render/bulk.js'
 import {findAllByNameOrId} from '../octopus/names.js'
-import {runBulk, toBulkResult, type BulkReport, type BulkResult} from '../bulk.js'
+import {runBulk, toBulkResult, type BulkResult} from '../bulk.js'
 import type {SpaceContext} from '../octopus/client.js'
-import {deleteWorker, listWorkerPools, listWorkers, listWorkerTaskLeases, updateWorker} from '../octopus/repositories.js'
+import {deleteWorker, getWorker, listWorkerPools, listWorkers, listWorkerTaskLeases, updateWorker} from '../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource, WorkerTaskLeaseResource} from '../octopus/types.js'
 import {describeStaleLease, leaseStaleness, readTaskEnds} from '../leases/stale.js'
 
@@ -52,18 +52,21 @@ export function selectWorkers(opts: {workers: WorkerResource[]; names: string[];
   return [...selected.values()]
 }
 
-/** Enables or disables each worker with a PUT of its whole document; workers already so are reported, not changed. */
-export function setWorkersDisabled(space: SpaceContext, workers: WorkerResource[], disabled: boolean): Promise<BulkReport<WorkerResource, WorkerResource>> {
-  return runBulk<WorkerResource, WorkerResource>(workers, async (worker) => {
-    if (worker.IsDisabled === disabled) return {unchanged: `already ${disabled ? 'disabled' : 'enabled'}`}
-    return {result: await updateWorker(space, {...worker, IsDisabled: disabled})}
-  })
-}
-
-/** `worker enable` / `worker disable`: resolve the whole selection, then set IsDisabled worker by worker. */
-export async function toggleWorkers(space: SpaceContext, input: WorkerSelectionInput & {disabled: boolean}): Promise<BulkResult> {
+/**
+ * `worker enable`: resolve the whole selection, then enable worker by worker, each read just
+ * before its PUT so that only IsDisabled changes on the document as it is now (a change another
+ * admin made since the list was read is kept). Workers already enabled are reported, not changed.
+ * Enabling only adds available workers, so no floor applies; `worker disable` is guarded
+ * (maintenance/disable-run.ts).
+ */
+export async function enableWorkers(space: SpaceContext, input: WorkerSelectionInput): Promise<BulkResult> {
   const {targets} = await resolveWorkerSelection(space, input)
-  return toBulkResult(await setWorkersDisabled(space, targets, input.disabled), input.disabled ? 'disabled' : 'enabled')
+  const report = await runBulk<WorkerResource, WorkerResource>(targets, async (listed) => {
+    const current = await getWorker(space, listed.Id)
+    if (!current.IsDisabled) return {unchanged: 'already enabled'}
+    return {result: await updateWorker(space, {...current, IsDisabled: false})}
+  })
+  return toBulkResult(report, 'enabled')
 }
 
 /**

@@ -10,7 +10,12 @@ import type {SpaceContext} from '../octopus/client.js'
 import {findAllByNameOrId, findByNameOrId} from '../octopus/names.js'
 import {getWorker, listMachinePolicies, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
 import type {MachinePolicyResource, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
+import type {PolicyConfig} from '../policy/config.js'
+import {checkFloors, recheckAfterPrompt, refuseBelowFloor, verifyFloorsAfterWrite, type AppliedChange, type WorkerChange} from '../maintenance/guard.js'
+import {floorLines} from '../maintenance/render.js'
+import {shellQuote} from '../render/shell.js'
 import {requireSelection, selectWorkers, type WorkerSelectionInput} from './bulk.js'
+import {floorFunction} from './floor.js'
 import {resolveStaticPools} from './resolve.js'
 import {validateWorkerName} from './validate.js'
 
@@ -108,6 +113,49 @@ export function requireSingleRename(input: UpdateInput, selection: WorkerSelecti
   }
 }
 
+/**
+ * The update as a guarded change (maintenance/guard.ts): applied to each worker's current document,
+ * and undone by taking back only what it did (pools it added removed, pools it removed added back,
+ * the name and policy set back if nobody changed them since).
+ */
+export function updateChange(update: ResolvedUpdate, pools: WorkerPoolResource[]): WorkerChange {
+  const poolName = (id: string) => pools.find((p) => p.Id === id)?.Name ?? id
+  const removedBy = (a: AppliedChange) => (a.before.WorkerPoolIds ?? []).filter((id) => !(a.after.WorkerPoolIds ?? []).includes(id))
+  return {
+    apply: (current) => {
+      const plan = planWorkerUpdate(current, update)
+      return plan.changes.length > 0 ? plan.worker : undefined
+    },
+    undo: (current, applied) => {
+      const {before, after} = applied
+      const added = (after.WorkerPoolIds ?? []).filter((id) => !(before.WorkerPoolIds ?? []).includes(id))
+      const poolIds = (current.WorkerPoolIds ?? []).filter((id) => !added.includes(id))
+      for (const id of removedBy(applied)) if (!poolIds.includes(id)) poolIds.push(id)
+      const next: WorkerResource = {...current, WorkerPoolIds: poolIds.length > 0 ? poolIds : current.WorkerPoolIds}
+      if (after.Name !== before.Name && current.Name === after.Name) next.Name = before.Name
+      if (after.MachinePolicyId !== before.MachinePolicyId && current.MachinePolicyId === after.MachinePolicyId) next.MachinePolicyId = before.MachinePolicyId
+      const same = next.Name === current.Name && next.MachinePolicyId === current.MachinePolicyId && JSON.stringify(next.WorkerPoolIds) === JSON.stringify(current.WorkerPoolIds)
+      return same ? undefined : next
+    },
+    undoneWords: (worker) => `'${worker.Name}' back in ${update.removePools.length === 1 ? 'its pool' : 'its pools'}`,
+    undoCommand: (bin, worker, spaceName) => `${bin} worker update ${shellQuote(worker.Name)} ${update.removePools.map((p) => `--add-pool ${shellQuote(poolName(p.Id))}`).join(' ')} --space ${shellQuote(spaceName)}`,
+  }
+}
+
+/** `--remove-pool` takes workers out of a pool's service: the floor, a confirmation and the re-checks of guard.ts. */
+export interface UpdateGuard {
+  /** --keep-healthy (0 with --force); undefined: the config's minWorkers. */
+  keepHealthy?: number
+  yes: boolean
+  config: () => Promise<PolicyConfig>
+  /** Asks (typed name or count); throws to stop, nothing changed. */
+  confirm: (targets: WorkerResource[]) => Promise<void>
+  note: (line: string) => void
+  bin: string
+}
+
+export const REMOVE_POOL_OVERRIDE = 'Pass --keep-healthy with a lower number, or --force, to remove them anyway.'
+
 /** The bulk result of `worker update`, with the notes (already in a pool, policy already set...) for stderr. */
 export interface UpdateWorkersResult extends BulkResult {
   Notes: string[]
@@ -116,9 +164,12 @@ export interface UpdateWorkersResult extends BulkResult {
 /**
  * Resolves the selection and every name the change mentions, plans the change for every selected
  * worker (so a worker that would be left in no pool stops the run before the first PUT), then
- * applies it worker by worker from a fresh read of each. The first failure stops the run.
+ * applies it worker by worker from a fresh read of each. The first failure stops the run. With
+ * --remove-pool the floor of each pool left is kept as every command that takes workers out of
+ * service keeps it (maintenance/guard.ts): checked before, again after the prompt, and verified
+ * after writing (the change is undone and refused, exit 5, when another change ran meanwhile).
  */
-export async function updateWorkers(space: SpaceContext, selection: WorkerSelectionInput, input: UpdateInput): Promise<UpdateWorkersResult> {
+export async function updateWorkers(space: SpaceContext, selection: WorkerSelectionInput, input: UpdateInput, guard: UpdateGuard): Promise<UpdateWorkersResult> {
   requireSelection(selection.names, selection.poolInputs)
   requireSingleRename(input, selection)
   const [workers, pools, machinePolicies] = await Promise.all([listWorkers(space), listWorkerPools(space), input.machinePolicy ? listMachinePolicies(space) : undefined])
@@ -131,15 +182,31 @@ export async function updateWorkers(space: SpaceContext, selection: WorkerSelect
   }
   if (input.name !== undefined && targets.length === 1) assertNameFree(workers, input.name, targets[0].Id)
   for (const worker of targets) planWorkerUpdate(worker, update)
+  const change = updateChange(update, pools)
+  const floorOf = update.removePools.length > 0 ? floorFunction(guard.keepHealthy, await guard.config()) : undefined
+  if (floorOf) {
+    const wording = {verb: 'removing them', override: REMOVE_POOL_OVERRIDE}
+    const check = checkFloors({workers, pools, targets, change, floorOf})
+    refuseBelowFloor(check, wording)
+    for (const line of floorLines(check.floors, 'after the change')) guard.note(line)
+    if (!guard.yes && targets.length > 0) {
+      await guard.confirm(targets)
+      await recheckAfterPrompt(space, {targets, change, floorOf, ...wording})
+    }
+  }
   const notes: string[] = []
+  const applied: AppliedChange[] = []
   const report = await runBulk<WorkerResource, string>(targets, async (listed) => {
     // The list entry may be stale by now: modify the document as it is at this moment.
-    const plan = planWorkerUpdate(await getWorker(space, listed.Id), update)
+    const before = await getWorker(space, listed.Id)
+    const plan = planWorkerUpdate(before, update)
     notes.push(...plan.notes)
     if (plan.changes.length === 0) return {unchanged: 'nothing to change'}
-    await updateWorker(space, plan.worker)
+    const after = await updateWorker(space, plan.worker)
+    applied.push({before, after: after?.Id ? after : plan.worker})
     return {result: plan.changes.join('; ')}
   })
+  if (floorOf) await verifyFloorsAfterWrite(space, {applied, change, floorOf, bin: guard.bin})
   // "updated" says little: each done item's message is its own list of changes.
   return {...toBulkResult(report, 'updated', (changes) => changes), Notes: notes}
 }

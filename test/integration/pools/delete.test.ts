@@ -60,9 +60,11 @@ describe('pool delete', () => {
   describe('refusals change nothing', () => {
     it('the default pool: exit 5 (unsafe), saying which pool to make default first (also in --json)', async () => {
       const defaultPool = (await poolsOf(sb)).find((p) => p.IsDefault)!
-      const json = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, '-y', '--json'], 5, '')
-      expect(parseJson(json).Error).toMatchObject({Code: 'default-pool', ExitCode: 5})
-      const result = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, '-y'], 5, `'${defaultPool.Name}' is the default worker pool and cannot be deleted; nothing was deleted.`)
+      // The seeded default pool is also the only pool of some workers: both reasons are given.
+      const json = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, '--force', '-y', '--json'], 5, '')
+      expect(parseJson(json).Error).toMatchObject({Code: 'several-refusals', ExitCode: 5})
+      expect(parseJson(json).Error.Reasons[0]).toMatchObject({Code: 'default-pool', ExitCode: 5})
+      const result = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, '--force', '-y'], 5, `(1) '${defaultPool.Name}' is the default worker pool and cannot be deleted; (2) '${defaultPool.Name}' is the only pool of`)
       expect(result.stderr).toMatch(/Make another pool the default first, e\.g\. `octoworkers pool set-default .+`/)
     })
 
@@ -71,9 +73,21 @@ describe('pool delete', () => {
       const workers = (await api(sb, 'GET', '/api/Spaces-1/workers?take=100000')).body.Items as Array<{Name: string; WorkerPoolIds: string[]}>
       const pool = pools.find((p) => !p.IsDefault && workers.some((w) => w.WorkerPoolIds.length === 1 && w.WorkerPoolIds[0] === p.Id))!
       const only = workers.filter((w) => w.WorkerPoolIds.length === 1 && w.WorkerPoolIds[0] === pool.Id).map((w) => w.Name)
-      const result = await expectRejected(sb, ['pool', 'delete', pool.Name, '-y'], 2, `'${pool.Name}' is the only pool of`)
+      // --force: no in-use reason, so this is the only one.
+      const result = await expectRejected(sb, ['pool', 'delete', pool.Name, '--force', '-y'], 2, `'${pool.Name}' is the only pool of`)
       for (const name of only) expect(result.stderr).toContain(name)
       expect(result.stderr).toContain('a worker must stay in at least one pool, so nothing was deleted.')
+    })
+
+    it('several reasons to refuse: one error that lists every reason (exit 5 when any is unsafe), each in --json', async () => {
+      const defaultPool = (await poolsOf(sb)).find((p) => p.IsDefault)!
+      const omaha = 'Production Database Omaha Worker Pool'
+      const result = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, omaha, '-y'], 5, /^Error: Refusing for 3 reasons; nothing was deleted: \(1\) .*is the default worker pool and cannot be deleted; \(2\) .*is the only pool of 3 workers.*; \(3\) .*step actions? uses? /m)
+      expect(result.stderr.trim().split('\n').filter((l) => !l.startsWith('Hint:'))).toHaveLength(1)
+      expect(result.stderr).toContain('Make another pool the default first')
+      const json = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, omaha, '-y', '--json'], 5, '')
+      expect(parseJson(json).Error).toMatchObject({Code: 'several-refusals', ExitCode: 5})
+      expect(parseJson(json).Error.Reasons.map((r: any) => [r.Code, r.ExitCode])).toEqual([['default-pool', 5], ['worker-in-no-pool', 2], ['pool-in-use', 5]])
     })
 
     it('--no-prompt without -y: exit 2 (also when stdin is not a terminal)', async () => {

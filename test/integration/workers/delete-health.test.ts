@@ -35,7 +35,7 @@ describe('worker delete', () => {
   })
 
   it('deletes several with -y --json: the bulk result', async () => {
-    const result = await octo(sb, ['worker', 'delete', 'WIN-7F3K2P9', 'worker1', '-y', '--json'])
+    const result = await octo(sb, ['worker', 'delete', 'WIN-7F3K2P9', 'worker1', '--force', '-y', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
     expect(parseJson(result)).toEqual({
       Action: 'deleted',
@@ -88,11 +88,11 @@ describe('worker delete', () => {
 
   it('refuses a worker that holds an active lease as unsafe (exit 5), naming the task (lease API), and deletes nothing', async () => {
     const taskId = await leaseStagingWorker(sb)
-    const result = await expectRejected(sb, ['worker', 'delete', 'tmp-box', 's-linux-omaha-worker-01', '-y'], 5, `'s-linux-omaha-worker-01' is leased by task ${taskId} (WorkerTaskLeases-`)
+    const result = await expectRejected(sb, ['worker', 'delete', 'tmp-box', 's-linux-omaha-worker-01', '--force', '-y'], 5, `'s-linux-omaha-worker-01' is leased by task ${taskId} (WorkerTaskLeases-`)
     expect(result.stderr).toContain('Nothing was deleted.')
     // Selected through --pool, the same refusal.
-    await expectRejected(sb, ['worker', 'delete', '--pool', 'WorkerPools-4', '-y'], 5, `'s-linux-omaha-worker-01' is leased by task ${taskId}`)
-    const json = await octo(sb, ['worker', 'delete', 's-linux-omaha-worker-01', '-y', '--json'])
+    await expectRejected(sb, ['worker', 'delete', '--pool', 'WorkerPools-4', '--force', '-y'], 5, `'s-linux-omaha-worker-01' is leased by task ${taskId}`)
+    const json = await octo(sb, ['worker', 'delete', 's-linux-omaha-worker-01', '--force', '-y', '--json'])
     expect(json.exitCode).toBe(5)
     expect(parseJson(json).Error).toMatchObject({Code: 'worker-leased', Leases: [expect.objectContaining({ServerTaskId: taskId, WorkerId: 'Workers-9'})]})
     await api(sb, 'POST', `/api/tasks/${taskId}/cancel`)
@@ -101,7 +101,7 @@ describe('worker delete', () => {
   it('on a server without the lease API (2021.2), reports the server\'s own refusal naming the task', async () => {
     const taskId = await leaseStagingWorker(legacy)
     const before = await workersOf(legacy)
-    const result = await octo(legacy, ['worker', 'delete', 's-linux-omaha-worker-01', '-y'])
+    const result = await octo(legacy, ['worker', 'delete', 's-linux-omaha-worker-01', '--force', '-y'])
     expect(result.exitCode, result.stderr).toBe(1)
     expect(result.stdout).toMatch(new RegExp(`^s-linux-omaha-worker-01: FAILED: HTTP 400 .*currently leased by ${taskId}`))
     expect(await workersOf(legacy)).toEqual(before)
@@ -110,7 +110,7 @@ describe('worker delete', () => {
 
   it('a server failure midway says which were deleted and which not, exit 1', async () => {
     await api(sb, 'POST', '/api/sandbox/faults', {Method: 'DELETE', PathPattern: '/api/*/workers/*', Status: 500, AfterMatches: 1, Times: 1})
-    const result = await octo(sb, ['worker', 'delete', 'p-web-azcus-worker-02', 'p-web-azcus-worker-03', 'tmp-box', '-y'])
+    const result = await octo(sb, ['worker', 'delete', 'p-web-azcus-worker-02', 'p-web-azcus-worker-03', 'tmp-box', '--force', '-y'])
     expect(result.exitCode).toBe(1)
     expect(result.stdout.trim().split('\n').map((l) => l.replace(/FAILED: .*/, 'FAILED'))).toEqual([
       'p-web-azcus-worker-02: deleted', 'p-web-azcus-worker-03: FAILED', 'tmp-box: not attempted (an earlier item failed)',

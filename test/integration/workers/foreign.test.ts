@@ -76,7 +76,7 @@ describe.each(FOREIGN_VERSIONS)('commands against a %s server', (version) => {
 
   it('worker disable --pool on a server that ignores filters changes only that pool\'s workers', async () => {
     server = await startForeignServer(version, {mode: 'ignores-filters'})
-    const result = await octo(['worker', 'disable', '--pool', 'Hosted Ubuntu'])
+    const result = await octo(['worker', 'disable', '--pool', 'Hosted Ubuntu', '--force', '-y'])
     expect(result.exitCode, result.stderr).toBe(0)
     const members = server.workers.filter((w) => w.WorkerPoolIds.includes('WorkerPools-2')).map((w) => `PUT /api/Spaces-1/workers/${w.Id}`)
     expect(requested(result).filter((r) => !r.startsWith('GET'))).toEqual(members)

@@ -18,7 +18,7 @@ afterAll(async () => sb?.close())
 describe('worker update', () => {
   it('moves a worker between pools and changes its policy (table form), keeping the rest of the document', async () => {
     const before = await workerByName(sb, 'default-linux-worker-01')
-    const result = await octo(sb, ['worker', 'update', 'default-linux-worker-01', '--add-pool', 'Empty Windows Worker Pool', '--add-pool', 'test pool', '--remove-pool', 'Default Worker Pool', '--machine-policy', 'Default Machine Policy'])
+    const result = await octo(sb, ['worker', 'update', 'default-linux-worker-01', '--add-pool', 'Empty Windows Worker Pool', '--add-pool', 'test pool', '--remove-pool', 'Default Worker Pool', '--machine-policy', 'Default Machine Policy', '--force', '-y'])
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout.trim()).toBe("default-linux-worker-01: removed from pool 'Default Worker Pool'; added to pool 'Empty Windows Worker Pool'; added to pool 'test pool'")
     expect(result.stderr).toContain("already uses machine policy 'Default Machine Policy'")
@@ -47,28 +47,28 @@ describe('worker update', () => {
     expect(result.stdout.trim().split('\n')).toEqual(['l-linux-worker-01: nothing to change', "s-linux-omaha-worker-01: added to pool 'test pool'"])
     expect(result.stderr).toContain("'l-linux-worker-01' is already in pool 'test pool'.")
     expect((await workerByName(sb, 's-linux-omaha-worker-01'))?.WorkerPoolIds).toEqual(['WorkerPools-4', 'WorkerPools-5'])
-    const back = await octo(sb, ['worker', 'update', 's-linux-omaha-worker-01', '--remove-pool', 'test pool', '--json'])
+    const back = await octo(sb, ['worker', 'update', 's-linux-omaha-worker-01', '--remove-pool', 'test pool', '--json', '-y'])
     expect(parseJson(back)).toMatchObject({Done: 1, Results: [{Name: 's-linux-omaha-worker-01', Status: 'done', Message: "removed from pool 'test pool'"}]})
   })
 
   it('plans every worker before the first PUT: one that would be left in no pool stops all of them (exit 2)', async () => {
     // tmp-box could leave its Omaha pool (it is in 'test pool' too); Workers-9 is in the staging pool (WorkerPools-4) only, so neither changes.
     expect((await octo(sb, ['worker', 'update', 'tmp-box', '--add-pool', 'test pool'])).exitCode).toBe(0)
-    await expectRejected(sb, ['worker', 'update', 'tmp-box', 'Workers-9', '--remove-pool', 'Production Database Omaha Worker Pool', '--remove-pool', 'WorkerPools-4'], 2, "This would leave worker 's-linux-omaha-worker-01' in no pool")
+    await expectRejected(sb, ['worker', 'update', 'tmp-box', 'Workers-9', '--remove-pool', 'Production Database Omaha Worker Pool', '--remove-pool', 'WorkerPools-4', '-y'], 2, "This would leave worker 's-linux-omaha-worker-01' in no pool")
   })
 
   it.each([
-    [['l-linux-worker-01', '--remove-pool', 'Empty Windows Worker Pool', '--remove-pool', 'test pool'], 2, "This would leave worker 'l-linux-worker-01' in no pool"],
-    [['Workers-9', '--remove-pool', 'WorkerPools-4'], 2, 'in no pool; a worker must belong to at least one pool'],
-    [['tmp-box', '--add-pool', 'test pool', '--remove-pool', 'TEST POOL'], 2, "--add-pool and --remove-pool both name 'test pool'."],
-    [['tmp-box', '--add-pool', 'WorkerPools-5', '--remove-pool', 'test pool'], 2, "--add-pool and --remove-pool both name 'test pool'."],
+    [['l-linux-worker-01', '--remove-pool', 'Empty Windows Worker Pool', '--remove-pool', 'test pool', '-y'], 2, "This would leave worker 'l-linux-worker-01' in no pool"],
+    [['Workers-9', '--remove-pool', 'WorkerPools-4', '-y'], 2, 'in no pool; a worker must belong to at least one pool'],
+    [['tmp-box', '--add-pool', 'test pool', '--remove-pool', 'TEST POOL', '-y'], 2, "--add-pool and --remove-pool both name 'test pool'."],
+    [['tmp-box', '--add-pool', 'WorkerPools-5', '--remove-pool', 'test pool', '-y'], 2, "--add-pool and --remove-pool both name 'test pool'."],
     [['tmp-box'], 2, 'Nothing to update'],
     [['tmp-box', '--name', ''], 2, '--name must not be empty.'],
     [['tmp-box', '--name', 'y'.repeat(201)], 2, '--name is 201 characters long; the limit is 200.'],
     [['tmp-box', '--add-pool', 'Hosted Ubuntu'], 2, 'dynamic pools take no workers'],
     [['tmp-bx', '--add-pool', 'test pool'], 4, "Worker 'tmp-bx' not found. Did you mean: 'tmp-box'?"],
     [['tmp-box', '--add-pool', 'tset pool'], 4, "Worker pool 'tset pool' not found. Did you mean: 'test pool'?"],
-    [['tmp-box', '--remove-pool', 'WorkerPools-99'], 4, "Worker pool 'WorkerPools-99' not found"],
+    [['tmp-box', '--remove-pool', 'WorkerPools-99', '-y'], 4, "Worker pool 'WorkerPools-99' not found"],
     [['tmp-box', '--machine-policy', 'Strict policy'], 4, "Machine policy 'Strict policy' not found"],
     [['tmp-box', '--name', 'WORKER1'], 1, "Another worker is already named 'worker1'"],
     [['tmp-box', 'l-linux-worker-01', '--name', 'twin'], 2, '--name renames one worker: name exactly one worker, without --pool.'],
@@ -83,7 +83,7 @@ describe('worker update', () => {
 
 describe('worker enable / disable', () => {
   it('disables named workers; already-disabled ones are reported, not errors', async () => {
-    const result = await octo(sb, ['worker', 'disable', 'p-db-omaha-worker-01', 'p-db-omaha-worker-03'])
+    const result = await octo(sb, ['worker', 'disable', 'p-db-omaha-worker-01', 'p-db-omaha-worker-03', '-y'])
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stdout.trim().split('\n')).toEqual(['p-db-omaha-worker-01: disabled', 'p-db-omaha-worker-03: already disabled'])
     expect((await workerByName(sb, 'p-db-omaha-worker-01'))?.IsDisabled).toBe(true)
@@ -102,8 +102,8 @@ describe('worker enable / disable', () => {
   })
 
   it.each([
-    [['disable', 'tmp-box', 'no-such-worker'], 4, "Worker 'no-such-worker' not found"],
-    [['disable', 'tmp-box', '--pool', 'no such pool'], 4, "Worker pool 'no such pool' not found"],
+    [['disable', 'tmp-box', 'no-such-worker', '-y'], 4, "Worker 'no-such-worker' not found"],
+    [['disable', 'tmp-box', '--pool', 'no such pool', '-y'], 4, "Worker pool 'no such pool' not found"],
     [['enable'], 2, 'Name at least one worker, or a pool with --pool.'],
     [['enable', 'tmp-box', '--pool', 'test pool', '--pool', 'tset pool'], 4, "Worker pool 'tset pool' not found. Did you mean: 'test pool'?"],
   ].map(([args, exitCode, message]) => ({args: args as string[], exitCode: exitCode as number, message: message as string})))('exit $exitCode: $message (nothing changed)', async ({args, exitCode, message}) => {
@@ -113,7 +113,7 @@ describe('worker enable / disable', () => {
   it('a pool with no workers selects nothing: one note, exit 0, nothing changed', async () => {
     const created = await api(sb, 'POST', '/api/Spaces-1/workerpools', {Name: 'Bare Pool', WorkerPoolType: 'StaticWorkerPool'})
     expect(created.status, created.text).toBe(201)
-    const result = await expectRejected(sb, ['worker', 'disable', '--pool', 'Bare Pool'], 0, 'No workers selected (the pool has none); nothing was disabled.')
+    const result = await expectRejected(sb, ['worker', 'disable', '--pool', 'Bare Pool', '-y'], 0, 'No workers selected (the pool has none); nothing was disabled.')
     expect(result.stdout).toBe('')
     const json = await octo(sb, ['worker', 'enable', '--pool', 'Bare Pool', '--json'])
     expect(parseJson(json)).toEqual({Action: 'enabled', Results: [], Done: 0, Unchanged: 0, Failed: 0, NotAttempted: 0})
@@ -123,7 +123,7 @@ describe('worker enable / disable', () => {
     const names = ['p-db-omaha-worker-01', 'p-db-omaha-worker-02', 'p-db-omaha-worker-03']
     const fault = await api(sb, 'POST', '/api/sandbox/faults', {Method: 'PUT', PathPattern: '/api/*/workers/*', Status: 500, AfterMatches: 1, Times: 1})
     expect(fault.status, fault.text).toBe(201)
-    const result = await octo(sb, ['worker', 'disable', ...names])
+    const result = await octo(sb, ['worker', 'disable', ...names, '--force', '-y'])
     expect(result.exitCode, result.stderr).toBe(1)
     const lines = result.stdout.trim().split('\n')
     expect(lines[0]).toBe('p-db-omaha-worker-01: disabled')
@@ -141,7 +141,7 @@ describe('worker enable / disable', () => {
     expect(doc.Results.map((i: any) => i.Status)).toEqual(['failed', 'skipped', 'skipped'])
     expect(doc).toMatchObject({Action: 'enabled', Done: 0, Unchanged: 0, Failed: 1, NotAttempted: 2})
     await api(sb, 'DELETE', '/api/sandbox/faults')
-    const rerun = await octo(sb, ['worker', 'disable', ...names])
+    const rerun = await octo(sb, ['worker', 'disable', ...names, '--force', '-y'])
     expect(rerun.exitCode, rerun.stderr).toBe(0)
     expect(rerun.stdout.trim().split('\n')).toEqual(['p-db-omaha-worker-01: already disabled', 'p-db-omaha-worker-02: disabled', 'p-db-omaha-worker-03: disabled'])
   })

@@ -13,7 +13,8 @@ import {runCheck} from '../../../src/lib/policy/engine.js'
 import {countsFromWorkers} from '../../../src/lib/pools/counts.js'
 import {deleteImpacts} from '../../../src/lib/pools/delete.js'
 import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow, poolWorkerSummary} from '../../../src/lib/pools/render.js'
-import {selectWorkers, setWorkersDisabled} from '../../../src/lib/workers/bulk.js'
+import {selectWorkers} from '../../../src/lib/workers/bulk.js'
+import {disableTargets} from '../../../src/lib/maintenance/drain-run.js'
 import {healthRows, healthTarget, healthTaskBody} from '../../../src/lib/workers/health.js'
 import {WORKER_TABLE_HEAD, poolNames, toWorkerQuery, withPoolNames, workerRow} from '../../../src/lib/workers/list.js'
 import {draftFromInput, registerWorker} from '../../../src/lib/workers/register.js'
@@ -141,8 +142,8 @@ describe.each(FOREIGN_VERSIONS)('bulk selection on a %s server that ignores ever
     const targets = selectWorkers({workers, names: [], pools, poolInputs: ['Hosted Ubuntu']})
     const members = server.workers.filter((w) => w.WorkerPoolIds.includes('WorkerPools-2')).map((w) => w.Id)
     expect(targets.map((w) => w.Id)).toEqual(members)
-    const report = await setWorkersDisabled(space, targets, true)
-    expect(report.failed).toBeFalsy()
+    const {applied} = await disableTargets(space, targets)
+    expect(applied.map((a) => a.before.Id)).toEqual(members)
     const puts = server.requests.filter((r) => r.method === 'PUT').map((r) => r.url.split('/').pop())
     expect(puts).toEqual(members)
     expect(server.workers.filter((w) => w.IsDisabled).map((w) => w.Id).sort()).toEqual([...members, 'Workers-3'].sort())
@@ -153,7 +154,7 @@ describe.each(FOREIGN_VERSIONS)('bulk selection on a %s server that ignores ever
     const space = await connectForeign(server)
     const unhealthy = await listWorkers(space, {healthStatuses: ['Unhealthy'], workerPoolIds: ['WorkerPools-3']})
     expect(unhealthy.map((w) => w.Name)).toEqual(['polling-01'])
-    await setWorkersDisabled(space, unhealthy, true)
+    await disableTargets(space, unhealthy)
     expect(server.requests.filter((r) => r.method === 'PUT').map((r) => r.url)).toEqual(['/api/Spaces-1/workers/Workers-2'])
   })
 

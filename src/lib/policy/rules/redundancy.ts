@@ -1,21 +1,10 @@
 /** redundancy/* and ha/too-few-workers: enough usable workers per pool and per space (Octopus guidance §7.3, §7.10). */
-import {globMatches} from '../glob.js'
 import {isAvailable} from '../../workers/availability.js'
+import {minWorkersFor} from '../../workers/floor.js'
 import {isStaticPool, workersOf} from '../../estate/facts.js'
-import type {PolicyConfig, PoolOverride} from '../config.js'
-import type {PoolFacts, WorkerFacts} from '../../estate/types.js'
+import type {WorkerFacts} from '../../estate/types.js'
 import type {Finding} from '../types.js'
 import {addWorkerFix, quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
-
-/** The first per-pool override with a minimum whose name/glob (or ID) matches the pool. */
-export function minWorkersOverride(config: PolicyConfig, pool: {Id: string; Name: string}): PoolOverride | undefined {
-  return config.pools.find((o) => o.minWorkers !== undefined && (globMatches(o.match, pool.Name) || o.match.toLowerCase() === pool.Id.toLowerCase()))
-}
-
-/** The minimum for a pool: the first per-pool override whose name/glob matches, else the global threshold. */
-export function minWorkersFor(config: PolicyConfig, pool: PoolFacts): number {
-  return minWorkersOverride(config, pool)?.minWorkers ?? config.minWorkers
-}
 
 /** "3 workers: 1 disabled, 2 Unhealthy" — why a pool's usable count is what it is. */
 function breakdown(workers: readonly WorkerFacts[]): string {
