@@ -165,7 +165,10 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
     const drain = await drainWorkers(space, fresh, {
       timeoutMs: opts.timeoutMs, intervalMs, signal: opts.signal, debug: opts.debug,
       onDisabled: (targets) => {
-        for (const t of targets) results.get(t.Id)!.LeftDisabled = true
+        // What to put back is decided by this run's own write, read just before it: a worker another
+        // run or admin had disabled meanwhile is theirs to enable, one this run disabled is its own.
+        // An earlier stopped run of this tool counts as this run (its claim says what it found).
+        for (const t of targets) Object.assign(results.get(t.Id)!, {LeftDisabled: true, WasEnabled: t.WasEnabled || (opts.enabledBefore?.get(t.Id) ?? false)})
       },
       onStale: (worker, lease) => progress(`  ${staleLeaseLine(worker, lease)}`),
       onProgress: (waiting) => {

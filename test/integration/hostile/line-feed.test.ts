@@ -53,7 +53,7 @@ async function hostilePool(name: string, hosts: string[]): Promise<{poolId: stri
 describe('a line feed in a server name forges no line', () => {
   it('worker disable, enable and delete (bulk results)', async () => {
     const {workerIds} = await hostilePool('Bulk LF Pool', ['b1.example', 'b2.example'])
-    for (const args of [['worker', 'disable', workerIds[0]], ['worker', 'enable', workerIds[0]], ['worker', 'delete', workerIds[0], '-y']]) {
+    for (const args of [['worker', 'disable', workerIds[0], '-y', '--force'], ['worker', 'enable', workerIds[0]], ['worker', 'delete', workerIds[0], '-y', '--force']]) {
       const result = await octo(sb, args)
       expect(result.exitCode, result.stderr).toBe(0)
       expectNoForgedLine(result)
