@@ -1,26 +1,26 @@
 /**
  * `worker upgrade --rolling` beside other runs and other commands: two rolling upgrades at once
- * (made deterministic by holding proxies in front of the sandbox), Unavailable workers, and
- * runs stopped by SIGTERM / SIGINT / kill -9 and run again.
+ * (made deterministic by a proxy in front of the sandbox that holds requests), Unavailable workers,
+ * and runs stopped by SIGTERM / SIGINT / kill -9 and run again.
  */
 import {afterEach, describe, expect, it} from 'vitest'
 import {parseJson} from '../../helpers/cli.js'
-import {octo} from '../../helpers/octo.js'
-import {startHoldingProxy, type HoldingProxy} from '../../helpers/holding-proxy.js'
+import {startFaultServer, type FaultServer} from '../../fault-server/index.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {tempDir} from '../../helpers/temp.js'
 import {activeLeases, addPool, finishedTask, simulate, spawnOcto, waitFor, workersOf} from './helpers.js'
 
 let sb: Sandbox | undefined
-const proxies: HoldingProxy[] = []
+const proxies: FaultServer[] = []
 afterEach(async () => {
   for (const p of proxies.splice(0)) await p.close()
   await sb?.close()
   sb = undefined
 })
 
-async function proxy(s: Sandbox): Promise<HoldingProxy> {
-  const p = await startHoldingProxy(s.url)
+/** A proxy in front of the sandbox whose holds make two runs' interleaving deterministic. */
+async function proxy(s: Sandbox): Promise<FaultServer> {
+  const p = await startFaultServer(s.url)
   proxies.push(p)
   return p
 }
@@ -36,10 +36,10 @@ describe('two rolling upgrades of one pool at once', () => {
       const [pa, pb] = [await proxy(sb), await proxy(sb)]
       const first = new RegExp(`/workers/${workerIds[0]}$`)
       // B reads the first worker enabled, and its disable is held; A's disable is held too.
-      const bDisable = pb.hold({method: 'PUT', path: first})
-      const aDisable = pa.hold({method: 'PUT', path: first})
+      const bDisable = pb.hold({method: 'PUT', path: first, times: 1})
+      const aDisable = pa.hold({method: 'PUT', path: first, times: 1})
       // A's health check after it enabled the worker again.
-      const aHealth = pa.hold({method: 'POST', path: /\/tasks$/, bodyIncludes: '"Health"'})
+      const aHealth = pa.hold({method: 'POST', path: /\/tasks$/, bodyIncludes: '"Health"', times: 1})
       const args = ['worker', 'upgrade', '--pool', pool, '--rolling', '--keep-healthy', '1', '-y', '--json']
       const a = spawnOcto(sb, args, {url: pa.url})
       const b = spawnOcto(sb, args, {url: pb.url})
@@ -47,7 +47,7 @@ describe('two rolling upgrades of one pool at once', () => {
       await aDisable.release()
       // A drained, upgraded and enabled the worker again; now B's disable lands, then A checks health.
       await aHealth.arrived
-      expect(await bDisable.release()).toBe(200)
+      expect(await bDisable.release()).toEqual([200])
       await aHealth.release()
       const [ra, rb] = await Promise.all([a.done, b.done])
       expect(ra.exitCode, ra.stderr).toBe(0)
@@ -65,7 +65,7 @@ describe('two rolling upgrades of one pool at once', () => {
     sb = await startTestSandbox({seed: 'empty', taskTiming: {healthCheckMs: 20}})
     const {workerIds} = await addPool(sb, 'Shared Pool', 'shared', ['a.outdated.example', 'b.outdated.example', 'c.outdated.example', 'd.outdated.example'])
     const pa = await proxy(sb)
-    const aDisable = pa.hold({method: 'PUT', path: new RegExp(`/workers/${workerIds[0]}$`)})
+    const aDisable = pa.hold({method: 'PUT', path: new RegExp(`/workers/${workerIds[0]}$`), times: 1})
     const stateHome = tempDir('octoworkers-state')
     const args = ['worker', 'upgrade', '--pool', 'Shared Pool', '--rolling', '--keep-healthy', '1', '-y', '--json']
     const a = spawnOcto(sb, args, {url: pa.url, stateHome})
@@ -133,7 +133,7 @@ describe('stopped runs, and running the upgrade again', () => {
     const {workerIds} = await addPool(sb, 'Killed Pool', 'kill', ['a.outdated.example', 'b.outdated.example', 'c.outdated.example'])
     const p = await proxy(sb)
     // The second PUT of the worker is the one that enables it again after its upgrade.
-    const reenable = p.hold({method: 'PUT', path: new RegExp(`/workers/${workerIds[0]}$`), skip: 1})
+    const reenable = p.hold({method: 'PUT', path: new RegExp(`/workers/${workerIds[0]}$`), skip: 1, times: 1})
     const stateHome = tempDir('octoworkers-state')
     const run = spawnOcto(sb, ['worker', 'upgrade', 'kill-01', '--rolling', '--keep-healthy', '1', '-y'], {url: p.url, stateHome})
     await reenable.arrived
