@@ -4,6 +4,7 @@
  * deterministic by a proxy in front of the sandbox that holds requests), Unavailable workers, and
  * runs stopped by SIGTERM / SIGINT / kill -9 and run again. RACE_ROUNDS sets the race's rounds.
  */
+import {readdirSync} from 'node:fs'
 import {afterEach, describe, expect, it} from 'vitest'
 import {parseJson} from '../../helpers/cli.js'
 import {octo} from '../../helpers/octo.js'
@@ -178,7 +179,8 @@ describe('another command takes a worker of the same pool out of service while a
       // Batch 2's disable of the second worker waits until the other command has finished.
       const batchTwoDisable = p.hold({method: 'PUT', path: new RegExp(`/workers/${workerIds[1]}$`), times: 1})
       const json = round % 2 === 0
-      const upgrade = spawnOcto(sb, ['worker', 'upgrade', first, second, '--rolling', '--keep-healthy', '2', '-y', ...(json ? ['--json'] : [])], {url: p.url})
+      const stateHome = tempDir('octoworkers-state')
+      const upgrade = spawnOcto(sb, ['worker', 'upgrade', first, second, '--rolling', '--keep-healthy', '2', '-y', ...(json ? ['--json'] : [])], {url: p.url, stateHome})
       await batchTwoDisable.arrived
       // The other command reads the second worker still enabled: 3 available, 2 once it is done.
       const other = await octo(sb, ['worker', round % 2 === 1 ? 'drain' : 'disable', third, '-y'])
@@ -209,6 +211,8 @@ describe('another command takes a worker of the same pool out of service while a
       expect(workerIds.map((id) => [after.get(id)!.IsDisabled, after.get(id)!.Endpoint.TentacleVersionDetails.Version])).toEqual([[false, LATEST], [false, '6.3.417'], [true, '6.3.417']])
       const upgrades = (await api(sb, 'GET', '/api/tasks?take=1000')).body.Items.filter((t: any) => t.Name === 'Upgrade' && t.Arguments.MachineIds.includes(workerIds[1]))
       expect(upgrades).toEqual([])
+      // The put-back worker is not this run's any more: no record is left for a rerun to finish.
+      expect(readdirSync(stateHome, {recursive: true, withFileTypes: true}).filter((e) => e.isFile())).toEqual([])
     }
   })
 })
