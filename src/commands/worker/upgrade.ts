@@ -3,7 +3,6 @@ import {type Rendered} from '../../base-command.js'
 import {MaintenanceCommand} from '../../command-bases/maintenance-command.js'
 import {usageError, type ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
-import {promptConfirm} from '../../lib/render/prompt.js'
 import {terminalSafeLines} from '../../lib/render/safe.js'
 import {requireSelection} from '../../lib/workers/bulk.js'
 import {parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
@@ -15,9 +14,9 @@ import {runWorkerUpgrade, upgradeJson, type WorkerUpgradeResult} from '../../lib
 export default class WorkerUpgrade extends MaintenanceCommand<typeof WorkerUpgrade> {
   static override summary = 'Upgrade workers\' Tentacles (or Calamari) with Octopus\'s own Upgrade task; --rolling keeps every pool above its floor.'
   static override description = `Which workers: the named ones, or the workers of --pool whose Tentacle (with --calamari: Calamari) the server says needs an upgrade (TentacleVersionDetails, HasLatestCalamari and the pool summary); --all includes those already current. SSH workers have no Tentacle and Kubernetes agents upgrade through Helm: they are named and skipped.
-Shows the plan and asks, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request.
-Without --rolling: one Octopus Upgrade (or UpdateCalamari) task for all of them, as the portal does. That is the big-bang path: while it runs, deployments may find no worker to lease.
-With --rolling: batches of --batch K (default 1) chosen so that every affected pool keeps at least N available workers (enabled, Healthy or HasWarnings) at every moment; N is --keep-healthy, else minWorkers from .octoworkers.yaml, else 2. If even one worker at a time would go below the floor it refuses (exit 5), nothing changed. Each batch: drain it (disable, wait for its leases), start the upgrade task for it, wait, re-enable the workers that were enabled before, health-check them and confirm they are available and current (Octopus does not health-check disabled workers, hence this order), then the next batch. The floor is checked again before every batch: if the pool has lost workers meanwhile, the roll stops there (exit 5 before the first batch, else exit 1).
+Shows the plan and asks for the worker's name (or the number of workers) to be typed, unless -y; with prompts off (--no-prompt, CI, no terminal) and no -y it refuses (exit 2) before any request.
+Without --rolling: one Octopus Upgrade (or UpdateCalamari) task for all of them, as the portal does. That is the big-bang path: while it runs, deployments may find no worker to lease (Octopus leases each worker exclusively for its upgrade). It disables no worker, so no floor is checked.
+With --rolling: batches of --batch K (default 1) chosen so that every affected pool keeps at least N available workers (enabled, Healthy or HasWarnings) at every moment; N is --keep-healthy, else minWorkers from .octoworkers.yaml, else 2. If even one worker at a time would go below the floor it refuses (exit 5), nothing changed. After the answer to the prompt the pools are read again and the batches planned again (exit 5, nothing changed, if another change took a pool down meanwhile). Each batch: drain it (disable, wait for its leases), start the upgrade task for it, wait, re-enable the workers that were enabled before, health-check them and confirm they are available and current (Octopus does not health-check disabled workers, hence this order), then the next batch. Each worker is read just before it is written, so another admin's change to it is kept. The floor is checked again before every batch and, once the batch is disabled, on the pools read again: if another change took a pool below its floor meanwhile, the roll stops at that batch and leaves it as it found it (the workers this run disabled are enabled again), exit 5 saying another change was seen; the batches before it stay done and are reported.
 Workers Unavailable at their last health check are left out (named, with the reason) unless --include-unavailable.
 Each worker is judged by this run's own upgrade task. On the first failed upgrade or health check it stops (exit 1): the failed worker is put back as it was (enabled if it was), the lines say what succeeded, and the command to resume with the rest is printed. A worker another command disabled while this run upgraded it is reported so and left disabled. --timeout bounds each wait (default 30m); each HTTP request keeps the default 30 s timeout. Ctrl-C (exit 130) or SIGTERM (exit 143) stops, leaving workers as they are, with the commands to undo and to resume.
 Before disabling a worker a rolling run records it in a private file under $XDG_STATE_HOME/octoworkers/upgrade-claims (else ~/.local/state/...), per server and space, and removes the record once the worker is back as it was. A later run finds the workers a stopped run left disabled and finishes their upgrade, or, when they are upgraded already, enables them again; a worker another live run on this machine is upgrading is skipped.`
@@ -61,7 +60,7 @@ Before disabling a worker a rolling run records it in a private file under $XDG_
     const result = await runWorkerUpgrade(request, {
       config: () => loadConfig({cwd: process.cwd()}),
       connect: async () => (await this.connectSpace()).space,
-      confirm: (question) => promptConfirm(question),
+      confirm: (targets) => this.confirmDestructive({action: `upgrade ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)}),
       note: (line) => this.note(line),
       warn: (line) => this.warnUser(line),
       startWaiting: () => this.startWaiting(),
