@@ -293,7 +293,10 @@ function reportStopped(result: RollResult, request: WorkerUpgradeRequest, deps: 
 export function rollExitCode(result: RollResult): ExitCodeValue {
   if (result.Outcome === 'completed') return ExitCode.Success
   if (result.Outcome === 'interrupted') return ExitCode.Interrupted
-  return result.Outcome === 'refused' && !result.Workers.some((w) => w.Outcome === 'failed') ? ExitCode.Unsafe : ExitCode.Failure
+  // Exit 5 promises that nothing was changed: a roll refused after a batch was upgraded changed
+  // something, so it is a failure (1) that names the refusal, as is one that could not put a worker back.
+  const changed = result.Workers.some((w) => w.Outcome === 'upgraded' || w.Outcome === 'failed')
+  return result.Outcome === 'refused' && !changed ? ExitCode.Unsafe : ExitCode.Failure
 }
 
 /** The --json document: each mode's shape as before (the exit code is not part of it). */

@@ -53,9 +53,9 @@ describe('a roll refused at a batch because another change took the pool below i
     expect(leftDisabledByRun(refused)).toEqual([])
   })
 
-  it('is exit 5, earlier batches done or not; a worker the refusal could not put back makes it exit 1', () => {
-    expect(rollExitCode(refused)).toBe(5)
-    expect(rollExitCode({...refused, Workers: [result('b', 'refused', {Batch: 1})]})).toBe(5)
+  it('is exit 5 when nothing was upgraded; exit 1 once an earlier batch was, or when a worker the refusal could not put back', () => {
+    expect(rollExitCode({...refused, Workers: [result('b', 'refused', {Batch: 1}), result('c', 'not-attempted', {Batch: 2})]})).toBe(5)
+    expect(rollExitCode(refused)).toBe(1)
     const notPutBack = result('b', 'failed', {Batch: 2, LeftDisabled: true, Message: 'not upgraded: another change took the pool below its floor while this batch was disabled, and it could not be enabled again'})
     expect(rollExitCode({...refused, Workers: [refused.Workers[0], notPutBack]})).toBe(1)
     expect(leftDisabledByRun({...refused, Workers: [notPutBack]}).map((w) => w.Name)).toEqual(['b'])
