@@ -5,7 +5,6 @@
 import {usageError} from '../errors.js'
 
 export const MAX_WORKER_NAME_LENGTH = 200
-export const DEFAULT_LISTENING_PORT = 10933
 export const DEFAULT_SSH_PORT = 22
 export const SSH_PLATFORMS = ['linux-x64', 'linux-arm64', 'linux-arm', 'osx-x64'] as const
 export type SshPlatform = (typeof SSH_PLATFORMS)[number]
