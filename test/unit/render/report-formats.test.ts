@@ -86,7 +86,7 @@ describe('the check table report', () => {
   it('escapes names in cells and a server reason in the summary line', async () => {
     const report = hostileReport()
     const skipped = {...report, Rules: report.Rules.map((r) => (r.RuleId === 'naming/pool' ? {...r, Status: 'skipped' as const, Reason: 'server said: x\nError: forged'} : r))}
-    const text = await renderTextReport(skipped, {isTTY: false, configFile: null})
+    const text = renderTextReport(skipped, {isTTY: false, configFile: null})
     expect(text).not.toContain(ESC)
     expect(text.split('\n').filter((l) => l.startsWith('Error:') || l.startsWith('::'))).toEqual([])
     expect(text).toContain('server said: x\\nError: forged')
