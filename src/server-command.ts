@@ -65,7 +65,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
 
   /**
    * The value of the HTTP --timeout. Commands whose --timeout means how long to wait (`worker
-   * drain`, `worker upgrade`, as their issue specifies) return undefined: requests keep the default.
+   * drain`, `worker upgrade`) return undefined: requests keep the default.
    */
   protected httpTimeoutFlag(): number | undefined {
     return this.flags.timeout

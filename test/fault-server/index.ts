@@ -1,7 +1,7 @@
 /**
  * A small fault server of the project's own, placed in front of a live sandbox: requests pass
  * through to the sandbox unless a rule matches, and then the answer goes wrong in one of the
- * ways real networks and middleboxes make it go wrong (issue 10):
+ * ways real networks and middleboxes make it go wrong:
  *
  * - `html`: 200 with an HTML page (a proxy's or a login page), the request never reaches the sandbox;
  * - `body`: any body, content type, status and headers (JSON of the wrong shape, plain text, a 503 with Retry-After...);

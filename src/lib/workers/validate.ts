@@ -1,6 +1,6 @@
 /**
  * Validators for what a user types about a worker. Each returns the normalised value or throws a
- * usage error (exit 2), and all of them run before any request (issue 4, "Bad input").
+ * usage error (exit 2), and all of them run before any request, so bad input changes nothing.
  */
 import {usageError} from '../errors.js'
 

@@ -29,15 +29,13 @@ function occurrences(text: string, part: string): number {
   return text.split(part).length - 1
 }
 
-/** The lines of a page's DESCRIPTION section (without the EXIT CODES block some still paste in). */
+/** The lines of a page's DESCRIPTION section: up to the next heading (EXIT CODES, EXAMPLES...). */
 function descriptionLines(page: string): string[] {
   const lines = page.split('\n')
   const start = lines.indexOf('DESCRIPTION')
   if (start < 0) return []
   const end = lines.findIndex((l, i) => i > start && /^[A-Z]/.test(l))
-  const section = lines.slice(start + 1, end < 0 ? undefined : end)
-  const pasted = section.findIndex((l) => l.trim() === 'EXIT CODES')
-  return pasted < 0 ? section : section.slice(0, pasted)
+  return lines.slice(start + 1, end < 0 ? undefined : end)
 }
 
 /**

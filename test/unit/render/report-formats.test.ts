@@ -9,7 +9,7 @@ import {renderTextReport} from '../../../src/lib/render/check/text.js'
 import {config, pool, snapshot, space, worker} from '../policy/fixtures.js'
 
 /**
- * Issue 10, item 5: machine formats escape server strings per their own rules, so a hostile pool
+ * Machine formats escape server strings per their own rules, so a hostile pool
  * name cannot forge a GitHub workflow command, break a JUnit file, or run as a spreadsheet formula.
  */
 const ESC = '\u001B'
