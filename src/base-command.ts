@@ -7,9 +7,6 @@ import {jsonTextWithoutLinks, writeError, writeJsonStdout, writeStderr, writeStd
 import {colorEnabled, setColor, paint} from './lib/render/color.js'
 import {canPrompt, promptInput} from './lib/render/prompt.js'
 
-/** Kept here for the descriptions that still paste it; the Help class prints it from the same list. */
-export {EXIT_CODES_HELP} from './lib/errors.js'
-
 /** Human output of a command's result: text for stdout, notes (progress, "nothing matched") for stderr. */
 export interface Rendered {
   stdout?: string

@@ -3,8 +3,8 @@ import {BaseCommand} from './base-command.js'
 import {usageError} from './lib/errors.js'
 import {resolveConnection, type ResolvedConnection} from './lib/auth/connection.js'
 import {MAX_TIMEOUT_SECONDS, OctopusClient, type SpaceContext} from './lib/octopus/client.js'
-import {warnIfPlainHttp} from './lib/auth/login.js'
-import {groupDigits} from './lib/render/number.js'
+import {warnIfPlainHttp} from './lib/octopus/plain-http.js'
+import {groupDigits} from './text/number.js'
 
 /** The flags of a ServerCommand subclass T: its own, BaseCommand's and the connection flags. */
 export type ServerFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof ServerCommand)['baseFlags'] & T['flags']>
@@ -65,7 +65,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
 
   /**
    * The value of the HTTP --timeout. Commands whose --timeout means how long to wait (`worker
-   * drain`, `worker upgrade`, as their issue specifies) return undefined: requests keep the default.
+   * drain`, `worker upgrade`) return undefined: requests keep the default.
    */
   protected httpTimeoutFlag(): number | undefined {
     return this.flags.timeout

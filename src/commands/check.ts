@@ -86,7 +86,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
     }
   }
 
-  protected override async render(result: CheckResult): Promise<Rendered> {
+  protected override render(result: CheckResult): Rendered {
     if (result.kind === 'init') return {stdout: `Wrote ${result.File}. Edit it, then run \`${this.config.bin} check\`.`}
     const {run, format} = result
     const summary = summaryLine(run.report, run.ConfigFile)
@@ -102,7 +102,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
         return {stdout: renderGithub(run.report, summary)}
       default: {
         const headingColour = {error: paint.red, warning: paint.yellow, note: paint.cyan}
-        return {stdout: await renderTextReport(run.report, {
+        return {stdout: renderTextReport(run.report, {
           isTTY: Boolean(process.stdout.isTTY),
           configFile: run.ConfigFile,
           paintHeading: (severity, text) => paint.bold(headingColour[severity](text)),

@@ -1,4 +1,4 @@
-import {closeMatches} from './octopus/names.js'
+import {closeMatches} from '../text/fuzzy.js'
 
 /**
  * What the command line parser reported, reduced to plain data so that this module needs no

@@ -52,7 +52,7 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     return result.doc
   }
 
-  protected override async render({doc, allSpaces, perWorker}: LeasesListResult): Promise<Rendered> {
+  protected override render({doc, allSpaces, perWorker}: LeasesListResult): Rendered {
     const isTTY = Boolean(process.stdout.isTTY)
     const space = (row: {SpaceName: string}) => (allSpaces ? [row.SpaceName] : [])
     const spaceHead = allSpaces ? ['SPACE'] : []
@@ -60,7 +60,7 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     const stderr: string[] = []
     if (doc.Leases.length === 0) stderr.push('No active leases.')
     else {
-      blocks.push(await renderTable(
+      blocks.push(renderTable(
         [...spaceHead, 'LEASE', 'WORKER', 'POOL', 'TASK', 'TASK STATE', 'DESCRIPTION', 'TAKEN AT', 'EXCLUSIVE'],
         doc.Leases.map((l) => [...space(l), l.LeaseId, l.WorkerName ?? l.WorkerId, l.WorkerPoolName ?? l.WorkerPoolId, l.TaskId, taskStateCell(l), l.TaskDescription, terminalTime(l.TakenAt), l.Exclusive]),
         {isTTY},
@@ -70,13 +70,13 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     }
     if (perWorker) {
       const max = Math.max(0, ...doc.Workers.map((w) => w.ActiveLeases))
-      blocks.push(await renderTable(
+      blocks.push(renderTable(
         [...spaceHead, 'WORKER', 'POOLS', 'HEALTH', 'DISABLED', 'ACTIVE LEASES', ''],
         doc.Workers.map((w) => [...space(w), w.WorkerName, w.WorkerPoolNames.join(', '), w.HealthStatus, w.IsDisabled, w.ActiveLeases, bar(w.ActiveLeases, max, 20)]),
         {isTTY},
       ))
     } else if (doc.Pools.length > 0) {
-      blocks.push(await renderTable(
+      blocks.push(renderTable(
         [...spaceHead, 'POOL', 'WORKERS', 'AVAILABLE', 'LEASED WORKERS', 'ACTIVE LEASES'],
         doc.Pools.map((p) => [...space(p), p.WorkerPoolName, p.Workers, p.AvailableWorkers, p.LeasedWorkers, p.ActiveLeases]),
         {isTTY},

@@ -83,11 +83,11 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     return {...report, Completeness: COMPLETENESS.report}
   }
 
-  protected override async render(result: LeasesReportResult): Promise<Rendered> {
+  protected override render(result: LeasesReportResult): Rendered {
     const {report, format, allSpaces} = result
     if (format === 'json') return {stdout: jsonText(this.toJson(result))}
     if (format === 'csv') return {stdout: reportCsv(report, {spaceColumns: allSpaces})}
-    return {stdout: await renderLeaseReport(report, {isTTY: Boolean(process.stdout.isTTY), spaceColumn: allSpaces})}
+    return {stdout: renderLeaseReport(report, {isTTY: Boolean(process.stdout.isTTY), spaceColumn: allSpaces})}
   }
 }
 

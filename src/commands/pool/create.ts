@@ -4,7 +4,7 @@ import {ServerCommand} from '../../server-command.js'
 import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../lib/pools/create.js'
 import {parseSortOrder, POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../lib/pools/validate.js'
 import {terminalSafe} from '../../lib/render/safe.js'
-import {inquirerPrompter} from '../../lib/workers/register-prompts.js'
+import {inquirerPrompter} from '../../lib/render/prompter.js'
 
 export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
   static override summary = 'Create a static or dynamic worker pool.'

@@ -74,7 +74,7 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
     return {...report, HttpRequests: httpRequests}
   }
 
-  protected override async render(result: PoolUsageResult & {format: Format; httpRequests: number}): Promise<Rendered> {
+  protected override render(result: PoolUsageResult & {format: Format; httpRequests: number}): Rendered {
     const {report, names, environment, withSpace, format} = result
     // --format json without --json: the same document.
     if (format === 'json') return {stdout: jsonTextWithoutLinks(this.toJson(result))}
@@ -84,12 +84,12 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
       const isTTY = Boolean(process.stdout.isTTY)
       if (!names.length) {
         const summary = poolsTable(report, withSpace)
-        stdout = (await renderTable(summary.head, summary.rows, {isTTY})).trimEnd()
+        stdout = renderTable(summary.head, summary.rows, {isTTY}).trimEnd()
       } else if (report.Usage.length === 0) {
         stdout = `No step ${environment ? `that runs in ${environment} ` : ''}uses ${report.Pools.map((p) => `'${terminalSafe(p.PoolName)}'`).join(', ')}.`
       } else {
         const table = usageTable(report, withSpace)
-        stdout = (await renderTable(table.head, table.rows, {isTTY})).trimEnd()
+        stdout = renderTable(table.head, table.rows, {isTTY}).trimEnd()
       }
     }
     const stderr: string[] = []

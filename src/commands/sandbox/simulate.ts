@@ -57,9 +57,9 @@ finished are canceled (their leases released) and no more start; exit 130.`
     ).finally(() => process.exit(ExitCode.Interrupted))
   }
 
-  protected override async render(status: SimulationStatus): Promise<Rendered> {
+  protected override render(status: SimulationStatus): Rendered {
     const rows = Object.entries(status.LeasesPerPool).flatMap(([pool, workers]) => Object.entries(workers).map(([worker, leases]) => [pool, worker, leases]))
-    const table = rows.length ? await renderTable(['POOL', 'WORKER', 'LEASES'], rows, {isTTY: Boolean(process.stdout.isTTY)}) : 'No worker was leased.'
+    const table = rows.length ? renderTable(['POOL', 'WORKER', 'LEASES'], rows, {isTTY: Boolean(process.stdout.isTTY)}) : 'No worker was leased.'
     const summary = `${status.TasksCompleted} succeeded, ${status.TasksFailed} failed, ${status.TasksCanceled} canceled of ${status.Tasks}; ${status.LeasesGranted} leases; largest difference in active leases between a pool's workers at a grant: ${status.MaxLeaseSpread}.`
     const stderr: string[] = []
     if (status.TasksFailed > 0) stderr.push(`See the failed tasks' logs, e.g. ${status.FirstTaskId} to ${status.LastTaskId}.`)

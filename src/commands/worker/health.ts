@@ -53,7 +53,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
     })
   }
 
-  protected override async render(result: HealthResult): Promise<Rendered> {
+  protected override render(result: HealthResult): Rendered {
     if (!result.Waited) return {stdout: `Started health check ${result.Task.Id} of ${plural(result.Done)}.`}
     const failed = result.Results.filter((item) => item.Status === 'failed')
     const stderr = failed.length === 0 ? [] : [
@@ -62,7 +62,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
     ]
     const task = result.Task
     if (task.State !== 'Success') stderr.push(`Task ${task.Id} ended ${task.State}${task.ErrorMessage ? `: ${terminalSafe(task.ErrorMessage.replace(/\.$/, ''))}` : ''}.`)
-    return {stdout: await renderTable(HEALTH_TABLE_HEAD, healthRows(result.Workers), {isTTY: Boolean(process.stdout.isTTY)}), stderr}
+    return {stdout: renderTable(HEALTH_TABLE_HEAD, healthRows(result.Workers), {isTTY: Boolean(process.stdout.isTTY)}), stderr}
   }
 
   protected override exitCodeFor(result: HealthResult): ExitCodeValue {

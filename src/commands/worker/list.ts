@@ -43,9 +43,9 @@ export default class WorkerList extends ServerCommand<typeof WorkerList> {
     return result.workers
   }
 
-  protected override async render(result: WorkerListResult): Promise<Rendered> {
+  protected override render(result: WorkerListResult): Rendered {
     if (result.workers.length === 0) return {stderr: ['No workers match.']}
     const {head, rows} = workerListTable(result)
-    return {stdout: await renderTable(head, rows, {isTTY: Boolean(process.stdout.isTTY)})}
+    return {stdout: renderTable(head, rows, {isTTY: Boolean(process.stdout.isTTY)})}
   }
 }

@@ -1,6 +1,6 @@
 /** Pure parsing of the time flags of the `leases` commands: --interval, --since, --until, --duration. */
 import {usageError} from '../errors.js'
-import {groupDigits} from '../render/number.js'
+import {groupDigits} from '../../text/number.js'
 
 const UNIT_MS: Record<string, number> = {
   ms: 1,

@@ -6,7 +6,7 @@
  */
 import type {LeaseRecord, LeaseSource} from '../leases/types.js'
 import {describeStaleLease, isCompletedTaskState, leaseStaleness, type LeaseStaleness, type TaskEnd} from '../leases/stale.js'
-import {shellQuote} from '../render/shell.js'
+import {shellQuote} from '../../text/shell.js'
 import {formatDuration} from './floor.js'
 
 /** The leases active now, however they are found. */

@@ -24,7 +24,7 @@ import {CliError, ExitCode} from '../errors.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {getWorker, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {shellQuote} from '../render/shell.js'
+import {shellQuote} from '../../text/shell.js'
 import {isAvailable} from '../workers/availability.js'
 import {floorRefusal, floorViolations, poolFloors, type FloorPool, type PoolFloor} from './floor.js'
 
@@ -52,14 +52,6 @@ export const disableChange: WorkerChange = {
   undo: (current) => (current.IsDisabled ? {...current, IsDisabled: false} : undefined),
   undoneWords: (worker) => `'${worker.Name}' enabled again`,
   undoCommand: (bin, worker, spaceName) => `${bin} worker enable ${shellQuote(worker.Name)} --space ${shellQuote(spaceName)}`,
-}
-
-/** Putting a worker back in service; never guarded (it only adds available workers). */
-export const enableChange: WorkerChange = {
-  apply: (current) => (current.IsDisabled ? {...current, IsDisabled: false} : undefined),
-  undo: (current) => (current.IsDisabled ? undefined : {...current, IsDisabled: true}),
-  undoneWords: (worker) => `'${worker.Name}' disabled again`,
-  undoCommand: (bin, worker, spaceName) => `${bin} worker disable ${shellQuote(worker.Name)} --space ${shellQuote(spaceName)} -y`,
 }
 
 /** Each target's document after the change (null: deleted), for `poolFloors`. Unchanged targets are left out. */

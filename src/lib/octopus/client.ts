@@ -6,8 +6,8 @@ import {shouldRetry} from './retry.js'
 import {anyBody, anyJson, arrayOf, collectionOf, formatBytes, inferShape, jsonObject, namedResource, resource, rootDocument, textBody, type Shape} from './shape.js'
 import {expandTemplate, type TemplateParams} from './uri-template.js'
 import type {Links, ResourceCollection, RootDocument, SpaceResource} from './types.js'
-import {closeMatches} from './names.js'
-import {groupDigits} from '../render/number.js'
+import {closeMatches} from '../../text/fuzzy.js'
+import {groupDigits} from '../../text/number.js'
 
 export interface ClientOptions {
   /** Server root URL, e.g. https://octopus.example.com or http://127.0.0.1:8065 */

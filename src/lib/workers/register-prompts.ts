@@ -3,23 +3,11 @@
  * answer with the same validators as the flags. Pools are a multi-select of the static pools.
  */
 import {usageError, type CliError} from '../errors.js'
-import {promptCheckbox, promptInput, promptSelect} from '../render/prompt.js'
-import type {DraftField, RegisterDraft, RegisterSnapshot} from './register.js'
+import type {Prompter} from '../render/prompter.js'
+import type {DraftField, RegisterDraft, RegisterSnapshot} from './register-draft.js'
 import {isDynamicPool} from '../estate/facts.js'
 import {SSH_ACCOUNT_TYPES} from './resolve.js'
 import {validateListeningUrl, validateSshFingerprint, validateSshHost, validateSubscriptionId, validateThumbprint, validateWorkerName} from './validate.js'
-
-export interface Prompter {
-  input(message: string, opts: {validate: (value: string) => true | string}): Promise<string>
-  checkbox(message: string, choices: Array<{name: string; value: string}>): Promise<string[]>
-  select(message: string, choices: Array<{name: string; value: string}>): Promise<string>
-}
-
-export const inquirerPrompter: Prompter = {
-  input: (message, opts) => promptInput(message, opts),
-  checkbox: (message, choices) => promptCheckbox(message, choices, {required: true}),
-  select: (message, choices) => promptSelect(message, choices),
-}
 
 /** Turns a validator that throws into an inquirer `validate` that returns the message. */
 function asPromptValidator(validate: (value: string) => unknown): (value: string) => true | string {

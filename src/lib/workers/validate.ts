@@ -1,11 +1,10 @@
 /**
  * Validators for what a user types about a worker. Each returns the normalised value or throws a
- * usage error (exit 2), and all of them run before any request (issue 4, "Bad input").
+ * usage error (exit 2), and all of them run before any request, so bad input changes nothing.
  */
 import {usageError} from '../errors.js'
 
 export const MAX_WORKER_NAME_LENGTH = 200
-export const DEFAULT_LISTENING_PORT = 10933
 export const DEFAULT_SSH_PORT = 22
 export const SSH_PLATFORMS = ['linux-x64', 'linux-arm64', 'linux-arm', 'osx-x64'] as const
 export type SshPlatform = (typeof SSH_PLATFORMS)[number]

@@ -3,7 +3,7 @@ import type {Sandbox} from '../../helpers/sandbox.js'
 import type {FaultServer} from '../../fault-server/index.js'
 import {octoVia, withFaultedSandbox} from './helpers.js'
 
-// Issue 10 item 8: every number and duration flag is range-checked: exit 2 naming the range,
+// Every number and duration flag is range-checked: exit 2 naming the range,
 // with and without --json, before any request (the fault server, passing everything through,
 // counts the requests that reached it).
 

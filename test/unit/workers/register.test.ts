@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest'
-import {decideRegistration, describeRegistration, draftFromInput, equivalentCommand, missingFields, registrationWarnings, requireComplete, resolveRegistration, type RegisterSnapshot} from '../../../src/lib/workers/register.js'
-import {promptForMissing, type Prompter} from '../../../src/lib/workers/register-prompts.js'
+import {decideRegistration, describeRegistration, draftFromInput, equivalentCommand, missingFields, registrationWarnings, requireComplete, resolveRegistration} from '../../../src/lib/workers/register.js'
+import type {RegisterSnapshot} from '../../../src/lib/workers/register-draft.js'
+import {promptForMissing} from '../../../src/lib/workers/register-prompts.js'
+import type {Prompter} from '../../../src/lib/render/prompter.js'
 import {THUMB, pool, worker} from './fixtures.js'
 
 const pools = [pool('WorkerPools-1', 'Default Worker Pool'), pool('WorkerPools-2', 'Linux Workers'), pool('WorkerPools-6', 'Hosted Ubuntu', 'DynamicWorkerPool')]

@@ -52,16 +52,16 @@ export function withBars(grid: Grid, width = 30): {head: string[]; rows: Cell[][
 }
 
 /** The table view: the group-by table with bars, peak concurrency per pool, the busiest and the idle workers. */
-export async function renderLeaseReport(report: LeaseReport, opts: {isTTY: boolean; spaceColumn: boolean}): Promise<string> {
+export function renderLeaseReport(report: LeaseReport, opts: {isTTY: boolean; spaceColumn: boolean}): string {
   const {isTTY, spaceColumn} = opts
   const out: string[] = []
   const where = spaceColumn ? ` across ${report.Spaces.length} spaces` : ''
   out.push(`Worker leases ${terminalTime(report.Since)} – ${terminalTime(report.Until)}${where}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`, '')
   const grid = withBars(groupGrid(report, {spaceColumn}))
-  out.push(`By ${report.GroupBy} (the bar charts BUSY):`, await renderTable(grid.head, grid.rows, {isTTY}))
+  out.push(`By ${report.GroupBy} (the bar charts BUSY):`, renderTable(grid.head, grid.rows, {isTTY}))
   if (report.GroupBy !== 'pool') {
     out.push('Peak concurrent leases per pool:')
-    out.push(await renderTable(
+    out.push(renderTable(
       [...(spaceColumn ? ['SPACE'] : []), 'POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT'],
       report.Pools.map((p) => [...(spaceColumn ? [p.SpaceName] : []), p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ? terminalTime(p.PeakAt) : '']),
       {isTTY},
