@@ -54,6 +54,14 @@ export const disableChange: WorkerChange = {
   undoCommand: (bin, worker, spaceName) => `${bin} worker enable ${shellQuote(worker.Name)} --space ${shellQuote(spaceName)}`,
 }
 
+/** Putting a worker back in service; never guarded (it only adds available workers). */
+export const enableChange: WorkerChange = {
+  apply: (current) => (current.IsDisabled ? {...current, IsDisabled: false} : undefined),
+  undo: (current) => (current.IsDisabled ? undefined : {...current, IsDisabled: true}),
+  undoneWords: (worker) => `'${worker.Name}' disabled again`,
+  undoCommand: (bin, worker, spaceName) => `${bin} worker disable ${shellQuote(worker.Name)} --space ${shellQuote(spaceName)} -y`,
+}
+
 /** Each target's document after the change (null: deleted), for `poolFloors`. Unchanged targets are left out. */
 export function plannedAfter(targets: WorkerResource[], change: WorkerChange | 'delete'): Map<string, WorkerResource | null> {
   const after = new Map<string, WorkerResource | null>()

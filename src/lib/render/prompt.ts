@@ -48,11 +48,6 @@ export async function promptSecret(message: string, opts: {validate?: (v: string
   return password({message: line(message), mask: '*', validate: opts.validate}, await promptContext())
 }
 
-export async function promptConfirm(message: string, defaultValue = false): Promise<boolean> {
-  const {confirm} = await import('./prompt-kit.js')
-  return confirm({message: line(message), default: defaultValue}, await promptContext())
-}
-
 export async function promptSelect<T extends string>(message: string, choices: Array<{name: string; value: T; description?: string}>): Promise<T> {
   const {select} = await import('./prompt-kit.js')
   return select<T>({message: line(message), choices: choices.map((c) => ({...c, name: line(c.name)}))}, await promptContext())
