@@ -58,7 +58,8 @@ export function parseDuration(text: string, grammar: DurationGrammar): number {
     if (grammar.bareSeconds) return Number(input) * 1000
     throw new DurationSyntaxError(`has no unit; give a duration such as ${DURATION_EXAMPLES}`)
   }
-  const part = /(\d+(?:\.\d+)?)\s*([a-z]+)\s*/y
+  // Spaces between parts, not any whitespace: a newline in a value is a mistake, not a separator.
+  const part = /(\d+(?:\.\d+)?) *([a-z]+) */y
   let total = 0
   let lastRank = -1
   let at = 0
