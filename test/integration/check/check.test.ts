@@ -319,7 +319,8 @@ describe('check: bad input is exit 2 before any request', () => {
   ])('check %j', async (args, message) => {
     const result = await runCli(['check', '--debug', ...args], {env: cliEnv(sandbox)})
     expect(result.exitCode).toBe(2)
-    expect(result.stderr).toMatch(message)
+    // Under --json the error is the JSON document on stdout.
+    expect(args.includes('--json') ? JSON.parse(result.stdout).Error.Message : result.stderr).toMatch(message)
     expect(result.stderr).not.toContain('[debug] GET')
   })
 })
