@@ -28,7 +28,7 @@ export interface DurationFlagOptions extends CommonFlagOptions {
   max?: string
   /** The value when the flag is not given, in the duration grammar; shown in --help as written. */
   default?: string
-  /** Whether a bare number is seconds (default true: every wait and interval flag took seconds before units). */
+  /** Whether a bare number is seconds (default true: what scripts pass to a timeout, a wait or an interval). */
   bareSeconds?: boolean
 }
 

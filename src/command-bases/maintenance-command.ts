@@ -13,8 +13,8 @@ import {flagSpellingsUsed} from '../cli/flags.js'
  */
 export abstract class MaintenanceCommand<T extends typeof Command> extends ServerCommand<T> {
   /**
-   * Whether this command's --timeout used to bound the wait. Scripts written then still pass it,
-   * and now get the HTTP bound and the default wait: a note says so, so that they can be fixed.
+   * Whether scripts may pass --timeout to this command meaning the wait: it is the HTTP bound, and
+   * the wait keeps its default, so a note says where the wait is for such a script to be fixed.
    */
   protected static timeoutUsedToBeTheWait = false
 

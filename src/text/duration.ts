@@ -5,8 +5,8 @@
  * between parts allowed: `90s`, `30m`, `1h30m`, `1h 30m`, `7d`, `1d12h`, `2w`, `1.5h`, `250ms`.
  * Units: w (week), d (day), h (hour), m (minute), s (second), ms; their words too (`2 weeks`,
  * `3 days`, `90 min`). A bare number (`120`, `0.5`) is a number of seconds where the flag allows
- * it (every wait and interval flag took seconds before it took units); where a bare number could
- * mean anything (`--since 7`: days? hours?) the flag refuses it.
+ * it (what scripts pass to a timeout, a wait or an interval); where a bare number could mean
+ * anything (`--since 7`: days? hours?) the flag refuses it.
  */
 
 const UNIT_MS = {w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1} as const

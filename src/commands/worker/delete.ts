@@ -34,7 +34,7 @@ A lease whose task has finished (stale: Octopus keeps such rows until it restart
     drain: Flags.boolean({description: 'Drain first (disable, wait for leases to end), then delete.'}),
     'keep-healthy': keepHealthyFlag('Available workers each affected pool must keep (default: minWorkers of .octoworkers.yaml, else 2; 0 to override).'),
     force: Flags.boolean({description: 'Delete even below the floor.'}),
-    // --drain-timeout was this flag's name before every wait was called --wait-timeout.
+    // --drain-timeout: another spelling that scripts use; hidden from --help, and noted on stderr when used.
     'wait-timeout': durationFlag({
       description: 'With --drain: how long to wait for leases to end (default 30m; e.g. 90s, 1h30m; a bare number is seconds).',
       dependsOn: ['drain'],

@@ -85,7 +85,7 @@ describe('--wait-timeout bounds each wait, in the one duration grammar', () => {
     await api(sandbox, 'POST', `/api/tasks/${taskId}/cancel`)
   })
 
-  it('worker health --wait --wait-timeout takes units too (it took only seconds)', async () => {
+  it('worker health --wait --wait-timeout takes a duration with units or bare seconds', async () => {
     await addPool(sandbox, 'Wait Health Pool', 'whealth', ['a.example'])
     for (const bound of ['2m', '120']) {
       const result = await octoVia(faults, sandbox, ['worker', 'health', 'whealth-01', '--wait', '--wait-timeout', bound, '--json'], {}, KILL_AFTER_MS)

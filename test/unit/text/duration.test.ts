@@ -35,7 +35,7 @@ describe('parseDuration: the one grammar of every duration flag', () => {
     for (const ms of [850, 12_000, 185_000, 3_720_000, 2 * 86_400_000 + 3 * 3_600_000]) expect(parseDuration(formatDuration(ms), UNIT_REQUIRED)).toBe(ms)
   })
 
-  it('a bare number is seconds where the flag allows it (every wait took seconds before it took units)', () => {
+  it('a bare number is seconds where the flag allows it (what scripts pass to a timeout or a wait)', () => {
     expect(parseDuration('120', SECONDS)).toBe(120_000)
     expect(parseDuration('0.5', SECONDS)).toBe(500)
   })
