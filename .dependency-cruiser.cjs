@@ -26,6 +26,7 @@
 const LAYERS = {
   commands: ['^src/commands/'],
   cli: [
+    '^src/cli/',
     '^src/(base-command|server-command|help)\\.ts$',
     '^src/command-bases/',
     '^src/hooks/',
@@ -38,7 +39,7 @@ const LAYERS = {
     '^src/lib/render/(check|leases)/',
     '^src/lib/render/(bulk|help-text|time)\\.ts$',
   ],
-  ui: ['^src/lib/render/'],
+  ui: ['^src/ui/', '^src/lib/render/'],
   domain: [
     '^src/domain/',
     '^src/lib/estate/(facts|types|builtin)\\.ts$',

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {usageError} from '../../lib/errors.js'
+import {allSpacesFlag} from '../../cli/flags.js'
 import {terminalTime} from '../../lib/render/time.js'
 import {listActiveLeases, type ActiveLeasesDoc} from '../../lib/leases/list.js'
 import {COMPLETENESS, SOURCE_CHOICES} from '../../lib/leases/sources.js'
@@ -35,13 +35,12 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     source: Flags.option({description: 'Where leases are read from.', options: SOURCE_CHOICES, default: 'auto' as const})(),
     pool: Flags.string({description: 'Only this pool (name or ID; repeatable).', multiple: true}),
     worker: Flags.string({description: 'Only this worker (name or ID; repeatable).', multiple: true}),
-    'all-spaces': Flags.boolean({description: 'Every space (instead of --space).'}),
+    'all-spaces': allSpacesFlag('Every space (not with --space).'),
     workers: Flags.boolean({description: 'After the leases, every worker with its active leases (instead of the per-pool summary).'}),
   }
 
   public async run(): Promise<LeasesListResult> {
     const flags = this.flags
-    if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--all-spaces and --space contradict each other; give one.')
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
     const doc = await listActiveLeases({spaces, source: flags.source, pools: flags.pool, workers: flags.worker, debug: this.debugLine})

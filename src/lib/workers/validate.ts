@@ -132,15 +132,3 @@ export function validatePlatform(input: string): SshPlatform {
   }
   return value as SshPlatform
 }
-
-/** `--wait-timeout` of `worker health`: positive seconds. */
-export function validateWaitTimeout(input: string): number {
-  const seconds = Number(input.trim())
-  // At most 2,147,483 s: Node timers overflow past 2^31-1 ms and fire at once.
-  if (!/^\d+(\.\d+)?$/.test(input.trim()) || !(seconds > 0)) {
-    throw usageError(`--wait-timeout must be a positive number of seconds, not '${input}'.`)
-  }
-  // Node timers overflow past 2^31-1 ms and fire at once.
-  if (seconds > 2_147_483) throw usageError(`--wait-timeout must be at most 2,147,483 seconds, not '${input}'.`)
-  return seconds
-}

@@ -77,7 +77,7 @@ describe('parse errors: exit 2, one punctuated line, nothing sent', () => {
   })
 
   it('flags that exclude each other', async () => {
-    await expectUsageError(['worker', 'list', '--enabled', '--disabled'], /^Error: --\S+ cannot also be provided when using --\S+\.$/, {Code: 'usage'})
+    await expectUsageError(['worker', 'list', '--enabled', '--disabled'], /^Error: --\S+ and --\S+ cannot be used together\.$/, {Code: 'usage'})
   })
 
   it('an argument a command does not take', async () => {

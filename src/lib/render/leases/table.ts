@@ -1,6 +1,6 @@
 /** `leases report`'s table view. */
 import type {LeaseReport} from '../../leases/report.js'
-import {formatDuration} from '../../leases/time.js'
+import {formatDuration} from '../../../text/duration.js'
 import {terminalTime} from '../time.js'
 import {bar} from '../bar-chart.js'
 import {terminalSafe} from '../safe.js'
