@@ -1,5 +1,5 @@
 /**
- * Read routes for projects and what their steps run on (see model/usage.ts), in both route forms.
+ * Read routes for projects and what their steps run on (model/usage/documents.ts builds them), in both route forms.
  * Version differences emulated, so the client's handling of each reading is tested:
  * - `variables/all`: 2021.2 lists no parameters and ignores `ids` (returning every set, release
  *   snapshots included); 2026.1 honours `ids`.
@@ -17,7 +17,9 @@ import type {SandboxContext} from '../server-context.js'
 import {arrayJson, collectionJson, paging} from '../collections.js'
 import {spacePath} from '../docs.js'
 import type {Request, Route} from '../router.js'
-import {getUsageJson, listUsageJson, presentUsageJson, type UsageKind} from '../model/usage.js'
+import {getUsageJson, listUsageJson} from '../model/usage/store.js'
+import type {UsageKind} from '../model/usage/schema.js'
+import {presentUsageJson} from '../model/usage/versions.js'
 
 interface Listed {
   kind: UsageKind

@@ -8,7 +8,7 @@ import {randomBytes} from 'node:crypto'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {octo} from '../../helpers/octo.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {getUsageJson, putUsageDoc} from '../../../src/sandbox/model/usage.js'
+import {getUsageJson, putUsageDoc} from '../../../src/sandbox/model/usage/store.js'
 import {finishedTask, simulate, startTask} from '../maintenance/helpers.js'
 import type {CliResult} from '../../helpers/cli.js'
 

@@ -6,7 +6,7 @@ import {octo} from '../../helpers/octo.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {tempDir} from '../../helpers/temp.js'
 import {LeaseReleaseFaults, type ModelContext} from '../../../src/sandbox/context.js'
-import {UsageSeeder} from '../../../src/sandbox/model/usage.js'
+import {UsageSeeder} from '../../../src/sandbox/seed/usage-seeder.js'
 import {profileOf} from '../../../src/sandbox/profiles.js'
 import {expectRejected, poolByName} from '../pools/helpers.js'
 
