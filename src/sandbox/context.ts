@@ -1,4 +1,5 @@
 import type {Store} from './store.js'
+import type {UsageDocuments} from './model/usage/store.js'
 import {profileOf, type OctopusVersion, type QueryNameMatching, type VersionProfile} from './profiles.js'
 
 export type {OctopusVersion}
@@ -40,6 +41,8 @@ export class LeaseReleaseFaults {
  */
 export interface ModelContext {
   readonly store: Store
+  /** Projects and what their steps run on (model/usage). */
+  readonly usage: UsageDocuments
   readonly version: OctopusVersion
   readonly profile: VersionProfile
   readonly queryNames: QueryNameMatching

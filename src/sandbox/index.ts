@@ -122,7 +122,7 @@ import {randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, realpathSync} from 'node:fs'
 import path from 'node:path'
 import {openDatabase, Store} from './store.js'
-import type {OctopusVersion} from './context.js'
+import type {ModelContext, OctopusVersion} from './context.js'
 import {createSandboxContext} from './server-context.js'
 import {SUPPORTED_VERSIONS, type QueryNameMatching} from './profiles.js'
 import {Router, type Exchange} from './router.js'
@@ -173,6 +173,8 @@ export interface Sandbox {
   seed: string
   /** Direct database access for assertions in tests (better-sqlite3). */
   store: Store
+  /** The sandbox's own model, for tests that arrange what the API cannot write (projects, processes, variables). */
+  model: ModelContext
   close(): Promise<void>
 }
 
@@ -252,6 +254,7 @@ async function serve(options: SandboxOptions, opened: {version: OctopusVersion; 
     seeded,
     seed: store.getMeta('seed') ?? seed,
     store,
+    model: ctx,
     async close() {
       if (closed) return
       closed = true

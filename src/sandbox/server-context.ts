@@ -3,6 +3,7 @@ import type {QueryNameMatching} from './profiles.js'
 import type {Store} from './store.js'
 import {TaskEngine} from './model/tasks/engine.js'
 import {Simulations} from './model/simulations.js'
+import {UsageDocuments} from './model/usage/store.js'
 
 /** Everything a route handler needs: the model's context plus the engines made from it. */
 export interface SandboxContext extends ModelContext {
@@ -23,6 +24,7 @@ export interface ContextSettings {
 export function createSandboxContext(settings: ContextSettings): SandboxContext {
   const base: ModelContext = {
     store: settings.store,
+    usage: new UsageDocuments(settings.store),
     version: settings.version,
     profile: contextProfile(settings.version),
     queryNames: settings.queryNames,

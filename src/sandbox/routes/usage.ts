@@ -17,7 +17,6 @@ import type {SandboxContext} from '../server-context.js'
 import {arrayJson, collectionJson, paging} from '../collections.js'
 import {spacePath} from '../docs.js'
 import type {Request, Route} from '../router.js'
-import {getUsageJson, listUsageJson} from '../model/usage/store.js'
 import type {UsageKind} from '../model/usage/schema.js'
 import {presentUsageJson} from '../model/usage/versions.js'
 
@@ -65,14 +64,14 @@ function present(ctx: SandboxContext, json: string): {jsonText: string} {
 }
 
 function loadUsage(req: Request, kind: UsageKind, label: string, id: string): string {
-  const json = getUsageJson(req.ctx.store, kind, req.spaceId, id)
+  const json = req.ctx.usage.get(kind, req.spaceId, id)
   if (!json) throw new HttpError(404, `The ${label} with ID '${id}' could not be found.`, [`The ${label} with ID '${id}' could not be found.`])
   return json
 }
 
 function listedRoutes(listed: Listed): Route[] {
   const filtered = (req: Request) => {
-    let texts = byIds(listUsageJson(req.ctx.store, listed.kind, req.spaceId), queryList(req.query, 'ids'))
+    let texts = byIds(req.ctx.usage.list(listed.kind, req.spaceId), queryList(req.query, 'ids'))
     if (listed.kind === 'LibraryVariableSet' && !isLegacy(req.ctx)) {
       const contentType = queryValue(req.query, 'contentType')
       if (contentType) texts = texts.filter((t) => (JSON.parse(t) as {ContentType?: string}).ContentType === contentType)
@@ -105,7 +104,7 @@ function processList(kind: 'DeploymentProcess' | 'RunbookProcess', path: string,
   return {
     method: 'GET', path, scope: 'space', when: kind === 'RunbookProcess' ? (profile) => profile.runbooks : undefined,
     handler: (req) => {
-      let texts = listUsageJson(req.ctx.store, kind, req.spaceId)
+      let texts = req.ctx.usage.list(kind, req.spaceId)
       // Whether real lists include release snapshots is unconfirmed: 2021.2 here does, 2026.1 does not.
       if (!isLegacy(req.ctx)) texts = texts.filter((t) => !isSnapshotId(idOf(t)))
       if (kind === 'DeploymentProcess' || !isLegacy(req.ctx)) texts = byIds(texts, queryList(req.query, 'ids'))
@@ -136,21 +135,21 @@ function gitProcess(req: Request): {jsonText: string} {
     throw new HttpError(400, `The project '${project.Id}' is not version controlled; its deployment process is at /deploymentprocesses/${project.DeploymentProcessId}.`)
   }
   const ref = canonicalRef(req.params.gitRef)
-  const json = getUsageJson(req.ctx.store, 'GitDeploymentProcess', req.spaceId, `${project.Id}|${ref}`)
+  const json = req.ctx.usage.get('GitDeploymentProcess', req.spaceId, `${project.Id}|${ref}`)
   if (!json) throw new HttpError(404, `The git reference '${req.params.gitRef}' could not be found in the repository of project '${project.Id}'.`)
   // Stored under a key that names the ref; served with the process's own ID.
   return present(req.ctx, json.replace(ID_AT_START, `{"Id":"${project.DeploymentProcessId}"`))
 }
 
 function databaseProcess(req: Request, id: string): {jsonText: string} {
-  const json = getUsageJson(req.ctx.store, 'DeploymentProcess', req.spaceId, id)
+  const json = req.ctx.usage.get('DeploymentProcess', req.spaceId, id)
   // What real servers answer for a version-controlled project's process ID.
   if (!json) throw new HttpError(404, `The resource '${id}' was not found.`)
   return present(req.ctx, json)
 }
 
 function allVariableSets(req: Request): {jsonText: string} {
-  const texts = listUsageJson(req.ctx.store, 'VariableSet', req.spaceId)
+  const texts = req.ctx.usage.list('VariableSet', req.spaceId)
   // 2021.2 lists no parameters for this route: it answers with every set, snapshots included.
   if (isLegacy(req.ctx)) return present(req.ctx, arrayJson(texts))
   return present(req.ctx, arrayJson(byIds(texts.filter((t) => !isSnapshotId(idOf(t))), queryList(req.query, 'ids'))))

@@ -3,7 +3,6 @@
  * keys the routes list by, and the documents documents.ts builds.
  */
 import type {ModelContext} from '../context.js'
-import {putUsageDoc} from '../model/usage/store.js'
 import type {UsageKind} from '../model/usage/schema.js'
 import {buildSteps, channelDoc, deploymentProcessDoc, environmentDoc, feedDoc, libraryVariableSetDoc, lifecycleDoc, projectDoc, runbookDoc, runbookProcessDoc, variableSetDoc, type ActionSeed, type GitSeed, type PhaseSeed, type RunbookEnvironmentScope, type VariableSeed} from '../model/usage/documents.js'
 
@@ -27,7 +26,7 @@ export class UsageSeeder {
   }
 
   private put(kind: UsageKind, sortKey: string, doc: {Id: string}): void {
-    putUsageDoc(this.ctx.store, kind, this.spaceId, sortKey, doc)
+    this.ctx.usage.put(kind, this.spaceId, sortKey, doc)
   }
 
   /** Environments created in the order given; `sortOrders` puts them in promotion order when that differs. */

@@ -3,11 +3,10 @@
  * document per row, keyed by kind and ID. Kept apart from the store's own tables: only `pool
  * usage`'s routes read it, and nothing in the sandbox writes it but the seeds.
  */
-import type {Store} from '../../store.js'
 
 export type UsageKind = 'Environment' | 'Lifecycle' | 'Project' | 'Channel' | 'DeploymentProcess' | 'GitDeploymentProcess' | 'Runbook' | 'RunbookProcess' | 'LibraryVariableSet' | 'VariableSet' | 'Feed'
 
-const SCHEMA = `
+export const USAGE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS usage_documents (
   id TEXT NOT NULL COLLATE NOCASE,
   kind TEXT NOT NULL,
@@ -18,11 +17,3 @@ CREATE TABLE IF NOT EXISTS usage_documents (
 );
 CREATE INDEX IF NOT EXISTS usage_documents_by_space ON usage_documents(kind, space_id, sort_key);
 `
-
-const ready = new WeakSet<Store>()
-
-export function ensureSchema(store: Store): void {
-  if (ready.has(store)) return
-  store.db.exec(SCHEMA)
-  ready.add(store)
-}

@@ -1,30 +1,40 @@
-/** Reads and writes of the usage documents table (schema.ts). */
 import type {Store} from '../../store.js'
-import {ensureSchema, type UsageKind} from './schema.js'
+import {USAGE_SCHEMA, type UsageKind} from './schema.js'
 
-/** Committed JSON texts per kind and space (answers of `/all` are joins of them); dropped on any write. */
-const listCache = new WeakMap<Store, Map<string, string[]>>()
+/**
+ * The usage documents of one sandbox's database (schema.ts). Each sandbox has its own, held in its
+ * context, so two sandboxes in one process never see each other's lists; write through the
+ * sandbox's own instance, or its cached lists go stale.
+ */
+export class UsageDocuments {
+  /**
+   * Committed JSON texts per kind and space (answers of `/all` are joins of them), dropped on any
+   * write; reads inside a transaction never fill it, so it holds only committed data.
+   */
+  private readonly lists = new Map<string, string[]>()
 
-export function putUsageDoc(store: Store, kind: UsageKind, spaceId: string, sortKey: string, doc: {Id: string}): void {
-  ensureSchema(store)
-  store.prepare(`INSERT INTO usage_documents (id, kind, space_id, sort_key, json) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT(kind, id) DO UPDATE SET sort_key = excluded.sort_key, json = excluded.json`).run(doc.Id, kind, spaceId, sortKey, JSON.stringify(doc))
-  listCache.get(store)?.clear()
-}
+  constructor(private readonly store: Store) {
+    store.db.exec(USAGE_SCHEMA)
+  }
 
-export function getUsageJson(store: Store, kind: UsageKind, spaceId: string, id: string): string | undefined {
-  ensureSchema(store)
-  return store.prepare('SELECT json FROM usage_documents WHERE kind = ? AND id = ? AND space_id = ?').pluck().get(kind, id, spaceId) as string | undefined
-}
+  put(kind: UsageKind, spaceId: string, sortKey: string, doc: {Id: string}): void {
+    this.store.prepare(`INSERT INTO usage_documents (id, kind, space_id, sort_key, json) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT(kind, id) DO UPDATE SET sort_key = excluded.sort_key, json = excluded.json`).run(doc.Id, kind, spaceId, sortKey, JSON.stringify(doc))
+    this.lists.clear()
+  }
 
-export function listUsageJson(store: Store, kind: UsageKind, spaceId: string): string[] {
-  ensureSchema(store)
-  let cache = listCache.get(store)
-  if (!cache) listCache.set(store, (cache = new Map()))
-  const key = `${kind}|${spaceId}`
-  const hit = cache.get(key)
-  if (hit) return hit
-  const texts = store.prepare('SELECT json FROM usage_documents WHERE kind = ? AND space_id = ? ORDER BY sort_key, id').pluck().all(kind, spaceId) as string[]
-  if (!store.db.inTransaction) cache.set(key, texts)
-  return texts
+  /** The stored JSON text of one document in the space. */
+  get(kind: UsageKind, spaceId: string, id: string): string | undefined {
+    return this.store.prepare('SELECT json FROM usage_documents WHERE kind = ? AND id = ? AND space_id = ?').pluck().get(kind, id, spaceId) as string | undefined
+  }
+
+  /** The stored JSON texts of a kind in the space, by sort key then ID; the same array until the next write. */
+  list(kind: UsageKind, spaceId: string): string[] {
+    const key = `${kind}|${spaceId}`
+    const hit = this.lists.get(key)
+    if (hit) return hit
+    const texts = this.store.prepare('SELECT json FROM usage_documents WHERE kind = ? AND space_id = ? ORDER BY sort_key, id').pluck().all(kind, spaceId) as string[]
+    if (!this.store.db.inTransaction) this.lists.set(key, texts)
+    return texts
+  }
 }
