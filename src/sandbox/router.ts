@@ -1,6 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import {HttpError, decodePathSegment, errorBody, parseJson, readBody, routeNotFound, sendJsonText, sendText} from './http.js'
 import type {PresentedJson} from './present.js'
+import {defaultSpaceId} from './model/spaces.js'
 import type {SandboxContext} from './server-context.js'
 import type {FaultInjector} from './faults.js'
 import {acceptedQuery, type QueryKey, type VersionProfile} from './profiles.js'
@@ -196,8 +197,7 @@ export class Router {
   }
 
   private defaultSpaceId(): string {
-    const row = this.options.ctx.store.prepare(`SELECT id FROM documents WHERE kind = 'Space' AND json LIKE '%"IsDefault":true%' ORDER BY num LIMIT 1`).pluck().get() as string | undefined
-    return row ?? 'Spaces-1'
+    return defaultSpaceId(this.options.ctx) ?? 'Spaces-1'
   }
 
   /** Maps a path onto a route: `/api/sandbox/...`, `/api/spaces/Spaces-N/...` (where the profile has it), `/api/Spaces-N/...`, `/api/...`. */
