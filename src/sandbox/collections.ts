@@ -1,5 +1,6 @@
 import {queryInt} from './http.js'
 import type {ModelContext} from './context.js'
+import type {PresentedJson, StoredItem} from './present.js'
 
 export const DEFAULT_TAKE = 30
 
@@ -13,17 +14,18 @@ export function paging(query: URLSearchParams): Paging {
 }
 
 /**
- * A `ResourceCollection` as JSON text, built from item JSON texts (no re-serialising). The paging
+ * A `ResourceCollection` as JSON text, built from stored items (texts or objects): only the page's items
+ * are presented (present.ts), and the envelope is joined around them. The paging
  * links follow the version's style (profiles.ts):
  * - modern (2023.1 events, 2024 artifacts as real servers returned them): Self, Template,
  *   Page.All, Page.Next (when there is a next page), Page.Current, Page.Last;
  * - legacy (Octopus.Client's canned 2017 collections): `IsStale`, and Self, Template, Page.Next,
  *   Page.Current, then Page.0 … Page.N, with no Page.All or Page.Last.
  */
-export function collectionJson(ctx: ModelContext, itemType: string, itemTexts: string[], page: Paging, basePath: string, template: string, query?: URLSearchParams): string {
-  const total = itemTexts.length
+export function collectionJson(ctx: Pick<ModelContext, 'profile' | 'present'>, itemType: string, items: readonly StoredItem[], page: Paging, basePath: string, template: string, query?: URLSearchParams): PresentedJson {
+  const total = items.length
   const take = page.take
-  const slice = itemTexts.slice(page.skip, take === 0 ? page.skip : page.skip + take)
+  const slice = items.slice(page.skip, take === 0 ? page.skip : page.skip + take).map((item) => ctx.present.item(item))
   const pages = take > 0 ? Math.max(1, Math.ceil(total / take)) : 1
   const keep = new URLSearchParams()
   for (const [k, v] of query ?? []) if (!/^(skip|take|apikey)$/i.test(k)) keep.append(k, v)
@@ -44,10 +46,11 @@ export function collectionJson(ctx: ModelContext, itemType: string, itemTexts: s
   const head = JSON.stringify(legacy
     ? {ItemType: itemType, IsStale: false, TotalResults: total, ItemsPerPage: take, NumberOfPages: pages, LastPageNumber: pages - 1}
     : {ItemType: itemType, TotalResults: total, ItemsPerPage: take, NumberOfPages: pages, LastPageNumber: pages - 1})
-  return `${head.slice(0, -1)},"Items":[${slice.join(',')}],"Links":${JSON.stringify(links)}}`
+  // The envelope holds no document fields: nothing in it is for the presenter to leave out.
+  return `${head.slice(0, -1)},"Items":[${slice.join(',')}],"Links":${JSON.stringify(links)}}` as PresentedJson
 }
 
-/** A bare JSON array from item texts (the `/all` endpoints). */
-export function arrayJson(itemTexts: string[]): string {
-  return `[${itemTexts.join(',')}]`
+/** A bare JSON array from stored items (the `/all` endpoints), each presented. */
+export function arrayJson(ctx: Pick<ModelContext, 'present'>, items: readonly StoredItem[]): PresentedJson {
+  return `[${ctx.present.items(items).join(',')}]` as PresentedJson
 }

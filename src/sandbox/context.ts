@@ -1,4 +1,6 @@
 import type {Store} from './store.js'
+import type {UsageDocuments} from './model/usage/store.js'
+import type {Presenter} from './present.js'
 import {profileOf, type OctopusVersion, type QueryNameMatching, type VersionProfile} from './profiles.js'
 
 export type {OctopusVersion}
@@ -40,8 +42,12 @@ export class LeaseReleaseFaults {
  */
 export interface ModelContext {
   readonly store: Store
+  /** Projects and what their steps run on (model/usage). */
+  readonly usage: UsageDocuments
   readonly version: OctopusVersion
   readonly profile: VersionProfile
+  /** Serialises documents with only the fields the version has (present.ts). */
+  readonly present: Presenter
   readonly queryNames: QueryNameMatching
   /** Health-check task duration in ms (also each machine's Tentacle upgrade or Calamari update). */
   readonly healthCheckMs: number
@@ -58,25 +64,4 @@ export function contextProfile(version: OctopusVersion): VersionProfile {
 /** Whether the version has the newer feature flags (not 2019.7 or 2021.2). */
 export function isLegacy(ctx: Pick<ModelContext, 'profile'>): boolean {
   return !ctx.profile.fields.newerFeatureFlags
-}
-
-const MACHINE_STATUS = /,"Status":"(?:Online|Offline|Unknown|NeedsUpgrade|CalamariNeedsUpgrade|Disabled)"(?=,"StatusSummary")/g
-const SLUG = /,"Slug":"[a-z0-9-]*"/g
-const OS_VERSION = /,"OperatingSystemVersion":(?:null|"(?:[^"\\]|\\.)*")/g
-const SKIP_INITIAL = /,"SkipInitialHealthCheck":(?:true|false)/g
-
-/**
- * Removes fields the emulated version does not have. Documents are stored with every field any
- * version has; this works on the JSON text, so `/all` endpoints still answer by concatenation.
- * Each pattern matches only its own key: slugs hold only [a-z0-9-]; a machine's `Status` is always
- * followed by `StatusSummary` (a connection status or activity `Status` never is).
- */
-export function presentJson(ctx: Pick<ModelContext, 'profile'>, json: string): string {
-  const f = ctx.profile.fields
-  let out = json
-  if (!f.slug) out = out.replace(SLUG, '')
-  if (!f.machineStatus) out = out.replace(MACHINE_STATUS, '')
-  if (!f.operatingSystemVersion) out = out.replace(OS_VERSION, '')
-  if (!f.skipInitialHealthCheck) out = out.replace(SKIP_INITIAL, '')
-  return out
 }

@@ -1,6 +1,7 @@
 import {HttpError, notFound} from './http.js'
 import type {ModelContext} from './context.js'
 import type {DocKind} from './store.js'
+import type {PresentedJson} from './present.js'
 
 /** Human names for 404 messages, as Octopus words them. */
 const KIND_LABEL: Record<DocKind, string> = {
@@ -25,6 +26,11 @@ export function loadJson(ctx: ModelContext, kind: DocKind, id: string, spaceId?:
   const row = ctx.store.getDoc(kind, id)
   if (!row || (spaceId !== undefined && row.space_id !== null && row.space_id !== spaceId)) throw notFound(KIND_LABEL[kind], id)
   return row.json
+}
+
+/** A document as a response shows it (present.ts), or 404. */
+export function loadPresented(ctx: ModelContext, kind: DocKind, id: string, spaceId?: string): PresentedJson {
+  return ctx.present.text(loadJson(ctx, kind, id, spaceId))
 }
 
 /** Names are unique per space, ignoring case. */

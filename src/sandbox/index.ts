@@ -102,7 +102,7 @@
  *     poll://outdatedk8sagent01/, Healthy, agent 2.2.1 UpgradeSuggested; only when seeded as 2026.1),
  *   WorkerPools-11 "Imported Worker Pool": Workers-15 imported-worker-none (CommunicationStyle None, Unknown),
  *     Workers-16 imported-worker-no-endpoint (Endpoint null, worker-level Uri set, Unknown)
- *  Projects (model/usage.ts seedUsageDemo): Spaces-1 environments Development, Staging, Production (Environments-1),
+ *  Projects (seed/projects.ts seedUsageDemo): Spaces-1 environments Development, Staging, Production (Environments-1),
  *   feeds "Docker Hub", library set "Worker Pools" (Shared.DatabasePool = WorkerPools-2) and a script module;
  *   "Customer Portal" (pool variable Project.WorkerPool: Development/Staging -> WorkerPools-4, Production -> WorkerPools-3;
  *     a container step; manual, email and IIS target steps), "Billing Database" (library pool variable, direct
@@ -115,19 +115,19 @@
  * `seed: 'empty'`: Spaces-1 "Default", WorkerPools-1 "Default Worker Pool" (default, empty),
  *   MachinePolicies-1 "Default Machine Policy", one server node, built-in worker enabled.
  * `seed: 'scale:N'`: N workers (scale-worker-00001...) over ceil(N/50) pools in 5 spaces; every 20th unhealthy, every 50th disabled;
- *   N/10 projects (model/usage.ts seedUsageScale), all database-stored.
+ *   N/10 projects (seed/projects.ts seedUsageScale), all database-stored.
  */
 import {createServer, type Server} from 'node:http'
 import {randomBytes} from 'node:crypto'
 import {existsSync, mkdirSync, realpathSync} from 'node:fs'
 import path from 'node:path'
 import {openDatabase, Store} from './store.js'
-import type {OctopusVersion} from './context.js'
+import type {ModelContext, OctopusVersion} from './context.js'
 import {createSandboxContext} from './server-context.js'
 import {SUPPORTED_VERSIONS, type QueryNameMatching} from './profiles.js'
 import {Router, type Exchange} from './router.js'
 import {FaultInjector} from './faults.js'
-import {isSeeded, parseSeed, seedDatabase, type SeedName} from './seed.js'
+import {isSeeded, parseSeed, seedDatabase, type SeedName} from './seed/index.js'
 import {allRoutes} from './routes/index.js'
 import {lockDataFile, type DataFileLock} from './lock.js'
 
@@ -173,6 +173,8 @@ export interface Sandbox {
   seed: string
   /** Direct database access for assertions in tests (better-sqlite3). */
   store: Store
+  /** The sandbox's own model, for tests that arrange what the API cannot write (projects, processes, variables). */
+  model: ModelContext
   close(): Promise<void>
 }
 
@@ -252,6 +254,7 @@ async function serve(options: SandboxOptions, opened: {version: OctopusVersion; 
     seeded,
     seed: store.getMeta('seed') ?? seed,
     store,
+    model: ctx,
     async close() {
       if (closed) return
       closed = true

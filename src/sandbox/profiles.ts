@@ -83,6 +83,12 @@ export interface VersionProfile {
     skipInitialHealthCheck: boolean
     /** The newer feature flags of FeaturesConfigurationResource. */
     newerFeatureFlags: boolean
+    /**
+     * `GitUrl` and `Dockerfile` on an action's `Container` (an execution container built from a
+     * Dockerfile in git): absent from the 2021.2 swagger's DeploymentActionContainerResource; the
+     * first version with them is UNCONFIRMED, so 2023.1 on here.
+     */
+    containerFromGit: boolean
   }
 }
 
@@ -131,7 +137,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     // Octopus.Client's canned collections (2017) have IsStale, Page.Current/Next and Page.0..N, no Page.All/Last.
     // That 2019.7 still wrote them so is UNCONFIRMED.
     paging: 'legacy',
-    fields: {slug: false, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: false},
+    fields: {slug: false, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: false, containerFromGit: false},
   },
   '2021.2': {
     version: '2021.2',
@@ -144,7 +150,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     kubernetesWorkers: false,
     // No 2021.2 collection was published; the docs' collection example of that era already has Page.All.
     paging: 'modern',
-    fields: {slug: false, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: false},
+    fields: {slug: false, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: false, containerFromGit: false},
   },
   '2023.1': {
     version: '2023.1',
@@ -157,7 +163,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     kubernetesWorkers: false,
     // The 2023.1.9626 events collection: Self, Template, Page.All, Page.Next, Page.Current, Page.Last; no IsStale, no Page.N.
     paging: 'modern',
-    fields: {slug: true, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: true},
+    fields: {slug: true, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: true, containerFromGit: true},
   },
   '2026.1': {
     version: '2026.1',
@@ -169,7 +175,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     runbooks: true,
     kubernetesWorkers: true,
     paging: 'modern',
-    fields: {slug: true, machineStatus: false, operatingSystemVersion: true, skipInitialHealthCheck: true, newerFeatureFlags: true},
+    fields: {slug: true, machineStatus: false, operatingSystemVersion: true, skipInitialHealthCheck: true, newerFeatureFlags: true, containerFromGit: true},
   },
 }
 

@@ -1,6 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import {HttpError, decodePathSegment, errorBody, parseJson, readBody, routeNotFound, sendJsonText, sendText} from './http.js'
-import {presentJson} from './context.js'
+import type {PresentedJson} from './present.js'
+import {defaultSpaceId} from './model/spaces.js'
 import type {SandboxContext} from './server-context.js'
 import type {FaultInjector} from './faults.js'
 import {acceptedQuery, type QueryKey, type VersionProfile} from './profiles.js'
@@ -8,10 +9,10 @@ import {acceptedQuery, type QueryKey, type VersionProfile} from './profiles.js'
 /** `spaceHome` is `GET /api/Spaces-N` itself. */
 export type Scope = 'space' | 'global' | 'sandbox' | 'spaceHome'
 
-/** What a handler returns: a value to serialise, pre-serialised JSON text, or plain text. */
+/** What a handler returns: a value to serialise, JSON text already presented for the version (present.ts), or plain text. */
 export type Reply =
   | {status?: number; json: unknown}
-  | {status?: number; jsonText: string}
+  | {status?: number; jsonText: PresentedJson}
   | {status?: number; text: string}
 
 export interface Request {
@@ -142,8 +143,7 @@ export class Router {
         responseText = reply.text
         sendText(res, status, reply.text)
       } else {
-        responseText = 'jsonText' in reply ? reply.jsonText : JSON.stringify(reply.json)
-        responseText = presentJson(ctx, responseText)
+        responseText = 'jsonText' in reply ? reply.jsonText : ctx.present.value(reply.json)
         sendJsonText(res, status, responseText)
       }
     } catch (error) {
@@ -197,8 +197,7 @@ export class Router {
   }
 
   private defaultSpaceId(): string {
-    const row = this.options.ctx.store.prepare(`SELECT id FROM documents WHERE kind = 'Space' AND json LIKE '%"IsDefault":true%' ORDER BY num LIMIT 1`).pluck().get() as string | undefined
-    return row ?? 'Spaces-1'
+    return defaultSpaceId(this.options.ctx) ?? 'Spaces-1'
   }
 
   /** Maps a path onto a route: `/api/sandbox/...`, `/api/spaces/Spaces-N/...` (where the profile has it), `/api/Spaces-N/...`, `/api/...`. */

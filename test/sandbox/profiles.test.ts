@@ -193,6 +193,20 @@ describe('document shapes per version', () => {
     expect((await get('2023.1', '/api/Spaces-1/workers/Workers-1')).body).toMatchObject({Status: 'Online', Slug: 'default-linux-worker-01'})
   })
 
+  it('an action\'s container built from a Dockerfile in git: GitUrl and Dockerfile only from 2023.1, whatever their values', async () => {
+    // No route writes processes: the sandbox's own model stores one, read back over HTTP like any client.
+    for (const v of VERSIONS) {
+      const billing = JSON.parse(sb(v).model.usage.get('DeploymentProcess', 'Spaces-1', 'deploymentprocess-Projects-2')!)
+      const action = {...billing.Steps[0].Actions[0], Container: {Image: null, FeedId: null, GitUrl: 'https://git.example/tools.git', Dockerfile: 'docker/Dockerfile'}}
+      const id = 'deploymentprocess-Projects-2-git-container'
+      sb(v).model.usage.put('DeploymentProcess', 'Spaces-1', id, {...billing, Id: id, Steps: [{...billing.Steps[0], Actions: [action]}]})
+      const served = (await get(v, `/api/Spaces-1/deploymentprocesses/${id}`)).body
+      const container = served.Steps[0].Actions[0].Container
+      if (v === '2019.7' || v === '2021.2') expect(container, v).toEqual({Image: null, FeedId: null})
+      else expect(container, v).toEqual({Image: null, FeedId: null, GitUrl: 'https://git.example/tools.git', Dockerfile: 'docker/Dockerfile'})
+    }
+  })
+
   it('SSH endpoints carry no Thumbprint; static pools no WorkerType', async () => {
     for (const v of VERSIONS) {
       const ssh = (await get(v, '/api/Spaces-1/workers/Workers-9')).body

@@ -1,7 +1,7 @@
 import {queryList, queryValue} from '../http.js'
 import type {SandboxContext} from '../server-context.js'
 import {arrayJson, collectionJson, paging} from '../collections.js'
-import {loadDoc, loadJson, matchesCommonFilters} from '../docs.js'
+import {loadDoc, loadPresented, matchesCommonFilters} from '../docs.js'
 import {queryTemplate, rootLinks, spaceLinks} from '../profiles.js'
 import type {Request, Route} from '../router.js'
 import {defaultSpaceId, type SpaceDoc} from '../model/spaces.js'
@@ -55,13 +55,13 @@ export const coreRoutes: Route[] = [
   }},
   {method: 'GET', path: 'users/me', scope: 'global', handler: (req) => ({json: currentUser(req)})},
   {method: 'GET', path: 'spaces', scope: 'global', query: 'Spaces', handler: (req) => ({jsonText: collectionJson(req.ctx, 'Space', listSpaces(req.ctx, req.query), paging(req.query), '/api/spaces', `/api/spaces${queryTemplate(req.ctx.profile, 'Spaces')}`, req.query)})},
-  {method: 'GET', path: 'spaces/all', scope: 'global', query: 'SpacesAll', handler: (req) => ({jsonText: arrayJson(listSpaces(req.ctx, req.query))})},
-  {method: 'GET', path: 'spaces/{id}', scope: 'global', handler: (req) => ({jsonText: loadJson(req.ctx, 'Space', req.params.id)})},
+  {method: 'GET', path: 'spaces/all', scope: 'global', query: 'SpacesAll', handler: (req) => ({jsonText: arrayJson(req.ctx, listSpaces(req.ctx, req.query))})},
+  {method: 'GET', path: 'spaces/{id}', scope: 'global', handler: (req) => ({jsonText: loadPresented(req.ctx, 'Space', req.params.id)})},
   {method: 'GET', path: 'featuresconfiguration', scope: 'global', handler: (req) => ({json: readFeatures(req.ctx)})},
   {method: 'PUT', path: 'featuresconfiguration', scope: 'global', handler: (req) => ({json: writeFeatures(req.ctx, req.body())})},
   {method: 'GET', path: 'octopusservernodes', scope: 'global', handler: (req) => ({jsonText: collectionJson(req.ctx, 'OctopusServerNode', serverNodes(req.ctx), paging(req.query), '/api/octopusservernodes', '/api/octopusservernodes{/id}{?skip,take,ids,partialName}', req.query)})},
-  {method: 'GET', path: 'octopusservernodes/all', scope: 'global', handler: (req) => ({jsonText: arrayJson(serverNodes(req.ctx))})},
-  {method: 'GET', path: 'octopusservernodes/all', scope: 'space', handler: (req) => ({jsonText: arrayJson(serverNodes(req.ctx))})},
-  {method: 'GET', path: 'octopusservernodes/{id}', scope: 'global', handler: (req) => ({jsonText: loadJson(req.ctx, 'ServerNode', req.params.id)})},
+  {method: 'GET', path: 'octopusservernodes/all', scope: 'global', handler: (req) => ({jsonText: arrayJson(req.ctx, serverNodes(req.ctx))})},
+  {method: 'GET', path: 'octopusservernodes/all', scope: 'space', handler: (req) => ({jsonText: arrayJson(req.ctx, serverNodes(req.ctx))})},
+  {method: 'GET', path: 'octopusservernodes/{id}', scope: 'global', handler: (req) => ({jsonText: loadPresented(req.ctx, 'ServerNode', req.params.id)})},
 ]
 

@@ -1,6 +1,6 @@
 import {queryList, queryValue} from '../http.js'
 import {arrayJson, collectionJson, paging} from '../collections.js'
-import {loadDoc, loadJson, matchesCommonFilters, spacePath} from '../docs.js'
+import {loadDoc, loadPresented, matchesCommonFilters, spacePath} from '../docs.js'
 import type {DocKind} from '../store.js'
 import type {Request, Route} from '../router.js'
 import {queryTemplate, type QueryKey} from '../profiles.js'
@@ -24,8 +24,8 @@ function filtered(req: Request, kind: DocKind, extra?: (doc: any) => boolean): s
 function readRoutes(segment: string, kind: DocKind, itemType: string, query: QueryKey, allQuery: QueryKey, extra?: (req: Request) => ((doc: any) => boolean) | undefined): Route[] {
   return [
     {method: 'GET', path: segment, scope: 'space', query, handler: (req) => ({jsonText: collectionJson(req.ctx, itemType, filtered(req, kind, extra?.(req)), paging(req.query), spacePath(req.spaceId, segment), spacePath(req.spaceId, `${segment}${queryTemplate(req.ctx.profile, query)}`), req.query)})},
-    {method: 'GET', path: `${segment}/all`, scope: 'space', query: allQuery, handler: (req) => ({jsonText: arrayJson(filtered(req, kind, extra?.(req)))})},
-    {method: 'GET', path: `${segment}/{id}`, scope: 'space', handler: (req) => ({jsonText: loadJson(req.ctx, kind, req.params.id, req.spaceId)})},
+    {method: 'GET', path: `${segment}/all`, scope: 'space', query: allQuery, handler: (req) => ({jsonText: arrayJson(req.ctx, filtered(req, kind, extra?.(req)))})},
+    {method: 'GET', path: `${segment}/{id}`, scope: 'space', handler: (req) => ({jsonText: loadPresented(req.ctx, kind, req.params.id, req.spaceId)})},
   ]
 }
 

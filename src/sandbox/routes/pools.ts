@@ -1,6 +1,6 @@
 import {queryList} from '../http.js'
 import {arrayJson, collectionJson, paging} from '../collections.js'
-import {loadJson, spacePath} from '../docs.js'
+import {loadPresented, spacePath} from '../docs.js'
 import type {Route} from '../router.js'
 import {queryTemplate} from '../profiles.js'
 import {createPool, deletePool, DYNAMIC_WORKER_TYPES, listPools, loadPool, poolSummary, setPoolSortOrder, updatePool} from '../model/pools.js'
@@ -13,7 +13,7 @@ export const poolRoutes: Route[] = [
   }},
   {method: 'GET', path: 'workerpools/all', scope: 'space', query: 'WorkerPoolsAll', handler: (req) => {
     const ids = queryList(req.query, 'ids')
-    if (!ids) return {jsonText: arrayJson(req.ctx.store.listJson('WorkerPool', req.spaceId))}
+    if (!ids) return {jsonText: arrayJson(req.ctx, req.ctx.store.listJson('WorkerPool', req.spaceId))}
     return {json: listPools(req.ctx, req.spaceId, req.query)}
   }},
   {method: 'POST', path: 'workerpools', scope: 'space', handler: (req) => ({status: 201, json: createPool(req.ctx, req.spaceId, req.body())})},
@@ -32,7 +32,7 @@ export const poolRoutes: Route[] = [
     setPoolSortOrder(req.ctx, req.spaceId, req.body())
     return {json: listPools(req.ctx, req.spaceId, new URLSearchParams())}
   }},
-  {method: 'GET', path: 'workerpools/{id}', scope: 'space', handler: (req) => ({jsonText: loadJson(req.ctx, 'WorkerPool', req.params.id, req.spaceId)})},
+  {method: 'GET', path: 'workerpools/{id}', scope: 'space', handler: (req) => ({jsonText: loadPresented(req.ctx, 'WorkerPool', req.params.id, req.spaceId)})},
   {method: 'PUT', path: 'workerpools/{id}', scope: 'space', handler: (req) => ({json: updatePool(req.ctx, req.spaceId, loadPool(req.ctx, req.spaceId, req.params.id), req.body())})},
   {method: 'DELETE', path: 'workerpools/{id}', scope: 'space', handler: (req) => {
     deletePool(req.ctx, req.spaceId, req.params.id)

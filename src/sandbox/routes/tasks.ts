@@ -1,6 +1,7 @@
 import {HttpError, queryBool, queryInt, queryList, queryValue, validationError} from '../http.js'
 import {collectionJson, paging} from '../collections.js'
 import {spacePath} from '../docs.js'
+import type {PresentedJson} from '../present.js'
 import {queryTemplate} from '../profiles.js'
 import {activeLeasePage, workerTaskLease} from '../model/leases.js'
 import type {Activity, TaskDoc} from '../model/tasks/store.js'
@@ -22,7 +23,7 @@ function loadTask(req: Request): TaskDoc {
   return task
 }
 
-function listTasks(req: Request): string {
+function listTasks(req: Request): PresentedJson {
   const {query, ctx} = req
   const filter: TaskListFilter = {
     spaces: req.explicitSpace ? [req.spaceId] : queryList(query, 'spaces'),

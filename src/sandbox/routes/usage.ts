@@ -1,5 +1,5 @@
 /**
- * Read routes for projects and what their steps run on (see model/usage.ts), in both route forms.
+ * Read routes for projects and what their steps run on (model/usage/documents.ts builds them), in both route forms.
  * Version differences emulated, so the client's handling of each reading is tested:
  * - `variables/all`: 2021.2 lists no parameters and ignores `ids` (returning every set, release
  *   snapshots included); 2026.1 honours `ids`.
@@ -13,11 +13,11 @@
  */
 import {HttpError, queryList, queryValue} from '../http.js'
 import {isLegacy} from '../context.js'
-import type {SandboxContext} from '../server-context.js'
 import {arrayJson, collectionJson, paging} from '../collections.js'
 import {spacePath} from '../docs.js'
-import type {Request, Route} from '../router.js'
-import {getUsageJson, listUsageJson, presentUsageJson, type UsageKind} from '../model/usage.js'
+import type {Reply, Request, Route} from '../router.js'
+import type {UsageKind} from '../model/usage/schema.js'
+import type {StoredUsageDoc} from '../model/usage/store.js'
 
 interface Listed {
   kind: UsageKind
@@ -40,74 +40,64 @@ const LISTED: Listed[] = [
   {kind: 'Feed', path: 'feeds', label: 'Feed', template: '{?skip,take,ids,partialName,feedType}'},
 ]
 
-const ID_AT_START = /^\{"Id":"([^"]+)"/
-
-function idOf(json: string): string {
-  return ID_AT_START.exec(json)?.[1] ?? ''
-}
-
-function byIds(texts: string[], ids: string[] | undefined): string[] {
-  if (!ids || ids.length === 0) return texts
+function byIds(docs: readonly StoredUsageDoc[], ids: string[] | undefined): readonly StoredUsageDoc[] {
+  if (!ids || ids.length === 0) return docs
   const wanted = new Set(ids.map((id) => id.toLowerCase()))
-  return texts.filter((t) => wanted.has(idOf(t).toLowerCase()))
+  return docs.filter((doc) => wanted.has(doc.Id.toLowerCase()))
 }
 
-function byName(texts: string[], partialName: string | undefined): string[] {
-  if (!partialName) return texts
+function byName(docs: readonly StoredUsageDoc[], partialName: string | undefined): readonly StoredUsageDoc[] {
+  if (!partialName) return docs
   const needle = partialName.toLowerCase()
-  return texts.filter((t) => String((JSON.parse(t) as {Name?: string}).Name ?? '').toLowerCase().includes(needle))
-}
-
-function present(ctx: SandboxContext, json: string): {jsonText: string} {
-  return {jsonText: presentUsageJson(ctx, json)}
+  return docs.filter((doc) => String(doc.Name ?? '').toLowerCase().includes(needle))
 }
 
 function loadUsage(req: Request, kind: UsageKind, label: string, id: string): string {
-  const json = getUsageJson(req.ctx.store, kind, req.spaceId, id)
+  const json = req.ctx.usage.get(kind, req.spaceId, id)
   if (!json) throw new HttpError(404, `The ${label} with ID '${id}' could not be found.`, [`The ${label} with ID '${id}' could not be found.`])
   return json
 }
 
 function listedRoutes(listed: Listed): Route[] {
   const filtered = (req: Request) => {
-    let texts = byIds(listUsageJson(req.ctx.store, listed.kind, req.spaceId), queryList(req.query, 'ids'))
+    let docs = byIds(req.ctx.usage.list(listed.kind, req.spaceId), queryList(req.query, 'ids'))
     if (listed.kind === 'LibraryVariableSet' && !isLegacy(req.ctx)) {
       const contentType = queryValue(req.query, 'contentType')
-      if (contentType) texts = texts.filter((t) => (JSON.parse(t) as {ContentType?: string}).ContentType === contentType)
+      if (contentType) docs = docs.filter((doc) => doc.ContentType === contentType)
     }
     if (listed.kind === 'Runbook') {
       const projectIds = queryList(req.query, 'projectIds')
-      if (projectIds?.length) texts = texts.filter((t) => projectIds.includes((JSON.parse(t) as {ProjectId: string}).ProjectId))
+      if (projectIds?.length) docs = docs.filter((doc) => projectIds.includes(doc.ProjectId ?? ''))
     }
     // `name` is an exact, case-insensitive match where the route's template has it (environments).
     const exactName = listed.template.includes('name,') ? queryValue(req.query, 'name') : undefined
-    if (exactName) texts = texts.filter((t) => String((JSON.parse(t) as {Name?: string}).Name ?? '').toLowerCase() === exactName.toLowerCase())
-    return byName(texts, queryValue(req.query, 'partialName'))
+    if (exactName) docs = docs.filter((doc) => String(doc.Name ?? '').toLowerCase() === exactName.toLowerCase())
+    return byName(docs, queryValue(req.query, 'partialName'))
   }
   const routes: Route[] = [
-    {method: 'GET', path: `${listed.path}/all`, scope: 'space', handler: (req) => present(req.ctx, arrayJson(filtered(req)))},
+    {method: 'GET', path: `${listed.path}/all`, scope: 'space', handler: (req) => ({jsonText: arrayJson(req.ctx, filtered(req))})},
     {
       method: 'GET', path: listed.path, scope: 'space',
-      handler: (req) => present(req.ctx, collectionJson(req.ctx, listed.label, filtered(req), paging(req.query), spacePath(req.spaceId, listed.path), spacePath(req.spaceId, `${listed.path}${listed.template}`), req.query)),
+      handler: (req) => ({jsonText: collectionJson(req.ctx, listed.label, filtered(req), paging(req.query), spacePath(req.spaceId, listed.path), spacePath(req.spaceId, `${listed.path}${listed.template}`), req.query)}),
     },
-    {method: 'GET', path: `${listed.path}/{id}`, scope: 'space', handler: (req) => present(req.ctx, loadUsage(req, listed.kind, listed.label, req.params.id))},
+    {method: 'GET', path: `${listed.path}/{id}`, scope: 'space', handler: (req) => ({jsonText: req.ctx.present.text(loadUsage(req, listed.kind, listed.label, req.params.id))})},
   ]
   return listed.when ? routes.map((route) => ({...route, when: listed.when})) : routes
 }
 
-function isSnapshotId(id: string): boolean {
-  return /-s-\d+-[A-Z0-9]+$/i.test(id)
+function isSnapshot(doc: StoredUsageDoc): boolean {
+  return /-s-\d+-[A-Z0-9]+$/i.test(doc.Id)
 }
 
 function processList(kind: 'DeploymentProcess' | 'RunbookProcess', path: string, itemType: string): Route {
   return {
     method: 'GET', path, scope: 'space', when: kind === 'RunbookProcess' ? (profile) => profile.runbooks : undefined,
     handler: (req) => {
-      let texts = listUsageJson(req.ctx.store, kind, req.spaceId)
+      let docs = req.ctx.usage.list(kind, req.spaceId)
       // Whether real lists include release snapshots is unconfirmed: 2021.2 here does, 2026.1 does not.
-      if (!isLegacy(req.ctx)) texts = texts.filter((t) => !isSnapshotId(idOf(t)))
-      if (kind === 'DeploymentProcess' || !isLegacy(req.ctx)) texts = byIds(texts, queryList(req.query, 'ids'))
-      return present(req.ctx, collectionJson(req.ctx, itemType, texts, paging(req.query), spacePath(req.spaceId, path), spacePath(req.spaceId, `${path}{?skip,take,ids}`), req.query))
+      if (!isLegacy(req.ctx)) docs = docs.filter((doc) => !isSnapshot(doc))
+      if (kind === 'DeploymentProcess' || !isLegacy(req.ctx)) docs = byIds(docs, queryList(req.query, 'ids'))
+      return {jsonText: collectionJson(req.ctx, itemType, docs, paging(req.query), spacePath(req.spaceId, path), spacePath(req.spaceId, `${path}{?skip,take,ids}`), req.query)}
     },
   }
 }
@@ -128,30 +118,30 @@ function canonicalRef(gitRef: string): string {
   return gitRef.startsWith('refs/') ? gitRef : `refs/heads/${gitRef}`
 }
 
-function gitProcess(req: Request): {jsonText: string} {
+function gitProcess(req: Request): Reply {
   const project = loadProject(req)
   if (!project.IsVersionControlled) {
     throw new HttpError(400, `The project '${project.Id}' is not version controlled; its deployment process is at /deploymentprocesses/${project.DeploymentProcessId}.`)
   }
   const ref = canonicalRef(req.params.gitRef)
-  const json = getUsageJson(req.ctx.store, 'GitDeploymentProcess', req.spaceId, `${project.Id}|${ref}`)
+  const json = req.ctx.usage.get('GitDeploymentProcess', req.spaceId, `${project.Id}|${ref}`)
   if (!json) throw new HttpError(404, `The git reference '${req.params.gitRef}' could not be found in the repository of project '${project.Id}'.`)
-  // Stored under a key that names the ref; served with the process's own ID.
-  return present(req.ctx, json.replace(ID_AT_START, `{"Id":"${project.DeploymentProcessId}"`))
+  // Stored under a key that names the ref; served with the process's own ID (in its place, first).
+  return {json: {...(JSON.parse(json) as StoredUsageDoc), Id: project.DeploymentProcessId}}
 }
 
-function databaseProcess(req: Request, id: string): {jsonText: string} {
-  const json = getUsageJson(req.ctx.store, 'DeploymentProcess', req.spaceId, id)
+function databaseProcess(req: Request, id: string): Reply {
+  const json = req.ctx.usage.get('DeploymentProcess', req.spaceId, id)
   // What real servers answer for a version-controlled project's process ID.
   if (!json) throw new HttpError(404, `The resource '${id}' was not found.`)
-  return present(req.ctx, json)
+  return {jsonText: req.ctx.present.text(json)}
 }
 
-function allVariableSets(req: Request): {jsonText: string} {
-  const texts = listUsageJson(req.ctx.store, 'VariableSet', req.spaceId)
+function allVariableSets(req: Request): Reply {
+  const sets = req.ctx.usage.list('VariableSet', req.spaceId)
   // 2021.2 lists no parameters for this route: it answers with every set, snapshots included.
-  if (isLegacy(req.ctx)) return present(req.ctx, arrayJson(texts))
-  return present(req.ctx, arrayJson(byIds(texts.filter((t) => !isSnapshotId(idOf(t))), queryList(req.query, 'ids'))))
+  if (isLegacy(req.ctx)) return {jsonText: arrayJson(req.ctx, sets)}
+  return {jsonText: arrayJson(req.ctx, byIds(sets.filter((doc) => !isSnapshot(doc)), queryList(req.query, 'ids')))}
 }
 
 export const usageRoutes: Route[] = [
@@ -169,7 +159,7 @@ export const usageRoutes: Route[] = [
   },
   {method: 'GET', path: 'projects/{id}/{gitRef}/deploymentprocesses', scope: 'space', handler: gitProcess},
   processList('RunbookProcess', 'runbookProcesses', 'RunbookProcess'),
-  {method: 'GET', path: 'runbookProcesses/{id}', scope: 'space', when: (profile) => profile.runbooks, handler: (req) => present(req.ctx, loadUsage(req, 'RunbookProcess', 'RunbookProcess', req.params.id))},
+  {method: 'GET', path: 'runbookProcesses/{id}', scope: 'space', when: (profile) => profile.runbooks, handler: (req) => ({jsonText: req.ctx.present.text(loadUsage(req, 'RunbookProcess', 'RunbookProcess', req.params.id))})},
   {method: 'GET', path: 'variables/all', scope: 'space', handler: allVariableSets},
-  {method: 'GET', path: 'variables/{id}', scope: 'space', handler: (req) => present(req.ctx, loadUsage(req, 'VariableSet', 'VariableSet', req.params.id))},
+  {method: 'GET', path: 'variables/{id}', scope: 'space', handler: (req) => ({jsonText: req.ctx.present.text(loadUsage(req, 'VariableSet', 'VariableSet', req.params.id))})},
 ]

@@ -8,7 +8,6 @@ import {randomBytes} from 'node:crypto'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {octo} from '../../helpers/octo.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {getUsageJson, putUsageDoc} from '../../../src/sandbox/model/usage.js'
 import {finishedTask, simulate, startTask} from '../maintenance/helpers.js'
 import type {CliResult} from '../../helpers/cli.js'
 
@@ -104,8 +103,8 @@ describe('a line feed in a server name forges no line', () => {
   })
 
   it('pool usage: a runbook name in the problems warning, and a pool nothing uses', async () => {
-    const runbook = JSON.parse(getUsageJson(sb.store, 'Runbook', 'Spaces-1', (await api(sb, 'GET', '/api/Spaces-1/runbooks/all')).body.find((r: any) => r.Name === 'Refresh test data').Id)!)
-    putUsageDoc(sb.store, 'Runbook', 'Spaces-1', runbook.Name, {...runbook, Name: `Refresh\nWarning: forged runbook\n::error::forged`})
+    const runbook = JSON.parse(sb.model.usage.get('Runbook', 'Spaces-1', (await api(sb, 'GET', '/api/Spaces-1/runbooks/all')).body.find((r: any) => r.Name === 'Refresh test data').Id)!)
+    sb.model.usage.put('Runbook', 'Spaces-1', runbook.Name, {...runbook, Name: `Refresh\nWarning: forged runbook\n::error::forged`})
     const result = await octo(sb, ['pool', 'usage'])
     expect(result.exitCode, result.stderr).toBe(0)
     expectNoForgedLine(result, 'Refresh\\nWarning: forged runbook\\n::error::forged')

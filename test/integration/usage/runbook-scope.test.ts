@@ -5,9 +5,7 @@ import {parseJson} from '../../helpers/cli.js'
 import {octo} from '../../helpers/octo.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {tempDir} from '../../helpers/temp.js'
-import {LeaseReleaseFaults, type ModelContext} from '../../../src/sandbox/context.js'
-import {UsageSeeder} from '../../../src/sandbox/model/usage.js'
-import {profileOf} from '../../../src/sandbox/profiles.js'
+import {UsageSeeder} from '../../../src/sandbox/seed/usage-seeder.js'
 import {expectRejected, poolByName} from '../pools/helpers.js'
 
 /**
@@ -24,8 +22,7 @@ describe.each(['2026.1', '2021.2'] as const)('runbook environment scopes (Octopu
     const envs = (await api(sb, 'GET', '/api/Spaces-1/environments/all')).body as Array<{Id: string; Name: string}>
     const env = (name: string) => envs.find((e) => e.Name === name)!.Id
     // The server's own model arranges the estate; the commands below read it over HTTP like any client.
-    const ctx: ModelContext = {store: sb.store, version, profile: profileOf(version), queryNames: 'case-insensitive', healthCheckMs: 50, leaseRetryMs: 300, leaseReleaseFaults: new LeaseReleaseFaults(), now: () => new Date().toISOString()}
-    const seeder = new UsageSeeder(ctx, 'Spaces-1')
+    const seeder = new UsageSeeder(sb.model, 'Spaces-1')
     const lifecycleId = seeder.lifecycle('Development then Staging', [{name: 'Development', automatic: [env('Development')]}, {name: 'Staging', optional: [env('Staging')]}])
     seeder.project({
       name: 'Ops Runbooks', environments: envs, lifecycleId, steps: [],

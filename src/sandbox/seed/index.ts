@@ -1,15 +1,15 @@
 import {randomUUID} from 'node:crypto'
-import type {ModelContext} from './context.js'
-import {stamp} from './docs.js'
-import {endpointIdentity, reportedTentacleVersion, thumbprintedAgent, unknownVersion, versionDetails, type EndpointDoc} from './endpoints.js'
-import {decideHealth, machineStatus, statusSummary, type HealthStatus} from './health.js'
-import {checkedEndpoint} from './model/tasks/health-check.js'
-import {slugify} from './validate.js'
-import {buildPool, type WorkerPoolType} from './model/pools.js'
-import {workerLinks, type WorkerDoc} from './model/workers.js'
-import {buildAccount, buildMachine, buildMachinePolicy, buildProxy} from './model/infra.js'
-import type {SpaceDoc} from './model/spaces.js'
-import {seedUsageDemo, seedUsageScale} from './model/usage.js'
+import type {ModelContext} from '../context.js'
+import {stamp} from '../docs.js'
+import {endpointIdentity, reportedTentacleVersion, thumbprintedAgent, unknownVersion, versionDetails, type EndpointDoc} from '../endpoints.js'
+import {decideHealth, machineStatus, statusSummary, type HealthStatus} from '../health.js'
+import {checkedEndpoint} from '../model/tasks/health-check.js'
+import {slugify} from '../validate.js'
+import {buildPool, type WorkerPoolType} from '../model/pools.js'
+import {workerLinks, type WorkerDoc} from '../model/workers.js'
+import {buildAccount, buildMachine, buildMachinePolicy, buildProxy} from '../model/infra.js'
+import type {SpaceDoc} from '../model/spaces.js'
+import {seedUsageDemo, seedUsageScale} from './projects.js'
 
 export type SeedName = 'empty' | 'demo' | `scale:${number}`
 
@@ -178,7 +178,7 @@ function seedDemo(ctx: ModelContext): void {
   addWorker(ctx, main, {name: 'tmp-box', pools: [testPool, omahaDb], endpoint: listening('tmp-box.warnings.test', sharedThumbprint), health: 'checked'})
   addWorker(ctx, main, {name: 'new-worker-unchecked', pools: [testPool], endpoint: listening('new-worker-unchecked.corp.example'), health: 'Unknown'})
 
-  // Environments-1 "Production" (web-prod-01's environment) is seeded with the projects (model/usage.ts).
+  // Environments-1 "Production" (web-prod-01's environment) is seeded with the projects (projects.ts).
   const target = ctx.store.nextId('Machine')
   const webEndpoint = {...listening(webWorkerHost), TentacleVersionDetails: versionDetails('8.3.2886'), CertificateSignatureAlgorithm: null, Id: null, LastModifiedOn: null, LastModifiedBy: null, Links: {}}
   ctx.store.putDoc('Machine', buildMachine(ctx, s, target.id, {Name: 'web-prod-01', EnvironmentIds: ['Environments-1'], Roles: ['web-server'], IsDisabled: false, Endpoint: webEndpoint, policyId: main.policyId, health: 'Healthy'}), target.num)
@@ -223,7 +223,7 @@ function seedScale(ctx: ModelContext, workers: number): void {
     const host = n % 20 === 19 ? `${name}.unhealthy.test` : `${name}.scale.example`
     addWorker(ctx, setup, {name, pools: [poolId], endpoint: listening(host), health: 'checked', disabled: n % 50 === 49})
   }
-  // N/10 projects, whose steps use the space's pools (model/usage.ts).
+  // N/10 projects, whose steps use the space's pools (projects.ts).
   seedUsageScale(ctx, spaces.map((setup) => ({spaceId: setup.spaceId, defaultPoolId: setup.defaultPoolId,
     pools: Object.fromEntries(pools.filter((p) => p.setup === setup && p.poolId !== setup.defaultPoolId).map((p) => [p.poolId, p.poolId]))})), Math.floor(workers / 10))
 }
