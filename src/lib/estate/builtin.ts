@@ -6,7 +6,8 @@
  * enabled worker.
  */
 import {isAvailable} from '../workers/availability.js'
-import {defaultPool, isDynamicPool, workersOf} from './facts.js'
+import {defaultPool, workersOf} from './facts.js'
+import {isDynamicPool, workerPoolTypeOf} from '../../domain/pools.js'
 import type {SpaceSnapshot} from './types.js'
 
 export interface BuiltinSpaceUsage {
@@ -35,7 +36,7 @@ export function builtinUsage(space: SpaceSnapshot, builtInWorkerEnabled: boolean
     SpaceName: space.space.Name,
     DefaultPoolId: pool?.Id ?? null,
     DefaultPoolName: pool?.Name ?? null,
-    DefaultPoolType: pool ? (pool.WorkerPoolType ?? 'StaticWorkerPool') : null,
+    DefaultPoolType: pool ? workerPoolTypeOf(pool) : null,
     DefaultPoolWorkers: workers.length,
     DefaultPoolUsableWorkers: usable,
     BuiltInWorkerInUse: builtInWorkerEnabled && !dynamic && pool !== undefined && workers.length === 0,

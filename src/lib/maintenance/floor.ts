@@ -8,6 +8,7 @@
  */
 import {CliError, ExitCode} from '../errors.js'
 import {isAvailable, type AvailabilityFacts} from '../workers/availability.js'
+import {isDynamicPool} from '../../domain/pools.js'
 
 export interface FloorWorker extends AvailabilityFacts {
   Id: string
@@ -53,7 +54,7 @@ export function poolFloors(opts: {pools: FloorPool[]; workers: FloorWorker[]; ou
   for (const w of opts.workers) if (changed(w)) for (const id of w.WorkerPoolIds ?? []) affected.add(id)
   const floors: PoolFloor[] = []
   for (const pool of opts.pools) {
-    if (!affected.has(pool.Id) || pool.WorkerPoolType === 'DynamicWorkerPool') continue
+    if (!affected.has(pool.Id) || isDynamicPool(pool)) continue
     const inPool = (w: FloorWorker | null): w is FloorWorker => w !== null && (w.WorkerPoolIds ?? []).includes(pool.Id)
     const members = opts.workers.filter(inPool)
     const available = members.filter(isAvailable)

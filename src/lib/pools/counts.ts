@@ -10,7 +10,7 @@
  * only summary makes the answer irrelevant. A server that ignores the filter is detected (the
  * enabled summary then has the disabled workers too) and the caller counts a worker list instead.
  */
-import {isDynamicPool} from '../estate/facts.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import type {WorkerPoolResource, WorkerPoolsSummaryResource, WorkerResource} from '../octopus/types.js'
 import {isAvailable, LEASABLE_HEALTH_STATUSES} from '../workers/availability.js'
 import {communicationStyle} from '../workers/present.js'

@@ -1,5 +1,6 @@
 /** pool/empty, worker/duplicate-*, worker/also-deployment-target, dynamic/in-use: what is registered where. */
-import {isDynamicPool, isStaticPool, thumbprintOf, workersOf} from '../../estate/facts.js'
+import {thumbprintOf, workersOf} from '../../estate/facts.js'
+import {isDynamicPool, isStaticPool} from '../../../domain/pools.js'
 import type {SpaceSnapshot, WorkerFacts} from '../../estate/types.js'
 import type {Finding} from '../types.js'
 import {quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'

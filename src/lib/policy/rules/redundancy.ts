@@ -1,7 +1,8 @@
 /** redundancy/* and ha/too-few-workers: enough usable workers per pool and per space (Octopus guidance §7.3, §7.10). */
 import {isAvailable} from '../../workers/availability.js'
 import {minWorkersFor} from '../../workers/floor.js'
-import {isStaticPool, workersOf} from '../../estate/facts.js'
+import {workersOf} from '../../estate/facts.js'
+import {isStaticPool} from '../../../domain/pools.js'
 import type {WorkerFacts} from '../../estate/types.js'
 import type {Finding} from '../types.js'
 import {addWorkerFix, quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'

@@ -4,6 +4,7 @@
  */
 import {isAvailable} from '../../workers/availability.js'
 import {workersOf} from '../../estate/facts.js'
+import {isDynamicPool} from '../../../domain/pools.js'
 import type {SpaceSnapshot} from '../../estate/types.js'
 import type {Finding, RuleId} from '../types.js'
 import type {UsageRow} from '../../usage/types.js'
@@ -133,7 +134,7 @@ export const unusedPool: RuleDescriptor = {
     for (const space of snapshot.spaces) {
       if (!space.usage) continue
       for (const pool of space.pools) {
-        if (pool.IsDefault || pool.WorkerPoolType === 'DynamicWorkerPool') continue
+        if (pool.IsDefault || isDynamicPool(pool)) continue
         const members = workersOf(space, pool.Id)
         if (members.length === 0 || space.usage.rows.some((r) => r.PoolId === pool.Id)) continue
         findings.push(spaceFinding('usage/unused-pool', 'note', space, pool,
