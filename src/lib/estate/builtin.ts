@@ -5,7 +5,7 @@
  * the feature is on. Steps on the default pool fail without it when the pool has no healthy,
  * enabled worker.
  */
-import {isAvailable} from '../workers/availability.js'
+import {isAvailable} from '../../domain/availability.js'
 import {defaultPool, workersOf} from './facts.js'
 import {isDynamicPool, workerPoolTypeOf} from '../../domain/pools.js'
 import type {SpaceSnapshot} from './types.js'

@@ -25,7 +25,7 @@ import type {SpaceContext} from '../octopus/client.js'
 import {getWorker, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {shellQuote} from '../../text/shell.js'
-import {isAvailable} from '../workers/availability.js'
+import {isAvailable} from '../../domain/availability.js'
 import {isDynamicPool} from '../../domain/pools.js'
 import {floorRefusal, floorViolations, poolFloors, type FloorPool, type PoolFloor} from './floor.js'
 

@@ -1,6 +1,6 @@
 /** redundancy/* and ha/too-few-workers: enough usable workers per pool and per space (Octopus guidance §7.3, §7.10). */
-import {isAvailable} from '../../workers/availability.js'
-import {minWorkersFor} from '../../workers/floor.js'
+import {isAvailable, unavailableReason} from '../../../domain/availability.js'
+import {minWorkersFor} from '../../../domain/floor.js'
 import {workersOf} from '../../estate/facts.js'
 import {isStaticPool} from '../../../domain/pools.js'
 import type {WorkerFacts} from '../../estate/types.js'
@@ -12,9 +12,8 @@ function breakdown(workers: readonly WorkerFacts[]): string {
   if (workers.length === 0) return 'no workers'
   const reasons = new Map<string, number>()
   for (const w of workers) {
-    if (isAvailable(w)) continue
-    const key = w.IsDisabled ? 'disabled' : w.HealthStatus
-    reasons.set(key, (reasons.get(key) ?? 0) + 1)
+    const reason = unavailableReason(w)
+    if (reason) reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
   }
   const detail = [...reasons].map(([k, n]) => `${n} ${k}`).join(', ')
   return `${workers.length} worker${workers.length === 1 ? '' : 's'}${detail ? `: ${detail}` : ''}`

@@ -2,7 +2,7 @@
  * usage/*: what the deployment processes and runbooks run on (src/lib/usage). These rules need the
  * process reads, which the snapshot makes only when one of them is enabled (src/lib/estate/read.ts).
  */
-import {isAvailable} from '../../workers/availability.js'
+import {isAvailable} from '../../../domain/availability.js'
 import {workersOf} from '../../estate/facts.js'
 import {isDynamicPool} from '../../../domain/pools.js'
 import type {SpaceSnapshot} from '../../estate/types.js'
