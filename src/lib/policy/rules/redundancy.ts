@@ -3,6 +3,7 @@ import {isAvailable, unavailableReason} from '../../../domain/availability.js'
 import {minWorkersFor} from '../../../domain/floor.js'
 import {workersOf} from '../../estate/facts.js'
 import {isStaticPool} from '../../../domain/pools.js'
+import {runsOnBuiltinWorker} from '../../../domain/builtin-worker.js'
 import type {WorkerFacts} from '../../estate/types.js'
 import type {Finding} from '../types.js'
 import {addWorkerFix, quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
@@ -33,7 +34,8 @@ export const minWorkers: RuleDescriptor = {
         const needed = minWorkersFor(config, pool)
         const usable = workers.filter(isAvailable).length
         if (needed === 0 || usable >= needed) continue
-        const builtinFallback = pool.IsDefault && workers.length === 0 && snapshot.builtInWorkerEnabled === true
+        // A switch that could not be read is taken as off: the message does not promise a fallback.
+        const builtinFallback = runsOnBuiltinWorker(pool, workers.length, snapshot.builtInWorkerEnabled === true)
         const consequence = usable > 0
           ? `at least ${needed} are recommended for redundancy`
           : builtinFallback ? 'its steps run on the built-in worker on the Octopus Server' : 'steps that use it will fail for lack of a worker'
