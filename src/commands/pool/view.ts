@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {isDynamicPool} from '../../lib/estate/facts.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow} from '../../lib/pools/render.js'
 import {viewPool, type PoolViewResult} from '../../lib/pools/view.js'
 import {renderTable} from '../../lib/render/table.js'

@@ -5,7 +5,7 @@
 import {usageError, type CliError} from '../errors.js'
 import type {Prompter} from '../render/prompter.js'
 import type {DraftField, RegisterDraft, RegisterSnapshot} from './register-draft.js'
-import {isDynamicPool} from '../estate/facts.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import {SSH_ACCOUNT_TYPES} from './resolve.js'
 import {validateListeningUrl, validateSshFingerprint, validateSshHost, validateSubscriptionId, validateThumbprint, validateWorkerName} from './validate.js'
 
