@@ -12,7 +12,6 @@ import {failsForLackOfWorker, fallsBackToBuiltinWorker, lacksOwnWorker, runsOnBu
 
 const defaultStatic = {IsDefault: true, WorkerPoolType: 'StaticWorkerPool'}
 /** A server older than dynamic pools omits WorkerPoolType: static. */
-// Older servers' pool documents carry no WorkerPoolType.
 const defaultUntyped: {IsDefault: boolean; WorkerPoolType?: string} = {IsDefault: true}
 const otherStatic = {IsDefault: false, WorkerPoolType: 'StaticWorkerPool'}
 /** Octopus Cloud's default pool is a dynamic one [CLOUD]. */
