@@ -1,7 +1,8 @@
 import {defineConfig} from 'vitest/config'
 
-// Tiers: `npm run test:unit` is the quick loop (pure functions, no server, no build needed);
-// `npm test` runs every tier, the integration tier in-process against live sandboxes.
+// Tiers: `npm run test:unit` is the quick loop (pure functions, no server); `npm test` runs every
+// tier, the integration tier in-process against live sandboxes. No tier needs a build before it:
+// commands run from the TypeScript sources, and the smoke tier builds the bundle it tests.
 const shared = {setupFiles: ['test/setup.ts'], testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' as const}
 
 export default defineConfig({
@@ -15,8 +16,9 @@ export default defineConfig({
       {test: {...shared, name: 'unit', include: ['test/unit/**/*.test.ts']}},
       {test: {...shared, name: 'sandbox', include: ['test/sandbox/**/*.test.ts', 'test/contract/**/*.test.ts']}},
       {test: {...shared, name: 'integration', include: ['test/integration/**/*.test.ts']}},
-      // The packed artifact has its own, slower tier: `npm run test:smoke` (vitest.smoke.config.ts).
-      {test: {...shared, name: 'smoke', include: ['test/smoke/**/*.test.ts'], exclude: ['test/smoke/packed.test.ts']}},
+      // The bundle users run, as processes; built by this tier's global setup. The packed artifact
+      // has its own, slower tier: `npm run test:smoke` (vitest.smoke.config.ts).
+      {test: {...shared, name: 'smoke', include: ['test/smoke/**/*.test.ts'], exclude: ['test/smoke/packed.test.ts'], globalSetup: ['test/smoke/global-setup.ts']}},
     ],
   },
 })

@@ -4,7 +4,6 @@ import {ServerCommand} from '../../server-command.js'
 import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../lib/pools/create.js'
 import {parseSortOrder, POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../lib/pools/validate.js'
 import {terminalSafe} from '../../lib/render/safe.js'
-import {inquirerPrompter} from '../../lib/workers/register-prompts.js'
 
 export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
   static override summary = 'Create a static or dynamic worker pool.'
@@ -48,7 +47,7 @@ Interactive runs ask for what is missing (name, type, worker type) and then prin
         sortOrder: flags['sort-order'],
         ifNotExists: flags['if-not-exists'],
       },
-      prompter: this.interactive ? inquirerPrompter : undefined,
+      prompter: this.interactive ? this.context.prompter : undefined,
       connect: async () => (await this.connectSpace()).space,
       warn: (message) => this.warnUser(message),
       echo: (input) => equivalentCreateCommand(this.config.bin, input, {server: flags.server, space: flags.space}),

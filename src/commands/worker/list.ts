@@ -46,6 +46,6 @@ export default class WorkerList extends ServerCommand<typeof WorkerList> {
   protected override async render(result: WorkerListResult): Promise<Rendered> {
     if (result.workers.length === 0) return {stderr: ['No workers match.']}
     const {head, rows} = workerListTable(result)
-    return {stdout: await renderTable(head, rows, {isTTY: Boolean(process.stdout.isTTY)})}
+    return {stdout: await renderTable(head, rows, this.io.table)}
   }
 }

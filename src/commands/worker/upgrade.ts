@@ -3,7 +3,6 @@ import {type Rendered} from '../../base-command.js'
 import {MaintenanceCommand} from '../../command-bases/maintenance-command.js'
 import {usageError, type ExitCodeValue} from '../../lib/errors.js'
 import {loadConfig} from '../../lib/policy/config.js'
-import {promptConfirm} from '../../lib/render/prompt.js'
 import {terminalSafeLines} from '../../lib/render/safe.js'
 import {requireSelection} from '../../lib/workers/bulk.js'
 import {parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
@@ -59,15 +58,15 @@ Before disabling a worker a rolling run records it in a private file under $XDG_
     }
     this.refuseUnconfirmable({yes: flags.yes, action: 'upgrade workers'})
     const result = await runWorkerUpgrade(request, {
-      config: () => loadConfig({cwd: process.cwd()}),
+      config: () => loadConfig({cwd: this.context.cwd}),
       connect: async () => (await this.connectSpace()).space,
-      confirm: (question) => promptConfirm(question),
+      confirm: (question) => this.context.prompter.confirm(question),
       note: (line) => this.note(line),
       warn: (line) => this.warnUser(line),
       startWaiting: () => this.startWaiting(),
       debug: this.debugLine,
       bin: this.config.bin,
-      claims: (space) => claimStore({root: claimsRoot(process.env), server: space.client.server, spaceId: space.spaceId, installationId: space.client.root.InstallationId, warn: (line) => this.warnUser(line)}),
+      claims: (space) => claimStore({root: claimsRoot(this.env), server: space.client.server, spaceId: space.spaceId, installationId: space.client.root.InstallationId, warn: (line) => this.warnUser(line)}),
     })
     this.stopWaiting()
     return result

@@ -3,22 +3,16 @@
  * answer with the same validators as the flags. Pools are a multi-select of the static pools.
  */
 import {usageError, type CliError} from '../errors.js'
-import {promptCheckbox, promptInput, promptSelect} from '../render/prompt.js'
 import type {DraftField, RegisterDraft, RegisterSnapshot} from './register.js'
 import {isDynamicPool} from '../estate/facts.js'
 import {SSH_ACCOUNT_TYPES} from './resolve.js'
 import {validateListeningUrl, validateSshFingerprint, validateSshHost, validateSubscriptionId, validateThumbprint, validateWorkerName} from './validate.js'
 
+/** The questions asked here: the run's prompter (src/ui/prompter.ts) has this shape. */
 export interface Prompter {
   input(message: string, opts: {validate: (value: string) => true | string}): Promise<string>
-  checkbox(message: string, choices: Array<{name: string; value: string}>): Promise<string[]>
+  checkbox(message: string, choices: Array<{name: string; value: string}>, opts: {required: boolean}): Promise<string[]>
   select(message: string, choices: Array<{name: string; value: string}>): Promise<string>
-}
-
-export const inquirerPrompter: Prompter = {
-  input: (message, opts) => promptInput(message, opts),
-  checkbox: (message, choices) => promptCheckbox(message, choices, {required: true}),
-  select: (message, choices) => promptSelect(message, choices),
 }
 
 /** Turns a validator that throws into an inquirer `validate` that returns the message. */
@@ -44,7 +38,7 @@ export async function promptForMissing(draft: RegisterDraft, missing: DraftField
       case 'pools': {
         const choices = snapshot.pools.filter((p) => !isDynamicPool(p)).map((p) => ({name: p.Name, value: p.Id}))
         if (choices.length === 0) throw usageError('This space has no static worker pool to register the worker in.', {hint: 'Create one with `octoworkers pool create`.'})
-        next.pools = await prompter.checkbox('Worker pools (space to select, enter to confirm):', choices)
+        next.pools = await prompter.checkbox('Worker pools (space to select, enter to confirm):', choices, {required: true})
         break
       }
       case 'url':
