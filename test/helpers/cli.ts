@@ -3,8 +3,8 @@ import {tempDir} from './temp.js'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {readFileSync} from 'node:fs'
-import {runWithContext} from '../../src/cli/context.js'
-import {ExitRequested, testContext} from './context.js'
+import {createRequire} from 'node:module'
+import {pathToFileURL} from 'node:url'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** The CLI from its TypeScript sources, for runs that need a process of their own (no build needed). */
@@ -143,6 +143,22 @@ function sourcesPjson() {
   return pjson
 }
 
+const nativeImport = createRequire(import.meta.url)('./native-import.cjs') as (url: string) => Promise<unknown>
+let runtimeModules: Promise<typeof import('../../src/cli/context.js') & typeof import('./context.js')> | undefined
+
+/**
+ * The context machinery as the commands see it: loaded by Node (native-import.cjs), as oclif loads
+ * the commands, so that a run's context, its exit and the errors it throws are the commands' own
+ * module instances (an `instanceof CliError` across two copies of a module is false).
+ */
+function runtime() {
+  runtimeModules ??= Promise.all([
+    nativeImport(pathToFileURL(path.join(repoRoot, 'src/cli/context.ts')).href),
+    nativeImport(pathToFileURL(path.join(repoRoot, 'test/helpers/context.ts')).href),
+  ]).then(([cli, helpers]) => ({...(cli as object), ...(helpers as object)}) as typeof import('../../src/cli/context.js') & typeof import('./context.js'))
+  return runtimeModules
+}
+
 /**
  * One run through oclif's own `run()` with a context of its own (src/cli/context.ts): output
  * captured, the given environment, stdin a finished pipe, no TTY. Nothing of the process is
@@ -151,13 +167,14 @@ function sourcesPjson() {
 async function runInProcess(args: string[], env: Record<string, string>, options: RunOptions): Promise<CliResult> {
   const oclif = await import('@oclif/core')
   const config = await loadOclifConfig()
+  const {runWithContext, testContext, ExitRequested} = await runtime()
   const context = testContext({env, input: options.input, cwd: options.cwd ?? repoRoot})
   let exitCode: number
   try {
     await runWithContext(context, () => oclif.run(args, config))
     exitCode = context.exitCode ?? 0
   } catch (error) {
-    exitCode = exitCodeOf(error, context.exitCode)
+    exitCode = error instanceof ExitRequested ? error.code : exitCodeOf(error, context.exitCode)
     if (exitCode !== 0 && !(error instanceof ExitRequested) && !isExitError(error)) context.stderr.write(`${(error as Error)?.message ?? String(error)}\n`)
   }
   return {stdout: context.stdout.text, stderr: context.stderr.text, exitCode}
@@ -168,7 +185,6 @@ function isExitError(error: unknown): boolean {
 }
 
 function exitCodeOf(error: unknown, recorded: number | undefined): number {
-  if (error instanceof ExitRequested) return error.code
   const oclifExit = (error as {oclif?: {exit?: number}})?.oclif?.exit
   if (typeof oclifExit === 'number') return oclifExit
   return recorded || 1
