@@ -46,7 +46,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
 
   public async run(): Promise<LeasesReportResult> {
     const flags = this.flags
-    const window = parseWindow(flags.since, flags.until, Date.now())
+    const window = parseWindow(flags.since, flags.until, this.context.now())
     if (this.isJson && flags.format !== undefined && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} contradict each other; give one.`)
     if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--all-spaces and --space contradict each other; give one.')
     const format = this.isJson ? 'json' : (flags.format ?? 'table')
