@@ -90,10 +90,14 @@ export function processStreams(env: Env): IOStreams {
   return new IOStreams(nodeOutput(process.stdout), nodeOutput(process.stderr), input, env, {input: stdin, output: process.stderr})
 }
 
-/** Captured text, for tests and for commands run inside another program. */
+/** Captured text, for tests and for commands run inside another program (as a terminal of `columns` if given). */
 export class CapturedOutput implements TextOutput {
   text = ''
-  readonly isTTY = false
+  readonly isTTY: boolean
+  constructor(readonly columns?: number) {
+    this.isTTY = columns !== undefined
+  }
+
   write(text: string): void {
     this.text += text
   }

@@ -32,6 +32,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** true: a real process (signals, exact start-up behaviour); false: in-process; unset: decided by needsProcess(). */
   spawn?: boolean
+  /** In-process only: stdout is a terminal this many columns wide (stdin and stderr stay pipes). */
+  stdoutColumns?: number
   /** The working directory (where `check` looks for .octoworkers.yaml); default the repository root. */
   cwd?: string
   /** Run the bundled build (bin/run.js over dist/bundle) as a process: the smoke tier's runs. */
@@ -168,7 +170,7 @@ async function runInProcess(args: string[], env: Record<string, string>, options
   const oclif = await import('@oclif/core')
   const config = await loadOclifConfig()
   const {runWithContext, testContext, ExitRequested} = await runtime()
-  const context = testContext({env, input: options.input, cwd: options.cwd ?? repoRoot})
+  const context = testContext({env, input: options.input, cwd: options.cwd ?? repoRoot, stdoutColumns: options.stdoutColumns})
   let exitCode: number
   try {
     await runWithContext(context, () => oclif.run(args, config))

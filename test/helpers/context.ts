@@ -21,12 +21,13 @@ export interface TestContext extends CommandContext {
 
 /**
  * A context for one command run inside a test: output captured, stdin a finished pipe holding
- * `input`, no terminal (so no colour, no prompts), the given environment and nothing of the test
+ * `input`, no terminal unless `stdoutColumns` makes stdout one (so no prompts), the given environment and nothing of the test
  * process's own. Runs with contexts of their own share nothing and can go at the same time.
  */
-export function testContext(options: {env?: Env; input?: string; cwd?: string; prompter?: Prompter; now?: () => number} = {}): TestContext {
+export function testContext(options: {env?: Env; input?: string; cwd?: string; prompter?: Prompter; now?: () => number; stdoutColumns?: number} = {}): TestContext {
   const env = options.env ?? {}
-  const stdout = new CapturedOutput()
+  // stdout as a terminal that wide, when asked (stdin and stderr stay pipes: still no prompts).
+  const stdout = new CapturedOutput(options.stdoutColumns)
   const stderr = new CapturedOutput()
   const io = new IOStreams(stdout, stderr, pipedInput(options.input), env)
   const signals = new EventEmitter()
