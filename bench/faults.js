@@ -1,4 +1,4 @@
-// Hostile-server benchmarks (issue 10 items 6 and 7), called by bench/run.js. The project's own
+// Hostile-server benchmarks (hangs, oversized bodies), called by bench/run.js. The project's own
 // fault server (test/fault-server, transpiled here with esbuild) sits in front of a sandbox:
 // - peak RSS of `worker list` against a body one byte over the default 256 MiB cap, streamed
 //   without a Content-Length (so the only defence is counting while reading): the refusal;

@@ -1,4 +1,4 @@
-// The floor for any Node CLI (issue 13): `whoami --json`'s four requests to the server (root
+// The floor for any Node CLI: `whoami --json`'s four requests to the server (root
 // document, spaces, the default space's home, the current user) with nothing but node:http, and
 // the same JSON out. `npm run bench` prints its ratio to `node -e 0` beside ours.
 import http from 'node:http'

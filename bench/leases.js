@@ -1,12 +1,12 @@
-// Lease benchmarks (issue 6), called by bench/run.js:
+// Lease benchmarks, called by bench/run.js:
 // - HTTP requests per poll with 200 executing tasks, for each lease source (the built library's
 //   own sources, counted with the client's request counter);
 // - event lag: from the sandbox granting a lease (its own lease history) to `leases tail --json`
 //   printing the line;
 // - `leases report` over 2,000 completed tasks: wall time, requests, peak RSS;
-// - (issue 16) `leases tail` with steps far shorter than the poll interval: requests per poll, log
+// - `leases tail` with steps far shorter than the poll interval: requests per poll, log
 //   reads per completed task, and leases seen vs recorded in the tasks' logs, for auto and api.
-// - with the lease cache (issue 13): the same report's first run, second run, and after 100 new tasks.
+// - with the lease cache: the same report's first run, second run, and after 100 new tasks.
 // - `leases report --no-cache` over 20,000 tasks: each task is looked up by ID in the sandbox.
 import {spawn} from 'node:child_process'
 import {cpSync, existsSync, rmSync} from 'node:fs'
@@ -156,7 +156,7 @@ export async function benchReportAtScale({startSandbox, scratch, bin, cleanEnv, 
   }
 }
 
-/** 4. Short leases (issue 16): steps of 100-300 ms, --interval 1, auto and --source api side by side. */
+/** 4. Short leases: steps of 100-300 ms, --interval 1, auto and --source api side by side. */
 export async function benchShortLeases({startSandbox, scratch, bin, cleanEnv, row, api, median}) {
   {
     const sandbox = await startSandbox({dataFile: path.join(scratch, 'short.sqlite'), seed: 'demo', octopusVersion: '2026.1'})

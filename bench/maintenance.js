@@ -1,4 +1,4 @@
-// Maintenance benchmark (issue 14), called by bench/run.js: a rolling Tentacle upgrade of a
+// Maintenance benchmark, called by bench/run.js: a rolling Tentacle upgrade of a
 // 10-worker pool at --keep-healthy 2 while 4 synthetic deployments run at all times. Measures the
 // failed deployments (target 0), the fewest available workers (enabled, Healthy or HasWarnings)
 // seen by sampling the pool every 100 ms (target >= 2), the fewest of those not leased

@@ -16,7 +16,7 @@ const probe = path.join(root, 'bench/rss-probe.cjs')
 const scratch = mkdtempSync(path.join(tmpdir(), 'octoworkers-bench-'))
 
 /**
- * Measures what users run (issue 13): the tarball `npm pack` makes (its prepack builds the bundle
+ * Measures what users run: the tarball `npm pack` makes (its prepack builds the bundle
  * and the oclif manifest), installed with `npm install -g` into a prefix of its own. BENCH_BIN
  * names an installed bin/run.js instead, to skip the pack and install while iterating.
  */
@@ -113,7 +113,7 @@ async function api(sandbox, method, url, body) {
   return text ? JSON.parse(text) : undefined
 }
 
-// ---- 1. Startup (issues 2 and 13), of the installed package ----------------------------------
+// ---- 1. Startup, of the installed package ----------------------------------------------------
 process.stderr.write('startup...\n')
 if (installed.installMs) row('startup', '`npm pack` (with the bundle build); `npm install -g` of the tarball', `${(installed.packMs / 1000).toFixed(1)} s; ${(installed.installMs / 1000).toFixed(1)} s`)
 {
@@ -163,7 +163,7 @@ if (installed.installMs) row('startup', '`npm pack` (with the bundle build); `np
   await small.close()
 }
 
-// ---- 2. Sandbox at scale (issue 3) -----------------------------------------------------------
+// ---- 2. Sandbox at scale ---------------------------------------------------------------------
 process.stderr.write('sandbox scale:10000...\n')
 const scaleFile = path.join(scratch, 'scale.sqlite')
 const seeding = await timed(() => startSandbox({dataFile: scaleFile, seed: 'scale:10000'}))
@@ -178,7 +178,7 @@ row('sandbox', 'seed `scale:10000` (10,000 workers, 200 pools, 5 spaces)', `${(s
   row('sandbox', `GET /api/${target.s.Id}/workers/all (${target.n} workers), median of 9`, `${median(lat).toFixed(0)} ms (max ${Math.max(...lat).toFixed(0)} ms)`, '< 300 ms')
 }
 
-// ---- 3. Workers and pools at scale (issue 4) ---------------------------------------------------
+// ---- 3. Workers and pools at scale -------------------------------------------------------------
 process.stderr.write('worker/pool list at scale...\n')
 const bigEnv = cleanEnv({OCTOPUS_URL: big.url, OCTOPUS_API_KEY: big.apiKey, OCTOPUS_SPACE: 'Spaces-1'})
 {
@@ -192,7 +192,7 @@ const bigEnv = cleanEnv({OCTOPUS_URL: big.url, OCTOPUS_API_KEY: big.apiKey, OCTO
   row('pools', '`pool list --json` peak RSS; HTTP requests', `${fmtMiB(pools.rssMiB)}; ${pools.requests}`, '≤ 5 requests')
 }
 
-// ---- 4. check at scale (issue 5) ---------------------------------------------------------------
+// ---- 4. check at scale -------------------------------------------------------------------------
 process.stderr.write('check at scale...\n')
 {
   const check = await compare('check', ['check', '--all-spaces', '--json', '--fail-on', 'never'], bigEnv, {runs: 5})
@@ -210,7 +210,7 @@ process.stderr.write('check at scale...\n')
   row('check', `HTTP requests: all ${spaces} spaces; one space; so per extra space`, `${check.requests}; ${oneSpace}; ${perSpace}`, 'constant per space')
 }
 
-// ---- 4b. pool usage at scale (issue 15) -----------------------------------------------------------
+// ---- 4b. pool usage at scale ----------------------------------------------------------------------
 process.stderr.write('pool usage at scale...\n')
 {
   const usage = await compare('pool usage', ['pool', 'usage', '--all-spaces', '--json'], bigEnv, {runs: 3})
@@ -228,7 +228,7 @@ process.stderr.write('pool usage at scale...\n')
     `${usage.requests}; ${oneSpace}; ${(usage.requests - oneSpace) / (spaces - 1)}; ${smallRequests}`, 'constant in projects')
 }
 
-// ---- 5. Leases (issues 3 and 6) ------------------------------------------------------------------
+// ---- 5. Leases -----------------------------------------------------------------------------------
 process.stderr.write('leases...\n')
 {
   const sim = await api(big, 'POST', '/api/sandbox/simulations', {SpaceId: 'Spaces-1', Tasks: 1000, Concurrency: 50, MinDurationMs: 5, MaxDurationMs: 40, StepsPerTask: 1})
@@ -246,13 +246,13 @@ const leaseBench = await import('./leases.js').then((m) => m.benchLeases({startS
 void leaseBench
 await big.close()
 
-// ---- 6. Hostile servers (issue 10) ---------------------------------------------------------------
+// ---- 6. Hostile servers --------------------------------------------------------------------------
 process.stderr.write('faults...\n')
 await import('./faults.js').then((m) => m.benchFaults({root, scratch, startSandbox, cleanEnv, runOnce, bin, row})).catch((error) => {
   row('faults', 'fault benchmarks', `not run: ${error.message}`)
 })
 
-// ---- 7. Maintenance (issue 14) -------------------------------------------------------------------
+// ---- 7. Maintenance ------------------------------------------------------------------------------
 process.stderr.write('maintenance...\n')
 await import('./maintenance.js').then((m) => m.benchMaintenance({startSandbox, scratch, bin, cleanEnv, row, api})).catch((error) => {
   row('maintenance', 'rolling upgrade benchmark', `not run: ${error.message}`)

@@ -7,9 +7,6 @@ import {jsonTextWithoutLinks, writeError, writeJsonStdout, writeStderr, writeStd
 import {colorEnabled} from './lib/render/color.js'
 import {canPromptIn, currentContext, type CommandContext} from './cli/context.js'
 
-/** Kept here for the descriptions that still paste it; the Help class prints it from the same list. */
-export {EXIT_CODES_HELP} from './lib/errors.js'
-
 /** Human output of a command's result: text for stdout, notes (progress, "nothing matched") for stderr. */
 export interface Rendered {
   stdout?: string

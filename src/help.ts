@@ -21,8 +21,8 @@ class OctoworkersCommandHelp extends CommandHelp {
 
 /**
  * oclif's help, with descriptions laid out as above, and the EXIT CODES section at the end of every
- * command's help and of the root help, printed from the one list in src/lib/errors.ts, unless the
- * description already carries it (descriptions that still paste it).
+ * command's help and of the root help, printed from the one list in src/lib/errors.ts (so no
+ * description needs to carry it).
  */
 export default class OctoworkersHelp extends Help {
   protected override CommandHelpClass = OctoworkersCommandHelp
@@ -32,7 +32,7 @@ export default class OctoworkersHelp extends Help {
   // process, a plugin calling help twice) then finds no `worker:register:ssh`. They get copies.
   protected override formatCommand(command: Command.Loadable): string {
     const page = super.formatCommand({...command})
-    return hasExitCodes(command.description ?? '') ? page : `${page}\n\n${this.exitCodesSection()}`
+    return `${page}\n\n${this.exitCodesSection()}`
   }
 
   protected override formatCommands(commands: Command.Loadable[]): string {
@@ -41,8 +41,7 @@ export default class OctoworkersHelp extends Help {
 
   protected override async showRootHelp(): Promise<void> {
     await super.showRootHelp()
-    const {pjson} = this.config
-    if (!hasExitCodes(pjson.oclif.description ?? pjson.description ?? '')) this.log(`${this.exitCodesSection()}\n`)
+    this.log(`${this.exitCodesSection()}\n`)
   }
 
   /** Help is this run's stdout, like any command's output (oclif's own goes to the process's console). */
@@ -53,8 +52,4 @@ export default class OctoworkersHelp extends Help {
   private exitCodesSection(): string {
     return this.section('EXIT CODES', EXIT_CODES_TABLE)
   }
-}
-
-function hasExitCodes(description: string): boolean {
-  return description.includes('EXIT CODES')
 }

@@ -2,9 +2,9 @@ import {Flags, type Command, type Interfaces} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
 import {usageError} from './lib/errors.js'
 import {resolveConnection, type ResolvedConnection} from './lib/auth/connection.js'
-import {MAX_TIMEOUT_SECONDS, type OctopusClient, type SpaceContext} from './lib/octopus/client.js'
-import {warnIfPlainHttp} from './lib/auth/login.js'
-import {groupDigits} from './lib/render/number.js'
+import type {OctopusClient, SpaceContext} from './lib/octopus/client.js'
+import {warnIfPlainHttp} from './lib/octopus/plain-http.js'
+import {durationFlag} from './cli/flags.js'
 
 /** The flags of a ServerCommand subclass T: its own, BaseCommand's and the connection flags. */
 export type ServerFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof ServerCommand)['baseFlags'] & T['flags']>
@@ -27,11 +27,10 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     })(),
     profile: Flags.string({description: 'Profile to use (env OCTOWORKERS_PROFILE; default "default").', helpGroup: 'GLOBAL'}),
     'ca-cert': Flags.string({description: 'PEM file of extra CA certificates to trust.', helpGroup: 'GLOBAL'}),
-    timeout: Flags.custom<number>({
-      description: `Seconds a request may take, headers to last byte, retries included (default 30; above 0, at most ${groupDigits(MAX_TIMEOUT_SECONDS)}).`,
+    timeout: durationFlag({
+      description: 'How long each HTTP request may take, headers to last byte, retries included (default 30s; e.g. 90s, 2m; a bare number is seconds).',
       helpGroup: 'GLOBAL',
-      parse: async (input) => parseTimeout(input)!,
-    })(),
+    }),
   }
 
   protected declare flags: ServerFlags<T>
@@ -40,7 +39,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
   /** Resolves credentials and reads the server's root document (one request). */
   protected async connect(): Promise<Connected> {
     if (this.connected) return this.connected
-    const timeoutSeconds = parseTimeout(this.httpTimeoutFlag())
+    const timeoutSeconds = this.flags.timeout === undefined ? undefined : this.flags.timeout / 1000
     const connection = await resolveConnection({
       serverFlag: this.flags.server,
       profileFlag: this.flags.profile,
@@ -63,14 +62,6 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     return this.connected
   }
 
-  /**
-   * The value of the HTTP --timeout. Commands whose --timeout means how long to wait (`worker
-   * drain`, `worker upgrade`, as their issue specifies) return undefined: requests keep the default.
-   */
-  protected httpTimeoutFlag(): number | undefined {
-    return this.flags.timeout
-  }
-
   /** Connects and resolves the space: --space, OCTOPUS_SPACE, the profile's space, else the server's default. */
   protected async connectSpace(): Promise<Connected & {space: SpaceContext}> {
     const connected = await this.connect()
@@ -78,16 +69,6 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     const space = await connected.client.resolveSpace(wanted)
     return {...connected, space}
   }
-}
-
-/** --timeout: seconds above 0 and at most 2,147,483 (a Node timer's limit), else exit 2 before any request. */
-export function parseTimeout(value: string | number | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const n = typeof value === 'number' ? value : String(value).trim() === '' ? NaN : Number(value)
-  if (!Number.isFinite(n) || n <= 0 || n > MAX_TIMEOUT_SECONDS) {
-    throw usageError(`--timeout must be a positive number of seconds, at most ${groupDigits(MAX_TIMEOUT_SECONDS)}, not '${value}'.`)
-  }
-  return n
 }
 
 /** --space: a name or ID; an empty one is a mistake (a script's unset variable), not "the default space". */

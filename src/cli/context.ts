@@ -71,7 +71,11 @@ const STORE_KEY = Symbol.for('octoworkers.commandContext')
 const injected: AsyncLocalStorage<CommandContext> = ((globalThis as Record<symbol, unknown>)[STORE_KEY] ??= new AsyncLocalStorage<CommandContext>()) as AsyncLocalStorage<CommandContext>
 let ownContext: CommandContext | undefined
 
-/** Runs `run` (e.g. oclif's `run(argv, config)`) with every command inside it using `context`. */
+/**
+ * Runs `run` (e.g. oclif's `run(argv, config)`) with every command inside it using `context`.
+ * @public for programs that run commands inside themselves: the tests load it through Node's own
+ * import (test/helpers/native-import.cjs), which knip cannot follow.
+ */
 export function runWithContext<T>(context: CommandContext, run: () => Promise<T>): Promise<T> {
   return injected.run(context, run)
 }

@@ -1,7 +1,8 @@
 import {Args, Flags, type Command} from '@oclif/core'
 import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
-import {describeRegistration, draftFromInput, registerWorker, type RegisterInput, type RegisterType, type RegistrationResult} from '../lib/workers/register.js'
+import {describeRegistration, draftFromInput, registerWorker, type RegisterInput, type RegistrationResult} from '../lib/workers/register.js'
+import type {RegisterType} from '../lib/workers/register-draft.js'
 
 /** Said in every register command's help: Kubernetes agents are not registered from here. */
 export const KUBERNETES_REGISTER_NOTE = 'Kubernetes agent workers are not registered with this command: they register themselves when installed with Octopus\'s kubernetes-agent Helm chart (agent.worker.enabled=true, pools in agent.worker.initial.workerPools). Once registered they appear in worker list --type kubernetes and are managed like any other worker.'

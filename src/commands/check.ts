@@ -2,8 +2,9 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
+import {allSpacesFlag, formatFlag} from '../cli/flags.js'
 import {CHECK_FORMATS, checkEstate, chooseCheckFormat, type CheckFormat, type CheckRun} from '../lib/check/run.js'
-import {ExitCode, usageError, type ExitCodeValue} from '../lib/errors.js'
+import {ExitCode, type ExitCodeValue} from '../lib/errors.js'
 import {configArtifactUri} from '../lib/check/artifact.js'
 import {CONFIG_FILE_NAMES, loadConfig, type PolicyConfig} from '../lib/policy/config.js'
 import {FAIL_ON_VALUES, type FailOn} from '../lib/policy/engine.js'
@@ -36,12 +37,12 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
   ]
 
   static override flags = {
-    'all-spaces': Flags.boolean({description: 'Check every space (not with --space).'}),
+    'all-spaces': allSpacesFlag('Check every space (not with --space).'),
     config: Flags.string({description: `Config file (default: ${CONFIG_FILE_NAMES[0]} in the current directory or a parent).`}),
-    format: Flags.option({description: 'Output format (default table; not with --json, which is --format json).', options: CHECK_FORMATS})(),
+    format: formatFlag({description: 'Output format (default table; not with --json, which is --format json).', options: CHECK_FORMATS}),
     'fail-on': Flags.option({description: 'Exit 1 when a finding is at or above this severity.', options: FAIL_ON_VALUES, default: 'error' as FailOn})(),
     init: Flags.boolean({description: `Write a commented starter ${CONFIG_FILE_NAMES[0]} (or --config FILE) based on Octopus's guidance, then exit.`}),
-    force: Flags.boolean({description: 'With --init: overwrite an existing file.'}),
+    force: Flags.boolean({description: 'With --init: overwrite an existing file.', dependsOn: ['init']}),
   }
 
   public async run(): Promise<CheckResult> {
@@ -51,8 +52,6 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
       writeStarterConfig(file, flags.force)
       return {kind: 'init', File: file}
     }
-    if (flags.force) throw usageError('--force only goes with --init.')
-    if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--space and --all-spaces cannot be used together.', {hint: 'Give one space with --space, or every space with --all-spaces.'})
     const format = chooseCheckFormat(flags.format, this.isJson)
     const config = await loadConfig({explicitFile: flags.config, cwd: this.context.cwd})
     const {client} = await this.connect()
@@ -85,7 +84,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
     }
   }
 
-  protected override async render(result: CheckResult): Promise<Rendered> {
+  protected override render(result: CheckResult): Rendered {
     if (result.kind === 'init') return {stdout: `Wrote ${result.File}. Edit it, then run \`${this.config.bin} check\`.`}
     const {run, format} = result
     const summary = summaryLine(run.report, run.ConfigFile)
@@ -102,7 +101,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
       default: {
         const paint = this.io.paint
         const headingColour = {error: paint.red, warning: paint.yellow, note: paint.cyan}
-        return {stdout: await renderTextReport(run.report, {
+        return {stdout: renderTextReport(run.report, {
           isTTY: this.io.stdout.isTTY,
           width: this.io.columns,
           configFile: run.ConfigFile,

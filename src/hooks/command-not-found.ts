@@ -1,6 +1,6 @@
 import type {Hook} from '@oclif/core'
 import {redact, usageError} from '../lib/errors.js'
-import {closeMatches} from '../lib/octopus/names.js'
+import {closeMatches} from '../text/fuzzy.js'
 import {writeError} from '../lib/render/output.js'
 import {currentContext} from '../cli/context.js'
 

@@ -1,6 +1,6 @@
 /**
  * Applies an action to several items one by one and records what happened to each, so that a
- * failure midway can say exactly which items were done and which were not (issue 4, "Bulk").
+ * failure midway can say exactly which items were done and which were not.
  * The first failure stops the run: the remaining items are reported as not attempted.
  */
 export type BulkOutcome<R> =

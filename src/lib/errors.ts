@@ -32,9 +32,6 @@ export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [ExitCodeValue, string]>
 /** The exit-code table as help shows it: one `code  meaning` line each, meanings aligned. */
 export const EXIT_CODES_TABLE = EXIT_CODE_MEANINGS.map(([code, meaning]) => `${String(code).padEnd(5)}${meaning}`).join('\n')
 
-/** The same under its heading, for a description that still carries it. */
-export const EXIT_CODES_HELP = `EXIT CODES\n${EXIT_CODES_TABLE.replace(/^/gm, '  ')}`
-
 export interface CliErrorOptions {
   hint?: string
   /** Machine-readable kind, shown in --json error output. */

@@ -1,4 +1,4 @@
-import {closeMatches} from './octopus/names.js'
+import {closeMatches} from '../text/fuzzy.js'
 
 /**
  * What the command line parser reported, reduced to plain data so that this module needs no
@@ -68,19 +68,27 @@ function sentences(message: string): string {
   // oclif's wording for a parser that threw: "Parsing --port \n\t<reason>".
   const parsing = /^Parsing (--[\w-]+)$/.exec(lines[0] ?? '')
   if (parsing && lines.length > 1) return punctuate(`${parsing[1]}: ${lines.slice(1).map(stripStop).join('; ')}`)
-  const body = /^The following errors? occurred:$/.test(lines[0] ?? '') ? withoutMirroredExclusions(lines.slice(1)) : lines
+  const body = /^The following errors? occurred:$/.test(lines[0] ?? '') ? flagRelationReasons(lines.slice(1)) : lines
   return body.map((line) => punctuate(line.replace(/^Missing required flag ([\w-]+)$/, 'Missing required flag --$1'))).join(' ')
 }
 
 /**
- * oclif reports two exclusive flags twice, once from each side ("--a=true cannot also be provided
- * when using --b", and the reverse): keep the first, without a boolean's "=true".
+ * oclif's reasons for flags declared `exclusive` or `dependsOn`, in one wording for every command:
+ * "--a=value cannot also be provided when using --b" becomes "--a and --b cannot be used together"
+ * (once, though oclif reports two flags that exclude each other from each side), and "All of the
+ * following must be provided when using --b: --a" becomes "--b only goes with --a".
  */
-function withoutMirroredExclusions(reasons: string[]): string[] {
+function flagRelationReasons(reasons: string[]): string[] {
   const seen = new Set<string>()
   const kept: string[] = []
   for (const reason of reasons) {
-    const m = /^--([\w-]+)(?:=\S*)? cannot also be provided when using --([\w-]+)$/.exec(reason)
+    const needs = /^All of the following must be provided when using --([\w-]+): (.*)$/.exec(reason)
+    if (needs) {
+      const wanted = needs[2].split(', ')
+      kept.push(`--${needs[1]} only goes with ${wanted.length <= 1 ? wanted.join('') : `${wanted.slice(0, -1).join(', ')} and ${wanted.at(-1)}`}`)
+      continue
+    }
+    const m = /^--([\w-]+)(?:=.*?)? cannot also be provided when using --([\w-]+)$/.exec(reason)
     if (!m) {
       kept.push(reason)
       continue
@@ -88,7 +96,7 @@ function withoutMirroredExclusions(reasons: string[]): string[] {
     const pair = [m[1], m[2]].sort().join(' ')
     if (seen.has(pair)) continue
     seen.add(pair)
-    kept.push(reason.replace(/^(--[\w-]+)=true /, '$1 '))
+    kept.push(`--${m[1]} and --${m[2]} cannot be used together`)
   }
   return kept
 }

@@ -51,8 +51,3 @@ export function collectionJson(ctx: ModelContext, itemType: string, itemTexts: s
 export function arrayJson(itemTexts: string[]): string {
   return `[${itemTexts.join(',')}]`
 }
-
-/** A collection's `Template` link: the route's link template without `{/id}`. */
-export function listTemplate(linkTemplate: string): string {
-  return linkTemplate.replace('{/id}', '')
-}

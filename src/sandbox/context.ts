@@ -3,8 +3,6 @@ import {profileOf, type OctopusVersion, type QueryNameMatching, type VersionProf
 
 export type {OctopusVersion}
 
-export const SANDBOX_USER = 'sandbox-admin'
-
 /**
  * The lease-release fault (`POST /api/sandbox/faults {Kind: "LeaseRelease", Times}`): how many
  * releases are still to fail, -1 for every one. Shared by the routes that set it and the task

@@ -16,10 +16,12 @@ export interface Choice<T extends string> {
 export interface Prompter {
   input(message: string, opts?: {default?: string; validate?: (value: string) => true | string}): Promise<string>
   secret(message: string, opts?: {validate?: (value: string) => true | string}): Promise<string>
-  confirm(message: string, defaultValue?: boolean): Promise<boolean>
   select<T extends string>(message: string, choices: Array<Choice<T>>): Promise<T>
   checkbox<T extends string>(message: string, choices: Array<Choice<T>>, opts?: {required?: boolean}): Promise<T[]>
 }
+
+/** The questions a use case asks while it runs (pool create, worker register): what a unit test scripts. */
+export type Questions = Pick<Prompter, 'input' | 'select' | 'checkbox'>
 
 /**
  * A prompt's question and choices are lines this tool composed, often quoting a server's name: a
@@ -33,7 +35,6 @@ export function inquirerPrompter(streams: PromptStreams): Prompter {
   return {
     input: async (message, opts = {}) => (await kit()).input({message: line(message), default: opts.default, validate: opts.validate}, streams),
     secret: async (message, opts = {}) => (await kit()).password({message: line(message), mask: '*', validate: opts.validate}, streams),
-    confirm: async (message, defaultValue = false) => (await kit()).confirm({message: line(message), default: defaultValue}, streams),
     select: async (message, choices) => (await kit()).select({message: line(message), choices: choices.map((c) => ({...c, name: line(c.name)}))}, streams),
     checkbox: async (message, choices, opts = {}) => (await kit()).checkbox({message: line(message), choices: choices.map((c) => ({...c, name: line(c.name)})), required: opts.required}, streams),
   }
@@ -43,7 +44,6 @@ export function inquirerPrompter(streams: PromptStreams): Prompter {
 export const noPrompter: Prompter = {
   input: refuse,
   secret: refuse,
-  confirm: refuse,
   select: refuse,
   checkbox: refuse,
 }

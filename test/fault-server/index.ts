@@ -1,7 +1,7 @@
 /**
  * A small fault server of the project's own, placed in front of a live sandbox: requests pass
  * through to the sandbox unless a rule matches, and then the answer goes wrong in one of the
- * ways real networks and middleboxes make it go wrong (issue 10):
+ * ways real networks and middleboxes make it go wrong:
  *
  * - `html`: 200 with an HTML page (a proxy's or a login page), the request never reaches the sandbox;
  * - `body`: any body, content type, status and headers (JSON of the wrong shape, plain text, a 503 with Retry-After...);
@@ -15,8 +15,11 @@
  * Each rule applies to `times` matching requests (default: all). Every request is recorded.
  *
  * `hold(match)` makes interleavings of two clients deterministic: matching requests wait (they
- * reach the sandbox only when released), so a test can e.g. let both of two commands read before
- * either writes (`barrier`), or release one command's write only after the other has finished.
+ * reach the sandbox only when released, or never when dropped), so a test can e.g. let both of two
+ * commands read before either writes (`barrier`), release one command's write only after the other
+ * has finished, or drop a write as if the client had died before sending it. A hold can catch one
+ * request among many (`skip`, `times`, `bodyIncludes`): "the second PUT of this worker", "the
+ * POST of a Health task".
  */
 import http from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
@@ -59,16 +62,37 @@ export interface HoldMatch {
   method?: string
   /** A string is a prefix of the pathname, a RegExp is tested against it. */
   path: string | RegExp
+  /** Only requests whose body contains this text. */
+  bodyIncludes?: string
+  /** Let this many matching requests through before holding any (default 0). */
+  skip?: number
+  /** Hold this many matching requests, then let later ones through (default: every one until `end`). */
+  times?: number
 }
 
-/** Requests caught by `hold`: each waits until released, then goes to the sandbox as usual. */
+/** A request a hold caught. */
+export interface HeldRequest {
+  method: string
+  /** The path with its query string. */
+  path: string
+  body: string
+}
+
+/** Requests caught by `hold`: each waits until released (then goes to the sandbox as usual) or dropped. */
 export interface Hold {
   /** How many are waiting now. */
   readonly waiting: number
+  /** Resolves with the first request caught, once it is waiting. */
+  readonly arrived: Promise<HeldRequest>
   /** Resolves once `n` requests are waiting. */
   untilWaiting(n: number): Promise<void>
-  /** Lets every waiting request through (oldest first); later ones are still held. */
-  release(): void
+  /**
+   * Lets every waiting request through (oldest first); later ones are still held. Resolves with
+   * their statuses once their answers have gone back to the client.
+   */
+  release(): Promise<number[]>
+  /** Closes the waiting requests' connections without sending them on: the sandbox never sees them. */
+  drop(): void
   /** Lets the waiting requests through and stops holding. */
   end(): void
 }
@@ -116,25 +140,28 @@ export async function startFaultServer(upstream: string): Promise<FaultServer> {
       out.end(body)
     })
 
-  interface ActiveHold {match: HoldMatch; queue: Array<() => void>; ended: boolean; changed: () => void}
+  /** A caught request: `go` answers it (resolving with the status once the answer is out), `drop` closes its connection. */
+  interface Waiting {go: () => Promise<number>; drop: () => void}
+  interface ActiveHold {match: HoldMatch; seen: number; caught: number; queue: Waiting[]; ended: boolean; changed: () => void; arrive: (info: HeldRequest) => void}
   const holds: ActiveHold[] = []
-  const matchesHold = (m: HoldMatch, req: http.IncomingMessage) => {
+  const matchesHold = (m: HoldMatch, req: http.IncomingMessage, body: string) => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname
-    return (!m.method || m.method.toUpperCase() === req.method) && (typeof m.path === 'string' ? pathname.startsWith(m.path) : m.path.test(pathname))
+    return (!m.method || m.method.toUpperCase() === req.method) && (typeof m.path === 'string' ? pathname.startsWith(m.path) : m.path.test(pathname)) &&
+      (m.bodyIncludes === undefined || body.includes(m.bodyIncludes))
   }
-  /** Resolves when no hold keeps the request (at once when none matches). */
-  const heldUntilReleased = (req: http.IncomingMessage): Promise<void> => {
-    const hold = holds.find((h) => !h.ended && matchesHold(h.match, req))
-    if (!hold) return Promise.resolve()
-    return new Promise((resolve) => {
-      hold.queue.push(resolve)
-      hold.changed()
-    })
-  }
+  /** The hold that catches this request, if one does (counting it against the hold's `skip` and `times`). */
+  const holdFor = (req: http.IncomingMessage, body: string): ActiveHold | undefined => holds.find((h) => {
+    if (h.ended || !matchesHold(h.match, req, body)) return false
+    if (h.seen++ < (h.match.skip ?? 0) || h.caught >= (h.match.times ?? Infinity)) return false
+    h.caught++
+    return true
+  })
 
   function makeHold(match: HoldMatch, parties?: number): Hold {
     const waiters: Array<{n: number; resolve: () => void}> = []
-    const active: ActiveHold = {match, queue: [], ended: false, changed: () => {
+    let arrive!: (info: HeldRequest) => void
+    const arrived = new Promise<HeldRequest>((resolve) => (arrive = resolve))
+    const active: ActiveHold = {match, seen: 0, caught: 0, queue: [], ended: false, arrive, changed: () => {
       for (const w of [...waiters]) if (active.queue.length >= w.n) {
         waiters.splice(waiters.indexOf(w), 1)
         w.resolve()
@@ -146,17 +173,19 @@ export async function startFaultServer(upstream: string): Promise<FaultServer> {
       get waiting() {
         return active.queue.length
       },
+      arrived,
       untilWaiting: (n) => new Promise((resolve) => {
         waiters.push({n, resolve})
         active.changed()
       }),
-      release: () => {
-        for (const go of active.queue.splice(0)) go()
+      release: () => Promise.all(active.queue.splice(0).map((w) => w.go())),
+      drop: () => {
+        for (const w of active.queue.splice(0)) w.drop()
       },
       end: () => {
         active.ended = true
-        holds.splice(holds.indexOf(active), 1)
-        handle.release()
+        if (holds.includes(active)) holds.splice(holds.indexOf(active), 1)
+        void handle.release()
       },
     }
     return handle
@@ -166,10 +195,26 @@ export async function startFaultServer(upstream: string): Promise<FaultServer> {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
+      const body = Buffer.concat(chunks)
       const rule = match(req)
       requests.push({method: req.method ?? '', path: req.url ?? '', fault: rule?.mode ?? 'pass'})
-      void heldUntilReleased(req).then(() => answer(rule, req, res, Buffer.concat(chunks))).catch(() => res.destroy())
+      const go = () => answer(rule, req, res, body).then(() => answered(res), () => {
+        res.destroy()
+        return 0
+      })
+      const hold = holdFor(req, body.toString('utf8'))
+      if (!hold) return void go()
+      hold.queue.push({go, drop: () => res.destroy()})
+      hold.arrive({method: req.method ?? '', path: req.url ?? '', body: body.toString('utf8')})
+      hold.changed()
     })
+  })
+
+  /** The status, once the whole answer has been handed to the client's connection. */
+  const answered = (res: http.ServerResponse): Promise<number> => new Promise((resolve) => {
+    if (res.writableFinished || res.destroyed) return resolve(res.statusCode)
+    res.once('finish', () => resolve(res.statusCode))
+    res.once('close', () => resolve(res.statusCode))
   })
 
   async function answer(rule: FaultRule | undefined, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
@@ -260,7 +305,7 @@ export async function startFaultServer(upstream: string): Promise<FaultServer> {
       requests.length = 0
       for (const h of [...holds]) {
         h.ended = true
-        for (const go of h.queue.splice(0)) go()
+        for (const w of h.queue.splice(0)) void w.go()
       }
       holds.length = 0
     },

@@ -23,6 +23,7 @@ export interface TestContext extends CommandContext {
  * A context for one command run inside a test: output captured, stdin a finished pipe holding
  * `input`, no terminal unless `stdoutColumns` makes stdout one (so no prompts), the given environment and nothing of the test
  * process's own. Runs with contexts of their own share nothing and can go at the same time.
+ * @public loaded by test/helpers/cli.ts through Node's own import (native-import.cjs), which knip cannot follow.
  */
 export function testContext(options: {env?: Env; input?: string; cwd?: string; prompter?: Prompter; now?: () => number; stdoutColumns?: number} = {}): TestContext {
   const env = options.env ?? {}

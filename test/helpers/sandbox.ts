@@ -17,8 +17,6 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sa
   return startSandbox({host: '127.0.0.1', port: 0, dataFile: tempDataFile(), taskTiming: {healthCheckMs: 50, leaseRetryMs: 300}, ...options})
 }
 
-export const withSandbox = startTestSandbox
-
 /** Small fetch wrapper for tests: JSON in, parsed JSON (or text) out, with the sandbox's key by default. */
 export async function api(sandbox: Sandbox, method: string, urlPath: string, body?: unknown, headers: Record<string, string> = {}): Promise<{status: number; body: any; text: string}> {
   const response = await fetch(sandbox.url + urlPath, {

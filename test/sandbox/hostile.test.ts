@@ -4,7 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {api, startTestSandbox, tempDataFile, type Sandbox} from '../helpers/sandbox.js'
 
 /**
- * Hostile requests (issue 10, item 11): each answers a 4xx with Octopus's error body
+ * Hostile requests: each answers a 4xx with Octopus's error body
  * (`{ErrorMessage, Errors}`), never a 500, and changes nothing.
  */
 

@@ -17,8 +17,8 @@ export default class BuiltinWorkerStatus extends ServerCommand<typeof BuiltinWor
     return readBuiltinStatus(client, spaces)
   }
 
-  protected override async render(status: BuiltinStatus): Promise<Rendered> {
-    const table = await renderTable(
+  protected override render(status: BuiltinStatus): Rendered {
+    const table = renderTable(
       ['SPACE', 'DEFAULT POOL', 'WORKERS', 'AVAILABLE', 'BUILT-IN WORKER IN USE', 'SAFE TO DISABLE'],
       status.Spaces.map((u) => [u.SpaceName, u.DefaultPoolName ? `${u.DefaultPoolName}${u.DefaultPoolType === 'DynamicWorkerPool' ? ' (dynamic)' : ''}` : '(none)', u.DefaultPoolWorkers, u.DefaultPoolUsableWorkers, u.BuiltInWorkerInUse, !u.AtRiskIfDisabled]),
       this.io.table,

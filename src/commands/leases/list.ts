@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {usageError} from '../../lib/errors.js'
+import {allSpacesFlag} from '../../cli/flags.js'
 import {terminalTime} from '../../lib/render/time.js'
 import {listActiveLeases, type ActiveLeasesDoc} from '../../lib/leases/list.js'
 import {COMPLETENESS, SOURCE_CHOICES} from '../../lib/leases/sources.js'
@@ -35,13 +35,12 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     source: Flags.option({description: 'Where leases are read from.', options: SOURCE_CHOICES, default: 'auto' as const})(),
     pool: Flags.string({description: 'Only this pool (name or ID; repeatable).', multiple: true}),
     worker: Flags.string({description: 'Only this worker (name or ID; repeatable).', multiple: true}),
-    'all-spaces': Flags.boolean({description: 'Every space (instead of --space).'}),
+    'all-spaces': allSpacesFlag('Every space (not with --space).'),
     workers: Flags.boolean({description: 'After the leases, every worker with its active leases (instead of the per-pool summary).'}),
   }
 
   public async run(): Promise<LeasesListResult> {
     const flags = this.flags
-    if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--all-spaces and --space contradict each other; give one.')
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
     const doc = await listActiveLeases({spaces, source: flags.source, pools: flags.pool, workers: flags.worker, debug: this.debugLine})
@@ -52,7 +51,7 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     return result.doc
   }
 
-  protected override async render({doc, allSpaces, perWorker}: LeasesListResult): Promise<Rendered> {
+  protected override render({doc, allSpaces, perWorker}: LeasesListResult): Rendered {
     const table = this.io.table
     const space = (row: {SpaceName: string}) => (allSpaces ? [row.SpaceName] : [])
     const spaceHead = allSpaces ? ['SPACE'] : []
@@ -60,7 +59,7 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     const stderr: string[] = []
     if (doc.Leases.length === 0) stderr.push('No active leases.')
     else {
-      blocks.push(await renderTable(
+      blocks.push(renderTable(
         [...spaceHead, 'LEASE', 'WORKER', 'POOL', 'TASK', 'TASK STATE', 'DESCRIPTION', 'TAKEN AT', 'EXCLUSIVE'],
         doc.Leases.map((l) => [...space(l), l.LeaseId, l.WorkerName ?? l.WorkerId, l.WorkerPoolName ?? l.WorkerPoolId, l.TaskId, taskStateCell(l), l.TaskDescription, terminalTime(l.TakenAt), l.Exclusive]),
         table,
@@ -70,13 +69,13 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     }
     if (perWorker) {
       const max = Math.max(0, ...doc.Workers.map((w) => w.ActiveLeases))
-      blocks.push(await renderTable(
+      blocks.push(renderTable(
         [...spaceHead, 'WORKER', 'POOLS', 'HEALTH', 'DISABLED', 'ACTIVE LEASES', ''],
         doc.Workers.map((w) => [...space(w), w.WorkerName, w.WorkerPoolNames.join(', '), w.HealthStatus, w.IsDisabled, w.ActiveLeases, bar(w.ActiveLeases, max, 20)]),
         table,
       ))
     } else if (doc.Pools.length > 0) {
-      blocks.push(await renderTable(
+      blocks.push(renderTable(
         [...spaceHead, 'POOL', 'WORKERS', 'AVAILABLE', 'LEASED WORKERS', 'ACTIVE LEASES'],
         doc.Pools.map((p) => [...space(p), p.WorkerPoolName, p.Workers, p.AvailableWorkers, p.LeasedWorkers, p.ActiveLeases]),
         table,

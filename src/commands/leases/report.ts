@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {usageError} from '../../lib/errors.js'
+import {allSpacesFlag, formatFlag} from '../../cli/flags.js'
 import {leaseReport} from '../../lib/leases/collect-report.js'
 import {ReportCache, cacheDir} from '../../lib/leases/report-cache.js'
 import {once} from '../../lib/private-file.js'
@@ -37,18 +37,16 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     since: Flags.string({description: 'Start of the window: duration back from now, or a date (default 24h).'}),
     until: Flags.string({description: 'End of the window (default now).'}),
     'group-by': Flags.option({description: 'Rows of the main table.', options: GROUP_BY, default: 'worker' as GroupBy})(),
-    format: Flags.option({description: 'Output format (default table; not with --json, which is --format json).', options: FORMATS})(),
+    format: formatFlag({description: 'Output format (default table; not with --json, which is --format json).', options: FORMATS}),
     pool: Flags.string({description: 'Only leases from this pool (name or ID; repeatable).', multiple: true}),
     worker: Flags.string({description: 'Only leases of this worker (name or ID; repeatable).', multiple: true}),
     'no-cache': Flags.boolean({description: 'Read every task log; neither use nor update the local cache of lease records.'}),
-    'all-spaces': Flags.boolean({description: 'Every space (instead of --space); adds a SPACE column (SpaceId, SpaceName in CSV).'}),
+    'all-spaces': allSpacesFlag('Every space (not with --space); adds a SPACE column (SpaceId, SpaceName in CSV).'),
   }
 
   public async run(): Promise<LeasesReportResult> {
     const flags = this.flags
     const window = parseWindow(flags.since, flags.until, this.context.now())
-    if (this.isJson && flags.format !== undefined && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} contradict each other; give one.`)
-    if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--all-spaces and --space contradict each other; give one.')
     const format = this.isJson ? 'json' : (flags.format ?? 'table')
 
     const {client} = await this.connect()
@@ -83,11 +81,11 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     return {...report, Completeness: COMPLETENESS.report}
   }
 
-  protected override async render(result: LeasesReportResult): Promise<Rendered> {
+  protected override render(result: LeasesReportResult): Rendered {
     const {report, format, allSpaces} = result
     if (format === 'json') return {stdout: jsonText(this.toJson(result))}
     if (format === 'csv') return {stdout: reportCsv(report, {spaceColumns: allSpaces})}
-    return {stdout: await renderLeaseReport(report, {...this.io.table, spaceColumn: allSpaces})}
+    return {stdout: renderLeaseReport(report, {...this.io.table, spaceColumn: allSpaces})}
   }
 }
 

@@ -1,12 +1,12 @@
 import {Flags} from '@oclif/core'
 import {ServerCommand} from '../../server-command.js'
-import {usageError} from '../../lib/errors.js'
 import {NameDirectory} from '../../lib/leases/directory.js'
 import {resolveLeaseFilter} from '../../lib/leases/filter.js'
 import {formatEventLine} from '../../lib/leases/format.js'
 import {chooseSourceKind, COMPLETENESS, createLeaseSource, SOURCE_CHOICES, type SourceChoice} from '../../lib/leases/sources.js'
 import {followLeases} from '../../lib/leases/tail.js'
-import {INTERVAL_RANGE, parsePositiveInteger, parsePositiveSeconds} from '../../lib/leases/time.js'
+import {allSpacesFlag, countFlag, durationFlag} from '../../cli/flags.js'
+import {formatDuration} from '../../text/duration.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {terminalSafe, terminalSafeFields} from '../../lib/render/safe.js'
 
@@ -25,25 +25,26 @@ Leases are keyed by lease ID: each is printed Leased once, then Released once (a
 
 Network errors, server restarts and answers that are not a lease collection (a login page, a proxy's page) are ridden out: the poll counts as failed, the command says so on stderr, retries (at the interval three times, then backing off), and then reports what happened meanwhile that the server still shows, never printing an event twice.
 
---max-events N and --duration S stop it on their own (exit 0): for scripts, tests and demos.`
+--max-events N and --duration (e.g. 10m) stop it on their own (exit 0): for scripts, tests and demos.`
 
   static override examples = [
     '<%= config.bin %> leases tail',
     '<%= config.bin %> leases tail --pool "Linux workers" --json',
     '<%= config.bin %> leases tail --all-spaces --include-active',
-    '<%= config.bin %> leases tail --duration 60 --interval 5',
+    '<%= config.bin %> leases tail --duration 10m --interval 5s',
   ]
 
   static override flags = {
     source: Flags.string({description: 'Where leases are read from.', options: SOURCE_CHOICES, default: 'auto'}),
     pool: Flags.string({description: 'Only leases from this pool (name or ID; repeatable).', multiple: true}),
     worker: Flags.string({description: 'Only leases of this worker (name or ID; repeatable).', multiple: true}),
-    'all-spaces': Flags.boolean({description: 'Follow every space (instead of --space).'}),
-    interval: Flags.string({description: 'Seconds between polls, from 0.1 to 3600 (fractions allowed).', default: '2'}),
-    'since-now': Flags.boolean({description: 'Only events from now on (the default).'}),
-    'include-active': Flags.boolean({description: 'First print the leases already active as Leased.'}),
-    'max-events': Flags.string({description: 'Stop after printing this many events.'}),
-    duration: Flags.string({description: 'Stop after this many seconds (at most 2147483).'}),
+    'all-spaces': allSpacesFlag('Follow every space (not with --space).'),
+    // Faster than 0.1 s only floods the server; slower than an hour is no longer following.
+    interval: durationFlag({description: 'Time between polls, from 100ms to 1h (e.g. 5s, 500ms; a bare number is seconds).', min: '100ms', max: '1h', default: '2s'}),
+    'since-now': Flags.boolean({description: 'Only events from now on (the default; not with --include-active).'}),
+    'include-active': Flags.boolean({description: 'First print the leases already active as Leased.', exclusive: ['since-now']}),
+    'max-events': countFlag({description: 'Stop after printing this many events.', min: 1}),
+    duration: durationFlag({description: 'Stop after this long (e.g. 60s, 10m, 1h; a bare number is seconds).'}),
   }
 
   private readonly interrupted = new AbortController()
@@ -55,12 +56,10 @@ Network errors, server restarts and answers that are not a lease collection (a l
 
   public async run(): Promise<void> {
     const flags = this.flags
-    const intervalMs = parsePositiveSeconds('interval', flags.interval, INTERVAL_RANGE) * 1000
-    const maxEvents = flags['max-events'] === undefined ? undefined : parsePositiveInteger('max-events', flags['max-events'])
-    const durationMs = flags.duration === undefined ? undefined : parsePositiveSeconds('duration', flags.duration) * 1000
-    if (flags['since-now'] && flags['include-active']) throw usageError('--since-now and --include-active contradict each other; give one.')
+    const intervalMs = flags.interval
+    const maxEvents = flags['max-events']
+    const durationMs = flags.duration
     // An explicit --all-spaces outranks the OCTOPUS_SPACE default (as in `check`); only the two flags clash.
-    if (flags['all-spaces'] && flags.space !== undefined) throw usageError('--all-spaces and --space contradict each other; give one.')
 
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
@@ -90,7 +89,7 @@ Network errors, server restarts and answers that are not a lease collection (a l
       emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(terminalSafeFields(event), eventPaint, {markLogEvents, spaceNames})),
       onReady: (active) => {
         // On stderr even with --json: scripts and tests wait for this line before starting work.
-        this.note(`Following worker leases in ${spaces.map((s) => terminalSafe(s.space.Name)).join(', ')} (${active} active now${flags.pool || flags.worker ? ' matching --pool/--worker' : ''}; every ${intervalMs / 1000}s; Ctrl-C to stop)…`)
+        this.note(`Following worker leases in ${spaces.map((s) => terminalSafe(s.space.Name)).join(', ')} (${active} active now${flags.pool || flags.worker ? ' matching --pool/--worker' : ''}; every ${formatDuration(intervalMs)}; Ctrl-C to stop)…`)
       },
       notice: (message) => this.note(message),
       debug: flags.debug ? this.debugLine : undefined,

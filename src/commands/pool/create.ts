@@ -1,8 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
+import {countFlag} from '../../cli/flags.js'
 import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../lib/pools/create.js'
-import {parseSortOrder, POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../lib/pools/validate.js'
+import {POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../lib/pools/validate.js'
 import {terminalSafe} from '../../lib/render/safe.js'
 
 export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
@@ -31,7 +32,7 @@ Interactive runs ask for what is missing (name, type, worker type) and then prin
     'worker-type': Flags.string({description: 'Dynamic pools only: the worker image, e.g. UbuntuDefault.'}),
     description: Flags.string({description: 'Pool description.'}),
     default: Flags.boolean({description: 'Make it the space\'s default pool.'}),
-    'sort-order': Flags.custom<number>({description: 'Position in the pool order (non-negative integer).', parse: async (input) => parseSortOrder(input)!})(),
+    'sort-order': countFlag({description: 'Position in the pool order (0 or more).', min: 0}),
     'if-not-exists': Flags.boolean({description: 'Succeed without change if a pool of this name and type exists.'}),
   }
 

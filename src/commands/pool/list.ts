@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {checkSpaceSelection, listPoolsWithCounts, type PoolListResult} from '../../lib/pools/list.js'
+import {allSpacesFlag} from '../../cli/flags.js'
+import {listPoolsWithCounts, type PoolListResult} from '../../lib/pools/list.js'
 import {POOL_LIST_ALL_SPACES_HEAD, POOL_LIST_HEAD, poolListRow} from '../../lib/pools/render.js'
 import {POOL_TYPE_FLAGS, type PoolTypeFlag} from '../../lib/pools/validate.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
@@ -24,12 +25,11 @@ Cost: per space, one /workerpools/all and two /workerpools/summary requests (all
 
   static override flags = {
     type: Flags.string({description: 'Only pools of this type.', options: POOL_TYPE_FLAGS}),
-    'all-spaces': Flags.boolean({description: 'Every space (not with --space).'}),
+    'all-spaces': allSpacesFlag('Every space (not with --space).'),
   }
 
   public async run(): Promise<PoolListResult> {
     const allSpaces = this.flags['all-spaces']
-    checkSpaceSelection({space: this.flags.space, allSpaces})
     const spaces = allSpaces ? await allSpaceContexts((await this.connect()).client) : [(await this.connectSpace()).space]
     return listPoolsWithCounts(spaces, {type: this.flags.type as PoolTypeFlag | undefined, allSpaces})
   }
@@ -38,12 +38,12 @@ Cost: per space, one /workerpools/all and two /workerpools/summary requests (all
     return result.pools
   }
 
-  protected override async render({pools, spaceNames, allSpaces, type}: PoolListResult): Promise<Rendered> {
+  protected override render({pools, spaceNames, allSpaces, type}: PoolListResult): Rendered {
     const kind = type ? `${type} worker pools` : 'worker pools'
     if (pools.length === 0) return {stderr: [allSpaces ? `No ${kind} in any space.` : `No ${kind} in space '${spaceNames[0]}'.`]}
     const rows = pools.map((p) => poolListRow({pool: p, counts: p.WorkerCounts}))
     const table = this.io.table
-    if (!allSpaces) return {stdout: await renderTable(POOL_LIST_HEAD, rows, table)}
-    return {stdout: await renderTable(POOL_LIST_ALL_SPACES_HEAD, rows.map((row, i) => [pools[i].SpaceName, ...row]), table)}
+    if (!allSpaces) return {stdout: renderTable(POOL_LIST_HEAD, rows, table)}
+    return {stdout: renderTable(POOL_LIST_ALL_SPACES_HEAD, rows.map((row, i) => [pools[i].SpaceName, ...row]), table)}
   }
 }

@@ -32,8 +32,8 @@ export default class PoolReorder extends ServerCommand<typeof PoolReorder> {
     return result.Pools
   }
 
-  protected override async render(result: ReorderResult): Promise<Rendered> {
-    const table = await renderTable(['#', 'NAME', 'ID'], result.Pools.map((p, i) => [String(i + 1), p.Name, p.Id]), this.io.table)
+  protected override render(result: ReorderResult): Rendered {
+    const table = renderTable(['#', 'NAME', 'ID'], result.Pools.map((p, i) => [String(i + 1), p.Name, p.Id]), this.io.table)
     return {stdout: table, stderr: result.Changed ? [] : ['The pools are already in that order; nothing changed.']}
   }
 }

@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
+import {allSpacesFlag, formatFlag} from '../../cli/flags.js'
 import {usageError} from '../../lib/errors.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {renderTable} from '../../lib/render/table.js'
-import {checkSpaceSelection} from '../../lib/pools/list.js'
 import {jsonTextWithoutLinks} from '../../lib/render/output.js'
 import {terminalSafe} from '../../lib/render/safe.js'
 import {poolsCsv, poolsTable, poolUsage, problemLines, usageCsv, usageTable, type PoolUsageResult} from '../../lib/usage/report.js'
@@ -46,18 +46,16 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
   }
 
   static override flags = {
-    'all-spaces': Flags.boolean({description: 'Every space (not with --space); a pool name then matches in each space that has it.'}),
+    'all-spaces': allSpacesFlag('Every space (not with --space); a pool name then matches in each space that has it.'),
     environment: Flags.string({description: 'Only what runs in this environment (name or ID).'}),
-    format: Flags.string({description: 'Output format.', options: [...FORMATS], default: 'table'}),
+    format: formatFlag({description: 'Output format (not with --json, which is --format json).', options: FORMATS, default: 'table'}),
   }
 
   public async run(): Promise<PoolUsageResult & {format: Format; httpRequests: number}> {
     const names = this.argValues
     const flags = this.flags
-    checkSpaceSelection({space: flags.space, allSpaces: flags['all-spaces']})
-    if (flags.json && flags.format !== 'table' && flags.format !== 'json') throw usageError(`--json and --format ${flags.format} cannot be used together.`)
     if (flags.environment !== undefined && flags.environment.trim() === '') throw usageError('--environment needs an environment name or ID.')
-    const format: Format = flags.json ? 'json' : flags.format as Format
+    const format: Format = flags.json ? 'json' : flags.format
 
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
@@ -73,7 +71,7 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
     return {...report, HttpRequests: httpRequests}
   }
 
-  protected override async render(result: PoolUsageResult & {format: Format; httpRequests: number}): Promise<Rendered> {
+  protected override render(result: PoolUsageResult & {format: Format; httpRequests: number}): Rendered {
     const {report, names, environment, withSpace, format} = result
     // --format json without --json: the same document.
     if (format === 'json') return {stdout: jsonTextWithoutLinks(this.toJson(result))}
@@ -83,12 +81,12 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
       const tableOptions = this.io.table
       if (!names.length) {
         const summary = poolsTable(report, withSpace)
-        stdout = (await renderTable(summary.head, summary.rows, tableOptions)).trimEnd()
+        stdout = renderTable(summary.head, summary.rows, tableOptions).trimEnd()
       } else if (report.Usage.length === 0) {
         stdout = `No step ${environment ? `that runs in ${environment} ` : ''}uses ${report.Pools.map((p) => `'${terminalSafe(p.PoolName)}'`).join(', ')}.`
       } else {
         const table = usageTable(report, withSpace)
-        stdout = (await renderTable(table.head, table.rows, tableOptions)).trimEnd()
+        stdout = renderTable(table.head, table.rows, tableOptions).trimEnd()
       }
     }
     const stderr: string[] = []

@@ -29,12 +29,12 @@ export default class PoolView extends ServerCommand<typeof PoolView> {
     return doc
   }
 
-  protected override async render(result: PoolViewResult): Promise<Rendered> {
+  protected override render(result: PoolViewResult): Rendered {
     const lines = poolViewLines(result, result.WorkerCounts, result.WebUrl)
     lines.splice(lines.length - 1, 0, `Used by:      ${result.Usage ? usageLine(result.Usage) : `unknown: ${result.UsageUnavailable}`}`)
     if (!isDynamicPool(result)) {
       lines.push('')
-      lines.push(result.Workers.length === 0 ? 'No workers in this pool.' : (await renderTable(POOL_WORKERS_HEAD, result.Workers.map(poolWorkerRow), this.io.table)).trimEnd())
+      lines.push(result.Workers.length === 0 ? 'No workers in this pool.' : renderTable(POOL_WORKERS_HEAD, result.Workers.map(poolWorkerRow), this.io.table).trimEnd())
     }
     return {stdout: lines.join('\n')}
   }

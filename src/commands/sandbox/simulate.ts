@@ -1,12 +1,11 @@
 import {Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
+import {countFlag} from '../../cli/flags.js'
 import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
-import {cancelSimulation, canceledLine, parseCount, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../lib/simulate/run.js'
+import {cancelSimulation, canceledLine, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../lib/simulate/run.js'
 import {renderTable} from '../../lib/render/table.js'
 
-const count = (flag: string, max: number, fallback: number, description: string) =>
-  Flags.custom<number>({description, default: fallback, parse: async (input) => parseCount(flag, input, max)})()
 
 export default class SandboxSimulate extends ServerCommand<typeof SandboxSimulate> {
   static override summary = 'Run synthetic deployments on a sandbox and show how it leased its workers.'
@@ -24,8 +23,8 @@ finished are canceled (their leases released) and no more start; exit 130.`
   ]
 
   static override flags = {
-    tasks: count('tasks', 100_000, 20, 'Number of deployments (1 to 100,000).'),
-    concurrency: count('concurrency', 1_000, 5, 'Deployments running at once (1 to 1,000).'),
+    tasks: countFlag({description: 'Number of deployments (1 to 100,000).', min: 1, max: 100_000, default: 20}),
+    concurrency: countFlag({description: 'Deployments running at once (1 to 1,000).', min: 1, max: 1_000, default: 5}),
     pool: Flags.string({description: 'Pool the steps lease from (name or ID; repeatable). Default: every pool with a worker that can be leased (enabled, Healthy or HasWarnings).', multiple: true}),
     'duration-ms': Flags.custom<DurationRange>({
       description: 'Step duration range in ms, MIN-MAX (at most an hour).',
@@ -33,7 +32,7 @@ finished are canceled (their leases released) and no more start; exit 130.`
       defaultHelp: async () => '200-1000',
       parse: async (input) => parseDurationRange(input),
     })(),
-    steps: count('steps', 50, 1, 'Steps per deployment, each leasing a worker (1 to 50).'),
+    steps: countFlag({description: 'Steps per deployment, each leasing a worker (1 to 50).', min: 1, max: 50, default: 1}),
   }
 
   /** The running simulation, once started: what Ctrl-C cancels. */
@@ -57,9 +56,9 @@ finished are canceled (their leases released) and no more start; exit 130.`
     ).finally(() => this.context.exit(ExitCode.Interrupted))
   }
 
-  protected override async render(status: SimulationStatus): Promise<Rendered> {
+  protected override render(status: SimulationStatus): Rendered {
     const rows = Object.entries(status.LeasesPerPool).flatMap(([pool, workers]) => Object.entries(workers).map(([worker, leases]) => [pool, worker, leases]))
-    const table = rows.length ? await renderTable(['POOL', 'WORKER', 'LEASES'], rows, this.io.table) : 'No worker was leased.'
+    const table = rows.length ? renderTable(['POOL', 'WORKER', 'LEASES'], rows, this.io.table) : 'No worker was leased.'
     const summary = `${status.TasksCompleted} succeeded, ${status.TasksFailed} failed, ${status.TasksCanceled} canceled of ${status.Tasks}; ${status.LeasesGranted} leases; largest difference in active leases between a pool's workers at a grant: ${status.MaxLeaseSpread}.`
     const stderr: string[] = []
     if (status.TasksFailed > 0) stderr.push(`See the failed tasks' logs, e.g. ${status.FirstTaskId} to ${status.LastTaskId}.`)

@@ -5,7 +5,7 @@ import {BaseCommand} from '../../base-command.js'
 import {CliError, ExitCode, usageError} from '../../lib/errors.js'
 import {writeStderrLine, writeStdout} from '../../lib/render/output.js'
 import {SANDBOX_API_KEY_ENV, chooseSandboxApiKey} from '../../lib/auth/sandbox-key.js'
-import {shellQuote} from '../../lib/render/shell.js'
+import {shellQuote} from '../../text/shell.js'
 import {readAllText} from '../../ui/io.js'
 
 /** `$XDG_DATA_HOME/octoworkers/sandbox.sqlite` (XDG default ~/.local/share). */

@@ -5,9 +5,7 @@ import type {BulkResult} from '../../lib/bulk.js'
 import {renderWorkerBulk, requireSelection} from '../../lib/workers/bulk.js'
 import {loadConfig} from '../../lib/policy/config.js'
 import {runWorkerDelete} from '../../lib/maintenance/delete-run.js'
-import {parseKeepHealthy, parseWaitDuration} from '../../lib/maintenance/floor.js'
-
-const DEFAULT_DRAIN_TIMEOUT_MS = 30 * 60 * 1000
+import {DEFAULT_WAIT_MS, durationFlag, keepHealthyFlag} from '../../cli/flags.js'
 
 export default class WorkerDelete extends MaintenanceCommand<typeof WorkerDelete> {
   static override summary = 'Delete workers (deregister them from the server).'
@@ -16,7 +14,7 @@ The floor: after the delete, every pool a deleted worker serves must keep at lea
 A selected worker that holds an active task lease refuses the whole delete as unsafe (exit 5, nothing deleted), naming the task, using the server's lease API; on servers without it (before 2022) the server's own refusal is that worker's failure.
 Asks for the name to be typed unless -y/--yes; with prompts off (--no-prompt, CI, no terminal) and no --yes it refuses (exit 2) before any request. After the answer the floor is checked again on a fresh read.
 The workers are disabled first (each read just before it is written), and the pools read again: if one is below its floor because another change ran at the same time, they are enabled again and the delete is refused (exit 5). Then they are deleted one by one; the first failure stops the run (the rest are not attempted, and are enabled again), the whole result is printed, and the exit code is 1. --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted}.
---drain first drains the workers as \`worker drain\` does (disable; wait for their leases, up to --drain-timeout), then deletes them; if the wait runs out, or another change enables a worker again meanwhile, nothing is deleted (exit 1). Ctrl-C (exit 130) or SIGTERM (exit 143) during that wait deletes nothing and prints what was left disabled and the command that re-enables it.
+--drain first drains the workers as \`worker drain\` does (disable; wait for their leases, up to --wait-timeout, default 30m), then deletes them; if the wait runs out, or another change enables a worker again meanwhile, nothing is deleted (exit 1). Ctrl-C (exit 130) or SIGTERM (exit 143) during that wait deletes nothing and prints what was left disabled and the command that re-enables it.
 A lease whose task has finished (stale: Octopus keeps such rows until it restarts) is not a reason to refuse; it is named, and the server may still refuse the delete until it clears the lease.`
   static override examples = [
     '<%= config.bin %> worker delete build-01',
@@ -34,21 +32,14 @@ A lease whose task has finished (stale: Octopus keeps such rows until it restart
     pool: Flags.string({description: 'Also every worker of this pool (name or ID; repeatable).', multiple: true}),
     yes: Flags.boolean({char: 'y', description: 'Delete without asking.'}),
     drain: Flags.boolean({description: 'Drain first (disable, wait for leases to end), then delete.'}),
-    'keep-healthy': Flags.custom<number>({
-      description: 'Available workers each affected pool must keep (default: minWorkers of .octoworkers.yaml, else 2; 0 to override).',
-      parse: async (input) => parseKeepHealthy(input)!,
-    })(),
+    'keep-healthy': keepHealthyFlag('Available workers each affected pool must keep (default: minWorkers of .octoworkers.yaml, else 2; 0 to override).'),
     force: Flags.boolean({description: 'Delete even below the floor.'}),
-    'drain-timeout': Flags.custom<number>({
-      description: 'With --drain: how long to wait for leases to end (default 30m; e.g. 90s, 1h).',
+    // --drain-timeout: another spelling that scripts use; hidden from --help, and noted on stderr when used.
+    'wait-timeout': durationFlag({
+      description: 'With --drain: how long to wait for leases to end (default 30m; e.g. 90s, 1h30m; a bare number is seconds).',
       dependsOn: ['drain'],
-      parse: async (input) => parseWaitDuration(input, '--drain-timeout'),
-    })(),
-  }
-
-  /** Unlike drain and upgrade, --timeout here is the HTTP timeout; the wait has --drain-timeout. */
-  protected override httpTimeoutFlag(): number | undefined {
-    return this.flags.timeout
+      aliases: ['drain-timeout'],
+    }),
   }
 
   async run(): Promise<BulkResult> {
@@ -59,7 +50,7 @@ A lease whose task has finished (stale: Octopus keeps such rows until it restart
     return runWorkerDelete(space, {
       ...selection,
       drain: Boolean(this.flags.drain),
-      drainTimeoutMs: this.flags['drain-timeout'] ?? DEFAULT_DRAIN_TIMEOUT_MS,
+      drainTimeoutMs: this.flags['wait-timeout'] ?? DEFAULT_WAIT_MS,
       keepHealthy: this.flags.force ? 0 : this.flags['keep-healthy'],
       yes: Boolean(this.flags.yes),
     }, {

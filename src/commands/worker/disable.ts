@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {WorkerToggleCommand, toggleDescription, toggleExamples} from '../../command-bases/worker-toggle-command.js'
 import type {BulkResult} from '../../lib/bulk.js'
 import {runWorkerDisable} from '../../lib/maintenance/disable-run.js'
-import {parseKeepHealthy} from '../../lib/maintenance/floor.js'
+import {keepHealthyFlag} from '../../cli/flags.js'
 import {loadConfig} from '../../lib/policy/config.js'
 import {requireSelection} from '../../lib/workers/bulk.js'
 
@@ -16,7 +16,7 @@ After writing, the pools are read again: if one is below its floor because anoth
 
   static override flags = {
     ...WorkerToggleCommand.flags,
-    'keep-healthy': Flags.string({description: 'Available workers each affected pool must keep (default: minWorkers of .octoworkers.yaml, else 2; 0 to override).'}),
+    'keep-healthy': keepHealthyFlag('Available workers each affected pool must keep (default: minWorkers of .octoworkers.yaml, else 2; 0 to override).'),
     force: Flags.boolean({description: 'Disable even below the floor.'}),
     yes: Flags.boolean({char: 'y', description: 'Disable without asking.'}),
   }
@@ -27,7 +27,7 @@ After writing, the pools are read again: if one is below its floor because anoth
     const selection = this.selection
     // Bad usage is exit 2 before any request (even before credentials are looked for).
     requireSelection(selection.names, selection.poolInputs)
-    const keepHealthy = this.flags.force ? 0 : parseKeepHealthy(this.flags['keep-healthy'])
+    const keepHealthy = this.flags.force ? 0 : this.flags['keep-healthy']
     this.refuseUnconfirmable({yes: this.flags.yes, action: 'disable workers'})
     const {space} = await this.connectSpace()
     return runWorkerDisable(space, {...selection, keepHealthy, yes: Boolean(this.flags.yes)}, {

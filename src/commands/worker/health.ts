@@ -5,7 +5,7 @@ import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
 import {renderTable} from '../../lib/render/table.js'
 import {terminalSafe} from '../../lib/render/safe.js'
 import {HEALTH_TABLE_HEAD, checkWorkerHealth, healthCheckFailed, healthRows, progressLine, skippedNote, type HealthResult} from '../../lib/workers/health.js'
-import {validateWaitTimeout} from '../../lib/workers/validate.js'
+import {durationFlag} from '../../cli/flags.js'
 
 export default class WorkerHealth extends ServerCommand<typeof WorkerHealth> {
   static override summary = 'Start a health check of workers (an Octopus Health task); optionally wait for the result.'
@@ -13,10 +13,10 @@ export default class WorkerHealth extends ServerCommand<typeof WorkerHealth> {
 Disabled workers are left out (Octopus does not health-check them) and named on stderr. A selection with no enabled worker to check (only disabled workers named, or pools or a space with no enabled worker) is exit 2, and no task is started.
 Prints the task ID. With --wait, progress goes to stderr (the task is polled every second) and then a table of each checked worker's resulting health. The exit code is 1 when any checked worker is not available (available: enabled and Healthy or HasWarnings, as everywhere in this tool) or the task did not succeed; stderr names each worker that is not available and why.
 --json gives the bulk result {Action, Results: [{Id, Name, Status, Message}], Done, Unchanged, Failed, NotAttempted} (a disabled worker is NotAttempted), with Task and the checked Workers.
---wait-timeout is how long --wait waits (default 300 s); the global --timeout is the HTTP timeout of each request.`
+--wait-timeout is how long --wait waits (default 5m; e.g. 90s, 10m; a bare number is seconds); the global --timeout is the HTTP timeout of each request.`
   static override examples = [
     '<%= config.bin %> worker health --pool "Linux Workers" --wait',
-    '<%= config.bin %> worker health build-01 build-02 --wait --wait-timeout 120 --json',
+    '<%= config.bin %> worker health build-01 build-02 --wait --wait-timeout 2m --json',
   ]
 
   static override strict = false
@@ -28,11 +28,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
   static override flags = {
     pool: Flags.string({description: 'Check the workers of this pool (name or ID; repeatable).', multiple: true}),
     wait: Flags.boolean({description: 'Wait for the task and show each worker\'s resulting health.'}),
-    'wait-timeout': Flags.custom<number>({
-      description: 'Seconds --wait waits before giving up (the task goes on; above 0, at most 2,147,483).',
-      default: 300,
-      parse: async (input) => validateWaitTimeout(input),
-    })(),
+    'wait-timeout': durationFlag({description: 'How long --wait waits before giving up; the task goes on (e.g. 90s, 10m; a bare number is seconds).', default: '5m'}),
   }
 
   async run(): Promise<HealthResult> {
@@ -40,7 +36,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
     let lastState = ''
     return checkWorkerHealth(space, {names: this.argValues, poolInputs: this.flags.pool ?? []}, {
       wait: this.flags.wait,
-      waitSeconds: this.flags['wait-timeout'],
+      waitMs: this.flags['wait-timeout'],
       onStarted: (task, target) => {
         const skipped = skippedNote(target)
         if (skipped) this.note(terminalSafe(skipped))
@@ -53,7 +49,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
     })
   }
 
-  protected override async render(result: HealthResult): Promise<Rendered> {
+  protected override render(result: HealthResult): Rendered {
     if (!result.Waited) return {stdout: `Started health check ${result.Task.Id} of ${plural(result.Done)}.`}
     const failed = result.Results.filter((item) => item.Status === 'failed')
     const stderr = failed.length === 0 ? [] : [
@@ -62,7 +58,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
     ]
     const task = result.Task
     if (task.State !== 'Success') stderr.push(`Task ${task.Id} ended ${task.State}${task.ErrorMessage ? `: ${terminalSafe(task.ErrorMessage.replace(/\.$/, ''))}` : ''}.`)
-    return {stdout: await renderTable(HEALTH_TABLE_HEAD, healthRows(result.Workers), this.io.table), stderr}
+    return {stdout: renderTable(HEALTH_TABLE_HEAD, healthRows(result.Workers), this.io.table), stderr}
   }
 
   protected override exitCodeFor(result: HealthResult): ExitCodeValue {

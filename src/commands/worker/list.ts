@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {usageError} from '../../lib/errors.js'
+import {allSpacesFlag} from '../../cli/flags.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {renderTable} from '../../lib/render/table.js'
 import {HEALTH_STATUSES, listWorkersIn, workerListTable, type WorkerListResult} from '../../lib/workers/list.js'
@@ -27,13 +27,12 @@ export default class WorkerList extends ServerCommand<typeof WorkerList> {
     disabled: Flags.boolean({description: 'Only disabled workers.', exclusive: ['enabled']}),
     type: Flags.string({description: `Only workers of this type (${WORKER_TYPES.join('|')}).`}),
     'name-like': Flags.string({description: 'Only workers whose name contains this text.'}),
-    'all-spaces': Flags.boolean({description: 'Workers of every space, with a SPACE column (not with --space).'}),
+    'all-spaces': allSpacesFlag('Workers of every space, with a SPACE column (not with --space).'),
   }
 
   async run(): Promise<WorkerListResult> {
     const {flags} = this
     const allSpaces = flags['all-spaces']
-    if (allSpaces && flags.space !== undefined) throw usageError('--space and --all-spaces cannot be used together.', {hint: 'Give one space with --space, or every space with --all-spaces.'})
     const input = {pools: flags.pool, health: flags.health, enabled: flags.enabled, disabled: flags.disabled, type: flags.type, nameLike: flags['name-like']}
     const connect = async () => (allSpaces ? allSpaceContexts((await this.connect()).client) : [(await this.connectSpace()).space])
     return listWorkersIn(input, {allSpaces, connect})
@@ -43,9 +42,9 @@ export default class WorkerList extends ServerCommand<typeof WorkerList> {
     return result.workers
   }
 
-  protected override async render(result: WorkerListResult): Promise<Rendered> {
+  protected override render(result: WorkerListResult): Rendered {
     if (result.workers.length === 0) return {stderr: ['No workers match.']}
     const {head, rows} = workerListTable(result)
-    return {stdout: await renderTable(head, rows, this.io.table)}
+    return {stdout: renderTable(head, rows, this.io.table)}
   }
 }

@@ -3,7 +3,7 @@ import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
 import {terminalSafe} from '../../lib/render/safe.js'
 import {renderWorkerBulk, requireSelection} from '../../lib/workers/bulk.js'
-import {parseKeepHealthy} from '../../lib/maintenance/floor.js'
+import {keepHealthyFlag} from '../../cli/flags.js'
 import {loadConfig} from '../../lib/policy/config.js'
 import {requireSingleRename, updateWorkers, validateUpdateInput, type UpdateWorkersResult} from '../../lib/workers/update.js'
 
@@ -31,7 +31,7 @@ Each worker is read whole just before it is written, changed and written back (o
     'add-pool': Flags.string({description: 'Add the workers to this static pool (name or ID; repeatable).', multiple: true}),
     'remove-pool': Flags.string({description: 'Remove the workers from this pool (name or ID; repeatable).', multiple: true}),
     'machine-policy': Flags.string({description: 'Machine policy (name or ID).'}),
-    'keep-healthy': Flags.string({description: 'With --remove-pool: available workers each pool left must keep (default: minWorkers of .octoworkers.yaml, else 2; 0 to override).'}),
+    'keep-healthy': keepHealthyFlag('With --remove-pool: available workers each pool left must keep (default: minWorkers of .octoworkers.yaml, else 2; 0 to override).'),
     force: Flags.boolean({description: 'With --remove-pool: remove even below the floor.'}),
     yes: Flags.boolean({char: 'y', description: 'With --remove-pool: remove without asking.'}),
   }
@@ -42,7 +42,7 @@ Each worker is read whole just before it is written, changed and written back (o
     // Bad usage is exit 2 before any request.
     requireSelection(selection.names, selection.poolInputs)
     requireSingleRename(input, selection)
-    const keepHealthy = this.flags.force ? 0 : parseKeepHealthy(this.flags['keep-healthy'])
+    const keepHealthy = this.flags.force ? 0 : this.flags['keep-healthy']
     if ((input.removePool ?? []).length > 0) this.refuseUnconfirmable({yes: this.flags.yes, action: 'remove workers from a pool'})
     const {space} = await this.connectSpace()
     return updateWorkers(space, selection, input, {

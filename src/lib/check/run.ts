@@ -3,7 +3,6 @@
  * say whether the run fails at --fail-on. The rules stay pure (src/lib/policy); this is the one
  * place that reads the server for them.
  */
-import {usageError} from '../errors.js'
 import type {OctopusClient, SpaceContext} from '../octopus/client.js'
 import {checkFailed, runCheck, type CheckReport, type FailOn} from '../policy/engine.js'
 import type {PolicyConfig} from '../policy/config.js'
@@ -52,10 +51,9 @@ export async function checkEstate(input: {
 }
 
 /**
- * The one output format of a run, from --format and --json. --json is --format json; any other
- * explicit --format beside it is a contradiction, not a silent preference.
+ * The one output format of a run, from --format and --json. --json is --format json; the flags
+ * declare that any other --format beside it is a contradiction (cli/flags.ts formatFlag).
  */
 export function chooseCheckFormat(format: CheckFormat | undefined, json: boolean): CheckFormat {
-  if (json && format !== undefined && format !== 'json') throw usageError(`--json and --format ${format} contradict each other; give one.`, {hint: 'Use --json (or --format json) for JSON, or --format alone for another format.'})
   return json ? 'json' : (format ?? 'table')
 }

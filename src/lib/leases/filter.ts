@@ -1,6 +1,7 @@
 /** Resolves `--pool`/`--worker` names or IDs to a filter, before anything is followed or read. */
 import {notFoundError} from '../errors.js'
-import {closeMatches, findByNameOrId} from '../octopus/names.js'
+import {closeMatches} from '../../text/fuzzy.js'
+import {findByNameOrId} from '../octopus/names.js'
 import type {NameDirectory} from './directory.js'
 import type {LeaseFilter} from './tail.js'
 

@@ -1,5 +1,5 @@
-/** Choosing a lease source per space, and measuring what a poll costs (for `npm run bench`). */
-import type {OctopusClient, SpaceContext} from '../octopus/client.js'
+/** Choosing a lease source per space. */
+import type {SpaceContext} from '../octopus/client.js'
 import {CliError, ExitCode} from '../errors.js'
 import {ApiLeaseSource} from './api-source.js'
 import {NameDirectory} from './directory.js'
@@ -59,18 +59,4 @@ export const COMPLETENESS: Record<SourceKind | 'list-api' | 'list-logs' | 'repor
   'list-api': 'Reads the lease API (/workertaskleases): the leases the server holds now, including stale ones it has not cleared. Misses nothing.',
   'list-logs': 'Reads the logs of the tasks executing now: a lease is active from its log line to the end of its step. Misses leases a log does not record (a task that logs no lease line).',
   report: 'Reads the completed tasks in the window and their logs. Misses leases of tasks still running or completed outside the window; a lease ends at its step\'s (or task\'s) end as the log shows it.',
-}
-
-/**
- * HTTP requests each of `polls` consecutive polls of a started source makes — the benchmark's
- * "requests per poll". The client must be the one the source's space uses.
- */
-export async function measureRequestsPerPoll(source: LeaseSource, client: OctopusClient, polls = 1): Promise<number[]> {
-  const counts: number[] = []
-  for (let i = 0; i < polls; i++) {
-    const before = client.requestCount
-    await source.poll()
-    counts.push(client.requestCount - before)
-  }
-  return counts
 }

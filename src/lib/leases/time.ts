@@ -1,59 +1,15 @@
-/** Pure parsing of the time flags of the `leases` commands: --interval, --since, --until, --duration. */
+/** Pure parsing of the points in time of the `leases` commands: --since, --until. */
 import {usageError} from '../errors.js'
-import {groupDigits} from '../render/number.js'
+import {parseDuration} from '../../text/duration.js'
 
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
-  m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000,
-  h: 3_600_000, hr: 3_600_000, hrs: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
-  w: 604_800_000, week: 604_800_000, weeks: 604_800_000,
-}
-
-/** `24h`, `7d`, `90m`, `1.5h`, `2w` → milliseconds; undefined when the text is not a duration. */
-export function parseDurationMs(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(text)
-  if (!m) return undefined
-  const unit = UNIT_MS[m[2].toLowerCase()]
-  if (unit === undefined) return undefined
-  return Number(m[1]) * unit
-}
-
-/** Node timers hold at most 2^31-1 ms: a longer wait overflows and fires at once (TimeoutOverflowWarning). */
-export const MAX_TIMER_SECONDS = 2_147_483
-
-export interface SecondsRange {
-  /** Smallest allowed value (inclusive); default: anything above 0. */
-  min?: number
-  /** Largest allowed value (inclusive); default MAX_TIMER_SECONDS. */
-  max?: number
-}
-
-/**
- * A positive number of seconds (fractions allowed, e.g. 0.2) within `range`, else exit 2 naming
- * the flag and the range: every such flag ends in a timer, which must not overflow.
- */
-export function parsePositiveSeconds(flag: string, value: string, range: SecondsRange = {}): number {
-  const n = Number(value)
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
-    throw usageError(`--${flag} must be a positive number of seconds (e.g. 2 or 0.5), not '${value}'.`)
+/** A duration back from now, or undefined when the text is not one (then it may be a date). */
+function durationAgo(text: string): number | undefined {
+  try {
+    // A bare number is no point in time: `--since 7` could mean days or hours.
+    return parseDuration(text, {bareSeconds: false})
+  } catch {
+    return undefined
   }
-  const max = range.max ?? MAX_TIMER_SECONDS
-  if ((range.min !== undefined && n < range.min) || n > max) {
-    throw usageError(`--${flag} must be from ${range.min ?? 'above 0'} to ${groupDigits(max)} seconds, not '${value}'.`)
-  }
-  return n
-}
-
-/** `leases tail --interval`: at least 0.1 s (faster only floods the server), at most an hour. */
-export const INTERVAL_RANGE: SecondsRange = {min: 0.1, max: 3600}
-
-/** A whole number from 1 to 2^53-1, else exit 2. */
-export function parsePositiveInteger(flag: string, value: string): number {
-  const n = Number(value)
-  if (!Number.isSafeInteger(n) || n < 1) throw usageError(`--${flag} must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, not '${value}'.`)
-  return n
 }
 
 /** How far back a duration may reach: a century is beyond any Octopus history and well inside what a date can hold. */
@@ -64,7 +20,7 @@ export const MAX_LOOKBACK_DAYS = 36_500
  * `2026-03-01T12:00:00Z`; a date alone is midnight UTC). Unparsable → exit 2.
  */
 export function parsePointInTime(flag: string, value: string, now: number): number {
-  const ago = parseDurationMs(value)
+  const ago = durationAgo(value)
   if (ago !== undefined) {
     if (!(ago <= MAX_LOOKBACK_DAYS * 86_400_000)) {
       throw usageError(`--${flag} '${value}' is too far back: a duration may be at most ${MAX_LOOKBACK_DAYS}d (100 years); or give a date (e.g. 2026-03-01).`)
@@ -77,7 +33,7 @@ export function parsePointInTime(flag: string, value: string, now: number): numb
     const t = Date.parse(dateOnly ? `${trimmed}T00:00:00Z` : trimmed.replace(' ', 'T'))
     if (Number.isFinite(t)) return t
   }
-  throw usageError(`--${flag} '${value}' is not a duration (e.g. 24h, 7d, 90m) or a date (e.g. 2026-03-01 or 2026-03-01T12:00:00Z).`)
+  throw usageError(`--${flag} '${value}' is not a duration (e.g. 24h, 7d, 1h30m) or a date (e.g. 2026-03-01 or 2026-03-01T12:00:00Z).`)
 }
 
 export interface ReportWindow {
@@ -94,18 +50,6 @@ export function parseWindow(sinceFlag: string | undefined, untilFlag: string | u
     throw usageError(`--until (${new Date(until).toISOString()}) must be after --since (${new Date(since).toISOString()}).`)
   }
   return {since, until}
-}
-
-/** `1h 02m`, `3m 05s`, `12s`, `850ms`: compact and human. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`
-  const totalSeconds = Math.round(ms / 1000)
-  const h = Math.floor(totalSeconds / 3600)
-  const m = Math.floor((totalSeconds % 3600) / 60)
-  const s = totalSeconds % 60
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`
-  if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`
-  return `${s}s`
 }
 
 /**

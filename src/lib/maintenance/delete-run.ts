@@ -16,6 +16,7 @@ import {describeDrainStatus, staleLeaseLine, unfinishedSummary, type WorkerDrain
 import {confirmStillDisabled, disableTargets, drainWorkers, reenabledSummary} from './drain-run.js'
 import {checkFloors, disableChange, recheckAfterPrompt, refuseBelowFloor, undoChanges, verifyFloorsAfterWrite, type AppliedChange} from './guard.js'
 import {floorLines} from './render.js'
+import {formatDuration} from '../../text/duration.js'
 
 export const DELETE_OVERRIDE = 'Pass --keep-healthy with a lower number, or --force, to delete anyway.'
 
@@ -65,7 +66,7 @@ export async function runWorkerDelete(space: SpaceContext, request: WorkerDelete
       timeoutMs: request.drainTimeoutMs, debug: deps.debug, verifyFloor, signal: deps.startWaiting(),
       onStale: (worker, lease) => deps.note(staleLeaseLine(worker, lease)),
       onProgress: (waiting, elapsed) => {
-        if (waiting.length) deps.note(`Draining before delete: ${waiting.map((w) => `${w.Name} (${w.Leases.length} lease${w.Leases.length === 1 ? '' : 's'})`).join(', ')} [${Math.round(elapsed / 1000)} s]`)
+        if (waiting.length) deps.note(`Draining before delete: ${waiting.map((w) => `${w.Name} (${w.Leases.length} lease${w.Leases.length === 1 ? '' : 's'})`).join(', ')} [${formatDuration(elapsed)}]`)
       },
     })
     deps.stopWaiting()

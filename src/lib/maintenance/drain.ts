@@ -6,8 +6,8 @@
  */
 import type {LeaseRecord, LeaseSource} from '../leases/types.js'
 import {describeStaleLease, isCompletedTaskState, leaseStaleness, type LeaseStaleness, type TaskEnd} from '../leases/stale.js'
-import {shellQuote} from '../render/shell.js'
-import {formatDuration} from './floor.js'
+import {shellQuote} from '../../text/shell.js'
+import {formatDuration} from '../../text/duration.js'
 
 /** The leases active now, however they are found. */
 export interface LeaseWatch {
@@ -182,7 +182,7 @@ export function describeDrainStatus(s: WorkerDrainStatus): string {
   const stale = s.StaleLeases.length ? `; ${s.StaleLeases.length} stale lease${s.StaleLeases.length === 1 ? '' : 's'} of finished task${s.StaleLeases.length === 1 ? '' : 's'} ${[...new Set(s.StaleLeases.map((l) => l.TaskId))].join(', ')} not waited on` : ''
   const leases = `${s.LeasesAtStart} lease${s.LeasesAtStart === 1 ? '' : 's'} at start${stale}`
   switch (s.Outcome) {
-    case 'drained': return `${s.Name}: drained (${before}; ${leases}; free after ${s.SecondsWaited ?? 0} s)`
+    case 'drained': return `${s.Name}: drained (${before}; ${leases}; free after ${formatDuration((s.SecondsWaited ?? 0) * 1000)})`
     case 'timed-out': return `${s.Name}: NOT drained (${before}; still held by ${[...new Set(s.Leases.map((l) => l.TaskId))].join(', ')})`
     case 'interrupted': return `${s.Name}: waiting stopped (${before}; still held by ${[...new Set(s.Leases.map((l) => l.TaskId))].join(', ')})`
     case 're-enabled': return `${s.Name}: NOT drained (enabled again by another change during the wait; it can be leased)`

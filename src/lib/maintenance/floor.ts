@@ -92,35 +92,3 @@ export function floorRefusal(violations: PoolFloor[], opts: {verb: string; overr
     details: {pools: violations},
   })
 }
-
-/** --keep-healthy N: a whole number from 0, else exit 2. */
-export function parseKeepHealthy(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  if (!/^\d+$/.test(value.trim())) throw new CliError(`--keep-healthy must be a whole number of workers (0 or more), not '${value}'.`, ExitCode.Usage)
-  return Number(value)
-}
-
-/**
- * `--timeout` of the maintenance commands: how long to wait, as `30m`, `90s`, `1h`, `1h30m` or a
- * plain number of seconds. Exit 2 for anything else.
- */
-export function parseWaitDuration(value: string, flag = '--timeout'): number {
-  const text = value.trim().toLowerCase()
-  const plain = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) * 1000 : undefined
-  let ms = plain
-  if (ms === undefined) {
-    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text)
-    if (m && text !== '') ms = ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000
-  }
-  if (ms === undefined || ms <= 0) throw new CliError(`${flag} must be a duration such as 30m, 90s or 1h30m (or a number of seconds), not '${value}'.`, ExitCode.Usage)
-  return ms
-}
-
-/** "12 s", "3 min 5 s", "1 h 2 min". */
-export function formatDuration(ms: number): string {
-  const total = Math.round(ms / 1000)
-  if (total < 60) return `${total} s`
-  const minutes = Math.floor(total / 60)
-  if (minutes < 60) return `${minutes} min${total % 60 ? ` ${total % 60} s` : ''}`
-  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`
-}

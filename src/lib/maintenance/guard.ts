@@ -1,6 +1,7 @@
 /**
  * The one guard of every command that takes workers out of service (`worker disable`, `worker
- * update --remove-pool`, `worker delete`, `worker drain`, `worker upgrade --rolling`):
+ * update --remove-pool`, `worker delete`, `worker drain`, `worker upgrade --rolling`; a rolling
+ * upgrade's step 1 is its batch plan, and it takes steps 2 to 4 from here, step 4 batch by batch):
  *
  * 1. the floor, on what the server says now: exit 5 naming each affected pool, its available count
  *    before and after, and the override (floor.ts: `floorViolations`, `floorRefusal`);
@@ -23,7 +24,7 @@ import {CliError, ExitCode} from '../errors.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {getWorker, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {shellQuote} from '../render/shell.js'
+import {shellQuote} from '../../text/shell.js'
 import {isAvailable} from '../workers/availability.js'
 import {floorRefusal, floorViolations, poolFloors, type FloorPool, type PoolFloor} from './floor.js'
 
@@ -102,20 +103,31 @@ export function refuseBelowFloor(check: FloorCheck, wording: GuardWording): void
  * again on them. Returns the targets as they are now (a target deleted meanwhile is exit 4).
  */
 export async function recheckAfterPrompt(space: SpaceContext, opts: {targets: WorkerResource[]; change: WorkerChange | 'delete'; floorOf: (pool: FloorPool) => number} & GuardWording): Promise<FloorCheck & {targets: WorkerResource[]; workers: WorkerResource[]; pools: WorkerPoolResource[]}> {
+  const fresh = await readAgainAfterPrompt(space, opts.targets)
+  const check = checkFloors({workers: fresh.workers, pools: fresh.pools, targets: fresh.targets, change: opts.change, floorOf: opts.floorOf})
+  if (check.violations.length > 0) throw refusedAfterPrompt(floorRefusal(check.violations, opts))
+  return {...check, ...fresh}
+}
+
+/**
+ * The first half of step 2, for a command whose floor check is its own (a rolling upgrade plans
+ * batches): the targets as they are now, with every worker and pool (a target deleted meanwhile
+ * is exit 4, nothing changed).
+ */
+export async function readAgainAfterPrompt(space: SpaceContext, targets: WorkerResource[]): Promise<{targets: WorkerResource[]; workers: WorkerResource[]; pools: WorkerPoolResource[]}> {
   const [workers, pools] = await Promise.all([listWorkers(space), listWorkerPools(space)])
   const byId = new Map(workers.map((w) => [w.Id, w]))
-  const gone = opts.targets.filter((t) => !byId.has(t.Id))
+  const gone = targets.filter((t) => !byId.has(t.Id))
   if (gone.length > 0) {
     throw new CliError(`${gone.map((w) => `'${w.Name}' (${w.Id})`).join(', ')} ${gone.length === 1 ? 'was' : 'were'} deleted by another change while you were asked; nothing was changed.`, ExitCode.NotFound, {code: 'concurrent-change'})
   }
-  const targets = opts.targets.map((t) => byId.get(t.Id)!)
-  const check = checkFloors({workers, pools, targets, change: opts.change, floorOf: opts.floorOf})
-  if (check.violations.length > 0) {
-    const error = floorRefusal(check.violations, opts)
-    error.message = error.message.replace(/^Refusing: /, 'Refusing (checked again after the confirmation: another change was made meanwhile): ')
-    throw error
-  }
-  return {...check, targets, workers, pools}
+  return {targets: targets.map((t) => byId.get(t.Id)!), workers, pools}
+}
+
+/** A floor refusal found on the read after the confirmation, saying so (the plan shown before it was fine). */
+export function refusedAfterPrompt(error: CliError): CliError {
+  error.message = error.message.replace(/^Refusing: /, 'Refusing (checked again after the confirmation: another change was made meanwhile): ')
+  return error
 }
 
 /** Step 3: reads the worker now, applies this command's change to that document and PUTs it; undefined when there was nothing to change. */
@@ -174,7 +186,7 @@ export async function verifyFloorsAfterWrite(space: SpaceContext, opts: {applied
   const failed = restored.filter((r) => r.error)
   const putBack = restored.filter((r) => !r.error).map((r) => opts.change.undoneWords(r.worker))
   const message = `Refusing: another change was seen while this command ran: ${seen}. Put back what this command changed${putBack.length ? `: ${putBack.join(', ')}` : ''}${failed.length ? `; could not put back ${failed.map((r) => `'${r.worker.Name}' (${r.error})`).join(', ')}` : ''}.`
-  const details = {pools: breaches, restored: restored.filter((r) => !r.error).map((r) => ({Id: r.worker.Id, Name: r.worker.Name}))}
+  const details = {pools: breaches, restored: restored.filter((r) => !r.error).map((r) => ({Id: r.worker.Id, Name: r.worker.Name})), notRestored: failed.map((r) => ({Id: r.worker.Id, Name: r.worker.Name, Error: r.error}))}
   if (failed.length > 0) {
     throw new CliError(message, ExitCode.Failure, {code: 'concurrent-change', details, hint: `To put the rest back: ${failed.map((r) => opts.change.undoCommand(opts.bin, r.worker, space.space.Name)).join(' && ')}`})
   }

@@ -10,11 +10,12 @@ import {findAllByNameOrId} from '../octopus/names.js'
 import {createTask, getWorkerPoolsSummary, listWorkerPools, listWorkers} from '../octopus/repositories.js'
 import type {TaskResource, WorkerResource} from '../octopus/types.js'
 import type {PolicyConfig} from '../policy/config.js'
-import {shellQuote} from '../render/shell.js'
+import {shellQuote} from '../../text/shell.js'
 import {floorFunction} from '../workers/floor.js'
-import type {PoolFloor} from './floor.js'
-import {needsUpgrade, planBatches, planLines, selectUpgradeTargets, upgradeTaskBody, versionLabel, type UpgradeKind, type UpgradeSummaryFacts} from './upgrade-plan.js'
-import {describeClaimOwner, enableAgain, leftDisabledByRun, remainingWorkers, runRollingUpgrade, waitForTaskEnd, type RollResult} from './upgrade-run.js'
+import type {FloorPool, PoolFloor} from './floor.js'
+import {enableChange, readAgainAfterPrompt, refusedAfterPrompt, writeChange} from './guard.js'
+import {needsUpgrade, planBatches, planLines, selectUpgradeTargets, upgradeTaskBody, versionLabel, type BatchPlan, type UpgradeKind, type UpgradeSummaryFacts} from './upgrade-plan.js'
+import {describeClaimOwner, leftDisabledByRun, remainingWorkers, runRollingUpgrade, waitForTaskEnd, type RollResult} from './upgrade-run.js'
 import type {ClaimStore, UpgradeClaim} from './upgrade-claims.js'
 
 export interface WorkerUpgradeRequest {
@@ -34,7 +35,8 @@ export interface WorkerUpgradeRequest {
 export interface WorkerUpgradeDeps {
   connect: () => Promise<SpaceContext>
   config: () => Promise<PolicyConfig>
-  confirm: (question: string) => Promise<boolean>
+  /** Asked once the plan is shown (not with -y): the worker's name typed, or their number; throws to stop (nothing changed). */
+  confirm: (targets: WorkerResource[]) => Promise<void>
   note: (line: string) => void
   warn: (line: string) => void
   /** Called before each wait: from then on an interrupt stops the wait instead of the process. */
@@ -162,15 +164,39 @@ export async function runWorkerUpgrade(request: WorkerUpgradeRequest, deps: Work
   if (!request.rolling) return bigBang(space, targets, request, deps, skipped, restored.workers, {claims, enabledBefore: review.enabledBefore})
 
   const floorOf = floorFunction(request.keepHealthy, config)
-  const plan = planBatches({targets, workers, pools, floorOf, batchSize: request.batchSize})
+  let plan = planBatches({targets, workers, pools, floorOf, batchSize: request.batchSize})
   for (const line of planLines(plan, kind)) deps.note(line)
-  if (!request.yes && !(await deps.confirm('Start the rolling upgrade?'))) throw new CliError('Not confirmed; nothing was changed.', ExitCode.Usage)
+  if (!request.yes) {
+    await deps.confirm(plan.batches.flat())
+    plan = await replanAfterPrompt(space, plan, {floorOf, batchSize: request.batchSize, kind, note: deps.note})
+  }
   const result = await runRollingUpgrade(space, {
     kind, batches: plan.batches, floorOf, timeoutMs: request.timeoutMs, signal: deps.startWaiting(), debug: deps.debug,
-    onProgress: (line) => deps.note(line), claims, enabledBefore: review.enabledBefore,
+    onProgress: (line) => deps.note(line), claims, enabledBefore: review.enabledBefore, bin: deps.bin,
   })
   const exitCode = result.Outcome === 'completed' ? ExitCode.Success : reportStopped(result, request, deps, space.space.Name)
   return {Mode: 'rolling', Kind: kind, Floors: plan.floors, Skipped: skipped, Restored: restored.workers, ...result, exitCode}
+}
+
+/**
+ * After the confirmation (which may have waited for minutes): the workers and pools read again and
+ * the batches planned again on them, so the floor is checked on what the server says now (exit 5,
+ * nothing changed, when another change took a pool down meanwhile). A plan that changed is shown.
+ */
+async function replanAfterPrompt(space: SpaceContext, shown: BatchPlan, opts: {floorOf: (pool: FloorPool) => number; batchSize: number; kind: UpgradeKind; note: (line: string) => void}): Promise<BatchPlan> {
+  const fresh = await readAgainAfterPrompt(space, shown.batches.flat())
+  let plan: BatchPlan
+  try {
+    plan = planBatches({targets: fresh.targets, workers: fresh.workers, pools: fresh.pools, floorOf: opts.floorOf, batchSize: opts.batchSize})
+  } catch (error) {
+    throw error instanceof CliError && error.exitCode === ExitCode.Unsafe ? refusedAfterPrompt(error) : error
+  }
+  const batchesOf = (p: BatchPlan) => JSON.stringify(p.batches.map((b) => b.map((w) => w.Id)))
+  if (batchesOf(plan) !== batchesOf(shown)) {
+    opts.note('The pools changed while you were asked; the batches now are:')
+    for (const line of planLines(plan, opts.kind)) opts.note(line)
+  }
+  return plan
 }
 
 /**
@@ -187,7 +213,7 @@ async function restoreWorkers(space: SpaceContext, workers: WorkerResource[], en
     const claimed = opts.claims ? await opts.claims.claim(w, wasEnabled) : {claimed: true as const}
     if (!claimed.claimed) continue
     if (wasEnabled) {
-      await enableAgain(space, w.Id)
+      await writeChange(space, w.Id, enableChange)
       enabled.push(w)
     }
     await opts.claims?.release(w.Id)
@@ -205,14 +231,15 @@ async function bigBang(space: SpaceContext, full: WorkerResource[], request: Wor
   const {kind} = request
   deps.warn(`this upgrades all ${full.length} worker(s) in one ${kind === 'Tentacle' ? 'Upgrade' : 'UpdateCalamari'} task, as the portal does: the big-bang path, with no floor. Deployments may find no worker to lease meanwhile. Use --rolling to keep each pool's floor.`)
   deps.note(`Upgrade ${full.map((w) => `${w.Name} (${versionLabel(w, kind)})`).join(', ')}.`)
-  if (!request.yes && !(await deps.confirm('Start the upgrade task?'))) throw new CliError('Not confirmed; nothing was changed.', ExitCode.Usage)
+  // It disables no worker (the task leases each one for its upgrade), so there is no floor to check again after the answer.
+  if (!request.yes) await deps.confirm(full)
   const task = await createTask(space, upgradeTaskBody(kind, full, `${kind === 'Tentacle' ? 'Upgrade' : 'Calamari update'} of ${full.length} worker(s) by octoworkers`))
   deps.note(`Started ${task.Name} task ${task.Id}; waiting...`)
   const waited = await waitForTaskEnd(space, task.Id, {timeoutMs: request.timeoutMs, intervalMs: 1000, signal: deps.startWaiting()})
   if (waited.outcome === 'finished') {
     // Workers an earlier, stopped rolling run left disabled go back to their state before it.
     for (const w of full.filter((x) => adopted.enabledBefore.has(x.Id))) {
-      if (adopted.enabledBefore.get(w.Id)) await enableAgain(space, w.Id)
+      if (adopted.enabledBefore.get(w.Id)) await writeChange(space, w.Id, enableChange)
       await adopted.claims?.release(w.Id)
     }
   }
@@ -254,9 +281,22 @@ function reportStopped(result: RollResult, request: WorkerUpgradeRequest, deps: 
     const flags = ['--rolling', ...(request.keepHealthy === undefined ? [] : [`--keep-healthy ${request.keepHealthy}`]), ...(request.batchSize === 1 ? [] : [`--batch ${request.batchSize}`]), ...(request.kind === 'Calamari' ? ['--calamari'] : [])]
     deps.note(`To resume with the rest: ${bin} worker upgrade ${rest.map((w) => shellQuote(w.Name)).join(' ')} ${flags.join(' ')} ${space} -y`)
   }
-  // Exit 5 promises that nothing was changed: only a refusal before the first batch gives it.
-  const nothingChanged = result.Batches.length === 1 && result.Batches[0].Outcome === 'refused'
-  return result.Outcome === 'interrupted' ? ExitCode.Interrupted : result.Outcome === 'refused' && nothingChanged ? ExitCode.Unsafe : ExitCode.Failure
+  return rollExitCode(result)
+}
+
+/**
+ * The exit code of a roll: 0 completed; 130 interrupted; 5 refused at a batch (the floor, checked
+ * before it or verified once it was disabled), which is left as this run found it, the batches
+ * before it being done and reported; 1 otherwise, including a refusal that could not put a worker
+ * back (the undo is printed).
+ */
+export function rollExitCode(result: RollResult): ExitCodeValue {
+  if (result.Outcome === 'completed') return ExitCode.Success
+  if (result.Outcome === 'interrupted') return ExitCode.Interrupted
+  // Exit 5 promises that nothing was changed: a roll refused after a batch was upgraded changed
+  // something, so it is a failure (1) that names the refusal, as is one that could not put a worker back.
+  const changed = result.Workers.some((w) => w.Outcome === 'upgraded' || w.Outcome === 'failed')
+  return result.Outcome === 'refused' && !changed ? ExitCode.Unsafe : ExitCode.Failure
 }
 
 /** The --json document: each mode's shape as before (the exit code is not part of it). */

@@ -122,13 +122,6 @@ export function planBatches(opts: {targets: WorkerResource[]; workers: WorkerRes
   return {batches, floors: opts.pools.map((p) => worst.get(p.Id)).filter((f): f is PoolFloor => f !== undefined)}
 }
 
-/** --batch K: a whole number from 1, else exit 2. */
-export function parseBatchSize(value: string | undefined): number {
-  if (value === undefined) return 1
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new CliError(`--batch must be a whole number of workers (1 or more), not '${value}'.`, ExitCode.Usage)
-  return Number(value)
-}
-
 /** The plan as shown before asking: the workers in order, the batches, the floor. */
 export function planLines(plan: BatchPlan, kind: UpgradeKind): string[] {
   const lines = [`Rolling ${kind === 'Tentacle' ? 'Tentacle upgrade' : 'Calamari update'} of ${plan.batches.flat().length} worker(s) in ${plan.batches.length} batch(es):`]

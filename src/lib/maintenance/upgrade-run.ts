@@ -10,22 +10,33 @@
  * disabled it meanwhile (that is reported, and left as the other command set it). The first
  * failure stops the roll: the rest are reported as not attempted, with the command that resumes.
  *
+ * The floor (guard.ts): checked again before each batch, and verified on a fresh read once the
+ * batch is disabled. A pool then below its floor means another command took workers out of
+ * service at the same time: the batch's workers this run disabled are enabled again, the batch is
+ * refused and the roll stops there (exit 5); the batches before it are done and reported so.
+ *
  * Order note: Octopus does not health-check disabled workers, so the check runs after a worker is
  * enabled again.
  */
+import {CliError} from '../errors.js'
 import type {SpaceContext} from '../octopus/client.js'
-import {createTask, getTask, getWorker, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
+import {createTask, getTask, listWorkerPools, listWorkers} from '../octopus/repositories.js'
 import type {TaskResource, WorkerResource} from '../octopus/types.js'
 import {isAvailable} from '../workers/availability.js'
 import {isTaskFinished} from '../workers/health.js'
 import {abortableSleep, backoff, staleLeaseLine} from './drain.js'
 import {drainWorkers} from './drain-run.js'
-import {floorViolations, poolFloors, describeViolation, type FloorPool} from './floor.js'
+import {describeViolation, type FloorPool} from './floor.js'
+import {checkFloors, disableChange, enableChange, writeChange} from './guard.js'
 import type {ClaimStore, UpgradeClaim} from './upgrade-claims.js'
 import {needsUpgrade, upgradeTaskBody, versionLabel, type UpgradeKind} from './upgrade-plan.js'
 
-/** `skipped`: another run on this machine is upgrading the worker now (its claim is live). */
-export type WorkerUpgradeOutcome = 'upgraded' | 'failed' | 'not-attempted' | 'interrupted' | 'skipped'
+/**
+ * `skipped`: another run on this machine is upgrading the worker now (its claim is live).
+ * `refused`: its batch was disabled, another change had taken the pool below its floor meanwhile,
+ * and the worker was put back as it was, not upgraded.
+ */
+export type WorkerUpgradeOutcome = 'upgraded' | 'failed' | 'not-attempted' | 'interrupted' | 'skipped' | 'refused'
 export type RollOutcome = 'completed' | 'failed' | 'timed-out' | 'interrupted' | 'refused'
 
 export interface WorkerUpgradeResult {
@@ -71,6 +82,8 @@ export interface RollOptions {
   onProgress?: (line: string) => void
   /** Where the run records the workers it takes out of service (so a rerun can finish or restore them). */
   claims?: ClaimStore
+  /** The CLI's name, for the command that puts a worker back when the automatic undo could not. */
+  bin: string
   /**
    * Workers an earlier, stopped run disabled, with whether they were enabled before it: their
    * state now (disabled) is not the state to restore.
@@ -94,16 +107,6 @@ export async function waitForTaskEnd(space: SpaceContext, taskId: string, opts: 
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
-}
-
-/**
- * Enables a worker again, read right before the write so that another command's change to the
- * same document (pools, policy...) made meanwhile is kept. Returns the document written.
- */
-export async function enableAgain(space: SpaceContext, id: string): Promise<WorkerResource> {
-  const current = await getWorker(space, id)
-  if (!current.IsDisabled) return current
-  return updateWorker(space, {...current, IsDisabled: false})
 }
 
 /** "process 4242 on build-host since 2026-01-02T03:04:05.000Z". */
@@ -140,7 +143,7 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
     const [workers, pools] = await Promise.all([listWorkers(space), listWorkerPools(space)])
     const byId = new Map(workers.map((w) => [w.Id, w]))
     const present = planned.map((w) => byId.get(w.Id)).filter((w): w is WorkerResource => w !== undefined)
-    const violations = floorViolations(poolFloors({pools, workers, out: present.map((w) => w.Id), floorOf: opts.floorOf}))
+    const {violations} = checkFloors({workers, pools, targets: present, change: disableChange, floorOf: opts.floorOf})
     if (violations.length > 0) {
       batch.Outcome = 'refused'
       return finish('refused', `Stopped before batch ${number}: ${violations.map((v) => describeViolation(v, 'upgrading this batch')).join('; ')}.`)
@@ -160,10 +163,10 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
       continue
     }
 
-    // 3. Drain.
+    // 3. Drain; once the batch is disabled, the floor verified on a fresh read (guard.ts, step 4).
     progress(`Batch ${number}/${opts.batches.length}: draining ${fresh.map((w) => w.Name).join(', ')}...`)
     const drain = await drainWorkers(space, fresh, {
-      timeoutMs: opts.timeoutMs, intervalMs, signal: opts.signal, debug: opts.debug,
+      timeoutMs: opts.timeoutMs, intervalMs, signal: opts.signal, debug: opts.debug, verifyFloor: {floorOf: opts.floorOf, bin: opts.bin},
       onDisabled: (targets) => {
         // What to put back is decided by this run's own write, read just before it: a worker another
         // run or admin had disabled meanwhile is theirs to enable, one this run disabled is its own.
@@ -174,7 +177,15 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
       onProgress: (waiting) => {
         if (waiting.length) progress(`  waiting for ${waiting.map((w) => `${w.Name} (${plural(w.Leases.length, 'lease')}: ${[...new Set(w.Leases.map((l) => l.TaskId))].join(', ')})`).join('; ')}`)
       },
+    }).catch((error: unknown) => {
+      if (error instanceof CliError && error.code === 'concurrent-change') return error
+      throw error
     })
+    if (drain instanceof CliError) {
+      batch.Outcome = 'refused'
+      await refuseBatch(drain, fresh, results, {release, enabledBefore: opts.enabledBefore})
+      return finish('refused', `Stopped at batch ${number}: ${drain.message.replace(/^Refusing: a/, 'a')}`)
+    }
     if (drain.Outcome !== 'drained') {
       batch.Outcome = drain.Outcome === 'interrupted' ? 'interrupted' : 'timed-out'
       for (const w of fresh) Object.assign(results.get(w.Id)!, {Outcome: drain.Outcome === 'interrupted' ? 'interrupted' : 'failed', Message: 'drain did not finish; left disabled'})
@@ -203,7 +214,7 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
     // 5. Every worker back in the state it had: enabled if it was, failed or not.
     const toEnable = fresh.filter((w) => results.get(w.Id)!.WasEnabled)
     for (const w of toEnable) {
-      await enableAgain(space, w.Id)
+      await writeChange(space, w.Id, enableChange)
       results.get(w.Id)!.LeftDisabled = false
     }
     for (const w of fresh.filter((x) => failedIds.has(x.Id))) {
@@ -257,15 +268,46 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
   return finish('completed', null)
 }
 
-/** The workers of the roll still to do (not attempted), for the resume command. */
+/**
+ * A batch the floor verification refused (drainWorkers has put back the workers this run disabled,
+ * and says which it could not): each worker's result, and its claim released unless the worker is
+ * still disabled by this run or by an earlier stopped one (a rerun then finishes or restores it).
+ */
+async function refuseBatch(refusal: CliError, batch: WorkerResource[], results: Map<string, WorkerUpgradeResult>, opts: {release: (ids: string[]) => Promise<void>; enabledBefore?: ReadonlyMap<string, boolean>}): Promise<void> {
+  const ids = (key: string) => new Set(((refusal.details?.[key] ?? []) as Array<{Id: string}>).map((r) => r.Id))
+  const putBack = ids('restored')
+  const notPutBack = ids('notRestored')
+  const why = 'another change took the pool below its floor while this batch was disabled'
+  const released: string[] = []
+  for (const w of batch) {
+    const result = results.get(w.Id)!
+    if (putBack.has(w.Id)) {
+      Object.assign(result, {Outcome: 'refused', WasEnabled: true, LeftDisabled: false, Message: `not upgraded: ${why}; enabled again, as it was before`})
+      released.push(w.Id)
+    } else if (notPutBack.has(w.Id)) {
+      Object.assign(result, {Outcome: 'failed', WasEnabled: true, LeftDisabled: true, Message: `not upgraded: ${why}, and it could not be enabled again`})
+    } else if (opts.enabledBefore?.has(w.Id)) {
+      // Disabled by an earlier stopped run of this tool: its claim stays, so a rerun finishes or restores it.
+      Object.assign(result, {Outcome: 'refused', WasEnabled: opts.enabledBefore.get(w.Id)!, LeftDisabled: true, Message: `not upgraded: ${why}; left disabled, as an earlier stopped run left it`})
+    } else {
+      // Already disabled when this run came to write it: not this run's to enable.
+      Object.assign(result, {Outcome: 'refused', WasEnabled: false, LeftDisabled: true, Message: `not upgraded: ${why}; left disabled, as it was`})
+      released.push(w.Id)
+    }
+  }
+  await opts.release(released)
+}
+
+/** The workers of the roll still to do (not attempted, interrupted, or refused with their batch), for the resume command. */
 export function remainingWorkers(result: RollResult): WorkerUpgradeResult[] {
-  return result.Workers.filter((w) => w.Outcome === 'not-attempted' || w.Outcome === 'interrupted')
+  return result.Workers.filter((w) => w.Outcome === 'not-attempted' || w.Outcome === 'interrupted' || w.Outcome === 'refused')
 }
 
 /** One stdout line per worker. */
 export function describeWorkerResult(w: WorkerUpgradeResult): string {
   if (w.Outcome === 'not-attempted') return `${w.Name}: not attempted (batch ${w.Batch})`
   if (w.Outcome === 'skipped') return `${w.Name}: skipped: ${w.Message} (batch ${w.Batch})`
+  if (w.Outcome === 'refused') return `${w.Name}: refused: ${w.Message} (batch ${w.Batch})`
   return `${w.Name}: ${w.Outcome === 'failed' ? 'FAILED: ' : w.Outcome === 'interrupted' ? 'interrupted: ' : ''}${w.Message} (batch ${w.Batch})`
 }
 

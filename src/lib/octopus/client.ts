@@ -6,8 +6,9 @@ import {shouldRetry} from './retry.js'
 import {anyBody, anyJson, arrayOf, collectionOf, formatBytes, inferShape, jsonObject, namedResource, resource, rootDocument, textBody, type Shape} from './shape.js'
 import {expandTemplate, type TemplateParams} from './uri-template.js'
 import type {Links, ResourceCollection, RootDocument, SpaceResource} from './types.js'
-import {closeMatches} from './names.js'
-import {groupDigits} from '../render/number.js'
+import {closeMatches} from '../../text/fuzzy.js'
+import {MAX_TIMER_SECONDS} from '../../text/duration.js'
+import {groupDigits} from '../../text/number.js'
 
 export interface ClientOptions {
   /** Server root URL, e.g. https://octopus.example.com or http://127.0.0.1:8065 */
@@ -40,8 +41,6 @@ export interface RawResponse<T> {
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 30
-/** Node timers hold at most 2^31-1 ms; a longer --timeout would overflow and fire at once. */
-export const MAX_TIMEOUT_SECONDS = 2_147_483
 
 /** Validates a server URL given by a user; throws exit 2 for anything that is not http(s) with a host. */
 export function normalizeServerUrl(input: string): string {
@@ -82,8 +81,9 @@ export class OctopusClient {
 
   constructor(private readonly options: ClientOptions) {
     this.server = normalizeServerUrl(options.server)
-    if (options.timeoutSeconds !== undefined && !(options.timeoutSeconds > 0 && options.timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
-      throw usageError(`--timeout must be a positive number of seconds, at most ${groupDigits(MAX_TIMEOUT_SECONDS)}, not ${options.timeoutSeconds}.`)
+    // The timer that enforces it overflows past MAX_TIMER_SECONDS and would fire at once.
+    if (options.timeoutSeconds !== undefined && !(options.timeoutSeconds > 0 && options.timeoutSeconds <= MAX_TIMER_SECONDS)) {
+      throw usageError(`The request timeout must be above 0 and at most ${groupDigits(MAX_TIMER_SECONDS)} seconds, not ${options.timeoutSeconds}.`)
     }
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_MB * MB
     if (options.caCertFile) {

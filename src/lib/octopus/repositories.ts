@@ -113,18 +113,6 @@ export function deleteWorker(space: SpaceContext, id: string): Promise<unknown> 
   return space.client.delete(space.link('Workers', {id}))
 }
 
-export interface MachineConnectionStatus {
-  MachineId: string
-  Status: string
-  CurrentTentacleVersion?: string | null
-  LastChecked?: string | null
-  Logs?: Array<{Category: string; MessageText: string; OccurredAt: string}>
-}
-
-export function getWorkerConnection(space: SpaceContext, id: string): Promise<MachineConnectionStatus> {
-  return space.client.get<MachineConnectionStatus>(space.link('Workers', {id}) + '/connection')
-}
-
 // ---- machine policies, accounts, proxies, deployment targets, nodes ------------------------
 
 interface NamedResource {
@@ -195,17 +183,6 @@ function taskParams(space: SpaceContext, query: TaskQuery): TemplateParams {
   return {...query, name: Array.isArray(query.name) ? query.name.join(',') : query.name, spaces: space.spaceId} as TemplateParams
 }
 
-/**
- * One page of tasks in this space. The filters go to the server (2019.7's template has no date
- * filters: they are then sent as plain parameters it may ignore) and are applied again to the
- * page's items, so the items are exactly those asked for (the paging counts stay the server's).
- */
-export async function getTasksPage(space: SpaceContext, query: TaskQuery = {}): Promise<ResourceCollection<TaskResource>> {
-  const url = space.hasLink('Tasks') ? space.link('Tasks', taskParams(space, query)) : space.path('tasks')
-  const page = await space.client.get<ResourceCollection<TaskResource>>(url, space.hasLink('Tasks') ? undefined : taskParams(space, query))
-  return {...page, Items: (page.Items ?? []).filter(taskPredicate({...query, spaces: space.spaceId}))}
-}
-
 /** Every task matching the query, with a large page size (few requests), filtered again on the client. */
 export async function listTasks(space: SpaceContext, query: TaskQuery = {}): Promise<TaskResource[]> {
   const url = space.link('Tasks', {...taskParams(space, query), skip: 0, take: query.take ?? 1000})
@@ -220,10 +197,6 @@ export function getTask(space: SpaceContext, id: string): Promise<TaskResource> 
 /** Starts a task (`POST /api/{space}/tasks`), e.g. a `Health` check of workers. */
 export function createTask(space: SpaceContext, body: {Name: string; Description: string; Arguments: Record<string, unknown>}): Promise<TaskResource> {
   return space.client.post<TaskResource>(space.path('tasks'), {SpaceId: space.spaceId, ...body})
-}
-
-export function getTaskRaw(space: SpaceContext, id: string): Promise<string> {
-  return space.client.get<string>(space.link('Tasks', {id}) + '/raw')
 }
 
 export interface ActivityLogElement {

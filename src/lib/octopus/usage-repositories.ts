@@ -22,9 +22,7 @@
  */
 import {OctopusApiError, type SpaceContext} from './client.js'
 import type {TemplateParams} from './uri-template.js'
-import type {
-  ChannelFacts, LibraryVariableSetFacts, LifecycleFacts, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, VariableSetFacts,
-} from '../usage/types.js'
+import type {ChannelFacts, LibraryVariableSetFacts, LifecycleFacts, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, VariableSetFacts} from './usage-types.js'
 
 /** The largest page Octopus accepts; paged lists are then read in one request unless the server caps it. */
 const ALL = 2_147_483_647

@@ -11,7 +11,7 @@ import {usageError} from '../errors.js'
 import {parseTemplate, templateTokens, unsupportedByLinearEngine, type Convention, type TemplateShape, type TokenRule} from './convention.js'
 import {globToRegExp} from './glob.js'
 import {firstAlias, firstDuplicateKey} from '../yaml-checks.js'
-import {RULE_IDS, SEVERITIES, isRuleId, type RuleId, type Severity} from './types.js'
+import {RULE_IDS, SEVERITIES, isRuleId, settingKey, type RuleId, type Severity} from './types.js'
 
 export const CONFIG_FILE_NAMES = ['.octoworkers.yaml', '.octoworkers.yml']
 export const DEFAULT_MIN_WORKERS = 2
@@ -49,11 +49,6 @@ export interface PolicyConfig {
 
 export function defaultConfig(): PolicyConfig {
   return {file: null, conventions: {}, minWorkers: DEFAULT_MIN_WORKERS, pools: [], severities: {}, ignores: [], settingLines: {}}
-}
-
-/** The key of a setting's path in `settingLines`: `conventions.worker` and a pool named `a.b` stay apart. */
-export function settingKey(path: readonly string[]): string {
-  return JSON.stringify(path)
 }
 
 /** The nearest `.octoworkers.yaml` in `dir` or a parent directory. */
@@ -309,6 +304,9 @@ function allowedNames(value: unknown, at: Path): string[] | undefined {
 
 function regexSource(value: unknown, at: Path): string {
   if (typeof value !== 'string' || !value) throw new ConfigProblem(at, 'must be a non-empty regular expression string')
+  // Checked in JavaScript's unicode mode: it rejects sloppy patterns such as `\d{2` that the
+  // legacy mode would quietly read as literal text, so a typo in a policy file is an error, not a
+  // weaker rule.
   try {
     new RegExp(value, 'u')
   } catch (error) {

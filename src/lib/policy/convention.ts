@@ -66,15 +66,6 @@ export function templateTokens(parts: TemplatePart[]): string[] {
   return parts.flatMap((p) => ('token' in p ? [p.token] : []))
 }
 
-/**
- * Patterns are checked for syntax in JavaScript's unicode mode: it rejects sloppy patterns such as
- * `\d{2` that the legacy mode would quietly read as literal text, so a typo in a policy file is an
- * error, not a weaker rule.
- */
-export function regexFlags(conv: {ignoreCase: boolean}): string {
-  return conv.ignoreCase ? 'iu' : 'u'
-}
-
 /** What matching needs of a compiled convention: RE2 semantics, linear in the name's length. */
 export interface LinearRegex {
   test(input: string): boolean

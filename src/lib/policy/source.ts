@@ -3,9 +3,9 @@
  * override or severity that produced it, else line 1 (the file as a whole). Reports that need a
  * place in a file (SARIF for code scanning) point there. Pure: the lines were read with the config.
  */
-import {settingKey, type PolicyConfig} from './config.js'
+import type {PolicyConfig} from './config.js'
 import {minWorkersOverride} from '../workers/floor.js'
-import type {Finding} from './types.js'
+import {settingKey, type Finding} from './types.js'
 
 export function findingSourceLine(finding: Finding, config: PolicyConfig): number {
   const candidates: string[][] = []

@@ -45,3 +45,8 @@ export interface Finding {
   /** A command that fixes it where one exists, else a short instruction; null when none applies. */
   Fix: string | null
 }
+
+/** The key of a setting's path in `settingLines`: `conventions.worker` and a pool named `a.b` stay apart. */
+export function settingKey(path: readonly string[]): string {
+  return JSON.stringify(path)
+}

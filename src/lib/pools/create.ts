@@ -1,12 +1,12 @@
 /** `pool create`: input checks, prompts for what is missing, the `--if-not-exists` decision, the request body, the echo. */
 import {CliError, ExitCode, usageError} from '../errors.js'
-import {shellQuote} from '../render/shell.js'
+import {shellQuote} from '../../text/shell.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {createWorkerPool, listDynamicWorkerTypes, listWorkerPools, type DynamicWorkerType} from '../octopus/repositories.js'
 import type {WorkerPoolResource} from '../octopus/types.js'
 import {validatorFrom} from '../render/prompt.js'
 import {terminalSafe} from '../render/safe.js'
-import type {Prompter} from '../workers/register-prompts.js'
+import type {Questions} from '../../ui/prompter.js'
 import {poolTypeFlag, poolTypeName, validatePoolName, type PoolTypeFlag} from './validate.js'
 
 export interface CreatePoolInput {
@@ -112,7 +112,7 @@ export type CreatePoolResult = WorkerPoolResource & {
 export interface CreatePoolRequest {
   draft: CreatePoolDraft
   /** The one prompter (inquirer on a terminal, a fake in tests); undefined when prompts are off. */
-  prompter?: Prompter
+  prompter?: Questions
   /** Connects and resolves the space; called after the checks and prompts that need no server. */
   connect: () => Promise<SpaceContext>
   /** A warning for stderr (shown under --json too); the run still succeeds. */

@@ -17,7 +17,7 @@ import {deleteWorkerPool, getWorker, listWorkerPools, listWorkers, updateWorker}
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {refuseDeletingPoolsInUse} from '../usage/guard.js'
 import {isDynamicPool} from '../estate/facts.js'
-import {shellQuote} from '../render/shell.js'
+import {shellQuote} from '../../text/shell.js'
 
 export interface PoolDeleteImpact {
   pool: WorkerPoolResource

@@ -1,5 +1,4 @@
 /** `pool list`: the pools of one space, or of every space, with their worker counts, in the server's sort order. */
-import {usageError} from '../errors.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {getWorkerPoolsSummary, listWorkerPools, listWorkers} from '../octopus/repositories.js'
 import {joinPoolsWithSummaries, joinPoolsWithWorkers, type PoolWithCounts} from './counts.js'
@@ -13,13 +12,6 @@ export interface PoolListResult {
   type?: PoolTypeFlag
   /** The --json document: each pool resource plus SpaceName and WorkerCounts, space by space. */
   pools: PoolListItem[]
-}
-
-/** `--space` names one space and `--all-spaces` every space: both at once is exit 2, before any request. */
-export function checkSpaceSelection(flags: {space?: string; allSpaces?: boolean}): void {
-  if (flags.allSpaces && flags.space !== undefined) {
-    throw usageError('--space and --all-spaces cannot be used together.', {hint: 'Give one space with --space, or every space with --all-spaces.'})
-  }
 }
 
 /**

@@ -30,16 +30,6 @@ export function validatePoolName(input: string | undefined, what = 'Pool name'):
   return name
 }
 
-/** `--sort-order`: a non-negative integer, else exit 2. */
-export function parseSortOrder(input: string | undefined): number | undefined {
-  if (input === undefined) return undefined
-  const text = input.trim()
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw usageError(`--sort-order must be a non-negative integer, not '${input}'.`)
-  }
-  return Number(text)
-}
-
 /**
  * Pool references for commands that take several (`reorder`, `delete`): the same reference twice
  * (case-insensitively) is exit 2, since the intended order or count is unclear.

@@ -3,4 +3,4 @@
  * instead of the whole of @inquirer/prompts, so the bundle leaves out the editor prompt, which
  * brings iconv-lite and its encoding tables (about 600 KB that every run would read).
  */
-export {checkbox, confirm, input, password, select} from '@inquirer/prompts'
+export {checkbox, input, password, select} from '@inquirer/prompts'

@@ -31,7 +31,7 @@ const MIN_TRUNCATED_WIDTH = 8
  */
 const SHORT_COLUMN = 12
 
-export async function renderTable(head: string[], rows: Cell[][], opts: TableOptions): Promise<string> {
+export function renderTable(head: string[], rows: Cell[][], opts: TableOptions): string {
   const cells = rows.map((r) => head.map((_, i) => cellText(r[i])))
   if (!opts.isTTY) return plainTable(head, cells)
   return fittedTable(head, cells, {width: opts.width ?? DEFAULT_COLUMNS, keep: opts.keep ?? [], paint: opts.paint})

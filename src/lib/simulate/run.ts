@@ -51,13 +51,6 @@ export function parseDurationRange(value: string): DurationRange {
   return {min, max}
 }
 
-/** A whole number from 1 to max for --flag; else exit 2. */
-export function parseCount(flag: string, value: string, max: number): number {
-  const n = Number(value)
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > max) throw usageError(`--${flag} must be a whole number from 1 to ${max}, not '${value}'.`)
-  return n
-}
-
 /**
  * Checks that the server is a sandbox and the pools exist (nothing is started otherwise), starts
  * the simulation and polls it until it ends, reporting progress through `progress`.

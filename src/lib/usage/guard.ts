@@ -10,7 +10,7 @@ import type {SpaceContext} from '../octopus/client.js'
 import {isNotFoundOrForbidden} from '../octopus/usage-repositories.js'
 import {readUsageEstate} from './read.js'
 import {computeUsage} from './resolve.js'
-import {shellQuote} from '../render/shell.js'
+import {shellQuote} from '../../text/shell.js'
 import {blockingRows, summarizePool, type PoolUsageSummary} from './summary.js'
 import type {SpaceUsage, UsagePoolFacts, UsageRow} from './types.js'
 

@@ -17,7 +17,8 @@ import {
 } from '../octopus/usage-repositories.js'
 import {isVersionControlled} from './resolve.js'
 import {NO_RUNBOOKS_NOTE} from './summary.js'
-import type {GitReads, LifecycleFacts, NamedFacts, PoolWorkerCount, ProjectFacts, UsageEstate, UsagePoolFacts} from './types.js'
+import type {LifecycleFacts, NamedFacts, ProjectFacts} from '../octopus/usage-types.js'
+import type {GitReads, PoolWorkerCount, UsageEstate, UsagePoolFacts} from './types.js'
 
 /** Version-controlled projects read at once (each is one or two requests to a git-backed route). */
 const GIT_CONCURRENCY = 4

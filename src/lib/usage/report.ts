@@ -5,13 +5,15 @@
 import {mapBounded} from '../concurrency.js'
 import {notFoundError} from '../errors.js'
 import type {SpaceContext} from '../octopus/client.js'
-import {closeMatches, findAllByNameOrId} from '../octopus/names.js'
+import {closeMatches} from '../../text/fuzzy.js'
+import {findAllByNameOrId} from '../octopus/names.js'
 import {csvField} from '../render/csv.js'
 import {readUsageEstate, type ReadUsageOptions} from './read.js'
 import {computeUsage, rowAppliesIn} from './resolve.js'
 import {RUNS_ON_WORKER_HELP} from './runs-on-worker.js'
 import {NO_RUNBOOKS_NOTE, summarizePool, type PoolUsageSummary} from './summary.js'
-import type {NamedFacts, SpaceUsage, UsageEstate, UsageGaps, UsagePoolFacts, UsageProblem, UsageRow} from './types.js'
+import type {NamedFacts} from '../octopus/usage-types.js'
+import type {SpaceUsage, UsageEstate, UsageGaps, UsagePoolFacts, UsageProblem, UsageRow} from './types.js'
 
 export interface CollectedSpace {
   estate: UsageEstate

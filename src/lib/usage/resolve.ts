@@ -25,10 +25,8 @@
  */
 import {runsOnWorker} from './runs-on-worker.js'
 import {ALL_ENVIRONMENTS, actionEnvironments, runbookScope, type EnvironmentScope} from './scope.js'
-import type {
-  ActionFacts, ChannelFacts, GitReads, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, SpaceUsage, StepFacts, UsageEstate, UsagePoolFacts,
-  UsageProblem, UsageRow, VariableFacts, VariableSetFacts,
-} from './types.js'
+import type {ActionFacts, ChannelFacts, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, StepFacts, VariableFacts, VariableSetFacts} from '../octopus/usage-types.js'
+import type {GitReads, SpaceUsage, UsageEstate, UsagePoolFacts, UsageProblem, UsageRow} from './types.js'
 
 /** Scope keys the resolution reads, from most to least specific, with their weight. */
 const SPECIFICITY = {Action: 8, Environment: 4, Channel: 2, ProcessOwner: 1} as const

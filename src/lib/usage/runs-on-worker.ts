@@ -20,7 +20,8 @@
  * 6. No RunOnServer and no target roles: "likely" (a worker step saved by a client that leaves the
  *    property out).
  */
-import type {ActionFacts, PropertyValue, RunsOnWorker} from './types.js'
+import type {ActionFacts, PropertyValue} from '../octopus/usage-types.js'
+import type {RunsOnWorker} from './types.js'
 
 export interface RunsOnWorkerVerdict {
   verdict: RunsOnWorker | 'no'

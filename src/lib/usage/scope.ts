@@ -17,7 +17,7 @@
  * When the lifecycles could not be read, the scope is `unresolved`: every reader treats the step
  * as possibly running in any environment its own restrictions allow.
  */
-import type {ActionFacts, ChannelFacts, LifecycleFacts, ProjectFacts, RunbookFacts} from './types.js'
+import type {ActionFacts, ChannelFacts, LifecycleFacts, ProjectFacts, RunbookFacts} from '../octopus/usage-types.js'
 
 export type EnvironmentScope =
   | {kind: 'all'}

@@ -11,6 +11,7 @@ import type {TaskResource, WorkerPoolResource, WorkerResource} from '../octopus/
 import {isAvailable, unavailableReason} from './availability.js'
 import {poolNames, withPoolNames, type WorkerWithPoolNames} from './list.js'
 import {healthLabel} from './present.js'
+import {formatDuration} from '../../text/duration.js'
 import type {WorkerSelectionInput} from './bulk.js'
 
 export interface HealthTarget {
@@ -102,7 +103,7 @@ export async function waitForTask(fetchTask: () => Promise<TaskResource>, opts: 
     opts.onProgress?.(task, elapsed)
     if (isTaskFinished(task)) return task
     if (elapsed >= opts.timeoutMs) {
-      throw new CliError(`Task ${task.Id} is still ${task.State} after ${Math.round(opts.timeoutMs / 1000)} s; stopped waiting (the task goes on).`, ExitCode.Failure, {
+      throw new CliError(`Task ${task.Id} is still ${task.State} after ${formatDuration(opts.timeoutMs)}; stopped waiting (the task goes on).`, ExitCode.Failure, {
         hint: 'Raise --wait-timeout, or look at the task in the web portal.',
         code: 'timeout',
       })
@@ -122,9 +123,9 @@ export function allAvailable(workers: WorkerResource[]): boolean {
   return workers.every(isAvailable)
 }
 
-/** One progress line: `ServerTasks-12: Executing (3 s)`. */
+/** One progress line: `ServerTasks-12: Executing (3s)`. */
 export function progressLine(task: TaskResource, elapsedMs: number): string {
-  return `${task.Id}: ${task.State} (${Math.round(elapsedMs / 1000)} s)`
+  return `${task.Id}: ${task.State} (${formatDuration(elapsedMs)})`
 }
 
 /**
@@ -204,7 +205,7 @@ export function healthCheckFailed(result: HealthResult): boolean {
 
 export interface HealthRunOptions {
   wait: boolean
-  waitSeconds: number
+  waitMs: number
   intervalMs?: number
   /** Called once the task is created (before any wait), e.g. to say so on stderr. */
   onStarted?: (task: TaskResource, target: HealthTarget) => void
@@ -228,6 +229,6 @@ export async function checkWorkerHealth(space: SpaceContext, selection: WorkerSe
   const task = await createTask(space, healthTaskBody(target))
   opts.onStarted?.(task, target)
   if (!opts.wait) return healthResult({target, task, pools})
-  const finished = await waitForTask(() => getTask(space, task.Id), {intervalMs: opts.intervalMs ?? 1000, timeoutMs: opts.waitSeconds * 1000, onProgress: opts.onProgress})
+  const finished = await waitForTask(() => getTask(space, task.Id), {intervalMs: opts.intervalMs ?? 1000, timeoutMs: opts.waitMs, onProgress: opts.onProgress})
   return healthResult({target, task: finished, checked: checkedWorkers(target, await listWorkers(space)), pools})
 }

@@ -4,7 +4,7 @@
  * commands that `check` and `worker upgrade` suggest. Values come from the chart's README; the
  * portal's Add worker wizard writes the same install command with a one-hour bearer token.
  */
-import {shellQuote} from '../render/shell.js'
+import {shellQuote} from '../../text/shell.js'
 import {kubernetesAgent, type PresentableEndpoint} from './present.js'
 
 export const KUBERNETES_AGENT_CHART = 'oci://registry-1.docker.io/octopusdeploy/kubernetes-agent'

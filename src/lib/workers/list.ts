@@ -37,7 +37,6 @@ export interface WorkerListFilters {
 }
 
 export function toWorkerQuery(filters: WorkerListFilters): WorkerQuery {
-  if (filters.enabled && filters.disabled) throw usageError('--enabled and --disabled cannot be used together.')
   const nameLike = filters.nameLike?.trim()
   return {
     workerPoolIds: filters.poolIds?.length ? [...new Set(filters.poolIds)] : undefined,
@@ -77,7 +76,6 @@ export interface WorkerListResult {
 export async function listWorkersIn(input: WorkerListInput, opts: {allSpaces: boolean; connect: () => Promise<SpaceContext[]>}): Promise<WorkerListResult> {
   const health = (input.health ?? []).map(parseHealthStatus)
   const type = input.type === undefined ? undefined : parseWorkerType(input.type)
-  if (input.enabled && input.disabled) throw usageError('--enabled and --disabled cannot be used together.')
   const poolInputs = input.pools ?? []
   const spaces = await opts.connect()
   const filters = {health, enabled: input.enabled, disabled: input.disabled, type, nameLike: input.nameLike}

@@ -3,17 +3,11 @@
  * answer with the same validators as the flags. Pools are a multi-select of the static pools.
  */
 import {usageError, type CliError} from '../errors.js'
-import type {DraftField, RegisterDraft, RegisterSnapshot} from './register.js'
+import type {Questions} from '../../ui/prompter.js'
+import type {DraftField, RegisterDraft, RegisterSnapshot} from './register-draft.js'
 import {isDynamicPool} from '../estate/facts.js'
 import {SSH_ACCOUNT_TYPES} from './resolve.js'
 import {validateListeningUrl, validateSshFingerprint, validateSshHost, validateSubscriptionId, validateThumbprint, validateWorkerName} from './validate.js'
-
-/** The questions asked here: the run's prompter (src/ui/prompter.ts) has this shape. */
-export interface Prompter {
-  input(message: string, opts: {validate: (value: string) => true | string}): Promise<string>
-  checkbox(message: string, choices: Array<{name: string; value: string}>, opts: {required: boolean}): Promise<string[]>
-  select(message: string, choices: Array<{name: string; value: string}>): Promise<string>
-}
 
 /** Turns a validator that throws into an inquirer `validate` that returns the message. */
 function asPromptValidator(validate: (value: string) => unknown): (value: string) => true | string {
@@ -28,7 +22,7 @@ function asPromptValidator(validate: (value: string) => unknown): (value: string
 }
 
 /** Returns the draft with every missing field answered. Pools and accounts are chosen by ID. */
-export async function promptForMissing(draft: RegisterDraft, missing: DraftField[], snapshot: Pick<RegisterSnapshot, 'pools' | 'accounts'>, prompter: Prompter): Promise<RegisterDraft> {
+export async function promptForMissing(draft: RegisterDraft, missing: DraftField[], snapshot: Pick<RegisterSnapshot, 'pools' | 'accounts'>, prompter: Questions): Promise<RegisterDraft> {
   const next: RegisterDraft = {...draft, pools: [...draft.pools]}
   for (const field of missing) {
     switch (field) {

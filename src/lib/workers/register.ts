@@ -11,7 +11,7 @@
  */
 import {CliError, ExitCode, usageError} from '../errors.js'
 import {findByNameOrId} from '../octopus/names.js'
-import {shellQuote} from '../render/shell.js'
+import {shellQuote} from '../../text/shell.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {createWorker, listAccounts, listMachinePolicies, listProxies, listWorkerPools, listWorkers, updateWorker, type AccountResource} from '../octopus/repositories.js'
 import type {EndpointResource, MachinePolicyResource, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
@@ -19,7 +19,9 @@ import {buildEndpoint, endpointAddress, endpointMatches, endpointThumbprint, typ
 import {workerCells, workerTypeLabel} from './present.js'
 import {poolNames, withPoolNames, type WorkerWithPoolNames} from './list.js'
 import {terminalSafe} from '../render/safe.js'
-import {promptForMissing, type Prompter} from './register-prompts.js'
+import {promptForMissing} from './register-prompts.js'
+import type {Questions} from '../../ui/prompter.js'
+import type {DraftField, RegisterDraft, RegisterMode, RegisterSnapshot, RegisterType} from './register-draft.js'
 import {resolveSshAccount, resolveStaticPools} from './resolve.js'
 import {
   DEFAULT_SSH_PORT,
@@ -32,31 +34,7 @@ import {
   validateSubscriptionId,
   validateThumbprint,
   validateWorkerName,
-  type SshPlatform,
 } from './validate.js'
-
-export type RegisterType = EndpointSpec['type']
-
-/** What the user typed, after validation; fields not given yet are undefined. */
-export interface RegisterDraft {
-  type: RegisterType
-  name?: string
-  pools: string[]
-  url?: string
-  thumbprint?: string
-  subscriptionId?: string
-  host?: string
-  port: number
-  fingerprint?: string
-  account?: string
-  platform?: SshPlatform
-  proxy?: string
-  machinePolicy?: string
-  disabled: boolean
-  mode: RegisterMode
-}
-
-export type RegisterMode = 'create' | 'if-not-exists' | 'force'
 
 export interface RegisterInput {
   name?: string
@@ -105,8 +83,6 @@ export function draftFromInput(type: RegisterType, input: RegisterInput): Regist
   }
 }
 
-export type DraftField = 'name' | 'pools' | 'url' | 'thumbprint' | 'subscriptionId' | 'host' | 'fingerprint' | 'account'
-
 const REQUIRED: Record<RegisterType, DraftField[]> = {
   listening: ['name', 'pools', 'url', 'thumbprint'],
   polling: ['name', 'pools', 'subscriptionId', 'thumbprint'],
@@ -137,16 +113,6 @@ export function requireComplete(draft: RegisterDraft): void {
       hint: `See \`octoworkers worker register ${draft.type} --help\`.`,
     })
   }
-}
-
-/** Everything the server has that a registration can name: read once, before any change. */
-export interface RegisterSnapshot {
-  pools: WorkerPoolResource[]
-  /** Workers with the draft's name (the server's `name` filter is exact; compared case-insensitively). */
-  sameName: WorkerResource[]
-  machinePolicies?: MachinePolicyResource[]
-  accounts?: AccountResource[]
-  proxies?: Array<{Id: string; Name: string}>
 }
 
 export interface ResolvedRegistration {
@@ -313,7 +279,7 @@ export function registrationWarnings(plan: ResolvedRegistration, facts: WarningF
 export interface RegisterDeps {
   interactive: boolean
   connect: () => Promise<SpaceContext>
-  prompter: Prompter
+  prompter: Questions
   bin?: string
   /** The user named the space (--space or OCTOPUS_SPACE), so the echoed command names it too. */
   spaceChosen?: boolean

@@ -13,7 +13,7 @@ import type {MachinePolicyResource, WorkerPoolResource, WorkerResource} from '..
 import type {PolicyConfig} from '../policy/config.js'
 import {checkFloors, recheckAfterPrompt, refuseBelowFloor, verifyFloorsAfterWrite, type AppliedChange, type WorkerChange} from '../maintenance/guard.js'
 import {floorLines} from '../maintenance/render.js'
-import {shellQuote} from '../render/shell.js'
+import {shellQuote} from '../../text/shell.js'
 import {requireSelection, selectWorkers, type WorkerSelectionInput} from './bulk.js'
 import {floorFunction} from './floor.js'
 import {resolveStaticPools} from './resolve.js'

@@ -1,11 +1,10 @@
 /**
  * Validators for what a user types about a worker. Each returns the normalised value or throws a
- * usage error (exit 2), and all of them run before any request (issue 4, "Bad input").
+ * usage error (exit 2), and all of them run before any request, so bad input changes nothing.
  */
 import {usageError} from '../errors.js'
 
 export const MAX_WORKER_NAME_LENGTH = 200
-export const DEFAULT_LISTENING_PORT = 10933
 export const DEFAULT_SSH_PORT = 22
 export const SSH_PLATFORMS = ['linux-x64', 'linux-arm64', 'linux-arm', 'osx-x64'] as const
 export type SshPlatform = (typeof SSH_PLATFORMS)[number]
@@ -132,16 +131,4 @@ export function validatePlatform(input: string): SshPlatform {
     throw usageError(`--platform '${input}' is not one of ${SSH_PLATFORMS.join(', ')}.`)
   }
   return value as SshPlatform
-}
-
-/** `--wait-timeout` of `worker health`: positive seconds. */
-export function validateWaitTimeout(input: string): number {
-  const seconds = Number(input.trim())
-  // At most 2,147,483 s: Node timers overflow past 2^31-1 ms and fire at once.
-  if (!/^\d+(\.\d+)?$/.test(input.trim()) || !(seconds > 0)) {
-    throw usageError(`--wait-timeout must be a positive number of seconds, not '${input}'.`)
-  }
-  // Node timers overflow past 2^31-1 ms and fire at once.
-  if (seconds > 2_147_483) throw usageError(`--wait-timeout must be at most 2,147,483 seconds, not '${input}'.`)
-  return seconds
 }

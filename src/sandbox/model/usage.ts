@@ -123,8 +123,6 @@ function buildAction(action: ActionSeed) {
   }
 }
 
-export type BuiltAction = ReturnType<typeof buildAction>
-
 /** One step per action (the common case), named like its action. */
 export function buildSteps(actions: ActionSeed[]) {
   return actions.map((action) => {

@@ -144,7 +144,7 @@ describe('bad input without a server', () => {
     for (const args of [['whoami', '--timeout', '-1'], ['whoami', '--timeout=-1', '--debug']]) {
       const result = await runCli(args, {env: {OCTOPUS_URL: htmlUrl, OCTOPUS_API_KEY: KEY}})
       expect(result.exitCode).toBe(2)
-      expectOneClearError(result, /--timeout must be a positive number/, {debug: args.includes('--debug')})
+      expectOneClearError(result, /--timeout '-1' is not a duration/, {debug: args.includes('--debug')})
       expect(result.stderr).not.toContain('[debug] GET')
     }
     const login = await runCli(['login', '--server', htmlUrl, '--api-key-stdin', '--insecure-storage', '--timeout', '-1'], {input: KEY})

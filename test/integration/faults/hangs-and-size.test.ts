@@ -3,7 +3,7 @@ import type {Sandbox} from '../../helpers/sandbox.js'
 import type {FaultServer} from '../../fault-server/index.js'
 import {octoVia, withFaultedSandbox} from './helpers.js'
 
-// Issue 10 items 6 and 7: --timeout bounds the whole exchange, headers to last byte, and the
+// --timeout bounds the whole exchange, headers to last byte, and the
 // waits between retries; a response body is capped in size and refused while it streams in.
 // Each run is killed after 20 s, so a command that hangs fails the test (exit 137-ish, not 1).
 

@@ -3,7 +3,7 @@ import {api, type Sandbox} from '../../helpers/sandbox.js'
 import type {FaultServer} from '../../fault-server/index.js'
 import {octoVia, withFaultedSandbox} from './helpers.js'
 
-// Issue 10 item 3: the server applied a DELETE or PUT but its answer was lost (the connection
+// The server applied a DELETE or PUT but its answer was lost (the connection
 // was reset after the sandbox had done the work). The client reads the resource back and
 // reports what is true, instead of "Deleted 0 of 1" with the pool gone.
 

@@ -3,7 +3,7 @@ import {api, type Sandbox} from '../../helpers/sandbox.js'
 import type {FaultRule, FaultServer} from '../../fault-server/index.js'
 import {lines, octoVia, withFaultedSandbox} from './helpers.js'
 
-// Issue 10 item 4: a wrong-shaped answer is one line naming the server, the URL and what came
+// A wrong-shaped answer is one line naming the server, the URL and what came
 // back, exit 1; never `Unexpected error: spaces.find is not a function`.
 
 let sandbox: Sandbox

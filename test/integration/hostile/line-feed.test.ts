@@ -79,7 +79,7 @@ describe('a line feed in a server name forges no line', () => {
     const sim = await simulate(sb, {Tasks: 1, Concurrency: 1, WorkerPoolIds: [poolId], MinDurationMs: 600_000, MaxDurationMs: 600_000})
     try {
       const leased = (await api(sb, 'GET', '/api/Spaces-1/workertaskleases?skip=0&take=100')).body.WorkerTaskLeases.Items.find((l: any) => l.ServerTaskId === sim.FirstTaskId)
-      const result = await octo(sb, ['worker', 'drain', ...workerIds.filter((id) => id === leased?.WorkerId || id === workerIds[2]), '--timeout', '1s', '-y'])
+      const result = await octo(sb, ['worker', 'drain', ...workerIds.filter((id) => id === leased?.WorkerId || id === workerIds[2]), '--wait-timeout', '1s', '-y'])
       expect(result.exitCode, result.stderr).toBe(1)
       expectNoForgedLine(result)
       expect(result.stderr).toMatch(/Left disabled: .*nlw1\\nError: forged worker/)

@@ -6,8 +6,8 @@ import {binPath, repoRoot, tempConfigHome} from '../../helpers/cli.js'
 import {tempDataFile} from '../../helpers/sandbox.js'
 
 /**
- * Issue 10, item 13: `sandbox start --api-key KEY` put the key in `ps`. It now comes from
- * OCTOWORKERS_SANDBOX_API_KEY or stdin; the old flag still works, with a warning.
+ * `sandbox start` takes its API key from OCTOWORKERS_SANDBOX_API_KEY or stdin, where `ps` cannot
+ * show it; `--api-key KEY` still works, with a warning that says why not to use it.
  */
 const KEY = 'API-HOSTILEKEYTEST1234'
 

@@ -4,7 +4,7 @@ import {parseJson} from '../../helpers/cli.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 
 /**
- * Issue 10, item 5: whoever can name a pool must not be able to write to an admin's terminal.
+ * Whoever can name a pool must not be able to write to an admin's terminal.
  * Names with control characters are created straight through the API, then shown by commands.
  */
 const ESC = '\u001B'

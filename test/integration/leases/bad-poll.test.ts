@@ -1,5 +1,5 @@
 /**
- * Issue 10 item 1, end to end: a proxy in front of a live sandbox answers some lease polls with a
+ * End to end: a proxy in front of a live sandbox answers some lease polls with a
  * login page (200, text/html), `[]` and JSON of another shape. Each is a failed poll, said on
  * stderr; no lease is printed as Released until it really is, and each is printed Released once.
  */

@@ -96,7 +96,7 @@ describe.each(['2026.1', '2021.2'] as const)('leases list against Octopus %s', (
     expect(workers.stdout).toMatch(/^Platform Team +p-k8s-london-worker-01 /m)
     const both = await runCli(['leases', 'list', '--all-spaces', '--space', 'Default'], {env})
     expect(both.exitCode).toBe(2)
-    expect(both.stderr).toMatch(/--all-spaces and --space contradict each other/)
+    expect(both.stderr).toMatch(/--space and --all-spaces cannot be used together\./)
     const badSource = await runCli(['leases', 'list', '--source', 'magic'], {env})
     expect(badSource.exitCode).toBe(2)
     expect(badSource.stderr).toMatch(/--source/)

@@ -1,5 +1,5 @@
 /**
- * Issue 16: every lease a task log records is printed exactly once by `leases tail` (default
+ * Every lease a task log records is printed exactly once by `leases tail` (default
  * source), however short: steps of 100-300 ms polled every second, on 2026.1 (lease API
  * reconciled with task logs), on 2021.2 (task logs only), and across a sandbox restart mid-run.
  */

@@ -36,7 +36,7 @@ describe('worker drain: refusals change nothing', () => {
   it('bad input is exit 2 before any change', async () => {
     const state = () => workersOf(sb)
     await expectRejectedLeaving(state, sb, ['worker', 'drain', 'floor-01', '--keep-healthy', 'two', '-y'], 2, "--keep-healthy must be a whole number of workers (0 or more), not 'two'.")
-    await expectRejectedLeaving(state, sb, ['worker', 'drain', 'floor-01', '--timeout', 'soon', '-y'], 2, "--timeout must be a duration such as 30m, 90s or 1h30m (or a number of seconds), not 'soon'.")
+    await expectRejectedLeaving(state, sb, ['worker', 'drain', 'floor-01', '--wait-timeout', 'soon', '-y'], 2, "--wait-timeout 'soon' is not a duration; give one such as 90s, 30m, 1h30m, 7d or 2w (a bare number is seconds).")
     await expectRejectedLeaving(state, sb, ['worker', 'drain', '-y'], 2, 'Name at least one worker, or a pool with --pool.')
     await expectRejectedLeaving(state, sb, ['worker', 'drain', 'floor-01', '--no-prompt'], 2, 'Refusing to drain workers without confirmation')
     await expectRejectedLeaving(state, sb, ['worker', 'drain', 'floor-01', 'floor-99', '-y'], 4, "Worker 'floor-99' not found.")
@@ -69,7 +69,7 @@ describe('worker drain: waiting for leases', () => {
     await api(sb, 'PUT', `/api/Spaces-1/workers/${id}`, {...(await worker(sb, id)), IsDisabled: true})
     const result = await octo(sb, ['worker', 'drain', 'quiet-01', '-y'])
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(result.stdout.trim()).toMatch(/^quiet-01: drained \(was already disabled; 0 leases at start; free after \d+ s\)$/)
+    expect(result.stdout.trim()).toMatch(/^quiet-01: drained \(was already disabled; 0 leases at start; free after \d+(ms|s)\)$/)
   })
 
   it('on a server without the lease API (2021.2) it follows executing tasks\' logs', async () => {
@@ -84,13 +84,13 @@ describe('worker drain: waiting for leases', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({Outcome: 'drained', Source: 'logs', Workers: [{Name: 'logpool-01', LeasesAtStart: 1, Outcome: 'drained'}]})
   })
 
-  it('--timeout: exit 1 naming the task that still holds a lease; the worker stays disabled and the printed command re-enables it', async () => {
+  it('--wait-timeout: exit 1 naming the task that still holds a lease; the worker stays disabled and the printed command re-enables it', async () => {
     const {poolId} = await addPool(sb, 'Stuck Pool', 'stuck', ['s1.example', 's2.example', 's3.example'])
     const taskId = await holdLease(sb, poolId)
-    const result = await octo(sb, ['worker', 'drain', 'stuck-01', '--timeout', '1s', '-y'])
+    const result = await octo(sb, ['worker', 'drain', 'stuck-01', '--wait-timeout', '1s', '-y'])
     expect(result.exitCode, result.stderr).toBe(1)
     expect(result.stdout.trim()).toBe(`stuck-01: NOT drained (disabled; still held by ${taskId})`)
-    expect(result.stderr).toContain(`Timed out after 1 s: 1 task still holds leases (${taskId}).`)
+    expect(result.stderr).toContain(`Timed out after 1s: 1 task still holds leases (${taskId}).`)
     expect(result.stderr).toContain("Left disabled: 'stuck-01'")
     const undo = /To put them back in service: octoworkers (worker enable .*)$/m.exec(result.stderr)?.[1]
     expect(undo).toBe("worker enable stuck-01 --space Default")
@@ -110,7 +110,7 @@ describe('worker drain: waiting for leases', () => {
     const result = await run.done
     expect(result.exitCode).toBe(130)
     expect(result.stdout.trim()).toBe(`intr-01: waiting stopped (disabled; still held by ${taskId})`)
-    expect(result.stderr).toMatch(new RegExp(`Stopped waiting after \\d+ s; 1 task still holds leases \\(${taskId}\\)\\.`))
+    expect(result.stderr).toMatch(new RegExp(`Stopped waiting after \\d+(ms|s); 1 task still holds leases \\(${taskId}\\)\\.`))
     expect(result.stderr).toContain('To put them back in service: octoworkers worker enable intr-01 --space Default')
     expect((await workersOf(sb)).find((w) => w.Name === 'intr-01')?.IsDisabled).toBe(true)
     expect((await activeLeases(sb)).some((l) => l.ServerTaskId === taskId)).toBe(true)
@@ -144,7 +144,7 @@ describe('SIGTERM (what `timeout` and a cancelled CI job send) is treated like C
       const result = await run.done
       expect(result.exitCode, result.stderr).toBe(code)
       expect(result.stderr).toContain(`${prefix}-01: waiting stopped (disabled; still held by ${taskId})`)
-      expect(result.stderr).toMatch(new RegExp(`Stopped waiting after \\d+ s; 1 task still holds leases \\(${taskId}\\)\\.`))
+      expect(result.stderr).toMatch(new RegExp(`Stopped waiting after \\d+(ms|s); 1 task still holds leases \\(${taskId}\\)\\.`))
       expect(result.stderr).toContain(`To put them back in service: octoworkers worker enable ${prefix}-01 --space Default`)
       expect(result.stderr).toContain('The drain was stopped; nothing was deleted.')
       expect((await workersOf(sb)).find((w) => w.Name === `${prefix}-01`)).toMatchObject({IsDisabled: true})
@@ -193,7 +193,7 @@ describe('worker delete --drain', () => {
   it('a drain that runs out deletes nothing (exit 1)', async () => {
     const {poolId} = await addPool(sb, 'Keep Pool', 'keep', ['k1.example', 'k2.example', 'k3.example'])
     const taskId = await holdLease(sb, poolId)
-    const result = await octo(sb, ['worker', 'delete', 'keep-01', '--drain', '--drain-timeout', '1s', '-y'])
+    const result = await octo(sb, ['worker', 'delete', 'keep-01', '--drain', '--wait-timeout', '1s', '-y'])
     expect(result.exitCode).toBe(1)
     expect(result.stderr).toContain('The drain did not finish; nothing was deleted.')
     expect((await workersOf(sb)).find((w) => w.Name === 'keep-01')).toMatchObject({IsDisabled: true})

@@ -34,8 +34,8 @@ describe('a lease whose task has finished', () => {
   it('worker drain does not wait on it: drained at once, the stale lease named with its task\'s end', async () => {
     const {poolId} = await addPool(sb, 'Stale Drain Pool', 'sdrain', ['d1.example', 'd2.example', 'd3.example'])
     const stale = await staleLease(poolId)
-    // Without the stale rule this waits the whole --timeout and exits 1 ("1 task still holds leases").
-    const result = await octo(sb, ['worker', 'drain', stale.workerName, '--timeout', '3s', '-y', '--json'])
+    // Without the stale rule this waits the whole --wait-timeout and exits 1 ("1 task still holds leases").
+    const result = await octo(sb, ['worker', 'drain', stale.workerName, '--wait-timeout', '3s', '-y', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stderr).toMatch(new RegExp(`${stale.workerName}: stale lease ${stale.leaseId} \\(task ${stale.taskId} finished Success at \\S+\\); not waiting on it`))
     const doc = parseJson(result)

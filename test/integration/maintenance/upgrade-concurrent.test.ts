@@ -1,26 +1,29 @@
 /**
- * `worker upgrade --rolling` beside other runs and other commands: two rolling upgrades at once
- * (made deterministic by holding proxies in front of the sandbox), Unavailable workers, and
- * runs stopped by SIGTERM / SIGINT / kill -9 and run again.
+ * `worker upgrade --rolling` beside other runs and other commands: two rolling upgrades at once, a
+ * drain or disable of another worker of the pool while a batch is being disabled (each made
+ * deterministic by a proxy in front of the sandbox that holds requests), Unavailable workers, and
+ * runs stopped by SIGTERM / SIGINT / kill -9 and run again. RACE_ROUNDS sets the race's rounds.
  */
+import {readdirSync} from 'node:fs'
 import {afterEach, describe, expect, it} from 'vitest'
 import {parseJson} from '../../helpers/cli.js'
 import {octo} from '../../helpers/octo.js'
-import {startHoldingProxy, type HoldingProxy} from '../../helpers/holding-proxy.js'
+import {startFaultServer, type FaultServer} from '../../fault-server/index.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {tempDir} from '../../helpers/temp.js'
 import {activeLeases, addPool, finishedTask, simulate, spawnOcto, waitFor, workersOf} from './helpers.js'
 
 let sb: Sandbox | undefined
-const proxies: HoldingProxy[] = []
+const proxies: FaultServer[] = []
 afterEach(async () => {
   for (const p of proxies.splice(0)) await p.close()
   await sb?.close()
   sb = undefined
 })
 
-async function proxy(s: Sandbox): Promise<HoldingProxy> {
-  const p = await startHoldingProxy(s.url)
+/** A proxy in front of the sandbox whose holds make two runs' interleaving deterministic. */
+async function proxy(s: Sandbox): Promise<FaultServer> {
+  const p = await startFaultServer(s.url)
   proxies.push(p)
   return p
 }
@@ -36,10 +39,10 @@ describe('two rolling upgrades of one pool at once', () => {
       const [pa, pb] = [await proxy(sb), await proxy(sb)]
       const first = new RegExp(`/workers/${workerIds[0]}$`)
       // B reads the first worker enabled, and its disable is held; A's disable is held too.
-      const bDisable = pb.hold({method: 'PUT', path: first})
-      const aDisable = pa.hold({method: 'PUT', path: first})
+      const bDisable = pb.hold({method: 'PUT', path: first, times: 1})
+      const aDisable = pa.hold({method: 'PUT', path: first, times: 1})
       // A's health check after it enabled the worker again.
-      const aHealth = pa.hold({method: 'POST', path: /\/tasks$/, bodyIncludes: '"Health"'})
+      const aHealth = pa.hold({method: 'POST', path: /\/tasks$/, bodyIncludes: '"Health"', times: 1})
       const args = ['worker', 'upgrade', '--pool', pool, '--rolling', '--keep-healthy', '1', '-y', '--json']
       const a = spawnOcto(sb, args, {url: pa.url})
       const b = spawnOcto(sb, args, {url: pb.url})
@@ -47,7 +50,7 @@ describe('two rolling upgrades of one pool at once', () => {
       await aDisable.release()
       // A drained, upgraded and enabled the worker again; now B's disable lands, then A checks health.
       await aHealth.arrived
-      expect(await bDisable.release()).toBe(200)
+      expect(await bDisable.release()).toEqual([200])
       await aHealth.release()
       const [ra, rb] = await Promise.all([a.done, b.done])
       expect(ra.exitCode, ra.stderr).toBe(0)
@@ -65,7 +68,7 @@ describe('two rolling upgrades of one pool at once', () => {
     sb = await startTestSandbox({seed: 'empty', taskTiming: {healthCheckMs: 20}})
     const {workerIds} = await addPool(sb, 'Shared Pool', 'shared', ['a.outdated.example', 'b.outdated.example', 'c.outdated.example', 'd.outdated.example'])
     const pa = await proxy(sb)
-    const aDisable = pa.hold({method: 'PUT', path: new RegExp(`/workers/${workerIds[0]}$`)})
+    const aDisable = pa.hold({method: 'PUT', path: new RegExp(`/workers/${workerIds[0]}$`), times: 1})
     const stateHome = tempDir('octoworkers-state')
     const args = ['worker', 'upgrade', '--pool', 'Shared Pool', '--rolling', '--keep-healthy', '1', '-y', '--json']
     const a = spawnOcto(sb, args, {url: pa.url, stateHome})
@@ -133,7 +136,7 @@ describe('stopped runs, and running the upgrade again', () => {
     const {workerIds} = await addPool(sb, 'Killed Pool', 'kill', ['a.outdated.example', 'b.outdated.example', 'c.outdated.example'])
     const p = await proxy(sb)
     // The second PUT of the worker is the one that enables it again after its upgrade.
-    const reenable = p.hold({method: 'PUT', path: new RegExp(`/workers/${workerIds[0]}$`), skip: 1})
+    const reenable = p.hold({method: 'PUT', path: new RegExp(`/workers/${workerIds[0]}$`), skip: 1, times: 1})
     const stateHome = tempDir('octoworkers-state')
     const run = spawnOcto(sb, ['worker', 'upgrade', 'kill-01', '--rolling', '--keep-healthy', '1', '-y'], {url: p.url, stateHome})
     await reenable.arrived
@@ -161,3 +164,56 @@ describe('stopped runs, and running the upgrade again', () => {
 async function rerunIn(s: Sandbox, args: string[], stateHome: string): Promise<{stdout: string; stderr: string; exitCode: number}> {
   return spawnOcto(s, args, {stateHome}).done
 }
+
+describe('another command takes a worker of the same pool out of service while a batch is being disabled', () => {
+  const ROUNDS = Number(process.env.RACE_ROUNDS ?? 4)
+
+  it('the pool is below its floor once the batch is disabled: the run enables the batch again and refuses it, saying another change was seen; the earlier batch stays done, so the exit is 1 (drain and disable in turn, every round)', async () => {
+    sb = await startTestSandbox({seed: 'empty', taskTiming: {healthCheckMs: 20}})
+    const p = await proxy(sb)
+    for (let round = 1; round <= ROUNDS; round++) {
+      const pool = `Race Upgrade Pool ${round}`
+      const prefix = `ru${round}`
+      const [first, second, third] = [`${prefix}-01`, `${prefix}-02`, `${prefix}-03`]
+      const {workerIds} = await addPool(sb, pool, prefix, ['a.outdated.example', 'b.outdated.example', 'c.outdated.example'])
+      // Batch 2's disable of the second worker waits until the other command has finished.
+      const batchTwoDisable = p.hold({method: 'PUT', path: new RegExp(`/workers/${workerIds[1]}$`), times: 1})
+      const json = round % 2 === 0
+      const stateHome = tempDir('octoworkers-state')
+      const upgrade = spawnOcto(sb, ['worker', 'upgrade', first, second, '--rolling', '--keep-healthy', '2', '-y', ...(json ? ['--json'] : [])], {url: p.url, stateHome})
+      await batchTwoDisable.arrived
+      // The other command reads the second worker still enabled: 3 available, 2 once it is done.
+      const other = await octo(sb, ['worker', round % 2 === 1 ? 'drain' : 'disable', third, '-y'])
+      expect(other.exitCode, other.stderr).toBe(0)
+      expect(await batchTwoDisable.release()).toEqual([200])
+      const result = await upgrade.done
+      const story = `${result.stdout}\n${result.stderr}`
+      // Batch 1 was upgraded, so the run changed something: a failure that names the refusal, not exit 5.
+      expect(result.exitCode, story).toBe(1)
+      expect(result.stderr).toContain(`Stopped at batch 2: another change was seen while this command ran: pool '${pool}' has 1 available worker now (its floor is 2). Put back what this command changed: '${second}' enabled again.`)
+      expect(result.stderr).toContain(`Upgraded: ${first}.`)
+      expect(result.stderr).toContain(`To resume with the rest: octoworkers worker upgrade ${second} --rolling --keep-healthy 2 --space Default -y`)
+      expect(result.stderr).not.toContain('To undo')
+      const refusedLine = `not upgraded: another change took the pool below its floor while this batch was disabled; enabled again, as it was before`
+      if (json) {
+        const doc = JSON.parse(result.stdout)
+        expect(doc).toMatchObject({Mode: 'rolling', Outcome: 'refused', Message: expect.stringContaining('another change was seen')})
+        expect(doc.Batches.map((b: any) => b.Outcome)).toEqual(['done', 'refused'])
+        expect(doc.Batches[1].UpgradeTaskId).toBeNull()
+        expect(doc.Workers.map((w: any) => [w.Name, w.Outcome, w.LeftDisabled])).toEqual([[first, 'upgraded', false], [second, 'refused', false]])
+        expect(doc.Workers[1].Message).toBe(refusedLine)
+      } else {
+        expect(result.stdout.trim().split('\n')).toEqual([
+          `${first}: upgraded (Tentacle 6.3.417 -> Tentacle ${LATEST}); available again (batch 1)`,
+          `${second}: refused: ${refusedLine} (batch 2)`,
+        ])
+      }
+      const after = new Map((await workersOf(sb)).map((w) => [w.Id, w]))
+      expect(workerIds.map((id) => [after.get(id)!.IsDisabled, after.get(id)!.Endpoint.TentacleVersionDetails.Version])).toEqual([[false, LATEST], [false, '6.3.417'], [true, '6.3.417']])
+      const upgrades = (await api(sb, 'GET', '/api/tasks?take=1000')).body.Items.filter((t: any) => t.Name === 'Upgrade' && t.Arguments.MachineIds.includes(workerIds[1]))
+      expect(upgrades).toEqual([])
+      // The put-back worker is not this run's any more: no record is left for a rerun to finish.
+      expect(readdirSync(stateHome, {recursive: true, withFileTypes: true}).filter((e) => e.isFile())).toEqual([])
+    }
+  })
+})

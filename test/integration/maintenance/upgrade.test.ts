@@ -1,8 +1,11 @@
-/** `worker upgrade` against live sandboxes: rolling under deployment load, a failure that stops the roll, the big-bang path. */
+/** `worker upgrade` against live sandboxes: rolling under deployment load, a failure that stops the roll, the big-bang path, the confirmation. */
 import {afterEach, describe, expect, it} from 'vitest'
-import {parseJson} from '../../helpers/cli.js'
+import {startFaultServer} from '../../fault-server/index.js'
+import {parseJson, runCli} from '../../helpers/cli.js'
 import {expectRejectedLeaving, octo} from '../../helpers/octo.js'
+import {ENTER, runInPty} from '../../helpers/pty.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {tempDir} from '../../helpers/temp.js'
 import {activeLeases, addPool, simulate, simulationStatus, spawnOcto, workersOf} from './helpers.js'
 
 let sb: Sandbox | undefined
@@ -154,5 +157,73 @@ describe('worker upgrade: selection and the big-bang path', () => {
     await expectRejectedLeaving(() => workersOf(s), s, ['worker', 'upgrade', '--pool', 'Default Worker Pool', '--rolling', '--batch', '0', '-y'], 2, "--batch must be a whole number of workers (1 or more), not '0'.")
     await expectRejectedLeaving(() => workersOf(s), s, ['worker', 'upgrade', '-y'], 2, 'Name at least one worker, or a pool with --pool.')
     await expectRejectedLeaving(() => workersOf(s), s, ['worker', 'upgrade', 'worker1', '--no-prompt'], 2, 'Refusing to upgrade workers without confirmation')
+  })
+})
+
+describe('worker upgrade asks like every destructive command', () => {
+  const env = (s: Sandbox, extra: Record<string, string> = {}) => ({OCTOPUS_URL: s.url, OCTOPUS_API_KEY: s.apiKey, XDG_STATE_HOME: tempDir('octoworkers-state'), ...extra})
+  const upgradeTasks = async (s: Sandbox) => (await api(s, 'GET', '/api/tasks?take=1000')).body.Items.filter((t: any) => t.Name === 'Upgrade')
+
+  it('rolling, on a terminal: the worker\'s name is typed; a wrong answer changes nothing (exit 2), the right one upgrades', async () => {
+    sb = await startTestSandbox({seed: 'empty', taskTiming: {healthCheckMs: 20}})
+    const {workerIds} = await addPool(sb, 'Confirm Pool', 'cf', ['c1.outdated.example', 'c2.outdated.example', 'c3.outdated.example'])
+    const before = await workersOf(sb)
+    const wrong = await runInPty(['worker', 'upgrade', 'cf-01', '--rolling'], env(sb), [{waitFor: "Type the name 'cf-01' to upgrade this worker", send: `cf-02${ENTER}`}])
+    expect(wrong.exitCode, wrong.screen).toBe(2)
+    expect(wrong.screen).toContain('Confirmation did not match; nothing was changed.')
+    expect(await workersOf(sb)).toEqual(before)
+    expect(await upgradeTasks(sb)).toEqual([])
+
+    const right = await runInPty(['worker', 'upgrade', 'cf-01', '--rolling'], env(sb), [{waitFor: "Type the name 'cf-01' to upgrade this worker", send: `cf-01${ENTER}`}])
+    expect(right.exitCode, right.screen).toBe(0)
+    expect(right.screen).toContain(`cf-01: upgraded (Tentacle 6.3.417 -> Tentacle 8.3.2886); available again (batch 1)`)
+    expect((await workersOf(sb)).find((w) => w.Id === workerIds[0])).toMatchObject({IsDisabled: false, Endpoint: {TentacleVersionDetails: {Version: '8.3.2886'}}})
+  })
+
+  it('in one task, on a terminal: the number of workers is typed', async () => {
+    sb = await startTestSandbox({seed: 'empty', taskTiming: {healthCheckMs: 20}})
+    await addPool(sb, 'Count Pool', 'cnt', ['n1.outdated.example', 'n2.outdated.example'])
+    const result = await runInPty(['worker', 'upgrade', '--pool', 'Count Pool'], env(sb), [{waitFor: 'Type 2 (the number of items) to upgrade these 2 workers', send: `2${ENTER}`}])
+    expect(result.exitCode, result.screen).toBe(0)
+    expect((await workersOf(sb)).map((w) => w.Endpoint.TentacleVersionDetails.Version)).toEqual(['8.3.2886', '8.3.2886'])
+  })
+
+  it('a drain that finished while the rolling upgrade asked: the floor is checked again after the answer (exit 5, nothing changed)', async () => {
+    sb = await startTestSandbox({seed: 'empty', taskTiming: {healthCheckMs: 20}})
+    const s = sb
+    const {workerIds} = await addPool(sb, 'Asked Pool', 'ask', ['k1.outdated.example', 'k2.outdated.example', 'k3.outdated.example'])
+    let other: Awaited<ReturnType<typeof octo>> | undefined
+    const result = await runInPty(['worker', 'upgrade', 'ask-01', '--rolling', '--keep-healthy', '2'], env(sb), [{
+      waitFor: "Type the name 'ask-01' to upgrade this worker",
+      before: async () => {
+        other = await octo(s, ['worker', 'drain', 'ask-02', '-y'])
+      },
+      send: `ask-01${ENTER}`,
+    }])
+    expect(other?.exitCode, other?.stderr).toBe(0)
+    expect(result.exitCode, result.screen).toBe(5)
+    expect(result.screen).toContain("Refusing (checked again after the confirmation: another change was made meanwhile): pool 'Asked Pool' has 2 available workers; upgrading even one of its workers at a time would leave 1 (its floor is 2). Nothing was changed.")
+    expect((await workersOf(sb)).find((w) => w.Id === workerIds[0])).toMatchObject({IsDisabled: false, Endpoint: {TentacleVersionDetails: {Version: '6.3.417'}}})
+    expect(await upgradeTasks(sb)).toEqual([])
+  })
+
+  it('with prompts off and no -y (--no-prompt, or CI): exit 2 before any request, rolling or not', async () => {
+    sb = await startTestSandbox({seed: 'empty'})
+    await addPool(sb, 'Quiet Pool', 'quiet', ['q1.outdated.example', 'q2.outdated.example', 'q3.outdated.example'])
+    const proxy = await startFaultServer(sb.url)
+    try {
+      for (const [args, extra] of [
+        [['worker', 'upgrade', 'quiet-01', '--rolling', '--no-prompt'], {}],
+        [['worker', 'upgrade', '--pool', 'Quiet Pool', '--no-prompt'], {}],
+        [['worker', 'upgrade', 'quiet-01', '--rolling'], {CI: 'true'}],
+      ] as Array<[string[], Record<string, string>]>) {
+        const result = await runCli(args, {env: {OCTOPUS_URL: proxy.url, OCTOPUS_API_KEY: sb.apiKey, ...extra}})
+        expect(result.exitCode, result.stderr).toBe(2)
+        expect(result.stderr).toContain('Refusing to upgrade workers without confirmation: prompts are off (--no-prompt, CI, or no terminal).')
+        expect(proxy.requests).toEqual([])
+      }
+    } finally {
+      await proxy.close()
+    }
   })
 })

@@ -88,7 +88,7 @@ describe('pool create', () => {
       await expectRejected(sb, ['pool', 'create', '--no-prompt'], 2, 'Missing the pool name.')
     })
     it.each([['-1'], ['1.5'], ['abc']])('--sort-order %s', async (value) => {
-      await expectRejected(sb, ['pool', 'create', 'Sorted', `--sort-order=${value}`], 2, `--sort-order must be a non-negative integer, not '${value}'.`)
+      await expectRejected(sb, ['pool', 'create', 'Sorted', `--sort-order=${value}`], 2, `--sort-order must be a whole number (0 or more), not '${value}'.`)
     })
     it('--worker-type on a static pool (explicit or default type)', async () => {
       await expectRejected(sb, ['pool', 'create', 'S', '--type', 'static', '--worker-type', workerTypes[0]], 2, '--worker-type applies only to dynamic pools')

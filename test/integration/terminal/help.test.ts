@@ -2,7 +2,7 @@ import stringWidth from 'string-width'
 import type {Command, Config} from '@oclif/core'
 import {beforeAll, describe, expect, it} from 'vitest'
 import OctoworkersHelp from '../../../src/help.js'
-import {EXIT_CODES_HELP, EXIT_CODES_TABLE} from '../../../src/lib/errors.js'
+import {EXIT_CODES_TABLE} from '../../../src/lib/errors.js'
 import {loadOclifConfig} from '../../helpers/cli.js'
 import {runInPty} from '../../helpers/pty.js'
 
@@ -29,15 +29,13 @@ function occurrences(text: string, part: string): number {
   return text.split(part).length - 1
 }
 
-/** The lines of a page's DESCRIPTION section (without the EXIT CODES block some still paste in). */
+/** The lines of a page's DESCRIPTION section: up to the next heading (EXIT CODES, EXAMPLES...). */
 function descriptionLines(page: string): string[] {
   const lines = page.split('\n')
   const start = lines.indexOf('DESCRIPTION')
   if (start < 0) return []
   const end = lines.findIndex((l, i) => i > start && /^[A-Z]/.test(l))
-  const section = lines.slice(start + 1, end < 0 ? undefined : end)
-  const pasted = section.findIndex((l) => l.trim() === 'EXIT CODES')
-  return pasted < 0 ? section : section.slice(0, pasted)
+  return lines.slice(start + 1, end < 0 ? undefined : end)
 }
 
 /**
@@ -81,41 +79,21 @@ describe('help pages', () => {
     })
   }
 
-  it('every command page shows the EXIT CODES once, while descriptions still paste them', () => {
+  it('every command page ends with the EXIT CODES once, and no description carries them itself', () => {
     const help = new HelpPages(config, {maxWidth: 100, stripAnsi: true})
     for (const command of commands) {
+      expect(command.description ?? '', command.id).not.toContain('EXIT CODES')
       const page = help.page({...command})
-      expect(occurrences(page, 'EXIT CODES'), command.id).toBe(1)
-      for (const row of EXIT_CODES_TABLE.split('\n')) expect(page, command.id).toContain(row)
-    }
-  })
-
-  it('and once the pasted block is removed from every description, the Help class adds it', () => {
-    const help = new HelpPages(config, {maxWidth: 100, stripAnsi: true})
-    for (const command of commands) {
-      const description = (command.description ?? '').replace(EXIT_CODES_HELP, '').trimEnd()
-      expect(description, command.id).not.toContain('EXIT CODES')
-      const page = help.page({...command, description})
       expect(occurrences(page, 'EXIT CODES'), command.id).toBe(1)
       for (const row of EXIT_CODES_TABLE.split('\n')) expect(page, command.id).toContain(row)
       expect(page.trimEnd().endsWith(EXIT_CODES_TABLE.split('\n').at(-1)!), command.id).toBe(true)
     }
   })
 
-  it('the root help shows the EXIT CODES once, with the pasted block in package.json and without it', async () => {
-    const help = new HelpPages(config, {maxWidth: 100, stripAnsi: true})
-    const oclif = config.pjson.oclif as {description?: string}
-    const pasted = oclif.description
-    try {
-      for (const description of [pasted, (pasted ?? '').split('\nEXIT CODES')[0]]) {
-        oclif.description = description
-        const page = await help.root()
-        expect(occurrences(page, 'EXIT CODES'), description).toBe(1)
-        for (const row of EXIT_CODES_TABLE.split('\n')) expect(page).toContain(row)
-      }
-    } finally {
-      oclif.description = pasted
-    }
+  it('the root help shows the EXIT CODES once', async () => {
+    const page = await new HelpPages(config, {maxWidth: 100, stripAnsi: true}).root()
+    expect(occurrences(page, 'EXIT CODES')).toBe(1)
+    for (const row of EXIT_CODES_TABLE.split('\n')) expect(page).toContain(row)
   })
 
   for (const [args, columns] of [[['leases', 'tail', '--help'], 80], [['sandbox', 'start', '--help'], 80], [['sandbox', 'start', '--help'], 100]] as const) {

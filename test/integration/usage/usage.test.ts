@@ -113,7 +113,7 @@ describe('pool usage: bad input', () => {
     await expectRejected(sb, ['pool', 'usage', '--all-spaces', '--space', 'Default'], 2, '--space and --all-spaces cannot be used together.')
     const contradictory = await octo(sb, ['pool', 'usage', '--json', '--format', 'csv'])
     expect(contradictory.exitCode).toBe(2)
-    expect(parseJson(contradictory).Error).toMatchObject({Message: '--json and --format csv cannot be used together.', ExitCode: 2})
+    expect(parseJson(contradictory).Error).toMatchObject({Message: '--json and --format cannot be used together.', ExitCode: 2})
     await expectRejected(sb, ['pool', 'usage', '--environment', ' '], 2, '--environment needs an environment name or ID.')
     const json = await octo(sb, ['pool', 'usage', 'nope', '--json'])
     expect(json.exitCode).toBe(4)

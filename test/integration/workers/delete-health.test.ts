@@ -139,7 +139,7 @@ describe('worker health', () => {
     const result = await octo(sb, ['worker', 'health', 'p-db-omaha-worker-01', 'Workers-4', '--wait'])
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stderr).toMatch(/Started health check ServerTasks-\d+ of 2 workers; waiting/)
-    expect(result.stderr).toMatch(/ServerTasks-\d+: Success \(\d+ s\)/)
+    expect(result.stderr).toMatch(/ServerTasks-\d+: Success \(\d+(ms|s)\)/)
     expect(tableRows(result.stdout).map((r) => r.slice(0, 2))).toEqual([['p-db-omaha-worker-01', 'Healthy'], ['p-db-omaha-worker-02', 'Healthy']])
   })
 
@@ -168,7 +168,7 @@ describe('worker health', () => {
   })
 
   it.each([
-    [['--wait', '--wait-timeout', '0'], 2, "--wait-timeout must be a positive number of seconds, not '0'."],
+    [['--wait', '--wait-timeout', '0'], 2, "--wait-timeout must be above 0 and at most 2147483s (about 24 days), not '0'."],
     [['no-such-worker'], 4, "Worker 'no-such-worker' not found"],
     [['--pool', 'no such pool'], 4, "Worker pool 'no such pool' not found"],
   ].map(([args, exitCode, message]) => ({args: args as string[], exitCode: exitCode as number, message: message as string})))('exit $exitCode: $message (no task started)', async ({args, exitCode, message}) => {

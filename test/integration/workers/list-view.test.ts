@@ -91,7 +91,7 @@ describe('worker list', () => {
     [['--pool', 'WorkerPools-99'], 4, "Worker pool 'WorkerPools-99' not found"],
     [['--health', 'Sick'], 2, "--health 'Sick' is not one of Healthy, Unhealthy, Unavailable, HasWarnings, Unknown."],
     [['--type', 'cloud'], 2, "--type 'cloud' is not one of listening, polling, ssh, kubernetes."],
-    [['--enabled', '--disabled'], 2, 'cannot also be provided when using'],
+    [['--enabled', '--disabled'], 2, '--disabled and --enabled cannot be used together.'],
   ])('bad filter %j -> exit %i', async (filter, exitCode, message) => {
     const result = await octo(sb, ['worker', 'list', ...filter])
     expect(result.exitCode, result.stderr).toBe(exitCode)

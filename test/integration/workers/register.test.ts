@@ -150,7 +150,7 @@ describe('worker register: bad input is rejected and changes nothing', () => {
     [listening(''), 2, 'Worker name must not be empty.'],
     [listening('x'.repeat(201)), 2, 'Worker name is 201 characters long; the limit is 200.'],
     [listening('dyn', '--pool', 'Hosted Ubuntu'), 2, "'Hosted Ubuntu' is a dynamic worker pool; dynamic pools take no workers."],
-    [listening('both', '--if-not-exists', '--force'), 2, 'cannot also be provided when using'],
+    [listening('both', '--if-not-exists', '--force'), 2, '--force and --if-not-exists cannot be used together.'],
     [['worker', 'register', 'listening', 'missing', '--url', 'https://m:10933/'], 2, 'Missing --pool, --thumbprint (prompts are off'],
     [listening('unknown-pool', '--pool', 'staging linux worker pol'), 4, "Worker pool 'staging linux worker pol' not found. Did you mean: 'Staging Linux Worker Pool'?"],
     [listening('unknown-pool', '--pool', 'WorkerPools-99'), 4, "Worker pool 'WorkerPools-99' not found"],

@@ -4,14 +4,15 @@ import path from 'node:path'
 import {beforeEach, describe, expect, it} from 'vitest'
 import {CliError, ExitCode} from '../../../src/lib/errors.js'
 import {readApiKey, saveApiKey, type KeyStorage} from '../../../src/lib/auth/key-storage.js'
-import {logout, warnIfPlainHttp} from '../../../src/lib/auth/login.js'
+import {logout} from '../../../src/lib/auth/login.js'
+import {warnIfPlainHttp} from '../../../src/lib/octopus/plain-http.js'
 import {insecureKeyDir, insecureKeyPath} from '../../../src/lib/auth/paths.js'
 import {ProfileStore} from '../../../src/lib/auth/profiles.js'
 import {sweepStaleTempFiles, writePrivateFileAtomic} from '../../../src/lib/auth/private-files.js'
 import {tempDir} from '../../helpers/temp.js'
 import {FakeKeychain} from './fake-keychain.js'
 
-/** Secrets at rest (issue 10, items 12 and 13). */
+/** Secrets at rest: key files, temp files, the config directory, plain http://. */
 const SERVER = 'https://octopus.example.com'
 const KEY = 'API-KEY1234567890ABC'
 
@@ -36,7 +37,7 @@ async function leftoverTemp(target: string, pid: number): Promise<string> {
   return temp
 }
 
-describe('stale temp files of a killed writer (item 12)', () => {
+describe('stale temp files of a killed writer', () => {
   it('the next write of a key file removes them, and leaves a live writer\'s temp file alone', async () => {
     const target = insecureKeyPath(dir, 'default')
     const stale = await leftoverTemp(target, deadPid())
@@ -71,7 +72,7 @@ describe('stale temp files of a killed writer (item 12)', () => {
   })
 })
 
-describe('an insecure key file that others can read (item 13)', () => {
+describe('an insecure key file that others can read', () => {
   const profile = {name: 'default', server: SERVER, keyStore: 'file' as const}
 
   it.each(['0644', '0640', '0604', '0660'])('mode %s is refused with exit 3 and the chmod 600 fix', async (octal) => {
@@ -95,7 +96,7 @@ describe('an insecure key file that others can read (item 13)', () => {
   })
 })
 
-describe('a config directory that is a symlink (item 13)', () => {
+describe('a config directory that is a symlink', () => {
   it('is written through, but its target\'s mode is not changed', async () => {
     const target = path.join(tempDir('ow-dotfiles'), 'octoworkers-real')
     await mkdir(target, {mode: 0o755})
@@ -116,7 +117,7 @@ describe('a config directory that is a symlink (item 13)', () => {
   })
 })
 
-describe('plain http:// through a proxy (item 13)', () => {
+describe('plain http:// through a proxy', () => {
   const warnings = (server: string, proxy: string) => {
     const out: string[] = []
     warnIfPlainHttp(server, (m) => out.push(m), () => proxy)

@@ -44,12 +44,24 @@ describe('describeParseFailure', () => {
 
   it('oclif\'s validation lists become sentences', () => {
     const message = 'The following errors occurred:\n  --enabled cannot also be provided when using --disabled\n  Missing required flag name\nSee more help with --help'
-    expect(describeParseFailure({message}, FLAGS).message).toBe('--enabled cannot also be provided when using --disabled. Missing required flag --name.')
+    expect(describeParseFailure({message}, FLAGS).message).toBe('--enabled and --disabled cannot be used together. Missing required flag --name.')
   })
 
   it('two exclusive flags are reported once, not once from each side', () => {
     const message = 'The following errors occurred:\n  --disabled=true cannot also be provided when using --enabled\n  --enabled=true cannot also be provided when using --disabled\nSee more help with --help'
-    expect(describeParseFailure({message}, FLAGS).message).toBe('--disabled cannot also be provided when using --enabled.')
+    expect(describeParseFailure({message}, FLAGS).message).toBe('--disabled and --enabled cannot be used together.')
+  })
+
+  it('every exclusive pair has one wording, whatever value the other flag was given', () => {
+    const message = 'The following error occurred:\n  --space=My Space cannot also be provided when using --all-spaces\nSee more help with --help'
+    expect(describeParseFailure({message}, FLAGS).message).toBe('--space and --all-spaces cannot be used together.')
+  })
+
+  it('a flag that depends on another says which it goes with', () => {
+    const one = 'The following error occurred:\n  All of the following must be provided when using --batch: --rolling\nSee more help with --help'
+    expect(describeParseFailure({message: one}, FLAGS).message).toBe('--batch only goes with --rolling.')
+    const two = 'The following error occurred:\n  All of the following must be provided when using --x: --a, --b, --c\nSee more help with --help'
+    expect(describeParseFailure({message: two}, FLAGS).message).toBe('--x only goes with --a, --b and --c.')
   })
 
   it('a parser\'s own error keeps the flag it is about', () => {

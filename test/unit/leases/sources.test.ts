@@ -31,7 +31,7 @@ function expectEachLeaseOnce(events: LeaseEvent[], tasks: FakeTask[]) {
   for (const id of ids) expect(events.filter((e) => e.LeaseId === id).map((e) => e.Event)).toEqual(['Leased', 'Released'])
 }
 
-describe('lease API bodies (issue 10: a bad body is a failed poll, never "no leases")', () => {
+describe('lease API bodies: a bad body is a failed poll, never "no leases"', () => {
   it.each([
     ['an HTML page answered with 200', '<!doctype html><html><body>Sign in</body></html>', /an HTML\/XML page \(\d+ B\)/],
     ['[] where an object is expected', [], /a JSON array of 0 items/],
@@ -84,7 +84,7 @@ describe('lease API bodies (issue 10: a bad body is a failed poll, never "no lea
   })
 })
 
-describe('the poll schedule (issue 10: leases of 1.4-2 s missed under load with --interval 0.5)', () => {
+describe('the poll schedule: leases of 1.4-2 s are seen under load with --interval 0.5', () => {
   // Under load each request took ~600 ms. The old loop slept a full interval AFTER each poll, and
   // a poll that saw a new lease made two requests (snapshot, then the task lookup), so snapshots
   // were 0.5 + 0.6 + 0.6 = 1.7 s apart: a lease that lasted 1.5 s (three intervals) fell between two.
@@ -123,7 +123,7 @@ describe('the poll schedule (issue 10: leases of 1.4-2 s missed under load with 
   })
 })
 
-describe('--source auto: the lease API reconciled with the logs of completed tasks (issue 16)', () => {
+describe('--source auto: the lease API reconciled with the logs of completed tasks', () => {
   // Steps of 100-300 ms polled every second: the API alone sees almost none of them.
   const shortSteps = (): FakeTask[] => Array.from({length: 12}, (_, i) => {
     const start = 200 + i * 450

@@ -34,7 +34,7 @@ describe('waitUntilDrained', () => {
     expect(result.Outcome).toBe('drained')
     expect(result.Workers.map((w) => [w.Name, w.LeasesAtStart, w.Outcome, w.Leases.length])).toEqual([['build-01', 2, 'drained', 0], ['build-02', 1, 'drained', 0]])
     expect(result.Workers.map((w) => w.SecondsWaited)).toEqual([4, 2])
-    expect(progress[0]).toBe('Waiting for build-01: 2 leases (ServerTasks-10, ServerTasks-11); build-02: 1 lease (ServerTasks-12) [0 s]')
+    expect(progress[0]).toBe('Waiting for build-01: 2 leases (ServerTasks-10, ServerTasks-11); build-02: 1 lease (ServerTasks-12) [0ms]')
     expect(progress.at(-1)).toMatch(/^All drained/)
     expect(s.looks()).toBe(3)
   })
@@ -53,7 +53,7 @@ describe('waitUntilDrained', () => {
     expect(result.Workers.map((w) => [w.Name, w.Outcome, w.SecondsWaited])).toEqual([['build-01', 'timed-out', null], ['build-02', 'drained', 0]])
     expect(s.clock.t).toBe(5_000)
     expect(unfinishedSummary(result, {bin: 'octoworkers', spaceName: 'Platform Team', timeoutMs: 5_000})).toEqual([
-      'Timed out after 5 s: 1 task still holds leases (ServerTasks-10).',
+      'Timed out after 5s: 1 task still holds leases (ServerTasks-10).',
       "Left disabled: 'build-01', 'build-02' (no new task will lease them; running tasks go on).",
       "To put them back in service: octoworkers worker enable build-01 --space 'Platform Team'",
     ])
@@ -100,7 +100,7 @@ describe('waitUntilDrained with stale leases (the lease\'s task has finished)', 
     expect(stale).toEqual(['build-01: stale lease WorkerTaskLeases-1 (task ServerTasks-10 finished Success at 2026-12-01T08:59:00.000Z); not waiting on it (Octopus clears stale leases when the server restarts).'])
     // One batched read per look; a task seen finished is not asked about again.
     expect(tasks.asked).toEqual([['ServerTasks-10', 'ServerTasks-11']])
-    expect(describeDrainStatus(result.Workers[0])).toBe('build-01: drained (disabled; 1 lease at start; 1 stale lease of finished task ServerTasks-10 not waited on; free after 1 s)')
+    expect(describeDrainStatus(result.Workers[0])).toBe('build-01: drained (disabled; 1 lease at start; 1 stale lease of finished task ServerTasks-10 not waited on; free after 1s)')
   })
 
   it('a worker held only by stale leases is drained at the first look, for every completed state', async () => {

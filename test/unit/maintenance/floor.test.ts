@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {floorRefusal, floorViolations, formatDuration, parseKeepHealthy, parseWaitDuration, poolFloors} from '../../../src/lib/maintenance/floor.js'
+import {floorRefusal, floorViolations, poolFloors} from '../../../src/lib/maintenance/floor.js'
 
 const pools = [
   {Id: 'WorkerPools-1', Name: 'Linux'},
@@ -49,26 +49,5 @@ describe('floorViolations', () => {
     expect(error.code).toBe('below-floor')
     expect(error.message).toBe("Refusing: pool 'Windows' has 2 available workers; draining would leave 0 (its floor is 2). Nothing was changed.")
     expect(error.hint).toContain('Pass --force.')
-  })
-})
-
-describe('flag parsing', () => {
-  it.each([['30m', 1_800_000], ['90s', 90_000], ['1h', 3_600_000], ['1h30m', 5_400_000], ['45', 45_000], ['0.5', 500], [' 2M ', 120_000]])('--timeout %s = %d ms', (text, ms) => {
-    expect(parseWaitDuration(text)).toBe(ms)
-  })
-
-  it.each(['', 'soon', '0', '-5', '10x', 'm'])('--timeout %j is exit 2', (text) => {
-    expect(() => parseWaitDuration(text)).toThrow(expect.objectContaining({exitCode: 2}))
-  })
-
-  it('--keep-healthy is a whole number from 0', () => {
-    expect(parseKeepHealthy(undefined)).toBeUndefined()
-    expect(parseKeepHealthy('0')).toBe(0)
-    expect(parseKeepHealthy('3')).toBe(3)
-    for (const bad of ['-1', '1.5', 'two', '']) expect(() => parseKeepHealthy(bad)).toThrow(expect.objectContaining({exitCode: 2}))
-  })
-
-  it('formats durations for people', () => {
-    expect([formatDuration(0), formatDuration(12_400), formatDuration(185_000), formatDuration(3_720_000)]).toEqual(['0 s', '12 s', '3 min 5 s', '1 h 2 min'])
   })
 })

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {needsUpgrade, parseBatchSize, planBatches, selectUpgradeTargets, upgradeSkipReason, upgradeTaskBody} from '../../../src/lib/maintenance/upgrade-plan.js'
+import {needsUpgrade, planBatches, selectUpgradeTargets, upgradeSkipReason, upgradeTaskBody} from '../../../src/lib/maintenance/upgrade-plan.js'
 import type {WorkerPoolResource, WorkerResource} from '../../../src/lib/octopus/types.js'
 
 const pool = (id: number, name: string) => ({Id: `WorkerPools-${id}`, Name: name, WorkerPoolType: 'StaticWorkerPool'}) as unknown as WorkerPoolResource
@@ -81,11 +81,5 @@ describe('planBatches', () => {
   it('a worker in two pools needs both floors', () => {
     const shared = [worker(1, {pools: [1, 2], suggested: true}), worker(2), worker(3), worker(4, {pools: [2]})]
     expect(() => planBatches({targets: [shared[0]], workers: shared, pools, floorOf, batchSize: 1})).toThrow(expect.objectContaining({message: expect.stringContaining("pool 'Windows' has 2 available workers")}))
-  })
-
-  it('--batch is a whole number from 1', () => {
-    expect(parseBatchSize(undefined)).toBe(1)
-    expect(parseBatchSize('3')).toBe(3)
-    for (const bad of ['0', '-1', 'x', '1.5']) expect(() => parseBatchSize(bad)).toThrow(expect.objectContaining({exitCode: 2}))
   })
 })

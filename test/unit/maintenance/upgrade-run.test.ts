@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest'
+import {rollExitCode} from '../../../src/lib/maintenance/upgrade-command.js'
 import {describeWorkerResult, leftDisabledByRun, remainingWorkers, type RollResult, type WorkerUpgradeResult} from '../../../src/lib/maintenance/upgrade-run.js'
 import {maintenanceFails, newerVersion, reportsOutdatedCalamari} from '../../../src/sandbox/health.js'
 import type {EndpointDoc} from '../../../src/sandbox/endpoints.js'
@@ -36,6 +37,35 @@ describe('a stopped roll', () => {
   it('resumes with the interrupted and not-attempted workers; undoes only what the run disabled (not a failed one put back, nor one another command disabled)', () => {
     expect(remainingWorkers(roll).map((w) => w.Name)).toEqual(['c', 'd'])
     expect(leftDisabledByRun(roll).map((w) => w.Name)).toEqual(['c'])
+  })
+})
+
+describe('a roll refused at a batch because another change took the pool below its floor', () => {
+  const putBack = result('b', 'refused', {Batch: 2, Message: 'not upgraded: another change took the pool below its floor while this batch was disabled; enabled again, as it was before'})
+  const refused: RollResult = {
+    Outcome: 'refused', Message: "Stopped at batch 2: another change was seen while this command ran: pool 'P' has 1 available worker now (its floor is 2).", Batches: [],
+    Workers: [result('a', 'upgraded', {Message: 'upgraded (A -> B); available again'}), putBack, result('c', 'not-attempted', {Batch: 3})],
+  }
+
+  it('says so on its line; the refused worker is resumed with the rest and has nothing to undo', () => {
+    expect(describeWorkerResult(putBack)).toBe('b: refused: not upgraded: another change took the pool below its floor while this batch was disabled; enabled again, as it was before (batch 2)')
+    expect(remainingWorkers(refused).map((w) => w.Name)).toEqual(['b', 'c'])
+    expect(leftDisabledByRun(refused)).toEqual([])
+  })
+
+  it('is exit 5 when nothing was upgraded; exit 1 once an earlier batch was, or when a worker the refusal could not put back', () => {
+    expect(rollExitCode({...refused, Workers: [result('b', 'refused', {Batch: 1}), result('c', 'not-attempted', {Batch: 2})]})).toBe(5)
+    expect(rollExitCode(refused)).toBe(1)
+    const notPutBack = result('b', 'failed', {Batch: 2, LeftDisabled: true, Message: 'not upgraded: another change took the pool below its floor while this batch was disabled, and it could not be enabled again'})
+    expect(rollExitCode({...refused, Workers: [refused.Workers[0], notPutBack]})).toBe(1)
+    expect(leftDisabledByRun({...refused, Workers: [notPutBack]}).map((w) => w.Name)).toEqual(['b'])
+  })
+
+  it('other endings keep their codes', () => {
+    expect(rollExitCode({...refused, Outcome: 'completed'})).toBe(0)
+    expect(rollExitCode({...refused, Outcome: 'failed'})).toBe(1)
+    expect(rollExitCode({...refused, Outcome: 'timed-out'})).toBe(1)
+    expect(rollExitCode({...refused, Outcome: 'interrupted'})).toBe(130)
   })
 })
 

@@ -128,7 +128,7 @@ describe('OctopusClient', () => {
   it('validates its options before any request', () => {
     expect(() => new OctopusClient({server: 'not-a-url'})).toThrow(/not a valid server URL/)
     expect(() => new OctopusClient({server: 'ftp://x.example.com'})).toThrow(/https:\/\/ or http:\/\//)
-    expect(() => new OctopusClient({server: base, timeoutSeconds: -1})).toThrow(/--timeout/)
+    expect(() => new OctopusClient({server: base, timeoutSeconds: -1})).toThrow(/request timeout must be above 0/)
     expect(() => new OctopusClient({server: base, caCertFile: '/no/such/ca.pem'})).toThrow(/--ca-cert: cannot read/)
   })
 })

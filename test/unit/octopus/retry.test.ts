@@ -45,7 +45,7 @@ describe('shouldRetry', () => {
   })
 })
 
-describe('shouldRetry: refusals and the time left (issue 10 item 6, issue 12 item 10)', () => {
+describe('shouldRetry: refusals and the time left', () => {
   it('a refused connection to a server that has not answered yet is not retried; after an answer it is', () => {
     expect(shouldRetry({method: 'GET', attempt: 1, maxRetries: 3, networkCode: 'ECONNREFUSED', serverHasAnswered: false}).retry).toBe(false)
     expect(shouldRetry({method: 'GET', attempt: 1, maxRetries: 3, networkCode: 'ECONNREFUSED', serverHasAnswered: true}).retry).toBe(true)

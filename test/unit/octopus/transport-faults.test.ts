@@ -8,7 +8,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {OctopusClient} from '../../../src/lib/octopus/client.js'
 
 // The client over real sockets when the other end misbehaves: a scheme mismatch, a refusal, a
-// dripping or oversized body, a lost answer to a write (issue 10 items 3, 6, 7; issue 12 item 10).
+// dripping or oversized body, a lost answer to a write.
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/tls')
 const root = {Application: 'Octopus Deploy', Version: '2026.1.0', Links: {Self: '/api'}}

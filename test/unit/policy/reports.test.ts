@@ -134,7 +134,7 @@ describe('GitHub annotations', () => {
 
 describe('table report and fail-on', () => {
   it('groups by severity and ends with a summary line', async () => {
-    const text = await renderTextReport(messyReport(), {isTTY: false, configFile: null})
+    const text = renderTextReport(messyReport(), {isTTY: false, configFile: null})
     const headings = text.split('\n').filter((l) => /^(ERRORS|WARNINGS|NOTES) \(\d+\)$/.test(l))
     expect(headings).toEqual(['ERRORS (1)', 'WARNINGS (3)', 'NOTES (1)'])
     expect(text.trimEnd().split('\n').at(-1)).toBe('1 error, 3 warnings, 1 note in 1 space (3 pools, 1 worker); not checked: naming/worker (conventions.worker is not configured), naming/pool (conventions.pool is not configured), ' +
@@ -144,7 +144,7 @@ describe('table report and fail-on', () => {
   it('on a terminal: rule and subject, the message wrapped to the width, the fix whole on its own line', async () => {
     const report = messyReport()
     const width = 50
-    const text = await renderTextReport(report, {isTTY: true, configFile: null, width})
+    const text = renderTextReport(report, {isTTY: true, configFile: null, width})
     const lines = text.trimEnd().split('\n')
     expect(lines.filter((l) => /^(ERRORS|WARNINGS|NOTES) \(\d+\)$/.test(l))).toEqual(['ERRORS (1)', 'WARNINGS (3)', 'NOTES (1)'])
     for (const finding of report.Findings) {
@@ -162,7 +162,7 @@ describe('table report and fail-on', () => {
 
   it('a clean estate says so', async () => {
     const report = runCheck(snapshot([cleanSpace()]), config())
-    expect(await renderTextReport(report, {isTTY: false, configFile: null})).toMatch(/^No findings in 1 space \(2 pools, 2 workers\)/)
+    expect(renderTextReport(report, {isTTY: false, configFile: null})).toMatch(/^No findings in 1 space \(2 pools, 2 workers\)/)
   })
 
   it('--fail-on decides failure', () => {

@@ -4,7 +4,7 @@ import {usageRulesEnabled} from '../../../src/lib/policy/rules/usage.js'
 import type {PoolFacts, SpaceSnapshot} from '../../../src/lib/estate/types.js'
 import type {Finding, RuleId} from '../../../src/lib/policy/types.js'
 import {computeUsage} from '../../../src/lib/usage/resolve.js'
-import type {ActionFacts, VariableFacts} from '../../../src/lib/usage/types.js'
+import type {ActionFacts, VariableFacts} from '../../../src/lib/octopus/usage-types.js'
 import {config, pool, snapshot, space, worker} from './fixtures.js'
 
 const ENVS = [{Id: 'Environments-1', Name: 'Staging'}, {Id: 'Environments-2', Name: 'Production'}]

@@ -84,7 +84,7 @@ describe('countsFromWorkers', () => {
     expect(counts.Available).toBe(countAvailable(workers))
     expect(countsFromWorkers([])).toEqual(zeroCounts())
   })
-  it('the issue\'s pool: one Healthy, one HasWarnings and one Unknown worker', () => {
+  it('a pool of one Healthy, one HasWarnings and one Unknown worker', () => {
     const counts = countsFromWorkers([w('Healthy', false), w('HasWarnings', false), w('Unknown', false)])
     expect(counts).toMatchObject({Total: 3, Available: 2, Healthy: 1, HasWarnings: 1, Unknown: 1, Unhealthy: 0, Unavailable: 0, Disabled: 0})
   })

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {parseSortOrder, poolTypeFlag, poolTypeName, rejectDuplicateInputs, validatePoolName} from '../../../src/lib/pools/validate.js'
+import {poolTypeFlag, poolTypeName, rejectDuplicateInputs, validatePoolName} from '../../../src/lib/pools/validate.js'
 
 const usage = {exitCode: 2}
 
@@ -16,17 +16,6 @@ describe('validatePoolName', () => {
   })
   it('names the flag it checks', () => {
     expect(() => validatePoolName('', '--name')).toThrow('--name must not be empty.')
-  })
-})
-
-describe('parseSortOrder', () => {
-  it('accepts non-negative integers', () => {
-    expect(parseSortOrder(undefined)).toBeUndefined()
-    expect(parseSortOrder('0')).toBe(0)
-    expect(parseSortOrder(' 17 ')).toBe(17)
-  })
-  it.each(['-1', '1.5', 'abc', '', '1e3', '99999999999999999999'])('rejects %j with exit 2', (input) => {
-    expect(() => parseSortOrder(input)).toThrow(expect.objectContaining({...usage, message: expect.stringContaining('--sort-order must be a non-negative integer')}))
   })
 })
 

@@ -9,7 +9,7 @@ import {renderTextReport} from '../../../src/lib/render/check/text.js'
 import {config, pool, snapshot, space, worker} from '../policy/fixtures.js'
 
 /**
- * Issue 10, item 5: machine formats escape server strings per their own rules, so a hostile pool
+ * Machine formats escape server strings per their own rules, so a hostile pool
  * name cannot forge a GitHub workflow command, break a JUnit file, or run as a spreadsheet formula.
  */
 const ESC = '\u001B'
@@ -86,7 +86,7 @@ describe('the check table report', () => {
   it('escapes names in cells and a server reason in the summary line', async () => {
     const report = hostileReport()
     const skipped = {...report, Rules: report.Rules.map((r) => (r.RuleId === 'naming/pool' ? {...r, Status: 'skipped' as const, Reason: 'server said: x\nError: forged'} : r))}
-    const text = await renderTextReport(skipped, {isTTY: false, configFile: null})
+    const text = renderTextReport(skipped, {isTTY: false, configFile: null})
     expect(text).not.toContain(ESC)
     expect(text.split('\n').filter((l) => l.startsWith('Error:') || l.startsWith('::'))).toEqual([])
     expect(text).toContain('server said: x\\nError: forged')

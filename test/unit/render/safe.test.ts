@@ -61,7 +61,7 @@ describe('terminalSafeBlock (the last guard at the output writers)', () => {
 describe('the shared renderers', () => {
   it('table cells are escaped in both the plain and the TTY layout, headings are not touched', async () => {
     for (const isTTY of [false, true]) {
-      const text = await renderTable(['NAME', 'TYPE'], [[HOSTILE, 'Static'], ['evil\nError: forged line', 'Static']], {isTTY, width: 200})
+      const text = renderTable(['NAME', 'TYPE'], [[HOSTILE, 'Static'], ['evil\nError: forged line', 'Static']], {isTTY, width: 200})
       expect(text).not.toMatch(ANY_CONTROL)
       expect(text).toContain('ansi\\e[2J\\e]0;pwned\\x07')
       expect(text.split('\n').filter((l) => l.includes('Error: forged'))).toHaveLength(1)
@@ -70,7 +70,7 @@ describe('the shared renderers', () => {
   })
 
   it('piped tables align columns on the escaped text', async () => {
-    const text = await renderTable(['NAME', 'X'], [[`a${ESC}b`, '1'], ['abcdef', '2']], {isTTY: false})
+    const text = renderTable(['NAME', 'X'], [[`a${ESC}b`, '1'], ['abcdef', '2']], {isTTY: false})
     expect(text.split('\n').slice(1, 3)).toEqual(['a\\eb    1', 'abcdef  2'])
   })
 

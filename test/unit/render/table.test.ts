@@ -88,7 +88,7 @@ describe('fitColumns', () => {
 describe('renderTable on a terminal', () => {
   it('fits the width: no line is wider, the widest text column is cut with …, numbers stay whole', async () => {
     for (const width of [80, 60, 50]) {
-      const text = await renderTable(HEAD, ROWS, {isTTY: true, width})
+      const text = renderTable(HEAD, ROWS, {isTTY: true, width})
       for (const line of lines(text)) expect(stringWidth(line), line).toBeLessThanOrEqual(width)
       expect(text).toContain('…')
       for (const n of ['3', '12', '0']) expect(text).toMatch(new RegExp(`\\s${n}\\s`))
@@ -96,7 +96,7 @@ describe('renderTable on a terminal', () => {
   })
 
   it('aligns every column by display width, with CJK and emoji names', async () => {
-    const rows = lines(await renderTable(HEAD, ROWS, {isTTY: true, width: 60}))
+    const rows = lines(renderTable(HEAD, ROWS, {isTTY: true, width: 60}))
     const typeColumn = columnOf(rows[0], 'TYPE')
     expect(columnOf(rows[1], 'Listen')).toBe(typeColumn)
     expect(columnOf(rows[2], 'SSH')).toBe(typeColumn)
@@ -107,33 +107,33 @@ describe('renderTable on a terminal', () => {
   })
 
   it('has no borders and no rule between rows: a header line and one line per row', async () => {
-    const text = await renderTable(HEAD, ROWS, {isTTY: true, width: 200})
+    const text = renderTable(HEAD, ROWS, {isTTY: true, width: 200})
     expect(lines(text)).toHaveLength(1 + ROWS.length)
     expect(text).not.toMatch(/[─│┌┐└┘├┤┼]/)
     expect(lines(text)[0]).toMatch(/^NAME\s+TYPE\s+WORKERS\s+ENDPOINT$/)
   })
 
   it('keeps a column listed in `keep` whole and cuts the others instead', async () => {
-    const text = await renderTable(HEAD, ROWS, {isTTY: true, width: 70, keep: ['ENDPOINT']})
+    const text = renderTable(HEAD, ROWS, {isTTY: true, width: 70, keep: ['ENDPOINT']})
     expect(text).toContain('https://tokyo-worker-01.corp.example:10933/')
     expect(text).not.toContain('plain-worker-with-a-rather-long-name')
   })
 
   it('names that share a long prefix stay whole, so their rows can be told apart', async () => {
     const rows = [1, 2, 3].map((n) => [`p-db-omaha-worker-0${n}`, 'Listening', 'Production Database Omaha Worker Pool', `https://p-db-omaha-worker-0${n}.corp.example:10933/`])
-    const text = await renderTable(['NAME', 'TYPE', 'POOLS', 'ENDPOINT'], rows, {isTTY: true, width: 80})
+    const text = renderTable(['NAME', 'TYPE', 'POOLS', 'ENDPOINT'], rows, {isTTY: true, width: 80})
     for (const line of lines(text)) expect(stringWidth(line)).toBeLessThanOrEqual(80)
     for (const n of [1, 2, 3]) expect(text).toContain(`p-db-omaha-worker-0${n}  `)
   })
 
   it('a terminal too narrow for the minimum widths still gives one line per row, every cell started', async () => {
-    const text = await renderTable(HEAD, ROWS, {isTTY: true, width: 10})
+    const text = renderTable(HEAD, ROWS, {isTTY: true, width: 10})
     expect(lines(text)).toHaveLength(1 + ROWS.length)
     expect(lines(text)[1]).toMatch(/^東京ワ…\s+Listening\s+3\s+https:\/…$/)
   })
 
   it('bolds the header when colour is on, and only the header', async () => {
-    const text = await renderTable(HEAD, ROWS, {isTTY: true, width: 200, paint: createPaint(true)})
+    const text = renderTable(HEAD, ROWS, {isTTY: true, width: 200, paint: createPaint(true)})
     expect(lines(text)[0]).toContain(`${ESC}[1mNAME${ESC}[22m`)
     for (const line of lines(text).slice(1)) expect(line).not.toMatch(SGR)
     // Padding sits outside the escape codes, so the columns still line up.
@@ -143,7 +143,7 @@ describe('renderTable on a terminal', () => {
 
 describe('renderTable piped', () => {
   it('cuts nothing, colours nothing, and aligns by display width', async () => {
-    const text = await renderTable(HEAD, ROWS, {isTTY: false, width: 20, paint: createPaint(true)})
+    const text = renderTable(HEAD, ROWS, {isTTY: false, width: 20, paint: createPaint(true)})
     expect(text).not.toContain('…')
     expect(text).not.toMatch(SGR)
     for (const row of ROWS) expect(text).toContain(String(row[3]))

@@ -78,7 +78,6 @@ describe('list filters -> server query', () => {
   it.each([['listening', 'TentaclePassive'], ['ssh', 'Ssh'], ['kubernetes', 'KubernetesTentacle']])('--type %s -> %s', (type, style) => {
     expect(toWorkerQuery({type: parseWorkerType(type)}).commStyles).toEqual([style])
   })
-  it('rejects --enabled with --disabled', () => expect(() => toWorkerQuery({enabled: true, disabled: true})).toThrow(/cannot be used together/))
   it('parses health case-insensitively and rejects unknown values (exit 2)', () => {
     expect(parseHealthStatus('haswarnings')).toBe('HasWarnings')
     expect(() => parseHealthStatus('Sick')).toThrow(expect.objectContaining({exitCode: 2}))

@@ -124,7 +124,7 @@ describe('health task', () => {
     let clock = 0
     await expect(waitForTask(async () => ({Id: 'ServerTasks-1', State: 'Executing', IsCompleted: false}) as any, {
       intervalMs: 1000, timeoutMs: 3000, now: () => clock, sleep: async (ms) => void (clock += ms),
-    })).rejects.toThrow(expect.objectContaining({exitCode: 1, message: expect.stringMatching(/ServerTasks-1 is still Executing after 3 s/)}))
+    })).rejects.toThrow(expect.objectContaining({exitCode: 1, message: expect.stringMatching(/ServerTasks-1 is still Executing after 3s/)}))
   })
 })
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {
   parsePollingUri, validateListeningUrl, validatePlatform, validatePort, validateSshFingerprint, validateSshHost,
-  validateSubscriptionId, validateThumbprint, validateWaitTimeout, validateWorkerName,
+  validateSubscriptionId, validateThumbprint, validateWorkerName,
 } from '../../../src/lib/workers/validate.js'
 
 function exitCodeOf(fn: () => unknown): number | undefined {
@@ -109,9 +109,7 @@ describe('validateWorkerName', () => {
   it('says how long the name is', () => expect(() => validateWorkerName('x'.repeat(250))).toThrow(/250 characters long; the limit is 200/))
 })
 
-describe('validatePlatform and validateWaitTimeout', () => {
+describe('validatePlatform', () => {
   it.each(['linux-x64', 'linux-arm64', 'linux-arm', 'osx-x64', 'Linux-X64'])('accepts platform %s', (input) => expect(validatePlatform(input)).toBe(input.toLowerCase()))
   it.each(['win-x64', 'linux', ''])('rejects platform %j', (input) => expect(exitCodeOf(() => validatePlatform(input))).toBe(2))
-  it.each([['300', 300], ['0.5', 0.5]])('accepts wait %s', (input, expected) => expect(validateWaitTimeout(input)).toBe(expected))
-  it.each(['0', '-5', 'ten', ''])('rejects wait %j', (input) => expect(exitCodeOf(() => validateWaitTimeout(input))).toBe(2))
 })

@@ -3,7 +3,7 @@ import {workersOf} from '../../estate/facts.js'
 import type {Snapshot, SpaceSnapshot} from '../../estate/types.js'
 import {helmInstallCommand} from '../../workers/kubernetes-agent.js'
 import {communicationStyle} from '../../workers/present.js'
-import {shellQuote as quote} from '../../render/shell.js'
+import {shellQuote as quote} from '../../../text/shell.js'
 import type {Finding, RuleId, Severity} from '../types.js'
 
 export interface RuleContext {

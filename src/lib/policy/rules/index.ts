@@ -17,4 +17,3 @@ export const RULES: readonly RuleDescriptor[] = [
   ...USAGE_RULES,
 ]
 
-export type {RuleContext, RuleDescriptor} from './context.js'

@@ -27,7 +27,7 @@ export function summaryLine(report: CheckReport, configFile: string | null): str
  * terminal's width, then its fix on a line of its own (never wrapped or cut: it is a command to
  * copy). Piped, findings stay one untruncated row each, for scripts.
  */
-export async function renderTextReport(report: CheckReport, opts: {isTTY: boolean; configFile: string | null; width?: number; paintHeading?: (severity: Severity, text: string) => string}): Promise<string> {
+export function renderTextReport(report: CheckReport, opts: {isTTY: boolean; configFile: string | null; width?: number; paintHeading?: (severity: Severity, text: string) => string}): string {
   const blocks: string[] = []
   for (const severity of SEVERITIES) {
     const findings = report.Findings.filter((f) => f.Severity === severity)
@@ -43,7 +43,7 @@ export async function renderTextReport(report: CheckReport, opts: {isTTY: boolea
       blocks.push(`${opts.paintHeading ? opts.paintHeading(severity, heading) : heading}\n${lines.join('\n')}\n`)
       continue
     }
-    const table = await renderTable(
+    const table = renderTable(
       ['RULE', 'SPACE', 'SUBJECT', 'MESSAGE', 'FIX'],
       findings.map((f) => [f.RuleId, f.SpaceName ?? '(server)', f.Subject, f.Message, f.Fix ?? '']),
       {isTTY: opts.isTTY},

@@ -5,8 +5,6 @@ export type TaskState = 'Queued' | 'Executing' | 'Cancelling' | 'Success' | 'Fai
 export type ActivityStatus = 'Pending' | 'Running' | 'Success' | 'Failed' | 'Skipped' | 'SuccessWithWarning' | 'Canceled'
 export type LogCategory = 'Verbose' | 'Info' | 'Warning' | 'Error' | 'Fatal' | 'Highlight'
 
-export const ACTIVE_STATES: TaskState[] = ['Queued', 'Executing', 'Cancelling']
-
 export type FinalState = Exclude<TaskState, 'Queued' | 'Executing' | 'Cancelling'>
 
 export interface TaskDoc {

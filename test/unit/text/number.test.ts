@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {graphemes} from '../../../src/lib/render/graphemes.js'
-import {groupDigits} from '../../../src/lib/render/number.js'
+import {groupDigits} from '../../../src/text/number.js'
 
 describe('groupDigits', () => {
   it('writes what toLocaleString("en-US") writes, without loading ICU', () => {

@@ -1,6 +1,6 @@
 import {execFileSync} from 'node:child_process'
 import {describe, expect, it} from 'vitest'
-import {shellQuote} from '../../../src/lib/render/shell.js'
+import {shellQuote} from '../../../src/text/shell.js'
 
 /** What a POSIX shell hands a program for one suggested word: `printf %s` writes it back unchanged. */
 function shellReadsBack(word: string): string {
