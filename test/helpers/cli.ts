@@ -7,10 +7,13 @@ import {createRequire} from 'node:module'
 import {pathToFileURL} from 'node:url'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-/** The CLI from its TypeScript sources, for runs that need a process of their own (no build needed). */
-export const binPath = path.join(repoRoot, 'bin/dev.js')
-/** The bundled build (dist/bundle, made by the smoke tier's global setup): what users run. */
-export const bundleBinPath = path.join(repoRoot, 'bin/run.js')
+/**
+ * The CLI as a process: the bundle users run (bin/run.js over dist/bundle, which the global setup
+ * of every tier that spawns builds from the sources: test/bundle-setup.ts).
+ */
+export const binPath = path.join(repoRoot, 'bin/run.js')
+/** The CLI from its TypeScript sources, compiled as they load (what a developer runs; no build). */
+export const sourcesBinPath = path.join(repoRoot, 'bin/dev.js')
 
 export interface CliResult {
   stdout: string
@@ -36,8 +39,8 @@ export interface RunOptions {
   stdoutColumns?: number
   /** The working directory (where `check` looks for .octoworkers.yaml); default the repository root. */
   cwd?: string
-  /** Run the bundled build (bin/run.js over dist/bundle) as a process: the smoke tier's runs. */
-  bundle?: boolean
+  /** Run bin/dev.js (the TypeScript sources, compiled as they load) as a process. */
+  sources?: boolean
 }
 
 /** A fresh, empty XDG config dir for a test. */
@@ -53,8 +56,8 @@ export function tempConfigHome(): string {
  * is the same code path as a real process minus Node's start-up, and runs share nothing, so a
  * test file's runs can go at the same time. Runs that need a real process (long-running
  * commands, signals, another D-Bus, --version and autocomplete, which oclif prints itself) spawn
- * bin/dev.js;
- * `spawn: true` or OCTOWORKERS_TEST_SPAWN=1 forces that for every call.
+ * the bundle (bin/run.js); `spawn: true` or OCTOWORKERS_TEST_SPAWN=1 forces that for every call,
+ * and `sources: true` spawns bin/dev.js instead.
  */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   const env = cliEnv(options)
@@ -84,7 +87,7 @@ function cliEnv(options: RunOptions): Record<string, string> {
  * in-process that is known to end (e.g. bad flags).
  */
 function needsProcess(args: string[], options: RunOptions): boolean {
-  if (options.bundle) return true
+  if (options.sources) return true
   if (options.spawn !== undefined) return options.spawn
   if (process.env.OCTOWORKERS_TEST_SPAWN === '1') return true
   // The keychain library keeps its D-Bus connection per process: another bus needs another process.
@@ -99,7 +102,7 @@ function needsProcess(args: string[], options: RunOptions): boolean {
 
 function spawnCli(args: string[], env: Record<string, string>, options: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bundle ? bundleBinPath : binPath, ...args], {env, cwd: options.cwd ?? repoRoot, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [options.sources ? sourcesBinPath : binPath, ...args], {env, cwd: options.cwd ?? repoRoot, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))

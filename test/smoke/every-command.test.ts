@@ -17,7 +17,7 @@ describe.concurrent('every command as a process', () => {
   })
 
   it.for(commandIds)('%s: an unknown flag is exit 2 with one JSON error on stdout under --json', async (id, {expect}) => {
-    const result = await runCli([...id.split(':'), '--no-such-flag', '--json'], {bundle: true})
+    const result = await runCli([...id.split(':'), '--no-such-flag', '--json'], {spawn: true})
     expect(result.exitCode, result.stderr).toBe(2)
     const error = JSON.parse(result.stdout).Error
     expect(error.Message).toMatch(/no-such-flag/)
