@@ -21,7 +21,7 @@ export default class BuiltinWorkerStatus extends ServerCommand<typeof BuiltinWor
     const table = renderTable(
       ['SPACE', 'DEFAULT POOL', 'WORKERS', 'AVAILABLE', 'BUILT-IN WORKER IN USE', 'SAFE TO DISABLE'],
       status.Spaces.map((u) => [u.SpaceName, u.DefaultPoolName ? `${u.DefaultPoolName}${u.DefaultPoolType === 'DynamicWorkerPool' ? ' (dynamic)' : ''}` : '(none)', u.DefaultPoolWorkers, u.DefaultPoolUsableWorkers, u.BuiltInWorkerInUse, !u.AtRiskIfDisabled]),
-      {isTTY: Boolean(process.stdout.isTTY)},
+      this.io.table,
     )
     return {stdout: `Built-in worker: ${status.IsBuiltInWorkerEnabled ? 'enabled' : 'disabled'}\n${table}`}
   }

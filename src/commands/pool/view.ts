@@ -34,7 +34,7 @@ export default class PoolView extends ServerCommand<typeof PoolView> {
     lines.splice(lines.length - 1, 0, `Used by:      ${result.Usage ? usageLine(result.Usage) : `unknown: ${result.UsageUnavailable}`}`)
     if (!isDynamicPool(result)) {
       lines.push('')
-      lines.push(result.Workers.length === 0 ? 'No workers in this pool.' : renderTable(POOL_WORKERS_HEAD, result.Workers.map(poolWorkerRow), {isTTY: Boolean(process.stdout.isTTY)}).trimEnd())
+      lines.push(result.Workers.length === 0 ? 'No workers in this pool.' : renderTable(POOL_WORKERS_HEAD, result.Workers.map(poolWorkerRow), this.io.table).trimEnd())
     }
     return {stdout: lines.join('\n')}
   }

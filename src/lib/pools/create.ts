@@ -6,7 +6,7 @@ import {createWorkerPool, listDynamicWorkerTypes, listWorkerPools, type DynamicW
 import type {WorkerPoolResource} from '../octopus/types.js'
 import {validatorFrom} from '../render/prompt.js'
 import {terminalSafe} from '../render/safe.js'
-import type {Prompter} from '../render/prompter.js'
+import type {Questions} from '../../ui/prompter.js'
 import {poolTypeFlag, poolTypeName, validatePoolName, type PoolTypeFlag} from './validate.js'
 import {fallsBackToBuiltinWorker} from '../../domain/builtin-worker.js'
 
@@ -113,7 +113,7 @@ export type CreatePoolResult = WorkerPoolResource & {
 export interface CreatePoolRequest {
   draft: CreatePoolDraft
   /** The one prompter (inquirer on a terminal, a fake in tests); undefined when prompts are off. */
-  prompter?: Prompter
+  prompter?: Questions
   /** Connects and resolves the space; called after the checks and prompts that need no server. */
   connect: () => Promise<SpaceContext>
   /** A warning for stderr (shown under --json too); the run still succeeds. */
