@@ -153,6 +153,27 @@ describe('renderTable piped', () => {
   })
 })
 
+/**
+ * Names holding symbols (✔ ™ © ⚠), combining marks (Devanagari) or invisible characters (soft
+ * hyphen, zero-width space): widths measured by another rule than our string-width (such as the
+ * string-width 4 inside cli-table3 0.6.5) pad these rows one cell off, or cut piped names.
+ */
+describe('renderTable with symbols, combining marks and invisible characters', () => {
+  const NAMES = ['deploy ✔ ready', 'Acme™ pool', '© corp', '⚠ old', 'नमस्ते-worker', 'long\u00ADname', 'a\u200Bb']
+  const rows = NAMES.map((name) => [name, 'Listening', 3])
+
+  for (const isTTY of [true, false]) {
+    it(`${isTTY ? 'on a terminal' : 'piped'}: every name whole and every column aligned by our display width`, () => {
+      const text = lines(renderTable(['NAME', 'TYPE', 'WORKERS'], rows, {isTTY, width: 80, paint: createPaint(isTTY)}))
+      const typeColumn = columnOf(text[0].replace(SGR, ''), 'TYPE')
+      for (const [i, name] of NAMES.entries()) {
+        expect(text[i + 1].startsWith(`${name}  `), text[i + 1]).toBe(true)
+        expect(columnOf(text[i + 1], 'Listening'), text[i + 1]).toBe(typeColumn)
+      }
+    })
+  }
+})
+
 describe('terminalColumns', () => {
   it("is the terminal's own width, else $COLUMNS, else 80", () => {
     expect(terminalColumns({isTTY: true, columns: 100}, {COLUMNS: '120'})).toBe(100)
