@@ -43,9 +43,9 @@ const LAYERS = {
   domain: [
     '^src/domain/',
     '^src/lib/estate/(facts|types|builtin)\\.ts$',
-    // Facts about workers and their endpoints: availability, the floor, the endpoint vocabulary
-    // (Listening, Polling...), Kubernetes agent upgrades.
-    '^src/lib/workers/(availability|floor|present|kubernetes-agent|upgrade-eligibility)\\.ts$',
+    // Facts about workers' endpoints: the endpoint vocabulary (Listening, Polling...), Kubernetes
+    // agent upgrades.
+    '^src/lib/workers/(present|kubernetes-agent|upgrade-eligibility)\\.ts$',
     // The check rules: pure functions over a snapshot.
     '^src/lib/policy/(rules/|engine\\.ts$|glob\\.ts$|types\\.ts$|convention\\.ts$|source\\.ts$)',
     // Which pool each step runs on: pure resolution over what was read.

@@ -1,8 +1,11 @@
 import {defineConfig} from 'vitest/config'
 
-// Tiers: `npm run test:unit` is the quick loop (pure functions, no server, no build needed);
-// `npm test` runs every tier, the integration tier in-process against live sandboxes.
+// Tiers: `npm run test:unit` is the quick loop (pure functions, no server); `npm test` runs every
+// tier, the integration tier in-process against live sandboxes. No tier needs a build before it:
+// commands run in-process from the TypeScript sources, and the tiers that also spawn the CLI
+// build the bundle they spawn (test/bundle-setup.ts, once per run).
 const shared = {setupFiles: ['test/setup.ts'], testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' as const}
+const spawnsTheCli = {globalSetup: ['test/bundle-setup.ts']}
 
 export default defineConfig({
   test: {
@@ -13,10 +16,11 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     projects: [
       {test: {...shared, name: 'unit', include: ['test/unit/**/*.test.ts']}},
-      {test: {...shared, name: 'sandbox', include: ['test/sandbox/**/*.test.ts', 'test/contract/**/*.test.ts']}},
-      {test: {...shared, name: 'integration', include: ['test/integration/**/*.test.ts']}},
-      // The packed artifact has its own, slower tier: `npm run test:smoke` (vitest.smoke.config.ts).
-      {test: {...shared, name: 'smoke', include: ['test/smoke/**/*.test.ts'], exclude: ['test/smoke/packed.test.ts']}},
+      {test: {...shared, ...spawnsTheCli, name: 'sandbox', include: ['test/sandbox/**/*.test.ts', 'test/contract/**/*.test.ts']}},
+      {test: {...shared, ...spawnsTheCli, name: 'integration', include: ['test/integration/**/*.test.ts']}},
+      // The bundle users run, every command as a process, and its compile cache. The packed
+      // artifact has its own, slower tier: `npm run test:smoke` (vitest.smoke.config.ts).
+      {test: {...shared, ...spawnsTheCli, name: 'smoke', include: ['test/smoke/**/*.test.ts'], exclude: ['test/smoke/packed.test.ts']}},
     ],
   },
 })

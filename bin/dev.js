@@ -1,21 +1,25 @@
-#!/usr/bin/env -S node --loader ts-node/esm --disable-warning=ExperimentalWarning
+#!/usr/bin/env node
 // Runs the TypeScript sources directly (no build): oclif discovers the commands in src/commands
 // and loads the help and autocomplete plugins from node_modules, where the bundle that
-// bin/run.js runs has them built in (see scripts/build-bundle.js).
+// bin/run.js runs has them built in (see scripts/build-bundle.js). The sources are compiled as
+// they load (scripts/dev/typescript-hooks.js); the tests spawn this file for the runs that need
+// a process of their own, so its output is the production output: no oclif development mode.
+import '../scripts/dev/register.js'
 import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
-import {execute} from '@oclif/core/execute'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 pjson.oclif = {
   ...pjson.oclif,
   commands: './src/commands',
+  helpClass: './src/help.ts',
   hooks: {command_not_found: './src/hooks/command-not-found.ts'},
   plugins: ['@oclif/plugin-help', '@oclif/plugin-autocomplete'],
 }
-// The ts-node loader compiles the .ts files; oclif need not map paths to sources itself.
+// The hooks compile the .ts files; oclif must not map paths to sources or look for ts-node itself.
 globalThis.oclif ??= {}
 globalThis.oclif.enableAutoTranspile = false
 
-await execute({development: true, loadOptions: {root, pjson}})
+const {execute} = await import('@oclif/core/execute')
+await execute({loadOptions: {root, pjson}})

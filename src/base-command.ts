@@ -4,8 +4,8 @@ import {isBulkResult} from './lib/bulk.js'
 import {describeParseFailure, type ParseFailure} from './lib/parse-errors.js'
 import {renderBulk} from './lib/render/bulk.js'
 import {jsonTextWithoutLinks, writeError, writeJsonStdout, writeStderr, writeStderrLine, writeStdout} from './lib/render/output.js'
-import {colorEnabled, setColor, paint} from './lib/render/color.js'
-import {canPrompt, promptInput} from './lib/render/prompt.js'
+import {colorEnabled} from './lib/render/color.js'
+import {canPromptIn, currentContext, type CommandContext} from './cli/context.js'
 
 /** Human output of a command's result: text for stdout, notes (progress, "nothing matched") for stderr. */
 export interface Rendered {
@@ -36,6 +36,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   /** Secrets this run knows about, redacted from anything printed. */
   protected secrets: string[] = []
 
+  /**
+   * Everything this run gets from outside (docs/ARCHITECTURE.md §7): its terminal, prompter,
+   * environment, clock and client factory. Commands read these here, never from `process`.
+   */
+  protected readonly context: CommandContext = currentContext()
+  private stopListening: Array<() => void> = []
+
+  protected get io() {
+    return this.context.io
+  }
+
+  protected get env() {
+    return this.context.env
+  }
+
   public override async init(): Promise<void> {
     await super.init()
     // Known before parsing, so that --json shapes even a flag-parsing error.
@@ -49,8 +64,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.flags = flags as BaseFlags<T>
     this.args = args as Interfaces.InferredArgs<T['args']>
     this.argValues = argv as string[]
-    setColor(!this.flags.json && colorEnabled({noColorFlag: this.flags['no-color'], env: process.env, isTTY: Boolean(process.stdout.isTTY)}))
-    process.once('SIGINT', () => this.onInterrupt())
+    this.io.setColorEnabled(!this.flags.json && colorEnabled({noColorFlag: this.flags['no-color'], env: this.env, isTTY: this.io.stdout.isTTY}))
+    this.onSignal('SIGINT', () => this.onInterrupt())
+  }
+
+  /** Listens for a signal until this run ends (a run inside another process leaves no listener behind). */
+  protected onSignal(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void {
+    this.stopListening.push(this.context.onSignal(signal, handler))
+  }
+
+  public override async finally(error: Error | undefined): Promise<unknown> {
+    for (const stop of this.stopListening.splice(0)) stop()
+    return super.finally(error)
   }
 
   protected jsonMode = false
@@ -60,12 +85,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Ctrl-C: exit 130 unless a command (e.g. `leases tail`) handles it. */
   protected onInterrupt(): void {
-    writeStderr('Interrupted.')
-    process.exit(ExitCode.Interrupted)
+    writeStderr(this.io, 'Interrupted.')
+    this.context.exit(ExitCode.Interrupted)
   }
 
   protected get interactive(): boolean {
-    return canPrompt({noPrompt: this.flags?.['no-prompt'], env: process.env, stdinTTY: Boolean(process.stdin.isTTY), stdoutTTY: Boolean(process.stdout.isTTY)})
+    return canPromptIn(this.context, this.flags?.['no-prompt'])
   }
 
   protected get isJson(): boolean {
@@ -74,11 +99,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Prints a JSON document (Links stripped) on stdout. */
   protected printJson(doc: unknown): void {
-    writeJsonStdout(this.clean(jsonTextWithoutLinks(doc)))
+    writeJsonStdout(this.io, this.clean(jsonTextWithoutLinks(doc)))
   }
 
   protected print(text: string): void {
-    writeStdout(this.clean(text))
+    writeStdout(this.io, this.clean(text))
   }
 
   /**
@@ -86,15 +111,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
    * contract, so a newline in it can only have come from a server string and is shown escaped.
    */
   protected note(text: string): void {
-    writeStderrLine(this.clean(text))
+    writeStderrLine(this.io, this.clean(text))
   }
 
   protected warnUser(text: string): void {
-    writeStderrLine(this.clean(`${paint.yellow('Warning:')} ${text}`))
+    writeStderrLine(this.io, this.clean(`${this.io.paint.yellow('Warning:')} ${text}`))
   }
 
   protected debugLine = (line: string): void => {
-    if (this.flags?.debug) writeStderrLine(this.clean(`[debug] ${line}`))
+    if (this.flags?.debug) writeStderrLine(this.io, this.clean(`[debug] ${line}`))
   }
 
   /**
@@ -107,7 +132,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     for (const line of opts.details ?? []) this.note(line)
     const expected = opts.names.length === 1 ? opts.names[0] : String(opts.names.length)
     const question = opts.names.length === 1 ? `Type the name '${expected}' to ${opts.action}:` : `Type ${expected} (the number of items) to ${opts.action}:`
-    const answer = await promptInput(question)
+    const answer = await this.context.prompter.input(question)
     if (answer.trim() !== expected) throw usageError('Confirmation did not match; nothing was changed.')
   }
 
@@ -149,7 +174,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         for (const line of rendered.stderr ?? []) this.note(line)
       }
       const exitCode = this.exitCodeFor(result)
-      if (exitCode !== ExitCode.Success) process.exitCode = exitCode
+      if (exitCode !== ExitCode.Success) this.context.setExitCode(exitCode)
     } catch (error) {
       await this.catch(error as Error)
     }
@@ -180,9 +205,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     } else {
       cliError = new CliError(`Unexpected error: ${firstLine(error?.message ?? String(error))}`, ExitCode.Failure, {hint: this.flags?.debug ? undefined : 'Run again with --debug for details.'})
     }
-    writeError(cliError, {json: this.isJson, clean: (text) => this.clean(text)})
-    if (this.flags?.debug && error?.stack) writeStderr(this.clean(error.stack))
-    process.exitCode = cliError.exitCode
+    writeError(this.io, cliError, {json: this.isJson, clean: (text) => this.clean(text)})
+    if (this.flags?.debug && error?.stack) writeStderr(this.io, this.clean(error.stack))
+    this.context.setExitCode(cliError.exitCode)
   }
 }
 

@@ -1,4 +1,6 @@
+import {format} from 'node:util'
 import {CommandHelp, Help, type Command} from '@oclif/core'
+import {currentContext} from './cli/context.js'
 import {EXIT_CODES_TABLE} from './lib/errors.js'
 import {reflowParagraphs, wrapHelpText} from './lib/render/help-text.js'
 
@@ -40,6 +42,11 @@ export default class OctoworkersHelp extends Help {
   protected override async showRootHelp(): Promise<void> {
     await super.showRootHelp()
     this.log(`${this.exitCodesSection()}\n`)
+  }
+
+  /** Help is this run's stdout, like any command's output (oclif's own goes to the process's console). */
+  protected override log(...args: string[]): void {
+    currentContext().io.stdout.write(`${format(...args)}\n`)
   }
 
   private exitCodesSection(): string {

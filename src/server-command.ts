@@ -2,7 +2,7 @@ import {Flags, type Command, type Interfaces} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
 import {usageError} from './lib/errors.js'
 import {resolveConnection, type ResolvedConnection} from './lib/auth/connection.js'
-import {OctopusClient, type SpaceContext} from './lib/octopus/client.js'
+import type {OctopusClient, SpaceContext} from './lib/octopus/client.js'
 import {warnIfPlainHttp} from './lib/octopus/plain-http.js'
 import {durationFlag} from './cli/flags.js'
 
@@ -43,11 +43,11 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     const connection = await resolveConnection({
       serverFlag: this.flags.server,
       profileFlag: this.flags.profile,
-      env: process.env,
+      env: this.env,
       warn: (m) => this.warnUser(m),
     })
     for (const s of [connection.apiKey, connection.accessToken]) if (s) this.secrets.push(s)
-    const client = new OctopusClient({
+    const client = this.context.createClient({
       server: connection.server,
       apiKey: connection.apiKey,
       accessToken: connection.accessToken,
@@ -65,7 +65,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
   /** Connects and resolves the space: --space, OCTOPUS_SPACE, the profile's space, else the server's default. */
   protected async connectSpace(): Promise<Connected & {space: SpaceContext}> {
     const connected = await this.connect()
-    const wanted = this.flags.space ?? (process.env.OCTOPUS_SPACE || undefined) ?? connected.connection.space
+    const wanted = this.flags.space ?? (this.env.OCTOPUS_SPACE || undefined) ?? connected.connection.space
     const space = await connected.client.resolveSpace(wanted)
     return {...connected, space}
   }

@@ -22,11 +22,9 @@ export abstract class MaintenanceCommand<T extends typeof Command> extends Serve
   /** The signal that stopped the wait, if one did. */
   protected stoppedBy?: StopSignal
 
-  private readonly onSigterm = () => this.onStopSignal('SIGTERM')
-
   public override async init(): Promise<void> {
     await super.init()
-    process.once('SIGTERM', this.onSigterm)
+    this.onSignal('SIGTERM', () => this.onStopSignal('SIGTERM'))
     this.noteOldSpellings()
   }
 
@@ -41,12 +39,6 @@ export abstract class MaintenanceCommand<T extends typeof Command> extends Serve
     }
   }
 
-  /** A command run inside another process (tests) leaves no listener behind. */
-  public override async finally(error: Error | undefined): Promise<unknown> {
-    process.removeListener('SIGTERM', this.onSigterm)
-    return super.finally(error)
-  }
-
   protected override onInterrupt(): void {
     this.onStopSignal('SIGINT')
   }
@@ -57,8 +49,8 @@ export abstract class MaintenanceCommand<T extends typeof Command> extends Serve
       this.waiting.abort()
       return
     }
-    writeStderr(signal === 'SIGTERM' ? 'Terminated.' : 'Interrupted.')
-    process.exit(exitCodeForSignal(signal))
+    writeStderr(this.io, signal === 'SIGTERM' ? 'Terminated.' : 'Interrupted.')
+    this.context.exit(exitCodeForSignal(signal))
   }
 
   /** Called just before the first change: from here Ctrl-C and SIGTERM abort the returned signal. */

@@ -1,7 +1,6 @@
 import {Args, Flags, type Command} from '@oclif/core'
 import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
-import {inquirerPrompter} from '../lib/render/prompter.js'
 import {describeRegistration, draftFromInput, registerWorker, type RegisterInput, type RegistrationResult} from '../lib/workers/register.js'
 import type {RegisterType} from '../lib/workers/register-draft.js'
 
@@ -63,8 +62,8 @@ export abstract class WorkerRegisterCommand<T extends typeof Command> extends Se
       ifNotExists: flags['if-not-exists'], force: flags.force,
     })
     return registerWorker(draft, {
-      interactive: this.interactive, connect: async () => (await this.connectSpace()).space, prompter: inquirerPrompter, bin: this.config.bin,
-      spaceChosen: Boolean(flags.space ?? process.env.OCTOPUS_SPACE), warn: (message) => this.warnUser(message),
+      interactive: this.interactive, connect: async () => (await this.connectSpace()).space, prompter: this.context.prompter, bin: this.config.bin,
+      spaceChosen: Boolean(flags.space ?? this.env.OCTOPUS_SPACE), warn: (message) => this.warnUser(message),
     })
   }
 

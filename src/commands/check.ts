@@ -15,7 +15,6 @@ import {renderSarif} from '../lib/render/check/sarif.js'
 import {renderTextReport, summaryLine} from '../lib/render/check/text.js'
 import {writeStarterConfig} from '../lib/policy/starter.js'
 import {RULE_IDS} from '../lib/policy/types.js'
-import {paint} from '../lib/render/color.js'
 import {jsonText} from '../lib/render/output.js'
 import {safe, terminalSafe} from '../lib/render/safe.js'
 
@@ -54,7 +53,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
       return {kind: 'init', File: file}
     }
     const format = chooseCheckFormat(flags.format, this.isJson)
-    const config = await loadConfig({explicitFile: flags.config, cwd: process.cwd()})
+    const config = await loadConfig({explicitFile: flags.config, cwd: this.context.cwd})
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
     const run = await checkEstate({
@@ -95,14 +94,16 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
       case 'junit':
         return {stdout: renderJunit(run.report, {failOn: run.FailOn, timestamp: run.CheckedAt}), stderr: [terminalSafe(summary)]}
       case 'sarif':
-        return {stdout: JSON.stringify(renderSarif(run.report, {toolVersion: this.config.version, server: run.Server, config: result.config, artifactUri: configArtifactUri(run.ConfigFile, process.cwd())}), null, 2), stderr: [terminalSafe(summary)]}
+        return {stdout: JSON.stringify(renderSarif(run.report, {toolVersion: this.config.version, server: run.Server, config: result.config, artifactUri: configArtifactUri(run.ConfigFile, this.context.cwd)}), null, 2), stderr: [terminalSafe(summary)]}
       case 'github':
         // The summary is the last line of the log itself: once, not again on stderr.
         return {stdout: renderGithub(run.report, summary)}
       default: {
+        const paint = this.io.paint
         const headingColour = {error: paint.red, warning: paint.yellow, note: paint.cyan}
         return {stdout: renderTextReport(run.report, {
-          isTTY: Boolean(process.stdout.isTTY),
+          isTTY: this.io.stdout.isTTY,
+          width: this.io.columns,
           configFile: run.ConfigFile,
           paintHeading: (severity, text) => paint.bold(headingColour[severity](text)),
         })}

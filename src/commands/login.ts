@@ -5,7 +5,8 @@ import {usageError} from '../lib/errors.js'
 import {apiKeyAsFlagError, cleanApiKey, givesApiKeyAsFlag, login, loginServer, type LoginResult, type LoginServerSource} from '../lib/auth/login.js'
 import {selectedProfile} from '../lib/auth/paths.js'
 import {normalizeServerUrl} from '../lib/octopus/client.js'
-import {promptInput, promptSecret, validatorFrom} from '../lib/render/prompt.js'
+import {validatorFrom} from '../lib/render/prompt.js'
+import {readAllText} from '../ui/io.js'
 import {safe} from '../lib/render/safe.js'
 
 export default class Login extends ServerCommand<typeof Login> {
@@ -46,17 +47,17 @@ A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY inste
 
   public async run(): Promise<LoginResult> {
     const flags = this.flags
-    const profile = selectedProfile(flags.profile, process.env).name
-    const known = await loginServer({serverFlag: flags.server, profile, env: process.env})
+    const profile = selectedProfile(flags.profile, this.env).name
+    const known = await loginServer({serverFlag: flags.server, profile, env: this.env})
     this.prompted = !known || !flags['api-key-stdin']
     if (this.prompted && !this.interactive) {
       if (!known) throw usageError('login needs --server URL (or OCTOPUS_URL) when it cannot prompt.', {hint: 'e.g. `printenv OCTOPUS_API_KEY | octoworkers login --server https://octopus.example.com --api-key-stdin`'})
       throw usageError('login needs the API key on stdin (--api-key-stdin) when it cannot prompt; it is never taken as a flag.', {hint: `e.g. \`printenv OCTOPUS_API_KEY | octoworkers login --server ${known.server} --api-key-stdin\``})
     }
     // Checked (by loginServer, or by the prompt's validator) before a key is asked for.
-    const server = known?.server ?? await promptInput('Octopus Server URL', {validate: validatorFrom(normalizeServerUrl)})
+    const server = known?.server ?? await this.context.prompter.input('Octopus Server URL', {validate: validatorFrom(normalizeServerUrl)})
     this.serverSource = known?.source
-    const apiKey = flags['api-key-stdin'] ? cleanApiKey(await readStdin(), 'stdin') : cleanApiKey(await promptSecret('API key'), 'the prompt')
+    const apiKey = flags['api-key-stdin'] ? cleanApiKey(await readAllText(this.io.stdin), 'stdin') : cleanApiKey(await this.context.prompter.secret('API key'), 'the prompt')
     this.secrets.push(apiKey)
 
     return login({
@@ -65,7 +66,8 @@ A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY inste
       apiKey,
       space: flags.space,
       insecureStorage: flags['insecure-storage'],
-      env: process.env,
+      env: this.env,
+      createClient: this.context.createClient,
       warn: (m) => this.warnUser(m),
       timeoutSeconds: flags.timeout,
       caCertFile: flags['ca-cert'],
@@ -105,10 +107,4 @@ A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY inste
       stderr,
     }
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))
-  return Buffer.concat(chunks).toString('utf8')
 }

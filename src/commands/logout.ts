@@ -16,7 +16,7 @@ Credentials in OCTOPUS_API_KEY / OCTOPUS_ACCESS_TOKEN are not affected. The prof
   }
 
   public async run(): Promise<LogoutResult> {
-    return logout({profile: selectedProfile(this.flags.profile, process.env).name, env: process.env})
+    return logout({profile: selectedProfile(this.flags.profile, this.env).name, env: this.env})
   }
 
   protected override toJson(result: LogoutResult): unknown {

@@ -2,6 +2,7 @@ import type {Hook} from '@oclif/core'
 import {redact, usageError} from '../lib/errors.js'
 import {closeMatches} from '../text/fuzzy.js'
 import {writeError} from '../lib/render/output.js'
+import {currentContext} from '../cli/context.js'
 
 /**
  * An unknown command is bad usage (docs/ARCHITECTURE.md §2): exit 2, one clear line naming the closest
@@ -30,7 +31,7 @@ const hook: Hook.CommandNotFound = async function ({id, argv, config}) {
       details: {suggestions},
     })
   }
-  writeError(error, {json, clean: (text) => redact(text, [])})
+  writeError(currentContext().io, error, {json, clean: (text) => redact(text, [])})
   this.exit(error.exitCode)
 }
 

@@ -2,11 +2,18 @@ import {spawn} from 'node:child_process'
 import {tempDir} from './temp.js'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {format} from 'node:util'
-import {Readable} from 'node:stream'
+import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {pathToFileURL} from 'node:url'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+/**
+ * The CLI as a process: the bundle users run (bin/run.js over dist/bundle, which the global setup
+ * of every tier that spawns builds from the sources: test/bundle-setup.ts).
+ */
 export const binPath = path.join(repoRoot, 'bin/run.js')
+/** The CLI from its TypeScript sources, compiled as they load (what a developer runs; no build). */
+export const sourcesBinPath = path.join(repoRoot, 'bin/dev.js')
 
 export interface CliResult {
   stdout: string
@@ -28,6 +35,12 @@ export interface RunOptions {
   timeoutMs?: number
   /** true: a real process (signals, exact start-up behaviour); false: in-process; unset: decided by needsProcess(). */
   spawn?: boolean
+  /** In-process only: stdout is a terminal this many columns wide (stdin and stderr stay pipes). */
+  stdoutColumns?: number
+  /** The working directory (where `check` looks for .octoworkers.yaml); default the repository root. */
+  cwd?: string
+  /** Run bin/dev.js (the TypeScript sources, compiled as they load) as a process. */
+  sources?: boolean
 }
 
 /** A fresh, empty XDG config dir for a test. */
@@ -36,17 +49,19 @@ export function tempConfigHome(): string {
 }
 
 /**
- * Runs the built CLI (`bin/run.js`, i.e. dist/) and collects its output and exit code.
+ * Runs the CLI from its TypeScript sources and collects its output and exit code.
  *
  * By default the command runs in this test process (oclif's own `run()`, one Config loaded per
- * test file) with a clean environment, stdout/stderr captured and no TTY: the same code path as
- * a real process minus Node's start-up, which made the suite spend most of its time booting
- * processes. Runs that need a real process (long-running commands, signals, another D-Bus) spawn
- * one; `spawn: true` or OCTOWORKERS_TEST_SPAWN=1 forces that for every call.
+ * test file) with a context of its own: a clean environment, stdout/stderr captured, no TTY. That
+ * is the same code path as a real process minus Node's start-up, and runs share nothing, so a
+ * test file's runs can go at the same time. Runs that need a real process (long-running
+ * commands, signals, another D-Bus, --version and autocomplete, which oclif prints itself) spawn
+ * the bundle (bin/run.js); `spawn: true` or OCTOWORKERS_TEST_SPAWN=1 forces that for every call,
+ * and `sources: true` spawns bin/dev.js instead.
  */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   const env = cliEnv(options)
-  return needsProcess(args, options) ? spawnCli(args, env, options) : runInProcess(args, env, options.input)
+  return needsProcess(args, options) ? spawnCli(args, env, options) : runInProcess(args, env, options)
 }
 
 /** The environment a CLI run starts from: a clean one, never the developer's OCTOPUS_* settings. */
@@ -72,10 +87,14 @@ function cliEnv(options: RunOptions): Record<string, string> {
  * in-process that is known to end (e.g. bad flags).
  */
 function needsProcess(args: string[], options: RunOptions): boolean {
+  if (options.sources) return true
   if (options.spawn !== undefined) return options.spawn
   if (process.env.OCTOWORKERS_TEST_SPAWN === '1') return true
   // The keychain library keeps its D-Bus connection per process: another bus needs another process.
   if (options.env && 'DBUS_SESSION_BUS_ADDRESS' in options.env) return true
+  // oclif prints the version itself, and the autocomplete plugin's commands print, on the
+  // process's own console: not through a run's context.
+  if (args[0] === '--version' || args[0] === 'autocomplete') return true
   const words = args.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ')
   if (words === 'sandbox start') return true
   return words === 'leases tail' && !args.some((a) => a === '--duration' || a === '--max-events' || a.startsWith('--duration=') || a.startsWith('--max-events='))
@@ -83,7 +102,7 @@ function needsProcess(args: string[], options: RunOptions): boolean {
 
 function spawnCli(args: string[], env: Record<string, string>, options: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {env, cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [options.sources ? sourcesBinPath : binPath, ...args], {env, cwd: options.cwd ?? repoRoot, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -99,103 +118,81 @@ function spawnCli(args: string[], env: Record<string, string>, options: RunOptio
   })
 }
 
-// In-process runs share process-wide state (env, stdout, exit code), so they take turns.
-let queue: Promise<unknown> = Promise.resolve()
 let oclifConfig: Promise<import('@oclif/core').Config> | undefined
 
-class ProcessExit extends Error {
-  constructor(readonly code: number) {
-    super(`process.exit(${code})`)
-  }
-}
-
-/** The CLI's oclif Config (dist/ commands), loaded once per test file. */
+/**
+ * The CLI's oclif Config over the TypeScript sources (src/commands, src/help.ts, src/hooks), as
+ * bin/dev.js loads it: vitest compiles the .ts files as oclif imports them, so no build is needed.
+ * Loaded once per test file.
+ */
 export async function loadOclifConfig(): Promise<import('@oclif/core').Config> {
-  const oclif = await import('@oclif/core')
-  // Under vitest NODE_ENV is "test", where oclif would look for src/*.ts beside dist/: run dist/, as bin/run.js does.
-  oclif.settings.enableAutoTranspile = false
-  oclifConfig ??= oclif.Config.load({root: repoRoot})
+  oclifConfig ??= (async () => {
+    const oclif = await import('@oclif/core')
+    // vitest compiles the sources itself: oclif must not look for ts-node, nor map paths to dist/.
+    oclif.settings.enableAutoTranspile = false
+    return oclif.Config.load({root: repoRoot, pjson: sourcesPjson()})
+  })()
   return oclifConfig
 }
 
-function runInProcess(args: string[], env: Record<string, string>, input: string | undefined): Promise<CliResult> {
-  const turn = queue.then(() => runInProcessNow(args, env, input))
-  queue = turn.catch(() => undefined)
-  return turn
+/** package.json with the "oclif" section pointing at the sources instead of the bundle (bin/dev.js does the same). */
+function sourcesPjson() {
+  const pjson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'))
+  pjson.oclif = {
+    ...pjson.oclif,
+    commands: './src/commands',
+    helpClass: './src/help.ts',
+    hooks: {command_not_found: './src/hooks/command-not-found.ts'},
+    plugins: ['@oclif/plugin-help', '@oclif/plugin-autocomplete'],
+  }
+  return pjson
 }
 
-async function runInProcessNow(args: string[], env: Record<string, string>, input: string | undefined): Promise<CliResult> {
+const nativeImport = createRequire(import.meta.url)('./native-import.cjs') as (url: string) => Promise<unknown>
+let runtimeModules: Promise<typeof import('../../src/cli/context.js') & typeof import('./context.js')> | undefined
+
+/**
+ * The context machinery as the commands see it: loaded by Node (native-import.cjs), as oclif loads
+ * the commands, so that a run's context, its exit and the errors it throws are the commands' own
+ * module instances (an `instanceof CliError` across two copies of a module is false).
+ */
+function runtime() {
+  runtimeModules ??= Promise.all([
+    nativeImport(pathToFileURL(path.join(repoRoot, 'src/cli/context.ts')).href),
+    nativeImport(pathToFileURL(path.join(repoRoot, 'test/helpers/context.ts')).href),
+  ]).then(([cli, helpers]) => ({...(cli as object), ...(helpers as object)}) as typeof import('../../src/cli/context.js') & typeof import('./context.js'))
+  return runtimeModules
+}
+
+/**
+ * One run through oclif's own `run()` with a context of its own (src/cli/context.ts): output
+ * captured, the given environment, stdin a finished pipe, no TTY. Nothing of the process is
+ * patched, so runs in one test file go at the same time.
+ */
+async function runInProcess(args: string[], env: Record<string, string>, options: RunOptions): Promise<CliResult> {
   const oclif = await import('@oclif/core')
   const config = await loadOclifConfig()
-  const savedEnv = {...process.env}
-  const savedExitCode = process.exitCode
-  const savedExit = process.exit
-  const savedWrite = {out: process.stdout.write, err: process.stderr.write}
-  // oclif's ux.stdout/stderr (help, --version) print through console, which vitest intercepts.
-  const savedConsole = {log: console.log, error: console.error, warn: console.warn, info: console.info}
-  const savedSigint = new Set(process.listeners('SIGINT'))
-  // stdin: the given text then end-of-file, as a pipe would give it (and never the test runner's own stdin).
-  const savedStdin = Object.getOwnPropertyDescriptor(process, 'stdin')!
-  const stdin = Object.assign(Readable.from(input === undefined ? [] : [Buffer.from(input)]), {isTTY: false})
-  const savedTTY = {out: Object.getOwnPropertyDescriptor(process.stdout, 'isTTY'), err: Object.getOwnPropertyDescriptor(process.stderr, 'isTTY'), in: Object.getOwnPropertyDescriptor(process.stdin, 'isTTY')}
-  let stdout = ''
-  let stderr = ''
-  const capture = (append: (text: string) => void) =>
-    function (chunk: string | Uint8Array, ...rest: unknown[]): boolean {
-      append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
-      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined
-      callback?.()
-      return true
-    }
-  let exitCode = 0
+  const {runWithContext, testContext, ExitRequested} = await runtime()
+  const context = testContext({env, input: options.input, cwd: options.cwd ?? repoRoot, stdoutColumns: options.stdoutColumns})
+  let exitCode: number
   try {
-    for (const key of Object.keys(process.env)) delete process.env[key]
-    Object.assign(process.env, env)
-    process.exitCode = undefined
-    for (const stream of [process.stdout, process.stderr, process.stdin]) Object.defineProperty(stream, 'isTTY', {value: false, configurable: true, writable: true})
-    Object.defineProperty(process, 'stdin', {value: stdin, configurable: true, enumerable: savedStdin.enumerable})
-    process.stdout.write = capture((t) => (stdout += t)) as typeof process.stdout.write
-    process.stderr.write = capture((t) => (stderr += t)) as typeof process.stderr.write
-    console.log = console.info = (...parts: unknown[]) => void (stdout += format(...parts) + '\n')
-    console.error = console.warn = (...parts: unknown[]) => void (stderr += format(...parts) + '\n')
-    process.exit = ((code?: number) => {
-      throw new ProcessExit(code ?? 0)
-    }) as typeof process.exit
-    try {
-      // No oclif flush(): output is captured synchronously, and flush() would leave a 'drain' listener on the real stdout.
-      await oclif.run(args, config)
-      exitCode = Number(process.exitCode ?? 0)
-    } catch (error) {
-      exitCode = exitCodeOf(error)
-      if (exitCode !== 0 && !(error instanceof ProcessExit) && !isExitError(error)) stderr += `${(error as Error)?.message ?? String(error)}\n`
-    }
-  } finally {
-    process.stdout.write = savedWrite.out
-    process.stderr.write = savedWrite.err
-    process.exit = savedExit
-    Object.defineProperty(process, 'stdin', savedStdin)
-    Object.assign(console, savedConsole)
-    for (const [stream, descriptor] of [[process.stdout, savedTTY.out], [process.stderr, savedTTY.err], [process.stdin, savedTTY.in]] as const) {
-      if (descriptor) Object.defineProperty(stream, 'isTTY', descriptor)
-      else delete (stream as {isTTY?: boolean}).isTTY
-    }
-    for (const listener of process.listeners('SIGINT')) if (!savedSigint.has(listener)) process.removeListener('SIGINT', listener)
-    for (const key of Object.keys(process.env)) delete process.env[key]
-    Object.assign(process.env, savedEnv)
-    process.exitCode = savedExitCode
+    await runWithContext(context, () => oclif.run(args, config))
+    exitCode = context.exitCode ?? 0
+  } catch (error) {
+    exitCode = error instanceof ExitRequested ? error.code : exitCodeOf(error, context.exitCode)
+    if (exitCode !== 0 && !(error instanceof ExitRequested) && !isExitError(error)) context.stderr.write(`${(error as Error)?.message ?? String(error)}\n`)
   }
-  return {stdout, stderr, exitCode}
+  return {stdout: context.stdout.text, stderr: context.stderr.text, exitCode}
 }
 
 function isExitError(error: unknown): boolean {
   return typeof (error as {oclif?: {exit?: unknown}})?.oclif?.exit === 'number' && (error as {code?: string}).code === 'EEXIT'
 }
 
-function exitCodeOf(error: unknown): number {
-  if (error instanceof ProcessExit) return error.code
+function exitCodeOf(error: unknown, recorded: number | undefined): number {
   const oclifExit = (error as {oclif?: {exit?: number}})?.oclif?.exit
   if (typeof oclifExit === 'number') return oclifExit
-  return Number(process.exitCode ?? 0) || 1
+  return recorded || 1
 }
 
 /** Parses stdout as one JSON document, with a helpful failure message. */

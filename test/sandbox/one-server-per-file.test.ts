@@ -5,10 +5,9 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
-import path from 'node:path'
 import {createInterface} from 'node:readline'
 import {afterEach, describe, expect, it} from 'vitest'
-import {repoRoot, runCli} from '../helpers/cli.js'
+import {binPath, runCli} from '../helpers/cli.js'
 import {api, startTestSandbox, tempDataFile} from '../helpers/sandbox.js'
 import {DataFileInUseError} from '../../src/sandbox/index.js'
 
@@ -27,7 +26,7 @@ afterEach(() => {
 
 /** `sandbox start --json` as a process of its own; resolves with its first line (URL and key). */
 function startCli(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/run.js'), 'sandbox', 'start', '--json', '--port', '0', ...args], {stdio: ['ignore', 'pipe', 'pipe'], env: {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1'}})
+  const child = spawn(process.execPath, [binPath, 'sandbox', 'start', '--json', '--port', '0', ...args], {stdio: ['ignore', 'pipe', 'pipe'], env: {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1'}})
   children.push(child)
   let stderr = ''
   let stdout = ''
@@ -118,7 +117,7 @@ describe('one sandbox per data file', () => {
 
 describe('sandbox start tells a human the next step', () => {
   it('on stderr: the export line for this URL and key, and the login command; --json keeps its one line', async () => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/run.js'), 'sandbox', 'start', '--port', '0', '--data', ':memory:'], {stdio: ['ignore', 'pipe', 'pipe'], env: {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1'}})
+    const child = spawn(process.execPath, [binPath, 'sandbox', 'start', '--port', '0', '--data', ':memory:'], {stdio: ['ignore', 'pipe', 'pipe'], env: {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1'}})
     children.push(child)
     let stdout = ''
     let stderr = ''

@@ -1,10 +1,8 @@
 import {spawn} from 'node:child_process'
-import {existsSync} from 'node:fs'
-import path from 'node:path'
 import {createInterface} from 'node:readline'
 import {describe, expect, it} from 'vitest'
 import {api, startTestSandbox, tempDataFile} from '../helpers/sandbox.js'
-import {repoRoot} from '../helpers/cli.js'
+import {binPath} from '../helpers/cli.js'
 
 async function waitFor<T>(fn: () => Promise<T | undefined>, what: string): Promise<T> {
   const until = Date.now() + 20_000
@@ -48,10 +46,8 @@ describe('persistence', () => {
   })
 
   it('kill -9 during a burst of writes loses nothing that was acknowledged', async () => {
-    const bin = path.join(repoRoot, 'dist/commands/sandbox/start.js')
-    if (!existsSync(bin)) throw new Error('dist/ is missing: run `npm run build` before this test (npm test does it).')
     const dataFile = tempDataFile()
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/run.js'), 'sandbox', 'start', '--json', '--port', '0', '--data', dataFile, '--seed', 'empty'], {stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [binPath, 'sandbox', 'start', '--json', '--port', '0', '--data', dataFile, '--seed', 'empty'], {stdio: ['ignore', 'pipe', 'pipe']})
     const firstLine = await new Promise<string>((resolve, reject) => {
       createInterface({input: child.stdout!}).once('line', resolve)
       child.once('exit', (code) => reject(new Error(`sandbox exited early with ${code}`)))
@@ -89,7 +85,7 @@ describe('persistence', () => {
   })
 
   it('sandbox start --json prints one JSON line and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/run.js'), 'sandbox', 'start', '--json', '--port', '0', '--data', ':memory:'], {stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [binPath, 'sandbox', 'start', '--json', '--port', '0', '--data', ':memory:'], {stdio: ['ignore', 'pipe', 'pipe']})
     const line = await new Promise<string>((resolve) => createInterface({input: child.stdout!}).once('line', resolve))
     const doc = JSON.parse(line)
     expect(doc).toMatchObject({Data: ':memory:', OctopusVersion: '2026.1'})

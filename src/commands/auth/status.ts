@@ -18,7 +18,7 @@ Exit 3 when the entry in use has no usable credential (or there is none), as oth
   }
 
   public async run(): Promise<AuthStatusResult> {
-    return authStatus({serverFlag: this.flags.server, profileFlag: this.flags.profile, env: process.env})
+    return authStatus({serverFlag: this.flags.server, profileFlag: this.flags.profile, env: this.env})
   }
 
   protected override render(result: AuthStatusResult): Rendered {

@@ -3,6 +3,7 @@ import {ServerCommand} from '../../server-command.js'
 import {readBuiltinStatus, type BuiltinStatus} from '../../lib/builtin/index.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {renderTable} from '../../lib/render/table.js'
+import {isDynamicPool} from '../../domain/pools.js'
 
 export default class BuiltinWorkerStatus extends ServerCommand<typeof BuiltinWorkerStatus> {
   static override summary = 'Whether the built-in worker is on, and which spaces actually use it.'
@@ -20,8 +21,8 @@ export default class BuiltinWorkerStatus extends ServerCommand<typeof BuiltinWor
   protected override render(status: BuiltinStatus): Rendered {
     const table = renderTable(
       ['SPACE', 'DEFAULT POOL', 'WORKERS', 'AVAILABLE', 'BUILT-IN WORKER IN USE', 'SAFE TO DISABLE'],
-      status.Spaces.map((u) => [u.SpaceName, u.DefaultPoolName ? `${u.DefaultPoolName}${u.DefaultPoolType === 'DynamicWorkerPool' ? ' (dynamic)' : ''}` : '(none)', u.DefaultPoolWorkers, u.DefaultPoolUsableWorkers, u.BuiltInWorkerInUse, !u.AtRiskIfDisabled]),
-      {isTTY: Boolean(process.stdout.isTTY)},
+      status.Spaces.map((u) => [u.SpaceName, u.DefaultPoolName ? `${u.DefaultPoolName}${isDynamicPool({WorkerPoolType: u.DefaultPoolType}) ? ' (dynamic)' : ''}` : '(none)', u.DefaultPoolWorkers, u.DefaultPoolUsableWorkers, u.BuiltInWorkerInUse, !u.AtRiskIfDisabled]),
+      this.io.table,
     )
     return {stdout: `Built-in worker: ${status.IsBuiltInWorkerEnabled ? 'enabled' : 'disabled'}\n${table}`}
   }

@@ -52,7 +52,7 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
   }
 
   protected override render({doc, allSpaces, perWorker}: LeasesListResult): Rendered {
-    const isTTY = Boolean(process.stdout.isTTY)
+    const table = this.io.table
     const space = (row: {SpaceName: string}) => (allSpaces ? [row.SpaceName] : [])
     const spaceHead = allSpaces ? ['SPACE'] : []
     const blocks: string[] = []
@@ -62,7 +62,7 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
       blocks.push(renderTable(
         [...spaceHead, 'LEASE', 'WORKER', 'POOL', 'TASK', 'TASK STATE', 'DESCRIPTION', 'TAKEN AT', 'EXCLUSIVE'],
         doc.Leases.map((l) => [...space(l), l.LeaseId, l.WorkerName ?? l.WorkerId, l.WorkerPoolName ?? l.WorkerPoolId, l.TaskId, taskStateCell(l), l.TaskDescription, terminalTime(l.TakenAt), l.Exclusive]),
-        {isTTY},
+        table,
       ))
       const stale = doc.Leases.filter((l) => l.Stale).length
       if (stale > 0) stderr.push(`${stale} stale lease${stale === 1 ? '' : 's'}: ${stale === 1 ? 'its task has' : 'their tasks have'} finished, so ${stale === 1 ? 'it holds' : 'they hold'} nothing; Octopus clears stale leases when the server restarts (until then it may refuse to delete the worker).`)
@@ -72,13 +72,13 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
       blocks.push(renderTable(
         [...spaceHead, 'WORKER', 'POOLS', 'HEALTH', 'DISABLED', 'ACTIVE LEASES', ''],
         doc.Workers.map((w) => [...space(w), w.WorkerName, w.WorkerPoolNames.join(', '), w.HealthStatus, w.IsDisabled, w.ActiveLeases, bar(w.ActiveLeases, max, 20)]),
-        {isTTY},
+        table,
       ))
     } else if (doc.Pools.length > 0) {
       blocks.push(renderTable(
         [...spaceHead, 'POOL', 'WORKERS', 'AVAILABLE', 'LEASED WORKERS', 'ACTIVE LEASES'],
         doc.Pools.map((p) => [...space(p), p.WorkerPoolName, p.Workers, p.AvailableWorkers, p.LeasedWorkers, p.ActiveLeases]),
-        {isTTY},
+        table,
       ))
     }
     const sources = new Set(doc.Spaces.map((s) => s.Source))

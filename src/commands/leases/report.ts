@@ -46,19 +46,19 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
 
   public async run(): Promise<LeasesReportResult> {
     const flags = this.flags
-    const window = parseWindow(flags.since, flags.until, Date.now())
+    const window = parseWindow(flags.since, flags.until, this.context.now())
     const format = this.isJson ? 'json' : (flags.format ?? 'table')
 
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
-    const showProgress = Boolean(process.stderr.isTTY)
+    const showProgress = this.io.stderr.isTTY
     const cacheUntrusted = once((reason) => this.warnUser(`not using the lease cache: ${reason}; every task log is read.`))
     let lastDrawn = 0
     const report = await leaseReport({
       spaces,
       openCache: flags['no-cache']
         ? undefined
-        : (space) => ReportCache.open({dir: cacheDir(process.env), server: client.server, spaceId: space.spaceId, installationId: client.root.InstallationId, producer: this.config.version, onUntrusted: cacheUntrusted}),
+        : (space) => ReportCache.open({dir: cacheDir(this.env), server: client.server, spaceId: space.spaceId, installationId: client.root.InstallationId, producer: this.config.version, onUntrusted: cacheUntrusted}),
       onCacheError: (file, error) => this.warnUser(`could not update the lease cache ${file ?? ''}: ${error.message}`),
       since: window.since,
       until: window.until,
@@ -70,7 +70,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
             const now = performance.now()
             if (done !== total && now - lastDrawn < 100) return
             lastDrawn = now
-            process.stderr.write(`\r${progressLine(done, total)}${done === total ? '\n' : ''}`)
+            this.io.stderr.write(`\r${progressLine(done, total)}${done === total ? '\n' : ''}`)
           }
         : undefined,
     })
@@ -85,7 +85,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     const {report, format, allSpaces} = result
     if (format === 'json') return {stdout: jsonText(this.toJson(result))}
     if (format === 'csv') return {stdout: reportCsv(report, {spaceColumns: allSpaces})}
-    return {stdout: renderLeaseReport(report, {isTTY: Boolean(process.stdout.isTTY), spaceColumn: allSpaces})}
+    return {stdout: renderLeaseReport(report, {...this.io.table, spaceColumn: allSpaces})}
   }
 }
 

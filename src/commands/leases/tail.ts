@@ -8,7 +8,6 @@ import {followLeases} from '../../lib/leases/tail.js'
 import {allSpacesFlag, countFlag, durationFlag} from '../../cli/flags.js'
 import {formatDuration} from '../../text/duration.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
-import {paint} from '../../lib/render/color.js'
 import {terminalSafe, terminalSafeFields} from '../../lib/render/safe.js'
 
 export default class LeasesTail extends ServerCommand<typeof LeasesTail> {
@@ -77,6 +76,7 @@ Network errors, server restarts and answers that are not a lease collection (a l
     const markLogEvents = sources.some((s) => s.kind === 'api+logs')
 
     const json = this.isJson
+    const paint = this.io.paint
     const eventPaint = {event: (kind: string, text: string) => (kind === 'Leased' ? paint.green(text) : kind === 'ReleaseFailed' ? paint.yellow(text) : paint.dim(text))}
     await followLeases({
       sources,

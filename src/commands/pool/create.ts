@@ -5,7 +5,6 @@ import {countFlag} from '../../cli/flags.js'
 import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../lib/pools/create.js'
 import {POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../lib/pools/validate.js'
 import {terminalSafe} from '../../lib/render/safe.js'
-import {inquirerPrompter} from '../../lib/render/prompter.js'
 
 export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
   static override summary = 'Create a static or dynamic worker pool.'
@@ -49,7 +48,7 @@ Interactive runs ask for what is missing (name, type, worker type) and then prin
         sortOrder: flags['sort-order'],
         ifNotExists: flags['if-not-exists'],
       },
-      prompter: this.interactive ? inquirerPrompter : undefined,
+      prompter: this.interactive ? this.context.prompter : undefined,
       connect: async () => (await this.connectSpace()).space,
       warn: (message) => this.warnUser(message),
       echo: (input) => equivalentCreateCommand(this.config.bin, input, {server: flags.server, space: flags.space}),

@@ -42,8 +42,8 @@ Cost: per space, one /workerpools/all and two /workerpools/summary requests (all
     const kind = type ? `${type} worker pools` : 'worker pools'
     if (pools.length === 0) return {stderr: [allSpaces ? `No ${kind} in any space.` : `No ${kind} in space '${spaceNames[0]}'.`]}
     const rows = pools.map((p) => poolListRow({pool: p, counts: p.WorkerCounts}))
-    const isTTY = Boolean(process.stdout.isTTY)
-    if (!allSpaces) return {stdout: renderTable(POOL_LIST_HEAD, rows, {isTTY})}
-    return {stdout: renderTable(POOL_LIST_ALL_SPACES_HEAD, rows.map((row, i) => [pools[i].SpaceName, ...row]), {isTTY})}
+    const table = this.io.table
+    if (!allSpaces) return {stdout: renderTable(POOL_LIST_HEAD, rows, table)}
+    return {stdout: renderTable(POOL_LIST_ALL_SPACES_HEAD, rows.map((row, i) => [pools[i].SpaceName, ...row]), table)}
   }
 }

@@ -33,7 +33,7 @@ export default class PoolReorder extends ServerCommand<typeof PoolReorder> {
   }
 
   protected override render(result: ReorderResult): Rendered {
-    const table = renderTable(['#', 'NAME', 'ID'], result.Pools.map((p, i) => [String(i + 1), p.Name, p.Id]), {isTTY: Boolean(process.stdout.isTTY)})
+    const table = renderTable(['#', 'NAME', 'ID'], result.Pools.map((p, i) => [String(i + 1), p.Name, p.Id]), this.io.table)
     return {stdout: table, stderr: result.Changed ? [] : ['The pools are already in that order; nothing changed.']}
   }
 }

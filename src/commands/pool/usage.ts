@@ -5,7 +5,6 @@ import {allSpacesFlag, formatFlag} from '../../cli/flags.js'
 import {usageError} from '../../lib/errors.js'
 import {allSpaceContexts} from '../../lib/estate/spaces.js'
 import {renderTable} from '../../lib/render/table.js'
-import {paint} from '../../lib/render/color.js'
 import {jsonTextWithoutLinks} from '../../lib/render/output.js'
 import {terminalSafe} from '../../lib/render/safe.js'
 import {poolsCsv, poolsTable, poolUsage, problemLines, usageCsv, usageTable, type PoolUsageResult} from '../../lib/usage/report.js'
@@ -79,20 +78,20 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
     let stdout: string
     if (format === 'csv') stdout = names.length ? usageCsv(report) : poolsCsv(report)
     else {
-      const isTTY = Boolean(process.stdout.isTTY)
+      const tableOptions = this.io.table
       if (!names.length) {
         const summary = poolsTable(report, withSpace)
-        stdout = renderTable(summary.head, summary.rows, {isTTY}).trimEnd()
+        stdout = renderTable(summary.head, summary.rows, tableOptions).trimEnd()
       } else if (report.Usage.length === 0) {
         stdout = `No step ${environment ? `that runs in ${environment} ` : ''}uses ${report.Pools.map((p) => `'${terminalSafe(p.PoolName)}'`).join(', ')}.`
       } else {
         const table = usageTable(report, withSpace)
-        stdout = renderTable(table.head, table.rows, {isTTY}).trimEnd()
+        stdout = renderTable(table.head, table.rows, tableOptions).trimEnd()
       }
     }
     const stderr: string[] = []
     if (report.Problems.length) {
-      stderr.push(`${paint.yellow('Warning:')} ${report.Problems.length} problem${report.Problems.length === 1 ? '' : 's'} found:`)
+      stderr.push(`${this.io.paint.yellow('Warning:')} ${report.Problems.length} problem${report.Problems.length === 1 ? '' : 's'} found:`)
       stderr.push(...problemLines(report.Problems))
     }
     stderr.push(`Note: ${report.Gaps.Note}`)

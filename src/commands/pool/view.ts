@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {isDynamicPool} from '../../lib/estate/facts.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow} from '../../lib/pools/render.js'
 import {viewPool, type PoolViewResult} from '../../lib/pools/view.js'
 import {renderTable} from '../../lib/render/table.js'
@@ -34,7 +34,7 @@ export default class PoolView extends ServerCommand<typeof PoolView> {
     lines.splice(lines.length - 1, 0, `Used by:      ${result.Usage ? usageLine(result.Usage) : `unknown: ${result.UsageUnavailable}`}`)
     if (!isDynamicPool(result)) {
       lines.push('')
-      lines.push(result.Workers.length === 0 ? 'No workers in this pool.' : renderTable(POOL_WORKERS_HEAD, result.Workers.map(poolWorkerRow), {isTTY: Boolean(process.stdout.isTTY)}).trimEnd())
+      lines.push(result.Workers.length === 0 ? 'No workers in this pool.' : renderTable(POOL_WORKERS_HEAD, result.Workers.map(poolWorkerRow), this.io.table).trimEnd())
     }
     return {stdout: lines.join('\n')}
   }

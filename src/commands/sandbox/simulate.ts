@@ -53,12 +53,12 @@ finished are canceled (their leases released) and no more start; exit 130.`
     cancelSimulation(started.space, started.id).then(
       (status) => this.note(canceledLine(status)),
       (error: Error) => this.note(`Interrupted; the simulation ${started.id} could not be canceled (${error.message}): its deployments go on. Cancel them with POST /api/sandbox/simulations/${started.id}/cancel.`),
-    ).finally(() => process.exit(ExitCode.Interrupted))
+    ).finally(() => this.context.exit(ExitCode.Interrupted))
   }
 
   protected override render(status: SimulationStatus): Rendered {
     const rows = Object.entries(status.LeasesPerPool).flatMap(([pool, workers]) => Object.entries(workers).map(([worker, leases]) => [pool, worker, leases]))
-    const table = rows.length ? renderTable(['POOL', 'WORKER', 'LEASES'], rows, {isTTY: Boolean(process.stdout.isTTY)}) : 'No worker was leased.'
+    const table = rows.length ? renderTable(['POOL', 'WORKER', 'LEASES'], rows, this.io.table) : 'No worker was leased.'
     const summary = `${status.TasksCompleted} succeeded, ${status.TasksFailed} failed, ${status.TasksCanceled} canceled of ${status.Tasks}; ${status.LeasesGranted} leases; largest difference in active leases between a pool's workers at a grant: ${status.MaxLeaseSpread}.`
     const stderr: string[] = []
     if (status.TasksFailed > 0) stderr.push(`See the failed tasks' logs, e.g. ${status.FirstTaskId} to ${status.LastTaskId}.`)

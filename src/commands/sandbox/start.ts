@@ -6,9 +6,10 @@ import {CliError, ExitCode, usageError} from '../../lib/errors.js'
 import {writeStderrLine, writeStdout} from '../../lib/render/output.js'
 import {SANDBOX_API_KEY_ENV, chooseSandboxApiKey} from '../../lib/auth/sandbox-key.js'
 import {shellQuote} from '../../text/shell.js'
+import {readAllText} from '../../ui/io.js'
 
 /** `$XDG_DATA_HOME/octoworkers/sandbox.sqlite` (XDG default ~/.local/share). */
-export function defaultDataFile(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultDataFile(env: Readonly<Record<string, string | undefined>>): string {
   const base = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(homedir(), '.local', 'share')
   return path.join(base, 'octoworkers', 'sandbox.sqlite')
 }
@@ -61,9 +62,9 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
 
   public async run(): Promise<void> {
     const {port, seed} = this.flags
-    const {apiKey, warning} = await chooseSandboxApiKey({flag: this.flags['api-key'], fromStdin: this.flags['api-key-stdin'], env: process.env, readStdin})
+    const {apiKey, warning} = await chooseSandboxApiKey({flag: this.flags['api-key'], fromStdin: this.flags['api-key-stdin'], env: this.env, readStdin: () => readAllText(this.io.stdin)})
     if (warning) this.warnUser(warning)
-    const dataFile = this.flags.data ?? defaultDataFile()
+    const dataFile = this.flags.data ?? defaultDataFile(this.env)
 
     let sandboxModule: typeof import('../../sandbox/index.js')
     try {
@@ -99,18 +100,18 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
     // Listen for SIGTERM before the URL is printed: a supervisor may stop us as soon as it reads it.
     const stopped = new Promise<void>((resolve) => {
       this.stopRequested = resolve
-      process.once('SIGTERM', () => resolve())
+      this.onSignal('SIGTERM', () => resolve())
     })
     // The key is this command's output, so it is written directly (print() would redact it).
     if (this.isJson) {
-      writeStdout(JSON.stringify({Url: sandbox.url, ApiKey: sandbox.apiKey, ReadOnlyApiKey: sandbox.readOnlyApiKey, Data: sandbox.dataFile, OctopusVersion: sandbox.octopusVersion, Seed: sandbox.seed, Seeded: sandbox.seeded}))
+      writeStdout(this.io, JSON.stringify({Url: sandbox.url, ApiKey: sandbox.apiKey, ReadOnlyApiKey: sandbox.readOnlyApiKey, Data: sandbox.dataFile, OctopusVersion: sandbox.octopusVersion, Seed: sandbox.seed, Seeded: sandbox.seeded}))
     } else {
-      writeStdout(`Url:              ${sandbox.url}\nApiKey:           ${sandbox.apiKey}\nReadOnlyApiKey:   ${sandbox.readOnlyApiKey}\nData:             ${sandbox.dataFile}\nOctopusVersion:   ${sandbox.octopusVersion}`)
+      writeStdout(this.io, `Url:              ${sandbox.url}\nApiKey:           ${sandbox.apiKey}\nReadOnlyApiKey:   ${sandbox.readOnlyApiKey}\nData:             ${sandbox.dataFile}\nOctopusVersion:   ${sandbox.octopusVersion}`)
     }
     if (!sandbox.seeded && this.flags.seed !== sandbox.seed) this.note(`The data file already holds an estate (seed ${sandbox.seed}); --seed ${this.flags.seed} was not applied.`)
     else this.note(sandbox.seeded ? `Created a new estate (seed ${sandbox.seed}).` : `Using the existing estate in ${sandbox.dataFile}.`)
     // Written directly, as the key above: note() would redact the key these lines exist to give.
-    if (!this.isJson) for (const line of nextStepLines(sandbox.url, sandbox.apiKey, this.config.bin)) writeStderrLine(line)
+    if (!this.isJson) for (const line of nextStepLines(sandbox.url, sandbox.apiKey, this.config.bin)) writeStderrLine(this.io, line)
     this.note('Sandbox running. Press Ctrl-C to stop.')
 
     await stopped
@@ -134,10 +135,4 @@ export function nextStepLines(url: string, apiKey: string, bin: string): string[
     `  export OCTOPUS_URL=${shellQuote(url)} OCTOPUS_API_KEY=${shellQuote(apiKey)}`,
     `or save it as a profile: printf '%s' ${shellQuote(apiKey)} | ${bin} login --server ${shellQuote(url)} --api-key-stdin`,
   ]
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))
-  return Buffer.concat(chunks).toString('utf8')
 }

@@ -54,7 +54,7 @@ A lease whose task has finished (stale: Octopus keeps such rows until it restart
       keepHealthy: this.flags.force ? 0 : this.flags['keep-healthy'],
       yes: Boolean(this.flags.yes),
     }, {
-      config: () => loadConfig({cwd: process.cwd()}),
+      config: () => loadConfig({cwd: this.context.cwd}),
       confirm: (targets) => this.confirmDestructive({action: `delete ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)}),
       note: (line) => this.note(line),
       startWaiting: () => this.startWaiting(),

@@ -31,7 +31,7 @@ After writing, the pools are read again: if one is below its floor because anoth
     this.refuseUnconfirmable({yes: this.flags.yes, action: 'disable workers'})
     const {space} = await this.connectSpace()
     return runWorkerDisable(space, {...selection, keepHealthy, yes: Boolean(this.flags.yes)}, {
-      config: () => loadConfig({cwd: process.cwd()}),
+      config: () => loadConfig({cwd: this.context.cwd}),
       confirm: (targets) => this.confirmDestructive({action: `disable ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)}),
       note: (line) => this.note(line),
       bin: this.config.bin,

@@ -48,7 +48,7 @@ A lease whose task has finished (stale: Octopus keeps such rows after a failed r
     requireSelection(names, poolInputs)
     this.refuseUnconfirmable({yes: this.flags.yes, action: 'drain workers'})
     const result = await runWorkerDrain({names, poolInputs, keepHealthy, timeoutMs, yes: Boolean(this.flags.yes)}, {
-      config: () => loadConfig({cwd: process.cwd()}),
+      config: () => loadConfig({cwd: this.context.cwd}),
       connect: async () => (await this.connectSpace()).space,
       confirm: (targets) => this.confirmDestructive({action: `drain ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)}),
       note: (line) => this.note(line),

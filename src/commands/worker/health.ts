@@ -43,7 +43,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
         if (this.flags.wait) this.note(`Started health check ${task.Id} of ${plural(target.workers.length)}; waiting...`)
       },
       onProgress: (task, elapsed) => {
-        if (task.State !== lastState || process.stderr.isTTY) this.note(progressLine(task, elapsed))
+        if (task.State !== lastState || this.io.stderr.isTTY) this.note(progressLine(task, elapsed))
         lastState = task.State
       },
     })
@@ -58,7 +58,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
     ]
     const task = result.Task
     if (task.State !== 'Success') stderr.push(`Task ${task.Id} ended ${task.State}${task.ErrorMessage ? `: ${terminalSafe(task.ErrorMessage.replace(/\.$/, ''))}` : ''}.`)
-    return {stdout: renderTable(HEALTH_TABLE_HEAD, healthRows(result.Workers), {isTTY: Boolean(process.stdout.isTTY)}), stderr}
+    return {stdout: renderTable(HEALTH_TABLE_HEAD, healthRows(result.Workers), this.io.table), stderr}
   }
 
   protected override exitCodeFor(result: HealthResult): ExitCodeValue {

@@ -45,6 +45,6 @@ export default class WorkerList extends ServerCommand<typeof WorkerList> {
   protected override render(result: WorkerListResult): Rendered {
     if (result.workers.length === 0) return {stderr: ['No workers match.']}
     const {head, rows} = workerListTable(result)
-    return {stdout: renderTable(head, rows, {isTTY: Boolean(process.stdout.isTTY)})}
+    return {stdout: renderTable(head, rows, this.io.table)}
   }
 }

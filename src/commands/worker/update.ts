@@ -48,7 +48,7 @@ Each worker is read whole just before it is written, changed and written back (o
     return updateWorkers(space, selection, input, {
       keepHealthy,
       yes: Boolean(this.flags.yes),
-      config: () => loadConfig({cwd: process.cwd()}),
+      config: () => loadConfig({cwd: this.context.cwd}),
       confirm: (targets) => this.confirmDestructive({action: `remove ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`} from the pool`, names: targets.map((w) => w.Name)}),
       note: (line) => this.note(line),
       bin: this.config.bin,

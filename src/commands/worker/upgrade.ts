@@ -57,7 +57,7 @@ Before disabling a worker a rolling run records it in a private file under $XDG_
     }
     this.refuseUnconfirmable({yes: flags.yes, action: 'upgrade workers'})
     const result = await runWorkerUpgrade(request, {
-      config: () => loadConfig({cwd: process.cwd()}),
+      config: () => loadConfig({cwd: this.context.cwd}),
       connect: async () => (await this.connectSpace()).space,
       confirm: (targets) => this.confirmDestructive({action: `upgrade ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)}),
       note: (line) => this.note(line),
@@ -65,7 +65,7 @@ Before disabling a worker a rolling run records it in a private file under $XDG_
       startWaiting: () => this.startWaiting(),
       debug: this.debugLine,
       bin: this.config.bin,
-      claims: (space) => claimStore({root: claimsRoot(process.env), server: space.client.server, spaceId: space.spaceId, installationId: space.client.root.InstallationId, warn: (line) => this.warnUser(line)}),
+      claims: (space) => claimStore({root: claimsRoot(this.env), server: space.client.server, spaceId: space.spaceId, installationId: space.client.root.InstallationId, warn: (line) => this.warnUser(line)}),
     })
     this.stopWaiting()
     return result

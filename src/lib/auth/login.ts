@@ -1,5 +1,5 @@
 import {usageError} from '../errors.js'
-import {OctopusClient, normalizeServerUrl} from '../octopus/client.js'
+import {OctopusClient, normalizeServerUrl, type ClientOptions} from '../octopus/client.js'
 import {warnIfPlainHttp} from '../octopus/plain-http.js'
 import {currentUser} from '../octopus/response-shapes.js'
 import {removeApiKey, removeInsecureKeyFile, saveApiKey, type KeyStorage, type RemovedKeys} from './key-storage.js'
@@ -34,6 +34,8 @@ export interface LoginRequest {
   userAgent?: string
   configDir?: string
   keychain?: KeychainFactory
+  /** How the client is made (the CLI's client factory); default a plain OctopusClient. */
+  createClient?: (options: ClientOptions) => OctopusClient
 }
 
 export interface LoginResult {
@@ -98,7 +100,7 @@ export async function login(req: LoginRequest): Promise<LoginResult> {
   if (keyStore === 'keychain') await (await storage.keychain()).checkWritable()
 
   warnIfPlainHttp(server, req.warn)
-  const client = await OctopusClient.connect({
+  const client = (req.createClient ?? ((options) => new OctopusClient(options)))({
     server,
     apiKey: req.apiKey,
     timeoutSeconds: req.timeoutSeconds,
@@ -106,6 +108,7 @@ export async function login(req: LoginRequest): Promise<LoginResult> {
     debug: req.debug,
     userAgent: req.userAgent,
   })
+  await client.loadRoot()
   const me = await client.get(client.hasLink('CurrentUser') ? client.link('CurrentUser') : '/api/users/me', currentUser)
   const space = req.space ? (await client.resolveSpace(req.space)).space : undefined
 

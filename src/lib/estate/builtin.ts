@@ -1,12 +1,11 @@
 /**
- * Whether the built-in worker is in use, and where switching it off would break steps. Pure: it
- * reads a snapshot. Octopus's rules (README §4.2): the built-in worker runs a step only when the
- * step resolves to the space's default pool, that pool is static and has no workers at all, and
- * the feature is on. Steps on the default pool fail without it when the pool has no healthy,
- * enabled worker.
+ * Whether the built-in worker is in use, and where switching it off would break steps, space by
+ * space. Pure: it reads a snapshot. The rules themselves are src/domain/builtin-worker.ts.
  */
-import {isAvailable} from '../workers/availability.js'
-import {defaultPool, isDynamicPool, workersOf} from './facts.js'
+import {isAvailable} from '../../domain/availability.js'
+import {defaultPool, workersOf} from './facts.js'
+import {workerPoolTypeOf} from '../../domain/pools.js'
+import {lacksOwnWorker, runsOnBuiltinWorker} from '../../domain/builtin-worker.js'
 import type {SpaceSnapshot} from './types.js'
 
 export interface BuiltinSpaceUsage {
@@ -27,7 +26,6 @@ export interface BuiltinSpaceUsage {
 
 export function builtinUsage(space: SpaceSnapshot, builtInWorkerEnabled: boolean): BuiltinSpaceUsage {
   const pool = defaultPool(space)
-  const dynamic = pool ? isDynamicPool(pool) : false
   const workers = pool ? workersOf(space, pool.Id) : []
   const usable = workers.filter(isAvailable).length
   return {
@@ -35,12 +33,13 @@ export function builtinUsage(space: SpaceSnapshot, builtInWorkerEnabled: boolean
     SpaceName: space.space.Name,
     DefaultPoolId: pool?.Id ?? null,
     DefaultPoolName: pool?.Name ?? null,
-    DefaultPoolType: pool ? (pool.WorkerPoolType ?? 'StaticWorkerPool') : null,
+    DefaultPoolType: pool ? workerPoolTypeOf(pool) : null,
     DefaultPoolWorkers: workers.length,
     DefaultPoolUsableWorkers: usable,
-    BuiltInWorkerInUse: builtInWorkerEnabled && !dynamic && pool !== undefined && workers.length === 0,
-    // A dynamic default pool never falls back to the built-in worker, so switching it off changes nothing there.
-    AtRiskIfDisabled: !dynamic && usable === 0,
+    BuiltInWorkerInUse: pool !== undefined && runsOnBuiltinWorker(pool, workers.length, builtInWorkerEnabled),
+    // A dynamic default pool never needs the built-in worker, so switching it off changes nothing
+    // there. A space without a default pool (Octopus keeps one in every space) counts as at risk.
+    AtRiskIfDisabled: pool ? lacksOwnWorker(pool, usable) : true,
   }
 }
 

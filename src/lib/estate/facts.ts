@@ -1,17 +1,8 @@
 /**
- * Small facts about pools and workers that several rules and `builtin-worker` share. Whether a
- * worker is available (would be leased) is not among them: that is src/lib/workers/availability.ts.
+ * Lookups over a snapshot that several rules and `builtin-worker` share. What kind a pool is and
+ * whether a worker is available are rules of their own, in src/domain (pools.ts, availability.ts).
  */
 import type {PoolFacts, SpaceSnapshot, WorkerFacts} from './types.js'
-
-/** Dynamic pools take no registered workers; older servers omit WorkerPoolType, which means static. */
-export function isDynamicPool(pool: {WorkerPoolType?: string | null}): boolean {
-  return pool.WorkerPoolType === 'DynamicWorkerPool'
-}
-
-export function isStaticPool(pool: PoolFacts): boolean {
-  return !isDynamicPool(pool)
-}
 
 /**
  * The workers of one pool. Rules ask this for every pool of a space, so the space's workers are

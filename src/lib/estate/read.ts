@@ -11,7 +11,7 @@ import {getFeatures, getWorkerPoolsSummary, listDeploymentTargets, listServerNod
 import {readUsageEstate} from '../usage/read.js'
 import {computeUsage} from '../usage/resolve.js'
 import type {PoolWorkerCount} from '../usage/types.js'
-import {isAvailable} from '../workers/availability.js'
+import {isAvailable} from '../../domain/availability.js'
 import {SPACE_CONCURRENCY} from './spaces.js'
 import type {Snapshot, SpaceSnapshot} from './types.js'
 

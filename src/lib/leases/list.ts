@@ -4,7 +4,7 @@
  */
 import type {SpaceContext} from '../octopus/client.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {isAvailable} from '../workers/availability.js'
+import {isAvailable} from '../../domain/availability.js'
 import {NameDirectory} from './directory.js'
 import {resolveLeaseFilter} from './filter.js'
 import {chooseSourceKind, COMPLETENESS, createLeaseSource, type SourceChoice} from './sources.js'
@@ -32,7 +32,7 @@ export interface PoolLoad {
   WorkerPoolName: string
   /** Registered workers in the pool (none for a dynamic pool). */
   Workers: number
-  /** Workers Octopus would lease: enabled, and Healthy or HasWarnings (src/lib/workers/availability.ts). */
+  /** Workers Octopus would lease: enabled, and Healthy or HasWarnings (src/domain/availability.ts). */
   AvailableWorkers: number
   /** Workers holding at least one active lease. */
   LeasedWorkers: number

@@ -9,7 +9,7 @@ import {listWorkerPools, listWorkers} from '../octopus/repositories.js'
 import type {WorkerResource} from '../octopus/types.js'
 import type {PolicyConfig} from '../policy/config.js'
 import {requireSelection, selectWorkers, type WorkerSelectionInput} from '../workers/bulk.js'
-import {floorFunction} from '../workers/floor.js'
+import {floorFunction} from '../../domain/floor.js'
 import {checkFloors, disableChange, recheckAfterPrompt, refuseBelowFloor, verifyFloorsAfterWrite, writeChange, type AppliedChange} from './guard.js'
 import {floorLines} from './render.js'
 

@@ -1,13 +1,14 @@
 /**
  * The floor of a maintenance run: after workers are taken out of service, every pool they serve
- * must keep at least N available workers (enabled, Healthy or HasWarnings: workers/availability).
+ * must keep at least N available workers (enabled, Healthy or HasWarnings: src/domain/availability.ts).
  * Pure functions over worker and pool documents, so every command that takes workers out of service
  * (`worker disable`, `update --remove-pool`, `delete`, `drain`, `upgrade --rolling`) refuses the
- * same way. The floor of a pool is defined once, in workers/floor.ts; the requests around these
+ * same way. The floor of a pool is defined once, in src/domain/floor.ts; the requests around these
  * checks (read again after a prompt, verify after writing) are in guard.ts.
  */
 import {CliError, ExitCode} from '../errors.js'
-import {isAvailable, type AvailabilityFacts} from '../workers/availability.js'
+import {isAvailable, type AvailabilityFacts} from '../../domain/availability.js'
+import {isDynamicPool} from '../../domain/pools.js'
 
 export interface FloorWorker extends AvailabilityFacts {
   Id: string
@@ -53,7 +54,7 @@ export function poolFloors(opts: {pools: FloorPool[]; workers: FloorWorker[]; ou
   for (const w of opts.workers) if (changed(w)) for (const id of w.WorkerPoolIds ?? []) affected.add(id)
   const floors: PoolFloor[] = []
   for (const pool of opts.pools) {
-    if (!affected.has(pool.Id) || pool.WorkerPoolType === 'DynamicWorkerPool') continue
+    if (!affected.has(pool.Id) || isDynamicPool(pool)) continue
     const inPool = (w: FloorWorker | null): w is FloorWorker => w !== null && (w.WorkerPoolIds ?? []).includes(pool.Id)
     const members = opts.workers.filter(inPool)
     const available = members.filter(isAvailable)

@@ -25,7 +25,8 @@ import type {SpaceContext} from '../octopus/client.js'
 import {getWorker, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {shellQuote} from '../../text/shell.js'
-import {isAvailable} from '../workers/availability.js'
+import {isAvailable} from '../../domain/availability.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import {floorRefusal, floorViolations, poolFloors, type FloorPool, type PoolFloor} from './floor.js'
 
 /** One command's change to one worker, applied to whatever the worker's document is at that moment. */
@@ -162,7 +163,7 @@ export function floorBreaches(opts: {applied: AppliedChange[]; workers: WorkerRe
   const taken = poolsTakenFrom(opts.applied)
   const breaches: FloorBreach[] = []
   for (const pool of opts.pools) {
-    if (!taken.has(pool.Id) || pool.WorkerPoolType === 'DynamicWorkerPool') continue
+    if (!taken.has(pool.Id) || isDynamicPool(pool)) continue
     const floor = opts.floorOf(pool)
     const available = opts.workers.filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id) && isAvailable(w)).length
     if (available < floor) breaches.push({PoolId: pool.Id, PoolName: pool.Name, Floor: floor, AvailableNow: available})

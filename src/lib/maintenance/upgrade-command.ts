@@ -11,7 +11,7 @@ import {createTask, getWorkerPoolsSummary, listWorkerPools, listWorkers} from '.
 import type {TaskResource, WorkerResource} from '../octopus/types.js'
 import type {PolicyConfig} from '../policy/config.js'
 import {shellQuote} from '../../text/shell.js'
-import {floorFunction} from '../workers/floor.js'
+import {floorFunction} from '../../domain/floor.js'
 import type {FloorPool, PoolFloor} from './floor.js'
 import {enableChange, readAgainAfterPrompt, refusedAfterPrompt, writeChange} from './guard.js'
 import {needsUpgrade, planBatches, planLines, selectUpgradeTargets, upgradeTaskBody, versionLabel, type BatchPlan, type UpgradeKind, type UpgradeSummaryFacts} from './upgrade-plan.js'

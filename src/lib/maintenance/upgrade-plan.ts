@@ -5,7 +5,7 @@
  */
 import {CliError, ExitCode} from '../errors.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {isAvailable} from '../workers/availability.js'
+import {isAvailable} from '../../domain/availability.js'
 import {upgradeEligibility, type UpgradeKind, type UpgradeSummaryFacts} from '../workers/upgrade-eligibility.js'
 import {describeViolation, floorViolations, poolFloors, type FloorPool, type PoolFloor} from './floor.js'
 

@@ -22,7 +22,7 @@ export interface ClientOptions {
   userAgent?: string
   maxRetries?: number
   sleep?: (ms: number) => Promise<void>
-  /** Cap on one response body in bytes (default: OCTOWORKERS_MAX_RESPONSE_MB, else 256 MB). */
+  /** Cap on one response body in bytes (default 256 MiB; the CLI takes it from OCTOWORKERS_MAX_RESPONSE_MB). */
   maxResponseBytes?: number
 }
 
@@ -85,7 +85,7 @@ export class OctopusClient {
     if (options.timeoutSeconds !== undefined && !(options.timeoutSeconds > 0 && options.timeoutSeconds <= MAX_TIMER_SECONDS)) {
       throw usageError(`The request timeout must be above 0 and at most ${groupDigits(MAX_TIMER_SECONDS)} seconds, not ${options.timeoutSeconds}.`)
     }
-    this.maxResponseBytes = options.maxResponseBytes ?? maxResponseBytesFromEnv(process.env)
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_MB * MB
     if (options.caCertFile) {
       try {
         readFileSync(options.caCertFile)
@@ -446,7 +446,7 @@ interface Exchange {
 export const DEFAULT_MAX_RESPONSE_MB = 256
 
 /** `OCTOWORKERS_MAX_RESPONSE_MB`: a whole number of mebibytes (2^20 bytes) from 1 to 4096, else exit 2. */
-export function maxResponseBytesFromEnv(env: NodeJS.ProcessEnv): number {
+export function maxResponseBytesFromEnv(env: Readonly<Record<string, string | undefined>>): number {
   const text = env.OCTOWORKERS_MAX_RESPONSE_MB
   if (text === undefined || text === '') return DEFAULT_MAX_RESPONSE_MB * MB
   const n = Number(text)

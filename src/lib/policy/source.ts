@@ -4,7 +4,7 @@
  * place in a file (SARIF for code scanning) point there. Pure: the lines were read with the config.
  */
 import type {PolicyConfig} from './config.js'
-import {minWorkersOverride} from '../workers/floor.js'
+import {minWorkersOverride} from '../../domain/floor.js'
 import {settingKey, type Finding} from './types.js'
 
 export function findingSourceLine(finding: Finding, config: PolicyConfig): number {

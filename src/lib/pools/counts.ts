@@ -2,7 +2,7 @@
  * Worker counts per pool. Each worker is counted once: a disabled worker in `Disabled` whatever its
  * health, an enabled one under its health status, so Healthy + HasWarnings + Unhealthy +
  * Unavailable + Unknown + Disabled = Total. `Available` is the one definition of
- * src/lib/workers/availability.ts (enabled and Healthy or HasWarnings: what Octopus leases).
+ * src/domain/availability.ts (enabled and Healthy or HasWarnings: what Octopus leases).
  *
  * `pool list` takes them from two `/workerpools/summary` responses (every worker, and the enabled
  * ones only via `isDisabled=false`), so it costs the same for 3 pools or 3,000 workers. Whether a
@@ -10,9 +10,9 @@
  * only summary makes the answer irrelevant. A server that ignores the filter is detected (the
  * enabled summary then has the disabled workers too) and the caller counts a worker list instead.
  */
-import {isDynamicPool} from '../estate/facts.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import type {WorkerPoolResource, WorkerPoolsSummaryResource, WorkerResource} from '../octopus/types.js'
-import {isAvailable, LEASABLE_HEALTH_STATUSES} from '../workers/availability.js'
+import {isAvailable, LEASABLE_HEALTH_STATUSES} from '../../domain/availability.js'
 import {communicationStyle} from '../workers/present.js'
 
 export const HEALTH_STATUSES = ['Healthy', 'HasWarnings', 'Unhealthy', 'Unavailable', 'Unknown'] as const

@@ -6,8 +6,9 @@ import {createWorkerPool, listDynamicWorkerTypes, listWorkerPools, type DynamicW
 import type {WorkerPoolResource} from '../octopus/types.js'
 import {validatorFrom} from '../render/prompt.js'
 import {terminalSafe} from '../render/safe.js'
-import type {Prompter} from '../render/prompter.js'
+import type {Questions} from '../../ui/prompter.js'
 import {poolTypeFlag, poolTypeName, validatePoolName, type PoolTypeFlag} from './validate.js'
+import {fallsBackToBuiltinWorker} from '../../domain/builtin-worker.js'
 
 export interface CreatePoolInput {
   name: string
@@ -112,7 +113,7 @@ export type CreatePoolResult = WorkerPoolResource & {
 export interface CreatePoolRequest {
   draft: CreatePoolDraft
   /** The one prompter (inquirer on a terminal, a fake in tests); undefined when prompts are off. */
-  prompter?: Prompter
+  prompter?: Questions
   /** Connects and resolves the space; called after the checks and prompts that need no server. */
   connect: () => Promise<SpaceContext>
   /** A warning for stderr (shown under --json too); the run still succeeds. */
@@ -170,11 +171,12 @@ export async function createPool(request: CreatePoolRequest): Promise<CreatePool
 }
 
 /**
- * A new static pool has no workers: made the default, every step with no pool of its own has
- * nowhere to run until workers are registered in it. Dynamic pools get their workers from Octopus.
+ * A new pool has no workers: made the default (and static: dynamic pools get their workers from
+ * Octopus), every step with no pool of its own has no worker of its own until workers are
+ * registered in it.
  */
 export function emptyDefaultWarning(pool: Pick<WorkerPoolResource, 'Name' | 'IsDefault' | 'WorkerPoolType'>, bin: string): string | undefined {
-  if (!pool.IsDefault || pool.WorkerPoolType === 'DynamicWorkerPool') return undefined
+  if (!fallsBackToBuiltinWorker(pool, 0)) return undefined
   return `'${terminalSafe(pool.Name)}' is now the default worker pool but has no workers: steps that use the default pool have none to run on until you register some ` +
     `(e.g. \`${bin} worker register listening <name> --pool ${shellQuote(pool.Name)} ...\`).`
 }

@@ -16,7 +16,7 @@ import {findAllByNameOrId, findByNameOrId} from '../octopus/names.js'
 import {deleteWorkerPool, getWorker, listWorkerPools, listWorkers, updateWorker} from '../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
 import {refuseDeletingPoolsInUse} from '../usage/guard.js'
-import {isDynamicPool} from '../estate/facts.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import {shellQuote} from '../../text/shell.js'
 
 export interface PoolDeleteImpact {

@@ -1,6 +1,6 @@
 /** Rows and documents for `pool list` and `pool view` (pure: the commands print them). */
 import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {isDynamicPool} from '../estate/facts.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import {type PoolWithCounts, type WorkerCounts, HEALTH_STATUSES} from './counts.js'
 import {poolTypeFlag} from './validate.js'
 import {workerCells, workerTypeLabel} from '../workers/present.js'

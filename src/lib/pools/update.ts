@@ -5,7 +5,7 @@ import type {SpaceContext} from '../octopus/client.js'
 import {findByNameOrId} from '../octopus/names.js'
 import {getWorkerPool, listDynamicWorkerTypes, listWorkerPools, updateWorkerPool} from '../octopus/repositories.js'
 import {matchWorkerType} from './create.js'
-import {isDynamicPool} from '../estate/facts.js'
+import {isDynamicPool} from '../../domain/pools.js'
 
 export interface PoolChanges {
   name?: string

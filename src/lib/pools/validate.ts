@@ -4,6 +4,7 @@
  */
 import {usageError} from '../errors.js'
 import type {WorkerPoolTypeName} from '../octopus/types.js'
+import {isDynamicPool} from '../../domain/pools.js'
 
 /** Octopus rejects longer names; we check first so that nothing is sent. */
 export const MAX_POOL_NAME_LENGTH = 200
@@ -16,8 +17,8 @@ export function poolTypeName(type: PoolTypeFlag): WorkerPoolTypeName {
   return type === 'dynamic' ? 'DynamicWorkerPool' : 'StaticWorkerPool'
 }
 
-export function poolTypeFlag(typeName: string): PoolTypeFlag {
-  return typeName === 'DynamicWorkerPool' ? 'dynamic' : 'static'
+export function poolTypeFlag(typeName: string | null | undefined): PoolTypeFlag {
+  return isDynamicPool({WorkerPoolType: typeName}) ? 'dynamic' : 'static'
 }
 
 /** A pool name as given by the user, trimmed; empty or over 200 characters is exit 2. */

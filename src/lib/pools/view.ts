@@ -5,7 +5,7 @@ import {listWorkerPools, listWorkers} from '../octopus/repositories.js'
 import type {WorkerPoolResource} from '../octopus/types.js'
 import {readPoolUsage} from '../usage/guard.js'
 import type {PoolUsageSummary} from '../usage/summary.js'
-import {isDynamicPool} from '../estate/facts.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import {countsFromWorkers, type WorkerCounts} from './counts.js'
 import {poolWorkerSummary, type PoolWorkerSummary} from './render.js'
 

@@ -1,6 +1,6 @@
 /** Output helpers shared by all commands: JSON documents, Links stripping, stdout/stderr writers. */
 import type {CliError} from '../errors.js'
-import {paint} from './color.js'
+import type {Paint} from './color.js'
 import {terminalSafe, terminalSafeBlock, terminalSafeLine} from './safe.js'
 
 /**
@@ -29,14 +29,22 @@ export function jsonEscapeUnsafe(json: string): string {
   return json.replace(JSON_RAW_UNSAFE, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`)
 }
 
+/** Where the writers write: the run's I/O context (src/ui/io.ts), or anything shaped like it. */
+export interface OutputTarget {
+  stdout: {write(text: string): void}
+  stderr: {write(text: string): void}
+  readonly colorEnabled: boolean
+  readonly paint: Paint
+}
+
 /**
  * The writers every command's text goes through. Tables and error messages escape server strings
  * themselves; `terminalSafeBlock` here is the last guard: whatever reaches a terminal holds no
  * control character but our newlines and our colours.
  */
-export function writeStdout(text: string): void {
-  const safe = terminalSafeBlock(text)
-  process.stdout.write(safe.endsWith('\n') ? safe : safe + '\n')
+export function writeStdout(io: OutputTarget, text: string): void {
+  const safe = terminalSafeBlock(text, {colour: io.colorEnabled})
+  io.stdout.write(safe.endsWith('\n') ? safe : safe + '\n')
 }
 
 /**
@@ -44,21 +52,21 @@ export function writeStdout(text: string): void {
  * nothing in it: jsonText leaves no control character raw (JSON.stringify escapes C0 controls,
  * jsonEscapeUnsafe the rest), and the guard's scan of a large document is not free.
  */
-export function writeJsonStdout(json: string): void {
-  process.stdout.write(json.endsWith('\n') ? json : json + '\n')
+export function writeJsonStdout(io: OutputTarget, json: string): void {
+  io.stdout.write(json.endsWith('\n') ? json : json + '\n')
 }
 
-export function writeStderr(text: string): void {
-  const safe = terminalSafeBlock(text)
-  process.stderr.write(safe.endsWith('\n') ? safe : safe + '\n')
+export function writeStderr(io: OutputTarget, text: string): void {
+  const safe = terminalSafeBlock(text, {colour: io.colorEnabled})
+  io.stderr.write(safe.endsWith('\n') ? safe : safe + '\n')
 }
 
 /**
  * One line on stderr (a note, a warning, progress): every control character in it is escaped,
  * a newline too, so that a server string inside can never start a line of its own.
  */
-export function writeStderrLine(text: string): void {
-  process.stderr.write(terminalSafeLine(text) + '\n')
+export function writeStderrLine(io: OutputTarget, text: string): void {
+  io.stderr.write(terminalSafeLine(text, {colour: io.colorEnabled}) + '\n')
 }
 
 /**
@@ -70,13 +78,13 @@ function pascalKeys(details: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(details).map(([key, value]) => [key.charAt(0).toUpperCase() + key.slice(1), value]))
 }
 
-export function writeError(error: CliError, opts: {json: boolean; clean: (text: string) => string}): void {
+export function writeError(io: OutputTarget, error: CliError, opts: {json: boolean; clean: (text: string) => string}): void {
   if (opts.json) {
-    writeStdout(opts.clean(jsonText({Error: {Message: error.message, Code: error.code, ExitCode: error.exitCode, Hint: error.hint ?? null, ...pascalKeys(error.details ?? {})}})))
+    writeStdout(io, opts.clean(jsonText({Error: {Message: error.message, Code: error.code, ExitCode: error.exitCode, Hint: error.hint ?? null, ...pascalKeys(error.details ?? {})}})))
     return
   }
   // A message and a hint are one line each and often quote a server's name or error text: a
   // newline in them is never ours, so it cannot start a forged `Error:` line.
-  writeStderrLine(opts.clean(`${paint.red('Error:')} ${terminalSafe(error.message)}`))
-  if (error.hint) writeStderrLine(opts.clean(`${paint.dim('Hint:')} ${terminalSafe(error.hint)}`))
+  writeStderrLine(io, opts.clean(`${io.paint.red('Error:')} ${terminalSafe(error.message)}`))
+  if (error.hint) writeStderrLine(io, opts.clean(`${io.paint.dim('Hint:')} ${terminalSafe(error.hint)}`))
 }

@@ -11,8 +11,6 @@
  * below leaves a JSON line (`leases tail --json`) valid and its value unchanged. A backslash is
  * left alone, so `DOMAIN\user` reads as written; `--json` tells a literal `\n` from an escaped one.
  */
-import {isColorOn} from './color.js'
-
 
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
@@ -39,7 +37,7 @@ export function terminalSafeFields<T extends object>(record: T): T {
 }
 
 /**
- * The colour sequences this tool writes itself (`paint` in color.ts): SGR with the few parameters
+ * The colour sequences this tool writes itself (`createPaint` in color.ts): SGR with the few parameters
  * it uses, or any other unsafe character (a newline is safe here: blocks have lines).
  */
 // eslint-disable-next-line no-control-regex
@@ -52,8 +50,8 @@ const OWN_SGR_OR_UNSAFE = /\u001B\[(?:1|2|22|31|32|33|34|36|39|90)m|[\u0000-\u00
  * may hold a newline must still go through `terminalSafe` where it is interpolated, because only
  * there can its newline be told from ours.
  */
-export function terminalSafeBlock(text: string): string {
-  const colour = isColorOn()
+export function terminalSafeBlock(text: string, opts: {colour: boolean} = {colour: false}): string {
+  const colour = opts.colour
   return text.replace(OWN_SGR_OR_UNSAFE, (match) => (match.length > 1 && colour ? match : terminalSafe(match)))
 }
 
@@ -66,14 +64,14 @@ const OWN_SGR_OR_ANY_UNSAFE = /\u001B\[(?:1|2|22|31|32|33|34|36|39|90)m|[\u0000-
  * holds no newline, so any newline in it came from a server and must not start a line of its own
  * (a forged `Error:` line, or a `::error::` workflow command in a CI log).
  */
-export function terminalSafeLine(text: string): string {
-  const colour = isColorOn()
+export function terminalSafeLine(text: string, opts: {colour: boolean} = {colour: false}): string {
+  const colour = opts.colour
   return text.replace(OWN_SGR_OR_ANY_UNSAFE, (match) => (match.length > 1 && colour ? match : terminalSafe(match)))
 }
 
 /** Lines this tool composed, each made safe as one line, joined into a block. */
 export function terminalSafeLines(lines: readonly string[]): string {
-  return lines.map(terminalSafeLine).join('\n')
+  return lines.map((line) => terminalSafeLine(line)).join('\n')
 }
 
 /**

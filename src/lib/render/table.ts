@@ -1,6 +1,6 @@
 import stringWidth from 'string-width'
 import {graphemes} from './graphemes.js'
-import {paint} from './color.js'
+import {plainPaint, type Paint} from './color.js'
 import {terminalSafe} from './safe.js'
 
 /**
@@ -11,8 +11,10 @@ import {terminalSafe} from './safe.js'
  */
 export interface TableOptions {
   isTTY: boolean
-  /** Columns available on a TTY; default: the terminal's width (`terminalColumns()`). */
+  /** Columns available on a TTY (the I/O context's `columns`); default 80. */
   width?: number
+  /** The run's colours (the heading is bold on a TTY); default none. */
+  paint?: Paint
   /** Headings of columns never to truncate (e.g. an ID that must stay whole to be pasted). */
   keep?: string[]
 }
@@ -32,7 +34,7 @@ const SHORT_COLUMN = 12
 export function renderTable(head: string[], rows: Cell[][], opts: TableOptions): string {
   const cells = rows.map((r) => head.map((_, i) => cellText(r[i])))
   if (!opts.isTTY) return plainTable(head, cells)
-  return fittedTable(head, cells, {width: opts.width ?? terminalColumns(), keep: opts.keep ?? []})
+  return fittedTable(head, cells, {width: opts.width ?? DEFAULT_COLUMNS, keep: opts.keep ?? [], paint: opts.paint})
 }
 
 /** The piped layout: every cell whole, columns padded to their widest cell. */
@@ -42,13 +44,13 @@ export function plainTable(head: string[], rows: string[][]): string {
 }
 
 /** The TTY layout: bold headings, columns fitted to `width`. */
-export function fittedTable(head: string[], rows: string[][], opts: {width: number; keep: string[]}): string {
+export function fittedTable(head: string[], rows: string[][], opts: {width: number; keep: string[]; paint?: Paint}): string {
   const natural = naturalWidths(head, rows)
   const truncatable = head.map((h, i) => !opts.keep.includes(h) && natural[i] > SHORT_COLUMN && isTextColumn(rows.map((r) => r[i])))
   const minimum = head.map((h, i) => Math.min(natural[i], Math.max(stringWidth(h), MIN_TRUNCATED_WIDTH)))
   const widths = fitColumns(natural, {width: opts.width, truncatable, minimum})
   const fit = (row: string[]) => row.map((c, i) => truncateToWidth(c, widths[i]))
-  const heading = layoutRow(fit(head), widths, paint.bold)
+  const heading = layoutRow(fit(head), widths, (opts.paint ?? plainPaint).bold)
   return [heading, ...rows.map((r) => layoutRow(fit(r), widths))].join('\n') + '\n'
 }
 
@@ -92,11 +94,13 @@ export function truncateToWidth(text: string, width: number): string {
   return out + ELLIPSIS
 }
 
+const DEFAULT_COLUMNS = 80
+
 /** The terminal's width: stdout's own when it is a terminal, else $COLUMNS, else 80. */
-export function terminalColumns(stdout: {isTTY?: boolean; columns?: number} = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
+export function terminalColumns(stdout: {isTTY?: boolean; columns?: number}, env: Readonly<Record<string, string | undefined>>): number {
   if (stdout.isTTY && stdout.columns && stdout.columns > 0) return stdout.columns
   const fromEnv = Number(env.COLUMNS)
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_COLUMNS
 }
 
 function naturalWidths(head: string[], rows: string[][]): number[] {

@@ -14,6 +14,7 @@ import {RUNS_ON_WORKER_HELP} from './runs-on-worker.js'
 import {NO_RUNBOOKS_NOTE, summarizePool, type PoolUsageSummary} from './summary.js'
 import type {NamedFacts} from '../octopus/usage-types.js'
 import type {SpaceUsage, UsageEstate, UsageGaps, UsagePoolFacts, UsageProblem, UsageRow} from './types.js'
+import {isDynamicPool} from '../../domain/pools.js'
 
 export interface CollectedSpace {
   estate: UsageEstate
@@ -193,7 +194,7 @@ export function poolsTable(report: UsageReport, withSpace: boolean): {head: stri
   const head = [...(withSpace ? ['SPACE'] : []), 'POOL', 'DIRECT', 'VARIABLE', 'DEFAULT', 'PROJECTS', 'CONTAINERS', 'NOTES']
   const rows = report.Pools.map((p) => [
     ...(withSpace ? [p.SpaceName] : []), p.PoolName, p.Direct, p.Variable, p.Default, p.Projects, p.Containers,
-    [p.IsDefault ? 'default pool' : '', p.WorkerPoolType === 'DynamicWorkerPool' ? 'dynamic' : '', p.BuiltInWorker ? 'runs on the built-in worker (no workers)' : '', p.Unused ? 'UNUSED' : '', p.Disabled ? `${p.Disabled} disabled` : '']
+    [p.IsDefault ? 'default pool' : '', isDynamicPool(p) ? 'dynamic' : '', p.BuiltInWorker ? 'runs on the built-in worker (no workers)' : '', p.Unused ? 'UNUSED' : '', p.Disabled ? `${p.Disabled} disabled` : '']
       .filter(Boolean).join(', '),
   ])
   return {head, rows}

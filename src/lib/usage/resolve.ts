@@ -24,6 +24,7 @@
  * apply to them.
  */
 import {runsOnWorker} from './runs-on-worker.js'
+import {fallsBackToBuiltinWorker} from '../../domain/builtin-worker.js'
 import {ALL_ENVIRONMENTS, actionEnvironments, runbookScope, type EnvironmentScope} from './scope.js'
 import type {ActionFacts, ChannelFacts, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, StepFacts, VariableFacts, VariableSetFacts} from '../octopus/usage-types.js'
 import type {GitReads, SpaceUsage, UsageEstate, UsagePoolFacts, UsageProblem, UsageRow} from './types.js'
@@ -216,10 +217,10 @@ class SpaceResolver {
     return this.poolsById.get(key) ?? this.poolsByName.get(key)
   }
 
+  /** Whether the pool hands its steps to the built-in worker; a pool whose workers were not counted does not. */
   private builtIn(pool: UsagePoolFacts): boolean {
-    if (!pool.IsDefault || pool.WorkerPoolType === 'DynamicWorkerPool') return false
     const count = this.estate.poolWorkers?.get(pool.Id)
-    return count !== undefined && count.Total === 0
+    return count !== undefined && fallsBackToBuiltinWorker(pool, count.Total)
   }
 
   /** Project variables (git text variables plus the database set), then included library sets in order. */

@@ -1,5 +1,6 @@
 /** Per-pool figures for `pool usage` without a pool, `pool view` and `pool delete`. Pure. */
 import type {SpaceUsage, UsagePoolFacts, UsageRow, Via} from './types.js'
+import {workerPoolTypeOf} from '../../domain/pools.js'
 
 /**
  * Said once by every command whose answer rests on the usage, when the server's root links no
@@ -41,7 +42,7 @@ export function summarizePool(space: SpaceUsage, pool: UsagePoolFacts): PoolUsag
     PoolId: pool.Id,
     PoolName: pool.Name,
     IsDefault: pool.IsDefault,
-    WorkerPoolType: pool.WorkerPoolType ?? 'StaticWorkerPool',
+    WorkerPoolType: workerPoolTypeOf(pool),
     Direct: distinct('direct'),
     Variable: distinct('variable'),
     Default: distinct('default'),

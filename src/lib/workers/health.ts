@@ -8,7 +8,7 @@ import type {SpaceContext} from '../octopus/client.js'
 import {findAllByNameOrId} from '../octopus/names.js'
 import {createTask, getTask, listWorkerPools, listWorkers} from '../octopus/repositories.js'
 import type {TaskResource, WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {isAvailable, unavailableReason} from './availability.js'
+import {isAvailable, unavailableReason} from '../../domain/availability.js'
 import {poolNames, withPoolNames, type WorkerWithPoolNames} from './list.js'
 import {healthLabel} from './present.js'
 import {formatDuration} from '../../text/duration.js'
@@ -118,7 +118,7 @@ export function healthRows(workers: WorkerResource[]): string[][] {
   return workers.map((w) => [w.Name, healthLabel(w), w.StatusSummary ?? ''])
 }
 
-/** Every checked worker is available (src/lib/workers/availability.ts: enabled, Healthy or HasWarnings). */
+/** Every checked worker is available (src/domain/availability.ts: enabled, Healthy or HasWarnings). */
 export function allAvailable(workers: WorkerResource[]): boolean {
   return workers.every(isAvailable)
 }

@@ -3,9 +3,9 @@
  * answer with the same validators as the flags. Pools are a multi-select of the static pools.
  */
 import {usageError, type CliError} from '../errors.js'
-import type {Prompter} from '../render/prompter.js'
+import type {Questions} from '../../ui/prompter.js'
 import type {DraftField, RegisterDraft, RegisterSnapshot} from './register-draft.js'
-import {isDynamicPool} from '../estate/facts.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import {SSH_ACCOUNT_TYPES} from './resolve.js'
 import {validateListeningUrl, validateSshFingerprint, validateSshHost, validateSubscriptionId, validateThumbprint, validateWorkerName} from './validate.js'
 
@@ -22,7 +22,7 @@ function asPromptValidator(validate: (value: string) => unknown): (value: string
 }
 
 /** Returns the draft with every missing field answered. Pools and accounts are chosen by ID. */
-export async function promptForMissing(draft: RegisterDraft, missing: DraftField[], snapshot: Pick<RegisterSnapshot, 'pools' | 'accounts'>, prompter: Prompter): Promise<RegisterDraft> {
+export async function promptForMissing(draft: RegisterDraft, missing: DraftField[], snapshot: Pick<RegisterSnapshot, 'pools' | 'accounts'>, prompter: Questions): Promise<RegisterDraft> {
   const next: RegisterDraft = {...draft, pools: [...draft.pools]}
   for (const field of missing) {
     switch (field) {
@@ -32,7 +32,7 @@ export async function promptForMissing(draft: RegisterDraft, missing: DraftField
       case 'pools': {
         const choices = snapshot.pools.filter((p) => !isDynamicPool(p)).map((p) => ({name: p.Name, value: p.Id}))
         if (choices.length === 0) throw usageError('This space has no static worker pool to register the worker in.', {hint: 'Create one with `octoworkers pool create`.'})
-        next.pools = await prompter.checkbox('Worker pools (space to select, enter to confirm):', choices)
+        next.pools = await prompter.checkbox('Worker pools (space to select, enter to confirm):', choices, {required: true})
         break
       }
       case 'url':

@@ -20,7 +20,7 @@ import {workerCells, workerTypeLabel} from './present.js'
 import {poolNames, withPoolNames, type WorkerWithPoolNames} from './list.js'
 import {terminalSafe} from '../render/safe.js'
 import {promptForMissing} from './register-prompts.js'
-import type {Prompter} from '../render/prompter.js'
+import type {Questions} from '../../ui/prompter.js'
 import type {DraftField, RegisterDraft, RegisterMode, RegisterSnapshot, RegisterType} from './register-draft.js'
 import {resolveSshAccount, resolveStaticPools} from './resolve.js'
 import {
@@ -279,7 +279,7 @@ export function registrationWarnings(plan: ResolvedRegistration, facts: WarningF
 export interface RegisterDeps {
   interactive: boolean
   connect: () => Promise<SpaceContext>
-  prompter: Prompter
+  prompter: Questions
   bin?: string
   /** The user named the space (--space or OCTOPUS_SPACE), so the echoed command names it too. */
   spaceChosen?: boolean

@@ -4,7 +4,7 @@
  * cannot hold workers -> exit 2. All of it runs before anything is changed.
  */
 import {usageError} from '../errors.js'
-import {isDynamicPool} from '../estate/facts.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import {findAllByNameOrId, findByNameOrId} from '../octopus/names.js'
 import type {AccountResource} from '../octopus/repositories.js'
 import type {WorkerPoolResource} from '../octopus/types.js'

@@ -15,7 +15,7 @@ import {checkFloors, recheckAfterPrompt, refuseBelowFloor, verifyFloorsAfterWrit
 import {floorLines} from '../maintenance/render.js'
 import {shellQuote} from '../../text/shell.js'
 import {requireSelection, selectWorkers, type WorkerSelectionInput} from './bulk.js'
-import {floorFunction} from './floor.js'
+import {floorFunction} from '../../domain/floor.js'
 import {resolveStaticPools} from './resolve.js'
 import {validateWorkerName} from './validate.js'
 

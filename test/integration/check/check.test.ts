@@ -172,10 +172,8 @@ describe('check against the demo estate', () => {
     const root = tempDir()
     mkdirSync(path.join(root, '.git'))
     mkdirSync(path.join(root, 'infra'))
-    // A process of its own (the working directory is the point), run without blocking the sandbox in this process.
-    const {execFile} = await import('node:child_process')
-    const {promisify} = await import('node:util')
-    const run = await promisify(execFile)(process.execPath, [path.resolve('bin/run.js'), 'check', '--format', 'sarif', '--fail-on', 'never'], {cwd: path.join(root, 'infra'), env: {...process.env, ...cliEnv(sandbox), NO_COLOR: '1', XDG_CONFIG_HOME: tempDir()}, encoding: 'utf8'})
+    // The working directory is the point: the run's context has its own.
+    const run = await runCli(['check', '--format', 'sarif', '--fail-on', 'never'], {cwd: path.join(root, 'infra'), env: cliEnv(sandbox)})
     const sarif = JSON.parse(run.stdout)
     expect(githubCodeScanningProblems(sarif)).toEqual([])
     expect(sarif.runs[0].results.length).toBeGreaterThan(0)
@@ -301,9 +299,8 @@ describe('check: bad input is exit 2 before any request', () => {
   it('a bad config found up the tree is reported the same way', async () => {
     const dir = tempDir()
     writeFileSync(path.join(dir, '.octoworkers.yaml'), 'severities:\n  nope/nope: error\n')
-    const {spawnSync} = await import('node:child_process')
-    const run = spawnSync(process.execPath, [path.resolve('bin/run.js'), 'check'], {cwd: path.join(dir), env: {...process.env, ...cliEnv(sandbox), NO_COLOR: '1'}, encoding: 'utf8'})
-    expect(run.status).toBe(2)
+    const run = await runCli(['check'], {cwd: dir, env: cliEnv(sandbox)})
+    expect(run.exitCode).toBe(2)
     expect(run.stderr).toContain(`Invalid config file ${path.join(dir, '.octoworkers.yaml')}, line 2: severities.nope/nope: unknown rule ID 'nope/nope'`)
   })
 

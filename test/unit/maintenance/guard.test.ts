@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {checkFloors, disableChange, floorBreaches, plannedAfter, poolsTakenFrom} from '../../../src/lib/maintenance/guard.js'
 import {poolFloors} from '../../../src/lib/maintenance/floor.js'
-import {floorFunction, minWorkersFor} from '../../../src/lib/workers/floor.js'
+import {floorFunction, minWorkersFor} from '../../../src/domain/floor.js'
 import {updateChange} from '../../../src/lib/workers/update.js'
 import {defaultConfig} from '../../../src/lib/policy/config.js'
 import type {WorkerPoolResource, WorkerResource} from '../../../src/lib/octopus/types.js'

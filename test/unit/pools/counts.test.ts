@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {countsFromSummaryEntries, countsFromWorkers, HEALTH_STATUSES, joinPoolsWithSummaries, joinPoolsWithWorkers, zeroCounts, type WorkerCounts} from '../../../src/lib/pools/counts.js'
-import {countAvailable} from '../../../src/lib/workers/availability.js'
+import {countAvailable} from '../../../src/domain/availability.js'
 import {pool} from './fixtures.js'
 
 function entry(p: ReturnType<typeof pool>, counts: {total: number; disabled: number; health: Record<string, number>; endpoints?: Record<string, number>}) {

@@ -78,11 +78,12 @@ describe('createPool before any request', () => {
         if (valid !== true) throw new Error(`validator refused '${answer}': ${valid}`)
         return answer
       },
-      select: async (message: string, choices: Array<{value: string}>) => {
+      select: async <T extends string>(message: string, choices: Array<{value: T}>): Promise<T> => {
         asked.push(message)
         const answer = answers.shift()!
-        if (!choices.some((c) => c.value === answer)) throw new Error(`not a choice: ${answer}`)
-        return answer
+        const chosen = choices.find((c) => c.value === answer)
+        if (!chosen) throw new Error(`not a choice: ${answer}`)
+        return chosen.value
       },
       checkbox: async () => {
         throw new Error('pool create never asks for a multi-select')

@@ -1,10 +1,8 @@
-import {afterEach, describe, expect, it} from 'vitest'
-import {colorEnabled, isColorOn, paint, setColor} from '../../../src/lib/render/color.js'
+import {describe, expect, it} from 'vitest'
+import {colorEnabled, createPaint} from '../../../src/lib/render/color.js'
 import {terminalSafeBlock} from '../../../src/lib/render/safe.js'
 
 const ESC = '\u001B'
-
-afterEach(() => setColor(false))
 
 describe('colorEnabled: our decision, not chalk’s', () => {
   it.each([
@@ -24,17 +22,17 @@ describe('colorEnabled: our decision, not chalk’s', () => {
   })
 })
 
-describe('paint (chalk at the level we set)', () => {
+describe('createPaint (chalk at the level we set)', () => {
   it('writes plain text while colour is off, whatever the environment says', () => {
-    setColor(false)
-    expect(isColorOn()).toBe(false)
+    const paint = createPaint(false)
+    expect(paint.on).toBe(false)
     expect(paint.red('x')).toBe('x')
     expect(paint.bold('x')).toBe('x')
   })
 
   it('writes the basic SGR codes while colour is on', () => {
-    setColor(true)
-    expect(isColorOn()).toBe(true)
+    const paint = createPaint(true)
+    expect(paint.on).toBe(true)
     expect(paint.red('x')).toBe(`${ESC}[31mx${ESC}[39m`)
     expect(paint.gray('x')).toBe(`${ESC}[90mx${ESC}[39m`)
     expect(paint.bold('x')).toBe(`${ESC}[1mx${ESC}[22m`)
@@ -42,10 +40,11 @@ describe('paint (chalk at the level we set)', () => {
   })
 
   it('every style, nested too, passes the output guard unchanged while colour is on', () => {
-    setColor(true)
+    const {on, ...paint} = createPaint(true)
+    expect(on).toBe(true)
     for (const [name, style] of Object.entries(paint)) {
       const text = style(`${name} ${paint.bold('and')} ${paint.dim('more')}`)
-      expect(terminalSafeBlock(text), name).toBe(text)
+      expect(terminalSafeBlock(text, {colour: true}), name).toBe(text)
     }
   })
 })

@@ -1,7 +1,8 @@
-import {afterEach, describe, expect, it, vi} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {CliError, ExitCode} from '../../../src/lib/errors.js'
 import {formatEventLine} from '../../../src/lib/leases/format.js'
-import {setColor, paint} from '../../../src/lib/render/color.js'
+import {createPaint} from '../../../src/lib/render/color.js'
+import {testStreams} from '../../helpers/context.js'
 import {jsonText, jsonTextWithoutLinks, writeError, writeStderrLine} from '../../../src/lib/render/output.js'
 import {safe, terminalSafe, terminalSafeBlock, terminalSafeFields, terminalSafeLine, terminalSafeLines} from '../../../src/lib/render/safe.js'
 import {renderTable} from '../../../src/lib/render/table.js'
@@ -13,10 +14,6 @@ const HOSTILE = `ansi${ESC}[2J${ESC}]0;pwned\u0007`
 // eslint-disable-next-line no-control-regex
 const ANY_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/
 
-afterEach(() => {
-  setColor(false)
-  vi.restoreAllMocks()
-})
 
 describe('terminalSafe', () => {
   it('shows ESC, BEL and newlines escaped', () => {
@@ -45,15 +42,14 @@ describe('terminalSafe', () => {
 
 describe('terminalSafeBlock (the last guard at the output writers)', () => {
   it('keeps our newlines and our colours, escapes everything else', () => {
-    setColor(true)
+    const paint = createPaint(true)
     const ours = `${paint.red('Error:')} one\nline two`
-    expect(terminalSafeBlock(ours)).toBe(ours)
+    expect(terminalSafeBlock(ours, {colour: true})).toBe(ours)
     expect(terminalSafeBlock(`x${ESC}[2Jy${ESC}]0;t\u0007`)).toBe('x\\e[2Jy\\e]0;t\\x07')
   })
 
   it('with colour off, no ESC is ours: even a colour sequence is escaped', () => {
-    setColor(false)
-    expect(terminalSafeBlock(`${ESC}[31mred${ESC}[39m`)).toBe('\\e[31mred\\e[39m')
+    expect(terminalSafeBlock(`${ESC}[31mred${ESC}[39m`, {colour: false})).toBe('\\e[31mred\\e[39m')
   })
 
   it('leaves a JSON line valid and its value exact', () => {
@@ -79,14 +75,10 @@ describe('the shared renderers', () => {
   })
 
   it('an error message or hint quoting a hostile name prints exactly one Error: line and no control character', () => {
-    const written: string[] = []
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk))
-      return true
-    })
+    const io = testStreams()
     const error = new CliError(`Worker pool 'evi' not found. Did you mean: 'evil\nError: forged line'?`, ExitCode.NotFound, {hint: `Try 'evil\nError: forged hint' or '${HOSTILE}'.`})
-    writeError(error, {json: false, clean: (t) => t})
-    const out = written.join('')
+    writeError(io, error, {json: false, clean: (t) => t})
+    const out = io.stderr.text
     expect(out).not.toMatch(ANY_CONTROL)
     const lines = out.trimEnd().split('\n')
     expect(lines).toHaveLength(2)
@@ -95,13 +87,9 @@ describe('the shared renderers', () => {
   })
 
   it('--json errors keep the exact strings', () => {
-    const written: string[] = []
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk))
-      return true
-    })
-    writeError(new CliError(`bad '${HOSTILE}'`, ExitCode.Failure), {json: true, clean: (t) => t})
-    expect(JSON.parse(written.join('')).Error.Message).toBe(`bad '${HOSTILE}'`)
+    const io = testStreams()
+    writeError(io, new CliError(`bad '${HOSTILE}'`, ExitCode.Failure), {json: true, clean: (t) => t})
+    expect(JSON.parse(io.stdout.text).Error.Message).toBe(`bad '${HOSTILE}'`)
   })
 
   it('jsonText escapes raw C1 and bidi characters and keeps the value', () => {
@@ -141,20 +129,16 @@ describe('the shared renderers', () => {
   })
 
   it('a line of ours keeps our colours and escapes a newline, whoever put it there', () => {
-    setColor(true)
+    const paint = createPaint(true)
     const line = `${paint.yellow('Warning:')} worker 'nlw1\nError: forged' in pool 'p\r::error::x'`
-    expect(terminalSafeLine(line)).toBe(`${paint.yellow('Warning:')} worker 'nlw1\\nError: forged' in pool 'p\\r::error::x'`)
+    expect(terminalSafeLine(line, {colour: true})).toBe(`${paint.yellow('Warning:')} worker 'nlw1\\nError: forged' in pool 'p\\r::error::x'`)
     expect(terminalSafeLines(['a\nError: b', `c${ESC}[2J`])).toBe('a\\nError: b\nc\\e[2J')
   })
 
   it('writeStderrLine writes exactly one line, however many newlines the text held', () => {
-    const written: string[] = []
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      written.push(String(chunk))
-      return true
-    })
-    writeStderrLine('Drain 1 worker: \'nlw1\nError: forged worker\n::error::forged\'.')
-    expect(written).toEqual(["Drain 1 worker: 'nlw1\\nError: forged worker\\n::error::forged'.\n"])
+    const io = testStreams()
+    writeStderrLine(io, 'Drain 1 worker: \'nlw1\nError: forged worker\n::error::forged\'.')
+    expect([io.stderr.text]).toEqual(["Drain 1 worker: 'nlw1\\nError: forged worker\\n::error::forged'.\n"])
   })
 
   it('a tail line made from a hostile event has no control character', () => {

@@ -1,13 +1,12 @@
 import stringWidth from 'string-width'
-import {afterEach, describe, expect, it} from 'vitest'
-import {setColor} from '../../../src/lib/render/color.js'
+import {describe, expect, it} from 'vitest'
+import {createPaint} from '../../../src/lib/render/color.js'
 import {fitColumns, renderTable, terminalColumns, truncateToWidth} from '../../../src/lib/render/table.js'
 
 const ESC = '\u001B'
 // eslint-disable-next-line no-control-regex
 const SGR = /\u001B\[[0-9;]*m/g
 
-afterEach(() => setColor(false))
 
 /** The display column at which `text` starts in `line` (CJK and emoji count two). */
 function columnOf(line: string, text: string): number {
@@ -134,8 +133,7 @@ describe('renderTable on a terminal', () => {
   })
 
   it('bolds the header when colour is on, and only the header', async () => {
-    setColor(true)
-    const text = renderTable(HEAD, ROWS, {isTTY: true, width: 200})
+    const text = renderTable(HEAD, ROWS, {isTTY: true, width: 200, paint: createPaint(true)})
     expect(lines(text)[0]).toContain(`${ESC}[1mNAME${ESC}[22m`)
     for (const line of lines(text).slice(1)) expect(line).not.toMatch(SGR)
     // Padding sits outside the escape codes, so the columns still line up.
@@ -145,8 +143,7 @@ describe('renderTable on a terminal', () => {
 
 describe('renderTable piped', () => {
   it('cuts nothing, colours nothing, and aligns by display width', async () => {
-    setColor(true)
-    const text = renderTable(HEAD, ROWS, {isTTY: false, width: 20})
+    const text = renderTable(HEAD, ROWS, {isTTY: false, width: 20, paint: createPaint(true)})
     expect(text).not.toContain('…')
     expect(text).not.toMatch(SGR)
     for (const row of ROWS) expect(text).toContain(String(row[3]))

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {decideRegistration, describeRegistration, draftFromInput, equivalentCommand, missingFields, registrationWarnings, requireComplete, resolveRegistration} from '../../../src/lib/workers/register.js'
 import type {RegisterSnapshot} from '../../../src/lib/workers/register-draft.js'
 import {promptForMissing} from '../../../src/lib/workers/register-prompts.js'
-import type {Prompter} from '../../../src/lib/render/prompter.js'
+import type {Questions} from '../../../src/ui/prompter.js'
 import {THUMB, pool, worker} from './fixtures.js'
 
 const pools = [pool('WorkerPools-1', 'Default Worker Pool'), pool('WorkerPools-2', 'Linux Workers'), pool('WorkerPools-6', 'Hosted Ubuntu', 'DynamicWorkerPool')]
@@ -109,7 +109,7 @@ describe('equivalentCommand', () => {
 })
 
 describe('promptForMissing', () => {
-  function fakePrompter(answers: Record<string, string | string[]>): Prompter & {asked: string[]} {
+  function fakePrompter(answers: Record<string, string | string[]>): Questions & {asked: string[]} {
     const asked: string[] = []
     const answer = (message: string) => {
       asked.push(message)
@@ -121,16 +121,17 @@ describe('promptForMissing', () => {
       asked,
       input: async (message, opts) => {
         const value = answer(message) as string
+        if (!opts?.validate) throw new Error(`asked without a validator: ${message}`)
         if (opts.validate(value) !== true) throw new Error(`validator rejected ${value}`)
         return value
       },
       checkbox: async (message, choices) => {
         expect(choices.map((c) => c.value)).toEqual(['WorkerPools-1', 'WorkerPools-2']) // static pools only
-        return answer(message) as string[]
+        return answer(message) as Array<(typeof choices)[number]['value']>
       },
       select: async (message, choices) => {
         expect(choices.map((c) => c.value)).toEqual(['Accounts-1']) // SSH-capable accounts only
-        return answer(message) as string
+        return answer(message) as (typeof choices)[number]['value']
       },
     }
   }

@@ -1,5 +1,7 @@
 /** pool/empty, worker/duplicate-*, worker/also-deployment-target, dynamic/in-use: what is registered where. */
-import {isDynamicPool, isStaticPool, thumbprintOf, workersOf} from '../../estate/facts.js'
+import {thumbprintOf, workersOf} from '../../estate/facts.js'
+import {isDynamicPool, isStaticPool} from '../../../domain/pools.js'
+import {fallsBackToBuiltinWorker} from '../../../domain/builtin-worker.js'
 import type {SpaceSnapshot, WorkerFacts} from '../../estate/types.js'
 import type {Finding} from '../types.js'
 import {quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
@@ -13,7 +15,9 @@ export const emptyPool: RuleDescriptor = {
     const findings: Finding[] = []
     for (const space of snapshot.spaces) {
       for (const pool of space.pools) {
-        if (pool.IsDefault || !isStaticPool(pool) || workersOf(space, pool.Id).length > 0) continue
+        const registered = workersOf(space, pool.Id).length
+        // An empty default pool falls back to the built-in worker: builtin/in-use and usage/* report it.
+        if (!isStaticPool(pool) || registered > 0 || fallsBackToBuiltinWorker(pool, registered)) continue
         findings.push(spaceFinding('pool/empty', 'warning', space, pool,
           `Pool '${pool.Name}' has no workers; steps that use it fail (only the default pool falls back to the built-in worker).`,
           `octoworkers pool delete ${quote(pool.Name)} ${spaceArg(space)}`))

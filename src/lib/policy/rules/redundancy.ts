@@ -1,7 +1,9 @@
 /** redundancy/* and ha/too-few-workers: enough usable workers per pool and per space (Octopus guidance §7.3, §7.10). */
-import {isAvailable} from '../../workers/availability.js'
-import {minWorkersFor} from '../../workers/floor.js'
-import {isStaticPool, workersOf} from '../../estate/facts.js'
+import {isAvailable, unavailableReason} from '../../../domain/availability.js'
+import {minWorkersFor} from '../../../domain/floor.js'
+import {workersOf} from '../../estate/facts.js'
+import {isStaticPool} from '../../../domain/pools.js'
+import {runsOnBuiltinWorker} from '../../../domain/builtin-worker.js'
 import type {WorkerFacts} from '../../estate/types.js'
 import type {Finding} from '../types.js'
 import {addWorkerFix, quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
@@ -11,9 +13,8 @@ function breakdown(workers: readonly WorkerFacts[]): string {
   if (workers.length === 0) return 'no workers'
   const reasons = new Map<string, number>()
   for (const w of workers) {
-    if (isAvailable(w)) continue
-    const key = w.IsDisabled ? 'disabled' : w.HealthStatus
-    reasons.set(key, (reasons.get(key) ?? 0) + 1)
+    const reason = unavailableReason(w)
+    if (reason) reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
   }
   const detail = [...reasons].map(([k, n]) => `${n} ${k}`).join(', ')
   return `${workers.length} worker${workers.length === 1 ? '' : 's'}${detail ? `: ${detail}` : ''}`
@@ -33,7 +34,8 @@ export const minWorkers: RuleDescriptor = {
         const needed = minWorkersFor(config, pool)
         const usable = workers.filter(isAvailable).length
         if (needed === 0 || usable >= needed) continue
-        const builtinFallback = pool.IsDefault && workers.length === 0 && snapshot.builtInWorkerEnabled === true
+        // A switch that could not be read is taken as off: the message does not promise a fallback.
+        const builtinFallback = runsOnBuiltinWorker(pool, workers.length, snapshot.builtInWorkerEnabled === true)
         const consequence = usable > 0
           ? `at least ${needed} are recommended for redundancy`
           : builtinFallback ? 'its steps run on the built-in worker on the Octopus Server' : 'steps that use it will fail for lack of a worker'

@@ -2,8 +2,10 @@
  * usage/*: what the deployment processes and runbooks run on (src/lib/usage). These rules need the
  * process reads, which the snapshot makes only when one of them is enabled (src/lib/estate/read.ts).
  */
-import {isAvailable} from '../../workers/availability.js'
+import {isAvailable} from '../../../domain/availability.js'
 import {workersOf} from '../../estate/facts.js'
+import {isDynamicPool} from '../../../domain/pools.js'
+import {failsForLackOfWorker} from '../../../domain/builtin-worker.js'
 import type {SpaceSnapshot} from '../../estate/types.js'
 import type {Finding, RuleId} from '../types.js'
 import type {UsageRow} from '../../usage/types.js'
@@ -47,13 +49,12 @@ export const poolWithoutWorkers: RuleDescriptor = {
     for (const space of snapshot.spaces) {
       if (!space.usage) continue
       for (const pool of space.pools) {
-        if (pool.WorkerPoolType === 'DynamicWorkerPool') continue
         const rows = live(space.usage.rows.filter((r) => r.PoolId === pool.Id))
         if (rows.length === 0) continue
         const members = workersOf(space, pool.Id)
-        if (members.some(isAvailable)) continue
-        // An empty default pool runs on the built-in worker while it is on: builtin/in-use reports that.
-        if (pool.IsDefault && members.length === 0 && snapshot.builtInWorkerEnabled !== false) continue
+        // An empty default pool runs on the built-in worker while it is on: builtin/in-use reports
+        // that. A switch that could not be read is taken as on: no error on a guess.
+        if (!failsForLackOfWorker(pool, {registered: members.length, available: members.filter(isAvailable).length}, snapshot.builtInWorkerEnabled !== false)) continue
         const why = members.length === 0
           ? pool.IsDefault ? 'no workers, and the built-in worker is switched off' : 'no workers'
           : `no available worker (${members.length} registered, none enabled and healthy)`
@@ -133,7 +134,7 @@ export const unusedPool: RuleDescriptor = {
     for (const space of snapshot.spaces) {
       if (!space.usage) continue
       for (const pool of space.pools) {
-        if (pool.IsDefault || pool.WorkerPoolType === 'DynamicWorkerPool') continue
+        if (pool.IsDefault || isDynamicPool(pool)) continue
         const members = workersOf(space, pool.Id)
         if (members.length === 0 || space.usage.rows.some((r) => r.PoolId === pool.Id)) continue
         findings.push(spaceFinding('usage/unused-pool', 'note', space, pool,

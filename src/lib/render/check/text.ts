@@ -1,6 +1,6 @@
 /** The human report: findings grouped by severity, then one summary line. */
 import {terminalSafe} from '../safe.js'
-import {renderTable, terminalColumns} from '../table.js'
+import {renderTable} from '../table.js'
 import {wrapHelpText} from '../help-text.js'
 import type {CheckReport} from '../../policy/engine.js'
 import {SEVERITIES, type Severity} from '../../policy/types.js'
@@ -34,7 +34,7 @@ export function renderTextReport(report: CheckReport, opts: {isTTY: boolean; con
     if (findings.length === 0) continue
     const heading = `${HEADINGS[severity]} (${findings.length})`
     if (opts.isTTY) {
-      const width = opts.width ?? terminalColumns()
+      const width = opts.width ?? 80
       const lines = findings.flatMap((f) => [
         `  ${terminalSafe(f.RuleId)}  ${terminalSafe(f.Subject)}${f.SpaceName ? ` (${terminalSafe(f.SpaceName)})` : ''}`,
         wrapHelpText(`    ${terminalSafe(f.Message)}`, width),

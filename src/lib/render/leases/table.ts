@@ -4,7 +4,7 @@ import {formatDuration} from '../../../text/duration.js'
 import {terminalTime} from '../time.js'
 import {bar} from '../bar-chart.js'
 import {terminalSafe} from '../safe.js'
-import {renderTable} from '../table.js'
+import {renderTable, type TableOptions} from '../table.js'
 
 export type Cell = string | number
 export interface Grid {
@@ -52,19 +52,19 @@ export function withBars(grid: Grid, width = 30): {head: string[]; rows: Cell[][
 }
 
 /** The table view: the group-by table with bars, peak concurrency per pool, the busiest and the idle workers. */
-export function renderLeaseReport(report: LeaseReport, opts: {isTTY: boolean; spaceColumn: boolean}): string {
-  const {isTTY, spaceColumn} = opts
+export function renderLeaseReport(report: LeaseReport, opts: TableOptions & {spaceColumn: boolean}): string {
+  const {spaceColumn, ...table} = opts
   const out: string[] = []
   const where = spaceColumn ? ` across ${report.Spaces.length} spaces` : ''
   out.push(`Worker leases ${terminalTime(report.Since)} – ${terminalTime(report.Until)}${where}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`, '')
   const grid = withBars(groupGrid(report, {spaceColumn}))
-  out.push(`By ${report.GroupBy} (the bar charts BUSY):`, renderTable(grid.head, grid.rows, {isTTY}))
+  out.push(`By ${report.GroupBy} (the bar charts BUSY):`, renderTable(grid.head, grid.rows, table))
   if (report.GroupBy !== 'pool') {
     out.push('Peak concurrent leases per pool:')
     out.push(renderTable(
       [...(spaceColumn ? ['SPACE'] : []), 'POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT'],
       report.Pools.map((p) => [...(spaceColumn ? [p.SpaceName] : []), p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ? terminalTime(p.PeakAt) : '']),
-      {isTTY},
+      table,
     ))
   }
   const named = (w: {WorkerName: string; SpaceName: string}) => terminalSafe(spaceColumn ? `${w.SpaceName}/${w.WorkerName}` : w.WorkerName)

@@ -1,5 +1,5 @@
 /**
- * The one definition of a pool's floor: the number of available workers (workers/availability)
+ * The one definition of a pool's floor: the number of available workers (availability.ts)
  * a pool must keep. `check`'s redundancy rule reports pools below it; every command that takes
  * workers out of service refuses to go below it (maintenance/guard). Both read it from here so
  * they cannot disagree.
@@ -9,8 +9,8 @@
  * else the file's `thresholds.minWorkers`, else 2 (Octopus: "For redundancy, have at least two
  * workers per pool").
  */
-import type {PolicyConfig, PoolOverride} from '../policy/config.js'
-import {globMatches} from '../policy/glob.js'
+import type {PolicyConfig, PoolOverride} from '../lib/policy/config.js'
+import {globMatches} from '../lib/policy/glob.js'
 
 /** What a floor depends on: a pool's identity (per-pool overrides match its name or ID). */
 export interface FloorPoolIdentity {

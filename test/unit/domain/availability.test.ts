@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {countAvailable, isAvailable, unavailableReason} from '../../../src/lib/workers/availability.js'
+import {countAvailable, isAvailable, unavailableReason} from '../../../src/domain/availability.js'
 
 describe('isAvailable (the one health model)', () => {
   it.each([

@@ -6,11 +6,13 @@ import {chmodSync, chownSync, existsSync, readdirSync, rmSync, statSync, symlink
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {describe, expect, it} from 'vitest'
-import {OTHER_BUILD_CACHE_MAX_AGE_MS} from '../../../src/lib/startup/compile-cache.js'
-import {tempDir} from '../../helpers/temp.js'
+import {OTHER_BUILD_CACHE_MAX_AGE_MS} from '../../src/lib/startup/compile-cache.js'
+import {tempDir} from '../helpers/temp.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
-const compiled = pathToFileURL(path.join(root, 'dist/lib/startup/compile-cache.js')).href
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+// The module from its TypeScript source, compiled as it loads (scripts/dev/register.js): no build needed.
+const compiled = pathToFileURL(path.join(root, 'src/lib/startup/compile-cache.ts')).href
+const typescriptHooks = pathToFileURL(path.join(root, 'scripts/dev/register.js')).href
 
 /** A module tree to load: the "bundle" and a file it requires. */
 function fixture(): {dir: string; bundle: string} {
@@ -52,7 +54,7 @@ function load(bundle: string, cacheRoot: string, opts: {bundleId?: string; env?:
     console.log(JSON.stringify({...m, sum: m.sum(2, 3), stack: m.stack(), outcome: compileCacheOutcome()}))
   `
   // Bounded: a cache read that blocks (a FIFO) must fail the test, not hang it.
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8', env: {PATH: process.env.PATH ?? '', ...opts.env}, timeout: 20_000, killSignal: 'SIGKILL'})
+  const result = spawnSync(process.execPath, ['--import', typescriptHooks, '--input-type=module', '-e', script], {encoding: 'utf8', env: {PATH: process.env.PATH ?? '', ...opts.env}, timeout: 20_000, killSignal: 'SIGKILL'})
   expect(result.signal, 'the process hung and was killed').toBeNull()
   expect(result.status, result.stderr).toBe(0)
   return {...JSON.parse(result.stdout), stderr: result.stderr} as Loaded
@@ -182,7 +184,7 @@ describe('the compile cache', () => {
 
 describe('the built CLI under a shared cache directory', () => {
   it('a FIFO planted at its compile-cache path: the command finishes, exit 0, with one warning', async () => {
-    const {runCli} = await import('../../helpers/cli.js')
+    const {runCli} = await import('../helpers/cli.js')
     const cacheHome = tempDir('octoworkers-shared-cache')
     const first = await runCli(['--version'], {cacheHome, spawn: true, timeoutMs: 20_000})
     expect(first.exitCode, first.stderr).toBe(0)
