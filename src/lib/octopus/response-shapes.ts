@@ -53,7 +53,7 @@ function jsonObjectWith<const E extends v.ObjectEntries>(entries: E) {
 }
 
 /**
- * A shape for the wire type T. The `check` parameter is a compile-time test only: it is `[]`
+ * A shape for the wire type T. The `_check` parameter is a compile-time test only: it is `[]`
  * (nothing to pass) when T has every field the schema demands with a type the schema accepts,
  * and an impossible `[never]` otherwise, so that a schema and the type its callers read cannot
  * drift apart.
