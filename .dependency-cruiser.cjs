@@ -55,7 +55,7 @@ const LAYERS = {
   config: [
     '^src/lib/auth/(connection|key-storage|keychain|paths|private-files|profiles)\\.ts$',
     // .octoworkers.yaml: its schema, loader and starter file.
-    '^src/lib/policy/(config|starter)\\.ts$',
+    '^src/lib/policy/(config|config-schema|starter)\\.ts$',
     '^src/lib/(cache-dir|private-file|yaml-checks)\\.ts$',
   ],
   octopus: ['^src/lib/octopus/'],

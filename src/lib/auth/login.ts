@@ -1,7 +1,7 @@
 import {usageError} from '../errors.js'
 import {OctopusClient, normalizeServerUrl, type ClientOptions} from '../octopus/client.js'
 import {warnIfPlainHttp} from '../octopus/plain-http.js'
-import type {UserResource} from '../octopus/types.js'
+import {currentUser} from '../octopus/response-shapes.js'
 import {removeApiKey, removeInsecureKeyFile, saveApiKey, type KeyStorage, type RemovedKeys} from './key-storage.js'
 import {KeychainUnavailableError, keychainAccount, openSystemKeychain, type KeychainFactory} from './keychain.js'
 import {checkProfileName, configDir, insecureKeyDir} from './paths.js'
@@ -109,7 +109,7 @@ export async function login(req: LoginRequest): Promise<LoginResult> {
     userAgent: req.userAgent,
   })
   await client.loadRoot()
-  const me = await client.get<UserResource>(client.hasLink('CurrentUser') ? client.link('CurrentUser') : '/api/users/me')
+  const me = await client.get(client.hasLink('CurrentUser') ? client.link('CurrentUser') : '/api/users/me', currentUser)
   const space = req.space ? (await client.resolveSpace(req.space)).space : undefined
 
   const previous = store.get(profileName)

@@ -1,6 +1,6 @@
 /** `whoami`: who the credential in use is, on which server and space, and where it came from. */
 import type {OctopusClient, SpaceContext} from '../octopus/client.js'
-import type {UserResource} from '../octopus/types.js'
+import {currentUser} from '../octopus/response-shapes.js'
 import type {ResolvedConnection} from './connection.js'
 import {terminalSafe} from '../render/safe.js'
 
@@ -19,7 +19,7 @@ export interface WhoamiResult {
 
 export async function whoami(opts: {client: OctopusClient; connection: ResolvedConnection; space: SpaceContext}): Promise<WhoamiResult> {
   const {client, connection, space} = opts
-  const me = await client.get<UserResource>(client.hasLink('CurrentUser') ? client.link('CurrentUser') : '/api/users/me')
+  const me = await client.get(client.hasLink('CurrentUser') ? client.link('CurrentUser') : '/api/users/me', currentUser)
   return {
     Server: client.server,
     Version: client.version,

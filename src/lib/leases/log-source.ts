@@ -14,7 +14,7 @@
  */
 import type {SpaceContext} from '../octopus/client.js'
 import type {TaskResource} from '../octopus/types.js'
-import type {TaskDetailsResource} from '../octopus/repositories.js'
+import type {TaskDetailsResource} from '../octopus/types.js'
 import type {NameDirectory} from './directory.js'
 import {idNumber} from './diff.js'
 import {flattenActivityLogs, leasesFromLog, type LoggedLease} from './parse.js'

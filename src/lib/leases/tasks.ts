@@ -5,8 +5,9 @@
  * filtered on the client too, so a server that ignores a filter still gives the right answer.
  */
 import type {SpaceContext} from '../octopus/client.js'
-import {getTaskDetails, type TaskDetailsResource} from '../octopus/repositories.js'
-import type {ResourceCollection, TaskResource} from '../octopus/types.js'
+import {getTaskDetails} from '../octopus/repositories.js'
+import {collectionOf, task} from '../octopus/response-shapes.js'
+import type {TaskDetailsResource, TaskResource} from '../octopus/types.js'
 
 export const EXECUTING_STATES = ['Executing', 'Cancelling']
 export const COMPLETED_STATES = ['Success', 'Failed', 'Canceled', 'TimedOut']
@@ -30,7 +31,7 @@ export async function queryTasks(space: SpaceContext, filter: TaskFilter): Promi
   const out: TaskResource[] = []
   const take = Math.min(PAGE, filter.limit ?? PAGE)
   for (let skip = 0; ; skip += take) {
-    const page = await space.client.get<ResourceCollection<TaskResource>>(tasksBaseUrl(space), {
+    const page = await space.client.get(tasksBaseUrl(space), collectionOf(task), {
       spaces: space.spaceId,
       states: filter.states,
       ids: filter.ids,

@@ -3,7 +3,7 @@ import type {AxiosInstance, AxiosResponse} from 'axios'
 import {CliError, ExitCode, redact, usageError, notFoundError} from '../errors.js'
 import {pathOf, toApiError, OctopusApiError} from './api-error.js'
 import {shouldRetry} from './retry.js'
-import {anyBody, anyJson, arrayOf, collectionOf, formatBytes, inferShape, jsonObject, namedResource, resource, rootDocument, textBody, type Shape} from './shape.js'
+import {anyBody, anyJson, collectionOf, formatBytes, jsonObject, rootDocument, shapeProblem, spaceHome, spaceList, type ResponseShape} from './response-shapes.js'
 import {expandTemplate, type TemplateParams} from './uri-template.js'
 import type {Links, ResourceCollection, RootDocument, SpaceResource} from './types.js'
 import {closeMatches} from '../../text/fuzzy.js'
@@ -31,8 +31,8 @@ export interface RequestOptions {
   body?: unknown
   /** Statuses returned as a response instead of thrown (e.g. 404 when probing an optional route). */
   allowStatus?: number[]
-  /** The shape a 2xx body must have (src/lib/octopus/shape.ts); default: inferred from the method and route. */
-  expect?: Shape
+  /** The shape a 2xx body must have (src/lib/octopus/response-shapes.ts); default: a JSON object for a GET, any JSON otherwise. */
+  expect?: ResponseShape
 }
 
 export interface RawResponse<T> {
@@ -143,7 +143,7 @@ export class OctopusClient {
       throw error
     }
     if (response.status === 404) throw notOctopus(this.server, 'HTTP 404 at /api')
-    const problem = rootDocument.problem(response.data)
+    const problem = shapeProblem(rootDocument, response.data)
     if (problem) {
       const got = typeof response.data === 'string' ? 'a page that is not JSON' : problem
       throw notOctopus(this.server, `/api answered with ${got}, not an Octopus root document`)
@@ -152,13 +152,8 @@ export class OctopusClient {
     return this.rootDoc
   }
 
-  /** GET with the shape inferred from the route (src/lib/octopus/shape.ts `inferShape`). */
-  async get<T>(url: string, query?: TemplateParams): Promise<T> {
-    return (await this.request<T>('GET', url, {query})).data
-  }
-
-  /** GET whose body must have `shape` (else one clear line, exit 1): for callers that know what they need. */
-  async getJson<T>(url: string, shape: Shape, query?: TemplateParams): Promise<T> {
+  /** GET whose body must have `shape` (else one clear line naming what came back, exit 1). */
+  async get<T>(url: string, shape: ResponseShape<T>, query?: TemplateParams): Promise<T> {
     return (await this.request<T>('GET', url, {query, expect: shape})).data
   }
 
@@ -175,14 +170,14 @@ export class OctopusClient {
   }
 
   /** Reads every page of a paged collection, following `Page.Next` (one request per page). */
-  async getAllPages<T>(url: string, item: Shape = resource): Promise<T[]> {
+  async getAllPages<T>(url: string, item: ResponseShape<T>): Promise<T[]> {
     const items: T[] = []
     let next: string | undefined = url
     const seen = new Set<string>()
     const shape = collectionOf(item)
     while (next && !seen.has(next)) {
       seen.add(next)
-      const page: ResourceCollection<T> = await this.getJson<ResourceCollection<T>>(next, shape)
+      const page: ResourceCollection<T> = await this.get(next, shape)
       // A loop, not push(...items): spreading a huge page overflows the stack.
       for (const it of page.Items) items.push(it)
       const nextLink: string | undefined = page.Links?.['Page.Next']
@@ -197,7 +192,7 @@ export class OctopusClient {
     if (!this.spacesCache) {
       // Spaces exist on every supported version (2019.7's root links them): the route stands in for a root that lists only some links.
       const url = this.hasLink('Spaces') ? this.link('Spaces', {id: 'all'}) : '/api/spaces/all'
-      this.spacesCache = await this.getJson<SpaceResource[]>(url, arrayOf(namedResource, 'a JSON array of spaces'))
+      this.spacesCache = await this.get(url, spaceList)
     }
     return this.spacesCache
   }
@@ -232,14 +227,14 @@ export class OctopusClient {
   /** Loads a space's links from its SpaceHome document (one request). */
   async spaceContext(space: SpaceResource): Promise<SpaceContext> {
     const url = this.hasLink('SpaceHome') ? this.link('SpaceHome', {spaceId: space.Id}) : `/api/${space.Id}`
-    const home = await this.getJson<{Links: Links}>(url, jsonObject)
+    const home = await this.get(url, spaceHome)
     return new SpaceContext(this, space, home.Links ?? {})
   }
 
   /**
    * One logical request: attempts, retry waits and read-backs all share one deadline of
    * `--timeout` seconds, headers to last byte (docs/ARCHITECTURE.md §4). A 2xx body is checked
-   * against `options.expect` (else a shape inferred from the route); its size is capped.
+   * against `options.expect` (else a JSON object for a GET, any JSON otherwise); its size is capped.
    */
   async request<T>(method: string, url: string, options: RequestOptions = {}): Promise<RawResponse<T>> {
     const target = this.resolve(options.query ? appendQuery(url, options.query) : url)
@@ -255,7 +250,7 @@ export class OctopusClient {
       if (outcome.response) {
         const okStatus = (status! >= 200 && status! < 300) || (options.allowStatus ?? []).includes(status!)
         if (okStatus) {
-          const data = this.checkShape(method, target, outcome.response, status! >= 200 && status! < 300 ? options.expect ?? inferShape(method, target) : anyBody)
+          const data = this.checkShape(method, target, outcome.response, status! >= 200 && status! < 300 ? options.expect ?? (upper === 'GET' ? jsonObject : anyJson) : anyBody)
           return {status: status!, data: data as T}
         }
         // A retried DELETE that finds nothing, after a lost response: the first attempt deleted it.
@@ -368,16 +363,16 @@ export class OctopusClient {
   }
 
   /** Decodes a 2xx body and checks it has the shape the caller needs; a mismatch is one line naming server, URL and what came back. */
-  private checkShape(method: string, target: string, response: ExchangeResponse, shape: Shape): unknown {
+  private checkShape(method: string, target: string, response: ExchangeResponse, shape: ResponseShape): unknown {
     const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
-    const decoded = decodeBody(response.bytes, contentType, shape === textBody)
+    const decoded = decodeBody(response.bytes, contentType)
     const size = formatBytes(response.bytes.length)
     let got: string | undefined
     if (decoded.kind === 'malformed') got = `malformed JSON (${contentType || 'no content type'}, ${size})`
-    else if (decoded.kind === 'text' && !shape.text) got = response.bytes.length === 0 ? 'an empty body' : `${contentType || 'a body with no content type'}, ${size}`
-    else if (decoded.kind === 'empty' && shape !== anyJson && shape !== anyBody) got = 'an empty body'
+    else if (decoded.kind === 'text' && !shape.anyBody) got = `${contentType || 'a body with no content type'}, ${size}`
+    else if (decoded.kind === 'empty' && shape.schema) got = 'an empty body'
     else {
-      const problem = decoded.kind === 'empty' ? undefined : shape.problem(decoded.value)
+      const problem = decoded.kind === 'json' ? shapeProblem(shape, decoded.value) : undefined
       if (problem) got = `${problem} (${size})`
     }
     if (got !== undefined) {
@@ -502,12 +497,12 @@ async function readCapped(response: AxiosResponse, limit: number, timedOut: () =
 type Decoded = {kind: 'json'; value: unknown} | {kind: 'text'; value: string} | {kind: 'empty'} | {kind: 'malformed'}
 
 /** JSON when the server says so, or when a typeless/text body parses as JSON; text otherwise. */
-function decodeBody(bytes: Buffer, contentType: string, wantsText = false): Decoded {
+function decodeBody(bytes: Buffer, contentType: string): Decoded {
   if (bytes.length === 0) return {kind: 'empty'}
   const text = bytes.toString('utf8')
   const saysJson = /[/+]json\b/.test(contentType)
-  // Sniffing is for servers that mislabel JSON; a caller that wants text (a raw log) gets text unless the server says JSON.
-  if (saysJson || (!wantsText && /^\s*[[{"]/.test(text))) {
+  // Sniffing is for servers that mislabel JSON.
+  if (saysJson || /^\s*[[{"]/.test(text)) {
     try {
       return {kind: 'json', value: JSON.parse(text)}
     } catch {

@@ -14,6 +14,7 @@ import type {
   FeaturesConfigurationResource,
   MachinePolicyResource,
   ResourceCollection,
+  TaskDetailsResource,
   TaskResource,
   WorkerPoolResource,
   WorkerPoolsSummaryResource,
@@ -21,18 +22,19 @@ import type {
   WorkerTaskLeaseResource,
 } from './types.js'
 import type {TemplateParams} from './uri-template.js'
+import {features, jsonDocument, leasePage, machinePolicyList, namedList, poolList, poolsSummary, resource, task, taskDetails, workerDocument, workerList} from './response-shapes.js'
 import {inSpace, isSelective, taskPredicate, workerPredicate, type WorkerSelection} from './client-filter.js'
 
 // ---- worker pools ---------------------------------------------------------------------------
 
 /** All pools of the space, in the server's sort order. */
 export async function listWorkerPools(space: SpaceContext): Promise<WorkerPoolResource[]> {
-  const pools = inSpace(await space.client.get<WorkerPoolResource[]>(space.link('WorkerPools', {id: 'all'})), space.spaceId)
+  const pools = inSpace(await space.client.get(space.link('WorkerPools', {id: 'all'}), poolList), space.spaceId)
   return [...pools].sort((a, b) => (a.SortOrder ?? 0) - (b.SortOrder ?? 0) || a.Name.localeCompare(b.Name))
 }
 
 export async function getWorkerPool(space: SpaceContext, id: string): Promise<WorkerPoolResource> {
-  return requireSameId(await space.client.get<WorkerPoolResource>(space.link('WorkerPools', {id})), id, 'worker pool')
+  return requireSameId(await space.client.get(space.link('WorkerPools', {id}), resource<WorkerPoolResource>()), id, 'worker pool')
 }
 
 export function createWorkerPool(space: SpaceContext, body: Record<string, unknown>): Promise<WorkerPoolResource> {
@@ -54,7 +56,7 @@ export function setWorkerPoolSortOrder(space: SpaceContext, orderedIds: string[]
 }
 
 export function getWorkerPoolsSummary(space: SpaceContext, params: TemplateParams = {}): Promise<WorkerPoolsSummaryResource> {
-  return space.client.get<WorkerPoolsSummaryResource>(space.link('WorkerPoolsSummary', params))
+  return space.client.get(space.link('WorkerPoolsSummary', params), poolsSummary)
 }
 
 export interface DynamicWorkerType {
@@ -67,7 +69,7 @@ export interface DynamicWorkerType {
 }
 
 export async function listDynamicWorkerTypes(space: SpaceContext): Promise<DynamicWorkerType[]> {
-  const doc = await space.client.get<{WorkerTypes?: DynamicWorkerType[]}>(space.link('WorkerPoolsDynamicWorkerTypes'))
+  const doc = await space.client.get(space.link('WorkerPoolsDynamicWorkerTypes'), jsonDocument<{WorkerTypes?: DynamicWorkerType[]}>())
   return doc.WorkerTypes ?? []
 }
 
@@ -83,14 +85,14 @@ export type WorkerQuery = WorkerSelection
  * answers with more workers than were asked for, and the caller must get exactly those asked for.
  */
 export async function listWorkers(space: SpaceContext, query: WorkerQuery = {}): Promise<WorkerResource[]> {
-  if (!isSelective(query)) return inSpace(await space.client.get<WorkerResource[]>(space.link('Workers', {id: 'all'})), space.spaceId)
+  if (!isSelective(query)) return inSpace(await space.client.get(space.link('Workers', {id: 'all'}), workerList), space.spaceId)
   const url = space.link('Workers', {...query, skip: 0, take: 2_147_483_647} as TemplateParams)
-  return inSpace(await space.client.getAllPages<WorkerResource>(url), space.spaceId).filter(workerPredicate(query))
+  return inSpace(await space.client.getAllPages(url, resource<WorkerResource>()), space.spaceId).filter(workerPredicate(query))
 }
 
 /** One worker by ID; a document for another ID (a server or proxy that answered wrongly) is an error, never acted on. */
 export async function getWorker(space: SpaceContext, id: string): Promise<WorkerResource> {
-  const worker = await space.client.get<WorkerResource>(space.link('Workers', {id}))
+  const worker = await space.client.get(space.link('Workers', {id}), workerDocument)
   return requireSameId(worker, id, 'worker')
 }
 
@@ -122,7 +124,7 @@ interface NamedResource {
 }
 
 export function listMachinePolicies(space: SpaceContext): Promise<MachinePolicyResource[]> {
-  return space.client.get<MachinePolicyResource[]>(space.link('MachinePolicies', {id: 'all'}))
+  return space.client.get(space.link('MachinePolicies', {id: 'all'}), machinePolicyList)
 }
 
 export interface AccountResource extends NamedResource {
@@ -130,16 +132,16 @@ export interface AccountResource extends NamedResource {
 }
 
 export function listAccounts(space: SpaceContext): Promise<AccountResource[]> {
-  return space.client.get<AccountResource[]>(space.link('Accounts', {id: 'all'}))
+  return space.client.get(space.link('Accounts', {id: 'all'}), namedList<AccountResource>())
 }
 
 export function listProxies(space: SpaceContext): Promise<NamedResource[]> {
-  return space.client.get<NamedResource[]>(space.link('Proxies', {id: 'all'}))
+  return space.client.get(space.link('Proxies', {id: 'all'}), namedList<NamedResource>())
 }
 
 /** Deployment targets (`/machines/all`), for checks that compare them with workers. */
 export function listDeploymentTargets(space: SpaceContext): Promise<Array<NamedResource & {Thumbprint?: string | null; Endpoint?: {CommunicationStyle?: string; Uri?: string | null; Thumbprint?: string | null}}>> {
-  return space.client.get(space.link('Machines', {id: 'all'}))
+  return space.client.get(space.link('Machines', {id: 'all'}), namedList())
 }
 
 export interface ServerNodeResource extends NamedResource {
@@ -151,14 +153,14 @@ export interface ServerNodeResource extends NamedResource {
 /** Server nodes (global; an HA cluster has several, each with its own built-in worker). */
 export async function listServerNodes(space: SpaceContext): Promise<ServerNodeResource[]> {
   const url = space.hasLink('OctopusServerNodes') ? space.link('OctopusServerNodes', {id: 'all'}) : '/api/octopusservernodes/all'
-  return space.client.get<ServerNodeResource[]>(url)
+  return space.client.get(url, namedList<ServerNodeResource>())
 }
 
 // ---- features (global) -----------------------------------------------------------------------
 
 export function getFeatures(space: SpaceContext | {client: SpaceContext['client']}): Promise<FeaturesConfigurationResource> {
   const client = space.client
-  return client.get<FeaturesConfigurationResource>(client.hasLink('FeaturesConfiguration') ? client.link('FeaturesConfiguration') : '/api/featuresconfiguration')
+  return client.get(client.hasLink('FeaturesConfiguration') ? client.link('FeaturesConfiguration') : '/api/featuresconfiguration', features)
 }
 
 /** PUT of the whole features document as read, so no other flag changes. */
@@ -186,12 +188,12 @@ function taskParams(space: SpaceContext, query: TaskQuery): TemplateParams {
 /** Every task matching the query, with a large page size (few requests), filtered again on the client. */
 export async function listTasks(space: SpaceContext, query: TaskQuery = {}): Promise<TaskResource[]> {
   const url = space.link('Tasks', {...taskParams(space, query), skip: 0, take: query.take ?? 1000})
-  const tasks = await space.client.getAllPages<TaskResource>(url)
+  const tasks = await space.client.getAllPages(url, task)
   return tasks.filter(taskPredicate({...query, spaces: space.spaceId}))
 }
 
 export function getTask(space: SpaceContext, id: string): Promise<TaskResource> {
-  return space.client.get<TaskResource>(space.link('Tasks', {id}))
+  return space.client.get(space.link('Tasks', {id}), task)
 }
 
 /** Starts a task (`POST /api/{space}/tasks`), e.g. a `Health` check of workers. */
@@ -199,31 +201,8 @@ export function createTask(space: SpaceContext, body: {Name: string; Description
   return space.client.post<TaskResource>(space.path('tasks'), {SpaceId: space.spaceId, ...body})
 }
 
-export interface ActivityLogElement {
-  Category: string
-  OccurredAt: string
-  MessageText: string
-  Detail?: string | null
-}
-
-export interface ActivityElement {
-  Id: string
-  Name: string
-  Status: string
-  Started?: string | null
-  Ended?: string | null
-  Children: ActivityElement[]
-  LogElements: ActivityLogElement[]
-}
-
-export interface TaskDetailsResource {
-  Task: TaskResource
-  ActivityLogs: ActivityElement[]
-  PhysicalLogSize?: number
-}
-
 export function getTaskDetails(space: SpaceContext, id: string, params: {verbose?: boolean; tail?: number} = {}): Promise<TaskDetailsResource> {
-  return space.client.get<TaskDetailsResource>(space.link('Tasks', {id}) + '/details', params)
+  return space.client.get(space.link('Tasks', {id}) + '/details', taskDetails, params)
 }
 
 // ---- worker task leases (newer servers only) ---------------------------------------------------
@@ -239,6 +218,7 @@ export async function listWorkerTaskLeases(space: SpaceContext): Promise<WorkerT
     const response = await space.client.request<{WorkerTaskLeases?: ResourceCollection<WorkerTaskLeaseResource>}>('GET', space.path('workertaskleases'), {
       query: {skip, take},
       allowStatus: [404],
+      expect: leasePage,
     })
     if (response.status === 404) return undefined
     const page = response.data.WorkerTaskLeases

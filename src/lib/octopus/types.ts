@@ -97,6 +97,29 @@ export interface RootDocument {
   [key: string]: unknown
 }
 
+export interface ActivityLogElement {
+  Category: string
+  OccurredAt: string
+  MessageText: string
+  Detail?: string | null
+}
+
+export interface ActivityElement {
+  Id: string
+  Name: string
+  Status: string
+  Started?: string | null
+  Ended?: string | null
+  Children: ActivityElement[]
+  LogElements: ActivityLogElement[]
+}
+
+export interface TaskDetailsResource {
+  Task: TaskResource
+  ActivityLogs: ActivityElement[]
+  PhysicalLogSize?: number
+}
+
 /** One active worker lease, as `/api/{space}/workertaskleases` returns it (newer servers only). */
 export interface WorkerTaskLeaseResource {
   Id: string

@@ -22,6 +22,7 @@
  */
 import {OctopusApiError, type SpaceContext} from './client.js'
 import type {TemplateParams} from './uri-template.js'
+import {jsonDocument, namedList, resource, resourceList} from './response-shapes.js'
 import type {ChannelFacts, LibraryVariableSetFacts, LifecycleFacts, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, VariableSetFacts} from './usage-types.js'
 
 /** The largest page Octopus accepts; paged lists are then read in one request unless the server caps it. */
@@ -40,12 +41,12 @@ function spaceUrl(space: SpaceContext, linkName: string, params: TemplateParams,
 }
 
 export function listProjects(space: SpaceContext): Promise<ProjectFacts[]> {
-  return space.client.get<ProjectFacts[]>(spaceUrl(space, 'Projects', {id: 'all'}, 'projects'))
+  return space.client.get(spaceUrl(space, 'Projects', {id: 'all'}, 'projects'), namedList<ProjectFacts>())
 }
 
 /** The space's deployment processes (paged; "sorted by Id"); may include release snapshots. */
 export function listDeploymentProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
-  return space.client.getAllPages<ProcessFacts>(spaceUrl(space, 'DeploymentProcesses', {skip: 0, take: ALL}, 'deploymentprocesses'))
+  return space.client.getAllPages(spaceUrl(space, 'DeploymentProcesses', {skip: 0, take: ALL}, 'deploymentprocesses'), resource<ProcessFacts>())
 }
 
 /** Whether the server has runbooks at all: its root (or the space home) links them from Octopus 2019.11 on. */
@@ -56,7 +57,7 @@ export function serverHasRunbooks(space: SpaceContext): boolean {
 /** The space's runbooks; none, without a request, on a server that has no runbooks. */
 export async function listRunbooks(space: SpaceContext): Promise<RunbookFacts[]> {
   if (!serverHasRunbooks(space)) return []
-  return space.client.get<RunbookFacts[]>(space.link('Runbooks', {id: 'all'}))
+  return space.client.get(space.link('Runbooks', {id: 'all'}), namedList<RunbookFacts>())
 }
 
 /**
@@ -66,20 +67,20 @@ export async function listRunbooks(space: SpaceContext): Promise<RunbookFacts[]>
  */
 export async function listRunbookProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
   if (!serverHasRunbooks(space)) return []
-  return space.client.getAllPages<ProcessFacts>(spaceUrl(space, 'RunbookProcesses', {skip: 0, take: ALL}, 'runbookProcesses'))
+  return space.client.getAllPages(spaceUrl(space, 'RunbookProcesses', {skip: 0, take: ALL}, 'runbookProcesses'), resource<ProcessFacts>())
 }
 
 /** The space's lifecycles (phases with their environments). */
 export function listLifecycles(space: SpaceContext): Promise<LifecycleFacts[]> {
-  return space.client.get<LifecycleFacts[]>(spaceUrl(space, 'Lifecycles', {id: 'all'}, 'lifecycles'))
+  return space.client.get(spaceUrl(space, 'Lifecycles', {id: 'all'}, 'lifecycles'), resourceList<LifecycleFacts>())
 }
 
 export function listEnvironments(space: SpaceContext): Promise<NamedFacts[]> {
-  return space.client.get<NamedFacts[]>(spaceUrl(space, 'Environments', {id: 'all'}, 'environments'))
+  return space.client.get(spaceUrl(space, 'Environments', {id: 'all'}, 'environments'), namedList<NamedFacts>())
 }
 
 export function listChannels(space: SpaceContext): Promise<ChannelFacts[]> {
-  return space.client.get<ChannelFacts[]>(spaceUrl(space, 'Channels', {id: 'all'}, 'channels'))
+  return space.client.get(spaceUrl(space, 'Channels', {id: 'all'}, 'channels'), namedList<ChannelFacts>())
 }
 
 /**
@@ -87,12 +88,12 @@ export function listChannels(space: SpaceContext): Promise<ChannelFacts[]> {
  * may ignore, so the client filters again.
  */
 export async function listLibraryVariableSets(space: SpaceContext): Promise<LibraryVariableSetFacts[]> {
-  const sets = await space.client.get<LibraryVariableSetFacts[]>(spaceUrl(space, 'LibraryVariables', {id: 'all', contentType: 'Variables'}, 'libraryvariablesets'))
+  const sets = await space.client.get(spaceUrl(space, 'LibraryVariables', {id: 'all', contentType: 'Variables'}, 'libraryvariablesets'), namedList<LibraryVariableSetFacts>())
   return sets.filter((s) => !s.ContentType || s.ContentType === 'Variables')
 }
 
 export function listFeeds(space: SpaceContext): Promise<NamedFacts[]> {
-  return space.client.get<NamedFacts[]>(space.path('feeds/all'))
+  return space.client.get(space.path('feeds/all'), namedList<NamedFacts>())
 }
 
 /** Above this URL length the `ids` filter is left out (one request either way). */
@@ -110,11 +111,11 @@ export async function listVariableSets(space: SpaceContext, ids: string[], onFal
   const base = space.path('variables/all')
   const withIds = `${base}?ids=${[...wanted].map(encodeURIComponent).join(',')}`
   const url = withIds.length <= MAX_IDS_URL ? withIds : base
-  const response = await space.client.request<VariableSetFacts[]>('GET', url, {allowStatus: [404]})
+  const response = await space.client.request<VariableSetFacts[]>('GET', url, {allowStatus: [404], expect: resourceList<VariableSetFacts>()})
   if (response.status !== 404 && Array.isArray(response.data)) return response.data.filter((set) => wanted.has(set.Id))
   onFallback?.('this server has no variables/all route; reading each variable set on its own')
   const sets: VariableSetFacts[] = []
-  for (const id of wanted) sets.push(await space.client.get<VariableSetFacts>(spaceUrl(space, 'Variables', {id}, 'variables')))
+  for (const id of wanted) sets.push(await space.client.get(spaceUrl(space, 'Variables', {id}, 'variables'), resource<VariableSetFacts>()))
   return sets
 }
 
@@ -132,12 +133,12 @@ export function getGitDeploymentProcess(space: SpaceContext, project: ProjectFac
   const url = link && link.includes('{gitRef}')
     ? link.replace(/\{gitRef\}/g, gitRefSegment(gitRef))
     : space.path(`projects/${encodeURIComponent(project.Id)}/${gitRefSegment(gitRef)}/deploymentprocesses`)
-  return space.client.get<ProcessFacts>(url)
+  return space.client.get(url, jsonDocument<ProcessFacts>())
 }
 
 /** The text variables of a project whose variables are in git (sensitive ones stay in the database set). */
 export function getGitVariables(space: SpaceContext, project: ProjectFacts, gitRef: string): Promise<VariableSetFacts> {
-  return space.client.get<VariableSetFacts>(space.path(`projects/${encodeURIComponent(project.Id)}/${gitRefSegment(gitRef)}/variables`))
+  return space.client.get(space.path(`projects/${encodeURIComponent(project.Id)}/${gitRefSegment(gitRef)}/variables`), jsonDocument<VariableSetFacts>())
 }
 
 export function isNotFoundOrForbidden(error: unknown): error is OctopusApiError {

@@ -3,6 +3,7 @@ import {usageError} from '../errors.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {findAllByNameOrId} from '../octopus/names.js'
 import {listWorkerPools} from '../octopus/repositories.js'
+import {jsonDocument} from '../octopus/response-shapes.js'
 import {safe} from '../render/safe.js'
 
 /** The sandbox's simulation resource (GET /api/sandbox/simulations/{id}); also the --json document. */
@@ -80,7 +81,7 @@ export async function runSimulation(space: SpaceContext, req: SimulationRequest,
   while (status.State === 'Running') {
     // The sandbox has no push channel for simulations: poll, a few times a second.
     await new Promise((resolve) => setTimeout(resolve, POLL_MS))
-    status = await client.get<SimulationStatus>(`/api/sandbox/simulations/${status.Id}`)
+    status = await client.get(`/api/sandbox/simulations/${status.Id}`, jsonDocument<SimulationStatus>())
     if (Date.now() - lastReport > PROGRESS_EVERY_MS) {
       progress(`  ${status.TasksCompleted + status.TasksFailed + status.TasksCanceled}/${req.tasks} done, ${status.TasksFailed} failed`)
       lastReport = Date.now()

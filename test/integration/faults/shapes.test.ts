@@ -76,6 +76,23 @@ describe('other routes and commands', () => {
     expect((await api(sandbox, 'GET', '/api/Spaces-1/workerpools/WorkerPools-2')).body).toEqual(before)
   })
 
+  it.each([
+    ['WorkerPoolIds is a string, not a list', {WorkerPoolIds: 'WorkerPools-1'}, /got a JSON object whose WorkerPoolIds is a JSON string \([\d.]+ k?B\), not a JSON object with Id/],
+    ['IsDisabled is a string', {IsDisabled: 'false'}, /got a JSON object whose IsDisabled is a JSON string \([\d.]+ k?B\), not a JSON object with Id/],
+  ])('the worker worker disable reads before writing it back, when its %s: one clear line, exit 1, nothing written', async (_label, change, got) => {
+    const workers = (await api(sandbox, 'GET', '/api/Spaces-1/workers/all')).body as Array<{Id: string; Name: string}>
+    const target = workers[0]
+    const before = (await api(sandbox, 'GET', `/api/Spaces-1/workers/${target.Id}`)).body
+    faults.add({mode: 'body', method: 'GET', path: `/api/Spaces-1/workers/${target.Id}`, body: {...before, ...change}})
+    const result = await octoVia(faults, sandbox, ['worker', 'disable', target.Id, '--yes', '--force'])
+    expect(result.exitCode, result.stderr).toBe(1)
+    // A bulk command reports each worker's outcome: the failed one names what came back.
+    expect(result.stdout + result.stderr).toMatch(got)
+    expect(result.stdout + result.stderr).not.toMatch(/Unexpected error|is not a function/)
+    expect(faults.requests.filter((r) => r.method === 'PUT')).toEqual([])
+    expect((await api(sandbox, 'GET', `/api/Spaces-1/workers/${target.Id}`)).body).toEqual(before)
+  })
+
   it('the well-formed answers still pass through (the checks refuse nothing real)', async () => {
     const result = await octoVia(faults, sandbox, ['pool', 'list', '--json'])
     expect(result.exitCode, result.stderr).toBe(0)

@@ -101,7 +101,7 @@ export class FakeOctopus {
       }
       throw new Error(`fake: no route ${url}`)
     },
-    get: async (url: string, query: Record<string, unknown> = {}) => {
+    get: async (url: string, _shape: unknown, query: Record<string, unknown> = {}) => {
       const at = await this.take(`GET ${url}`)
       const detail = /^\/api\/tasks\/([^/]+)\/details$/.exec(url)
       if (detail) return this.details(this.tasks.find((t) => t.id === detail[1])!, at)

@@ -176,7 +176,7 @@ describe('--source auto: the lease API reconciled with the logs of completed tas
     const fake = new FakeOctopus(tasks)
     fake.latencyMs = 5
     const original = fake.client.get
-    fake.client.get = async (url: string, query?: Record<string, unknown>) => {
+    fake.client.get = async (url: string, shape: unknown, query?: Record<string, unknown>) => {
       // The poll at 3 s fails after its snapshot (task list); the one at 5 s while reading logs.
       const completedList = url.endsWith('/tasks') && Array.isArray(query?.states) && (query.states as string[]).includes('Success')
       const failing = (completedList && fake.t >= 3_000 && fake.t < 3_100) || (url.endsWith('/details') && fake.t >= 5_000 && fake.t < 5_100)
@@ -184,7 +184,7 @@ describe('--source auto: the lease API reconciled with the logs of completed tas
         fake.t += fake.latencyMs
         throw new CliError('Connection reset by http://fake.', 1, {code: 'network'})
       }
-      return original(url, query)
+      return original(url, shape, query)
     }
     const source = new ReconciledLeaseSource(fake.space, fake.directory, new ApiLeaseSource(fake.space, fake.directory, () => EPOCH + fake.t))
     const {events, notices} = await tail(fake, source, {intervalMs: 1000, untilMs: 12_000})

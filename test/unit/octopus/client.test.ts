@@ -2,6 +2,7 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {OctopusClient, normalizeServerUrl} from '../../../src/lib/octopus/client.js'
+import {jsonObject, resource} from '../../../src/lib/octopus/response-shapes.js'
 
 /** A tiny scripted HTTP server: each test sets the handler; requests are recorded. */
 let server: http.Server
@@ -79,7 +80,7 @@ describe('OctopusClient', () => {
       json(res, 200, {ItemType: 'Thing', TotalResults: 5, ItemsPerPage: 2, Items: items, Links: links})
     }
     const client = await OctopusClient.connect({server: base, apiKey: 'API-X'})
-    const all = await client.getAllPages<{Id: string}>('/api/things?skip=0&take=2')
+    const all = await client.getAllPages('/api/things?skip=0&take=2', resource<{Id: string}>())
     expect(all.map((t) => t.Id)).toEqual(['T-1', 'T-2', 'T-3', 'T-4', 'T-5'])
     expect(requests.filter((r) => r.url.startsWith('/api/things'))).toHaveLength(3)
   })
@@ -93,7 +94,7 @@ describe('OctopusClient', () => {
       json(res, 200, {ok: true})
     }
     const client = await OctopusClient.connect({server: base, apiKey: 'API-X', sleep: async (ms) => void sleeps.push(ms)})
-    expect(await client.get('/api/thing')).toEqual({ok: true})
+    expect(await client.get('/api/thing', jsonObject)).toEqual({ok: true})
     expect(sleeps).toEqual([1000, 1000])
 
     failures = 1
@@ -104,14 +105,14 @@ describe('OctopusClient', () => {
   it('turns Octopus error bodies into the message and maps 401 to exit 3', async () => {
     handler = (req, res) => (req.url === '/api' ? json(res, 200, root) : json(res, 401, {ErrorMessage: 'You must be logged in to perform this action.'}))
     const client = await OctopusClient.connect({server: base, apiKey: 'API-X', sleep: noSleep})
-    await expect(client.get('/api/users/me')).rejects.toMatchObject({exitCode: 3, message: 'HTTP 401 from GET /api/users/me: You must be logged in to perform this action.'})
+    await expect(client.get('/api/users/me', jsonObject)).rejects.toMatchObject({exitCode: 3, message: 'HTTP 401 from GET /api/users/me: You must be logged in to perform this action.'})
   })
 
   it('logs method, URL, status and time with secrets redacted', async () => {
     handler = (_req, res) => json(res, 200, root)
     const lines: string[] = []
     const client = await OctopusClient.connect({server: base, apiKey: 'API-SECRETSECRET99', debug: (l) => lines.push(l)})
-    await client.get('/api?apikey=API-SECRETSECRET99')
+    await client.get('/api?apikey=API-SECRETSECRET99', jsonObject)
     expect(lines.join('\n')).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/api -> 200 \(\d+ ms\)/)
     expect(lines.join('\n')).not.toContain('SECRETSECRET99')
   })
@@ -122,7 +123,7 @@ describe('OctopusClient', () => {
       setTimeout(() => json(res, 200, {}), 1500)
     }
     const client = await OctopusClient.connect({server: base, apiKey: 'API-X', timeoutSeconds: 0.2, sleep: noSleep})
-    await expect(client.get('/api/slow')).rejects.toMatchObject({exitCode: 1, message: expect.stringMatching(/Timed out after 0.2s/)})
+    await expect(client.get('/api/slow', jsonObject)).rejects.toMatchObject({exitCode: 1, message: expect.stringMatching(/Timed out after 0.2s/)})
   })
 
   it('validates its options before any request', () => {

@@ -6,6 +6,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterEach, describe, expect, it} from 'vitest'
 import {OctopusClient} from '../../../src/lib/octopus/client.js'
+import {jsonObject} from '../../../src/lib/octopus/response-shapes.js'
 
 // The client over real sockets when the other end misbehaves: a scheme mismatch, a refusal, a
 // dripping or oversized body, a lost answer to a write.
@@ -74,7 +75,7 @@ describe('refused connections', () => {
     servers.pop()
     server.closeAllConnections()
     await new Promise<void>((r) => server.close(() => r()))
-    await expect(client.get('/api/spaces/all')).rejects.toMatchObject({message: `Connection refused by http://${host}.`})
+    await expect(client.get('/api/spaces/all', jsonObject)).rejects.toMatchObject({message: `Connection refused by http://${host}.`})
     expect(sleeps).toHaveLength(3)
   })
 })
@@ -88,7 +89,7 @@ describe('the whole exchange is bounded', () => {
       res.on('close', () => clearInterval(timer))
     }))
     const client = await OctopusClient.connect({server: `http://${host}`, apiKey: 'API-X', timeoutSeconds: 0.5, maxRetries: 0})
-    await expect(client.get('/api/spaces/all')).rejects.toMatchObject({code: 'timeout', message: expect.stringMatching(/^Timed out after 0\.5s/)})
+    await expect(client.get('/api/spaces/all', jsonObject)).rejects.toMatchObject({code: 'timeout', message: expect.stringMatching(/^Timed out after 0\.5s/)})
   })
 
   it('a body over the size cap is refused while it streams, and a declared one before it is read', async () => {
@@ -99,8 +100,8 @@ describe('the whole exchange is bounded', () => {
       res.end('['.padEnd(5000, ' '))
     }))
     const client = await OctopusClient.connect({server: `http://${host}`, apiKey: 'API-X', maxResponseBytes: 4096})
-    await expect(client.get('/api/streamed/all')).rejects.toMatchObject({code: 'response-too-large', message: expect.stringContaining('passed the 4.1 kB limit')})
-    await expect(client.get('/api/declared')).rejects.toMatchObject({code: 'response-too-large', message: expect.stringContaining('is 5.0 kB, over the 4.1 kB limit')})
+    await expect(client.get('/api/streamed/all', jsonObject)).rejects.toMatchObject({code: 'response-too-large', message: expect.stringContaining('passed the 4.1 kB limit')})
+    await expect(client.get('/api/declared', jsonObject)).rejects.toMatchObject({code: 'response-too-large', message: expect.stringContaining('is 5.0 kB, over the 4.1 kB limit')})
   })
 })
 

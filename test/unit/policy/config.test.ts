@@ -104,6 +104,13 @@ describe('parseConfig', () => {
       '',
     ].join('\n'), 2, /YAML aliases: Excessive alias count/],
     ['an unknown alias', 'thresholds:\n  minWorkers: *nope\n', 2, /YAML aliases: /],
+    ['a list where the settings belong', '- a\n- b\n', 1, /: the file must be a mapping of settings$/],
+    ['an unknown key in a convention', 'conventions:\n  worker:\n    regex: x\n    extra: 1\n', 4, /conventions\.worker\.extra: unknown setting 'extra' \(allowed: regex, template, tokens, ignoreCase, description, allow\)/],
+    ['an ignore without a rule', 'ignores:\n  - subject: x\n', 2, /ignores\.0: `rule` is required \(a rule ID, or a glob such as naming\/\*\)/],
+    ['an allowed value that is not a string', 'conventions:\n  worker:\n    template: "{a}"\n    tokens:\n      a: [x, true]\n', 5, /conventions\.worker\.tokens\.a\.1: allowed values must be strings/],
+    ['a fractional threshold', 'thresholds:\n  minWorkers: 1.5\n', 2, /thresholds\.minWorkers: must be a whole number, not '1\.5'/],
+    ['a per-pool override that is not a mapping', 'pools:\n  Linux: 3\n', 2, /pools\.Linux: must be a mapping, e\.g\. `minWorkers: 1`/],
+    ['tokens beside a regex', 'conventions:\n  worker:\n    regex: x\n    tokens: {a: [b]}\n', 4, /conventions\.worker\.tokens: `tokens` goes with `template:`, not `regex:`/],
   ])('rejects %s with exit 2, the file, the line and the problem', async (_what, text, line, problem) => {
     const error = await problemOf(text)
     expect(error).toBeInstanceOf(CliError)
