@@ -239,7 +239,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 }
 
-/** The plain facts of an oclif parse error, for describeParseFailure (src/lib knows no oclif). */
+/**
+ * The plain facts of an oclif parse error, for describeParseFailure (src/lib knows no oclif).
+ * @oclif/core exports none of its parser's error classes (only Errors.CLIError, their base), so
+ * each is told by the fields its declaration gives it: NonExistentFlagsError's `flags`,
+ * RequiredArgsError's and UnexpectedArgsError's `args`.
+ */
 function parseFailureOf(error: Error & {flags?: unknown; args?: unknown}): ParseFailure {
   const list = (value: unknown): unknown[] | undefined => (Array.isArray(value) && value.length > 0 ? value : undefined)
   const flags = list(error.flags)
