@@ -2,6 +2,7 @@ import {Command, Flags, Errors, type Interfaces} from '@oclif/core'
 import {CliError, ExitCode, redact, usageError, type ExitCodeValue} from './lib/errors.js'
 import {isBulkResult} from './lib/bulk.js'
 import {describeParseFailure, type ParseFailure} from './lib/parse-errors.js'
+import {FlagValueError} from './cli/flags.js'
 import {renderBulk} from './lib/render/bulk.js'
 import {jsonTextWithoutLinks, writeError, writeJsonStdout, writeStderr, writeStderrLine, writeStdout} from './lib/render/output.js'
 import {colorEnabled} from './lib/render/color.js'
@@ -24,7 +25,15 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(type
  * nothing.
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
+  /**
+   * oclif owns --json: `jsonEnabled()` says whether it is on, before parsing too (so a flag-parsing
+   * error is a JSON document), and a `--json` after `--` is an argument, not the flag. The
+   * document itself goes through our writer (toSuccessJson, logJson below).
+   */
+  static override enableJsonFlag = true
+
   static override baseFlags = {
+    // Declared here too for its description: oclif's own --json is replaced by a base flag of that name.
     json: Flags.boolean({description: 'Print one JSON document on stdout (errors too).', helpGroup: 'GLOBAL'}),
     'no-prompt': Flags.boolean({description: 'Never prompt (also when CI is set).', helpGroup: 'GLOBAL'}),
     debug: Flags.boolean({description: 'Log each HTTP request (method, URL, status, ms) to stderr, secrets redacted.', helpGroup: 'GLOBAL'}),
@@ -53,18 +62,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
-    // Known before parsing, so that --json shapes even a flag-parsing error.
-    this.jsonMode = this.argv.includes('--json')
     const {flags, args, argv} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
       args: this.ctor.args,
       strict: this.ctor.strict,
     })
     this.flags = flags as BaseFlags<T>
     this.args = args as Interfaces.InferredArgs<T['args']>
     this.argValues = argv as string[]
-    this.io.setColorEnabled(!this.flags.json && colorEnabled({noColorFlag: this.flags['no-color'], env: this.env, isTTY: this.io.stdout.isTTY}))
+    this.io.setColorEnabled(!this.jsonEnabled() && colorEnabled({noColorFlag: this.flags['no-color'], env: this.env, isTTY: this.io.stdout.isTTY}))
     this.onSignal('SIGINT', () => this.onInterrupt())
   }
 
@@ -77,8 +85,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     for (const stop of this.stopListening.splice(0)) stop()
     return super.finally(error)
   }
-
-  protected jsonMode = false
 
   /** Every positional argument, parsed once in init(): what variadic commands (strict = false) take. */
   protected argValues: string[] = []
@@ -94,7 +100,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected get isJson(): boolean {
-    return Boolean(this.flags?.json ?? this.jsonMode)
+    return this.jsonEnabled()
   }
 
   /** Prints a JSON document (Links stripped) on stdout. */
@@ -162,13 +168,32 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return isBulkResult(result) && result.Failed > 0 ? ExitCode.Failure : ExitCode.Success
   }
 
-  /** oclif's own run loop (init, run, catch, finally), then the one place a result is printed. */
+  /** The --json document oclif prints after a run that returned `result`. */
+  public override toSuccessJson(result: unknown): unknown {
+    return this.toJson(result)
+  }
+
+  /** oclif's printing of a --json document, through our writer (Links stripped, secrets redacted). */
+  public override logJson(json: unknown): void {
+    this.printJson(json)
+  }
+
+  /**
+   * oclif's own run loop (init, run, catch, finally, and under --json the document), then the
+   * human form and the exit code: the one place a result is printed.
+   */
   public override async _run<U>(): Promise<U> {
-    const result = await super._run<U>()
+    let result: U
+    try {
+      result = await super._run<U>()
+    } catch (error) {
+      // A failure printing the --json document (oclif's catch has already handled the run's own).
+      await this.catch(error as Error)
+      return undefined as U
+    }
     if (result === undefined) return result
     try {
-      if (this.isJson) this.printJson(this.toJson(result))
-      else {
+      if (!this.jsonEnabled()) {
         const rendered = await this.render(result)
         if (rendered.stdout) this.print(rendered.stdout)
         for (const line of rendered.stderr ?? []) this.note(line)
@@ -191,12 +216,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
     if (error instanceof Errors.ExitError || error?.code === 'EEXIT') throw error
     let cliError: CliError
-    if (error instanceof CliError) cliError = unwrapFlagParseMessage(error)
+    if (error instanceof FlagValueError) cliError = error.reason
+    else if (error instanceof CliError) cliError = error
     else if (error?.name === 'ExitPromptError' || error?.name === 'AbortPromptError') {
       // Ctrl-C at an inquirer prompt.
       cliError = new CliError('Interrupted; nothing was changed.', ExitCode.Interrupted)
     }
-    else if (isOclifUsageError(error)) {
+    // Our code throws no oclif errors, so one here is the parser's: an unknown flag, a missing
+    // argument, a value not among a flag's options, flags that exclude each other...
+    else if (error instanceof Errors.CLIError) {
       const described = describeParseFailure(parseFailureOf(error), this.visibleFlagNames())
       cliError = new CliError(described.message, ExitCode.Usage, {
         hint: `See \`${[this.config.bin, this.id?.replaceAll(':', ' '), '--help'].filter(Boolean).join(' ')}\`.`,
@@ -205,13 +233,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     } else {
       cliError = new CliError(`Unexpected error: ${firstLine(error?.message ?? String(error))}`, ExitCode.Failure, {hint: this.flags?.debug ? undefined : 'Run again with --debug for details.'})
     }
-    writeError(this.io, cliError, {json: this.isJson, clean: (text) => this.clean(text)})
+    writeError(this.io, cliError, {json: this.jsonEnabled(), clean: (text) => this.clean(text)})
     if (this.flags?.debug && error?.stack) writeStderr(this.io, this.clean(error.stack))
     this.context.setExitCode(cliError.exitCode)
   }
 }
 
-/** The plain facts of an oclif parse error, for describeParseFailure (src/lib knows no oclif). */
+/**
+ * The plain facts of an oclif parse error, for describeParseFailure (src/lib knows no oclif).
+ * @oclif/core exports none of its parser's error classes (only Errors.CLIError, their base), so
+ * each is told by the fields its declaration gives it: NonExistentFlagsError's `flags`,
+ * RequiredArgsError's and UnexpectedArgsError's `args`.
+ */
 function parseFailureOf(error: Error & {flags?: unknown; args?: unknown}): ParseFailure {
   const list = (value: unknown): unknown[] | undefined => (Array.isArray(value) && value.length > 0 ? value : undefined)
   const flags = list(error.flags)
@@ -223,21 +256,6 @@ function parseFailureOf(error: Error & {flags?: unknown; args?: unknown}): Parse
     missingArgs: args?.every((a) => typeof a === 'object' && a !== null && 'name' in a) ? args.map((a) => String((a as {name: string}).name)) : undefined,
     unexpectedArgs: args?.every((a) => typeof a === 'string') ? (args as string[]) : undefined,
   }
-}
-
-/**
- * oclif wraps an error thrown by a typed flag's parser as "Parsing --x \n\t<message>\nSee more
- * help with --help": keep our own one-line message (and its exit code), without the wrapping.
- */
-function unwrapFlagParseMessage(error: CliError): CliError {
-  const wrapped = /^Parsing --[\w-]+ \n\t([\s\S]*?)\nSee more help with --help$/.exec(error.message)
-  if (wrapped) error.message = wrapped[1]
-  return error
-}
-
-/** oclif's flag and argument parse errors (unknown flag, missing arg, bad option value...) carry exit 2. */
-function isOclifUsageError(error: {oclif?: {exit?: number}; name?: string}): boolean {
-  return error?.oclif?.exit === 2 || /Parse|Flag|Arg|Validation/.test(error?.name ?? '')
 }
 
 function firstLine(text: string): string {

@@ -4,7 +4,7 @@ import {usageError} from './lib/errors.js'
 import {resolveConnection, type ResolvedConnection} from './lib/auth/connection.js'
 import type {OctopusClient, SpaceContext} from './lib/octopus/client.js'
 import {warnIfPlainHttp} from './lib/octopus/plain-http.js'
-import {durationFlag} from './cli/flags.js'
+import {durationFlag, flagParser} from './cli/flags.js'
 
 /** The flags of a ServerCommand subclass T: its own, BaseCommand's and the connection flags. */
 export type ServerFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof ServerCommand)['baseFlags'] & T['flags']>
@@ -23,7 +23,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
       char: 's',
       description: 'Space name or ID (env OCTOPUS_SPACE; default: the profile\'s space, else the server\'s default).',
       helpGroup: 'GLOBAL',
-      parse: async (input) => parseSpaceFlag(input),
+      parse: flagParser((input) => parseSpaceFlag(input)),
     })(),
     profile: Flags.string({description: 'Profile to use (env OCTOWORKERS_PROFILE; default "default").', helpGroup: 'GLOBAL'}),
     'ca-cert': Flags.string({description: 'PEM file of extra CA certificates to trust.', helpGroup: 'GLOBAL'}),

@@ -1,11 +1,35 @@
 /**
  * Typed flags whose ranges are declared once, where the flag is declared: a parser error is our
- * one-line usage error (exit 2), which the base command's catch() unwraps from oclif's "Parsing
- * --x" wrapping, so every duration and count flag rejects bad input the same way, before any request.
+ * one-line usage error (exit 2), which reaches the user as written (see FlagValueError), so every
+ * duration and count flag rejects bad input the same way, before any request.
  */
 import {Flags, type Interfaces} from '@oclif/core'
-import {usageError} from '../lib/errors.js'
+import {CliError, usageError} from '../lib/errors.js'
 import {DurationSyntaxError, MAX_TIMER_MS, MAX_TIMER_SECONDS, parseDuration} from '../text/duration.js'
+
+/**
+ * oclif rewrites the message of whatever a flag's parser throws (it wraps it in "Parsing --x ...
+ * See more help with --help") and keeps the thrown object. So a parser's usage error travels as
+ * the cause of this carrier, whose message oclif may rewrite, and the base command prints the
+ * cause as written, with its own exit code.
+ */
+export class FlagValueError extends Error {
+  constructor(readonly reason: CliError) {
+    super(reason.message, {cause: reason})
+    this.name = 'FlagValueError'
+  }
+}
+
+/** A flag's `parse` whose usage errors reach the user as written (see FlagValueError). */
+export function flagParser<T>(parse: (input: string, flagName: string) => T | Promise<T>): (input: string, context: unknown, flag: {name: string}) => Promise<T> {
+  return async (input, _context, flag) => {
+    try {
+      return await parse(input, flag.name)
+    } catch (error) {
+      throw error instanceof CliError ? new FlagValueError(error) : error
+    }
+  }
+}
 
 /** What every flag builder here passes through to oclif. */
 interface CommonFlagOptions {
@@ -44,7 +68,7 @@ export function durationFlag(opts: DurationFlagOptions): Interfaces.OptionFlag<n
   const max = opts.max === undefined ? MAX_TIMER_MS : parseDuration(opts.max, grammar)
   const maxText = opts.max ?? `${MAX_TIMER_SECONDS}s (about 24 days)`
   const parse = (flagName: string, input: string): number => parseDurationFlag(flagName, input, {grammar, min, max, minText: opts.min, maxText})
-  const base = {...passThrough(opts), multiple: false as const, parse: async (input: string, _context: unknown, flag: {name: string}) => parse(flag.name, input)}
+  const base = {...passThrough(opts), multiple: false as const, parse: flagParser((input, flagName) => parse(flagName, input))}
   if (opts.default === undefined) return Flags.custom<number>(base)()
   return Flags.custom<number>({...base, default: parse('default', opts.default), defaultHelp: async () => opts.default})()
 }
@@ -80,7 +104,7 @@ export interface CountFlagOptions extends CommonFlagOptions {
 export function countFlag(opts: CountFlagOptions & {default: number}): Interfaces.OptionFlag<number>
 export function countFlag(opts: CountFlagOptions): Interfaces.OptionFlag<number | undefined>
 export function countFlag(opts: CountFlagOptions): Interfaces.OptionFlag<number | undefined> {
-  const base = {...passThrough(opts), multiple: false as const, parse: async (input: string, _context: unknown, flag: {name: string}) => parseCount(flag.name, input, opts)}
+  const base = {...passThrough(opts), multiple: false as const, parse: flagParser((input, flagName) => parseCount(flagName, input, opts))}
   if (opts.default === undefined) return Flags.custom<number>(base)()
   return Flags.custom<number>({...base, default: opts.default})()
 }

@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import {flagParser} from '../../cli/flags.js'
 import {ServerCommand} from '../../server-command.js'
 import type {BulkResult} from '../../lib/bulk.js'
 import {deletePools, parseMoveWorkersTo} from '../../lib/pools/delete.js'
@@ -34,7 +35,7 @@ If the server fails midway, the run stops: the output says which pools were dele
   static override flags = {
     yes: Flags.boolean({char: 'y', description: 'Delete without asking.'}),
     force: Flags.boolean({description: 'Delete even if deployment or runbook steps use the pool (they will fail).'}),
-    'move-workers-to': Flags.custom<string>({description: 'Add the deleted pools\' workers to this pool (name or ID) first.', parse: async (input) => parseMoveWorkersTo(input)})(),
+    'move-workers-to': Flags.custom<string>({description: 'Add the deleted pools\' workers to this pool (name or ID) first.', parse: flagParser((input) => parseMoveWorkersTo(input))})(),
   }
 
   public async run(): Promise<BulkResult> {

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {type Rendered} from '../../base-command.js'
 import {ServerCommand} from '../../server-command.js'
-import {countFlag} from '../../cli/flags.js'
+import {countFlag, flagParser} from '../../cli/flags.js'
 import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
 import {cancelSimulation, canceledLine, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../lib/simulate/run.js'
 import {renderTable} from '../../lib/render/table.js'
@@ -30,7 +30,7 @@ finished are canceled (their leases released) and no more start; exit 130.`
       description: 'Step duration range in ms, MIN-MAX (at most an hour).',
       default: {min: 200, max: 1000},
       defaultHelp: async () => '200-1000',
-      parse: async (input) => parseDurationRange(input),
+      parse: flagParser((input) => parseDurationRange(input)),
     })(),
     steps: countFlag({description: 'Steps per deployment, each leasing a worker (1 to 50).', min: 1, max: 50, default: 1}),
   }

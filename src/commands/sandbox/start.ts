@@ -1,6 +1,7 @@
 import {homedir} from 'node:os'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
+import {flagParser} from '../../cli/flags.js'
 import {BaseCommand} from '../../base-command.js'
 import {CliError, ExitCode, usageError} from '../../lib/errors.js'
 import {writeStderrLine, writeStdout} from '../../lib/render/output.js'
@@ -52,9 +53,9 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
 
   static override flags = {
     host: Flags.string({description: 'Address to listen on.', default: '127.0.0.1'}),
-    port: Flags.custom<number>({description: 'TCP port (0 = a random free port).', default: 8065, parse: async (input) => parsePort(input)})(),
+    port: Flags.custom<number>({description: 'TCP port (0 = a random free port).', default: 8065, parse: flagParser((input) => parsePort(input))})(),
     data: Flags.string({description: 'SQLite data file, or :memory: (default: $XDG_DATA_HOME/octoworkers/sandbox.sqlite).'}),
-    seed: Flags.custom<string>({description: 'Estate for a new data file: empty, demo or scale:N.', default: 'empty', parse: async (input) => parseSeed(input)})(),
+    seed: Flags.custom<string>({description: 'Estate for a new data file: empty, demo or scale:N.', default: 'empty', parse: flagParser((input) => parseSeed(input))})(),
     'octopus-version': Flags.option({description: 'Octopus Server version to emulate.', options: OCTOPUS_VERSIONS, default: '2026.1'})(),
     'api-key-stdin': Flags.boolean({description: `Read the API key to accept from stdin (else ${SANDBOX_API_KEY_ENV}, else the one stored in the data file, else a new one).`}),
     'api-key': Flags.string({description: `Deprecated: the key shows in \`ps\`. Use ${SANDBOX_API_KEY_ENV} or --api-key-stdin.`, hidden: true}),

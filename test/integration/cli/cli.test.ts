@@ -84,6 +84,13 @@ describe('parse errors: exit 2, one punctuated line, nothing sent', () => {
     await expectUsageError(['whoami', 'extra'], /^Error: Unexpected argument: extra\.$/, {Code: 'usage'})
   })
 
+  it('a --json after `--` is an argument, not the flag: the error stays a line on stderr', async () => {
+    const result = await octo(['whoami', '--frobnicate', '--', '--json'])
+    expect(result.exitCode).toBe(2)
+    expect(result.stdout).toBe('')
+    expect(result.stderr.trim().split('\n')).toEqual(['Error: Unknown flag: --frobnicate.', 'Hint: See `octoworkers whoami --help`.'])
+  })
+
   it('never ends with oclif\'s "See more help with --help" run into the sentence', async () => {
     const result = await octo(['pool', 'list', '--colour'])
     expect(result.exitCode).toBe(2)

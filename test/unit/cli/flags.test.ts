@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {countFlag, durationFlag, flagSpellingsUsed} from '../../../src/cli/flags.js'
+import {countFlag, durationFlag, FlagValueError, flagSpellingsUsed} from '../../../src/cli/flags.js'
 import {CliError} from '../../../src/lib/errors.js'
 
 /** Runs a flag's own parser as oclif does: the input, a context, the definition with its name. */
@@ -11,10 +11,14 @@ async function usageMessage(flag: {parse: (...args: never[]) => unknown}, name: 
   try {
     await parsed(flag, name, input)
   } catch (error) {
-    expect(error).toBeInstanceOf(CliError)
-    expect((error as CliError).exitCode).toBe(2)
-    expect((error as CliError).message).not.toContain('\n')
-    return (error as CliError).message
+    // oclif rewrites the message of what a parser throws; our usage error rides as the carrier's cause.
+    expect(error).toBeInstanceOf(FlagValueError)
+    const reason = (error as FlagValueError).reason
+    expect(reason).toBeInstanceOf(CliError)
+    expect((error as FlagValueError).cause).toBe(reason)
+    expect(reason.exitCode).toBe(2)
+    expect(reason.message).not.toContain('\n')
+    return reason.message
   }
   throw new Error(`expected --${name} ${input} to be refused`)
 }
