@@ -65,7 +65,7 @@ describe('readPrivateFile: a cache is read only if no one else could have writte
   })
 
   it('a file bigger than maxBytes is untrusted', () => {
-    expect(read(cacheFile(0o600, 'x'.repeat(2048)))).toEqual({status: 'untrusted', reason: expect.stringMatching(/larger than any cache of ours \(2048 bytes\)$/)})
+    expect(read(cacheFile(0o600, 'x'.repeat(2048)))).toEqual({status: 'untrusted', reason: expect.stringMatching(/larger than any file of ours \(2048 bytes\)$/)})
   })
 
   it('once: a run warns once', () => {
