@@ -166,10 +166,11 @@ export function checkPrivateFile(file: string, options: PrivateReadOptions): Pri
     if (!options.followOwnLink) return other(`${file} is a symbolic link`)
     const target = ownLinkTarget(file)
     if (typeof target !== 'string') return target
-    shown = `${file} (a link to ${target})`
+    shown = `${file} links to ${target}, which`
     opened = openNoFollow(target)
-    if (opened === 'missing') return other(`${shown} points at nothing`)
-    if (opened === 'link') return other(`${file} is a link to another symbolic link, ${target}`)
+    // A dangling link of the user's own holds nothing yet: a save puts a file in its place.
+    if (opened === 'missing') return {status: 'missing'}
+    if (opened === 'link') return other(`${shown} is another symbolic link`)
   }
   if (opened === 'missing') return {status: 'missing'}
   if (typeof opened !== 'number') return opened
@@ -192,6 +193,11 @@ export function checkPrivateFile(file: string, options: PrivateReadOptions): Pri
 export function readPrivateFile(file: string, options: PrivateReadOptions): PrivateFileRead {
   const read = checkPrivateFile(file, options)
   return read.status === 'untrusted' ? {status: 'untrusted', reason: read.reason} : read
+}
+
+/** A refusal's reason as a clause about `file` ("it is a FIFO"), for messages that name the file first. */
+export function reasonAboutIt(file: string, reason: string): string {
+  return reason.startsWith(`${file} `) ? `it${reason.slice(file.length)}` : reason
 }
 
 /** Calls `warn` the first time only: a run that meets an untrusted cache says so once. */

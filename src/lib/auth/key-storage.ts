@@ -2,7 +2,7 @@ import {unlink} from 'node:fs/promises'
 import {authError} from '../errors.js'
 import {keychainAccount, type KeychainFactory} from './keychain.js'
 import {insecureKeyPath} from './paths.js'
-import {checkPrivateFile, writePrivateFileAtomic, type PrivateFileProblem} from '../private-file.js'
+import {checkPrivateFile, reasonAboutIt, writePrivateFileAtomic, type PrivateFileProblem} from '../private-file.js'
 import type {KeyStoreKind, Profile} from './profiles.js'
 
 /** Where keys are kept: the config dir (for insecure files) and the keychain to open on demand. */
@@ -120,7 +120,7 @@ function refusedKeyFile(file: string, reason: string, problem: PrivateFileProble
   if (problem.kind === 'owner') {
     return authError(`Refusing to use the API key in ${file}: it belongs to user ID ${problem.uid}, not to you (${problem.myUid}).`, {code: 'insecure-key-file', hint: again})
   }
-  return authError(`Refusing to use the API key in ${file}: ${reason.startsWith(file) ? `it${reason.slice(file.length)}` : reason}.`, {code: 'insecure-key-file', hint: again})
+  return authError(`Refusing to use the API key in ${file}: ${reasonAboutIt(file, reason)}.`, {code: 'insecure-key-file', hint: again})
 }
 
 function keyMissing(profile: Profile, why: string) {

@@ -2,7 +2,7 @@ import type {Document, LineCounter, Node as YamlNode} from 'yaml'
 import {CliError, ExitCode} from '../errors.js'
 import {normalizeServerUrl} from '../octopus/client.js'
 import {configFilePath, isValidProfileName} from './paths.js'
-import {checkPrivateFile, writePrivateFileAtomic} from '../private-file.js'
+import {checkPrivateFile, reasonAboutIt, writePrivateFileAtomic} from '../private-file.js'
 import {firstAlias, firstDuplicateKey} from '../yaml-checks.js'
 
 /** Where a profile's API key is kept: the OS keychain, or the 0600 file chosen with `login --insecure-storage`. */
@@ -112,13 +112,13 @@ function readConfigText(file: string): string | undefined {
   if (read.status === 'missing') return undefined
   if (read.status === 'read') return read.data.toString('utf8')
   if (read.problem.kind === 'other' && /cannot be (opened|read)/.test(read.reason)) {
-    throw new CliError(`Cannot read ${file}: ${read.reason}`, ExitCode.Failure, {code: 'config-unreadable'})
+    throw new CliError(`Cannot read ${file}: ${reasonAboutIt(file, read.reason)}`, ExitCode.Failure, {code: 'config-unreadable'})
   }
   const fix =
     read.problem.kind === 'mode'
       ? `Run \`chmod go-w ${file}\` if you wrote it yourself; otherwise remove it and run \`octoworkers login\` again.`
       : `Remove it and run \`octoworkers login\` again (or replace it with a regular file of your own).`
-  throw new CliError(`Refusing to use ${file}: ${read.reason}.`, ExitCode.Auth, {code: 'config-untrusted', hint: fix})
+  throw new CliError(`Refusing to use ${file}: ${reasonAboutIt(file, read.reason)}.`, ExitCode.Auth, {code: 'config-untrusted', hint: fix})
 }
 
 function writeProfile(yaml: YamlModule, doc: Document, profile: Profile): void {
