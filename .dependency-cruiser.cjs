@@ -53,7 +53,7 @@ const LAYERS = {
     '^src/lib/bulk\\.ts$',
   ],
   config: [
-    '^src/lib/auth/(connection|key-storage|keychain|paths|private-files|profiles)\\.ts$',
+    '^src/lib/auth/(connection|key-storage|keychain|paths|profiles)\\.ts$',
     // .octoworkers.yaml: its schema, loader and starter file.
     '^src/lib/policy/(config|config-schema|starter)\\.ts$',
     '^src/lib/(cache-dir|private-file|yaml-checks)\\.ts$',

@@ -1,8 +1,8 @@
 import {execFileSync} from 'node:child_process'
-import {chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
+import {chmodSync, chownSync, lchownSync, mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {once, privateDirProblem, readPrivateFile} from '../../src/lib/private-file.js'
+import {checkPrivateFile, once, privateDirProblem, readPrivateFile, reasonAboutIt} from '../../src/lib/private-file.js'
 import {tempDir} from '../helpers/temp.js'
 
 /** A private directory (0700) holding `name` with `content` and `mode`. */
@@ -65,7 +65,7 @@ describe('readPrivateFile: a cache is read only if no one else could have writte
   })
 
   it('a file bigger than maxBytes is untrusted', () => {
-    expect(read(cacheFile(0o600, 'x'.repeat(2048)))).toEqual({status: 'untrusted', reason: expect.stringMatching(/larger than any cache of ours \(2048 bytes\)$/)})
+    expect(read(cacheFile(0o600, 'x'.repeat(2048)))).toEqual({status: 'untrusted', reason: expect.stringMatching(/larger than any file of ours \(2048 bytes\)$/)})
   })
 
   it('once: a run warns once', () => {
@@ -74,5 +74,61 @@ describe('readPrivateFile: a cache is read only if no one else could have writte
     warn('a')
     warn('b')
     expect(told).toEqual(['a'])
+  })
+})
+
+describe('checkPrivateFile: a secret, and a link of the user\'s own', () => {
+  it('a secret is refused when group or others may read it, with the mode to fix', () => {
+    const {file} = cacheFile(0o640)
+    expect(checkPrivateFile(file, {maxBytes: 1024, secret: true})).toEqual({
+      status: 'untrusted',
+      reason: `${file} can be read by others (mode 0640)`,
+      problem: {kind: 'mode', mode: 0o640, othersCanRead: true},
+    })
+    expect(checkPrivateFile(cacheFile(0o400).file, {maxBytes: 1024, secret: true})).toMatchObject({status: 'read'})
+  })
+
+  it('followOwnLink: one link of the user\'s own is followed to a file that passes the same checks', () => {
+    const target = cacheFile(0o644, 'profiles: {}')
+    const {dir} = cacheFile()
+    const link = path.join(dir, 'config.yaml')
+    symlinkSync(path.relative(dir, target.file), link)
+    expect(checkPrivateFile(link, {maxBytes: 1024, followOwnLink: true})).toEqual({status: 'read', data: Buffer.from('profiles: {}')})
+    chmodSync(target.file, 0o666)
+    expect(checkPrivateFile(link, {maxBytes: 1024, followOwnLink: true})).toMatchObject({status: 'untrusted', reason: `${link} links to ${target.file}, which can be written by others (mode 0666)`})
+  })
+
+  it('followOwnLink: a link to a link is refused; a dangling link is missing', () => {
+    const {dir, file} = cacheFile()
+    const hop = path.join(dir, 'hop')
+    symlinkSync(file, hop)
+    const link = path.join(dir, 'link')
+    symlinkSync(hop, link)
+    expect(checkPrivateFile(link, {maxBytes: 1024, followOwnLink: true})).toMatchObject({status: 'untrusted', reason: `${link} links to ${hop}, which is another symbolic link`})
+    const dangling = path.join(dir, 'dangling')
+    symlinkSync(path.join(dir, 'nothing'), dangling)
+    expect(checkPrivateFile(dangling, {maxBytes: 1024, followOwnLink: true})).toEqual({status: 'missing'})
+  })
+
+  it.skipIf(process.getuid?.() !== 0)('followOwnLink: a link owned by another user is refused, and one to another user\'s file', () => {
+    const {dir, file} = cacheFile()
+    const planted = path.join(dir, 'planted')
+    symlinkSync(file, planted)
+    lchownSync(planted, 65534, 65534)
+    expect(checkPrivateFile(planted, {maxBytes: 1024, followOwnLink: true})).toEqual({
+      status: 'untrusted',
+      reason: `${planted} is a symbolic link owned by another user (uid 65534)`,
+      problem: {kind: 'owner', uid: 65534, myUid: 0},
+    })
+    const theirs = cacheFile()
+    chownSync(theirs.file, 65534, 65534)
+    const toTheirs = path.join(dir, 'to-theirs')
+    symlinkSync(theirs.file, toTheirs)
+    expect(checkPrivateFile(toTheirs, {maxBytes: 1024, followOwnLink: true})).toMatchObject({status: 'untrusted', problem: {kind: 'owner', uid: 65534}})
+  })
+
+  it('reasonAboutIt turns a reason about the file into a clause', () => {
+    expect(reasonAboutIt('/a/b', '/a/b is a FIFO')).toBe('it is a FIFO')
+    expect(reasonAboutIt('/a/b', 'the directory /a is owned by another user (uid 1)')).toBe('the directory /a is owned by another user (uid 1)')
   })
 })

@@ -1,8 +1,8 @@
-import {open, unlink} from 'node:fs/promises'
+import {unlink} from 'node:fs/promises'
 import {authError} from '../errors.js'
 import {keychainAccount, type KeychainFactory} from './keychain.js'
 import {insecureKeyPath} from './paths.js'
-import {writePrivateFileAtomic} from './private-files.js'
+import {checkPrivateFile, reasonAboutIt, writePrivateFileAtomic, type PrivateFileProblem} from '../private-file.js'
 import type {KeyStoreKind, Profile} from './profiles.js'
 
 /** Where keys are kept: the config dir (for insecure files) and the keychain to open on demand. */
@@ -86,46 +86,41 @@ export async function removeInsecureKeyFile(configDir: string, profile: string):
   }
 }
 
+/** No key file of ours comes near this: a bigger one is refused rather than read. */
+const MAX_KEY_FILE_BYTES = 64 * 1024
+
 /**
  * Reads an insecure key file, refusing it (exit 3) when other users could read or change it, as
  * ssh refuses a private key with mode 0644: a key that others could have read is not used
- * silently. The mode is read from the handle the key is read through (no stat-then-open race).
+ * silently. It must be a regular file of this user's (not a link, not a FIFO that would hang the
+ * read), checked on the descriptor it is read through (src/lib/private-file.ts).
  */
 async function readInsecureKeyFile(file: string): Promise<InsecureKeyFile | null> {
-  let text: string
-  let handle
+  const read = checkPrivateFile(file, {maxBytes: MAX_KEY_FILE_BYTES, secret: true})
+  if (read.status === 'missing') return null
+  if (read.status === 'untrusted') throw refusedKeyFile(file, read.reason, read.problem)
   try {
-    handle = await open(file, 'r')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw error
-  }
-  try {
-    const stats = await handle.stat()
-    const mode = stats.mode & 0o777
-    if (mode & 0o077) {
-      throw authError(`Refusing to use the API key in ${file}: its mode is ${mode.toString(8).padStart(4, '0')}, so other users can read it.`, {
-        code: 'insecure-key-file',
-        hint: `Run \`chmod 600 ${file}\`; if others could have read it, also revoke the key in Octopus and log in again.`,
-      })
-    }
-    const uid = process.getuid?.()
-    if (uid !== undefined && stats.uid !== uid) {
-      throw authError(`Refusing to use the API key in ${file}: it belongs to user ID ${stats.uid}, not to you (${uid}).`, {
-        code: 'insecure-key-file',
-        hint: `Remove the file and run \`octoworkers login --insecure-storage\` again.`,
-      })
-    }
-    text = await handle.readFile('utf8')
-  } finally {
-    await handle.close()
-  }
-  try {
-    const parsed = JSON.parse(text) as Partial<InsecureKeyFile>
+    const parsed = JSON.parse(read.data.toString('utf8')) as Partial<InsecureKeyFile>
     return typeof parsed.Server === 'string' && typeof parsed.ApiKey === 'string' && parsed.ApiKey ? {Server: parsed.Server, ApiKey: parsed.ApiKey} : null
   } catch {
     return null
   }
+}
+
+function refusedKeyFile(file: string, reason: string, problem: PrivateFileProblem) {
+  const again = `Remove the file and run \`octoworkers login --insecure-storage\` again.`
+  if (problem.kind === 'mode') {
+    const mode = problem.mode.toString(8).padStart(4, '0')
+    const who = problem.othersCanRead ? 'other users can read it' : 'other users can change it'
+    return authError(`Refusing to use the API key in ${file}: its mode is ${mode}, so ${who}.`, {
+      code: 'insecure-key-file',
+      hint: `Run \`chmod 600 ${file}\`; if others could have read it, also revoke the key in Octopus and log in again.`,
+    })
+  }
+  if (problem.kind === 'owner') {
+    return authError(`Refusing to use the API key in ${file}: it belongs to user ID ${problem.uid}, not to you (${problem.myUid}).`, {code: 'insecure-key-file', hint: again})
+  }
+  return authError(`Refusing to use the API key in ${file}: ${reasonAboutIt(file, reason)}.`, {code: 'insecure-key-file', hint: again})
 }
 
 function keyMissing(profile: Profile, why: string) {

@@ -5,7 +5,7 @@ import {currentUser} from '../octopus/response-shapes.js'
 import {removeApiKey, removeInsecureKeyFile, saveApiKey, type KeyStorage, type RemovedKeys} from './key-storage.js'
 import {KeychainUnavailableError, keychainAccount, openSystemKeychain, type KeychainFactory} from './keychain.js'
 import {checkProfileName, configDir, insecureKeyDir} from './paths.js'
-import {sweepStaleTempFiles} from './private-files.js'
+import {sweepStaleTempFiles} from '../private-file.js'
 import {ProfileStore, type KeyStoreKind, type Profile} from './profiles.js'
 
 export interface UserSummary {

@@ -1,9 +1,8 @@
-import {readFile} from 'node:fs/promises'
 import type {Document, LineCounter, Node as YamlNode} from 'yaml'
 import {CliError, ExitCode} from '../errors.js'
 import {normalizeServerUrl} from '../octopus/client.js'
 import {configFilePath, isValidProfileName} from './paths.js'
-import {writePrivateFileAtomic} from './private-files.js'
+import {checkPrivateFile, reasonAboutIt, writePrivateFileAtomic} from '../private-file.js'
 import {firstAlias, firstDuplicateKey} from '../yaml-checks.js'
 
 /** Where a profile's API key is kept: the OS keychain, or the 0600 file chosen with `login --insecure-storage`. */
@@ -44,14 +43,7 @@ export class ProfileStore {
 
   static async load(dir: string): Promise<ProfileStore> {
     const file = configFilePath(dir)
-    let text: string | undefined
-    try {
-      text = await readFile(file, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new CliError(`Cannot read ${file}: ${(error as Error).message}`, ExitCode.Failure, {code: 'config-unreadable'})
-      }
-    }
+    const text = readConfigText(file)
     if (text === undefined) return new ProfileStore(file, undefined, undefined, new Map())
     const yaml = await import('yaml')
     const lineCounter = new yaml.LineCounter()
@@ -103,6 +95,30 @@ export class ProfileStore {
     }
     await writePrivateFileAtomic(this.file, this.doc.toString())
   }
+}
+
+/** Far beyond any profiles file; a bigger one is refused before YAML parses it. */
+const MAX_CONFIG_BYTES = 1024 * 1024
+
+/**
+ * config.yaml's text, or undefined when there is none. Whoever can write it chooses the server a
+ * saved key is sent to, so it is read under the private-file rules (src/lib/private-file.ts): a
+ * regular file of this user's that no one else can write, never a FIFO (which would hang the
+ * read). Others may read it: it holds no secret. A symbolic link is followed only when it is this
+ * user's own and points at a file that passes the same checks, as dotfile managers arrange.
+ */
+function readConfigText(file: string): string | undefined {
+  const read = checkPrivateFile(file, {maxBytes: MAX_CONFIG_BYTES, followOwnLink: true})
+  if (read.status === 'missing') return undefined
+  if (read.status === 'read') return read.data.toString('utf8')
+  if (read.problem.kind === 'other' && /cannot be (opened|read)/.test(read.reason)) {
+    throw new CliError(`Cannot read ${file}: ${reasonAboutIt(file, read.reason)}`, ExitCode.Failure, {code: 'config-unreadable'})
+  }
+  const fix =
+    read.problem.kind === 'mode'
+      ? `Run \`chmod go-w ${file}\` if you wrote it yourself; otherwise remove it and run \`octoworkers login\` again.`
+      : `Remove it and run \`octoworkers login\` again (or replace it with a regular file of your own).`
+  throw new CliError(`Refusing to use ${file}: ${reasonAboutIt(file, read.reason)}.`, ExitCode.Auth, {code: 'config-untrusted', hint: fix})
 }
 
 function writeProfile(yaml: YamlModule, doc: Document, profile: Profile): void {

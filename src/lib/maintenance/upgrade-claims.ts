@@ -14,7 +14,7 @@
  *
  * Where: `$XDG_STATE_HOME/octoworkers/upgrade-claims/<server+space key>/<WorkerId>.json` (else
  * `~/.local/state/...`): state, not cache, since deleting it loses what a rerun needs. The rules
- * are the compile cache's and the private files': the directory is created 0700 and must be owned
+ * are those of every private file of ours (src/lib/private-file.ts): the directory is created 0700 and must be owned
  * by the user and not writable by others; a claim file must be a regular file owned by the user,
  * not writable by group or others, small, and valid; it is opened without following a link and
  * without blocking (a FIFO planted there cannot hang the run). Anything else is ignored with a
@@ -24,12 +24,11 @@
  * Limits: claims are per user and machine. Two runs on different machines do not see each other's
  * claims; for them the upgrade judges each worker by its own upgrade task (upgrade-run.ts).
  */
-import {createHash, randomBytes} from 'node:crypto'
-import {constants as fsConstants} from 'node:fs'
+import {createHash} from 'node:crypto'
 import {link, lstat, open, readdir, unlink} from 'node:fs/promises'
 import {homedir, hostname} from 'node:os'
 import path from 'node:path'
-import {ensurePrivateDir} from '../auth/private-files.js'
+import {ensurePrivateDir, isPrivateToMe, privateTempName, readPrivateFile} from '../private-file.js'
 
 export interface UpgradeClaim {
   Server: string
@@ -88,11 +87,6 @@ export function processIsAlive(pid: number): boolean {
   }
 }
 
-function ownedByMe(stat: {uid: number; mode: number}): boolean {
-  if (typeof process.getuid !== 'function') return true
-  return stat.uid === process.getuid() && (stat.mode & 0o022) === 0
-}
-
 export function parseClaim(text: string): UpgradeClaim | undefined {
   let doc: unknown
   try {
@@ -140,7 +134,7 @@ export function claimStore(opts: ClaimStoreOptions): ClaimStore {
     try {
       if (create) await ensurePrivateDir(dir)
       const stat = await lstat(dir)
-      if (!stat.isDirectory() || !ownedByMe(stat)) {
+      if (!stat.isDirectory() || !isPrivateToMe(stat)) {
         warnOnce(dir, `ignoring the upgrade claims in ${dir}: not a private directory of this user.`)
         return undefined
       }
@@ -153,34 +147,21 @@ export function claimStore(opts: ClaimStoreOptions): ClaimStore {
   }
 
   async function read(file: string): Promise<UpgradeClaim | undefined> {
-    let handle
-    try {
-      const before = await lstat(file)
-      if (!before.isFile() || !ownedByMe(before) || before.size > MAX_CLAIM_BYTES) {
-        warnOnce(file, `ignoring ${file}: not a small private regular file of this user.`)
-        return undefined
-      }
-      handle = await open(file, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK)
-      const stat = await handle.stat()
-      if (!stat.isFile() || stat.ino !== before.ino || !ownedByMe(stat) || stat.size > MAX_CLAIM_BYTES) {
-        warnOnce(file, `ignoring ${file}: it changed while being read.`)
-        return undefined
-      }
-      const claim = parseClaim(await handle.readFile('utf8'))
-      if (!claim) warnOnce(file, `ignoring ${file}: not a valid upgrade claim.`)
-      return claim
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warnOnce(file, `ignoring ${file}: ${(error as Error).message}.`)
+    const read = readPrivateFile(file, {maxBytes: MAX_CLAIM_BYTES})
+    if (read.status === 'missing') return undefined
+    if (read.status === 'untrusted') {
+      warnOnce(file, `ignoring ${file}: not a small private regular file of this user (${read.reason}).`)
       return undefined
-    } finally {
-      await handle?.close()
     }
+    const claim = parseClaim(read.data.toString('utf8'))
+    if (!claim) warnOnce(file, `ignoring ${file}: not a valid upgrade claim.`)
+    return claim
   }
 
   /** Creates the claim file whole, or fails with EEXIST when it exists. */
   async function create(claim: UpgradeClaim): Promise<void> {
     const target = fileOf(claim.WorkerId)
-    const temp = `${target}.${pid}.${randomBytes(4).toString('hex')}.tmp`
+    const temp = privateTempName(target, pid)
     const handle = await open(temp, 'wx', 0o600)
     try {
       await handle.writeFile(`${JSON.stringify(claim, null, 2)}\n`, 'utf8')

@@ -8,7 +8,7 @@ import {logout} from '../../../src/lib/auth/login.js'
 import {warnIfPlainHttp} from '../../../src/lib/octopus/plain-http.js'
 import {insecureKeyDir, insecureKeyPath} from '../../../src/lib/auth/paths.js'
 import {ProfileStore} from '../../../src/lib/auth/profiles.js'
-import {sweepStaleTempFiles, writePrivateFileAtomic} from '../../../src/lib/auth/private-files.js'
+import {sweepStaleTempFiles, writePrivateFileAtomic} from '../../../src/lib/private-file.js'
 import {tempDir} from '../../helpers/temp.js'
 import {FakeKeychain} from './fake-keychain.js'
 
