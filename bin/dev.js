@@ -5,18 +5,11 @@
 // they load (scripts/dev/typescript-hooks.js); the tests spawn this file for the runs that need
 // a process of their own, so its output is the production output: no oclif development mode.
 import '../scripts/dev/register.js'
-import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
+import {sourcesPjson} from '../scripts/dev/sources-pjson.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
-pjson.oclif = {
-  ...pjson.oclif,
-  commands: './src/commands',
-  helpClass: './src/help.ts',
-  hooks: {command_not_found: './src/hooks/command-not-found.ts'},
-  plugins: ['@oclif/plugin-help', '@oclif/plugin-autocomplete'],
-}
+const pjson = sourcesPjson()
 // The hooks compile the .ts files; oclif must not map paths to sources or look for ts-node itself.
 globalThis.oclif ??= {}
 globalThis.oclif.enableAutoTranspile = false

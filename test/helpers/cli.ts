@@ -2,9 +2,9 @@ import {spawn} from 'node:child_process'
 import {tempDir} from './temp.js'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {pathToFileURL} from 'node:url'
+import {sourcesPjson} from '../../scripts/dev/sources-pjson.js'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /**
@@ -135,18 +135,6 @@ export async function loadOclifConfig(): Promise<import('@oclif/core').Config> {
   return oclifConfig
 }
 
-/** package.json with the "oclif" section pointing at the sources instead of the bundle (bin/dev.js does the same). */
-function sourcesPjson() {
-  const pjson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'))
-  pjson.oclif = {
-    ...pjson.oclif,
-    commands: './src/commands',
-    helpClass: './src/help.ts',
-    hooks: {command_not_found: './src/hooks/command-not-found.ts'},
-    plugins: ['@oclif/plugin-help', '@oclif/plugin-autocomplete'],
-  }
-  return pjson
-}
 
 const nativeImport = createRequire(import.meta.url)('./native-import.cjs') as (url: string) => Promise<unknown>
 let runtimeModules: Promise<typeof import('../../src/cli/context.js') & typeof import('./context.js')> | undefined
