@@ -80,7 +80,7 @@ try {
   step('A typo in a pool name is an error that names close matches, and changes nothing', ['worker', 'register', 'listening', 'p-api-denver-worker-04', '--pool', 'p-api-denvr', '--url', 'https://p-api-denver-worker-04.example.test:10933/', '--thumbprint', 'C1B2C3D4E5F60718293A4B5C6D7E8F9012345678'], {expect: [4]})
   step('Move a worker into a second pool', ['worker', 'update', 'p-api-denver-worker-01', '--add-pool', 'Default Worker Pool'])
   step('Health-check the pool and wait for the result', ['worker', 'health', '--pool', 'p-api-denver', '--wait'])
-  step('Disable one worker', ['worker', 'disable', 'p-api-denver-worker-02'])
+  step('Disable one worker (the pool keeps its floor of 2; -y confirms, as every command that takes workers out of service asks)', ['worker', 'disable', 'p-api-denver-worker-02', '-y'])
   step('Workers in the pool', ['worker', 'list', '--pool', 'p-api-denver'])
   step('The pool in detail', ['pool', 'view', 'p-api-denver'])
   step('Which steps run on each pool: directly, through a worker pool variable, or as the default', ['pool', 'usage'])
