@@ -1,7 +1,8 @@
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {OctopusClient, normalizeServerUrl} from '../../../src/lib/octopus/client.js'
+import {OctopusClient} from '../../../src/lib/octopus/client.js'
+import {normalizeServerUrl} from '../../../src/lib/octopus/server-url.js'
 import {jsonObject, resource} from '../../../src/lib/octopus/response-shapes.js'
 
 /** A tiny scripted HTTP server: each test sets the handler; requests are recorded. */

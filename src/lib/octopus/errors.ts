@@ -1,4 +1,4 @@
-import {CliError, ExitCode, type ExitCodeValue} from '../errors.js'
+import {CliError, ExitCode, usageError, type ExitCodeValue} from '../errors.js'
 import type {OctopusErrorBody} from './types.js'
 
 /** An HTTP error from the Octopus API, mapped to the CLI's exit codes (docs/ARCHITECTURE.md §2, §4). */
@@ -71,4 +71,55 @@ export function pathOf(url: string): string {
   } catch {
     return url
   }
+}
+
+/** The Octopus API is not what answered at `server`: a wrong URL, not a server fault. */
+export function notOctopus(server: string, why: string): CliError {
+  return usageError(`${server} does not look like an Octopus Server (${why}).`, {
+    hint: 'Check that the URL is the Octopus Server root, e.g. https://octopus.example.com, not a page under it.',
+    code: 'not-octopus',
+  })
+}
+
+/** What a lost answer means for a change: the user must know it may have happened. */
+const MAY_HAVE_APPLIED = ' The change may or may not have been applied; check before retrying.'
+
+export function timeoutFailure(server: string, method: string, target: string, timeoutSeconds: number, write: boolean): CliError {
+  return new CliError(`Timed out after ${timeoutSeconds}s waiting for ${server} (${method} ${pathOf(target)}).${write ? MAY_HAVE_APPLIED : ''}`, ExitCode.Failure, {
+    hint: 'Raise --timeout, or check the network path to the server.',
+    code: 'timeout',
+  })
+}
+
+/** TLS spoken to a plain-HTTP port, or the reverse: say which scheme to use, not OpenSSL's words. */
+export function protocolMismatch(server: string, scheme: 'http' | 'https'): CliError {
+  const other = scheme === 'https' ? server.replace(/^https:/, 'http:') : server.replace(/^http:/, 'https:')
+  const message = scheme === 'https'
+    ? `The server at ${server} is not speaking TLS; did you mean ${other}?`
+    : `The server at ${server} is speaking TLS; did you mean ${other}?`
+  return new CliError(message, ExitCode.Failure, {hint: 'Use the scheme the server listens with (--server or OCTOPUS_URL).', code: 'tls-mismatch'})
+}
+
+/** OpenSSL's words for a ClientHello answered by something that is not TLS (e.g. `HTTP/1.1 400`). */
+const NOT_TLS = /wrong version number|packet length too long|unknown protocol|record layer failure|ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/i
+
+export function networkFailure(server: string, error: (Error & {code?: string}) | undefined, writeLost: boolean): CliError {
+  const code = error?.code ?? ''
+  const lost = writeLost ? MAY_HAVE_APPLIED : ''
+  if (server.startsWith('https:') && (NOT_TLS.test(code) || NOT_TLS.test(error?.message ?? ''))) {
+    return protocolMismatch(server, 'https')
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new CliError(`Cannot resolve the host of ${server}.`, ExitCode.Failure, {hint: 'Check the server URL and your DNS.', code: 'network'})
+  }
+  if (code === 'ECONNREFUSED') {
+    return new CliError(`Connection refused by ${server}.${lost}`, ExitCode.Failure, {hint: 'Is the server running, and is the port right?', code: 'network'})
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+    return new CliError(`TLS verification failed for ${server}: ${error?.message ?? code}.`, ExitCode.Failure, {
+      hint: 'If the server uses a private CA, pass --ca-cert FILE or set NODE_EXTRA_CA_CERTS. Verification is never switched off.',
+      code: 'tls',
+    })
+  }
+  return new CliError(`Cannot reach ${server}: ${error?.message ?? 'network error'}.${lost}`, ExitCode.Failure, {code: 'network'})
 }

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {exitCodeForStatus, messageFromBody, toApiError} from '../../../src/lib/octopus/api-error.js'
+import {exitCodeForStatus, messageFromBody, toApiError} from '../../../src/lib/octopus/errors.js'
 
 describe('Octopus error mapping', () => {
   it.each([
