@@ -1,5 +1,6 @@
 import {readFileSync} from 'node:fs'
 import {CliError, ExitCode, redact, usageError, notFoundError} from '../errors.js'
+import {caFileUnreadable} from './errors.js'
 import {expandLink, readRootDocument} from './links.js'
 import {appendQuery, sendRequest, type RawResponse, type RequestOptions, type RequestPolicy} from './request.js'
 import {collectionOf, spaceHome, spaceList, type ResponseShape} from './response-shapes.js'
@@ -18,7 +19,7 @@ export interface ClientOptions {
   accessToken?: string
   timeoutSeconds?: number
   caCertFile?: string
-  /** Receives one line per request when --debug is on; secrets are already redacted. */
+  /** Receives one line per request; secrets are already redacted. */
   debug?: (line: string) => void
   userAgent?: string
   maxRetries?: number
@@ -52,7 +53,7 @@ export class OctopusClient {
       try {
         readFileSync(options.caCertFile)
       } catch {
-        throw usageError(`--ca-cert: cannot read '${options.caCertFile}'.`, {hint: 'Give the path of a PEM file with the CA certificate(s) to trust.'})
+        throw caFileUnreadable(options.caCertFile)
       }
     }
     const debug = (line: string) => this.debug(line)

@@ -1,4 +1,4 @@
-import {CliError, ExitCode, usageError, type ExitCodeValue} from '../errors.js'
+import {CliError, ExitCode, usageError, type CliErrorOptions, type ExitCodeValue} from '../errors.js'
 import type {OctopusErrorBody} from './types.js'
 
 /** An HTTP error from the Octopus API, mapped to the CLI's exit codes (docs/ARCHITECTURE.md §2, §4). */
@@ -7,13 +7,16 @@ export class OctopusApiError extends CliError {
   readonly method: string
   readonly url: string
   readonly body?: OctopusErrorBody
+  /** The client setting the hint's remedy lies in, when it names one (see ClientSettingError). */
+  readonly setting?: ClientSetting
 
-  constructor(args: {status: number; method: string; url: string; body?: OctopusErrorBody; message: string; hint?: string; exitCode: ExitCodeValue}) {
+  constructor(args: {status: number; method: string; url: string; body?: OctopusErrorBody; message: string; hint?: string; setting?: ClientSetting; exitCode: ExitCodeValue}) {
     super(args.message, args.exitCode, {hint: args.hint, code: `http-${args.status}`, details: {status: args.status, errors: args.body?.Errors ?? []}})
     this.status = args.status
     this.method = args.method
     this.url = args.url
     this.body = args.body
+    this.setting = args.setting
   }
 }
 
@@ -50,7 +53,7 @@ export function messageFromBody(status: number, statusText: string, body: unknow
   return {message: `${status} ${statusText || 'HTTP error'}`.trim()}
 }
 
-export function toApiError(args: {status: number; statusText: string; method: string; url: string; body: unknown; hint?: string}): OctopusApiError {
+export function toApiError(args: {status: number; statusText: string; method: string; url: string; body: unknown; hint?: string; setting?: ClientSetting}): OctopusApiError {
   const {message, parsed} = messageFromBody(args.status, args.statusText, args.body)
   return new OctopusApiError({
     status: args.status,
@@ -59,6 +62,7 @@ export function toApiError(args: {status: number; statusText: string; method: st
     body: parsed,
     message: `HTTP ${args.status} from ${args.method} ${pathOf(args.url)}: ${message}`,
     hint: args.hint ?? hintForStatus(args.status, args.method),
+    setting: args.hint === undefined ? undefined : args.setting,
     exitCode: exitCodeForStatus(args.status),
   })
 }
@@ -73,6 +77,23 @@ export function pathOf(url: string): string {
   }
 }
 
+/** The client settings (ClientOptions keys) an error's remedy lies in. */
+export type ClientSetting = 'server' | 'timeoutSeconds' | 'caCertFile'
+
+/**
+ * An error whose remedy is one of the client's settings. The client names the setting, not a
+ * flag: the caller that took the setting from the user words the hint in its own terms.
+ */
+export class ClientSettingError extends CliError {
+  constructor(message: string, exitCode: ExitCodeValue, readonly setting: ClientSetting, options: CliErrorOptions & {value?: string} = {}) {
+    super(message, exitCode, options)
+    this.value = options.value
+  }
+
+  /** The setting's value, when the message is about it (e.g. the CA file that cannot be read). */
+  readonly value?: string
+}
+
 /** The Octopus API is not what answered at `server`: a wrong URL, not a server fault. */
 export function notOctopus(server: string, why: string): CliError {
   return usageError(`${server} does not look like an Octopus Server (${why}).`, {
@@ -85,8 +106,8 @@ export function notOctopus(server: string, why: string): CliError {
 const MAY_HAVE_APPLIED = ' The change may or may not have been applied; check before retrying.'
 
 export function timeoutFailure(server: string, method: string, target: string, timeoutSeconds: number, write: boolean): CliError {
-  return new CliError(`Timed out after ${timeoutSeconds}s waiting for ${server} (${method} ${pathOf(target)}).${write ? MAY_HAVE_APPLIED : ''}`, ExitCode.Failure, {
-    hint: 'Raise --timeout, or check the network path to the server.',
+  return new ClientSettingError(`Timed out after ${timeoutSeconds}s waiting for ${server} (${method} ${pathOf(target)}).${write ? MAY_HAVE_APPLIED : ''}`, ExitCode.Failure, 'timeoutSeconds', {
+    hint: 'Raise the request timeout, or check the network path to the server.',
     code: 'timeout',
   })
 }
@@ -97,11 +118,19 @@ export function protocolMismatch(server: string, scheme: 'http' | 'https'): CliE
   const message = scheme === 'https'
     ? `The server at ${server} is not speaking TLS; did you mean ${other}?`
     : `The server at ${server} is speaking TLS; did you mean ${other}?`
-  return new CliError(message, ExitCode.Failure, {hint: 'Use the scheme the server listens with (--server or OCTOPUS_URL).', code: 'tls-mismatch'})
+  return new ClientSettingError(message, ExitCode.Failure, 'server', {hint: 'Use the scheme the server listens with.', code: 'tls-mismatch'})
 }
 
 /** OpenSSL's words for a ClientHello answered by something that is not TLS (e.g. `HTTP/1.1 400`). */
 const NOT_TLS = /wrong version number|packet length too long|unknown protocol|record layer failure|ERR_SSL_WRONG_VERSION_NUMBER|ERR_SSL_PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/i
+
+/** The CA file given to trust cannot be read: a usage error, before any request. */
+export function caFileUnreadable(file: string): CliError {
+  return new ClientSettingError(`Cannot read the CA certificate file '${file}'.`, ExitCode.Usage, 'caCertFile', {
+    hint: 'Give the path of a PEM file with the CA certificate(s) to trust.',
+    value: file,
+  })
+}
 
 export function networkFailure(server: string, error: (Error & {code?: string}) | undefined, writeLost: boolean): CliError {
   const code = error?.code ?? ''
@@ -116,8 +145,8 @@ export function networkFailure(server: string, error: (Error & {code?: string}) 
     return new CliError(`Connection refused by ${server}.${lost}`, ExitCode.Failure, {hint: 'Is the server running, and is the port right?', code: 'network'})
   }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
-    return new CliError(`TLS verification failed for ${server}: ${error?.message ?? code}.`, ExitCode.Failure, {
-      hint: 'If the server uses a private CA, pass --ca-cert FILE or set NODE_EXTRA_CA_CERTS. Verification is never switched off.',
+    return new ClientSettingError(`TLS verification failed for ${server}: ${error?.message ?? code}.`, ExitCode.Failure, 'caCertFile', {
+      hint: 'If the server uses a private CA, trust its certificate (a CA file, or NODE_EXTRA_CA_CERTS). Verification is never switched off.',
       code: 'tls',
     })
   }

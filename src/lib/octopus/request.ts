@@ -1,5 +1,5 @@
-import {CliError, ExitCode} from '../errors.js'
-import {networkFailure, pathOf, protocolMismatch, timeoutFailure, toApiError} from './errors.js'
+import {ExitCode} from '../errors.js'
+import {ClientSettingError, networkFailure, pathOf, protocolMismatch, timeoutFailure, toApiError} from './errors.js'
 import {shouldRetry} from './retry.js'
 import {anyBody, anyJson, formatBytes, jsonObject, shapeProblem, type ResponseShape} from './response-shapes.js'
 import {speaksTls, type ExchangeResponse, type Transport} from './transport.js'
@@ -90,7 +90,8 @@ export async function sendRequest<T>(policy: RequestPolicy, method: string, targ
         url: target,
         body: parseErrorBody(outcome.response),
         hint: decision.beyondDeadlineMs === undefined ? undefined
-          : `The server asked to wait ${Math.ceil(decision.beyondDeadlineMs / 1000)}s before retrying, more than is left of the ${timeoutMs / 1000}s --timeout; try again later or raise --timeout.`,
+          : `The server asked to wait ${Math.ceil(decision.beyondDeadlineMs / 1000)}s before retrying, more than is left of the ${timeoutMs / 1000}s request timeout; try again later or raise the request timeout.`,
+        setting: 'timeoutSeconds',
       })
     }
     throw networkFailure(server, outcome.error, responseLost)
@@ -150,8 +151,8 @@ function checkShape(server: string, method: string, target: string, response: Ex
   }
   if (got !== undefined) {
     const looksLikeAPage = decoded.kind === 'text' && /html/.test(contentType)
-    throw new CliError(`Unexpected answer from ${server}: ${method} ${pathOf(target)} got ${got}, not ${shape.what}; is this the Octopus Server's root URL?`, ExitCode.Failure, {
-      hint: looksLikeAPage ? 'An HTML page usually means a proxy, a login page or a URL that is not the API; check --server.' : undefined,
+    throw new ClientSettingError(`Unexpected answer from ${server}: ${method} ${pathOf(target)} got ${got}, not ${shape.what}; is this the Octopus Server's root URL?`, ExitCode.Failure, 'server', {
+      hint: looksLikeAPage ? 'An HTML page usually means a proxy, a login page or a URL that is not the API; check the server URL.' : undefined,
       code: 'bad-response',
       details: {url: target, contentType: contentType || null, bytes: response.bytes.length},
     })

@@ -131,7 +131,9 @@ describe('OctopusClient', () => {
     expect(() => new OctopusClient({server: 'not-a-url'})).toThrow(/not a valid server URL/)
     expect(() => new OctopusClient({server: 'ftp://x.example.com'})).toThrow(/https:\/\/ or http:\/\//)
     expect(() => new OctopusClient({server: base, timeoutSeconds: -1})).toThrow(/request timeout must be above 0/)
-    expect(() => new OctopusClient({server: base, caCertFile: '/no/such/ca.pem'})).toThrow(/--ca-cert: cannot read/)
+    expect(() => new OctopusClient({server: base, caCertFile: '/no/such/ca.pem'})).toThrow(expect.objectContaining({
+      message: "Cannot read the CA certificate file '/no/such/ca.pem'.", exitCode: 2, code: 'usage', setting: 'caCertFile', value: '/no/such/ca.pem',
+    }))
   })
 })
 
