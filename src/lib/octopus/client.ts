@@ -49,9 +49,11 @@ export class OctopusClient {
     if (options.timeoutSeconds !== undefined && !(options.timeoutSeconds > 0 && options.timeoutSeconds <= MAX_TIMER_SECONDS)) {
       throw usageError(`The request timeout must be above 0 and at most ${groupDigits(MAX_TIMER_SECONDS)} seconds, not ${options.timeoutSeconds}.`)
     }
+    // Read once, here, so that a file that cannot be read is a usage error before any request.
+    let caPem: string | undefined
     if (options.caCertFile) {
       try {
-        readFileSync(options.caCertFile)
+        caPem = readFileSync(options.caCertFile, 'utf8')
       } catch {
         throw caFileUnreadable(options.caCertFile)
       }
@@ -61,7 +63,7 @@ export class OctopusClient {
       server: this.server,
       apiKey: options.apiKey,
       accessToken: options.accessToken,
-      caCertFile: options.caCertFile,
+      caPem,
       userAgent: options.userAgent,
       maxResponseBytes: options.maxResponseBytes,
       debug,

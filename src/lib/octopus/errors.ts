@@ -1,6 +1,9 @@
 import {CliError, ExitCode, usageError, type CliErrorOptions, type ExitCodeValue} from '../errors.js'
 import type {OctopusErrorBody} from './types.js'
 
+/** The client settings (ClientOptions keys) an error's remedy lies in. */
+export type ClientSetting = 'server' | 'timeoutSeconds' | 'caCertFile'
+
 /** An HTTP error from the Octopus API, mapped to the CLI's exit codes (docs/ARCHITECTURE.md §2, §4). */
 export class OctopusApiError extends CliError {
   readonly status: number
@@ -76,9 +79,6 @@ export function pathOf(url: string): string {
     return url
   }
 }
-
-/** The client settings (ClientOptions keys) an error's remedy lies in. */
-export type ClientSetting = 'server' | 'timeoutSeconds' | 'caCertFile'
 
 /**
  * An error whose remedy is one of the client's settings. The client names the setting, not a

@@ -8,7 +8,8 @@ export interface TransportOptions {
   server: string
   apiKey?: string
   accessToken?: string
-  caCertFile?: string
+  /** PEM text of CA certificate(s) to trust besides the system roots. */
+  caPem?: string
   userAgent?: string
   /** Cap on one response body in bytes (default DEFAULT_MAX_RESPONSE_MB). */
   maxResponseBytes?: number
@@ -100,7 +101,7 @@ export class Transport {
     }
     if (this.options.apiKey) headers['X-Octopus-ApiKey'] = this.options.apiKey
     else if (this.options.accessToken) headers.Authorization = `Bearer ${this.options.accessToken}`
-    const {httpAgent, httpsAgent} = await agents.createAgents(this.options.server, this.options.caCertFile)
+    const {httpAgent, httpsAgent} = await agents.createAgents(this.options.server, this.options.caPem)
     this.http = axios.create({
       headers,
       // The deadline is ours (a timer over the whole exchange): axios's is a socket idle timeout, which a dripping body never trips.
