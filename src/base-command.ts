@@ -3,6 +3,7 @@ import {CliError, ExitCode, redact, usageError, type ExitCodeValue} from './lib/
 import {isBulkResult} from './lib/bulk.js'
 import {describeParseFailure, type ParseFailure} from './lib/parse-errors.js'
 import {FlagValueError} from './cli/flags.js'
+import {inFlagWords} from './cli/client-errors.js'
 import {renderBulk} from './lib/render/bulk.js'
 import {jsonTextWithoutLinks, writeError, writeJsonStdout, writeStderr, writeStderrLine, writeStdout} from './lib/render/output.js'
 import {colorEnabled} from './lib/render/color.js'
@@ -233,6 +234,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     } else {
       cliError = new CliError(`Unexpected error: ${firstLine(error?.message ?? String(error))}`, ExitCode.Failure, {hint: this.flags?.debug ? undefined : 'Run again with --debug for details.'})
     }
+    cliError = inFlagWords(cliError)
     writeError(this.io, cliError, {json: this.jsonEnabled(), clean: (text) => this.clean(text)})
     if (this.flags?.debug && error?.stack) writeStderr(this.io, this.clean(error.stack))
     this.context.setExitCode(cliError.exitCode)

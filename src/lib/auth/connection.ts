@@ -1,5 +1,5 @@
 import {authError, notFoundError} from '../errors.js'
-import {normalizeServerUrl} from '../octopus/client.js'
+import {normalizeServerUrl} from '../octopus/server-url.js'
 import {readApiKey} from './key-storage.js'
 import {openSystemKeychain, type KeychainFactory} from './keychain.js'
 import {configDir, selectedProfile} from './paths.js'

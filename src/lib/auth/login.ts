@@ -1,5 +1,6 @@
 import {usageError} from '../errors.js'
-import {OctopusClient, normalizeServerUrl, type ClientOptions} from '../octopus/client.js'
+import {OctopusClient, type ClientOptions} from '../octopus/client.js'
+import {normalizeServerUrl} from '../octopus/server-url.js'
 import {warnIfPlainHttp} from '../octopus/plain-http.js'
 import {currentUser} from '../octopus/response-shapes.js'
 import {removeApiKey, removeInsecureKeyFile, saveApiKey, type KeyStorage, type RemovedKeys} from './key-storage.js'

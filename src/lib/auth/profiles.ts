@@ -1,6 +1,6 @@
 import type {Document, LineCounter, Node as YamlNode} from 'yaml'
 import {CliError, ExitCode} from '../errors.js'
-import {normalizeServerUrl} from '../octopus/client.js'
+import {normalizeServerUrl} from '../octopus/server-url.js'
 import {configFilePath, isValidProfileName} from './paths.js'
 import {checkPrivateFile, reasonAboutIt, writePrivateFileAtomic} from '../private-file.js'
 import {firstAlias, firstDuplicateKey} from '../yaml-checks.js'

@@ -1,6 +1,6 @@
 /** `auth status`: every saved profile, the one in use, and where each one's credential comes from (never the credential). */
 import {CliError, notFoundError} from '../errors.js'
-import {normalizeServerUrl} from '../octopus/client.js'
+import {normalizeServerUrl} from '../octopus/server-url.js'
 import type {CredentialSource} from './connection.js'
 import {readApiKey} from './key-storage.js'
 import {keychainAccount, openSystemKeychain, type KeychainFactory} from './keychain.js'

@@ -4,7 +4,8 @@
  * (README §4.1: the PUT is assumed to be a full replace).
  */
 import {authError, unsafeError} from '../errors.js'
-import {OctopusApiError, type OctopusClient, type SpaceContext} from '../octopus/client.js'
+import type {OctopusClient, SpaceContext} from '../octopus/client.js'
+import {OctopusApiError} from '../octopus/errors.js'
 import {getFeatures, putFeatures} from '../octopus/repositories.js'
 import type {FeaturesConfigurationResource} from '../octopus/types.js'
 import {builtinUsage, spacesAtRiskIfDisabled, type BuiltinSpaceUsage} from '../estate/builtin.js'

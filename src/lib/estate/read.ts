@@ -6,7 +6,8 @@
  * list requests per space plus one per version-controlled project (src/lib/usage/read.ts).
  */
 import {mapBounded} from '../concurrency.js'
-import {OctopusApiError, type OctopusClient, type SpaceContext} from '../octopus/client.js'
+import type {OctopusClient, SpaceContext} from '../octopus/client.js'
+import {OctopusApiError} from '../octopus/errors.js'
 import {getFeatures, getWorkerPoolsSummary, listDeploymentTargets, listServerNodes, listWorkerPools, listWorkers} from '../octopus/repositories.js'
 import {readUsageEstate} from '../usage/read.js'
 import {computeUsage} from '../usage/resolve.js'

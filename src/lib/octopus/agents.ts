@@ -1,17 +1,16 @@
-import {readFileSync} from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import tls from 'node:tls'
 import {getProxyForUrl} from 'proxy-from-env'
 
 /**
- * HTTP(S) agents for one server: keep-alive, TLS always verified, `--ca-cert` added to (not
+ * HTTP(S) agents for one server: keep-alive, TLS always verified, the CA file's certificates added to (not
  * replacing) the system roots, and `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` honoured.
  * `NODE_EXTRA_CA_CERTS` is applied by Node itself. The proxy agent (https-proxy-agent and its
  * agent-base) is loaded only when a proxy applies to the server.
  */
-export async function createAgents(server: string, caCertFile?: string): Promise<{httpAgent: http.Agent; httpsAgent: https.Agent}> {
-  const ca = caCertFile ? [...tls.rootCertificates, readFileSync(caCertFile, 'utf8')] : undefined
+export async function createAgents(server: string, caPem?: string): Promise<{httpAgent: http.Agent; httpsAgent: https.Agent}> {
+  const ca = caPem === undefined ? undefined : [...tls.rootCertificates, caPem]
   const proxy = getProxyForUrl(server)
   if (proxy) {
     const {TunnelAgent} = await import('./proxy-agent.js')

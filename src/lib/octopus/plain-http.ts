@@ -1,5 +1,5 @@
 import {getProxyForUrl} from 'proxy-from-env'
-import {isLoopbackHost} from './client.js'
+import {isLoopbackHost} from './server-url.js'
 
 /**
  * Warns when a key would travel unencrypted to another machine: a non-loopback http:// server,

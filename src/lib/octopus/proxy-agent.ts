@@ -7,7 +7,7 @@ type TunnelOptions = Parameters<HttpsProxyAgent<string>['connect']>[1]
  * The agent for a server reached through HTTPS_PROXY/HTTP_PROXY. https-proxy-agent uses its
  * constructor's TLS options for the connection to the proxy only; the TLS session with the server
  * inside the CONNECT tunnel gets the request's options. So the CA bundle is added there too, or
- * `--ca-cert` would be ignored behind a proxy.
+ * the CA file would be ignored behind a proxy.
  */
 export class TunnelAgent extends HttpsProxyAgent<string> {
   constructor(proxy: string, private readonly ca: string[] | undefined) {

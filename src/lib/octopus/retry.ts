@@ -18,7 +18,7 @@ export interface RetryInput {
    * answer, a refusal is a restart in progress, worth riding out.
    */
   serverHasAnswered?: boolean
-  /** What is left of the request's --timeout; a wait that would outlast it is not made. */
+  /** What is left of the request timeout; a wait that would outlast it is not made. */
   timeLeftMs?: number
 }
 

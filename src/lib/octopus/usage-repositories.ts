@@ -20,7 +20,8 @@
  *   one `Variables` read per set;
  * - a version-controlled project's process is read only for a project that says it is one.
  */
-import {OctopusApiError, type SpaceContext} from './client.js'
+import type {SpaceContext} from './client.js'
+import {OctopusApiError} from './errors.js'
 import type {TemplateParams} from './uri-template.js'
 import {jsonDocument, namedList, resource, resourceList} from './response-shapes.js'
 import type {ChannelFacts, LibraryVariableSetFacts, LifecycleFacts, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, VariableSetFacts} from './usage-types.js'

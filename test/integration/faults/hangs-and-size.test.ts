@@ -27,7 +27,8 @@ describe('--timeout bounds the whole exchange', () => {
     faults.add({mode: 'hang', method: 'GET', path: '/api/spaces/all'})
     const result = await octoVia(faults, sandbox, ['worker', 'list', '--timeout', '1', '--json'], {}, KILL_AFTER_MS)
     expect(result.exitCode, result.stderr).toBe(1)
-    expect(JSON.parse(result.stdout).Error).toMatchObject({Code: 'timeout'})
+    // The client words the remedy as its setting; the CLI names the flag that sets it.
+    expect(JSON.parse(result.stdout).Error).toMatchObject({Code: 'timeout', Hint: 'Raise --timeout, or check the network path to the server.'})
   })
 
   it('a Retry-After longer than the time left is not waited for (no 3 x 30 s): one request, the 503 and why', async () => {

@@ -1,7 +1,8 @@
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {OctopusClient, normalizeServerUrl} from '../../../src/lib/octopus/client.js'
+import {OctopusClient} from '../../../src/lib/octopus/client.js'
+import {normalizeServerUrl} from '../../../src/lib/octopus/server-url.js'
 import {jsonObject, resource} from '../../../src/lib/octopus/response-shapes.js'
 
 /** A tiny scripted HTTP server: each test sets the handler; requests are recorded. */
@@ -130,7 +131,9 @@ describe('OctopusClient', () => {
     expect(() => new OctopusClient({server: 'not-a-url'})).toThrow(/not a valid server URL/)
     expect(() => new OctopusClient({server: 'ftp://x.example.com'})).toThrow(/https:\/\/ or http:\/\//)
     expect(() => new OctopusClient({server: base, timeoutSeconds: -1})).toThrow(/request timeout must be above 0/)
-    expect(() => new OctopusClient({server: base, caCertFile: '/no/such/ca.pem'})).toThrow(/--ca-cert: cannot read/)
+    expect(() => new OctopusClient({server: base, caCertFile: '/no/such/ca.pem'})).toThrow(expect.objectContaining({
+      message: "Cannot read the CA certificate file '/no/such/ca.pem'.", exitCode: 2, code: 'usage', setting: 'caCertFile', value: '/no/such/ca.pem',
+    }))
   })
 })
 

@@ -81,9 +81,9 @@ function connect(server: string, caCert?: string): Promise<OctopusClient> {
 }
 
 describe('TLS', () => {
-  it('is verified: a certificate from an unknown CA is an exit-1 TLS error naming --ca-cert', async () => {
+  it('is verified: a certificate from an unknown CA is an exit-1 TLS error whose remedy is the CA file setting', async () => {
     clearProxyEnv()
-    await expect(connect(httpsUrl)).rejects.toMatchObject({exitCode: 1, code: 'tls', hint: expect.stringContaining('--ca-cert')})
+    await expect(connect(httpsUrl)).rejects.toMatchObject({exitCode: 1, code: 'tls', setting: 'caCertFile', hint: expect.stringContaining('a CA file')})
   })
 
   it('--ca-cert adds the CA to the system roots', async () => {
