@@ -5,7 +5,7 @@ import {allSpacesFlag, formatFlag} from '../../cli/flags.js'
 import {leaseReport} from '../../lib/leases/collect-report.js'
 import {ReportCache, cacheDir} from '../../lib/leases/report-cache.js'
 import {once} from '../../lib/private-file.js'
-import {progressLine} from '../../lib/leases/format.js'
+import {taskLogProgressBar} from '../../lib/leases/format.js'
 import {GROUP_BY, type GroupBy, type LeaseReport} from '../../lib/leases/report.js'
 import {parseWindow} from '../../lib/leases/time.js'
 import {COMPLETENESS} from '../../lib/leases/sources.js'
@@ -70,7 +70,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
             const now = performance.now()
             if (done !== total && now - lastDrawn < 100) return
             lastDrawn = now
-            this.io.stderr.write(`\r${progressLine(done, total)}${done === total ? '\n' : ''}`)
+            this.io.stderr.write(`\r${taskLogProgressBar(done, total)}${done === total ? '\n' : ''}`)
           }
         : undefined,
     })

@@ -4,7 +4,7 @@ import {ServerCommand} from '../../server-command.js'
 import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
 import {renderTable} from '../../lib/render/table.js'
 import {terminalSafe} from '../../lib/render/safe.js'
-import {HEALTH_TABLE_HEAD, checkWorkerHealth, healthCheckFailed, healthRows, progressLine, skippedNote, type HealthResult} from '../../lib/workers/health.js'
+import {HEALTH_TABLE_HEAD, checkWorkerHealth, healthCheckFailed, healthRows, healthProgressLine, skippedNote, type HealthResult} from '../../lib/workers/health.js'
 import {durationFlag} from '../../cli/flags.js'
 
 export default class WorkerHealth extends ServerCommand<typeof WorkerHealth> {
@@ -43,7 +43,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
         if (this.flags.wait) this.note(`Started health check ${task.Id} of ${plural(target.workers.length)}; waiting...`)
       },
       onProgress: (task, elapsed) => {
-        if (task.State !== lastState || this.io.stderr.isTTY) this.note(progressLine(task, elapsed))
+        if (task.State !== lastState || this.io.stderr.isTTY) this.note(healthProgressLine(task, elapsed))
         lastState = task.State
       },
     })

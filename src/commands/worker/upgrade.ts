@@ -6,9 +6,9 @@ import {loadConfig} from '../../lib/policy/config.js'
 import {terminalSafeLines} from '../../lib/render/safe.js'
 import {requireSelection} from '../../lib/workers/bulk.js'
 import {DEFAULT_WAIT, countFlag, durationFlag, keepHealthyFlag} from '../../cli/flags.js'
-import {describeWorkerResult} from '../../lib/maintenance/upgrade-run.js'
+import {describeWorkerResult} from '../../lib/maintenance/rolling-upgrade.js'
 import {claimsRoot, claimStore} from '../../lib/maintenance/upgrade-claims.js'
-import {runWorkerUpgrade, upgradeJson, type WorkerUpgradeResult} from '../../lib/maintenance/upgrade-command.js'
+import {runWorkerUpgrade, upgradeJson, type WorkerUpgradeResult} from '../../lib/maintenance/worker-upgrade.js'
 
 export default class WorkerUpgrade extends MaintenanceCommand<typeof WorkerUpgrade> {
   static override summary = 'Upgrade workers\' Tentacles (or Calamari) with Octopus\'s own Upgrade task; --rolling keeps every pool above its floor.'

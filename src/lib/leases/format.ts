@@ -20,7 +20,7 @@ export function formatEventLine(event: LeaseEvent, paint: {event: (kind: string,
 }
 
 /** `[█████░░░░░]  120/2000 task logs` for a TTY's stderr. */
-export function progressLine(done: number, total: number, width = 30, label = 'task logs'): string {
+export function taskLogProgressBar(done: number, total: number, width = 30, label = 'task logs'): string {
   const filled = total > 0 ? Math.round((done / total) * width) : width
   return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(done).padStart(String(total).length)}/${total} ${label}`
 }

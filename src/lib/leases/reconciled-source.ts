@@ -18,7 +18,7 @@
 import type {SpaceContext} from '../octopus/client.js'
 import type {TaskResource} from '../octopus/types.js'
 import {ApiLeaseSource} from './api-source.js'
-import {CompletionCursor} from './completions.js'
+import {CompletionCursor} from './task-completions.js'
 import type {NameDirectory} from './directory.js'
 import {orderEvents, readTaskLeases, type TaskRead} from './log-source.js'
 import type {LoggedLease} from './parse.js'

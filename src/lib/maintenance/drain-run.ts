@@ -14,7 +14,7 @@ import type {SourceKind} from '../leases/types.js'
 import {selectWorkers} from '../workers/bulk.js'
 import {floorRefusal, floorViolations, poolFloors, type FloorPool, type PoolFloor} from './floor.js'
 import {readTaskEnds} from '../leases/stale.js'
-import {progressLine, staleLeaseLine, unfinishedSummary, waitUntilDrained, watchLeases, type DrainResult, type DrainTarget, type LeaseWatch, type StaleLease, type WorkerDrainStatus} from './drain.js'
+import {drainProgressLine, staleLeaseLine, unfinishedSummary, waitUntilDrained, watchLeases, type DrainResult, type DrainTarget, type LeaseWatch, type StaleLease, type WorkerDrainStatus} from './drain.js'
 import {disableChange, recheckAfterPrompt, verifyFloorsAfterWrite, writeChange, type AppliedChange} from './guard.js'
 import {floorLines, progressThrottle} from './render.js'
 
@@ -174,7 +174,7 @@ export async function runWorkerDrain(request: WorkerDrainRequest, deps: WorkerDr
     },
     onStale: (worker, lease) => deps.note(staleLeaseLine(worker, lease)),
     onProgress: (waiting, elapsed) => {
-      if (waiting.length > 0 && shouldReport(waiting.map((w) => `${w.Id}:${w.Leases.length}`).join(','))) deps.note(progressLine(waiting, elapsed))
+      if (waiting.length > 0 && shouldReport(waiting.map((w) => `${w.Id}:${w.Leases.length}`).join(','))) deps.note(drainProgressLine(waiting, elapsed))
     },
   })
   const drain = await confirmStillDisabled(space, waited)

@@ -165,7 +165,7 @@ export function describeHeld(status: WorkerDrainStatus): string {
 }
 
 /** One stderr progress line: which workers, how many leases, which tasks, elapsed. */
-export function progressLine(waiting: WorkerDrainStatus[], elapsedMs: number): string {
+export function drainProgressLine(waiting: WorkerDrainStatus[], elapsedMs: number): string {
   if (waiting.length === 0) return `All drained (${formatDuration(elapsedMs)}).`
   return `Waiting for ${waiting.map(describeHeld).join('; ')} [${formatDuration(elapsedMs)}]`
 }

@@ -22,7 +22,7 @@
  * name, which fails if the name exists), so two runs cannot both claim one worker.
  *
  * Limits: claims are per user and machine. Two runs on different machines do not see each other's
- * claims; for them the upgrade judges each worker by its own upgrade task (upgrade-run.ts).
+ * claims; for them the upgrade judges each worker by its own upgrade task (rolling-upgrade.ts).
  */
 import {createHash} from 'node:crypto'
 import {link, lstat, open, readdir, unlink} from 'node:fs/promises'

@@ -124,7 +124,7 @@ export function allAvailable(workers: WorkerResource[]): boolean {
 }
 
 /** One progress line: `ServerTasks-12: Executing (3s)`. */
-export function progressLine(task: TaskResource, elapsedMs: number): string {
+export function healthProgressLine(task: TaskResource, elapsedMs: number): string {
   return `${task.Id}: ${task.State} (${formatDuration(elapsedMs)})`
 }
 

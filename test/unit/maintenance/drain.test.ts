@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {describeDrainStatus, progressLine, reenableCommand, staleLeaseLine, unfinishedSummary, waitUntilDrained, watchLeases, type LeaseWatch} from '../../../src/lib/maintenance/drain.js'
+import {describeDrainStatus, drainProgressLine, reenableCommand, staleLeaseLine, unfinishedSummary, waitUntilDrained, watchLeases, type LeaseWatch} from '../../../src/lib/maintenance/drain.js'
 import type {LeaseEvent, LeaseRecord, LeaseSource} from '../../../src/lib/leases/types.js'
 
 function lease(id: number, workerId: string | null, taskId: string, workerName: string | null = null): LeaseRecord {
@@ -30,7 +30,7 @@ describe('waitUntilDrained', () => {
       [lease(4, 'Workers-9', 'ServerTasks-13')],
     ], 2000)
     const progress: string[] = []
-    const result = await waitUntilDrained({watch: s.watch, targets, timeoutMs: 60_000, intervalMs: 1000, now: () => s.clock.t, sleep: s.sleep, onProgress: (waiting, elapsed) => progress.push(progressLine(waiting, elapsed))})
+    const result = await waitUntilDrained({watch: s.watch, targets, timeoutMs: 60_000, intervalMs: 1000, now: () => s.clock.t, sleep: s.sleep, onProgress: (waiting, elapsed) => progress.push(drainProgressLine(waiting, elapsed))})
     expect(result.Outcome).toBe('drained')
     expect(result.Workers.map((w) => [w.Name, w.LeasesAtStart, w.Outcome, w.Leases.length])).toEqual([['build-01', 2, 'drained', 0], ['build-02', 1, 'drained', 0]])
     expect(result.Workers.map((w) => w.SecondsWaited)).toEqual([4, 2])

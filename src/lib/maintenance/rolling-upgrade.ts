@@ -39,7 +39,8 @@ import {needsUpgrade, upgradeTaskBody, versionLabel, type UpgradeKind} from './u
 export type WorkerUpgradeOutcome = 'upgraded' | 'failed' | 'not-attempted' | 'interrupted' | 'skipped' | 'refused'
 export type RollOutcome = 'completed' | 'failed' | 'timed-out' | 'interrupted' | 'refused'
 
-export interface WorkerUpgradeResult {
+/** One worker's part in a rolling upgrade: its outcome, its versions and the state it was left in. */
+export interface RolledWorker {
   Id: string
   Name: string
   WasEnabled: boolean
@@ -66,7 +67,7 @@ export interface RollResult {
   Outcome: RollOutcome
   Message: string | null
   Batches: BatchResult[]
-  Workers: WorkerUpgradeResult[]
+  Workers: RolledWorker[]
 }
 
 export interface RollOptions {
@@ -117,7 +118,7 @@ export function describeClaimOwner(owner: UpgradeClaim): string {
 export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions): Promise<RollResult> {
   const intervalMs = opts.intervalMs ?? 1000
   const progress = opts.onProgress ?? (() => {})
-  const results = new Map<string, WorkerUpgradeResult>()
+  const results = new Map<string, RolledWorker>()
   const enabledBefore = (w: WorkerResource) => opts.enabledBefore?.get(w.Id) ?? !w.IsDisabled
   opts.batches.forEach((batch, i) => {
     for (const w of batch) {
@@ -273,7 +274,7 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
  * and says which it could not): each worker's result, and its claim released unless the worker is
  * still disabled by this run or by an earlier stopped one (a rerun then finishes or restores it).
  */
-async function refuseBatch(refusal: CliError, batch: WorkerResource[], results: Map<string, WorkerUpgradeResult>, opts: {release: (ids: string[]) => Promise<void>; enabledBefore?: ReadonlyMap<string, boolean>}): Promise<void> {
+async function refuseBatch(refusal: CliError, batch: WorkerResource[], results: Map<string, RolledWorker>, opts: {release: (ids: string[]) => Promise<void>; enabledBefore?: ReadonlyMap<string, boolean>}): Promise<void> {
   const ids = (key: string) => new Set(((refusal.details?.[key] ?? []) as Array<{Id: string}>).map((r) => r.Id))
   const putBack = ids('restored')
   const notPutBack = ids('notRestored')
@@ -299,12 +300,12 @@ async function refuseBatch(refusal: CliError, batch: WorkerResource[], results: 
 }
 
 /** The workers of the roll still to do (not attempted, interrupted, or refused with their batch), for the resume command. */
-export function remainingWorkers(result: RollResult): WorkerUpgradeResult[] {
+export function remainingWorkers(result: RollResult): RolledWorker[] {
   return result.Workers.filter((w) => w.Outcome === 'not-attempted' || w.Outcome === 'interrupted' || w.Outcome === 'refused')
 }
 
 /** One stdout line per worker. */
-export function describeWorkerResult(w: WorkerUpgradeResult): string {
+export function describeWorkerResult(w: RolledWorker): string {
   if (w.Outcome === 'not-attempted') return `${w.Name}: not attempted (batch ${w.Batch})`
   if (w.Outcome === 'skipped') return `${w.Name}: skipped: ${w.Message} (batch ${w.Batch})`
   if (w.Outcome === 'refused') return `${w.Name}: refused: ${w.Message} (batch ${w.Batch})`
@@ -312,6 +313,6 @@ export function describeWorkerResult(w: WorkerUpgradeResult): string {
 }
 
 /** Workers this run left disabled that were enabled before it: what an undo re-enables. */
-export function leftDisabledByRun(result: RollResult): WorkerUpgradeResult[] {
+export function leftDisabledByRun(result: RollResult): RolledWorker[] {
   return result.Workers.filter((w) => w.WasEnabled && w.LeftDisabled)
 }

@@ -15,7 +15,7 @@ import {floorFunction} from '../../domain/floor.js'
 import type {FloorPool, PoolFloor} from './floor.js'
 import {enableChange, readAgainAfterPrompt, refusedAfterPrompt, writeChange} from './guard.js'
 import {needsUpgrade, planBatches, planLines, selectUpgradeTargets, upgradeTaskBody, versionLabel, type BatchPlan, type UpgradeKind, type UpgradeSummaryFacts} from './upgrade-plan.js'
-import {describeClaimOwner, leftDisabledByRun, remainingWorkers, runRollingUpgrade, waitForTaskEnd, type RollResult} from './upgrade-run.js'
+import {describeClaimOwner, leftDisabledByRun, remainingWorkers, runRollingUpgrade, waitForTaskEnd, type RollResult} from './rolling-upgrade.js'
 import type {ClaimStore, UpgradeClaim} from './upgrade-claims.js'
 
 export interface WorkerUpgradeRequest {

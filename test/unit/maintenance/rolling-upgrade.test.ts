@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest'
-import {rollExitCode} from '../../../src/lib/maintenance/upgrade-command.js'
-import {describeWorkerResult, leftDisabledByRun, remainingWorkers, type RollResult, type WorkerUpgradeResult} from '../../../src/lib/maintenance/upgrade-run.js'
+import {rollExitCode} from '../../../src/lib/maintenance/worker-upgrade.js'
+import {describeWorkerResult, leftDisabledByRun, remainingWorkers, type RollResult, type RolledWorker} from '../../../src/lib/maintenance/rolling-upgrade.js'
 import {maintenanceFails, newerVersion, reportsOutdatedCalamari} from '../../../src/sandbox/health.js'
 import type {EndpointDoc} from '../../../src/sandbox/endpoints.js'
 
-const result = (name: string, outcome: WorkerUpgradeResult['Outcome'], extra: Partial<WorkerUpgradeResult> = {}): WorkerUpgradeResult => ({
+const result = (name: string, outcome: RolledWorker['Outcome'], extra: Partial<RolledWorker> = {}): RolledWorker => ({
   Id: `Workers-${name}`, Name: name, WasEnabled: true, Batch: 1, Outcome: outcome, VersionBefore: 'Tentacle 6.3.417', VersionAfter: null, LeftDisabled: false, DisabledByOther: false, Message: 'not attempted', ...extra,
 })
 
