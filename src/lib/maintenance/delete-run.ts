@@ -8,31 +8,24 @@ import type {BulkResult} from '../bulk.js'
 import {CliError, ExitCode} from '../errors.js'
 import type {SpaceContext} from '../octopus/client.js'
 import {listWorkerPools} from '../octopus/repositories.js'
-import type {WorkerResource} from '../octopus/types.js'
-import type {PolicyConfig} from '../policy/config.js'
-import {deleteWorkers, refuseDeletingLeasedWorkers, resolveWorkerSelection, type WorkerSelectionInput} from '../workers/bulk.js'
+import {deleteWorkers, refuseDeletingLeasedWorkers, resolveWorkerSelection} from '../workers/bulk.js'
 import {floorFunction} from '../../domain/floor.js'
 import {describeDrainStatus, staleLeaseLine, unfinishedSummary, type WorkerDrainStatus} from './drain.js'
 import {confirmStillDisabled, disableTargets, drainWorkers, reenabledSummary} from './drain-run.js'
 import {checkFloors, disableChange, recheckAfterPrompt, refuseBelowFloor, undoChanges, verifyFloorsAfterWrite, type AppliedChange} from './guard.js'
 import {floorLines} from './render.js'
+import type {OutOfServiceDeps, WorkerDisableRequest} from './disable-run.js'
 import {formatDuration} from '../../text/duration.js'
 
 export const DELETE_OVERRIDE = 'Pass --keep-healthy with a lower number, or --force, to delete anyway.'
 
-export interface WorkerDeleteRequest extends WorkerSelectionInput {
+export interface WorkerDeleteRequest extends WorkerDisableRequest {
   drain: boolean
   drainTimeoutMs: number
-  /** --keep-healthy (0 with --force); undefined: the config's minWorkers. */
-  keepHealthy?: number
-  yes: boolean
 }
 
-export interface WorkerDeleteDeps {
-  config: () => Promise<PolicyConfig>
-  /** Shows nothing itself: asks (typed name or count) and throws to stop, nothing changed. */
-  confirm: (targets: WorkerResource[]) => Promise<void>
-  note: (line: string) => void
+/** The guard's deps, and what the drain before a delete needs for Ctrl-C and SIGTERM. */
+export interface WorkerDeleteDeps extends OutOfServiceDeps {
   /** Called just before the drain's first change: from then on Ctrl-C or SIGTERM stops the wait, not the process. */
   startWaiting: () => AbortSignal
   /** The wait is over: from here a signal stops the process again. */
@@ -40,7 +33,6 @@ export interface WorkerDeleteDeps {
   /** The error to throw when a signal stopped the wait (its exit code follows the signal). */
   interrupted: (message: string, details: Record<string, unknown>) => Error
   debug?: (line: string) => void
-  bin: string
 }
 
 export async function runWorkerDelete(space: SpaceContext, request: WorkerDeleteRequest, deps: WorkerDeleteDeps): Promise<BulkResult> {
