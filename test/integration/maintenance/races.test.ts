@@ -227,6 +227,24 @@ describe('a change made while a drain asks for confirmation', () => {
     expect(result.exitCode, result.screen).toBe(0)
     expect(await worker(sb, workerIds[0])).toMatchObject({IsDisabled: true, WorkerPoolIds: expect.arrayContaining([extra.poolId])})
   })
+
+  it('pool delete --move-workers-to keeps a pool another admin added to a moved worker while it asked (it moves the worker as it is now)', async () => {
+    const source = await addPool(sb, 'Move Source Pool', 'ms', ['m1.example'])
+    const destination = await addPool(sb, 'Move Destination Pool', 'md', ['d1.example'])
+    const extra = await addPool(sb, 'Move Extra Pool', 'mx', ['y1.example'])
+    let other: CliResult | undefined
+    const result = await runInPty(['pool', 'delete', 'Move Source Pool', '--move-workers-to', 'Move Destination Pool'], env(), [{
+      waitFor: "Type the name 'Move Source Pool'",
+      before: async () => {
+        other = await runCli(['worker', 'update', 'ms-01', '--add-pool', 'Move Extra Pool'], {spawn: true, env: env()})
+      },
+      send: `Move Source Pool${ENTER}`,
+    }])
+    expect(other?.exitCode, other?.stderr).toBe(0)
+    expect(result.exitCode, result.screen).toBe(0)
+    const moved = await worker(sb, source.workerIds[0])
+    expect([...moved.WorkerPoolIds].sort()).toEqual([destination.poolId, extra.poolId].sort())
+  })
 })
 
 describe('a drain whose worker is enabled again during the wait', () => {
