@@ -19,55 +19,19 @@
  * Nothing imports commands; only commands import cli; octopus and sandbox never import each other;
  * only cli and commands import @oclif/core. No import cycle, type-only imports included.
  *
- * LAYERS maps today's folders onto those layers. When the tree moves to src/cli, src/app,
- * src/views, src/domain, src/octopus, src/config, src/ui, src/text, each layer's list becomes
- * its one folder and ALLOWED_TODAY goes; the rules below do not change.
+ * Each layer is one folder of src/.
  */
 const LAYERS = {
   commands: ['^src/commands/'],
-  cli: [
-    '^src/cli/',
-    '^src/(base-command|server-command|help)\\.ts$',
-    '^src/command-bases/',
-    '^src/hooks/',
-    // Turns oclif's parse failures into our one-line errors (oclif-free, so unit-testable).
-    '^src/lib/parse-errors\\.ts$',
-    // The compile cache bin/run.js starts before anything else loads.
-    '^src/lib/startup/',
-  ],
-  views: [
-    '^src/lib/render/(check|leases)/',
-    '^src/lib/render/(bulk|help-text|time)\\.ts$',
-  ],
-  ui: ['^src/ui/', '^src/lib/render/'],
-  domain: [
-    '^src/domain/',
-    '^src/lib/estate/(facts|types|builtin)\\.ts$',
-    // Facts about workers' endpoints: the endpoint vocabulary (Listening, Polling...), Kubernetes
-    // agent upgrades.
-    '^src/lib/workers/(present|kubernetes-agent|upgrade-eligibility)\\.ts$',
-    // The check rules: pure functions over a snapshot.
-    '^src/lib/policy/(rules/|engine\\.ts$|glob\\.ts$|types\\.ts$|convention\\.ts$|source\\.ts$)',
-    // Which pool each step runs on: pure resolution over what was read.
-    '^src/lib/usage/(types|scope|runs-on-worker|resolve)\\.ts$',
-    '^src/lib/bulk\\.ts$',
-  ],
-  config: [
-    '^src/lib/auth/(connection|key-storage|keychain|paths|profiles)\\.ts$',
-    // .octoworkers.yaml: its schema, loader and starter file.
-    '^src/lib/policy/(config|config-schema|starter)\\.ts$',
-    '^src/lib/(cache-dir|private-file|yaml-checks)\\.ts$',
-  ],
-  octopus: ['^src/lib/octopus/'],
-  text: [
-    '^src/text/',
-    '^src/lib/(errors|order|concurrency)\\.ts$',
-    // Duration parse and format.
-    '^src/lib/leases/time\\.ts$',
-  ],
+  cli: ['^src/cli/'],
+  app: ['^src/app/'],
+  views: ['^src/views/'],
+  domain: ['^src/domain/'],
+  config: ['^src/config/'],
+  octopus: ['^src/octopus/'],
+  ui: ['^src/ui/'],
+  text: ['^src/text/'],
   sandbox: ['^src/sandbox/'],
-  // Whatever else is under src/lib: the verbs' use cases.
-  app: ['^src/lib/'],
 }
 
 /** What each layer may import besides itself (values and types). */
@@ -90,15 +54,6 @@ const TYPES_ALLOWED = {
   domain: ['octopus', 'config'],
 }
 
-/**
- * Today only: the verbs' folders under src/lib still hold their own formatters (pools/render.ts,
- * maintenance/render.ts, usage/report.ts...), so app reaches views and ui. This goes when those
- * formatters move to src/views.
- */
-const ALLOWED_TODAY = {
-  app: ['views', 'ui'],
-}
-
 const LAYER_NAMES = Object.keys(LAYERS)
 const alternation = (patterns) => `(${patterns.join('|')})`
 /** A layer's files: matched by its patterns and by no earlier layer's (LAYERS is in precedence order). */
@@ -108,14 +63,14 @@ function layerFiles(name) {
 }
 
 const layerRules = LAYER_NAMES.flatMap((name) => {
-  const allowed = [name, ...ALLOWED[name], ...(ALLOWED_TODAY[name] ?? [])]
+  const allowed = [name, ...ALLOWED[name]]
   const typesOnly = (TYPES_ALLOWED[name] ?? []).filter((n) => !allowed.includes(n))
   const forbidden = LAYER_NAMES.filter((n) => !allowed.includes(n) && !typesOnly.includes(n))
   const rules = []
   for (const target of forbidden) {
     rules.push({
       name: `${name}-not-to-${target}`,
-      comment: `${name} may import only ${[...ALLOWED[name], ...(ALLOWED_TODAY[name] ?? [])].join(', ') || 'nothing of ours'} (docs/ARCHITECTURE.md §1).`,
+      comment: `${name} may import only ${[...ALLOWED[name]].join(', ') || 'nothing of ours'} (docs/ARCHITECTURE.md §1).`,
       severity: 'error',
       from: layerFiles(name),
       to: layerFiles(target),
@@ -147,8 +102,8 @@ module.exports = {
       name: 'estate-and-builtin-not-on-policy',
       comment: 'The estate read model sits below the check rules; builtin-worker shares the read model, not the rules.',
       severity: 'error',
-      from: {path: '^src/lib/(estate|builtin)/'},
-      to: {path: '^src/lib/policy/'},
+      from: {path: '^src/(domain/estate/|app/estate/|app/builtin-worker\\.ts$)'},
+      to: {path: '^src/domain/policy/'},
     },
     {
       name: 'no-circular',

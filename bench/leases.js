@@ -15,11 +15,11 @@ import readline from 'node:readline'
 import {fileURLToPath} from 'node:url'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const {OctopusClient} = await import(path.join(root, 'dist/lib/octopus/client.js'))
-const {NameDirectory} = await import(path.join(root, 'dist/lib/leases/directory.js'))
-const {ApiLeaseSource} = await import(path.join(root, 'dist/lib/leases/api-source.js'))
-const {LogLeaseSource} = await import(path.join(root, 'dist/lib/leases/log-source.js'))
-const {ReconciledLeaseSource} = await import(path.join(root, 'dist/lib/leases/reconciled-source.js'))
+const {OctopusClient} = await import(path.join(root, 'dist/octopus/client.js'))
+const {NameDirectory} = await import(path.join(root, 'dist/app/leases/directory.js'))
+const {ApiLeaseSource} = await import(path.join(root, 'dist/app/leases/api-source.js'))
+const {LogLeaseSource} = await import(path.join(root, 'dist/app/leases/log-source.js'))
+const {ReconciledLeaseSource} = await import(path.join(root, 'dist/app/leases/reconciled-source.js'))
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 

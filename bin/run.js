@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url)
 
 // Under --debug, stack traces go through the bundle's source map and so name src/*.ts lines:
 // turned on before the bundle loads (maps are attached as modules load), and only then (it costs).
-// Otherwise the bundle is compiled through V8's code cache (src/lib/startup/compile-cache.ts),
+// Otherwise the bundle is compiled through V8's code cache (src/cli/startup/compile-cache.ts),
 // which bypasses Node's source-map support.
 if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true)
 else require('../dist/bundle/compile-cache.cjs').start(process.argv.slice(2), process.env)

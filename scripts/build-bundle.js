@@ -5,7 +5,7 @@
 // Why a bundle: most of a command's start-up went into resolving and loading ~300 module files
 // (@oclif/core, axios, our own). Here everything is one CommonJS file, dist/bundle/cli.cjs, whose
 // modules are evaluated only when a command reaches them (axios, yaml, @inquirer/prompts, the
-// sandbox...), and which V8 need not compile again on every run (src/lib/startup/compile-cache.ts,
+// sandbox...), and which V8 need not compile again on every run (src/cli/startup/compile-cache.ts,
 // loaded first as dist/bundle/compile-cache.cjs).
 //
 // oclif finds the commands through its "explicit" strategy: dist/bundle/commands.cjs exports
@@ -167,13 +167,13 @@ const virtualEntries = {
     `export {COMMANDS} from 'virtual:commands'`,
     // Required inside functions, so that esbuild evaluates them (and what they import, such as
     // string-width, which makes an Intl.Segmenter at import) only when oclif asks for them.
-    `export const loadHelp = () => require(${JSON.stringify(path.join(root, 'src/help.ts'))}).default`,
+    `export const loadHelp = () => require(${JSON.stringify(path.join(root, 'src/cli/help.ts'))}).default`,
     `export const hooks = {${Object.entries(hookEntries()).map(([name, file]) => `${JSON.stringify(name)}: () => require(${JSON.stringify(file)}).default`).join(', ')}}`,
   ].join('\n'),
   'compile-cache': () => [
     `import path from 'node:path'`,
-    `import {startCompileCache} from ${JSON.stringify(path.join(root, 'src/lib/startup/compile-cache.ts'))}`,
-    `import {cacheDir} from ${JSON.stringify(path.join(root, 'src/lib/cache-dir.ts'))}`,
+    `import {startCompileCache} from ${JSON.stringify(path.join(root, 'src/cli/startup/compile-cache.ts'))}`,
+    `import {cacheDir} from ${JSON.stringify(path.join(root, 'src/config/cache-dir.ts'))}`,
     `export function start(argv, env) {`,
     `  const files = ${JSON.stringify(['cli.cjs', ...VENDORED.map((name) => `vendor/${name}.cjs`)])}.map((file) => path.join(__dirname, file))`,
     `  startCompileCache({files, bundleId: ${JSON.stringify(generated.bundleId)}, slots: ${JSON.stringify(generated.slots)}, argv, env, cacheRoot: cacheDir(env)})`,
@@ -240,7 +240,7 @@ const axiosLoadTime = {
 /**
  * @inquirer/prompts' editor prompt, left out: it opens $EDITOR through @inquirer/external-editor,
  * which brings iconv-lite and its encoding tables (about 600 KB, a fifth of the bundle, that every
- * run would read). No command uses it (src/lib/render/prompt-kit.ts lists the prompts we use);
+ * run would read). No command uses it (src/ui/prompt-kit.ts lists the prompts we use);
  * @inquirer/prompts still re-exports it, so it gets a stand-in that says why it is missing.
  */
 const withoutEditorPrompt = {
@@ -419,9 +419,9 @@ export function sameOrderWithoutIcu(ids) {
   return byLocale.every((id, i) => id === byCodeUnit[i])
 }
 
-/** The hook files of src/hooks, by name (package.json "oclif.hooks" names dist/bundle/hooks/<name>.cjs). */
+/** The hook files of src/cli/hooks, by name (package.json "oclif.hooks" names dist/bundle/hooks/<name>.cjs). */
 function hookEntries() {
-  const dir = path.join(root, 'src/hooks')
+  const dir = path.join(root, 'src/cli/hooks')
   return Object.fromEntries(
     readdirSync(dir)
       .filter((f) => /\.ts$/.test(f) && !/\.d\.ts$/.test(f))
@@ -442,7 +442,7 @@ export async function buildBundle({quiet = false} = {}) {
     absWorkingDir: root,
     bundle: true,
     // One CommonJS file, not ES modules split into chunks: Node 20 can keep V8's compiled code for
-    // a CommonJS file between runs (src/lib/startup/compile-cache.ts) but not for ES modules, and
+    // a CommonJS file between runs (src/cli/startup/compile-cache.ts) but not for ES modules, and
     // one file spares the ES loader's per-module work. A run still evaluates only the modules it
     // reaches: esbuild wraps each module in an init function, and `import()` (compiled to that
     // wrapper, as 'dynamic-import' is off) runs it on first use.

@@ -7,8 +7,8 @@ export function sourcesPjson() {
   pjson.oclif = {
     ...pjson.oclif,
     commands: './src/commands',
-    helpClass: './src/help.ts',
-    hooks: {command_not_found: './src/hooks/command-not-found.ts'},
+    helpClass: './src/cli/help.ts',
+    hooks: {command_not_found: './src/cli/hooks/command-not-found.ts'},
     plugins: ['@oclif/plugin-help', '@oclif/plugin-autocomplete'],
   }
   return pjson

@@ -1,5 +1,5 @@
-import {CliError} from '../lib/errors.js'
-import {ClientSettingError, OctopusApiError} from '../lib/octopus/errors.js'
+import {CliError} from '../text/errors.js'
+import {ClientSettingError, OctopusApiError} from '../octopus/errors.js'
 
 /**
  * The API client names the setting an error's remedy lies in (the server URL, the request

@@ -9,9 +9,9 @@
  * Only this module and the terminal layer (src/ui/io.ts) read process.env, stdout, stderr and stdin.
  */
 import {AsyncLocalStorage} from 'node:async_hooks'
-import {OctopusClient, type ClientOptions} from '../lib/octopus/client.js'
-import {maxResponseBytesFromEnv} from '../lib/octopus/transport.js'
-import {canPrompt} from '../lib/render/prompt.js'
+import {OctopusClient, type ClientOptions} from '../octopus/client.js'
+import {maxResponseBytesFromEnv} from '../octopus/transport.js'
+import {canPrompt} from '../ui/prompt.js'
 import {processStreams, type Env, type IOStreams} from '../ui/io.js'
 import {inquirerPrompter, noPrompter, type Prompter} from '../ui/prompter.js'
 

@@ -4,7 +4,7 @@
  * duration and count flag rejects bad input the same way, before any request.
  */
 import {Flags, type Interfaces} from '@oclif/core'
-import {CliError, usageError} from '../lib/errors.js'
+import {CliError, usageError} from '../text/errors.js'
 import {DurationSyntaxError, MAX_TIMER_MS, MAX_TIMER_SECONDS, parseDuration} from '../text/duration.js'
 
 /**

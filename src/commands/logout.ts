@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, type Rendered} from '../base-command.js'
-import {logout, type LogoutResult} from '../lib/auth/login.js'
-import {selectedProfile} from '../lib/auth/paths.js'
+import {BaseCommand, type Rendered} from '../cli/base-command.js'
+import {logout, type LogoutResult} from '../app/auth/login.js'
+import {selectedProfile} from '../config/paths.js'
 
 export default class Logout extends BaseCommand<typeof Logout> {
   static override summary = 'Remove a profile and its saved API key (keychain entry or insecure file).'

@@ -1,6 +1,6 @@
-import {type Rendered} from '../base-command.js'
-import {ServerCommand} from '../server-command.js'
-import {whoami, whoamiLines, type WhoamiResult} from '../lib/auth/whoami.js'
+import {type Rendered} from '../cli/base-command.js'
+import {ServerCommand} from '../cli/server-command.js'
+import {whoami, whoamiLines, type WhoamiResult} from '../app/auth/whoami.js'
 
 export default class Whoami extends ServerCommand<typeof Whoami> {
   static override summary = 'Show the server, user, space and profile in use, and where the credential came from (never the credential).'

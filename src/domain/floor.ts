@@ -9,8 +9,8 @@
  * else the file's `thresholds.minWorkers`, else 2 (Octopus: "For redundancy, have at least two
  * workers per pool").
  */
-import type {PolicyConfig, PoolOverride} from '../lib/policy/config.js'
-import {globMatches} from '../lib/policy/glob.js'
+import type {PolicyConfig, PoolOverride} from '../config/octoworkers-yaml/load.js'
+import {globMatches} from './policy/glob.js'
 
 /** What a floor depends on: a pool's identity (per-pool overrides match its name or ID). */
 export interface FloorPoolIdentity {

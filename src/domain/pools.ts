@@ -8,7 +8,7 @@
  * infrastructure/workers/dynamic-worker-pools). Servers older than dynamic pools omit the field,
  * which therefore means static.
  */
-import type {WorkerPoolTypeName} from '../lib/octopus/types.js'
+import type {WorkerPoolTypeName} from '../octopus/types.js'
 
 /** The one field these facts read; any pool document, summary or test fixture has it. */
 export interface PoolKindFacts {

@@ -4,9 +4,9 @@
  * renderers and prompts see only this; the process's own streams are read in one place,
  * `processStreams`, and tests build an IOStreams over captured text instead (no TTY, no colour).
  */
-import {createPaint, type Paint} from '../lib/render/color.js'
-import {terminalColumns} from '../lib/render/table.js'
-import type {TableOptions} from '../lib/render/table.js'
+import {createPaint, type Paint} from './color.js'
+import {terminalColumns} from './table.js'
+import type {TableOptions} from './table.js'
 
 /** An environment as a plain record: the process's own, or a test's. */
 export type Env = Readonly<Record<string, string | undefined>>

@@ -3,7 +3,7 @@
  * and library code take a Prompter, never inquirer itself, so what asks and where it draws is
  * decided once per run (the I/O context) and a test can answer without a terminal.
  */
-import {terminalSafeLine} from '../lib/render/safe.js'
+import {terminalSafeLine} from './safe.js'
 import type {PromptStreams} from './io.js'
 
 export interface Choice<T extends string> {
@@ -31,7 +31,7 @@ const line = (text: string) => terminalSafeLine(text, {colour: false})
 
 /** inquirer on the given streams (stdin and stderr in a real run); loaded on the first question. */
 export function inquirerPrompter(streams: PromptStreams): Prompter {
-  const kit = () => import('../lib/render/prompt-kit.js')
+  const kit = () => import('./prompt-kit.js')
   return {
     input: async (message, opts = {}) => (await kit()).input({message: line(message), default: opts.default, validate: opts.validate}, streams),
     secret: async (message, opts = {}) => (await kit()).password({message: line(message), mask: '*', validate: opts.validate}, streams),

@@ -121,7 +121,7 @@ function spawnCli(args: string[], env: Record<string, string>, options: RunOptio
 let oclifConfig: Promise<import('@oclif/core').Config> | undefined
 
 /**
- * The CLI's oclif Config over the TypeScript sources (src/commands, src/help.ts, src/hooks), as
+ * The CLI's oclif Config over the TypeScript sources (src/commands, src/cli/help.ts, src/cli/hooks), as
  * bin/dev.js loads it: vitest compiles the .ts files as oclif imports them, so no build is needed.
  * Loaded once per test file.
  */

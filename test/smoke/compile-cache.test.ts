@@ -1,4 +1,4 @@
-// The compile cache (src/lib/startup/compile-cache.ts) in real Node processes: a module compiled
+// The compile cache (src/cli/startup/compile-cache.ts) in real Node processes: a module compiled
 // through V8's cached data must behave exactly as a plain require, and the cache files must be
 // private, keyed on the build, and never trusted when damaged or writable by others.
 import {execFileSync, spawnSync} from 'node:child_process'
@@ -6,12 +6,12 @@ import {chmodSync, chownSync, existsSync, readdirSync, rmSync, statSync, symlink
 import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {describe, expect, it} from 'vitest'
-import {OTHER_BUILD_CACHE_MAX_AGE_MS} from '../../src/lib/startup/compile-cache.js'
+import {OTHER_BUILD_CACHE_MAX_AGE_MS} from '../../src/cli/startup/compile-cache.js'
 import {tempDir} from '../helpers/temp.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 // The module from its TypeScript source, compiled as it loads (scripts/dev/register.js): no build needed.
-const compiled = pathToFileURL(path.join(root, 'src/lib/startup/compile-cache.ts')).href
+const compiled = pathToFileURL(path.join(root, 'src/cli/startup/compile-cache.ts')).href
 const typescriptHooks = pathToFileURL(path.join(root, 'scripts/dev/register.js')).href
 
 /** A module tree to load: the "bundle" and a file it requires. */

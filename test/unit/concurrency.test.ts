@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {mapBounded} from '../../src/lib/concurrency.js'
+import {mapBounded} from '../../src/text/concurrency.js'
 
 describe('mapBounded', () => {
   it('keeps the input order, never exceeds the limit, and reports each completion', async () => {

@@ -2,7 +2,7 @@ import {execFileSync} from 'node:child_process'
 import {chmodSync, chownSync, lchownSync, mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {checkPrivateFile, once, privateDirProblem, readPrivateFile, reasonAboutIt} from '../../src/lib/private-file.js'
+import {checkPrivateFile, once, privateDirProblem, readPrivateFile, reasonAboutIt} from '../../src/config/private-file.js'
 import {tempDir} from '../helpers/temp.js'
 
 /** A private directory (0700) holding `name` with `content` and `mode`. */

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
-import {disableBuiltinWorker, type BuiltinDisableResult} from '../../lib/builtin/index.js'
-import {allSpaceContexts} from '../../lib/estate/spaces.js'
-import {safe} from '../../lib/render/safe.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
+import {disableBuiltinWorker, type BuiltinDisableResult} from '../../app/builtin-worker.js'
+import {allSpaceContexts} from '../../app/estate/spaces.js'
+import {safe} from '../../ui/safe.js'
 
 export default class BuiltinWorkerDisable extends ServerCommand<typeof BuiltinWorkerDisable> {
   static override summary = 'Switch the built-in worker off (server-wide), safely.'

@@ -1,6 +1,6 @@
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
-import {enableBuiltinWorker, type BuiltinSwitchResult} from '../../lib/builtin/index.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
+import {enableBuiltinWorker, type BuiltinSwitchResult} from '../../app/builtin-worker.js'
 
 export default class BuiltinWorkerEnable extends ServerCommand<typeof BuiltinWorkerEnable> {
   static override summary = 'Switch the built-in worker on (server-wide).'

@@ -1,8 +1,8 @@
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
-import {readBuiltinStatus, type BuiltinStatus} from '../../lib/builtin/index.js'
-import {allSpaceContexts} from '../../lib/estate/spaces.js'
-import {renderTable} from '../../lib/render/table.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
+import {readBuiltinStatus, type BuiltinStatus} from '../../app/builtin-worker.js'
+import {allSpaceContexts} from '../../app/estate/spaces.js'
+import {renderTable} from '../../ui/table.js'
 import {isDynamicPool} from '../../domain/pools.js'
 
 export default class BuiltinWorkerStatus extends ServerCommand<typeof BuiltinWorkerStatus> {

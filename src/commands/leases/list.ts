@@ -1,14 +1,14 @@
 import {Flags} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag} from '../../cli/flags.js'
-import {terminalTime} from '../../lib/render/time.js'
-import {listActiveLeases, type ActiveLeasesDoc} from '../../lib/leases/list.js'
-import {COMPLETENESS, SOURCE_CHOICES} from '../../lib/leases/sources.js'
-import {bar} from '../../lib/render/bar-chart.js'
-import {allSpaceContexts} from '../../lib/estate/spaces.js'
-import {renderTable} from '../../lib/render/table.js'
-import {terminalSafe} from '../../lib/render/safe.js'
+import {terminalTime} from '../../views/time.js'
+import {listActiveLeases, type ActiveLeasesDoc} from '../../app/leases/list.js'
+import {COMPLETENESS, SOURCE_CHOICES} from '../../app/leases/sources.js'
+import {bar} from '../../views/bar-chart.js'
+import {allSpaceContexts} from '../../app/estate/spaces.js'
+import {renderTable} from '../../ui/table.js'
+import {terminalSafe} from '../../ui/safe.js'
 
 interface LeasesListResult {
   doc: ActiveLeasesDoc

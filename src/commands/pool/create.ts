@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
 import {countFlag} from '../../cli/flags.js'
-import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../lib/pools/create.js'
-import {POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../lib/pools/validate.js'
-import {terminalSafe} from '../../lib/render/safe.js'
+import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../app/pools/create.js'
+import {POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../app/pools/validate.js'
+import {terminalSafe} from '../../ui/safe.js'
 
 export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
   static override summary = 'Create a static or dynamic worker pool.'

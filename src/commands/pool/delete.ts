@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {flagParser} from '../../cli/flags.js'
-import {ServerCommand} from '../../server-command.js'
-import type {BulkResult} from '../../lib/bulk.js'
-import {deletePools, parseMoveWorkersTo} from '../../lib/pools/delete.js'
+import {ServerCommand} from '../../cli/server-command.js'
+import type {BulkResult} from '../../domain/bulk.js'
+import {deletePools, parseMoveWorkersTo} from '../../app/pools/delete.js'
 
 export default class PoolDelete extends ServerCommand<typeof PoolDelete> {
   static override summary = 'Delete worker pools (their workers stay registered and are removed from them, or move to --move-workers-to).'

@@ -1,9 +1,9 @@
 import {Args} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
-import {reorderPools, type ReorderResult} from '../../lib/pools/order.js'
-import {rejectDuplicateInputs} from '../../lib/pools/validate.js'
-import {renderTable} from '../../lib/render/table.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
+import {reorderPools, type ReorderResult} from '../../app/pools/order.js'
+import {rejectDuplicateInputs} from '../../app/pools/validate.js'
+import {renderTable} from '../../ui/table.js'
 
 export default class PoolReorder extends ServerCommand<typeof PoolReorder> {
   static override summary = 'Put the named worker pools first, in the order given; the others keep their relative order after them.'

@@ -1,8 +1,8 @@
 import {Args} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
-import {terminalSafe} from '../../lib/render/safe.js'
-import {setDefaultPool, type SetDefaultResult} from '../../lib/pools/update.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
+import {terminalSafe} from '../../ui/safe.js'
+import {setDefaultPool, type SetDefaultResult} from '../../app/pools/update.js'
 
 export default class PoolSetDefault extends ServerCommand<typeof PoolSetDefault> {
   static override summary = 'Make a worker pool the space\'s default pool.'

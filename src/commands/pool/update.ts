@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
-import {requireSomeChange, updatePool, type PoolChanges, type UpdatePoolResult} from '../../lib/pools/update.js'
-import {validatePoolName} from '../../lib/pools/validate.js'
-import {safe} from '../../lib/render/safe.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
+import {requireSomeChange, updatePool, type PoolChanges, type UpdatePoolResult} from '../../app/pools/update.js'
+import {validatePoolName} from '../../app/pools/validate.js'
+import {safe} from '../../ui/safe.js'
 
 export default class PoolUpdate extends ServerCommand<typeof PoolUpdate> {
   static override summary = 'Rename a worker pool, or change its description or (dynamic pools) its worker type.'

@@ -1,14 +1,14 @@
 import {Args, Flags} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag, formatFlag} from '../../cli/flags.js'
-import {usageError} from '../../lib/errors.js'
-import {allSpaceContexts} from '../../lib/estate/spaces.js'
-import {renderTable} from '../../lib/render/table.js'
-import {jsonTextWithoutLinks} from '../../lib/render/output.js'
-import {terminalSafe} from '../../lib/render/safe.js'
-import {poolsCsv, poolsTable, poolUsage, problemLines, usageCsv, usageTable, type PoolUsageResult} from '../../lib/usage/report.js'
-import {RUNS_ON_WORKER_HELP} from '../../lib/usage/runs-on-worker.js'
+import {usageError} from '../../text/errors.js'
+import {allSpaceContexts} from '../../app/estate/spaces.js'
+import {renderTable} from '../../ui/table.js'
+import {jsonTextWithoutLinks} from '../../ui/output.js'
+import {terminalSafe} from '../../ui/safe.js'
+import {poolsCsv, poolsTable, poolUsage, problemLines, usageCsv, usageTable, type PoolUsageResult} from '../../views/usage-report.js'
+import {RUNS_ON_WORKER_HELP} from '../../domain/usage/runs-on-worker.js'
 
 const FORMATS = ['table', 'json', 'csv'] as const
 type Format = (typeof FORMATS)[number]

@@ -1,11 +1,11 @@
 import {Args} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
 import {isDynamicPool} from '../../domain/pools.js'
-import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow} from '../../lib/pools/render.js'
-import {viewPool, type PoolViewResult} from '../../lib/pools/view.js'
-import {renderTable} from '../../lib/render/table.js'
-import {usageLine} from '../../lib/usage/summary.js'
+import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow} from '../../views/pools.js'
+import {viewPool, type PoolViewResult} from '../../app/pools/view.js'
+import {renderTable} from '../../ui/table.js'
+import {usageLine} from '../../domain/usage/summary.js'
 
 export default class PoolView extends ServerCommand<typeof PoolView> {
   static override summary = 'Show a worker pool: its settings, worker counts by health and endpoint type, its workers and its web-portal URL.'

@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
 import {countFlag, flagParser} from '../../cli/flags.js'
-import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
-import {cancelSimulation, canceledLine, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../lib/simulate/run.js'
-import {renderTable} from '../../lib/render/table.js'
+import {ExitCode, type ExitCodeValue} from '../../text/errors.js'
+import {cancelSimulation, canceledLine, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../app/simulate.js'
+import {renderTable} from '../../ui/table.js'
 
 
 export default class SandboxSimulate extends ServerCommand<typeof SandboxSimulate> {

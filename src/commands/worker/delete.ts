@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {MaintenanceCommand} from '../../command-bases/maintenance-command.js'
-import type {BulkResult} from '../../lib/bulk.js'
-import {renderWorkerBulk, requireSelection} from '../../lib/workers/bulk.js'
-import {loadConfig} from '../../lib/policy/config.js'
-import {runWorkerDelete} from '../../lib/maintenance/delete-run.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {MaintenanceCommand} from '../../cli/command-bases/maintenance-command.js'
+import type {BulkResult} from '../../domain/bulk.js'
+import {renderWorkerBulk, requireSelection} from '../../app/workers/bulk.js'
+import {loadConfig} from '../../config/octoworkers-yaml/load.js'
+import {runWorkerDelete} from '../../app/maintenance/delete-run.js'
 import {DEFAULT_WAIT_MS, durationFlag, keepHealthyFlag} from '../../cli/flags.js'
 
 export default class WorkerDelete extends MaintenanceCommand<typeof WorkerDelete> {

@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
-import {WorkerToggleCommand, toggleDescription, toggleExamples} from '../../command-bases/worker-toggle-command.js'
-import type {BulkResult} from '../../lib/bulk.js'
-import {runWorkerDisable} from '../../lib/maintenance/disable-run.js'
+import {WorkerToggleCommand, toggleDescription, toggleExamples} from '../../cli/command-bases/worker-toggle-command.js'
+import type {BulkResult} from '../../domain/bulk.js'
+import {runWorkerDisable} from '../../app/maintenance/disable-run.js'
 import {keepHealthyFlag} from '../../cli/flags.js'
-import {loadConfig} from '../../lib/policy/config.js'
-import {requireSelection} from '../../lib/workers/bulk.js'
+import {loadConfig} from '../../config/octoworkers-yaml/load.js'
+import {requireSelection} from '../../app/workers/bulk.js'
 
 export default class WorkerDisable extends WorkerToggleCommand<typeof WorkerDisable> {
   static override summary = 'Disable workers so no new task leases them (running tasks go on).'

@@ -1,6 +1,6 @@
-import {WorkerToggleCommand, toggleDescription, toggleExamples} from '../../command-bases/worker-toggle-command.js'
-import type {BulkResult} from '../../lib/bulk.js'
-import {enableWorkers, requireSelection} from '../../lib/workers/bulk.js'
+import {WorkerToggleCommand, toggleDescription, toggleExamples} from '../../cli/command-bases/worker-toggle-command.js'
+import type {BulkResult} from '../../domain/bulk.js'
+import {enableWorkers, requireSelection} from '../../app/workers/bulk.js'
 
 export default class WorkerEnable extends WorkerToggleCommand<typeof WorkerEnable> {
   static override summary = 'Enable workers so tasks can lease them again.'

@@ -1,10 +1,10 @@
 import {Args, Flags} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
-import {ExitCode, type ExitCodeValue} from '../../lib/errors.js'
-import {renderTable} from '../../lib/render/table.js'
-import {terminalSafe} from '../../lib/render/safe.js'
-import {HEALTH_TABLE_HEAD, checkWorkerHealth, healthCheckFailed, healthRows, healthProgressLine, skippedNote, type HealthResult} from '../../lib/workers/health.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
+import {ExitCode, type ExitCodeValue} from '../../text/errors.js'
+import {renderTable} from '../../ui/table.js'
+import {terminalSafe} from '../../ui/safe.js'
+import {HEALTH_TABLE_HEAD, checkWorkerHealth, healthCheckFailed, healthRows, healthProgressLine, skippedNote, type HealthResult} from '../../app/workers/health.js'
 import {durationFlag} from '../../cli/flags.js'
 
 export default class WorkerHealth extends ServerCommand<typeof WorkerHealth> {

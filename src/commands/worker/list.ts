@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag} from '../../cli/flags.js'
-import {allSpaceContexts} from '../../lib/estate/spaces.js'
-import {renderTable} from '../../lib/render/table.js'
-import {HEALTH_STATUSES, listWorkersIn, workerListTable, type WorkerListResult} from '../../lib/workers/list.js'
-import {WORKER_TYPES} from '../../lib/workers/endpoint.js'
+import {allSpaceContexts} from '../../app/estate/spaces.js'
+import {renderTable} from '../../ui/table.js'
+import {HEALTH_STATUSES, listWorkersIn, workerListTable, type WorkerListResult} from '../../app/workers/list.js'
+import {WORKER_TYPES} from '../../app/workers/endpoint.js'
 
 export default class WorkerList extends ServerCommand<typeof WorkerList> {
   static override aliases = ['worker:ls']

@@ -1,11 +1,11 @@
 import {Args, Flags} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
-import {terminalSafe} from '../../lib/render/safe.js'
-import {renderWorkerBulk, requireSelection} from '../../lib/workers/bulk.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
+import {terminalSafe} from '../../ui/safe.js'
+import {renderWorkerBulk, requireSelection} from '../../app/workers/bulk.js'
 import {keepHealthyFlag} from '../../cli/flags.js'
-import {loadConfig} from '../../lib/policy/config.js'
-import {requireSingleRename, updateWorkers, validateUpdateInput, type UpdateWorkersResult} from '../../lib/workers/update.js'
+import {loadConfig} from '../../config/octoworkers-yaml/load.js'
+import {requireSingleRename, updateWorkers, validateUpdateInput, type UpdateWorkersResult} from '../../app/workers/update.js'
 
 export default class WorkerUpdate extends ServerCommand<typeof WorkerUpdate> {
   static override summary = 'Move workers between pools, change their machine policy, or rename a worker.'

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
-import {type Rendered} from '../../base-command.js'
-import {ServerCommand} from '../../server-command.js'
-import {formatLines, viewWorker, workerViewLines, type WorkerView as WorkerViewResult} from '../../lib/workers/view.js'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
+import {formatLines, viewWorker, workerViewLines, type WorkerView as WorkerViewResult} from '../../app/workers/view.js'
 
 export default class WorkerView extends ServerCommand<typeof WorkerView> {
   static override summary = 'Show one worker: endpoint, thumbprint, pools, machine policy, health, Tentacle version, portal link.'

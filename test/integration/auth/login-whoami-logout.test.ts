@@ -5,7 +5,7 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {binPath, parseJson, repoRoot, runCli, tempConfigHome, type CliResult} from '../../helpers/cli.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {keychainAccount, openSystemKeychain} from '../../../src/lib/auth/keychain.js'
+import {keychainAccount, openSystemKeychain} from '../../../src/config/keychain.js'
 
 // login / whoami / logout against a live sandbox. Each test runs the CLI several times in a row,
 // so the suites allow more than the default minute on a loaded machine. Keychain tests use the real Secret Service

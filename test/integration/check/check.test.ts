@@ -6,8 +6,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseJson, runCli, type CliResult} from '../../helpers/cli.js'
 import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {githubCodeScanningProblems, sarifSchemaProblems} from '../../helpers/sarif.js'
-import {STARTER_CONFIG} from '../../../src/lib/policy/starter.js'
-import {RULE_IDS} from '../../../src/lib/policy/types.js'
+import {STARTER_CONFIG} from '../../../src/config/octoworkers-yaml/starter.js'
+import {RULE_IDS} from '../../../src/domain/policy/types.js'
 import {cliEnv, createPool, createWorker, healthCheck, setWorkerDisabled} from './estate.js'
 
 function tempDir(): string {

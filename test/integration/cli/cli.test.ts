@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {EXIT_CODES_TABLE} from '../../../src/lib/errors.js'
+import {EXIT_CODES_TABLE} from '../../../src/text/errors.js'
 import {parseJson, repoRoot, runCli, tempConfigHome, type CliResult} from '../../helpers/cli.js'
 
 // The command line itself (docs/ARCHITECTURE.md §2): oclif's parse errors and unknown commands are bad usage,

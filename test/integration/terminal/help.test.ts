@@ -1,8 +1,8 @@
 import stringWidth from 'string-width'
 import type {Command, Config} from '@oclif/core'
 import {beforeAll, describe, expect, it} from 'vitest'
-import OctoworkersHelp from '../../../src/help.js'
-import {EXIT_CODES_TABLE} from '../../../src/lib/errors.js'
+import OctoworkersHelp from '../../../src/cli/help.js'
+import {EXIT_CODES_TABLE} from '../../../src/text/errors.js'
 import {loadOclifConfig} from '../../helpers/cli.js'
 import {runInPty} from '../../helpers/pty.js'
 

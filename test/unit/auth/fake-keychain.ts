@@ -1,4 +1,4 @@
-import {KeychainUnavailableError, type Keychain, type KeychainFactory} from '../../../src/lib/auth/keychain.js'
+import {KeychainUnavailableError, type Keychain, type KeychainFactory} from '../../../src/config/keychain.js'
 
 /**
  * An in-memory keychain. `locked` behaves like a Secret Service whose locked collection hides its

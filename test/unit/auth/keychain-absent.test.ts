@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {ExitCode} from '../../../src/lib/errors.js'
-import {KeychainUnavailableError, openSystemKeychain} from '../../../src/lib/auth/keychain.js'
+import {ExitCode} from '../../../src/text/errors.js'
+import {KeychainUnavailableError, openSystemKeychain} from '../../../src/config/keychain.js'
 
 // Its own file, hence its own process (vitest forks per file): the native module keeps the first
 // D-Bus connection it makes, so the bad address must be set before any keychain use.

@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest'
-import {openSystemKeychain} from '../../../src/lib/auth/keychain.js'
+import {openSystemKeychain} from '../../../src/config/keychain.js'
 
 const hasSecretService = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)
 const account = `unit-test-${process.pid}@https://octopus.example.com`

@@ -2,9 +2,9 @@ import {chmod, readdir, readFile, stat, writeFile, mkdir} from 'node:fs/promises
 import {tempDir} from '../../helpers/temp.js'
 import path from 'node:path'
 import {beforeEach, describe, expect, it} from 'vitest'
-import {CliError, ExitCode} from '../../../src/lib/errors.js'
-import {ProfileStore} from '../../../src/lib/auth/profiles.js'
-import {configDir, selectedProfile} from '../../../src/lib/auth/paths.js'
+import {CliError, ExitCode} from '../../../src/text/errors.js'
+import {ProfileStore} from '../../../src/config/profiles.js'
+import {configDir, selectedProfile} from '../../../src/config/paths.js'
 
 let dir: string
 beforeEach(async () => {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {chooseSandboxApiKey} from '../../../src/lib/auth/sandbox-key.js'
-import {CliError} from '../../../src/lib/errors.js'
+import {chooseSandboxApiKey} from '../../../src/config/sandbox-key.js'
+import {CliError} from '../../../src/text/errors.js'
 
 const KEY = 'API-SANDBOXKEY1234'
 const noStdin = async () => {

@@ -2,7 +2,7 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {configArtifactUri, repositoryRoot} from '../../../src/lib/check/artifact.js'
+import {configArtifactUri, repositoryRoot} from '../../../src/app/check/artifact.js'
 import {tempDir} from '../../helpers/temp.js'
 
 function repo(): string {

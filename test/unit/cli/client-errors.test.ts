@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {inFlagWords} from '../../../src/cli/client-errors.js'
-import {CliError, ExitCode} from '../../../src/lib/errors.js'
-import {caFileUnreadable, ClientSettingError, networkFailure, protocolMismatch, timeoutFailure, toApiError} from '../../../src/lib/octopus/errors.js'
+import {CliError, ExitCode} from '../../../src/text/errors.js'
+import {caFileUnreadable, ClientSettingError, networkFailure, protocolMismatch, timeoutFailure, toApiError} from '../../../src/octopus/errors.js'
 
 describe('inFlagWords: the client\'s errors in the CLI\'s flag words', () => {
   const server = 'https://octopus.example.com'

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {countFlag, durationFlag, FlagValueError, flagSpellingsUsed} from '../../../src/cli/flags.js'
-import {CliError} from '../../../src/lib/errors.js'
+import {CliError} from '../../../src/text/errors.js'
 
 /** Runs a flag's own parser as oclif does: the input, a context, the definition with its name. */
 async function parsed(flag: {parse: (...args: never[]) => unknown}, name: string, input: string): Promise<unknown> {

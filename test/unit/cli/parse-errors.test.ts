@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {describeParseFailure, suggestFlag} from '../../../src/lib/parse-errors.js'
+import {describeParseFailure, suggestFlag} from '../../../src/cli/parse-errors.js'
 
 const FLAGS = ['json', 'no-prompt', 'debug', 'no-color', 'server', 'space', 'profile', 'ca-cert', 'timeout', 'api-key-stdin', 'insecure-storage']
 

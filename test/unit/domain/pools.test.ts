@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {isDynamicPool, isStaticPool, workerPoolTypeOf} from '../../../src/domain/pools.js'
-import {poolTypeFlag} from '../../../src/lib/pools/validate.js'
+import {poolTypeFlag} from '../../../src/app/pools/validate.js'
 
 describe('isDynamicPool', () => {
   it('is true only for DynamicWorkerPool', () => {

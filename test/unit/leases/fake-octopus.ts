@@ -5,8 +5,8 @@
  * request takes `latencyMs` of virtual time, and the loop's sleeps advance the same clock, so a
  * schedule that misses a lease misses it on every run.
  */
-import type {SpaceContext} from '../../../src/lib/octopus/client.js'
-import type {NameDirectory} from '../../../src/lib/leases/directory.js'
+import type {SpaceContext} from '../../../src/octopus/client.js'
+import type {NameDirectory} from '../../../src/app/leases/directory.js'
 
 export interface FakeStep {
   leaseId: string
@@ -55,7 +55,7 @@ export class FakeOctopus {
     const at = this.t
     this.t += this.latencyMs
     if (this.failRequests.has(this.requests.length)) {
-      const {CliError, ExitCode} = await import('../../../src/lib/errors.js')
+      const {CliError, ExitCode} = await import('../../../src/text/errors.js')
       throw new CliError('Connection refused by http://fake.', ExitCode.Failure, {code: 'network'})
     }
     return at

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {CliError} from '../../../src/lib/errors.js'
-import {resolveLeaseFilter} from '../../../src/lib/leases/filter.js'
-import type {WorkerPoolResource, WorkerResource} from '../../../src/lib/octopus/types.js'
+import {CliError} from '../../../src/text/errors.js'
+import {resolveLeaseFilter} from '../../../src/app/leases/filter.js'
+import type {WorkerPoolResource, WorkerResource} from '../../../src/octopus/types.js'
 
 const named = <T>(Id: string, Name: string) => ({Id, Name}) as T
 const defaultSpace = {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {activeLeasesDoc} from '../../../src/lib/leases/list.js'
-import type {LeaseRecord} from '../../../src/lib/leases/types.js'
+import {activeLeasesDoc} from '../../../src/app/leases/list.js'
+import type {LeaseRecord} from '../../../src/domain/leases/types.js'
 
 const space = {SpaceId: 'Spaces-1', SpaceName: 'Default', Source: 'api', Completeness: 'Misses nothing.'}
 const pools = [{Id: 'WorkerPools-1', Name: 'Linux'}, {Id: 'WorkerPools-2', Name: 'Windows'}, {Id: 'WorkerPools-3', Name: 'Empty'}]

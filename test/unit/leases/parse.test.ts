@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {flattenActivityLogs, leasesFromLog, parseLeaseLine, parseReleaseFailureLine} from '../../../src/lib/leases/parse.js'
+import {flattenActivityLogs, leasesFromLog, parseLeaseLine, parseReleaseFailureLine} from '../../../src/domain/leases/parse.js'
 
 describe('parseLeaseLine', () => {
   it('reads the documented wording', () => {

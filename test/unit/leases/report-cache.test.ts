@@ -1,8 +1,8 @@
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {ReportCache, cacheDir, type ReportCacheOptions} from '../../../src/lib/leases/report-cache.js'
-import type {TaskLeases} from '../../../src/lib/leases/report.js'
+import {ReportCache, cacheDir, type ReportCacheOptions} from '../../../src/app/leases/report-cache.js'
+import type {TaskLeases} from '../../../src/app/leases/report.js'
 import {tempDir} from '../../helpers/temp.js'
 
 function options(dir: string, extra: Partial<ReportCacheOptions> = {}): ReportCacheOptions {

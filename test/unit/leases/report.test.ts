@@ -1,11 +1,11 @@
 import {describe, expect, it} from 'vitest'
-import {aggregateReport, combineReports, intervalsFromTasks} from '../../../src/lib/leases/report.js'
-import {csvField} from '../../../src/lib/render/csv.js'
-import {reportCsv} from '../../../src/lib/render/leases/csv.js'
-import {groupGrid, withBars} from '../../../src/lib/render/leases/table.js'
-import {peakConcurrency, totalLength} from '../../../src/lib/leases/intervals.js'
-import {bar} from '../../../src/lib/render/bar-chart.js'
-import {diffSnapshots, byTimeThenId} from '../../../src/lib/leases/diff.js'
+import {aggregateReport, combineReports, intervalsFromTasks} from '../../../src/app/leases/report.js'
+import {csvField} from '../../../src/ui/csv.js'
+import {reportCsv} from '../../../src/views/leases/report-csv.js'
+import {groupGrid, withBars} from '../../../src/views/leases/report-table.js'
+import {peakConcurrency, totalLength} from '../../../src/domain/leases/intervals.js'
+import {bar} from '../../../src/views/bar-chart.js'
+import {diffSnapshots, byTimeThenId} from '../../../src/domain/leases/diff.js'
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
 
@@ -120,7 +120,7 @@ describe('report aggregation', () => {
 })
 
 describe('orderEvents', async () => {
-  const {orderEvents} = await import('../../../src/lib/leases/log-source.js')
+  const {orderEvents} = await import('../../../src/app/leases/log-source.js')
   const ev = (Event: 'Leased' | 'Released', Time: string, LeaseId: string) => ({Event, Time, LeaseId, WorkerId: null, WorkerName: 'w', WorkerPoolId: null, WorkerPoolName: 'p', TaskId: 'T', TaskDescription: null, SpaceId: 'Spaces-1', Exclusive: false, Source: 'logs' as const})
 
   it('orders by time, releases before leases in one instant, leases by number', () => {

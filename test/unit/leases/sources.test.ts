@@ -1,11 +1,11 @@
 import {describe, expect, it} from 'vitest'
-import {ApiLeaseSource} from '../../../src/lib/leases/api-source.js'
-import {parseLeaseCollection} from '../../../src/lib/leases/lease-api.js'
-import {loggedLeaseEvents, LogLeaseSource} from '../../../src/lib/leases/log-source.js'
-import {ReconciledLeaseSource} from '../../../src/lib/leases/reconciled-source.js'
-import {followLeases, nextPollAt, QUICK_RETRIES} from '../../../src/lib/leases/tail.js'
-import {CliError} from '../../../src/lib/errors.js'
-import type {LeaseEvent, LeaseSource} from '../../../src/lib/leases/types.js'
+import {ApiLeaseSource} from '../../../src/app/leases/api-source.js'
+import {parseLeaseCollection} from '../../../src/app/leases/lease-api.js'
+import {loggedLeaseEvents, LogLeaseSource} from '../../../src/app/leases/log-source.js'
+import {ReconciledLeaseSource} from '../../../src/app/leases/reconciled-source.js'
+import {followLeases, nextPollAt, QUICK_RETRIES} from '../../../src/app/leases/tail.js'
+import {CliError} from '../../../src/text/errors.js'
+import type {LeaseEvent, LeaseSource} from '../../../src/domain/leases/types.js'
 import {EPOCH, FakeOctopus, iso, type FakeTask} from './fake-octopus.js'
 
 const URL = 'http://fake/api/Spaces-1/workertaskleases'
@@ -235,7 +235,7 @@ describe('release failures', () => {
 
 describe('the terminal line', () => {
   it('marks a lease seen late, from its task log, when following with auto', async () => {
-    const {formatEventLine} = await import('../../../src/lib/leases/format.js')
+    const {formatEventLine} = await import('../../../src/views/leases/events.js')
     const event: LeaseEvent = {Event: 'Leased', Time: iso(0), LeaseId: 'WorkerTaskLeases-1', WorkerId: 'Workers-1', WorkerName: 'w1', WorkerPoolId: 'WorkerPools-1', WorkerPoolName: 'p', TaskId: 'ServerTasks-1', TaskDescription: null, SpaceId: 'Spaces-1', Exclusive: false, Source: 'logs'}
     expect(formatEventLine(event, undefined, {markLogEvents: true})).toMatch(/task=ServerTasks-1 {2}space=Spaces-1 {2}\(from task log\)$/)
     expect(formatEventLine(event, undefined, {spaceNames: new Map([['Spaces-1', 'Default']])})).toMatch(/task=ServerTasks-1 {2}space=Default$/)
@@ -253,13 +253,13 @@ describe('a lease collection over several pages', () => {
   const page = (ids: string[], total: number) => ({WorkerTaskLeases: {TotalResults: total, Items: ids.map((id) => lease(id))}})
 
   it('is complete when the pages agree', async () => {
-    const {readLeaseSnapshot} = await import('../../../src/lib/leases/lease-api.js')
+    const {readLeaseSnapshot} = await import('../../../src/app/leases/lease-api.js')
     const snapshot = await readLeaseSnapshot(pagedSpace([page(['L-1', 'L-2'], 3), page(['L-3'], 3)]), 2)
     expect(snapshot).toEqual({leases: [lease('L-1'), lease('L-2'), lease('L-3')], complete: true})
   })
 
   it('is marked incomplete when leases moved between page requests, so none is taken as released', async () => {
-    const {readLeaseSnapshot} = await import('../../../src/lib/leases/lease-api.js')
+    const {readLeaseSnapshot} = await import('../../../src/app/leases/lease-api.js')
     // L-1 was released between the requests: L-3 slid onto page 1 and page 2 starts at L-4.
     const snapshot = await readLeaseSnapshot(pagedSpace([page(['L-1', 'L-2'], 4), page(['L-4'], 3)]), 2)
     expect(snapshot?.complete).toBe(false)

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {EventLedger, followLeases, matchesFilter} from '../../../src/lib/leases/tail.js'
-import {CliError, ExitCode} from '../../../src/lib/errors.js'
-import type {LeaseEvent, LeaseRecord, LeaseSource} from '../../../src/lib/leases/types.js'
+import {EventLedger, followLeases, matchesFilter} from '../../../src/app/leases/tail.js'
+import {CliError, ExitCode} from '../../../src/text/errors.js'
+import type {LeaseEvent, LeaseRecord, LeaseSource} from '../../../src/domain/leases/types.js'
 
 const record = (LeaseId: string, WorkerId = 'Workers-1', WorkerPoolId = 'WorkerPools-1'): LeaseRecord => ({
   LeaseId, WorkerId, WorkerName: WorkerId.toLowerCase(), WorkerPoolId, WorkerPoolName: 'Pool', TaskId: 'ServerTasks-1', TaskDescription: 'Deploy', SpaceId: 'Spaces-1', Exclusive: false, TakenAt: '2026-01-01T00:00:00.000Z', Source: 'api',

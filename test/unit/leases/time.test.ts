@@ -1,6 +1,6 @@
 import {describe, expect, it, vi} from 'vitest'
-import {parsePointInTime, parseWindow} from '../../../src/lib/leases/time.js'
-import {CliError} from '../../../src/lib/errors.js'
+import {parsePointInTime, parseWindow} from '../../../src/text/points-in-time.js'
+import {CliError} from '../../../src/text/errors.js'
 
 const now = Date.parse('2026-03-10T12:00:00Z')
 
@@ -45,7 +45,7 @@ describe('--since/--until', () => {
 
 describe('monotonicWallClock', () => {
   it('follows the monotonic clock from the wall time at creation, so it never steps back when the wall clock does', async () => {
-    const {monotonicWallClock} = await import('../../../src/lib/leases/time.js')
+    const {monotonicWallClock} = await import('../../../src/text/points-in-time.js')
     let mono = 1_000
     let wall = Date.UTC(2026, 0, 1)
     const spy = vi.spyOn(Date, 'now').mockImplementation(() => wall)

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {describeDrainStatus, drainProgressLine, reenableCommand, staleLeaseLine, unfinishedSummary, waitUntilDrained, watchLeases, type LeaseWatch} from '../../../src/lib/maintenance/drain.js'
-import type {LeaseEvent, LeaseRecord, LeaseSource} from '../../../src/lib/leases/types.js'
+import {describeDrainStatus, drainProgressLine, reenableCommand, staleLeaseLine, unfinishedSummary, waitUntilDrained, watchLeases, type LeaseWatch} from '../../../src/app/maintenance/drain.js'
+import type {LeaseEvent, LeaseRecord, LeaseSource} from '../../../src/domain/leases/types.js'
 
 function lease(id: number, workerId: string | null, taskId: string, workerName: string | null = null): LeaseRecord {
   return {LeaseId: `WorkerTaskLeases-${id}`, WorkerId: workerId, WorkerName: workerName, WorkerPoolId: 'WorkerPools-1', WorkerPoolName: 'Linux', TaskId: taskId, TaskDescription: null, SpaceId: 'Spaces-1', Exclusive: false, TakenAt: '2026-12-01T09:00:00.000Z', Source: 'api'}

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {floorRefusal, floorViolations, poolFloors} from '../../../src/lib/maintenance/floor.js'
+import {floorRefusal, floorViolations, poolFloors} from '../../../src/domain/pool-floors.js'
 
 const pools = [
   {Id: 'WorkerPools-1', Name: 'Linux'},

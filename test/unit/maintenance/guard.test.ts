@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest'
-import {checkFloors, disableChange, floorBreaches, plannedAfter, poolsTakenFrom} from '../../../src/lib/maintenance/guard.js'
-import {poolFloors} from '../../../src/lib/maintenance/floor.js'
+import {checkFloors, disableChange, floorBreaches, plannedAfter, poolsTakenFrom} from '../../../src/app/maintenance/guard.js'
+import {poolFloors} from '../../../src/domain/pool-floors.js'
 import {floorFunction, minWorkersFor} from '../../../src/domain/floor.js'
-import {updateChange} from '../../../src/lib/workers/update.js'
-import {defaultConfig} from '../../../src/lib/policy/config.js'
-import type {WorkerPoolResource, WorkerResource} from '../../../src/lib/octopus/types.js'
+import {updateChange} from '../../../src/app/workers/update.js'
+import {defaultConfig} from '../../../src/config/octoworkers-yaml/load.js'
+import type {WorkerPoolResource, WorkerResource} from '../../../src/octopus/types.js'
 
 const pool = (n: number, extra: Partial<WorkerPoolResource> = {}) => ({Id: `WorkerPools-${n}`, Name: `Pool ${n}`, ...extra}) as WorkerPoolResource
 const pools = [pool(1), pool(2), pool(3, {WorkerPoolType: 'DynamicWorkerPool'} as Partial<WorkerPoolResource>)]

@@ -1,7 +1,7 @@
 /** worker upgrade plans no worker whose Tentacle upgrades are locked, named or not, with --all or not. */
 import {describe, expect, it} from 'vitest'
-import {selectUpgradeTargets} from '../../../src/lib/maintenance/upgrade-plan.js'
-import type {WorkerPoolResource, WorkerResource} from '../../../src/lib/octopus/types.js'
+import {selectUpgradeTargets} from '../../../src/app/maintenance/upgrade-plan.js'
+import type {WorkerPoolResource, WorkerResource} from '../../../src/octopus/types.js'
 
 const linux = {Id: 'WorkerPools-1', Name: 'Linux', WorkerPoolType: 'StaticWorkerPool'} as unknown as WorkerPoolResource
 const worker = (id: number, locked: boolean): WorkerResource => ({

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {needsUpgrade, planBatches, selectUpgradeTargets, upgradeSkipReason, upgradeTaskBody} from '../../../src/lib/maintenance/upgrade-plan.js'
-import type {WorkerPoolResource, WorkerResource} from '../../../src/lib/octopus/types.js'
+import {needsUpgrade, planBatches, selectUpgradeTargets, upgradeSkipReason, upgradeTaskBody} from '../../../src/app/maintenance/upgrade-plan.js'
+import type {WorkerPoolResource, WorkerResource} from '../../../src/octopus/types.js'
 
 const pool = (id: number, name: string) => ({Id: `WorkerPools-${id}`, Name: name, WorkerPoolType: 'StaticWorkerPool'}) as unknown as WorkerPoolResource
 const pools = [pool(1, 'Linux'), pool(2, 'Windows')]

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {completedAt, inSpace, isSelective, taskPredicate, workerPredicate} from '../../../src/lib/octopus/client-filter.js'
-import {planTemplate} from '../../../src/lib/octopus/uri-template.js'
-import type {TaskResource, WorkerResource} from '../../../src/lib/octopus/types.js'
+import {completedAt, inSpace, isSelective, taskPredicate, workerPredicate} from '../../../src/octopus/client-filter.js'
+import {planTemplate} from '../../../src/octopus/uri-template.js'
+import type {TaskResource, WorkerResource} from '../../../src/octopus/types.js'
 
 const w = (fields: Record<string, unknown>) => ({Id: 'Workers-1', Name: 'build-01', WorkerPoolIds: ['WorkerPools-1'], IsDisabled: false, HealthStatus: 'Healthy', Endpoint: {CommunicationStyle: 'TentaclePassive', Thumbprint: 'AB12'}, ...fields}) as unknown as WorkerResource
 const keeps = (selection: Parameters<typeof workerPredicate>[0], worker: WorkerResource) => workerPredicate(selection)(worker)

@@ -1,9 +1,9 @@
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {OctopusClient} from '../../../src/lib/octopus/client.js'
-import {normalizeServerUrl} from '../../../src/lib/octopus/server-url.js'
-import {jsonObject, resource} from '../../../src/lib/octopus/response-shapes.js'
+import {OctopusClient} from '../../../src/octopus/client.js'
+import {normalizeServerUrl} from '../../../src/octopus/server-url.js'
+import {jsonObject, resource} from '../../../src/octopus/response-shapes.js'
 
 /** A tiny scripted HTTP server: each test sets the handler; requests are recorded. */
 let server: http.Server

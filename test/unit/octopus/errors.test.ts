@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {caFileUnreadable, exitCodeForStatus, messageFromBody, networkFailure, notOctopus, protocolMismatch, timeoutFailure, toApiError} from '../../../src/lib/octopus/errors.js'
+import {caFileUnreadable, exitCodeForStatus, messageFromBody, networkFailure, notOctopus, protocolMismatch, timeoutFailure, toApiError} from '../../../src/octopus/errors.js'
 
 describe('Octopus error mapping', () => {
   it.each([

@@ -11,8 +11,8 @@ import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {OctopusClient} from '../../../src/lib/octopus/client.js'
-import {templateVariables} from '../../../src/lib/octopus/uri-template.js'
+import {OctopusClient} from '../../../src/octopus/client.js'
+import {templateVariables} from '../../../src/octopus/uri-template.js'
 
 export const FOREIGN_VERSIONS = ['2019.7', '2023.1', '2026.1'] as const
 export type ForeignVersion = (typeof FOREIGN_VERSIONS)[number]

@@ -4,8 +4,8 @@
  * server honours the filter, does not know it, or ignores every filter.
  */
 import {afterEach, describe, expect, it} from 'vitest'
-import {listTasks, listWorkers, getWorker} from '../../../src/lib/octopus/repositories.js'
-import {expandTemplate} from '../../../src/lib/octopus/uri-template.js'
+import {listTasks, listWorkers, getWorker} from '../../../src/octopus/repositories.js'
+import {expandTemplate} from '../../../src/octopus/uri-template.js'
 import {FOREIGN_VERSIONS, connectForeign, foreignDocument, startForeignServer, type ForeignServer, type ForeignVersion} from './foreign-server.js'
 
 const ALL = 2_147_483_647

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {findAllByNameOrId, findByNameOrId} from '../../../src/lib/octopus/names.js'
+import {findAllByNameOrId, findByNameOrId} from '../../../src/octopus/names.js'
 
 const pools = [
   {Id: 'WorkerPools-1', Name: 'Default Worker Pool'},

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {anyJson, collectionOf, describeJson, formatBytes, jsonObject, namedList, resource, rootDocument, shapeProblem, workerDocument} from '../../../src/lib/octopus/response-shapes.js'
-import {holdsSent} from '../../../src/lib/octopus/request.js'
+import {anyJson, collectionOf, describeJson, formatBytes, jsonObject, namedList, resource, rootDocument, shapeProblem, workerDocument} from '../../../src/octopus/response-shapes.js'
+import {holdsSent} from '../../../src/octopus/request.js'
 
 describe('response shapes', () => {
   it('describe what came back in words', () => {

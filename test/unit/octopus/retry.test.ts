@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {MAX_RETRY_DELAY_MS, parseRetryAfter, shouldRetry} from '../../../src/lib/octopus/retry.js'
+import {MAX_RETRY_DELAY_MS, parseRetryAfter, shouldRetry} from '../../../src/octopus/retry.js'
 
 describe('shouldRetry', () => {
   it.each(['GET', 'PUT', 'DELETE'])('retries idempotent %s on 429/502/503/504 and network errors', (method) => {

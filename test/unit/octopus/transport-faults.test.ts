@@ -5,8 +5,8 @@ import type {AddressInfo, Server} from 'node:net'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterEach, describe, expect, it} from 'vitest'
-import {OctopusClient} from '../../../src/lib/octopus/client.js'
-import {jsonObject} from '../../../src/lib/octopus/response-shapes.js'
+import {OctopusClient} from '../../../src/octopus/client.js'
+import {jsonObject} from '../../../src/octopus/response-shapes.js'
 
 // The client over real sockets when the other end misbehaves: a scheme mismatch, a refusal, a
 // dripping or oversized body, a lost answer to a write.

@@ -5,7 +5,7 @@ import net, {type AddressInfo} from 'node:net'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
-import {OctopusClient} from '../../../src/lib/octopus/client.js'
+import {OctopusClient} from '../../../src/octopus/client.js'
 
 // docs/ARCHITECTURE.md §4 transport rules, over real sockets: TLS is verified, --ca-cert is added to the
 // system roots (also through a proxy), and HTTPS_PROXY/HTTP_PROXY/NO_PROXY choose the route.

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {expandTemplate, templateVariables} from '../../../src/lib/octopus/uri-template.js'
+import {expandTemplate, templateVariables} from '../../../src/octopus/uri-template.js'
 
 describe('expandTemplate (RFC 6570, as Octopus links use it)', () => {
   const workers = '/api/Spaces-1/workers{/id}{?skip,take,name,ids,partialName,isDisabled,healthStatuses,commStyles,workerPoolIds,thumbprint,shellNames}'

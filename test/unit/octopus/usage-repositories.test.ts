@@ -1,9 +1,9 @@
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
-import {OctopusClient, SpaceContext} from '../../../src/lib/octopus/client.js'
-import {getGitDeploymentProcess, listLibraryVariableSets, listProjects, listVariableSets} from '../../../src/lib/octopus/usage-repositories.js'
-import {defaultGitRef, readUsageEstate} from '../../../src/lib/usage/read.js'
+import {OctopusClient, SpaceContext} from '../../../src/octopus/client.js'
+import {getGitDeploymentProcess, listLibraryVariableSets, listProjects, listVariableSets} from '../../../src/octopus/usage-repositories.js'
+import {defaultGitRef, readUsageEstate} from '../../../src/app/usage/read.js'
 
 /** A scripted server: routes by path; every request is recorded. */
 let server: http.Server

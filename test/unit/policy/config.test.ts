@@ -2,10 +2,10 @@ import {mkdirSync, writeFileSync} from 'node:fs'
 import {tempDir} from '../../helpers/temp.js'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {CliError} from '../../../src/lib/errors.js'
-import {findConfigFile, loadConfig, parseConfig} from '../../../src/lib/policy/config.js'
-import {checkName} from '../../../src/lib/policy/convention.js'
-import {STARTER_CONFIG} from '../../../src/lib/policy/starter.js'
+import {CliError} from '../../../src/text/errors.js'
+import {findConfigFile, loadConfig, parseConfig} from '../../../src/config/octoworkers-yaml/load.js'
+import {checkName} from '../../../src/domain/policy/convention.js'
+import {STARTER_CONFIG} from '../../../src/config/octoworkers-yaml/starter.js'
 
 async function problemOf(text: string): Promise<CliError> {
   try {

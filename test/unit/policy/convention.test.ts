@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {checkName, parseTemplate, type Convention, type TemplateConvention} from '../../../src/lib/policy/convention.js'
+import {checkName, parseTemplate, type Convention, type TemplateConvention} from '../../../src/domain/policy/convention.js'
 
 function template(text: string | string[], tokens: Record<string, string[] | string>, ignoreCase = false): TemplateConvention {
   return {

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {runCheck} from '../../../src/lib/policy/engine.js'
-import {builtinUsage, spacesAtRiskIfDisabled} from '../../../src/lib/estate/builtin.js'
+import {runCheck} from '../../../src/domain/policy/engine.js'
+import {builtinUsage, spacesAtRiskIfDisabled} from '../../../src/domain/estate/builtin.js'
 import {cleanSpace, config, pool, snapshot, space, worker} from './fixtures.js'
 
 function estate() {

@@ -1,5 +1,5 @@
-import {defaultConfig, type PolicyConfig} from '../../../src/lib/policy/config.js'
-import type {PoolFacts, Snapshot, SpaceSnapshot, WorkerFacts} from '../../../src/lib/estate/types.js'
+import {defaultConfig, type PolicyConfig} from '../../../src/config/octoworkers-yaml/load.js'
+import type {PoolFacts, Snapshot, SpaceSnapshot, WorkerFacts} from '../../../src/domain/estate/types.js'
 
 let nextId = 1
 

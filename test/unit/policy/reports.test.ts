@@ -1,14 +1,14 @@
 import {XMLParser, XMLValidator} from 'fast-xml-parser'
 import {describe, expect, it} from 'vitest'
-import {checkFailed, runCheck} from '../../../src/lib/policy/engine.js'
-import {escapeData, escapeProperty, renderGithub} from '../../../src/lib/render/check/github.js'
-import {renderJunit} from '../../../src/lib/render/check/junit.js'
-import {renderSarif} from '../../../src/lib/render/check/sarif.js'
-import {renderTextReport, summaryLine} from '../../../src/lib/render/check/text.js'
-import {RULE_IDS} from '../../../src/lib/policy/types.js'
+import {checkFailed, runCheck} from '../../../src/domain/policy/engine.js'
+import {escapeData, escapeProperty, renderGithub} from '../../../src/views/check/github.js'
+import {renderJunit} from '../../../src/views/check/junit.js'
+import {renderSarif} from '../../../src/views/check/sarif.js'
+import {renderTextReport, summaryLine} from '../../../src/views/check/text.js'
+import {RULE_IDS} from '../../../src/domain/policy/types.js'
 import {cleanSpace, config, pool, snapshot, space, worker} from './fixtures.js'
 import {githubCodeScanningProblems, sarifSchemaProblems} from '../../helpers/sarif.js'
-import {parseConfig} from '../../../src/lib/policy/config.js'
+import {parseConfig} from '../../../src/config/octoworkers-yaml/load.js'
 
 const validateSarif = sarifSchemaProblems
 

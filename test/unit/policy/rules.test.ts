@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
-import {parseConfig} from '../../../src/lib/policy/config.js'
-import {runCheck} from '../../../src/lib/policy/engine.js'
-import {RULES} from '../../../src/lib/policy/rules/index.js'
-import {RULE_IDS, type Finding, type RuleId} from '../../../src/lib/policy/types.js'
+import {parseConfig} from '../../../src/config/octoworkers-yaml/load.js'
+import {runCheck} from '../../../src/domain/policy/engine.js'
+import {RULES} from '../../../src/domain/policy/rules/index.js'
+import {RULE_IDS, type Finding, type RuleId} from '../../../src/domain/policy/types.js'
 import {cleanSpace, config, pool, snapshot, space, worker} from './fixtures.js'
 
 function findings(snap: ReturnType<typeof snapshot>, rule: RuleId, cfg = config()): Finding[] {

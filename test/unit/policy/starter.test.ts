@@ -1,8 +1,8 @@
 /** The starter `.octoworkers.yaml` (`check --init`) against Octopus's own names and the demo's. */
 import {describe, expect, it} from 'vitest'
-import {parseConfig} from '../../../src/lib/policy/config.js'
-import {checkName} from '../../../src/lib/policy/convention.js'
-import {STARTER_CONFIG} from '../../../src/lib/policy/starter.js'
+import {parseConfig} from '../../../src/config/octoworkers-yaml/load.js'
+import {checkName} from '../../../src/domain/policy/convention.js'
+import {STARTER_CONFIG} from '../../../src/config/octoworkers-yaml/starter.js'
 
 const starter = await parseConfig(STARTER_CONFIG, 'starter')
 

@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest'
-import {runCheck} from '../../../src/lib/policy/engine.js'
-import {usageRulesEnabled} from '../../../src/lib/policy/rules/usage.js'
-import type {PoolFacts, SpaceSnapshot} from '../../../src/lib/estate/types.js'
-import type {Finding, RuleId} from '../../../src/lib/policy/types.js'
-import {computeUsage} from '../../../src/lib/usage/resolve.js'
-import type {ActionFacts, VariableFacts} from '../../../src/lib/octopus/usage-types.js'
+import {runCheck} from '../../../src/domain/policy/engine.js'
+import {usageRulesEnabled} from '../../../src/domain/policy/rules/usage.js'
+import type {PoolFacts, SpaceSnapshot} from '../../../src/domain/estate/types.js'
+import type {Finding, RuleId} from '../../../src/domain/policy/types.js'
+import {computeUsage} from '../../../src/domain/usage/resolve.js'
+import type {ActionFacts, VariableFacts} from '../../../src/octopus/usage-types.js'
 import {config, pool, snapshot, space, worker} from './fixtures.js'
 
 const ENVS = [{Id: 'Environments-1', Name: 'Staging'}, {Id: 'Environments-2', Name: 'Production'}]

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {countsFromSummaryEntries, countsFromWorkers, HEALTH_STATUSES, joinPoolsWithSummaries, joinPoolsWithWorkers, zeroCounts, type WorkerCounts} from '../../../src/lib/pools/counts.js'
+import {countsFromSummaryEntries, countsFromWorkers, HEALTH_STATUSES, joinPoolsWithSummaries, joinPoolsWithWorkers, zeroCounts, type WorkerCounts} from '../../../src/app/pools/counts.js'
 import {countAvailable} from '../../../src/domain/availability.js'
 import {pool} from './fixtures.js'
 

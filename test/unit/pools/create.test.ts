@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {checkWorkerTypeAllowed, createPool, createPoolBody, emptyDefaultWarning, decideCreate, equivalentCreateCommand, matchWorkerType} from '../../../src/lib/pools/create.js'
+import {checkWorkerTypeAllowed, createPool, createPoolBody, emptyDefaultWarning, decideCreate, equivalentCreateCommand, matchWorkerType} from '../../../src/app/pools/create.js'
 import {pool} from './fixtures.js'
 
 const types = [

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {deleteImpacts, impactLines, parseMoveWorkersTo, poolsAfterMove, refuseDefaultPool, refuseStrandedWorkers, resolveMoveDestination} from '../../../src/lib/pools/delete.js'
+import {deleteImpacts, impactLines, parseMoveWorkersTo, poolsAfterMove, refuseDefaultPool, refuseStrandedWorkers, resolveMoveDestination} from '../../../src/app/pools/delete.js'
 import {pool} from './fixtures.js'
 
 const def = pool('WorkerPools-1', 'Default Worker Pool', {IsDefault: true})

@@ -1,4 +1,4 @@
-import type {WorkerPoolResource} from '../../../src/lib/octopus/types.js'
+import type {WorkerPoolResource} from '../../../src/octopus/types.js'
 
 /** A pool document shaped like the server's; only the fields a test cares about vary. */
 export function pool(id: string, name: string, extra: Partial<Record<string, unknown>> = {}): WorkerPoolResource {

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {computeSortOrder, resolveOrderedPools, sameOrder} from '../../../src/lib/pools/order.js'
+import {computeSortOrder, resolveOrderedPools, sameOrder} from '../../../src/app/pools/order.js'
 import {pool} from './fixtures.js'
 
 const pools = [pool('WorkerPools-1', 'Default Worker Pool'), pool('WorkerPools-2', 'Linux'), pool('WorkerPools-3', 'Windows'), pool('WorkerPools-4', 'Mac')]

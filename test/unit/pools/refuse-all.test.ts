@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {refuseAll} from '../../../src/lib/pools/delete.js'
-import {CliError, unsafeError, usageError} from '../../../src/lib/errors.js'
+import {refuseAll} from '../../../src/app/pools/delete.js'
+import {CliError, unsafeError, usageError} from '../../../src/text/errors.js'
 
 describe('refuseAll', () => {
   it('nothing refused: resolves', async () => {

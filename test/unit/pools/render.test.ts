@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {zeroCounts} from '../../../src/lib/pools/counts.js'
-import {filterByType, POOL_LIST_HEAD, poolJson, poolListRow, poolViewLines, poolWorkerSummary} from '../../../src/lib/pools/render.js'
+import {zeroCounts} from '../../../src/app/pools/counts.js'
+import {filterByType, POOL_LIST_HEAD, poolJson, poolListRow, poolViewLines, poolWorkerSummary} from '../../../src/views/pools.js'
 import {pool} from './fixtures.js'
 
 const counts = {...zeroCounts(), Total: 7, Available: 2, Healthy: 1, HasWarnings: 1, Unhealthy: 2, Unavailable: 1, Unknown: 1, Disabled: 1, ByEndpointType: {TentaclePassive: 7}}

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {applyPoolChanges, asDefault, checkWorkerTypeForPool, requireSomeChange} from '../../../src/lib/pools/update.js'
+import {applyPoolChanges, asDefault, checkWorkerTypeForPool, requireSomeChange} from '../../../src/app/pools/update.js'
 import {pool} from './fixtures.js'
 
 const linux = pool('WorkerPools-2', 'Linux', {Description: 'old'})

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {poolTypeFlag, poolTypeName, rejectDuplicateInputs, validatePoolName} from '../../../src/lib/pools/validate.js'
+import {poolTypeFlag, poolTypeName, rejectDuplicateInputs, validatePoolName} from '../../../src/app/pools/validate.js'
 
 const usage = {exitCode: 2}
 

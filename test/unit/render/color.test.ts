@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {colorEnabled, createPaint} from '../../../src/lib/render/color.js'
-import {terminalSafeBlock} from '../../../src/lib/render/safe.js'
+import {colorEnabled, createPaint} from '../../../src/ui/color.js'
+import {terminalSafeBlock} from '../../../src/ui/safe.js'
 
 const ESC = '\u001B'
 

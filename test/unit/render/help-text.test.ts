@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {EXIT_CODES_TABLE, EXIT_CODE_MEANINGS, ExitCode} from '../../../src/lib/errors.js'
-import {reflowParagraphs, wrapHelpText} from '../../../src/lib/render/help-text.js'
+import {EXIT_CODES_TABLE, EXIT_CODE_MEANINGS, ExitCode} from '../../../src/text/errors.js'
+import {reflowParagraphs, wrapHelpText} from '../../../src/views/help-text.js'
 
 describe('reflowParagraphs', () => {
   it('joins a paragraph hard-wrapped in the source into one line', () => {

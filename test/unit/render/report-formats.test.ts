@@ -1,11 +1,11 @@
 import {XMLParser, XMLValidator} from 'fast-xml-parser'
 import {describe, expect, it} from 'vitest'
-import {csvField} from '../../../src/lib/render/csv.js'
-import {runCheck} from '../../../src/lib/policy/engine.js'
-import {renderGithub} from '../../../src/lib/render/check/github.js'
-import {renderJunit, xmlAttr, xmlEscape} from '../../../src/lib/render/check/junit.js'
-import {renderSarif} from '../../../src/lib/render/check/sarif.js'
-import {renderTextReport} from '../../../src/lib/render/check/text.js'
+import {csvField} from '../../../src/ui/csv.js'
+import {runCheck} from '../../../src/domain/policy/engine.js'
+import {renderGithub} from '../../../src/views/check/github.js'
+import {renderJunit, xmlAttr, xmlEscape} from '../../../src/views/check/junit.js'
+import {renderSarif} from '../../../src/views/check/sarif.js'
+import {renderTextReport} from '../../../src/views/check/text.js'
 import {config, pool, snapshot, space, worker} from '../policy/fixtures.js'
 
 /**

@@ -1,7 +1,7 @@
 import stringWidth from 'string-width'
 import {describe, expect, it} from 'vitest'
-import {createPaint} from '../../../src/lib/render/color.js'
-import {fitColumns, renderTable, terminalColumns, truncateToWidth} from '../../../src/lib/render/table.js'
+import {createPaint} from '../../../src/ui/color.js'
+import {fitColumns, renderTable, terminalColumns, truncateToWidth} from '../../../src/ui/table.js'
 
 const ESC = '\u001B'
 // eslint-disable-next-line no-control-regex

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {jsonTime, terminalTime} from '../../../src/lib/render/time.js'
+import {jsonTime, terminalTime} from '../../../src/views/time.js'
 
 describe('terminalTime: one human style, UTC to the second', () => {
   it.each([

@@ -1,8 +1,8 @@
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {demoEnv} from '../../../scripts/demo-env.js'
-import {configDir} from '../../../src/lib/auth/paths.js'
-import {cacheDir} from '../../../src/lib/cache-dir.js'
+import {configDir} from '../../../src/config/paths.js'
+import {cacheDir} from '../../../src/config/cache-dir.js'
 import {defaultDataFile} from '../../../src/commands/sandbox/start.js'
 
 /**

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {cacheFileName, cacheSlot} from '../../../src/lib/startup/compile-cache.js'
+import {cacheFileName, cacheSlot} from '../../../src/cli/startup/compile-cache.js'
 
 describe('cacheSlot', () => {
   const slots = ['check', 'pool', 'whoami', 'worker']

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {graphemes} from '../../../src/lib/render/graphemes.js'
+import {graphemes} from '../../../src/ui/graphemes.js'
 import {groupDigits} from '../../../src/text/number.js'
 
 describe('groupDigits', () => {

@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest'
-import {NAMED_STEPS_LIMIT, poolsInUse, refusePoolsInUse} from '../../../src/lib/usage/guard.js'
-import {computeUsage} from '../../../src/lib/usage/resolve.js'
-import {projectsOnPools, summarizePool, usageLine} from '../../../src/lib/usage/summary.js'
-import type {ActionFacts} from '../../../src/lib/octopus/usage-types.js'
-import type {UsageEstate} from '../../../src/lib/usage/types.js'
+import {NAMED_STEPS_LIMIT, poolsInUse, refusePoolsInUse} from '../../../src/app/usage/guard.js'
+import {computeUsage} from '../../../src/domain/usage/resolve.js'
+import {projectsOnPools, summarizePool, usageLine} from '../../../src/domain/usage/summary.js'
+import type {ActionFacts} from '../../../src/octopus/usage-types.js'
+import type {UsageEstate} from '../../../src/domain/usage/types.js'
 
 const POOLS = [
   {Id: 'WorkerPools-1', Name: 'Default Worker Pool', IsDefault: true},

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {computeUsage, containerOf, resolveCell, rowAppliesIn, specificity} from '../../../src/lib/usage/resolve.js'
-import type {ActionFacts, ProjectFacts, VariableFacts} from '../../../src/lib/octopus/usage-types.js'
-import type {UsageEstate} from '../../../src/lib/usage/types.js'
+import {computeUsage, containerOf, resolveCell, rowAppliesIn, specificity} from '../../../src/domain/usage/resolve.js'
+import type {ActionFacts, ProjectFacts, VariableFacts} from '../../../src/octopus/usage-types.js'
+import type {UsageEstate} from '../../../src/domain/usage/types.js'
 
 const ENVIRONMENTS = [{Id: 'Environments-1', Name: 'Development'}, {Id: 'Environments-2', Name: 'Test'}, {Id: 'Environments-3', Name: 'Production'}]
 const POOLS = [

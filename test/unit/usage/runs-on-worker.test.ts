@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {propertyText, runsOnWorker} from '../../../src/lib/usage/runs-on-worker.js'
+import {propertyText, runsOnWorker} from '../../../src/domain/usage/runs-on-worker.js'
 
 const action = (ActionType: string, properties: Record<string, string> = {}, extra: {WorkerPoolId?: string; WorkerPoolVariable?: string} = {}) =>
   ({ActionType, Properties: properties, ...extra})

@@ -1,10 +1,10 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {buildReport, usageTable} from '../../../src/lib/usage/report.js'
-import {computeUsage, rowAppliesIn} from '../../../src/lib/usage/resolve.js'
-import {actionEnvironments, lifecycleScope, mayRunIn, runbookScope} from '../../../src/lib/usage/scope.js'
-import type {ActionFacts, LifecycleFacts, ProcessFacts, ProjectFacts, RunbookFacts} from '../../../src/lib/octopus/usage-types.js'
-import type {UsageEstate} from '../../../src/lib/usage/types.js'
+import {buildReport, usageTable} from '../../../src/views/usage-report.js'
+import {computeUsage, rowAppliesIn} from '../../../src/domain/usage/resolve.js'
+import {actionEnvironments, lifecycleScope, mayRunIn, runbookScope} from '../../../src/domain/usage/scope.js'
+import type {ActionFacts, LifecycleFacts, ProcessFacts, ProjectFacts, RunbookFacts} from '../../../src/octopus/usage-types.js'
+import type {UsageEstate} from '../../../src/domain/usage/types.js'
 
 /** A real runbook's shapes (see test/fixtures/octopus/runbook-scope/README.md). */
 const REAL = JSON.parse(readFileSync(new URL('../../fixtures/octopus/runbook-scope/every-step-runbook.json', import.meta.url), 'utf8')) as {

@@ -1,4 +1,4 @@
-import type {WorkerPoolResource, WorkerResource} from '../../../src/lib/octopus/types.js'
+import type {WorkerPoolResource, WorkerResource} from '../../../src/octopus/types.js'
 
 export const THUMB = '0E80575D3BD8D30854802A4E8340A2E23AE961FD'
 

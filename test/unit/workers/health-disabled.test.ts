@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {healthTarget, healthTaskBody, requireTargets, skippedNote} from '../../../src/lib/workers/health.js'
+import {healthTarget, healthTaskBody, requireTargets, skippedNote} from '../../../src/app/workers/health.js'
 import {pool, worker} from './fixtures.js'
 
 const linux = pool('WorkerPools-2', 'Linux')

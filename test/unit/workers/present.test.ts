@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {describeUpgradeAdvice, endpointAddress, kubernetesAgent, upgradeAdvice, workerCells, workerTypeLabel, type PresentableEndpoint} from '../../../src/lib/workers/present.js'
-import {upgradeEligibility} from '../../../src/lib/workers/upgrade-eligibility.js'
+import {describeUpgradeAdvice, endpointAddress, kubernetesAgent, upgradeAdvice, workerCells, workerTypeLabel, type PresentableEndpoint} from '../../../src/domain/workers/endpoint-facts.js'
+import {upgradeEligibility} from '../../../src/domain/workers/upgrade-eligibility.js'
 
 const needed = (Endpoint: PresentableEndpoint) => upgradeEligibility({Id: 'Workers-1', Endpoint}, 'Tentacle').needed
 

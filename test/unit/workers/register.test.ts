@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {decideRegistration, describeRegistration, draftFromInput, equivalentCommand, missingFields, registrationWarnings, requireComplete, resolveRegistration} from '../../../src/lib/workers/register.js'
-import type {RegisterSnapshot} from '../../../src/lib/workers/register-draft.js'
-import {promptForMissing} from '../../../src/lib/workers/register-prompts.js'
+import {decideRegistration, describeRegistration, draftFromInput, equivalentCommand, missingFields, registrationWarnings, requireComplete, resolveRegistration} from '../../../src/app/workers/register.js'
+import type {RegisterSnapshot} from '../../../src/app/workers/register-draft.js'
+import {promptForMissing} from '../../../src/app/workers/register-prompts.js'
 import type {Questions} from '../../../src/ui/prompter.js'
 import {THUMB, pool, worker} from './fixtures.js'
 

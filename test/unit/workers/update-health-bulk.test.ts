@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest'
-import {assertNameFree, planWorkerUpdate, requireSingleRename, validateUpdateInput} from '../../../src/lib/workers/update.js'
-import {NOT_CHECKED_DISABLED, allAvailable, checkedWorkers, healthCheckFailed, healthResult, healthTarget, healthTaskBody, requireTargets, waitForTask} from '../../../src/lib/workers/health.js'
-import {leasesHeldBy, refuseLeasedWorkers, renderWorkerBulk, requireSelection, selectWorkers} from '../../../src/lib/workers/bulk.js'
-import {workerView, workerViewLines} from '../../../src/lib/workers/view.js'
-import {runBulk, toBulkResult} from '../../../src/lib/bulk.js'
+import {assertNameFree, planWorkerUpdate, requireSingleRename, validateUpdateInput} from '../../../src/app/workers/update.js'
+import {NOT_CHECKED_DISABLED, allAvailable, checkedWorkers, healthCheckFailed, healthResult, healthTarget, healthTaskBody, requireTargets, waitForTask} from '../../../src/app/workers/health.js'
+import {leasesHeldBy, refuseLeasedWorkers, renderWorkerBulk, requireSelection, selectWorkers} from '../../../src/app/workers/bulk.js'
+import {workerView, workerViewLines} from '../../../src/app/workers/view.js'
+import {runBulk, toBulkResult} from '../../../src/domain/bulk.js'
 import {pool, worker} from './fixtures.js'
 
 const p1 = pool('WorkerPools-1', 'Default Worker Pool')

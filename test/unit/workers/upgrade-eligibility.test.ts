@@ -1,7 +1,7 @@
 /** The one upgrade-eligibility rule that `check` and `worker upgrade` share. */
 import {describe, expect, it} from 'vitest'
-import {helmUpgradeCommand} from '../../../src/lib/workers/kubernetes-agent.js'
-import {upgradeEligibility, type UpgradeWorker} from '../../../src/lib/workers/upgrade-eligibility.js'
+import {helmUpgradeCommand} from '../../../src/domain/workers/kubernetes-agent.js'
+import {upgradeEligibility, type UpgradeWorker} from '../../../src/domain/workers/upgrade-eligibility.js'
 
 const tentacle = (details: Record<string, unknown> = {}, style = 'TentaclePassive'): UpgradeWorker => ({
   Id: 'Workers-1', HasLatestCalamari: true, Endpoint: {CommunicationStyle: style, TentacleVersionDetails: {Version: '6.3.417', UpgradeSuggested: false, UpgradeRequired: false, ...details}},

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {
   parsePollingUri, validateListeningUrl, validatePlatform, validatePort, validateSshFingerprint, validateSshHost,
   validateSubscriptionId, validateThumbprint, validateWorkerName,
-} from '../../../src/lib/workers/validate.js'
+} from '../../../src/app/workers/validate.js'
 
 function exitCodeOf(fn: () => unknown): number | undefined {
   try {

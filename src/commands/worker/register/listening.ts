@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
-import {REGISTER_COMMON_FLAGS, REGISTER_POOL_FLAG, TENTACLE_REGISTER_DESCRIPTION, WorkerRegisterCommand} from '../../../command-bases/worker-register-command.js'
-import type {RegisterInput} from '../../../lib/workers/register.js'
+import {REGISTER_COMMON_FLAGS, REGISTER_POOL_FLAG, TENTACLE_REGISTER_DESCRIPTION, WorkerRegisterCommand} from '../../../cli/command-bases/worker-register-command.js'
+import type {RegisterInput} from '../../../app/workers/register.js'
 
 export default class WorkerRegisterListening extends WorkerRegisterCommand<typeof WorkerRegisterListening> {
   static override summary = 'Register a listening Tentacle worker (the server connects to it).'

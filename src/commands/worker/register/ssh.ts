@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
-import {KUBERNETES_REGISTER_NOTE, REGISTER_COMMON_FLAGS, REGISTER_POOL_FLAG, WorkerRegisterCommand} from '../../../command-bases/worker-register-command.js'
-import type {RegisterInput} from '../../../lib/workers/register.js'
-import {SSH_PLATFORMS} from '../../../lib/workers/validate.js'
+import {KUBERNETES_REGISTER_NOTE, REGISTER_COMMON_FLAGS, REGISTER_POOL_FLAG, WorkerRegisterCommand} from '../../../cli/command-bases/worker-register-command.js'
+import type {RegisterInput} from '../../../app/workers/register.js'
+import {SSH_PLATFORMS} from '../../../app/workers/validate.js'
 
 export default class WorkerRegisterSsh extends WorkerRegisterCommand<typeof WorkerRegisterSsh> {
   static override summary = 'Register an SSH worker (no Tentacle: the server connects over SSH with an account).'

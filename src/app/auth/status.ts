@@ -1,0 +1,126 @@
+/** `auth status`: every saved profile, the one in use, and where each one's credential comes from (never the credential). */
+import {CliError, notFoundError} from '../../text/errors.js'
+import {normalizeServerUrl} from '../../octopus/server-url.js'
+import type {CredentialSource} from '../../config/connection.js'
+import {readApiKey} from '../../config/key-storage.js'
+import {keychainAccount, openSystemKeychain, type KeychainFactory} from '../../config/keychain.js'
+import {configDir, insecureKeyPath, selectedProfile} from '../../config/paths.js'
+import {ProfileStore, type KeyStoreKind} from '../../config/profiles.js'
+import {terminalSafe} from '../../ui/safe.js'
+
+/** What is known of a saved key without sending it anywhere. */
+export type SavedKeyState = 'present' | 'missing' | 'keychain-unavailable' | 'refused' | 'none'
+
+export interface ProfileStatus {
+  /** The saved profile, or null for a connection made of OCTOPUS_URL and an env credential alone. */
+  Profile: string | null
+  Server: string
+  Space: string | null
+  /** Whether a command run now (same flags and environment) would use this entry. */
+  InUse: boolean
+  /** Where the credential comes from when this entry is used: an env credential wins over a saved key. */
+  CredentialSource: CredentialSource
+  /** OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN for env; the keychain account or the key file's path otherwise. */
+  CredentialLocation: string
+  /** Where the profile keeps its own key (null for the env-only entry). */
+  SavedKeyStore: KeyStoreKind | null
+  SavedKey: SavedKeyState
+  /** Why a saved key cannot be used, when it cannot. */
+  Problem: string | null
+}
+
+export interface AuthStatusResult {
+  ConfigFile: string
+  Profiles: ProfileStatus[]
+  /** The entry in use has a credential: commands can authenticate (the server still has to accept it). */
+  LoggedIn: boolean
+}
+
+export interface AuthStatusRequest {
+  serverFlag?: string
+  profileFlag?: string
+  env: NodeJS.ProcessEnv
+  configDir?: string
+  keychain?: KeychainFactory
+}
+
+/**
+ * Reads config.yaml and each profile's key store, and applies the rules `resolveConnection`
+ * applies (server: --server, OCTOPUS_URL, the profile's; credential: env first, then the
+ * profile's key, only for the server it was saved for) to say which entry is in use. Sends
+ * nothing: `whoami` is the check against the server.
+ */
+export async function authStatus(req: AuthStatusRequest): Promise<AuthStatusResult> {
+  const {name: selected, explicit} = selectedProfile(req.profileFlag, req.env)
+  const dir = req.configDir ?? configDir(req.env)
+  const store = await ProfileStore.load(dir)
+  if (explicit && !store.get(selected)) {
+    const names = store.names()
+    throw notFoundError(`Profile '${selected}' not found. Profiles: ${names.join(', ') || '(none)'}.`, {
+      hint: `Run \`octoworkers login --profile ${selected}\` to create it.`,
+      details: {candidates: names},
+    })
+  }
+  const serverInput = req.serverFlag ?? (req.env.OCTOPUS_URL || undefined)
+  const server = serverInput === undefined ? store.get(selected)?.server : normalizeServerUrl(serverInput)
+  const envCredential = req.env.OCTOPUS_API_KEY ? 'OCTOPUS_API_KEY' : req.env.OCTOPUS_ACCESS_TOKEN ? 'OCTOPUS_ACCESS_TOKEN' : undefined
+  const storage = {configDir: dir, keychain: req.keychain ?? openSystemKeychain}
+
+  const profiles: ProfileStatus[] = []
+  for (const name of store.names()) {
+    const profile = store.get(name)!
+    const saved = await savedKeyState(() => readApiKey(storage, profile))
+    const location = profile.keyStore === 'file' ? insecureKeyPath(dir, name) : `keychain account "${keychainAccount(name, profile.server)}"`
+    profiles.push({
+      Profile: name,
+      Server: profile.server,
+      Space: profile.space ?? null,
+      InUse: name === selected && profile.server === server,
+      CredentialSource: envCredential ? 'env' : profile.keyStore,
+      CredentialLocation: envCredential ?? location,
+      SavedKeyStore: profile.keyStore,
+      SavedKey: saved.state,
+      Problem: saved.problem,
+    })
+  }
+  if (server && envCredential && !profiles.some((p) => p.InUse)) {
+    profiles.unshift({Profile: null, Server: server, Space: null, InUse: true, CredentialSource: 'env', CredentialLocation: envCredential, SavedKeyStore: null, SavedKey: 'none', Problem: null})
+  }
+  const inUse = profiles.find((p) => p.InUse)
+  return {ConfigFile: store.file, Profiles: profiles, LoggedIn: inUse !== undefined && (inUse.CredentialSource === 'env' || inUse.SavedKey === 'present')}
+}
+
+/** Whether the saved key can be read; the key itself is dropped here and goes no further. */
+async function savedKeyState(read: () => Promise<unknown>): Promise<{state: SavedKeyState; problem: string | null}> {
+  try {
+    await read()
+    return {state: 'present', problem: null}
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error
+    const state: SavedKeyState = error.code === 'keychain-unavailable' ? 'keychain-unavailable' : error.code === 'insecure-key-file' ? 'refused' : 'missing'
+    return {state, problem: error.message}
+  }
+}
+
+/** The text form: one block per entry, like `gh auth status`. */
+export function authStatusLines(result: AuthStatusResult): string[] {
+  const lines: string[] = []
+  for (const entry of result.Profiles) {
+    const title = entry.Profile === null ? '(environment: OCTOPUS_URL and ' + entry.CredentialLocation + ')' : entry.Profile
+    lines.push(`${title}${entry.InUse ? '  (in use)' : ''}`)
+    lines.push(`  Server             ${entry.Server}`)
+    if (entry.Space) lines.push(`  Space              ${entry.Space}`)
+    lines.push(`  Credential source  ${credentialText(entry)}`)
+    if (entry.Problem) lines.push(`  Problem            ${entry.Problem}`)
+  }
+  // config.yaml is edited by hand: what it holds is shown, never obeyed by the terminal.
+  return lines.map((line) => terminalSafe(line))
+}
+
+function credentialText(entry: ProfileStatus): string {
+  const saved = entry.SavedKeyStore === null ? '' : entry.SavedKey === 'present' ? 'key saved' : 'no usable key'
+  if (entry.CredentialSource === 'env') {
+    return entry.SavedKeyStore === null ? `env (${entry.CredentialLocation})` : `env (${entry.CredentialLocation}; its ${entry.SavedKeyStore} key, ${saved}, is not used while it is set)`
+  }
+  return `${entry.CredentialSource} (${entry.CredentialLocation}), ${saved}`
+}

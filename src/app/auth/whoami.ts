@@ -1,0 +1,46 @@
+/** `whoami`: who the credential in use is, on which server and space, and where it came from. */
+import type {OctopusClient, SpaceContext} from '../../octopus/client.js'
+import {currentUser} from '../../octopus/response-shapes.js'
+import type {ResolvedConnection} from '../../config/connection.js'
+import {terminalSafe} from '../../ui/safe.js'
+
+/** The --json document; the credential itself never appears, only its source. */
+export interface WhoamiResult {
+  Server: string
+  Version: string
+  User: {Id: string; Username: string; DisplayName: string}
+  Space: {Id: string; Name: string}
+  /** The saved profile in use, or null when server and key came from flags/env only. */
+  Profile: string | null
+  /** The profile name this run would use (shown when Profile is null). */
+  ProfileName: string
+  CredentialSource: ResolvedConnection['source']
+}
+
+export async function whoami(opts: {client: OctopusClient; connection: ResolvedConnection; space: SpaceContext}): Promise<WhoamiResult> {
+  const {client, connection, space} = opts
+  const me = await client.get(client.hasLink('CurrentUser') ? client.link('CurrentUser') : '/api/users/me', currentUser)
+  return {
+    Server: client.server,
+    Version: client.version,
+    User: {Id: me.Id, Username: me.Username, DisplayName: me.DisplayName},
+    Space: {Id: space.spaceId, Name: space.space.Name},
+    Profile: connection.profileSaved ? connection.profile : null,
+    ProfileName: connection.profile,
+    CredentialSource: connection.source,
+  }
+}
+
+/** Aligned "key  value" lines. */
+export function whoamiLines(result: WhoamiResult): string[] {
+  const rows: Array<[string, string]> = [
+    ['Server', result.Server],
+    ['Version', result.Version],
+    ['User', `${result.User.Username} (${result.User.DisplayName}, ${result.User.Id})`],
+    ['Space', `${result.Space.Name} (${result.Space.Id})`],
+    ['Profile', result.Profile ?? `${result.ProfileName} (not saved; server and key from flags/env)`],
+    ['Credential source', result.CredentialSource],
+  ]
+  const width = Math.max(...rows.map(([k]) => k.length))
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`)
+}

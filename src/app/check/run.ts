@@ -1,0 +1,59 @@
+/**
+ * `check` end to end, minus printing: read the snapshot of the given spaces, run the rules, and
+ * say whether the run fails at --fail-on. The rules stay pure (src/domain/policy); this is the one
+ * place that reads the server for them.
+ */
+import type {OctopusClient, SpaceContext} from '../../octopus/client.js'
+import {checkFailed, runCheck, type CheckReport, type FailOn} from '../../domain/policy/engine.js'
+import type {PolicyConfig} from '../../config/octoworkers-yaml/load.js'
+import {usageRulesEnabled} from '../../domain/policy/rules/usage.js'
+import {readSnapshot} from '../estate/read.js'
+
+export const CHECK_FORMATS = ['table', 'json', 'junit', 'sarif', 'github'] as const
+export type CheckFormat = (typeof CHECK_FORMATS)[number]
+
+export interface CheckRun {
+  Server: string
+  Spaces: Array<{Id: string; Name: string}>
+  ConfigFile: string | null
+  FailOn: FailOn
+  /** A finding is at or above FailOn: the run exits 1. */
+  Failed: boolean
+  /** When the snapshot was read (ISO 8601, whole seconds): JUnit's timestamp. */
+  CheckedAt: string
+  report: CheckReport
+  HttpRequests: number
+}
+
+export async function checkEstate(input: {
+  client: OctopusClient
+  spaces: SpaceContext[]
+  config: PolicyConfig
+  failOn: FailOn
+  /** Told about each optional part of the snapshot that could not be read. */
+  onUnavailable?: (what: string, why: string) => void
+  /** Told, once, facts the usage rules rest on (a server without runbooks). */
+  onNote?: (text: string) => void
+}): Promise<CheckRun> {
+  const checkedAt = new Date().toISOString().replace(/\.\d+Z$/, '')
+  const snapshot = await readSnapshot(input.client, input.spaces, {usage: usageRulesEnabled(input.config.severities), onUnavailable: input.onUnavailable, onNote: input.onNote})
+  const report = runCheck(snapshot, input.config)
+  return {
+    Server: input.client.server,
+    Spaces: snapshot.spaces.map((s) => s.space),
+    ConfigFile: input.config.file,
+    FailOn: input.failOn,
+    Failed: checkFailed(report, input.failOn),
+    CheckedAt: checkedAt,
+    report,
+    HttpRequests: input.client.requestCount,
+  }
+}
+
+/**
+ * The one output format of a run, from --format and --json. --json is --format json; the flags
+ * declare that any other --format beside it is a contradiction (cli/flags.ts formatFlag).
+ */
+export function chooseCheckFormat(format: CheckFormat | undefined, json: boolean): CheckFormat {
+  return json ? 'json' : (format ?? 'table')
+}

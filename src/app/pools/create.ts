@@ -1,0 +1,182 @@
+/** `pool create`: input checks, prompts for what is missing, the `--if-not-exists` decision, the request body, the echo. */
+import {CliError, ExitCode, usageError} from '../../text/errors.js'
+import {shellQuote} from '../../text/shell.js'
+import type {SpaceContext} from '../../octopus/client.js'
+import {createWorkerPool, listDynamicWorkerTypes, listWorkerPools, type DynamicWorkerType} from '../../octopus/repositories.js'
+import type {WorkerPoolResource} from '../../octopus/types.js'
+import {validatorFrom} from '../../ui/prompt.js'
+import {terminalSafe} from '../../ui/safe.js'
+import type {Questions} from '../../ui/prompter.js'
+import {poolTypeFlag, poolTypeName, validatePoolName, type PoolTypeFlag} from './validate.js'
+import {fallsBackToBuiltinWorker} from '../../domain/builtin-worker.js'
+
+export interface CreatePoolInput {
+  name: string
+  type: PoolTypeFlag
+  workerType?: string
+  description?: string
+  isDefault?: boolean
+  sortOrder?: number
+  ifNotExists?: boolean
+}
+
+/** `--worker-type` only makes sense for a dynamic pool (exit 2 otherwise). */
+export function checkWorkerTypeAllowed(type: PoolTypeFlag, workerType: string | undefined): void {
+  if (workerType !== undefined && type !== 'dynamic') {
+    throw usageError(`--worker-type applies only to dynamic pools; this pool is ${type}.`, {hint: 'Add --type dynamic, or drop --worker-type.'})
+  }
+}
+
+/**
+ * The dynamic worker type the user meant (matched case-insensitively on Type or Id), as the
+ * server spells it. Unknown or missing: exit 2 listing the valid types.
+ */
+export function matchWorkerType(input: string | undefined, types: DynamicWorkerType[]): string {
+  const valid = types.map((t) => t.Type)
+  const listing = valid.length > 0 ? `Valid worker types: ${valid.join(', ')}.` : 'This server lists no dynamic worker types (dynamic pools are an Octopus Cloud feature).'
+  if (input === undefined || input.trim() === '') {
+    throw usageError(`A dynamic pool needs --worker-type. ${listing}`, {details: {validWorkerTypes: valid}})
+  }
+  const wanted = input.trim().toLowerCase()
+  const match = types.find((t) => t.Type.toLowerCase() === wanted) ?? types.find((t) => t.Id.toLowerCase() === wanted)
+  if (!match) throw usageError(`Unknown worker type '${input}'. ${listing}`, {details: {validWorkerTypes: valid}})
+  return match.Type
+}
+
+export type ExistingDecision = {create: true} | {create: false; existing: WorkerPoolResource}
+
+/**
+ * Whether to create, given the pools that exist. A same-named pool (case-insensitive) with the
+ * same type under `--if-not-exists` means "nothing to do"; with another type, or without
+ * `--if-not-exists`, it is a failure (exit 1) that changes nothing.
+ */
+export function decideCreate(pools: WorkerPoolResource[], input: Pick<CreatePoolInput, 'name' | 'type' | 'ifNotExists'>): ExistingDecision {
+  const existing = pools.find((p) => p.Name.toLowerCase() === input.name.toLowerCase())
+  if (!existing) return {create: true}
+  const existingType = poolTypeFlag(existing.WorkerPoolType)
+  if (existingType !== input.type) {
+    throw new CliError(`A ${existingType} pool named '${existing.Name}' (${existing.Id}) already exists; it cannot also be ${input.type}.`, ExitCode.Failure, {
+      code: 'conflict',
+      hint: 'Choose another name, or use the existing pool.',
+      details: {existingId: existing.Id, existingType},
+    })
+  }
+  if (!input.ifNotExists) {
+    throw new CliError(`A pool named '${existing.Name}' already exists (${existing.Id}).`, ExitCode.Failure, {
+      code: 'conflict',
+      hint: 'Pass --if-not-exists to treat an existing pool of the same type as success.',
+      details: {existingId: existing.Id},
+    })
+  }
+  return {create: false, existing}
+}
+
+/** The `POST /workerpools` body (SpaceId is added by the repository). */
+export function createPoolBody(input: CreatePoolInput): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    Name: input.name,
+    WorkerPoolType: poolTypeName(input.type),
+    IsDefault: Boolean(input.isDefault),
+    Description: input.description ?? '',
+  }
+  if (input.sortOrder !== undefined) body.SortOrder = input.sortOrder
+  if (input.type === 'dynamic') body.WorkerType = input.workerType
+  return body
+}
+
+/** The non-interactive command equivalent to an interactive create, for scripts and CI. */
+export function equivalentCreateCommand(bin: string, input: CreatePoolInput, connection: {space?: string; server?: string} = {}): string {
+  const args = ['pool', 'create', input.name, '--type', input.type]
+  if (input.type === 'dynamic' && input.workerType) args.push('--worker-type', input.workerType)
+  if (input.description !== undefined && input.description !== '') args.push('--description', input.description)
+  if (input.isDefault) args.push('--default')
+  if (input.sortOrder !== undefined) args.push('--sort-order', String(input.sortOrder))
+  if (input.ifNotExists) args.push('--if-not-exists')
+  if (connection.server) args.push('--server', connection.server)
+  if (connection.space) args.push('--space', connection.space)
+  return [bin, ...args.map(shellQuote)].join(' ')
+}
+
+/** What the command line gave; `name` and `type` may be missing when prompts are on. */
+export interface CreatePoolDraft extends Omit<CreatePoolInput, 'name' | 'type'> {
+  name?: string
+  type?: PoolTypeFlag
+}
+
+/** `pool create`'s result, which is also its --json document (Equivalent left out of it). */
+export type CreatePoolResult = WorkerPoolResource & {
+  Created: boolean
+  /** The non-interactive command equal to this run, when something was asked (for stderr). */
+  Equivalent?: string
+}
+
+export interface CreatePoolRequest {
+  draft: CreatePoolDraft
+  /** The one prompter (inquirer on a terminal, a fake in tests); undefined when prompts are off. */
+  prompter?: Questions
+  /** Connects and resolves the space; called after the checks and prompts that need no server. */
+  connect: () => Promise<SpaceContext>
+  /** A warning for stderr (shown under --json too); the run still succeeds. */
+  warn: (message: string) => void
+  /** The equivalent command line of an input (bin and connection flags are the caller's). */
+  echo: (input: CreatePoolInput) => string
+  bin: string
+}
+
+/**
+ * Checks what the command line alone can tell (exit 2 before any request), asks for what is
+ * missing when a prompter is given, then creates the pool unless `--if-not-exists` finds it.
+ */
+export async function createPool(request: CreatePoolRequest): Promise<CreatePoolResult> {
+  const {draft, prompter} = request
+  let name = draft.name === undefined ? undefined : validatePoolName(draft.name)
+  let type = draft.type
+  let workerType = draft.workerType
+  if (name === undefined && !prompter) throw usageError('Missing the pool name.', {hint: `Usage: ${request.bin} pool create <name> [--type static|dynamic].`})
+  if (type === undefined && !prompter) type = 'static'
+  if (type !== undefined) checkWorkerTypeAllowed(type, workerType)
+
+  let prompted = false
+  if (name === undefined) {
+    name = validatePoolName(await prompter!.input('Pool name:', {validate: validatorFrom((v) => validatePoolName(v))}))
+    prompted = true
+  }
+  if (type === undefined) {
+    type = await prompter!.select('Pool type:', [
+      {name: 'static (workers you register)', value: 'static'},
+      {name: 'dynamic (Octopus Cloud provides the workers)', value: 'dynamic'},
+    ]) as PoolTypeFlag
+    prompted = true
+    checkWorkerTypeAllowed(type, workerType)
+  }
+
+  const space = await request.connect()
+  if (type === 'dynamic') {
+    const types = await listDynamicWorkerTypes(space)
+    if (workerType === undefined && prompter && types.length > 0) {
+      workerType = await prompter.select('Worker type:', types.map((t) => ({name: t.Description ? `${t.Type} (${t.Description})` : t.Type, value: t.Type})))
+      prompted = true
+    }
+    workerType = matchWorkerType(workerType, types)
+  }
+
+  const input: CreatePoolInput = {...draft, name, type, workerType}
+  const decision = decideCreate(await listWorkerPools(space), input)
+  const equivalent = prompted ? request.echo(input) : undefined
+  if (!decision.create) return {...decision.existing, Created: false, Equivalent: equivalent}
+  const pool = await createWorkerPool(space, createPoolBody(input))
+  const warning = emptyDefaultWarning(pool, request.bin)
+  if (warning) request.warn(warning)
+  return {...pool, Created: true, Equivalent: equivalent}
+}
+
+/**
+ * A new pool has no workers: made the default (and static: dynamic pools get their workers from
+ * Octopus), every step with no pool of its own has no worker of its own until workers are
+ * registered in it.
+ */
+export function emptyDefaultWarning(pool: Pick<WorkerPoolResource, 'Name' | 'IsDefault' | 'WorkerPoolType'>, bin: string): string | undefined {
+  if (!fallsBackToBuiltinWorker(pool, 0)) return undefined
+  return `'${terminalSafe(pool.Name)}' is now the default worker pool but has no workers: steps that use the default pool have none to run on until you register some ` +
+    `(e.g. \`${bin} worker register listening <name> --pool ${shellQuote(pool.Name)} ...\`).`
+}

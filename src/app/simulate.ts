@@ -1,0 +1,110 @@
+/** `sandbox simulate`: synthetic deployments on an octoworkers sandbox, and how it leased its workers. */
+import {usageError} from '../text/errors.js'
+import type {SpaceContext} from '../octopus/client.js'
+import {findAllByNameOrId} from '../octopus/names.js'
+import {listWorkerPools} from '../octopus/repositories.js'
+import {jsonDocument} from '../octopus/response-shapes.js'
+import {safe} from '../ui/safe.js'
+
+/** The sandbox's simulation resource (GET /api/sandbox/simulations/{id}); also the --json document. */
+export interface SimulationStatus {
+  Id: string
+  State: 'Running' | 'Completed' | 'Interrupted' | 'Canceled'
+  Tasks: number
+  TasksStarted: number
+  TasksCompleted: number
+  TasksFailed: number
+  TasksCanceled: number
+  LeasesGranted: number
+  LeasesPerPool: Record<string, Record<string, number>>
+  MaxLeaseSpread: number
+  FirstTaskId: string | null
+  LastTaskId: string | null
+}
+
+export interface SimulationRequest {
+  tasks: number
+  concurrency: number
+  steps: number
+  durationMs: DurationRange
+  /** Pool names or IDs; undefined: every pool with a leasable worker (the sandbox chooses). */
+  pools?: string[]
+}
+
+export interface DurationRange {
+  min: number
+  max: number
+}
+
+const MAX_STEP_MS = 3_600_000
+const POLL_MS = 250
+const PROGRESS_EVERY_MS = 2000
+
+/** --duration-ms: MIN-MAX (or one number) in ms, at most an hour; else exit 2. */
+export function parseDurationRange(value: string): DurationRange {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(value.trim())
+  if (!m) throw usageError(`--duration-ms must be MIN-MAX in milliseconds (e.g. 200-1000), not '${value}'.`)
+  const min = Number(m[1])
+  const max = m[2] === undefined ? min : Number(m[2])
+  if (max < min) throw usageError(`--duration-ms: MAX (${max}) is less than MIN (${min}).`)
+  // Each step's duration ends in a timer in the sandbox; an hour is far beyond any useful simulation.
+  if (max > MAX_STEP_MS) throw usageError(`--duration-ms must be from 0 to ${MAX_STEP_MS} ms (an hour), not '${value}'.`)
+  return {min, max}
+}
+
+/**
+ * Checks that the server is a sandbox and the pools exist (nothing is started otherwise), starts
+ * the simulation and polls it until it ends, reporting progress through `progress`.
+ */
+export async function runSimulation(space: SpaceContext, req: SimulationRequest, progress: (line: string) => void, onStarted?: (id: string) => void): Promise<SimulationStatus> {
+  const client = space.client
+  const probe = await client.request<unknown>('GET', '/api/sandbox/info', {allowStatus: [404, 405]})
+  if (probe.status !== 200) {
+    throw usageError(`${client.server} is Octopus ${client.version}, not an octoworkers sandbox: \`sandbox simulate\` works only against an octoworkers sandbox.`, {
+      hint: 'Start one with `octoworkers sandbox start` and point --server (or OCTOPUS_URL) at it.',
+      code: 'not-sandbox',
+    })
+  }
+  const poolIds = req.pools?.length ? findAllByNameOrId(await listWorkerPools(space), req.pools, 'worker pool').map((p) => p.Id) : undefined
+  let status = await client.post<SimulationStatus>('/api/sandbox/simulations', {
+    SpaceId: space.spaceId,
+    Tasks: req.tasks,
+    Concurrency: req.concurrency,
+    WorkerPoolIds: poolIds,
+    MinDurationMs: req.durationMs.min,
+    MaxDurationMs: req.durationMs.max,
+    StepsPerTask: req.steps,
+  })
+  onStarted?.(status.Id)
+  progress(safe`Simulation ${status.Id}: ${req.tasks} deployments, ${req.concurrency} at a time, in ${space.space.Name}.`)
+  let lastReport = Date.now()
+  while (status.State === 'Running') {
+    // The sandbox has no push channel for simulations: poll, a few times a second.
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+    status = await client.get(`/api/sandbox/simulations/${status.Id}`, jsonDocument<SimulationStatus>())
+    if (Date.now() - lastReport > PROGRESS_EVERY_MS) {
+      progress(`  ${status.TasksCompleted + status.TasksFailed + status.TasksCanceled}/${req.tasks} done, ${status.TasksFailed} failed`)
+      lastReport = Date.now()
+    }
+  }
+  return status
+}
+
+/** A run that failed a task, was cut short by a sandbox restart or was canceled did not do what was asked. */
+export function simulationFailed(status: SimulationStatus): boolean {
+  return status.State === 'Interrupted' || status.State === 'Canceled' || status.TasksFailed > 0
+}
+
+/**
+ * Cancels a running simulation (a sandbox route): its tasks that have not finished are canceled
+ * and no more start. Returns the simulation as it ends.
+ */
+export async function cancelSimulation(space: SpaceContext, id: string): Promise<SimulationStatus> {
+  return space.client.post<SimulationStatus>(`/api/sandbox/simulations/${encodeURIComponent(id)}/cancel`, {})
+}
+
+/** The line `sandbox simulate` leaves after Ctrl-C canceled its simulation. */
+export function canceledLine(status: SimulationStatus): string {
+  const unfinished = status.TasksCanceled
+  return `Interrupted: simulation ${status.Id} canceled; ${unfinished} of its ${status.Tasks} deployments had not finished and were canceled (${status.TasksCompleted} succeeded, ${status.TasksFailed} failed).`
+}

@@ -1,0 +1,135 @@
+/**
+ * Reads what one space's usage is computed from. Cost per space, whatever the number of
+ * projects: projects/all, deploymentprocesses (paged), runbooks/all, runbookProcesses (paged),
+ * environments/all, channels/all, libraryvariablesets/all, variables/all (one request for every
+ * project and library set), feeds/all; plus pools and their worker counts when the caller has not
+ * read them (workerpools/all, workerpools/summary); plus lifecycles/all when some runbook takes its
+ * environments from the project's lifecycles. Each version-controlled project costs one more
+ * request (its process at the default branch), two when its variables are in git too. A server
+ * without runbooks (before 2019.11) is asked for none.
+ */
+import {mapBounded} from '../../text/concurrency.js'
+import type {SpaceContext} from '../../octopus/client.js'
+import {getWorkerPoolsSummary, listWorkerPools} from '../../octopus/repositories.js'
+import {
+  getGitDeploymentProcess, getGitVariables, isNotFoundOrForbidden, listChannels, listDeploymentProcesses, listEnvironments, listFeeds,
+  listLibraryVariableSets, listLifecycles, listProjects, listRunbookProcesses, listRunbooks, listVariableSets, serverHasRunbooks,
+} from '../../octopus/usage-repositories.js'
+import {isVersionControlled} from '../../domain/usage/resolve.js'
+import {NO_RUNBOOKS_NOTE} from '../../domain/usage/summary.js'
+import type {LifecycleFacts, NamedFacts, ProjectFacts} from '../../octopus/usage-types.js'
+import type {GitReads, PoolWorkerCount, UsageEstate, UsagePoolFacts} from '../../domain/usage/types.js'
+
+/** Version-controlled projects read at once (each is one or two requests to a git-backed route). */
+const GIT_CONCURRENCY = 4
+
+export interface ReadUsageOptions {
+  /** Pools already read by the caller (then not read again). */
+  pools?: UsagePoolFacts[]
+  /** Worker counts per pool already known to the caller. */
+  poolWorkers?: Map<string, PoolWorkerCount>
+  /** Told about each optional part that could not be read. */
+  onUnavailable?: (what: string, why: string) => void
+  /** Told, once per space, facts about what was read (the server has no runbooks). */
+  onNote?: (text: string) => void
+}
+
+/** The default branch of a version-controlled project, as a ref the git routes take. */
+export function defaultGitRef(project: ProjectFacts): string {
+  const branch = project.PersistenceSettings?.DefaultBranch?.trim() || 'main'
+  return branch.startsWith('refs/') ? branch : `refs/heads/${branch}`
+}
+
+export async function readUsageEstate(space: SpaceContext, options: ReadUsageOptions = {}): Promise<UsageEstate> {
+  const optional = async <T>(what: string, read: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await read()
+    } catch (error) {
+      if (isNotFoundOrForbidden(error)) {
+        options.onUnavailable?.(what, `HTTP ${error.status}`)
+        return fallback
+      }
+      throw error
+    }
+  }
+  const hasRunbooks = serverHasRunbooks(space)
+  if (!hasRunbooks) options.onNote?.(NO_RUNBOOKS_NOTE)
+  const [pools, poolWorkers, projects, deploymentProcesses, runbooks, runbookProcesses, environments, channels, libraryVariableSets, feeds] = await Promise.all([
+    options.pools ? Promise.resolve(options.pools) : listWorkerPools(space),
+    options.poolWorkers ? Promise.resolve(options.poolWorkers) : readPoolWorkers(space, options),
+    listProjects(space),
+    listDeploymentProcesses(space),
+    listRunbooks(space),
+    listRunbookProcesses(space),
+    listEnvironments(space),
+    listChannels(space),
+    listLibraryVariableSets(space),
+    optional(`feeds of ${space.space.Name}`, () => listFeeds(space), [] as NamedFacts[]),
+  ])
+  const setIds = [
+    ...projects.map((p) => p.VariableSetId),
+    ...libraryVariableSets.map((l) => l.VariableSetId),
+  ].filter((id): id is string => typeof id === 'string' && id !== '')
+  const controlled = projects.filter(isVersionControlled)
+  // Unread lifecycles leave such runbooks' environments unresolved (every environment counts), not the read failed.
+  const needsLifecycles = runbooks.some((r) => (r.EnvironmentScope ?? '').toLowerCase() === 'fromprojectlifecycles')
+  const [variableSets, gitReads, lifecycles] = await Promise.all([
+    listVariableSets(space, setIds, (why) => options.onUnavailable?.(`variables/all of ${space.space.Name}`, why)),
+    mapBounded(controlled, GIT_CONCURRENCY, (project) => readGit(space, project)),
+    needsLifecycles ? optional(`lifecycles of ${space.space.Name}`, () => listLifecycles(space), undefined as LifecycleFacts[] | undefined) : Promise.resolve(undefined),
+  ])
+  return {
+    space: {Id: space.spaceId, Name: space.space.Name},
+    pools: pools.map(({Id, Name, IsDefault, WorkerPoolType}) => ({Id, Name, IsDefault, WorkerPoolType})),
+    poolWorkers,
+    projects,
+    deploymentProcesses,
+    runbooks,
+    runbookProcesses,
+    environments,
+    channels,
+    libraryVariableSets,
+    variableSets,
+    feeds,
+    lifecycles,
+    serverHasRunbooks: hasRunbooks,
+    git: new Map(controlled.map((project, i) => [project.Id, gitReads[i]])),
+  }
+}
+
+async function readPoolWorkers(space: SpaceContext, options: ReadUsageOptions): Promise<Map<string, PoolWorkerCount> | undefined> {
+  try {
+    const summary = await getWorkerPoolsSummary(space)
+    const counts = new Map<string, PoolWorkerCount>()
+    for (const entry of summary.WorkerPoolSummaries ?? []) {
+      if (!entry?.WorkerPool?.Id) continue
+      const health = (entry.MachineHealthStatusSummaries ?? {}) as Record<string, number | undefined>
+      const total = entry.TotalMachines ?? 0
+      // The summary counts disabled workers by health too and cannot say which are both: subtracting them gives a lower bound.
+      const usable = Math.max(0, (health.Healthy ?? 0) + (health.HasWarnings ?? 0) - (entry.TotalDisabledMachines ?? 0))
+      counts.set(entry.WorkerPool.Id, {Total: total, Usable: usable})
+    }
+    return counts
+  } catch (error) {
+    if (isNotFoundOrForbidden(error)) {
+      options.onUnavailable?.(`worker pool summary of ${space.space.Name}`, `HTTP ${error.status}`)
+      return undefined
+    }
+    throw error
+  }
+}
+
+async function readGit(space: SpaceContext, project: ProjectFacts): Promise<GitReads> {
+  const gitRef = defaultGitRef(project)
+  try {
+    const [process, variables] = await Promise.all([
+      getGitDeploymentProcess(space, project, gitRef),
+      project.PersistenceSettings?.ConversionState?.VariablesAreInGit ? getGitVariables(space, project, gitRef) : Promise.resolve(undefined),
+    ])
+    return {gitRef, process, variables}
+  } catch (error) {
+    // One unreadable repository must not hide the rest of the space: it is reported as a problem.
+    if (error instanceof Error && 'status' in error) return {gitRef, error: error.message}
+    throw error
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Worker endpoints: the four styles a worker can have, how to show them, how to build them for a
+ * registration, and when two of them are "the same" (for --if-not-exists).
+ */
+import type {CommunicationStyle, EndpointResource} from '../../octopus/types.js'
+import {pollingUri, type SshPlatform} from './validate.js'
+
+export const WORKER_TYPES = ['listening', 'polling', 'ssh', 'kubernetes'] as const
+export type WorkerType = (typeof WORKER_TYPES)[number]
+
+export const COMM_STYLE_OF_TYPE: Record<WorkerType, CommunicationStyle> = {
+  listening: 'TentaclePassive',
+  polling: 'TentacleActive',
+  ssh: 'Ssh',
+  kubernetes: 'KubernetesTentacle',
+}
+
+// Showing an endpoint (type label, address, version advice) lives in the one worker renderer.
+export {endpointAddress, workerTypeLabel} from '../../domain/workers/endpoint-facts.js'
+
+/** The certificate thumbprint of a Tentacle endpoint (Kubernetes agents keep it one level down). */
+export function endpointThumbprint(endpoint: EndpointResource | undefined | null): string | undefined {
+  return (endpoint?.Thumbprint ?? endpoint?.TentacleEndpointConfiguration?.Thumbprint) || undefined
+}
+
+/** What the user asked to register, validated. */
+export type EndpointSpec =
+  | {type: 'listening'; url: string; thumbprint: string; proxyId?: string}
+  | {type: 'polling'; subscriptionId: string; thumbprint: string}
+  | {type: 'ssh'; host: string; port: number; fingerprint: string; accountId: string; platform?: SshPlatform; proxyId?: string}
+
+/** The Endpoint document to POST/PUT, in the shapes of API notes §3.3. */
+export function buildEndpoint(spec: EndpointSpec): EndpointResource {
+  switch (spec.type) {
+    case 'listening':
+      return {CommunicationStyle: 'TentaclePassive', Uri: spec.url, Thumbprint: spec.thumbprint, ProxyId: spec.proxyId ?? null}
+    case 'polling':
+      return {CommunicationStyle: 'TentacleActive', Uri: pollingUri(spec.subscriptionId), Thumbprint: spec.thumbprint}
+    case 'ssh':
+      return {
+        CommunicationStyle: 'Ssh',
+        Host: spec.host,
+        Port: spec.port,
+        Fingerprint: spec.fingerprint,
+        AccountId: spec.accountId,
+        Uri: `ssh://${spec.host}:${spec.port}/`,
+        ProxyId: spec.proxyId ?? null,
+        DotNetCorePlatform: spec.platform ?? null,
+      }
+  }
+}
+
+function normalUri(uri: string | null | undefined): string {
+  if (!uri) return ''
+  try {
+    const url = new URL(uri)
+    return url.href.replace(/\/?$/, '/').toLowerCase()
+  } catch {
+    return uri.trim().replace(/\/?$/, '/').toLowerCase()
+  }
+}
+
+const same = (a: string | null | undefined, b: string | null | undefined) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase()
+
+/** MD5 fingerprints are hex (any case); SHA256 ones are base64, where case matters. */
+function sameFingerprint(a: string | null | undefined, b: string): boolean {
+  return b.startsWith('SHA256:') ? (a ?? '').trim() === b : same(a, b)
+}
+
+/**
+ * Whether an existing worker's endpoint is the one the user asked for: the same style, address and
+ * identity (thumbprint, or SSH fingerprint + account). Proxy and platform are settings, not identity.
+ */
+export function endpointMatches(existing: EndpointResource | null | undefined, spec: EndpointSpec): boolean {
+  const wanted = buildEndpoint(spec)
+  if (!existing || existing.CommunicationStyle !== wanted.CommunicationStyle) return false
+  if (spec.type === 'ssh') {
+    return same(existing.Host, spec.host) && Number(existing.Port ?? 22) === spec.port && sameFingerprint(existing.Fingerprint, spec.fingerprint) && same(existing.AccountId, spec.accountId)
+  }
+  return normalUri(existing.Uri) === normalUri(wanted.Uri) && same(existing.Thumbprint, wanted.Thumbprint)
+}

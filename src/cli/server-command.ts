@@ -1,0 +1,80 @@
+import {Flags, type Command, type Interfaces} from '@oclif/core'
+import {BaseCommand} from './base-command.js'
+import {usageError} from '../text/errors.js'
+import {resolveConnection, type ResolvedConnection} from '../config/connection.js'
+import type {OctopusClient, SpaceContext} from '../octopus/client.js'
+import {warnIfPlainHttp} from '../octopus/plain-http.js'
+import {durationFlag, flagParser} from './flags.js'
+
+/** The flags of a ServerCommand subclass T: its own, BaseCommand's and the connection flags. */
+export type ServerFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof ServerCommand)['baseFlags'] & T['flags']>
+
+export interface Connected {
+  client: OctopusClient
+  connection: ResolvedConnection
+}
+
+/** Base for commands that talk to an Octopus Server: the global connection flags of docs/ARCHITECTURE.md §2. */
+export abstract class ServerCommand<T extends typeof Command> extends BaseCommand<T> {
+  static override baseFlags = {
+    ...BaseCommand.baseFlags,
+    server: Flags.string({description: 'Octopus Server URL (env OCTOPUS_URL).', helpGroup: 'GLOBAL'}),
+    space: Flags.custom<string>({
+      char: 's',
+      description: 'Space name or ID (env OCTOPUS_SPACE; default: the profile\'s space, else the server\'s default).',
+      helpGroup: 'GLOBAL',
+      parse: flagParser((input) => parseSpaceFlag(input)),
+    })(),
+    profile: Flags.string({description: 'Profile to use (env OCTOWORKERS_PROFILE; default "default").', helpGroup: 'GLOBAL'}),
+    'ca-cert': Flags.string({description: 'PEM file of extra CA certificates to trust.', helpGroup: 'GLOBAL'}),
+    timeout: durationFlag({
+      description: 'How long each HTTP request may take, headers to last byte, retries included (default 30s; e.g. 90s, 2m; a bare number is seconds).',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected declare flags: ServerFlags<T>
+  private connected?: Connected
+
+  /** Resolves credentials and reads the server's root document (one request). */
+  protected async connect(): Promise<Connected> {
+    if (this.connected) return this.connected
+    const timeoutSeconds = this.flags.timeout === undefined ? undefined : this.flags.timeout / 1000
+    const connection = await resolveConnection({
+      serverFlag: this.flags.server,
+      profileFlag: this.flags.profile,
+      env: this.env,
+      warn: (m) => this.warnUser(m),
+    })
+    for (const s of [connection.apiKey, connection.accessToken]) if (s) this.secrets.push(s)
+    const client = this.context.createClient({
+      server: connection.server,
+      apiKey: connection.apiKey,
+      accessToken: connection.accessToken,
+      timeoutSeconds,
+      caCertFile: this.flags['ca-cert'],
+      debug: this.debugLine,
+      userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
+    })
+    warnIfPlainHttp(client.server, (m) => this.warnUser(m))
+    await client.loadRoot()
+    this.connected = {client, connection}
+    return this.connected
+  }
+
+  /** Connects and resolves the space: --space, OCTOPUS_SPACE, the profile's space, else the server's default. */
+  protected async connectSpace(): Promise<Connected & {space: SpaceContext}> {
+    const connected = await this.connect()
+    const wanted = this.flags.space ?? (this.env.OCTOPUS_SPACE || undefined) ?? connected.connection.space
+    const space = await connected.client.resolveSpace(wanted)
+    return {...connected, space}
+  }
+}
+
+/** --space: a name or ID; an empty one is a mistake (a script's unset variable), not "the default space". */
+export function parseSpaceFlag(value: string): string {
+  if (value.trim() === '') {
+    throw usageError('--space must name a space (a name or ID), not an empty string.', {hint: 'Leave --space out to use the default space.'})
+  }
+  return value
+}

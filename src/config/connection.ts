@@ -1,0 +1,96 @@
+import {authError, notFoundError} from '../text/errors.js'
+import {normalizeServerUrl} from '../octopus/server-url.js'
+import {readApiKey} from './key-storage.js'
+import {openSystemKeychain, type KeychainFactory} from './keychain.js'
+import {configDir, selectedProfile} from './paths.js'
+import {ProfileStore, type Profile} from './profiles.js'
+
+export type CredentialSource = 'env' | 'keychain' | 'file'
+
+/** Where to connect and with what; the credential itself never leaves this object except as a header. */
+export interface ResolvedConnection {
+  server: string
+  apiKey?: string
+  accessToken?: string
+  source: CredentialSource
+  /** The profile used for server/space defaults and stored credentials. */
+  profile: string
+  /** The profile's default space, if any. */
+  space?: string
+  /** Whether a saved profile supplied the server, space or key (false when everything came from flags and env). */
+  profileSaved?: boolean
+}
+
+export interface ResolveOptions {
+  serverFlag?: string
+  profileFlag?: string
+  env: NodeJS.ProcessEnv
+  warn: (message: string) => void
+  /** Defaults to `$XDG_CONFIG_HOME/octoworkers`. */
+  configDir?: string
+  /** Defaults to the OS keychain; tests pass a fake or the real one. */
+  keychain?: KeychainFactory
+}
+
+/**
+ * Resolution order (docs/ARCHITECTURE.md §3):
+ * - server: --server, then OCTOPUS_URL, then the profile's server;
+ * - credential: OCTOPUS_API_KEY / OCTOPUS_ACCESS_TOKEN, then the profile's key where the profile
+ *   says it is (the OS keychain, or the insecure file chosen at login, with a warning every time).
+ * A saved key is only used for the server it was saved for; the profile's space only with it too.
+ */
+export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedConnection> {
+  const {name, explicit} = selectedProfile(opts.profileFlag, opts.env)
+  const dir = opts.configDir ?? configDir(opts.env)
+  const store = await ProfileStore.load(dir)
+  const saved = store.get(name)
+  if (!saved && explicit) {
+    const names = store.names()
+    throw notFoundError(`Profile '${name}' not found. Profiles: ${names.join(', ') || '(none)'}.`, {
+      hint: `Run \`octoworkers login --profile ${name}\` to create it.`,
+      details: {candidates: names},
+    })
+  }
+
+  const serverInput = opts.serverFlag ?? (opts.env.OCTOPUS_URL || undefined)
+  const server = serverInput === undefined ? saved?.server : normalizeServerUrl(serverInput)
+  if (!server) throw noServer(name, store.names())
+  const profile: Profile | undefined = saved && saved.server === server ? saved : undefined
+  const base = {server, profile: name, space: profile?.space, profileSaved: profile !== undefined}
+
+  const apiKey = opts.env.OCTOPUS_API_KEY || undefined
+  const accessToken = apiKey ? undefined : opts.env.OCTOPUS_ACCESS_TOKEN || undefined
+  if (apiKey || accessToken) return {...base, apiKey, accessToken, source: 'env'}
+
+  if (!profile) throw notLoggedIn(name, server, saved)
+  const stored = await readApiKey({configDir: dir, keychain: opts.keychain ?? openSystemKeychain}, profile)
+  if (stored.source === 'file') {
+    opts.warn(`using the API key of profile '${name}' from ${stored.file}, a plain file (chosen with \`login --insecure-storage\`): anyone who can read it as you can use the key.`)
+  }
+  return {...base, apiKey: stored.apiKey, source: stored.source}
+}
+
+/** No server anywhere: after a logout, say which other profiles are still there to use. */
+function noServer(name: string, others: string[]) {
+  if (others.length === 0) {
+    return authError('Not logged in: no Octopus server given.', {code: 'not-logged-in', hint: 'Run `octoworkers login`, or set OCTOPUS_URL and OCTOPUS_API_KEY.'})
+  }
+  return authError(`Not logged in: profile '${name}' is not saved; other profiles: ${others.join(', ')}.`, {
+    code: 'not-logged-in',
+    hint: `Use one with --profile ${others[0]} (or OCTOWORKERS_PROFILE), or run \`octoworkers login\`; \`octoworkers auth status\` shows every profile.`,
+    details: {profiles: others},
+  })
+}
+
+function notLoggedIn(name: string, server: string, saved: Profile | undefined) {
+  if (saved) {
+    return authError(`Not logged in to ${server}: profile '${name}' is for ${saved.server}, and its key is only sent there.`, {
+      code: 'not-logged-in',
+      hint: `Run \`octoworkers login --server ${server} --profile <name>\`, or set OCTOPUS_API_KEY.`,
+    })
+  }
+  return authError(`Not logged in to ${server}.`, {
+    code: 'not-logged-in',
+    hint: `Run \`octoworkers login --server ${server}\`, or set OCTOPUS_API_KEY (or OCTOPUS_ACCESS_TOKEN).`,
+  })
+}

@@ -1,0 +1,100 @@
+/** Per-pool figures for `pool usage` without a pool, `pool view` and `pool delete`. Pure. */
+import type {SpaceUsage, UsagePoolFacts, UsageRow, Via} from './types.js'
+import {workerPoolTypeOf} from '../pools.js'
+
+/**
+ * Said once by every command whose answer rests on the usage, when the server's root links no
+ * runbooks: a server before Octopus 2019.11 has none, so none is read and none is missed.
+ */
+export const NO_RUNBOOKS_NOTE = 'this Octopus Server has no runbooks (they arrived in Octopus 2019.11), so only deployment processes were read'
+
+export interface PoolUsageSummary {
+  SpaceId: string
+  SpaceName: string
+  PoolId: string
+  PoolName: string
+  IsDefault: boolean
+  WorkerPoolType: string
+  /** Distinct actions that reach the pool each way (an action counts once per way). */
+  Direct: number
+  Variable: number
+  Default: number
+  /** Of those, disabled actions. */
+  Disabled: number
+  Projects: number
+  /** Distinct actions on the pool that run in an execution container. */
+  Containers: number
+  /** Steps resolved to this pool run on the built-in worker (default pool with no workers). */
+  BuiltInWorker: boolean
+  Unused: boolean
+}
+
+function actionKey(row: UsageRow): string {
+  return `${row.ProjectId}|${row.RunbookId ?? ''}|${row.ActionId}`
+}
+
+export function summarizePool(space: SpaceUsage, pool: UsagePoolFacts): PoolUsageSummary {
+  const rows = space.rows.filter((r) => r.PoolId === pool.Id)
+  const distinct = (via?: Via) => new Set(rows.filter((r) => via === undefined || r.Via === via).map(actionKey)).size
+  return {
+    SpaceId: space.space.Id,
+    SpaceName: space.space.Name,
+    PoolId: pool.Id,
+    PoolName: pool.Name,
+    IsDefault: pool.IsDefault,
+    WorkerPoolType: workerPoolTypeOf(pool),
+    Direct: distinct('direct'),
+    Variable: distinct('variable'),
+    Default: distinct('default'),
+    Disabled: new Set(rows.filter((r) => r.IsDisabled).map(actionKey)).size,
+    Projects: new Set(rows.map((r) => r.ProjectId)).size,
+    Containers: new Set(rows.filter((r) => r.Container !== null).map(actionKey)).size,
+    BuiltInWorker: rows.some((r) => r.BuiltInWorker),
+    Unused: rows.length === 0,
+  }
+}
+
+/** Rows that make a pool unsafe to delete: actions that name it, directly or through a variable. */
+export function blockingRows(space: SpaceUsage, poolId: string): UsageRow[] {
+  return space.rows.filter((r) => r.PoolId === poolId && r.Via !== 'default')
+}
+
+/** "3 actions (2 direct, 1 via variable) in 2 projects" — one line for `pool view`. */
+export function usageLine(summary: PoolUsageSummary): string {
+  if (summary.Unused) return 'No deployment or runbook step uses this pool.'
+  const actions = summary.Direct + summary.Variable + summary.Default
+  const parts = [
+    summary.Direct ? `${summary.Direct} direct` : '',
+    summary.Variable ? `${summary.Variable} via variable` : '',
+    summary.Default ? `${summary.Default} as the default pool` : '',
+  ].filter(Boolean)
+  const extras = [
+    summary.Disabled ? `${summary.Disabled} disabled` : '',
+    summary.Containers ? `${summary.Containers} in a container` : '',
+    summary.BuiltInWorker ? 'they run on the built-in worker (no workers here)' : '',
+  ].filter(Boolean)
+  return `${actions} action${actions === 1 ? '' : 's'} (${parts.join(', ')}) in ${summary.Projects} project${summary.Projects === 1 ? '' : 's'}${extras.length ? `; ${extras.join('; ')}` : ''}.`
+}
+
+export interface ProjectOnPools {
+  ProjectId: string
+  ProjectName: string
+  /** Distinct enabled actions of the project that run on the pools. */
+  Actions: number
+}
+
+/**
+ * The projects whose enabled steps run on any of these pools, in any way (direct, variable or
+ * default): what a plan that drains or upgrades those pools' workers can name.
+ */
+export function projectsOnPools(space: SpaceUsage, poolIds: string[]): ProjectOnPools[] {
+  const wanted = new Set(poolIds)
+  const byProject = new Map<string, {name: string; actions: Set<string>}>()
+  for (const row of space.rows) {
+    if (!wanted.has(row.PoolId) || row.IsDisabled || row.ProjectDisabled) continue
+    const entry = byProject.get(row.ProjectId) ?? {name: row.ProjectName, actions: new Set<string>()}
+    entry.actions.add(actionKey(row))
+    byProject.set(row.ProjectId, entry)
+  }
+  return [...byProject].map(([id, e]) => ({ProjectId: id, ProjectName: e.name, Actions: e.actions.size})).sort((a, b) => a.ProjectName.localeCompare(b.ProjectName))
+}

@@ -1,0 +1,178 @@
+import type {AxiosInstance, AxiosResponse} from 'axios'
+import {CliError, ExitCode, usageError} from '../text/errors.js'
+import {pathOf} from './errors.js'
+import {formatBytes} from './response-shapes.js'
+
+/** What the transport needs to speak to one server; secrets stay inside it. */
+export interface TransportOptions {
+  server: string
+  apiKey?: string
+  accessToken?: string
+  /** PEM text of CA certificate(s) to trust besides the system roots. */
+  caPem?: string
+  userAgent?: string
+  /** Cap on one response body in bytes (default DEFAULT_MAX_RESPONSE_MB). */
+  maxResponseBytes?: number
+  /** One line per attempt; the caller redacts it. */
+  debug: (line: string) => void
+}
+
+export interface ExchangeResponse {
+  status: number
+  statusText: string
+  headers: Record<string, unknown>
+  bytes: Buffer
+}
+
+export interface Exchange {
+  response?: ExchangeResponse
+  error?: Error & {code?: string}
+  timedOut?: boolean
+}
+
+/** Default cap on one response body; `OCTOWORKERS_MAX_RESPONSE_MB` overrides it. */
+export const DEFAULT_MAX_RESPONSE_MB = 256
+
+const MB = 1024 * 1024
+
+/** `OCTOWORKERS_MAX_RESPONSE_MB`: a whole number of mebibytes (2^20 bytes) from 1 to 4096, else exit 2. */
+export function maxResponseBytesFromEnv(env: Readonly<Record<string, string | undefined>>): number {
+  const text = env.OCTOWORKERS_MAX_RESPONSE_MB
+  if (text === undefined || text === '') return DEFAULT_MAX_RESPONSE_MB * MB
+  const n = Number(text)
+  if (!/^\s*\d+\s*$/.test(text) || n < 1 || n > 4096) {
+    throw usageError(`OCTOWORKERS_MAX_RESPONSE_MB must be a whole number of mebibytes from 1 to 4096 (MiB; default ${DEFAULT_MAX_RESPONSE_MB}), not '${text}'.`)
+  }
+  return n * MB
+}
+
+/**
+ * One server's HTTP: axios (loaded on first use) over our agents (TLS verified, CA file, proxy),
+ * each exchange bounded by a deadline over the whole body and by the size cap.
+ */
+export class Transport {
+  /** Number of HTTP requests made (for `npm run bench` and request-count tests). */
+  requestCount = 0
+  /** Whether this server has answered any request: a refused connection before that is not worth retrying. */
+  answered = false
+  private http?: AxiosInstance
+
+  constructor(private readonly options: TransportOptions) {}
+
+  /** One HTTP attempt, its body read whole within the deadline and the size cap. Never throws for network trouble. */
+  async exchange(method: string, target: string, body: unknown, deadline: number): Promise<Exchange> {
+    const http = await this.httpClient()
+    const started = performance.now()
+    const left = Math.max(1, Math.floor(deadline - started))
+    this.requestCount++
+    const controller = new AbortController()
+    let timedOut = false
+    let stream: NodeJS.ReadableStream & {destroy(error?: Error): void} | undefined
+    const timer = setTimeout(() => {
+      timedOut = true
+      controller.abort()
+      stream?.destroy(Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'}))
+    }, left)
+    try {
+      const response = await http.request({method, url: target, data: body === undefined ? undefined : body, responseType: 'stream', signal: controller.signal})
+      this.answered = true
+      stream = response.data
+      const bytes = await readCapped(response, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_MB * MB, () => timedOut)
+      const ms = Math.round(performance.now() - started)
+      this.options.debug(`${method} ${target} -> ${response.status} (${ms} ms)`)
+      return {response: {status: response.status, statusText: response.statusText, headers: response.headers as Record<string, unknown>, bytes}}
+    } catch (error) {
+      if (error instanceof CliError) throw error
+      const err = error as Error & {code?: string}
+      const ms = Math.round(performance.now() - started)
+      this.options.debug(`${method} ${target} -> ${timedOut ? 'timeout' : err.code ?? 'network error'} (${ms} ms)`)
+      return {error: err, timedOut}
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private async httpClient(): Promise<AxiosInstance> {
+    if (this.http) return this.http
+    const [{default: axios}, agents] = await Promise.all([import('axios'), import('./agents.js')])
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': this.options.userAgent ?? 'octoworkers',
+    }
+    if (this.options.apiKey) headers['X-Octopus-ApiKey'] = this.options.apiKey
+    else if (this.options.accessToken) headers.Authorization = `Bearer ${this.options.accessToken}`
+    const {httpAgent, httpsAgent} = await agents.createAgents(this.options.server, this.options.caPem)
+    this.http = axios.create({
+      headers,
+      // The deadline is ours (a timer over the whole exchange): axios's is a socket idle timeout, which a dripping body never trips.
+      timeout: 0,
+      // Proxies are handled by our agents (HTTPS_PROXY/NO_PROXY); axios's own proxy support breaks https via CONNECT.
+      proxy: false,
+      httpAgent,
+      httpsAgent,
+      validateStatus: () => true,
+      maxRedirects: 5,
+      // A redirect to another host or to plain http must not carry the key (Authorization is already dropped).
+      sensitiveHeaders: ['X-Octopus-ApiKey'],
+      // Read as a stream so that the size cap and the deadline apply while the body arrives, not after.
+      responseType: 'stream',
+    })
+    return this.http
+  }
+}
+
+/** Reads a response stream into one buffer, aborting as soon as it passes `limit` bytes. */
+async function readCapped(response: AxiosResponse, limit: number, timedOut: () => boolean): Promise<Buffer> {
+  const stream = response.data as NodeJS.ReadableStream & {destroy(error?: Error): void}
+  const request = `${response.config.method?.toUpperCase()} ${pathOf(response.config.url ?? '')}`
+  const tooBig = (what: string) =>
+    new CliError(`The response to ${request} ${what} the ${limit % MB === 0 ? `${limit / MB} MiB` : formatBytes(limit)} limit on a response's size; it was not read further.`, ExitCode.Failure, {
+      hint: `Set OCTOWORKERS_MAX_RESPONSE_MB to raise the limit (default ${DEFAULT_MAX_RESPONSE_MB}) if the estate really is that large.`,
+      code: 'response-too-large',
+      details: {limitBytes: limit},
+    })
+  const declared = Number(response.headers['content-length'])
+  // A compressed body only grows when decoded, so a declared length over the cap is already too big.
+  if (Number.isFinite(declared) && declared > limit) {
+    stream.destroy()
+    throw tooBig(`is ${formatBytes(declared)}, over`)
+  }
+  const chunks: Buffer[] = []
+  let total = 0
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      total += chunk.length
+      if (total > limit) {
+        chunks.length = 0
+        stream.destroy()
+        throw tooBig('passed')
+      }
+      chunks.push(chunk)
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error
+    if (timedOut()) throw Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'})
+    throw error
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)
+}
+
+/** Whether something at the server's host and port completes a TLS handshake (no request, no key is sent). */
+export async function speaksTls(server: string): Promise<boolean> {
+  const {connect} = await import('node:tls')
+  const url = new URL(server)
+  return new Promise((resolve) => {
+    const socket = connect({host: url.hostname, port: Number(url.port || 80), servername: isIP(url.hostname) ? undefined : url.hostname, rejectUnauthorized: false})
+    const done = (yes: boolean) => {
+      socket.destroy()
+      resolve(yes)
+    }
+    socket.setTimeout(2000, () => done(false))
+    socket.once('secureConnect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}
+
+function isIP(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':')
+}

@@ -1,0 +1,27 @@
+/** Human renderings of lease events, and the stderr progress bar. */
+import {terminalTime} from '../time.js'
+import type {LeaseEvent} from '../../domain/leases/types.js'
+
+/**
+ * One line per event: time, event, worker, pool, task (ID and description), space (by name when
+ * `spaceNames` knows it, like worker and pool), and
+ * `exclusive` when the lease was. Fields are separated by two spaces; names may contain spaces.
+ */
+export function formatEventLine(event: LeaseEvent, paint: {event: (kind: string, text: string) => string} = {event: (_k, t) => t}, options: {markLogEvents?: boolean; spaceNames?: ReadonlyMap<string, string>} = {}): string {
+  const time = terminalTime(event.Time)
+  const worker = event.WorkerName ?? event.WorkerId ?? '?'
+  const pool = event.WorkerPoolName ?? event.WorkerPoolId ?? '?'
+  const task = event.TaskDescription ? `${event.TaskId} "${event.TaskDescription}"` : event.TaskId
+  const parts = [time, paint.event(event.Event, event.Event.padEnd(8)), `worker=${worker}`, `pool=${pool}`, `task=${task}`, `space=${options.spaceNames?.get(event.SpaceId) ?? event.SpaceId}`]
+  if (event.Exclusive) parts.push('exclusive')
+  // With --source auto, a lease no poll saw is printed late, from its task's log: say so.
+  if (options.markLogEvents && event.Source === 'logs') parts.push('(from task log)')
+  return parts.join('  ')
+}
+
+/** `[█████░░░░░]  120/2000 task logs` for a TTY's stderr. */
+export function taskLogProgressBar(done: number, total: number, width = 30, label = 'task logs'): string {
+  const filled = total > 0 ? Math.round((done / total) * width) : width
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(done).padStart(String(total).length)}/${total} ${label}`
+}
+

@@ -1,0 +1,41 @@
+/** Text and JSON shapes shared by `worker drain`, `worker delete --drain` and `worker upgrade`. */
+import type {PoolFloor} from '../domain/pool-floors.js'
+import type {DrainResult, WorkerDrainStatus} from '../app/maintenance/drain.js'
+
+/**
+ * `  pool 'Linux': 3 of 4 available now, 2 while drained (floor 2)`: one line per pool the change
+ * affects, shown before acting, so a worker's other pools are named too.
+ */
+export function floorLines(floors: PoolFloor[], state = 'while drained'): string[] {
+  return floors.map((f) => `  pool '${f.PoolName}': ${f.AvailableNow} of ${f.Workers} available now, ${f.AvailableAfter} ${state} (floor ${f.Floor})`)
+}
+
+export function drainStatusJson(s: WorkerDrainStatus) {
+  return {
+    Id: s.Id,
+    Name: s.Name,
+    WasEnabled: s.WasEnabled,
+    LeasesAtStart: s.LeasesAtStart,
+    SecondsWaited: s.SecondsWaited,
+    Outcome: s.Outcome,
+    Leases: s.Leases.map((l) => ({LeaseId: l.LeaseId, TaskId: l.TaskId, TaskDescription: l.TaskDescription, TakenAt: l.TakenAt})),
+    StaleLeases: s.StaleLeases.map((l) => ({LeaseId: l.LeaseId, TaskId: l.TaskId, TaskDescription: l.TaskDescription, TakenAt: l.TakenAt, Stale: true, TaskState: l.TaskState, TaskCompletedTime: l.TaskCompletedTime})),
+  }
+}
+
+export function drainJson(result: DrainResult & {Source: string}, floors: PoolFloor[]) {
+  return {Outcome: result.Outcome, Source: result.Source, ElapsedSeconds: result.ElapsedSeconds, Floors: floors, Workers: result.Workers.map(drainStatusJson)}
+}
+
+/** Throttles progress lines: a line when what is waited on changes, else at most one per interval. */
+export function progressThrottle(intervalMs = 15_000, now: () => number = Date.now): (key: string) => boolean {
+  let lastKey: string | undefined
+  let lastAt = -Infinity
+  return (key) => {
+    const t = now()
+    if (key === lastKey && t - lastAt < intervalMs) return false
+    lastKey = key
+    lastAt = t
+    return true
+  }
+}

@@ -1,0 +1,117 @@
+/** Rows and documents for `pool list` and `pool view` (pure: the commands print them). */
+import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
+import {isDynamicPool} from '../domain/pools.js'
+import {type PoolWithCounts, type WorkerCounts, HEALTH_STATUSES} from '../app/pools/counts.js'
+import {poolTypeFlag} from '../app/pools/validate.js'
+import {workerCells, workerTypeLabel} from '../domain/workers/endpoint-facts.js'
+import {terminalSafe} from '../ui/safe.js'
+
+/**
+ * Every worker is in exactly one count column: DISABLED, or (enabled) its health. So HEALTHY +
+ * WARNINGS + UNHEALTHY + UNAVAILABLE + UNKNOWN + DISABLED = WORKERS; the available ones (what
+ * Octopus leases) are HEALTHY + WARNINGS.
+ */
+/**
+ * AVAILABLE is the one definition (enabled, Healthy or HasWarnings: what Octopus leases). HEALTH
+ * breaks the enabled workers down by status, so HEALTH's counts plus DISABLED add up to WORKERS.
+ * One text column instead of five count columns keeps the table inside an 80-column terminal
+ * (a text column can be cut with …; --json has every count).
+ */
+export const POOL_LIST_HEAD = ['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'AVAILABLE', 'HEALTH', 'DISABLED']
+
+/** `pool list --all-spaces`: the same columns after the space's name. */
+export const POOL_LIST_ALL_SPACES_HEAD = ['SPACE', ...POOL_LIST_HEAD]
+
+/** One table row per pool. Dynamic pools have no registered workers: their counts read n/a. */
+export function poolListRow({pool, counts}: PoolWithCounts): string[] {
+  const type = poolTypeFlag(pool.WorkerPoolType)
+  const dynamic = isDynamicPool(pool)
+  const count = (n: number) => (dynamic ? 'n/a' : String(n))
+  return [
+    pool.Name,
+    dynamic && pool.WorkerType ? `${type} (${pool.WorkerType})` : type,
+    pool.IsDefault ? 'yes' : 'no',
+    count(counts.Total),
+    count(counts.Available),
+    dynamic ? 'n/a' : healthBreakdown(counts),
+    count(counts.Disabled),
+  ]
+}
+
+/** "2 Healthy, 1 HasWarnings": the enabled workers by health status, zeros left out ("none" when there are none). */
+export function healthBreakdown(counts: WorkerCounts): string {
+  const parts = HEALTH_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`)
+  return parts.length > 0 ? parts.join(', ') : 'none'
+}
+
+/** A `pool list` item: the pool resource as the server returns it (SpaceId kept), plus derived SpaceName and WorkerCounts. */
+export type PoolListItem = WorkerPoolResource & {SpaceName: string; WorkerCounts: WorkerCounts}
+
+export function poolJson({pool, counts}: PoolWithCounts, spaceName: string): PoolListItem {
+  return {...pool, SpaceName: spaceName, WorkerCounts: counts}
+}
+
+/** Filters `pool list --type`. */
+export function filterByType(pools: PoolWithCounts[], type: 'static' | 'dynamic' | undefined): PoolWithCounts[] {
+  if (!type) return pools
+  return pools.filter((p) => poolTypeFlag(p.pool.WorkerPoolType) === type)
+}
+
+export interface PoolWorkerSummary {
+  Id: string
+  Name: string
+  /** As the server sent it; `Unknown` when it sent none. */
+  HealthStatus: string
+  IsDisabled: boolean
+  /** The raw style; null when the server sent no endpoint. */
+  CommunicationStyle: string | null
+  /** The type as every command names it: Listening, Polling, SSH, Kubernetes, or the raw style. */
+  Type: string
+  /** Where the server reaches the worker, in the one form every command shows. */
+  Endpoint: string
+}
+
+export function poolWorkerSummary(worker: WorkerResource): PoolWorkerSummary {
+  const cells = workerCells(worker)
+  const style = worker.Endpoint?.CommunicationStyle
+  return {
+    Id: worker.Id,
+    Name: worker.Name,
+    HealthStatus: cells.Health,
+    IsDisabled: worker.IsDisabled === true,
+    CommunicationStyle: typeof style === 'string' ? style : null,
+    Type: cells.Type,
+    Endpoint: cells.Endpoint,
+  }
+}
+
+/** The same columns, in the same order and with the same cells, as `worker list` (less POOLS). */
+export const POOL_WORKERS_HEAD = ['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'ENDPOINT']
+
+export function poolWorkerRow(w: PoolWorkerSummary): string[] {
+  return [w.Name, w.Type, w.HealthStatus, w.IsDisabled ? 'yes' : 'no', w.Endpoint]
+}
+
+/** The key/value header of `pool view` (before the workers table). */
+export function poolViewLines(pool: WorkerPoolResource, counts: WorkerCounts, webUrl: string): string[] {
+  const dynamic = isDynamicPool(pool)
+  const lines = [
+    `Name:         ${terminalSafe(pool.Name)}`,
+    `ID:           ${pool.Id}`,
+    `Type:         ${poolTypeFlag(pool.WorkerPoolType)}${dynamic ? ` (worker type ${terminalSafe(pool.WorkerType ?? 'unknown')})` : ''}`,
+    `Default:      ${pool.IsDefault ? 'yes' : 'no'}`,
+    `Sort order:   ${pool.SortOrder ?? ''}`,
+    `Description:  ${terminalSafe(pool.Description || '(none)')}`,
+  ]
+  if (dynamic) {
+    lines.push('Workers:      n/a (Octopus provides the workers of a dynamic pool on demand)')
+  } else {
+    const health = HEALTH_STATUSES.map((s) => `${s} ${counts[s]}`).join(', ')
+    const endpoints = Object.entries(counts.ByEndpointType).map(([style, n]) => `${workerTypeLabel({CommunicationStyle: style})} ${n}`).join(', ')
+    lines.push(`Workers:      ${counts.Total} (disabled ${counts.Disabled})`)
+    lines.push(`By health:    ${health}`)
+    lines.push(`By endpoint:  ${endpoints || '(none)'}`)
+  }
+  lines.push(`Web portal:   ${webUrl}`)
+  return lines
+}
