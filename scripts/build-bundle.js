@@ -196,37 +196,13 @@ const virtualPlugin = {
 }
 
 /**
- * axios, loaded as it is except for three things it does at import time that a Node CLI never
- * uses, each of which costs milliseconds on every command that talks to a server:
- * - it builds its fetch adapter, touching the `Request`/`Response` globals and so loading Node's
- *   internal undici. In Node axios picks its http adapter first (the default order is xhr, http,
- *   fetch, and there is no XMLHttpRequest), so the fetch adapter is never used; it is replaced by
- *   one that reports itself unavailable, as on a platform without fetch.
- * - it reads the `FormData` global (undici again) to recognise FormData bodies; that read is
- *   moved to the first time a body is checked.
- * - it loads the form-data package (with mime-types and its 200 KB mime-db) for multipart bodies;
- *   that package is not bundled: it is loaded from node_modules the first time axios uses it.
- * Every request still goes through axios's own http adapter, interceptors and transforms.
+ * axios is bundled from its own sources, unchanged. One of its imports is deferred: the form-data
+ * package (with mime-types and its 200 KB mime-db), which axios needs only for multipart bodies,
+ * is not bundled but loaded from node_modules the first time axios uses it.
  */
-const AXIOS_FORMDATA_GLOBAL = "const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;"
-const AXIOS_FORMDATA_CHECK = 'if (FormDataCtor && thing instanceof FormDataCtor) return true;'
-const axiosLoadTime = {
-  name: 'axios-load-time',
+const axiosLazyFormData = {
+  name: 'axios-lazy-form-data',
   setup(b) {
-    b.onLoad({filter: /[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/}, () => ({
-      contents: 'export const getFetch = () => false\nexport default false\n',
-      loader: 'js',
-    }))
-    b.onLoad({filter: /[\\/]axios[\\/]lib[\\/]utils\.js$/}, (args) => {
-      const source = readFileSync(args.path, 'utf8')
-      if (!source.includes(AXIOS_FORMDATA_GLOBAL) || !source.includes(AXIOS_FORMDATA_CHECK)) {
-        return {contents: source, loader: 'js', warnings: [{text: "axios's FormData check has changed: it is bundled as is (and loads undici at import)"}]}
-      }
-      const lazy = source
-        .replace(AXIOS_FORMDATA_GLOBAL, "let formDataCtor;\nconst FormDataCtor = () => (formDataCtor ??= [typeof G.FormData !== 'undefined' ? G.FormData : undefined])[0];")
-        .replace(AXIOS_FORMDATA_CHECK, 'if (FormDataCtor() && thing instanceof FormDataCtor()) return true;')
-      return {contents: lazy, loader: 'js'}
-    })
     // axios's own `import FormData from 'form-data'`: a stand-in that loads it on first use.
     b.onResolve({filter: /^form-data$/}, (args) => (/[\\/]axios[\\/]/.test(args.importer) ? {path: 'form-data', namespace: 'lazy-form-data'} : undefined))
     b.onLoad({filter: /.*/, namespace: 'lazy-form-data'}, () => ({
@@ -463,7 +439,7 @@ export async function buildBundle({quiet = false} = {}) {
     legalComments: 'none',
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
-    plugins: [virtualPlugin, vendored, axiosLoadTime, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth],
+    plugins: [virtualPlugin, vendored, axiosLazyFormData, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth],
   }
   const result = await build({...common, entryPoints: {cli: 'virtual:cli'}, outdir})
   mkdirSync(path.join(outdir, 'hooks'), {recursive: true})
