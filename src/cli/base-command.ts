@@ -104,6 +104,18 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return this.jsonEnabled()
   }
 
+  /**
+   * oclif's rule (OCTOWORKERS_CONTENT_TYPE=json, or a --json before any `--`), read from the run's
+   * environment: oclif's own reads process.env, which a run given its own context must not see.
+   */
+  public override jsonEnabled(): boolean {
+    if (!(this.constructor as typeof BaseCommand).enableJsonFlag) return false
+    if (this.env.OCTOWORKERS_CONTENT_TYPE?.toLowerCase() === 'json') return true
+    const jsonAt = this.argv.indexOf('--json')
+    const passThroughAt = this.argv.indexOf('--')
+    return jsonAt !== -1 && (passThroughAt === -1 || jsonAt < passThroughAt)
+  }
+
   /** Prints a JSON document (Links stripped) on stdout. */
   protected printJson(doc: unknown): void {
     writeJsonStdout(this.io, this.clean(jsonTextWithoutLinks(doc)))

@@ -91,6 +91,21 @@ describe('parse errors: exit 2, one punctuated line, nothing sent', () => {
     expect(result.stderr.trim().split('\n')).toEqual(['Error: Unknown flag: --frobnicate.', 'Hint: See `octoworkers whoami --help`.'])
   })
 
+  it('OCTOWORKERS_CONTENT_TYPE=json in the run\'s environment turns --json on; in the test process\'s own environment it does not', async () => {
+    const viaEnv = await runCli(['whoami', '--frobnicate'], {env: {OCTOPUS_URL: serverUrl, OCTOPUS_API_KEY: KEY, OCTOWORKERS_CONTENT_TYPE: 'JSON'}})
+    expect(viaEnv.exitCode).toBe(2)
+    expect(parseJson<{Error: {Code: string}}>(viaEnv).Error.Code).toBe('usage')
+    process.env.OCTOWORKERS_CONTENT_TYPE = 'json'
+    try {
+      const notInRunEnv = await octo(['whoami', '--frobnicate'])
+      expect(notInRunEnv.exitCode).toBe(2)
+      expect(notInRunEnv.stdout).toBe('')
+      expect(notInRunEnv.stderr).toMatch(/^Error: Unknown flag: --frobnicate\./)
+    } finally {
+      delete process.env.OCTOWORKERS_CONTENT_TYPE
+    }
+  })
+
   it('never ends with oclif\'s "See more help with --help" run into the sentence', async () => {
     const result = await octo(['pool', 'list', '--colour'])
     expect(result.exitCode).toBe(2)
