@@ -16,6 +16,22 @@ export default tseslint.config(
     },
   },
   {
+    // A run's streams, terminal facts and environment come from its context (docs/ARCHITECTURE.md §7),
+    // so that a test can give each in-process run its own.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/context.ts', 'src/ui/io.ts', 'src/sandbox/**', 'src/cli/startup/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['env', 'stdout', 'stderr', 'stdin', 'exit', 'exitCode'].map((property) => ({
+          object: 'process',
+          property,
+          message: `Take it from the run's context (this.context, src/cli/context.ts), not process.${property}.`,
+        })),
+      ],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: {sourceType: 'commonjs'},
     rules: {'@typescript-eslint/no-require-imports': 'off'},
