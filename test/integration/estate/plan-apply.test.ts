@@ -7,19 +7,12 @@ import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {tempDir} from '../../helpers/temp.js'
 import YAML from 'yaml'
 import type {OctopusVersion} from '../../../src/sandbox/index.js'
+import {estateState} from './helpers.js'
 
 /** The prerequisites an estate file names but does not manage: accounts and proxies. */
 async function addPrerequisites(sb: Sandbox): Promise<void> {
   expect((await api(sb, 'POST', '/api/Spaces-1/accounts', {Name: 'Staging SSH key', AccountType: 'SshKeyPair', Username: 'ops', PrivateKeyFile: {HasValue: true, NewValue: 'a2V5'}})).status).toBe(201)
   expect((await api(sb, 'POST', '/api/Spaces-1/proxies', {Name: 'Corporate proxy', Host: 'proxy.corp.example', Port: 3128})).status).toBe(201)
-}
-
-/** Everything an estate apply could change in the default space. */
-export async function estateState(sb: Sandbox): Promise<unknown> {
-  const pools = (await api(sb, 'GET', '/api/Spaces-1/workerpools/all')).body
-  const workers = (await api(sb, 'GET', '/api/Spaces-1/workers/all')).body.map((w: any) => ({Id: w.Id, Name: w.Name, IsDisabled: w.IsDisabled, WorkerPoolIds: w.WorkerPoolIds, MachinePolicyId: w.MachinePolicyId, Endpoint: w.Endpoint}))
-  const features = (await api(sb, 'GET', '/api/featuresconfiguration')).body
-  return {pools, workers, builtIn: features.IsBuiltInWorkerEnabled}
 }
 
 function writeTemp(name: string, text: string): string {
