@@ -1,0 +1,73 @@
+import {Args, Flags} from '@oclif/core'
+import {type Rendered} from '../../cli/base-command.js'
+import {ServerCommand} from '../../cli/server-command.js'
+import {estateFlags} from '../../cli/estate-flags.js'
+import {readEstateFiles} from '../../app/estate-code/files.js'
+import {planEstate, type EstatePlan} from '../../app/estate-code/plan.js'
+import {applyPlan, type ApplyResult} from '../../app/estate-code/apply.js'
+import {readSavedPlan, refuseStale} from '../../app/estate-code/saved-plan.js'
+import {loadConfig} from '../../config/octoworkers-yaml/load.js'
+import {renderApply, renderPlan} from '../../views/estate-plan.js'
+import {ExitCode, usageError, type ExitCodeValue} from '../../text/errors.js'
+import {safe} from '../../ui/safe.js'
+
+export default class EstateApplyCommand extends ServerCommand<typeof EstateApplyCommand> {
+  static override summary = 'Apply estate files (or a saved plan) to the server, safely and in a safe order.'
+
+  static override description = `Plans as \`estate plan\` does (the same refusals, exit 5), prints the plan on stderr, asks for the number of changes to be typed unless -y (with prompts off: --no-prompt, CI, no terminal, and no -y it refuses with exit 2 before any request), then writes in this order: pools, workers (registrations, moves, edits), the default pool, the pools' order, disables, deletes.
+Each write is a read-merge-write of the resource as it is now. Octopus has no version on workers and pools, so right before each write the resource is read again and compared with what the plan saw: if another client changed it, that item is not written and is reported as a conflict (exit 1; plan again). A server error stops the run and reports what was done, what failed and what was not attempted; rerunning converges. A second apply of the same files changes nothing.
+\`estate apply PLAN\` applies a plan saved with \`estate plan -o PLAN\`; if the server changed since it was made, it is refused as stale (exit 1) and nothing is written.`
+
+  static override examples = [
+    '<%= config.bin %> estate apply -f estate.yaml',
+    '<%= config.bin %> estate apply estate.plan -y',
+  ]
+
+  static override args = {
+    plan: Args.string({description: 'A plan saved with `estate plan -o` (instead of -f).'}),
+  }
+
+  static override flags = {
+    ...estateFlags,
+    yes: Flags.boolean({char: 'y', description: 'Apply without asking.'}),
+  }
+
+  public async run(): Promise<ApplyOutcome> {
+    const files = this.flags.file ?? []
+    const planFile = this.args.plan
+    if (planFile && files.length) throw usageError('Give a saved plan or -f files, not both.')
+    if (!planFile && files.length === 0) throw usageError('Give the estate files with -f FILE, or a plan saved with `estate plan -o`.')
+    this.refuseUnconfirmable({yes: this.flags.yes, action: 'apply an estate'})
+    const saved = planFile ? readSavedPlan(planFile) : undefined
+    if (planFile && !saved) throw usageError(`${planFile} is not a saved plan; give estate files with -f.`)
+    const desired = saved ? saved.Desired : (await readEstateFiles(files, this.context.cwd)).desired
+    const options = saved ? saved.Options : {prune: this.flags.prune, force: this.flags.force, failOn: this.flags['fail-on'], keepHealthy: this.flags['keep-healthy']}
+    const config = await loadConfig({cwd: this.context.cwd})
+    const {client} = await this.connect()
+    const context = await planEstate(client, desired, {...options, config, bin: this.config.bin, onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}).`)})
+    if (saved) refuseStale(saved, planFile!, context.plan)
+    if (!context.plan.HasChanges) return {plan: context.plan, applied: null}
+    this.note(renderPlan(context.plan))
+    const writes = context.plan.Changes.filter((c) => c.Action !== 'install-agent')
+    await this.confirmDestructive({yes: this.flags.yes, action: `apply ${writes.length === 1 ? 'this change' : `these ${writes.length} changes`}`, names: writes.map((c) => c.Name)})
+    return {plan: context.plan, applied: await applyPlan(context)}
+  }
+
+  protected override toJson(result: ApplyOutcome): unknown {
+    return {Plan: result.plan, Apply: result.applied}
+  }
+
+  protected override render(result: ApplyOutcome): Rendered {
+    if (!result.applied) return {stdout: renderPlan(result.plan)}
+    return {stdout: renderApply(result.applied)}
+  }
+
+  protected override exitCodeFor(result: ApplyOutcome): ExitCodeValue {
+    return result.applied && (result.applied.Conflicts > 0 || result.applied.Failed > 0) ? ExitCode.Failure : ExitCode.Success
+  }
+}
+
+interface ApplyOutcome {
+  plan: EstatePlan
+  applied: ApplyResult | null
+}
