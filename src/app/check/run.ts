@@ -9,9 +9,6 @@ import type {PolicyConfig} from '../../config/octoworkers-yaml/load.js'
 import {usageRulesEnabled} from '../../domain/policy/rules/usage.js'
 import {readSnapshot} from '../estate/read.js'
 
-export const CHECK_FORMATS = ['table', 'json', 'junit', 'sarif', 'github'] as const
-export type CheckFormat = (typeof CHECK_FORMATS)[number]
-
 export interface CheckRun {
   Server: string
   Spaces: Array<{Id: string; Name: string}>
@@ -48,12 +45,4 @@ export async function checkEstate(input: {
     report,
     HttpRequests: input.client.requestCount,
   }
-}
-
-/**
- * The one output format of a run, from --format and --json. --json is --format json; the flags
- * declare that any other --format beside it is a contradiction (cli/flags.ts formatFlag).
- */
-export function chooseCheckFormat(format: CheckFormat | undefined, json: boolean): CheckFormat {
-  return json ? 'json' : (format ?? 'table')
 }
