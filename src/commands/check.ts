@@ -64,19 +64,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
 
   protected override toJson(result: CheckResult): unknown {
     if (result.kind === 'init') return {File: result.File, Written: true}
-    const {run} = result
-    return {
-      Server: run.Server,
-      Spaces: run.Spaces,
-      ConfigFile: run.ConfigFile,
-      FailOn: run.FailOn,
-      Failed: run.Failed,
-      Summary: run.report.Summary,
-      Findings: run.report.Findings,
-      Ignored: run.report.Ignored,
-      Rules: run.report.Rules,
-      HttpRequests: run.HttpRequests,
-    }
+    return result.run.document
   }
 
   protected override render(result: CheckResult): Rendered {
@@ -84,13 +72,13 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
     return CHECK_FORMATS.render(this.flags.format, result, {
       ...this.viewContext<CheckOutcome>(),
       toolVersion: this.config.version,
-      artifactUri: () => configArtifactUri(result.run.ConfigFile, this.context.cwd),
+      artifactUri: () => configArtifactUri(result.run.document.ConfigFile, this.context.cwd),
     })
   }
 
   /** Exit 1 when a finding is at or above --fail-on. */
   protected override exitCodeFor(result: CheckResult): ExitCodeValue {
-    return result.kind === 'run' && result.run.Failed ? ExitCode.Failure : ExitCode.Success
+    return result.kind === 'run' && result.run.document.Failed ? ExitCode.Failure : ExitCode.Success
   }
 }
 

@@ -26,21 +26,21 @@ export interface CheckViewContext extends ViewContext<CheckOutcome> {
 }
 
 export const CHECK_FORMATS = outputFormats<CheckOutcome, CheckViewContext, 'table' | 'json' | 'junit' | 'sarif' | 'github'>({
-  table: ({run}, {table, paint}) => {
+  table: ({run: {document}}, {table, paint}) => {
     const headingColour = {error: paint.red, warning: paint.yellow, note: paint.cyan}
-    return {stdout: renderTextReport(run.report, {
+    return {stdout: renderTextReport(document, {
       isTTY: table.isTTY,
       width: table.width,
-      configFile: run.ConfigFile,
+      configFile: document.ConfigFile,
       paintHeading: (severity, text) => paint.bold(headingColour[severity](text)),
     })}
   },
   json: jsonDocument,
-  junit: ({run}) => ({stdout: renderJunit(run.report, {failOn: run.FailOn, timestamp: run.CheckedAt}), stderr: [terminalSafe(summaryLine(run.report, run.ConfigFile))]}),
-  sarif: ({run, config}, context) => ({
-    stdout: JSON.stringify(renderSarif(run.report, {toolVersion: context.toolVersion, server: run.Server, config, artifactUri: context.artifactUri()}), null, 2),
-    stderr: [terminalSafe(summaryLine(run.report, run.ConfigFile))],
+  junit: ({run: {document, checkedAt}}) => ({stdout: renderJunit(document, {failOn: document.FailOn, timestamp: checkedAt}), stderr: [terminalSafe(summaryLine(document, document.ConfigFile))]}),
+  sarif: ({run: {document}, config}, context) => ({
+    stdout: JSON.stringify(renderSarif(document, {toolVersion: context.toolVersion, server: document.Server, config, artifactUri: context.artifactUri()}), null, 2),
+    stderr: [terminalSafe(summaryLine(document, document.ConfigFile))],
   }),
   // The summary is the last line of the log itself: once, not again on stderr.
-  github: ({run}) => ({stdout: renderGithub(run.report, summaryLine(run.report, run.ConfigFile))}),
+  github: ({run: {document}}) => ({stdout: renderGithub(document, summaryLine(document, document.ConfigFile))}),
 }, {default: 'table'})

@@ -58,7 +58,10 @@ describe('the --format flag of each command is its format table', () => {
 describe('check\'s formats', () => {
   const report = runCheck(snapshot([space('Default', [pool('Hosted', {IsDefault: true}), pool('Empty')], [worker('w1', [])])], {builtInWorkerEnabled: true}), config())
   const outcome: CheckOutcome = {
-    run: {Server: 'https://octopus.example', Spaces: [{Id: 'Spaces-1', Name: 'Default'}], ConfigFile: null, FailOn: 'error', Failed: false, CheckedAt: '2026-03-01T12:00:00', report, HttpRequests: 3},
+    run: {
+      document: {Server: 'https://octopus.example', Spaces: [{Id: 'Spaces-1', Name: 'Default'}], ConfigFile: null, FailOn: 'error', Failed: false, ...report, HttpRequests: 3},
+      checkedAt: '2026-03-01T12:00:00',
+    },
     config: config(),
   }
   let artifactReads = 0
