@@ -11,7 +11,7 @@ import {findAllByNameOrId} from '../../octopus/names.js'
 import {readUsageEstate, type ReadUsageOptions} from './read.js'
 import {computeUsage, rowAppliesIn} from '../../domain/usage/resolve.js'
 import {RUNS_ON_WORKER_HELP} from '../../domain/usage/runs-on-worker.js'
-import {NO_RUNBOOKS_NOTE, summarizePool, type PoolUsageSummary} from '../../domain/usage/summary.js'
+import {gapNote, summarizePool, type PoolUsageSummary} from '../../domain/usage/summary.js'
 import type {NamedFacts} from '../../octopus/usage-types.js'
 import type {SpaceUsage, UsageEstate, UsageGaps, UsagePoolFacts, UsageProblem, UsageRow} from '../../domain/usage/types.js'
 
@@ -124,19 +124,6 @@ function sumGaps(all: UsageGaps[]): UsageGaps {
     ServerHasRunbooks: all.every((g) => g.ServerHasRunbooks),
     UnresolvedRunbookScopes: all.reduce((n, g) => n + g.UnresolvedRunbookScopes, 0),
   }
-}
-
-/** Said once per run: what this report cannot see. */
-export function gapNote(gaps: UsageGaps): string {
-  const parts = ['Frozen processes of releases and published runbook snapshots are not read (a pool removed from a process may still be needed to redeploy an old release)']
-  if (gaps.VersionControlledProjects) parts.push(`${gaps.VersionControlledProjects} version-controlled project${gaps.VersionControlledProjects === 1 ? ' was' : 's were'} read on the default branch only`)
-  if (gaps.RunbooksInGitProjects) parts.push(`runbooks in git (${gaps.RunbooksInGitProjects} project${gaps.RunbooksInGitProjects === 1 ? '' : 's'}) are not read`)
-  if (!gaps.ServerHasRunbooks) parts.push(NO_RUNBOOKS_NOTE)
-  if (gaps.UnresolvedRunbookScopes) {
-    parts.push(`${gaps.UnresolvedRunbookScopes} runbook${gaps.UnresolvedRunbookScopes === 1 ? ' takes its' : 's take their'} environments from project lifecycles that could not be read: their steps are counted in every environment they allow (environments shown as 'project lifecycles (not resolved)')`)
-  }
-  if (gaps.TenantSuppliedActions) parts.push(`${gaps.TenantSuppliedActions} action${gaps.TenantSuppliedActions === 1 ? ' takes its' : 's take their'} pool from tenant-supplied values, which are not read`)
-  return `${parts.join('; ')}.`
 }
 
 /** What `pool usage` was asked, which its text forms need and its --json document leaves out. */
