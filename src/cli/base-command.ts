@@ -5,15 +5,12 @@ import {describeParseFailure, type ParseFailure} from './parse-errors.js'
 import {FlagValueError} from './flags.js'
 import {inFlagWords} from './client-errors.js'
 import {renderBulk} from '../views/bulk.js'
+import type {Rendered, ViewContext} from '../views/format.js'
 import {jsonTextWithoutLinks, writeError, writeJsonStdout, writeStderr, writeStderrLine, writeStdout} from '../ui/output.js'
 import {colorEnabled} from '../ui/color.js'
 import {canPromptIn, currentContext, type CommandContext} from './context.js'
 
-/** Human output of a command's result: text for stdout, notes (progress, "nothing matched") for stderr. */
-export interface Rendered {
-  stdout?: string
-  stderr?: string[]
-}
+export type {Rendered} from '../views/format.js'
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
 
@@ -169,6 +166,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected render(result: unknown): Rendered | Promise<Rendered> {
     if (isBulkResult(result)) return renderBulk(result)
     return {stdout: jsonTextWithoutLinks(result)}
+  }
+
+  /** What a view needs of this run to render a result of this command in any of its formats (src/views/format.ts). */
+  protected viewContext<R>(): ViewContext<R> {
+    return {json: (result) => this.toJson(result), table: this.io.table, paint: this.io.paint}
   }
 
   /** The --json document of a result returned by run(): by default the result itself (Links removed). */

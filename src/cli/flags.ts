@@ -165,14 +165,17 @@ export function allSpacesFlag(description: string): Interfaces.BooleanFlag<boole
 }
 
 /**
- * --format of a command that also takes --json, which means `--format json`: the two conflict
- * unless --format is json (or not given, or left at its default).
+ * --format of a command whose formats are a table of src/views/format.ts: its names are the
+ * accepted values, its default the default. Every such command also takes --json, which means
+ * `--format json`: the two conflict unless --format is json (or not given, so left at its default).
  */
-export function formatFlag<T extends string>(opts: {description: string; options: readonly T[]; default: T}): Interfaces.OptionFlag<T>
-export function formatFlag<T extends string>(opts: {description: string; options: readonly T[]}): Interfaces.OptionFlag<T | undefined>
-export function formatFlag<T extends string>(opts: {description: string; options: readonly T[]; default?: T}): Interfaces.OptionFlag<T | undefined> {
+export function formatFlag<F extends string>(formats: {readonly names: readonly F[]; readonly default: F}): Interfaces.OptionFlag<F> {
   const notJson = {type: 'none' as const, flags: [{name: 'json', when: async (flags: Record<string, unknown>) => flags.format !== 'json'}]}
-  const base = {description: opts.description, options: opts.options, relationships: [notJson]}
-  if (opts.default === undefined) return Flags.option({...base, multiple: false as const})()
-  return Flags.option({...base, multiple: false as const, default: opts.default})()
+  return Flags.option({
+    description: 'Output format (not with --json, which is --format json).',
+    options: formats.names,
+    default: formats.default,
+    relationships: [notJson],
+    multiple: false as const,
+  })()
 }

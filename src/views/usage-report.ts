@@ -1,146 +1,11 @@
-/**
- * `pool usage`: reads each space (read.ts), resolves its actions (resolve.ts), and builds the
- * report the command prints: the rows for the pools asked for, or a summary of every pool.
- */
-import {mapBounded} from '../text/concurrency.js'
-import {notFoundError} from '../text/errors.js'
-import type {SpaceContext} from '../octopus/client.js'
-import {closeMatches} from '../text/fuzzy.js'
-import {findAllByNameOrId} from '../octopus/names.js'
+/** `pool usage`'s forms: tables of the rows or of the pools, CSV of either, the problems as lines for stderr. */
 import {csvField} from '../ui/csv.js'
-import {readUsageEstate, type ReadUsageOptions} from '../app/usage/read.js'
-import {computeUsage, rowAppliesIn} from '../domain/usage/resolve.js'
-import {RUNS_ON_WORKER_HELP} from '../domain/usage/runs-on-worker.js'
-import {NO_RUNBOOKS_NOTE, summarizePool, type PoolUsageSummary} from '../domain/usage/summary.js'
-import type {NamedFacts} from '../octopus/usage-types.js'
-import type {SpaceUsage, UsageEstate, UsageGaps, UsagePoolFacts, UsageProblem, UsageRow} from '../domain/usage/types.js'
+import {renderTable} from '../ui/table.js'
+import {terminalSafe} from '../ui/safe.js'
 import {isDynamicPool} from '../domain/pools.js'
-
-export interface CollectedSpace {
-  estate: UsageEstate
-  usage: SpaceUsage
-}
-
-const SPACE_CONCURRENCY = 4
-
-export async function collectUsage(spaces: SpaceContext[], options: ReadUsageOptions = {}): Promise<CollectedSpace[]> {
-  return mapBounded(spaces, SPACE_CONCURRENCY, async (space) => {
-    const estate = await readUsageEstate(space, options)
-    return {estate, usage: computeUsage(estate)}
-  })
-}
-
-export interface SelectedPool {
-  space: NamedFacts
-  pool: UsagePoolFacts
-}
-
-/**
- * The pools named, by ID or name (case-insensitive), in any of the spaces read (a name may match
- * one pool per space). Every name is resolved first; unknown ones are exit 4 naming close matches.
- */
-export function selectPools(collected: CollectedSpace[], inputs: string[]): SelectedPool[] {
-  const all = collected.flatMap(({estate}) => estate.pools.map((pool) => ({space: estate.space, pool})))
-  const selected: SelectedPool[] = []
-  const missing: string[] = []
-  for (const input of inputs) {
-    const wanted = input.trim().toLowerCase()
-    const matches = all.filter(({pool}) => pool.Id.toLowerCase() === wanted || pool.Name.toLowerCase() === wanted)
-    if (matches.length === 0) missing.push(input)
-    for (const match of matches) if (!selected.some((s) => s.pool === match.pool)) selected.push(match)
-  }
-  // The shared resolver words the error (close matches, one or several names).
-  if (missing.length) findAllByNameOrId(all.map(({pool}) => pool), missing, 'worker pool')
-  return selected
-}
-
-/** The environment named, per space (by ID or name); exit 4 when no space read has it. */
-export function selectEnvironment(collected: CollectedSpace[], input: string): Map<string, NamedFacts> {
-  const wanted = input.trim().toLowerCase()
-  const found = new Map<string, NamedFacts>()
-  for (const {estate} of collected) {
-    const match = estate.environments.find((e) => e.Id.toLowerCase() === wanted || e.Name.toLowerCase() === wanted)
-    if (match) found.set(estate.space.Id, match)
-  }
-  if (found.size === 0) {
-    const names = [...new Set(collected.flatMap(({estate}) => estate.environments.map((e) => e.Name)))]
-    const close = closeMatches(input, names)
-    throw notFoundError(`Environment '${input}' not found.${close.length ? ` Did you mean: ${close.map((c) => `'${c}'`).join(', ')}?` : ''} Environments: ${names.join(', ') || '(none)'}.`, {
-      details: {kind: 'environment', input, candidates: names},
-    })
-  }
-  return found
-}
-
-export interface UsageReport {
-  Spaces: NamedFacts[]
-  /** One summary per pool of the spaces read (or per pool asked for). */
-  Pools: PoolUsageSummary[]
-  /** Every action on the pools asked for (every pool when none was named). */
-  Usage: UsageRow[]
-  Problems: UsageProblem[]
-  Gaps: UsageGaps & {Note: string}
-  Environment: string | null
-  RunsOnWorkerRule: string
-}
-
-export function buildReport(collected: CollectedSpace[], options: {pools?: SelectedPool[]; environment?: string}): UsageReport {
-  const environments = options.environment ? selectEnvironment(collected, options.environment) : undefined
-  const wanted = options.pools?.length ? new Set(options.pools.map((p) => p.pool.Id + '|' + p.space.Id)) : undefined
-  const pools: PoolUsageSummary[] = []
-  const rows: UsageRow[] = []
-  const problems: UsageProblem[] = []
-  for (const {estate, usage} of collected) {
-    const environment = environments?.get(estate.space.Id)
-    // With --environment, a space without it contributes nothing.
-    if (environments && !environment) continue
-    const scoped: SpaceUsage = environment
-      ? {...usage, rows: usage.rows.filter((r) => rowAppliesIn(r, environment)), problems: usage.problems.filter((p) => p.Environments.length === 0 || p.Environments.includes(environment.Name))}
-      : usage
-    for (const pool of estate.pools) {
-      if (wanted && !wanted.has(pool.Id + '|' + estate.space.Id)) continue
-      pools.push(summarizePool(scoped, pool))
-      rows.push(...scoped.rows.filter((r) => r.PoolId === pool.Id))
-    }
-    problems.push(...scoped.problems)
-  }
-  const gaps = sumGaps(collected.map((c) => c.usage.gaps))
-  return {
-    Spaces: collected.map((c) => c.estate.space),
-    Pools: pools,
-    Usage: rows,
-    Problems: problems,
-    Gaps: {...gaps, Note: gapNote(gaps)},
-    Environment: options.environment ?? null,
-    RunsOnWorkerRule: RUNS_ON_WORKER_HELP,
-  }
-}
-
-function sumGaps(all: UsageGaps[]): UsageGaps {
-  return {
-    VersionControlledProjects: all.reduce((n, g) => n + g.VersionControlledProjects, 0),
-    RunbooksInGitProjects: all.reduce((n, g) => n + g.RunbooksInGitProjects, 0),
-    TenantSuppliedActions: all.reduce((n, g) => n + g.TenantSuppliedActions, 0),
-    SnapshotsRead: false,
-    ServerHasRunbooks: all.every((g) => g.ServerHasRunbooks),
-    UnresolvedRunbookScopes: all.reduce((n, g) => n + g.UnresolvedRunbookScopes, 0),
-  }
-}
-
-/** Said once per run: what this report cannot see. */
-export function gapNote(gaps: UsageGaps): string {
-  const parts = ['Frozen processes of releases and published runbook snapshots are not read (a pool removed from a process may still be needed to redeploy an old release)']
-  if (gaps.VersionControlledProjects) parts.push(`${gaps.VersionControlledProjects} version-controlled project${gaps.VersionControlledProjects === 1 ? ' was' : 's were'} read on the default branch only`)
-  if (gaps.RunbooksInGitProjects) parts.push(`runbooks in git (${gaps.RunbooksInGitProjects} project${gaps.RunbooksInGitProjects === 1 ? '' : 's'}) are not read`)
-  if (!gaps.ServerHasRunbooks) parts.push(NO_RUNBOOKS_NOTE)
-  if (gaps.UnresolvedRunbookScopes) {
-    parts.push(`${gaps.UnresolvedRunbookScopes} runbook${gaps.UnresolvedRunbookScopes === 1 ? ' takes its' : 's take their'} environments from project lifecycles that could not be read: their steps are counted in every environment they allow (environments shown as 'project lifecycles (not resolved)')`)
-  }
-  if (gaps.TenantSuppliedActions) parts.push(`${gaps.TenantSuppliedActions} action${gaps.TenantSuppliedActions === 1 ? ' takes its' : 's take their'} pool from tenant-supplied values, which are not read`)
-  return `${parts.join('; ')}.`
-}
-
-// ---- rendering ----------------------------------------------------------------------------------
+import type {UsageProblem, UsageRow} from '../domain/usage/types.js'
+import type {PoolUsageRequest, UsageReport} from '../app/usage/report.js'
+import {jsonDocument, outputFormats, type Rendered, type ViewContext} from './format.js'
 
 function where(row: UsageRow): string {
   return row.ProcessType === 'Runbook' ? `runbook: ${row.ProcessName}` : 'deployment'
@@ -224,23 +89,43 @@ export function problemLines(problems: UsageProblem[], limit = 10): string[] {
   return lines
 }
 
-/** `pool usage`'s result: the report, and what the text forms need to know about the request. */
-export interface PoolUsageResult {
-  report: UsageReport
-  /** Pool names or IDs given (none: the summary of every pool). */
-  names: string[]
-  environment?: string
-  /** More than one space was read: tables get a SPACE column. */
-  withSpace: boolean
+/** What `pool usage`'s formats print: the report (with the run's request count, as --json shows it) and the request. */
+export interface PoolUsageOutcome {
+  report: UsageReport & {HttpRequests: number}
+  request: PoolUsageRequest
 }
 
-/**
- * `pool usage`: reads the usage of the spaces (a fixed number of requests each), selects the
- * named pools (unknown: exit 4) and builds the report.
- */
-export async function poolUsage(spaces: SpaceContext[], options: {names: string[]; environment?: string} & ReadUsageOptions): Promise<PoolUsageResult> {
-  const collected = await collectUsage(spaces, {onUnavailable: options.onUnavailable})
-  const pools = options.names.length ? selectPools(collected, options.names) : undefined
-  const report = buildReport(collected, {pools, environment: options.environment})
-  return {report, names: options.names, environment: options.environment, withSpace: spaces.length > 1}
+/** The text forms' stdout: the rows of the pools named, or the summary of every pool. */
+function usageTableText({report, request}: PoolUsageOutcome, {table}: ViewContext<PoolUsageOutcome>): string {
+  if (!request.names.length) {
+    const summary = poolsTable(report, request.withSpace)
+    return renderTable(summary.head, summary.rows, table).trimEnd()
+  }
+  if (report.Usage.length === 0) {
+    return `No step ${request.environment ? `that runs in ${request.environment} ` : ''}uses ${report.Pools.map((p) => `'${terminalSafe(p.PoolName)}'`).join(', ')}.`
+  }
+  const rows = usageTable(report, request.withSpace)
+  return renderTable(rows.head, rows.rows, table).trimEnd()
 }
+
+/** The text forms' stderr: the problems found, then what the report cannot see. */
+function problemsAndGaps({report}: PoolUsageOutcome, {paint}: ViewContext<PoolUsageOutcome>): string[] {
+  const stderr: string[] = []
+  if (report.Problems.length) {
+    stderr.push(`${paint.yellow('Warning:')} ${report.Problems.length} problem${report.Problems.length === 1 ? '' : 's'} found:`)
+    stderr.push(...problemLines(report.Problems))
+  }
+  stderr.push(`Note: ${report.Gaps.Note}`)
+  return stderr
+}
+
+function textForm(stdout: (result: PoolUsageOutcome, context: ViewContext<PoolUsageOutcome>) => string) {
+  return (result: PoolUsageOutcome, context: ViewContext<PoolUsageOutcome>): Rendered => ({stdout: stdout(result, context), stderr: problemsAndGaps(result, context)})
+}
+
+export const POOL_USAGE_FORMATS = outputFormats<PoolUsageOutcome, ViewContext<PoolUsageOutcome>, 'table' | 'json' | 'csv'>({
+  table: textForm(usageTableText),
+  // The document holds the problems and the gaps itself: nothing on stderr.
+  json: jsonDocument,
+  csv: textForm(({report, request}) => (request.names.length ? usageCsv(report) : poolsCsv(report))),
+}, {default: 'table'})

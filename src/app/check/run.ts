@@ -9,20 +9,25 @@ import type {PolicyConfig} from '../../config/octoworkers-yaml/load.js'
 import {usageRulesEnabled} from '../../domain/policy/rules/usage.js'
 import {readSnapshot} from '../estate/read.js'
 
-export const CHECK_FORMATS = ['table', 'json', 'junit', 'sarif', 'github'] as const
-export type CheckFormat = (typeof CHECK_FORMATS)[number]
-
-export interface CheckRun {
+/**
+ * What `check` found, as its --json document: the rules' report with the run's own facts around
+ * it, every field PascalCase like Octopus's, in the document's order.
+ */
+export interface CheckDocument extends CheckReport {
   Server: string
   Spaces: Array<{Id: string; Name: string}>
   ConfigFile: string | null
   FailOn: FailOn
   /** A finding is at or above FailOn: the run exits 1. */
   Failed: boolean
-  /** When the snapshot was read (ISO 8601, whole seconds): JUnit's timestamp. */
-  CheckedAt: string
-  report: CheckReport
   HttpRequests: number
+}
+
+/** A `check` run: its document, and what only some formats show, which the document leaves out. */
+export interface CheckRun {
+  document: CheckDocument
+  /** When the snapshot was read (ISO 8601, whole seconds): JUnit's timestamp. */
+  checkedAt: string
 }
 
 export async function checkEstate(input: {
@@ -39,21 +44,18 @@ export async function checkEstate(input: {
   const snapshot = await readSnapshot(input.client, input.spaces, {usage: usageRulesEnabled(input.config.severities), onUnavailable: input.onUnavailable, onNote: input.onNote})
   const report = runCheck(snapshot, input.config)
   return {
-    Server: input.client.server,
-    Spaces: snapshot.spaces.map((s) => s.space),
-    ConfigFile: input.config.file,
-    FailOn: input.failOn,
-    Failed: checkFailed(report, input.failOn),
-    CheckedAt: checkedAt,
-    report,
-    HttpRequests: input.client.requestCount,
+    document: {
+      Server: input.client.server,
+      Spaces: snapshot.spaces.map((s) => s.space),
+      ConfigFile: input.config.file,
+      FailOn: input.failOn,
+      Failed: checkFailed(report, input.failOn),
+      Summary: report.Summary,
+      Findings: report.Findings,
+      Ignored: report.Ignored,
+      Rules: report.Rules,
+      HttpRequests: input.client.requestCount,
+    },
+    checkedAt,
   }
-}
-
-/**
- * The one output format of a run, from --format and --json. --json is --format json; the flags
- * declare that any other --format beside it is a contradiction (cli/flags.ts formatFlag).
- */
-export function chooseCheckFormat(format: CheckFormat | undefined, json: boolean): CheckFormat {
-  return json ? 'json' : (format ?? 'table')
 }

@@ -6,15 +6,11 @@ import {leaseReport} from '../../app/leases/collect-report.js'
 import {ReportCache, cacheDir} from '../../app/leases/report-cache.js'
 import {once} from '../../config/private-file.js'
 import {taskLogProgressBar} from '../../views/leases/events.js'
-import {GROUP_BY, type GroupBy, type LeaseReport} from '../../app/leases/report.js'
+import {GROUP_BY, type GroupBy} from '../../app/leases/report.js'
 import {parseWindow} from '../../text/points-in-time.js'
 import {COMPLETENESS} from '../../app/leases/sources.js'
 import {allSpaceContexts} from '../../app/estate/spaces.js'
-import {jsonText} from '../../ui/output.js'
-import {reportCsv} from '../../views/leases/report-csv.js'
-import {renderLeaseReport} from '../../views/leases/report-table.js'
-
-const FORMATS = ['table', 'json', 'csv'] as const
+import {LEASE_REPORT_FORMATS, type LeaseReportOutcome} from '../../views/leases/formats.js'
 
 export default class LeasesReport extends ServerCommand<typeof LeasesReport> {
   static override summary = 'Worker lease usage over a time window: per worker, per pool, idle capacity, peaks.'
@@ -37,17 +33,16 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     since: Flags.string({description: 'Start of the window: duration back from now, or a date (default 24h).'}),
     until: Flags.string({description: 'End of the window (default now).'}),
     'group-by': Flags.option({description: 'Rows of the main table.', options: GROUP_BY, default: 'worker' as GroupBy})(),
-    format: formatFlag({description: 'Output format (default table; not with --json, which is --format json).', options: FORMATS}),
+    format: formatFlag(LEASE_REPORT_FORMATS),
     pool: Flags.string({description: 'Only leases from this pool (name or ID; repeatable).', multiple: true}),
     worker: Flags.string({description: 'Only leases of this worker (name or ID; repeatable).', multiple: true}),
     'no-cache': Flags.boolean({description: 'Read every task log; neither use nor update the local cache of lease records.'}),
     'all-spaces': allSpacesFlag('Every space (not with --space); adds a SPACE column (SpaceId, SpaceName in CSV).'),
   }
 
-  public async run(): Promise<LeasesReportResult> {
+  public async run(): Promise<LeaseReportOutcome> {
     const flags = this.flags
     const window = parseWindow(flags.since, flags.until, this.context.now())
-    const format = this.isJson ? 'json' : (flags.format ?? 'table')
 
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
@@ -74,23 +69,14 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
           }
         : undefined,
     })
-    return {report, format, allSpaces: flags['all-spaces']}
+    return {report, allSpaces: flags['all-spaces']}
   }
 
-  protected override toJson({report}: LeasesReportResult): unknown {
+  protected override toJson({report}: LeaseReportOutcome): unknown {
     return {...report, Completeness: COMPLETENESS.report}
   }
 
-  protected override render(result: LeasesReportResult): Rendered {
-    const {report, format, allSpaces} = result
-    if (format === 'json') return {stdout: jsonText(this.toJson(result))}
-    if (format === 'csv') return {stdout: reportCsv(report, {spaceColumns: allSpaces})}
-    return {stdout: renderLeaseReport(report, {...this.io.table, spaceColumn: allSpaces})}
+  protected override render(result: LeaseReportOutcome): Rendered {
+    return LEASE_REPORT_FORMATS.render(this.flags.format, result, this.viewContext())
   }
-}
-
-interface LeasesReportResult {
-  report: LeaseReport
-  format: (typeof FORMATS)[number]
-  allSpaces: boolean
 }

@@ -4,14 +4,9 @@ import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag, formatFlag} from '../../cli/flags.js'
 import {usageError} from '../../text/errors.js'
 import {allSpaceContexts} from '../../app/estate/spaces.js'
-import {renderTable} from '../../ui/table.js'
-import {jsonTextWithoutLinks} from '../../ui/output.js'
-import {terminalSafe} from '../../ui/safe.js'
-import {poolsCsv, poolsTable, poolUsage, problemLines, usageCsv, usageTable, type PoolUsageResult} from '../../views/usage-report.js'
+import {poolUsage} from '../../app/usage/report.js'
+import {POOL_USAGE_FORMATS, type PoolUsageOutcome} from '../../views/usage-report.js'
 import {RUNS_ON_WORKER_HELP} from '../../domain/usage/runs-on-worker.js'
-
-const FORMATS = ['table', 'json', 'csv'] as const
-type Format = (typeof FORMATS)[number]
 
 export default class PoolUsage extends ServerCommand<typeof PoolUsage> {
   static override summary = 'Which deployment and runbook steps run on each worker pool, in which environment, in which container.'
@@ -48,14 +43,13 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
   static override flags = {
     'all-spaces': allSpacesFlag('Every space (not with --space); a pool name then matches in each space that has it.'),
     environment: Flags.string({description: 'Only what runs in this environment (name or ID).'}),
-    format: formatFlag({description: 'Output format (not with --json, which is --format json).', options: FORMATS, default: 'table'}),
+    format: formatFlag(POOL_USAGE_FORMATS),
   }
 
-  public async run(): Promise<PoolUsageResult & {format: Format; httpRequests: number}> {
+  public async run(): Promise<PoolUsageOutcome> {
     const names = this.argValues
     const flags = this.flags
     if (flags.environment !== undefined && flags.environment.trim() === '') throw usageError('--environment needs an environment name or ID.')
-    const format: Format = flags.json ? 'json' : flags.format
 
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
@@ -64,37 +58,14 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
       environment: flags.environment,
       onUnavailable: (what, why) => this.warnUser(`could not read the ${what} (${why}); what depends on it is left out.`),
     })
-    return {...result, format, httpRequests: client.requestCount}
+    return {report: {...result.report, HttpRequests: client.requestCount}, request: result.request}
   }
 
-  protected override toJson({report, httpRequests}: PoolUsageResult & {httpRequests: number}): unknown {
-    return {...report, HttpRequests: httpRequests}
+  protected override toJson({report}: PoolUsageOutcome): unknown {
+    return report
   }
 
-  protected override render(result: PoolUsageResult & {format: Format; httpRequests: number}): Rendered {
-    const {report, names, environment, withSpace, format} = result
-    // --format json without --json: the same document.
-    if (format === 'json') return {stdout: jsonTextWithoutLinks(this.toJson(result))}
-    let stdout: string
-    if (format === 'csv') stdout = names.length ? usageCsv(report) : poolsCsv(report)
-    else {
-      const tableOptions = this.io.table
-      if (!names.length) {
-        const summary = poolsTable(report, withSpace)
-        stdout = renderTable(summary.head, summary.rows, tableOptions).trimEnd()
-      } else if (report.Usage.length === 0) {
-        stdout = `No step ${environment ? `that runs in ${environment} ` : ''}uses ${report.Pools.map((p) => `'${terminalSafe(p.PoolName)}'`).join(', ')}.`
-      } else {
-        const table = usageTable(report, withSpace)
-        stdout = renderTable(table.head, table.rows, tableOptions).trimEnd()
-      }
-    }
-    const stderr: string[] = []
-    if (report.Problems.length) {
-      stderr.push(`${this.io.paint.yellow('Warning:')} ${report.Problems.length} problem${report.Problems.length === 1 ? '' : 's'} found:`)
-      stderr.push(...problemLines(report.Problems))
-    }
-    stderr.push(`Note: ${report.Gaps.Note}`)
-    return {stdout, stderr}
+  protected override render(result: PoolUsageOutcome): Rendered {
+    return POOL_USAGE_FORMATS.render(this.flags.format, result, this.viewContext())
   }
 }

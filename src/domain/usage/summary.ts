@@ -1,5 +1,5 @@
 /** Per-pool figures for `pool usage` without a pool, `pool view` and `pool delete`. Pure. */
-import type {SpaceUsage, UsagePoolFacts, UsageRow, Via} from './types.js'
+import type {SpaceUsage, UsageGaps, UsagePoolFacts, UsageRow, Via} from './types.js'
 import {workerPoolTypeOf} from '../pools.js'
 
 /**
@@ -7,6 +7,19 @@ import {workerPoolTypeOf} from '../pools.js'
  * runbooks: a server before Octopus 2019.11 has none, so none is read and none is missed.
  */
 export const NO_RUNBOOKS_NOTE = 'this Octopus Server has no runbooks (they arrived in Octopus 2019.11), so only deployment processes were read'
+
+/** Said once per run: what this report cannot see. */
+export function gapNote(gaps: UsageGaps): string {
+  const parts = ['Frozen processes of releases and published runbook snapshots are not read (a pool removed from a process may still be needed to redeploy an old release)']
+  if (gaps.VersionControlledProjects) parts.push(`${gaps.VersionControlledProjects} version-controlled project${gaps.VersionControlledProjects === 1 ? ' was' : 's were'} read on the default branch only`)
+  if (gaps.RunbooksInGitProjects) parts.push(`runbooks in git (${gaps.RunbooksInGitProjects} project${gaps.RunbooksInGitProjects === 1 ? '' : 's'}) are not read`)
+  if (!gaps.ServerHasRunbooks) parts.push(NO_RUNBOOKS_NOTE)
+  if (gaps.UnresolvedRunbookScopes) {
+    parts.push(`${gaps.UnresolvedRunbookScopes} runbook${gaps.UnresolvedRunbookScopes === 1 ? ' takes its' : 's take their'} environments from project lifecycles that could not be read: their steps are counted in every environment they allow (environments shown as 'project lifecycles (not resolved)')`)
+  }
+  if (gaps.TenantSuppliedActions) parts.push(`${gaps.TenantSuppliedActions} action${gaps.TenantSuppliedActions === 1 ? ' takes its' : 's take their'} pool from tenant-supplied values, which are not read`)
+  return `${parts.join('; ')}.`
+}
 
 export interface PoolUsageSummary {
   SpaceId: string

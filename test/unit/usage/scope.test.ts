@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {buildReport, usageTable} from '../../../src/views/usage-report.js'
+import {buildReport} from '../../../src/app/usage/report.js'
+import {usageTable} from '../../../src/views/usage-report.js'
 import {computeUsage, rowAppliesIn} from '../../../src/domain/usage/resolve.js'
 import {actionEnvironments, lifecycleScope, mayRunIn, runbookScope} from '../../../src/domain/usage/scope.js'
 import type {ActionFacts, LifecycleFacts, ProcessFacts, ProjectFacts, RunbookFacts} from '../../../src/octopus/usage-types.js'
