@@ -1,9 +1,10 @@
-/** Rows and documents for `pool list` and `pool view` (pure: the commands print them). */
-import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {isDynamicPool} from '../domain/pools.js'
-import {type PoolWithCounts, type WorkerCounts, HEALTH_STATUSES} from '../app/pools/counts.js'
-import {poolTypeFlag} from '../app/pools/validate.js'
-import {workerCells, workerTypeLabel} from '../domain/workers/endpoint-facts.js'
+/** Rows and lines for `pool list` and `pool view` (pure: the commands print them). */
+import type {WorkerPoolResource} from '../octopus/types.js'
+import {isDynamicPool, poolTypeFlag} from '../domain/pools.js'
+import {HEALTH_STATUSES} from '../domain/availability.js'
+import type {PoolWithCounts, WorkerCounts} from '../app/pools/counts.js'
+import type {PoolWorkerSummary} from '../app/pools/view.js'
+import {workerTypeLabel} from '../domain/workers/endpoint-facts.js'
 import {terminalSafe} from '../ui/safe.js'
 
 /**
@@ -42,47 +43,6 @@ export function poolListRow({pool, counts}: PoolWithCounts): string[] {
 export function healthBreakdown(counts: WorkerCounts): string {
   const parts = HEALTH_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`)
   return parts.length > 0 ? parts.join(', ') : 'none'
-}
-
-/** A `pool list` item: the pool resource as the server returns it (SpaceId kept), plus derived SpaceName and WorkerCounts. */
-export type PoolListItem = WorkerPoolResource & {SpaceName: string; WorkerCounts: WorkerCounts}
-
-export function poolJson({pool, counts}: PoolWithCounts, spaceName: string): PoolListItem {
-  return {...pool, SpaceName: spaceName, WorkerCounts: counts}
-}
-
-/** Filters `pool list --type`. */
-export function filterByType(pools: PoolWithCounts[], type: 'static' | 'dynamic' | undefined): PoolWithCounts[] {
-  if (!type) return pools
-  return pools.filter((p) => poolTypeFlag(p.pool.WorkerPoolType) === type)
-}
-
-export interface PoolWorkerSummary {
-  Id: string
-  Name: string
-  /** As the server sent it; `Unknown` when it sent none. */
-  HealthStatus: string
-  IsDisabled: boolean
-  /** The raw style; null when the server sent no endpoint. */
-  CommunicationStyle: string | null
-  /** The type as every command names it: Listening, Polling, SSH, Kubernetes, or the raw style. */
-  Type: string
-  /** Where the server reaches the worker, in the one form every command shows. */
-  Endpoint: string
-}
-
-export function poolWorkerSummary(worker: WorkerResource): PoolWorkerSummary {
-  const cells = workerCells(worker)
-  const style = worker.Endpoint?.CommunicationStyle
-  return {
-    Id: worker.Id,
-    Name: worker.Name,
-    HealthStatus: cells.Health,
-    IsDisabled: worker.IsDisabled === true,
-    CommunicationStyle: typeof style === 'string' ? style : null,
-    Type: cells.Type,
-    Endpoint: cells.Endpoint,
-  }
 }
 
 /** The same columns, in the same order and with the same cells, as `worker list` (less POOLS). */

@@ -7,7 +7,8 @@ import type {WorkerPoolResource} from '../../octopus/types.js'
 import {validatorFrom} from '../../ui/prompt.js'
 import {terminalSafe} from '../../ui/safe.js'
 import type {Questions} from '../../ui/prompter.js'
-import {poolTypeFlag, poolTypeName, validatePoolName, type PoolTypeFlag} from './validate.js'
+import {validatePoolName} from './validate.js'
+import {poolTypeFlag, poolTypeName, type PoolTypeFlag} from '../../domain/pools.js'
 import {fallsBackToBuiltinWorker} from '../../domain/builtin-worker.js'
 
 export interface CreatePoolInput {

@@ -3,7 +3,7 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {countFlag} from '../../cli/flags.js'
 import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../app/pools/create.js'
-import {POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../app/pools/validate.js'
+import {POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../domain/pools.js'
 import {terminalSafe} from '../../ui/safe.js'
 
 export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
