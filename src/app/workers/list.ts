@@ -8,7 +8,7 @@ import {findAllByNameOrId} from '../../octopus/names.js'
 import {compareTextIgnoringCase} from '../../text/order.js'
 import {listWorkerPools, listWorkers, type WorkerQuery} from '../../octopus/repositories.js'
 import type {HealthStatus, WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
-import {COMM_STYLE_OF_TYPE, WORKER_TYPES, type WorkerType} from './endpoint.js'
+import {COMM_STYLE_OF_TYPE, WORKER_TYPES, type WorkerType} from '../../domain/workers/endpoint-facts.js'
 import {workerCells} from '../../domain/workers/endpoint-facts.js'
 
 export const HEALTH_STATUSES: HealthStatus[] = ['Healthy', 'Unhealthy', 'Unavailable', 'HasWarnings', 'Unknown']

@@ -19,7 +19,8 @@ import {disableTargets} from '../../../src/app/maintenance/drain-run.js'
 import {healthRows, healthTarget, healthTaskBody} from '../../../src/app/workers/health.js'
 import {WORKER_TABLE_HEAD, poolNames, toWorkerQuery, withPoolNames, workerRow} from '../../../src/app/workers/list.js'
 import {draftFromInput, registerWorker} from '../../../src/app/workers/register.js'
-import {workerView, workerViewLines} from '../../../src/app/workers/view.js'
+import {workerView} from '../../../src/app/workers/view.js'
+import {workerViewLines} from '../../../src/views/workers.js'
 import {config} from '../policy/fixtures.js'
 import {FOREIGN_VERSIONS, connectForeign, startForeignServer, type ForeignServer} from '../octopus/foreign-server.js'
 
@@ -180,7 +181,7 @@ describe.each(FOREIGN_VERSIONS)('bulk selection on a %s server that ignores ever
 
   it('worker register: a same-name look-up the server ignored neither updates another worker nor blocks the create', async () => {
     server = await startForeignServer(version, {mode: 'ignores-filters'})
-    const deps = {interactive: false, connect: () => connectForeign(server), prompter: {} as never}
+    const deps = {interactive: false, connect: () => connectForeign(server), askForMissing: () => Promise.reject(new Error('no prompt without a terminal'))}
     const created = await registerWorker(draftFromInput('listening', {name: 'brand-new', pool: ['Linux Workers'], url: 'https://brand-new.example.com:10933/', thumbprint: 'A'.repeat(40)}), deps)
     expect(created.action).toBe('created')
     expect(server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/Spaces-1/workers'])
