@@ -5,6 +5,8 @@ import {HEALTH_STATUSES} from '../domain/availability.js'
 import type {PoolWithCounts, WorkerCounts} from '../app/pools/counts.js'
 import type {PoolWorkerSummary} from '../app/pools/view.js'
 import {workerTypeLabel} from '../domain/workers/endpoint-facts.js'
+import {fallsBackToBuiltinWorker} from '../domain/builtin-worker.js'
+import {shellQuote} from '../text/shell.js'
 import {terminalSafe} from '../ui/safe.js'
 
 /**
@@ -74,4 +76,22 @@ export function poolViewLines(pool: WorkerPoolResource, counts: WorkerCounts, we
   }
   lines.push(`Web portal:   ${webUrl}`)
   return lines
+}
+
+/** `pool create`'s outcome: created, or found by --if-not-exists. */
+export function poolCreatedLine(result: WorkerPoolResource & {Created: boolean}): string {
+  return result.Created
+    ? `Created ${poolTypeFlag(result.WorkerPoolType)} worker pool '${terminalSafe(result.Name)}' (${result.Id})${result.IsDefault ? ', the default pool' : ''}.`
+    : `Worker pool '${terminalSafe(result.Name)}' (${result.Id}) already exists as a ${poolTypeFlag(result.WorkerPoolType)} pool; nothing changed.`
+}
+
+/**
+ * A new pool has no workers: made the default (and static: dynamic pools get their workers from
+ * Octopus), every step with no pool of its own has no worker of its own until workers are
+ * registered in it.
+ */
+export function emptyDefaultWarning(pool: Pick<WorkerPoolResource, 'Name' | 'IsDefault' | 'WorkerPoolType'>, bin: string): string | undefined {
+  if (!fallsBackToBuiltinWorker(pool, 0)) return undefined
+  return `'${terminalSafe(pool.Name)}' is now the default worker pool but has no workers: steps that use the default pool have none to run on until you register some ` +
+    `(e.g. \`${bin} worker register listening <name> --pool ${shellQuote(pool.Name)} ...\`).`
 }
