@@ -1,6 +1,7 @@
 /** Text and JSON shapes shared by `worker drain`, `worker delete --drain` and `worker upgrade`. */
 import type {PoolFloor} from '../domain/pool-floors.js'
 import type {DrainResult, WorkerDrainStatus} from '../app/maintenance/drain.js'
+import type {RolledWorker} from '../app/maintenance/rolling-upgrade.js'
 
 /**
  * `  pool 'Linux': 3 of 4 available now, 2 while drained (floor 2)`: one line per pool the change
@@ -25,4 +26,12 @@ export function drainStatusJson(s: WorkerDrainStatus) {
 
 export function drainJson(result: DrainResult & {Source: string}, floors: PoolFloor[]) {
   return {Outcome: result.Outcome, Source: result.Source, ElapsedSeconds: result.ElapsedSeconds, Floors: floors, Workers: result.Workers.map(drainStatusJson)}
+}
+
+/** One stdout line per worker. */
+export function describeWorkerResult(w: RolledWorker): string {
+  if (w.Outcome === 'not-attempted') return `${w.Name}: not attempted (batch ${w.Batch})`
+  if (w.Outcome === 'skipped') return `${w.Name}: skipped: ${w.Message} (batch ${w.Batch})`
+  if (w.Outcome === 'refused') return `${w.Name}: refused: ${w.Message} (batch ${w.Batch})`
+  return `${w.Name}: ${w.Outcome === 'failed' ? 'FAILED: ' : w.Outcome === 'interrupted' ? 'interrupted: ' : ''}${w.Message} (batch ${w.Batch})`
 }

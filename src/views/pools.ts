@@ -4,9 +4,11 @@ import {isDynamicPool, poolTypeFlag} from '../domain/pools.js'
 import {HEALTH_STATUSES} from '../domain/availability.js'
 import type {PoolWithCounts, WorkerCounts} from '../app/pools/counts.js'
 import type {PoolWorkerSummary} from '../app/pools/view.js'
+import type {PoolDeleteImpact} from '../app/pools/delete.js'
 import {workerTypeLabel} from '../domain/workers/endpoint-facts.js'
 import {fallsBackToBuiltinWorker} from '../domain/builtin-worker.js'
 import {shellQuote} from '../text/shell.js'
+import {plural, shortList} from '../text/wording.js'
 import {terminalSafe} from '../ui/safe.js'
 
 /**
@@ -94,4 +96,14 @@ export function emptyDefaultWarning(pool: Pick<WorkerPoolResource, 'Name' | 'IsD
   if (!fallsBackToBuiltinWorker(pool, 0)) return undefined
   return `'${terminalSafe(pool.Name)}' is now the default worker pool but has no workers: steps that use the default pool have none to run on until you register some ` +
     `(e.g. \`${bin} worker register listening <name> --pool ${shellQuote(pool.Name)} ...\`).`
+}
+
+/** `pool delete`: what happens to each pool's workers, shown before the confirmation. */
+export function impactLines(impacts: PoolDeleteImpact[], moveTo?: Pick<WorkerPoolResource, 'Id' | 'Name'>): string[] {
+  return impacts.map(({pool, workers}) => {
+    if (workers.length === 0) return `'${pool.Name}' (${pool.Id}) holds no workers.`
+    const held = `'${pool.Name}' (${pool.Id}) holds ${plural(workers.length, 'worker')} (${shortList(workers.map((w) => w.Name))}); `
+    if (moveTo) return `${held}${workers.length === 1 ? 'it moves' : 'they move'} to '${moveTo.Name}' (${moveTo.Id}) first.`
+    return `${held}${workers.length === 1 ? 'it stays registered and is' : 'they stay registered and are'} removed from this pool (each is in another pool).`
+  })
 }

@@ -1,6 +1,10 @@
-/** The text forms of `worker view` and `worker register`: server strings shown escaped. */
+/** The text forms of `worker list`, `worker view`, `worker health` and `worker register`. */
+import type {TaskResource, WorkerResource} from '../octopus/types.js'
 import type {WorkerView} from '../app/workers/view.js'
 import type {RegistrationResult} from '../app/workers/register.js'
+import type {WorkerListResult, WorkerWithPoolNames} from '../app/workers/list.js'
+import type {HealthTarget} from '../app/workers/health.js'
+import {formatDuration} from '../text/duration.js'
 import {COMM_STYLE_OF_TYPE, communicationStyle, describeUpgradeAdvice, disabledLabel, endpointAddress, endpointThumbprint, healthLabel, kubernetesAgent, upgradeAdvice, workerCells, workerTypeLabel} from '../domain/workers/endpoint-facts.js'
 import {terminalSafe} from '../ui/safe.js'
 
@@ -65,4 +69,38 @@ export function describeRegistration(result: RegistrationResult): string {
     case 'updated': return `Updated ${type} worker '${name}' (${result.worker.Id}) in place: now ${endpointAddress(result.worker.Endpoint)} in ${pools}.`
     case 'unchanged': return `${type} worker '${name}' (${result.worker.Id}) already exists with this endpoint; nothing was changed.`
   }
+}
+
+export const WORKER_TABLE_HEAD = ['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'POOLS', 'ENDPOINT']
+
+/** The table of `worker list`: with several spaces, a SPACE column first. */
+export function workerListTable(result: WorkerListResult): {head: string[]; rows: string[][]} {
+  if (!result.allSpaces) return {head: WORKER_TABLE_HEAD, rows: result.workers.map(workerRow)}
+  return {head: ['SPACE', ...WORKER_TABLE_HEAD], rows: result.workers.map((w) => [w.SpaceName ?? '', ...workerRow(w)])}
+}
+
+/** One row; TYPE, HEALTH, DISABLED and ENDPOINT are the shared cells `pool view` shows too. */
+export function workerRow(worker: WorkerWithPoolNames): string[] {
+  const cells = workerCells(worker)
+  return [worker.Name, cells.Type, cells.Health, cells.Disabled, worker.WorkerPoolNames.join(', '), cells.Endpoint]
+}
+
+/** `worker health`: the stderr line naming the disabled workers left out of the check, if any. */
+export function skippedNote(target: HealthTarget): string | undefined {
+  if (target.skipped.length === 0) return undefined
+  const names = target.skipped.map((w) => `'${w.Name}'`).join(', ')
+  return target.skipped.length === 1
+    ? `Skipping disabled worker ${names}: Octopus does not health-check disabled workers.`
+    : `Skipping ${target.skipped.length} disabled workers (Octopus does not health-check disabled workers): ${names}.`
+}
+
+export const HEALTH_TABLE_HEAD = ['NAME', 'HEALTH', 'STATUS SUMMARY']
+
+export function healthRows(workers: WorkerResource[]): string[][] {
+  return workers.map((w) => [w.Name, healthLabel(w), w.StatusSummary ?? ''])
+}
+
+/** One progress line: `ServerTasks-12: Executing (3s)`. */
+export function healthProgressLine(task: TaskResource, elapsedMs: number): string {
+  return `${task.Id}: ${task.State} (${formatDuration(elapsedMs)})`
 }
