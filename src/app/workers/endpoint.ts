@@ -1,12 +1,10 @@
 /**
- * Worker endpoints: the four styles a worker can have, how to show them, how to build them for a
- * registration, and when two of them are "the same" (for --if-not-exists).
+ * Worker endpoints for a registration: how to build one from what the user asked, and when two of
+ * them are "the same" (for --if-not-exists). The worker types and how an endpoint is shown are
+ * domain facts (src/domain/workers/endpoint-facts.ts).
  */
 import type {EndpointResource} from '../../octopus/types.js'
 import {pollingUri, type SshPlatform} from './validate.js'
-
-// Showing an endpoint (type label, address, version advice) lives in the one worker renderer.
-export {endpointAddress, endpointThumbprint, workerTypeLabel} from '../../domain/workers/endpoint-facts.js'
 
 /** What the user asked to register, validated. */
 export type EndpointSpec =
