@@ -1,13 +1,14 @@
-/** Text and JSON shapes shared by `worker drain`, `worker delete --drain` and `worker upgrade`. */
+/** Text and JSON shapes of the commands that take workers out of service: drain, disable, delete, update --remove-pool, upgrade. */
 import type {PoolFloor} from '../domain/pool-floors.js'
 import type {DrainResult, WorkerDrainStatus} from '../app/maintenance/drain.js'
 import type {RolledWorker} from '../app/maintenance/rolling-upgrade.js'
 
 /**
  * `  pool 'Linux': 3 of 4 available now, 2 while drained (floor 2)`: one line per pool the change
- * affects, shown before acting, so a worker's other pools are named too.
+ * affects, shown before acting, so a worker's other pools are named too. `state` is the command's
+ * change in words (`while drained`, `after the delete`...).
  */
-export function floorLines(floors: PoolFloor[], state = 'while drained'): string[] {
+export function floorLines(floors: PoolFloor[], state: string): string[] {
   return floors.map((f) => `  pool '${f.PoolName}': ${f.AvailableNow} of ${f.Workers} available now, ${f.AvailableAfter} ${state} (floor ${f.Floor})`)
 }
 

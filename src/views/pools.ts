@@ -1,4 +1,4 @@
-/** Rows and lines for `pool list` and `pool view` (pure: the commands print them). */
+/** Rows and lines for the `pool` commands: list, view, create, delete (pure: the commands print them). */
 import type {WorkerPoolResource} from '../octopus/types.js'
 import {isDynamicPool, poolTypeFlag} from '../domain/pools.js'
 import {HEALTH_STATUSES} from '../domain/availability.js'
