@@ -4,7 +4,6 @@ import type {SpaceContext} from '../octopus/client.js'
 import {findAllByNameOrId} from '../octopus/names.js'
 import {listWorkerPools} from '../octopus/repositories.js'
 import {jsonDocument} from '../octopus/response-shapes.js'
-import {safe} from '../ui/safe.js'
 
 /** The sandbox's simulation resource (GET /api/sandbox/simulations/{id}); also the --json document. */
 export interface SimulationStatus {
@@ -52,11 +51,17 @@ export function parseDurationRange(value: string): DurationRange {
   return {min, max}
 }
 
+/** What a running simulation tells its caller: started (what Ctrl-C must cancel), and its progress every few seconds. */
+export interface SimulationEvents {
+  onStarted?: (status: SimulationStatus) => void
+  onProgress?: (status: SimulationStatus) => void
+}
+
 /**
  * Checks that the server is a sandbox and the pools exist (nothing is started otherwise), starts
- * the simulation and polls it until it ends, reporting progress through `progress`.
+ * the simulation and polls it until it ends, reporting progress through `events`.
  */
-export async function runSimulation(space: SpaceContext, req: SimulationRequest, progress: (line: string) => void, onStarted?: (id: string) => void): Promise<SimulationStatus> {
+export async function runSimulation(space: SpaceContext, req: SimulationRequest, events: SimulationEvents = {}): Promise<SimulationStatus> {
   const client = space.client
   const probe = await client.request<unknown>('GET', '/api/sandbox/info', {allowStatus: [404, 405]})
   if (probe.status !== 200) {
@@ -75,15 +80,14 @@ export async function runSimulation(space: SpaceContext, req: SimulationRequest,
     MaxDurationMs: req.durationMs.max,
     StepsPerTask: req.steps,
   })
-  onStarted?.(status.Id)
-  progress(safe`Simulation ${status.Id}: ${req.tasks} deployments, ${req.concurrency} at a time, in ${space.space.Name}.`)
+  events.onStarted?.(status)
   let lastReport = Date.now()
   while (status.State === 'Running') {
     // The sandbox has no push channel for simulations: poll, a few times a second.
     await new Promise((resolve) => setTimeout(resolve, POLL_MS))
     status = await client.get(`/api/sandbox/simulations/${status.Id}`, jsonDocument<SimulationStatus>())
     if (Date.now() - lastReport > PROGRESS_EVERY_MS) {
-      progress(`  ${status.TasksCompleted + status.TasksFailed + status.TasksCanceled}/${req.tasks} done, ${status.TasksFailed} failed`)
+      events.onProgress?.(status)
       lastReport = Date.now()
     }
   }
@@ -101,10 +105,4 @@ export function simulationFailed(status: SimulationStatus): boolean {
  */
 export async function cancelSimulation(space: SpaceContext, id: string): Promise<SimulationStatus> {
   return space.client.post<SimulationStatus>(`/api/sandbox/simulations/${encodeURIComponent(id)}/cancel`, {})
-}
-
-/** The line `sandbox simulate` leaves after Ctrl-C canceled its simulation. */
-export function canceledLine(status: SimulationStatus): string {
-  const unfinished = status.TasksCanceled
-  return `Interrupted: simulation ${status.Id} canceled; ${unfinished} of its ${status.Tasks} deployments had not finished and were canceled (${status.TasksCompleted} succeeded, ${status.TasksFailed} failed).`
 }

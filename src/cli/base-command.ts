@@ -130,6 +130,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     writeStderrLine(this.io, this.clean(text))
   }
 
+  protected noteLines(lines: string[]): void {
+    for (const line of lines) this.note(line)
+  }
+
   protected warnUser(text: string): void {
     writeStderrLine(this.io, this.clean(`${this.io.paint.yellow('Warning:')} ${text}`))
   }

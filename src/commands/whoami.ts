@@ -1,6 +1,7 @@
 import {type Rendered} from '../cli/base-command.js'
 import {ServerCommand} from '../cli/server-command.js'
-import {whoami, whoamiLines, type WhoamiResult} from '../app/auth/whoami.js'
+import {whoami, type WhoamiResult} from '../app/auth/whoami.js'
+import {whoamiLines} from '../views/auth.js'
 
 export default class Whoami extends ServerCommand<typeof Whoami> {
   static override summary = 'Show the server, user, space and profile in use, and where the credential came from (never the credential).'

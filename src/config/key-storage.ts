@@ -1,9 +1,18 @@
 import {unlink} from 'node:fs/promises'
-import {authError} from '../text/errors.js'
+import {authError, usageError} from '../text/errors.js'
 import {keychainAccount, type KeychainFactory} from './keychain.js'
 import {insecureKeyPath} from './paths.js'
 import {checkPrivateFile, reasonAboutIt, writePrivateFileAtomic, type PrivateFileProblem} from './private-file.js'
 import type {KeyStoreKind, Profile} from './profiles.js'
+
+/** Trims a key typed or piped in; empty or multi-line input is exit 2 (a header cannot carry it). */
+export function cleanApiKey(input: string, from: string): string {
+  const key = input.trim()
+  if (!key) throw usageError(`No API key on ${from}.`, {hint: 'Pipe the key in, e.g. `printenv OCTOPUS_API_KEY | octoworkers login --server URL --api-key-stdin`.'})
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(key)) throw usageError(`The API key on ${from} must be one line without spaces.`)
+  return key
+}
 
 /** Where keys are kept: the config dir (for insecure files) and the keychain to open on demand. */
 export interface KeyStorage {

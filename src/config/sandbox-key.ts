@@ -1,5 +1,5 @@
 import {usageError} from '../text/errors.js'
-import {cleanApiKey} from '../app/auth/login.js'
+import {cleanApiKey} from './key-storage.js'
 
 /** The environment variable `sandbox start` takes its API key from, so the key is not in `ps`. */
 export const SANDBOX_API_KEY_ENV = 'OCTOWORKERS_SANDBOX_API_KEY'

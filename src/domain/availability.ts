@@ -13,6 +13,13 @@ export interface AvailabilityFacts {
   HealthStatus?: string | null
 }
 
+/**
+ * The health statuses Octopus reports for a worker, in the order counts show them (the leasable
+ * ones first). A worker with no or an unheard-of status has never been checked: Unknown.
+ */
+export const HEALTH_STATUSES = ['Healthy', 'HasWarnings', 'Unhealthy', 'Unavailable', 'Unknown'] as const
+export type HealthStatusName = (typeof HEALTH_STATUSES)[number]
+
 export const LEASABLE_HEALTH_STATUSES: readonly string[] = ['Healthy', 'HasWarnings']
 
 export function isAvailable(worker: AvailabilityFacts): boolean {

@@ -32,3 +32,16 @@ export function isStaticPool(pool: PoolKindFacts): boolean {
 export function workerPoolTypeOf(pool: PoolKindFacts): string {
   return pool.WorkerPoolType ?? STATIC
 }
+
+/** The two pool types as `--type` names them. */
+export type PoolTypeFlag = 'static' | 'dynamic'
+
+export const POOL_TYPE_FLAGS: PoolTypeFlag[] = ['static', 'dynamic']
+
+export function poolTypeName(type: PoolTypeFlag): WorkerPoolTypeName {
+  return type === 'dynamic' ? DYNAMIC : STATIC
+}
+
+export function poolTypeFlag(typeName: string | null | undefined): PoolTypeFlag {
+  return isDynamicPool({WorkerPoolType: typeName}) ? 'dynamic' : 'static'
+}

@@ -1,12 +1,14 @@
-/** Text and JSON shapes shared by `worker drain`, `worker delete --drain` and `worker upgrade`. */
+/** Text and JSON shapes of the commands that take workers out of service: drain, disable, delete, update --remove-pool, upgrade. */
 import type {PoolFloor} from '../domain/pool-floors.js'
 import type {DrainResult, WorkerDrainStatus} from '../app/maintenance/drain.js'
+import type {RolledWorker} from '../app/maintenance/rolling-upgrade.js'
 
 /**
  * `  pool 'Linux': 3 of 4 available now, 2 while drained (floor 2)`: one line per pool the change
- * affects, shown before acting, so a worker's other pools are named too.
+ * affects, shown before acting, so a worker's other pools are named too. `state` is the command's
+ * change in words (`while drained`, `after the delete`...).
  */
-export function floorLines(floors: PoolFloor[], state = 'while drained'): string[] {
+export function floorLines(floors: PoolFloor[], state: string): string[] {
   return floors.map((f) => `  pool '${f.PoolName}': ${f.AvailableNow} of ${f.Workers} available now, ${f.AvailableAfter} ${state} (floor ${f.Floor})`)
 }
 
@@ -27,15 +29,10 @@ export function drainJson(result: DrainResult & {Source: string}, floors: PoolFl
   return {Outcome: result.Outcome, Source: result.Source, ElapsedSeconds: result.ElapsedSeconds, Floors: floors, Workers: result.Workers.map(drainStatusJson)}
 }
 
-/** Throttles progress lines: a line when what is waited on changes, else at most one per interval. */
-export function progressThrottle(intervalMs = 15_000, now: () => number = Date.now): (key: string) => boolean {
-  let lastKey: string | undefined
-  let lastAt = -Infinity
-  return (key) => {
-    const t = now()
-    if (key === lastKey && t - lastAt < intervalMs) return false
-    lastKey = key
-    lastAt = t
-    return true
-  }
+/** One stdout line per worker. */
+export function describeWorkerResult(w: RolledWorker): string {
+  if (w.Outcome === 'not-attempted') return `${w.Name}: not attempted (batch ${w.Batch})`
+  if (w.Outcome === 'skipped') return `${w.Name}: skipped: ${w.Message} (batch ${w.Batch})`
+  if (w.Outcome === 'refused') return `${w.Name}: refused: ${w.Message} (batch ${w.Batch})`
+  return `${w.Name}: ${w.Outcome === 'failed' ? 'FAILED: ' : w.Outcome === 'interrupted' ? 'interrupted: ' : ''}${w.Message} (batch ${w.Batch})`
 }

@@ -1,9 +1,14 @@
-/** Rows and documents for `pool list` and `pool view` (pure: the commands print them). */
-import type {WorkerPoolResource, WorkerResource} from '../octopus/types.js'
-import {isDynamicPool} from '../domain/pools.js'
-import {type PoolWithCounts, type WorkerCounts, HEALTH_STATUSES} from '../app/pools/counts.js'
-import {poolTypeFlag} from '../app/pools/validate.js'
-import {workerCells, workerTypeLabel} from '../domain/workers/endpoint-facts.js'
+/** Rows and lines for the `pool` commands: list, view, create, delete (pure: the commands print them). */
+import type {WorkerPoolResource} from '../octopus/types.js'
+import {isDynamicPool, poolTypeFlag} from '../domain/pools.js'
+import {HEALTH_STATUSES} from '../domain/availability.js'
+import type {PoolWithCounts, WorkerCounts} from '../app/pools/counts.js'
+import type {PoolWorkerSummary} from '../app/pools/view.js'
+import type {PoolDeleteImpact} from '../app/pools/delete.js'
+import {workerTypeLabel} from '../domain/workers/endpoint-facts.js'
+import {fallsBackToBuiltinWorker} from '../domain/builtin-worker.js'
+import {shellQuote} from '../text/shell.js'
+import {plural, shortList} from '../text/wording.js'
 import {terminalSafe} from '../ui/safe.js'
 
 /**
@@ -44,47 +49,6 @@ export function healthBreakdown(counts: WorkerCounts): string {
   return parts.length > 0 ? parts.join(', ') : 'none'
 }
 
-/** A `pool list` item: the pool resource as the server returns it (SpaceId kept), plus derived SpaceName and WorkerCounts. */
-export type PoolListItem = WorkerPoolResource & {SpaceName: string; WorkerCounts: WorkerCounts}
-
-export function poolJson({pool, counts}: PoolWithCounts, spaceName: string): PoolListItem {
-  return {...pool, SpaceName: spaceName, WorkerCounts: counts}
-}
-
-/** Filters `pool list --type`. */
-export function filterByType(pools: PoolWithCounts[], type: 'static' | 'dynamic' | undefined): PoolWithCounts[] {
-  if (!type) return pools
-  return pools.filter((p) => poolTypeFlag(p.pool.WorkerPoolType) === type)
-}
-
-export interface PoolWorkerSummary {
-  Id: string
-  Name: string
-  /** As the server sent it; `Unknown` when it sent none. */
-  HealthStatus: string
-  IsDisabled: boolean
-  /** The raw style; null when the server sent no endpoint. */
-  CommunicationStyle: string | null
-  /** The type as every command names it: Listening, Polling, SSH, Kubernetes, or the raw style. */
-  Type: string
-  /** Where the server reaches the worker, in the one form every command shows. */
-  Endpoint: string
-}
-
-export function poolWorkerSummary(worker: WorkerResource): PoolWorkerSummary {
-  const cells = workerCells(worker)
-  const style = worker.Endpoint?.CommunicationStyle
-  return {
-    Id: worker.Id,
-    Name: worker.Name,
-    HealthStatus: cells.Health,
-    IsDisabled: worker.IsDisabled === true,
-    CommunicationStyle: typeof style === 'string' ? style : null,
-    Type: cells.Type,
-    Endpoint: cells.Endpoint,
-  }
-}
-
 /** The same columns, in the same order and with the same cells, as `worker list` (less POOLS). */
 export const POOL_WORKERS_HEAD = ['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'ENDPOINT']
 
@@ -114,4 +78,32 @@ export function poolViewLines(pool: WorkerPoolResource, counts: WorkerCounts, we
   }
   lines.push(`Web portal:   ${webUrl}`)
   return lines
+}
+
+/** `pool create`'s outcome: created, or found by --if-not-exists. */
+export function poolCreatedLine(result: WorkerPoolResource & {Created: boolean}): string {
+  return result.Created
+    ? `Created ${poolTypeFlag(result.WorkerPoolType)} worker pool '${terminalSafe(result.Name)}' (${result.Id})${result.IsDefault ? ', the default pool' : ''}.`
+    : `Worker pool '${terminalSafe(result.Name)}' (${result.Id}) already exists as a ${poolTypeFlag(result.WorkerPoolType)} pool; nothing changed.`
+}
+
+/**
+ * A new pool has no workers: made the default (and static: dynamic pools get their workers from
+ * Octopus), every step with no pool of its own has no worker of its own until workers are
+ * registered in it.
+ */
+export function emptyDefaultWarning(pool: Pick<WorkerPoolResource, 'Name' | 'IsDefault' | 'WorkerPoolType'>, bin: string): string | undefined {
+  if (!fallsBackToBuiltinWorker(pool, 0)) return undefined
+  return `'${terminalSafe(pool.Name)}' is now the default worker pool but has no workers: steps that use the default pool have none to run on until you register some ` +
+    `(e.g. \`${bin} worker register listening <name> --pool ${shellQuote(pool.Name)} ...\`).`
+}
+
+/** `pool delete`: what happens to each pool's workers, shown before the confirmation. */
+export function impactLines(impacts: PoolDeleteImpact[], moveTo?: Pick<WorkerPoolResource, 'Id' | 'Name'>): string[] {
+  return impacts.map(({pool, workers}) => {
+    if (workers.length === 0) return `'${pool.Name}' (${pool.Id}) holds no workers.`
+    const held = `'${pool.Name}' (${pool.Id}) holds ${plural(workers.length, 'worker')} (${shortList(workers.map((w) => w.Name))}); `
+    if (moveTo) return `${held}${workers.length === 1 ? 'it moves' : 'they move'} to '${moveTo.Name}' (${moveTo.Id}) first.`
+    return `${held}${workers.length === 1 ? 'it stays registered and is' : 'they stay registered and are'} removed from this pool (each is in another pool).`
+  })
 }

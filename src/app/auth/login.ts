@@ -75,15 +75,6 @@ export function apiKeyAsFlagError(bin: string) {
   return usageError(`login takes the API key on stdin, never as a flag (a flag shows in \`ps\` and shell history): \`printenv OCTOPUS_API_KEY | ${bin} login --server URL --api-key-stdin\`.`, {code: 'api-key-flag'})
 }
 
-/** Trims a key typed or piped in; empty or multi-line input is exit 2 (a header cannot carry it). */
-export function cleanApiKey(input: string, from: string): string {
-  const key = input.trim()
-  if (!key) throw usageError(`No API key on ${from}.`, {hint: 'Pipe the key in, e.g. `printenv OCTOPUS_API_KEY | octoworkers login --server URL --api-key-stdin`.'})
-  // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/.test(key)) throw usageError(`The API key on ${from} must be one line without spaces.`)
-  return key
-}
-
 /**
  * Checks the key against the server (`/api/users/me`, and the space if one is given) and only
  * then saves it: a wrong key (exit 3), a server that is not Octopus (exit 2) or an unknown space

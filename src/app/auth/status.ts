@@ -6,7 +6,6 @@ import {readApiKey} from '../../config/key-storage.js'
 import {keychainAccount, openSystemKeychain, type KeychainFactory} from '../../config/keychain.js'
 import {configDir, insecureKeyPath, selectedProfile} from '../../config/paths.js'
 import {ProfileStore, type KeyStoreKind} from '../../config/profiles.js'
-import {terminalSafe} from '../../ui/safe.js'
 
 /** What is known of a saved key without sending it anywhere. */
 export type SavedKeyState = 'present' | 'missing' | 'keychain-unavailable' | 'refused' | 'none'
@@ -100,27 +99,4 @@ async function savedKeyState(read: () => Promise<unknown>): Promise<{state: Save
     const state: SavedKeyState = error.code === 'keychain-unavailable' ? 'keychain-unavailable' : error.code === 'insecure-key-file' ? 'refused' : 'missing'
     return {state, problem: error.message}
   }
-}
-
-/** The text form: one block per entry, like `gh auth status`. */
-export function authStatusLines(result: AuthStatusResult): string[] {
-  const lines: string[] = []
-  for (const entry of result.Profiles) {
-    const title = entry.Profile === null ? '(environment: OCTOPUS_URL and ' + entry.CredentialLocation + ')' : entry.Profile
-    lines.push(`${title}${entry.InUse ? '  (in use)' : ''}`)
-    lines.push(`  Server             ${entry.Server}`)
-    if (entry.Space) lines.push(`  Space              ${entry.Space}`)
-    lines.push(`  Credential source  ${credentialText(entry)}`)
-    if (entry.Problem) lines.push(`  Problem            ${entry.Problem}`)
-  }
-  // config.yaml is edited by hand: what it holds is shown, never obeyed by the terminal.
-  return lines.map((line) => terminalSafe(line))
-}
-
-function credentialText(entry: ProfileStatus): string {
-  const saved = entry.SavedKeyStore === null ? '' : entry.SavedKey === 'present' ? 'key saved' : 'no usable key'
-  if (entry.CredentialSource === 'env') {
-    return entry.SavedKeyStore === null ? `env (${entry.CredentialLocation})` : `env (${entry.CredentialLocation}; its ${entry.SavedKeyStore} key, ${saved}, is not used while it is set)`
-  }
-  return `${entry.CredentialSource} (${entry.CredentialLocation}), ${saved}`
 }

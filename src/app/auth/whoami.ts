@@ -2,7 +2,6 @@
 import type {OctopusClient, SpaceContext} from '../../octopus/client.js'
 import {currentUser} from '../../octopus/response-shapes.js'
 import type {ResolvedConnection} from '../../config/connection.js'
-import {terminalSafe} from '../../ui/safe.js'
 
 /** The --json document; the credential itself never appears, only its source. */
 export interface WhoamiResult {
@@ -29,18 +28,4 @@ export async function whoami(opts: {client: OctopusClient; connection: ResolvedC
     ProfileName: connection.profile,
     CredentialSource: connection.source,
   }
-}
-
-/** Aligned "key  value" lines. */
-export function whoamiLines(result: WhoamiResult): string[] {
-  const rows: Array<[string, string]> = [
-    ['Server', result.Server],
-    ['Version', result.Version],
-    ['User', `${result.User.Username} (${result.User.DisplayName}, ${result.User.Id})`],
-    ['Space', `${result.Space.Name} (${result.Space.Id})`],
-    ['Profile', result.Profile ?? `${result.ProfileName} (not saved; server and key from flags/env)`],
-    ['Credential source', result.CredentialSource],
-  ]
-  const width = Math.max(...rows.map(([k]) => k.length))
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`)
 }

@@ -13,7 +13,6 @@ import {floorFunction} from '../../domain/floor.js'
 import {describeDrainStatus, staleLeaseLine, unfinishedSummary, type WorkerDrainStatus} from './drain.js'
 import {confirmStillDisabled, disableTargets, drainWorkers, reenabledSummary} from './drain-run.js'
 import {checkFloors, disableChange, recheckAfterPrompt, refuseBelowFloor, undoChanges, verifyFloorsAfterWrite, type AppliedChange} from './guard.js'
-import {floorLines} from '../../views/maintenance.js'
 import type {OutOfServiceDeps, WorkerDisableRequest} from './disable-run.js'
 import {formatDuration} from '../../text/duration.js'
 
@@ -26,6 +25,8 @@ export interface WorkerDeleteRequest extends WorkerDisableRequest {
 
 /** The guard's deps, and what the drain before a delete needs for Ctrl-C and SIGTERM. */
 export interface WorkerDeleteDeps extends OutOfServiceDeps {
+  /** Leases that block a delete, the drain's progress and what a stopped run leaves: stderr. */
+  note: (line: string) => void
   /** Called just before the drain's first change: from then on Ctrl-C or SIGTERM stops the wait, not the process. */
   startWaiting: () => AbortSignal
   /** The wait is over: from here a signal stops the process again. */
@@ -43,7 +44,7 @@ export async function runWorkerDelete(space: SpaceContext, request: WorkerDelete
   const check = checkFloors({workers, pools: await listWorkerPools(space), targets: selected, change: 'delete', floorOf})
   refuseBelowFloor(check, wording)
   if (!request.drain) await refuseDeletingLeasedWorkers(space, selected, deps.note)
-  for (const line of floorLines(check.floors, 'after the delete')) deps.note(line)
+  deps.showFloors(check.floors)
   let targets = selected
   if (!request.yes) {
     await deps.confirm(targets)

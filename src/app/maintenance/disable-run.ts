@@ -7,11 +7,11 @@ import {runBulk, toBulkResult, type BulkResult} from '../../domain/bulk.js'
 import type {SpaceContext} from '../../octopus/client.js'
 import {listWorkerPools, listWorkers} from '../../octopus/repositories.js'
 import type {WorkerResource} from '../../octopus/types.js'
+import type {PoolFloor} from '../../domain/pool-floors.js'
 import type {PolicyConfig} from '../../config/octoworkers-yaml/load.js'
 import {requireSelection, selectWorkers, type WorkerSelectionInput} from '../workers/bulk.js'
 import {floorFunction} from '../../domain/floor.js'
 import {checkFloors, disableChange, recheckAfterPrompt, refuseBelowFloor, verifyFloorsAfterWrite, writeChange, type AppliedChange} from './guard.js'
-import {floorLines} from '../../views/maintenance.js'
 
 export const DISABLE_OVERRIDE = 'Pass --keep-healthy with a lower number, or --force, to disable anyway.'
 
@@ -25,7 +25,8 @@ export interface OutOfServiceDeps {
   config: () => Promise<PolicyConfig>
   /** Asks (typed name or count); throws to stop, nothing changed. */
   confirm: (targets: WorkerResource[]) => Promise<void>
-  note: (line: string) => void
+  /** Each affected pool's floor, shown before asking (with -y too). */
+  showFloors: (floors: PoolFloor[]) => void
   bin: string
 }
 
@@ -39,7 +40,7 @@ export async function runWorkerDisable(space: SpaceContext, request: WorkerDisab
   refuseBelowFloor(check, wording)
   const changing = targets.filter((w) => !w.IsDisabled)
   if (changing.length > 0) {
-    for (const line of floorLines(check.floors, 'while disabled')) deps.note(line)
+    deps.showFloors(check.floors)
     if (!request.yes) {
       await deps.confirm(changing)
       targets = (await recheckAfterPrompt(space, {targets, change: disableChange, floorOf, ...wording})).targets

@@ -16,7 +16,7 @@ import {floorRefusal, floorViolations, poolFloors, type FloorPool, type PoolFloo
 import {readTaskEnds} from '../leases/stale.js'
 import {drainProgressLine, staleLeaseLine, unfinishedSummary, waitUntilDrained, watchLeases, type DrainResult, type DrainTarget, type LeaseWatch, type StaleLease, type WorkerDrainStatus} from './drain.js'
 import {disableChange, recheckAfterPrompt, verifyFloorsAfterWrite, writeChange, type AppliedChange} from './guard.js'
-import {floorLines, progressThrottle} from '../../views/maintenance.js'
+import {progressThrottle} from '../../text/throttle.js'
 
 /** The refusal's override, as `worker drain` words it. */
 export const DRAIN_OVERRIDE = 'Pass --keep-healthy with a lower number, or --force, to drain anyway.'
@@ -125,6 +125,8 @@ export interface WorkerDrainDeps {
   confirm: (targets: WorkerResource[]) => Promise<void>
   /** The plan, progress and, after a wait that did not finish, the way back: stderr, --json or not. */
   note: (line: string) => void
+  /** Each affected pool's floor, shown with the plan before asking. */
+  showFloors: (floors: PoolFloor[]) => void
   /** Called just before the first change: from then on an interrupt stops the wait instead of the process. */
   startWaiting: () => AbortSignal
   debug?: (line: string) => void
@@ -153,7 +155,7 @@ export async function runWorkerDrain(request: WorkerDrainRequest, deps: WorkerDr
   if (plan.targets.length === 0) throw new CliError('Nothing to drain: the pool has no workers.', ExitCode.Failure, {code: 'nothing-to-drain'})
   if (plan.violations.length > 0) throw floorRefusal(plan.violations, {verb: 'draining', override: DRAIN_OVERRIDE})
   deps.note(`Drain ${plan.targets.length} worker${plan.targets.length === 1 ? '' : 's'}: ${plan.targets.map((w) => `'${w.Name}'${w.IsDisabled ? ' (already disabled)' : ''}`).join(', ')}.`)
-  for (const line of floorLines(plan.floors)) deps.note(line)
+  deps.showFloors(plan.floors)
   if (!request.yes) {
     await deps.confirm(plan.targets)
     // The prompt may have waited for minutes: the floor again, on what the server says now.

@@ -304,14 +304,6 @@ export function remainingWorkers(result: RollResult): RolledWorker[] {
   return result.Workers.filter((w) => w.Outcome === 'not-attempted' || w.Outcome === 'interrupted' || w.Outcome === 'refused')
 }
 
-/** One stdout line per worker. */
-export function describeWorkerResult(w: RolledWorker): string {
-  if (w.Outcome === 'not-attempted') return `${w.Name}: not attempted (batch ${w.Batch})`
-  if (w.Outcome === 'skipped') return `${w.Name}: skipped: ${w.Message} (batch ${w.Batch})`
-  if (w.Outcome === 'refused') return `${w.Name}: refused: ${w.Message} (batch ${w.Batch})`
-  return `${w.Name}: ${w.Outcome === 'failed' ? 'FAILED: ' : w.Outcome === 'interrupted' ? 'interrupted: ' : ''}${w.Message} (batch ${w.Batch})`
-}
-
 /** Workers this run left disabled that were enabled before it: what an undo re-enables. */
 export function leftDisabledByRun(result: RollResult): RolledWorker[] {
   return result.Workers.filter((w) => w.WasEnabled && w.LeftDisabled)

@@ -12,11 +12,10 @@
  */
 import {isDynamicPool} from '../../domain/pools.js'
 import type {WorkerPoolResource, WorkerPoolsSummaryResource, WorkerResource} from '../../octopus/types.js'
-import {isAvailable, LEASABLE_HEALTH_STATUSES} from '../../domain/availability.js'
+import {HEALTH_STATUSES, isAvailable, LEASABLE_HEALTH_STATUSES, type HealthStatusName} from '../../domain/availability.js'
 import {communicationStyle} from '../../domain/workers/endpoint-facts.js'
 
-export const HEALTH_STATUSES = ['Healthy', 'HasWarnings', 'Unhealthy', 'Unavailable', 'Unknown'] as const
-type HealthBucket = (typeof HEALTH_STATUSES)[number]
+type HealthBucket = HealthStatusName
 
 export interface WorkerCounts {
   Total: number

@@ -1,14 +1,11 @@
-/** `pool create`: input checks, prompts for what is missing, the `--if-not-exists` decision, the request body, the echo. */
+/** `pool create`: input checks, what is missing asked for, the `--if-not-exists` decision, the request body, the echo. */
 import {CliError, ExitCode, usageError} from '../../text/errors.js'
 import {shellQuote} from '../../text/shell.js'
 import type {SpaceContext} from '../../octopus/client.js'
 import {createWorkerPool, listDynamicWorkerTypes, listWorkerPools, type DynamicWorkerType} from '../../octopus/repositories.js'
 import type {WorkerPoolResource} from '../../octopus/types.js'
-import {validatorFrom} from '../../ui/prompt.js'
-import {terminalSafe} from '../../ui/safe.js'
-import type {Questions} from '../../ui/prompter.js'
-import {poolTypeFlag, poolTypeName, validatePoolName, type PoolTypeFlag} from './validate.js'
-import {fallsBackToBuiltinWorker} from '../../domain/builtin-worker.js'
+import {validatePoolName} from './validate.js'
+import {poolTypeFlag, poolTypeName, type PoolTypeFlag} from '../../domain/pools.js'
 
 export interface CreatePoolInput {
   name: string
@@ -110,14 +107,20 @@ export type CreatePoolResult = WorkerPoolResource & {
   Equivalent?: string
 }
 
+/** What `pool create` asks for when the command line left it out (src/cli/prompts/pool-create.ts asks on a terminal). */
+export interface PoolCreateQuestions {
+  name(): Promise<string>
+  type(): Promise<PoolTypeFlag>
+  /** Asked only of a dynamic pool, when the server lists types to choose from. */
+  workerType(types: DynamicWorkerType[]): Promise<string>
+}
+
 export interface CreatePoolRequest {
   draft: CreatePoolDraft
-  /** The one prompter (inquirer on a terminal, a fake in tests); undefined when prompts are off. */
-  prompter?: Questions
-  /** Connects and resolves the space; called after the checks and prompts that need no server. */
+  /** Asks for what is missing; undefined when prompts are off. */
+  ask?: PoolCreateQuestions
+  /** Connects and resolves the space; called after the checks and questions that need no server. */
   connect: () => Promise<SpaceContext>
-  /** A warning for stderr (shown under --json too); the run still succeeds. */
-  warn: (message: string) => void
   /** The equivalent command line of an input (bin and connection flags are the caller's). */
   echo: (input: CreatePoolInput) => string
   bin: string
@@ -125,27 +128,24 @@ export interface CreatePoolRequest {
 
 /**
  * Checks what the command line alone can tell (exit 2 before any request), asks for what is
- * missing when a prompter is given, then creates the pool unless `--if-not-exists` finds it.
+ * missing when it can ask, then creates the pool unless `--if-not-exists` finds it.
  */
 export async function createPool(request: CreatePoolRequest): Promise<CreatePoolResult> {
-  const {draft, prompter} = request
+  const {draft, ask} = request
   let name = draft.name === undefined ? undefined : validatePoolName(draft.name)
   let type = draft.type
   let workerType = draft.workerType
-  if (name === undefined && !prompter) throw usageError('Missing the pool name.', {hint: `Usage: ${request.bin} pool create <name> [--type static|dynamic].`})
-  if (type === undefined && !prompter) type = 'static'
+  if (name === undefined && !ask) throw usageError('Missing the pool name.', {hint: `Usage: ${request.bin} pool create <name> [--type static|dynamic].`})
+  if (type === undefined && !ask) type = 'static'
   if (type !== undefined) checkWorkerTypeAllowed(type, workerType)
 
   let prompted = false
   if (name === undefined) {
-    name = validatePoolName(await prompter!.input('Pool name:', {validate: validatorFrom((v) => validatePoolName(v))}))
+    name = validatePoolName(await ask!.name())
     prompted = true
   }
   if (type === undefined) {
-    type = await prompter!.select('Pool type:', [
-      {name: 'static (workers you register)', value: 'static'},
-      {name: 'dynamic (Octopus Cloud provides the workers)', value: 'dynamic'},
-    ]) as PoolTypeFlag
+    type = await ask!.type()
     prompted = true
     checkWorkerTypeAllowed(type, workerType)
   }
@@ -153,8 +153,8 @@ export async function createPool(request: CreatePoolRequest): Promise<CreatePool
   const space = await request.connect()
   if (type === 'dynamic') {
     const types = await listDynamicWorkerTypes(space)
-    if (workerType === undefined && prompter && types.length > 0) {
-      workerType = await prompter.select('Worker type:', types.map((t) => ({name: t.Description ? `${t.Type} (${t.Description})` : t.Type, value: t.Type})))
+    if (workerType === undefined && ask && types.length > 0) {
+      workerType = await ask.workerType(types)
       prompted = true
     }
     workerType = matchWorkerType(workerType, types)
@@ -165,18 +165,5 @@ export async function createPool(request: CreatePoolRequest): Promise<CreatePool
   const equivalent = prompted ? request.echo(input) : undefined
   if (!decision.create) return {...decision.existing, Created: false, Equivalent: equivalent}
   const pool = await createWorkerPool(space, createPoolBody(input))
-  const warning = emptyDefaultWarning(pool, request.bin)
-  if (warning) request.warn(warning)
   return {...pool, Created: true, Equivalent: equivalent}
-}
-
-/**
- * A new pool has no workers: made the default (and static: dynamic pools get their workers from
- * Octopus), every step with no pool of its own has no worker of its own until workers are
- * registered in it.
- */
-export function emptyDefaultWarning(pool: Pick<WorkerPoolResource, 'Name' | 'IsDefault' | 'WorkerPoolType'>, bin: string): string | undefined {
-  if (!fallsBackToBuiltinWorker(pool, 0)) return undefined
-  return `'${terminalSafe(pool.Name)}' is now the default worker pool but has no workers: steps that use the default pool have none to run on until you register some ` +
-    `(e.g. \`${bin} worker register listening <name> --pool ${shellQuote(pool.Name)} ...\`).`
 }

@@ -18,6 +18,7 @@ import type {WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
 import {refuseDeletingPoolsInUse} from '../usage/guard.js'
 import {isDynamicPool} from '../../domain/pools.js'
 import {shellQuote} from '../../text/shell.js'
+import {plural, shortList} from '../../text/wording.js'
 
 export interface PoolDeleteImpact {
   pool: WorkerPoolResource
@@ -65,16 +66,6 @@ export function refuseStrandedWorkers(impacts: PoolDeleteImpact[], bin: string):
     hint: `Move those workers to another pool first (e.g. \`${bin} worker update ${shellQuote(example.Name)} --add-pool <other pool>\`) or delete them.`,
     code: 'worker-in-no-pool',
     details: {pools: blocked.map((i) => ({Id: i.pool.Id, Name: i.pool.Name, Workers: i.stranded.map((w) => w.Name)}))},
-  })
-}
-
-/** What happens to each pool's workers, shown before the confirmation. */
-export function impactLines(impacts: PoolDeleteImpact[], moveTo?: Pick<WorkerPoolResource, 'Id' | 'Name'>): string[] {
-  return impacts.map(({pool, workers}) => {
-    if (workers.length === 0) return `'${pool.Name}' (${pool.Id}) holds no workers.`
-    const held = `'${pool.Name}' (${pool.Id}) holds ${plural(workers.length, 'worker')} (${shortList(workers.map((w) => w.Name))}); `
-    if (moveTo) return `${held}${workers.length === 1 ? 'it moves' : 'they move'} to '${moveTo.Name}' (${moveTo.Id}) first.`
-    return `${held}${workers.length === 1 ? 'it stays registered and is' : 'they stay registered and are'} removed from this pool (each is in another pool).`
   })
 }
 
@@ -126,8 +117,8 @@ export interface DeletePoolsRequest {
   /** Told what the in-use check rests on (a server without runbooks). */
   onNote?: (text: string) => void
   bin: string
-  /** Shown what will happen (one line a pool); asks for confirmation and throws to stop. Nothing is changed before it returns. */
-  confirm: (targets: WorkerPoolResource[], impact: string[]) => Promise<void>
+  /** Shown what will happen to each pool's workers; asks for confirmation and throws to stop. Nothing is changed before it returns. */
+  confirm: (targets: WorkerPoolResource[], impacts: PoolDeleteImpact[], moveTo?: WorkerPoolResource) => Promise<void>
 }
 
 /**
@@ -150,7 +141,7 @@ export async function deletePools(space: SpaceContext, request: DeletePoolsReque
     () => (destination ? undefined : refuseStrandedWorkers(impacts, request.bin)),
     () => (request.force ? undefined : refuseDeletingPoolsInUse(space, targets, request.bin, request.onNote)),
   ])
-  await request.confirm(targets, impactLines(impacts, destination))
+  await request.confirm(targets, impacts, destination)
 
   // Moving a worker is a read-merge-write of its document as it is now: a change someone made to
   // it since the list was read (another pool added, a rename) is kept. No other pool loses a
@@ -211,12 +202,4 @@ export async function refuseAll(checks: Array<() => void | Promise<void>>): Prom
 
 function describeWorkers(workers: Array<{Name: string}>): string {
   return `${plural(workers.length, 'worker')} (${shortList(workers.map((w) => w.Name))})`
-}
-
-function shortList(names: string[], limit = 5): string {
-  return names.length <= limit ? names.join(', ') : `${names.slice(0, limit).join(', ')} and ${names.length - limit} more`
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }

@@ -1,9 +1,9 @@
 /** `pool list`: the pools of one space, or of every space, with their worker counts, in the server's sort order. */
 import type {SpaceContext} from '../../octopus/client.js'
 import {getWorkerPoolsSummary, listWorkerPools, listWorkers} from '../../octopus/repositories.js'
-import {joinPoolsWithSummaries, joinPoolsWithWorkers, type PoolWithCounts} from './counts.js'
-import {filterByType, poolJson, type PoolListItem} from '../../views/pools.js'
-import type {PoolTypeFlag} from './validate.js'
+import type {WorkerPoolResource} from '../../octopus/types.js'
+import {poolTypeFlag, type PoolTypeFlag} from '../../domain/pools.js'
+import {joinPoolsWithSummaries, joinPoolsWithWorkers, type PoolWithCounts, type WorkerCounts} from './counts.js'
 
 export interface PoolListResult {
   /** The spaces read, in the server's order (one unless --all-spaces). */
@@ -12,6 +12,19 @@ export interface PoolListResult {
   type?: PoolTypeFlag
   /** The --json document: each pool resource plus SpaceName and WorkerCounts, space by space. */
   pools: PoolListItem[]
+}
+
+/** A `pool list` item: the pool resource as the server returns it (SpaceId kept), plus derived SpaceName and WorkerCounts. */
+export type PoolListItem = WorkerPoolResource & {SpaceName: string; WorkerCounts: WorkerCounts}
+
+export function poolJson({pool, counts}: PoolWithCounts, spaceName: string): PoolListItem {
+  return {...pool, SpaceName: spaceName, WorkerCounts: counts}
+}
+
+/** Filters `pool list --type`. */
+export function filterByType(pools: PoolWithCounts[], type: PoolTypeFlag | undefined): PoolWithCounts[] {
+  if (!type) return pools
+  return pools.filter((p) => poolTypeFlag(p.pool.WorkerPoolType) === type)
 }
 
 /**

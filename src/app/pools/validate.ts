@@ -3,23 +3,9 @@
  * never changes anything (exit 2).
  */
 import {usageError} from '../../text/errors.js'
-import type {WorkerPoolTypeName} from '../../octopus/types.js'
-import {isDynamicPool} from '../../domain/pools.js'
 
 /** Octopus rejects longer names; we check first so that nothing is sent. */
 export const MAX_POOL_NAME_LENGTH = 200
-
-export type PoolTypeFlag = 'static' | 'dynamic'
-
-export const POOL_TYPE_FLAGS: PoolTypeFlag[] = ['static', 'dynamic']
-
-export function poolTypeName(type: PoolTypeFlag): WorkerPoolTypeName {
-  return type === 'dynamic' ? 'DynamicWorkerPool' : 'StaticWorkerPool'
-}
-
-export function poolTypeFlag(typeName: string | null | undefined): PoolTypeFlag {
-  return isDynamicPool({WorkerPoolType: typeName}) ? 'dynamic' : 'static'
-}
 
 /** A pool name as given by the user, trimmed; empty or over 200 characters is exit 2. */
 export function validatePoolName(input: string | undefined, what = 'Pool name'): string {

@@ -2,12 +2,41 @@
 import type {SpaceContext} from '../../octopus/client.js'
 import {findByNameOrId} from '../../octopus/names.js'
 import {listWorkerPools, listWorkers} from '../../octopus/repositories.js'
-import type {WorkerPoolResource} from '../../octopus/types.js'
+import type {WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
 import {readPoolUsage} from '../usage/guard.js'
 import type {PoolUsageSummary} from '../../domain/usage/summary.js'
 import {isDynamicPool} from '../../domain/pools.js'
 import {countsFromWorkers, type WorkerCounts} from './counts.js'
-import {poolWorkerSummary, type PoolWorkerSummary} from '../../views/pools.js'
+import {workerCells} from '../../domain/workers/endpoint-facts.js'
+
+/** A worker of the pool as `pool view` documents it. */
+export interface PoolWorkerSummary {
+  Id: string
+  Name: string
+  /** As the server sent it; `Unknown` when it sent none. */
+  HealthStatus: string
+  IsDisabled: boolean
+  /** The raw style; null when the server sent no endpoint. */
+  CommunicationStyle: string | null
+  /** The type as every command names it: Listening, Polling, SSH, Kubernetes, or the raw style. */
+  Type: string
+  /** Where the server reaches the worker, in the one form every command shows. */
+  Endpoint: string
+}
+
+export function poolWorkerSummary(worker: WorkerResource): PoolWorkerSummary {
+  const cells = workerCells(worker)
+  const style = worker.Endpoint?.CommunicationStyle
+  return {
+    Id: worker.Id,
+    Name: worker.Name,
+    HealthStatus: cells.Health,
+    IsDisabled: worker.IsDisabled === true,
+    CommunicationStyle: typeof style === 'string' ? style : null,
+    Type: cells.Type,
+    Endpoint: cells.Endpoint,
+  }
+}
 
 /** The --json document; `UsageUnavailable` (why Usage is null) is for the text form only. */
 export type PoolViewResult = WorkerPoolResource & {

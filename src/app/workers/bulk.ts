@@ -5,7 +5,6 @@
  * exactly what was done and what was not.
  */
 import {unsafeError, usageError} from '../../text/errors.js'
-import {renderBulk} from '../../views/bulk.js'
 import {findAllByNameOrId} from '../../octopus/names.js'
 import {runBulk, toBulkResult, type BulkResult} from '../../domain/bulk.js'
 import type {SpaceContext} from '../../octopus/client.js'
@@ -101,15 +100,6 @@ export async function deleteWorkers(space: SpaceContext, targets: WorkerResource
     return {result: worker.Id}
   })
   return toBulkResult(report, 'deleted')
-}
-
-/**
- * The human form of a worker bulk result: renderBulk's (server strings escaped there), the failure
- * summary on stderr; a selection of nothing (a pool with no workers) is one note on stderr, exit 0.
- */
-export function renderWorkerBulk(result: BulkResult, what: string): {stdout?: string; stderr: string[]} {
-  if (result.Results.length === 0) return {stderr: [`No workers selected (the pool has none); nothing was ${what}.`]}
-  return renderBulk(result)
 }
 
 /** Active leases held by the given workers (from `/workertaskleases`). */

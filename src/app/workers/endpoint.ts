@@ -1,27 +1,10 @@
 /**
- * Worker endpoints: the four styles a worker can have, how to show them, how to build them for a
- * registration, and when two of them are "the same" (for --if-not-exists).
+ * Worker endpoints for a registration: how to build one from what the user asked, and when two of
+ * them are "the same" (for --if-not-exists). The worker types and how an endpoint is shown are
+ * domain facts (src/domain/workers/endpoint-facts.ts).
  */
-import type {CommunicationStyle, EndpointResource} from '../../octopus/types.js'
+import type {EndpointResource} from '../../octopus/types.js'
 import {pollingUri, type SshPlatform} from './validate.js'
-
-export const WORKER_TYPES = ['listening', 'polling', 'ssh', 'kubernetes'] as const
-export type WorkerType = (typeof WORKER_TYPES)[number]
-
-export const COMM_STYLE_OF_TYPE: Record<WorkerType, CommunicationStyle> = {
-  listening: 'TentaclePassive',
-  polling: 'TentacleActive',
-  ssh: 'Ssh',
-  kubernetes: 'KubernetesTentacle',
-}
-
-// Showing an endpoint (type label, address, version advice) lives in the one worker renderer.
-export {endpointAddress, workerTypeLabel} from '../../domain/workers/endpoint-facts.js'
-
-/** The certificate thumbprint of a Tentacle endpoint (Kubernetes agents keep it one level down). */
-export function endpointThumbprint(endpoint: EndpointResource | undefined | null): string | undefined {
-  return (endpoint?.Thumbprint ?? endpoint?.TentacleEndpointConfiguration?.Thumbprint) || undefined
-}
 
 /** What the user asked to register, validated. */
 export type EndpointSpec =

@@ -54,15 +54,6 @@ function selectedWorkers(opts: {workers: WorkerResource[]; pools: WorkerPoolReso
   return [...chosen.values()]
 }
 
-/** The stderr line naming the disabled workers left out of the check, if any. */
-export function skippedNote(target: HealthTarget): string | undefined {
-  if (target.skipped.length === 0) return undefined
-  const names = target.skipped.map((w) => `'${w.Name}'`).join(', ')
-  return target.skipped.length === 1
-    ? `Skipping disabled worker ${names}: Octopus does not health-check disabled workers.`
-    : `Skipping ${target.skipped.length} disabled workers (Octopus does not health-check disabled workers): ${names}.`
-}
-
 export function healthTaskBody(target: HealthTarget): {Name: string; Description: string; Arguments: Record<string, unknown>} {
   const description = target.pool
     ? `Health check of pool ${target.pool.Name}`
@@ -112,20 +103,9 @@ export async function waitForTask(fetchTask: () => Promise<TaskResource>, opts: 
   }
 }
 
-export const HEALTH_TABLE_HEAD = ['NAME', 'HEALTH', 'STATUS SUMMARY']
-
-export function healthRows(workers: WorkerResource[]): string[][] {
-  return workers.map((w) => [w.Name, healthLabel(w), w.StatusSummary ?? ''])
-}
-
 /** Every checked worker is available (src/domain/availability.ts: enabled, Healthy or HasWarnings). */
 export function allAvailable(workers: WorkerResource[]): boolean {
   return workers.every(isAvailable)
-}
-
-/** One progress line: `ServerTasks-12: Executing (3s)`. */
-export function healthProgressLine(task: TaskResource, elapsedMs: number): string {
-  return `${task.Id}: ${task.State} (${formatDuration(elapsedMs)})`
 }
 
 /**

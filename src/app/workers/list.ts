@@ -8,8 +8,7 @@ import {findAllByNameOrId} from '../../octopus/names.js'
 import {compareTextIgnoringCase} from '../../text/order.js'
 import {listWorkerPools, listWorkers, type WorkerQuery} from '../../octopus/repositories.js'
 import type {HealthStatus, WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
-import {COMM_STYLE_OF_TYPE, WORKER_TYPES, type WorkerType} from './endpoint.js'
-import {workerCells} from '../../domain/workers/endpoint-facts.js'
+import {COMM_STYLE_OF_TYPE, WORKER_TYPES, type WorkerType} from '../../domain/workers/endpoint-facts.js'
 
 export const HEALTH_STATUSES: HealthStatus[] = ['Healthy', 'Unhealthy', 'Unavailable', 'HasWarnings', 'Unknown']
 
@@ -127,20 +126,6 @@ export function withPoolNames(worker: WorkerResource, names: PoolNames): WorkerW
 export type PoolNames = ReadonlyMap<string, string>
 export function poolNames(pools: WorkerPoolResource[]): PoolNames {
   return new Map(pools.map((p) => [p.Id, p.Name]))
-}
-
-export const WORKER_TABLE_HEAD = ['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'POOLS', 'ENDPOINT']
-
-/** The table of `worker list`: with several spaces, a SPACE column first. */
-export function workerListTable(result: WorkerListResult): {head: string[]; rows: string[][]} {
-  if (!result.allSpaces) return {head: WORKER_TABLE_HEAD, rows: result.workers.map(workerRow)}
-  return {head: ['SPACE', ...WORKER_TABLE_HEAD], rows: result.workers.map((w) => [w.SpaceName ?? '', ...workerRow(w)])}
-}
-
-/** One row; TYPE, HEALTH, DISABLED and ENDPOINT are the shared cells `pool view` shows too. */
-export function workerRow(worker: WorkerWithPoolNames): string[] {
-  const cells = workerCells(worker)
-  return [worker.Name, cells.Type, cells.Health, cells.Disabled, worker.WorkerPoolNames.join(', '), cells.Endpoint]
 }
 
 /** Rows sorted by name, as the portal lists them. */

@@ -15,12 +15,9 @@ import {shellQuote} from '../../text/shell.js'
 import type {SpaceContext} from '../../octopus/client.js'
 import {createWorker, listAccounts, listMachinePolicies, listProxies, listWorkerPools, listWorkers, updateWorker, type AccountResource} from '../../octopus/repositories.js'
 import type {EndpointResource, MachinePolicyResource, WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
-import {buildEndpoint, endpointAddress, endpointMatches, endpointThumbprint, type EndpointSpec} from './endpoint.js'
-import {workerCells, workerTypeLabel} from '../../domain/workers/endpoint-facts.js'
+import {buildEndpoint, endpointMatches, type EndpointSpec} from './endpoint.js'
+import {endpointThumbprint, workerCells, workerTypeLabel} from '../../domain/workers/endpoint-facts.js'
 import {poolNames, withPoolNames, type WorkerWithPoolNames} from './list.js'
-import {terminalSafe} from '../../ui/safe.js'
-import {promptForMissing} from './register-prompts.js'
-import type {Questions} from '../../ui/prompter.js'
 import type {DraftField, RegisterDraft, RegisterMode, RegisterSnapshot, RegisterType} from './register-draft.js'
 import {resolveSshAccount, resolveStaticPools} from './resolve.js'
 import {
@@ -276,10 +273,13 @@ export function registrationWarnings(plan: ResolvedRegistration, facts: WarningF
   return warnings
 }
 
+/** Asks for the fields the command line left out (src/cli/prompts/worker-register.ts asks on a terminal). */
+export type AskForMissing = (draft: RegisterDraft, missing: DraftField[], snapshot: Pick<RegisterSnapshot, 'pools' | 'accounts'>) => Promise<RegisterDraft>
+
 export interface RegisterDeps {
   interactive: boolean
   connect: () => Promise<SpaceContext>
-  prompter: Questions
+  askForMissing: AskForMissing
   bin?: string
   /** The user named the space (--space or OCTOPUS_SPACE), so the echoed command names it too. */
   spaceChosen?: boolean
@@ -303,7 +303,7 @@ export async function registerWorker(initial: RegisterDraft, deps: RegisterDeps)
   ])
   const missing = missingFields(initial)
   const prompted = missing.length > 0
-  const draft = prompted ? await promptForMissing(initial, missing, {pools, accounts}, deps.prompter) : initial
+  const draft = prompted ? await deps.askForMissing(initial, missing, {pools, accounts}) : initial
   const [sameName, sameThumbprint] = await Promise.all([
     listWorkers(space, {name: draft.name}),
     draft.type !== 'ssh' && draft.thumbprint ? listWorkers(space, {thumbprint: draft.thumbprint}) : [],
@@ -328,19 +328,6 @@ export async function registerWorker(initial: RegisterDraft, deps: RegisterDeps)
   }
   if (action !== 'unchanged') for (const warning of registrationWarnings(plan, {sameThumbprint})) deps.warn?.(warning)
   return {action, worker: withPoolNames(worker, poolNames(pools)), plan, equivalentCommand: prompted ? equivalentCommand(plan, {bin: deps.bin, space: deps.spaceChosen ? space.space.Name : undefined}) : undefined}
-}
-
-/** The outcome in the shared vocabulary: `Registered SSH worker 'x' (Workers-9) in 'Linux'.` */
-export function describeRegistration(result: RegistrationResult): string {
-  // The type label of every other command (present.ts), from what the server now holds.
-  const type = workerTypeLabel(result.worker.Endpoint ?? buildEndpoint(result.plan.spec))
-  const pools = result.plan.pools.map((p) => `'${terminalSafe(p.Name)}'`).join(', ')
-  const name = terminalSafe(result.worker.Name)
-  switch (result.action) {
-    case 'created': return `Registered ${type} worker '${name}' (${result.worker.Id}) in ${pools}.`
-    case 'updated': return `Updated ${type} worker '${name}' (${result.worker.Id}) in place: now ${endpointAddress(result.worker.Endpoint)} in ${pools}.`
-    case 'unchanged': return `${type} worker '${name}' (${result.worker.Id}) already exists with this endpoint; nothing was changed.`
-  }
 }
 
 /** `SSH ssh://h:22/`, `Kubernetes poll://x/`, `None` (no endpoint): type and address as every command shows them. */

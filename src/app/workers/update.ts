@@ -11,8 +11,8 @@ import {findAllByNameOrId, findByNameOrId} from '../../octopus/names.js'
 import {getWorker, listMachinePolicies, listWorkerPools, listWorkers, updateWorker} from '../../octopus/repositories.js'
 import type {MachinePolicyResource, WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
 import type {PolicyConfig} from '../../config/octoworkers-yaml/load.js'
+import type {PoolFloor} from '../../domain/pool-floors.js'
 import {checkFloors, recheckAfterPrompt, refuseBelowFloor, verifyFloorsAfterWrite, type AppliedChange, type WorkerChange} from '../maintenance/guard.js'
-import {floorLines} from '../../views/maintenance.js'
 import {shellQuote} from '../../text/shell.js'
 import {requireSelection, selectWorkers, type WorkerSelectionInput} from './bulk.js'
 import {floorFunction} from '../../domain/floor.js'
@@ -150,7 +150,8 @@ export interface UpdateGuard {
   config: () => Promise<PolicyConfig>
   /** Asks (typed name or count); throws to stop, nothing changed. */
   confirm: (targets: WorkerResource[]) => Promise<void>
-  note: (line: string) => void
+  /** Each pool left's floor, shown before asking (with -y too). */
+  showFloors: (floors: PoolFloor[]) => void
   bin: string
 }
 
@@ -188,7 +189,7 @@ export async function updateWorkers(space: SpaceContext, selection: WorkerSelect
     const wording = {verb: 'removing them', override: REMOVE_POOL_OVERRIDE}
     const check = checkFloors({workers, pools, targets, change, floorOf})
     refuseBelowFloor(check, wording)
-    for (const line of floorLines(check.floors, 'after the change')) guard.note(line)
+    guard.showFloors(check.floors)
     if (!guard.yes && targets.length > 0) {
       await guard.confirm(targets)
       await recheckAfterPrompt(space, {targets, change, floorOf, ...wording})

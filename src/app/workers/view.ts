@@ -6,9 +6,7 @@ import type {SpaceContext} from '../../octopus/client.js'
 import {findByNameOrId} from '../../octopus/names.js'
 import {listAccounts, listMachinePolicies, listProxies, listWorkerPools, listWorkers} from '../../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
-import {endpointThumbprint} from './endpoint.js'
-import {communicationStyle, describeUpgradeAdvice, disabledLabel, healthLabel, kubernetesAgent, upgradeAdvice, workerCells} from '../../domain/workers/endpoint-facts.js'
-import {terminalSafe} from '../../ui/safe.js'
+import {kubernetesAgent, upgradeAdvice} from '../../domain/workers/endpoint-facts.js'
 
 interface Named {
   Id: string
@@ -70,54 +68,4 @@ export async function viewWorker(space: SpaceContext, nameOrId: string): Promise
     endpoint?.ProxyId ? listProxies(space) : undefined,
   ])
   return workerView(worker, {pools, machinePolicies, accounts, proxies, webUrl: space.webUrl(`infrastructure/workers/${worker.Id}/settings`)})
-}
-
-/** Label/value lines for the human view. */
-export function workerViewLines(view: WorkerView): Array<[string, string]> {
-  const endpoint = view.Endpoint
-  const cells = workerCells(view)
-  const style = communicationStyle(endpoint).toLowerCase()
-  const lines: Array<[string, string]> = [
-    ['Name', view.Name],
-    ['ID', view.Id],
-    ['Type', cells.Type],
-    ['Endpoint', cells.Endpoint || (endpoint ? '(none)' : '(the server sent no endpoint)')],
-  ]
-  const thumbprint = endpointThumbprint(endpoint)
-  if (thumbprint) lines.push(['Thumbprint', thumbprint])
-  if (style === 'ssh') {
-    lines.push(['Host key fingerprint', endpoint?.Fingerprint ?? ''])
-    lines.push(['Account', view.AccountName ?? ''])
-    lines.push(['Platform', endpoint?.DotNetCorePlatform || 'mono (none set)'])
-  }
-  const agent = kubernetesAgent(endpoint)
-  if (agent) {
-    const mode = endpoint?.TentacleEndpointConfiguration?.CommunicationMode
-    if (mode) lines.push(['Communication mode', mode])
-    lines.push(
-      ['Agent version', agent.agentVersion ?? 'unknown'],
-      ['Helm release', agent.helmReleaseName ?? ''],
-      ['Namespace', agent.namespace ?? ''],
-      ['Upgrade status', agent.upgradeStatus ?? 'unknown'],
-      ['Upgrade locked', agent.upgradeLocked ? 'yes' : 'no'],
-    )
-  }
-  if (view.ProxyName) lines.push(['Proxy', view.ProxyName])
-  const advice = upgradeAdvice(endpoint)
-  lines.push(
-    ['Pools', view.WorkerPoolNames.join(', ')],
-    ['Machine policy', view.MachinePolicyName ?? ''],
-    ['Disabled', disabledLabel(view)],
-    ['Health', healthLabel(view)],
-    ['Health summary', view.StatusSummary ?? ''],
-    ['Tentacle version', style === 'ssh' ? 'n/a (SSH)' : advice ? describeUpgradeAdvice(advice) : endpoint && !['tentaclepassive', 'tentacleactive'].includes(style) ? 'n/a' : 'unknown (run a health check)'],
-  )
-  lines.push(['Web portal', view.WebUrl])
-  return lines
-}
-
-export function formatLines(lines: Array<[string, string]>): string {
-  const width = Math.max(...lines.map(([label]) => label.length))
-  // Values are the server's (names, summaries): a newline in one must not make a line of its own.
-  return lines.map(([label, value]) => `${(label + ':').padEnd(width + 2)}${terminalSafe(value)}`).join('\n') + '\n'
 }

@@ -1,7 +1,9 @@
 import {Args, Flags, type Command} from '@oclif/core'
 import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
-import {describeRegistration, draftFromInput, registerWorker, type RegisterInput, type RegistrationResult} from '../../app/workers/register.js'
+import {draftFromInput, registerWorker, type RegisterInput, type RegistrationResult} from '../../app/workers/register.js'
+import {describeRegistration} from '../../views/workers.js'
+import {promptForMissing} from '../prompts/worker-register.js'
 import type {RegisterType} from '../../app/workers/register-draft.js'
 
 /** Said in every register command's help: Kubernetes agents are not registered from here. */
@@ -62,7 +64,8 @@ export abstract class WorkerRegisterCommand<T extends typeof Command> extends Se
       ifNotExists: flags['if-not-exists'], force: flags.force,
     })
     return registerWorker(draft, {
-      interactive: this.interactive, connect: async () => (await this.connectSpace()).space, prompter: this.context.prompter, bin: this.config.bin,
+      interactive: this.interactive, connect: async () => (await this.connectSpace()).space, bin: this.config.bin,
+      askForMissing: (draft, missing, snapshot) => promptForMissing(draft, missing, snapshot, this.context.prompter),
       spaceChosen: Boolean(flags.space ?? this.env.OCTOPUS_SPACE), warn: (message) => this.warnUser(message),
     })
   }

@@ -2,7 +2,7 @@ import {Args, Flags, type Command} from '@oclif/core'
 import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
 import type {BulkResult} from '../../domain/bulk.js'
-import {renderWorkerBulk} from '../../app/workers/bulk.js'
+import {renderWorkerBulk} from '../../views/bulk.js'
 
 export type ToggledState = 'enabled' | 'disabled'
 

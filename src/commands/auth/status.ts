@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type Rendered} from '../../cli/base-command.js'
 import {ExitCode, type ExitCodeValue} from '../../text/errors.js'
-import {authStatus, authStatusLines, type AuthStatusResult} from '../../app/auth/status.js'
+import {authStatus, type AuthStatusResult} from '../../app/auth/status.js'
+import {authStatusLines} from '../../views/auth.js'
 
 export default class AuthStatus extends BaseCommand<typeof AuthStatus> {
   static override summary = 'List every saved profile, the one in use, and where each one\'s credential comes from (never the credential).'

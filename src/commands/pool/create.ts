@@ -3,8 +3,9 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {countFlag} from '../../cli/flags.js'
 import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../app/pools/create.js'
-import {POOL_TYPE_FLAGS, poolTypeFlag, type PoolTypeFlag} from '../../app/pools/validate.js'
-import {terminalSafe} from '../../ui/safe.js'
+import {POOL_TYPE_FLAGS, type PoolTypeFlag} from '../../domain/pools.js'
+import {emptyDefaultWarning, poolCreatedLine} from '../../views/pools.js'
+import {poolCreateQuestions} from '../../cli/prompts/pool-create.js'
 
 export default class PoolCreate extends ServerCommand<typeof PoolCreate> {
   static override summary = 'Create a static or dynamic worker pool.'
@@ -38,7 +39,7 @@ Interactive runs ask for what is missing (name, type, worker type) and then prin
 
   public async run(): Promise<CreatePoolResult> {
     const flags = this.flags
-    return createPool({
+    const result = await createPool({
       draft: {
         name: this.args.name,
         type: flags.type as PoolTypeFlag | undefined,
@@ -48,12 +49,15 @@ Interactive runs ask for what is missing (name, type, worker type) and then prin
         sortOrder: flags['sort-order'],
         ifNotExists: flags['if-not-exists'],
       },
-      prompter: this.interactive ? this.context.prompter : undefined,
+      ask: this.interactive ? poolCreateQuestions(this.context.prompter) : undefined,
       connect: async () => (await this.connectSpace()).space,
-      warn: (message) => this.warnUser(message),
       echo: (input) => equivalentCreateCommand(this.config.bin, input, {server: flags.server, space: flags.space}),
       bin: this.config.bin,
     })
+    // Shown under --json too: the pool was created, but steps may now have nowhere to run.
+    const warning = result.Created ? emptyDefaultWarning(result, this.config.bin) : undefined
+    if (warning) this.warnUser(warning)
+    return result
   }
 
   protected override toJson({Equivalent: _shownOnStderr, ...pool}: CreatePoolResult): unknown {
@@ -61,9 +65,6 @@ Interactive runs ask for what is missing (name, type, worker type) and then prin
   }
 
   protected override render(result: CreatePoolResult): Rendered {
-    const stdout = result.Created
-      ? `Created ${poolTypeFlag(result.WorkerPoolType)} worker pool '${terminalSafe(result.Name)}' (${result.Id})${result.IsDefault ? ', the default pool' : ''}.`
-      : `Worker pool '${terminalSafe(result.Name)}' (${result.Id}) already exists as a ${poolTypeFlag(result.WorkerPoolType)} pool; nothing changed.`
-    return {stdout, stderr: result.Equivalent ? [`To do this without prompts:`, `  ${result.Equivalent}`] : []}
+    return {stdout: poolCreatedLine(result), stderr: result.Equivalent ? [`To do this without prompts:`, `  ${result.Equivalent}`] : []}
   }
 }

@@ -3,6 +3,7 @@ import {flagParser} from '../../cli/flags.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import type {BulkResult} from '../../domain/bulk.js'
 import {deletePools, parseMoveWorkersTo} from '../../app/pools/delete.js'
+import {impactLines} from '../../views/pools.js'
 
 export default class PoolDelete extends ServerCommand<typeof PoolDelete> {
   static override summary = 'Delete worker pools (their workers stay registered and are removed from them, or move to --move-workers-to).'
@@ -48,8 +49,8 @@ If the server fails midway, the run stops: the output says which pools were dele
       force: this.flags.force,
       bin: this.config.bin,
       onNote: (text) => this.note(`Note: ${text}.`),
-      confirm: async (targets, impact) => {
-        for (const line of impact) this.note(line)
+      confirm: async (targets, impacts, moveTo) => {
+        this.noteLines(impactLines(impacts, moveTo))
         await this.confirmDestructive({yes: this.flags.yes, action: `delete ${targets.length === 1 ? 'this worker pool' : `these ${targets.length} worker pools`}`, names: targets.map((p) => p.Name)})
       },
     })

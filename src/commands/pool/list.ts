@@ -4,7 +4,7 @@ import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag} from '../../cli/flags.js'
 import {listPoolsWithCounts, type PoolListResult} from '../../app/pools/list.js'
 import {POOL_LIST_ALL_SPACES_HEAD, POOL_LIST_HEAD, poolListRow} from '../../views/pools.js'
-import {POOL_TYPE_FLAGS, type PoolTypeFlag} from '../../app/pools/validate.js'
+import {POOL_TYPE_FLAGS, type PoolTypeFlag} from '../../domain/pools.js'
 import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {renderTable} from '../../ui/table.js'
 

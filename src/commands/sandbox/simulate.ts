@@ -3,7 +3,8 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {countFlag, flagParser} from '../../cli/flags.js'
 import {ExitCode, type ExitCodeValue} from '../../text/errors.js'
-import {cancelSimulation, canceledLine, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../app/simulate.js'
+import {cancelSimulation, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../app/simulate.js'
+import {canceledLine, simulationProgressLine, simulationStartedLine} from '../../views/simulate.js'
 import {renderTable} from '../../ui/table.js'
 
 
@@ -41,8 +42,12 @@ finished are canceled (their leases released) and no more start; exit 130.`
   public async run(): Promise<SimulationStatus> {
     const {space} = await this.connectSpace()
     const {tasks, concurrency, steps, pool} = this.flags
-    return runSimulation(space, {tasks, concurrency, steps, durationMs: this.flags['duration-ms'], pools: pool}, (line) => this.note(line), (id) => {
-      this.started = {space, id}
+    return runSimulation(space, {tasks, concurrency, steps, durationMs: this.flags['duration-ms'], pools: pool}, {
+      onStarted: (status) => {
+        this.started = {space, id: status.Id}
+        this.note(simulationStartedLine(status, {tasks, concurrency}, space.space.Name))
+      },
+      onProgress: (status) => this.note(simulationProgressLine(status, {tasks})),
     })
   }
 

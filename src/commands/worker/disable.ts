@@ -5,6 +5,7 @@ import {runWorkerDisable} from '../../app/maintenance/disable-run.js'
 import {keepHealthyFlag} from '../../cli/flags.js'
 import {loadConfig} from '../../config/octoworkers-yaml/load.js'
 import {requireSelection} from '../../app/workers/bulk.js'
+import {floorLines} from '../../views/maintenance.js'
 
 export default class WorkerDisable extends WorkerToggleCommand<typeof WorkerDisable> {
   static override summary = 'Disable workers so no new task leases them (running tasks go on).'
@@ -33,7 +34,7 @@ After writing, the pools are read again: if one is below its floor because anoth
     return runWorkerDisable(space, {...selection, keepHealthy, yes: Boolean(this.flags.yes)}, {
       config: () => loadConfig({cwd: this.context.cwd}),
       confirm: (targets) => this.confirmDestructive({action: `disable ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)}),
-      note: (line) => this.note(line),
+      showFloors: (floors) => this.noteLines(floorLines(floors, 'while disabled')),
       bin: this.config.bin,
     })
   }

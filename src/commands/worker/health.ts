@@ -4,7 +4,8 @@ import {ServerCommand} from '../../cli/server-command.js'
 import {ExitCode, type ExitCodeValue} from '../../text/errors.js'
 import {renderTable} from '../../ui/table.js'
 import {terminalSafe} from '../../ui/safe.js'
-import {HEALTH_TABLE_HEAD, checkWorkerHealth, healthCheckFailed, healthRows, healthProgressLine, skippedNote, type HealthResult} from '../../app/workers/health.js'
+import {checkWorkerHealth, healthCheckFailed, type HealthResult} from '../../app/workers/health.js'
+import {HEALTH_TABLE_HEAD, healthProgressLine, healthRows, skippedNote} from '../../views/workers.js'
 import {durationFlag} from '../../cli/flags.js'
 
 export default class WorkerHealth extends ServerCommand<typeof WorkerHealth> {

@@ -4,8 +4,9 @@ import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag} from '../../cli/flags.js'
 import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {renderTable} from '../../ui/table.js'
-import {HEALTH_STATUSES, listWorkersIn, workerListTable, type WorkerListResult} from '../../app/workers/list.js'
-import {WORKER_TYPES} from '../../app/workers/endpoint.js'
+import {HEALTH_STATUSES, listWorkersIn, type WorkerListResult} from '../../app/workers/list.js'
+import {workerListTable} from '../../views/workers.js'
+import {WORKER_TYPES} from '../../domain/workers/endpoint-facts.js'
 
 export default class WorkerList extends ServerCommand<typeof WorkerList> {
   static override aliases = ['worker:ls']

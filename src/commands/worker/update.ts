@@ -2,7 +2,9 @@ import {Args, Flags} from '@oclif/core'
 import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {terminalSafe} from '../../ui/safe.js'
-import {renderWorkerBulk, requireSelection} from '../../app/workers/bulk.js'
+import {requireSelection} from '../../app/workers/bulk.js'
+import {renderWorkerBulk} from '../../views/bulk.js'
+import {floorLines} from '../../views/maintenance.js'
 import {keepHealthyFlag} from '../../cli/flags.js'
 import {loadConfig} from '../../config/octoworkers-yaml/load.js'
 import {requireSingleRename, updateWorkers, validateUpdateInput, type UpdateWorkersResult} from '../../app/workers/update.js'
@@ -50,7 +52,7 @@ Each worker is read whole just before it is written, changed and written back (o
       yes: Boolean(this.flags.yes),
       config: () => loadConfig({cwd: this.context.cwd}),
       confirm: (targets) => this.confirmDestructive({action: `remove ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`} from the pool`, names: targets.map((w) => w.Name)}),
-      note: (line) => this.note(line),
+      showFloors: (floors) => this.noteLines(floorLines(floors, 'after the change')),
       bin: this.config.bin,
     })
   }

@@ -6,7 +6,7 @@ import {loadConfig} from '../../config/octoworkers-yaml/load.js'
 import {terminalSafeLines} from '../../ui/safe.js'
 import {requireSelection} from '../../app/workers/bulk.js'
 import {DEFAULT_WAIT, countFlag, durationFlag, keepHealthyFlag} from '../../cli/flags.js'
-import {describeWorkerResult} from '../../app/maintenance/rolling-upgrade.js'
+import {describeWorkerResult} from '../../views/maintenance.js'
 import {claimsRoot, claimStore} from '../../app/maintenance/upgrade-claims.js'
 import {runWorkerUpgrade, upgradeJson, type WorkerUpgradeResult} from '../../app/maintenance/worker-upgrade.js'
 

@@ -1,7 +1,8 @@
 import {Args} from '@oclif/core'
 import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
-import {formatLines, viewWorker, workerViewLines, type WorkerView as WorkerViewResult} from '../../app/workers/view.js'
+import {viewWorker, type WorkerView as WorkerViewResult} from '../../app/workers/view.js'
+import {formatLines, workerViewLines} from '../../views/workers.js'
 
 export default class WorkerView extends ServerCommand<typeof WorkerView> {
   static override summary = 'Show one worker: endpoint, thumbprint, pools, machine policy, health, Tentacle version, portal link.'

@@ -7,12 +7,26 @@
  * its own name), `Endpoint: null`, missing optional fields and extra fields.
  */
 
+import type {CommunicationStyle} from '../../octopus/types.js'
+
+/** The four kinds of worker, as `--type` names them, and the CommunicationStyle each one is. */
+export const WORKER_TYPES = ['listening', 'polling', 'ssh', 'kubernetes'] as const
+export type WorkerType = (typeof WORKER_TYPES)[number]
+
+export const COMM_STYLE_OF_TYPE: Record<WorkerType, CommunicationStyle> = {
+  listening: 'TentaclePassive',
+  polling: 'TentacleActive',
+  ssh: 'Ssh',
+  kubernetes: 'KubernetesTentacle',
+}
+
 /** The slice of an endpoint document this module reads; every field may be missing or null. */
 export interface PresentableEndpoint {
   CommunicationStyle?: string | null
   Uri?: string | null
   Host?: string | null
   Port?: number | null
+  Thumbprint?: string | null
   TentacleVersionDetails?: {
     Version?: string | null
     UpgradeSuggested?: boolean | null
@@ -39,6 +53,11 @@ const LABEL_OF_STYLE: Record<string, string> = {
   tentacleactive: 'Polling',
   ssh: 'SSH',
   kubernetestentacle: 'Kubernetes',
+}
+
+/** The certificate thumbprint of a Tentacle endpoint (Kubernetes agents keep it one level down). */
+export function endpointThumbprint(endpoint: PresentableEndpoint | undefined | null): string | undefined {
+  return (endpoint?.Thumbprint ?? endpoint?.TentacleEndpointConfiguration?.Thumbprint) || undefined
 }
 
 /** `None` is Octopus's own "no communication style" (enum value 0); a missing endpoint reads the same. */

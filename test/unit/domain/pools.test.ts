@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {isDynamicPool, isStaticPool, workerPoolTypeOf} from '../../../src/domain/pools.js'
-import {poolTypeFlag} from '../../../src/app/pools/validate.js'
+import {poolTypeFlag} from '../../../src/domain/pools.js'
 
 describe('isDynamicPool', () => {
   it('is true only for DynamicWorkerPool', () => {

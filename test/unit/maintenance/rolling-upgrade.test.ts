@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {rollExitCode} from '../../../src/app/maintenance/worker-upgrade.js'
-import {describeWorkerResult, leftDisabledByRun, remainingWorkers, type RollResult, type RolledWorker} from '../../../src/app/maintenance/rolling-upgrade.js'
+import {describeWorkerResult} from '../../../src/views/maintenance.js'
+import {leftDisabledByRun, remainingWorkers, type RollResult, type RolledWorker} from '../../../src/app/maintenance/rolling-upgrade.js'
 import {maintenanceFails, newerVersion, reportsOutdatedCalamari} from '../../../src/sandbox/health.js'
 import type {EndpointDoc} from '../../../src/sandbox/endpoints.js'
 

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {countsFromSummaryEntries, countsFromWorkers, HEALTH_STATUSES, joinPoolsWithSummaries, joinPoolsWithWorkers, zeroCounts, type WorkerCounts} from '../../../src/app/pools/counts.js'
-import {countAvailable} from '../../../src/domain/availability.js'
+import {countsFromSummaryEntries, countsFromWorkers, joinPoolsWithSummaries, joinPoolsWithWorkers, zeroCounts, type WorkerCounts} from '../../../src/app/pools/counts.js'
+import {countAvailable, HEALTH_STATUSES} from '../../../src/domain/availability.js'
 import {pool} from './fixtures.js'
 
 function entry(p: ReturnType<typeof pool>, counts: {total: number; disabled: number; health: Record<string, number>; endpoints?: Record<string, number>}) {

@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {checkWorkerTypeAllowed, createPool, createPoolBody, emptyDefaultWarning, decideCreate, equivalentCreateCommand, matchWorkerType} from '../../../src/app/pools/create.js'
+import {checkWorkerTypeAllowed, createPool, createPoolBody, decideCreate, equivalentCreateCommand, matchWorkerType} from '../../../src/app/pools/create.js'
+import {poolCreateQuestions} from '../../../src/cli/prompts/pool-create.js'
+import {emptyDefaultWarning} from '../../../src/views/pools.js'
 import {pool} from './fixtures.js'
 
 const types = [
@@ -93,13 +95,13 @@ describe('createPool before any request', () => {
   }
   const stopAtConnect = new Error('connect called')
   const request = (draft: Record<string, unknown>, prompter?: ReturnType<typeof scriptedPrompter>['prompter']) => ({
-    draft, prompter, bin: 'octoworkers', warn: () => {}, echo: () => '',
+    draft, ask: prompter && poolCreateQuestions(prompter), bin: 'octoworkers', echo: () => '',
     connect: async () => {
       throw stopAtConnect
     },
   })
 
-  it('asks the injected prompter for the name and the type, validating the name, then connects', async () => {
+  it('asks the injected prompter (through the terminal questions) for the name and the type, validating the name, then connects', async () => {
     const {prompter, asked} = scriptedPrompter(['Linux', 'static'])
     await expect(createPool(request({}, prompter))).rejects.toBe(stopAtConnect)
     expect(asked).toEqual(['Pool name:', 'Pool type:'])

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {deleteImpacts, impactLines, parseMoveWorkersTo, poolsAfterMove, refuseDefaultPool, refuseStrandedWorkers, resolveMoveDestination} from '../../../src/app/pools/delete.js'
+import {impactLines} from '../../../src/views/pools.js'
+import {deleteImpacts, parseMoveWorkersTo, poolsAfterMove, refuseDefaultPool, refuseStrandedWorkers, resolveMoveDestination} from '../../../src/app/pools/delete.js'
 import {pool} from './fixtures.js'
 
 const def = pool('WorkerPools-1', 'Default Worker Pool', {IsDefault: true})

@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {zeroCounts} from '../../../src/app/pools/counts.js'
-import {filterByType, POOL_LIST_HEAD, poolJson, poolListRow, poolViewLines, poolWorkerSummary} from '../../../src/views/pools.js'
+import {POOL_LIST_HEAD, poolListRow, poolViewLines} from '../../../src/views/pools.js'
+import {filterByType, poolJson} from '../../../src/app/pools/list.js'
+import {poolWorkerSummary} from '../../../src/app/pools/view.js'
 import {pool} from './fixtures.js'
 
 const counts = {...zeroCounts(), Total: 7, Available: 2, Healthy: 1, HasWarnings: 1, Unhealthy: 2, Unavailable: 1, Unknown: 1, Disabled: 1, ByEndpointType: {TentaclePassive: 7}}

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {poolTypeFlag, poolTypeName, rejectDuplicateInputs, validatePoolName} from '../../../src/app/pools/validate.js'
+import {rejectDuplicateInputs, validatePoolName} from '../../../src/app/pools/validate.js'
+import {poolTypeFlag, poolTypeName} from '../../../src/domain/pools.js'
 
 const usage = {exitCode: 2}
 

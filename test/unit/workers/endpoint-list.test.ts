@@ -1,7 +1,9 @@
 import {describe, expect, it} from 'vitest'
-import {buildEndpoint, endpointAddress, endpointMatches, endpointThumbprint, workerTypeLabel} from '../../../src/app/workers/endpoint.js'
+import {buildEndpoint, endpointMatches} from '../../../src/app/workers/endpoint.js'
+import {endpointAddress, endpointThumbprint, workerTypeLabel} from '../../../src/domain/workers/endpoint-facts.js'
 import {describeUpgradeAdvice, upgradeAdvice} from '../../../src/domain/workers/endpoint-facts.js'
-import {parseHealthStatus, parseWorkerType, sortByName, toWorkerQuery, poolNames, withPoolNames, workerRow} from '../../../src/app/workers/list.js'
+import {parseHealthStatus, parseWorkerType, sortByName, toWorkerQuery, poolNames, withPoolNames} from '../../../src/app/workers/list.js'
+import {workerRow} from '../../../src/views/workers.js'
 import {THUMB, pool, worker} from './fixtures.js'
 
 describe('worker type and endpoint display', () => {

@@ -12,13 +12,16 @@ import {readSnapshot} from '../../../src/app/estate/read.js'
 import {runCheck} from '../../../src/domain/policy/engine.js'
 import {countsFromWorkers} from '../../../src/app/pools/counts.js'
 import {deleteImpacts} from '../../../src/app/pools/delete.js'
-import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow, poolWorkerSummary} from '../../../src/views/pools.js'
+import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow} from '../../../src/views/pools.js'
+import {poolWorkerSummary} from '../../../src/app/pools/view.js'
 import {selectWorkers} from '../../../src/app/workers/bulk.js'
 import {disableTargets} from '../../../src/app/maintenance/drain-run.js'
-import {healthRows, healthTarget, healthTaskBody} from '../../../src/app/workers/health.js'
-import {WORKER_TABLE_HEAD, poolNames, toWorkerQuery, withPoolNames, workerRow} from '../../../src/app/workers/list.js'
+import {healthTarget, healthTaskBody} from '../../../src/app/workers/health.js'
+import {poolNames, toWorkerQuery, withPoolNames} from '../../../src/app/workers/list.js'
+import {healthRows, WORKER_TABLE_HEAD, workerRow} from '../../../src/views/workers.js'
 import {draftFromInput, registerWorker} from '../../../src/app/workers/register.js'
-import {workerView, workerViewLines} from '../../../src/app/workers/view.js'
+import {workerView} from '../../../src/app/workers/view.js'
+import {workerViewLines} from '../../../src/views/workers.js'
 import {config} from '../policy/fixtures.js'
 import {FOREIGN_VERSIONS, connectForeign, startForeignServer, type ForeignServer} from '../octopus/foreign-server.js'
 
@@ -179,7 +182,7 @@ describe.each(FOREIGN_VERSIONS)('bulk selection on a %s server that ignores ever
 
   it('worker register: a same-name look-up the server ignored neither updates another worker nor blocks the create', async () => {
     server = await startForeignServer(version, {mode: 'ignores-filters'})
-    const deps = {interactive: false, connect: () => connectForeign(server), prompter: {} as never}
+    const deps = {interactive: false, connect: () => connectForeign(server), askForMissing: () => Promise.reject(new Error('no prompt without a terminal'))}
     const created = await registerWorker(draftFromInput('listening', {name: 'brand-new', pool: ['Linux Workers'], url: 'https://brand-new.example.com:10933/', thumbprint: 'A'.repeat(40)}), deps)
     expect(created.action).toBe('created')
     expect(server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/Spaces-1/workers'])

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {healthTarget, healthTaskBody, requireTargets, skippedNote} from '../../../src/app/workers/health.js'
+import {healthTarget, healthTaskBody, requireTargets} from '../../../src/app/workers/health.js'
+import {skippedNote} from '../../../src/views/workers.js'
 import {pool, worker} from './fixtures.js'
 
 const linux = pool('WorkerPools-2', 'Linux')

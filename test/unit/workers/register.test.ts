@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
-import {decideRegistration, describeRegistration, draftFromInput, equivalentCommand, missingFields, registrationWarnings, requireComplete, resolveRegistration} from '../../../src/app/workers/register.js'
+import {decideRegistration, draftFromInput, equivalentCommand, missingFields, registrationWarnings, requireComplete, resolveRegistration} from '../../../src/app/workers/register.js'
 import type {RegisterSnapshot} from '../../../src/app/workers/register-draft.js'
-import {promptForMissing} from '../../../src/app/workers/register-prompts.js'
+import {promptForMissing} from '../../../src/cli/prompts/worker-register.js'
+import {describeRegistration} from '../../../src/views/workers.js'
 import type {Questions} from '../../../src/ui/prompter.js'
 import {THUMB, pool, worker} from './fixtures.js'
 

@@ -1,8 +1,10 @@
 import {describe, expect, it} from 'vitest'
 import {assertNameFree, planWorkerUpdate, requireSingleRename, validateUpdateInput} from '../../../src/app/workers/update.js'
 import {NOT_CHECKED_DISABLED, allAvailable, checkedWorkers, healthCheckFailed, healthResult, healthTarget, healthTaskBody, requireTargets, waitForTask} from '../../../src/app/workers/health.js'
-import {leasesHeldBy, refuseLeasedWorkers, renderWorkerBulk, requireSelection, selectWorkers} from '../../../src/app/workers/bulk.js'
-import {workerView, workerViewLines} from '../../../src/app/workers/view.js'
+import {leasesHeldBy, refuseLeasedWorkers, requireSelection, selectWorkers} from '../../../src/app/workers/bulk.js'
+import {renderWorkerBulk} from '../../../src/views/bulk.js'
+import {workerView} from '../../../src/app/workers/view.js'
+import {workerViewLines} from '../../../src/views/workers.js'
 import {runBulk, toBulkResult} from '../../../src/domain/bulk.js'
 import {pool, worker} from './fixtures.js'
 

@@ -2,24 +2,13 @@
  * Interactive `worker register`: asks only for what the command line left out, validating each
  * answer with the same validators as the flags. Pools are a multi-select of the static pools.
  */
-import {usageError, type CliError} from '../../text/errors.js'
+import {usageError} from '../../text/errors.js'
 import type {Questions} from '../../ui/prompter.js'
-import type {DraftField, RegisterDraft, RegisterSnapshot} from './register-draft.js'
+import {validatorFrom} from '../../ui/prompt.js'
+import type {DraftField, RegisterDraft, RegisterSnapshot} from '../../app/workers/register-draft.js'
 import {isDynamicPool} from '../../domain/pools.js'
-import {SSH_ACCOUNT_TYPES} from './resolve.js'
-import {validateListeningUrl, validateSshFingerprint, validateSshHost, validateSubscriptionId, validateThumbprint, validateWorkerName} from './validate.js'
-
-/** Turns a validator that throws into an inquirer `validate` that returns the message. */
-function asPromptValidator(validate: (value: string) => unknown): (value: string) => true | string {
-  return (value) => {
-    try {
-      validate(value)
-      return true
-    } catch (error) {
-      return (error as CliError).message
-    }
-  }
-}
+import {SSH_ACCOUNT_TYPES} from '../../app/workers/resolve.js'
+import {validateListeningUrl, validateSshFingerprint, validateSshHost, validateSubscriptionId, validateThumbprint, validateWorkerName} from '../../app/workers/validate.js'
 
 /** Returns the draft with every missing field answered. Pools and accounts are chosen by ID. */
 export async function promptForMissing(draft: RegisterDraft, missing: DraftField[], snapshot: Pick<RegisterSnapshot, 'pools' | 'accounts'>, prompter: Questions): Promise<RegisterDraft> {
@@ -27,7 +16,7 @@ export async function promptForMissing(draft: RegisterDraft, missing: DraftField
   for (const field of missing) {
     switch (field) {
       case 'name':
-        next.name = validateWorkerName(await prompter.input('Worker name:', {validate: asPromptValidator(validateWorkerName)}))
+        next.name = validateWorkerName(await prompter.input('Worker name:', {validate: validatorFrom(validateWorkerName)}))
         break
       case 'pools': {
         const choices = snapshot.pools.filter((p) => !isDynamicPool(p)).map((p) => ({name: p.Name, value: p.Id}))
@@ -36,19 +25,19 @@ export async function promptForMissing(draft: RegisterDraft, missing: DraftField
         break
       }
       case 'url':
-        next.url = validateListeningUrl(await prompter.input('Listening URL (https://host:10933/):', {validate: asPromptValidator(validateListeningUrl)}))
+        next.url = validateListeningUrl(await prompter.input('Listening URL (https://host:10933/):', {validate: validatorFrom(validateListeningUrl)}))
         break
       case 'thumbprint':
-        next.thumbprint = validateThumbprint(await prompter.input('Tentacle thumbprint (40 hex characters):', {validate: asPromptValidator(validateThumbprint)}))
+        next.thumbprint = validateThumbprint(await prompter.input('Tentacle thumbprint (40 hex characters):', {validate: validatorFrom(validateThumbprint)}))
         break
       case 'subscriptionId':
-        next.subscriptionId = validateSubscriptionId(await prompter.input('Polling subscription ID:', {validate: asPromptValidator(validateSubscriptionId)}))
+        next.subscriptionId = validateSubscriptionId(await prompter.input('Polling subscription ID:', {validate: validatorFrom(validateSubscriptionId)}))
         break
       case 'host':
-        next.host = validateSshHost(await prompter.input('SSH host:', {validate: asPromptValidator(validateSshHost)}))
+        next.host = validateSshHost(await prompter.input('SSH host:', {validate: validatorFrom(validateSshHost)}))
         break
       case 'fingerprint':
-        next.fingerprint = validateSshFingerprint(await prompter.input('SSH host key fingerprint (aa:bb:... or SHA256:...):', {validate: asPromptValidator(validateSshFingerprint)}))
+        next.fingerprint = validateSshFingerprint(await prompter.input('SSH host key fingerprint (aa:bb:... or SHA256:...):', {validate: validatorFrom(validateSshFingerprint)}))
         break
       case 'account': {
         const choices = (snapshot.accounts ?? []).filter((a) => SSH_ACCOUNT_TYPES.includes(a.AccountType)).map((a) => ({name: `${a.Name} (${a.AccountType})`, value: a.Id}))

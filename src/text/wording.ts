@@ -1,0 +1,11 @@
+/** Small pieces of English the messages share. */
+
+/** `1 worker`, `3 workers`: a count with its noun (regular plurals only). */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/** `a, b, c, d, e and 2 more`: names listed up to `limit`, the rest counted. */
+export function shortList(names: string[], limit = 5): string {
+  return names.length <= limit ? names.join(', ') : `${names.slice(0, limit).join(', ')} and ${names.length - limit} more`
+}

@@ -1,0 +1,41 @@
+/** The text forms of `whoami` and `auth status`: server and config.yaml strings are shown escaped. */
+import type {WhoamiResult} from '../app/auth/whoami.js'
+import type {AuthStatusResult, ProfileStatus} from '../app/auth/status.js'
+import {terminalSafe} from '../ui/safe.js'
+
+/** `whoami`: aligned "key  value" lines. */
+export function whoamiLines(result: WhoamiResult): string[] {
+  const rows: Array<[string, string]> = [
+    ['Server', result.Server],
+    ['Version', result.Version],
+    ['User', `${result.User.Username} (${result.User.DisplayName}, ${result.User.Id})`],
+    ['Space', `${result.Space.Name} (${result.Space.Id})`],
+    ['Profile', result.Profile ?? `${result.ProfileName} (not saved; server and key from flags/env)`],
+    ['Credential source', result.CredentialSource],
+  ]
+  const width = Math.max(...rows.map(([k]) => k.length))
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`)
+}
+
+/** `auth status`: one block per entry, like `gh auth status`. */
+export function authStatusLines(result: AuthStatusResult): string[] {
+  const lines: string[] = []
+  for (const entry of result.Profiles) {
+    const title = entry.Profile === null ? '(environment: OCTOPUS_URL and ' + entry.CredentialLocation + ')' : entry.Profile
+    lines.push(`${title}${entry.InUse ? '  (in use)' : ''}`)
+    lines.push(`  Server             ${entry.Server}`)
+    if (entry.Space) lines.push(`  Space              ${entry.Space}`)
+    lines.push(`  Credential source  ${credentialText(entry)}`)
+    if (entry.Problem) lines.push(`  Problem            ${entry.Problem}`)
+  }
+  // config.yaml is edited by hand: what it holds is shown, never obeyed by the terminal.
+  return lines.map((line) => terminalSafe(line))
+}
+
+function credentialText(entry: ProfileStatus): string {
+  const saved = entry.SavedKeyStore === null ? '' : entry.SavedKey === 'present' ? 'key saved' : 'no usable key'
+  if (entry.CredentialSource === 'env') {
+    return entry.SavedKeyStore === null ? `env (${entry.CredentialLocation})` : `env (${entry.CredentialLocation}; its ${entry.SavedKeyStore} key, ${saved}, is not used while it is set)`
+  }
+  return `${entry.CredentialSource} (${entry.CredentialLocation}), ${saved}`
+}
