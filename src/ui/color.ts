@@ -1,9 +1,10 @@
 /**
- * Colour through chalk, at the level we decide. chalk 5 decides for itself from its own reading of
- * the environment and ignores NO_COLOR, so its automatic level is never used: `createPaint` gives it
- * level 1 (the 16 basic colours, all this tool writes) or 0 (plain text), per run.
+ * Colour: the 16 basic SGR colours, bold and dim, written only by `createPaint`. Each sequence it
+ * writes carries this process's colour mark (see OWN_COLOUR_MARK in safe.ts): the output writers
+ * turn marked sequences into plain SGR and escape every other escape character, so a server string
+ * that holds a colour code of its own is shown escaped even while colour is on.
  */
-import {Chalk, type ChalkInstance} from 'chalk'
+import {ownSgr} from './safe.js'
 
 /**
  * Whether to colour output: --no-color and NO_COLOR turn it off, FORCE_COLOR turns it on (unless
@@ -20,18 +21,34 @@ export function colorEnabled(opts: {noColorFlag?: boolean; env: Readonly<Record<
 
 type Style = 'red' | 'green' | 'yellow' | 'blue' | 'cyan' | 'gray' | 'bold' | 'dim'
 
-const STYLES: readonly Style[] = ['red', 'green', 'yellow', 'blue', 'cyan', 'gray', 'bold', 'dim']
+/** Each style's SGR parameters: the one that starts it and the one that ends it. */
+const STYLE_CODES: Record<Style, readonly [open: number, close: number]> = {
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  cyan: [36, 39],
+  gray: [90, 39],
+  bold: [1, 22],
+  dim: [2, 22],
+}
 
 /** The styles commands use; each writes plain text when colour is off. */
 export type Paint = Record<Style, (s: string) => string> & {readonly on: boolean}
 
 /**
- * The styles for one run, at the level decided by `colorEnabled` (the I/O context holds them).
- * The codes these write are the ones `terminalSafeBlock` (safe.ts) lets through as ours.
+ * The styles for one run (the I/O context holds them). A style nested in one that shares its end
+ * code (bold in dim, red in gray) would end the outer one early, so the outer one starts again
+ * after each of those ends.
  */
 export function createPaint(on: boolean): Paint {
-  const chalk: ChalkInstance = new Chalk({level: on ? 1 : 0})
-  return {...(Object.fromEntries(STYLES.map((style) => [style, (s: string) => chalk[style](s)])) as Record<Style, (s: string) => string>), on}
+  const styles = {} as Record<Style, (s: string) => string>
+  for (const [style, [openCode, closeCode]] of Object.entries(STYLE_CODES) as Array<[Style, readonly [number, number]]>) {
+    const open = ownSgr(openCode)
+    const close = ownSgr(closeCode)
+    styles[style] = on ? (s: string) => open + s.replaceAll(close, close + open) + close : (s: string) => s
+  }
+  return {...styles, on}
 }
 
 /** No colour: what renderers use when they are given no paint. */

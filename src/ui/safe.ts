@@ -12,6 +12,8 @@
  * left alone, so `DOMAIN\user` reads as written; `--json` tells a literal `\n` from an escaped one.
  */
 
+import {randomInt} from 'node:crypto'
+
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
 
@@ -37,11 +39,28 @@ export function terminalSafeFields<T extends object>(record: T): T {
 }
 
 /**
- * The colour sequences this tool writes itself (`createPaint` in color.ts): SGR with the few parameters
- * it uses, or any other unsafe character (a newline is safe here: blocks have lines).
+ * This process's colour mark: a random number, sent as an extra leading SGR parameter of every
+ * colour sequence `createPaint` writes (`ESC[<mark>;31m`). The writers below keep a colour
+ * sequence only when it carries the mark, and write it without: a server string cannot know the
+ * mark, so any colour code it holds is escaped like every other control character, colour on or
+ * off. A marked sequence is still a valid SGR sequence, so display-width measuring (string-width)
+ * counts it as zero columns, as it does a plain one.
  */
-// eslint-disable-next-line no-control-regex
-const OWN_SGR_OR_UNSAFE = /\u001B\[(?:1|2|22|31|32|33|34|36|39|90)m|[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
+const OWN_COLOUR_MARK = String(randomInt(100_000_000, 1_000_000_000))
+
+/** The SGR sequence for one parameter, marked as ours. */
+export function ownSgr(code: number): string {
+  return `\u001B[${OWN_COLOUR_MARK};${code}m`
+}
+
+const OWN_SGR_OR_UNSAFE = new RegExp(`\u001B\\[${OWN_COLOUR_MARK};(\\d+)m|[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]`, 'g')
+const OWN_SGR_OR_ANY_UNSAFE = new RegExp(`\u001B\\[${OWN_COLOUR_MARK};(\\d+)m|[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]`, 'g')
+
+/** A marked colour sequence as the terminal gets it (plain SGR), or dropped when colour is off. */
+function ownColourOrEscaped(match: string, code: string | undefined, colour: boolean): string {
+  if (code === undefined) return terminalSafe(match)
+  return colour ? `\u001B[${code}m` : ''
+}
 
 /**
  * Text this tool composed (several lines, its own colours) with server strings inside: keeps the
@@ -51,12 +70,8 @@ const OWN_SGR_OR_UNSAFE = /\u001B\[(?:1|2|22|31|32|33|34|36|39|90)m|[\u0000-\u00
  * there can its newline be told from ours.
  */
 export function terminalSafeBlock(text: string, opts: {colour: boolean} = {colour: false}): string {
-  const colour = opts.colour
-  return text.replace(OWN_SGR_OR_UNSAFE, (match) => (match.length > 1 && colour ? match : terminalSafe(match)))
+  return text.replace(OWN_SGR_OR_UNSAFE, (match, code?: string) => ownColourOrEscaped(match, code, opts.colour))
 }
-
-// eslint-disable-next-line no-control-regex
-const OWN_SGR_OR_ANY_UNSAFE = /\u001B\[(?:1|2|22|31|32|33|34|36|39|90)m|[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
 
 /**
  * One line this tool composed (a note, a warning, a progress or result line), server strings
@@ -65,8 +80,7 @@ const OWN_SGR_OR_ANY_UNSAFE = /\u001B\[(?:1|2|22|31|32|33|34|36|39|90)m|[\u0000-
  * (a forged `Error:` line, or a `::error::` workflow command in a CI log).
  */
 export function terminalSafeLine(text: string, opts: {colour: boolean} = {colour: false}): string {
-  const colour = opts.colour
-  return text.replace(OWN_SGR_OR_ANY_UNSAFE, (match) => (match.length > 1 && colour ? match : terminalSafe(match)))
+  return text.replace(OWN_SGR_OR_ANY_UNSAFE, (match, code?: string) => ownColourOrEscaped(match, code, opts.colour))
 }
 
 /** Lines this tool composed, each made safe as one line, joined into a block. */

@@ -4,7 +4,7 @@ import {terminalSafeBlock} from '../../../src/ui/safe.js'
 
 const ESC = '\u001B'
 
-describe('colorEnabled: our decision, not chalk’s', () => {
+describe('colorEnabled: our decision', () => {
   it.each([
     ['a TTY', {env: {}, isTTY: true}, true],
     ['a pipe', {env: {}, isTTY: false}, false],
@@ -22,7 +22,7 @@ describe('colorEnabled: our decision, not chalk’s', () => {
   })
 })
 
-describe('createPaint (chalk at the level we set)', () => {
+describe('createPaint', () => {
   it('writes plain text while colour is off, whatever the environment says', () => {
     const paint = createPaint(false)
     expect(paint.on).toBe(false)
@@ -30,13 +30,19 @@ describe('createPaint (chalk at the level we set)', () => {
     expect(paint.bold('x')).toBe('x')
   })
 
-  it('writes the basic SGR codes while colour is on', () => {
+  it('writes the basic SGR codes while colour is on, as the terminal gets them through the output guard', () => {
     const paint = createPaint(true)
+    const shown = (text: string) => terminalSafeBlock(text, {colour: true})
     expect(paint.on).toBe(true)
-    expect(paint.red('x')).toBe(`${ESC}[31mx${ESC}[39m`)
-    expect(paint.gray('x')).toBe(`${ESC}[90mx${ESC}[39m`)
-    expect(paint.bold('x')).toBe(`${ESC}[1mx${ESC}[22m`)
-    expect(paint.dim('x')).toBe(`${ESC}[2mx${ESC}[22m`)
+    expect(shown(paint.red('x'))).toBe(`${ESC}[31mx${ESC}[39m`)
+    expect(shown(paint.gray('x'))).toBe(`${ESC}[90mx${ESC}[39m`)
+    expect(shown(paint.bold('x'))).toBe(`${ESC}[1mx${ESC}[22m`)
+    expect(shown(paint.dim('x'))).toBe(`${ESC}[2mx${ESC}[22m`)
+  })
+
+  it('restarts an outer style after a nested one that shares its end code', () => {
+    const paint = createPaint(true)
+    expect(terminalSafeBlock(paint.dim(`a ${paint.bold('b')} c`), {colour: true})).toBe(`${ESC}[2ma ${ESC}[1mb${ESC}[22m${ESC}[2m c${ESC}[22m`)
   })
 
   it('every style, nested too, passes the output guard unchanged while colour is on', () => {
@@ -44,7 +50,7 @@ describe('createPaint (chalk at the level we set)', () => {
     expect(on).toBe(true)
     for (const [name, style] of Object.entries(paint)) {
       const text = style(`${name} ${paint.bold('and')} ${paint.dim('more')}`)
-      expect(terminalSafeBlock(text, {colour: true}), name).toBe(text)
+      expect(terminalSafeBlock(text, {colour: true}), name).not.toContain('\\e')
     }
   })
 })

@@ -44,8 +44,17 @@ describe('terminalSafeBlock (the last guard at the output writers)', () => {
   it('keeps our newlines and our colours, escapes everything else', () => {
     const paint = createPaint(true)
     const ours = `${paint.red('Error:')} one\nline two`
-    expect(terminalSafeBlock(ours, {colour: true})).toBe(ours)
+    expect(terminalSafeBlock(ours, {colour: true})).toBe(`${ESC}[31mError:${ESC}[39m one\nline two`)
     expect(terminalSafeBlock(`x${ESC}[2Jy${ESC}]0;t\u0007`)).toBe('x\\e[2Jy\\e]0;t\\x07')
+  })
+
+  it('with colour on, a colour code inside a server string is escaped: only our own marked codes pass', () => {
+    const paint = createPaint(true)
+    const hostileName = `ok${ESC}[31m${ESC}[2mhidden${ESC}[39m`
+    const line = `${paint.yellow('Warning:')} worker '${hostileName}' is disabled.`
+    const expected = `${ESC}[33mWarning:${ESC}[39m worker 'ok\\e[31m\\e[2mhidden\\e[39m' is disabled.`
+    expect(terminalSafeLine(line, {colour: true})).toBe(expected)
+    expect(terminalSafeBlock(line, {colour: true})).toBe(expected)
   })
 
   it('with colour off, no ESC is ours: even a colour sequence is escaped', () => {
@@ -131,7 +140,7 @@ describe('the shared renderers', () => {
   it('a line of ours keeps our colours and escapes a newline, whoever put it there', () => {
     const paint = createPaint(true)
     const line = `${paint.yellow('Warning:')} worker 'nlw1\nError: forged' in pool 'p\r::error::x'`
-    expect(terminalSafeLine(line, {colour: true})).toBe(`${paint.yellow('Warning:')} worker 'nlw1\\nError: forged' in pool 'p\\r::error::x'`)
+    expect(terminalSafeLine(line, {colour: true})).toBe(`${ESC}[33mWarning:${ESC}[39m worker 'nlw1\\nError: forged' in pool 'p\\r::error::x'`)
     expect(terminalSafeLines(['a\nError: b', `c${ESC}[2J`])).toBe('a\\nError: b\nc\\e[2J')
   })
 
