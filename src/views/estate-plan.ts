@@ -81,6 +81,10 @@ export function renderPlan(plan: EstatePlan): string {
 
 export function renderApply(result: ApplyResult): string {
   const lines = result.Results.map((r) => `${r.Status.padEnd(13)} ${SIGN[r.Action]} ${r.Resource} ${JSON.stringify(terminalSafe(r.Name))}${r.SpaceName ? ` (${terminalSafe(r.SpaceName)})` : ''}${r.Message ? `: ${terminalSafe(r.Message)}` : ''}`)
-  lines.push(`Apply: ${result.Done} done, ${result.Conflicts} conflict${result.Conflicts === 1 ? '' : 's'}, ${result.Failed} failed, ${result.NotAttempted} not attempted.${result.Conflicts ? ' Another client changed what the plan read: run estate plan again.' : ''}`)
+  lines.push(`Apply: ${result.Done} done, ${result.Conflicts} conflict${result.Conflicts === 1 ? '' : 's'},${result.Refused ? ` ${result.Refused} refused,` : ''} ${result.Failed} failed, ${result.NotAttempted} not attempted.${result.Conflicts ? ' Another client changed what the plan read: run estate plan again.' : ''}`)
+  if (result.Refusal) {
+    lines.push(terminalSafe(result.Refusal.Message))
+    if (result.Refusal.Hint) lines.push(terminalSafe(result.Refusal.Hint))
+  }
   return lines.join('\n')
 }
