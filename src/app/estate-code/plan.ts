@@ -81,7 +81,7 @@ export async function planEstate(client: OctopusClient, desired: DesiredEstate, 
   const actual = await readActualEstate(client, spaces, desired.builtInWorker ? options.onUnavailable : undefined)
   const diff = diffEstate(desired, actual, {prune: options.prune})
   for (const change of diff.changes) {
-    if (change.Action === 'install-agent') change.Hint = `install the agent first: ${helmInstallCommand({server: client.server, spaceName: change.SpaceName ?? '', poolId: change.Worker?.PoolNames[0] ?? 'POOL'})}`
+    if (change.Action === 'install-agent') change.Hint = `install the agent first: ${helmInstallCommand({server: client.server, spaceName: change.SpaceName ?? '', poolId: change.Worker?.PoolNames[0] ?? 'POOL', name: change.Name})}`
   }
   const writes = diff.changes.filter((c) => c.Action !== 'install-agent')
   if (writes.length > 0) await refuseUnsafe(client, spaces, actual, diff, options)
