@@ -228,6 +228,12 @@ process.stderr.write('pool usage at scale...\n')
     `${usage.requests}; ${oneSpace}; ${(usage.requests - oneSpace) / (spaces - 1)}; ${smallRequests}`, 'constant in projects')
 }
 
+// ---- 4c. estate as code at scale --------------------------------------------------------------------
+process.stderr.write('estate plan and apply at scale...\n')
+await import('./estate.js').then((m) => m.benchEstate({startSandbox, scratch, bin, cleanEnv, runOnce, row, big})).catch((error) => {
+  row('estate', 'estate benchmarks', `not run: ${error.message}`)
+})
+
 // ---- 5. Leases -----------------------------------------------------------------------------------
 process.stderr.write('leases...\n')
 {

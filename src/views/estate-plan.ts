@@ -10,14 +10,22 @@ import {terminalSafe} from '../ui/safe.js'
 
 const SIGN: Record<PlannedChange['Action'], string> = {'create': '+', 'update': '~', 'delete': '-', 'reorder': '>', 'set-default': '*', 'install-agent': '!'}
 
+/**
+ * A server string in double quotes, made terminal-safe once: terminalSafe's escapes (`\e`, `\n`)
+ * are shown as they are, not escaped again as JSON.stringify would (`\\e`).
+ */
+function quoted(s: string): string {
+  return `"${terminalSafe(s).replace(/"/g, '\\"')}"`
+}
+
 function value(v: FieldValue): string {
   if (v === null) return '(none)'
   if (Array.isArray(v)) return `[${v.map((s) => terminalSafe(s)).join(', ')}]`
-  return typeof v === 'string' ? JSON.stringify(terminalSafe(v)) : String(v)
+  return typeof v === 'string' ? quoted(v) : String(v)
 }
 
 function headline(change: PlannedChange): string {
-  const name = JSON.stringify(terminalSafe(change.Name))
+  const name = quoted(change.Name)
   switch (change.Action) {
     case 'reorder':
       return '> pool order'
@@ -62,7 +70,7 @@ export function renderPlan(plan: EstatePlan): string {
     if (change.SpaceName !== space) {
       space = change.SpaceName
       if (lines.length) lines.push('')
-      lines.push(space === null ? 'Server' : `Space ${JSON.stringify(terminalSafe(space))}`)
+      lines.push(space === null ? 'Server' : `Space ${quoted(space)}`)
     }
     for (const line of changeLines(change)) lines.push(`  ${line}`)
   }
@@ -80,7 +88,11 @@ export function renderPlan(plan: EstatePlan): string {
 }
 
 export function renderApply(result: ApplyResult): string {
-  const lines = result.Results.map((r) => `${r.Status.padEnd(13)} ${SIGN[r.Action]} ${r.Resource} ${JSON.stringify(terminalSafe(r.Name))}${r.SpaceName ? ` (${terminalSafe(r.SpaceName)})` : ''}${r.Message ? `: ${terminalSafe(r.Message)}` : ''}`)
-  lines.push(`Apply: ${result.Done} done, ${result.Conflicts} conflict${result.Conflicts === 1 ? '' : 's'}, ${result.Failed} failed, ${result.NotAttempted} not attempted.${result.Conflicts ? ' Another client changed what the plan read: run estate plan again.' : ''}`)
+  const lines = result.Results.map((r) => `${r.Status.padEnd(13)} ${SIGN[r.Action]} ${r.Resource} ${quoted(r.Name)}${r.SpaceName ? ` (${terminalSafe(r.SpaceName)})` : ''}${r.Message ? `: ${terminalSafe(r.Message)}` : ''}`)
+  lines.push(`Apply: ${result.Done} done, ${result.Conflicts} conflict${result.Conflicts === 1 ? '' : 's'},${result.Refused ? ` ${result.Refused} refused,` : ''} ${result.Failed} failed, ${result.NotAttempted} not attempted.${result.Conflicts ? ' Another client changed what the plan read: run estate plan again.' : ''}`)
+  if (result.Refusal) {
+    lines.push(terminalSafe(result.Refusal.Message))
+    if (result.Refusal.Hint) lines.push(terminalSafe(result.Refusal.Hint))
+  }
   return lines.join('\n')
 }

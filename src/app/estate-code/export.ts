@@ -1,7 +1,7 @@
 /** `estate export`: the server's estate as an estate file (deterministic; see src/domain/estate-file/export.ts). */
 import type {OctopusClient, SpaceContext} from '../../octopus/client.js'
 import {exportEstate, type ExportedEstate} from '../../domain/estate-file/export.js'
-import {ESTATE_SCHEMA_URL} from '../../domain/estate-file/json-schema.js'
+import {ESTATE_SCHEMA_FILE} from '../../domain/estate-file/json-schema.js'
 import {readActualEstate} from './read-server.js'
 
 export interface EstateExport {
@@ -14,7 +14,7 @@ export interface EstateExport {
 }
 
 /** The first lines of every exported file: no date, server or version, so that exports stay byte-identical. */
-export const EXPORT_HEADER = `# yaml-language-server: $schema=${ESTATE_SCHEMA_URL}\n`
+export const EXPORT_HEADER = `# yaml-language-server: $schema=./${ESTATE_SCHEMA_FILE}\n`
 
 export async function stringifyEstate(document: Record<string, unknown>): Promise<string> {
   const YAML = await import('yaml')

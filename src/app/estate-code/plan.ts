@@ -18,9 +18,9 @@ import type {OctopusClient, SpaceContext} from '../../octopus/client.js'
 import {isNotFoundOrForbidden} from '../../octopus/usage-repositories.js'
 import type {PolicyConfig} from '../../config/octoworkers-yaml/load.js'
 import {where, type DesiredEstate} from '../../domain/estate-file/desired.js'
-import {diffEstate, type ActualEstate, type EstateDiff, type PlannedChange, type Unmanaged} from '../../domain/estate-file/diff.js'
+import {diffEstate, type ActualEstate, type EstateDiff, type PlannedChange, type SpaceAfter, type Unmanaged} from '../../domain/estate-file/diff.js'
 import {orderFingerprint, poolFingerprint, workerFingerprint} from '../../domain/estate-file/fingerprint.js'
-import {describeViolation, floorViolations, poolFloors} from '../../domain/pool-floors.js'
+import {describeViolation, floorViolations, poolFloors, type FloorPool} from '../../domain/pool-floors.js'
 import {floorFunction} from '../../domain/floor.js'
 import {isAtOrAbove, runCheck, type FailOn} from '../../domain/policy/engine.js'
 import {spacesAtRiskIfDisabled} from '../../domain/estate/builtin.js'
@@ -65,11 +65,15 @@ export interface EstatePlan {
   HttpRequests: number
 }
 
-/** What apply needs beside the plan: the spaces' links. */
+/** What apply needs beside the plan: the spaces' links, the estate after it, and the floor its guard keeps. */
 export interface PlanContext {
   plan: EstatePlan
   spaces: SpaceContext[]
   actual: ActualEstate
+  after: SpaceAfter[]
+  /** Each pool's floor (0 with --force), for the out-of-service guard apply goes through (guarded.ts). */
+  floorOf: (pool: FloorPool) => number
+  bin: string
 }
 
 export async function planEstate(client: OctopusClient, desired: DesiredEstate, options: PlanOptions): Promise<PlanContext> {
@@ -77,7 +81,7 @@ export async function planEstate(client: OctopusClient, desired: DesiredEstate, 
   const actual = await readActualEstate(client, spaces, desired.builtInWorker ? options.onUnavailable : undefined)
   const diff = diffEstate(desired, actual, {prune: options.prune})
   for (const change of diff.changes) {
-    if (change.Action === 'install-agent') change.Hint = `install the agent first: ${helmInstallCommand({server: client.server, spaceName: change.SpaceName ?? '', poolId: change.Worker?.PoolNames[0] ?? 'POOL'})}`
+    if (change.Action === 'install-agent') change.Hint = `install the agent first: ${helmInstallCommand({server: client.server, spaceName: change.SpaceName ?? '', poolId: change.Worker?.PoolNames[0] ?? 'POOL', name: change.Name})}`
   }
   const writes = diff.changes.filter((c) => c.Action !== 'install-agent')
   if (writes.length > 0) await refuseUnsafe(client, spaces, actual, diff, options)
@@ -99,7 +103,10 @@ export async function planEstate(client: OctopusClient, desired: DesiredEstate, 
     StateDigest: stateDigest(actual),
     HttpRequests: client.requestCount,
   }
-  return {plan, spaces, actual}
+  // A pool the plan deletes keeps no floor: its workers leaving it is the plan's point.
+  const floor = floorFunction(options.force ? 0 : options.keepHealthy, options.config)
+  const deletedPools = new Set(diff.after.flatMap((a) => a.deletedPools.map((p) => p.Id)))
+  return {plan, spaces, actual, after: diff.after, floorOf: (pool) => (deletedPools.has(pool.Id) ? 0 : floor(pool)), bin: options.bin}
 }
 
 /** The spaces the files name (an unknown one is exit 4 at its line), with their links. */

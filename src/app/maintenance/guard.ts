@@ -158,14 +158,19 @@ export interface FloorBreach {
   AvailableNow: number
 }
 
-/** The pools (of those this command took workers from) that are below their floor on the documents given (pure). */
-export function floorBreaches(opts: {applied: AppliedChange[]; workers: WorkerResource[]; pools: FloorPool[]; floorOf: (pool: FloorPool) => number}): FloorBreach[] {
+/**
+ * The pools (of those this command took workers from) that are below their floor on the documents
+ * given (pure). `registered`: workers this command itself registered, counted as available while
+ * enabled (Octopus health-checks a new worker when it registers; the plan counted them so).
+ */
+export function floorBreaches(opts: {applied: AppliedChange[]; workers: WorkerResource[]; pools: FloorPool[]; floorOf: (pool: FloorPool) => number; registered?: ReadonlySet<string>}): FloorBreach[] {
   const taken = poolsTakenFrom(opts.applied)
+  const counts = (w: WorkerResource) => isAvailable(w) || (opts.registered?.has(w.Id) === true && w.IsDisabled !== true)
   const breaches: FloorBreach[] = []
   for (const pool of opts.pools) {
     if (!taken.has(pool.Id) || isDynamicPool(pool)) continue
     const floor = opts.floorOf(pool)
-    const available = opts.workers.filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id) && isAvailable(w)).length
+    const available = opts.workers.filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id) && counts(w)).length
     if (available < floor) breaches.push({PoolId: pool.Id, PoolName: pool.Name, Floor: floor, AvailableNow: available})
   }
   return breaches
@@ -177,10 +182,10 @@ export function floorBreaches(opts: {applied: AppliedChange[]; workers: WorkerRe
  * newest first) and it refuses with exit 5, or exit 1 when a change could not be put back (the
  * message then gives the command that does it).
  */
-export async function verifyFloorsAfterWrite(space: SpaceContext, opts: {applied: AppliedChange[]; change: WorkerChange; floorOf: (pool: FloorPool) => number; bin: string}): Promise<void> {
+export async function verifyFloorsAfterWrite(space: SpaceContext, opts: {applied: AppliedChange[]; change: WorkerChange; floorOf: (pool: FloorPool) => number; bin: string; registered?: ReadonlySet<string>}): Promise<void> {
   if (opts.applied.length === 0) return
   const [workers, pools] = await Promise.all([listWorkers(space), listWorkerPools(space)])
-  const breaches = floorBreaches({applied: opts.applied, workers, pools, floorOf: opts.floorOf})
+  const breaches = floorBreaches({applied: opts.applied, workers, pools, floorOf: opts.floorOf, registered: opts.registered})
   if (breaches.length === 0) return
   const restored = await undoChanges(space, opts.applied, opts.change)
   const seen = breaches.map((b) => `pool '${b.PoolName}' has ${b.AvailableNow} available worker${b.AvailableNow === 1 ? '' : 's'} now (its floor is ${b.Floor})`).join('; ')

@@ -12,7 +12,7 @@ export default class EstateExportCommand extends ServerCommand<typeof EstateExpo
   static override summary = 'Write the worker estate (pools, workers, the built-in worker) as a YAML estate file.'
 
   static override description = `Per space: its pools in their sort order (name, static or dynamic, worker type, description, default) and its workers by name (kind listening|polling|ssh|kubernetes, pools by name, endpoint, thumbprint or SSH fingerprint, SSH account, machine policy and proxy by name, enabled); and the instance's built-in worker setting. Names are the keys, never IDs, so a file moves between instances; nothing secret is written.
-The output is deterministic: two exports of an unchanged server are byte-identical. The file starts with a yaml-language-server $schema line (see \`estate schema\`), so editors complete and validate it.
+The output is deterministic: two exports of an unchanged server are byte-identical. The file starts with a yaml-language-server $schema line naming ./estate.schema.json, beside it: write that with \`estate schema -o estate.schema.json\` and editors complete and validate the file.
 Workers a file cannot declare (an endpoint style other than the four kinds, or none) are left out and named on stderr.
 Scope: the current space, --space, or --all-spaces. Five list requests per space, whatever its size.`
 

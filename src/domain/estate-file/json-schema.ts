@@ -5,8 +5,13 @@
  */
 import {ESTATE_FILE_VERSION, POOL_TYPES, SSH_PLATFORMS} from './schema.js'
 
-/** Where editors find the schema: the file this package ships (schema/estate.schema.json). */
-export const ESTATE_SCHEMA_URL = 'https://unpkg.com/octoworkers/schema/estate.schema.json'
+/**
+ * Where an exported file tells editors to find the schema: a file beside it, which `estate schema
+ * -o estate.schema.json` writes (yaml-language-server resolves a relative `$schema` path against
+ * the YAML file). Not a URL: the package is not published anywhere a URL could point at, and a
+ * file beside the estate files is the schema of the version that wrote them, offline too.
+ */
+export const ESTATE_SCHEMA_FILE = 'estate.schema.json'
 
 const nonEmpty = {type: 'string', pattern: '\\S'}
 const thumbprint = {type: 'string', pattern: '^\\s*[0-9A-Fa-f]{40}\\s*$', description: 'The Tentacle certificate\'s SHA-1 thumbprint (public).'}
@@ -29,7 +34,6 @@ function worker(kind: string, properties: Record<string, unknown>, required: str
 
 export const ESTATE_JSON_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: ESTATE_SCHEMA_URL,
   title: 'octoworkers estate file',
   description: 'Worker pools and workers of an Octopus Deploy instance, by name (octoworkers estate export / plan / apply).',
   type: 'object',

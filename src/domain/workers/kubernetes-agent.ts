@@ -23,13 +23,25 @@ export function helmUpgradeCommand(endpoint: PresentableEndpoint | null | undefi
 }
 
 /**
- * Installs one more agent as a worker in a pool (`agent.worker.initial.workerPools` takes a pool's
- * name, slug or ID; the ID needs no escaping). NAME, POLLING-URL and TOKEN are for the user.
+ * The Helm release and namespace suffix for an agent's name: a DNS label (lower-case letters,
+ * digits and `-`, at most 39 so that `octopus-agent-` plus it stays within Helm's 53), or NAME when
+ * nothing of the name is left.
  */
-export function helmInstallCommand(opts: {server: string; spaceName: string; poolId: string}): string {
+export function agentReleaseSuffix(name: string | undefined): string {
+  const label = (name ?? '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 39).replace(/-+$/, '')
+  return label || 'NAME'
+}
+
+/**
+ * Installs one more agent as a worker in a pool (`agent.worker.initial.workerPools` takes a pool's
+ * name, slug or ID; the ID needs no escaping). `name`: the worker's name when it is known (a
+ * declared agent), else NAME; NAME, POLLING-URL and TOKEN are for the user.
+ */
+export function helmInstallCommand(opts: {server: string; spaceName: string; poolId: string; name?: string}): string {
+  const release = `octopus-agent-${agentReleaseSuffix(opts.name)}`
   return [
-    'helm upgrade --install --atomic --create-namespace --namespace octopus-agent-NAME octopus-agent-NAME', KUBERNETES_AGENT_CHART,
-    set('agent.acceptEula', 'Y'), set('agent.name', 'NAME'), set('agent.serverUrl', opts.server), set('agent.serverCommsAddress', 'POLLING-URL'),
+    `helm upgrade --install --atomic --create-namespace --namespace ${release} ${release}`, KUBERNETES_AGENT_CHART,
+    set('agent.acceptEula', 'Y'), set('agent.name', opts.name ?? 'NAME'), set('agent.serverUrl', opts.server), set('agent.serverCommsAddress', 'POLLING-URL'),
     set('agent.space', opts.spaceName), set('agent.worker.enabled', 'true'), `--set ${shellQuote(`agent.worker.initial.workerPools={${opts.poolId}}`)}`,
     set('agent.bearerToken', 'TOKEN'),
   ].join(' ')

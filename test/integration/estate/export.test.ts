@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {octo} from '../../helpers/octo.js'
-import {parseJson} from '../../helpers/cli.js'
+import {parseJson, repoRoot} from '../../helpers/cli.js'
 import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {tempDir} from '../../helpers/temp.js'
 
@@ -19,7 +19,8 @@ describe('estate export', () => {
     const second = await octo(sb, ['estate', 'export', '--all-spaces'])
     expect(second.stdout).toBe(first.stdout)
     const text = first.stdout
-    expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=\S+estate\.schema\.json$/)
+    // A path relative to the file (the package is published nowhere a URL could name): `estate schema -o` writes it.
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./estate.schema.json')
     expect(text).not.toMatch(/WorkerPools-\d|Workers-\d|MachinePolicies-\d|Accounts-\d|Proxies-\d|Spaces-\d/)
     expect(text).not.toContain(sb.apiKey)
     expect(text).toContain('builtInWorker: enabled')
@@ -29,6 +30,15 @@ describe('estate export', () => {
     expect(text).toMatch(/- name: p-db-omaha-worker-03\n(.+\n)+? {8}enabled: false/)
     // Workers no file can declare are named on stderr, not silently dropped.
     expect(first.stderr).toContain("Left out worker 'imported-worker-none' of space 'Default'")
+  })
+
+  it('estate schema -o writes the schema the exported files name (./estate.schema.json), the one the package ships', async () => {
+    const dir = tempDir('estate-schema')
+    const result = await octo(sb, ['estate', 'schema', '-o', path.join(dir, 'estate.schema.json')])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stdout).toBe('')
+    expect(readFileSync(path.join(dir, 'estate.schema.json'), 'utf8')).toBe(readFileSync(path.join(repoRoot, 'schema/estate.schema.json'), 'utf8'))
+    expect(JSON.parse(readFileSync(path.join(dir, 'estate.schema.json'), 'utf8')).$id).toBeUndefined()
   })
 
   it('writes the file with -o and reports it', async () => {

@@ -55,6 +55,9 @@ describe.each(['2026.1', '2019.7'] as OctopusVersion[])('estate plan and apply o
     if (version === '2026.1') {
       // A Kubernetes agent registers through its Helm chart: reported with the command, not an error.
       expect(applied.stdout).toMatch(/install agent +! worker "k8s-agent-worker-01".*helm upgrade --install/)
+      // The declared worker's name, not a placeholder: the agent registers under the name the file gives it.
+      expect(applied.stdout).toContain('--namespace octopus-agent-k8s-agent-worker-01 octopus-agent-k8s-agent-worker-01 ')
+      expect(applied.stdout).toContain('--set agent.name=k8s-agent-worker-01 ')
       const agent = (await api(demo, 'GET', '/api/Spaces-1/workers/all')).body.find((w: {Name: string}) => w.Name === 'k8s-agent-worker-01')
       const pools = (await api(target, 'GET', '/api/Spaces-1/workerpools/all')).body as Array<{Id: string; Name: string}>
       // What the chart's registration does: the agent appears through the API, in its initial pool.
