@@ -1,8 +1,9 @@
 import {Flags, type Command, type Interfaces} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
-import {usageError} from '../text/errors.js'
-import {resolveConnection, type ResolvedConnection} from '../config/connection.js'
+import {CliError, usageError} from '../text/errors.js'
+import {rejectedCredentialHint, resolveConnection, type ResolvedConnection} from '../config/connection.js'
 import type {OctopusClient, SpaceContext} from '../octopus/client.js'
+import {OctopusApiError} from '../octopus/errors.js'
 import {warnIfPlainHttp} from '../octopus/plain-http.js'
 import {durationFlag, flagParser} from './flags.js'
 
@@ -35,6 +36,8 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
 
   protected declare flags: ServerFlags<T>
   private connected?: Connected
+  /** The credential this run sends, known before the first request: a 401's hint names where it came from. */
+  private resolvedConnection?: ResolvedConnection
 
   /** Resolves credentials and reads the server's root document (one request). */
   protected async connect(): Promise<Connected> {
@@ -46,6 +49,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
       env: this.env,
       warn: (m) => this.warnUser(m),
     })
+    this.resolvedConnection = connection
     for (const s of [connection.apiKey, connection.accessToken]) if (s) this.secrets.push(s)
     const client = this.context.createClient({
       server: connection.server,
@@ -60,6 +64,16 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     await client.loadRoot()
     this.connected = {client, connection}
     return this.connected
+  }
+
+  /** A rejected credential (401): the way out depends on where the credential came from. */
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
+    const connection = this.resolvedConnection
+    if (connection && error instanceof OctopusApiError && error.status === 401) {
+      const hint = [error.hint, rejectedCredentialHint(connection)].filter(Boolean).join(' ')
+      return super.catch(new CliError(error.message, error.exitCode, {hint, code: error.code, details: error.details, cause: error}))
+    }
+    return super.catch(error)
   }
 
   /** Connects and resolves the space: --space, OCTOPUS_SPACE, the profile's space, else the server's default. */

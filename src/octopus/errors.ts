@@ -31,7 +31,8 @@ export function exitCodeForStatus(status: number): ExitCodeValue {
 
 export function hintForStatus(status: number, method: string): string | undefined {
   switch (status) {
-    case 401: return 'Check the API key: it may be wrong, expired or revoked. Run `octoworkers login` again, or set OCTOPUS_API_KEY.'
+    // Where the key came from, and so the way out, is the caller's to add (it knows the source).
+    case 401: return 'Check the API key: it may be wrong, expired or revoked.'
     case 403: return method === 'GET'
       ? 'The key\'s user lacks a permission to read this (workers need WorkerView; server settings need AdministerSystem).'
       : 'The key\'s user lacks a permission to change this (workers and pools need WorkerEdit or ConfigureServer; server features need AdministerSystem).'
