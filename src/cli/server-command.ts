@@ -26,7 +26,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
       helpGroup: 'GLOBAL',
       parse: flagParser((input) => parseSpaceFlag(input)),
     })(),
-    profile: Flags.string({description: 'Profile to use (env OCTOWORKERS_PROFILE; default "default").', helpGroup: 'GLOBAL'}),
+    profile: Flags.string({description: 'Profile to use (env OCTOWORKERS_PROFILE; default: the one `auth switch` chose, else "default").', helpGroup: 'GLOBAL'}),
     'ca-cert': Flags.string({description: 'PEM file of extra CA certificates to trust.', helpGroup: 'GLOBAL'}),
     timeout: durationFlag({
       description: 'How long each HTTP request may take, headers to last byte, retries included (default 30s; e.g. 90s, 2m; a bare number is seconds).',

@@ -3,7 +3,7 @@ import {type Rendered} from '../cli/base-command.js'
 import {ServerCommand} from '../cli/server-command.js'
 import {usageError} from '../text/errors.js'
 import {apiKeyAsFlagError, cleanApiKey, givesApiKeyAsFlag, login, loginServer, type LoginResult, type LoginServerSource} from '../app/auth/login.js'
-import {selectedProfile} from '../config/paths.js'
+import {profileInUse} from '../config/connection.js'
 import {normalizeServerUrl} from '../octopus/server-url.js'
 import {validatorFrom} from '../ui/prompt.js'
 import {readAllText} from '../ui/io.js'
@@ -47,7 +47,7 @@ A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY inste
 
   public async run(): Promise<LoginResult> {
     const flags = this.flags
-    const profile = selectedProfile(flags.profile, this.env).name
+    const profile = await profileInUse({profileFlag: flags.profile, env: this.env})
     const known = await loginServer({serverFlag: flags.server, profile, env: this.env})
     this.prompted = !known || !flags['api-key-stdin']
     if (this.prompted && !this.interactive) {

@@ -44,9 +44,9 @@ export interface ResolveOptions {
  * A saved key is only used for the server it was saved for; the profile's space only with it too.
  */
 export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedConnection> {
-  const {name, explicit} = selectedProfile(opts.profileFlag, opts.env)
   const dir = opts.configDir ?? configDir(opts.env)
   const store = await ProfileStore.load(dir)
+  const {name, explicit} = selectedProfile(opts.profileFlag, opts.env, store.defaultProfile())
   const saved = store.get(name)
   if (!saved && explicit) {
     const names = store.names()
@@ -91,6 +91,12 @@ export function rejectedCredentialHint(connection: Pick<ResolvedConnection, 'sou
     return `The rejected key is the one saved for profile '${connection.profile}' in ${connection.keyFile ?? 'its key file'}: it may be wrong, expired or revoked; run \`octoworkers login${profileFlag} --insecure-storage\` with a valid key.`
   }
   return `The rejected key is the one saved for profile '${connection.profile}' in the OS keychain: it may be wrong, expired or revoked; run \`octoworkers login${profileFlag}\` with a valid key, or set OCTOPUS_API_KEY.`
+}
+
+/** The profile a command uses: --profile, OCTOWORKERS_PROFILE, the one `auth switch` saved, else "default". */
+export async function profileInUse(opts: {profileFlag?: string; env: NodeJS.ProcessEnv; configDir?: string}): Promise<string> {
+  const store = await ProfileStore.load(opts.configDir ?? configDir(opts.env))
+  return selectedProfile(opts.profileFlag, opts.env, store.defaultProfile()).name
 }
 
 /** No server anywhere: after a logout, say which other profiles are still there to use. */

@@ -36,8 +36,11 @@ export function checkProfileName(name: string): string {
   return name
 }
 
-/** --profile, else OCTOWORKERS_PROFILE, else "default". */
-export function selectedProfile(profileFlag: string | undefined, env: NodeJS.ProcessEnv): {name: string; explicit: boolean} {
+/**
+ * --profile, else OCTOWORKERS_PROFILE, else the profile `auth switch` saved, else "default".
+ * `explicit`: named by the flag or the variable, so a name that is not saved is an error.
+ */
+export function selectedProfile(profileFlag: string | undefined, env: NodeJS.ProcessEnv, savedDefault?: string): {name: string; explicit: boolean} {
   const chosen = profileFlag ?? (env.OCTOWORKERS_PROFILE || undefined)
-  return {name: checkProfileName(chosen ?? DEFAULT_PROFILE), explicit: chosen !== undefined}
+  return {name: checkProfileName(chosen ?? savedDefault ?? DEFAULT_PROFILE), explicit: chosen !== undefined}
 }
