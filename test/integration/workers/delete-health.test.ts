@@ -90,6 +90,7 @@ describe('worker delete', () => {
     const taskId = await leaseStagingWorker(sb)
     const result = await expectRejected(sb, ['worker', 'delete', 'tmp-box', 's-linux-omaha-worker-01', '--force', '-y'], 5, `'s-linux-omaha-worker-01' is leased by task ${taskId} (WorkerTaskLeases-`)
     expect(result.stderr).toContain('Nothing was deleted.')
+    expect(result.stderr).toContain('Hint: Run again with --drain to disable it now (no new task leases it) and delete it once its tasks finish')
     // Selected through --pool, the same refusal.
     await expectRejected(sb, ['worker', 'delete', '--pool', 'WorkerPools-4', '--force', '-y'], 5, `'s-linux-omaha-worker-01' is leased by task ${taskId}`)
     const json = await octo(sb, ['worker', 'delete', 's-linux-omaha-worker-01', '--force', '-y', '--json'])
