@@ -126,6 +126,15 @@ describe('unknown commands: exit 2 with the closest commands, never a guessed ru
     })
   })
 
+  it('a mistyped command followed by its argument suggests the command, as without the argument', async () => {
+    await expectUsageError(['worker', 'vew', 'my-box'], /^Error: Unknown command: worker vew\. Did you mean: worker view[,?]/m, {
+      Code: 'unknown-command',
+      Hint: 'See `octoworkers worker --help`.',
+      Suggestions: expect.arrayContaining(['worker view']),
+    })
+    await expectUsageError(['pools', 'list', 'extra'], /^Error: Unknown command: pools list\. Did you mean: pool list[,?]/)
+  })
+
   it('a mistyped topic suggests the command it resembles', async () => {
     await expectUsageError(['leas', 'list'], /Did you mean: (.*, )?leases list[,?]/)
   })
