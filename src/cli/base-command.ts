@@ -84,6 +84,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async finally(error: Error | undefined): Promise<unknown> {
     for (const stop of this.stopListening.splice(0)) stop()
+    for (const text of this.warningsAfterPrompts.splice(0)) this.warnUser(text)
     return super.finally(error)
   }
 
@@ -135,6 +136,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected warnUser(text: string): void {
     writeStderrLine(this.io, this.clean(`${this.io.paint.yellow('Warning:')} ${text}`))
+  }
+
+  private warnedOnce = new Set<string>()
+  private warningsAfterPrompts: string[] = []
+
+  /**
+   * A warning that holds for the whole run (a key read from a plain file): printed once however
+   * often it is raised, and, in a run that may prompt, after the run rather than between or
+   * inside its questions.
+   */
+  protected warnOnce(text: string): void {
+    if (this.warnedOnce.has(text)) return
+    this.warnedOnce.add(text)
+    if (this.interactive) this.warningsAfterPrompts.push(text)
+    else this.warnUser(text)
   }
 
   protected debugLine = (line: string): void => {

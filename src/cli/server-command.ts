@@ -47,7 +47,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
       serverFlag: this.flags.server,
       profileFlag: this.flags.profile,
       env: this.env,
-      warn: (m) => this.warnUser(m),
+      warn: (m) => this.warnOnce(m),
     })
     this.resolvedConnection = connection
     for (const s of [connection.apiKey, connection.accessToken]) if (s) this.secrets.push(s)

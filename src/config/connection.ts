@@ -2,7 +2,7 @@ import {authError, notFoundError} from '../text/errors.js'
 import {normalizeServerUrl} from '../octopus/server-url.js'
 import {readApiKey} from './key-storage.js'
 import {openSystemKeychain, type KeychainFactory} from './keychain.js'
-import {configDir, DEFAULT_PROFILE, selectedProfile} from './paths.js'
+import {configDir, DEFAULT_PROFILE, displayPath, selectedProfile} from './paths.js'
 import {ProfileStore, type Profile} from './profiles.js'
 
 export type CredentialSource = 'env' | 'keychain' | 'file'
@@ -69,7 +69,8 @@ export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedC
   if (!profile) throw notLoggedIn(name, server, saved)
   const stored = await readApiKey({configDir: dir, keychain: opts.keychain ?? openSystemKeychain}, profile)
   if (stored.source === 'file') {
-    opts.warn(`using the API key of profile '${name}' from ${stored.file}, a plain file (chosen with \`login --insecure-storage\`): anyone who can read it as you can use the key.`)
+    // One short line (it is printed on every run): README says why a plain file is a risk.
+    opts.warn(`API key read from plain file ${displayPath(stored.file!, opts.env)}`)
   }
   return {...base, apiKey: stored.apiKey, source: stored.source, keyFile: stored.file}
 }

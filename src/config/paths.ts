@@ -11,6 +11,12 @@ export function configDir(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'octoworkers')
 }
 
+/** A path as the user knows it: under the home directory, `~/...`; for one-line messages. */
+export function displayPath(file: string, env: NodeJS.ProcessEnv): string {
+  const home = env.HOME || homedir()
+  return home && home !== '/' && file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file
+}
+
 export function configFilePath(dir: string): string {
   return path.join(dir, 'config.yaml')
 }
