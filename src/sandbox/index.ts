@@ -44,6 +44,7 @@
  *
  * HEALTH (decided by the endpoint's host; for polling Tentacles by the subscription ID in poll://<id>/):
  *   host *.unreachable.test, or poll id starting "unreachable" -> Unavailable
+ *   a listening Tentacle URL in plain http:// -> Unavailable (servers reach Tentacles over TLS only)
  *   host *.unhealthy.test,   or poll id starting "unhealthy"   -> Unhealthy
  *   host *.warnings.test,    or poll id starting "warnings"    -> HasWarnings
  *   anything else -> Healthy. A host/poll id containing "outdated" reports Tentacle 6.3.417
