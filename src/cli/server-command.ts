@@ -1,9 +1,9 @@
 import {Flags, type Command, type Interfaces} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
 import {CliError, usageError} from '../text/errors.js'
-import {rejectedCredentialHint, resolveConnection, type ResolvedConnection} from '../config/connection.js'
+import {refusedLoopbackHint, rejectedCredentialHint, resolveConnection, type ResolvedConnection} from '../config/connection.js'
 import type {OctopusClient, SpaceContext} from '../octopus/client.js'
-import {OctopusApiError} from '../octopus/errors.js'
+import {isConnectionRefused, OctopusApiError} from '../octopus/errors.js'
 import {warnIfPlainHttp} from '../octopus/plain-http.js'
 import {durationFlag, flagParser} from './flags.js'
 
@@ -66,12 +66,19 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     return this.connected
   }
 
-  /** A rejected credential (401): the way out depends on where the credential came from. */
+  /**
+   * A rejected credential (401): the way out depends on where the credential came from. A loopback
+   * server that refuses the connection: most likely a sandbox that moved.
+   */
   protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
     const connection = this.resolvedConnection
     if (connection && error instanceof OctopusApiError && error.status === 401) {
       const hint = [error.hint, rejectedCredentialHint(connection)].filter(Boolean).join(' ')
       return super.catch(new CliError(error.message, error.exitCode, {hint, code: error.code, details: error.details, cause: error}))
+    }
+    const sandboxHint = connection && isConnectionRefused(error) ? refusedLoopbackHint(connection) : undefined
+    if (sandboxHint && error instanceof CliError) {
+      return super.catch(new CliError(error.message, error.exitCode, {hint: sandboxHint, code: error.code, details: error.details, cause: error}))
     }
     return super.catch(error)
   }

@@ -1,5 +1,5 @@
 import {authError, notFoundError} from '../text/errors.js'
-import {normalizeServerUrl} from '../octopus/server-url.js'
+import {isLoopbackHost, normalizeServerUrl} from '../octopus/server-url.js'
 import {readApiKey} from './key-storage.js'
 import {openSystemKeychain, type KeychainFactory} from './keychain.js'
 import {configDir, DEFAULT_PROFILE, displayPath, selectedProfile} from './paths.js'
@@ -92,6 +92,26 @@ export function rejectedCredentialHint(connection: Pick<ResolvedConnection, 'sou
     return `The rejected key is the one saved for profile '${connection.profile}' in ${connection.keyFile ?? 'its key file'}: it may be wrong, expired or revoked; run \`octoworkers login${profileFlag} --insecure-storage\` with a valid key.`
   }
   return `The rejected key is the one saved for profile '${connection.profile}' in the OS keychain: it may be wrong, expired or revoked; run \`octoworkers login${profileFlag}\` with a valid key, or set OCTOPUS_API_KEY.`
+}
+
+/**
+ * The way out when nothing listens at a loopback server: most likely a sandbox that was stopped,
+ * or started again on another port (a new data file, or its last port taken). Undefined for a
+ * server elsewhere, where the client's own hint (is it running, is the port right) stands.
+ */
+export function refusedLoopbackHint(connection: Pick<ResolvedConnection, 'server' | 'profile' | 'profileSaved'>): string | undefined {
+  let hostname: string
+  try {
+    hostname = new URL(connection.server).hostname
+  } catch {
+    return undefined
+  }
+  if (!isLoopbackHost(hostname)) return undefined
+  const profileFlag = connection.profile === DEFAULT_PROFILE ? '' : ` --profile ${connection.profile}`
+  const again = connection.profileSaved
+    ? `log in to the URL it prints again: \`octoworkers login --server URL${profileFlag}\``
+    : 'set OCTOPUS_URL (or --server) to the URL it prints'
+  return `If this was an octoworkers sandbox, it is stopped or serving on another port: start it (\`octoworkers sandbox start\`) and ${again}.`
 }
 
 /** The profile a command uses: --profile, OCTOWORKERS_PROFILE, the one `auth switch` saved, else "default". */
