@@ -106,6 +106,21 @@ describe('parse errors: exit 2, one punctuated line, nothing sent', () => {
     }
   })
 
+  it('a bad flag leaves nothing on the process\'s own stderr: no oclif "did not parse its arguments" warning', async () => {
+    const warnings: Array<Error & {code?: string}> = []
+    const listener = (warning: Error) => warnings.push(warning)
+    process.on('warning', listener)
+    try {
+      expect((await octo(['pool', 'list', '--colour'])).exitCode).toBe(2)
+      expect((await octo(['pool', 'view'])).exitCode).toBe(2)
+      // process.emitWarning emits on the next tick.
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', listener)
+    }
+    expect(warnings.filter((w) => w.code === 'UnparsedCommand').map((w) => w.message)).toEqual([])
+  })
+
   it('never ends with oclif\'s "See more help with --help" run into the sentence', async () => {
     const result = await octo(['pool', 'list', '--colour'])
     expect(result.exitCode).toBe(2)
