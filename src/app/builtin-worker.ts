@@ -3,6 +3,7 @@
  * it is changed by GET-modify-PUT of the whole document, so no other feature flag changes
  * (README §4.1: the PUT is assumed to be a full replace).
  */
+import {shellQuote} from '../text/shell.js'
 import {authError, unsafeError} from '../text/errors.js'
 import type {OctopusClient, SpaceContext} from '../octopus/client.js'
 import {OctopusApiError} from '../octopus/errors.js'
@@ -78,13 +79,25 @@ export async function disableBuiltinWorker(client: OctopusClient, opts: {
   const lines = atRisk.map(describeAtRisk)
   if (atRisk.length > 0 && !opts.force) {
     throw unsafeError(`Refusing to disable the built-in worker: ${atRisk.length} space${atRisk.length === 1 ? '' : 's'} would have no worker for steps on the default pool. ${lines.join(' ')} Nothing was changed.`, {
-      hint: 'Register healthy workers in those default pools (octoworkers worker register ... --pool POOL), or pass --force.',
+      hint: atRiskHint(atRisk),
       details: {SpacesAtRisk: atRisk},
     })
   }
   await opts.confirm(atRisk, lines)
   await setBuiltinWorkerEnabled(client, false)
   return {IsBuiltInWorkerEnabled: false, Changed: true, SpacesAtRisk: atRisk}
+}
+
+/**
+ * The ways out, worded for the first space at risk: each command names the space, since the
+ * built-in worker is server-wide but pools are per space.
+ */
+function atRiskHint(atRisk: BuiltinSpaceUsage[]): string {
+  const first = atRisk[0]
+  const space = shellQuote(first?.SpaceName ?? 'SPACE')
+  const pool = first?.DefaultPoolName ? shellQuote(first.DefaultPoolName) : 'POOL'
+  const others = atRisk.length > 1 ? ' (and the same in each space listed)' : ''
+  return `Register a healthy worker in the default pool (\`octoworkers worker register listening|polling|ssh ... --space ${space} --pool ${pool}\`), or make a pool with available workers the default (\`octoworkers pool set-default POOL --space ${space}\`)${others}; or pass --force.`
 }
 
 /** One line per space at risk, for the refusal and the confirmation prompt. */

@@ -60,13 +60,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
-    const {flags, args, argv} = await this.parse({
-      flags: this.ctor.flags,
-      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
-      enableJsonFlag: this.ctor.enableJsonFlag,
-      args: this.ctor.args,
-      strict: this.ctor.strict,
-    })
+    let parsed
+    try {
+      parsed = await this.parse({
+        flags: this.ctor.flags,
+        baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+        enableJsonFlag: this.ctor.enableJsonFlag,
+        args: this.ctor.args,
+        strict: this.ctor.strict,
+      })
+    } finally {
+      // Parsed, if wrongly: oclif would otherwise warn, outside production, on the process's own
+      // stderr that this command "did not parse its arguments" after every bad flag.
+      this.parsed = true
+    }
+    const {flags, args, argv} = parsed
     this.flags = flags as BaseFlags<T>
     this.args = args as Interfaces.InferredArgs<T['args']>
     this.argValues = argv as string[]
@@ -81,6 +89,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   public override async finally(error: Error | undefined): Promise<unknown> {
     for (const stop of this.stopListening.splice(0)) stop()
+    for (const text of this.warningsAfterPrompts.splice(0)) this.warnUser(text)
     return super.finally(error)
   }
 
@@ -136,6 +145,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected warnUser(text: string): void {
     writeStderrLine(this.io, this.clean(`${this.io.paint.yellow('Warning:')} ${text}`))
+  }
+
+  private warnedOnce = new Set<string>()
+  private warningsAfterPrompts: string[] = []
+
+  /**
+   * A warning that holds for the whole run (a key read from a plain file): printed once however
+   * often it is raised, and, in a run that may prompt, after the run rather than between or
+   * inside its questions.
+   */
+  protected warnOnce(text: string): void {
+    if (this.warnedOnce.has(text)) return
+    this.warnedOnce.add(text)
+    if (this.interactive) this.warningsAfterPrompts.push(text)
+    else this.warnUser(text)
   }
 
   protected debugLine = (line: string): void => {

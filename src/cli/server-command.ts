@@ -1,8 +1,9 @@
 import {Flags, type Command, type Interfaces} from '@oclif/core'
 import {BaseCommand} from './base-command.js'
-import {usageError} from '../text/errors.js'
-import {resolveConnection, type ResolvedConnection} from '../config/connection.js'
+import {CliError, usageError} from '../text/errors.js'
+import {refusedLoopbackHint, rejectedCredentialHint, resolveConnection, type ResolvedConnection} from '../config/connection.js'
 import type {OctopusClient, SpaceContext} from '../octopus/client.js'
+import {isConnectionRefused, OctopusApiError} from '../octopus/errors.js'
 import {warnIfPlainHttp} from '../octopus/plain-http.js'
 import {durationFlag, flagParser} from './flags.js'
 
@@ -25,7 +26,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
       helpGroup: 'GLOBAL',
       parse: flagParser((input) => parseSpaceFlag(input)),
     })(),
-    profile: Flags.string({description: 'Profile to use (env OCTOWORKERS_PROFILE; default "default").', helpGroup: 'GLOBAL'}),
+    profile: Flags.string({description: 'Profile to use (env OCTOWORKERS_PROFILE; default: the one `auth switch` chose, else "default").', helpGroup: 'GLOBAL'}),
     'ca-cert': Flags.string({description: 'PEM file of extra CA certificates to trust.', helpGroup: 'GLOBAL'}),
     timeout: durationFlag({
       description: 'How long each HTTP request may take, headers to last byte, retries included (default 30s; e.g. 90s, 2m; a bare number is seconds).',
@@ -35,6 +36,8 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
 
   protected declare flags: ServerFlags<T>
   private connected?: Connected
+  /** The credential this run sends, known before the first request: a 401's hint names where it came from. */
+  private resolvedConnection?: ResolvedConnection
 
   /** Resolves credentials and reads the server's root document (one request). */
   protected async connect(): Promise<Connected> {
@@ -44,8 +47,9 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
       serverFlag: this.flags.server,
       profileFlag: this.flags.profile,
       env: this.env,
-      warn: (m) => this.warnUser(m),
+      warn: (m) => this.warnOnce(m),
     })
+    this.resolvedConnection = connection
     for (const s of [connection.apiKey, connection.accessToken]) if (s) this.secrets.push(s)
     const client = this.context.createClient({
       server: connection.server,
@@ -60,6 +64,23 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     await client.loadRoot()
     this.connected = {client, connection}
     return this.connected
+  }
+
+  /**
+   * A rejected credential (401): the way out depends on where the credential came from. A loopback
+   * server that refuses the connection: most likely a sandbox that moved.
+   */
+  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
+    const connection = this.resolvedConnection
+    if (connection && error instanceof OctopusApiError && error.status === 401) {
+      const hint = [error.hint, rejectedCredentialHint(connection)].filter(Boolean).join(' ')
+      return super.catch(new CliError(error.message, error.exitCode, {hint, code: error.code, details: error.details, cause: error}))
+    }
+    const sandboxHint = connection && isConnectionRefused(error) ? refusedLoopbackHint(connection) : undefined
+    if (sandboxHint && error instanceof CliError) {
+      return super.catch(new CliError(error.message, error.exitCode, {hint: sandboxHint, code: error.code, details: error.details, cause: error}))
+    }
+    return super.catch(error)
   }
 
   /** Connects and resolves the space: --space, OCTOPUS_SPACE, the profile's space, else the server's default. */

@@ -3,8 +3,8 @@ import {type Rendered} from '../cli/base-command.js'
 import {ServerCommand} from '../cli/server-command.js'
 import {usageError} from '../text/errors.js'
 import {cleanApiKey} from '../config/key-storage.js'
-import {apiKeyAsFlagError, givesApiKeyAsFlag, login, loginServer, type LoginResult, type LoginServerSource} from '../app/auth/login.js'
-import {selectedProfile} from '../config/paths.js'
+import {apiKeyAsFlagError, checkKeychainWritable, givesApiKeyAsFlag, login, loginServer, type LoginResult, type LoginServerSource} from '../app/auth/login.js'
+import {profileInUse} from '../config/connection.js'
 import {normalizeServerUrl} from '../octopus/server-url.js'
 import {validatorFrom} from '../ui/prompt.js'
 import {readAllText} from '../ui/io.js'
@@ -48,13 +48,15 @@ A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY inste
 
   public async run(): Promise<LoginResult> {
     const flags = this.flags
-    const profile = selectedProfile(flags.profile, this.env).name
+    const profile = await profileInUse({profileFlag: flags.profile, env: this.env})
     const known = await loginServer({serverFlag: flags.server, profile, env: this.env})
     this.prompted = !known || !flags['api-key-stdin']
     if (this.prompted && !this.interactive) {
       if (!known) throw usageError('login needs --server URL (or OCTOPUS_URL) when it cannot prompt.', {hint: 'e.g. `printenv OCTOPUS_API_KEY | octoworkers login --server https://octopus.example.com --api-key-stdin`'})
       throw usageError('login needs the API key on stdin (--api-key-stdin) when it cannot prompt; it is never taken as a flag.', {hint: `e.g. \`printenv OCTOPUS_API_KEY | octoworkers login --server ${known.server} --api-key-stdin\``})
     }
+    // Nothing is asked of someone whose key could not be saved: the keychain is checked first.
+    if (this.prompted && !flags['insecure-storage']) await checkKeychainWritable()
     // Checked (by loginServer, or by the prompt's validator) before a key is asked for.
     const server = known?.server ?? await this.context.prompter.input('Octopus Server URL', {validate: validatorFrom(normalizeServerUrl)})
     this.serverSource = known?.source

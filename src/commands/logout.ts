@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, type Rendered} from '../cli/base-command.js'
 import {logout, type LogoutResult} from '../app/auth/login.js'
-import {selectedProfile} from '../config/paths.js'
+import {profileInUse} from '../config/connection.js'
 
 export default class Logout extends BaseCommand<typeof Logout> {
   static override summary = 'Remove a profile and its saved API key (keychain entry or insecure file).'
@@ -12,11 +12,11 @@ Credentials in OCTOPUS_API_KEY / OCTOPUS_ACCESS_TOKEN are not affected. The prof
   static override examples = ['<%= config.bin %> logout', '<%= config.bin %> logout --profile staging']
 
   static override flags = {
-    profile: Flags.string({description: 'Profile to remove (env OCTOWORKERS_PROFILE; default "default").'}),
+    profile: Flags.string({description: 'Profile to remove (env OCTOWORKERS_PROFILE; default: the one in use, see `auth switch`).'}),
   }
 
   public async run(): Promise<LogoutResult> {
-    return logout({profile: selectedProfile(this.flags.profile, this.env).name, env: this.env})
+    return logout({profile: await profileInUse({profileFlag: this.flags.profile, env: this.env}), env: this.env})
   }
 
   protected override toJson(result: LogoutResult): unknown {

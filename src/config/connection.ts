@@ -1,8 +1,8 @@
 import {authError, notFoundError} from '../text/errors.js'
-import {normalizeServerUrl} from '../octopus/server-url.js'
+import {isLoopbackHost, normalizeServerUrl} from '../octopus/server-url.js'
 import {readApiKey} from './key-storage.js'
 import {openSystemKeychain, type KeychainFactory} from './keychain.js'
-import {configDir, selectedProfile} from './paths.js'
+import {configDir, DEFAULT_PROFILE, displayPath, selectedProfile} from './paths.js'
 import {ProfileStore, type Profile} from './profiles.js'
 
 export type CredentialSource = 'env' | 'keychain' | 'file'
@@ -13,6 +13,10 @@ export interface ResolvedConnection {
   apiKey?: string
   accessToken?: string
   source: CredentialSource
+  /** The environment variable the credential came from, when source is 'env'. */
+  envVar?: 'OCTOPUS_API_KEY' | 'OCTOPUS_ACCESS_TOKEN'
+  /** The insecure key file, when source is 'file'. */
+  keyFile?: string
   /** The profile used for server/space defaults and stored credentials. */
   profile: string
   /** The profile's default space, if any. */
@@ -40,9 +44,9 @@ export interface ResolveOptions {
  * A saved key is only used for the server it was saved for; the profile's space only with it too.
  */
 export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedConnection> {
-  const {name, explicit} = selectedProfile(opts.profileFlag, opts.env)
   const dir = opts.configDir ?? configDir(opts.env)
   const store = await ProfileStore.load(dir)
+  const {name, explicit} = selectedProfile(opts.profileFlag, opts.env, store.defaultProfile())
   const saved = store.get(name)
   if (!saved && explicit) {
     const names = store.names()
@@ -60,14 +64,60 @@ export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedC
 
   const apiKey = opts.env.OCTOPUS_API_KEY || undefined
   const accessToken = apiKey ? undefined : opts.env.OCTOPUS_ACCESS_TOKEN || undefined
-  if (apiKey || accessToken) return {...base, apiKey, accessToken, source: 'env'}
+  if (apiKey || accessToken) return {...base, apiKey, accessToken, source: 'env', envVar: apiKey ? 'OCTOPUS_API_KEY' : 'OCTOPUS_ACCESS_TOKEN'}
 
   if (!profile) throw notLoggedIn(name, server, saved)
   const stored = await readApiKey({configDir: dir, keychain: opts.keychain ?? openSystemKeychain}, profile)
   if (stored.source === 'file') {
-    opts.warn(`using the API key of profile '${name}' from ${stored.file}, a plain file (chosen with \`login --insecure-storage\`): anyone who can read it as you can use the key.`)
+    // One short line (it is printed on every run): README says why a plain file is a risk.
+    opts.warn(`API key read from plain file ${displayPath(stored.file!, opts.env)}`)
   }
-  return {...base, apiKey: stored.apiKey, source: stored.source}
+  return {...base, apiKey: stored.apiKey, source: stored.source, keyFile: stored.file}
+}
+
+/**
+ * The way out of a rejected credential (401), for where it came from: the environment always
+ * wins over a saved key, so "log in again" is no help while OCTOPUS_API_KEY is set, and a saved
+ * key is replaced by logging in to its profile again, into the store it was saved in.
+ */
+export function rejectedCredentialHint(connection: Pick<ResolvedConnection, 'source' | 'envVar' | 'keyFile' | 'profile' | 'profileSaved'>): string {
+  const profileFlag = connection.profile === DEFAULT_PROFILE ? '' : ` --profile ${connection.profile}`
+  if (connection.source === 'env') {
+    const variable = connection.envVar ?? 'OCTOPUS_API_KEY'
+    const what = variable === 'OCTOPUS_API_KEY' ? 'key' : 'token'
+    const fallback = connection.profileSaved ? `unset it to use the key saved in profile '${connection.profile}'` : `unset it and run \`octoworkers login${profileFlag}\` to save a key`
+    return `The rejected ${what} came from ${variable} in the environment, which takes precedence over any saved key: set a valid ${what} in ${variable}, or ${fallback}.`
+  }
+  if (connection.source === 'file') {
+    return `The rejected key is the one saved for profile '${connection.profile}' in ${connection.keyFile ?? 'its key file'}: it may be wrong, expired or revoked; run \`octoworkers login${profileFlag} --insecure-storage\` with a valid key.`
+  }
+  return `The rejected key is the one saved for profile '${connection.profile}' in the OS keychain: it may be wrong, expired or revoked; run \`octoworkers login${profileFlag}\` with a valid key, or set OCTOPUS_API_KEY.`
+}
+
+/**
+ * The way out when nothing listens at a loopback server: most likely a sandbox that was stopped,
+ * or started again on another port (a new data file, or its last port taken). Undefined for a
+ * server elsewhere, where the client's own hint (is it running, is the port right) stands.
+ */
+export function refusedLoopbackHint(connection: Pick<ResolvedConnection, 'server' | 'profile' | 'profileSaved'>): string | undefined {
+  let hostname: string
+  try {
+    hostname = new URL(connection.server).hostname
+  } catch {
+    return undefined
+  }
+  if (!isLoopbackHost(hostname)) return undefined
+  const profileFlag = connection.profile === DEFAULT_PROFILE ? '' : ` --profile ${connection.profile}`
+  const again = connection.profileSaved
+    ? `log in to the URL it prints again: \`octoworkers login --server URL${profileFlag}\``
+    : 'set OCTOPUS_URL (or --server) to the URL it prints'
+  return `If this was an octoworkers sandbox, it is stopped or serving on another port: start it (\`octoworkers sandbox start\`) and ${again}.`
+}
+
+/** The profile a command uses: --profile, OCTOWORKERS_PROFILE, the one `auth switch` saved, else "default". */
+export async function profileInUse(opts: {profileFlag?: string; env: NodeJS.ProcessEnv; configDir?: string}): Promise<string> {
+  const store = await ProfileStore.load(opts.configDir ?? configDir(opts.env))
+  return selectedProfile(opts.profileFlag, opts.env, store.defaultProfile()).name
 }
 
 /** No server anywhere: after a logout, say which other profiles are still there to use. */

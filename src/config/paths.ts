@@ -11,6 +11,12 @@ export function configDir(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'octoworkers')
 }
 
+/** A path as the user knows it: under the home directory, `~/...`; for one-line messages. */
+export function displayPath(file: string, env: NodeJS.ProcessEnv): string {
+  const home = env.HOME || homedir()
+  return home && home !== '/' && file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file
+}
+
 export function configFilePath(dir: string): string {
   return path.join(dir, 'config.yaml')
 }
@@ -36,8 +42,11 @@ export function checkProfileName(name: string): string {
   return name
 }
 
-/** --profile, else OCTOWORKERS_PROFILE, else "default". */
-export function selectedProfile(profileFlag: string | undefined, env: NodeJS.ProcessEnv): {name: string; explicit: boolean} {
+/**
+ * --profile, else OCTOWORKERS_PROFILE, else the profile `auth switch` saved, else "default".
+ * `explicit`: named by the flag or the variable, so a name that is not saved is an error.
+ */
+export function selectedProfile(profileFlag: string | undefined, env: NodeJS.ProcessEnv, savedDefault?: string): {name: string; explicit: boolean} {
   const chosen = profileFlag ?? (env.OCTOWORKERS_PROFILE || undefined)
-  return {name: checkProfileName(chosen ?? DEFAULT_PROFILE), explicit: chosen !== undefined}
+  return {name: checkProfileName(chosen ?? savedDefault ?? DEFAULT_PROFILE), explicit: chosen !== undefined}
 }

@@ -39,6 +39,7 @@ export class ProfileStore {
     private yaml: YamlModule | undefined,
     private doc: Document | undefined,
     private readonly profiles: Map<string, Profile>,
+    private savedDefault?: string,
   ) {}
 
   static async load(dir: string): Promise<ProfileStore> {
@@ -61,7 +62,23 @@ export class ProfileStore {
     // This tool never writes aliases, and resolving them is how an alias bomb exhausts memory.
     const alias = firstAlias(yaml, doc)
     if (alias) throw configError(file, lineCounter, offsetOf(alias), `YAML aliases (*${alias.source}) are not supported in this file`)
-    return new ProfileStore(file, yaml, doc, readProfiles(yaml, doc, file, lineCounter))
+    const profiles = readProfiles(yaml, doc, file, lineCounter)
+    return new ProfileStore(file, yaml, doc, profiles, readDefaultProfile(yaml, doc, file, lineCounter))
+  }
+
+  /**
+   * The profile `auth switch` made the one in use, when it is still saved: a name left behind by
+   * a hand edit falls back to "default" rather than stopping every command.
+   */
+  defaultProfile(): string | undefined {
+    return this.savedDefault !== undefined && this.profiles.has(this.savedDefault) ? this.savedDefault : undefined
+  }
+
+  /** Makes a saved profile the one commands use when neither --profile nor OCTOWORKERS_PROFILE names one. */
+  setDefaultProfile(name: string): void {
+    if (!this.profiles.has(name)) throw new Error(`setDefaultProfile: no profile '${name}'`)
+    this.savedDefault = name
+    this.doc?.set(DEFAULT_PROFILE_KEY, name)
   }
 
   get(name: string): Profile | undefined {
@@ -83,6 +100,10 @@ export class ProfileStore {
     if (!this.profiles.has(name)) return false
     this.doc?.deleteIn(['profiles', name])
     this.profiles.delete(name)
+    if (this.savedDefault === name) {
+      this.savedDefault = undefined
+      this.doc?.delete(DEFAULT_PROFILE_KEY)
+    }
     return true
   }
 
@@ -92,6 +113,7 @@ export class ProfileStore {
       this.doc = new this.yaml.Document({profiles: {}})
       this.doc.commentBefore = HEADER
       for (const profile of this.profiles.values()) writeProfile(this.yaml, this.doc, profile)
+      if (this.savedDefault !== undefined) this.doc.set(DEFAULT_PROFILE_KEY, this.savedDefault)
     }
     await writePrivateFileAtomic(this.file, this.doc.toString())
   }
@@ -175,6 +197,20 @@ function readProfiles(yaml: YamlModule, doc: Document, file: string, lines: Line
     })
   }
   return profiles
+}
+
+/** The top-level key `auth switch` writes: the profile in use when no flag or variable names one. */
+const DEFAULT_PROFILE_KEY = 'defaultProfile'
+
+function readDefaultProfile(yaml: YamlModule, doc: Document, file: string, lines: LineCounter): string | undefined {
+  if (!yaml.isMap(doc.contents)) return undefined
+  const node = doc.contents.get(DEFAULT_PROFILE_KEY, true)
+  if (node === undefined || (yaml.isScalar(node) && node.value === null)) return undefined
+  const value = yaml.isScalar(node) ? node.value : undefined
+  if (typeof value !== 'string' || !isValidProfileName(value)) {
+    throw configError(file, lines, offsetOf(node as YamlNode), `\`${DEFAULT_PROFILE_KEY}\` must be the name of a saved profile`)
+  }
+  return value
 }
 
 function offsetOf(node: YamlNode | null | undefined): number | undefined {

@@ -31,7 +31,8 @@ export function exitCodeForStatus(status: number): ExitCodeValue {
 
 export function hintForStatus(status: number, method: string): string | undefined {
   switch (status) {
-    case 401: return 'Check the API key: it may be wrong, expired or revoked. Run `octoworkers login` again, or set OCTOPUS_API_KEY.'
+    // Where the key came from, and so the way out, is the caller's to add (it knows the source).
+    case 401: return 'Check the API key: it may be wrong, expired or revoked.'
     case 403: return method === 'GET'
       ? 'The key\'s user lacks a permission to read this (workers need WorkerView; server settings need AdministerSystem).'
       : 'The key\'s user lacks a permission to change this (workers and pools need WorkerEdit or ConfigureServer; server features need AdministerSystem).'
@@ -112,6 +113,11 @@ export function timeoutFailure(server: string, method: string, target: string, t
   })
 }
 
+/** Nothing listened where the request went: the server is down, or it moved to another port. */
+export function isConnectionRefused(error: unknown): boolean {
+  return error instanceof CliError && error.code === 'network' && (error.cause as {code?: string} | undefined)?.code === 'ECONNREFUSED'
+}
+
 /** TLS spoken to a plain-HTTP port, or the reverse: say which scheme to use, not OpenSSL's words. */
 export function protocolMismatch(server: string, scheme: 'http' | 'https'): CliError {
   const other = scheme === 'https' ? server.replace(/^https:/, 'http:') : server.replace(/^http:/, 'https:')
@@ -142,7 +148,7 @@ export function networkFailure(server: string, error: (Error & {code?: string}) 
     return new CliError(`Cannot resolve the host of ${server}.`, ExitCode.Failure, {hint: 'Check the server URL and your DNS.', code: 'network'})
   }
   if (code === 'ECONNREFUSED') {
-    return new CliError(`Connection refused by ${server}.${lost}`, ExitCode.Failure, {hint: 'Is the server running, and is the port right?', code: 'network'})
+    return new CliError(`Connection refused by ${server}.${lost}`, ExitCode.Failure, {hint: 'Is the server running, and is the port right?', code: 'network', cause: error})
   }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
     return new ClientSettingError(`TLS verification failed for ${server}: ${error?.message ?? code}.`, ExitCode.Failure, 'caCertFile', {

@@ -22,6 +22,7 @@ export interface HealthOutcome {
  *   *.unreachable.test / poll://unreachable...  -> Unavailable
  *   *.unhealthy.test   / poll://unhealthy...    -> Unhealthy
  *   *.warnings.test    / poll://warnings...     -> HasWarnings
+ *   a listening URL in plain http://            -> Unavailable (Tentacles are reached over TLS)
  *   anything else                               -> Healthy
  * A host containing "outdated" reports Tentacle 6.3.417 (upgrade suggested) until an Upgrade task
  * has run on it; others report the latest (see newerVersion).
@@ -45,6 +46,12 @@ export function decideHealth(endpoint: EndpointDoc | null): HealthOutcome {
   const outdated = tentacleVersion !== null && tentacleVersion !== latest
   const uri = endpointIdentity(endpoint).Uri
   const where = polling ? `${kubernetes ? 'Kubernetes agent' : 'polling Tentacle'} ${uri}` : uri
+  // A server reaches a listening Tentacle over TLS only, so an http:// URL is never reached: the
+  // docs' "not contactable", Unavailable. (That a real server gives Unavailable, not Unhealthy or
+  // Unknown, is UNCONFIRMED; every reading leaves the worker not leasable, which is what matters.)
+  if (style === 'TentaclePassive' && /^http:\/\//i.test(uri ?? '')) {
+    return {health: 'Unavailable', tentacleVersion: null, outdated, message: `The machine at ${uri} could not be contacted: a listening Tentacle is reached over TLS, and this URL is plain http://.`}
+  }
   if (is('unreachable')) {
     return {health: 'Unavailable', tentacleVersion: null, outdated, message: `The machine at ${where} could not be contacted: the connection timed out (no response within 00:01:00).`}
   }

@@ -44,6 +44,7 @@
  *
  * HEALTH (decided by the endpoint's host; for polling Tentacles by the subscription ID in poll://<id>/):
  *   host *.unreachable.test, or poll id starting "unreachable" -> Unavailable
+ *   a listening Tentacle URL in plain http:// -> Unavailable (servers reach Tentacles over TLS only)
  *   host *.unhealthy.test,   or poll id starting "unhealthy"   -> Unhealthy
  *   host *.warnings.test,    or poll id starting "warnings"    -> HasWarnings
  *   anything else -> Healthy. A host/poll id containing "outdated" reports Tentacle 6.3.417
@@ -141,6 +142,12 @@ export interface SandboxOptions {
   host?: string
   /** 0 = a random free port (default). */
   port?: number
+  /**
+   * Listen first on the port this data file last served on (on the same host), when it is free,
+   * so that the URL saved in a profile keeps working after a restart; `port` when it is taken or
+   * there is none.
+   */
+  reuseLastPort?: boolean
   /** SQLite file path, or ':memory:' (default). */
   dataFile?: string
   /** Estate to create when the data file is new (default 'empty'); an existing estate is never reseeded. */
@@ -176,6 +183,18 @@ export interface Sandbox {
   /** The sandbox's own model, for tests that arrange what the API cannot write (projects, processes, variables). */
   model: ModelContext
   close(): Promise<void>
+}
+
+/** Where a data file was last served: `{Host, Port}`, so a restart can serve the same URL. */
+const LAST_LISTEN_KEY = 'last-listen'
+
+function lastListen(store: Store, host: string): number | undefined {
+  try {
+    const saved = JSON.parse(store.getMeta(LAST_LISTEN_KEY) ?? 'null') as {Host?: unknown; Port?: unknown} | null
+    return saved && saved.Host === host && Number.isInteger(saved.Port) && (saved.Port as number) > 0 && (saved.Port as number) <= 65535 ? (saved.Port as number) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function generateKey(): string {
@@ -228,11 +247,25 @@ async function serve(options: SandboxOptions, opened: {version: OctopusVersion; 
   })
   server.keepAliveTimeout = 5_000
   const host = options.host ?? '127.0.0.1'
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(options.port ?? 0, host, () => resolve())
+  const listen = (port: number) => new Promise<void>((resolve, reject) => {
+    const failed = (error: Error) => reject(error)
+    server.once('error', failed)
+    server.listen(port, host, () => {
+      server.removeListener('error', failed)
+      resolve()
     })
+  })
+  try {
+    const last = options.reuseLastPort ? lastListen(store, host) : undefined
+    let listening = false
+    if (last !== undefined && last !== options.port) {
+      // Taken (by anything): the port asked for instead, as if there were no last one.
+      listening = await listen(last).then(() => true, (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error
+        return false
+      })
+    }
+    if (!listening) await listen(options.port ?? 0)
   } catch (error) {
     tasks.stop()
     db.close()
@@ -240,6 +273,7 @@ async function serve(options: SandboxOptions, opened: {version: OctopusVersion; 
   }
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
+  if (dataFile !== ':memory:') store.setMeta(LAST_LISTEN_KEY, JSON.stringify({Host: host, Port: port}))
   const urlHost = host.includes(':') ? `[${host}]` : host
   const url = `http://${urlHost}:${port}`
   lock?.setUrl(url)

@@ -5,7 +5,7 @@ import {warnIfPlainHttp} from '../../octopus/plain-http.js'
 import {currentUser} from '../../octopus/response-shapes.js'
 import {removeApiKey, removeInsecureKeyFile, saveApiKey, type KeyStorage, type RemovedKeys} from '../../config/key-storage.js'
 import {KeychainUnavailableError, keychainAccount, openSystemKeychain, type KeychainFactory} from '../../config/keychain.js'
-import {checkProfileName, configDir, insecureKeyDir} from '../../config/paths.js'
+import {checkProfileName, configDir, displayPath, insecureKeyDir} from '../../config/paths.js'
 import {sweepStaleTempFiles} from '../../config/private-file.js'
 import {ProfileStore, type KeyStoreKind, type Profile} from '../../config/profiles.js'
 
@@ -64,6 +64,14 @@ export async function loginServer(req: {serverFlag?: string; profile: string; en
   return saved ? {server: saved.server, source: 'profile'} : undefined
 }
 
+/**
+ * Fails (exit 3, with the ways out) when the OS keychain cannot take a key: checked before the
+ * user is asked for the server and the key, not after. A desktop may show its unlock prompt here.
+ */
+export async function checkKeychainWritable(keychain: KeychainFactory = openSystemKeychain): Promise<void> {
+  await (await keychain()).checkWritable()
+}
+
 /** Whether argv gives the key as `--api-key VALUE` or `--api-key=VALUE`, as the Octopus CLI takes it (words after `--` are not flags). */
 export function givesApiKeyAsFlag(argv: string[]): boolean {
   const end = argv.indexOf('--')
@@ -107,7 +115,7 @@ export async function login(req: LoginRequest): Promise<LoginResult> {
   const previous = store.get(profileName)
   const profile: Profile = {name: profileName, server, space: space?.Name, keyStore}
   const keyLocation = await saveApiKey(storage, profileName, server, req.apiKey, keyStore)
-  if (keyStore === 'file') req.warn(`the API key is saved in a plain file, ${keyLocation}, not in the OS keychain: anyone who can read it as you can use the key.`)
+  if (keyStore === 'file') req.warn(`API key saved in plain file ${displayPath(keyLocation, req.env)}, not in the OS keychain: anyone who can read it as you can use it.`)
   store.set(profile)
   try {
     await store.save()

@@ -50,9 +50,9 @@ export interface AuthStatusRequest {
  * nothing: `whoami` is the check against the server.
  */
 export async function authStatus(req: AuthStatusRequest): Promise<AuthStatusResult> {
-  const {name: selected, explicit} = selectedProfile(req.profileFlag, req.env)
   const dir = req.configDir ?? configDir(req.env)
   const store = await ProfileStore.load(dir)
+  const {name: selected, explicit} = selectedProfile(req.profileFlag, req.env, store.defaultProfile())
   if (explicit && !store.get(selected)) {
     const names = store.names()
     throw notFoundError(`Profile '${selected}' not found. Profiles: ${names.join(', ') || '(none)'}.`, {

@@ -7,7 +7,7 @@
  *   at least one pool (Octopus docs), so the server refuses that delete. Checking first avoids a
  *   half-done run. `--move-workers-to POOL` adds those workers to POOL first instead.
  * - a pool that steps use (exit 5, usage/guard.ts), unless --force.
- * Every reason that applies is reported in one error (`refuseAll`).
+ * Every reason that applies is reported in one error (`refuseAll`), the unsafe ones first.
  */
 import {toBulkResult, runBulk, type BulkResult} from '../../domain/bulk.js'
 import {CliError, ExitCode, unsafeError, usageError} from '../../text/errors.js'
@@ -57,13 +57,19 @@ export function refuseDefaultPool(allPools: WorkerPoolResource[], targets: Worke
 }
 
 /** Exit 2 if deleting would leave a worker in no pool, naming the workers and the way out. */
-export function refuseStrandedWorkers(impacts: PoolDeleteImpact[], bin: string): void {
+export function refuseStrandedWorkers(impacts: PoolDeleteImpact[], bin: string, allPools: WorkerPoolResource[]): void {
   const blocked = impacts.filter((i) => i.stranded.length > 0)
   if (blocked.length === 0) return
   const parts = blocked.map((i) => `'${i.pool.Name}' is the only pool of ${describeWorkers(i.stranded)}`)
   const example = blocked[0].stranded[0]
+  const doomed = new Set(impacts.map((i) => i.pool.Id))
+  // A pool the workers can go to: the default if it stays, else any static pool that stays.
+  const kept = allPools.filter((p) => !doomed.has(p.Id) && !isDynamicPool(p))
+  const other = kept.find((p) => p.IsDefault) ?? kept[0]
+  const otherPool = other ? shellQuote(other.Name) : '<other pool>'
+  const deleting = impacts.map((i) => shellQuote(i.pool.Name)).join(' ')
   throw usageError(`${parts.join('; ')}: a worker must stay in at least one pool, so nothing was deleted.`, {
-    hint: `Move those workers to another pool first (e.g. \`${bin} worker update ${shellQuote(example.Name)} --add-pool <other pool>\`) or delete them.`,
+    hint: `Add --move-workers-to to move them to another pool first (\`${bin} pool delete ${deleting} --move-workers-to ${otherPool}\`), or move them yourself (\`${bin} worker update ${shellQuote(example.Name)} --add-pool ${otherPool}\`) or delete them.`,
     code: 'worker-in-no-pool',
     details: {pools: blocked.map((i) => ({Id: i.pool.Id, Name: i.pool.Name, Workers: i.stranded.map((w) => w.Name)}))},
   })
@@ -138,7 +144,7 @@ export async function deletePools(space: SpaceContext, request: DeletePoolsReque
   // Every reason to refuse at once, so that one run tells the user everything to fix.
   await refuseAll([
     () => refuseDefaultPool(pools, targets, request.bin),
-    () => (destination ? undefined : refuseStrandedWorkers(impacts, request.bin)),
+    () => (destination ? undefined : refuseStrandedWorkers(impacts, request.bin, pools)),
     () => (request.force ? undefined : refuseDeletingPoolsInUse(space, targets, request.bin, request.onNote)),
   ])
   await request.confirm(targets, impacts, destination)
@@ -176,7 +182,7 @@ export async function deletePools(space: SpaceContext, request: DeletePoolsReque
 
 /**
  * Runs every refusal check and throws once: the one error when a single check refuses, else one
- * error that lists every reason (exit 5 when any reason is unsafe, else the checks' own exit code),
+ * error that lists every reason, the unsafe ones first (exit 5 when any reason is unsafe, else the checks' own exit code),
  * with each reason's code, message and hint under `Reasons` in --json.
  */
 export async function refuseAll(checks: Array<() => void | Promise<void>>): Promise<void> {
@@ -190,6 +196,8 @@ export async function refuseAll(checks: Array<() => void | Promise<void>>): Prom
     }
   }
   if (refusals.length === 0) return
+  // The greater reason first: what is unsafe (exit 5) before what is only a usage matter (exit 2).
+  refusals.sort((a, b) => Number(b.exitCode === ExitCode.Unsafe) - Number(a.exitCode === ExitCode.Unsafe))
   if (refusals.length === 1) throw refusals[0]
   const exitCode = refusals.some((r) => r.exitCode === ExitCode.Unsafe) ? ExitCode.Unsafe : refusals[0].exitCode
   const message = `Refusing for ${refusals.length} reasons; nothing was deleted: ${refusals.map((r, i) => `(${i + 1}) ${r.message.replace(/(?:[;:]|,? so)? *nothing was deleted\.?$/i, '').replace(/[.;,]$/, '')}`).join('; ')}.`

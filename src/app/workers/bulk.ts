@@ -118,7 +118,7 @@ export function refuseLeasedWorkers(held: Map<WorkerResource, WorkerTaskLeaseRes
   const parts = [...held].map(([w, leases]) => `'${w.Name}' is leased by ${leases.map((l) => `task ${l.ServerTaskId} (${l.Id})`).join(', ')}`)
   throw unsafeError(`Refusing to delete: ${parts.join('; ')}. Nothing was deleted.`, {
     code: 'worker-leased',
-    hint: 'Wait for the task to finish (or cancel it), or disable the worker first so no new task leases it.',
+    hint: 'Run again with --drain to disable it now (no new task leases it) and delete it once its tasks finish; or wait for the task to finish, or cancel it.',
     details: {leases: [...held.values()].flat()},
   })
 }

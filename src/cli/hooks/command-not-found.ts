@@ -1,6 +1,6 @@
 import type {Hook} from '@oclif/core'
 import {redact, usageError} from '../../text/errors.js'
-import {closeMatches} from '../../text/fuzzy.js'
+import {closeMatches, editDistance} from '../../text/fuzzy.js'
 import {writeError} from '../../ui/output.js'
 import {currentContext} from '../context.js'
 
@@ -24,8 +24,25 @@ const hook: Hook.CommandNotFound = async function ({id, argv, config}) {
   } else {
     const visible = [...config.commands.filter((c) => !c.hidden).flatMap((c) => [c.id, ...c.aliases]), ...config.topics.filter((t) => !t.hidden).map((t) => t.name)]
     const candidates = visible.filter((c) => !known || c.startsWith(known + ':')).map(spaced)
-    const suggestions = closeMatches(spaced(id), candidates, 3)
-    error = usageError(`Unknown command: ${spaced(id)}.${suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : ''}`, {
+    // oclif joins the words before the first flag into the id, arguments too (`worker vew my-box`):
+    // the leading run of words closest to a command is the command that was meant (the longer on a tie).
+    const knownLength = known ? known.split(':').length : 0
+    let typed = spaced(id)
+    let suggestions: string[] = []
+    let bestDistance = Infinity
+    for (let length = words.length; length > knownLength; length--) {
+      const prefix = words.slice(0, length).join(' ')
+      const matches = closeMatches(prefix, candidates, 3)
+      const nearest = [...matches].sort((a, b) => editDistance(prefix, a) - editDistance(prefix, b))[0]
+      const distance = nearest === undefined ? Infinity : editDistance(prefix, nearest)
+      if (distance < bestDistance) {
+        bestDistance = distance
+        typed = prefix
+        // Past the first unknown word, the nearest command leads (`pools list` is `pool list`, not the topic `pool`).
+        suggestions = length > knownLength + 1 ? [nearest, ...matches.filter((m) => m !== nearest)] : matches
+      }
+    }
+    error = usageError(`Unknown command: ${typed}.${suggestions.length > 0 ? ` Did you mean: ${suggestions.join(', ')}?` : ''}`, {
       code: 'unknown-command',
       hint: helpFor(known),
       details: {suggestions},

@@ -14,7 +14,7 @@ Exit 3 when the entry in use has no usable credential (or there is none), as oth
   static override examples = ['<%= config.bin %> auth status', '<%= config.bin %> auth status --json', 'OCTOWORKERS_PROFILE=staging <%= config.bin %> auth status']
 
   static override flags = {
-    profile: Flags.string({description: 'Profile to take as in use (env OCTOWORKERS_PROFILE; default "default").'}),
+    profile: Flags.string({description: 'Profile to take as in use (env OCTOWORKERS_PROFILE; default: the one `auth switch` chose, else "default").'}),
     server: Flags.string({description: 'Server to take as in use (env OCTOPUS_URL).'}),
   }
 

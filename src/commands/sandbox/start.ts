@@ -17,6 +17,8 @@ export function defaultDataFile(env: Readonly<Record<string, string | undefined>
 
 const OCTOPUS_VERSIONS = ['2019.7', '2021.2', '2023.1', '2026.1'] as const
 
+const DEFAULT_PORT = 8065
+
 /** --port: 0 to 65535, else exit 2 before anything is opened. */
 export function parsePort(input: string): number {
   const port = Number(input)
@@ -38,7 +40,8 @@ default, until Ctrl-C or SIGTERM (then it shuts down cleanly and exits 0). It pr
 API key; with --json, the first line of stdout is one JSON object {Url, ApiKey, ReadOnlyApiKey,
 Data, OctopusVersion, Seed, Seeded}; without --json the next step (the environment to export, or
 the login command) follows on stderr. A data file that already holds an estate keeps it: --seed is
-applied only to a new file. One sandbox serves a data file at a time: a second start on a file
+applied only to a new file, and the file is served on the port it was last served on when that
+port is free (unless --port names another), so a profile saved for it keeps working. One sandbox serves a data file at a time: a second start on a file
 another sandbox serves is refused (exit 2), naming that sandbox's URL and PID. --seed demo builds a small realistic estate; scale:N builds N workers.
 The API key to accept comes from --api-key-stdin or OCTOWORKERS_SANDBOX_API_KEY (never a flag
 value, which any user could read in \`ps\`), else the data file's stored key, else a new one.`
@@ -53,7 +56,7 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
 
   static override flags = {
     host: Flags.string({description: 'Address to listen on.', default: '127.0.0.1'}),
-    port: Flags.custom<number>({description: 'TCP port (0 = a random free port).', default: 8065, parse: flagParser((input) => parsePort(input))})(),
+    port: Flags.custom<number>({description: `TCP port (default ${DEFAULT_PORT}; 0 = a random free port). Without --port, or with 0, a data file's last port is used again when it is free.`, parse: flagParser((input) => parsePort(input))})(),
     data: Flags.string({description: 'SQLite data file, or :memory: (default: $XDG_DATA_HOME/octoworkers/sandbox.sqlite).'}),
     seed: Flags.custom<string>({description: 'Estate for a new data file: empty, demo or scale:N.', default: 'empty', parse: flagParser((input) => parseSeed(input))})(),
     'octopus-version': Flags.option({description: 'Octopus Server version to emulate.', options: OCTOPUS_VERSIONS, default: '2026.1'})(),
@@ -62,7 +65,11 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
   }
 
   public async run(): Promise<void> {
-    const {port, seed} = this.flags
+    const {seed} = this.flags
+    // The port the profile saved from the last start names stays right when it can: a data file
+    // is served on its last port again unless a port other than "any" was asked for.
+    const port = this.flags.port ?? DEFAULT_PORT
+    const reuseLastPort = this.flags.port === undefined || this.flags.port === 0
     const {apiKey, warning} = await chooseSandboxApiKey({flag: this.flags['api-key'], fromStdin: this.flags['api-key-stdin'], env: this.env, readStdin: () => readAllText(this.io.stdin)})
     if (warning) this.warnUser(warning)
     const dataFile = this.flags.data ?? defaultDataFile(this.env)
@@ -78,6 +85,7 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
       sandbox = await sandboxModule.startSandbox({
         host: this.flags.host,
         port,
+        reuseLastPort,
         dataFile,
         seed: seed as 'empty',
         octopusVersion: this.flags['octopus-version'],

@@ -58,7 +58,9 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
       ...failed.map((item) => `  ${terminalSafe(item.Name)}: ${terminalSafe(item.Message)}`),
     ]
     const task = result.Task
-    if (task.State !== 'Success') stderr.push(`Task ${task.Id} ended ${task.State}${task.ErrorMessage ? `: ${terminalSafe(task.ErrorMessage.replace(/\.$/, ''))}` : ''}.`)
+    // When workers are listed above, the server's own summary (its words, its count: disabled
+    // machines, "machines") would only say the same thing another way.
+    if (task.State !== 'Success') stderr.push(`Task ${task.Id} ended ${task.State}${task.ErrorMessage && failed.length === 0 ? `: ${terminalSafe(task.ErrorMessage.replace(/\.$/, ''))}` : ''}.`)
     return {stdout: renderTable(HEALTH_TABLE_HEAD, healthRows(result.Workers), this.io.table), stderr}
   }
 

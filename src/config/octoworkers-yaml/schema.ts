@@ -8,6 +8,7 @@
  * Loaded only when a config file is read (config.ts imports it on demand), like the yaml parser.
  */
 import * as v from 'valibot'
+import {closeMatches} from '../../text/fuzzy.js'
 import {parseTemplate, templateTokens, unsupportedByLinearEngine, type Convention, type TemplateShape, type TokenRule} from '../../domain/policy/convention.js'
 import {globToRegExp} from '../../domain/policy/glob.js'
 import {RULE_IDS, SEVERITIES, isRuleId, type RuleId, type Severity} from '../../domain/policy/types.js'
@@ -25,7 +26,10 @@ function mapping<const E extends v.ObjectEntries>(entries: E, notAMap: string, m
   return v.nullish(v.pipe(
     v.custom<Record<string, unknown>>(isMapping, notAMap),
     v.strictObject(entries, (issue) => {
-      if (issue.expected === 'never') return `unknown setting '${String(issue.input)}' (allowed: ${allowed.join(', ')})`
+      if (issue.expected === 'never') {
+        const near = closeMatches(String(issue.input), allowed, 2)
+        return `unknown setting '${String(issue.input)}' (${near.length ? `did you mean ${near.map((k) => `'${k}'`).join(' or ')}? ` : ''}allowed: ${allowed.join(', ')})`
+      }
       return issue.input === undefined && missing ? missing : notAMap
     }),
   ), () => ({}))

@@ -81,9 +81,9 @@ describe('with --insecure-storage (no keychain needed)', {timeout: 180_000}, () 
     expect(whoami.stdout).toMatch(/^Profile\s+default$/m)
     expect(whoami.stdout).toMatch(/^Credential source\s+file$/m)
     // The insecure file warns every time it is used.
-    expect(whoami.stderr).toMatch(/Warning: using the API key of profile 'default' from .*default\.json/)
+    expect(whoami.stderr).toMatch(/Warning: API key read from plain file .*default\.json$/m)
     const again = ok(await runCli(['whoami', '--json'], {configHome}))
-    expect(again.stderr).toMatch(/Warning: using the API key/)
+    expect(again.stderr).toMatch(/Warning: API key read from plain file/)
     expect(parseJson(again)).toEqual({
       Server: sandbox.url,
       Version: expect.any(String),

@@ -34,6 +34,8 @@ describe('builtin-worker against the demo estate', () => {
     expect(result.stderr).toContain('Nothing was changed.')
     expect(result.stderr).toContain("Refusing to disable the built-in worker: 1 space would have no worker for steps on the default pool. Space 'Platform Team': default pool 'Default Worker Pool' has no workers")
     expect(result.stderr).toContain('--force')
+    // The ways out name the space, since pools are per space and the flag is server-wide.
+    expect(result.stderr).toContain("Hint: Register a healthy worker in the default pool (`octoworkers worker register listening|polling|ssh ... --space 'Platform Team' --pool 'Default Worker Pool'`), or make a pool with available workers the default (`octoworkers pool set-default POOL --space 'Platform Team'`); or pass --force.")
     const json = parseJson(await run(['disable', '-y', '--no-prompt', '--json']))
     expect(json.Error).toMatchObject({ExitCode: 5, Code: 'unsafe', SpacesAtRisk: [expect.objectContaining({SpaceId: 'Spaces-2'})]})
     expect(await features(sandbox)).toEqual(before)

@@ -106,6 +106,21 @@ describe('parse errors: exit 2, one punctuated line, nothing sent', () => {
     }
   })
 
+  it('a bad flag leaves nothing on the process\'s own stderr: no oclif "did not parse its arguments" warning', async () => {
+    const warnings: Array<Error & {code?: string}> = []
+    const listener = (warning: Error) => warnings.push(warning)
+    process.on('warning', listener)
+    try {
+      expect((await octo(['pool', 'list', '--colour'])).exitCode).toBe(2)
+      expect((await octo(['pool', 'view'])).exitCode).toBe(2)
+      // process.emitWarning emits on the next tick.
+      await new Promise((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', listener)
+    }
+    expect(warnings.filter((w) => w.code === 'UnparsedCommand').map((w) => w.message)).toEqual([])
+  })
+
   it('never ends with oclif\'s "See more help with --help" run into the sentence', async () => {
     const result = await octo(['pool', 'list', '--colour'])
     expect(result.exitCode).toBe(2)
@@ -124,6 +139,15 @@ describe('unknown commands: exit 2 with the closest commands, never a guessed ru
       Hint: 'See `octoworkers pool --help`.',
       Suggestions: ['pool ls', 'pool list'],
     })
+  })
+
+  it('a mistyped command followed by its argument suggests the command, as without the argument', async () => {
+    await expectUsageError(['worker', 'vew', 'my-box'], /^Error: Unknown command: worker vew\. Did you mean: worker view[,?]/m, {
+      Code: 'unknown-command',
+      Hint: 'See `octoworkers worker --help`.',
+      Suggestions: expect.arrayContaining(['worker view']),
+    })
+    await expectUsageError(['pools', 'list', 'extra'], /^Error: Unknown command: pools list\. Did you mean: pool list[,?]/)
   })
 
   it('a mistyped topic suggests the command it resembles', async () => {

@@ -82,12 +82,20 @@ describe('pool delete', () => {
     it('several reasons to refuse: one error that lists every reason (exit 5 when any is unsafe), each in --json', async () => {
       const defaultPool = (await poolsOf(sb)).find((p) => p.IsDefault)!
       const omaha = 'Production Database Omaha Worker Pool'
-      const result = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, omaha, '-y'], 5, /^Error: Refusing for 3 reasons; nothing was deleted: \(1\) .*is the default worker pool and cannot be deleted; \(2\) .*is the only pool of 3 workers.*; \(3\) .*step actions? uses? /m)
+      const result = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, omaha, '-y'], 5, /^Error: Refusing for 3 reasons; nothing was deleted: \(1\) .*is the default worker pool and cannot be deleted; \(2\) .*step actions? uses? .*; \(3\) .*is the only pool of 3 workers/m)
       expect(result.stderr.trim().split('\n').filter((l) => !l.startsWith('Hint:'))).toHaveLength(1)
       expect(result.stderr).toContain('Make another pool the default first')
       const json = await expectRejected(sb, ['pool', 'delete', defaultPool.Name, omaha, '-y', '--json'], 5, '')
       expect(parseJson(json).Error).toMatchObject({Code: 'several-refusals', ExitCode: 5})
-      expect(parseJson(json).Error.Reasons.map((r: any) => [r.Code, r.ExitCode])).toEqual([['default-pool', 5], ['worker-in-no-pool', 2], ['pool-in-use', 5]])
+      expect(parseJson(json).Error.Reasons.map((r: any) => [r.Code, r.ExitCode])).toEqual([['default-pool', 5], ['pool-in-use', 5], ['worker-in-no-pool', 2]])
+    })
+
+    it('a pool that steps use and that is the only pool of its workers: the unsafe reason first (exit 5), the hint names --move-workers-to', async () => {
+      const omaha = 'Production Database Omaha Worker Pool'
+      const result = await expectRejected(sb, ['pool', 'delete', omaha, '-y'], 5, /^Error: Refusing for 2 reasons; nothing was deleted: \(1\) \d+ step actions? uses? '.*Omaha.*'.*; \(2\) '.*Omaha.*' is the only pool of 3 workers/m)
+      const hint = result.stderr.split('\n').find((l) => l.startsWith('Hint: '))!
+      expect(hint).toContain(`--force`)
+      expect(hint).toContain(`Add --move-workers-to to move them to another pool first (\`octoworkers pool delete '${omaha}' --move-workers-to 'Default Worker Pool'\`)`)
     })
 
     it('--no-prompt without -y: exit 2 (also when stdin is not a terminal)', async () => {

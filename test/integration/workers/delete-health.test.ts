@@ -90,6 +90,7 @@ describe('worker delete', () => {
     const taskId = await leaseStagingWorker(sb)
     const result = await expectRejected(sb, ['worker', 'delete', 'tmp-box', 's-linux-omaha-worker-01', '--force', '-y'], 5, `'s-linux-omaha-worker-01' is leased by task ${taskId} (WorkerTaskLeases-`)
     expect(result.stderr).toContain('Nothing was deleted.')
+    expect(result.stderr).toContain('Hint: Run again with --drain to disable it now (no new task leases it) and delete it once its tasks finish')
     // Selected through --pool, the same refusal.
     await expectRejected(sb, ['worker', 'delete', '--pool', 'WorkerPools-4', '--force', '-y'], 5, `'s-linux-omaha-worker-01' is leased by task ${taskId}`)
     const json = await octo(sb, ['worker', 'delete', 's-linux-omaha-worker-01', '--force', '-y', '--json'])
@@ -165,6 +166,22 @@ describe('worker health', () => {
     expect(result.stderr).toContain('1 of 2 checked workers are not available (available: enabled and Healthy or HasWarnings):')
     expect(result.stderr).toMatch(/\n {2}flaky-01: Unavailable\b/)
     expect(result.stderr).not.toMatch(/ {2}p-db-omaha-worker-01:/)
+  })
+
+  it('--wait over a pool with a disabled worker: one count of workers, the checked ones, and no second count from the server', async () => {
+    const reg = await octo(sb, ['worker', 'register', 'listening', 'omaha-flaky', '--pool', 'Production Database Omaha Worker Pool', '--url', 'https://omaha-flaky.unreachable.test:10933/', '--thumbprint', '1E80575D3BD8D30854802A4E8340A2E23AE961FD'])
+    expect(reg.exitCode, reg.stderr).toBe(0)
+    const result = await octo(sb, ['worker', 'health', '--pool', 'Production Database Omaha Worker Pool', '--wait'])
+    expect(result.exitCode, result.stderr).toBe(1)
+    // p-db-omaha-worker-03 is disabled: 4 of the pool's 5 workers are checked.
+    expect(result.stderr).toMatch(/Started health check ServerTasks-\d+ of 4 workers; waiting/)
+    expect(result.stderr).toContain('1 of 4 checked workers are not available (available: enabled and Healthy or HasWarnings):')
+    expect(result.stderr).toMatch(/\nTask ServerTasks-\d+ ended Failed\.\n/)
+    expect(result.stderr).not.toMatch(/of \d+ machines/)
+    // The task's own summary counts the same workers.
+    const taskId = /Started health check (ServerTasks-\d+)/.exec(result.stderr)![1]
+    expect((await api(sb, 'GET', `/api/tasks/${taskId}`)).body.ErrorMessage).toBe('The health check failed: 1 of 4 workers were unavailable or unhealthy.')
+    await octo(sb, ['worker', 'delete', 'omaha-flaky', '--force', '-y'])
   })
 
   it.each([

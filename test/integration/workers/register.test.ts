@@ -126,6 +126,11 @@ describe('worker register: warnings (stderr, exit 0)', () => {
     expect(result.exitCode, result.stderr).toBe(0)
     expect(result.stderr.trim()).toBe('Warning: --url http://plain-http.example.com:10933/ is plain http://: Octopus talks to a listening Tentacle over TLS, so its health check will fail unless the URL is https://.')
     expect((await workerByName(sb, 'plain-http'))?.Endpoint.Uri).toBe('http://plain-http.example.com:10933/')
+    // As warned: a server cannot reach a listening Tentacle over plain http, so the check fails.
+    const health = await octo(sb, ['worker', 'health', 'plain-http', '--wait'])
+    expect(health.exitCode, health.stderr).toBe(1)
+    expect(health.stderr).toMatch(/\n {2}plain-http: Unavailable\b/)
+    expect((await workerByName(sb, 'plain-http'))?.HealthStatus).toBe('Unavailable')
   })
 })
 

@@ -87,6 +87,8 @@ describe('parseConfig', () => {
     ['a YAML syntax error', 'thresholds:\n  minWorkers: 2\n severities: [\n', 3, /YAML syntax error/],
     ['a duplicate key', 'thresholds:\n  minWorkers: 2\n  minWorkers: 3\n', 3, /YAML syntax error: Map keys must be unique/],
     ['an unknown setting', 'thresholds:\n  minWorkerz: 2\n', 2, /unknown setting 'minWorkerz'/],
+    ['a misspelt top-level setting', 'threshold:\n  minWorkers: 2\n', 1, /threshold: unknown setting 'threshold' \(did you mean 'thresholds'\? allowed: conventions, thresholds, /],
+    ['a misspelt nested setting', 'thresholds:\n  minWorkerz: 2\n', 2, /thresholds\.minWorkerz: unknown setting 'minWorkerz' \(did you mean 'minWorkers'\? allowed: minWorkers\)/],
     ['an empty list of templates', 'conventions:\n  pool:\n    template: []\n', 3, /conventions\.pool\.template: the list of templates is empty/],
     ['a malformed second template', 'conventions:\n  pool:\n    template: ["{a} x", "{a"]\n    tokens:\n      a: [y]\n', 3, /conventions\.pool\.template\.1: unbalanced brace/],
     ['a token no template uses', 'conventions:\n  pool:\n    template: ["{a} x", "x {a}"]\n    tokens:\n      a: [y]\n      b: [z]\n', 6, /token 'b' is not used in any of the templates/],

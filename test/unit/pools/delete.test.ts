@@ -38,13 +38,19 @@ describe('deleteImpacts', () => {
     const impacts = deleteImpacts([linux, windows], workers)
     expect(impacts[1].stranded.map((w) => w.Name)).toEqual(['w2'])
   })
-  it('refuses stranding with exit 2, naming pool and workers', () => {
-    expect(() => refuseStrandedWorkers(deleteImpacts([linux], workers), 'octoworkers')).toThrow(expect.objectContaining({
+  it('refuses stranding with exit 2, naming pool and workers, and the command\'s own --move-workers-to first', () => {
+    expect(() => refuseStrandedWorkers(deleteImpacts([linux], workers), 'octoworkers', all)).toThrow(expect.objectContaining({
       exitCode: 2,
       message: "'Linux' is the only pool of 1 worker (w1): a worker must stay in at least one pool, so nothing was deleted.",
-      hint: expect.stringContaining('worker update w1 --add-pool'),
+      hint: "Add --move-workers-to to move them to another pool first (`octoworkers pool delete Linux --move-workers-to 'Default Worker Pool'`), or move them yourself (`octoworkers worker update w1 --add-pool 'Default Worker Pool'`) or delete them.",
     }))
-    expect(() => refuseStrandedWorkers(deleteImpacts([windows], workers), 'octoworkers')).not.toThrow()
+    expect(() => refuseStrandedWorkers(deleteImpacts([windows], workers), 'octoworkers', all)).not.toThrow()
+  })
+  it('names a static pool that stays when the default is deleted too, and a placeholder when none stays', () => {
+    const hosted = pool('WorkerPools-4', 'Hosted', {WorkerPoolType: 'DynamicWorkerPool'})
+    const stranded = [worker('Workers-1', 'w1', ['WorkerPools-1', 'WorkerPools-2'])]
+    expect(() => refuseStrandedWorkers(deleteImpacts([def, linux], stranded), 'octoworkers', [...all, hosted])).toThrow(expect.objectContaining({hint: expect.stringContaining("`octoworkers pool delete 'Default Worker Pool' Linux --move-workers-to Windows`")}))
+    expect(() => refuseStrandedWorkers(deleteImpacts([def, linux], stranded), 'octoworkers', [def, linux, hosted])).toThrow(expect.objectContaining({hint: expect.stringContaining('--move-workers-to <other pool>`')}))
   })
   it('describes what happens to the workers', () => {
     expect(impactLines(deleteImpacts([windows, pool('WorkerPools-9', 'Empty')], workers))).toEqual([

@@ -14,7 +14,7 @@ describe('refuseAll', () => {
     }])).rejects.toBe(only)
   })
 
-  it('several reasons: one error naming every reason, exit 5 when any is unsafe, each reason in the details', async () => {
+  it('several reasons: one error naming every reason, the unsafe ones first, exit 5 when any is unsafe, each reason in the details', async () => {
     const error = await refuseAll([
       () => {
         throw usageError("'A' is the only pool of 1 worker (w1): a worker must stay in at least one pool, so nothing was deleted.", {code: 'worker-in-no-pool', hint: 'Move it.'})
@@ -24,9 +24,9 @@ describe('refuseAll', () => {
       },
     ]).catch((e: CliError) => e)
     expect(error).toBeInstanceOf(CliError)
-    expect(error).toMatchObject({exitCode: 5, code: 'several-refusals', hint: 'Move it. Or --force.'})
-    expect((error as CliError).message).toBe("Refusing for 2 reasons; nothing was deleted: (1) 'A' is the only pool of 1 worker (w1): a worker must stay in at least one pool; (2) 1 step action uses 'A': 'Deploy' (P, deployment, direct). Deleting it would make those steps fail.")
-    expect((error as CliError).details?.reasons).toEqual([expect.objectContaining({Code: 'worker-in-no-pool', ExitCode: 2}), expect.objectContaining({Code: 'pool-in-use', ExitCode: 5})])
+    expect(error).toMatchObject({exitCode: 5, code: 'several-refusals', hint: 'Or --force. Move it.'})
+    expect((error as CliError).message).toBe("Refusing for 2 reasons; nothing was deleted: (1) 1 step action uses 'A': 'Deploy' (P, deployment, direct). Deleting it would make those steps fail; (2) 'A' is the only pool of 1 worker (w1): a worker must stay in at least one pool.")
+    expect((error as CliError).details?.reasons).toEqual([expect.objectContaining({Code: 'pool-in-use', ExitCode: 5}), expect.objectContaining({Code: 'worker-in-no-pool', ExitCode: 2})])
   })
 
   it('an unexpected error is not swallowed', async () => {

@@ -18,6 +18,7 @@ export function runHealthCheck(runner: TaskRunner, task: TaskDoc, machineIds: st
     tasks.log(task.Id, task.Id, 'Info', `Checking the health of ${machineIds.length} machine${machineIds.length === 1 ? '' : 's'}.`)
     runner.later(task.Id, ctx.healthCheckMs, () => {
       let problems = 0
+      let checkedCount = 0
       let warnings = false
       for (const id of machineIds) {
         const kind = id.startsWith('Workers-') ? 'Worker' : 'Machine'
@@ -30,6 +31,7 @@ export function runHealthCheck(runner: TaskRunner, task: TaskDoc, machineIds: st
           tasks.setActivity(task.Id, activity, 'Skipped')
           continue
         }
+        checkedCount++
         const outcome = decideHealth(machine.Endpoint)
         const bad = outcome.health === 'Unavailable' || outcome.health === 'Unhealthy'
         if (bad) problems++
@@ -48,7 +50,9 @@ export function runHealthCheck(runner: TaskRunner, task: TaskDoc, machineIds: st
         })
       }
       if (problems) {
-        const message = `The health check failed: ${problems} of ${machineIds.length} machine${machineIds.length === 1 ? ' was' : 's were'} unavailable or unhealthy.`
+        // Counted over the machines checked (disabled ones are skipped), named as what they are.
+        const noun = machineIds.every((id) => id.startsWith('Workers-')) ? 'worker' : 'machine'
+        const message = `The health check failed: ${problems} of ${checkedCount} ${noun}${checkedCount === 1 ? ' was' : 's were'} unavailable or unhealthy.`
         tasks.log(task.Id, task.Id, 'Error', message)
         runner.finish(task.Id, 'Failed', message)
       } else {
