@@ -1,4 +1,5 @@
 import {defineConfig} from 'vitest/config'
+import LongTiersFirst from './test/sequencer.js'
 
 // Tiers: `npm run test:unit` is the quick loop (pure functions, no server); `npm test` runs every
 // tier, the integration tier in-process against live sandboxes. No tier needs a build before it:
@@ -13,6 +14,8 @@ export default defineConfig({
     // this machine's CPU: more files at once than cores (vitest's default is cores - 1).
     maxWorkers: 4,
     minWorkers: 1,
+    // The long files (processes racing, sandbox timers) first, so the run does not end on one of them.
+    sequence: {sequencer: LongTiersFirst},
     globalSetup: ['test/global-setup.ts'],
     projects: [
       {test: {...shared, name: 'unit', include: ['test/unit/**/*.test.ts']}},

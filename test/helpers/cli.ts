@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process'
 import {tempDir} from './temp.js'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {createRequire} from 'node:module'
+import {createRequire, register} from 'node:module'
 import {pathToFileURL} from 'node:url'
 import {sourcesPjson} from '../../scripts/dev/sources-pjson.js'
 
@@ -118,6 +118,20 @@ function spawnCli(args: string[], env: Record<string, string>, options: RunOptio
   })
 }
 
+/**
+ * oclif imports the command files itself, with Node's own loader rather than vitest's: the hooks
+ * bin/dev.js uses compile them from the TypeScript sources as they load. Registered on the first
+ * in-process run, once per test process: starting them costs every test file that never runs the
+ * CLI in-process (most of them) a loader thread for nothing.
+ */
+function registerTypescriptHooks(): void {
+  const key = Symbol.for('octoworkers.typescriptHooks')
+  const state = globalThis as Record<symbol, unknown>
+  if (state[key]) return
+  register('../../scripts/dev/typescript-hooks.js', import.meta.url)
+  state[key] = true
+}
+
 let oclifConfig: Promise<import('@oclif/core').Config> | undefined
 
 /**
@@ -126,6 +140,7 @@ let oclifConfig: Promise<import('@oclif/core').Config> | undefined
  * Loaded once per test file.
  */
 export async function loadOclifConfig(): Promise<import('@oclif/core').Config> {
+  registerTypescriptHooks()
   oclifConfig ??= (async () => {
     const oclif = await import('@oclif/core')
     // vitest compiles the sources itself: oclif must not look for ts-node, nor map paths to dist/.
@@ -145,6 +160,7 @@ let runtimeModules: Promise<typeof import('../../src/cli/context.js') & typeof i
  * module instances (an `instanceof CliError` across two copies of a module is false).
  */
 function runtime() {
+  registerTypescriptHooks()
   runtimeModules ??= Promise.all([
     nativeImport(pathToFileURL(path.join(repoRoot, 'src/cli/context.ts')).href),
     nativeImport(pathToFileURL(path.join(repoRoot, 'test/helpers/context.ts')).href),

@@ -5,8 +5,8 @@
  */
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {afterEach, describe, expect, it} from 'vitest'
-import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {describe, expect, it} from 'vitest'
+import {startTestSandbox} from '../../helpers/sandbox.js'
 import {jsonLines, leaseHistory, simulationDone, startCli, startSimulation, waitForMorePolls} from './follow.js'
 
 /** Forwards everything to the sandbox, except that the next lease polls get `badBodies`, one each. */
@@ -39,18 +39,14 @@ async function startProxy(target: string): Promise<{url: string; badBodies: Arra
   }
 }
 
-describe.each(['api', 'auto'] as const)('leases tail --source %s: a poll that is not a lease collection', (source) => {
-  let sandbox: Sandbox | undefined
-  let proxy: Awaited<ReturnType<typeof startProxy>> | undefined
-
-  afterEach(async () => {
-    await proxy?.close()
-    await sandbox?.close()
-  })
-
-  it('is a failed poll (said on stderr), never "no leases": no false Released, the real ones once each', async () => {
-    sandbox = await startTestSandbox({seed: 'demo', octopusVersion: '2026.1'})
-    proxy = await startProxy(sandbox.url)
+// The two sources' follows run at the same time: each waits on polls and simulated tasks, not on CPU.
+describe.concurrent.each(['api', 'auto'] as const)('leases tail --source %s: a poll that is not a lease collection', (source) => {
+  it('is a failed poll (said on stderr), never "no leases": no false Released, the real ones once each', async ({onTestFinished}) => {
+    const sandbox = await startTestSandbox({seed: 'demo', octopusVersion: '2026.1'})
+    onTestFinished(() => sandbox.close())
+    const proxy = await startProxy(sandbox.url)
+    // Registered after the sandbox's, so run before it: finished hooks unwind as a stack.
+    onTestFinished(() => proxy.close())
     const tail = startCli(['leases', 'tail', '--json', '--interval', '0.2', '--debug', '--source', source], {url: proxy.url, apiKey: sandbox.apiKey})
     await tail.waitForStderr(/Following worker leases/)
     const sim = await startSimulation(sandbox, {Tasks: 2, Concurrency: 2, MinDurationMs: 4000, MaxDurationMs: 4000, WorkerPoolIds: ['WorkerPools-1', 'WorkerPools-2']})

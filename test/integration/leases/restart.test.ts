@@ -1,18 +1,14 @@
-import {afterEach, describe, expect, it} from 'vitest'
-import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {describe, expect, it} from 'vitest'
+import {startTestSandbox} from '../../helpers/sandbox.js'
 import {jsonLines, leaseHistory, simulationDone, startCli, startSimulation} from './follow.js'
 
 const POOLS = ['WorkerPools-1', 'WorkerPools-2']
 
-describe.each(['2026.1', '2021.2'] as const)('leases tail across a sandbox restart (Octopus %s)', (version) => {
-  let sandbox: Sandbox | undefined
-
-  afterEach(async () => {
-    await sandbox?.close()
-  })
-
-  it('reconnects, says so on stderr, and loses and duplicates nothing', async () => {
-    sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+// The versions' follows run at the same time: each waits on polls and simulated tasks, not on CPU.
+describe.concurrent.each(['2026.1', '2021.2'] as const)('leases tail across a sandbox restart (Octopus %s)', (version) => {
+  it('reconnects, says so on stderr, and loses and duplicates nothing', async ({onTestFinished}) => {
+    let sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+    onTestFinished(() => sandbox.close())
     const {url, apiKey, dataFile} = sandbox
     const port = Number(new URL(url).port)
     const tail = startCli(['leases', 'tail', '--json', '--interval', '0.2', '--debug'], {url, apiKey})

@@ -3,7 +3,7 @@
  * source), however short: steps of 100-300 ms polled every second, on 2026.1 (lease API
  * reconciled with task logs), on 2021.2 (task logs only), and across a sandbox restart mid-run.
  */
-import {afterEach, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {jsonLines, leaseHistory, simulationDone, startCli, startSimulation, waitForMorePolls} from './follow.js'
 
@@ -46,16 +46,10 @@ function expectEachOnce(events: any[], leaseIds: string[]): void {
   for (const id of leaseIds) expect(events.filter((e) => e.LeaseId === id).map((e) => e.Event)).toEqual(['Leased', 'Released'])
 }
 
-describe.each(['2026.1', '2021.2'] as const)('leases tail: leases far shorter than the poll interval (Octopus %s)', (version) => {
-  let sandbox: Sandbox | undefined
-
-  afterEach(async () => {
-    await sandbox?.close()
-    sandbox = undefined
-  })
-
-  it('prints every lease in the task logs exactly once, Leased before Released', async () => {
-    sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+describe.concurrent.each(['2026.1', '2021.2'] as const)('leases tail: leases far shorter than the poll interval (Octopus %s)', (version) => {
+  it('prints every lease in the task logs exactly once, Leased before Released', async ({onTestFinished}) => {
+    const sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+    onTestFinished(() => sandbox.close())
     const tail = startCli(['leases', 'tail', '--json', '--interval', '1', '--debug'], sandbox)
     await tail.waitForStderr(/Following worker leases/)
     expect(tail.stderr()).toContain(`lease source for Spaces-1: ${version === '2026.1' ? 'api+logs' : 'logs'}`)
@@ -94,8 +88,9 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail: leases far shorter th
     }
   })
 
-  it('loses and duplicates nothing across a sandbox restart mid-run', async () => {
-    sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+  it('loses and duplicates nothing across a sandbox restart mid-run', async ({onTestFinished}) => {
+    let sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+    onTestFinished(() => sandbox.close())
     const {url, apiKey, dataFile} = sandbox
     const port = Number(new URL(url).port)
     const tail = startCli(['leases', 'tail', '--json', '--interval', '1', '--debug'], {url, apiKey})
@@ -123,16 +118,10 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail: leases far shorter th
   })
 })
 
-describe.each(['2026.1', '2021.2'] as const)('leases tail: a release failure in a task log (Octopus %s)', (version) => {
-  let sandbox: Sandbox | undefined
-
-  afterEach(async () => {
-    await sandbox?.close()
-    sandbox = undefined
-  })
-
-  it('is reported as ReleaseFailed, never as the release itself', async () => {
-    sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+describe.concurrent.each(['2026.1', '2021.2'] as const)('leases tail: a release failure in a task log (Octopus %s)', (version) => {
+  it('is reported as ReleaseFailed, never as the release itself', async ({onTestFinished}) => {
+    const sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+    onTestFinished(() => sandbox.close())
     const tail = startCli(['leases', 'tail', '--json', '--interval', '0.3', '--debug'], sandbox)
     await tail.waitForStderr(/Following worker leases/)
     const sim = await startSimulation(sandbox, {Tasks: 1, Concurrency: 1, MinDurationMs: 1500, MaxDurationMs: 1500, WorkerPoolIds: ['WorkerPools-1']})

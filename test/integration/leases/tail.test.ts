@@ -28,7 +28,9 @@ function expectExactlyOnce(events: any[], leases: HistoryLease[], liveSource: 'a
   expect(live).toEqual([...leases].sort((a, b) => a.GrantSequence - b.GrantSequence).map((l) => l.Id).filter((id) => live.includes(id)))
 }
 
-describe.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (version) => {
+// The versions run at the same time, each on a sandbox of its own: they wait on polls and simulated
+// tasks, not on CPU. Within a version the tests share its sandbox's lease history, one after another.
+describe.concurrent.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (version) => {
   let sandbox: Sandbox
   // --source auto: the lease API reconciled with task logs where the server has it, else logs.
   const source = version === '2026.1' ? 'api+logs' : 'logs'
@@ -40,7 +42,7 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (
     await sandbox?.close()
   })
 
-  it(`prints every lease of a simulation exactly once as Leased and once as Released, in order (source ${source}), and exits 0 on Ctrl-C`, async () => {
+  it.sequential(`prints every lease of a simulation exactly once as Leased and once as Released, in order (source ${source}), and exits 0 on Ctrl-C`, async () => {
     const before = (await leaseHistory(sandbox)).length
     const tail = startCli(['leases', 'tail', '--json', '--interval', '0.2', '--debug'], sandbox)
     await tail.waitForStderr(/Following worker leases/)
@@ -69,7 +71,7 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (
     expect(Math.min(...polls)).toBe(2)
   })
 
-  it('filters by pool, stops after --max-events, and shows active leases with --include-active', async () => {
+  it.sequential('filters by pool, stops after --max-events, and shows active leases with --include-active', async () => {
     const sim = await startSimulation(sandbox, {Tasks: 4, Concurrency: 4, MinDurationMs: 30_000, MaxDurationMs: 30_000, WorkerPoolIds: POOLS})
     const until = Date.now() + 10_000
     let active: HistoryLease[] = []
@@ -89,35 +91,36 @@ describe.each(['2026.1', '2021.2'] as const)('leases tail against Octopus %s', (
     expect(sim.Id).toMatch(/^Simulations-/)
   })
 
-  it('rejects bad input before following: --interval 0 or negative (exit 2), unknown --pool/--worker (exit 4)', async () => {
+  it.sequential('rejects bad input before following: --interval 0 or negative (exit 2), unknown --pool/--worker (exit 4)', async () => {
+    // In-process (spawn: false): each run ends before following; one that followed would hang to the timeout.
     const env = {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey}
     const tasksBefore = sandbox.store.prepare('SELECT COUNT(*) FROM tasks').pluck().get()
     for (const interval of ['0', '-1', 'fast']) {
-      const r = await runCli(['leases', 'tail', '--interval', interval], {env})
+      const r = await runCli(['leases', 'tail', '--interval', interval], {env, spawn: false})
       expect(r.exitCode).toBe(2)
       expect(r.stderr).toMatch(/--interval (must be from 100ms to 1h|'[^']+' is not a duration)/)
     }
-    const pool = await runCli(['leases', 'tail', '--pool', 'Default Worker Pol'], {env})
+    const pool = await runCli(['leases', 'tail', '--pool', 'Default Worker Pol'], {env, spawn: false})
     expect(pool.exitCode).toBe(4)
     expect(pool.stderr).toMatch(/Default Worker Pol/)
     expect(pool.stderr).toMatch(/Default Worker Pool/)
-    const worker = await runCli(['leases', 'tail', '--worker', 'no-such-worker', '--json'], {env})
+    const worker = await runCli(['leases', 'tail', '--worker', 'no-such-worker', '--json'], {env, spawn: false})
     expect(worker.exitCode).toBe(4)
     expect(JSON.parse(worker.stdout).Error.ExitCode).toBe(4)
-    const both = await runCli(['leases', 'tail', '--all-spaces', '--space', 'Default'], {env})
+    const both = await runCli(['leases', 'tail', '--all-spaces', '--space', 'Default'], {env, spawn: false})
     expect(both.exitCode).toBe(2)
     expect(both.stderr).toMatch(/--space and --all-spaces cannot be used together\./)
     expect(sandbox.store.prepare('SELECT COUNT(*) FROM tasks').pluck().get()).toBe(tasksBefore)
   })
 
-  it('--all-spaces follows every space, choosing a source for each (and outranks OCTOPUS_SPACE)', async () => {
+  it.sequential('--all-spaces follows every space, choosing a source for each (and outranks OCTOPUS_SPACE)', async () => {
     const r = await runCli(['leases', 'tail', '--all-spaces', '--duration', '0.5', '--interval', '0.2', '--debug'], {env: {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey, OCTOPUS_SPACE: 'Default'}})
     expect(r.exitCode, r.stderr).toBe(0)
     expect(r.stderr).toMatch(/Following worker leases in Default, Platform Team \(/)
     for (const spaceId of ['Spaces-1', 'Spaces-2']) expect(r.stderr).toContain(`lease source for ${spaceId}: ${source}`)
   })
 
-  it(version === '2021.2' ? '--source api is a clear failure (exit 1) without the lease API' : '--source logs and --source api work on a server with the lease API', async () => {
+  it.sequential(version === '2021.2' ? '--source api is a clear failure (exit 1) without the lease API' : '--source logs and --source api work on a server with the lease API', async () => {
     const env = {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey}
     const r = await runCli(['leases', 'tail', '--source', version === '2021.2' ? 'api' : 'logs', '--duration', '0.5', '--interval', '0.2', '--debug'], {env})
     if (version === '2021.2') {

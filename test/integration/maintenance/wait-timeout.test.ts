@@ -39,7 +39,9 @@ async function leasedWorkerName(prefix: string): Promise<string> {
 const state = async () => (await workersOf(sandbox)).map((w) => ({Name: w.Name, IsDisabled: w.IsDisabled}))
 
 describe('--wait-timeout bounds each wait, in the one duration grammar', () => {
-  it('worker drain --wait-timeout 1s: stops waiting after 1s (exit 1), the worker left disabled', async () => {
+  // The four waits run out at the same time: each on a pool and a held lease of its own, and none
+  // of them sets a fault rule (the file clears the rules before each test).
+  it.concurrent('worker drain --wait-timeout 1s: stops waiting after 1s (exit 1), the worker left disabled', async () => {
     const {poolId} = await addPool(sandbox, 'Wait Drain Pool', 'wdrain', ['a.example', 'b.example', 'c.example'])
     const taskId = await holdLease(poolId)
     const name = await leasedWorkerName('wdrain')
@@ -50,7 +52,7 @@ describe('--wait-timeout bounds each wait, in the one duration grammar', () => {
     await api(sandbox, 'POST', `/api/tasks/${taskId}/cancel`)
   })
 
-  it('worker delete --drain --wait-timeout 1500ms: the drain runs out, nothing is deleted (exit 1)', async () => {
+  it.concurrent('worker delete --drain --wait-timeout 1500ms: the drain runs out, nothing is deleted (exit 1)', async () => {
     const {poolId} = await addPool(sandbox, 'Wait Delete Pool', 'wdel', ['a.example', 'b.example', 'c.example'])
     const taskId = await holdLease(poolId)
     const name = await leasedWorkerName('wdel')
@@ -62,7 +64,7 @@ describe('--wait-timeout bounds each wait, in the one duration grammar', () => {
     await api(sandbox, 'POST', `/api/tasks/${taskId}/cancel`)
   })
 
-  it('worker delete --drain-timeout (the old spelling) still bounds the wait, with a note naming the new one', async () => {
+  it.concurrent('worker delete --drain-timeout (the old spelling) still bounds the wait, with a note naming the new one', async () => {
     const {poolId} = await addPool(sandbox, 'Old Spelling Pool', 'wold', ['a.example', 'b.example', 'c.example'])
     const taskId = await holdLease(poolId)
     const name = await leasedWorkerName('wold')
@@ -74,7 +76,7 @@ describe('--wait-timeout bounds each wait, in the one duration grammar', () => {
     await api(sandbox, 'POST', `/api/tasks/${taskId}/cancel`)
   })
 
-  it('worker upgrade --wait-timeout 1s: a rolling batch whose worker holds a lease stops at 1s (exit 1)', async () => {
+  it.concurrent('worker upgrade --wait-timeout 1s: a rolling batch whose worker holds a lease stops at 1s (exit 1)', async () => {
     const {poolId} = await addPool(sandbox, 'Wait Upgrade Pool', 'wup', ['a.example', 'b.example', 'c.example'])
     const taskId = await holdLease(poolId)
     const name = await leasedWorkerName('wup')

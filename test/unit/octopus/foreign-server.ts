@@ -188,7 +188,13 @@ export async function startForeignServer(version: ForeignVersion, options: Forei
       return state.tasks
     },
     client: () => OctopusClient.connect({server: url, apiKey: 'API-FOREIGNTEST0000000000000000', maxRetries: 0}),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // The in-process CLI's keep-alive sockets outlive its run: close them too, or close() waits
+    // for each to time out on its own.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
   }
 }
 
