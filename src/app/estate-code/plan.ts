@@ -29,6 +29,7 @@ import {computeUsage} from '../../domain/usage/resolve.js'
 import {helmInstallCommand} from '../../domain/workers/kubernetes-agent.js'
 import {poolsInUse} from '../usage/guard.js'
 import {readUsageEstate} from '../usage/read.js'
+import {readLeasesHeldBy} from '../workers/bulk.js'
 import {readActualEstate, readSpaceEstate} from './read-server.js'
 
 export interface PlanOptions {
@@ -41,6 +42,19 @@ export interface PlanOptions {
   config: PolicyConfig
   bin: string
   onUnavailable?: (what: string, why: string) => void
+  /**
+   * Told of each worker the plan deletes that holds a lease now, which `estate apply` refuses to
+   * delete without --drain. Asking costs one read of the leases per space the plan deletes workers
+   * from; `estate plan` asks, apply does not (it checks the leases itself, as `worker delete` does).
+   */
+  onLeasedDelete?: (leased: LeasedDelete) => void
+}
+
+/** A worker the plan deletes that holds a lease now (the lease may be stale: its task finished, the lease not yet cleared). */
+export interface LeasedDelete {
+  SpaceName: string
+  WorkerName: string
+  Leases: Array<{LeaseId: string; TaskId: string}>
 }
 
 export interface PlanSummary {
@@ -85,6 +99,7 @@ export async function planEstate(client: OctopusClient, desired: DesiredEstate, 
   }
   const writes = diff.changes.filter((c) => c.Action !== 'install-agent')
   if (writes.length > 0) await refuseUnsafe(client, spaces, actual, diff, options)
+  if (options.onLeasedDelete) await reportLeasedDeletes(spaces, actual, diff.changes, options.onLeasedDelete, options.onUnavailable)
   const count = (f: (c: PlannedChange) => boolean) => diff.changes.filter(f).length
   const plan: EstatePlan = {
     Server: client.server,
@@ -120,6 +135,24 @@ async function resolveSpaces(client: OctopusClient, desired: DesiredEstate): Pro
     return match
   })
   return Promise.all(found.map((s) => client.spaceContext(s)))
+}
+
+/** The leases held now by the workers the plan deletes: one read per space that loses workers, none otherwise. */
+async function reportLeasedDeletes(spaces: SpaceContext[], actual: ActualEstate, changes: PlannedChange[], report: (leased: LeasedDelete) => void, onUnavailable: PlanOptions['onUnavailable']): Promise<void> {
+  for (const space of actual.spaces) {
+    const deleted = new Set(changes.filter((c) => c.SpaceId === space.Id && c.Resource === 'worker' && c.Action === 'delete').map((c) => c.Id))
+    if (deleted.size === 0) continue
+    let held: Awaited<ReturnType<typeof readLeasesHeldBy>>
+    try {
+      held = await readLeasesHeldBy(spaces.find((s) => s.spaceId === space.Id)!, space.workers.filter((w) => deleted.has(w.Id)))
+    } catch (error) {
+      // A plan only reads: a key that may not read leases still gets its plan, and apply checks again.
+      if (!isNotFoundOrForbidden(error)) throw error
+      onUnavailable?.(`worker leases of space '${space.Name}'`, `HTTP ${error.status}`)
+      continue
+    }
+    for (const [worker, leases] of held ?? []) report({SpaceName: space.Name, WorkerName: worker.Name, Leases: leases.map((l) => ({LeaseId: l.Id, TaskId: l.ServerTaskId}))})
+  }
 }
 
 /** Everything the plan read that a write could change, in one digest. */

@@ -4,7 +4,7 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {estateFlags} from '../../cli/estate-flags.js'
 import {readEstateFiles} from '../../app/estate-code/files.js'
-import {planEstate, type EstatePlan} from '../../app/estate-code/plan.js'
+import {planEstate, type EstatePlan, type LeasedDelete} from '../../app/estate-code/plan.js'
 import {writeSavedPlan} from '../../app/estate-code/saved-plan.js'
 import {loadConfig} from '../../config/octoworkers-yaml/load.js'
 import {renderPlan} from '../../views/estate-plan.js'
@@ -38,7 +38,11 @@ Bad input is reported with its file and line before anything else: a malformed f
     const config = await loadConfig({cwd: this.context.cwd})
     const {client} = await this.connect()
     const options = {prune: this.flags.prune, force: this.flags.force, failOn: this.flags['fail-on'], keepHealthy: this.flags['keep-healthy']}
-    const {plan} = await planEstate(client, desired, {...options, config, bin: this.config.bin, onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}).`)})
+    const {plan} = await planEstate(client, desired, {
+      ...options, config, bin: this.config.bin,
+      onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}).`),
+      onLeasedDelete: (leased) => this.warnUser(leasedDeleteWarning(leased, this.config.bin)),
+    })
     if (this.flags.output) {
       const file = path.resolve(this.context.cwd, this.flags.output)
       writeSavedPlan(file, plan, desired, options)
@@ -62,4 +66,10 @@ Bad input is reported with its file and line before anything else: a malformed f
     }
     return super.catch(error)
   }
+}
+
+/** One line per leased worker the plan deletes: not an error (the plan writes nothing), but apply will stop on it. */
+function leasedDeleteWarning(leased: LeasedDelete, bin: string): string {
+  const leases = leased.Leases.map((l) => safe`task ${l.TaskId} (${l.LeaseId})`).join(', ')
+  return safe`'${leased.WorkerName}' (space '${leased.SpaceName}'), which this plan deletes, holds a lease now: ` + `${leases}; \`${bin} estate apply\` refuses to delete it without --drain.`
 }

@@ -101,6 +101,39 @@ describe('estate apply: deleting a worker that holds a lease', () => {
   })
 })
 
+describe('estate plan: a worker it deletes holds a lease', () => {
+  it('warns on stderr, one line per leased worker, that apply will refuse it without --drain; the plan itself succeeds and writes nothing', async () => {
+    const taskId = (await simulate(sb, {Tasks: 1, Concurrency: 1, WorkerPoolIds: [poolId], MinDurationMs: 600_000, MaxDurationMs: 600_000})).FirstTaskId
+    const lease = (await activeLeases(sb)).find((l) => l.ServerTaskId === taskId)!
+    const leased = (await workersOf(sb)).find((w) => w.Id === lease.WorkerId)!.Name
+    const file = fileFor('delete', leased)
+    const before = await estateState(sb)
+    const result = await octo(sb, ['estate', 'plan', '-f', file, '--prune'])
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(result.stdout).toContain(`- worker "${leased}"`)
+    const warnings = result.stderr.split('\n').filter((line) => line.startsWith('Warning:'))
+    expect(warnings).toEqual([`Warning: '${leased}' (space 'Default'), which this plan deletes, holds a lease now: task ${taskId} (${lease.Id}); \`octoworkers estate apply\` refuses to delete it without --drain.`])
+    // --json keeps stdout one document; the warning stays on stderr.
+    const json = await octo(sb, ['estate', 'plan', '-f', file, '--prune', '--json'])
+    expect(json.exitCode).toBe(0)
+    expect(parseJson(json).Summary.Delete).toBe(1)
+    expect(json.stderr).toContain(`'${leased}' (space 'Default'), which this plan deletes, holds a lease now`)
+    expect(await estateState(sb)).toEqual(before)
+    await api(sb, 'POST', `/api/tasks/${taskId}/cancel`)
+  })
+
+  it('reads the leases once per space it deletes workers from, and not at all when it deletes none; no warning for a worker without a lease', async () => {
+    const unchanged = writeTemp('unchanged.yaml', exported)
+    const none = await octo(sb, ['estate', 'plan', '-f', unchanged, '--prune', '--json'])
+    expect(none.exitCode, none.stderr).toBe(0)
+    const deleting = await octo(sb, ['estate', 'plan', '-f', fileFor('delete'), '--prune', '--json'])
+    expect(deleting.exitCode, deleting.stderr).toBe(0)
+    expect(parseJson(deleting).Summary.Delete).toBe(1)
+    expect(deleting.stderr).not.toContain('holds a lease')
+    expect(parseJson(deleting).HttpRequests).toBe(parseJson(none).HttpRequests + 1)
+  })
+})
+
 describe('estate apply and another admin at the same time: the floor of the one guard', () => {
   it.each(['disable', 'move', 'delete'] as const)('%s: another process disables a worker of the same pool between the plan and the write; the apply puts its change back and refuses', async (change) => {
     const client = await OctopusClient.connect({server: sb.url, apiKey: sb.apiKey})
