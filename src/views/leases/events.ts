@@ -19,9 +19,15 @@ export function formatEventLine(event: LeaseEvent, paint: {event: (kind: string,
   return parts.join('  ')
 }
 
-/** `[█████░░░░░]  120/2000 task logs` for a TTY's stderr. */
-export function taskLogProgressBar(done: number, total: number, width = 30, label = 'task logs'): string {
+/**
+ * `[█████░░░░░]  120/2000 task logs` for a TTY's stderr, `columns` wide at most: the bar gives up
+ * cells (30 at most, 5 at least) so that the line stays short of the terminal's last column, where
+ * a terminal would wrap it and the next `\r` redraw would start a new line.
+ */
+export function taskLogProgressBar(done: number, total: number, columns = 80, label = 'task logs'): string {
+  const counts = ` ${String(done).padStart(String(total).length)}/${total} ${label}`
+  const width = Math.max(5, Math.min(30, columns - 1 - counts.length - 2))
   const filled = total > 0 ? Math.round((done / total) * width) : width
-  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(done).padStart(String(total).length)}/${total} ${label}`
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]${counts}`
 }
 
