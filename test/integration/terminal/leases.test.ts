@@ -114,5 +114,24 @@ describe('lease views in a terminal of 80 and 100 columns', () => {
       expect(screen).not.toContain('task logs')
       expect(screen).not.toMatch(/^WORKER|Idle workers/m)
     })
+
+    it(`leases tail events fit ${columns} columns, and a Released event says how long the lease was held`, async () => {
+      const {screen, exitCode} = await runInPty(['leases', 'tail', '--interval', '200ms', '--max-events', '4', '--worker', 'p-web-azcus-worker-01'], env, [{
+        waitFor: 'Following worker leases',
+        send: '',
+        before: async () => void (await startSimulation(sandbox, {Tasks: 2, Concurrency: 1, MinDurationMs: 300, MaxDurationMs: 300, WorkerPoolIds: ['WorkerPools-3']})),
+      }], 60_000, {columns})
+      expect(exitCode, screen).toBe(0)
+      expectFits(screen, columns)
+      const events = screen.slice(screen.search(/^\d{4}-/m)).split(/\n(?=\d{4}-)/)
+      expect(events.filter((e) => / Leased /.test(e))).toHaveLength(2)
+      const released = events.filter((e) => / Released /.test(e))
+      expect(released).toHaveLength(2)
+      for (const event of released) {
+        expect(event).toMatch(/held=\d+(?:ms|s)\b/)
+        expect(event).toContain('worker=p-web-azcus-worker-01')
+        expect(event).toMatch(/task=ServerTasks-\d+\s/)
+      }
+    })
   }
 })

@@ -1,7 +1,8 @@
 import stringWidth from 'string-width'
 import {describe, expect, it} from 'vitest'
 import {aggregateReport, intervalsFromTasks} from '../../../src/app/leases/report.js'
-import {taskLogProgressBar} from '../../../src/views/leases/events.js'
+import {leaseEvent, type LeaseRecord} from '../../../src/domain/leases/types.js'
+import {formatEventLine, taskLogProgressBar} from '../../../src/views/leases/events.js'
 import {renderLeaseReport} from '../../../src/views/leases/report-table.js'
 
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
@@ -54,4 +55,29 @@ describe('the task-log progress bar', () => {
     for (const columns of [40, 60, 80, 100]) expect(stringWidth(taskLogProgressBar(120, 2000, columns))).toBeLessThan(columns)
     expect(taskLogProgressBar(1, 2, 100)).toBe(`[${'█'.repeat(15)}${'░'.repeat(15)}] 1/2 task logs`)
   })
+})
+
+describe('lease events', () => {
+  const record: LeaseRecord = {LeaseId: 'WorkerTaskLeases-7', WorkerId: 'Workers-1', WorkerName: 'p-db-omaha-worker-01', WorkerPoolId: 'WorkerPools-1', WorkerPoolName: 'Production Database Omaha Worker Pool', TaskId: 'ServerTasks-1234', TaskDescription: 'Deploy Billing release 2.4.1 to Production', SpaceId: 'Spaces-1', Exclusive: true, TakenAt: t(0), Source: 'api'}
+
+  it('a Released event says how long the lease was held (HeldSeconds, last in --json); none when a time is unknown', () => {
+    const released = leaseEvent('Released', t(125), record)
+    expect(released.HeldSeconds).toBe(125)
+    expect(Object.keys(released).at(-1)).toBe('HeldSeconds')
+    expect(formatEventLine(released)).toMatch(/task=ServerTasks-1234 "Deploy Billing release 2.4.1 to Production" {2}held=2m 05s {2}space=Spaces-1 {2}exclusive$/)
+    expect(leaseEvent('Leased', t(0), record)).not.toHaveProperty('HeldSeconds')
+    expect(leaseEvent('Released', t(5), {...record, TakenAt: 'not a time'})).not.toHaveProperty('HeldSeconds')
+  })
+
+  for (const width of [80, 100]) {
+    it(`on a terminal of ${width} columns an event goes on over more lines, between fields, hung under the worker`, () => {
+      const lines = formatEventLine(leaseEvent('Released', t(125), record), undefined, {width, spaceNames: new Map([['Spaces-1', 'Default']])}).split('\n')
+      expect(lines.length).toBeGreaterThan(1)
+      for (const line of lines) expect(stringWidth(line), line).toBeLessThanOrEqual(width)
+      expect(lines[0]).toMatch(/^2026-01-01 00:02:05Z {2}Released {2}worker=p-db-omaha-worker-01/)
+      for (const line of lines.slice(1)) expect(line).toMatch(/^ {32}\S/)
+      const joined = lines.map((l) => l.trim()).join(' ')
+      for (const field of ['pool=Production Database Omaha Worker Pool', 'task=ServerTasks-1234', 'held=2m 05s', 'space=Default', 'exclusive']) expect(joined).toContain(field)
+    })
+  }
 })
