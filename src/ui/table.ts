@@ -112,7 +112,7 @@ function isTextColumn(column: string[]): boolean {
   return column.some((c) => !/^(?:-?[\d.,]+%?|n\/a|yes|no|)$/.test(c))
 }
 
-function layoutRow(cells: string[], widths: number[], style: (s: string) => string = (s) => s): string {
+export function layoutRow(cells: string[], widths: number[], style: (s: string) => string = (s) => s): string {
   return cells
     .map((c, i) => style(c) + (i === cells.length - 1 ? '' : ' '.repeat(Math.max(0, widths[i] - stringWidth(c)))))
     .join(GAP)
@@ -120,7 +120,7 @@ function layoutRow(cells: string[], widths: number[], style: (s: string) => stri
 }
 
 /** Cells hold server strings (names, descriptions), so each is made terminal-safe; headings are ours. */
-function cellText(value: Cell): string {
+export function cellText(value: Cell): string {
   if (value === null || value === undefined) return ''
   if (typeof value === 'boolean') return value ? 'yes' : 'no'
   return terminalSafe(String(value))

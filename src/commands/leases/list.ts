@@ -2,13 +2,11 @@ import {Flags} from '@oclif/core'
 import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag} from '../../cli/flags.js'
-import {terminalTime} from '../../views/time.js'
 import {listActiveLeases, type ActiveLeasesDoc} from '../../app/leases/list.js'
 import {COMPLETENESS, SOURCE_CHOICES} from '../../app/leases/sources.js'
-import {bar} from '../../views/bar-chart.js'
 import {allSpaceContexts} from '../../app/estate/spaces.js'
-import {renderTable} from '../../ui/table.js'
-import {terminalSafe} from '../../ui/safe.js'
+import {terminalColumns} from '../../ui/table.js'
+import {renderLeasesList} from '../../views/leases/list.js'
 
 interface LeasesListResult {
   doc: ActiveLeasesDoc
@@ -22,6 +20,8 @@ export default class LeasesList extends ServerCommand<typeof LeasesList> {
   static override description = `Prints the active leases (worker, pool, task, since when), then one line per pool: its workers, how many are available (enabled, and Healthy or HasWarnings: the ones Octopus leases), how many hold a lease, and its active leases. --workers prints every worker with its number of active leases instead — the quantity Octopus's leasing algorithm balances (it picks the available worker with the fewest). --all-spaces reads every space and adds a SPACE column.
 
 A lease whose task has finished is stale (Octopus keeps such rows when a release fails, until the server restarts): its TASK STATE says so, e.g. \`Success (stale)\`. It holds nothing; \`worker drain\` does not wait on it.
+
+On a terminal nothing is cut: what does not fit moves under its row, and an EXCLUSIVE column that says no for every lease is left out; --wide keeps every column in its row.
 
 --json prints {Spaces[{SpaceId, SpaceName, Source, Completeness}], Leases[], Pools[], Workers[]}, whatever --workers says; each lease carries Stale, TaskState and TaskCompletedTime.
 
@@ -37,6 +37,7 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
     worker: Flags.string({description: 'Only this worker (name or ID; repeatable).', multiple: true}),
     'all-spaces': allSpacesFlag('Every space (not with --space).'),
     workers: Flags.boolean({description: 'After the leases, every worker with its active leases (instead of the per-pool summary).'}),
+    wide: Flags.boolean({description: 'Every column in its row, however narrow the terminal (else the description, lease ID, pool and task state move under their row as needed).'}),
   }
 
   public async run(): Promise<LeasesListResult> {
@@ -52,48 +53,7 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
   }
 
   protected override render({doc, allSpaces, perWorker}: LeasesListResult): Rendered {
-    const table = this.io.table
-    const space = (row: {SpaceName: string}) => (allSpaces ? [row.SpaceName] : [])
-    const spaceHead = allSpaces ? ['SPACE'] : []
-    const blocks: string[] = []
-    const stderr: string[] = []
-    if (doc.Leases.length === 0) stderr.push('No active leases.')
-    else {
-      blocks.push(renderTable(
-        [...spaceHead, 'LEASE', 'WORKER', 'POOL', 'TASK', 'TASK STATE', 'DESCRIPTION', 'TAKEN AT', 'EXCLUSIVE'],
-        doc.Leases.map((l) => [...space(l), l.LeaseId, l.WorkerName ?? l.WorkerId, l.WorkerPoolName ?? l.WorkerPoolId, l.TaskId, taskStateCell(l), l.TaskDescription, terminalTime(l.TakenAt), l.Exclusive]),
-        table,
-      ))
-      const stale = doc.Leases.filter((l) => l.Stale).length
-      if (stale > 0) stderr.push(`${stale} stale lease${stale === 1 ? '' : 's'}: ${stale === 1 ? 'its task has' : 'their tasks have'} finished, so ${stale === 1 ? 'it holds' : 'they hold'} nothing; Octopus clears stale leases when the server restarts (until then it may refuse to delete the worker).`)
-    }
-    if (perWorker) {
-      const max = Math.max(0, ...doc.Workers.map((w) => w.ActiveLeases))
-      blocks.push(renderTable(
-        [...spaceHead, 'WORKER', 'POOLS', 'HEALTH', 'DISABLED', 'ACTIVE LEASES', ''],
-        doc.Workers.map((w) => [...space(w), w.WorkerName, w.WorkerPoolNames.join(', '), w.HealthStatus, w.IsDisabled, w.ActiveLeases, bar(w.ActiveLeases, max, 20)]),
-        table,
-      ))
-    } else if (doc.Pools.length > 0) {
-      blocks.push(renderTable(
-        [...spaceHead, 'POOL', 'WORKERS', 'AVAILABLE', 'LEASED WORKERS', 'ACTIVE LEASES'],
-        doc.Pools.map((p) => [...space(p), p.WorkerPoolName, p.Workers, p.AvailableWorkers, p.LeasedWorkers, p.ActiveLeases]),
-        table,
-      ))
-    }
-    const sources = new Set(doc.Spaces.map((s) => s.Source))
-    if (sources.size === 1) stderr.push(`Source: ${sourceLabel([...sources][0])}. ${doc.Spaces[0].Completeness}`)
-    else for (const s of doc.Spaces) stderr.push(`Source in ${terminalSafe(s.SpaceName)}: ${sourceLabel(s.Source)}. ${s.Completeness}`)
-    return {stdout: blocks.length > 0 ? blocks.join('\n') : undefined, stderr}
+    const notesWidth = this.io.stderr.isTTY ? terminalColumns(this.io.stderr, this.env) : undefined
+    return renderLeasesList(doc, {allSpaces, perWorker, wide: this.flags.wide, table: this.io.table, notesWidth})
   }
-}
-
-/** `Executing`, or `Success (stale)` for a lease whose task has finished. */
-function taskStateCell(lease: {Stale: boolean; TaskState: string | null}): string {
-  if (lease.TaskState === null) return ''
-  return lease.Stale ? `${lease.TaskState} (stale)` : lease.TaskState
-}
-
-function sourceLabel(kind: string): string {
-  return kind === 'api' ? 'lease API' : 'task logs'
 }

@@ -6,6 +6,7 @@ import {leaseReport} from '../../app/leases/collect-report.js'
 import {ReportCache, cacheDir} from '../../app/leases/report-cache.js'
 import {once} from '../../config/private-file.js'
 import {taskLogProgressBar} from '../../views/leases/events.js'
+import {terminalColumns} from '../../ui/table.js'
 import {GROUP_BY, type GroupBy} from '../../app/leases/report.js'
 import {parseWindow} from '../../text/points-in-time.js'
 import {COMPLETENESS} from '../../app/leases/sources.js'
@@ -49,6 +50,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     const showProgress = this.io.stderr.isTTY
     const cacheUntrusted = once((reason) => this.warnUser(`not using the lease cache: ${reason}; every task log is read.`))
     let lastDrawn = 0
+    let drawn = false
     const report = await leaseReport({
       spaces,
       openCache: flags['no-cache']
@@ -62,10 +64,13 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
       workers: flags.worker,
       onProgress: showProgress
         ? (done, total) => {
+            // Nothing (left) to read, every log cached or no task in the window: no bar, no `0/0`.
+            if (!drawn && done === total) return
             const now = performance.now()
             if (done !== total && now - lastDrawn < 100) return
             lastDrawn = now
-            this.io.stderr.write(`\r${taskLogProgressBar(done, total)}${done === total ? '\n' : ''}`)
+            drawn = true
+            this.io.stderr.write(`\r${taskLogProgressBar(done, total, terminalColumns(this.io.stderr, this.env))}${done === total ? '\n' : ''}`)
           }
         : undefined,
     })

@@ -9,11 +9,13 @@ import {allSpacesFlag, countFlag, durationFlag} from '../../cli/flags.js'
 import {formatDuration} from '../../text/duration.js'
 import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {terminalSafe, terminalSafeFields} from '../../ui/safe.js'
+import {terminalColumns} from '../../ui/table.js'
+import {wrapWords} from '../../ui/wrap.js'
 
 export default class LeasesTail extends ServerCommand<typeof LeasesTail> {
   static override summary = 'Follow worker leases live: which task leased which worker, and when it let go.'
 
-  static override description = `Prints one line per event until Ctrl-C, which exits 0: Leased, Released, and ReleaseFailed (the task log says the server could not release the lease; it stays held until the server clears it). Each line has the time, the event, worker, pool, task ID and description, space, "exclusive" for exclusive leases, and "(from task log)" for a lease no poll saw (see auto). With --json, one JSON object a line with the fields Event, Time, LeaseId, WorkerId, WorkerName, WorkerPoolId, WorkerPoolName, TaskId, TaskDescription, SpaceId, Exclusive, Source ("api" or "logs": which source saw it).
+  static override description = `Prints one line per event until Ctrl-C, which exits 0: Leased, Released, and ReleaseFailed (the task log says the server could not release the lease; it stays held until the server clears it). Each line has the time, the event, worker, pool, task ID and description, how long a Released lease was held (held=, from its TakenAt; left out when a time is unknown), space, "exclusive" for exclusive leases, and "(from task log)" for a lease no poll saw (see auto). With --json, one JSON object a line with the fields Event, Time, LeaseId, WorkerId, WorkerName, WorkerPoolId, WorkerPoolName, TaskId, TaskDescription, SpaceId, Exclusive, Source ("api" or "logs": which source saw it), and on a Released event HeldSeconds (when both times are known). On a terminal, an event wider than it goes on over more lines, breaking between fields, so nothing is cut.
 
 Sources (--source): what each reads, and what it can miss.
 - auto (default), on a server with the lease API: ${COMPLETENESS['api+logs']} Cost per poll and space: 1 lease-API request and 1 task-list request (plus 1 task lookup when a poll sees a new task), and 1 log read per task completed since the last poll; at start, the logs of the tasks executing then are read once.
@@ -54,6 +56,11 @@ Network errors, server restarts and answers that are not a lease collection (a l
     this.interrupted.abort()
   }
 
+  /** A note wrapped to stderr's width when it is a terminal (one line per note when piped). */
+  private wrappedNote(text: string): void {
+    this.noteLines(this.io.stderr.isTTY ? wrapWords(text, terminalColumns(this.io.stderr, this.env), {hang: '  '}) : [text])
+  }
+
   public async run(): Promise<void> {
     const flags = this.flags
     const intervalMs = flags.interval
@@ -76,6 +83,8 @@ Network errors, server restarts and answers that are not a lease collection (a l
     const markLogEvents = sources.some((s) => s.kind === 'api+logs')
 
     const json = this.isJson
+    // On a terminal an event longer than it goes on over more lines, breaking between fields.
+    const width = this.io.stdout.isTTY ? this.io.columns : undefined
     const paint = this.io.paint
     const eventPaint = {event: (kind: string, text: string) => (kind === 'Leased' ? paint.green(text) : kind === 'ReleaseFailed' ? paint.yellow(text) : paint.dim(text))}
     await followLeases({
@@ -86,10 +95,10 @@ Network errors, server restarts and answers that are not a lease collection (a l
       maxEvents,
       durationMs,
       signal: this.interrupted.signal,
-      emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(terminalSafeFields(event), eventPaint, {markLogEvents, spaceNames})),
+      emit: (event) => this.print(json ? JSON.stringify(event) : formatEventLine(terminalSafeFields(event), eventPaint, {markLogEvents, spaceNames, width})),
       onReady: (active) => {
         // On stderr even with --json: scripts and tests wait for this line before starting work.
-        this.note(`Following worker leases in ${spaces.map((s) => terminalSafe(s.space.Name)).join(', ')} (${active} active now${flags.pool || flags.worker ? ' matching --pool/--worker' : ''}; every ${formatDuration(intervalMs)}; Ctrl-C to stop)…`)
+        this.wrappedNote(`Following worker leases in ${spaces.map((s) => terminalSafe(s.space.Name)).join(', ')} (${active} active now${flags.pool || flags.worker ? ' matching --pool/--worker' : ''}; every ${formatDuration(intervalMs)}; Ctrl-C to stop)…`)
       },
       notice: (message) => this.note(message),
       debug: flags.debug ? this.debugLine : undefined,

@@ -28,11 +28,15 @@ export interface LeaseRecord {
   Source: LeaseSourceKind
 }
 
-/** One line of `leases tail --json`: the lease plus what happened and when (field order: see leaseEvent). */
-export type LeaseEvent = {Event: LeaseEventKind; Time: string} & Omit<LeaseRecord, 'TakenAt'>
+/**
+ * One line of `leases tail --json`: the lease plus what happened and when (field order: see
+ * leaseEvent). A Released event also says how long the lease was held, in seconds, from its
+ * TakenAt to the release; it has no HeldSeconds when either time is unknown (never a guess).
+ */
+export type LeaseEvent = {Event: LeaseEventKind; Time: string} & Omit<LeaseRecord, 'TakenAt'> & {HeldSeconds?: number}
 
 export function leaseEvent(kind: LeaseEventKind, time: string, lease: LeaseRecord): LeaseEvent {
-  return {
+  const event: LeaseEvent = {
     Event: kind,
     Time: time,
     LeaseId: lease.LeaseId,
@@ -46,6 +50,19 @@ export function leaseEvent(kind: LeaseEventKind, time: string, lease: LeaseRecor
     Exclusive: lease.Exclusive,
     Source: lease.Source,
   }
+  if (kind === 'Released') {
+    const held = heldSeconds(lease.TakenAt, time)
+    if (held !== undefined) event.HeldSeconds = held
+  }
+  return event
+}
+
+/** Seconds from taken to released (to the millisecond), or undefined when a time is unreadable or the two are out of order. */
+function heldSeconds(takenAt: string, releasedAt: string): number | undefined {
+  const taken = Date.parse(takenAt)
+  const released = Date.parse(releasedAt)
+  if (!Number.isFinite(taken) || !Number.isFinite(released) || released < taken) return undefined
+  return (released - taken) / 1000
 }
 
 /** A lease with a known start and (for completed tasks) end: the unit of `leases report`. */

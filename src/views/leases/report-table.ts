@@ -4,7 +4,9 @@ import {formatDuration} from '../../text/duration.js'
 import {terminalTime} from '../time.js'
 import {bar} from '../bar-chart.js'
 import {terminalSafe} from '../../ui/safe.js'
-import {renderTable, type TableOptions} from '../../ui/table.js'
+import type {TableOptions} from '../../ui/table.js'
+import {renderWholeTable, type FillColumn} from '../../ui/whole-table.js'
+import {wrapItems, wrapWords} from '../../ui/wrap.js'
 
 export type Cell = string | number
 export interface Grid {
@@ -43,36 +45,50 @@ function groupRows(report: LeaseReport): {head: string[]; rows: Array<{space: st
 }
 
 /**
- * Adds a bar column after BUSY that charts BUSY: each row's busy time, scaled to the busiest row,
- * so the bar and the figure beside it always agree.
+ * The bar column after BUSY that charts it: each row's busy time, scaled to the busiest row, so
+ * the bar and the figure beside it always agree. It takes the room the table leaves (at least 12
+ * cells, where 9 s, 8 s, 7 s and 6 s still draw as different bars; 30 at most, and when piped).
  */
-export function withBars(grid: Grid, width = 30): {head: string[]; rows: Cell[][]} {
+export function busyBars(grid: Grid): FillColumn {
   const max = Math.max(0, ...grid.barValues)
-  return {head: [...grid.head, ''], rows: grid.rows.map((r, i) => [...r, bar(grid.barValues[i], max, width)])}
+  return {minimum: 12, maximum: 30, draw: (row, width) => bar(grid.barValues[row], max, width)}
 }
 
-/** The table view: the group-by table with bars, peak concurrency per pool, the busiest and the idle workers. */
+/**
+ * The table view: the group-by table with bars, peak concurrency per pool, the busiest and the
+ * idle workers. Names, IDs and times are never cut: on a terminal, a POOLS list wraps in its
+ * column or moves under its row, and the prose lines wrap to the terminal's width. A window with
+ * no completed task says so: it has nothing to count, and no worker in it can be called idle.
+ */
 export function renderLeaseReport(report: LeaseReport, opts: TableOptions & {spaceColumn: boolean}): string {
   const {spaceColumn, ...table} = opts
+  const prose = (text: string) => (table.isTTY ? wrapWords(text, table.width ?? 80, {hang: '  '}).join('\n') : text)
+  // A list breaks between its entries where it can: `(4 leases, 800ms)` stays on one line.
+  const list = (lead: string, entries: string[]) => {
+    if (!table.isTTY) return `${lead} ${entries.join(', ')}`
+    const items = entries.map((entry, i) => `${i === 0 ? `${lead} ` : ''}${entry}${i < entries.length - 1 ? ',' : ''}`)
+    return wrapItems(items, table.width ?? 80, {separator: ' ', hang: '  '}).join('\n')
+  }
   const out: string[] = []
   const where = spaceColumn ? ` across ${report.Spaces.length} spaces` : ''
-  out.push(`Worker leases ${terminalTime(report.Since)} – ${terminalTime(report.Until)}${where}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`, '')
-  const grid = withBars(groupGrid(report, {spaceColumn}))
-  out.push(`By ${report.GroupBy} (the bar charts BUSY):`, renderTable(grid.head, grid.rows, table))
+  if (report.TasksScanned === 0) return prose(`No tasks completed between ${terminalTime(report.Since)} and ${terminalTime(report.Until)}${where}, so there are no leases to report and no idle workers to name (a longer --since reaches further back).`)
+  out.push(prose(`Worker leases ${terminalTime(report.Since)} – ${terminalTime(report.Until)}${where}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`), '')
+  const grid = groupGrid(report, {spaceColumn})
+  out.push(`By ${report.GroupBy} (the bar charts BUSY):`, renderWholeTable(grid.head, grid.rows, {...table, under: ['POOLS', 'SPACE'], wrap: ['POOLS', 'POOL', 'TASK TYPE', 'SPACE'], fill: busyBars(grid)}).text)
   if (report.GroupBy !== 'pool') {
     out.push('Peak concurrent leases per pool:')
-    out.push(renderTable(
+    out.push(renderWholeTable(
       [...(spaceColumn ? ['SPACE'] : []), 'POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT'],
       report.Pools.map((p) => [...(spaceColumn ? [p.SpaceName] : []), p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ? terminalTime(p.PeakAt) : '']),
-      table,
-    ))
+      {...table, wrap: ['POOL', 'SPACE']},
+    ).text)
   }
   const named = (w: {WorkerName: string; SpaceName: string}) => terminalSafe(spaceColumn ? `${w.SpaceName}/${w.WorkerName}` : w.WorkerName)
   if (report.BusiestWorkers.length > 0) {
-    out.push('Busiest workers: ' + report.BusiestWorkers.map((w) => `${named(w)} (${w.Leases} leases, ${formatDuration(w.BusySeconds * 1000)})`).join(', '))
+    out.push(list('Busiest workers:', report.BusiestWorkers.map((w) => `${named(w)} (${w.Leases} leases, ${formatDuration(w.BusySeconds * 1000)})`)))
   }
   out.push(report.IdleWorkers.length === 0
     ? 'Idle workers (never leased): none.'
-    : `Idle workers (never leased, ${report.IdleWorkers.length}): ` + report.IdleWorkers.map((w) => named(w) + (w.IsDisabled ? ' (disabled)' : '')).join(', '))
+    : list(`Idle workers (never leased, ${report.IdleWorkers.length}):`, report.IdleWorkers.map((w) => named(w) + (w.IsDisabled ? ' (disabled)' : ''))))
   return out.join('\n')
 }

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {aggregateReport, combineReports, intervalsFromTasks} from '../../../src/app/leases/report.js'
 import {csvField} from '../../../src/ui/csv.js'
 import {reportCsv} from '../../../src/views/leases/report-csv.js'
-import {groupGrid, withBars} from '../../../src/views/leases/report-table.js'
+import {busyBars, groupGrid} from '../../../src/views/leases/report-table.js'
 import {peakConcurrency, totalLength} from '../../../src/domain/leases/intervals.js'
 import {bar} from '../../../src/views/bar-chart.js'
 import {diffSnapshots, byTimeThenId} from '../../../src/domain/leases/diff.js'
@@ -98,13 +98,14 @@ describe('report aggregation', () => {
   })
 
   it('renders the group table with bars, and CSV with idle workers as zeros', () => {
-    const grid = withBars(groupGrid(report), 10)
-    expect(grid.head).toEqual(['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', 'BUSY', ''])
+    const grid = groupGrid(report)
+    const bars = busyBars(grid)
+    expect(grid.head).toEqual(['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', 'BUSY'])
     expect(groupGrid({...report, GroupBy: 'pool'}).head).toEqual(['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'BUSY'])
     expect(groupGrid({...report, GroupBy: 'task-type'}).head).toEqual(['TASK TYPE', 'TASKS', 'LEASES', 'BUSY'])
     // The bar sits beside BUSY and charts it: alpha has more leases (2) but less busy time (22s)
     // than Beta Box (1 lease, 25s), so Beta Box has the full bar.
-    expect(grid.rows.map((r) => [r[0], r.at(-2), r.at(-1)])).toEqual([['alpha', '22s', '████████▊'], ['Beta Box', '25s', '██████████']])
+    expect(grid.rows.map((r, i) => [r[0], r.at(-1), bars.draw(i, 10)])).toEqual([['alpha', '22s', '████████▊'], ['Beta Box', '25s', '██████████']])
     const csv = reportCsv(report).trim().split('\n')
     expect(csv[0]).toBe('WorkerId,WorkerName,WorkerPoolNames,Leases,Tasks,PeakConcurrentLeases,BusySeconds')
     expect(csv[1]).toBe('Workers-1,alpha,Default Worker Pool,2,2,2,22')

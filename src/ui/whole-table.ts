@@ -1,0 +1,99 @@
+import stringWidth from 'string-width'
+import {plainPaint} from './color.js'
+import {cellText, layoutRow, renderTable, type Cell, type TableOptions} from './table.js'
+import {longestWord, wrapItems, wrapWords} from './wrap.js'
+
+/**
+ * A table whose cells are never cut, for views where every cell names something (a worker, a
+ * task ID, a time). On a terminal too narrow for it, in this order until it fits:
+ *  1. `optional` columns that say little are left out (the caller says so and offers `--wide`);
+ *  2. `under` columns move, one by one, from the row to a `Label: value` line under it, wrapped
+ *     to the terminal (only as many as needed: each move is made only when wrapping could not
+ *     make the table fit without it);
+ *  3. `wrap` columns wrap at spaces within the column, onto more lines of the row, never
+ *     narrower than their longest word.
+ * What then still does not fit is left to the terminal, whole. A `fill` column (a bar chart) is
+ * last and gets the room the others leave, between its minimum and maximum. Piped, the table is
+ * the shared plain layout (renderTable's), every column in the row, a fill column at its maximum.
+ */
+export interface WholeTableOptions extends TableOptions {
+  optional?: string[]
+  under?: string[]
+  wrap?: string[]
+  fill?: FillColumn
+}
+
+/** A last, headingless column drawn to the width it is given (a bar of each row's value). */
+export interface FillColumn {
+  minimum: number
+  maximum: number
+  draw: (row: number, width: number) => string
+}
+
+export interface WholeTable {
+  text: string
+  /** The `optional` columns left out to fit the terminal. */
+  dropped: string[]
+}
+
+const GAP = 2
+const DEFAULT_COLUMNS = 80
+
+export function renderWholeTable(head: string[], rows: Cell[][], opts: WholeTableOptions): WholeTable {
+  const fill = opts.fill
+  if (!opts.isTTY) {
+    const withFill = fill ? {head: [...head, ''], rows: rows.map((r, i) => [...r, fill.draw(i, fill.maximum)])} : {head, rows}
+    return {text: renderTable(withFill.head, withFill.rows, opts), dropped: []}
+  }
+  const width = opts.width ?? DEFAULT_COLUMNS
+  const cells = rows.map((r) => head.map((_, i) => cellText(r[i])))
+  const natural = head.map((h, i) => Math.max(stringWidth(h), ...cells.map((r) => stringWidth(r[i]))))
+  const wraps = head.map((h) => opts.wrap?.includes(h) ?? false)
+  const minimum = head.map((h, i) => (wraps[i] ? Math.max(stringWidth(h), ...cells.map((r) => longestWord(r[i]))) : natural[i]))
+  const budget = width - (fill ? fill.minimum + GAP : 0)
+  let shown = head.map((_, i) => i)
+  const total = (widths: number[]) => shown.reduce((sum, i) => sum + widths[i], 0) + GAP * Math.max(0, shown.length - 1)
+
+  const dropped: string[] = []
+  for (const heading of opts.optional ?? []) {
+    if (total(natural) <= budget) break
+    const at = head.indexOf(heading)
+    if (!shown.includes(at)) continue
+    shown = shown.filter((i) => i !== at)
+    dropped.push(heading)
+  }
+  const underneath: number[] = []
+  for (const heading of opts.under ?? []) {
+    if (total(minimum) <= budget) break
+    const at = head.indexOf(heading)
+    if (!shown.includes(at)) continue
+    shown = shown.filter((i) => i !== at)
+    underneath.push(at)
+  }
+  const widths = [...natural]
+  while (total(widths) > budget) {
+    let widest = -1
+    for (const i of shown) if (wraps[i] && widths[i] > minimum[i] && (widest < 0 || widths[i] >= widths[widest])) widest = i
+    if (widest < 0) break
+    widths[widest]--
+  }
+  const fillWidth = fill ? Math.max(fill.minimum, Math.min(fill.maximum, width - total(widths) - GAP)) : 0
+
+  const shownWidths = [...shown.map((i) => widths[i]), ...(fill ? [fillWidth] : [])]
+  const bold = (opts.paint ?? plainPaint).bold
+  const lines = [layoutRow([...shown.map((i) => head[i]), ...(fill ? [''] : [])], shownWidths, bold)]
+  cells.forEach((row, r) => {
+    const columns = shown.map((i) => (wraps[i] ? wrapWords(row[i], widths[i]) : [row[i]]))
+    if (fill) columns.push([fill.draw(r, fillWidth)])
+    const height = Math.max(...columns.map((c) => c.length))
+    for (let k = 0; k < height; k++) lines.push(layoutRow(columns.map((c) => c[k] ?? ''), shownWidths))
+    const notes = [...underneath].sort((a, b) => a - b).filter((i) => row[i] !== '').map((i) => `${label(head[i])}: ${row[i]}`)
+    if (notes.length > 0) lines.push(...wrapItems(notes, width - 2, {hang: '  '}).map((line) => `  ${line}`))
+  })
+  return {text: lines.join('\n') + '\n', dropped}
+}
+
+/** `TASK STATE` -> `Task state`: a heading as the label of a value under its row. */
+function label(heading: string): string {
+  return heading.charAt(0) + heading.slice(1).toLowerCase()
+}
