@@ -250,6 +250,10 @@ const leaseBench = await import('./leases.js').then((m) => m.benchLeases({startS
   row('leases', 'lease benchmarks', `not run: ${error.message}`)
 })
 void leaseBench
+process.stderr.write('metrics exporter...\n')
+await import('./metrics.js').then((m) => m.benchMetrics({bin, cleanEnv, row, big})).catch((error) => {
+  row('metrics', 'exporter benchmark', `not run: ${error.message}`)
+})
 await big.close()
 
 // ---- 6. Hostile servers --------------------------------------------------------------------------

@@ -1,0 +1,159 @@
+/**
+ * `metrics serve`'s reading of the server: every interval, one read of the estate (the read model
+ * `check` uses, without the usage/* rules' reads of every deployment process) and one poll of the
+ * lease sources `leases tail` uses. Scrapes are answered with the page the last read produced, so
+ * the server is read a fixed number of times per interval however often Prometheus scrapes, and
+ * the cost of a read does not grow with the number of workers (a fixed number of list requests
+ * per space, plus one log read per task that completed since the last read).
+ */
+import type {OctopusClient, SpaceContext} from '../../octopus/client.js'
+import type {PolicyConfig} from '../../config/octoworkers-yaml/load.js'
+import {floorFunction} from '../../domain/floor.js'
+import {runCheck} from '../../domain/policy/engine.js'
+import type {Snapshot} from '../../domain/estate/types.js'
+import type {LeaseSource} from '../../domain/leases/types.js'
+import {readSnapshot} from '../estate/read.js'
+import {NameDirectory} from '../leases/directory.js'
+import {chooseSourceKind, createLeaseSource} from '../leases/sources.js'
+import {LeaseTally} from './lease-tally.js'
+import {renderMetrics, type EstateReading} from './registry.js'
+
+export interface ExporterOptions {
+  client: OctopusClient
+  spaces: SpaceContext[]
+  config: PolicyConfig
+  intervalMs: number
+  build: {version: string; nodeVersion: string}
+  /** One-line notices for stderr: a read failed, reads work again. */
+  notice: (message: string) => void
+  debug?: (line: string) => void
+  /** Wall clock, ms since the epoch (lease times are wall-clock times). */
+  now?: () => number
+}
+
+export interface MetricsPage {
+  text: string
+  contentType: string
+}
+
+export class EstateExporter {
+  private sources: LeaseSource[] | undefined
+  private readonly tally: LeaseTally
+  private lastSnapshot: Snapshot | undefined
+  private lastSuccessAt: number | undefined
+  private failure: string | undefined
+  private page: MetricsPage | undefined
+  private firstPage: Promise<MetricsPage>
+  private resolveFirstPage!: (page: MetricsPage) => void
+  private readonly now: () => number
+  /** Reads made, for --debug and the tests. */
+  reads = 0
+
+  constructor(private readonly options: ExporterOptions) {
+    this.now = options.now ?? Date.now
+    this.tally = new LeaseTally(this.now())
+    this.firstPage = new Promise((resolve) => (this.resolveFirstPage = resolve))
+  }
+
+  /** The page of the last completed read (waits for the first read to complete). */
+  current(): Promise<MetricsPage> {
+    return this.page ? Promise.resolve(this.page) : this.firstPage
+  }
+
+  /** Reads until the signal, one read per interval measured from one read's start to the next (a read that overran starts the next at once). */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const started = performance.now()
+      await this.read()
+      await sleep(Math.max(0, started + this.options.intervalMs - performance.now()), signal)
+    }
+  }
+
+  /** One read of the server, then the page it makes. Never throws: a failed read is `octoworkers_up 0`. */
+  async read(): Promise<MetricsPage> {
+    const {client, spaces, config} = this.options
+    const before = client.requestCount
+    const started = performance.now()
+    let reading: EstateReading | undefined
+    try {
+      const [snapshot] = await Promise.all([
+        readSnapshot(client, spaces, {usage: false, onUnavailable: (what, why) => this.once(`Could not read the ${what} (${why}); the metrics that need it are left out.`)}),
+        this.pollLeases(),
+      ])
+      reading = {snapshot, check: runCheck(snapshot, config), activeLeases: this.tally.activeLeases()}
+      this.lastSnapshot = snapshot
+      this.lastSuccessAt = this.now()
+      if (this.failure !== undefined) this.options.notice('Reading the server works again; octoworkers_up is 1.')
+      this.failure = undefined
+    } catch (error) {
+      const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
+      if (this.failure !== message) this.options.notice(`Reading the server failed: ${message}; octoworkers_up is 0 until a read succeeds.`)
+      this.failure = message
+    }
+    const readSeconds = (performance.now() - started) / 1000
+    this.reads++
+    this.options.debug?.(`read ${this.reads}: ${client.requestCount - before} requests, ${readSeconds.toFixed(3)}s, ${reading ? 'ok' : 'failed'}`)
+    const page = await renderMetrics({
+      reading,
+      poolTotals: this.tally.poolTotals(),
+      readSeconds,
+      lastSuccessAt: this.lastSuccessAt,
+      lastSnapshot: this.lastSnapshot,
+      intervalSeconds: this.options.intervalMs / 1000,
+      floorOf: floorFunction(undefined, config),
+      build: this.options.build,
+    })
+    this.page = page
+    this.resolveFirstPage(page)
+    return page
+  }
+
+  /**
+   * The first call starts the sources (what is held now is the baseline, not news); later calls
+   * poll them. A source keeps its state across a failed poll, so the next poll reports what
+   * happened meanwhile, and each lease is counted once.
+   */
+  private async pollLeases(): Promise<void> {
+    if (!this.sources) {
+      const sources: LeaseSource[] = []
+      for (const space of this.options.spaces) {
+        const kind = await chooseSourceKind(space, 'auto', this.options.debug)
+        sources.push(createLeaseSource(kind, space, await loadedDirectory(space)))
+      }
+      const held = await Promise.all(sources.map((source) => source.start()))
+      this.tally.baseline(held.flat())
+      this.sources = sources
+      return
+    }
+    const outcomes = await Promise.allSettled(this.sources.map((source) => source.poll()))
+    for (const outcome of outcomes) if (outcome.status === 'fulfilled') this.tally.record(outcome.value)
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')
+    if (failed) throw failed.reason
+  }
+
+  private readonly told = new Set<string>()
+  private once(message: string): void {
+    if (this.told.has(message)) return
+    this.told.add(message)
+    this.options.notice(message)
+  }
+}
+
+async function loadedDirectory(space: SpaceContext): Promise<NameDirectory> {
+  const directory = new NameDirectory(space)
+  await directory.load()
+  return directory
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, {once: true})
+  })
+}
