@@ -44,7 +44,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
   public async run(): Promise<CheckResult> {
     const flags = this.flags
     if (flags.init) {
-      const file = path.resolve(flags.config ?? CONFIG_FILE_NAMES[0])
+      const file = path.resolve(this.context.cwd, flags.config ?? CONFIG_FILE_NAMES[0])
       writeStarterConfig(file, flags.force)
       return {kind: 'init', File: file}
     }

@@ -32,17 +32,57 @@ export function agentReleaseSuffix(name: string | undefined): string {
   return label || 'NAME'
 }
 
+/** The release and namespace an agent named `name` is installed under (NAME when it is not known yet). */
+export function agentRelease(name: string | undefined): string {
+  return `octopus-agent-${agentReleaseSuffix(name)}`
+}
+
+/** How the agent authenticates its registration: a Kubernetes secret holding the API key (key `api-key`), or a bearer token. */
+export type AgentCredential = {apiKeySecretName: string} | {bearerToken: string}
+
 /**
- * Installs one more agent as a worker in a pool (`agent.worker.initial.workerPools` takes a pool's
- * name, slug or ID; the ID needs no escaping). `name`: the worker's name when it is known (a
- * declared agent), else NAME; NAME, POLLING-URL and TOKEN are for the user.
+ * The chart's values that install an agent as a worker (the chart's README; worker values apply
+ * only at the first install): `agent.worker.initial.workerPools` takes pools' names, slugs or IDs.
+ */
+export interface AgentWorkerValues {
+  agent: {
+    acceptEula: 'Y'
+    name: string
+    serverUrl: string
+    serverCommsAddress: string
+    space: string
+    worker: {enabled: true; initial: {workerPools: string[]}}
+    serverApiKeySecretName?: string
+    bearerToken?: string
+  }
+}
+
+export function agentWorkerValues(opts: {name: string; serverUrl: string; serverCommsAddress: string; space: string; workerPools: string[]; credential: AgentCredential}): AgentWorkerValues {
+  const credential = 'apiKeySecretName' in opts.credential ? {serverApiKeySecretName: opts.credential.apiKeySecretName} : {bearerToken: opts.credential.bearerToken}
+  return {
+    agent: {
+      acceptEula: 'Y', name: opts.name, serverUrl: opts.serverUrl, serverCommsAddress: opts.serverCommsAddress, space: opts.space,
+      worker: {enabled: true, initial: {workerPools: opts.workerPools}}, ...credential,
+    },
+  }
+}
+
+/** The values as `--set` arguments, in their order: a list is helm's `{a,b}` form. */
+function setArguments(values: unknown, prefix = ''): string[] {
+  if (Array.isArray(values)) return [`--set ${shellQuote(`${prefix}={${values.join(',')}}`)}`]
+  if (values !== null && typeof values === 'object') return Object.entries(values).flatMap(([key, value]) => setArguments(value, prefix ? `${prefix}.${key}` : key))
+  return [set(prefix, String(values))]
+}
+
+/**
+ * Installs one more agent as a worker in a pool (the pool's ID needs no escaping). `name`: the
+ * worker's name when it is known (a declared agent), else NAME; NAME, POLLING-URL and TOKEN are
+ * for the user.
  */
 export function helmInstallCommand(opts: {server: string; spaceName: string; poolId: string; name?: string}): string {
-  const release = `octopus-agent-${agentReleaseSuffix(opts.name)}`
-  return [
-    `helm upgrade --install --atomic --create-namespace --namespace ${release} ${release}`, KUBERNETES_AGENT_CHART,
-    set('agent.acceptEula', 'Y'), set('agent.name', opts.name ?? 'NAME'), set('agent.serverUrl', opts.server), set('agent.serverCommsAddress', 'POLLING-URL'),
-    set('agent.space', opts.spaceName), set('agent.worker.enabled', 'true'), `--set ${shellQuote(`agent.worker.initial.workerPools={${opts.poolId}}`)}`,
-    set('agent.bearerToken', 'TOKEN'),
-  ].join(' ')
+  const release = agentRelease(opts.name)
+  const values = agentWorkerValues({
+    name: opts.name ?? 'NAME', serverUrl: opts.server, serverCommsAddress: 'POLLING-URL', space: opts.spaceName, workerPools: [opts.poolId], credential: {bearerToken: 'TOKEN'},
+  })
+  return [`helm upgrade --install --atomic --create-namespace --namespace ${release} ${release}`, KUBERNETES_AGENT_CHART, ...setArguments(values)].join(' ')
 }
