@@ -33,7 +33,7 @@ describe('pool list', () => {
     const result = await octo(sb, ['pool', 'list'])
     expect(result.exitCode, result.stderr).toBe(0)
     const lines = result.stdout.trimEnd().split('\n')
-    expect(lines[0].split(/\s{2,}/)).toEqual(['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'AVAILABLE', 'HEALTH', 'DISABLED'])
+    expect(lines[0].split('\t')).toEqual(['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'AVAILABLE', 'HEALTH', 'DISABLED'])
     const pools = (await poolsOf(sb)).sort((a, b) => a.SortOrder - b.SortOrder)
     expect(lines).toHaveLength(pools.length + 1)
     let checkedDisabled = false
@@ -41,7 +41,7 @@ describe('pool list', () => {
       const line = lines[i + 1]
       expect(line.startsWith(pool.Name + ' ')).toBe(true)
       // Piped output: plain columns two or more spaces apart, nothing cut.
-      const cells = line.split(/\s{2,}/)
+      const cells = line.split('\t')
       expect(cells).toHaveLength(7)
       if (pool.WorkerPoolType === 'DynamicWorkerPool') {
         expect(cells.slice(3)).toEqual(Array(4).fill('n/a'))
@@ -86,9 +86,9 @@ describe('pool list', () => {
     const table = await octo(sb, ['pool', 'list', '--all-spaces'])
     expect(table.exitCode, table.stderr).toBe(0)
     const lines = table.stdout.trimEnd().split('\n')
-    expect(lines[0].split(/\s{2,}/)[0]).toBe('SPACE')
+    expect(lines[0].split('\t')[0]).toBe('SPACE')
     expect(lines).toHaveLength(expected.length + 1)
-    expected.forEach(([spaceName, poolName], i) => expect(lines[i + 1].split(/\s{2,}/).slice(0, 2)).toEqual([spaceName, poolName]))
+    expected.forEach(([spaceName, poolName], i) => expect(lines[i + 1].split('\t').slice(0, 2)).toEqual([spaceName, poolName]))
     const json = parseJson<Array<Record<string, any>>>(await octo(sb, ['pool', 'list', '--all-spaces', '--json']))
     expect(json.map((p) => [p.SpaceName, p.Name])).toEqual(expected)
     for (const item of json) expect(item.SpaceId).toBe(spaces.find((s) => s.Name === item.SpaceName)!.Id)
@@ -190,9 +190,9 @@ describe('pool view', () => {
     expect(result.stdout).toContain(`Web portal:   ${sb.url}/app#/Spaces-1/infrastructure/workerpools/${pool.Id}`)
     // Each member reads exactly as `worker list` shows it (same cells, same order, less POOLS).
     const table = result.stdout.slice(result.stdout.indexOf('\nNAME ') + 1)
-    const rows = table.trim().split('\n').map((line) => line.split(/ {2,}/))
+    const rows = table.trim().split('\n').map((line) => line.split('\t'))
     expect(rows[0]).toEqual(['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'ENDPOINT'])
-    const listed = (await octo(sb, ['worker', 'list', '--pool', pool.Id])).stdout.trim().split('\n').slice(1).map((line) => line.split(/ {2,}/))
+    const listed = (await octo(sb, ['worker', 'list', '--pool', pool.Id])).stdout.trim().split('\n').slice(1).map((line) => line.split('\t'))
     const members = workers.filter((w) => w.WorkerPoolIds.includes(pool.Id))
     expect(listed.map((r) => r[0]).sort()).toEqual(members.map((w) => w.Name).sort())
     for (const [name, type, health, disabled, , endpoint] of listed) expect(rows.find((r) => r[0] === name)).toEqual([name, type, health, disabled, endpoint])
