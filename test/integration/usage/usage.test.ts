@@ -93,6 +93,11 @@ describe.each(['2026.1', '2021.2'] as const)('pool usage against the demo estate
     expect(lines[0]).toBe('SpaceId,SpaceName,PoolId,PoolName,ProjectId,ProjectName,ProcessType,ProcessName,StepName,ActionId,ActionName,ActionType,Via,Variable,VariableSource,Environments,Channels,ExcludedEnvironments,IsDisabled,RunsOnWorker,BuiltInWorker,ContainerImage,ContainerFeed,VersionControlled,GitRef')
     expect(lines).toHaveLength(5)
     expect(lines.some((l) => l.includes(',Customer Portal,') && l.includes(',Development; Staging,'))).toBe(true)
+    // One boolean spelling a file: no yes/no beside true/false.
+    const cells = lines.slice(1).flatMap((l) => l.split(','))
+    expect(cells).toContain('true')
+    expect(cells).toContain('false')
+    expect(cells.filter((c) => c === 'yes' || c === 'no')).toEqual([])
     const summary = (await octo(sb, ['pool', 'usage', '--format', 'csv'])).stdout.trimEnd().split('\n')
     expect(summary[0]).toBe('SpaceId,SpaceName,PoolId,PoolName,IsDefault,WorkerPoolType,Direct,Variable,Default,Disabled,Projects,Containers,BuiltInWorker,Unused')
     // One line per pool of the space, after the header.
@@ -173,6 +178,6 @@ describe('pool delete and pool view use the usage', () => {
     const unused = parseJson(await octo(sb, ['pool', 'view', 'test pool', '--json']))
     expect(unused.Usage).toMatchObject({Unused: true, Direct: 0, Variable: 0, Default: 0})
     const omaha = await octo(sb, ['pool', 'view', 'Production Database Omaha Worker Pool'])
-    expect(omaha.stdout).toContain('Used by:      3 actions (2 direct, 1 via variable) in 1 project; 1 disabled; 1 in a container.')
+    expect(omaha.stdout).toContain('Used by:      3 actions (2 direct, 1 via variable) in 1 project; 1 of them disabled; 1 in a container.')
   })
 })
