@@ -13,7 +13,7 @@ import stringWidth from 'string-width'
 import {terminalSafe} from '../ui/safe.js'
 import {renderTable, type TableOptions} from '../ui/table.js'
 import {wrapHelpText} from './help-text.js'
-import {naturalTableWidth, wrappedTable} from './wrapped-table.js'
+import {minimalTableWidth, naturalTableWidth, wrappedTable} from './wrapped-table.js'
 
 /**
  * Every worker is in exactly one count column: DISABLED, or (enabled) its health. So HEALTHY +
@@ -50,7 +50,8 @@ export type PoolListEntry = PoolWithCounts & {spaceName: string}
  * before it: AVAILABLE goes first (it is HEALTHY + WARNINGS), then a dynamic pool's worker type,
  * then DEFAULT (the default pool is named under the table), then the longest count headings are
  * shortened, then TYPE goes (dynamic pools are named under the table). A name is never cut: when
- * even the last step is too wide, the names wrap under their rows.
+ * even that is too wide, the names wrap under their rows, and only when the wrapped table is still
+ * too wide does WORKERS go too (it is the sum of the count columns beside it).
  */
 const NARROWING_STEPS: Array<{drop: string[]; shortType: boolean; shortHeads: boolean}> = [
   {drop: [], shortType: false, shortHeads: false},
@@ -59,7 +60,10 @@ const NARROWING_STEPS: Array<{drop: string[]; shortType: boolean; shortHeads: bo
   {drop: ['AVAILABLE', 'DEFAULT'], shortType: true, shortHeads: false},
   {drop: ['AVAILABLE', 'DEFAULT'], shortType: true, shortHeads: true},
   {drop: ['AVAILABLE', 'DEFAULT', 'TYPE'], shortType: true, shortHeads: true},
+  {drop: ['AVAILABLE', 'DEFAULT', 'TYPE', 'WORKERS'], shortType: true, shortHeads: true},
 ]
+/** The steps from which names may wrap: only once every column that says little is gone. */
+const WRAP_FROM = 5
 const SHORT_HEADS: Record<string, string> = {WARNINGS: 'WARN', UNAVAILABLE: 'UNAVAIL'}
 
 /**
@@ -80,7 +84,8 @@ export function poolListText(pools: PoolListEntry[], opts: {allSpaces: boolean; 
     const head = fullHead.filter((_, i) => keep[i]).map((h) => (step.shortHeads ? SHORT_HEADS[h] ?? h : h))
     return {step, head, rows}
   })
-  const chosen = layouts.find((l) => naturalTableWidth(l.head, l.rows) <= width) ?? layouts.at(-1)!
+  const chosen = layouts.slice(0, WRAP_FROM + 1).find((l) => naturalTableWidth(l.head, l.rows) <= width) ??
+    layouts.slice(WRAP_FROM).find((l) => minimalTableWidth(l.head, l.rows, wrap) <= width) ?? layouts.at(-1)!
   const table = wrappedTable(chosen.head, chosen.rows, {table: opts.table, wrap})
   const notes = leftOutNotes(pools, chosen.step, opts.allSpaces)
   return notes.length ? `${table}\n${wrapHelpText(notes.join(' '), width)}\n` : table
@@ -104,7 +109,8 @@ function leftOutNotes(pools: PoolListEntry[], step: {drop: string[]; shortType: 
     notes.push('A dynamic pool\'s worker type is left out.')
   }
   if (step.drop.length || step.shortType) {
-    notes.push(`${step.drop.includes('AVAILABLE') ? 'AVAILABLE (= HEALTHY + WARNINGS) is left out; ' : ''}--wide shows every column.`)
+    const sums = [step.drop.includes('WORKERS') ? 'WORKERS (the sum of the counts)' : '', step.drop.includes('AVAILABLE') ? 'AVAILABLE (= HEALTHY + WARNINGS)' : ''].filter(Boolean)
+    notes.push(`${sums.length ? `${sums.join(' and ')} ${sums.length === 1 ? 'is' : 'are'} left out; ` : ''}--wide shows every column.`)
   }
   return notes
 }

@@ -12,12 +12,21 @@ import {terminalSafe} from '../ui/safe.js'
 
 const GAP = 2
 /** A wrapped column keeps at least this many cells (or its heading's width). */
-const MIN_WRAPPED_WIDTH = 12
+const MIN_WRAPPED_WIDTH = 8
+/** Before any word is split, a wrapped column keeps its longest word whole, up to this width. */
+const WHOLE_WORD_WIDTH = 12
 
 /** The width of the table as laid out with every cell whole, gaps included. */
 export function naturalTableWidth(head: string[], rows: Cell[][]): number {
   const widths = naturalWidths(head, rows.map((r) => r.map(cellText)))
   return widths.reduce((sum, w) => sum + w, 0) + GAP * Math.max(0, widths.length - 1)
+}
+
+/** The narrowest the table can be with the columns headed `wrap` wrapped to their minimum. */
+export function minimalTableWidth(head: string[], rows: Cell[][], wrap: string[]): number {
+  const widths = naturalWidths(head, rows.map((r) => r.map(cellText)))
+  const minimum = widths.map((w, i) => (wrap.includes(head[i]) ? Math.min(w, Math.max(stringWidth(head[i]), MIN_WRAPPED_WIDTH)) : w))
+  return minimum.reduce((sum, w) => sum + w, 0) + GAP * Math.max(0, widths.length - 1)
 }
 
 /**
@@ -34,19 +43,23 @@ export function wrappedTable(head: string[], rows: Cell[][], opts: {table: Table
   const widths = naturalWidths(head, cells)
   const wrapped = head.map((h) => opts.wrap.includes(h))
   const minimum = head.map((h, i) => Math.min(widths[i], Math.max(stringWidth(h), MIN_WRAPPED_WIDTH)))
+  const longestWord = cells.length ? head.map((_, i) => Math.max(...cells.map((r) => Math.max(0, ...r[i].split(/\s+/).map((w) => stringWidth(w)))))) : head.map(() => 0)
+  const wholeWords = head.map((h, i) => Math.max(minimum[i], Math.min(widths[i], longestWord[i], WHOLE_WORD_WIDTH)))
   const total = () => widths.reduce((sum, w) => sum + w, 0) + GAP * Math.max(0, widths.length - 1)
   const first = head.indexOf(opts.wrap.find((h) => head.includes(h)) ?? '')
-  const widestOf = (skipFirst: boolean) => {
+  const widestOf = (floor: number[], skipFirst: boolean) => {
     let widest = -1
     for (let i = 0; i < widths.length; i++) {
-      if (!wrapped[i] || widths[i] <= minimum[i] || (skipFirst && i === first)) continue
+      if (!wrapped[i] || widths[i] <= floor[i] || (skipFirst && i === first)) continue
       if (widest < 0 || widths[i] > widths[widest]) widest = i
     }
     return widest
   }
+  // Words are kept whole while they can be (the name column last), then split.
+  const order: Array<[number[], boolean]> = [[wholeWords, true], [wholeWords, false], [minimum, true], [minimum, false]]
   while (total() > width) {
-    const widest = widestOf(true) >= 0 ? widestOf(true) : widestOf(false)
-    if (widest < 0) break
+    const widest = order.map(([floor, skipFirst]) => widestOf(floor, skipFirst)).find((i) => i >= 0)
+    if (widest === undefined) break
     widths[widest]--
   }
   const lines = cells.flatMap((row) => {

@@ -156,3 +156,36 @@ describe('renderTable piped', () => {
     expect(text).toBe('NAME\tWORKERS\nDefault Worker Pool\t2\nevil\\tcolumn\\nrow\t1\n')
   })
 })
+
+/**
+ * Names holding symbols (✔ ™ © ⚠), combining marks (Devanagari) or invisible characters (soft
+ * hyphen, zero-width space): widths measured by another rule than our string-width (such as the
+ * string-width 4 inside cli-table3 0.6.5) pad these rows one cell off, or cut piped names.
+ */
+describe('renderTable with symbols, combining marks and invisible characters', () => {
+  const NAMES = ['deploy ✔ ready', 'Acme™ pool', '© corp', '⚠ old', 'नमस्ते-worker', 'long\u00ADname', 'a\u200Bb']
+  const rows = NAMES.map((name) => [name, 'Listening', 3])
+
+  it('on a terminal: every name whole and every column aligned by our display width', () => {
+    const text = lines(renderTable(['NAME', 'TYPE', 'WORKERS'], rows, {isTTY: true, width: 80, paint: createPaint(true)}))
+    const typeColumn = columnOf(text[0].replace(SGR, ''), 'TYPE')
+    for (const [i, name] of NAMES.entries()) {
+      expect(text[i + 1].startsWith(`${name}  `), text[i + 1]).toBe(true)
+      expect(columnOf(text[i + 1], 'Listening'), text[i + 1]).toBe(typeColumn)
+    }
+  })
+
+  it('piped: every name whole, one field of its own', () => {
+    const text = lines(renderTable(['NAME', 'TYPE', 'WORKERS'], rows, {isTTY: false}))
+    for (const [i, name] of NAMES.entries()) expect(text[i + 1].split('\t')).toEqual([name, 'Listening', '3'])
+  })
+})
+
+describe('terminalColumns', () => {
+  it("is the terminal's own width, else $COLUMNS, else 80", () => {
+    expect(terminalColumns({isTTY: true, columns: 100}, {COLUMNS: '120'})).toBe(100)
+    expect(terminalColumns({isTTY: false}, {COLUMNS: '120'})).toBe(120)
+    expect(terminalColumns({isTTY: true, columns: 0}, {COLUMNS: 'wide'})).toBe(80)
+    expect(terminalColumns({isTTY: false}, {})).toBe(80)
+  })
+})
