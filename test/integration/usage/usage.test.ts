@@ -35,7 +35,10 @@ describe.each(['2026.1', '2021.2'] as const)('pool usage against the demo estate
     expect(doc.Problems.map((p: any) => [p.Kind, p.ProjectName, p.ProcessName, p.Environments])).toEqual([['missing-variable-value', 'Billing Database', 'Refresh test data', ['Production']]])
     expect(doc.Gaps).toMatchObject({VersionControlledProjects: 1, RunbooksInGitProjects: 0, TenantSuppliedActions: 0, SnapshotsRead: false})
     const table = await octo(sb, ['pool', 'usage'])
-    expect(table.stdout).toMatch(/^test pool\s+0\s+0\s+0\s+0\s+0\s+UNUSED$/m)
+    expect(table.stdout).toMatch(/^test pool\t0\t0\t0\t0\t0\tUNUSED$/m)
+    // A pool that steps use but that has no worker says so (check's usage/pool-without-workers); disabled steps are steps.
+    expect(table.stdout).toMatch(/^Empty Windows Worker Pool\t1\t0\t0\t1\t0\tNO WORKERS: its steps fail$/m)
+    expect(table.stdout).toMatch(/^Production Database Omaha Worker Pool\t.*\t1 disabled step$/m)
     expect(table.stderr).toContain('1 version-controlled project was read on the default branch only')
     expect(table.stderr).toContain("'Project.RefreshPool', which has no value for Production")
   })
@@ -65,7 +68,7 @@ describe.each(['2026.1', '2021.2'] as const)('pool usage against the demo estate
     expect(staging.find((r: any) => r.ProjectName === 'Customer Portal' && r.StepName === 'Smoke test').Environments).toEqual(['Development', 'Staging'])
     expect(staging.find((r: any) => r.ProcessType === 'Runbook')).toMatchObject({ProcessName: 'Refresh test data', Environments: ['Staging'], Variable: 'Project.RefreshPool'})
     const table = await octo(sb, ['pool', 'usage', 'Production Database Omaha Worker Pool'])
-    expect(table.stdout).toMatch(/Rebuild indexes\s+direct\s+all\s+-\s+disabled/)
+    expect(table.stdout).toMatch(/\tRebuild indexes\tdirect\tall\t-\tstep disabled$/m)
     expect(table.stdout).toMatch(/Back up database\s+variable Shared\.DatabasePool \(Worker Pools\)/)
   })
 

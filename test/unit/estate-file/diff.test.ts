@@ -72,7 +72,7 @@ describe('diffEstate', () => {
     const kind = exported()
     Object.assign(kind.spaces.Default.workers[0], {kind: 'polling', uri: 'poll://abc/'})
     delete kind.spaces.Default.workers[0].url
-    expect(() => diffEstate(desiredOf(kind), server(), {prune: false})).toThrow(/estate\.yaml:4: worker 'w1' is listening .* not polling/)
+    expect(() => diffEstate(desiredOf(kind), server(), {prune: false})).toThrow(/estate\.yaml:4: worker 'w1' is a listening .* not polling/)
     const dynamic = exported()
     dynamic.spaces.Default.workers[0].pools = ['Hosted']
     expect(() => diffEstate(desiredOf(dynamic), server(), {prune: false})).toThrow(/cannot be in 'Hosted': it is a dynamic pool/)
