@@ -84,7 +84,9 @@ export function parseDuration(text: string, grammar: DurationGrammar): number {
  * The second unit is zero-padded so durations line up in a column.
  */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`
+  // Nothing is `0s`, in the unit of the durations it is listed beside (`1m 00s`), not `0ms`.
+  if (Math.round(ms) <= 0) return '0s'
+  if (ms < 1000) return `${Math.round(ms)}ms`
   const totalSeconds = Math.round(ms / 1000)
   const d = Math.floor(totalSeconds / 86_400)
   const h = Math.floor((totalSeconds % 86_400) / 3600)

@@ -53,7 +53,7 @@ export function ownSgr(code: number): string {
   return `\u001B[${OWN_COLOUR_MARK};${code}m`
 }
 
-const OWN_SGR_OR_UNSAFE = new RegExp(`\u001B\\[${OWN_COLOUR_MARK};(\\d+)m|[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]`, 'g')
+const OWN_SGR_OR_UNSAFE = new RegExp(`\u001B\\[${OWN_COLOUR_MARK};(\\d+)m|[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]`, 'g')
 const OWN_SGR_OR_ANY_UNSAFE = new RegExp(`\u001B\\[${OWN_COLOUR_MARK};(\\d+)m|[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]`, 'g')
 
 /** A marked colour sequence as the terminal gets it (plain SGR), or dropped when colour is off. */
@@ -64,7 +64,8 @@ function ownColourOrEscaped(match: string, code: string | undefined, colour: boo
 
 /**
  * Text this tool composed (several lines, its own colours) with server strings inside: keeps the
- * newlines and our own colour codes (only while colour is on: otherwise no ESC is ours), escapes
+ * newlines, the tabs (a piped table's separators; a tab is whitespace to a terminal, and a cell's
+ * own tab was escaped by terminalSafe) and our own colour codes (only while colour is on: otherwise no ESC is ours), escapes
  * every other control character. It is the last guard at the output writers; a server string that
  * may hold a newline must still go through `terminalSafe` where it is interpolated, because only
  * there can its newline be told from ours.

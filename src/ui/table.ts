@@ -6,7 +6,10 @@ import {terminalSafe} from './safe.js'
 /**
  * Tables as `gh` prints them: plain columns two spaces apart, no borders. On a TTY the header is
  * bold and the table is fitted to the terminal's width by truncating the widest text column with
- * `…` (the first column, the row's name, last); piped, nothing is truncated or coloured, so that scripts can `awk` every cell whole. Widths
+ * `…` (the first column, the row's name, last); piped, as `gh` pipes them: tab-separated values,
+ * one record a line, the header kept, nothing truncated, padded or coloured, so that `cut -f2`
+ * takes a column whole even when its cells hold spaces (`Default Worker Pool`). A cell cannot
+ * hold a tab or a newline of its own: terminalSafe shows them as `\t` and `\n`. Widths on a TTY
  * are display widths (a CJK character or an emoji takes two cells), so such names stay aligned.
  */
 export interface TableOptions {
@@ -37,10 +40,9 @@ export function renderTable(head: string[], rows: Cell[][], opts: TableOptions):
   return fittedTable(head, cells, {width: opts.width ?? DEFAULT_COLUMNS, keep: opts.keep ?? [], paint: opts.paint})
 }
 
-/** The piped layout: every cell whole, columns padded to their widest cell. */
+/** The piped layout: tab-separated values, every cell whole, the header first. */
 export function plainTable(head: string[], rows: string[][]): string {
-  const widths = naturalWidths(head, rows)
-  return [layoutRow(head, widths), ...rows.map((r) => layoutRow(r, widths))].join('\n') + '\n'
+  return [head, ...rows].map((r) => r.join('\t')).join('\n') + '\n'
 }
 
 /** The TTY layout: bold headings, columns fitted to `width`. */

@@ -1,7 +1,9 @@
 /** `pool usage`'s forms: tables of the rows or of the pools, CSV of either, the problems as lines for stderr. */
 import {csvField} from '../ui/csv.js'
-import {renderTable} from '../ui/table.js'
+import {wrappedTable} from './wrapped-table.js'
+import {wrapHelpText} from './help-text.js'
 import {terminalSafe} from '../ui/safe.js'
+import {plural} from '../text/wording.js'
 import {isDynamicPool} from '../domain/pools.js'
 import type {UsageProblem, UsageRow} from '../domain/usage/types.js'
 import type {PoolUsageRequest, UsageReport} from '../app/usage/report.js'
@@ -41,7 +43,7 @@ function container(row: UsageRow): string {
 
 function notes(row: UsageRow): string {
   return [
-    row.IsDisabled ? 'disabled' : '',
+    row.IsDisabled ? 'step disabled' : '',
     row.ProjectDisabled ? 'project disabled' : '',
     row.BuiltInWorker ? 'built-in worker' : '',
     row.RunsOnWorker === 'likely' ? 'likely on a worker' : '',
@@ -49,29 +51,57 @@ function notes(row: UsageRow): string {
   ].filter(Boolean).join(', ')
 }
 
-export function usageTable(report: UsageReport, withSpace: boolean): {head: string[]; rows: string[][]} {
-  const head = [...(withSpace ? ['SPACE'] : []), 'POOL', 'PROJECT', 'PROCESS', 'STEP', 'VIA', 'ENVIRONMENTS', 'CONTAINER', 'NOTES']
-  const rows = report.Usage.map((r) => [...(withSpace ? [r.SpaceName] : []), r.PoolName, r.ProjectName, where(r), stepAction(r), via(r), scope(r), container(r), notes(r)])
+/**
+ * The rows of the pools asked for. On a terminal, one pool (in one space) is named once above the
+ * table instead of on every row (`onePoolNamed`): the SPACE and POOL columns are left out and the
+ * text columns get their room. Piped, the columns stay the same whatever was asked, for scripts.
+ */
+export function usageTable(report: UsageReport, withSpace: boolean, onePoolNamed = false): {head: string[]; rows: string[][]} {
+  const onePool = onePoolNamed && report.Pools.length === 1
+  const space = withSpace && !onePool
+  const head = [...(space ? ['SPACE'] : []), ...(onePool ? [] : ['POOL']), 'PROJECT', 'PROCESS', 'STEP', 'VIA', 'ENVIRONMENTS', 'CONTAINER', 'NOTES']
+  const rows = report.Usage.map((r) => [...(space ? [r.SpaceName] : []), ...(onePool ? [] : [r.PoolName]), r.ProjectName, where(r), stepAction(r), via(r), scope(r), container(r), notes(r)])
   return {head, rows}
 }
 
-export function poolsTable(report: UsageReport, withSpace: boolean): {head: string[]; rows: Array<Array<string | number>>} {
+/** The text columns of the rows table: names, all of them, so they wrap on a terminal rather than being cut. */
+const USAGE_TEXT_COLUMNS = ['PROJECT', 'SPACE', 'POOL', 'PROCESS', 'STEP', 'VIA', 'ENVIRONMENTS', 'CONTAINER', 'NOTES']
+
+/**
+ * The summary of every pool. NOTES names what needs attention in words `check` uses: a pool
+ * nothing uses (UNUSED), a used static pool with no worker (NO WORKERS, `check`'s
+ * usage/pool-without-workers error: those steps fail), and disabled steps as steps.
+ */
+export function poolsTable(report: UsageReport, withSpace: boolean, withoutWorkers: ReadonlySet<string> = new Set()): {head: string[]; rows: Array<Array<string | number>>} {
   const head = [...(withSpace ? ['SPACE'] : []), 'POOL', 'DIRECT', 'VARIABLE', 'DEFAULT', 'PROJECTS', 'CONTAINERS', 'NOTES']
-  const rows = report.Pools.map((p) => [
-    ...(withSpace ? [p.SpaceName] : []), p.PoolName, p.Direct, p.Variable, p.Default, p.Projects, p.Containers,
-    [p.IsDefault ? 'default pool' : '', isDynamicPool(p) ? 'dynamic' : '', p.BuiltInWorker ? 'runs on the built-in worker (no workers)' : '', p.Unused ? 'UNUSED' : '', p.Disabled ? `${p.Disabled} disabled` : '']
-      .filter(Boolean).join(', '),
-  ])
+  const rows = report.Pools.map((p) => {
+    const empty = withoutWorkers.has(`${p.SpaceId}|${p.PoolId}`) && !p.BuiltInWorker
+    return [
+      ...(withSpace ? [p.SpaceName] : []), p.PoolName, p.Direct, p.Variable, p.Default, p.Projects, p.Containers,
+      [
+        p.IsDefault ? 'default pool' : '',
+        isDynamicPool(p) ? 'dynamic' : '',
+        p.BuiltInWorker ? 'runs on the built-in worker (no workers)' : '',
+        p.Unused ? 'UNUSED' : '',
+        empty ? (p.Unused ? 'no workers' : 'NO WORKERS: its steps fail') : '',
+        p.Disabled ? `${plural(p.Disabled, 'disabled step')}` : '',
+      ].filter(Boolean).join(', '),
+    ]
+  })
   return {head, rows}
 }
 
 const USAGE_CSV_HEAD = ['SpaceId', 'SpaceName', 'PoolId', 'PoolName', 'ProjectId', 'ProjectName', 'ProcessType', 'ProcessName', 'StepName', 'ActionId', 'ActionName', 'ActionType',
   'Via', 'Variable', 'VariableSource', 'Environments', 'Channels', 'ExcludedEnvironments', 'IsDisabled', 'RunsOnWorker', 'BuiltInWorker', 'ContainerImage', 'ContainerFeed', 'VersionControlled', 'GitRef']
 
+/**
+ * One boolean spelling a file: `true`/`false`, as the flags are. RunsOnWorker's `yes` (the --json
+ * value) is written `true` beside them; `likely` stays `likely`.
+ */
 export function usageCsv(report: UsageReport): string {
   const rows = report.Usage.map((r) => [r.SpaceId, r.SpaceName, r.PoolId, r.PoolName, r.ProjectId, r.ProjectName, r.ProcessType, r.ProcessName, r.StepName, r.ActionId, r.ActionName, r.ActionType,
     r.Via, r.Variable, r.VariableSource, (r.Environments ?? r.RestrictedToEnvironments).join('; '), (r.Channels ?? r.RestrictedToChannels).join('; '), r.ExcludedEnvironments.join('; '),
-    r.IsDisabled, r.RunsOnWorker, r.BuiltInWorker, r.Container?.Image ?? r.Container?.Dockerfile ?? r.Container?.GitUrl ?? '', r.Container?.FeedName ?? r.Container?.FeedId ?? '', r.VersionControlled, r.GitRef])
+    r.IsDisabled, r.RunsOnWorker === 'yes' ? true : r.RunsOnWorker, r.BuiltInWorker, r.Container?.Image ?? r.Container?.Dockerfile ?? r.Container?.GitUrl ?? '', r.Container?.FeedName ?? r.Container?.FeedId ?? '', r.VersionControlled, r.GitRef])
   return [USAGE_CSV_HEAD, ...rows].map((r) => r.map((v) => csvField(v === null || typeof v === 'boolean' ? (v === null ? null : String(v)) : v)).join(',')).join('\n') + '\n'
 }
 
@@ -93,30 +123,35 @@ export function problemLines(problems: UsageProblem[], limit = 10): string[] {
 export interface PoolUsageOutcome {
   report: UsageReport & {HttpRequests: number}
   request: PoolUsageRequest
+  /** `SpaceId|PoolId` of the static pools with no worker. */
+  poolsWithoutWorkers: string[]
 }
 
 /** The text forms' stdout: the rows of the pools named, or the summary of every pool. */
-function usageTableText({report, request}: PoolUsageOutcome, {table}: ViewContext<PoolUsageOutcome>): string {
+function usageTableText({report, request, poolsWithoutWorkers}: PoolUsageOutcome, {table}: ViewContext<PoolUsageOutcome>): string {
   if (!request.names.length) {
-    const summary = poolsTable(report, request.withSpace)
-    return renderTable(summary.head, summary.rows, table).trimEnd()
+    const summary = poolsTable(report, request.withSpace, new Set(poolsWithoutWorkers))
+    return wrappedTable(summary.head, summary.rows, {table, wrap: ['POOL', 'SPACE', 'NOTES']}).trimEnd()
   }
   if (report.Usage.length === 0) {
     return `No step ${request.environment ? `that runs in ${request.environment} ` : ''}uses ${report.Pools.map((p) => `'${terminalSafe(p.PoolName)}'`).join(', ')}.`
   }
-  const rows = usageTable(report, request.withSpace)
-  return renderTable(rows.head, rows.rows, table).trimEnd()
+  const only = table.isTTY && report.Pools.length === 1 ? report.Pools[0] : undefined
+  const rows = usageTable(report, request.withSpace, only !== undefined)
+  const heading = only ? `Pool '${terminalSafe(only.PoolName)}'${request.withSpace ? ` (space '${terminalSafe(only.SpaceName)}')` : ''}: ${plural(report.Usage.length, 'row')}\n` : ''
+  return heading + wrappedTable(rows.head, rows.rows, {table, wrap: USAGE_TEXT_COLUMNS}).trimEnd()
 }
 
 /** The text forms' stderr: the problems found, then what the report cannot see. */
-function problemsAndGaps({report}: PoolUsageOutcome, {paint}: ViewContext<PoolUsageOutcome>): string[] {
+function problemsAndGaps({report}: PoolUsageOutcome, {paint, table}: ViewContext<PoolUsageOutcome>): string[] {
   const stderr: string[] = []
   if (report.Problems.length) {
     stderr.push(`${paint.yellow('Warning:')} ${report.Problems.length} problem${report.Problems.length === 1 ? '' : 's'} found:`)
     stderr.push(...problemLines(report.Problems))
   }
   stderr.push(`Note: ${report.Gaps.Note}`)
-  return stderr
+  // Prose wraps to the terminal (a continuation hangs under its line's text); piped, one line each.
+  return table.isTTY ? stderr.flatMap((line) => wrapHelpText(line, table.width ?? 80).split('\n')) : stderr
 }
 
 function textForm(stdout: (result: PoolUsageOutcome, context: ViewContext<PoolUsageOutcome>) => string) {

@@ -5,7 +5,7 @@ import type {RegistrationResult} from '../app/workers/register.js'
 import type {WorkerListResult, WorkerWithPoolNames} from '../app/workers/list.js'
 import type {HealthTarget} from '../app/workers/health.js'
 import {formatDuration} from '../text/duration.js'
-import {COMM_STYLE_OF_TYPE, communicationStyle, describeUpgradeAdvice, disabledLabel, endpointAddress, endpointThumbprint, healthLabel, kubernetesAgent, upgradeAdvice, workerCells, workerTypeLabel} from '../domain/workers/endpoint-facts.js'
+import {COMM_STYLE_OF_TYPE, communicationStyle, describeUpgradeAdvice, disabledLabel, endpointAddress, endpointThumbprint, healthLabel, kubernetesAgent, upgradeAdvice, workerCells, workerTypeLabel, workerTypeText} from '../domain/workers/endpoint-facts.js'
 import {terminalSafe} from '../ui/safe.js'
 
 /** `worker view`'s label/value lines. */
@@ -16,7 +16,7 @@ export function workerViewLines(view: WorkerView): Array<[string, string]> {
   const lines: Array<[string, string]> = [
     ['Name', view.Name],
     ['ID', view.Id],
-    ['Type', cells.Type],
+    ['Type', workerTypeText(cells.Type)],
     ['Endpoint', cells.Endpoint || (endpoint ? '(none)' : '(the server sent no endpoint)')],
   ]
   const thumbprint = endpointThumbprint(endpoint)
@@ -82,7 +82,7 @@ export function workerListTable(result: WorkerListResult): {head: string[]; rows
 /** One row; TYPE, HEALTH, DISABLED and ENDPOINT are the shared cells `pool view` shows too. */
 export function workerRow(worker: WorkerWithPoolNames): string[] {
   const cells = workerCells(worker)
-  return [worker.Name, cells.Type, cells.Health, cells.Disabled, worker.WorkerPoolNames.join(', '), cells.Endpoint]
+  return [worker.Name, workerTypeText(cells.Type), cells.Health, cells.Disabled, worker.WorkerPoolNames.join(', '), cells.Endpoint]
 }
 
 /** `worker health`: the stderr line naming the disabled workers left out of the check, if any. */

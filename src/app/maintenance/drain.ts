@@ -199,6 +199,6 @@ export function unfinishedSummary(result: DrainResult, opts: {bin: string; space
   const disabled = result.Workers.map((w) => `'${w.Name}'`)
   lines.push(`Left disabled: ${disabled.join(', ')} (no new task will lease ${disabled.length === 1 ? 'it' : 'them'}; running tasks go on).`)
   const undo = reenableCommand(opts.bin, result.Workers, opts.spaceName)
-  if (undo) lines.push(`To put them back in service: ${undo}`)
+  if (undo) lines.push(`To put ${disabled.length === 1 ? 'it' : 'them'} back in service: ${undo}`)
   return lines
 }

@@ -5,6 +5,7 @@
  */
 import {mapBounded} from '../../text/concurrency.js'
 import {notFoundError} from '../../text/errors.js'
+import {isDynamicPool} from '../../domain/pools.js'
 import type {SpaceContext} from '../../octopus/client.js'
 import {closeMatches} from '../../text/fuzzy.js'
 import {findAllByNameOrId} from '../../octopus/names.js'
@@ -139,6 +140,15 @@ export interface PoolUsageRequest {
 export interface PoolUsageResult {
   report: UsageReport
   request: PoolUsageRequest
+  /** `SpaceId|PoolId` of each static pool that holds no worker (text forms only: --json has no worker counts). */
+  poolsWithoutWorkers: string[]
+}
+
+/** Static pools with no worker registered (a pool whose workers were not counted is left out: unknown is not empty). */
+export function poolsWithoutWorkers(collected: CollectedSpace[]): string[] {
+  return collected.flatMap(({estate}) => estate.pools
+    .filter((pool) => !isDynamicPool(pool) && estate.poolWorkers?.get(pool.Id)?.Total === 0)
+    .map((pool) => `${estate.space.Id}|${pool.Id}`))
 }
 
 /**
@@ -149,5 +159,5 @@ export async function poolUsage(spaces: SpaceContext[], options: {names: string[
   const collected = await collectUsage(spaces, {onUnavailable: options.onUnavailable})
   const pools = options.names.length ? selectPools(collected, options.names) : undefined
   const report = buildReport(collected, {pools, environment: options.environment})
-  return {report, request: {names: options.names, environment: options.environment, withSpace: spaces.length > 1}}
+  return {report, request: {names: options.names, environment: options.environment, withSpace: spaces.length > 1}, poolsWithoutWorkers: poolsWithoutWorkers(collected)}
 }

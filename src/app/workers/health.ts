@@ -119,12 +119,12 @@ export function requireTargets(target: HealthTarget): void {
   if (target.workersNamed) {
     throw usageError(`Nothing to check: ${target.skipped.length === 1 ? `worker ${disabled} is` : `workers ${disabled} are`} disabled, and Octopus does not health-check disabled workers.`, {
       code: 'nothing-to-check',
-      hint: 'Enable them first with `worker enable`, or name enabled workers.',
+      hint: `Enable ${target.skipped.length === 1 ? 'it' : 'them'} first with \`worker enable\`, or name enabled workers.`,
     })
   }
   const where = target.pools.length === 1 ? `pool '${target.pools[0].Name}' has` : target.pools.length > 1 ? `pools ${target.pools.map((p) => `'${p.Name}'`).join(', ')} have` : 'the space has'
   const message = target.skipped.length > 0 ? `Nothing to check: ${where} no enabled workers (disabled: ${disabled}).` : `Nothing to check: ${where} no workers.`
-  throw usageError(message, {code: 'nothing-to-check', ...(target.skipped.length > 0 ? {hint: 'Enable them first with `worker enable`.'} : {})})
+  throw usageError(message, {code: 'nothing-to-check', ...(target.skipped.length > 0 ? {hint: `Enable ${target.skipped.length === 1 ? 'it' : 'them'} first with \`worker enable\`.`} : {})})
 }
 
 /** The checked workers as they are after the task, in the order they were chosen. */

@@ -16,7 +16,7 @@ import type {SpaceContext} from '../../octopus/client.js'
 import {createWorker, listAccounts, listMachinePolicies, listProxies, listWorkerPools, listWorkers, updateWorker, type AccountResource} from '../../octopus/repositories.js'
 import type {EndpointResource, MachinePolicyResource, WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
 import {buildEndpoint, endpointMatches, type EndpointSpec} from './endpoint.js'
-import {endpointThumbprint, workerCells, workerTypeLabel} from '../../domain/workers/endpoint-facts.js'
+import {endpointThumbprint, workerCells, workerTypeLabel, workerTypeText} from '../../domain/workers/endpoint-facts.js'
 import {poolNames, withPoolNames, type WorkerWithPoolNames} from './list.js'
 import type {DraftField, RegisterDraft, RegisterMode, RegisterSnapshot, RegisterType} from './register-draft.js'
 import {resolveSshAccount, resolveStaticPools} from './resolve.js'
@@ -330,8 +330,8 @@ export async function registerWorker(initial: RegisterDraft, deps: RegisterDeps)
   return {action, worker: withPoolNames(worker, poolNames(pools)), plan, equivalentCommand: prompted ? equivalentCommand(plan, {bin: deps.bin, space: deps.spaceChosen ? space.space.Name : undefined}) : undefined}
 }
 
-/** `SSH ssh://h:22/`, `Kubernetes poll://x/`, `None` (no endpoint): type and address as every command shows them. */
+/** `SSH ssh://h:22/`, `Kubernetes poll://x/`, `no endpoint`: type and address as every command shows them. */
 function describeEndpoint(worker: WorkerResource): string {
   const cells = workerCells(worker)
-  return cells.Endpoint ? `${cells.Type} ${cells.Endpoint}` : cells.Type
+  return cells.Endpoint ? `${workerTypeText(cells.Type)} ${cells.Endpoint}` : workerTypeText(cells.Type)
 }

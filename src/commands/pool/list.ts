@@ -3,15 +3,16 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag} from '../../cli/flags.js'
 import {listPoolsWithCounts, type PoolListResult} from '../../app/pools/list.js'
-import {POOL_LIST_ALL_SPACES_HEAD, POOL_LIST_HEAD, poolListRow} from '../../views/pools.js'
+import {poolListText} from '../../views/pools.js'
 import {POOL_TYPE_FLAGS, type PoolTypeFlag} from '../../domain/pools.js'
 import {allSpaceContexts} from '../../app/estate/spaces.js'
-import {renderTable} from '../../ui/table.js'
 
 export default class PoolList extends ServerCommand<typeof PoolList> {
   static override summary = 'List the worker pools of a space (or of every space) with their worker counts, in the server\'s sort order.'
 
-  static override description = `Each worker is counted once: DISABLED counts the disabled workers whatever their health, and HEALTH counts the enabled ones by status (e.g. "2 Healthy, 1 HasWarnings"), so together they add up to WORKERS. AVAILABLE counts the workers Octopus leases: enabled, and Healthy or HasWarnings. Dynamic pools have no registered workers: their counts read n/a (0 in --json).
+  static override description = `Each worker is counted once: DISABLED counts the disabled workers whatever their health, and HEALTHY, WARNINGS (HasWarnings), UNHEALTHY, UNAVAILABLE and UNKNOWN count the enabled ones by health, so together they add up to WORKERS. AVAILABLE counts the workers Octopus leases: enabled, and Healthy or HasWarnings (HEALTHY + WARNINGS). Dynamic pools have no registered workers: their counts read n/a (0 in --json).
+
+In a terminal too narrow for every column, AVAILABLE goes first, then a dynamic pool's worker type, DEFAULT and TYPE (said under the table), and WARNINGS and UNAVAILABLE are headed WARN and UNAVAIL; names are never cut: a long one wraps under its row. --wide keeps every column. Piped, the table is tab-separated values with every column (e.g. \`pool list | cut -f1\`).
 
 --all-spaces lists the pools of every space the key can see, with a SPACE column.
 
@@ -21,11 +22,12 @@ Cost: per space, one /workerpools/all and two /workerpools/summary requests (all
 
   static override aliases = ['pool:ls']
 
-  static override examples = ['<%= config.bin %> pool list', '<%= config.bin %> pool ls --type static', '<%= config.bin %> pool list --all-spaces', '<%= config.bin %> pool list --json']
+  static override examples = ['<%= config.bin %> pool list', '<%= config.bin %> pool ls --type static', '<%= config.bin %> pool list --all-spaces', '<%= config.bin %> pool list | cut -f1,4', '<%= config.bin %> pool list --json']
 
   static override flags = {
     type: Flags.string({description: 'Only pools of this type.', options: POOL_TYPE_FLAGS}),
     'all-spaces': allSpacesFlag('Every space (not with --space).'),
+    wide: Flags.boolean({description: 'Every column even in a narrow terminal (lines may then be wider than it).'}),
   }
 
   public async run(): Promise<PoolListResult> {
@@ -41,9 +43,7 @@ Cost: per space, one /workerpools/all and two /workerpools/summary requests (all
   protected override render({pools, spaceNames, allSpaces, type}: PoolListResult): Rendered {
     const kind = type ? `${type} worker pools` : 'worker pools'
     if (pools.length === 0) return {stderr: [allSpaces ? `No ${kind} in any space.` : `No ${kind} in space '${spaceNames[0]}'.`]}
-    const rows = pools.map((p) => poolListRow({pool: p, counts: p.WorkerCounts}))
-    const table = this.io.table
-    if (!allSpaces) return {stdout: renderTable(POOL_LIST_HEAD, rows, table)}
-    return {stdout: renderTable(POOL_LIST_ALL_SPACES_HEAD, rows.map((row, i) => [pools[i].SpaceName, ...row]), table)}
+    const entries = pools.map((p) => ({pool: p, counts: p.WorkerCounts, spaceName: p.SpaceName}))
+    return {stdout: poolListText(entries, {allSpaces, wide: this.flags.wide, table: this.io.table})}
   }
 }

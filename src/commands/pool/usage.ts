@@ -58,7 +58,7 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
       environment: flags.environment,
       onUnavailable: (what, why) => this.warnUser(`could not read the ${what} (${why}); what depends on it is left out.`),
     })
-    return {report: {...result.report, HttpRequests: client.requestCount}, request: result.request}
+    return {report: {...result.report, HttpRequests: client.requestCount}, request: result.request, poolsWithoutWorkers: result.poolsWithoutWorkers}
   }
 
   protected override toJson({report}: PoolUsageOutcome): unknown {

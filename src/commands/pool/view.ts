@@ -2,9 +2,8 @@ import {Args} from '@oclif/core'
 import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {isDynamicPool} from '../../domain/pools.js'
-import {POOL_WORKERS_HEAD, poolViewLines, poolWorkerRow} from '../../views/pools.js'
+import {fitLabelledLines, poolViewLines, poolWorkersTable} from '../../views/pools.js'
 import {viewPool, type PoolViewResult} from '../../app/pools/view.js'
-import {renderTable} from '../../ui/table.js'
 import {usageLine} from '../../domain/usage/summary.js'
 
 export default class PoolView extends ServerCommand<typeof PoolView> {
@@ -30,11 +29,13 @@ export default class PoolView extends ServerCommand<typeof PoolView> {
   }
 
   protected override render(result: PoolViewResult): Rendered {
-    const lines = poolViewLines(result, result.WorkerCounts, result.WebUrl)
+    const table = this.io.table
+    let lines = poolViewLines(result, result.WorkerCounts, result.WebUrl)
     lines.splice(lines.length - 1, 0, `Used by:      ${result.Usage ? usageLine(result.Usage) : `unknown: ${result.UsageUnavailable}`}`)
+    if (table.isTTY) lines = fitLabelledLines(lines, table.width ?? 80)
     if (!isDynamicPool(result)) {
       lines.push('')
-      lines.push(result.Workers.length === 0 ? 'No workers in this pool.' : renderTable(POOL_WORKERS_HEAD, result.Workers.map(poolWorkerRow), this.io.table).trimEnd())
+      lines.push(result.Workers.length === 0 ? 'No workers in this pool.' : poolWorkersTable(result.Workers, table).trimEnd())
     }
     return {stdout: lines.join('\n')}
   }

@@ -17,6 +17,7 @@ import {CliError, ExitCode, notFoundError, usageError} from '../../text/errors.j
 import {closeMatches} from '../../text/fuzzy.js'
 import type {EndpointResource, WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
 import {isDynamicPool} from '../pools.js'
+import {workerKindPhrase} from '../workers/endpoint-facts.js'
 import {where, type DesiredEstate, type DesiredSpace, type Located, type Place} from './desired.js'
 import {orderFingerprint, poolFingerprint, workerFingerprint} from './fingerprint.js'
 import type {PoolDecl, WorkerDecl, WorkerKind} from './schema.js'
@@ -339,7 +340,7 @@ function diffSpace(space: DesiredSpace, server: ActualSpace, options: DiffOption
     claimedWorkers.add(match.Id)
     const kind = kindOf(match)
     if (kind !== decl.kind) {
-      throw usageError(`${where(worker)}: worker '${match.Name}' is ${kind ?? `a ${match.Endpoint?.CommunicationStyle ?? 'endpoint-less'}`} worker on the server, not ${decl.kind}; a worker's kind cannot change. Delete it and register it again, or fix the file.`)
+      throw usageError(`${where(worker)}: worker '${match.Name}' is ${kind ? `a ${kind} worker` : workerKindPhrase(match.Endpoint?.CommunicationStyle)} on the server, not ${decl.kind}; a worker's kind cannot change. Delete it and register it again, or fix the file.`)
     }
     const poolName = (id: string) => server.pools.find((p) => p.Id === id)?.Name ?? id
     const fields: FieldChange[] = []
@@ -363,7 +364,7 @@ function diffSpace(space: DesiredSpace, server: ActualSpace, options: DiffOption
     if (claimedWorkers.has(worker.Id)) continue
     const declarable = kindOf(worker) !== undefined
     if (!options.prune || !declarable) {
-      unmanaged.push({SpaceName: server.Name, Resource: 'worker', Name: worker.Name, Kept: declarable ? null : `a ${worker.Endpoint?.CommunicationStyle ?? 'endpoint-less'} worker, which a file cannot declare`})
+      unmanaged.push({SpaceName: server.Name, Resource: 'worker', Name: worker.Name, Kept: declarable ? null : `${workerKindPhrase(worker.Endpoint?.CommunicationStyle)}, which a file cannot declare`})
       continue
     }
     changes.push({...base, Action: 'delete', Resource: 'worker', Name: worker.Name, Id: worker.Id, Fields: [], Source: null, Seen: workerFingerprint(worker)})

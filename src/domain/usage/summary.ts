@@ -82,7 +82,7 @@ export function usageLine(summary: PoolUsageSummary): string {
     summary.Default ? `${summary.Default} as the default pool` : '',
   ].filter(Boolean)
   const extras = [
-    summary.Disabled ? `${summary.Disabled} disabled` : '',
+    summary.Disabled ? `${summary.Disabled} of them disabled` : '',
     summary.Containers ? `${summary.Containers} in a container` : '',
     summary.BuiltInWorker ? 'they run on the built-in worker (no workers here)' : '',
   ].filter(Boolean)

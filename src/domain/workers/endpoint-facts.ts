@@ -69,6 +69,20 @@ export function communicationStyle(endpoint: PresentableEndpoint | null | undefi
   return typeof style === 'string' && style.trim() !== '' ? style : NO_STYLE
 }
 
+/** How tables and text name a worker without an endpoint; --json keeps Octopus's `None`. */
+const NO_ENDPOINT_TEXT = 'no endpoint'
+
+/** A worker type (workerTypeLabel's, or a raw style) as tables and text show it: `None` reads "no endpoint". */
+export function workerTypeText(type: string): string {
+  return type.toLowerCase() === NO_STYLE.toLowerCase() || type.trim() === '' ? NO_ENDPOINT_TEXT : type
+}
+
+/** "a Polling worker", "a worker with no endpoint": a worker's kind inside a sentence. */
+export function workerKindPhrase(style: string | undefined | null): string {
+  const type = workerTypeText(LABEL_OF_STYLE[(style ?? '').toLowerCase()] ?? (style ?? ''))
+  return type === NO_ENDPOINT_TEXT ? 'a worker with no endpoint' : `a ${type} worker`
+}
+
 /** TYPE: Listening, Polling, SSH, Kubernetes; any other style is shown as the server names it. */
 export function workerTypeLabel(endpoint: PresentableEndpoint | null | undefined): string {
   const style = communicationStyle(endpoint)

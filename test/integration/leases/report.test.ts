@@ -75,8 +75,8 @@ describe.each(['2026.1', '2021.2'] as const)('leases report against Octopus %s',
     expect(table.stdout).toMatch(/By worker \(the bar charts BUSY\):/)
     expect(table.stdout).toMatch(/█/)
     expect(table.stdout).toMatch(/Peak concurrent leases per pool:/)
-    expect(table.stdout).toMatch(/^WORKER +POOLS +LEASES +TASKS +PEAK CONCURRENT +BUSY$/m)
-    expect(table.stdout).toMatch(/^POOL +WORKERS +LEASES +PEAK CONCURRENT +PEAK AT$/m)
+    expect(table.stdout).toMatch(/^WORKER\tPOOLS\tLEASES\tTASKS\tPEAK CONCURRENT\tBUSY\t?$/m)
+    expect(table.stdout).toMatch(/^POOL\tWORKERS\tLEASES\tPEAK CONCURRENT\tPEAK AT$/m)
     expect(table.stdout).toMatch(/Idle workers \(never leased, \d+\): .*p-db-omaha-worker-03 \(disabled\)/)
     // The bar beside BUSY charts BUSY: the row with the most busy time has the longest bar.
     const json = parseJson(await runCli(['leases', 'report', '--since', '1h', '--json'], {env}))
@@ -84,7 +84,7 @@ describe.each(['2026.1', '2021.2'] as const)('leases report against Octopus %s',
     const barOf = (line: string) => (line.match(/[█▏▎▍▌▋▊▉]+$/)?.[0] ?? '').length
     const rows = table.stdout.split('\n').filter((l) => /[█▏▎▍▌▋▊▉]$/.test(l))
     const longest = Math.max(...rows.map(barOf))
-    expect(rows.find((l) => l.startsWith(`${busiest.WorkerName} `)) && barOf(rows.find((l) => l.startsWith(`${busiest.WorkerName} `))!)).toBe(longest)
+    expect(rows.find((l) => l.startsWith(`${busiest.WorkerName}\t`)) && barOf(rows.find((l) => l.startsWith(`${busiest.WorkerName}\t`))!)).toBe(longest)
     // No progress bar when stderr is not a terminal.
     expect(table.stderr).not.toMatch(/task logs/)
     const csv = await runCli(['leases', 'report', '--since', '1h', '--group-by', 'pool', '--format', 'csv'], {env})
@@ -104,9 +104,9 @@ describe.each(['2026.1', '2021.2'] as const)('leases report against Octopus %s',
     const table = await runCli(['leases', 'report', '--since', '1h', '--all-spaces'], {env})
     expect(table.exitCode).toBe(0)
     expect(table.stdout).toMatch(/across 2 spaces/)
-    expect(table.stdout).toMatch(/^SPACE +WORKER +POOLS +LEASES +TASKS +PEAK CONCURRENT +BUSY$/m)
-    expect(table.stdout).toMatch(/^SPACE +POOL +WORKERS +LEASES +PEAK CONCURRENT +PEAK AT$/m)
-    expect(table.stdout).toMatch(/^Platform Team +Platform Kubernetes London Worker Pool +2 +0 +0/m)
+    expect(table.stdout).toMatch(/^SPACE\tWORKER\tPOOLS\tLEASES\tTASKS\tPEAK CONCURRENT\tBUSY\t?$/m)
+    expect(table.stdout).toMatch(/^SPACE\tPOOL\tWORKERS\tLEASES\tPEAK CONCURRENT\tPEAK AT$/m)
+    expect(table.stdout).toMatch(/^Platform Team\tPlatform Kubernetes London Worker Pool\t2\t0\t0/m)
     const csv = await runCli(['leases', 'report', '--since', '1h', '--all-spaces', '--group-by', 'pool', '--format', 'csv'], {env})
     const lines = csv.stdout.trim().split('\n')
     expect(lines[0]).toBe('SpaceId,SpaceName,WorkerPoolId,WorkerPoolName,Workers,Leases,PeakConcurrentLeases,PeakAt,BusySeconds')

@@ -92,7 +92,7 @@ describe('worker drain: waiting for leases', () => {
     expect(result.stdout.trim()).toBe(`stuck-01: NOT drained (disabled; still held by ${taskId})`)
     expect(result.stderr).toContain(`Timed out after 1s: 1 task still holds leases (${taskId}).`)
     expect(result.stderr).toContain("Left disabled: 'stuck-01'")
-    const undo = /To put them back in service: octoworkers (worker enable .*)$/m.exec(result.stderr)?.[1]
+    const undo = /To put it back in service: octoworkers (worker enable .*)$/m.exec(result.stderr)?.[1]
     expect(undo).toBe("worker enable stuck-01 --space Default")
     expect((await workersOf(sb)).find((w) => w.Name === 'stuck-01')?.IsDisabled).toBe(true)
     const enabled = await octo(sb, undo!.split(' '))
@@ -111,7 +111,7 @@ describe('worker drain: waiting for leases', () => {
     expect(result.exitCode).toBe(130)
     expect(result.stdout.trim()).toBe(`intr-01: waiting stopped (disabled; still held by ${taskId})`)
     expect(result.stderr).toMatch(new RegExp(`Stopped waiting after \\d+(ms|s); 1 task still holds leases \\(${taskId}\\)\\.`))
-    expect(result.stderr).toContain('To put them back in service: octoworkers worker enable intr-01 --space Default')
+    expect(result.stderr).toContain('To put it back in service: octoworkers worker enable intr-01 --space Default')
     expect((await workersOf(sb)).find((w) => w.Name === 'intr-01')?.IsDisabled).toBe(true)
     expect((await activeLeases(sb)).some((l) => l.ServerTaskId === taskId)).toBe(true)
     await api(sb, 'POST', `/api/tasks/${taskId}/cancel`)
@@ -128,7 +128,7 @@ describe('SIGTERM (what `timeout` and a cancelled CI job send) is treated like C
     const result = await run.done
     expect(result.exitCode).toBe(143)
     expect(result.stdout.trim()).toBe(`tdrain-01: waiting stopped (disabled; still held by ${taskId})`)
-    expect(result.stderr).toContain('To put them back in service: octoworkers worker enable tdrain-01 --space Default')
+    expect(result.stderr).toContain('To put it back in service: octoworkers worker enable tdrain-01 --space Default')
     expect((await workersOf(sb)).find((w) => w.Name === 'tdrain-01')?.IsDisabled).toBe(true)
     await api(sb, 'POST', `/api/tasks/${taskId}/cancel`)
   })
@@ -145,7 +145,7 @@ describe('SIGTERM (what `timeout` and a cancelled CI job send) is treated like C
       expect(result.exitCode, result.stderr).toBe(code)
       expect(result.stderr).toContain(`${prefix}-01: waiting stopped (disabled; still held by ${taskId})`)
       expect(result.stderr).toMatch(new RegExp(`Stopped waiting after \\d+(ms|s); 1 task still holds leases \\(${taskId}\\)\\.`))
-      expect(result.stderr).toContain(`To put them back in service: octoworkers worker enable ${prefix}-01 --space Default`)
+      expect(result.stderr).toContain(`To put it back in service: octoworkers worker enable ${prefix}-01 --space Default`)
       expect(result.stderr).toContain('The drain was stopped; nothing was deleted.')
       expect((await workersOf(sb)).find((w) => w.Name === `${prefix}-01`)).toMatchObject({IsDisabled: true})
       await api(sb, 'POST', `/api/tasks/${taskId}/cancel`)

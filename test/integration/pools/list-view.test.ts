@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseJson} from '../../helpers/cli.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
@@ -28,29 +29,33 @@ beforeAll(async () => {
 })
 afterAll(async () => sb?.close())
 
+/** What `cut -f N` prints for a line: its N-th tab-separated field (cut's default delimiter is the tab). */
+function cutField(line: string, n: number): string {
+  return execFileSync('cut', [`-f${n}`], {input: `${line}\n`, encoding: 'utf8'}).replace(/\n$/, '')
+}
+
 describe('pool list', () => {
   it('prints every pool in the server\'s sort order with worker counts that add up', async () => {
     const result = await octo(sb, ['pool', 'list'])
     expect(result.exitCode, result.stderr).toBe(0)
     const lines = result.stdout.trimEnd().split('\n')
-    expect(lines[0].split(/\s{2,}/)).toEqual(['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'AVAILABLE', 'HEALTH', 'DISABLED'])
+    expect(lines[0].split('\t')).toEqual(['NAME', 'TYPE', 'DEFAULT', 'WORKERS', 'AVAILABLE', 'HEALTHY', 'WARNINGS', 'UNHEALTHY', 'UNAVAILABLE', 'UNKNOWN', 'DISABLED'])
     const pools = (await poolsOf(sb)).sort((a, b) => a.SortOrder - b.SortOrder)
     expect(lines).toHaveLength(pools.length + 1)
     let checkedDisabled = false
     pools.forEach((pool, i) => {
       const line = lines[i + 1]
-      expect(line.startsWith(pool.Name + ' ')).toBe(true)
-      // Piped output: plain columns two or more spaces apart, nothing cut.
-      const cells = line.split(/\s{2,}/)
-      expect(cells).toHaveLength(7)
+      // Piped output: tab-separated values, the whole name first, nothing cut or padded.
+      const cells = line.split('\t')
+      expect(cells[0]).toBe(pool.Name)
+      expect(cells).toHaveLength(11)
       if (pool.WorkerPoolType === 'DynamicWorkerPool') {
-        expect(cells.slice(3)).toEqual(Array(4).fill('n/a'))
+        expect(cells.slice(3)).toEqual(Array(8).fill('n/a'))
       } else {
         const c = expectedCounts(pool.Id)
-        const health = (['Healthy', 'HasWarnings', 'Unhealthy', 'Unavailable', 'Unknown'] as const).filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`).join(', ') || 'none'
-        expect(cells.slice(3)).toEqual([String(c.Total), String(c.Available), health, String(c.Disabled)])
-        const inHealth = health === 'none' ? 0 : health.split(', ').reduce((sum, part) => sum + Number(part.split(' ')[0]), 0)
-        expect(inHealth + c.Disabled).toBe(c.Total)
+        expect(cells.slice(3)).toEqual([c.Total, c.Available, c.Healthy, c.HasWarnings, c.Unhealthy, c.Unavailable, c.Unknown, c.Disabled].map(String))
+        // Each worker in exactly one count column.
+        expect(cells.slice(5).reduce((sum, n) => sum + Number(n), 0)).toBe(c.Total)
         if (c.Disabled > 0) checkedDisabled = true
       }
       expect(cells[2]).toBe(pool.IsDefault ? 'yes' : 'no')
@@ -86,12 +91,22 @@ describe('pool list', () => {
     const table = await octo(sb, ['pool', 'list', '--all-spaces'])
     expect(table.exitCode, table.stderr).toBe(0)
     const lines = table.stdout.trimEnd().split('\n')
-    expect(lines[0].split(/\s{2,}/)[0]).toBe('SPACE')
+    expect(lines[0].split('\t')[0]).toBe('SPACE')
     expect(lines).toHaveLength(expected.length + 1)
-    expected.forEach(([spaceName, poolName], i) => expect(lines[i + 1].split(/\s{2,}/).slice(0, 2)).toEqual([spaceName, poolName]))
+    expected.forEach(([spaceName, poolName], i) => expect(lines[i + 1].split('\t').slice(0, 2)).toEqual([spaceName, poolName]))
     const json = parseJson<Array<Record<string, any>>>(await octo(sb, ['pool', 'list', '--all-spaces', '--json']))
     expect(json.map((p) => [p.SpaceName, p.Name])).toEqual(expected)
     for (const item of json) expect(item.SpaceId).toBe(spaces.find((s) => s.Name === item.SpaceName)!.Id)
+  })
+
+  it('piped, `cut -f1` gives every pool\'s whole name (names with spaces included)', async () => {
+    const result = await octo(sb, ['pool', 'list'])
+    const names = result.stdout.trimEnd().split('\n').slice(1).map((line) => cutField(line, 1))
+    const pools = (await poolsOf(sb)).sort((a, b) => a.SortOrder - b.SortOrder)
+    expect(names).toEqual(pools.map((p) => p.Name))
+    expect(names).toContain('Default Worker Pool')
+    const all = await octo(sb, ['pool', 'list', '--all-spaces'])
+    expect(all.stdout.trimEnd().split('\n').map((line) => cutField(line, 2))).toContain('Platform Kubernetes London Worker Pool')
   })
 
   it('--all-spaces with --space is exit 2 before any request', async () => {
@@ -185,14 +200,14 @@ describe('pool view', () => {
     expect(result.exitCode, result.stderr).toBe(0)
     const c = expectedCounts(pool.Id)
     expect(result.stdout).toContain(`ID:           ${pool.Id}`)
-    expect(result.stdout).toContain(`Workers:      ${c.Total} (disabled ${c.Disabled})`)
+    expect(result.stdout).toContain(`Workers:      ${c.Total} (${c.Total - c.Disabled} enabled, ${c.Disabled} disabled)`)
     expect(result.stdout).toContain(`By health:    Healthy ${c.Healthy}, HasWarnings ${c.HasWarnings}, Unhealthy ${c.Unhealthy}, Unavailable ${c.Unavailable}, Unknown ${c.Unknown}`)
     expect(result.stdout).toContain(`Web portal:   ${sb.url}/app#/Spaces-1/infrastructure/workerpools/${pool.Id}`)
     // Each member reads exactly as `worker list` shows it (same cells, same order, less POOLS).
-    const table = result.stdout.slice(result.stdout.indexOf('\nNAME ') + 1)
-    const rows = table.trim().split('\n').map((line) => line.split(/ {2,}/))
+    const table = result.stdout.slice(result.stdout.indexOf('\nNAME\t') + 1)
+    const rows = table.trim().split('\n').map((line) => line.split('\t'))
     expect(rows[0]).toEqual(['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'ENDPOINT'])
-    const listed = (await octo(sb, ['worker', 'list', '--pool', pool.Id])).stdout.trim().split('\n').slice(1).map((line) => line.split(/ {2,}/))
+    const listed = (await octo(sb, ['worker', 'list', '--pool', pool.Id])).stdout.trim().split('\n').slice(1).map((line) => line.split('\t'))
     const members = workers.filter((w) => w.WorkerPoolIds.includes(pool.Id))
     expect(listed.map((r) => r[0]).sort()).toEqual(members.map((w) => w.Name).sort())
     for (const [name, type, health, disabled, , endpoint] of listed) expect(rows.find((r) => r[0] === name)).toEqual([name, type, health, disabled, endpoint])

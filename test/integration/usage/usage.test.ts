@@ -35,7 +35,10 @@ describe.each(['2026.1', '2021.2'] as const)('pool usage against the demo estate
     expect(doc.Problems.map((p: any) => [p.Kind, p.ProjectName, p.ProcessName, p.Environments])).toEqual([['missing-variable-value', 'Billing Database', 'Refresh test data', ['Production']]])
     expect(doc.Gaps).toMatchObject({VersionControlledProjects: 1, RunbooksInGitProjects: 0, TenantSuppliedActions: 0, SnapshotsRead: false})
     const table = await octo(sb, ['pool', 'usage'])
-    expect(table.stdout).toMatch(/^test pool\s+0\s+0\s+0\s+0\s+0\s+UNUSED$/m)
+    expect(table.stdout).toMatch(/^test pool\t0\t0\t0\t0\t0\tUNUSED$/m)
+    // A pool that steps use but that has no worker says so (check's usage/pool-without-workers); disabled steps are steps.
+    expect(table.stdout).toMatch(/^Empty Windows Worker Pool\t1\t0\t0\t1\t0\tNO WORKERS: its steps fail$/m)
+    expect(table.stdout).toMatch(/^Production Database Omaha Worker Pool\t.*\t1 disabled step$/m)
     expect(table.stderr).toContain('1 version-controlled project was read on the default branch only')
     expect(table.stderr).toContain("'Project.RefreshPool', which has no value for Production")
   })
@@ -65,7 +68,7 @@ describe.each(['2026.1', '2021.2'] as const)('pool usage against the demo estate
     expect(staging.find((r: any) => r.ProjectName === 'Customer Portal' && r.StepName === 'Smoke test').Environments).toEqual(['Development', 'Staging'])
     expect(staging.find((r: any) => r.ProcessType === 'Runbook')).toMatchObject({ProcessName: 'Refresh test data', Environments: ['Staging'], Variable: 'Project.RefreshPool'})
     const table = await octo(sb, ['pool', 'usage', 'Production Database Omaha Worker Pool'])
-    expect(table.stdout).toMatch(/Rebuild indexes\s+direct\s+all\s+-\s+disabled/)
+    expect(table.stdout).toMatch(/\tRebuild indexes\tdirect\tall\t-\tstep disabled$/m)
     expect(table.stdout).toMatch(/Back up database\s+variable Shared\.DatabasePool \(Worker Pools\)/)
   })
 
@@ -93,6 +96,11 @@ describe.each(['2026.1', '2021.2'] as const)('pool usage against the demo estate
     expect(lines[0]).toBe('SpaceId,SpaceName,PoolId,PoolName,ProjectId,ProjectName,ProcessType,ProcessName,StepName,ActionId,ActionName,ActionType,Via,Variable,VariableSource,Environments,Channels,ExcludedEnvironments,IsDisabled,RunsOnWorker,BuiltInWorker,ContainerImage,ContainerFeed,VersionControlled,GitRef')
     expect(lines).toHaveLength(5)
     expect(lines.some((l) => l.includes(',Customer Portal,') && l.includes(',Development; Staging,'))).toBe(true)
+    // One boolean spelling a file: no yes/no beside true/false.
+    const cells = lines.slice(1).flatMap((l) => l.split(','))
+    expect(cells).toContain('true')
+    expect(cells).toContain('false')
+    expect(cells.filter((c) => c === 'yes' || c === 'no')).toEqual([])
     const summary = (await octo(sb, ['pool', 'usage', '--format', 'csv'])).stdout.trimEnd().split('\n')
     expect(summary[0]).toBe('SpaceId,SpaceName,PoolId,PoolName,IsDefault,WorkerPoolType,Direct,Variable,Default,Disabled,Projects,Containers,BuiltInWorker,Unused')
     // One line per pool of the space, after the header.
@@ -173,6 +181,6 @@ describe('pool delete and pool view use the usage', () => {
     const unused = parseJson(await octo(sb, ['pool', 'view', 'test pool', '--json']))
     expect(unused.Usage).toMatchObject({Unused: true, Direct: 0, Variable: 0, Default: 0})
     const omaha = await octo(sb, ['pool', 'view', 'Production Database Omaha Worker Pool'])
-    expect(omaha.stdout).toContain('Used by:      3 actions (2 direct, 1 via variable) in 1 project; 1 disabled; 1 in a container.')
+    expect(omaha.stdout).toContain('Used by:      3 actions (2 direct, 1 via variable) in 1 project; 1 of them disabled; 1 in a container.')
   })
 })

@@ -22,7 +22,7 @@ function requested(result: CliResult): string[] {
   })
 }
 
-const rows = (stdout: string) => stdout.trim().split('\n').slice(1).map((line) => line.split(/ {2,}/))
+const rows = (stdout: string) => stdout.trim().split('\n').slice(1).map((line) => line.split('\t'))
 const poolParam: Record<ForeignVersion, string> = {'2019.7': 'workerpoolIds', '2023.1': 'workerPoolIds', '2026.1': 'workerPoolIds'}
 
 describe.each(FOREIGN_VERSIONS)('commands against a %s server', (version) => {

@@ -26,5 +26,5 @@ export function expectRejected(sandbox: Sandbox, args: string[], exitCode: numbe
 
 /** The data rows of a piped (plain) table, split on runs of 2+ spaces. */
 export function tableRows(stdout: string): string[][] {
-  return stdout.trim().split('\n').slice(1).map((line) => line.split(/ {2,}/))
+  return stdout.trim().split('\n').slice(1).map((line) => line.split('\t'))
 }

@@ -21,7 +21,7 @@ describe('worker list', () => {
   it('lists every worker as a table sorted by name, pools by name', async () => {
     const result = await octo(sb, ['worker', 'list'])
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(result.stdout.split('\n')[0].split(/ {2,}/)).toEqual(['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'POOLS', 'ENDPOINT'])
+    expect(result.stdout.split('\n')[0].split('\t')).toEqual(['NAME', 'TYPE', 'HEALTH', 'DISABLED', 'POOLS', 'ENDPOINT'])
     const rows = tableRows(result.stdout)
     const names = (await workersOf(sb)).map((w) => w.Name)
     expect(rows.map((r) => r[0])).toEqual([...names].sort((a, b) => a.localeCompare(b, undefined, {sensitivity: 'base'})))
@@ -104,7 +104,7 @@ describe('worker list --all-spaces', () => {
   it('lists the workers of every space with a SPACE column first, space by space', async () => {
     const result = await octo(sb, ['worker', 'list', '--all-spaces'])
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(result.stdout.split('\n')[0].split(/ {2,}/)).toEqual(['SPACE', 'NAME', 'TYPE', 'HEALTH', 'DISABLED', 'POOLS', 'ENDPOINT'])
+    expect(result.stdout.split('\n')[0].split('\t')).toEqual(['SPACE', 'NAME', 'TYPE', 'HEALTH', 'DISABLED', 'POOLS', 'ENDPOINT'])
     const rows = tableRows(result.stdout)
     const [defaultSpace, platform] = [await workersOf(sb, 'Spaces-1'), await workersOf(sb, 'Spaces-2')]
     expect(platform.length).toBeGreaterThan(0)

@@ -65,14 +65,14 @@ describe('diffEstate', () => {
     doc.spaces.Default.workers[0].enabled = false
     const diff = diffEstate(desiredOf(doc), server(), {prune: true})
     expect(diff.changes.map((c) => `${c.Action} ${c.Name}`)).toEqual(['create C', 'update w1', 'set-default C', 'delete w2'])
-    expect(diff.unmanaged).toEqual([{SpaceName: 'Default', Resource: 'worker', Name: 'imported', Kept: 'a None worker, which a file cannot declare'}])
+    expect(diff.unmanaged).toEqual([{SpaceName: 'Default', Resource: 'worker', Name: 'imported', Kept: 'a worker with no endpoint, which a file cannot declare'}])
   })
 
   it('refuses to change a worker\'s kind or put one in a dynamic pool (exit 2, with the line)', () => {
     const kind = exported()
     Object.assign(kind.spaces.Default.workers[0], {kind: 'polling', uri: 'poll://abc/'})
     delete kind.spaces.Default.workers[0].url
-    expect(() => diffEstate(desiredOf(kind), server(), {prune: false})).toThrow(/estate\.yaml:4: worker 'w1' is listening .* not polling/)
+    expect(() => diffEstate(desiredOf(kind), server(), {prune: false})).toThrow(/estate\.yaml:4: worker 'w1' is a listening .* not polling/)
     const dynamic = exported()
     dynamic.spaces.Default.workers[0].pools = ['Hosted']
     expect(() => diffEstate(desiredOf(dynamic), server(), {prune: false})).toThrow(/cannot be in 'Hosted': it is a dynamic pool/)

@@ -34,7 +34,7 @@ describe('waitUntilDrained', () => {
     expect(result.Outcome).toBe('drained')
     expect(result.Workers.map((w) => [w.Name, w.LeasesAtStart, w.Outcome, w.Leases.length])).toEqual([['build-01', 2, 'drained', 0], ['build-02', 1, 'drained', 0]])
     expect(result.Workers.map((w) => w.SecondsWaited)).toEqual([4, 2])
-    expect(progress[0]).toBe('Waiting for build-01: 2 leases (ServerTasks-10, ServerTasks-11); build-02: 1 lease (ServerTasks-12) [0ms]')
+    expect(progress[0]).toBe('Waiting for build-01: 2 leases (ServerTasks-10, ServerTasks-11); build-02: 1 lease (ServerTasks-12) [0s]')
     expect(progress.at(-1)).toMatch(/^All drained/)
     expect(s.looks()).toBe(3)
   })

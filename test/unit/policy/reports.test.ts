@@ -4,7 +4,8 @@ import {checkFailed, runCheck} from '../../../src/domain/policy/engine.js'
 import {escapeData, escapeProperty, renderGithub} from '../../../src/views/check/github.js'
 import {renderJunit} from '../../../src/views/check/junit.js'
 import {renderSarif} from '../../../src/views/check/sarif.js'
-import {renderTextReport, summaryLine} from '../../../src/views/check/text.js'
+import {fixLines, renderTextReport, summaryLine} from '../../../src/views/check/text.js'
+import stringWidth from 'string-width'
 import {RULE_IDS} from '../../../src/domain/policy/types.js'
 import {cleanSpace, config, pool, snapshot, space, worker} from './fixtures.js'
 import {githubCodeScanningProblems, sarifSchemaProblems} from '../../helpers/sarif.js'
@@ -141,23 +142,38 @@ describe('table report and fail-on', () => {
       ['usage/pool-without-workers', 'usage/missing-variable-value', 'usage/default-pool', 'usage/unused-pool', 'usage/no-execution-container'].map((id) => `${id} (the deployment processes and runbooks were not read)`).join(', ') + '.')
   })
 
-  it('on a terminal: rule and subject, the message wrapped to the width, the fix whole on its own line', async () => {
+  it('on a terminal: rule and subject, the message and the summary wrapped to the width, a command or URL fix whole on a line of its own', async () => {
     const report = messyReport()
     const width = 50
     const text = renderTextReport(report, {isTTY: true, configFile: null, width})
     const lines = text.trimEnd().split('\n')
     expect(lines.filter((l) => /^(ERRORS|WARNINGS|NOTES) \(\d+\)$/.test(l))).toEqual(['ERRORS (1)', 'WARNINGS (3)', 'NOTES (1)'])
+    const flat = text.replace(/\s+/g, ' ')
+    const commands = report.Findings.map((f) => f.Fix).filter((fix): fix is string => fix !== null && /^[a-z][\w.-]* /.test(fix))
+    expect(commands.length).toBeGreaterThan(0)
     for (const finding of report.Findings) {
-      const at = lines.findIndex((l) => l.startsWith(`  ${finding.RuleId}  ${finding.Subject}`))
-      expect(at, finding.RuleId).toBeGreaterThanOrEqual(0)
-      // The message's words, in order, on the indented lines that follow, none wider than the terminal.
-      const messageLines: string[] = []
-      for (let i = at + 1; i < lines.length && lines[i].startsWith('    ') && !lines[i].startsWith('    Fix: '); i++) messageLines.push(lines[i])
-      expect(messageLines.map((l) => l.trim()).join(' ')).toBe(finding.Message.replace(/\s+/g, ' '))
-      for (const l of messageLines) if (!/\S{40,}/.test(l)) expect(l.length).toBeLessThanOrEqual(width)
-      if (finding.Fix) expect(lines[at + 1 + messageLines.length]).toBe(`    Fix: ${finding.Fix}`)
+      expect(flat).toContain(`${finding.RuleId} ${finding.Subject}`)
+      expect(flat).toContain(finding.Message.replace(/\s+/g, ' '))
     }
+    for (const command of commands) {
+      const at = lines.findIndex((l) => l === `    Fix: ${command}` || l.trim() === command)
+      expect(at, command).toBeGreaterThanOrEqual(0)
+      if (lines[at].trim() === command) expect(lines[at - 1]).toBe('    Fix:')
+    }
+    // Nothing wider than the terminal but a command or URL on a line of its own.
+    for (const line of lines) if (stringWidth(line) > width) expect(commands.includes(line.trim()) || /^https?:\/\/\S+$/.test(line.trim()), line).toBe(true)
+    // The summary line is wrapped too.
+    expect(flat).toContain(summaryLine(report, null).replace(/\s+/g, ' '))
     expect(text).not.toContain('…')
+  })
+
+  it('a prose fix wraps to the width and the URL that ends it has a line of its own', () => {
+    const url = 'https://octopus.example.test/app#/Spaces-1/projects/Projects-2/variables'
+    const lines = fixLines(`Give 'Project.RefreshPool' a WorkerPool value scoped to Production in the variables of project 'Billing Database': ${url}`, 60)
+    expect(lines.at(-1)).toBe(`      ${url}`)
+    for (const line of lines.slice(0, -1)) expect(line.length).toBeLessThanOrEqual(60)
+    expect(lines[0]).toMatch(/^ {4}Fix: Give/)
+    expect(fixLines('octoworkers builtin-worker disable', 60)).toEqual(['    Fix: octoworkers builtin-worker disable'])
   })
 
   it('a clean estate says so', async () => {

@@ -65,7 +65,7 @@ describe('usage rules', () => {
       step('d1', {WorkerPoolId: dynamic.Id}), step('l1', {WorkerPoolId: linux.Id}), step('x1', {WorkerPoolId: 'WorkerPools-404'}),
     ]), 'usage/pool-without-workers')
     expect(findings.map((f) => [f.Severity, f.Subject])).toEqual([['error', 'Empty Pool'], ['error', 'Web']])
-    expect(findings[0].Message).toContain("1 step action run on pool 'Empty Pool', which has no workers: their deployments and runbook runs will fail. Steps: 'Step e1' (Web).")
+    expect(findings[0].Message).toContain("1 step action runs on pool 'Empty Pool', which has no workers: its deployments and runbook runs will fail. Steps: 'Step e1' (Web).")
     expect(findings[0].Fix).toContain("worker register listening NAME --pool 'Empty Pool'")
     expect(findings[1].Message).toContain('WorkerPools-404, which does not exist in this space')
   })

@@ -143,14 +143,17 @@ describe('renderTable on a terminal', () => {
 })
 
 describe('renderTable piped', () => {
-  it('cuts nothing, colours nothing, and aligns by display width', async () => {
+  it('tab-separated values as gh pipes them: one record a line, the header first, every cell whole, nothing padded or coloured', async () => {
     const text = renderTable(HEAD, ROWS, {isTTY: false, width: 20, paint: createPaint(true)})
     expect(text).not.toContain('…')
     expect(text).not.toMatch(SGR)
-    for (const row of ROWS) expect(text).toContain(String(row[3]))
-    const rows = lines(text)
-    expect(columnOf(rows[1], 'Listening')).toBe(columnOf(rows[0], 'TYPE'))
-    expect(columnOf(rows[2], 'SSH')).toBe(columnOf(rows[0], 'TYPE'))
+    const records = text.trimEnd().split('\n').map((line) => line.split('\t'))
+    expect(records).toEqual([HEAD, ...ROWS.map((row) => row.map(String))])
+  })
+
+  it('a cell with spaces is one field (cut -f takes it whole); a tab or newline in a cell cannot add a field or a record', async () => {
+    const text = renderTable(['NAME', 'WORKERS'], [['Default Worker Pool', 2], ['evil\tcolumn\nrow', 1]], {isTTY: false})
+    expect(text).toBe('NAME\tWORKERS\nDefault Worker Pool\t2\nevil\\tcolumn\\nrow\t1\n')
   })
 })
 
@@ -163,16 +166,19 @@ describe('renderTable with symbols, combining marks and invisible characters', (
   const NAMES = ['deploy ✔ ready', 'Acme™ pool', '© corp', '⚠ old', 'नमस्ते-worker', 'long\u00ADname', 'a\u200Bb']
   const rows = NAMES.map((name) => [name, 'Listening', 3])
 
-  for (const isTTY of [true, false]) {
-    it(`${isTTY ? 'on a terminal' : 'piped'}: every name whole and every column aligned by our display width`, () => {
-      const text = lines(renderTable(['NAME', 'TYPE', 'WORKERS'], rows, {isTTY, width: 80, paint: createPaint(isTTY)}))
-      const typeColumn = columnOf(text[0].replace(SGR, ''), 'TYPE')
-      for (const [i, name] of NAMES.entries()) {
-        expect(text[i + 1].startsWith(`${name}  `), text[i + 1]).toBe(true)
-        expect(columnOf(text[i + 1], 'Listening'), text[i + 1]).toBe(typeColumn)
-      }
-    })
-  }
+  it('on a terminal: every name whole and every column aligned by our display width', () => {
+    const text = lines(renderTable(['NAME', 'TYPE', 'WORKERS'], rows, {isTTY: true, width: 80, paint: createPaint(true)}))
+    const typeColumn = columnOf(text[0].replace(SGR, ''), 'TYPE')
+    for (const [i, name] of NAMES.entries()) {
+      expect(text[i + 1].startsWith(`${name}  `), text[i + 1]).toBe(true)
+      expect(columnOf(text[i + 1], 'Listening'), text[i + 1]).toBe(typeColumn)
+    }
+  })
+
+  it('piped: every name whole, one field of its own', () => {
+    const text = lines(renderTable(['NAME', 'TYPE', 'WORKERS'], rows, {isTTY: false}))
+    for (const [i, name] of NAMES.entries()) expect(text[i + 1].split('\t')).toEqual([name, 'Listening', '3'])
+  })
 })
 
 describe('terminalColumns', () => {

@@ -78,7 +78,8 @@ describe('parseDuration: the one grammar of every duration flag', () => {
 
 describe('formatDuration: the one way a duration is printed', () => {
   it.each([
-    [0, '0ms'],
+    [0, '0s'],
+    [-5, '0s'],
     [850, '850ms'],
     [12_000, '12s'],
     [12_400, '12s'],

@@ -59,7 +59,7 @@ export const poolWithoutWorkers: RuleDescriptor = {
           ? pool.IsDefault ? 'no workers, and the built-in worker is switched off' : 'no workers'
           : `no available worker (${members.length} registered, none enabled and healthy)`
         findings.push(spaceFinding('usage/pool-without-workers', 'error', space, pool,
-          `${distinctActions(rows)} step action${distinctActions(rows) === 1 ? '' : 's'} run on pool '${pool.Name}', which has ${why}: their deployments and runbook runs will fail. Steps: ${examples(rows)}.`,
+          `${distinctActions(rows)} step action${distinctActions(rows) === 1 ? ' runs' : 's run'} on pool '${pool.Name}', which has ${why}: ${distinctActions(rows) === 1 ? 'its' : 'their'} deployments and runbook runs will fail. Steps: ${examples(rows)}.`,
           addWorkerFix(pool, space, snapshot.server)))
       }
       for (const problem of space.usage.problems) {
