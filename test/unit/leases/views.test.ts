@@ -41,7 +41,7 @@ describe('leases report table on a terminal', () => {
   it('piped: the idle list stays one line and bars keep their 30 cells at the busiest', () => {
     const text = renderLeaseReport(busyReport(), {isTTY: false, spaceColumn: false})
     expect(text).toMatch(/^Idle workers \(never leased, 15\): .*s-linux-omaha-idle-worker-24$/m)
-    expect(text).toMatch(/^p-db-omaha-worker-01 .* █{30}$/m)
+    expect(text).toMatch(/^p-db-omaha-worker-01\t.*\t█{30}$/m)
   })
 
   it('a window with no completed task says so, with no table and no idle workers', () => {
