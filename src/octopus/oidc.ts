@@ -115,14 +115,22 @@ export async function exchangeIdToken(req: ExchangeRequest): Promise<OidcAccessT
     allowStatus: CLIENT_ERRORS,
     expect: anyBody,
   })
-  if (response.status >= 400) throw exchangeRefused(client.server, response.status, response.data)
-  const body = response.data as Record<string, unknown> | undefined
+  return readExchangeAnswer(client.server, endpoint, response.status, response.data, req.now)
+}
+
+/**
+ * The exchange's answer: the access token and when it expires, or why it was refused, in
+ * whichever of Octopus's two error formats (exit 3 either way).
+ */
+export function readExchangeAnswer(server: string, endpoint: string, status: number, data: unknown, now: number): OidcAccessToken {
+  if (status >= 400) throw exchangeRefused(server, status, data)
+  const body = data && typeof data === 'object' ? data as Record<string, unknown> : undefined
   const accessToken = body?.access_token
-  const expiresIn = typeof body?.expires_in === 'string' ? Number(body.expires_in) : body?.expires_in
+  const expiresIn = typeof body?.expires_in === 'string' && body.expires_in.trim() !== '' ? Number(body.expires_in) : body?.expires_in
   if (typeof accessToken !== 'string' || accessToken === '' || /\s/.test(accessToken) || typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
-    throw new CliError(`The token exchange at ${endpoint} answered HTTP ${response.status} without an access_token and a positive expires_in.`, ExitCode.Auth, {code: 'oidc-bad-exchange-response'})
+    throw new CliError(`The token exchange at ${endpoint} answered HTTP ${status} without an access_token and a positive expires_in.`, ExitCode.Auth, {code: 'oidc-bad-exchange-response'})
   }
-  return {accessToken, expiresAt: req.now + expiresIn * 1000}
+  return {accessToken, expiresAt: now + expiresIn * 1000}
 }
 
 /** `{server}/.well-known/openid-configuration`'s `token_endpoint`; why there is none, when there is none. */
