@@ -43,11 +43,19 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
   protected async connect(): Promise<Connected> {
     if (this.connected) return this.connected
     const timeoutSeconds = this.flags.timeout === undefined ? undefined : this.flags.timeout / 1000
+    const clientSettings = {
+      timeoutSeconds,
+      caCertFile: this.flags['ca-cert'],
+      debug: this.debugLine,
+      userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
+    }
     const connection = await resolveConnection({
       serverFlag: this.flags.server,
       profileFlag: this.flags.profile,
       env: this.env,
       warn: (m) => this.warnOnce(m),
+      now: () => this.context.now(),
+      http: {createClient: this.context.createClient, client: clientSettings},
     })
     this.resolvedConnection = connection
     for (const s of [connection.apiKey, connection.accessToken]) if (s) this.secrets.push(s)
@@ -55,10 +63,7 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
       server: connection.server,
       apiKey: connection.apiKey,
       accessToken: connection.accessToken,
-      timeoutSeconds,
-      caCertFile: this.flags['ca-cert'],
-      debug: this.debugLine,
-      userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
+      ...clientSettings,
     })
     warnIfPlainHttp(client.server, (m) => this.warnUser(m))
     await client.loadRoot()

@@ -2,8 +2,9 @@ import {Flags} from '@oclif/core'
 import {type Rendered} from '../cli/base-command.js'
 import {ServerCommand} from '../cli/server-command.js'
 import {usageError} from '../text/errors.js'
-import {cleanApiKey} from '../config/key-storage.js'
-import {apiKeyAsFlagError, checkKeychainWritable, givesApiKeyAsFlag, login, loginServer, type LoginResult, type LoginServerSource} from '../app/auth/login.js'
+import {cleanApiKey, cleanIdToken} from '../config/key-storage.js'
+import {apiKeyAsFlagError, checkKeychainWritable, givesApiKeyAsFlag, login, loginServer, loginWithOidc, type LoginResult, type LoginServerSource} from '../app/auth/login.js'
+import {formatDuration} from '../text/duration.js'
 import {profileInUse} from '../config/connection.js'
 import {normalizeServerUrl} from '../octopus/server-url.js'
 import {validatorFrom} from '../ui/prompt.js'
@@ -16,16 +17,21 @@ export default class Login extends ServerCommand<typeof Login> {
   static override description = `Interactive: asks for the API key (masked), and for the server URL unless --server, OCTOPUS_URL or the profile's saved server gives it (in that order, as for every command). In scripts and CI: the key on stdin with --api-key-stdin; the key is never a flag, so it cannot show in \`ps\`.
 Nothing is saved unless GET /api/users/me accepts the key (and --space, if given, exists).
 The profile (server URL, default space; no secret) goes to $XDG_CONFIG_HOME/octoworkers/config.yaml (mode 0600), the key to the OS keychain (the Secret Service on Linux; service "octoworkers", account "<profile>@<server URL>"), or with --insecure-storage to a 0600 file in insecure-credentials/ beside config.yaml.
-A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY instead, or --insecure-storage.`
+A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY instead, or --insecure-storage.
+OpenID Connect (Octopus 2023.4.8077 / 2024.1.1889 on; service accounts only): --service-account-id ID with the CI job's ID token (--id-token-stdin, or --id-token JWT) exchanges the token, whose audience must be the service account ID, for an access token. The access token is saved as a key would be, and used until it expires (an hour); the ID token is never saved. In CI, setting OCTOPUS_URL and OCTOPUS_SERVICE_ACCOUNT_ID instead makes every command exchange one by itself.`
 
   static override examples = [
     '<%= config.bin %> login',
     'printenv OCTOPUS_API_KEY | <%= config.bin %> login --server https://octopus.example.com --api-key-stdin',
     'printenv OCTOPUS_API_KEY | <%= config.bin %> login --server https://octopus.example.com --api-key-stdin --profile staging --space "Platform Team"',
+    'printenv CI_JOB_JWT | <%= config.bin %> login --server https://octopus.example.com --service-account-id 00000000-0000-0000-0000-000000000000 --id-token-stdin',
   ]
 
   static override flags = {
-    'api-key-stdin': Flags.boolean({description: 'Read the API key from stdin (all of it, trimmed).'}),
+    'api-key-stdin': Flags.boolean({description: 'Read the API key from stdin (all of it, trimmed).', exclusive: ['service-account-id']}),
+    'service-account-id': Flags.string({description: 'Log in with OpenID Connect as this service account (its ID, the audience of the ID token).'}),
+    'id-token-stdin': Flags.boolean({description: 'Read the CI job\'s ID token (a JWT) from stdin.', dependsOn: ['service-account-id'], exclusive: ['id-token']}),
+    'id-token': Flags.string({description: 'The CI job\'s ID token (a JWT); it lives minutes, but --id-token-stdin keeps it out of `ps`.', dependsOn: ['service-account-id'], exclusive: ['id-token-stdin']}),
     'insecure-storage': Flags.boolean({description: 'Keep the key in a 0600 file under the config dir instead of the OS keychain (warns every time it is used).'}),
     // Only so that `--api-key KEY` (the Octopus CLI's flag) gets the way to pass the key, not "Unknown flag".
     'api-key': Flags.string({hidden: true}),
@@ -50,6 +56,7 @@ A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY inste
     const flags = this.flags
     const profile = await profileInUse({profileFlag: flags.profile, env: this.env})
     const known = await loginServer({serverFlag: flags.server, profile, env: this.env})
+    if (flags['service-account-id'] !== undefined) return this.oidcLogin(profile, known)
     this.prompted = !known || !flags['api-key-stdin']
     if (this.prompted && !this.interactive) {
       if (!known) throw usageError('login needs --server URL (or OCTOPUS_URL) when it cannot prompt.', {hint: 'e.g. `printenv OCTOPUS_API_KEY | octoworkers login --server https://octopus.example.com --api-key-stdin`'})
@@ -72,7 +79,36 @@ A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY inste
       env: this.env,
       createClient: this.context.createClient,
       warn: (m) => this.warnUser(m),
-      timeoutSeconds: flags.timeout,
+      timeoutSeconds: flags.timeout === undefined ? undefined : flags.timeout / 1000,
+      caCertFile: flags['ca-cert'],
+      debug: this.debugLine,
+      userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
+    })
+  }
+
+  /** `--service-account-id`: the ID token from stdin or the flag, exchanged; nothing is asked. */
+  private async oidcLogin(profile: string, known: {server: string; source: LoginServerSource} | undefined): Promise<LoginResult> {
+    const flags = this.flags
+    const serviceAccountId = flags['service-account-id']!.trim()
+    if (!serviceAccountId) throw usageError('--service-account-id must be the service account\'s ID, not an empty string.')
+    if (!known) throw usageError('login --service-account-id needs --server URL (or OCTOPUS_URL).', {hint: `e.g. \`printenv ID_TOKEN | ${this.config.bin} login --server https://octopus.example.com --service-account-id ${serviceAccountId} --id-token-stdin\``})
+    if (!flags['id-token-stdin'] && flags['id-token'] === undefined) throw usageError('login --service-account-id needs the ID token: --id-token-stdin (or --id-token JWT).')
+    if (flags['id-token'] !== undefined) this.secrets.push(flags['id-token'])
+    const idToken = cleanIdToken(flags['id-token-stdin'] ? await readAllText(this.io.stdin) : flags['id-token']!, flags['id-token-stdin'] ? 'stdin' : '--id-token')
+    this.secrets.push(idToken)
+    this.serverSource = known.source
+    return loginWithOidc({
+      profile,
+      server: known.server,
+      serviceAccountId,
+      idToken,
+      now: this.context.now(),
+      space: flags.space,
+      insecureStorage: flags['insecure-storage'],
+      env: this.env,
+      createClient: this.context.createClient,
+      warn: (m) => this.warnUser(m),
+      timeoutSeconds: flags.timeout === undefined ? undefined : flags.timeout / 1000,
       caCertFile: flags['ca-cert'],
       debug: this.debugLine,
       userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
@@ -89,6 +125,7 @@ A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY inste
       CredentialStore: result.profile.keyStore,
       KeyLocation: result.keyLocation,
       ConfigFile: result.configFile,
+      ...(result.oidc ? {Oidc: {ServiceAccountId: result.oidc.serviceAccountId, ExpiresAt: new Date(result.oidc.expiresAt).toISOString()}} : {}),
     }
   }
 
@@ -105,7 +142,9 @@ A locked or absent keychain is exit 3: use OCTOPUS_URL and OCTOPUS_API_KEY inste
       stdout: [
         safe`Logged in to ${result.profile.server} (Octopus ${result.version}) as ${result.user.Username} (${result.user.DisplayName}).`,
         `Profile '${result.profile.name}' saved in ${result.configFile}${result.space ? safe`, default space ${result.space.Name} (${result.space.Id})` : ''}.`,
-        `API key saved in ${result.keyLocation}.`,
+        result.oidc
+          ? `Access token for service account ${result.oidc.serviceAccountId} saved in ${result.keyLocation}; it expires in ${formatDuration(result.oidc.expiresAt - this.context.now())} (${new Date(result.oidc.expiresAt).toISOString()}). The ID token was not saved.`
+          : `API key saved in ${result.keyLocation}.`,
       ].join('\n'),
       stderr,
     }

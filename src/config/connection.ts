@@ -1,11 +1,24 @@
 import {authError, notFoundError} from '../text/errors.js'
+import {formatDuration} from '../text/duration.js'
 import {isLoopbackHost, normalizeServerUrl} from '../octopus/server-url.js'
-import {readApiKey} from './key-storage.js'
+import {OctopusClient, type ClientOptions} from '../octopus/client.js'
+import {exchangeCiIdToken, type IdTokenSource} from './ci-oidc.js'
+import {readApiKey, removeApiKey} from './key-storage.js'
 import {openSystemKeychain, type KeychainFactory} from './keychain.js'
 import {configDir, DEFAULT_PROFILE, displayPath, selectedProfile} from './paths.js'
 import {ProfileStore, type Profile} from './profiles.js'
 
-export type CredentialSource = 'env' | 'keychain' | 'file'
+/** 'oidc': an access token this run exchanged for the CI job's ID token (OCTOPUS_SERVICE_ACCOUNT_ID), kept in memory only. */
+export type CredentialSource = 'env' | 'keychain' | 'file' | 'oidc'
+
+/** An access token from an OIDC exchange: the service account it is for, and when it expires. */
+export interface OidcCredential {
+  serviceAccountId: string
+  /** Milliseconds since the epoch. */
+  expiresAt: number
+  /** `login` (saved by `login --service-account-id`), or where this run's exchange got the ID token. */
+  idTokenFrom: IdTokenSource
+}
 
 /** Where to connect and with what; the credential itself never leaves this object except as a header. */
 export interface ResolvedConnection {
@@ -23,6 +36,8 @@ export interface ResolvedConnection {
   space?: string
   /** Whether a saved profile supplied the server, space or key (false when everything came from flags and env). */
   profileSaved?: boolean
+  /** Set when the credential is an access token from an OIDC exchange. */
+  oidc?: OidcCredential
 }
 
 export interface ResolveOptions {
@@ -34,6 +49,10 @@ export interface ResolveOptions {
   configDir?: string
   /** Defaults to the OS keychain; tests pass a fake or the real one. */
   keychain?: KeychainFactory
+  /** The run's clock (ms since the epoch): a saved access token's expiry is judged by it. */
+  now?: () => number
+  /** How the OIDC exchange in CI talks to the server and to the CI's ID-token endpoint. */
+  http?: {createClient?: (options: ClientOptions) => OctopusClient; client: Omit<ClientOptions, 'server' | 'apiKey' | 'accessToken'>}
 }
 
 /**
@@ -66,13 +85,53 @@ export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedC
   const accessToken = apiKey ? undefined : opts.env.OCTOPUS_ACCESS_TOKEN || undefined
   if (apiKey || accessToken) return {...base, apiKey, accessToken, source: 'env', envVar: apiKey ? 'OCTOPUS_API_KEY' : 'OCTOPUS_ACCESS_TOKEN'}
 
+  const now = opts.now ?? (() => Date.now())
+  const serviceAccountId = opts.env.OCTOPUS_SERVICE_ACCOUNT_ID?.trim()
+  if (serviceAccountId) {
+    const exchanged = await exchangeCiIdToken({
+      server,
+      serviceAccountId,
+      env: opts.env,
+      now: now(),
+      createClient: opts.http?.createClient ?? ((options) => new OctopusClient(options)),
+      client: opts.http?.client ?? {},
+    })
+    return {...base, accessToken: exchanged.accessToken, source: 'oidc', oidc: {serviceAccountId, expiresAt: exchanged.expiresAt, idTokenFrom: exchanged.idTokenFrom}}
+  }
+
   if (!profile) throw notLoggedIn(name, server, saved)
-  const stored = await readApiKey({configDir: dir, keychain: opts.keychain ?? openSystemKeychain}, profile)
+  const storage = {configDir: dir, keychain: opts.keychain ?? openSystemKeychain}
+  if (profile.oidc) {
+    const expiresAt = Date.parse(profile.oidc.expiresAt)
+    if (!(now() < expiresAt)) {
+      // Kept only for its lifetime: an expired token is of no use to anyone, so it goes now.
+      await removeApiKey(storage, profile).catch(() => undefined)
+      throw accessTokenExpired(profile, expiresAt, now())
+    }
+  }
+  const stored = await readApiKey(storage, profile)
   if (stored.source === 'file') {
     // One short line (it is printed on every run): README says why a plain file is a risk.
-    opts.warn(`API key read from plain file ${displayPath(stored.file!, opts.env)}`)
+    opts.warn(`${profile.oidc ? 'Access token' : 'API key'} read from plain file ${displayPath(stored.file!, opts.env)}`)
+  }
+  if (profile.oidc) {
+    return {...base, accessToken: stored.apiKey, source: stored.source, keyFile: stored.file, oidc: {serviceAccountId: profile.oidc.serviceAccountId, expiresAt: Date.parse(profile.oidc.expiresAt), idTokenFrom: 'login'}}
   }
   return {...base, apiKey: stored.apiKey, source: stored.source, keyFile: stored.file}
+}
+
+/** How to log in again with OIDC: a fresh ID token, or the exchange each CI run makes for itself. */
+export function oidcLoginAgain(profile: string, serviceAccountId: string): string {
+  const profileFlag = profile === DEFAULT_PROFILE ? '' : ` --profile ${profile}`
+  return `Log in again with a fresh ID token: \`octoworkers login${profileFlag} --service-account-id ${serviceAccountId} --id-token-stdin\`; in CI, set OCTOPUS_SERVICE_ACCOUNT_ID instead and each run exchanges its own.`
+}
+
+function accessTokenExpired(profile: Profile, expiresAt: number, now: number) {
+  const when = Number.isNaN(expiresAt) ? 'has expired' : `expired at ${new Date(expiresAt).toISOString()} (${formatDuration(now - expiresAt)} ago)`
+  return authError(`The OIDC access token of profile '${profile.name}' ${when}.`, {
+    code: 'access-token-expired',
+    hint: oidcLoginAgain(profile.name, profile.oidc!.serviceAccountId),
+  })
 }
 
 /**
@@ -80,8 +139,12 @@ export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedC
  * wins over a saved key, so "log in again" is no help while OCTOPUS_API_KEY is set, and a saved
  * key is replaced by logging in to its profile again, into the store it was saved in.
  */
-export function rejectedCredentialHint(connection: Pick<ResolvedConnection, 'source' | 'envVar' | 'keyFile' | 'profile' | 'profileSaved'>): string {
+export function rejectedCredentialHint(connection: Pick<ResolvedConnection, 'source' | 'envVar' | 'keyFile' | 'profile' | 'profileSaved' | 'oidc'>): string {
   const profileFlag = connection.profile === DEFAULT_PROFILE ? '' : ` --profile ${connection.profile}`
+  if (connection.source === 'oidc') {
+    return 'The rejected token is the one this run exchanged for the CI job\'s ID token (OCTOPUS_SERVICE_ACCOUNT_ID): check the service account\'s permissions and that it is not disabled.'
+  }
+  if (connection.oidc) return `The rejected token is the OIDC access token saved for profile '${connection.profile}': it may have been revoked. ${oidcLoginAgain(connection.profile, connection.oidc.serviceAccountId)}`
   if (connection.source === 'env') {
     const variable = connection.envVar ?? 'OCTOPUS_API_KEY'
     const what = variable === 'OCTOPUS_API_KEY' ? 'key' : 'token'

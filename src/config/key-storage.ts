@@ -14,6 +14,15 @@ export function cleanApiKey(input: string, from: string): string {
   return key
 }
 
+/** Trims an ID token piped in or given; empty or not one line is exit 2. */
+export function cleanIdToken(input: string, from: string): string {
+  const token = input.trim()
+  if (!token) throw usageError(`No ID token on ${from}.`, {hint: 'Pipe the CI job\'s ID token in, e.g. `printenv ID_TOKEN | octoworkers login --server URL --service-account-id ID --id-token-stdin`.'})
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(token)) throw usageError(`The ID token on ${from} must be one line without spaces.`)
+  return token
+}
+
 /** Where keys are kept: the config dir (for insecure files) and the keychain to open on demand. */
 export interface KeyStorage {
   configDir: string
@@ -27,16 +36,21 @@ export interface StoredKey {
   file?: string
 }
 
+/** An API key, or (after an OIDC login) an access token: the file names which it holds. */
 interface InsecureKeyFile {
   Server: string
-  ApiKey: string
+  ApiKey?: string
+  AccessToken?: string
 }
 
-/** Saves a profile's key; returns a human description of where it went. */
-export async function saveApiKey(storage: KeyStorage, profile: string, server: string, apiKey: string, kind: KeyStoreKind): Promise<string> {
+/** What a profile's saved secret is: an API key, or an access token from an OIDC login. */
+export type SecretKind = 'ApiKey' | 'AccessToken'
+
+/** Saves a profile's key (or access token); returns a human description of where it went. */
+export async function saveApiKey(storage: KeyStorage, profile: string, server: string, apiKey: string, kind: KeyStoreKind, secretKind: SecretKind = 'ApiKey'): Promise<string> {
   if (kind === 'file') {
     const file = insecureKeyPath(storage.configDir, profile)
-    const content: InsecureKeyFile = {Server: server, ApiKey: apiKey}
+    const content: InsecureKeyFile = {Server: server, [secretKind]: apiKey}
     await writePrivateFileAtomic(file, JSON.stringify(content, null, 2) + '\n')
     return file
   }
@@ -54,8 +68,9 @@ export async function readApiKey(storage: KeyStorage, profile: Profile): Promise
   if (profile.keyStore === 'file') {
     const file = insecureKeyPath(storage.configDir, profile.name)
     const saved = await readInsecureKeyFile(file)
-    if (!saved || saved.Server !== profile.server) throw keyMissing(profile, `no key file ${file} for ${profile.server}`)
-    return {apiKey: saved.ApiKey, source: 'file', file}
+    const secret = profile.oidc ? saved?.AccessToken : saved?.ApiKey
+    if (!saved || saved.Server !== profile.server || !secret) throw keyMissing(profile, `no key file ${file} for ${profile.server}`)
+    return {apiKey: secret, source: 'file', file}
   }
   const keychain = await storage.keychain()
   const account = keychainAccount(profile.name, profile.server)
@@ -110,7 +125,9 @@ async function readInsecureKeyFile(file: string): Promise<InsecureKeyFile | null
   if (read.status === 'untrusted') throw refusedKeyFile(file, read.reason, read.problem)
   try {
     const parsed = JSON.parse(read.data.toString('utf8')) as Partial<InsecureKeyFile>
-    return typeof parsed.Server === 'string' && typeof parsed.ApiKey === 'string' && parsed.ApiKey ? {Server: parsed.Server, ApiKey: parsed.ApiKey} : null
+    if (typeof parsed.Server !== 'string') return null
+    const secret = (value: unknown) => (typeof value === 'string' && value ? value : undefined)
+    return {Server: parsed.Server, ApiKey: secret(parsed.ApiKey), AccessToken: secret(parsed.AccessToken)}
   } catch {
     return null
   }
@@ -133,6 +150,12 @@ function refusedKeyFile(file: string, reason: string, problem: PrivateFileProble
 }
 
 function keyMissing(profile: Profile, why: string) {
+  if (profile.oidc) {
+    return authError(`Not logged in: profile '${profile.name}' has no saved access token (${why}).`, {
+      code: 'not-logged-in',
+      hint: `Log in again with a fresh ID token: \`octoworkers login --profile ${profile.name} --service-account-id ${profile.oidc.serviceAccountId} --id-token-stdin\`.`,
+    })
+  }
   return authError(`Not logged in: profile '${profile.name}' has no saved API key (${why}).`, {
     code: 'not-logged-in',
     hint: `Run \`octoworkers login --profile ${profile.name}\` again, or set OCTOPUS_API_KEY.`,

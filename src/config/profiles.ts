@@ -15,6 +15,11 @@ export interface Profile {
   /** Default space name for commands run with this profile. */
   space?: string
   keyStore: KeyStoreKind
+  /**
+   * Set when the saved credential is an access token from an OIDC login, not an API key: the
+   * service account it is for and when it expires (neither is a secret; the token is in the key store).
+   */
+  oidc?: {serviceAccountId: string; expiresAt: string}
 }
 
 const HEADER = ` octoworkers profiles (server URL, default space). No secrets are kept here:
@@ -153,6 +158,13 @@ function writeProfile(yaml: YamlModule, doc: Document, profile: Profile): void {
   if (profile.space) doc.setIn(['profiles', profile.name, 'space'], profile.space)
   else doc.deleteIn(['profiles', profile.name, 'space'])
   doc.setIn(['profiles', profile.name, 'keyStore'], profile.keyStore)
+  if (profile.oidc) {
+    doc.setIn(['profiles', profile.name, 'oidcServiceAccountId'], profile.oidc.serviceAccountId)
+    doc.setIn(['profiles', profile.name, 'accessTokenExpiresAt'], profile.oidc.expiresAt)
+  } else {
+    doc.deleteIn(['profiles', profile.name, 'oidcServiceAccountId'])
+    doc.deleteIn(['profiles', profile.name, 'accessTokenExpiresAt'])
+  }
 }
 
 function readProfiles(yaml: YamlModule, doc: Document, file: string, lines: LineCounter): Map<string, Profile> {
@@ -189,11 +201,21 @@ function readProfiles(yaml: YamlModule, doc: Document, file: string, lines: Line
     if (keyStore.value !== undefined && keyStore.value !== 'keychain' && keyStore.value !== 'file') {
       throw configError(file, lines, keyStore.at, `profile '${name}': \`keyStore\` must be keychain or file`)
     }
+    const serviceAccountId = field('oidcServiceAccountId')
+    const expiresAt = field('accessTokenExpiresAt')
+    let oidc: Profile['oidc']
+    if (serviceAccountId.value !== undefined || expiresAt.value !== undefined) {
+      if (typeof serviceAccountId.value !== 'string' || !serviceAccountId.value) throw configError(file, lines, serviceAccountId.at, `profile '${name}': \`oidcServiceAccountId\` must be the service account ID its access token is for`)
+      // yaml reads an unquoted timestamp as a string (core schema), which is what is written.
+      if (typeof expiresAt.value !== 'string' || Number.isNaN(Date.parse(expiresAt.value))) throw configError(file, lines, expiresAt.at, `profile '${name}': \`accessTokenExpiresAt\` must be a date and time`)
+      oidc = {serviceAccountId: serviceAccountId.value, expiresAt: expiresAt.value}
+    }
     profiles.set(name, {
       name,
       server: serverUrl,
       space: (space.value as string | null | undefined) || undefined,
       keyStore: (keyStore.value as KeyStoreKind | undefined) ?? 'keychain',
+      ...(oidc ? {oidc} : {}),
     })
   }
   return profiles

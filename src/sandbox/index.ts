@@ -68,6 +68,12 @@
  * Times}` makes releases fail as in OctopusDeploy/Issues#9868: the log gets `Unable to release worker
  * Workers-N from lease WorkerTaskLeases-M.  Continuing anyway.  …` and the lease stays held until restart.
  *
+ * OIDC (oidc.ts; 2026.1 only, as OIDC arrived in 2023.4.8077 / 2024.1.1889; no credential needed):
+ *   GET /.well-known/openid-configuration {issuer, token_endpoint, jwks_uri}, GET /api/.well-known/jwks,
+ *   POST /api/token/v1 (RFC 8693, JSON or form; refusals 400 {error: invalid_request, error_description}).
+ *   The service account trusts the issuer given as `oidc` (`sandbox start --oidc-issuer`); the access
+ *   token it issues is a bearer token until it expires (401 "The access token has expired." after).
+ *
  * SANDBOX-ONLY ENDPOINTS (API key required; 404 on a real Octopus):
  *   POST /api/sandbox/simulations {SpaceId?, Tasks, Concurrency, WorkerPoolIds?, MinDurationMs, MaxDurationMs, StepsPerTask?} -> 201
  *   GET  /api/sandbox/simulations/{id} -> {Id, State, TasksCompleted, TasksFailed, LeasesPerWorker, MaxLeaseSpread, ...}
@@ -125,12 +131,15 @@ import path from 'node:path'
 import {openDatabase, Store} from './store.js'
 import type {ModelContext, OctopusVersion} from './context.js'
 import {createSandboxContext} from './server-context.js'
-import {SUPPORTED_VERSIONS, type QueryNameMatching} from './profiles.js'
+import {profileOf, SUPPORTED_VERSIONS, type QueryNameMatching} from './profiles.js'
 import {Router, type Exchange} from './router.js'
 import {FaultInjector} from './faults.js'
 import {isSeeded, parseSeed, seedDatabase, type SeedName} from './seed/index.js'
 import {allRoutes} from './routes/index.js'
 import {lockDataFile, type DataFileLock} from './lock.js'
+import {SandboxOidc, type OidcTrust} from './oidc.js'
+
+export type {OidcTrust}
 
 export {DataFileInUseError} from './lock.js'
 
@@ -164,6 +173,13 @@ export interface SandboxOptions {
   readOnlyApiKey?: string
   /** healthCheckMs: each health check and upgrade (default 200); leaseRetryMs: a step's wait for a worker (default 30 s). */
   taskTiming?: {healthCheckMs?: number; leaseRetryMs?: number}
+  /**
+   * The OIDC identity of the sandbox's service account: the issuer it trusts, its keys and the
+   * subject pattern. Only the versions with OIDC (2026.1 of those emulated) serve it.
+   */
+  oidc?: OidcTrust
+  /** Lifetime of the access tokens the OIDC exchange issues (default 3600 s). */
+  oidcAccessTokenLifetimeSeconds?: number
   /** Called after every Octopus (non-sandbox) request, for contract tests of request and response bodies. */
   onExchange?: (exchange: Exchange) => void
 }
@@ -174,6 +190,8 @@ export interface Sandbox {
   readOnlyApiKey: string
   dataFile: string
   octopusVersion: OctopusVersion
+  /** The service account an OIDC ID token is exchanged for (the `aud` it must carry), when `oidc` was given. */
+  oidcServiceAccountId?: string
   /** False when the data file already held an estate, so `seed` was not applied. */
   seeded: boolean
   /** The seed the data file was created with. */
@@ -208,6 +226,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.queryNames !== undefined && options.queryNames !== 'case-insensitive' && options.queryNames !== 'exact') throw new Error(`unknown queryNames '${String(options.queryNames)}': use case-insensitive or exact`)
   const seed = options.seed ?? 'empty'
   parseSeed(seed)
+  if (options.oidc && !profileOf(version).oidc) throw new Error(`Octopus ${version} has no OpenID Connect login (it arrived in 2023.4.8077 and 2024.1.1889): emulate 2026.1 to trust an OIDC issuer`)
   const dataFile = options.dataFile ?? ':memory:'
   let lock: DataFileLock | undefined
   if (dataFile !== ':memory:') {
@@ -241,7 +260,15 @@ async function serve(options: SandboxOptions, opened: {version: OctopusVersion; 
   ctx.simulations.recoverAfterRestart()
 
   const faults = new FaultInjector()
-  const router = new Router({ctx, routes: allRoutes(faults, dataFile), apiKey, readOnlyApiKey, faults, onExchange: options.onExchange})
+  let oidc: SandboxOidc
+  try {
+    oidc = await SandboxOidc.open(store, {trust: options.oidc, accessTokenLifetimeSeconds: options.oidcAccessTokenLifetimeSeconds})
+  } catch (error) {
+    tasks.stop()
+    db.close()
+    throw error
+  }
+  const router = new Router({ctx, routes: allRoutes(faults, dataFile, oidc), apiKey, readOnlyApiKey, faults, oidc, onExchange: options.onExchange})
   const server: Server = createServer((req, res) => {
     router.handle(req, res).catch(() => res.destroy())
   })
@@ -283,6 +310,7 @@ async function serve(options: SandboxOptions, opened: {version: OctopusVersion; 
     url,
     apiKey,
     readOnlyApiKey,
+    oidcServiceAccountId: options.oidc ? oidc.serviceAccountId : undefined,
     dataFile,
     octopusVersion: version,
     seeded,

@@ -70,6 +70,8 @@ export interface VersionProfile {
   runbooks: boolean
   /** `KubernetesTentacle` workers (the Kubernetes agent as a worker, 2024). */
   kubernetesWorkers: boolean
+  /** OpenID Connect for service accounts: discovery and the token exchange (2023.4.8077 / 2024.1.1889 on). */
+  oidc: boolean
   paging: PagingStyle
   /** Document fields by version. */
   fields: {
@@ -134,6 +136,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     workerTaskLeases: false,
     runbooks: false,
     kubernetesWorkers: false,
+    oidc: false,
     // Octopus.Client's canned collections (2017) have IsStale, Page.Current/Next and Page.0..N, no Page.All/Last.
     // That 2019.7 still wrote them so is UNCONFIRMED.
     paging: 'legacy',
@@ -148,6 +151,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     workerTaskLeases: false,
     runbooks: true,
     kubernetesWorkers: false,
+    oidc: false,
     // No 2021.2 collection was published; the docs' collection example of that era already has Page.All.
     paging: 'modern',
     fields: {slug: false, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: false, containerFromGit: false},
@@ -161,6 +165,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     workerTaskLeases: false,
     runbooks: true,
     kubernetesWorkers: false,
+    oidc: false,
     // The 2023.1.9626 events collection: Self, Template, Page.All, Page.Next, Page.Current, Page.Last; no IsStale, no Page.N.
     paging: 'modern',
     fields: {slug: true, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: true, containerFromGit: true},
@@ -174,6 +179,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     workerTaskLeases: true,
     runbooks: true,
     kubernetesWorkers: true,
+    oidc: true,
     paging: 'modern',
     fields: {slug: true, machineStatus: false, operatingSystemVersion: true, skipInitialHealthCheck: true, newerFeatureFlags: true, containerFromGit: true},
   },

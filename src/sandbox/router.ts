@@ -5,9 +5,13 @@ import {defaultSpaceId} from './model/spaces.js'
 import type {SandboxContext} from './server-context.js'
 import type {FaultInjector} from './faults.js'
 import {acceptedQuery, type QueryKey, type VersionProfile} from './profiles.js'
+import type {SandboxOidc} from './oidc.js'
 
-/** `spaceHome` is `GET /api/Spaces-N` itself. */
-export type Scope = 'space' | 'global' | 'sandbox' | 'spaceHome'
+/** `spaceHome` is `GET /api/Spaces-N` itself; `root` is outside `/api` (`/.well-known/...`). */
+export type Scope = 'space' | 'global' | 'sandbox' | 'spaceHome' | 'root'
+
+/** Who a request is made as: the API key, the read-only key, or an access token from the OIDC exchange. */
+export type Principal = 'admin' | 'reader' | 'oidc'
 
 /** What a handler returns: a value to serialise, JSON text already presented for the version (present.ts), or plain text. */
 export type Reply =
@@ -27,7 +31,12 @@ export interface Request {
   /** The parsed JSON body (400 when missing or malformed); only for handlers that need one. */
   body(): unknown
   rawBody: string
+  /** The request's Content-Type, without parameters, lower case. */
+  contentType: string
+  /** The URL the client reached the sandbox at (scheme, host and port), for absolute links. */
+  origin: string
   readOnlyKey: boolean
+  principal: Principal
 }
 
 export interface Route {
@@ -43,6 +52,8 @@ export interface Route {
    * the handler sees them, as a real server of that version ignores them. Without it, all pass.
    */
   query?: QueryKey
+  /** Needs no credential (OIDC discovery and the token exchange). */
+  anonymous?: boolean
 }
 
 export interface Exchange {
@@ -60,6 +71,7 @@ export interface RouterOptions {
   apiKey: string
   readOnlyApiKey: string
   faults: FaultInjector
+  oidc: SandboxOidc
   onExchange?: (exchange: Exchange) => void
 }
 
@@ -100,9 +112,20 @@ export class Router {
       if (method !== 'GET' && method !== 'HEAD') rawBody = await readBody(req)
       const path = url.pathname.replace(/\/+$/, '') || '/'
       const isRoot = path.toLowerCase() === '/api'
-      // Only reading the root document is open to all: any other method on /api needs a key first.
-      const readOnlyKey = this.authenticate(req, url, isRoot && (method === 'GET' || method === 'HEAD'))
-      const resolved = isRoot ? (method === 'GET' || method === 'HEAD' ? this.match('GET', [], 'global') : 'wrong-method') : this.resolve(method, path)
+      let resolved: Match | 'wrong-method' | undefined
+      let unreadablePath: unknown
+      try {
+        resolved = isRoot ? (method === 'GET' || method === 'HEAD' ? this.match('GET', [], 'global') : 'wrong-method') : this.resolve(method, path)
+      } catch (error) {
+        unreadablePath = error
+      }
+      // Only reading the root document (and the OIDC routes) is open to all: anything else needs a credential first.
+      // Paths outside /api are no API's (an older server has no /.well-known/openid-configuration: 404, whoever asks).
+      const outsideApi = !/^\/api(\/|$)/i.test(path)
+      const open = (isRoot && (method === 'GET' || method === 'HEAD')) || outsideApi || (typeof resolved === 'object' && resolved.route.anonymous === true)
+      const principal = await this.authenticate(req, url, open)
+      if (unreadablePath) throw unreadablePath
+      const readOnlyKey = principal === 'reader'
       if (resolved === 'wrong-method') throw new HttpError(405, `The method ${method} is not allowed on ${url.pathname}.`)
       if (!resolved) throw routeNotFound(url.pathname)
       match = resolved
@@ -125,7 +148,10 @@ export class Router {
         spaceId,
         explicitSpace: match.explicitSpace,
         rawBody,
+        contentType: String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase(),
+        origin: `http://${req.headers.host ?? 'localhost'}`,
         readOnlyKey,
+        principal,
         body: () => {
           if (!parsedOnce) {
             parsed = parseJson(rawBody)
@@ -181,16 +207,25 @@ export class Router {
     return tail
   }
 
-  /** 401 without or with a wrong key; returns whether the read-only key was used. `GET /api` needs none. */
-  private authenticate(req: IncomingMessage, url: URL, isRoot: boolean): boolean {
+  /**
+   * 401 without or with a wrong credential (an expired access token says so); returns who the
+   * request is made as. The open routes need none, and take one only if it is valid.
+   */
+  private async authenticate(req: IncomingMessage, url: URL, open: boolean): Promise<Principal> {
     const header = req.headers['x-octopus-apikey']
     const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1]
     let queryKey: string | undefined
     for (const [k, v] of url.searchParams) if (k.toLowerCase() === 'apikey') queryKey = v
     const key = (Array.isArray(header) ? header[0] : header) ?? bearer ?? queryKey
-    if (key === this.options.apiKey) return false
-    if (key === this.options.readOnlyApiKey) return true
-    if (isRoot && key === undefined) return false
+    if (key === this.options.apiKey) return 'admin'
+    if (key === this.options.readOnlyApiKey) return 'reader'
+    if (open && key === undefined) return 'admin'
+    if (key !== undefined && key === bearer) {
+      const check = await this.options.oidc.checkAccessToken(key)
+      if (check === 'valid') return 'oidc'
+      // What a real server says for an expired access token is UNCONFIRMED (presumably 401).
+      if (check === 'expired') throw new HttpError(401, 'The access token has expired. Exchange a new ID token for another one.')
+    }
     throw new HttpError(401, key === undefined
       ? 'You must be logged in to perform this action. Please provide a valid API key in the X-Octopus-ApiKey header.'
       : 'The API key you provided was not valid. Please double-check your API key and try again.')
@@ -203,6 +238,7 @@ export class Router {
   /** Maps a path onto a route: `/api/sandbox/...`, `/api/spaces/Spaces-N/...` (where the profile has it), `/api/Spaces-N/...`, `/api/...`. */
   private resolve(method: string, path: string): Match | 'wrong-method' | undefined {
     const segments = path.split('/').filter(Boolean).map(decodePathSegment)
+    if (segments[0]?.toLowerCase() === '.well-known') return this.match(method, segments, 'root')
     if (segments[0]?.toLowerCase() !== 'api') return undefined
     const rest = segments.slice(1)
     if (rest[0]?.toLowerCase() === 'sandbox') return this.match(method, rest.slice(1), 'sandbox')

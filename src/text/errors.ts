@@ -81,8 +81,9 @@ export function redact(text: string, secrets: Array<string | undefined>): string
   for (const secret of secrets) {
     if (secret && secret.length >= 4 && out.includes(secret)) out = out.split(secret).join('API-***')
   }
-  // Anything that looks like an Octopus API key, even one we were not told about.
-  return out.includes('API-') ? out.replace(/API-[A-Z0-9]{8,}/g, 'API-***') : out
+  // Anything that looks like an Octopus API key, or a JWT (an OIDC ID token or access token), even one we were not told about.
+  if (out.includes('API-')) out = out.replace(/API-[A-Z0-9]{8,}/g, 'API-***')
+  return out.includes('eyJ') ? out.replace(/eyJ[\w-]*\.[\w-]+\.[\w-]*/g, 'JWT-***') : out
 }
 
 /** The signals a waiting command stops on, and the exit code of each. */

@@ -2,6 +2,13 @@
 import type {WhoamiResult} from '../app/auth/whoami.js'
 import type {AuthStatusResult, ProfileStatus} from '../app/auth/status.js'
 import {terminalSafe} from '../ui/safe.js'
+import {formatDuration} from '../text/duration.js'
+
+/** Where an OIDC access token is kept, or where this run's ID token came from. */
+function oidcFrom(result: WhoamiResult): string {
+  if (result.CredentialSource !== 'oidc') return `saved in the ${result.CredentialSource === 'file' ? 'plain file' : 'keychain'} by login`
+  return result.Oidc?.IdTokenFrom === 'github-actions' ? 'exchanged by this run for the GitHub Actions ID token' : 'exchanged by this run for OCTOPUS_ID_TOKEN'
+}
 
 /** `whoami`: aligned "key  value" lines. */
 export function whoamiLines(result: WhoamiResult): string[] {
@@ -11,7 +18,7 @@ export function whoamiLines(result: WhoamiResult): string[] {
     ['User', `${result.User.Username} (${result.User.DisplayName}, ${result.User.Id})`],
     ['Space', `${result.Space.Name} (${result.Space.Id})`],
     ['Profile', result.Profile ?? `${result.ProfileName} (not saved; server and key from flags/env)`],
-    ['Credential source', result.CredentialSource],
+    ['Credential source', result.Oidc ? `OIDC (service account ${result.Oidc.ServiceAccountId}, expires in ${formatDuration(result.Oidc.ExpiresInSeconds * 1000)}; ${oidcFrom(result)})` : result.CredentialSource],
   ]
   const width = Math.max(...rows.map(([k]) => k.length))
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${terminalSafe(v)}`)
@@ -33,6 +40,13 @@ export function authStatusLines(result: AuthStatusResult): string[] {
 }
 
 function credentialText(entry: ProfileStatus): string {
+  const oidc = entry.Oidc
+  if (oidc && 'ExpiresAt' in oidc) {
+    const left = oidc.ExpiresInSeconds > 0 ? `expires in ${formatDuration(oidc.ExpiresInSeconds * 1000)}` : `expired at ${oidc.ExpiresAt}`
+    const text = `OIDC (service account ${oidc.ServiceAccountId}, ${left}; ${entry.CredentialSource === 'file' ? 'plain file' : 'keychain'})`
+    return entry.CredentialSource === 'env' || entry.CredentialSource === 'oidc' ? `${entry.CredentialSource} (${entry.CredentialLocation}; its ${text} is not used while it is set)` : text
+  }
+  if (oidc) return `OIDC (service account ${oidc.ServiceAccountId}, exchanged by ${oidc.IdTokenFrom})`
   const saved = entry.SavedKeyStore === null ? '' : entry.SavedKey === 'present' ? 'key saved' : 'no usable key'
   if (entry.CredentialSource === 'env') {
     return entry.SavedKeyStore === null ? `env (${entry.CredentialLocation})` : `env (${entry.CredentialLocation}; its ${entry.SavedKeyStore} key, ${saved}, is not used while it is set)`

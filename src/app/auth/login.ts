@@ -8,6 +8,7 @@ import {KeychainUnavailableError, keychainAccount, openSystemKeychain, type Keyc
 import {checkProfileName, configDir, displayPath, insecureKeyDir} from '../../config/paths.js'
 import {sweepStaleTempFiles} from '../../config/private-file.js'
 import {ProfileStore, type KeyStoreKind, type Profile} from '../../config/profiles.js'
+import {exchangeIdToken} from '../../octopus/oidc.js'
 
 export interface UserSummary {
   Id: string
@@ -47,6 +48,16 @@ export interface LoginResult {
   configFile: string
   /** Where the key went (a description of the keychain entry, or the insecure file's path); never the key. */
   keyLocation: string
+  /** After an OIDC login: the service account, and when the saved access token expires (ms since the epoch). */
+  oidc?: {serviceAccountId: string; expiresAt: number}
+}
+
+export interface OidcLoginRequest extends Omit<LoginRequest, 'apiKey'> {
+  serviceAccountId: string
+  /** The CI's ID token: exchanged, never saved. */
+  idToken: string
+  /** The run's clock, ms since the epoch. */
+  now: number
 }
 
 /** Where `login` takes the server from, first that is set: --server, OCTOPUS_URL, the profile's saved server. */
@@ -89,6 +100,31 @@ export function apiKeyAsFlagError(bin: string) {
  * (exit 4) leaves the keychain, the key files and config.yaml as they were.
  */
 export async function login(req: LoginRequest): Promise<LoginResult> {
+  return checkAndSave(req, async () => ({apiKey: req.apiKey}))
+}
+
+/**
+ * `login --service-account-id`: exchanges the ID token for an access token (src/octopus/oidc.ts),
+ * checks it as a key is checked, then saves the access token (never the ID token) where a key
+ * would go, and its expiry with the profile. Any refusal leaves everything as it was.
+ */
+export async function loginWithOidc(req: OidcLoginRequest): Promise<LoginResult> {
+  return checkAndSave(req, async (server) => {
+    const token = await exchangeIdToken({
+      server,
+      serviceAccountId: req.serviceAccountId,
+      idToken: req.idToken,
+      now: req.now,
+      createClient: req.createClient ?? ((options) => new OctopusClient(options)),
+      client: {timeoutSeconds: req.timeoutSeconds, caCertFile: req.caCertFile, debug: req.debug, userAgent: req.userAgent},
+    })
+    return {accessToken: token.accessToken, oidc: {serviceAccountId: req.serviceAccountId, expiresAt: token.expiresAt}}
+  })
+}
+
+type Credential = {apiKey: string; oidc?: undefined} | {accessToken: string; oidc: {serviceAccountId: string; expiresAt: number}}
+
+async function checkAndSave(req: Omit<LoginRequest, 'apiKey'>, obtain: (server: string) => Promise<Credential>): Promise<LoginResult> {
   const profileName = checkProfileName(req.profile)
   const server = normalizeServerUrl(req.server)
   const dir = req.configDir ?? configDir(req.env)
@@ -100,9 +136,11 @@ export async function login(req: LoginRequest): Promise<LoginResult> {
   if (keyStore === 'keychain') await (await storage.keychain()).checkWritable()
 
   warnIfPlainHttp(server, req.warn)
+  const credential = await obtain(server)
+  const secret = 'apiKey' in credential ? credential.apiKey : credential.accessToken
   const client = (req.createClient ?? ((options) => new OctopusClient(options)))({
     server,
-    apiKey: req.apiKey,
+    ...('apiKey' in credential ? {apiKey: credential.apiKey} : {accessToken: credential.accessToken}),
     timeoutSeconds: req.timeoutSeconds,
     caCertFile: req.caCertFile,
     debug: req.debug,
@@ -113,9 +151,10 @@ export async function login(req: LoginRequest): Promise<LoginResult> {
   const space = req.space ? (await client.resolveSpace(req.space)).space : undefined
 
   const previous = store.get(profileName)
-  const profile: Profile = {name: profileName, server, space: space?.Name, keyStore}
-  const keyLocation = await saveApiKey(storage, profileName, server, req.apiKey, keyStore)
-  if (keyStore === 'file') req.warn(`API key saved in plain file ${displayPath(keyLocation, req.env)}, not in the OS keychain: anyone who can read it as you can use it.`)
+  const oidc = credential.oidc ? {serviceAccountId: credential.oidc.serviceAccountId, expiresAt: new Date(credential.oidc.expiresAt).toISOString()} : undefined
+  const profile: Profile = {name: profileName, server, space: space?.Name, keyStore, ...(oidc ? {oidc} : {})}
+  const keyLocation = await saveApiKey(storage, profileName, server, secret, keyStore, oidc ? 'AccessToken' : 'ApiKey')
+  if (keyStore === 'file') req.warn(`${oidc ? 'Access token' : 'API key'} saved in plain file ${displayPath(keyLocation, req.env)}, not in the OS keychain: anyone who can read it as you can use it.`)
   store.set(profile)
   try {
     await store.save()
@@ -124,8 +163,11 @@ export async function login(req: LoginRequest): Promise<LoginResult> {
     throw error
   }
   await forgetReplacedKey(storage, previous, profile)
+  const saved = oidc ? 'access token' : 'key'
   if (req.env.OCTOPUS_API_KEY || req.env.OCTOPUS_ACCESS_TOKEN) {
-    req.warn('OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN is set in this environment; it takes precedence over the key just saved.')
+    req.warn(`OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN is set in this environment; it takes precedence over the ${saved} just saved.`)
+  } else if (req.env.OCTOPUS_SERVICE_ACCOUNT_ID) {
+    req.warn(`OCTOPUS_SERVICE_ACCOUNT_ID is set in this environment; each run exchanges the CI job's ID token instead of using the ${saved} just saved.`)
   }
   return {
     profile,
@@ -134,6 +176,7 @@ export async function login(req: LoginRequest): Promise<LoginResult> {
     space: space ? {Id: space.Id, Name: space.Name} : undefined,
     configFile: store.file,
     keyLocation,
+    oidc: credential.oidc,
   }
 }
 

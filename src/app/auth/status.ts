@@ -6,9 +6,10 @@ import {readApiKey} from '../../config/key-storage.js'
 import {keychainAccount, openSystemKeychain, type KeychainFactory} from '../../config/keychain.js'
 import {configDir, insecureKeyPath, selectedProfile} from '../../config/paths.js'
 import {ProfileStore, type KeyStoreKind} from '../../config/profiles.js'
+import {oidcStatus, type OidcStatus} from './whoami.js'
 
 /** What is known of a saved key without sending it anywhere. */
-export type SavedKeyState = 'present' | 'missing' | 'keychain-unavailable' | 'refused' | 'none'
+export type SavedKeyState = 'present' | 'missing' | 'keychain-unavailable' | 'refused' | 'none' | 'expired'
 
 export interface ProfileStatus {
   /** The saved profile, or null for a connection made of OCTOPUS_URL and an env credential alone. */
@@ -26,6 +27,8 @@ export interface ProfileStatus {
   SavedKey: SavedKeyState
   /** Why a saved key cannot be used, when it cannot. */
   Problem: string | null
+  /** An OIDC access token (saved by login, or exchanged by each run in CI): its service account and expiry. */
+  Oidc?: OidcStatus | {ServiceAccountId: string; IdTokenFrom: string}
 }
 
 export interface AuthStatusResult {
@@ -41,6 +44,8 @@ export interface AuthStatusRequest {
   env: NodeJS.ProcessEnv
   configDir?: string
   keychain?: KeychainFactory
+  /** The run's clock, ms since the epoch. */
+  now?: number
 }
 
 /**
@@ -62,31 +67,45 @@ export async function authStatus(req: AuthStatusRequest): Promise<AuthStatusResu
   }
   const serverInput = req.serverFlag ?? (req.env.OCTOPUS_URL || undefined)
   const server = serverInput === undefined ? store.get(selected)?.server : normalizeServerUrl(serverInput)
-  const envCredential = req.env.OCTOPUS_API_KEY ? 'OCTOPUS_API_KEY' : req.env.OCTOPUS_ACCESS_TOKEN ? 'OCTOPUS_ACCESS_TOKEN' : undefined
+  const serviceAccountId = req.env.OCTOPUS_SERVICE_ACCOUNT_ID?.trim()
+  const envCredential = req.env.OCTOPUS_API_KEY ? 'OCTOPUS_API_KEY' : req.env.OCTOPUS_ACCESS_TOKEN ? 'OCTOPUS_ACCESS_TOKEN' : serviceAccountId ? 'OCTOPUS_SERVICE_ACCOUNT_ID' : undefined
+  const envSource = envCredential === 'OCTOPUS_SERVICE_ACCOUNT_ID' ? 'oidc' : 'env'
+  const now = req.now ?? Date.now()
   const storage = {configDir: dir, keychain: req.keychain ?? openSystemKeychain}
 
   const profiles: ProfileStatus[] = []
   for (const name of store.names()) {
     const profile = store.get(name)!
-    const saved = await savedKeyState(() => readApiKey(storage, profile))
+    const expiresAt = profile.oidc ? Date.parse(profile.oidc.expiresAt) : undefined
+    const expired = expiresAt !== undefined && !(now < expiresAt)
+    const saved = expired
+      ? {state: 'expired' as const, problem: `The OIDC access token expired at ${profile.oidc!.expiresAt}; log in again with a fresh ID token.`}
+      : await savedKeyState(() => readApiKey(storage, profile))
     const location = profile.keyStore === 'file' ? insecureKeyPath(dir, name) : `keychain account "${keychainAccount(name, profile.server)}"`
     profiles.push({
       Profile: name,
       Server: profile.server,
       Space: profile.space ?? null,
       InUse: name === selected && profile.server === server,
-      CredentialSource: envCredential ? 'env' : profile.keyStore,
+      CredentialSource: envCredential ? envSource : profile.keyStore,
       CredentialLocation: envCredential ?? location,
       SavedKeyStore: profile.keyStore,
       SavedKey: saved.state,
       Problem: saved.problem,
+      ...(envCredential ? ciOidc(serviceAccountId, envSource) : profile.oidc ? {Oidc: oidcStatus({serviceAccountId: profile.oidc.serviceAccountId, expiresAt: expiresAt!, idTokenFrom: 'login'}, now)} : {}),
     })
   }
   if (server && envCredential && !profiles.some((p) => p.InUse)) {
-    profiles.unshift({Profile: null, Server: server, Space: null, InUse: true, CredentialSource: 'env', CredentialLocation: envCredential, SavedKeyStore: null, SavedKey: 'none', Problem: null})
+    profiles.unshift({Profile: null, Server: server, Space: null, InUse: true, CredentialSource: envSource, CredentialLocation: envCredential, SavedKeyStore: null, SavedKey: 'none', Problem: null, ...ciOidc(serviceAccountId, envSource)})
   }
   const inUse = profiles.find((p) => p.InUse)
-  return {ConfigFile: store.file, Profiles: profiles, LoggedIn: inUse !== undefined && (inUse.CredentialSource === 'env' || inUse.SavedKey === 'present')}
+  return {ConfigFile: store.file, Profiles: profiles, LoggedIn: inUse !== undefined && (inUse.CredentialSource === 'env' || inUse.CredentialSource === 'oidc' || inUse.SavedKey === 'present')}
+}
+
+/** The exchange each run makes in CI: nothing is sent here, so only where its ID token will come from. */
+function ciOidc(serviceAccountId: string | undefined, source: string): {Oidc?: {ServiceAccountId: string; IdTokenFrom: string}} {
+  if (source !== 'oidc' || !serviceAccountId) return {}
+  return {Oidc: {ServiceAccountId: serviceAccountId, IdTokenFrom: 'each run: the GitHub Actions ID token, else OCTOPUS_ID_TOKEN'}}
 }
 
 /** Whether the saved key can be read; the key itself is dropped here and goes no further. */

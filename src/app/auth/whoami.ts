@@ -14,9 +14,24 @@ export interface WhoamiResult {
   /** The profile name this run would use (shown when Profile is null). */
   ProfileName: string
   CredentialSource: ResolvedConnection['source']
+  /** Present when the credential is an access token from an OIDC exchange (never the token). */
+  Oidc?: OidcStatus
 }
 
-export async function whoami(opts: {client: OctopusClient; connection: ResolvedConnection; space: SpaceContext}): Promise<WhoamiResult> {
+export interface OidcStatus {
+  ServiceAccountId: string
+  ExpiresAt: string
+  /** Whole seconds left at the time of the run (0 once expired). */
+  ExpiresInSeconds: number
+  /** `login` for a saved token; `github-actions` or `OCTOPUS_ID_TOKEN` for one this run exchanged. */
+  IdTokenFrom: string
+}
+
+export function oidcStatus(oidc: NonNullable<ResolvedConnection['oidc']>, now: number): OidcStatus {
+  return {ServiceAccountId: oidc.serviceAccountId, ExpiresAt: new Date(oidc.expiresAt).toISOString(), ExpiresInSeconds: Math.max(0, Math.floor((oidc.expiresAt - now) / 1000)), IdTokenFrom: oidc.idTokenFrom}
+}
+
+export async function whoami(opts: {client: OctopusClient; connection: ResolvedConnection; space: SpaceContext; now: number}): Promise<WhoamiResult> {
   const {client, connection, space} = opts
   const me = await client.get(client.hasLink('CurrentUser') ? client.link('CurrentUser') : '/api/users/me', currentUser)
   return {
@@ -27,5 +42,6 @@ export async function whoami(opts: {client: OctopusClient; connection: ResolvedC
     Profile: connection.profileSaved ? connection.profile : null,
     ProfileName: connection.profile,
     CredentialSource: connection.source,
+    ...(connection.oidc ? {Oidc: oidcStatus(connection.oidc, opts.now)} : {}),
   }
 }

@@ -19,7 +19,7 @@ Exit 3 when the entry in use has no usable credential (or there is none), as oth
   }
 
   public async run(): Promise<AuthStatusResult> {
-    return authStatus({serverFlag: this.flags.server, profileFlag: this.flags.profile, env: this.env})
+    return authStatus({serverFlag: this.flags.server, profileFlag: this.flags.profile, env: this.env, now: this.context.now()})
   }
 
   protected override render(result: AuthStatusResult): Rendered {

@@ -1,7 +1,8 @@
+import {readFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
-import {flagParser} from '../../cli/flags.js'
+import {durationFlag, flagParser} from '../../cli/flags.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {CliError, ExitCode, usageError} from '../../text/errors.js'
 import {writeStderrLine, writeStdout} from '../../ui/output.js'
@@ -32,6 +33,27 @@ export function parseSeed(input: string): string {
   return input
 }
 
+/** --oidc-jwks: a JSON Web Key Set (`{"keys": [...]}`) file, else exit 2 naming what is wrong. */
+export async function readJwksFile(file: string): Promise<{keys: Array<Record<string, unknown>>}> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw usageError(`--oidc-jwks: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`)
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw usageError(`--oidc-jwks: ${file} is not JSON; it must be a JSON Web Key Set, {"keys": [...]}.`)
+  }
+  const keys = (parsed as {keys?: unknown} | null)?.keys
+  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => k && typeof k === 'object' && typeof (k as {kty?: unknown}).kty === 'string')) {
+    throw usageError(`--oidc-jwks: ${file} is not a JSON Web Key Set: it needs "keys", a list of keys with "kty".`)
+  }
+  return {keys: keys as Array<Record<string, unknown>>}
+}
+
 export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
   static override summary = 'Run the embedded Octopus-compatible sandbox server in the foreground.'
 
@@ -44,12 +66,18 @@ applied only to a new file, and the file is served on the port it was last serve
 port is free (unless --port names another), so a profile saved for it keeps working. One sandbox serves a data file at a time: a second start on a file
 another sandbox serves is refused (exit 2), naming that sandbox's URL and PID. --seed demo builds a small realistic estate; scale:N builds N workers.
 The API key to accept comes from --api-key-stdin or OCTOWORKERS_SANDBOX_API_KEY (never a flag
-value, which any user could read in \`ps\`), else the data file's stored key, else a new one.`
+value, which any user could read in \`ps\`), else the data file's stored key, else a new one.
+OpenID Connect: --oidc-issuer ISS with the issuer's keys (--oidc-jwks FILE, or --oidc-jwks-url URL)
+gives the sandbox a service account that trusts ID tokens from that issuer whose subject matches
+--oidc-subject (\`*\` and \`?\` wildcards); its ID, the audience the tokens must carry, is printed as
+OidcServiceAccountId. The sandbox then serves /.well-known/openid-configuration and the token
+exchange like an Octopus Server, and the access tokens it issues work as bearer tokens for an hour.`
 
   static override examples = [
     '<%= config.bin %> sandbox start --seed demo',
     '<%= config.bin %> sandbox start --port 0 --data :memory: --json',
     '<%= config.bin %> sandbox start --octopus-version 2021.2 --seed scale:2000',
+    '<%= config.bin %> sandbox start --oidc-issuer https://token.actions.githubusercontent.com --oidc-jwks-url https://token.actions.githubusercontent.com/.well-known/jwks --oidc-subject "repo:my-org/*"',
     `${SANDBOX_API_KEY_ENV}=API-MYSANDBOXKEY <%= config.bin %> sandbox start --seed demo`,
     'printenv SANDBOX_KEY | <%= config.bin %> sandbox start --api-key-stdin',
   ]
@@ -62,6 +90,12 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
     'octopus-version': Flags.option({description: 'Octopus Server version to emulate.', options: OCTOPUS_VERSIONS, default: '2026.1'})(),
     'api-key-stdin': Flags.boolean({description: `Read the API key to accept from stdin (else ${SANDBOX_API_KEY_ENV}, else the one stored in the data file, else a new one).`}),
     'api-key': Flags.string({description: `Deprecated: the key shows in \`ps\`. Use ${SANDBOX_API_KEY_ENV} or --api-key-stdin.`, hidden: true}),
+    'oidc-issuer': Flags.string({description: 'Trust ID tokens from this OpenID Connect issuer (their `iss`, exactly) for the sandbox\'s service account.', helpGroup: 'OIDC'}),
+    'oidc-jwks': Flags.string({description: 'The issuer\'s public keys: a JWKS file.', dependsOn: ['oidc-issuer'], exclusive: ['oidc-jwks-url'], helpGroup: 'OIDC'}),
+    'oidc-jwks-url': Flags.string({description: 'The issuer\'s public keys: a JWKS URL, fetched when a token is verified.', dependsOn: ['oidc-issuer'], exclusive: ['oidc-jwks'], helpGroup: 'OIDC'}),
+    'oidc-subject': Flags.string({description: 'The subject (`sub`) the ID tokens must have: `*` matches any run of characters, `?` one character.', default: '*', helpGroup: 'OIDC'}),
+    // Tests shorten it so that an expiry can be seen without waiting an hour.
+    'oidc-token-lifetime': durationFlag({description: 'Lifetime of the access tokens the exchange issues.', default: '1h', max: '1d', hidden: true}),
   }
 
   public async run(): Promise<void> {
@@ -73,6 +107,7 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
     const {apiKey, warning} = await chooseSandboxApiKey({flag: this.flags['api-key'], fromStdin: this.flags['api-key-stdin'], env: this.env, readStdin: () => readAllText(this.io.stdin)})
     if (warning) this.warnUser(warning)
     const dataFile = this.flags.data ?? defaultDataFile(this.env)
+    const oidc = await this.oidcTrust()
 
     let sandboxModule: typeof import('../../sandbox/index.js')
     try {
@@ -90,6 +125,8 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
         seed: seed as 'empty',
         octopusVersion: this.flags['octopus-version'],
         apiKey,
+        oidc,
+        oidcAccessTokenLifetimeSeconds: Math.max(1, Math.round(this.flags['oidc-token-lifetime'] / 1000)),
       })
     } catch (error) {
       const e = error as Error & {code?: string; holder?: {Pid: number; Url: string | null}; lockFile?: string}
@@ -102,7 +139,7 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
         })
       }
       if (e.code === 'EADDRINUSE') throw new CliError(`sandbox start cannot run: port ${port} on ${this.flags.host} is already in use.`, ExitCode.Failure, {hint: 'Choose another --port, or --port 0 for a random free one.'})
-      if (/unknown seed|unsupported Octopus version/.test(e.message)) throw usageError(e.message)
+      if (/unknown seed|unsupported Octopus version|has no OpenID Connect login/.test(e.message)) throw usageError(e.message)
       throw new CliError(`sandbox start cannot run: ${e.message}`, ExitCode.Failure)
     }
 
@@ -113,9 +150,11 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
     })
     // The key is this command's output, so it is written directly (print() would redact it).
     if (this.isJson) {
-      writeStdout(this.io, JSON.stringify({Url: sandbox.url, ApiKey: sandbox.apiKey, ReadOnlyApiKey: sandbox.readOnlyApiKey, Data: sandbox.dataFile, OctopusVersion: sandbox.octopusVersion, Seed: sandbox.seed, Seeded: sandbox.seeded}))
+      const oidcFields = sandbox.oidcServiceAccountId ? {OidcServiceAccountId: sandbox.oidcServiceAccountId} : {}
+      writeStdout(this.io, JSON.stringify({Url: sandbox.url, ApiKey: sandbox.apiKey, ReadOnlyApiKey: sandbox.readOnlyApiKey, Data: sandbox.dataFile, OctopusVersion: sandbox.octopusVersion, Seed: sandbox.seed, Seeded: sandbox.seeded, ...oidcFields}))
     } else {
-      writeStdout(this.io, `Url:              ${sandbox.url}\nApiKey:           ${sandbox.apiKey}\nReadOnlyApiKey:   ${sandbox.readOnlyApiKey}\nData:             ${sandbox.dataFile}\nOctopusVersion:   ${sandbox.octopusVersion}`)
+      const oidcLine = sandbox.oidcServiceAccountId ? `\nOidcServiceAccountId: ${sandbox.oidcServiceAccountId}` : ''
+      writeStdout(this.io, `Url:              ${sandbox.url}\nApiKey:           ${sandbox.apiKey}\nReadOnlyApiKey:   ${sandbox.readOnlyApiKey}\nData:             ${sandbox.dataFile}\nOctopusVersion:   ${sandbox.octopusVersion}${oidcLine}`)
     }
     if (!sandbox.seeded && this.flags.seed !== sandbox.seed) this.note(`The data file already holds an estate (seed ${sandbox.seed}); --seed ${this.flags.seed} was not applied.`)
     else this.note(sandbox.seeded ? `Created a new estate (seed ${sandbox.seed}).` : `Using the existing estate in ${sandbox.dataFile}.`)
@@ -129,6 +168,17 @@ value, which any user could read in \`ps\`), else the data file's stored key, el
   }
 
   private stopRequested?: () => void
+
+  /** The issuer the sandbox's service account trusts, from the --oidc-* flags (its keys are needed). */
+  private async oidcTrust(): Promise<{issuer: string; jwks?: {keys: Array<Record<string, unknown>>}; jwksUrl?: string; subject: string} | undefined> {
+    const issuer = this.flags['oidc-issuer']
+    if (issuer === undefined) return undefined
+    const file = this.flags['oidc-jwks']
+    const url = this.flags['oidc-jwks-url']
+    if (file === undefined && url === undefined) throw usageError('--oidc-issuer needs the issuer\'s public keys: --oidc-jwks FILE or --oidc-jwks-url URL.')
+    if (url !== undefined && !/^https?:\/\/[^/]/i.test(url)) throw usageError(`--oidc-jwks-url must be an http(s) URL, not '${url}'.`)
+    return {issuer, jwks: file === undefined ? undefined : await readJwksFile(file), jwksUrl: url, subject: this.flags['oidc-subject']}
+  }
 
   /** Ctrl-C is the normal way to stop: shut down cleanly and exit 0. */
   protected override onInterrupt(): void {

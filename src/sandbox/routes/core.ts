@@ -6,6 +6,7 @@ import {queryTemplate, rootLinks, spaceLinks} from '../profiles.js'
 import type {Request, Route} from '../router.js'
 import {defaultSpaceId, type SpaceDoc} from '../model/spaces.js'
 import {readFeatures, writeFeatures} from '../model/features.js'
+import {OIDC_SERVICE_ACCOUNT_USER} from '../oidc.js'
 
 function rootDocument(ctx: SandboxContext) {
   return {
@@ -20,6 +21,10 @@ function rootDocument(ctx: SandboxContext) {
 }
 
 function currentUser(req: Request) {
+  if (req.principal === 'oidc') {
+    const user = OIDC_SERVICE_ACCOUNT_USER
+    return {...user, EmailAddress: null, IsActive: true, IsService: true, IsRequestor: false, CanPasswordBeEdited: false, Identities: [], Links: {Self: `/api/users/${user.Id}`}}
+  }
   const readOnly = req.readOnlyKey
   const id = readOnly ? 'Users-2' : 'Users-1'
   return {

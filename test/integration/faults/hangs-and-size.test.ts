@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import type {Sandbox} from '../../helpers/sandbox.js'
+import {runCli} from '../../helpers/cli.js'
 import type {FaultServer} from '../../fault-server/index.js'
 import {octoVia, withFaultedSandbox} from './helpers.js'
 
@@ -29,6 +30,13 @@ describe('--timeout bounds the whole exchange', () => {
     expect(result.exitCode, result.stderr).toBe(1)
     // The client words the remedy as its setting; the CLI names the flag that sets it.
     expect(JSON.parse(result.stdout).Error).toMatchObject({Code: 'timeout', Hint: 'Raise --timeout, or check the network path to the server.'})
+  })
+
+  it('login takes --timeout as every command does: a server that never answers ends at 1s, exit 1', async () => {
+    faults.add({mode: 'hang', method: 'GET', path: '/api'})
+    const result = await runCli(['login', '--server', faults.url, '--api-key-stdin', '--insecure-storage', '--timeout', '1'], {input: sandbox.apiKey, timeoutMs: KILL_AFTER_MS})
+    expect(result.exitCode, result.stderr).toBe(1)
+    expect(result.stderr).toMatch(/Timed out after 1s waiting for http:\/\/127\.0\.0\.1:\d+ \(GET \/api\)/)
   })
 
   it('a Retry-After longer than the time left is not waited for (no 3 x 30 s): one request, the 503 and why', async () => {
