@@ -132,20 +132,34 @@ function registerTypescriptHooks(): void {
   state[key] = true
 }
 
+/**
+ * The sources' package.json, with the commands from the stand-ins module the test run's global
+ * setup wrote (test/lazy-commands-setup.ts) when there is one: oclif then reads the commands'
+ * metadata from it and imports only the command a run runs, where from src/commands it would
+ * import every command first.
+ */
+function pjsonOfTheRun() {
+  const pjson = sourcesPjson()
+  const lazyCommands = process.env.OCTOWORKERS_TEST_LAZY_COMMANDS
+  // oclif takes the target relative to the root.
+  if (lazyCommands) pjson.oclif.commands = {strategy: 'explicit', target: path.relative(repoRoot, lazyCommands), identifier: 'COMMANDS'}
+  return pjson
+}
+
 let oclifConfig: Promise<import('@oclif/core').Config> | undefined
 
 /**
  * The CLI's oclif Config over the TypeScript sources (src/commands, src/cli/help.ts, src/cli/hooks), as
- * bin/dev.js loads it: vitest compiles the .ts files as oclif imports them, so no build is needed.
- * Loaded once per test file.
+ * bin/dev.js loads it: Node's loader hooks compile the .ts files as oclif imports them, so no build
+ * is needed. Loaded once per test file.
  */
 export async function loadOclifConfig(): Promise<import('@oclif/core').Config> {
   registerTypescriptHooks()
   oclifConfig ??= (async () => {
     const oclif = await import('@oclif/core')
-    // vitest compiles the sources itself: oclif must not look for ts-node, nor map paths to dist/.
+    // The loader hooks compile the sources: oclif must not look for ts-node, nor map paths to dist/.
     oclif.settings.enableAutoTranspile = false
-    return oclif.Config.load({root: repoRoot, pjson: sourcesPjson()})
+    return oclif.Config.load({root: repoRoot, pjson: pjsonOfTheRun()})
   })()
   return oclifConfig
 }
