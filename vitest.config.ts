@@ -6,7 +6,7 @@ import LongTiersFirst from './test/sequencer.js'
 // commands run in-process from the TypeScript sources, and the tiers that also spawn the CLI
 // build the bundle they spawn (test/bundle-setup.ts, once per run).
 const shared = {setupFiles: ['test/setup.ts'], testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' as const}
-const spawnsTheCli = {globalSetup: ['test/bundle-setup.ts']}
+const spawnsTheCli = {globalSetup: ['test/bundle-setup.ts', 'test/lazy-commands-setup.ts']}
 
 export default defineConfig({
   test: {

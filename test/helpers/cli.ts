@@ -1,10 +1,12 @@
 import {spawn} from 'node:child_process'
+import {existsSync, linkSync, mkdirSync, readdirSync} from 'node:fs'
 import {tempDir} from './temp.js'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {createRequire, register} from 'node:module'
 import {pathToFileURL} from 'node:url'
 import {sourcesPjson} from '../../scripts/dev/sources-pjson.js'
+import {cacheDir} from '../../src/config/cache-dir.js'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /**
@@ -100,7 +102,42 @@ function needsProcess(args: string[], options: RunOptions): boolean {
   return words === 'leases tail' && !args.some((a) => a === '--duration' || a === '--max-events' || a.startsWith('--duration=') || a.startsWith('--max-events='))
 }
 
+/**
+ * The bundle's compile cache (src/cli/startup/compile-cache.ts), warm in the spawned runs whose
+ * cache home this helper made: a new cache home is empty, so each such run would compile the
+ * bundle cold and write a 1 MB cache at exit. The test run keeps one shared copy (its directory
+ * in OCTOWORKERS_TEST_COMPILE_CACHE, made by test/bundle-setup.ts): a run gets hard links to the
+ * caches there, and the caches a run wrote are linked there for the runs after it (the CLI
+ * replaces a cache by renaming a new file over it, so no run changes another's). A test that
+ * gives its own cacheHome or XDG_CACHE_HOME gets exactly what it gave.
+ */
+function sharedCompileCache(env: Record<string, string>, options: RunOptions): {seed(): void; harvest(): void} | undefined {
+  const shared = process.env.OCTOWORKERS_TEST_COMPILE_CACHE
+  if (!shared || options.sources || options.cacheHome !== undefined || (options.env && 'XDG_CACHE_HOME' in options.env)) return undefined
+  const own = path.join(cacheDir(env), 'compile-cache')
+  const link = (from: string, to: string) => {
+    for (const name of readdirSync(from)) {
+      try {
+        if (name.endsWith('.v8cache')) linkSync(path.join(from, name), path.join(to, name))
+      } catch {
+        // There already (another run linked it first), or gone: the run compiles as usual.
+      }
+    }
+  }
+  return {
+    seed() {
+      mkdirSync(own, {recursive: true, mode: 0o700})
+      link(shared, own)
+    },
+    harvest() {
+      if (existsSync(own)) link(own, shared)
+    },
+  }
+}
+
 function spawnCli(args: string[], env: Record<string, string>, options: RunOptions): Promise<CliResult> {
+  const compileCache = sharedCompileCache(env, options)
+  compileCache?.seed()
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [options.sources ? sourcesBinPath : binPath, ...args], {env, cwd: options.cwd ?? repoRoot, stdio: ['pipe', 'pipe', 'pipe']})
     let stdout = ''
@@ -111,6 +148,7 @@ function spawnCli(args: string[], env: Record<string, string>, options: RunOptio
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
+      compileCache?.harvest()
       resolve({stdout, stderr, exitCode: code ?? (signal ? 128 : 1)})
     })
     if (options.input !== undefined) child.stdin.end(options.input)
@@ -132,20 +170,34 @@ function registerTypescriptHooks(): void {
   state[key] = true
 }
 
+/**
+ * The sources' package.json, with the commands from the stand-ins module the test run's global
+ * setup wrote (test/lazy-commands-setup.ts) when there is one: oclif then reads the commands'
+ * metadata from it and imports only the command a run runs, where from src/commands it would
+ * import every command first.
+ */
+function pjsonOfTheRun() {
+  const pjson = sourcesPjson()
+  const lazyCommands = process.env.OCTOWORKERS_TEST_LAZY_COMMANDS
+  // oclif takes the target relative to the root.
+  if (lazyCommands) pjson.oclif.commands = {strategy: 'explicit', target: path.relative(repoRoot, lazyCommands), identifier: 'COMMANDS'}
+  return pjson
+}
+
 let oclifConfig: Promise<import('@oclif/core').Config> | undefined
 
 /**
  * The CLI's oclif Config over the TypeScript sources (src/commands, src/cli/help.ts, src/cli/hooks), as
- * bin/dev.js loads it: vitest compiles the .ts files as oclif imports them, so no build is needed.
- * Loaded once per test file.
+ * bin/dev.js loads it: Node's loader hooks compile the .ts files as oclif imports them, so no build
+ * is needed. Loaded once per test file.
  */
 export async function loadOclifConfig(): Promise<import('@oclif/core').Config> {
   registerTypescriptHooks()
   oclifConfig ??= (async () => {
     const oclif = await import('@oclif/core')
-    // vitest compiles the sources itself: oclif must not look for ts-node, nor map paths to dist/.
+    // The loader hooks compile the sources: oclif must not look for ts-node, nor map paths to dist/.
     oclif.settings.enableAutoTranspile = false
-    return oclif.Config.load({root: repoRoot, pjson: sourcesPjson()})
+    return oclif.Config.load({root: repoRoot, pjson: pjsonOfTheRun()})
   })()
   return oclifConfig
 }
