@@ -244,7 +244,7 @@ process.stderr.write('leases...\n')
     if (state.State !== 'Executing' && state.State !== 'Running' && state.State !== 'Queued') break
     await new Promise((r) => setTimeout(r, 200))
   }
-  row('leasing', '1,000 simulated leases at concurrency 50: max spread of active leases in a pool', `${state.MaxLeaseSpread} (${state.TasksCompleted} tasks done, ${state.TasksFailed} failed)`, '≤ 1')
+  row('leasing', '1,000 simulated leases at concurrency 50: grants to a least-leased worker; max spread of active leases in a pool', `${state.GrantsToLeastLeased} of ${state.LeasesGranted}; ${state.MaxLeaseSpread} (${state.TasksCompleted} tasks done, ${state.TasksFailed} failed)`, 'all; ≤ 1')
 }
 const leaseBench = await import('./leases.js').then((m) => m.benchLeases({startSandbox, scratch, bin, cleanEnv, compare, runOnce, row, api, timed, median})).catch((error) => {
   row('leases', 'lease benchmarks', `not run: ${error.message}`)

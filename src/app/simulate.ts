@@ -4,6 +4,8 @@ import type {SpaceContext} from '../octopus/client.js'
 import {findAllByNameOrId} from '../octopus/names.js'
 import {listWorkerPools} from '../octopus/repositories.js'
 import {jsonDocument} from '../octopus/response-shapes.js'
+import {taskFailure, type TaskFailure} from '../domain/task-failure.js'
+import {readTaskLog} from './leases/tasks.js'
 
 /** The sandbox's simulation resource (GET /api/sandbox/simulations/{id}); also the --json document. */
 export interface SimulationStatus {
@@ -17,9 +19,21 @@ export interface SimulationStatus {
   LeasesGranted: number
   LeasesPerPool: Record<string, Record<string, number>>
   MaxLeaseSpread: number
+  /** Grants that went to a worker with the fewest active leases in its pool (the leasing rule). */
+  GrantsToLeastLeased: number
+  /** The first failed tasks (a few), whose logs say why. */
+  FailedTaskIds: string[]
   FirstTaskId: string | null
   LastTaskId: string | null
 }
+
+/** The --json document: the sandbox's simulation, with why its first failed tasks failed (from their logs). */
+export interface SimulationResult extends SimulationStatus {
+  Failures: TaskFailure[]
+}
+
+/** How many failed tasks' logs are read to say why they failed. */
+const FAILURES_READ = 3
 
 export interface SimulationRequest {
   tasks: number
@@ -61,7 +75,7 @@ export interface SimulationEvents {
  * Checks that the server is a sandbox and the pools exist (nothing is started otherwise), starts
  * the simulation and polls it until it ends, reporting progress through `events`.
  */
-export async function runSimulation(space: SpaceContext, req: SimulationRequest, events: SimulationEvents = {}): Promise<SimulationStatus> {
+export async function runSimulation(space: SpaceContext, req: SimulationRequest, events: SimulationEvents = {}): Promise<SimulationResult> {
   const client = space.client
   const probe = await client.request<unknown>('GET', '/api/sandbox/info', {allowStatus: [404, 405]})
   if (probe.status !== 200) {
@@ -91,7 +105,17 @@ export async function runSimulation(space: SpaceContext, req: SimulationRequest,
       lastReport = Date.now()
     }
   }
-  return status
+  return {...status, Failures: await readFailures(space, status.FailedTaskIds ?? [])}
+}
+
+/** Why the first failed tasks failed, read from their logs (one request each, a few at most). */
+async function readFailures(space: SpaceContext, taskIds: string[]): Promise<TaskFailure[]> {
+  const failures: TaskFailure[] = []
+  for (const taskId of taskIds.slice(0, FAILURES_READ)) {
+    const failure = taskFailure(await readTaskLog(space, taskId))
+    if (failure) failures.push(failure)
+  }
+  return failures
 }
 
 /** A run that failed a task, was cut short by a sandbox restart or was canceled did not do what was asked. */

@@ -76,7 +76,7 @@
  *
  * SANDBOX-ONLY ENDPOINTS (API key required; 404 on a real Octopus):
  *   POST /api/sandbox/simulations {SpaceId?, Tasks, Concurrency, WorkerPoolIds?, MinDurationMs, MaxDurationMs, StepsPerTask?} -> 201
- *   GET  /api/sandbox/simulations/{id} -> {Id, State, TasksCompleted, TasksFailed, LeasesPerWorker, MaxLeaseSpread, ...}
+ *   GET  /api/sandbox/simulations/{id} -> {Id, State, TasksCompleted, TasksFailed, LeasesPerWorker, MaxLeaseSpread, GrantsToLeastLeased, FailedTaskIds, ...}
  *   GET  /api/sandbox/leases/history{?since,taskId} -> every lease ever granted (grant/release time and sequence)
  *   POST /api/sandbox/faults {Method, PathPattern, Status, AfterMatches, Times} or {Kind: "LeaseRelease", Times}; GET/DELETE /api/sandbox/faults
  *   POST /api/sandbox/seed-completed-tasks {Count, SpaceId?} -> completed Deploy tasks with lease logs

@@ -179,6 +179,7 @@ describe('lease engine', () => {
     expect(grantsNotOnLeastLeased).toBe(0)
     expect(maxSpread).toBeLessThanOrEqual(1)
     expect(sim.MaxLeaseSpread).toBe(maxSpread)
+    expect(sim.GrantsToLeastLeased).toBe(1000)
     expect(Object.keys(sim.LeasesPerWorker)).toHaveLength(7)
   })
 })

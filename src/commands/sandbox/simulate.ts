@@ -3,8 +3,8 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {countFlag, flagParser} from '../../cli/flags.js'
 import {ExitCode, type ExitCodeValue} from '../../text/errors.js'
-import {cancelSimulation, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationStatus} from '../../app/simulate.js'
-import {canceledLine, simulationProgressLine, simulationStartedLine} from '../../views/simulate.js'
+import {cancelSimulation, parseDurationRange, runSimulation, simulationFailed, type DurationRange, type SimulationResult, type SimulationStatus} from '../../app/simulate.js'
+import {canceledLine, simulationFailureLines, simulationProgressLine, simulationStartedLine, simulationSummaryLines} from '../../views/simulate.js'
 import {renderTable} from '../../ui/table.js'
 
 
@@ -39,7 +39,7 @@ finished are canceled (their leases released) and no more start; exit 130.`
   /** The running simulation, once started: what Ctrl-C cancels. */
   private started?: {space: Awaited<ReturnType<SandboxSimulate['connectSpace']>>['space']; id: string}
 
-  public async run(): Promise<SimulationStatus> {
+  public async run(): Promise<SimulationResult> {
     const {space} = await this.connectSpace()
     const {tasks, concurrency, steps, pool} = this.flags
     return runSimulation(space, {tasks, concurrency, steps, durationMs: this.flags['duration-ms'], pools: pool}, {
@@ -61,15 +61,13 @@ finished are canceled (their leases released) and no more start; exit 130.`
     ).finally(() => this.context.exit(ExitCode.Interrupted))
   }
 
-  protected override render(status: SimulationStatus): Rendered {
+  protected override render(status: SimulationResult): Rendered {
     const rows = Object.entries(status.LeasesPerPool).flatMap(([pool, workers]) => Object.entries(workers).map(([worker, leases]) => [pool, worker, leases]))
     const table = rows.length ? renderTable(['POOL', 'WORKER', 'LEASES'], rows, this.io.table) : 'No worker was leased.'
-    const summary = `${status.TasksCompleted} succeeded, ${status.TasksFailed} failed, ${status.TasksCanceled} canceled of ${status.Tasks}; ${status.LeasesGranted} leases; largest difference in active leases between a pool's workers at a grant: ${status.MaxLeaseSpread}.`
-    const stderr: string[] = []
-    if (status.TasksFailed > 0) stderr.push(`See the failed tasks' logs, e.g. ${status.FirstTaskId} to ${status.LastTaskId}.`)
+    const stderr = simulationFailureLines(status)
     if (status.State === 'Interrupted') stderr.push('The simulation was interrupted (the sandbox restarted).')
     if (status.State === 'Canceled') stderr.push('The simulation was canceled before it finished.')
-    return {stdout: `${table}\n${summary}`, stderr}
+    return {stdout: [table, ...simulationSummaryLines(status)].join('\n'), stderr}
   }
 
   protected override exitCodeFor(status: SimulationStatus): ExitCodeValue {

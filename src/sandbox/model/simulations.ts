@@ -23,9 +23,14 @@ export interface SimulationDoc {
   TasksFailed: number
   TasksCanceled: number
   TaskIds: string[]
+  /** The first failed tasks (at most MAX_FAILED_TASK_IDS), for the caller to read their logs. */
+  FailedTaskIds?: string[]
   StartedAt: string
   CompletedAt: string | null
 }
+
+/** How many failed task IDs a simulation keeps for its caller. */
+const MAX_FAILED_TASK_IDS = 5
 
 /** Deterministic pseudo-random numbers (mulberry32), so a simulation's durations repeat. */
 function random(seed: number): () => number {
@@ -74,7 +79,7 @@ export class Simulations {
     const num = this.ctx.store.nextNumber('Simulations')
     const sim: SimulationDoc = {
       Id: `Simulations-${num}`, SpaceId: space!.id, Tasks: tasks, Concurrency: concurrency, WorkerPoolIds: poolIds, MinDurationMs: minMs, MaxDurationMs: maxMs,
-      StepsPerTask: steps, State: 'Running', TasksStarted: 0, TasksCompleted: 0, TasksFailed: 0, TasksCanceled: 0, TaskIds: [], StartedAt: now, CompletedAt: null,
+      StepsPerTask: steps, State: 'Running', TasksStarted: 0, TasksCompleted: 0, TasksFailed: 0, TasksCanceled: 0, TaskIds: [], FailedTaskIds: [], StartedAt: now, CompletedAt: null,
     }
     const rand = random(num)
     const plans: DeployStep[][] = []
@@ -93,7 +98,7 @@ export class Simulations {
       if (next >= tasks || entry.canceled) return
       const index = next++
       sim.TasksStarted++
-      this.tasks.runDeploy(sim.TaskIds[index], plans[index], (state) => this.onTaskDone(sim, state, launch))
+      this.tasks.runDeploy(sim.TaskIds[index], plans[index], (state) => this.onTaskDone(sim, sim.TaskIds[index], state, launch))
     }
     this.ctx.store.transaction(() => {
       for (let i = 0; i < Math.min(concurrency, tasks); i++) launch()
@@ -113,10 +118,14 @@ export class Simulations {
     return withWorkers.length ? withWorkers : pools.filter((p) => p.IsDefault).map((p) => p.Id)
   }
 
-  private onTaskDone(sim: SimulationDoc, state: TaskState, launch: () => void): void {
+  private onTaskDone(sim: SimulationDoc, taskId: string, state: TaskState, launch: () => void): void {
     if (state === 'Success') sim.TasksCompleted++
     else if (state === 'Canceled') sim.TasksCanceled++
-    else sim.TasksFailed++
+    else {
+      sim.TasksFailed++
+      const failed = (sim.FailedTaskIds ??= [])
+      if (failed.length < MAX_FAILED_TASK_IDS) failed.push(taskId)
+    }
     // Starting the next task here keeps "release, then lease" in one synchronous step.
     launch()
     this.settleIfDone(sim)
@@ -182,7 +191,8 @@ export class Simulations {
       ActiveLeases: leases.filter((l) => l.released_at === null).length,
       LeasesPerWorker: perWorker,
       LeasesPerPool: perPool,
-      MaxLeaseSpread: maxLeaseSpread(this.ctx, leases),
+      ...leaseBalance(this.ctx, leases),
+      FailedTaskIds: sim.FailedTaskIds ?? [],
       FirstTaskId: sim.TaskIds[0] ?? null,
       LastTaskId: sim.TaskIds.at(-1) ?? null,
     }
@@ -199,10 +209,13 @@ export class Simulations {
 }
 
 /**
- * Replays grants and releases in order and returns the largest difference, right after any grant,
- * between the most and least leased of a pool's leasable (enabled, healthy) workers.
+ * Replays grants and releases in order. MaxLeaseSpread: the largest difference, right after any
+ * grant, between the most and least leased of a pool's leasable (enabled, healthy) workers; it can
+ * exceed 1 although every grant follows the rule, because leases end at different times (one
+ * worker finishes several while another still runs its own). GrantsToLeastLeased: the grants that
+ * went to a worker with the fewest active leases in its pool at that moment, which is the rule.
  */
-export function maxLeaseSpread(ctx: ModelContext, leases: LeaseRow[]): number {
+export function leaseBalance(ctx: ModelContext, leases: LeaseRow[]): {MaxLeaseSpread: number; GrantsToLeastLeased: number} {
   const events: Array<{seq: number; lease: LeaseRow; grant: boolean}> = []
   for (const lease of leases) {
     events.push({seq: lease.grant_seq, lease, grant: true})
@@ -219,15 +232,19 @@ export function maxLeaseSpread(ctx: ModelContext, leases: LeaseRow[]): number {
   }
   const active = new Map<string, number>()
   let spread = 0
+  let toLeastLeased = 0
   for (const event of events) {
-    active.set(event.lease.worker_id, (active.get(event.lease.worker_id) ?? 0) + (event.grant ? 1 : -1))
-    if (!event.grant) continue
     const workers = poolWorkers.get(event.lease.pool_id) ?? []
-    if (workers.length < 2) continue
+    if (event.grant) {
+      const fewest = Math.min(...workers.map((id) => active.get(id) ?? 0))
+      if (workers.length === 0 || (active.get(event.lease.worker_id) ?? 0) <= fewest) toLeastLeased++
+    }
+    active.set(event.lease.worker_id, (active.get(event.lease.worker_id) ?? 0) + (event.grant ? 1 : -1))
+    if (!event.grant || workers.length < 2) continue
     const counts = workers.map((id) => active.get(id) ?? 0)
     spread = Math.max(spread, Math.max(...counts) - Math.min(...counts))
   }
-  return spread
+  return {MaxLeaseSpread: spread, GrantsToLeastLeased: toLeastLeased}
 }
 
 /**
