@@ -12,7 +12,8 @@ import type {TaskResource, WorkerPoolResource, WorkerResource} from '../../octop
 import type {PolicyConfig} from '../../config/octoworkers-yaml/load.js'
 import {checkName} from '../../domain/policy/convention.js'
 import {isDynamicPool} from '../../domain/pools.js'
-import {pollingAddress, provisionMissing, provisionPlan, type ProvisionKind, type ProvisionPlan} from '../../domain/workers/provision.js'
+import {provisionMissing, provisionPlan, type ProvisionKind, type ProvisionPlan} from '../../domain/workers/provision.js'
+import {pollingAddress} from '../../domain/workers/polling-address.js'
 import {healthTaskBody, isTaskFinished} from './health.js'
 import {poolNames, withPoolNames, type WorkerWithPoolNames} from './list.js'
 

@@ -6,6 +6,7 @@
  */
 import {shellQuote} from '../../text/shell.js'
 import {kubernetesAgent, type PresentableEndpoint} from './endpoint-facts.js'
+import {pollingAddress} from './polling-address.js'
 
 export const KUBERNETES_AGENT_CHART = 'oci://registry-1.docker.io/octopusdeploy/kubernetes-agent'
 
@@ -76,13 +77,13 @@ function setArguments(values: unknown, prefix = ''): string[] {
 
 /**
  * Installs one more agent as a worker in a pool (the pool's ID needs no escaping). `name`: the
- * worker's name when it is known (a declared agent), else NAME; NAME, POLLING-URL and TOKEN are
- * for the user.
+ * worker's name when it is known (a declared agent), else NAME; NAME and TOKEN are for the user.
+ * The polling address is derived from the server URL (polling-address.ts).
  */
 export function helmInstallCommand(opts: {server: string; spaceName: string; poolId: string; name?: string}): string {
   const release = agentRelease(opts.name)
   const values = agentWorkerValues({
-    name: opts.name ?? 'NAME', serverUrl: opts.server, serverCommsAddress: 'POLLING-URL', space: opts.spaceName, workerPools: [opts.poolId], credential: {bearerToken: 'TOKEN'},
+    name: opts.name ?? 'NAME', serverUrl: opts.server, serverCommsAddress: pollingAddress(opts.server).Address, space: opts.spaceName, workerPools: [opts.poolId], credential: {bearerToken: 'TOKEN'},
   })
   return [`helm upgrade --install --atomic --create-namespace --namespace ${release} ${release}`, KUBERNETES_AGENT_CHART, ...setArguments(values)].join(' ')
 }

@@ -8,6 +8,7 @@
  */
 import {shellQuote} from '../../text/shell.js'
 import {agentRelease, agentWorkerValues, KUBERNETES_AGENT_CHART, type AgentWorkerValues} from './kubernetes-agent.js'
+import type {PollingAddress} from './polling-address.js'
 
 export const PROVISION_KINDS = ['docker', 'linux', 'kubernetes'] as const
 export type ProvisionKind = (typeof PROVISION_KINDS)[number]
@@ -20,28 +21,10 @@ export const TENTACLE_IMAGE = 'octopusdeploy/tentacle'
 export const TENTACLE_PROGRAM = '/opt/octopus/tentacle/Tentacle'
 export const LISTENING_PORT = 10933
 /** The port a self-hosted server listens on for polling Tentacles. */
-export const POLLING_PORT = 10943
 /** The key under which the chart reads an API key from `agent.serverApiKeySecretName`. */
 export const AGENT_SECRET_KEY = 'api-key'
 
-export interface PollingAddress {
-  Address: string
-  Port: number
-}
 
-/**
- * Where a polling worker connects. No Octopus API field is known to publish it (UNCONFIRMED), so it
- * is derived from the server URL: Octopus Cloud (`*.octopus.app`) takes polling connections at
- * `https://polling.<instance>.octopus.app/` (the chart's documented Cloud example; that this is
- * port 443 is derived from the https URL), a self-hosted server on its host at port 10943 (the
- * Tentacle's default `--server-comms-port`, and the port Octopus's server container exposes).
- */
-export function pollingAddress(serverUrl: string): PollingAddress {
-  const url = new URL(serverUrl)
-  const host = url.hostname.toLowerCase()
-  if (host.endsWith('.octopus.app') && !host.startsWith('polling.')) return {Address: `https://polling.${host}/`, Port: 443}
-  return {Address: `https://${url.hostname}:${POLLING_PORT}/`, Port: POLLING_PORT}
-}
 
 export interface ProvisionInput {
   kind: ProvisionKind

@@ -213,7 +213,7 @@ describe('a pool below its floor: the fix for the pool\'s kind', () => {
     expect(finding.Fix).not.toContain('worker register')
     expect(finding.Fix).toBe([
       'helm upgrade --install --atomic --create-namespace --namespace octopus-agent-NAME octopus-agent-NAME oci://registry-1.docker.io/octopusdeploy/kubernetes-agent',
-      '--set agent.acceptEula=Y --set agent.name=NAME --set agent.serverUrl=https://octopus.example.com --set agent.serverCommsAddress=POLLING-URL',
+      '--set agent.acceptEula=Y --set agent.name=NAME --set agent.serverUrl=https://octopus.example.com --set agent.serverCommsAddress=https://octopus.example.com:10943/',
       `--set 'agent.space=Platform Team' --set agent.worker.enabled=true --set 'agent.worker.initial.workerPools={${agents.Id}}' --set agent.bearerToken=TOKEN`,
     ].join(' '))
   })

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {parse as parseYaml} from 'yaml'
-import {pollingAddress, provisionMissing, valuesYaml} from '../../../src/domain/workers/provision.js'
+import {provisionMissing, valuesYaml} from '../../../src/domain/workers/provision.js'
+import {pollingAddress} from '../../../src/domain/workers/polling-address.js'
 
 describe('where a polling worker connects', () => {
   it('Octopus Cloud: the polling host; self-hosted: the server host on 10943', () => {
