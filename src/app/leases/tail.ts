@@ -6,6 +6,7 @@
 import {CliError, ExitCode} from '../../text/errors.js'
 import type {LeaseEvent, LeaseRecord, LeaseSource} from '../../domain/leases/types.js'
 import {leaseEvent} from '../../domain/leases/types.js'
+import {abortableSleep} from '../../text/sleep.js'
 
 export interface LeaseFilter {
   workerIds?: Set<string>
@@ -66,18 +67,6 @@ export class EventLedger {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    function done() {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, {once: true})
-  })
-}
 
 /**
  * Network failures, timeouts, server errors (5xx, or a 404 from a half-started server) and bodies
@@ -103,7 +92,7 @@ export function nextPollAt(input: {pollStartedAt: number; now: number; intervalM
 
 export async function followLeases(options: TailOptions): Promise<{events: number; stop: TailStop}> {
   const now = options.now ?? (() => performance.now())
-  const wait = options.sleep ?? sleep
+  const wait = options.sleep ?? abortableSleep
   const started = now()
   const deadline = options.durationMs === undefined ? Infinity : started + options.durationMs
   const ledger = new EventLedger()

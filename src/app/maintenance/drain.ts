@@ -8,6 +8,7 @@ import type {LeaseRecord, LeaseSource} from '../../domain/leases/types.js'
 import {describeStaleLease, isCompletedTaskState, leaseStaleness, type LeaseStaleness, type TaskEnd} from '../leases/stale.js'
 import {shellQuote} from '../../text/shell.js'
 import {formatDuration} from '../../text/duration.js'
+import {abortableSleep} from '../../text/sleep.js'
 
 /** The leases active now, however they are found. */
 export interface LeaseWatch {
@@ -88,18 +89,6 @@ export function leasesOf(target: {Id: string; Name: string}, leases: LeaseRecord
   return leases.filter((l) => l.WorkerId === target.Id || (l.WorkerId === null && l.WorkerName?.toLowerCase() === target.Name.toLowerCase()))
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    function done() {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, {once: true})
-  })
-}
 
 /** Short tasks end between the first polls: 100 ms, doubling up to the interval. */
 export function backoff(poll: number, intervalMs: number): number {

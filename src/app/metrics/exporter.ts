@@ -17,6 +17,7 @@ import {NameDirectory} from '../leases/directory.js'
 import {chooseSourceKind, createLeaseSource} from '../leases/sources.js'
 import {LeaseTally} from './lease-tally.js'
 import {renderMetrics, type EstateReading} from './registry.js'
+import {abortableSleep} from '../../text/sleep.js'
 
 export interface ExporterOptions {
   client: OctopusClient
@@ -65,7 +66,7 @@ export class EstateExporter {
     while (!signal.aborted) {
       const started = performance.now()
       await this.read()
-      await sleep(Math.max(0, started + this.options.intervalMs - performance.now()), signal)
+      await abortableSleep(Math.max(0, started + this.options.intervalMs - performance.now()), signal)
     }
   }
 
@@ -145,15 +146,3 @@ async function loadedDirectory(space: SpaceContext): Promise<NameDirectory> {
   return directory
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    function done() {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, {once: true})
-  })
-}
