@@ -9,9 +9,11 @@ const agent = new http.Agent({keepAlive: true})
 const headers = {'X-Octopus-ApiKey': process.env.OCTOPUS_API_KEY, Accept: 'application/json'}
 export const counted = {requests: 0, bytes: 0}
 
-export const get = (path) => new Promise((resolve, reject) => {
-  counted.requests++
-  http.get(new URL(path, server), {agent, headers}, (res) => {
+// A kept-alive socket the server closed while idle (its keep-alive timeout passes while it builds a
+// large body for another request) resets on reuse: a GET is then sent again, as the CLI's retry does.
+export const get = (path, retried = false) => new Promise((resolve, reject) => {
+  if (!retried) counted.requests++
+  const request = http.get(new URL(path, server), {agent, headers}, (res) => {
     const chunks = []
     res.on('data', (chunk) => chunks.push(chunk)).on('end', () => {
       const body = Buffer.concat(chunks)
@@ -19,7 +21,8 @@ export const get = (path) => new Promise((resolve, reject) => {
       if (res.statusCode !== 200) return reject(new Error(`${path}: ${res.statusCode}`))
       resolve(JSON.parse(body.toString('utf8')))
     })
-  }).on('error', reject)
+  })
+  request.on('error', (error) => (error.code === 'ECONNRESET' && request.reusedSocket && !retried ? get(path, true).then(resolve, reject) : reject(error)))
 })
 
 export async function mapBounded(items, limit, fn) {
@@ -62,8 +65,10 @@ export async function usageReads(spaceId, {poolsToo}) {
   ])
   const ids = [...projects.map((p) => p.VariableSetId), ...libraryVariableSets.map((l) => l.VariableSetId)].filter((id) => typeof id === 'string' && id !== '')
   const lifecycles = runbooks.some((r) => (r.EnvironmentScope ?? '').toLowerCase() === 'fromprojectlifecycles')
+  // As the CLI: past 6,000 characters the URL leaves the ids filter out (one request either way).
+  const withIds = `${s}/variables/all?ids=${[...new Set(ids)].map(encodeURIComponent).join(',')}`
   await Promise.all([
-    ids.length ? get(`${s}/variables/all?ids=${ids.join(',')}`) : undefined,
+    ids.length ? get(withIds.length <= 6000 ? withIds : `${s}/variables/all`) : undefined,
     lifecycles ? get(`${s}/lifecycles/all`) : undefined,
   ])
 }

@@ -49,7 +49,7 @@ function makeRunner(scratch) {
 async function againstFloor(run, {bin, args, floor, env, runs}) {
   const must = async (argv) => {
     const result = await run(argv, env)
-    if (result.code !== 0) throw new Error(`${argv.slice(1).join(' ')}: exit ${result.code}: ${result.stderr.trim().split('\n').slice(-2).join(' ')}`)
+    if (result.code !== 0) throw new Error(`${argv.map((a) => path.basename(a)).join(' ')}: exit ${result.code}: ${result.stderr.trim().split('\n').slice(0, 6).join(' ')}`)
     return result
   }
   const floorArgv = [path.join(root, 'bench', floor)]
