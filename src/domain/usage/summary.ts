@@ -1,5 +1,5 @@
 /** Per-pool figures for `pool usage` without a pool, `pool view` and `pool delete`. Pure. */
-import type {SpaceUsage, UsageGaps, UsagePoolFacts, UsageRow, Via} from './types.js'
+import type {SpaceUsage, UsageGaps, UsagePoolFacts, UsageRow} from './types.js'
 import {workerPoolTypeOf} from '../pools.js'
 
 /**
