@@ -3,6 +3,10 @@
 // Wall times are medians of several runs, shown as a ratio to `node -e 0` measured in the same
 // run; peak RSS comes from each child's own getrusage (bench/rss-probe.cjs); request counts come
 // from the CLI's --debug lines. Nothing here asserts: it prints a table (and bench/results.json).
+// Section 4d (bench/scale.js) sets `check` and `pool usage` beside floors of their own (the same
+// requests, every body JSON.parsed) in wall and CPU time; BENCH_SCALE_LARGE=1 adds `check` at
+// 25,000 / 50,000 / 100,000 workers (peak RSS against the JSON read; time per doubling), off by
+// default as it takes about a minute more.
 import {spawn} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -227,6 +231,12 @@ process.stderr.write('pool usage at scale...\n')
   row('usage', `HTTP requests: all ${spaces} spaces; one space; per extra space; all spaces with 100 projects instead of ${projects}`,
     `${usage.requests}; ${oneSpace}; ${(usage.requests - oneSpace) / (spaces - 1)}; ${smallRequests}`, 'constant in projects')
 }
+
+// ---- 4d. check and pool usage against their floors -------------------------------------------------
+process.stderr.write('check and pool usage against their floors...\n')
+await import('./scale.js').then((m) => m.benchScale({startSandbox, scratch, bin, cleanEnv, row, big})).catch((error) => {
+  row('floor', 'floor benchmarks', `not run: ${error.message}`)
+})
 
 // ---- 4c. estate as code at scale --------------------------------------------------------------------
 process.stderr.write('estate plan and apply at scale...\n')

@@ -12,7 +12,7 @@ import {findAllByNameOrId} from '../../octopus/names.js'
 import {readUsageEstate, type ReadUsageOptions} from './read.js'
 import {computeUsage, rowAppliesIn} from '../../domain/usage/resolve.js'
 import {RUNS_ON_WORKER_HELP} from '../../domain/usage/runs-on-worker.js'
-import {gapNote, summarizePool, type PoolUsageSummary} from '../../domain/usage/summary.js'
+import {gapNote, rowsByPool, summarizePool, type PoolUsageSummary} from '../../domain/usage/summary.js'
 import type {NamedFacts} from '../../octopus/usage-types.js'
 import type {SpaceUsage, UsageEstate, UsageGaps, UsagePoolFacts, UsageProblem, UsageRow} from '../../domain/usage/types.js'
 
@@ -97,10 +97,12 @@ export function buildReport(collected: CollectedSpace[], options: {pools?: Selec
     const scoped: SpaceUsage = environment
       ? {...usage, rows: usage.rows.filter((r) => rowAppliesIn(r, environment)), problems: usage.problems.filter((p) => p.Environments.length === 0 || p.Environments.includes(environment.Name))}
       : usage
+    const byPool = rowsByPool(scoped.rows)
     for (const pool of estate.pools) {
       if (wanted && !wanted.has(pool.Id + '|' + estate.space.Id)) continue
-      pools.push(summarizePool(scoped, pool))
-      rows.push(...scoped.rows.filter((r) => r.PoolId === pool.Id))
+      const poolRows = byPool.get(pool.Id) ?? []
+      pools.push(summarizePool(scoped, pool, poolRows))
+      for (const row of poolRows) rows.push(row)
     }
     problems.push(...scoped.problems)
   }

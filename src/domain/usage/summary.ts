@@ -1,5 +1,5 @@
 /** Per-pool figures for `pool usage` without a pool, `pool view` and `pool delete`. Pure. */
-import type {SpaceUsage, UsageGaps, UsagePoolFacts, UsageRow, Via} from './types.js'
+import type {SpaceUsage, UsageGaps, UsagePoolFacts, UsageRow} from './types.js'
 import {workerPoolTypeOf} from '../pools.js'
 
 /**
@@ -46,9 +46,40 @@ function actionKey(row: UsageRow): string {
   return `${row.ProjectId}|${row.RunbookId ?? ''}|${row.ActionId}`
 }
 
-export function summarizePool(space: SpaceUsage, pool: UsagePoolFacts): PoolUsageSummary {
-  const rows = space.rows.filter((r) => r.PoolId === pool.Id)
-  const distinct = (via?: Via) => new Set(rows.filter((r) => via === undefined || r.Via === via).map(actionKey)).size
+/** A space's rows by the pool they run on, in their order: one pass, for callers that summarize every pool. */
+export function rowsByPool(rows: readonly UsageRow[]): Map<string, UsageRow[]> {
+  const byPool = new Map<string, UsageRow[]>()
+  for (const row of rows) {
+    const pool = byPool.get(row.PoolId)
+    if (pool) pool.push(row)
+    else byPool.set(row.PoolId, [row])
+  }
+  return byPool
+}
+
+/**
+ * One pool's counts. `poolRows` (the pool's rows, as rowsByPool gives them) spares a scan of every
+ * row of the space for each pool when a caller summarizes all of them; each action's key is built once.
+ */
+export function summarizePool(space: SpaceUsage, pool: UsagePoolFacts, poolRows?: readonly UsageRow[]): PoolUsageSummary {
+  const rows = poolRows ?? space.rows.filter((r) => r.PoolId === pool.Id)
+  const direct = new Set<string>()
+  const variable = new Set<string>()
+  const viaDefault = new Set<string>()
+  const disabled = new Set<string>()
+  const containers = new Set<string>()
+  const projects = new Set<string>()
+  let builtInWorker = false
+  for (const row of rows) {
+    const key = actionKey(row)
+    if (row.Via === 'direct') direct.add(key)
+    else if (row.Via === 'variable') variable.add(key)
+    else if (row.Via === 'default') viaDefault.add(key)
+    if (row.IsDisabled) disabled.add(key)
+    if (row.Container !== null) containers.add(key)
+    projects.add(row.ProjectId)
+    if (row.BuiltInWorker) builtInWorker = true
+  }
   return {
     SpaceId: space.space.Id,
     SpaceName: space.space.Name,
@@ -56,13 +87,13 @@ export function summarizePool(space: SpaceUsage, pool: UsagePoolFacts): PoolUsag
     PoolName: pool.Name,
     IsDefault: pool.IsDefault,
     WorkerPoolType: workerPoolTypeOf(pool),
-    Direct: distinct('direct'),
-    Variable: distinct('variable'),
-    Default: distinct('default'),
-    Disabled: new Set(rows.filter((r) => r.IsDisabled).map(actionKey)).size,
-    Projects: new Set(rows.map((r) => r.ProjectId)).size,
-    Containers: new Set(rows.filter((r) => r.Container !== null).map(actionKey)).size,
-    BuiltInWorker: rows.some((r) => r.BuiltInWorker),
+    Direct: direct.size,
+    Variable: variable.size,
+    Default: viaDefault.size,
+    Disabled: disabled.size,
+    Projects: projects.size,
+    Containers: containers.size,
+    BuiltInWorker: builtInWorker,
     Unused: rows.length === 0,
   }
 }

@@ -9,6 +9,7 @@ import {failsForLackOfWorker} from '../../builtin-worker.js'
 import type {SpaceSnapshot} from '../../estate/types.js'
 import type {Finding, RuleId} from '../types.js'
 import type {UsageRow} from '../../usage/types.js'
+import {rowsByPool} from '../../usage/summary.js'
 import {addWorkerFix, quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
 const notRead: RuleDescriptor['unavailable'] = ({snapshot}) =>
@@ -48,8 +49,9 @@ export const poolWithoutWorkers: RuleDescriptor = {
     const findings: Finding[] = []
     for (const space of snapshot.spaces) {
       if (!space.usage) continue
+      const byPool = rowsByPool(space.usage.rows)
       for (const pool of space.pools) {
-        const rows = live(space.usage.rows.filter((r) => r.PoolId === pool.Id))
+        const rows = live(byPool.get(pool.Id) ?? [])
         if (rows.length === 0) continue
         const members = workersOf(space, pool.Id)
         // An empty default pool runs on the built-in worker while it is on: builtin/in-use reports
@@ -133,10 +135,11 @@ export const unusedPool: RuleDescriptor = {
     const findings: Finding[] = []
     for (const space of snapshot.spaces) {
       if (!space.usage) continue
+      const usedPools = new Set(space.usage.rows.map((r) => r.PoolId))
       for (const pool of space.pools) {
         if (pool.IsDefault || isDynamicPool(pool)) continue
         const members = workersOf(space, pool.Id)
-        if (members.length === 0 || space.usage.rows.some((r) => r.PoolId === pool.Id)) continue
+        if (members.length === 0 || usedPools.has(pool.Id)) continue
         findings.push(spaceFinding('usage/unused-pool', 'note', space, pool,
           `No deployment or runbook step uses pool '${pool.Name}', which holds ${members.length} worker${members.length === 1 ? '' : 's'}.`,
           usageFix(pool.Name, space)))
