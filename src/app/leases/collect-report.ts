@@ -17,6 +17,8 @@ export interface CollectOptions {
   since: number
   until: number
   groupBy: GroupBy
+  /** Also work out capacity over time (for the HTML report). */
+  capacity?: boolean
   filter: LeaseFilter
   /** Called once the task list is known, then after each log read. */
   onProgress?: (done: number, total: number) => void
@@ -69,6 +71,7 @@ export async function collectLeaseReport(space: SpaceContext, directory: NameDir
     since: options.since,
     until: options.until,
     groupBy: options.groupBy,
+    capacity: options.capacity,
     tasksScanned: tasks.length,
     intervals,
     // With a filter, idle capacity means idle workers within the filter.
@@ -87,6 +90,7 @@ export async function leaseReport(input: {
   since: number
   until: number
   groupBy: GroupBy
+  capacity?: boolean
   pools?: string[]
   workers?: string[]
   /** The lease cache of a space (undefined: --no-cache); see report-cache.ts. */
@@ -108,6 +112,7 @@ export async function leaseReport(input: {
       since: input.since,
       until: input.until,
       groupBy: input.groupBy,
+      capacity: input.capacity,
       filter,
       onProgress: input.onProgress && ((done, total) => input.onProgress!(offset + done, offset + total)),
     })

@@ -5,6 +5,7 @@
 import type {LeaseInterval} from '../../domain/leases/types.js'
 import type {LoggedLease} from '../../domain/leases/parse.js'
 import {peakConcurrency, totalLength} from '../../domain/leases/intervals.js'
+import {capacityOf, combineCapacity, type Capacity} from './capacity.js'
 
 export type GroupBy = 'worker' | 'pool' | 'task-type'
 export const GROUP_BY: GroupBy[] = ['worker', 'pool', 'task-type']
@@ -104,6 +105,8 @@ export interface LeaseReport {
   IdleWorkers: Array<SpaceFields & {WorkerId: string; WorkerName: string; WorkerPoolNames: string[]; IsDisabled: boolean}>
   /** The five workers with the most leases (ties: more busy time first). */
   BusiestWorkers: WorkerRow[]
+  /** Capacity over time (step series, heatmaps, durations): only when asked for (the HTML report draws it). */
+  Capacity?: Capacity
 }
 
 export interface ReportInput {
@@ -115,6 +118,8 @@ export interface ReportInput {
   intervals: readonly LeaseInterval[]
   workers: readonly WorkerInfo[]
   pools: readonly PoolInfo[]
+  /** Also work out capacity over time (LeaseReport.Capacity). */
+  capacity?: boolean
 }
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10
@@ -193,6 +198,7 @@ export function aggregateReport(input: ReportInput): LeaseReport {
     TaskTypes: taskTypeRows,
     IdleWorkers: idle,
     BusiestWorkers: workerRows.slice(0, 5),
+    ...(input.capacity ? {Capacity: capacityOf({spaceName: input.space.Name, since: input.since, until: input.until, intervals: input.intervals, workers: input.workers, pools: input.pools})} : {}),
   }
 }
 
@@ -220,6 +226,7 @@ export function combineReports(reports: readonly LeaseReport[]): LeaseReport {
     TaskTypes: reports.flatMap((r) => r.TaskTypes).sort(taskTypeOrder),
     IdleWorkers: reports.flatMap((r) => r.IdleWorkers),
     BusiestWorkers: workers.slice(0, 5),
+    ...(reports.every((r) => r.Capacity) ? {Capacity: combineCapacity(reports.map((r) => r.Capacity!))} : {}),
   }
 }
 

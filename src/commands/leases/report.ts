@@ -1,3 +1,5 @@
+import {writeFileSync} from 'node:fs'
+import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
@@ -12,6 +14,8 @@ import {parseWindow} from '../../text/points-in-time.js'
 import {COMPLETENESS} from '../../app/leases/sources.js'
 import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {LEASE_REPORT_FORMATS, type LeaseReportOutcome} from '../../views/leases/formats.js'
+import {CliError, ExitCode} from '../../text/errors.js'
+import {safe} from '../../ui/safe.js'
 
 export default class LeasesReport extends ServerCommand<typeof LeasesReport> {
   static override summary = 'Worker lease usage over a time window: per worker, per pool, idle capacity, peaks.'
@@ -20,7 +24,7 @@ export default class LeasesReport extends ServerCommand<typeof LeasesReport> {
 
 What it reads, and what it can miss: ${COMPLETENESS.report} --json (or --format json) states the same in Completeness.
 
---since/--until take a duration back from now (30m, 24h, 7d, 2w) or a date (2026-03-01, 2026-03-01T12:00:00Z). --group-by picks the main table's rows; the table view charts each row's BUSY time (the total time its leases were held) as a bar beside it. --all-spaces reads every space and adds a SPACE column (SpaceId and SpaceName columns in CSV). --format json (or --json) prints one document; --format csv prints the group-by rows.
+--since/--until take a duration back from now (30m, 24h, 7d, 2w) or a date (2026-03-01, 2026-03-01T12:00:00Z). --group-by picks the main table's rows; the table view charts each row's BUSY time (the total time its leases were held) as a bar beside it. --all-spaces reads every space and adds a SPACE column (SpaceId and SpaceName columns in CSV). --format json (or --json) prints one document; --format csv prints the group-by rows; --format html makes one self-contained page (no script, nothing fetched from the network; light and dark) with, per pool, concurrent leases over time against its available workers (the spans every worker was busy shaded), lease durations, and per worker a heatmap of busy time by day and hour (UTC), each chart with a table under it. -o FILE writes the output to FILE instead of stdout.
 
 What a completed task's log says about leases is cached under $XDG_CACHE_HOME/octoworkers (per server and space), so a later report reads only the logs of tasks it has not seen; --no-cache reads every log (and leaves the cache as it was).`
 
@@ -28,6 +32,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     '<%= config.bin %> leases report',
     '<%= config.bin %> leases report --since 7d --group-by pool',
     '<%= config.bin %> leases report --since 2026-03-01 --until 2026-03-08 --format csv > leases.csv',
+    '<%= config.bin %> leases report --since 7d --format html -o capacity.html',
   ]
 
   static override flags = {
@@ -38,6 +43,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     pool: Flags.string({description: 'Only leases from this pool (name or ID; repeatable).', multiple: true}),
     worker: Flags.string({description: 'Only leases of this worker (name or ID; repeatable).', multiple: true}),
     'no-cache': Flags.boolean({description: 'Read every task log; neither use nor update the local cache of lease records.'}),
+    output: Flags.string({char: 'o', description: 'Write the report (table, CSV or HTML) to this file instead of stdout.', exclusive: ['json']}),
     'all-spaces': allSpacesFlag('Every space (not with --space); adds a SPACE column (SpaceId, SpaceName in CSV).'),
   }
 
@@ -60,6 +66,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
       since: window.since,
       until: window.until,
       groupBy: flags['group-by'],
+      capacity: flags.format === 'html',
       pools: flags.pool,
       workers: flags.worker,
       onProgress: showProgress
@@ -78,10 +85,19 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
   }
 
   protected override toJson({report}: LeaseReportOutcome): unknown {
-    return {...report, Completeness: COMPLETENESS.report}
+    const {Capacity: _drawnOnlyByHtml, ...document} = report
+    return {...document, Completeness: COMPLETENESS.report}
   }
 
   protected override render(result: LeaseReportOutcome): Rendered {
-    return LEASE_REPORT_FORMATS.render(this.flags.format, result, this.viewContext())
+    const rendered = LEASE_REPORT_FORMATS.render(this.flags.format, result, this.viewContext())
+    if (!this.flags.output) return rendered
+    const file = path.resolve(this.context.cwd, this.flags.output)
+    try {
+      writeFileSync(file, rendered.stdout ?? '')
+    } catch (error) {
+      throw new CliError(`Could not write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, ExitCode.Failure)
+    }
+    return {stderr: [...(rendered.stderr ?? []), safe`Wrote the ${this.flags.format} report to ${file}.`]}
   }
 }
