@@ -51,6 +51,8 @@ export interface WorkerHeat {
   /** Busy seconds (overlapping leases counted once) per UTC day (`YYYY-MM-DD`) and hour (0–23); only non-zero cells. */
   Cells: Array<{Day: string; Hour: number; BusySeconds: number}>
   BusySeconds: number
+  /** Time its leases' steps waited on another script's mutex on it. */
+  MutexWaitSeconds: number
 }
 
 export interface Capacity {
@@ -152,6 +154,7 @@ export function capacityOf(input: CapacityInput): Capacity {
       WorkerPoolNames: known ? known.WorkerPoolIds.map((id) => poolName.get(id) ?? id) : [...new Set(list.map((i) => i.WorkerPoolName))],
       Cells: hourCells(merged),
       BusySeconds: seconds(merged.reduce((sum, i) => sum + i.end - i.start, 0)),
+      MutexWaitSeconds: seconds(list.reduce((sum, i) => sum + (i.MutexWaitMs ?? 0), 0)),
     }
   })
   workers.sort((a, b) => b.BusySeconds - a.BusySeconds || a.WorkerName.localeCompare(b.WorkerName))

@@ -16,6 +16,7 @@ import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {LEASE_REPORT_FORMATS, type LeaseReportOutcome} from '../../views/leases/formats.js'
 import {CliError, ExitCode} from '../../text/errors.js'
 import {safe} from '../../ui/safe.js'
+import {CONFIG_FILE_NAMES, loadConfig} from '../../config/octoworkers-yaml/load.js'
 
 export default class LeasesReport extends ServerCommand<typeof LeasesReport> {
   static override summary = 'Worker lease usage over a time window: per worker, per pool, idle capacity, peaks.'
@@ -25,6 +26,8 @@ export default class LeasesReport extends ServerCommand<typeof LeasesReport> {
 What it reads, and what it can miss: ${COMPLETENESS.report} --json (or --format json) states the same in Completeness.
 
 --since/--until take a duration back from now (30m, 24h, 7d, 2w) or a date (2026-03-01, 2026-03-01T12:00:00Z). --group-by picks the main table's rows; the table view charts each row's BUSY time (the total time its leases were held) as a bar beside it. --all-spaces reads every space and adds a SPACE column (SpaceId and SpaceName columns in CSV). --format json (or --json) prints one document; --format csv prints the group-by rows; --format html makes one self-contained page (no script, nothing fetched from the network; light and dark) with, per pool, concurrent leases over time against its available workers (the spans every worker was busy shaded), lease durations, and per worker a heatmap of busy time by day and hour (UTC), each chart with a table under it. -o FILE writes the output to FILE instead of stdout.
+
+Recommendations (in every format; Recommendations in JSON), each with its figure: add a worker to a pool whose every available worker held a lease for at least capacity.allBusy (default 30m) in the window; a pool of 2 or more workers idle at least capacity.idlePercent (default 95) of the window could do with fewer; a worker whose steps waited on another script's mutex (Tentacle's "Waiting for the script in task … to finish" lines, counted against the worker the step leased) for at least capacity.mutexWait (default 10m) should run those steps in an execution container or get a second worker. The thresholds are set under capacity: in .octoworkers.yaml (or --config FILE).
 
 What a completed task's log says about leases is cached under $XDG_CACHE_HOME/octoworkers (per server and space), so a later report reads only the logs of tasks it has not seen; --no-cache reads every log (and leaves the cache as it was).`
 
@@ -43,6 +46,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     pool: Flags.string({description: 'Only leases from this pool (name or ID; repeatable).', multiple: true}),
     worker: Flags.string({description: 'Only leases of this worker (name or ID; repeatable).', multiple: true}),
     'no-cache': Flags.boolean({description: 'Read every task log; neither use nor update the local cache of lease records.'}),
+    config: Flags.string({description: `Config file for the recommendations' thresholds (default: ${CONFIG_FILE_NAMES[0]} in the current directory or a parent).`}),
     output: Flags.string({char: 'o', description: 'Write the report (table, CSV or HTML) to this file instead of stdout.', exclusive: ['json']}),
     'all-spaces': allSpacesFlag('Every space (not with --space); adds a SPACE column (SpaceId, SpaceName in CSV).'),
   }
@@ -50,6 +54,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
   public async run(): Promise<LeaseReportOutcome> {
     const flags = this.flags
     const window = parseWindow(flags.since, flags.until, this.context.now())
+    const config = await loadConfig({explicitFile: flags.config, cwd: this.context.cwd})
 
     const {client} = await this.connect()
     const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
@@ -67,6 +72,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
       until: window.until,
       groupBy: flags['group-by'],
       capacity: flags.format === 'html',
+      thresholds: config.capacity,
       pools: flags.pool,
       workers: flags.worker,
       onProgress: showProgress

@@ -7,6 +7,7 @@
 import type {LeaseReport} from '../../app/leases/report.js'
 import type {CapacityStep, PoolCapacity, WorkerHeat} from '../../app/leases/capacity.js'
 import {formatDuration} from '../../text/duration.js'
+import {recommendationLines} from './recommendations.js'
 
 /** Text for HTML element content and double- or single-quoted attribute values. */
 export function htmlEscape(text: string): string {
@@ -63,6 +64,9 @@ export function renderLeaseReportHtml(report: LeaseReport, opts: HtmlOptions = {
   const body: string[] = []
   body.push(`<h1>Worker capacity: ${spaces}</h1>`)
   body.push(`<p>${esc(utc(report.Since))} – ${esc(utc(report.Until))} UTC: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks. A lease lasts from its “Leased worker” log line to the end of its step (or else of its task).</p>`)
+  const advice = recommendationLines(report.Recommendations, {name: esc, spaceNames: opts.spaceNames})
+  body.push('<h2>Recommendations</h2>')
+  body.push(advice.length === 0 ? '<p>None: no pool stayed fully busy or idle, and no worker waited on mutexes, past the thresholds (<code>capacity:</code> in .octoworkers.yaml).</p>' : `<ul class="recommendations">${advice.map((line) => `<li>${line}</li>`).join('')}</ul>`)
   if (!capacity) {
     body.push('<p>This report was made without capacity data.</p>')
   } else {
@@ -218,7 +222,7 @@ function workerSection(worker: WorkerHeat, name: string, since: number, until: n
   }).join('')}</tr>`)
   return `<section class="worker">
 <h3>Worker ${name}</h3>
-<p class="muted">Pools: ${worker.WorkerPoolNames.map(esc).join(', ') || 'none'}; busy ${esc(dur(worker.BusySeconds))} in the window.</p>
+<p class="muted">Pools: ${worker.WorkerPoolNames.map(esc).join(', ') || 'none'}; busy ${esc(dur(worker.BusySeconds))} in the window${worker.MutexWaitSeconds > 0 ? `; <span class="alert">${esc(dur(worker.MutexWaitSeconds))} waiting on another script’s mutex</span>` : '; no mutex wait logged'}.</p>
 <table class="heat"><caption class="muted">Busy minutes per hour (UTC)</caption><thead><tr><th scope="col">Day</th>${hours.map((h) => `<th scope="col">${String(h).padStart(2, '0')}</th>`).join('')}</tr></thead>
 <tbody>${rows.join('')}</tbody></table>
 </section>`
