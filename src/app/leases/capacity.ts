@@ -135,7 +135,8 @@ export function capacityOf(input: CapacityInput): Capacity {
       Durations: distribution(list.map((i) => (i.end - i.start) / 1000)),
     }
   })
-  pools.sort((a, b) => b.PeakConcurrentLeases - a.PeakConcurrentLeases || a.WorkerPoolName.localeCompare(b.WorkerPoolName))
+  // The pools short of workers first: longest all-busy time, then the highest peak.
+  pools.sort((a, b) => b.AllBusySeconds - a.AllBusySeconds || b.PeakConcurrentLeases - a.PeakConcurrentLeases || a.WorkerPoolName.localeCompare(b.WorkerPoolName))
 
   const byWorker = new Map<string, LeaseInterval[]>()
   for (const i of clipped) {

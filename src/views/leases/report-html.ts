@@ -79,6 +79,12 @@ export function renderLeaseReportHtml(report: LeaseReport, opts: HtmlOptions = {
     if (capacity.Workers.length === 0) body.push('<p>No worker held a lease in the window.</p>')
     for (const worker of capacity.Workers) body.push(workerSection(worker, named(worker, worker.WorkerName), Date.parse(capacity.Since), Date.parse(capacity.Until)))
   }
+  const waited = report.Workers.filter((w) => w.MutexWaitSeconds > 0).sort((a, b) => b.MutexWaitSeconds - a.MutexWaitSeconds)
+  body.push('<h2>Mutex waits</h2>')
+  body.push('<p class="muted">Time steps waited for another Octopus script on the same worker (Tentacle’s “Waiting for the script in task … to finish” lines), counted against the worker the step leased.</p>')
+  body.push(waited.length === 0
+    ? '<p>None logged.</p>'
+    : `<table><thead><tr><th scope="col">Worker</th><th scope="col">Pools</th><th scope="col">Leases</th><th scope="col">Mutex wait</th></tr></thead><tbody>${waited.map((w) => `<tr><td>${named(w, w.WorkerName)}</td><td>${w.WorkerPoolNames.map(esc).join(', ')}</td><td>${w.Leases}</td><td>${esc(dur(w.MutexWaitSeconds))}</td></tr>`).join('')}</tbody></table>`)
   body.push('<h2>Idle workers (never leased in the window)</h2>')
   body.push(report.IdleWorkers.length === 0
     ? '<p>None.</p>'
@@ -176,7 +182,7 @@ function bucketLabel(upTo: number | null, previous: number | null): string {
 
 function poolSection(pool: PoolCapacity, name: string, since: number, until: number): string {
   const allBusy = pool.AllBusySeconds > 0 ? `<span class="alert">every worker busy for ${esc(dur(pool.AllBusySeconds))}</span>` : 'never every worker busy'
-  const idle = pool.IdleFraction === null ? 'no available worker' : `workers idle ${Math.round(pool.IdleFraction * 100)}% of the window`
+  const idle = pool.IdleFraction === null ? 'no available worker' : `workers idle ${Math.floor(pool.IdleFraction * 1000) / 10}% of the window`
   const hourly = hourlyPeaks(pool, until)
   const d = pool.Durations
   return `<section class="pool">
