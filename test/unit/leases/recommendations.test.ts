@@ -74,6 +74,9 @@ describe('leases report table: MUTEX WAIT and recommendations', () => {
     const html = renderLeaseReportHtml(report)
     expect(html).toContain('<li>pool Build: peak 2 concurrent leases on 2 workers, all busy for 1h 00m over the window: add a worker.</li>')
     expect(html).toContain('15m 00s waiting on another script’s mutex')
+    expect(html).toContain('<h2>Mutex waits</h2>')
+    expect(html).toMatch(/<tr><td>w1<\/td><td>Build<\/td><td>1<\/td><td>15m 00s<\/td><\/tr>/)
+    expect(renderLeaseReportHtml(strict)).not.toMatch(/<tr><td>w2<\/td><td>Build<\/td><td>1<\/td>/)
   })
 })
 

@@ -138,6 +138,7 @@ describe('leases report --format html', () => {
     }
     expect(html).toContain('every worker busy for 20m 00s')
     expect(html).toContain('@media (prefers-color-scheme: dark)')
+    expect(html).toMatch(/<h2>Mutex waits<\/h2>\n[^\n]*\n<p>None logged\.<\/p>/)
   })
 
   it('is a format of leases report; the JSON document leaves the capacity out', () => {
