@@ -16,6 +16,7 @@ import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {LEASE_REPORT_FORMATS, type LeaseReportOutcome} from '../../views/leases/formats.js'
 import {CliError, ExitCode} from '../../text/errors.js'
 import {safe} from '../../ui/safe.js'
+import {plainPaint} from '../../ui/color.js'
 import {CONFIG_FILE_NAMES, loadConfig} from '../../config/octoworkers-yaml/load.js'
 
 export default class LeasesReport extends ServerCommand<typeof LeasesReport> {
@@ -96,11 +97,14 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
   }
 
   protected override render(result: LeaseReportOutcome): Rendered {
-    const rendered = LEASE_REPORT_FORMATS.render(this.flags.format, result, this.viewContext())
-    if (!this.flags.output) return rendered
+    if (!this.flags.output) return LEASE_REPORT_FORMATS.render(this.flags.format, result, this.viewContext())
+    // A file is not the terminal: the table goes in as it does down a pipe (no colour, no fitting).
+    const rendered = LEASE_REPORT_FORMATS.render(this.flags.format, result, {...this.viewContext<LeaseReportOutcome>(), table: {isTTY: false}, paint: plainPaint})
     const file = path.resolve(this.context.cwd, this.flags.output)
     try {
-      writeFileSync(file, rendered.stdout ?? '')
+      const text = rendered.stdout ?? ''
+      // As stdout would end it: with a newline.
+      writeFileSync(file, text === '' || text.endsWith('\n') ? text : `${text}\n`)
     } catch (error) {
       throw new CliError(`Could not write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, ExitCode.Failure)
     }

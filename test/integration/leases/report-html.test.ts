@@ -56,6 +56,18 @@ describe('leases report --format html against a live sandbox', () => {
     expect(html).not.toMatch(/https?:\/\//)
   })
 
+  it('-o from a terminal writes the table as a pipe gets it (tab-separated, unfitted), and says so on stderr', async () => {
+    const tableFile = path.join(dir, 'leases.txt')
+    // One fixed window for both runs, so the two reports are the same report.
+    const window = ['--since', new Date(Date.now() - 3600_000).toISOString(), '--until', new Date().toISOString()]
+    const onTerminal = await runCli(['leases', 'report', ...window, '-o', tableFile], {env, stdoutColumns: 60})
+    expect(onTerminal.exitCode).toBe(0)
+    expect(onTerminal.stdout).toBe('')
+    const piped = await runCli(['leases', 'report', ...window], {env})
+    expect(readFileSync(tableFile, 'utf8')).toBe(piped.stdout)
+    expect(readFileSync(tableFile, 'utf8')).toMatch(/^WORKER\tPOOLS\t/m)
+  })
+
   it('refuses -o with --json (usage, exit 2) and says why an unwritable file fails (exit 1)', async () => {
     const both = await runCli(['leases', 'report', '--since', '1h', '--json', '-o', path.join(dir, 'x.json')], {env})
     expect(both.exitCode).toBe(2)
