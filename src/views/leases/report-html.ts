@@ -132,7 +132,9 @@ export function poolChart(pool: PoolCapacity, since: number, until: number): str
   const ticks: string[] = []
   for (let k = 0; k <= 4; k++) {
     const at = since + (span * k) / 4
-    ticks.push(`<text x="${x(at)}" y="${height - 8}" text-anchor="${k === 0 ? 'start' : k === 4 ? 'end' : 'middle'}">${esc(utc(at))}</text>`)
+    // Seconds on the axis of a window shorter than an hour, where minutes would repeat.
+    const label = span < HOUR_MS ? new Date(at).toISOString().slice(11, 19) : utc(at)
+    ticks.push(`<text x="${x(at)}" y="${height - 8}" text-anchor="${k === 0 ? 'start' : k === 4 ? 'end' : 'middle'}">${esc(label)}</text>`)
   }
   const yTicks = [...new Set([0, Math.ceil(yMax / 2), yMax])].map((n) => `<text x="${left - 6}" y="${Number(y(n)) + 4}" text-anchor="end">${n}</text><line class="axis" x1="${left}" x2="${width - right}" y1="${y(n)}" y2="${y(n)}"/>`)
   return `<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="Concurrent leases over time against ${pool.AvailableWorkers} available workers">

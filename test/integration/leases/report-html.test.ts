@@ -20,6 +20,7 @@ describe('leases report --format html against a live sandbox', () => {
   let env: Record<string, string>
   let dir: string
   let file: string
+  let simulated: string[]
 
   beforeAll(async () => {
     sandbox = await startTestSandbox({seed: 'demo'})
@@ -28,8 +29,11 @@ describe('leases report --format html against a live sandbox', () => {
     const pool = await api(sandbox, 'GET', '/api/Spaces-1/workerpools/WorkerPools-2')
     const renamed = await api(sandbox, 'PUT', '/api/Spaces-1/workerpools/WorkerPools-2', {...pool.body, Name: HOSTILE_POOL})
     expect(renamed.status).toBe(200)
+    const started = new Date(Date.now() - 200).toISOString()
     const sim = await startSimulation(sandbox, {Tasks: 24, Concurrency: 6, MinDurationMs: 50, MaxDurationMs: 400, StepsPerTask: 2, WorkerPoolIds: ['WorkerPools-1', 'WorkerPools-2']})
     await simulationDone(sandbox, sim.Id)
+    // The simulation's own window, so the charts spread its few seconds across their width.
+    simulated = ['--since', started, '--until', new Date(Date.now() + 200).toISOString()]
     dir = mkdtempSync(path.join(tmpdir(), 'html-report-'))
     file = path.join(dir, 'capacity.html')
   })
@@ -80,7 +84,7 @@ describe('leases report --format html against a live sandbox', () => {
 
   it.skipIf(!chromium)('renders in headless Chromium: charts drawn, light and dark, nothing fetched', async () => {
     if (!chromium) return
-    const r = await runCli(['leases', 'report', '--since', '1h', '--format', 'html', '-o', file], {env})
+    const r = await runCli(['leases', 'report', ...simulated, '--format', 'html', '-o', file], {env})
     expect(r.exitCode).toBe(0)
     mkdirSync(SHOTS, {recursive: true})
     const proxy = await failingProxy()
