@@ -63,6 +63,9 @@ export class Simulations {
     const maxMs = f.optionalInteger('MaxDurationMs', Math.max(minMs, 500), 0, 3_600_000)
     const steps = f.optionalInteger('StepsPerTask', 1, 1, 50)
     const requestedPools = f.stringArray('WorkerPoolIds')
+    // Steps that need their worker to themselves (OctopusBypassDeploymentMutex False): two such
+    // steps on one worker wait on Tentacle's isolation mutex and log its wait line.
+    const fullIsolation = f.optionalBoolean('FullIsolation', false)
     f.check()
     const errors: string[] = []
     if (maxMs < minMs) errors.push('MaxDurationMs must be at least MinDurationMs.')
@@ -87,7 +90,7 @@ export class Simulations {
       for (let i = 0; i < tasks; i++) {
         const task = this.tasks.createTask(sim.SpaceId, 'Deploy', `Deploy Sandbox Simulation ${num} release 1.0.${i + 1} to Production`, {SimulationId: sim.Id, DeploymentId: `Deployments-${num}-${i + 1}`})
         sim.TaskIds.push(task.Id)
-        plans.push(Array.from({length: steps}, (_, j) => ({poolId: poolIds[(i + j) % poolIds.length], durationMs: Math.round(minMs + rand() * (maxMs - minMs))})))
+        plans.push(Array.from({length: steps}, (_, j) => ({poolId: poolIds[(i + j) % poolIds.length], durationMs: Math.round(minMs + rand() * (maxMs - minMs)), fullIsolation})))
       }
       this.save(sim)
     })

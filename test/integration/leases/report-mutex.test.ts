@@ -65,3 +65,46 @@ describe('leases report: mutex waits from task logs, and recommendations by .oct
     expect(r.stderr.trim().split('\n')[0]).toBe(`Error: Invalid config file ${path.join(dir, '.octoworkers.yaml')}, line 2: capacity.allBusy: 'soon' is not a duration; give one such as 90s, 30m, 1h30m, 7d or 2w`)
   })
 })
+
+describe('sandbox simulation with FullIsolation: steps sharing a worker wait on its mutex, and leases report counts it', () => {
+  let sandbox: Sandbox
+  let env: Record<string, string>
+
+  beforeAll(async () => {
+    sandbox = await startTestSandbox({seed: 'demo'})
+    env = {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey}
+  })
+  afterAll(async () => {
+    await sandbox?.close()
+  })
+
+  it('writes Tentacle\'s wait line naming the holding task, and the report gives each worker the waits its steps logged', async () => {
+    const {simulationDone, startSimulation} = await import('./follow.js')
+    // Six at a time on one pool of fewer workers: steps share workers and so wait.
+    const sim = await startSimulation(sandbox, {Tasks: 12, Concurrency: 6, MinDurationMs: 100, MaxDurationMs: 200, StepsPerTask: 1, WorkerPoolIds: ['WorkerPools-1'], FullIsolation: true} as never)
+    const done = await simulationDone(sandbox, sim.Id)
+    expect(done.TasksCompleted).toBe(12)
+    const expected: Record<string, number> = {}
+    let waits = 0
+    const taskIds = (await api(sandbox, 'GET', '/api/Spaces-1/tasks?take=100')).body.Items.filter((t: any) => t.Description.startsWith('Deploy Sandbox Simulation')).map((t: any) => t.Id as string)
+    expect(taskIds).toHaveLength(12)
+    for (const taskId of taskIds) {
+      const step = (await api(sandbox, 'GET', `/api/Spaces-1/tasks/${taskId}/details`)).body.ActivityLogs[0].Children[0]
+      const elements = step.LogElements as Array<{Category: string; OccurredAt: string; MessageText: string}>
+      const wait = elements.find((e) => e.MessageText.startsWith('Waiting'))
+      if (!wait) continue
+      waits++
+      expect(wait.Category).toBe('Wait')
+      expect(wait.MessageText).toMatch(/^Waiting (for the script in task \[ServerTasks-\d+\]\(~\/app#\/tasks\/ServerTasks-\d+\) to finish as this script|on scripts in tasks .+ to finish\. This script) requires that no other Octopus scripts are executing on this target at the same time\.$/)
+      expect(wait.MessageText).not.toContain(taskId)
+      const executing = elements.find((e) => e.MessageText === 'Executing the script.')!
+      const worker = /^Leased worker (.+) from pool /.exec(elements[0].MessageText)![1]
+      expected[worker] = (expected[worker] ?? 0) + Date.parse(executing.OccurredAt) - Date.parse(wait.OccurredAt) + 100
+    }
+    expect(waits).toBeGreaterThan(0)
+    const report = parseJson(await runCli(['leases', 'report', '--since', '1h', '--json'], {env}))
+    const got = Object.fromEntries(report.Workers.filter((w: any) => w.MutexWaitSeconds > 0).map((w: any) => [w.WorkerName, w.MutexWaitSeconds]))
+    expect(Object.keys(got).sort()).toEqual(Object.keys(expected).sort())
+    for (const [worker, ms] of Object.entries(expected)) expect(Math.abs(got[worker] - ms / 1000)).toBeLessThanOrEqual(0.1 * waits)
+  })
+})
