@@ -3,13 +3,14 @@
 //   own sources, counted with the client's request counter);
 // - event lag: from the sandbox granting a lease (its own lease history) to `leases tail --json`
 //   printing the line;
-// - `leases report` over 2,000 completed tasks: wall time, requests, peak RSS;
+// - `leases report` over 2,000 completed tasks: wall time, requests, peak RSS; the HTML report's
+//   wall time, peak RSS and file size;
 // - `leases tail` with steps far shorter than the poll interval: requests per poll, log
 //   reads per completed task, and leases seen vs recorded in the tasks' logs, for auto and api.
 // - with the lease cache: the same report's first run, second run, and after 100 new tasks.
 // - `leases report --no-cache` over 20,000 tasks: each task is looked up by ID in the sandbox.
 import {spawn} from 'node:child_process'
-import {cpSync, existsSync, rmSync} from 'node:fs'
+import {cpSync, existsSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
 import readline from 'node:readline'
 import {fileURLToPath} from 'node:url'
@@ -105,6 +106,10 @@ export async function benchLeases({startSandbox, scratch, bin, cleanEnv, compare
       const doc = JSON.parse(report.last.stdout)
       row('leases', `\`leases report --no-cache\` over ${doc.TasksScanned} completed tasks: wall; / \`node -e 0\``, `${(report.ms / 1000).toFixed(2)} s; ${report.ratio.toFixed(1)}x`)
       row('leases', '`leases report --no-cache` peak RSS; HTTP requests', `${report.rssMiB.toFixed(0)} MiB; ${report.requests}`)
+      const htmlFile = path.join(scratch, 'capacity.html')
+      const html = await runOnce(process.execPath, [bin, 'leases', 'report', '--since', '7d', '--format', 'html', '--no-cache', '-o', htmlFile], env)
+      if (html.code !== 0) throw new Error(`leases report --format html: exit ${html.code}\n${html.stderr}`)
+      row('leases', `\`leases report --format html --no-cache\` over ${doc.TasksScanned} completed tasks: wall; peak RSS; file size`, `${(html.ms / 1000).toFixed(2)} s; ${html.rssMiB.toFixed(0)} MiB; ${(statSync(htmlFile).size / 1024).toFixed(0)} KiB`)
 
       const cacheHome = path.join(scratch, 'report-cache')
       const countHome = path.join(scratch, 'report-cache-count')

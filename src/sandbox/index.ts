@@ -75,11 +75,15 @@
  *   token it issues is a bearer token until it expires (401 "The access token has expired." after).
  *
  * SANDBOX-ONLY ENDPOINTS (API key required; 404 on a real Octopus):
- *   POST /api/sandbox/simulations {SpaceId?, Tasks, Concurrency, WorkerPoolIds?, MinDurationMs, MaxDurationMs, StepsPerTask?} -> 201
+ *   POST /api/sandbox/simulations {SpaceId?, Tasks, Concurrency, WorkerPoolIds?, MinDurationMs, MaxDurationMs, StepsPerTask?, FullIsolation?} -> 201
+ *     (FullIsolation: every step needs its worker to itself, as with OctopusBypassDeploymentMutex False; a
+ *     step whose worker runs another task's script waits, writing Tentacle's `Waiting for the script in task
+ *     [ServerTasks-N](~/app#/tasks/ServerTasks-N) to finish as this script requires …` line, category Wait)
  *   GET  /api/sandbox/simulations/{id} -> {Id, State, TasksCompleted, TasksFailed, LeasesPerWorker, MaxLeaseSpread, GrantsToLeastLeased, FailedTaskIds, ...}
  *   GET  /api/sandbox/leases/history{?since,taskId} -> every lease ever granted (grant/release time and sequence)
  *   POST /api/sandbox/faults {Method, PathPattern, Status, AfterMatches, Times} or {Kind: "LeaseRelease", Times}; GET/DELETE /api/sandbox/faults
- *   POST /api/sandbox/seed-completed-tasks {Count, SpaceId?} -> completed Deploy tasks with lease logs
+ *   POST /api/sandbox/seed-completed-tasks {Count, SpaceId?, StepsPerTask?, MutexWaitEvery?} -> completed Deploy tasks with lease logs
+ *     (MutexWaitEvery: N: the first step of every N-th task logs a 5 s mutex wait on the task before it)
  *   GET  /api/sandbox/info -> {OctopusVersion, DataFile, Seed}
  *
  * DEMO ESTATE (`seed: 'demo'`), nodes octopus-node-a and octopus-node-b, built-in worker enabled:

@@ -9,6 +9,7 @@ import {mapBounded} from '../../text/concurrency.js'
 import type {LeaseFilter} from './tail.js'
 import {matchesFilter} from './tail.js'
 import type {ReportCache} from './report-cache.js'
+import type {CapacityThresholds} from '../../domain/leases/capacity-thresholds.js'
 
 /** Task logs read in parallel (bounded, so a big window does not flood the server). */
 export const REPORT_LOG_CONCURRENCY = 8
@@ -17,6 +18,9 @@ export interface CollectOptions {
   since: number
   until: number
   groupBy: GroupBy
+  /** Also work out capacity over time (for the HTML report). */
+  capacity?: boolean
+  thresholds?: CapacityThresholds
   filter: LeaseFilter
   /** Called once the task list is known, then after each log read. */
   onProgress?: (done: number, total: number) => void
@@ -69,6 +73,8 @@ export async function collectLeaseReport(space: SpaceContext, directory: NameDir
     since: options.since,
     until: options.until,
     groupBy: options.groupBy,
+    capacity: options.capacity,
+    thresholds: options.thresholds,
     tasksScanned: tasks.length,
     intervals,
     // With a filter, idle capacity means idle workers within the filter.
@@ -87,6 +93,8 @@ export async function leaseReport(input: {
   since: number
   until: number
   groupBy: GroupBy
+  capacity?: boolean
+  thresholds?: CapacityThresholds
   pools?: string[]
   workers?: string[]
   /** The lease cache of a space (undefined: --no-cache); see report-cache.ts. */
@@ -108,6 +116,8 @@ export async function leaseReport(input: {
       since: input.since,
       until: input.until,
       groupBy: input.groupBy,
+      capacity: input.capacity,
+      thresholds: input.thresholds,
       filter,
       onProgress: input.onProgress && ((done, total) => input.onProgress!(offset + done, offset + total)),
     })

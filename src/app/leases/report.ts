@@ -5,6 +5,9 @@
 import type {LeaseInterval} from '../../domain/leases/types.js'
 import type {LoggedLease} from '../../domain/leases/parse.js'
 import {peakConcurrency, totalLength} from '../../domain/leases/intervals.js'
+import {capacityOf, combineCapacity, type Capacity} from './capacity.js'
+import {recommend, type Recommendation} from './recommend.js'
+import {DEFAULT_CAPACITY_THRESHOLDS, type CapacityThresholds} from '../../domain/leases/capacity-thresholds.js'
 
 export type GroupBy = 'worker' | 'pool' | 'task-type'
 export const GROUP_BY: GroupBy[] = ['worker', 'pool', 'task-type']
@@ -49,6 +52,7 @@ export function intervalsFromTasks(tasks: readonly TaskLeases[], workers: readon
         TaskType: task.taskType,
         start,
         end: Number.isFinite(released) ? Math.max(start, released) : start,
+        ...(lease.mutexWaitMs ? {MutexWaitMs: lease.mutexWaitMs} : {}),
       })
     }
   }
@@ -69,6 +73,8 @@ export interface WorkerRow extends SpaceFields {
   Tasks: number
   BusySeconds: number
   PeakConcurrentLeases: number
+  /** Time its leases' steps waited on another script's mutex on it (Tentacle's wait lines). */
+  MutexWaitSeconds: number
 }
 
 export interface PoolRow extends SpaceFields {
@@ -79,6 +85,7 @@ export interface PoolRow extends SpaceFields {
   BusySeconds: number
   PeakConcurrentLeases: number
   PeakAt: string | null
+  MutexWaitSeconds: number
 }
 
 export interface TaskTypeRow extends SpaceFields {
@@ -104,6 +111,10 @@ export interface LeaseReport {
   IdleWorkers: Array<SpaceFields & {WorkerId: string; WorkerName: string; WorkerPoolNames: string[]; IsDisabled: boolean}>
   /** The five workers with the most leases (ties: more busy time first). */
   BusiestWorkers: WorkerRow[]
+  /** What to change, each with its figures (thresholds: `capacity:` in .octoworkers.yaml). */
+  Recommendations: Recommendation[]
+  /** Capacity over time (step series, heatmaps, durations): only when asked for (the HTML report draws it). */
+  Capacity?: Capacity
 }
 
 export interface ReportInput {
@@ -115,6 +126,10 @@ export interface ReportInput {
   intervals: readonly LeaseInterval[]
   workers: readonly WorkerInfo[]
   pools: readonly PoolInfo[]
+  /** Also give capacity over time (LeaseReport.Capacity). */
+  capacity?: boolean
+  /** When to recommend a change (default DEFAULT_CAPACITY_THRESHOLDS). */
+  thresholds?: CapacityThresholds
 }
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10
@@ -149,6 +164,7 @@ export function aggregateReport(input: ReportInput): LeaseReport {
       Tasks: new Set(list.map((i) => i.TaskId)).size,
       BusySeconds: seconds(totalLength(list)),
       PeakConcurrentLeases: peakConcurrency(list).peak,
+      MutexWaitSeconds: seconds(mutexWaitMs(list)),
     }
   })
   workerRows.sort(byLeases)
@@ -180,6 +196,7 @@ export function aggregateReport(input: ReportInput): LeaseReport {
     .map((w) => ({...spaceFields, WorkerId: w.Id, WorkerName: w.Name, WorkerPoolNames: w.WorkerPoolIds.map((id) => poolName.get(id) ?? id), IsDisabled: Boolean(w.IsDisabled)}))
     .sort((a, b) => a.WorkerName.localeCompare(b.WorkerName))
 
+  const capacity = capacityOf({spaceName: input.space.Name, since: input.since, until: input.until, intervals: input.intervals, workers: input.workers, pools: input.pools})
   return {
     Spaces: [input.space],
     Since: new Date(input.since).toISOString(),
@@ -193,6 +210,8 @@ export function aggregateReport(input: ReportInput): LeaseReport {
     TaskTypes: taskTypeRows,
     IdleWorkers: idle,
     BusiestWorkers: workerRows.slice(0, 5),
+    Recommendations: recommend(capacity, input.thresholds ?? DEFAULT_CAPACITY_THRESHOLDS),
+    ...(input.capacity ? {Capacity: capacity} : {}),
   }
 }
 
@@ -220,6 +239,8 @@ export function combineReports(reports: readonly LeaseReport[]): LeaseReport {
     TaskTypes: reports.flatMap((r) => r.TaskTypes).sort(taskTypeOrder),
     IdleWorkers: reports.flatMap((r) => r.IdleWorkers),
     BusiestWorkers: workers.slice(0, 5),
+    Recommendations: reports.flatMap((r) => r.Recommendations),
+    ...(reports.every((r) => r.Capacity) ? {Capacity: combineCapacity(reports.map((r) => r.Capacity!))} : {}),
   }
 }
 
@@ -234,5 +255,8 @@ function poolRow(space: SpaceFields, id: string | null, name: string, workers: n
     BusySeconds: seconds(totalLength(list)),
     PeakConcurrentLeases: peak.peak,
     PeakAt: peak.at === undefined ? null : new Date(peak.at).toISOString(),
+    MutexWaitSeconds: seconds(mutexWaitMs(list)),
   }
 }
+
+const mutexWaitMs = (list: readonly LeaseInterval[]) => list.reduce((sum, i) => sum + (i.MutexWaitMs ?? 0), 0)

@@ -11,6 +11,7 @@ import {usageError} from '../../text/errors.js'
 import type {PolicySettings} from './schema.js'
 import {firstAlias, firstDuplicateKey} from './yaml-checks.js'
 import {settingKey} from '../../domain/policy/types.js'
+import {DEFAULT_CAPACITY_THRESHOLDS, type CapacityThresholds} from '../../domain/leases/capacity-thresholds.js'
 
 export const CONFIG_FILE_NAMES = ['.octoworkers.yaml', '.octoworkers.yml']
 export const DEFAULT_MIN_WORKERS = 2
@@ -18,7 +19,9 @@ export const DEFAULT_MIN_WORKERS = 2
 export type {PoolOverride, IgnoreEntry} from './schema.js'
 
 /** The policy `check` and the floor apply: a file's settings (config-schema.ts), the defaults for what it leaves out. */
-export type PolicyConfig = Omit<PolicySettings, 'minWorkers'> & {
+export type PolicyConfig = Omit<PolicySettings, 'minWorkers' | 'capacity'> & {
+  /** When `leases report` recommends a change (`capacity:`), the defaults for what the file leaves out. */
+  capacity: CapacityThresholds
   /** The file it came from; null for the built-in defaults. */
   file: string | null
   minWorkers: number
@@ -30,7 +33,7 @@ export type PolicyConfig = Omit<PolicySettings, 'minWorkers'> & {
 }
 
 export function defaultConfig(): PolicyConfig {
-  return {file: null, conventions: {}, minWorkers: DEFAULT_MIN_WORKERS, pools: [], severities: {}, ignores: [], settingLines: {}}
+  return {file: null, conventions: {}, minWorkers: DEFAULT_MIN_WORKERS, capacity: {...DEFAULT_CAPACITY_THRESHOLDS}, pools: [], severities: {}, ignores: [], settingLines: {}}
 }
 
 /** The nearest `.octoworkers.yaml` in `dir` or a parent directory. */
@@ -101,8 +104,8 @@ export async function parseConfig(text: string, file: string): Promise<PolicyCon
     const where = checked.path.length ? `${checked.path.join('.')}: ` : ''
     throw configError(file, line, `${where}${checked.message}`)
   }
-  const {minWorkers, ...settings} = checked.settings
-  const config: PolicyConfig = {...defaultConfig(), ...settings, file, ...(minWorkers === undefined ? {} : {minWorkers})}
+  const {minWorkers, capacity, ...settings} = checked.settings
+  const config: PolicyConfig = {...defaultConfig(), ...settings, file, ...(minWorkers === undefined ? {} : {minWorkers}), capacity: {...DEFAULT_CAPACITY_THRESHOLDS, ...capacity}}
   const settingPaths: string[][] = [
     ['conventions', 'worker'], ['conventions', 'pool'], ['thresholds', 'minWorkers'],
     ...config.pools.map((o) => ['pools', o.match]), ...Object.keys(config.severities).map((rule) => ['severities', rule]),

@@ -8,9 +8,11 @@
  * Loaded only when a config file is read (config.ts imports it on demand), like the yaml parser.
  */
 import * as v from 'valibot'
+import type {CapacityThresholds} from '../../domain/leases/capacity-thresholds.js'
 import {closeMatches} from '../../text/fuzzy.js'
 import {parseTemplate, templateTokens, unsupportedByLinearEngine, type Convention, type TemplateShape, type TokenRule} from '../../domain/policy/convention.js'
 import {globToRegExp} from '../../domain/policy/glob.js'
+import {DurationSyntaxError, parseDuration} from '../../text/duration.js'
 import {RULE_IDS, SEVERITIES, isRuleId, type RuleId, type Severity} from '../../domain/policy/types.js'
 
 type Path = Array<string | number>
@@ -157,6 +159,35 @@ function pathItems(root: unknown, path: Path, atKey: boolean): [v.IssuePathItem,
   }) as [v.IssuePathItem, ...v.IssuePathItem[]]
 }
 
+function durationProblem(text: string): string | undefined {
+  try {
+    parseDuration(text, {bareSeconds: false})
+    return undefined
+  } catch (error) {
+    if (error instanceof DurationSyntaxError) return `'${text}' ${error.message}`
+    throw error
+  }
+}
+
+/** A duration such as 30m or 1h30m (a YAML number has no unit, so it is refused). */
+const duration = v.pipe(
+  v.string((issue) => `must be a duration such as 30m or 1h30m, not '${String(issue.input)}'`),
+  v.check((text) => durationProblem(text) === undefined, (issue) => durationProblem(String(issue.input))!),
+  v.transform((text) => parseDuration(text, {bareSeconds: false})),
+)
+
+const percent = v.pipe(
+  v.number((issue) => `must be a percentage from 0 to 100, not '${String(issue.input)}'`),
+  v.minValue(0, (issue) => `must be a percentage from 0 to 100 (got ${String(issue.input)})`),
+  v.maxValue(100, (issue) => `must be a percentage from 0 to 100 (got ${String(issue.input)})`),
+)
+
+const capacitySettings = mapping({
+  allBusy: v.optional(duration),
+  idlePercent: v.optional(percent),
+  mutexWait: v.optional(duration),
+}, 'must be a mapping, e.g. `allBusy: 30m`')
+
 const severity = v.picklist([...SEVERITIES, 'off'], (issue) => `severity '${String(issue.input)}' is not one of error, warning, note, off`)
 
 const poolOverride = mapping({minWorkers: v.optional(threshold)}, 'must be a mapping, e.g. `minWorkers: 1`')
@@ -182,6 +213,7 @@ export const configFileSchema = v.pipe(
   mapping({
     conventions: mapping({worker: v.nullish(convention), pool: v.nullish(convention)}, 'must be a mapping with `worker` and/or `pool`'),
     thresholds: mapping({minWorkers: v.optional(threshold)}, 'must be a mapping'),
+    capacity: capacitySettings,
     pools: namedMapping(v.string(), poolOverride, 'must be a mapping of pool name (or glob) to overrides'),
     severities: namedMapping(
       v.pipe(v.string(), v.check(isRuleId, (issue) => unknownRule(String(issue.input)))),
@@ -196,6 +228,11 @@ export const configFileSchema = v.pipe(
       ...(file!.conventions!.pool ? {pool: file!.conventions!.pool} : {}),
     } as {worker?: Convention; pool?: Convention},
     minWorkers: file!.thresholds!.minWorkers,
+    capacity: {
+      ...(file!.capacity!.allBusy === undefined ? {} : {allBusyMs: file!.capacity!.allBusy}),
+      ...(file!.capacity!.idlePercent === undefined ? {} : {idleShare: file!.capacity!.idlePercent / 100}),
+      ...(file!.capacity!.mutexWait === undefined ? {} : {mutexWaitMs: file!.capacity!.mutexWait}),
+    } as Partial<CapacityThresholds>,
     pools: Object.entries(file!.pools!).map(([match, override]) => ({match, minWorkers: override!.minWorkers})),
     severities: file!.severities as Partial<Record<RuleId, Severity | 'off'>>,
     ignores: file!.ignores!,

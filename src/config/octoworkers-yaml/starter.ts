@@ -45,6 +45,15 @@ thresholds:
   # enabled worker is an error; fewer than this many is a warning.
   minWorkers: 2
 
+# When \`leases report\` recommends a change (each recommendation gives its figure).
+capacity:
+  # Add a worker to a pool whose every available worker held a lease this long in the window.
+  allBusy: 30m
+  # A pool of 2 or more workers idle at least this percentage of the window could do with fewer.
+  idlePercent: 95
+  # Name a worker whose steps waited this long on another script's mutex on it.
+  mutexWait: 10m
+
 # Per-pool overrides, keyed by pool name or glob (case-insensitive).
 pools:
   # 'Spare *':

@@ -12,6 +12,8 @@
  * until it clears it, so it is recorded as such, never as the release.
  */
 
+import {mutexWaitsOfStep} from './mutex-wait.js'
+
 export interface LeaseLine {
   workerName: string
   poolName: string
@@ -62,6 +64,8 @@ export interface TimedLine {
    * line does not come from an activity tree.
    */
   stepEndedAt?: string | null
+  /** Which step of the task the line belongs to (its index under the root; -1 for the root's own lines). */
+  step?: number
 }
 
 interface ActivityLike {
@@ -73,17 +77,18 @@ interface ActivityLike {
 /** Every log line of a task's activity tree, oldest first (document order breaks ties), with its step's end. */
 export function flattenActivityLogs(activities: ActivityLike[]): TimedLine[] {
   const lines: Array<TimedLine & {order: number}> = []
-  const add = (node: ActivityLike, step: ActivityLike) => {
-    for (const el of node.LogElements ?? []) lines.push({occurredAt: el.OccurredAt, text: el.MessageText, stepEndedAt: step.Ended ?? null, order: lines.length})
+  let steps = 0
+  const add = (node: ActivityLike, step: ActivityLike, index: number) => {
+    for (const el of node.LogElements ?? []) lines.push({occurredAt: el.OccurredAt, text: el.MessageText, stepEndedAt: step.Ended ?? null, step: index, order: lines.length})
   }
-  const walk = (node: ActivityLike, step: ActivityLike) => {
-    add(node, step)
-    for (const child of node.Children ?? []) walk(child, step)
+  const walk = (node: ActivityLike, step: ActivityLike, index: number) => {
+    add(node, step, index)
+    for (const child of node.Children ?? []) walk(child, step, index)
   }
   // Roots are the task; their children are its steps; deeper nodes belong to their step.
   for (const root of activities) {
-    add(root, root)
-    for (const step of root.Children ?? []) walk(step, step)
+    add(root, root, -1)
+    for (const step of root.Children ?? []) walk(step, step, steps++)
   }
   lines.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.order - b.order)
   return lines.map(({order: _order, ...line}) => line)
@@ -102,6 +107,8 @@ export interface LoggedLease {
   releasedAt?: string
   /** Time of an `Unable to release worker … from lease …` line: the server still holds the lease. */
   releaseFailedAt?: string
+  /** Milliseconds the steps holding this lease waited on another script's mutex on its worker (Tentacle's wait lines). */
+  mutexWaitMs?: number
 }
 
 /**
@@ -113,12 +120,26 @@ export interface LoggedLease {
 export function leasesFromLog(taskId: string, lines: TimedLine[]): LoggedLease[] {
   const leases: LoggedLease[] = []
   const byId = new Map<string, LoggedLease>()
+  // Each step's lines with the lease the step holds at that line, for the mutex waits.
+  const steps = new Map<number, {lines: TimedLine[]; leaseAt: Array<LoggedLease | undefined>; endedAt: string | null | undefined}>()
+  const stepLease = new Map<number, LoggedLease>()
+  let taskLease: LoggedLease | undefined
+  const holding = (line: TimedLine, lease: LoggedLease) => {
+    stepLease.set(line.step ?? -1, lease)
+    taskLease = lease
+  }
   for (const line of lines) {
+    const key = line.step ?? -1
+    let step = steps.get(key)
+    if (!step) steps.set(key, (step = {lines: [], leaseAt: [], endedAt: line.stepEndedAt}))
+    step.lines.push(line)
     const leased = parseLeaseLine(line.text)
     if (leased) {
       const again = leased.leaseId ? byId.get(leased.leaseId) : undefined
       if (again) {
         again.releasedAt = line.stepEndedAt ?? undefined
+        holding(line, again)
+        step.leaseAt.push(again)
         continue
       }
       const lease: LoggedLease = {
@@ -132,12 +153,22 @@ export function leasesFromLog(taskId: string, lines: TimedLine[]): LoggedLease[]
       if (line.stepEndedAt) lease.releasedAt = line.stepEndedAt
       leases.push(lease)
       if (leased.leaseId) byId.set(leased.leaseId, lease)
+      holding(line, lease)
+      step.leaseAt.push(lease)
       continue
     }
+    // A wait belongs to the worker this step leased, else to the task's latest lease before it.
+    step.leaseAt.push(stepLease.get(key) ?? taskLease)
     const failed = parseReleaseFailureLine(line.text)
     if (!failed) continue
     const match = byId.get(failed.leaseId)
     if (match && match.releaseFailedAt === undefined) match.releaseFailedAt = line.occurredAt
+  }
+  for (const step of steps.values()) {
+    for (const wait of mutexWaitsOfStep(step.lines, step.endedAt)) {
+      const lease = step.leaseAt[wait.firstLine]
+      if (lease) lease.mutexWaitMs = (lease.mutexWaitMs ?? 0) + (wait.end - wait.start)
+    }
   }
   return leases
 }

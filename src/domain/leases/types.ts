@@ -76,6 +76,8 @@ export interface LeaseInterval {
   TaskType: string
   start: number
   end: number
+  /** Time the lease's steps waited on another script's mutex on the worker (ms; absent: none logged). */
+  MutexWaitMs?: number
 }
 
 /**

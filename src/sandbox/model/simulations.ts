@@ -63,6 +63,9 @@ export class Simulations {
     const maxMs = f.optionalInteger('MaxDurationMs', Math.max(minMs, 500), 0, 3_600_000)
     const steps = f.optionalInteger('StepsPerTask', 1, 1, 50)
     const requestedPools = f.stringArray('WorkerPoolIds')
+    // Steps that need their worker to themselves (OctopusBypassDeploymentMutex False): two such
+    // steps on one worker wait on Tentacle's isolation mutex and log its wait line.
+    const fullIsolation = f.optionalBoolean('FullIsolation', false)
     f.check()
     const errors: string[] = []
     if (maxMs < minMs) errors.push('MaxDurationMs must be at least MinDurationMs.')
@@ -87,7 +90,7 @@ export class Simulations {
       for (let i = 0; i < tasks; i++) {
         const task = this.tasks.createTask(sim.SpaceId, 'Deploy', `Deploy Sandbox Simulation ${num} release 1.0.${i + 1} to Production`, {SimulationId: sim.Id, DeploymentId: `Deployments-${num}-${i + 1}`})
         sim.TaskIds.push(task.Id)
-        plans.push(Array.from({length: steps}, (_, j) => ({poolId: poolIds[(i + j) % poolIds.length], durationMs: Math.round(minMs + rand() * (maxMs - minMs))})))
+        plans.push(Array.from({length: steps}, (_, j) => ({poolId: poolIds[(i + j) % poolIds.length], durationMs: Math.round(minMs + rand() * (maxMs - minMs)), fullIsolation})))
       }
       this.save(sim)
     })
@@ -250,13 +253,15 @@ export function leaseBalance(ctx: ModelContext, leases: LeaseRow[]): {MaxLeaseSp
 /**
  * Creates `Count` completed Deploy tasks quickly (one transaction), one a minute back from now,
  * each with one lease per step taken round-robin over the leasable workers of the space's pools,
- * and the same log lines a live run writes. For benchmarks and tests of history commands.
+ * and the same log lines a live run writes. For benchmarks and tests of history commands. With
+ * `MutexWaitEvery: N`, the first step of every N-th task logs Tentacle's mutex wait line (5 s).
  */
 export function seedCompletedTasks(ctx: ModelContext, tasks: Pick<TaskEngine, 'createTask'>, routeSpaceId: string, body: unknown) {
   const f = Fields.of(body)
   const count = f.optionalInteger('Count', 100, 1, 100_000)
   const spaceId = f.optionalString('SpaceId') ?? routeSpaceId
   const steps = f.optionalInteger('StepsPerTask', 2, 1, 20)
+  const mutexWaitEvery = f.optionalInteger('MutexWaitEvery', 0, 0, 100_000)
   f.check()
   if (!ctx.store.getDoc('Space', spaceId)) throw validationError(`Space '${spaceId}' does not exist.`)
   const pools = ctx.store.listDocs('WorkerPool', spaceId).map((r) => JSON.parse(r.json) as PoolDoc)
@@ -286,6 +291,13 @@ export function seedCompletedTasks(ctx: ModelContext, tasks: Pick<TaskEngine, 'c
         const num = ctx.store.nextNumber('WorkerTaskLeases')
         insertLease.run(num, spaceId, task.Id, worker.Id, worker.Name, pool.Id, pool.Name, iso(1000 + s * 20_000), ctx.store.nextNumber('LeaseEvents'), iso(1000 + (s + 1) * 20_000), ctx.store.nextNumber('LeaseEvents'))
         insertLog.run(task.Id, ++seq, activityId, 'Info', iso(1000 + s * 20_000), `Leased worker ${worker.Name} from pool ${pool.Name} (lease WorkerTaskLeases-${num})`)
+        // Tentacle's wait line, as when another task's script on the worker needs full isolation:
+        // the first step of every MutexWaitEvery-th task waits 5 s on the previous task.
+        if (mutexWaitEvery > 0 && s === 0 && i > 0 && (i + 1) % mutexWaitEvery === 0) {
+          const blocking = ids[ids.length - 2]
+          insertLog.run(task.Id, ++seq, activityId, 'Wait', iso(1000 + s * 20_000 + 100), `Waiting for the script in task [${blocking}](~/app#/tasks/${blocking}) to finish as that script requires that no other Octopus scripts are executing on this target at the same time.`)
+          insertLog.run(task.Id, ++seq, activityId, 'Info', iso(1000 + s * 20_000 + 5000), 'Executing the script.')
+        }
       }
       insertLog.run(task.Id, ++seq, task.Id, 'Info', iso(1000 + steps * 20_000), 'Deployment completed successfully.')
       const completed = iso(1000 + steps * 20_000)

@@ -7,6 +7,7 @@ import {terminalSafe} from '../../ui/safe.js'
 import type {TableOptions} from '../../ui/table.js'
 import {renderWholeTable, type FillColumn} from '../../ui/whole-table.js'
 import {wrapItems, wrapWords} from '../../ui/wrap.js'
+import {recommendationLines} from './recommendations.js'
 
 export type Cell = string | number
 export interface Grid {
@@ -25,11 +26,16 @@ export function groupGrid(report: LeaseReport, opts: {spaceColumn?: boolean} = {
 
 function groupRows(report: LeaseReport): {head: string[]; rows: Array<{space: string; cells: Cell[]; busy: number}>} {
   const busy = (s: number) => formatDuration(s * 1000)
+  // MUTEX WAIT (time steps waited on another script's mutex on the worker) only when the logs show
+  // any: workers are shared by default, so most reports have none, and the column costs the bars room.
+  const anyWait = hasMutexWaits(report)
+  const waitHead = anyWait ? ['MUTEX WAIT'] : []
+  const waited = (s: number) => (anyWait ? [busy(s)] : [])
   switch (report.GroupBy) {
     case 'pool':
       return {
-        head: ['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'BUSY'],
-        rows: report.Pools.map((p) => ({space: p.SpaceName, cells: [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, busy(p.BusySeconds)], busy: p.BusySeconds})),
+        head: ['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', ...waitHead, 'BUSY'],
+        rows: report.Pools.map((p) => ({space: p.SpaceName, cells: [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, ...waited(p.MutexWaitSeconds), busy(p.BusySeconds)], busy: p.BusySeconds})),
       }
     case 'task-type':
       return {
@@ -38,11 +44,14 @@ function groupRows(report: LeaseReport): {head: string[]; rows: Array<{space: st
       }
     default:
       return {
-        head: ['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', 'BUSY'],
-        rows: report.Workers.map((w) => ({space: w.SpaceName, cells: [w.WorkerName, w.WorkerPoolNames.join(', '), w.Leases, w.Tasks, w.PeakConcurrentLeases, busy(w.BusySeconds)], busy: w.BusySeconds})),
+        head: ['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', ...waitHead, 'BUSY'],
+        rows: report.Workers.map((w) => ({space: w.SpaceName, cells: [w.WorkerName, w.WorkerPoolNames.join(', '), w.Leases, w.Tasks, w.PeakConcurrentLeases, ...waited(w.MutexWaitSeconds), busy(w.BusySeconds)], busy: w.BusySeconds})),
       }
   }
 }
+
+/** Whether any lease of the report waited on a mutex. */
+const hasMutexWaits = (report: LeaseReport) => report.Workers.some((w) => w.MutexWaitSeconds > 0)
 
 /**
  * The bar column after BUSY that charts it: each row's busy time, scaled to the busiest row, so
@@ -90,5 +99,8 @@ export function renderLeaseReport(report: LeaseReport, opts: TableOptions & {spa
   out.push(report.IdleWorkers.length === 0
     ? 'Idle workers (never leased): none.'
     : list(`Idle workers (never leased, ${report.IdleWorkers.length}):`, report.IdleWorkers.map((w) => named(w) + (w.IsDisabled ? ' (disabled)' : ''))))
+  if (!hasMutexWaits(report)) out.push('Mutex waits: none logged (no step waited on another script on its worker).')
+  const advice = recommendationLines(report.Recommendations, {name: terminalSafe, spaceNames: spaceColumn})
+  if (advice.length > 0) out.push('', 'Recommendations (thresholds: capacity: in .octoworkers.yaml):', ...advice.map((line) => prose(`- ${line}`)))
   return out.join('\n')
 }

@@ -110,11 +110,11 @@ describe('flattenActivityLogs', () => {
       ]},
     ])
     expect(lines).toEqual([
-      {occurredAt: '2026-01-01T00:00:01Z', text: 'a', stepEndedAt: '2026-01-01T00:00:05Z'},
+      {occurredAt: '2026-01-01T00:00:01Z', text: 'a', stepEndedAt: '2026-01-01T00:00:05Z', step: 0},
       // A line two levels down belongs to its step (the child of the root), not to its own node.
-      {occurredAt: '2026-01-01T00:00:02Z', text: 'b', stepEndedAt: '2026-01-01T00:00:05Z'},
-      {occurredAt: '2026-01-01T00:00:03Z', text: 'c', stepEndedAt: '2026-01-01T00:00:09Z'},
-      {occurredAt: '2026-01-01T00:00:06Z', text: 'd', stepEndedAt: null},
+      {occurredAt: '2026-01-01T00:00:02Z', text: 'b', stepEndedAt: '2026-01-01T00:00:05Z', step: 0},
+      {occurredAt: '2026-01-01T00:00:03Z', text: 'c', stepEndedAt: '2026-01-01T00:00:09Z', step: -1},
+      {occurredAt: '2026-01-01T00:00:06Z', text: 'd', stepEndedAt: null, step: 1},
     ])
   })
 })

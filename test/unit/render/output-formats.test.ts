@@ -43,7 +43,7 @@ describe('the --format flag of each command is its format table', () => {
   it.each([
     ['check', Check, CHECK_FORMATS, ['table', 'json', 'junit', 'sarif', 'github']],
     ['pool usage', PoolUsage, POOL_USAGE_FORMATS, ['table', 'json', 'csv']],
-    ['leases report', LeasesReport, LEASE_REPORT_FORMATS, ['table', 'json', 'csv']],
+    ['leases report', LeasesReport, LEASE_REPORT_FORMATS, ['table', 'json', 'csv', 'html']],
   ] as const)('%s', (_name, command, formats, names) => {
     const flag = command.flags.format as unknown as {options: readonly string[]; default: string; relationships: unknown[]; description: string}
     expect(formats.names).toEqual(names)

@@ -7,6 +7,8 @@ import type {TaskState} from './store.js'
 export interface DeployStep {
   poolId: string
   durationMs: number
+  /** The step's script needs the worker to itself (OctopusBypassDeploymentMutex False): it waits on Tentacle's isolation mutex. */
+  fullIsolation?: boolean
 }
 
 /**
@@ -46,14 +48,60 @@ export function runDeploy(runner: TaskRunner, taskId: string, steps: DeployStep[
       return
     }
     tasks.log(taskId, activity, 'Info', result.kind === 'leased' ? leasedLine(result.lease) : result.message)
-    runner.later(taskId, step.durationMs, () => {
+    const runScript = () => runner.later(taskId, step.durationMs, () => {
       if (result.kind === 'leased') runner.release(taskId, activity, result.lease, 'completed')
       tasks.setActivity(taskId, activity, 'Success')
       index++
       runStep()
     })
+    if (result.kind !== 'leased' || !step.fullIsolation) return runScript()
+    const lease = result.lease
+    // Tentacle's isolation mutex: the first attempt waits 100 ms silently; each attempt that times
+    // out writes the wait line (real attempts after the first last 10 minutes; the sandbox polls
+    // every 25 ms but writes the line once). The lock is taken as soon as it frees, with no line.
+    const waiting = waitingLeases(ctx)
+    const attempt = (tries: number): void => {
+      const holders = mutexHolders(ctx, lease.worker_id, lease.num, lease.task_id)
+      if (holders.length === 0) {
+        waiting.delete(lease.num)
+        if (tries > 1) tasks.log(taskId, activity, 'Info', 'Executing the script.')
+        return runScript()
+      }
+      waiting.add(lease.num)
+      if (tries === 1) tasks.log(taskId, activity, 'Wait', mutexWaitLine(holders))
+      runner.later(taskId, tries === 0 ? 100 : 25, () => attempt(tries + 1))
+    }
+    attempt(0)
   }
   ctx.store.transaction(runStep)
+}
+
+/** Leases whose step is waiting on the isolation mutex of its worker (per sandbox). */
+const waitingByContext = new WeakMap<ModelContext, Set<number>>()
+
+function waitingLeases(ctx: ModelContext): Set<number> {
+  let set = waitingByContext.get(ctx)
+  if (!set) waitingByContext.set(ctx, (set = new Set()))
+  return set
+}
+
+/**
+ * The other tasks holding the worker's mutex for this lease: every other task with an active
+ * lease on the worker, except those still waiting that leased after this one (first come, first
+ * served, so two waiting steps never wait on each other).
+ */
+function mutexHolders(ctx: ModelContext, workerId: string, num: number, taskId: string): string[] {
+  const waiting = waitingLeases(ctx)
+  const rows = ctx.store.prepare('SELECT num, task_id FROM leases WHERE worker_id = ? AND released_at IS NULL AND task_id != ? ORDER BY num').all(workerId, taskId) as Array<{num: number; task_id: string}>
+  return [...new Set(rows.filter((r) => !(waiting.has(r.num) && r.num > num)).map((r) => r.task_id))]
+}
+
+/** Tentacle's wait line (ScriptIsolationMutex's GetBusyMessage), tasks as Markdown links. */
+export function mutexWaitLine(taskIds: readonly string[]): string {
+  const links = taskIds.map((id) => `[${id}](~/app#/tasks/${id})`)
+  const rest = 'requires that no other Octopus scripts are executing on this target at the same time.'
+  if (links.length === 1) return `Waiting for the script in task ${links[0]} to finish as this script ${rest}`
+  return `Waiting on scripts in tasks ${links.slice(0, -1).join(', ')} and ${links.at(-1)} to finish. This script ${rest}`
 }
 
 /**

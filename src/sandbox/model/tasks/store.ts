@@ -3,7 +3,7 @@ import {spacePath} from '../../docs.js'
 
 export type TaskState = 'Queued' | 'Executing' | 'Cancelling' | 'Success' | 'Failed' | 'Canceled' | 'TimedOut'
 export type ActivityStatus = 'Pending' | 'Running' | 'Success' | 'Failed' | 'Skipped' | 'SuccessWithWarning' | 'Canceled'
-export type LogCategory = 'Verbose' | 'Info' | 'Warning' | 'Error' | 'Fatal' | 'Highlight'
+export type LogCategory = 'Verbose' | 'Info' | 'Warning' | 'Error' | 'Fatal' | 'Highlight' | 'Wait'
 
 export type FinalState = Exclude<TaskState, 'Queued' | 'Executing' | 'Cancelling'>
 
