@@ -8,7 +8,7 @@ import {KeychainUnavailableError, keychainAccount, openSystemKeychain, type Keyc
 import {checkProfileName, configDir, displayPath, insecureKeyDir} from '../../config/paths.js'
 import {sweepStaleTempFiles} from '../../config/private-file.js'
 import {ProfileStore, type KeyStoreKind, type Profile} from '../../config/profiles.js'
-import {exchangeIdToken} from '../../octopus/oidc.js'
+import {checkIdToken, exchangeIdToken} from '../../octopus/oidc.js'
 
 export interface UserSummary {
   Id: string
@@ -109,6 +109,9 @@ export async function login(req: LoginRequest): Promise<LoginResult> {
  * would go, and its expiry with the profile. Any refusal leaves everything as it was.
  */
 export async function loginWithOidc(req: OidcLoginRequest): Promise<LoginResult> {
+  // The token's own mistakes (not a JWT, wrong audience, expired) are the user's input: said
+  // before the keychain or the network is touched.
+  checkIdToken(req.idToken, req.serviceAccountId, req.now)
   return checkAndSave(req, async (server) => {
     const token = await exchangeIdToken({
       server,
