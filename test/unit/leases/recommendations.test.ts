@@ -10,8 +10,8 @@ import {renderLeaseReport} from '../../../src/views/leases/report-table.js'
 import {recommendationLines} from '../../../src/views/leases/recommendations.js'
 import {renderLeaseReportHtml} from '../../../src/views/leases/report-html.js'
 
-const pool = (over: Partial<PoolCapacity>): PoolCapacity => ({SpaceName: 'Default', WorkerPoolName: 'P', AvailableWorkers: 2, Steps: [], PeakConcurrentLeases: 0, AllBusySeconds: 0, OverSeconds: 0, IdleFraction: 0.5, Durations: {Count: 0, P50: 0, P90: 0, P99: 0, Max: 0, Buckets: []}, ...over})
-const worker = (over: Partial<WorkerHeat>): WorkerHeat => ({SpaceName: 'Default', WorkerName: 'w', WorkerPoolNames: [], Cells: [], BusySeconds: 0, MutexWaitSeconds: 0, ...over})
+const pool = (over: Partial<PoolCapacity>): PoolCapacity => ({SpaceName: 'Default', WorkerPoolName: 'P', AvailableWorkers: 2, Steps: [], PeakConcurrentLeases: 0, AllBusySeconds: 0, OverSeconds: 0, LeaseWaitSeconds: 0, IdleFraction: 0.5, Durations: {Count: 0, P50: 0, P90: 0, P99: 0, Max: 0, Buckets: []}, ...over})
+const worker = (over: Partial<WorkerHeat>): WorkerHeat => ({SpaceName: 'Default', WorkerName: 'w', WorkerPoolNames: [], Cells: [], BusySeconds: 0, MutexWaitSeconds: 0, LeaseWaitSeconds: 0, ...over})
 const capacity = (pools: PoolCapacity[], workers: WorkerHeat[] = []): Capacity => ({Since: '', Until: '', Pools: pools, Workers: workers})
 
 describe('recommend', () => {
@@ -68,7 +68,7 @@ describe('leases report table: MUTEX WAIT and recommendations', () => {
   })
 
   it('follows the thresholds given, and the HTML page says the same', () => {
-    const strict = aggregateReport({space: {Id: 'Spaces-1', Name: 'Default'}, since: Date.parse(t(0)), until: Date.parse(t(3600)), groupBy: 'worker', tasksScanned: 1, intervals: intervalsFromTasks(tasks, workers, pools), workers, pools, thresholds: {allBusyMs: 2 * 3600_000, idleShare: 1, mutexWaitMs: 3600_000}})
+    const strict = aggregateReport({space: {Id: 'Spaces-1', Name: 'Default'}, since: Date.parse(t(0)), until: Date.parse(t(3600)), groupBy: 'worker', tasksScanned: 1, intervals: intervalsFromTasks(tasks, workers, pools), workers, pools, thresholds: {allBusyMs: 2 * 3600_000, idleShare: 1, mutexWaitMs: 3600_000, leaseWaitMs: 3600_000}})
     expect(strict.Recommendations).toEqual([])
     expect(renderLeaseReport(strict, {isTTY: false, spaceColumn: false})).not.toContain('Recommendations')
     const html = renderLeaseReportHtml(report)
