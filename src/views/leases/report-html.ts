@@ -66,7 +66,7 @@ export function renderLeaseReportHtml(report: LeaseReport, opts: HtmlOptions = {
   body.push(`<p>${esc(utc(report.Since))} – ${esc(utc(report.Until))} UTC: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks. A lease lasts from its “Leased worker” log line to the end of its step (or else of its task).</p>`)
   const advice = recommendationLines(report.Recommendations, {name: esc, spaceNames: opts.spaceNames})
   body.push('<h2>Recommendations</h2>')
-  body.push(advice.length === 0 ? '<p>None: no pool stayed fully busy or idle, and no worker waited on mutexes, past the thresholds (<code>capacity:</code> in .octoworkers.yaml).</p>' : `<ul class="recommendations">${advice.map((line) => `<li>${line}</li>`).join('')}</ul>`)
+  body.push(advice.length === 0 ? '<p>None: no pool stayed fully busy or idle or kept its steps waiting for a worker, and no worker waited on mutexes, past the thresholds (<code>capacity:</code> in .octoworkers.yaml).</p>' : `<ul class="recommendations">${advice.map((line) => `<li>${line}</li>`).join('')}</ul>`)
   if (!capacity) {
     body.push('<p>This report was made without capacity data.</p>')
   } else {
