@@ -39,6 +39,8 @@ export interface PoolCapacity {
   AllBusySeconds: number
   /** Time more leases were open than the pool had available workers (leases sharing a worker). */
   OverSeconds: number
+  /** Time steps waited for a worker of the pool before their lease (step start to lease line). */
+  LeaseWaitSeconds: number
   /** Share of the available workers' time (window × workers) that no lease covered; null with no available worker. */
   IdleFraction: number | null
   Durations: DurationDistribution
@@ -53,6 +55,8 @@ export interface WorkerHeat {
   BusySeconds: number
   /** Time its leases' steps waited on another script's mutex on it. */
   MutexWaitSeconds: number
+  /** Time the steps that leased it waited for a worker first. */
+  LeaseWaitSeconds: number
 }
 
 export interface Capacity {
@@ -131,6 +135,7 @@ export function capacityOf(input: CapacityInput): Capacity {
       PeakConcurrentLeases: Math.max(0, ...steps.map((s) => s.Leases)),
       AllBusySeconds: seconds(allBusy),
       OverSeconds: seconds(over),
+      LeaseWaitSeconds: seconds(list.reduce((sum, i) => sum + (i.LeaseWaitMs ?? 0), 0)),
       IdleFraction: capacityMs > 0 ? Math.max(0, 1 - busyMs / capacityMs) : null,
       Durations: distribution(list.map((i) => (i.end - i.start) / 1000)),
     }
@@ -156,6 +161,7 @@ export function capacityOf(input: CapacityInput): Capacity {
       Cells: hourCells(merged),
       BusySeconds: seconds(merged.reduce((sum, i) => sum + i.end - i.start, 0)),
       MutexWaitSeconds: seconds(list.reduce((sum, i) => sum + (i.MutexWaitMs ?? 0), 0)),
+      LeaseWaitSeconds: seconds(list.reduce((sum, i) => sum + (i.LeaseWaitMs ?? 0), 0)),
     }
   })
   workers.sort((a, b) => b.BusySeconds - a.BusySeconds || a.WorkerName.localeCompare(b.WorkerName))

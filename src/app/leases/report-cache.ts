@@ -28,8 +28,8 @@ import {privateDirProblem, readPrivateFile} from '../../config/private-file.js'
 import type {LoggedLease} from '../../domain/leases/parse.js'
 import type {TaskLeases} from './report.js'
 
-/** Bumped when what is stored changes shape (2: leases carry their mutex waits). */
-const FORMAT = 2
+/** Bumped when what is stored changes shape (2: leases carry their mutex waits; 3: and their step's wait for a worker). */
+const FORMAT = 3
 export const DEFAULT_MAX_CACHED_TASKS = 250_000
 /** Far above what DEFAULT_MAX_CACHED_TASKS takes (about 50 MB): a bigger file is no cache of ours. */
 const MAX_CACHE_FILE_BYTES = 512 * 1024 * 1024

@@ -53,6 +53,7 @@ export function intervalsFromTasks(tasks: readonly TaskLeases[], workers: readon
         start,
         end: Number.isFinite(released) ? Math.max(start, released) : start,
         ...(lease.mutexWaitMs ? {MutexWaitMs: lease.mutexWaitMs} : {}),
+        ...(lease.leaseWaitMs ? {LeaseWaitMs: lease.leaseWaitMs} : {}),
       })
     }
   }
@@ -75,6 +76,8 @@ export interface WorkerRow extends SpaceFields {
   PeakConcurrentLeases: number
   /** Time its leases' steps waited on another script's mutex on it (Tentacle's wait lines). */
   MutexWaitSeconds: number
+  /** Time the steps that leased it waited for a worker first (step start to lease line; see LoggedLease.leaseWaitMs). */
+  LeaseWaitSeconds: number
 }
 
 export interface PoolRow extends SpaceFields {
@@ -86,6 +89,8 @@ export interface PoolRow extends SpaceFields {
   PeakConcurrentLeases: number
   PeakAt: string | null
   MutexWaitSeconds: number
+  /** Time steps waited for a worker of this pool (step start to lease line; see LoggedLease.leaseWaitMs). */
+  LeaseWaitSeconds: number
 }
 
 export interface TaskTypeRow extends SpaceFields {
@@ -165,6 +170,7 @@ export function aggregateReport(input: ReportInput): LeaseReport {
       BusySeconds: seconds(totalLength(list)),
       PeakConcurrentLeases: peakConcurrency(list).peak,
       MutexWaitSeconds: seconds(mutexWaitMs(list)),
+      LeaseWaitSeconds: seconds(leaseWaitMs(list)),
     }
   })
   workerRows.sort(byLeases)
@@ -256,7 +262,9 @@ function poolRow(space: SpaceFields, id: string | null, name: string, workers: n
     PeakConcurrentLeases: peak.peak,
     PeakAt: peak.at === undefined ? null : new Date(peak.at).toISOString(),
     MutexWaitSeconds: seconds(mutexWaitMs(list)),
+    LeaseWaitSeconds: seconds(leaseWaitMs(list)),
   }
 }
 
 const mutexWaitMs = (list: readonly LeaseInterval[]) => list.reduce((sum, i) => sum + (i.MutexWaitMs ?? 0), 0)
+const leaseWaitMs = (list: readonly LeaseInterval[]) => list.reduce((sum, i) => sum + (i.LeaseWaitMs ?? 0), 0)

@@ -186,6 +186,7 @@ const capacitySettings = mapping({
   allBusy: v.optional(duration),
   idlePercent: v.optional(percent),
   mutexWait: v.optional(duration),
+  leaseWait: v.optional(duration),
 }, 'must be a mapping, e.g. `allBusy: 30m`')
 
 const severity = v.picklist([...SEVERITIES, 'off'], (issue) => `severity '${String(issue.input)}' is not one of error, warning, note, off`)
@@ -232,6 +233,7 @@ export const configFileSchema = v.pipe(
       ...(file!.capacity!.allBusy === undefined ? {} : {allBusyMs: file!.capacity!.allBusy}),
       ...(file!.capacity!.idlePercent === undefined ? {} : {idleShare: file!.capacity!.idlePercent / 100}),
       ...(file!.capacity!.mutexWait === undefined ? {} : {mutexWaitMs: file!.capacity!.mutexWait}),
+      ...(file!.capacity!.leaseWait === undefined ? {} : {leaseWaitMs: file!.capacity!.leaseWait}),
     } as Partial<CapacityThresholds>,
     pools: Object.entries(file!.pools!).map(([match, override]) => ({match, minWorkers: override!.minWorkers})),
     severities: file!.severities as Partial<Record<RuleId, Severity | 'off'>>,

@@ -53,6 +53,8 @@ capacity:
   idlePercent: 95
   # Name a worker whose steps waited this long on another script's mutex on it.
   mutexWait: 10m
+  # Add a worker to a pool whose steps waited this long in all for one of its workers.
+  leaseWait: 10m
 
 # Per-pool overrides, keyed by pool name or glob (case-insensitive).
 pools:

@@ -9,6 +9,8 @@ export interface CapacityThresholds {
   idleShare: number
   /** Name a worker whose steps waited at least this long (ms) on another script's mutex on it. */
   mutexWaitMs: number
+  /** Add a worker to a pool whose steps waited at least this long (ms) in all for one of its workers. */
+  leaseWaitMs: number
 }
 
-export const DEFAULT_CAPACITY_THRESHOLDS: CapacityThresholds = {allBusyMs: 30 * 60_000, idleShare: 0.95, mutexWaitMs: 10 * 60_000}
+export const DEFAULT_CAPACITY_THRESHOLDS: CapacityThresholds = {allBusyMs: 30 * 60_000, idleShare: 0.95, mutexWaitMs: 10 * 60_000, leaseWaitMs: 10 * 60_000}

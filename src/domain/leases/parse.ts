@@ -66,9 +66,12 @@ export interface TimedLine {
   stepEndedAt?: string | null
   /** Which step of the task the line belongs to (its index under the root; -1 for the root's own lines). */
   step?: number
+  /** When the step holding the line started (`Started` of its activity): absent or null when not known. */
+  stepStartedAt?: string | null
 }
 
 interface ActivityLike {
+  Started?: string | null
   Ended?: string | null
   Children?: ActivityLike[] | null
   LogElements?: Array<{OccurredAt: string; MessageText: string}> | null
@@ -79,7 +82,7 @@ export function flattenActivityLogs(activities: ActivityLike[]): TimedLine[] {
   const lines: Array<TimedLine & {order: number}> = []
   let steps = 0
   const add = (node: ActivityLike, step: ActivityLike, index: number) => {
-    for (const el of node.LogElements ?? []) lines.push({occurredAt: el.OccurredAt, text: el.MessageText, stepEndedAt: step.Ended ?? null, step: index, order: lines.length})
+    for (const el of node.LogElements ?? []) lines.push({occurredAt: el.OccurredAt, text: el.MessageText, stepEndedAt: step.Ended ?? null, stepStartedAt: step.Started ?? null, step: index, order: lines.length})
   }
   const walk = (node: ActivityLike, step: ActivityLike, index: number) => {
     add(node, step, index)
@@ -109,6 +112,26 @@ export interface LoggedLease {
   releaseFailedAt?: string
   /** Milliseconds the steps holding this lease waited on another script's mutex on its worker (Tentacle's wait lines). */
   mutexWaitMs?: number
+  /**
+   * Milliseconds the step that took this lease waited for a worker: from the step's `Started` to
+   * its lease line. Octopus retries leasing while every healthy worker is leased exclusively, but
+   * no log line for a retry is documented, so this reading is UNCONFIRMED: it assumes a step's
+   * activity starts before its lease is sought and that its lease line is written on the grant.
+   * Absent when either time is missing (a wait is never guessed) or the step logged no wait.
+   */
+  leaseWaitMs?: number
+}
+
+/**
+ * The time from a step's start to its lease line, or undefined when either is unknown; never
+ * negative (a clock skew between the two is no wait).
+ */
+export function leaseWaitOf(stepStartedAt: string | null | undefined, leasedAt: string): number | undefined {
+  if (!stepStartedAt) return undefined
+  const started = Date.parse(stepStartedAt)
+  const leased = Date.parse(leasedAt)
+  if (!Number.isFinite(started) || !Number.isFinite(leased)) return undefined
+  return Math.max(0, leased - started)
 }
 
 /**
@@ -151,6 +174,12 @@ export function leasesFromLog(taskId: string, lines: TimedLine[]): LoggedLease[]
         takenAt: line.occurredAt,
       }
       if (line.stepEndedAt) lease.releasedAt = line.stepEndedAt
+      // Only the step's first lease waited from the step's start; a later one in the same step
+      // (or a lease line on the task's root activity) has no start of its own to measure from.
+      if (line.step !== undefined && line.step >= 0 && !stepLease.has(key)) {
+        const wait = leaseWaitOf(line.stepStartedAt, line.occurredAt)
+        if (wait) lease.leaseWaitMs = wait
+      }
       leases.push(lease)
       if (leased.leaseId) byId.set(leased.leaseId, lease)
       holding(line, lease)

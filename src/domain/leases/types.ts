@@ -78,6 +78,8 @@ export interface LeaseInterval {
   end: number
   /** Time the lease's steps waited on another script's mutex on the worker (ms; absent: none logged). */
   MutexWaitMs?: number
+  /** Time the step that took the lease waited for a worker before it was granted (ms; absent: none seen). See LoggedLease.leaseWaitMs. */
+  LeaseWaitMs?: number
 }
 
 /**

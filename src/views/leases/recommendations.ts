@@ -15,6 +15,8 @@ export function recommendationLines(recommendations: readonly Recommendation[], 
         return `pool ${named(r.SpaceName, r.WorkerPoolName)}: peak ${r.PeakConcurrentLeases} concurrent lease${r.PeakConcurrentLeases === 1 ? '' : 's'} on ${workers(r.AvailableWorkers)}, all busy for ${formatDuration(r.AllBusySeconds * 1000)} over the window: add a worker.`
       case 'fewer-workers':
         return `pool ${named(r.SpaceName, r.WorkerPoolName)}: its ${workers(r.AvailableWorkers)} were idle ${r.IdlePercent}% of the time: it could do with fewer.`
+      case 'lease-waits':
+        return `pool ${named(r.SpaceName, r.WorkerPoolName)}: steps waited ${formatDuration(r.LeaseWaitSeconds * 1000)} for a worker over the window: add a worker.`
       case 'mutex-waits':
         return `worker ${named(r.SpaceName, r.WorkerName)}: ${formatDuration(r.MutexWaitSeconds * 1000)} waiting on another script's mutex: run those steps in an execution container or add a worker.`
     }

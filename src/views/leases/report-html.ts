@@ -66,7 +66,7 @@ export function renderLeaseReportHtml(report: LeaseReport, opts: HtmlOptions = {
   body.push(`<p>${esc(utc(report.Since))} – ${esc(utc(report.Until))} UTC: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks. A lease lasts from its “Leased worker” log line to the end of its step (or else of its task).</p>`)
   const advice = recommendationLines(report.Recommendations, {name: esc, spaceNames: opts.spaceNames})
   body.push('<h2>Recommendations</h2>')
-  body.push(advice.length === 0 ? '<p>None: no pool stayed fully busy or idle, and no worker waited on mutexes, past the thresholds (<code>capacity:</code> in .octoworkers.yaml).</p>' : `<ul class="recommendations">${advice.map((line) => `<li>${line}</li>`).join('')}</ul>`)
+  body.push(advice.length === 0 ? '<p>None: no pool stayed fully busy or idle or kept its steps waiting for a worker, and no worker waited on mutexes, past the thresholds (<code>capacity:</code> in .octoworkers.yaml).</p>' : `<ul class="recommendations">${advice.map((line) => `<li>${line}</li>`).join('')}</ul>`)
   if (!capacity) {
     body.push('<p>This report was made without capacity data.</p>')
   } else {
@@ -85,6 +85,12 @@ export function renderLeaseReportHtml(report: LeaseReport, opts: HtmlOptions = {
   body.push(waited.length === 0
     ? '<p>None logged.</p>'
     : `<table><thead><tr><th scope="col">Worker</th><th scope="col">Pools</th><th scope="col">Leases</th><th scope="col">Mutex wait</th></tr></thead><tbody>${waited.map((w) => `<tr><td>${named(w, w.WorkerName)}</td><td>${w.WorkerPoolNames.map(esc).join(', ')}</td><td>${w.Leases}</td><td>${esc(dur(w.MutexWaitSeconds))}</td></tr>`).join('')}</tbody></table>`)
+  const poolsWaited = report.Pools.filter((p) => p.LeaseWaitSeconds > 0).sort((a, b) => b.LeaseWaitSeconds - a.LeaseWaitSeconds)
+  body.push('<h2>Waits for a worker</h2>')
+  body.push('<p class="muted">Time steps waited for a worker of the pool before their lease was granted (Octopus retries leasing while every healthy worker is leased exclusively): from the step’s start to its “Leased worker” line.</p>')
+  body.push(poolsWaited.length === 0
+    ? '<p>None logged.</p>'
+    : `<table><thead><tr><th scope="col">Pool</th><th scope="col">Workers</th><th scope="col">Leases</th><th scope="col">Waited for a worker</th></tr></thead><tbody>${poolsWaited.map((p) => `<tr><td>${named(p, p.WorkerPoolName)}</td><td>${p.Workers}</td><td>${p.Leases}</td><td>${esc(dur(p.LeaseWaitSeconds))}</td></tr>`).join('')}</tbody></table>`)
   body.push('<h2>Idle workers (never leased in the window)</h2>')
   body.push(report.IdleWorkers.length === 0
     ? '<p>None.</p>'

@@ -31,11 +31,15 @@ function groupRows(report: LeaseReport): {head: string[]; rows: Array<{space: st
   const anyWait = hasMutexWaits(report)
   const waitHead = anyWait ? ['MUTEX WAIT'] : []
   const waited = (s: number) => (anyWait ? [busy(s)] : [])
+  // LEASE WAIT (time steps waited for a worker before their lease) likewise only when any step waited.
+  const anyLeaseWait = hasLeaseWaits(report)
+  const leaseWaitHead = anyLeaseWait ? ['LEASE WAIT'] : []
+  const leaseWaited = (s: number) => (anyLeaseWait ? [busy(s)] : [])
   switch (report.GroupBy) {
     case 'pool':
       return {
-        head: ['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', ...waitHead, 'BUSY'],
-        rows: report.Pools.map((p) => ({space: p.SpaceName, cells: [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, ...waited(p.MutexWaitSeconds), busy(p.BusySeconds)], busy: p.BusySeconds})),
+        head: ['POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', ...waitHead, ...leaseWaitHead, 'BUSY'],
+        rows: report.Pools.map((p) => ({space: p.SpaceName, cells: [p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, ...waited(p.MutexWaitSeconds), ...leaseWaited(p.LeaseWaitSeconds), busy(p.BusySeconds)], busy: p.BusySeconds})),
       }
     case 'task-type':
       return {
@@ -44,14 +48,16 @@ function groupRows(report: LeaseReport): {head: string[]; rows: Array<{space: st
       }
     default:
       return {
-        head: ['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', ...waitHead, 'BUSY'],
-        rows: report.Workers.map((w) => ({space: w.SpaceName, cells: [w.WorkerName, w.WorkerPoolNames.join(', '), w.Leases, w.Tasks, w.PeakConcurrentLeases, ...waited(w.MutexWaitSeconds), busy(w.BusySeconds)], busy: w.BusySeconds})),
+        head: ['WORKER', 'POOLS', 'LEASES', 'TASKS', 'PEAK CONCURRENT', ...waitHead, ...leaseWaitHead, 'BUSY'],
+        rows: report.Workers.map((w) => ({space: w.SpaceName, cells: [w.WorkerName, w.WorkerPoolNames.join(', '), w.Leases, w.Tasks, w.PeakConcurrentLeases, ...waited(w.MutexWaitSeconds), ...leaseWaited(w.LeaseWaitSeconds), busy(w.BusySeconds)], busy: w.BusySeconds})),
       }
   }
 }
 
 /** Whether any lease of the report waited on a mutex. */
 const hasMutexWaits = (report: LeaseReport) => report.Workers.some((w) => w.MutexWaitSeconds > 0)
+/** Whether any step waited for a worker before its lease. */
+const hasLeaseWaits = (report: LeaseReport) => report.Pools.some((p) => p.LeaseWaitSeconds > 0)
 
 /**
  * The bar column after BUSY that charts it: each row's busy time, scaled to the busiest row, so
@@ -85,10 +91,11 @@ export function renderLeaseReport(report: LeaseReport, opts: TableOptions & {spa
   const grid = groupGrid(report, {spaceColumn})
   out.push(`By ${report.GroupBy} (the bar charts BUSY):`, renderWholeTable(grid.head, grid.rows, {...table, under: ['POOLS', 'SPACE'], wrap: ['POOLS', 'POOL', 'TASK TYPE', 'SPACE'], fill: busyBars(grid)}).text)
   if (report.GroupBy !== 'pool') {
+    const leaseWaits = hasLeaseWaits(report)
     out.push('Peak concurrent leases per pool:')
     out.push(renderWholeTable(
-      [...(spaceColumn ? ['SPACE'] : []), 'POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT'],
-      report.Pools.map((p) => [...(spaceColumn ? [p.SpaceName] : []), p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ? terminalTime(p.PeakAt) : '']),
+      [...(spaceColumn ? ['SPACE'] : []), 'POOL', 'WORKERS', 'LEASES', 'PEAK CONCURRENT', 'PEAK AT', ...(leaseWaits ? ['LEASE WAIT'] : [])],
+      report.Pools.map((p) => [...(spaceColumn ? [p.SpaceName] : []), p.WorkerPoolName, p.Workers, p.Leases, p.PeakConcurrentLeases, p.PeakAt ? terminalTime(p.PeakAt) : '', ...(leaseWaits ? [formatDuration(p.LeaseWaitSeconds * 1000)] : [])]),
       {...table, wrap: ['POOL', 'SPACE']},
     ).text)
   }

@@ -102,19 +102,50 @@ describe('leasesFromLog', () => {
 })
 
 describe('flattenActivityLogs', () => {
-  it('walks nested activities, orders lines by time, and gives each line its step\'s end', () => {
+  it('walks nested activities, orders lines by time, and gives each line its step\'s start and end', () => {
     const lines = flattenActivityLogs([
-      {Ended: '2026-01-01T00:00:09Z', LogElements: [{OccurredAt: '2026-01-01T00:00:03Z', MessageText: 'c'}], Children: [
-        {Ended: '2026-01-01T00:00:05Z', LogElements: [{OccurredAt: '2026-01-01T00:00:01Z', MessageText: 'a'}], Children: [{Ended: '2026-01-01T00:00:02Z', LogElements: [{OccurredAt: '2026-01-01T00:00:02Z', MessageText: 'b'}]}]},
+      {Started: '2026-01-01T00:00:00Z', Ended: '2026-01-01T00:00:09Z', LogElements: [{OccurredAt: '2026-01-01T00:00:03Z', MessageText: 'c'}], Children: [
+        {Started: '2026-01-01T00:00:00.500Z', Ended: '2026-01-01T00:00:05Z', LogElements: [{OccurredAt: '2026-01-01T00:00:01Z', MessageText: 'a'}], Children: [{Started: '2026-01-01T00:00:01.500Z', Ended: '2026-01-01T00:00:02Z', LogElements: [{OccurredAt: '2026-01-01T00:00:02Z', MessageText: 'b'}]}]},
         {Ended: null, LogElements: [{OccurredAt: '2026-01-01T00:00:06Z', MessageText: 'd'}]},
       ]},
     ])
     expect(lines).toEqual([
-      {occurredAt: '2026-01-01T00:00:01Z', text: 'a', stepEndedAt: '2026-01-01T00:00:05Z', step: 0},
+      {occurredAt: '2026-01-01T00:00:01Z', text: 'a', stepEndedAt: '2026-01-01T00:00:05Z', stepStartedAt: '2026-01-01T00:00:00.500Z', step: 0},
       // A line two levels down belongs to its step (the child of the root), not to its own node.
-      {occurredAt: '2026-01-01T00:00:02Z', text: 'b', stepEndedAt: '2026-01-01T00:00:05Z', step: 0},
-      {occurredAt: '2026-01-01T00:00:03Z', text: 'c', stepEndedAt: '2026-01-01T00:00:09Z', step: -1},
-      {occurredAt: '2026-01-01T00:00:06Z', text: 'd', stepEndedAt: null, step: 1},
+      {occurredAt: '2026-01-01T00:00:02Z', text: 'b', stepEndedAt: '2026-01-01T00:00:05Z', stepStartedAt: '2026-01-01T00:00:00.500Z', step: 0},
+      {occurredAt: '2026-01-01T00:00:03Z', text: 'c', stepEndedAt: '2026-01-01T00:00:09Z', stepStartedAt: '2026-01-01T00:00:00Z', step: -1},
+      {occurredAt: '2026-01-01T00:00:06Z', text: 'd', stepEndedAt: null, stepStartedAt: null, step: 1},
     ])
+  })
+})
+
+describe('leasesFromLog: the wait for a worker', () => {
+  const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString()
+
+  it('is the time from the step\'s start to its lease line, on the lease the step took', () => {
+    const leases = leasesFromLog('ServerTasks-1', flattenActivityLogs([{Started: at(0), Ended: at(20), Children: [
+      {Started: at(0), Ended: at(10), LogElements: [{OccurredAt: at(5), MessageText: 'Leased worker a from pool P (lease WorkerTaskLeases-1)'}]},
+      {Started: at(10), Ended: at(20), LogElements: [{OccurredAt: at(10), MessageText: 'Leased worker b from pool P (lease WorkerTaskLeases-2)'}]},
+    ]}]))
+    expect(leases.map((l) => [l.leaseId, l.leaseWaitMs])).toEqual([['WorkerTaskLeases-1', 5000], ['WorkerTaskLeases-2', undefined]])
+  })
+
+  it('is not guessed when the step\'s start is missing, and never negative', () => {
+    const leases = leasesFromLog('ServerTasks-1', [
+      {occurredAt: at(5), text: 'Leased worker a from pool P (lease WorkerTaskLeases-1)', stepEndedAt: at(9), step: 0},
+      {occurredAt: at(5), text: 'Leased worker b from pool P (lease WorkerTaskLeases-2)', stepEndedAt: at(9), stepStartedAt: null, step: 1},
+      {occurredAt: at(5), text: 'Leased worker c from pool P (lease WorkerTaskLeases-3)', stepEndedAt: at(9), stepStartedAt: at(7), step: 2},
+    ])
+    expect(leases.map((l) => l.leaseWaitMs)).toEqual([undefined, undefined, undefined])
+  })
+
+  it('counts only the step\'s first lease, and nothing for a lease line on the task itself or a lease logged again', () => {
+    const leases = leasesFromLog('ServerTasks-1', [
+      {occurredAt: at(1), text: 'Leased worker r from pool P (lease WorkerTaskLeases-9)', stepEndedAt: at(30), stepStartedAt: at(0), step: -1},
+      {occurredAt: at(3), text: 'Leased worker a from pool P (lease WorkerTaskLeases-1)', stepEndedAt: at(9), stepStartedAt: at(1), step: 0},
+      {occurredAt: at(6), text: 'Leased worker b from pool P (lease WorkerTaskLeases-2)', stepEndedAt: at(9), stepStartedAt: at(1), step: 0},
+      {occurredAt: at(12), text: 'Leased worker a from pool P (lease WorkerTaskLeases-1)', stepEndedAt: at(15), stepStartedAt: at(9), step: 1},
+    ])
+    expect(leases.map((l) => [l.leaseId, l.leaseWaitMs])).toEqual([['WorkerTaskLeases-9', undefined], ['WorkerTaskLeases-1', 2000], ['WorkerTaskLeases-2', undefined]])
   })
 })

@@ -22,6 +22,9 @@ export function runDeploy(runner: TaskRunner, taskId: string, steps: DeployStep[
   const task = runner.start(taskId)
   let index = 0
   let waitingSince: number | undefined
+  // The current step's activity, from its first attempt to lease: a step starts when it asks for a
+  // worker, so a step that waits for one shows the wait between its Started and its lease line.
+  let pending: string | undefined
   const runStep = (): void => {
     if (index >= steps.length) {
       tasks.log(taskId, taskId, 'Info', 'Deployment completed successfully.')
@@ -29,19 +32,19 @@ export function runDeploy(runner: TaskRunner, taskId: string, steps: DeployStep[
       return
     }
     const step = steps[index]
-    const activityName = `Step ${index + 1}: Run a script`
+    pending ??= tasks.addActivity(taskId, `Step ${index + 1}: Run a script`)
+    const activity = pending
     const result = grantLease(ctx, {taskId, spaceId: task.SpaceId, poolId: step.poolId})
     if (result.kind === 'wait') {
       waitingSince ??= Date.now()
       if (result.reason === 'dynamic' || Date.now() - waitingSince < leaseRetryBoundMs(ctx)) return runner.later(taskId, 25, runStep)
-      const activity = tasks.addActivity(taskId, activityName)
       const message = noWorkerMessage(result.poolName)
       tasks.log(taskId, activity, 'Error', message)
       runner.finish(taskId, 'Failed', message)
       return
     }
     waitingSince = undefined
-    const activity = tasks.addActivity(taskId, activityName)
+    pending = undefined
     if (result.kind === 'fail') {
       tasks.log(taskId, activity, 'Error', result.message)
       runner.finish(taskId, 'Failed', result.message)
