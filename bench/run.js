@@ -2,7 +2,7 @@
 // `npm run bench`: speed and memory, measured in ONE run so ratios compare like with like.
 // Wall times are medians of several runs, shown as a ratio to `node -e 0` measured in the same
 // run; peak RSS comes from each child's own getrusage (bench/rss-probe.cjs); request counts come
-// from the CLI's --debug lines. Nothing here asserts: it prints a table (and bench/results.json).
+// from the CLI's --debug lines. Nothing here asserts: it prints a table (and writes it to bench/results.md, not committed).
 // Section 4d (bench/scale.js) sets `check` and `pool usage` beside floors of their own (the same
 // requests, every body JSON.parsed) in wall and CPU time; BENCH_SCALE_LARGE=1 adds `check` at
 // 25,000 / 50,000 / 100,000 workers (peak RSS against the JSON read; time per doubling), off by
