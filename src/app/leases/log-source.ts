@@ -21,7 +21,7 @@ import {flattenActivityLogs, leasesFromLog, type LoggedLease} from '../../domain
 import {CompletionCursor, isCompleted} from './task-completions.js'
 import {EXECUTING_STATES, queryTasks, readTaskLog} from './tasks.js'
 import {mapBounded} from '../../text/concurrency.js'
-import {leaseEvent, type LeaseEvent, type LeaseRecord, type LeaseSource} from '../../domain/leases/types.js'
+import {leaseEvent, type CompletedTaskLog, type LeaseEvent, type LeaseRecord, type LeaseSource} from '../../domain/leases/types.js'
 
 /** Log reads in flight at once. */
 export const LOG_READ_CONCURRENCY = 8
@@ -46,6 +46,7 @@ export class LogLeaseSource implements LeaseSource {
   private tracked = new Map<string, TrackedTask>()
   private readonly completions: CompletionCursor
   private pollNumber = 0
+  onCompletedTaskLog?: (log: CompletedTaskLog) => void
 
   constructor(
     private readonly space: SpaceContext,
@@ -61,6 +62,7 @@ export class LogLeaseSource implements LeaseSource {
   async start(): Promise<LeaseRecord[]> {
     const [executing] = await Promise.all([queryTasks(this.space, {states: EXECUTING_STATES}), this.completions.establish()])
     const reads = await this.readAll(executing)
+    reportCompletedLogs(this.onCompletedTaskLog, this.space.spaceId, reads)
     const active: LeaseRecord[] = []
     for (const read of reads) {
       const tracked = this.track(read.task)
@@ -96,6 +98,7 @@ export class LogLeaseSource implements LeaseSource {
 
     // Every request of the poll happens before any state changes, so a failed poll is retried whole.
     const reads = await this.readAll([...toRead.values()])
+    reportCompletedLogs(this.onCompletedTaskLog, this.space.spaceId, reads)
 
     const events: LeaseEvent[] = []
     for (const read of reads) {
@@ -140,6 +143,15 @@ export class LogLeaseSource implements LeaseSource {
 
   private readAll(tasks: TaskResource[]): Promise<TaskRead[]> {
     return readTaskLeases(this.space, this.directory, tasks)
+  }
+}
+
+/** Hands the completed tasks among `reads` to a source's onCompletedTaskLog (executing tasks' logs are not final yet). */
+export function reportCompletedLogs(receiver: ((log: CompletedTaskLog) => void) | undefined, spaceId: string, reads: readonly TaskRead[]): void {
+  if (!receiver) return
+  for (const read of reads) {
+    if (!isCompleted(read.task)) continue
+    receiver({SpaceId: read.task.SpaceId ?? spaceId, TaskId: read.task.Id, leases: read.logged.map(({lease, record}) => ({lease: record, mutexWaitMs: lease.mutexWaitMs}))})
   }
 }
 

@@ -20,10 +20,10 @@ import type {TaskResource} from '../../octopus/types.js'
 import {ApiLeaseSource} from './api-source.js'
 import {CompletionCursor} from './task-completions.js'
 import type {NameDirectory} from './directory.js'
-import {orderEvents, readTaskLeases, type TaskRead} from './log-source.js'
+import {orderEvents, readTaskLeases, reportCompletedLogs, type TaskRead} from './log-source.js'
 import type {LoggedLease} from '../../domain/leases/parse.js'
 import {EXECUTING_STATES, queryTasks} from './tasks.js'
-import {leaseEvent, type LeaseEvent, type LeaseRecord, type LeaseSource} from '../../domain/leases/types.js'
+import {leaseEvent, type CompletedTaskLog, type LeaseEvent, type LeaseRecord, type LeaseSource} from '../../domain/leases/types.js'
 
 export class ReconciledLeaseSource implements LeaseSource {
   readonly kind = 'api+logs' as const
@@ -34,6 +34,7 @@ export class ReconciledLeaseSource implements LeaseSource {
   private readonly followed = new Set<string>()
   /** Log reads made by the last poll (for --debug and the benchmark). */
   lastLogReads = 0
+  onCompletedTaskLog?: (log: CompletedTaskLog) => void
 
   constructor(
     private readonly space: SpaceContext,
@@ -51,6 +52,7 @@ export class ReconciledLeaseSource implements LeaseSource {
   async start(): Promise<LeaseRecord[]> {
     const [active, executing] = await Promise.all([this.api.start(), queryTasks(this.space, {states: EXECUTING_STATES}), this.completions.establish()])
     const reads = await readTaskLeases(this.space, this.directory, executing)
+    reportCompletedLogs(this.onCompletedTaskLog, this.space.spaceId, reads)
     for (const record of active) {
       this.state.seenByApi(record)
       this.followed.add(record.TaskId)
@@ -76,6 +78,7 @@ export class ReconciledLeaseSource implements LeaseSource {
     const news = completed.filter((task) => this.completions.isNews(task, this.followed.has(task.Id)))
     const reads = await readTaskLeases(this.space, this.directory, news)
     this.lastLogReads = news.length
+    reportCompletedLogs(this.onCompletedTaskLog, this.space.spaceId, reads)
 
     const events: LeaseEvent[] = []
     for (const event of observed.commit()) {

@@ -119,7 +119,10 @@ export class EstateExporter {
       const sources: LeaseSource[] = []
       for (const space of this.options.spaces) {
         const kind = await chooseSourceKind(space, 'auto', this.options.debug)
-        sources.push(createLeaseSource(kind, space, await loadedDirectory(space)))
+        const source = createLeaseSource(kind, space, await loadedDirectory(space))
+        // Mutex waits from the completed tasks' logs the source reads anyway: no extra request.
+        source.onCompletedTaskLog = (log) => this.tally.recordTaskLog(log)
+        sources.push(source)
       }
       const held = await Promise.all(sources.map((source) => source.start()))
       this.tally.baseline(held.flat())

@@ -117,12 +117,14 @@ export async function renderMetrics(state: ExporterState): Promise<{text: string
 
   const granted = new Counter({name: PREFIX + 'pool_leases_granted_total', help: 'Worker leases granted from the pool since the exporter started, each counted once (from the lease API and the task logs, as `leases tail` reads them).', labelNames: ['space', 'worker_pool'], registers})
   const seconds = new Counter({name: PREFIX + 'pool_lease_seconds_total', help: 'Seconds the pool\'s workers were held by leases that ended since the exporter started (added when a lease ends; time before the exporter started is not counted).', labelNames: ['space', 'worker_pool'], registers})
+  const mutexWait = new Counter({name: PREFIX + 'pool_mutex_wait_seconds_total', help: 'Seconds steps waited on another script\'s mutex on a worker (Tentacle\'s "Waiting for the script in task … to finish" lines), attributed to the pool of the lease the step held; added when the task completes (its log read once, as `leases tail` reads it), each task counted once, since the exporter started.', labelNames: ['space', 'worker_pool'], registers})
   const spaceNames = new Map(state.lastSnapshot?.spaces.map((s) => [s.space.Id, s.space.Name]) ?? [])
   for (const totals of state.poolTotals) {
     const known = totals.WorkerPoolId ? poolNames.get(`${totals.SpaceId}|${totals.WorkerPoolId}`) : undefined
     const labels = {space: known?.space ?? spaceNames.get(totals.SpaceId) ?? totals.SpaceId, worker_pool: known?.pool ?? totals.WorkerPoolName ?? totals.WorkerPoolId ?? 'unknown'}
     granted.inc(labels, totals.Granted)
     seconds.inc(labels, totals.Seconds)
+    mutexWait.inc(labels, totals.MutexWaitSeconds)
   }
   return {text: await registry.metrics(), contentType: registry.contentType}
 }

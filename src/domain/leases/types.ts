@@ -93,4 +93,17 @@ export interface LeaseSource {
   start(): Promise<LeaseRecord[]>
   /** Events since the previous successful poll, oldest first. Throws on network/server errors; state is kept, so the next poll catches up. */
   poll(): Promise<LeaseEvent[]>
+  /**
+   * Called with each completed task's log a source reads anyway (sources that read no logs never
+   * call it), once its poll's requests have all succeeded. A task's log can reach it more than
+   * once (read at start and again at completion, or a poll retried): the receiver deduplicates.
+   */
+  onCompletedTaskLog?: (log: CompletedTaskLog) => void
+}
+
+/** What a completed task's log records of its leases: each lease, and how long its steps waited on another script's mutex. */
+export interface CompletedTaskLog {
+  SpaceId: string
+  TaskId: string
+  leases: Array<{lease: LeaseRecord; mutexWaitMs?: number}>
 }

@@ -93,6 +93,44 @@ describe('metrics serve', () => {
     }
   })
 
+  it('counts the seconds steps waited on a worker\'s mutex, per pool, each task once, from the logs it reads anyway', async () => {
+    const other = await startTestSandbox({seed: 'demo'})
+    const {exporter, url} = await startExporter(other, ['--min-interval', '1s', '--debug'])
+    try {
+      const page = async () => (await (await fetch(`${url}/metrics`)).text())
+      await until(async () => /^octoworkers_up 1$/m.test(await page()), 'a first read', () => exporter.stderr())
+      // Six at a time on one pool of fewer workers, each step needing the worker to itself: steps wait.
+      const sim = await startSimulation(other, {Tasks: 12, Concurrency: 6, MinDurationMs: 100, MaxDurationMs: 200, StepsPerTask: 1, WorkerPoolIds: ['WorkerPools-1'], FullIsolation: true} as never)
+      expect((await simulationDone(other, sim.Id)).TasksCompleted).toBe(12)
+      // What the sandbox's own logs say: from each wait line (less Tentacle's first 100 ms attempt) to the script's start.
+      let expectedMs = 0
+      let waits = 0
+      const tasks = (await api(other, 'GET', '/api/Spaces-1/tasks?take=100')).body.Items.filter((t: {Description: string}) => t.Description.startsWith('Deploy Sandbox Simulation'))
+      for (const task of tasks) {
+        const elements = (await api(other, 'GET', `/api/Spaces-1/tasks/${task.Id}/details`)).body.ActivityLogs[0].Children[0].LogElements as Array<{OccurredAt: string; MessageText: string}>
+        const wait = elements.find((e) => e.MessageText.startsWith('Waiting'))
+        if (!wait) continue
+        waits++
+        expectedMs += Date.parse(elements.find((e) => e.MessageText === 'Executing the script.')!.OccurredAt) - Date.parse(wait.OccurredAt) + 100
+      }
+      expect(waits).toBeGreaterThan(0)
+      const pool = ((await api(other, 'GET', '/api/Spaces-1/workerpools/WorkerPools-1')).body as {Name: string}).Name
+      const series = new RegExp(`^octoworkers_pool_mutex_wait_seconds_total\\{space="Default",worker_pool="${pool}"\\} (\\S+)$`, 'm')
+      const counted = async () => Number(series.exec(await page())?.[1] ?? 0)
+      const near = (seconds: number) => Math.abs(seconds - expectedMs / 1000) <= 0.1 * waits
+      await until(async () => near(await counted()), `the mutex wait counter to reach ${expectedMs / 1000}s`, () => exporter.stderr())
+      // Three more reads later, no task has been counted twice, and no other pool has waits.
+      const reads = Number([...exporter.stderr().matchAll(/read (\d+):/g)].at(-1)![1])
+      await exporter.waitForStderr(new RegExp(`read ${reads + 3}:`))
+      expect(near(await counted())).toBe(true)
+      const others = [...(await page()).matchAll(/^octoworkers_pool_mutex_wait_seconds_total\{[^}]*worker_pool="([^"]*)"\} (\S+)$/gm)].filter((m) => m[1] !== pool && Number(m[2]) > 0)
+      expect(others).toEqual([])
+    } finally {
+      await stopExporter(exporter)
+      await other.close()
+    }
+  })
+
   it('says octoworkers_up 0, and keeps serving, once the server cannot be read', async () => {
     const other = await startTestSandbox({seed: 'demo'})
     const {exporter, url} = await startExporter(other, ['--min-interval', '1s'])

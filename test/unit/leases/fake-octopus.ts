@@ -16,6 +16,8 @@ export interface FakeStep {
   end: number
   /** Log the lease line without its `(lease …)` part. */
   noLeaseIdInLog?: boolean
+  /** Tentacle's mutex wait line at `at`, and the step's next line at `until` (a wait of until - at + 100 ms). */
+  mutexWait?: {at: number; until: number}
 }
 
 export interface FakeTask {
@@ -84,7 +86,11 @@ export class FakeOctopus {
         Id: task.id, Ended: task.completedAt <= at ? iso(task.completedAt) : null, LogElements: [],
         Children: started.map((s, i) => ({
           Id: `${task.id}_${i}`, Ended: s.end <= at ? iso(s.end) : null, Children: [],
-          LogElements: [{OccurredAt: iso(s.start), MessageText: `Leased worker ${s.worker} from pool ${s.pool}${s.noLeaseIdInLog ? '' : ` (lease ${s.leaseId})`}`}],
+          LogElements: [
+            {OccurredAt: iso(s.start), MessageText: `Leased worker ${s.worker} from pool ${s.pool}${s.noLeaseIdInLog ? '' : ` (lease ${s.leaseId})`}`},
+            ...(s.mutexWait && s.mutexWait.at <= at ? [{OccurredAt: iso(s.mutexWait.at), MessageText: 'Waiting for the script in task [ServerTasks-7](~/app#/tasks/ServerTasks-7) to finish as this script requires that no other Octopus scripts are executing on this target at the same time.'}] : []),
+            ...(s.mutexWait && s.mutexWait.until <= at ? [{OccurredAt: iso(s.mutexWait.until), MessageText: 'Executing script on worker'}] : []),
+          ],
         })),
       }],
     }

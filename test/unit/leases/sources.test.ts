@@ -5,7 +5,7 @@ import {loggedLeaseEvents, LogLeaseSource} from '../../../src/app/leases/log-sou
 import {ReconciledLeaseSource} from '../../../src/app/leases/reconciled-source.js'
 import {followLeases, nextPollAt, QUICK_RETRIES} from '../../../src/app/leases/tail.js'
 import {CliError} from '../../../src/text/errors.js'
-import type {LeaseEvent, LeaseSource} from '../../../src/domain/leases/types.js'
+import type {CompletedTaskLog, LeaseEvent, LeaseSource} from '../../../src/domain/leases/types.js'
 import {EPOCH, FakeOctopus, iso, type FakeTask} from './fake-octopus.js'
 
 const URL = 'http://fake/api/Spaces-1/workertaskleases'
@@ -218,6 +218,51 @@ describe('--source auto: the lease API reconciled with the logs of completed tas
     const fake = new FakeOctopus(tasks)
     const {events} = await tail(fake, new LogLeaseSource(fake.space, fake.directory), {intervalMs: 1000, untilMs: 9_000})
     expectEachLeaseOnce(events, tasks)
+  })
+})
+
+describe('completed task logs handed to onCompletedTaskLog (the exporter\'s mutex waits)', () => {
+  // Task 1 completes while followed; task 2 executes at start and completes later; task 3 runs and ends after start.
+  const tasks = (): FakeTask[] => [
+    {id: 'ServerTasks-1', start: 1_200, completedAt: 2_600, steps: [
+      {leaseId: 'WorkerTaskLeases-1', worker: 'a', pool: 'linux', start: 1_250, end: 2_500, mutexWait: {at: 1_400, until: 2_000}},
+      {leaseId: 'WorkerTaskLeases-2', worker: 'b', pool: 'win', start: 1_300, end: 1_500},
+    ]},
+    {id: 'ServerTasks-2', start: 0, completedAt: 3_700, steps: [{leaseId: 'WorkerTaskLeases-3', worker: 'c', pool: 'win', start: 100, end: 3_600, mutexWait: {at: 3_000, until: 3_200}}]},
+    {id: 'ServerTasks-3', start: 4_000, completedAt: 4_300, steps: [{leaseId: 'WorkerTaskLeases-4', worker: 'a', pool: 'linux', start: 4_050, end: 4_200}]},
+  ]
+  const waitsByTask = (logs: CompletedTaskLog[]) => Object.fromEntries(logs.map((l) => [l.TaskId, l.leases.map((x) => `${x.lease.WorkerPoolName}:${x.mutexWaitMs ?? 0}`)]))
+
+  it.each([
+    ['auto (api+logs)', (fake: FakeOctopus) => new ReconciledLeaseSource(fake.space, fake.directory, new ApiLeaseSource(fake.space, fake.directory, () => EPOCH + fake.t))],
+    ['logs', (fake: FakeOctopus) => new LogLeaseSource(fake.space, fake.directory)],
+  ])('%s: each completed task once, its waits on the lease of the step that waited, without a log read of its own', async (_kind, make) => {
+    const fake = new FakeOctopus(tasks())
+    fake.t = 1_000
+    const source = make(fake)
+    const logs: CompletedTaskLog[] = []
+    source.onCompletedTaskLog = (log) => logs.push(log)
+    await tail(fake, source, {intervalMs: 1000, untilMs: 6_000})
+    expect(logs.map((l) => l.TaskId).sort()).toEqual(['ServerTasks-1', 'ServerTasks-2', 'ServerTasks-3'])
+    expect(waitsByTask(logs)).toEqual({
+      'ServerTasks-1': ['linux:700', 'win:0'],
+      'ServerTasks-2': ['win:300'],
+      'ServerTasks-3': ['linux:0'],
+    })
+    expect(logs.every((l) => l.SpaceId === 'Spaces-1')).toBe(true)
+  })
+
+  it('costs no request: the same requests with and without a receiver', async () => {
+    const counts: number[] = []
+    for (const receive of [false, true]) {
+      const fake = new FakeOctopus(tasks())
+      fake.t = 1_000
+      const source = new ReconciledLeaseSource(fake.space, fake.directory, new ApiLeaseSource(fake.space, fake.directory, () => EPOCH + fake.t))
+      if (receive) source.onCompletedTaskLog = () => {}
+      await tail(fake, source, {intervalMs: 1000, untilMs: 6_000})
+      counts.push(fake.requestCount)
+    }
+    expect(counts[1]).toBe(counts[0])
   })
 })
 

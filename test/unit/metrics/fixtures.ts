@@ -20,7 +20,7 @@ export function fixtureState(overrides: Partial<ExporterState> = {}): ExporterSt
   const held = (id: string, w: typeof a): LeaseRecord => ({LeaseId: id, WorkerId: w.Id, WorkerName: w.Name, WorkerPoolId: linux.Id, WorkerPoolName: linux.Name, TaskId: 'ServerTasks-9', TaskDescription: null, SpaceId: production.space.Id, Exclusive: false, TakenAt: '2026-01-01T10:00:00Z', Source: 'api'})
   return {
     reading: {snapshot: snap, check: runCheck(snap, policy), activeLeases: [held('WorkerTaskLeases-1', a), held('WorkerTaskLeases-2', a)]},
-    poolTotals: [{SpaceId: production.space.Id, WorkerPoolId: linux.Id, WorkerPoolName: linux.Name, Granted: 7, Seconds: 12.5}],
+    poolTotals: [{SpaceId: production.space.Id, WorkerPoolId: linux.Id, WorkerPoolName: linux.Name, Granted: 7, Seconds: 12.5, MutexWaitSeconds: 4.25}],
     readSeconds: 0.25,
     lastSuccessAt: Date.parse('2026-01-01T10:00:00Z'),
     lastSnapshot: snap,

@@ -36,6 +36,7 @@ describe('the metrics page', () => {
     expect(s.get('octoworkers_worker_active_leases{space="Production",worker="linux-b"}')).toBe(0)
     expect(s.get(`octoworkers_pool_leases_granted_total{${linux}}`)).toBe(7)
     expect(s.get(`octoworkers_pool_lease_seconds_total{${linux}}`)).toBe(12.5)
+    expect(s.get(`octoworkers_pool_mutex_wait_seconds_total{${linux}}`)).toBe(4.25)
     expect(s.get('octoworkers_check_findings{rule="redundancy/min-workers",severity="error"}')).toBeGreaterThan(0)
     expect(s.get('octoworkers_build_info{version="1.2.3",nodejs_version="20.0.0"}')).toBe(1)
     expect(s.get('octoworkers_scrape_duration_seconds')).toBe(0.25)
@@ -49,6 +50,11 @@ describe('the metrics page', () => {
       expect(name).toMatch(/^octoworkers_[a-z_]+$/)
       expect(name.endsWith('_total'), name).toBe(type === 'counter')
     }
+    // Every counter in base units: seconds, never milliseconds.
+    expect(types.filter((t) => t.type === 'counter').map((t) => t.name).sort()).toEqual([
+      'octoworkers_pool_lease_seconds_total', 'octoworkers_pool_leases_granted_total', 'octoworkers_pool_mutex_wait_seconds_total',
+    ])
+    expect(text).not.toMatch(/^# TYPE \S*(_ms|milliseconds)\S* /m)
     const labelNames = new Set([...text.matchAll(/[{,]([a-z_]+)="/g)].map((m) => m[1]))
     expect([...labelNames].sort()).toEqual(['health', 'nodejs_version', 'rule', 'severity', 'space', 'version', 'worker', 'worker_pool'])
     // No task or lease IDs in any label value.
@@ -61,5 +67,6 @@ describe('the metrics page', () => {
     expect(s.get('octoworkers_up')).toBe(0)
     expect([...s.keys()].some((k) => k.startsWith('octoworkers_pool_available_workers'))).toBe(false)
     expect(s.get('octoworkers_pool_leases_granted_total{space="Production",worker_pool="Linux \\"workers\\""}')).toBe(7)
+    expect(s.get('octoworkers_pool_mutex_wait_seconds_total{space="Production",worker_pool="Linux \\"workers\\""}')).toBe(4.25)
   })
 })
