@@ -3,13 +3,11 @@
 // Measures `estate plan` of a `scale:10000` export (wall, peak RSS, HTTP requests in all and per
 // space), and `estate apply` of 200 changes on a `scale:1000` space (HTTP requests per change).
 // Request counts are the commands' own (`HttpRequests` of their --json documents).
-import {spawn} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {performance} from 'node:perf_hooks'
-import {fileURLToPath} from 'node:url'
 import YAML from 'yaml'
+import {isMain, runAlone} from './harness.js'
 
 const CHANGES = 200
 
@@ -76,43 +74,4 @@ export async function benchEstate({startSandbox, scratch, bin, cleanEnv, runOnce
 }
 
 // Alone: the same rows, against this checkout's bundle (or BENCH_BIN).
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-  const scratch = mkdtempSync(path.join(tmpdir(), 'octoworkers-bench-estate-'))
-  const probe = path.join(root, 'bench/rss-probe.cjs')
-  const bin = path.resolve(process.env.BENCH_BIN ?? path.join(root, 'bin/run.js'))
-  const {startSandbox} = await import(path.join(root, 'dist/sandbox/index.js'))
-  const cleanEnv = (extra) => ({PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_CACHE_HOME: path.join(scratch, 'cache'), NO_COLOR: '1', CI: '1', ...extra})
-  const runOnce = (command, args, env) => new Promise((resolve, reject) => {
-    const rssFile = path.join(scratch, `rss-${Math.random().toString(36).slice(2)}`)
-    const started = performance.now()
-    const child = spawn(command, args, {env: {...env, NODE_OPTIONS: `--require=${probe}`, OCTOWORKERS_BENCH_RSS_FILE: rssFile}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      let rssMiB = NaN
-      try {
-        rssMiB = Number(readFileSync(rssFile, 'utf8').trim()) / 1024
-      } catch {
-        // No number: NaN in the table.
-      }
-      resolve({ms: performance.now() - started, rssMiB, code, stdout, stderr})
-    })
-  })
-  const rows = []
-  const row = (section, measure, value, target = '') => {
-    rows.push(`| ${section} | ${measure} | ${value} | ${target} |`)
-    process.stderr.write(`  ${section} | ${measure} | ${value}\n`)
-  }
-  const big = await startSandbox({dataFile: path.join(scratch, 'scale.sqlite'), seed: 'scale:10000'})
-  try {
-    await benchEstate({startSandbox, scratch, bin, cleanEnv, runOnce, row, big})
-  } finally {
-    await big.close()
-    rmSync(scratch, {recursive: true, force: true})
-  }
-  process.stdout.write(['| section | measure | value | target |', '|---|---|---|---|', ...rows].join('\n') + '\n')
-}
+if (isMain(import.meta.url)) await runAlone('estate', benchEstate)

@@ -7,16 +7,15 @@
 // requests, every body JSON.parsed) in wall and CPU time; BENCH_SCALE_LARGE=1 adds `check` at
 // 25,000 / 50,000 / 100,000 workers (peak RSS against the JSON read; time per doubling), off by
 // default as it takes about a minute more.
-import {spawn} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
 import {packAndInstall} from '../scripts/pack-install.js'
+import {benchTable, cleanEnvIn, runOnceIn} from './harness.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const probe = path.join(root, 'bench/rss-probe.cjs')
 const scratch = mkdtempSync(path.join(tmpdir(), 'octoworkers-bench-'))
 
 /**
@@ -29,40 +28,12 @@ const installed = process.env.BENCH_BIN ? {runJs: path.resolve(process.env.BENCH
 const bin = installed.runJs
 const floor = path.join(root, 'bench/floor-whoami.js')
 const RUNS = Number(process.env.BENCH_RUNS ?? 7)
-const rows = []
+const {row, markdown} = benchTable()
 
 const {startSandbox} = await import(path.join(root, 'dist/sandbox/index.js'))
 
-function cleanEnv(extra = {}) {
-  const env = {...process.env, XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_CACHE_HOME: path.join(scratch, 'cache'), NO_COLOR: '1', CI: '1', ...extra}
-  for (const key of ['OCTOPUS_SPACE', 'OCTOWORKERS_PROFILE', 'OCTOPUS_ACCESS_TOKEN']) if (!(key in extra)) delete env[key]
-  return env
-}
-
-/** Runs a command once; returns wall ms, peak RSS (MiB) and its output. */
-function runOnce(command, args, env) {
-  const rssFile = path.join(scratch, `rss-${Math.random().toString(36).slice(2)}`)
-  const started = performance.now()
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {env: {...env, NODE_OPTIONS: `--require=${probe}`, OCTOWORKERS_BENCH_RSS_FILE: rssFile}, stdio: ['ignore', 'pipe', 'pipe']})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const ms = performance.now() - started
-      let rssMiB = NaN
-      try {
-        rssMiB = Number(readFileSync(rssFile, 'utf8').trim()) / 1024
-        rmSync(rssFile)
-      } catch {
-        // No number: the table shows NaN for this run.
-      }
-      resolve({ms, rssMiB, code, stdout, stderr})
-    })
-  })
-}
+const cleanEnv = cleanEnvIn(scratch)
+const runOnce = runOnceIn(scratch)
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
@@ -96,10 +67,6 @@ async function countRequests(args, env, expectCode) {
   return result.stderr.split('\n').filter((l) => /\[debug\] [A-Z]+ \S+ -> /.test(l)).length
 }
 
-function row(section, measure, value, target = '') {
-  rows.push({section, measure, value, target})
-  process.stderr.write(`  ${section} | ${measure} | ${value}\n`)
-}
 
 const fmtRatio = (r) => `${r.ratio.toFixed(2)}x (${r.ms.toFixed(0)} ms vs ${r.baseMs.toFixed(0)} ms)`
 const fmtMiB = (x) => `${x.toFixed(0)} MiB`
@@ -279,7 +246,7 @@ await import('./maintenance.js').then((m) => m.benchMaintenance({startSandbox, s
 })
 
 // ---- table -------------------------------------------------------------------------------------
-const table = ['| section | measure | value | target |', '|---|---|---|---|', ...rows.map((r) => `| ${r.section} | ${r.measure} | ${r.value} | ${r.target} |`)].join('\n')
+const table = markdown()
 process.stdout.write(`\noctoworkers bench — ${new Date().toISOString()} — node ${process.version}, ${RUNS} runs per startup ratio\n\n${table}\n`)
 writeFileSync(path.join(root, 'bench/results.md'), table + '\n')
 rmSync(scratch, {recursive: true, force: true})

@@ -10,11 +10,11 @@
 //   count), and wall and CPU time per doubling.
 // BENCH_RUNS sets the runs per row (default 7 here; 3 for the large rows).
 import {spawn} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, rmSync} from 'node:fs'
 import path from 'node:path'
 import {performance} from 'node:perf_hooks'
 import {fileURLToPath} from 'node:url'
+import {isMain, runAlone} from './harness.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const probe = path.join(root, 'bench/rusage-probe.cjs')
@@ -112,22 +112,4 @@ export async function benchScale({startSandbox, scratch, bin, cleanEnv, row, big
 }
 
 // Alone: the same rows, against this checkout's bundle (or BENCH_BIN).
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const scratch = mkdtempSync(path.join(tmpdir(), 'octoworkers-bench-scale-'))
-  const bin = path.resolve(process.env.BENCH_BIN ?? path.join(root, 'bin/run.js'))
-  const {startSandbox} = await import(path.join(root, 'dist/sandbox/index.js'))
-  const cleanEnv = (extra) => ({PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_CACHE_HOME: path.join(scratch, 'cache'), NO_COLOR: '1', CI: '1', ...extra})
-  const rows = []
-  const row = (section, measure, value, target = '') => {
-    rows.push(`| ${section} | ${measure} | ${value} | ${target} |`)
-    process.stderr.write(`  ${section} | ${measure} | ${value}\n`)
-  }
-  const big = await startSandbox({dataFile: path.join(scratch, 'scale.sqlite'), seed: 'scale:10000'})
-  try {
-    await benchScale({startSandbox, scratch, bin, cleanEnv, row, big})
-  } finally {
-    await big.close()
-    rmSync(scratch, {recursive: true, force: true})
-  }
-  process.stdout.write(['| section | measure | value | target |', '|---|---|---|---|', ...rows].join('\n') + '\n')
-}
+if (isMain(import.meta.url)) await runAlone('scale', benchScale)
