@@ -39,16 +39,20 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
   /** The credential this run sends, known before the first request: a 401's hint names where it came from. */
   private resolvedConnection?: ResolvedConnection
 
-  /** Resolves credentials and reads the server's root document (one request). */
-  protected async connect(): Promise<Connected> {
-    if (this.connected) return this.connected
-    const timeoutSeconds = this.flags.timeout === undefined ? undefined : this.flags.timeout / 1000
-    const clientSettings = {
-      timeoutSeconds,
+  /** How this run's client talks to a server, from the connection flags: the same for every command, login included. */
+  protected clientSettings(): {timeoutSeconds: number | undefined; caCertFile: string | undefined; debug: (line: string) => void; userAgent: string} {
+    return {
+      timeoutSeconds: this.flags.timeout === undefined ? undefined : this.flags.timeout / 1000,
       caCertFile: this.flags['ca-cert'],
       debug: this.debugLine,
       userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
     }
+  }
+
+  /** Resolves credentials and reads the server's root document (one request). */
+  protected async connect(): Promise<Connected> {
+    if (this.connected) return this.connected
+    const clientSettings = this.clientSettings()
     const connection = await resolveConnection({
       serverFlag: this.flags.server,
       profileFlag: this.flags.profile,

@@ -79,10 +79,7 @@ OpenID Connect (Octopus 2023.4.8077 / 2024.1.1889 on; service accounts only): --
       env: this.env,
       createClient: this.context.createClient,
       warn: (m) => this.warnUser(m),
-      timeoutSeconds: flags.timeout === undefined ? undefined : flags.timeout / 1000,
-      caCertFile: flags['ca-cert'],
-      debug: this.debugLine,
-      userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
+      ...this.clientSettings(),
     })
   }
 
@@ -108,10 +105,7 @@ OpenID Connect (Octopus 2023.4.8077 / 2024.1.1889 on; service accounts only): --
       env: this.env,
       createClient: this.context.createClient,
       warn: (m) => this.warnUser(m),
-      timeoutSeconds: flags.timeout === undefined ? undefined : flags.timeout / 1000,
-      caCertFile: flags['ca-cert'],
-      debug: this.debugLine,
-      userAgent: `octoworkers/${this.config.version} node/${process.versions.node}`,
+      ...this.clientSettings(),
     })
   }
 
