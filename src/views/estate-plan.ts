@@ -3,10 +3,10 @@
  * value, `-` delete, `>` the pools' order, `*` a move of the default pool, `!` a Kubernetes agent to
  * install by hand; then one summary line and what the files leave alone. Apply's result likewise.
  */
-import type {EstatePlan} from '../app/estate-code/plan.js'
+import type {EstatePlan, LeasedDelete} from '../app/estate-code/plan.js'
 import type {ApplyResult} from '../app/estate-code/apply.js'
 import type {FieldValue, PlannedChange} from '../domain/estate-file/diff.js'
-import {terminalSafe} from '../ui/safe.js'
+import {safe, terminalSafe} from '../ui/safe.js'
 
 const SIGN: Record<PlannedChange['Action'], string> = {'create': '+', 'update': '~', 'delete': '-', 'reorder': '>', 'set-default': '*', 'install-agent': '!'}
 
@@ -95,4 +95,10 @@ export function renderApply(result: ApplyResult): string {
     if (result.Refusal.Hint) lines.push(terminalSafe(result.Refusal.Hint))
   }
   return lines.join('\n')
+}
+
+/** One line per leased worker the plan deletes: not an error (the plan writes nothing), but apply will stop on it. */
+export function leasedDeleteWarning(leased: LeasedDelete, bin: string): string {
+  const leases = leased.Leases.map((l) => safe`task ${l.TaskId} (${l.LeaseId})`).join(', ')
+  return safe`'${leased.WorkerName}' (space '${leased.SpaceName}'), which this plan deletes, holds a lease now: ` + `${leases}; \`${bin} estate apply\` refuses to delete it without --drain.`
 }

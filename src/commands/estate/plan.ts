@@ -4,12 +4,12 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {estateFlags} from '../../cli/estate-flags.js'
 import {readEstateFiles} from '../../app/estate-code/files.js'
-import {planEstate, type EstatePlan, type LeasedDelete} from '../../app/estate-code/plan.js'
+import {planEstate, type EstatePlan} from '../../app/estate-code/plan.js'
 import {writeSavedPlan} from '../../app/estate-code/saved-plan.js'
 import {loadConfig} from '../../config/octoworkers-yaml/load.js'
-import {renderPlan} from '../../views/estate-plan.js'
-import {CliError, ExitCode, usageError, type ExitCodeValue} from '../../text/errors.js'
+import {leasedDeleteWarning, renderPlan} from '../../views/estate-plan.js'
 import {safe} from '../../ui/safe.js'
+import {CliError, ExitCode, usageError, type ExitCodeValue} from '../../text/errors.js'
 
 export default class EstatePlanCommand extends ServerCommand<typeof EstatePlanCommand> {
   static override summary = 'Compare estate files with the server and print what would change (nothing is written).'
@@ -66,10 +66,4 @@ Bad input is reported with its file and line before anything else: a malformed f
     }
     return super.catch(error)
   }
-}
-
-/** One line per leased worker the plan deletes: not an error (the plan writes nothing), but apply will stop on it. */
-function leasedDeleteWarning(leased: LeasedDelete, bin: string): string {
-  const leases = leased.Leases.map((l) => safe`task ${l.TaskId} (${l.LeaseId})`).join(', ')
-  return safe`'${leased.WorkerName}' (space '${leased.SpaceName}'), which this plan deletes, holds a lease now: ` + `${leases}; \`${bin} estate apply\` refuses to delete it without --drain.`
 }

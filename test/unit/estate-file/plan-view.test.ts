@@ -1,6 +1,6 @@
 /** The plan and apply views (src/views/estate-plan.ts): pure functions of a plan, no server. */
 import {describe, expect, it} from 'vitest'
-import {changeLines, planSummaryLine, renderApply, renderPlan} from '../../../src/views/estate-plan.js'
+import {changeLines, leasedDeleteWarning, planSummaryLine, renderApply, renderPlan} from '../../../src/views/estate-plan.js'
 import type {EstatePlan, PlanSummary} from '../../../src/app/estate-code/plan.js'
 import type {ApplyResult} from '../../../src/app/estate-code/apply.js'
 import type {PlannedChange} from '../../../src/domain/estate-file/diff.js'
@@ -118,5 +118,12 @@ describe('the apply view', () => {
       "Refusing: pool 'evil\\e[2J\\e]0;owned\\x07\\nname' has 1",
       'Check the pool.',
     ])
+  })
+})
+
+describe('the warning for a leased worker the plan deletes', () => {
+  it('names the worker, its space and each lease, and says apply needs --drain; server strings cannot break the line', () => {
+    const line = leasedDeleteWarning({SpaceName: 'Ops\nError: forged', WorkerName: 'w\u001B[2J', Leases: [{LeaseId: 'WorkerTaskLeases-3', TaskId: 'ServerTasks-9'}, {LeaseId: 'WorkerTaskLeases-4', TaskId: 'ServerTasks-10'}]}, 'octoworkers')
+    expect(line).toBe("'w\\e[2J' (space 'Ops\\nError: forged'), which this plan deletes, holds a lease now: task ServerTasks-9 (WorkerTaskLeases-3), task ServerTasks-10 (WorkerTaskLeases-4); `octoworkers estate apply` refuses to delete it without --drain.")
   })
 })
