@@ -1,6 +1,6 @@
 import {type Rendered} from '../cli/base-command.js'
 import {ServerCommand} from '../cli/server-command.js'
-import {whoami, type WhoamiResult} from '../app/auth/whoami.js'
+import {whoami, whoamiDocument, type WhoamiResult} from '../app/auth/whoami.js'
 import {whoamiLines} from '../views/auth.js'
 
 export default class Whoami extends ServerCommand<typeof Whoami> {
@@ -14,8 +14,8 @@ export default class Whoami extends ServerCommand<typeof Whoami> {
     return whoami({...await this.connectSpace(), now: this.context.now()})
   }
 
-  protected override toJson({ProfileName: _unused, ...json}: WhoamiResult): unknown {
-    return json
+  protected override toJson(result: WhoamiResult): unknown {
+    return whoamiDocument(result)
   }
 
   protected override render(result: WhoamiResult): Rendered {

@@ -17,7 +17,7 @@ export function whoamiLines(result: WhoamiResult): string[] {
     ['Version', result.Version],
     ['User', `${result.User.Username} (${result.User.DisplayName}, ${result.User.Id})`],
     ['Space', `${result.Space.Name} (${result.Space.Id})`],
-    ['Profile', result.Profile ?? `${result.ProfileName} (not saved; server and key from flags/env)`],
+    ['Profile', result.Profile ?? `${result.profileName} (not saved; server and key from flags/env)`],
     ['Credential source', result.Oidc ? `OIDC (service account ${result.Oidc.ServiceAccountId}, expires in ${formatDuration(result.Oidc.ExpiresInSeconds * 1000)}; ${oidcFrom(result)})` : result.CredentialSource],
   ]
   const width = Math.max(...rows.map(([k]) => k.length))

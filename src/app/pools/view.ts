@@ -38,13 +38,22 @@ export function poolWorkerSummary(worker: WorkerResource): PoolWorkerSummary {
   }
 }
 
-/** The --json document; `UsageUnavailable` (why Usage is null) is for the text form only. */
-export type PoolViewResult = WorkerPoolResource & {
+/** `pool view --json`: the pool resource and what the command adds to it. */
+export type PoolViewDocument = WorkerPoolResource & {
   WorkerCounts: WorkerCounts
   Workers: PoolWorkerSummary[]
   WebUrl: string
   Usage: PoolUsageSummary | null
-  UsageUnavailable?: string
+}
+
+/** The --json document, and (camelCase, outside the document) why Usage is null, for the text form. */
+export type PoolViewResult = PoolViewDocument & {
+  usageUnavailable?: string
+}
+
+/** The --json document of a result: the text-only field left out. */
+export function poolViewDocument({usageUnavailable: _textOnly, ...doc}: PoolViewResult): PoolViewDocument {
+  return doc
 }
 
 /** `onNote` is told what the usage line rests on (a server without runbooks). */
@@ -59,6 +68,6 @@ export async function viewPool(space: SpaceContext, poolNameOrId: string, option
     Workers: workers.map(poolWorkerSummary),
     WebUrl: space.webUrl(`infrastructure/workerpools/${pool.Id}`),
     Usage: 'summary' in usage ? usage.summary : null,
-    ...('unavailable' in usage ? {UsageUnavailable: usage.unavailable} : {}),
+    ...('unavailable' in usage ? {usageUnavailable: usage.unavailable} : {}),
   }
 }

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {countFlag} from '../../cli/flags.js'
-import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../app/pools/create.js'
+import {createPool, createPoolDocument, equivalentCreateCommand, type CreatePoolResult} from '../../app/pools/create.js'
 import {POOL_TYPE_FLAGS, type PoolTypeFlag} from '../../domain/pools.js'
 import {emptyDefaultWarning, poolCreatedLine} from '../../views/pools.js'
 import {poolCreateQuestions} from '../../cli/prompts/pool-create.js'
@@ -60,11 +60,11 @@ Interactive runs ask for what is missing (name, type, worker type) and then prin
     return result
   }
 
-  protected override toJson({Equivalent: _shownOnStderr, ...pool}: CreatePoolResult): unknown {
-    return pool
+  protected override toJson(result: CreatePoolResult): unknown {
+    return createPoolDocument(result)
   }
 
   protected override render(result: CreatePoolResult): Rendered {
-    return {stdout: poolCreatedLine(result), stderr: result.Equivalent ? [`To do this without prompts:`, `  ${result.Equivalent}`] : []}
+    return {stdout: poolCreatedLine(result), stderr: result.equivalent ? [`To do this without prompts:`, `  ${result.equivalent}`] : []}
   }
 }

@@ -3,7 +3,7 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {isDynamicPool} from '../../domain/pools.js'
 import {fitLabelledLines, poolViewLines, poolWorkersTable} from '../../views/pools.js'
-import {viewPool, type PoolViewResult} from '../../app/pools/view.js'
+import {poolViewDocument, viewPool, type PoolViewResult} from '../../app/pools/view.js'
 import {usageLine} from '../../domain/usage/summary.js'
 
 export default class PoolView extends ServerCommand<typeof PoolView> {
@@ -24,14 +24,14 @@ export default class PoolView extends ServerCommand<typeof PoolView> {
     return viewPool(space, this.args.pool, {onNote: (text) => this.note(`Note: ${text}.`)})
   }
 
-  protected override toJson({UsageUnavailable: _textOnly, ...doc}: PoolViewResult): unknown {
-    return doc
+  protected override toJson(result: PoolViewResult): unknown {
+    return poolViewDocument(result)
   }
 
   protected override render(result: PoolViewResult): Rendered {
     const table = this.io.table
     let lines = poolViewLines(result, result.WorkerCounts, result.WebUrl)
-    lines.splice(lines.length - 1, 0, `Used by:      ${result.Usage ? usageLine(result.Usage) : `unknown: ${result.UsageUnavailable}`}`)
+    lines.splice(lines.length - 1, 0, `Used by:      ${result.Usage ? usageLine(result.Usage) : `unknown: ${result.usageUnavailable}`}`)
     if (table.isTTY) lines = fitLabelledLines(lines, table.width ?? 80)
     if (!isDynamicPool(result)) {
       lines.push('')
