@@ -1,6 +1,6 @@
 import {type Rendered} from '../cli/base-command.js'
 import {ServerCommand} from '../cli/server-command.js'
-import {whoami, whoamiDocument, type WhoamiResult} from '../app/auth/whoami.js'
+import {whoami, type WhoamiResult} from '../app/auth/whoami.js'
 import {whoamiLines} from '../views/auth.js'
 
 export default class Whoami extends ServerCommand<typeof Whoami> {
@@ -15,7 +15,7 @@ export default class Whoami extends ServerCommand<typeof Whoami> {
   }
 
   protected override toJson(result: WhoamiResult): unknown {
-    return whoamiDocument(result)
+    return result.document
   }
 
   protected override render(result: WhoamiResult): Rendered {

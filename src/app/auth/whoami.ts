@@ -16,15 +16,11 @@ export interface WhoamiDocument {
   Oidc?: OidcStatus
 }
 
-/** The --json document, and (camelCase, outside the document) what the text form adds. */
-export interface WhoamiResult extends WhoamiDocument {
+/** The --json document, and beside it what only the text form shows. */
+export interface WhoamiResult {
+  document: WhoamiDocument
   /** The profile name this run uses, saved or not (the text form names it when Profile is null). */
   profileName: string
-}
-
-/** The --json document of a result: the text-only field left out. */
-export function whoamiDocument({profileName: _textOnly, ...doc}: WhoamiResult): WhoamiDocument {
-  return doc
 }
 
 export interface OidcStatus {
@@ -43,7 +39,7 @@ export function oidcStatus(oidc: NonNullable<ResolvedConnection['oidc']>, now: n
 export async function whoami(opts: {client: OctopusClient; connection: ResolvedConnection; space: SpaceContext; now: number}): Promise<WhoamiResult> {
   const {client, connection, space} = opts
   const me = await client.get(client.hasLink('CurrentUser') ? client.link('CurrentUser') : '/api/users/me', currentUser)
-  return {
+  const document: WhoamiDocument = {
     Server: client.server,
     Version: client.version,
     User: {Id: me.Id, Username: me.Username, DisplayName: me.DisplayName},
@@ -51,6 +47,6 @@ export async function whoami(opts: {client: OctopusClient; connection: ResolvedC
     Profile: connection.profileSaved ? connection.profile : null,
     CredentialSource: connection.source,
     ...(connection.oidc ? {Oidc: oidcStatus(connection.oidc, opts.now)} : {}),
-    profileName: connection.profile,
   }
+  return {document, profileName: connection.profile}
 }

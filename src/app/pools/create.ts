@@ -105,15 +105,11 @@ export type CreatePoolDocument = WorkerPoolResource & {
   Created: boolean
 }
 
-/** The --json document, and (camelCase, outside the document) what the text form adds on stderr. */
-export type CreatePoolResult = CreatePoolDocument & {
+/** The --json document, and beside it what only the text form shows (on stderr). */
+export interface CreatePoolResult {
+  document: CreatePoolDocument
   /** The non-interactive command equal to this run, when something was asked. */
   equivalent?: string
-}
-
-/** The --json document of a result: the text-only field left out. */
-export function createPoolDocument({equivalent: _textOnly, ...doc}: CreatePoolResult): CreatePoolDocument {
-  return doc
 }
 
 /** What `pool create` asks for when the command line left it out (src/cli/prompts/pool-create.ts asks on a terminal). */
@@ -172,7 +168,7 @@ export async function createPool(request: CreatePoolRequest): Promise<CreatePool
   const input: CreatePoolInput = {...draft, name, type, workerType}
   const decision = decideCreate(await listWorkerPools(space), input)
   const equivalent = prompted ? request.echo(input) : undefined
-  if (!decision.create) return {...decision.existing, Created: false, equivalent}
+  if (!decision.create) return {document: {...decision.existing, Created: false}, equivalent}
   const pool = await createWorkerPool(space, createPoolBody(input))
-  return {...pool, Created: true, equivalent}
+  return {document: {...pool, Created: true}, equivalent}
 }

@@ -46,14 +46,10 @@ export type PoolViewDocument = WorkerPoolResource & {
   Usage: PoolUsageSummary | null
 }
 
-/** The --json document, and (camelCase, outside the document) why Usage is null, for the text form. */
-export type PoolViewResult = PoolViewDocument & {
+/** The --json document, and beside it what only the text form shows: why Usage is null. */
+export interface PoolViewResult {
+  document: PoolViewDocument
   usageUnavailable?: string
-}
-
-/** The --json document of a result: the text-only field left out. */
-export function poolViewDocument({usageUnavailable: _textOnly, ...doc}: PoolViewResult): PoolViewDocument {
-  return doc
 }
 
 /** `onNote` is told what the usage line rests on (a server without runbooks). */
@@ -63,11 +59,13 @@ export async function viewPool(space: SpaceContext, poolNameOrId: string, option
   const workers = isDynamicPool(pool) ? [] : (await listWorkers(space, {workerPoolIds: [pool.Id]})).filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id))
   const usage = await readPoolUsage(space, pool, options.onNote)
   return {
-    ...pool,
-    WorkerCounts: countsFromWorkers(workers),
-    Workers: workers.map(poolWorkerSummary),
-    WebUrl: space.webUrl(`infrastructure/workerpools/${pool.Id}`),
-    Usage: 'summary' in usage ? usage.summary : null,
+    document: {
+      ...pool,
+      WorkerCounts: countsFromWorkers(workers),
+      Workers: workers.map(poolWorkerSummary),
+      WebUrl: space.webUrl(`infrastructure/workerpools/${pool.Id}`),
+      Usage: 'summary' in usage ? usage.summary : null,
+    },
     ...('unavailable' in usage ? {usageUnavailable: usage.unavailable} : {}),
   }
 }

@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {countFlag} from '../../cli/flags.js'
-import {createPool, createPoolDocument, equivalentCreateCommand, type CreatePoolResult} from '../../app/pools/create.js'
+import {createPool, equivalentCreateCommand, type CreatePoolResult} from '../../app/pools/create.js'
 import {POOL_TYPE_FLAGS, type PoolTypeFlag} from '../../domain/pools.js'
 import {emptyDefaultWarning, poolCreatedLine} from '../../views/pools.js'
 import {poolCreateQuestions} from '../../cli/prompts/pool-create.js'
@@ -55,16 +55,16 @@ Interactive runs ask for what is missing (name, type, worker type) and then prin
       bin: this.config.bin,
     })
     // Shown under --json too: the pool was created, but steps may now have nowhere to run.
-    const warning = result.Created ? emptyDefaultWarning(result, this.config.bin) : undefined
+    const warning = result.document.Created ? emptyDefaultWarning(result.document, this.config.bin) : undefined
     if (warning) this.warnUser(warning)
     return result
   }
 
   protected override toJson(result: CreatePoolResult): unknown {
-    return createPoolDocument(result)
+    return result.document
   }
 
   protected override render(result: CreatePoolResult): Rendered {
-    return {stdout: poolCreatedLine(result), stderr: result.equivalent ? [`To do this without prompts:`, `  ${result.equivalent}`] : []}
+    return {stdout: poolCreatedLine(result.document), stderr: result.equivalent ? [`To do this without prompts:`, `  ${result.equivalent}`] : []}
   }
 }

@@ -3,7 +3,7 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {isDynamicPool} from '../../domain/pools.js'
 import {fitLabelledLines, poolViewLines, poolWorkersTable} from '../../views/pools.js'
-import {poolViewDocument, viewPool, type PoolViewResult} from '../../app/pools/view.js'
+import {viewPool, type PoolViewResult} from '../../app/pools/view.js'
 import {usageLine} from '../../domain/usage/summary.js'
 
 export default class PoolView extends ServerCommand<typeof PoolView> {
@@ -25,17 +25,18 @@ export default class PoolView extends ServerCommand<typeof PoolView> {
   }
 
   protected override toJson(result: PoolViewResult): unknown {
-    return poolViewDocument(result)
+    return result.document
   }
 
   protected override render(result: PoolViewResult): Rendered {
     const table = this.io.table
-    let lines = poolViewLines(result, result.WorkerCounts, result.WebUrl)
-    lines.splice(lines.length - 1, 0, `Used by:      ${result.Usage ? usageLine(result.Usage) : `unknown: ${result.usageUnavailable}`}`)
+    const pool = result.document
+    let lines = poolViewLines(pool, pool.WorkerCounts, pool.WebUrl)
+    lines.splice(lines.length - 1, 0, `Used by:      ${pool.Usage ? usageLine(pool.Usage) : `unknown: ${result.usageUnavailable}`}`)
     if (table.isTTY) lines = fitLabelledLines(lines, table.width ?? 80)
-    if (!isDynamicPool(result)) {
+    if (!isDynamicPool(pool)) {
       lines.push('')
-      lines.push(result.Workers.length === 0 ? 'No workers in this pool.' : poolWorkersTable(result.Workers, table).trimEnd())
+      lines.push(pool.Workers.length === 0 ? 'No workers in this pool.' : poolWorkersTable(pool.Workers, table).trimEnd())
     }
     return {stdout: lines.join('\n')}
   }
