@@ -6,7 +6,7 @@
  */
 import {shellQuote} from '../text/shell.js'
 import {formatDuration} from '../text/duration.js'
-import {plural} from '../text/wording.js'
+import {describeProcess, plural} from '../text/wording.js'
 import type {SourceKind} from '../domain/leases/types.js'
 import type {DrainResult, DrainTarget, DrainWaitEvent, StaleLease, WorkerDrainStatus} from '../app/maintenance/drain.js'
 import type {WorkerDrainEvent} from '../app/maintenance/drain-run.js'
@@ -15,7 +15,6 @@ import type {RollEvent} from '../app/maintenance/rolling-upgrade.js'
 import type {PlannedBatches, WorkerUpgradeEvent, WorkerUpgradeWarning} from '../app/maintenance/worker-upgrade.js'
 import type {UpgradeKind} from '../app/maintenance/upgrade-plan.js'
 import type {EstateDrainEvent} from '../app/estate-code/apply.js'
-import type {UpgradeClaim} from '../app/maintenance/upgrade-claims.js'
 
 /** What every maintenance view needs besides the event: the CLI's name, for the commands it prints. */
 export interface ProgressViewContext {
@@ -185,11 +184,6 @@ export function planLines(plan: PlannedBatches, kind: UpgradeKind): string[] {
   return lines
 }
 
-/** "process 4242 on build-host since 2026-01-02T03:04:05.000Z". */
-function describeOwner(owner: Pick<UpgradeClaim, 'Pid' | 'Host' | 'ClaimedAt'>): string {
-  return `process ${owner.Pid} on ${owner.Host} since ${owner.ClaimedAt}`
-}
-
 /** `worker upgrade`: each progress event's stderr line(s). */
 export function upgradeEventLines(event: WorkerUpgradeEvent, context: ProgressViewContext): string[] {
   switch (event.kind) {
@@ -237,7 +231,7 @@ function rollStoppedLines(event: Extract<WorkerUpgradeEvent, {kind: 'roll-stoppe
 /** `worker upgrade`: each warning's text (the command adds the `Warning:` mark). */
 export function upgradeWarningLine(warning: WorkerUpgradeWarning): string {
   switch (warning.kind) {
-    case 'stopped-run-outside-selection': return `'${warning.worker.Name}' was disabled by an earlier octoworkers upgrade that was stopped (${describeOwner(warning.owner)}) and is not in this selection; name it to finish or restore it.`
+    case 'stopped-run-outside-selection': return `'${warning.worker.Name}' was disabled by an earlier octoworkers upgrade that was stopped (${describeProcess(warning.owner)}) and is not in this selection; name it to finish or restore it.`
     case 'skipping': return `skipping '${warning.worker.Name}': ${warning.reason}.`
     case 'single-task': return `this upgrades all ${warning.workers} worker(s) in one ${upgradeTaskWord(warning.upgrade)} task, as the portal does: the big-bang path, with no floor. Deployments may find no worker to lease meanwhile. Use --rolling to keep each pool's floor.`
   }

@@ -26,10 +26,11 @@ import {isAvailable} from '../../domain/availability.js'
 import {isTaskFinished} from '../workers/health.js'
 import {backoff, type DrainWaitEvent} from './drain.js'
 import {abortableSleep} from '../../text/sleep.js'
+import {describeProcess} from '../../text/wording.js'
 import {drainWorkers} from './drain-run.js'
 import {describeViolation, type FloorPool} from '../../domain/pool-floors.js'
 import {checkFloors, disableChange, enableChange, writeChange} from './guard.js'
-import type {ClaimStore, UpgradeClaim} from './upgrade-claims.js'
+import type {ClaimStore} from './upgrade-claims.js'
 import {needsUpgrade, upgradeTaskBody, versionLabel, type UpgradeKind} from './upgrade-plan.js'
 
 /**
@@ -117,11 +118,6 @@ export async function waitForTaskEnd(space: SpaceContext, taskId: string, opts: 
   }
 }
 
-/** "process 4242 on build-host since 2026-01-02T03:04:05.000Z". */
-export function describeClaimOwner(owner: UpgradeClaim): string {
-  return `process ${owner.Pid} on ${owner.Host} since ${owner.ClaimedAt}`
-}
-
 export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions): Promise<RollResult> {
   const intervalMs = opts.intervalMs ?? 1000
   const progress = opts.onProgress ?? (() => {})
@@ -163,7 +159,7 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
       result.WasEnabled = enabledBefore(w)
       const claimed = opts.claims ? await opts.claims.claim(w, result.WasEnabled) : {claimed: true as const}
       if (claimed.claimed) fresh.push(w)
-      else Object.assign(result, {Outcome: 'skipped', LeftDisabled: false, Message: `being upgraded by another octoworkers run (${describeClaimOwner(claimed.owner)}); left to it`})
+      else Object.assign(result, {Outcome: 'skipped', LeftDisabled: false, Message: `being upgraded by another octoworkers run (${describeProcess(claimed.owner)}); left to it`})
     }
     batch.WorkerIds = fresh.map((w) => w.Id)
     if (fresh.length === 0) {

@@ -14,8 +14,9 @@ import {floorFunction} from '../../domain/floor.js'
 import type {FloorPool, PoolFloor} from '../../domain/pool-floors.js'
 import {enableChange, readAgainAfterPrompt, refusedAfterPrompt, writeChange} from './guard.js'
 import {needsUpgrade, planBatches, selectUpgradeTargets, upgradeTaskBody, versionLabel, type BatchPlan, type UpgradeKind, type UpgradeSummaryFacts} from './upgrade-plan.js'
-import {describeClaimOwner, leftDisabledByRun, remainingWorkers, runRollingUpgrade, waitForTaskEnd, type RolledWorker, type RollEvent, type RollResult} from './rolling-upgrade.js'
+import {leftDisabledByRun, remainingWorkers, runRollingUpgrade, waitForTaskEnd, type RolledWorker, type RollEvent, type RollResult} from './rolling-upgrade.js'
 import type {ClaimStore, UpgradeClaim} from './upgrade-claims.js'
+import {describeProcess} from '../../text/wording.js'
 
 export interface WorkerUpgradeRequest {
   names: string[]
@@ -178,7 +179,7 @@ export async function runWorkerUpgrade(request: WorkerUpgradeRequest, deps: Work
   })
   const restoreIds = new Set(review.restore.map((w) => w.Id))
   const busyIds = new Map(review.busy.map((b) => [b.worker.Id, b.owner]))
-  const busySkips = selection.targets.filter((w) => busyIds.has(w.Id)).map((worker) => ({worker, reason: `being upgraded by another octoworkers run (${describeClaimOwner(busyIds.get(worker.Id)!)})`}))
+  const busySkips = selection.targets.filter((w) => busyIds.has(w.Id)).map((worker) => ({worker, reason: `being upgraded by another octoworkers run (${describeProcess(busyIds.get(worker.Id)!)})`}))
   const targets = selection.targets.filter((w) => !restoreIds.has(w.Id) && !busyIds.has(w.Id))
   const skippedRaw = [...selection.skipped, ...busySkips]
   for (const {worker, reason} of skippedRaw) deps.warn({kind: 'skipping', worker, reason})
