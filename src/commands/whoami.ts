@@ -14,8 +14,8 @@ export default class Whoami extends ServerCommand<typeof Whoami> {
     return whoami({...await this.connectSpace(), now: this.context.now()})
   }
 
-  protected override toJson({ProfileName: _unused, ...json}: WhoamiResult): unknown {
-    return json
+  protected override toJson(result: WhoamiResult): unknown {
+    return result.document
   }
 
   protected override render(result: WhoamiResult): Rendered {

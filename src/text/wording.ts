@@ -5,6 +5,11 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
+/** "process 4242 on build-host since 2026-01-02T03:04:05.000Z": which run holds something, and since when. */
+export function describeProcess(owner: {Pid: number; Host: string; ClaimedAt: string}): string {
+  return `process ${owner.Pid} on ${owner.Host} since ${owner.ClaimedAt}`
+}
+
 /** `a, b, c, d, e and 2 more`: names listed up to `limit`, the rest counted. */
 export function shortList(names: string[], limit = 5): string {
   return names.length <= limit ? names.join(', ') : `${names.slice(0, limit).join(', ')} and ${names.length - limit} more`

@@ -1,23 +1,23 @@
 /** The text forms of `whoami` and `auth status`: server and config.yaml strings are shown escaped. */
-import type {WhoamiResult} from '../app/auth/whoami.js'
+import type {WhoamiDocument, WhoamiResult} from '../app/auth/whoami.js'
 import type {AuthStatusResult, ProfileStatus} from '../app/auth/status.js'
 import {terminalSafe} from '../ui/safe.js'
 import {formatDuration} from '../text/duration.js'
 
 /** Where an OIDC access token is kept, or where this run's ID token came from. */
-function oidcFrom(result: WhoamiResult): string {
+function oidcFrom(result: WhoamiDocument): string {
   if (result.CredentialSource !== 'oidc') return `saved in the ${result.CredentialSource === 'file' ? 'plain file' : 'keychain'} by login`
   return result.Oidc?.IdTokenFrom === 'github-actions' ? 'exchanged by this run for the GitHub Actions ID token' : 'exchanged by this run for OCTOPUS_ID_TOKEN'
 }
 
 /** `whoami`: aligned "key  value" lines. */
-export function whoamiLines(result: WhoamiResult): string[] {
+export function whoamiLines({document: result, profileName}: WhoamiResult): string[] {
   const rows: Array<[string, string]> = [
     ['Server', result.Server],
     ['Version', result.Version],
     ['User', `${result.User.Username} (${result.User.DisplayName}, ${result.User.Id})`],
     ['Space', `${result.Space.Name} (${result.Space.Id})`],
-    ['Profile', result.Profile ?? `${result.ProfileName} (not saved; server and key from flags/env)`],
+    ['Profile', result.Profile ?? `${profileName} (not saved; server and key from flags/env)`],
     ['Credential source', result.Oidc ? `OIDC (service account ${result.Oidc.ServiceAccountId}, expires in ${formatDuration(result.Oidc.ExpiresInSeconds * 1000)}; ${oidcFrom(result)})` : result.CredentialSource],
   ]
   const width = Math.max(...rows.map(([k]) => k.length))

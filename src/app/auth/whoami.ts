@@ -3,19 +3,24 @@ import type {OctopusClient, SpaceContext} from '../../octopus/client.js'
 import {currentUser} from '../../octopus/response-shapes.js'
 import type {ResolvedConnection} from '../../config/connection.js'
 
-/** The --json document; the credential itself never appears, only its source. */
-export interface WhoamiResult {
+/** `whoami --json`; the credential itself never appears, only its source. */
+export interface WhoamiDocument {
   Server: string
   Version: string
   User: {Id: string; Username: string; DisplayName: string}
   Space: {Id: string; Name: string}
   /** The saved profile in use, or null when server and key came from flags/env only. */
   Profile: string | null
-  /** The profile name this run would use (shown when Profile is null). */
-  ProfileName: string
   CredentialSource: ResolvedConnection['source']
   /** Present when the credential is an access token from an OIDC exchange (never the token). */
   Oidc?: OidcStatus
+}
+
+/** The --json document, and beside it what only the text form shows. */
+export interface WhoamiResult {
+  document: WhoamiDocument
+  /** The profile name this run uses, saved or not (the text form names it when Profile is null). */
+  profileName: string
 }
 
 export interface OidcStatus {
@@ -34,14 +39,14 @@ export function oidcStatus(oidc: NonNullable<ResolvedConnection['oidc']>, now: n
 export async function whoami(opts: {client: OctopusClient; connection: ResolvedConnection; space: SpaceContext; now: number}): Promise<WhoamiResult> {
   const {client, connection, space} = opts
   const me = await client.get(client.hasLink('CurrentUser') ? client.link('CurrentUser') : '/api/users/me', currentUser)
-  return {
+  const document: WhoamiDocument = {
     Server: client.server,
     Version: client.version,
     User: {Id: me.Id, Username: me.Username, DisplayName: me.DisplayName},
     Space: {Id: space.spaceId, Name: space.space.Name},
     Profile: connection.profileSaved ? connection.profile : null,
-    ProfileName: connection.profile,
     CredentialSource: connection.source,
     ...(connection.oidc ? {Oidc: oidcStatus(connection.oidc, opts.now)} : {}),
   }
+  return {document, profileName: connection.profile}
 }

@@ -19,13 +19,12 @@
 import type {SpaceContext} from '../../octopus/client.js'
 import type {WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
 import {CliError, ExitCode, type ExitCodeValue} from '../../text/errors.js'
-import {formatDuration} from '../../text/duration.js'
 import {createWorker, createWorkerPool, deleteWorker, deleteWorkerPool, getFeatures, getWorker, getWorkerPool, listWorkerPools, listWorkers, putFeatures, setWorkerPoolSortOrder, updateWorker, updateWorkerPool} from '../../octopus/repositories.js'
 import {applyPhase, type PlannedChange} from '../../domain/estate-file/diff.js'
 import {orderFingerprint, poolFingerprint, workerFingerprint} from '../../domain/estate-file/fingerprint.js'
 import {disableChange, undoChanges, verifyFloorsAfterWrite, writeChange, type AppliedChange} from '../maintenance/guard.js'
 import {confirmStillDisabled, drainWorkers} from '../maintenance/drain-run.js'
-import {staleLeaseLine, unfinishedSummary} from '../maintenance/drain.js'
+import type {DrainResult, DrainWaitEvent} from '../maintenance/drain.js'
 import {estateWorkerChange, takesOutOfService} from './guarded.js'
 import type {PlanContext} from './plan.js'
 
@@ -64,6 +63,12 @@ export interface ApplyResult {
 
 class Conflict extends Error {}
 
+/** What `estate apply --drain` reports while it drains the workers it deletes (src/views/maintenance-progress.ts words it). */
+export type EstateDrainEvent =
+  | DrainWaitEvent
+  /** The wait timed out or was stopped: those workers stay disabled and are not deleted. */
+  | {kind: 'unfinished'; result: DrainResult; spaceName: string; timeoutMs: number}
+
 export interface ApplyOptions {
   /** Called before each item's fresh read (tests make another client's change here). */
   beforeItem?: (change: PlannedChange) => Promise<void> | void
@@ -77,7 +82,7 @@ export interface ApplyOptions {
     /** Called just before the wait: from then on Ctrl-C or SIGTERM stops the wait, not the process. */
     startWaiting: () => AbortSignal
     stopWaiting: () => void
-    note: (line: string) => void
+    progress: (event: EstateDrainEvent) => void
     debug?: (line: string) => void
   }
 }
@@ -284,15 +289,13 @@ async function deleteWorkers(batch: PlannedChange[], states: Map<string, SpaceSt
       const targets = mine.map((p) => context.actual.spaces.find((s) => s.Id === state.context.spaceId)!.workers.find((w) => w.Id === p.change.Id)!)
       const waited = await drainWorkers(state.context, targets, {
         timeoutMs: drain.timeoutMs, signal: drain.startWaiting(), debug: drain.debug,
-        onStale: (worker, lease) => drain.note(staleLeaseLine(worker, lease)),
-        onProgress: (waiting, elapsed) => {
-          if (waiting.length) drain.note(`Draining before delete: ${waiting.map((w) => `${w.Name} (${w.Leases.length} lease${w.Leases.length === 1 ? '' : 's'})`).join(', ')} [${formatDuration(elapsed)}]`)
-        },
+        onStale: (worker, lease) => drain.progress({kind: 'stale-lease', worker, lease}),
+        onProgress: (waiting, elapsedMs) => drain.progress({kind: 'waiting', waiting, elapsedMs}),
       })
       drain.stopWaiting()
       const drained = await confirmStillDisabled(state.context, waited)
       if (drained.Outcome === 'drained') continue
-      if (drained.Outcome !== 're-enabled') for (const line of unfinishedSummary(drained, {bin: context.bin, spaceName: state.context.space.Name, timeoutMs: drain.timeoutMs})) drain.note(line)
+      if (drained.Outcome !== 're-enabled') drain.progress({kind: 'unfinished', result: drained, spaceName: state.context.space.Name, timeoutMs: drain.timeoutMs})
       const why = drained.Outcome === 'interrupted' ? 'the drain was stopped' : drained.Outcome === 're-enabled' ? 'another change enabled it again during the drain' : 'the drain did not finish'
       for (const p of pending) {
         p.item.Status = p.state === state ? 'failed' : 'not attempted'

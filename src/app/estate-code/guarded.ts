@@ -16,7 +16,7 @@ import type {SpaceContext} from '../../octopus/client.js'
 import type {WorkerResource} from '../../octopus/types.js'
 import {shellQuote} from '../../text/shell.js'
 import {refuseBelowFloor, checkFloors, poolsTakenFrom, readAgainAfterPrompt, refusedAfterPrompt, type AppliedChange, type WorkerChange} from '../maintenance/guard.js'
-import {refuseDeletingLeasedWorkers} from '../workers/bulk.js'
+import {refuseDeletingLeasedWorkers, type StaleLeaseSeen} from '../workers/bulk.js'
 import type {PlanContext} from './plan.js'
 
 /** The override named when the floor refuses an apply, as plan.ts's refusal names it. */
@@ -88,8 +88,8 @@ function deletedWorkers(context: PlanContext): Array<{space: SpaceContext; targe
  * holds an active lease refuses the whole apply (exit 5, the same words and error code), before
  * the confirmation and before anything is written.
  */
-export async function refuseDeletingLeasedWorkersOfPlan(context: PlanContext, note: (line: string) => void): Promise<void> {
-  for (const {space, targets} of deletedWorkers(context)) await refuseDeletingLeasedWorkers(space, targets, note)
+export async function refuseDeletingLeasedWorkersOfPlan(context: PlanContext, onStaleLease: (seen: StaleLeaseSeen) => void): Promise<void> {
+  for (const {space, targets} of deletedWorkers(context)) await refuseDeletingLeasedWorkers(space, targets, onStaleLease)
 }
 
 /**

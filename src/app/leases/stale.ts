@@ -63,9 +63,3 @@ export async function readTaskEnds(space: SpaceContext, taskIds: Iterable<string
   }
   return out
 }
-
-/** "stale lease WorkerTaskLeases-5 (task ServerTasks-12 finished Success at 2026-01-02T03:04:05Z)". */
-export function describeStaleLease(lease: {LeaseId: string; TaskId: string}, staleness: Pick<LeaseStaleness, 'TaskState' | 'TaskCompletedTime'>): string {
-  const at = staleness.TaskCompletedTime ? ` at ${staleness.TaskCompletedTime}` : ''
-  return `stale lease ${lease.LeaseId} (task ${lease.TaskId} finished ${staleness.TaskState ?? 'unknown'}${at})`
-}

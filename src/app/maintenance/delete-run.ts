@@ -8,13 +8,15 @@ import type {BulkResult} from '../../domain/bulk.js'
 import {CliError, ExitCode} from '../../text/errors.js'
 import type {SpaceContext} from '../../octopus/client.js'
 import {listWorkerPools} from '../../octopus/repositories.js'
-import {deleteWorkers, refuseDeletingLeasedWorkers, resolveWorkerSelection} from '../workers/bulk.js'
+import type {WorkerResource} from '../../octopus/types.js'
+import {deleteWorkers, refuseDeletingLeasedWorkers, resolveWorkerSelection, type StaleLeaseSeen} from '../workers/bulk.js'
 import {floorFunction} from '../../domain/floor.js'
-import {describeDrainStatus, staleLeaseLine, unfinishedSummary, type WorkerDrainStatus} from './drain.js'
-import {confirmStillDisabled, disableTargets, drainWorkers, reenabledSummary} from './drain-run.js'
+import type {DrainResult, DrainWaitEvent, WorkerDrainStatus} from './drain.js'
+import {confirmStillDisabled, disableTargets, drainWorkers} from './drain-run.js'
 import {checkFloors, disableChange, recheckAfterPrompt, refuseBelowFloor, undoChanges, verifyFloorsAfterWrite, type AppliedChange} from './guard.js'
 import type {OutOfServiceDeps, WorkerDisableRequest} from './disable-run.js'
-import {formatDuration} from '../../text/duration.js'
+
+export type {StaleLeaseSeen} from '../workers/bulk.js'
 
 export const DELETE_OVERRIDE = 'Pass --keep-healthy with a lower number, or --force, to delete anyway.'
 
@@ -23,10 +25,21 @@ export interface WorkerDeleteRequest extends WorkerDisableRequest {
   drainTimeoutMs: number
 }
 
+/** What `worker delete` reports as it goes (src/views/maintenance-progress.ts words it). */
+export type WorkerDeleteEvent =
+  /** Without --drain: a lease whose task has finished, which does not refuse the delete. */
+  | ({kind: 'stale-lease-not-blocking'} & StaleLeaseSeen)
+  /** With --drain: the drain's wait. */
+  | DrainWaitEvent
+  /** With --drain: the wait did not end drained (timed out, stopped, or a worker enabled again); nothing is deleted. */
+  | {kind: 'drain-not-finished'; result: DrainResult; spaceName: string; timeoutMs: number}
+  /** A worker this run disabled and did not delete, enabled again (or, with `error`, not). */
+  | {kind: 'put-back'; worker: WorkerResource; spaceName: string; error?: string}
+
 /** The guard's deps, and what the drain before a delete needs for Ctrl-C and SIGTERM. */
 export interface WorkerDeleteDeps extends OutOfServiceDeps {
-  /** Leases that block a delete, the drain's progress and what a stopped run leaves: stderr. */
-  note: (line: string) => void
+  /** Stale leases that do not block a delete, the drain's progress and what a stopped run leaves: stderr. */
+  progress: (event: WorkerDeleteEvent) => void
   /** Called just before the drain's first change: from then on Ctrl-C or SIGTERM stops the wait, not the process. */
   startWaiting: () => AbortSignal
   /** The wait is over: from here a signal stops the process again. */
@@ -43,7 +56,7 @@ export async function runWorkerDelete(space: SpaceContext, request: WorkerDelete
   const wording = {verb: 'deleting', override: DELETE_OVERRIDE}
   const check = checkFloors({workers, pools: await listWorkerPools(space), targets: selected, change: 'delete', floorOf})
   refuseBelowFloor(check, wording)
-  if (!request.drain) await refuseDeletingLeasedWorkers(space, selected, deps.note)
+  if (!request.drain) await refuseDeletingLeasedWorkers(space, selected, (seen) => deps.progress({kind: 'stale-lease-not-blocking', ...seen}))
   deps.showFloors(check.floors)
   let targets = selected
   if (!request.yes) {
@@ -57,17 +70,13 @@ export async function runWorkerDelete(space: SpaceContext, request: WorkerDelete
     // Progress goes to stderr as the drain runs; the result is printed once, at the end.
     const waited = await drainWorkers(space, targets, {
       timeoutMs: request.drainTimeoutMs, debug: deps.debug, verifyFloor, signal: deps.startWaiting(),
-      onStale: (worker, lease) => deps.note(staleLeaseLine(worker, lease)),
-      onProgress: (waiting, elapsed) => {
-        if (waiting.length) deps.note(`Draining before delete: ${waiting.map((w) => `${w.Name} (${w.Leases.length} lease${w.Leases.length === 1 ? '' : 's'})`).join(', ')} [${formatDuration(elapsed)}]`)
-      },
+      onStale: (worker, lease) => deps.progress({kind: 'stale-lease', worker, lease}),
+      onProgress: (waiting, elapsedMs) => deps.progress({kind: 'waiting', waiting, elapsedMs}),
     })
     deps.stopWaiting()
     const drained = await confirmStillDisabled(space, waited)
     if (drained.Outcome !== 'drained') {
-      for (const line of drained.Workers.map(describeDrainStatus)) deps.note(line)
-      const summary = drained.Outcome === 're-enabled' ? reenabledSummary(drained) : unfinishedSummary(drained, {bin: deps.bin, spaceName: space.space.Name, timeoutMs: request.drainTimeoutMs})
-      for (const line of summary) deps.note(line)
+      deps.progress({kind: 'drain-not-finished', result: drained, spaceName: space.space.Name, timeoutMs: request.drainTimeoutMs})
       const details = {workers: drained.Workers.map((w: WorkerDrainStatus) => ({Id: w.Id, Name: w.Name, Outcome: w.Outcome, Leases: w.Leases.map((l) => l.TaskId)}))}
       if (drained.Outcome === 'interrupted') throw deps.interrupted('The drain was stopped; nothing was deleted.', details)
       throw new CliError('The drain did not finish; nothing was deleted.', ExitCode.Failure, {code: drained.Outcome === 're-enabled' ? 'drain-re-enabled' : 'drain-timeout', details})
@@ -84,7 +93,7 @@ export async function runWorkerDelete(space: SpaceContext, request: WorkerDelete
   const restore = applied.filter((a) => notDeleted.has(a.before.Id))
   if (restore.length > 0) {
     const restored = await undoChanges(space, restore, disableChange)
-    for (const r of restored) deps.note(r.error ? `'${r.worker.Name}' was disabled to be deleted and could not be enabled again (${r.error}): ${disableChange.undoCommand(deps.bin, r.worker, space.space.Name)}` : `'${r.worker.Name}' was not deleted; enabled again.`)
+    for (const r of restored) deps.progress({kind: 'put-back', worker: r.worker, spaceName: space.space.Name, ...(r.error ? {error: r.error} : {})})
   }
   return result
 }

@@ -14,7 +14,7 @@ import type {SourceKind} from '../../domain/leases/types.js'
 import {selectWorkers} from '../workers/bulk.js'
 import {floorRefusal, floorViolations, poolFloors, type FloorPool, type PoolFloor} from '../../domain/pool-floors.js'
 import {readTaskEnds} from '../leases/stale.js'
-import {drainProgressLine, staleLeaseLine, unfinishedSummary, waitUntilDrained, watchLeases, type DrainResult, type DrainTarget, type LeaseWatch, type StaleLease, type WorkerDrainStatus} from './drain.js'
+import {waitUntilDrained, watchLeases, type DrainResult, type DrainTarget, type DrainWaitEvent, type LeaseWatch, type StaleLease, type WorkerDrainStatus} from './drain.js'
 import {disableChange, recheckAfterPrompt, verifyFloorsAfterWrite, writeChange, type AppliedChange} from './guard.js'
 import {progressThrottle} from '../../text/throttle.js'
 
@@ -100,13 +100,6 @@ export async function confirmStillDisabled(space: SpaceContext, result: DrainRes
   return {...result, Workers: workers, Outcome: workers.some((w) => w.Outcome === 're-enabled') ? 're-enabled' : 'drained'}
 }
 
-/** The closing line when another change enabled drained workers during the wait. */
-export function reenabledSummary(result: DrainResult): string[] {
-  const names = result.Workers.filter((w) => w.Outcome === 're-enabled').map((w) => `'${w.Name}'`)
-  if (names.length === 0) return []
-  return [`Not drained: ${names.join(', ')} ${names.length === 1 ? 'was' : 'were'} enabled again by another change while the drain waited, so new tasks can lease ${names.length === 1 ? 'it' : 'them'}. Drain again if ${names.length === 1 ? 'it' : 'they'} must be out of service.`]
-}
-
 /** What `worker drain` was asked, already parsed by its flags. */
 export interface WorkerDrainRequest {
   names: string[]
@@ -123,8 +116,8 @@ export interface WorkerDrainDeps {
   config: () => Promise<PolicyConfig>
   /** Asked once the plan is shown (not with -y): throws to stop (nothing changed). */
   confirm: (targets: WorkerResource[]) => Promise<void>
-  /** The plan, progress and, after a wait that did not finish, the way back: stderr, --json or not. */
-  note: (line: string) => void
+  /** The plan, progress and, after a wait that did not finish, what is left: stderr, --json or not. */
+  progress: (event: WorkerDrainEvent) => void
   /** Each affected pool's floor, shown with the plan before asking. */
   showFloors: (floors: PoolFloor[]) => void
   /** Called just before the first change: from then on an interrupt stops the wait instead of the process. */
@@ -132,6 +125,18 @@ export interface WorkerDrainDeps {
   debug?: (line: string) => void
   bin: string
 }
+
+/** What `worker drain` reports as it goes (src/views/maintenance-progress.ts words it). */
+export type WorkerDrainEvent =
+  /** The workers to drain, before asking. */
+  | {kind: 'plan'; targets: WorkerResource[]}
+  /** The workers are disabled; the wait for their leases begins. */
+  | {kind: 'disabled'; targets: DrainTarget[]; source: SourceKind}
+  | DrainWaitEvent
+  /** The wait ended with no lease left, but another change enabled some of the workers meanwhile. */
+  | {kind: 're-enabled'; result: DrainResult}
+  /** The wait timed out or was stopped: the workers stay disabled. */
+  | {kind: 'unfinished'; result: DrainResult; spaceName: string; timeoutMs: number}
 
 /** The typed result of `worker drain`: the wait's outcome and the floors it kept. */
 export interface WorkerDrainResult {
@@ -154,7 +159,7 @@ export async function runWorkerDrain(request: WorkerDrainRequest, deps: WorkerDr
   let plan = planDrain({workers, pools, names: request.names, poolInputs: request.poolInputs, floorOf})
   if (plan.targets.length === 0) throw new CliError('Nothing to drain: the pool has no workers.', ExitCode.Failure, {code: 'nothing-to-drain'})
   if (plan.violations.length > 0) throw floorRefusal(plan.violations, {verb: 'draining', override: DRAIN_OVERRIDE})
-  deps.note(`Drain ${plan.targets.length} worker${plan.targets.length === 1 ? '' : 's'}: ${plan.targets.map((w) => `'${w.Name}'${w.IsDisabled ? ' (already disabled)' : ''}`).join(', ')}.`)
+  deps.progress({kind: 'plan', targets: plan.targets})
   deps.showFloors(plan.floors)
   if (!request.yes) {
     await deps.confirm(plan.targets)
@@ -169,19 +174,15 @@ export async function runWorkerDrain(request: WorkerDrainRequest, deps: WorkerDr
     timeoutMs: request.timeoutMs,
     signal: deps.startWaiting(),
     debug: deps.debug,
-    onDisabled: (targets, source) => {
-      const disabled = targets.filter((t) => t.WasEnabled).length
-      const already = targets.length - disabled
-      deps.note(`Disabled ${disabled} worker${disabled === 1 ? '' : 's'}${already ? ` (${already} already disabled)` : ''}; waiting for ${targets.length === 1 ? 'its' : 'their'} leases to end (watching ${describeSource(source)}).`)
-    },
-    onStale: (worker, lease) => deps.note(staleLeaseLine(worker, lease)),
-    onProgress: (waiting, elapsed) => {
-      if (waiting.length > 0 && shouldReport(waiting.map((w) => `${w.Id}:${w.Leases.length}`).join(','))) deps.note(drainProgressLine(waiting, elapsed))
+    onDisabled: (targets, source) => deps.progress({kind: 'disabled', targets, source}),
+    onStale: (worker, lease) => deps.progress({kind: 'stale-lease', worker, lease}),
+    onProgress: (waiting, elapsedMs) => {
+      if (waiting.length > 0 && shouldReport(waiting.map((w) => `${w.Id}:${w.Leases.length}`).join(','))) deps.progress({kind: 'waiting', waiting, elapsedMs})
     },
   })
   const drain = await confirmStillDisabled(space, waited)
-  if (drain.Outcome === 're-enabled') for (const line of reenabledSummary(drain)) deps.note(line)
-  else if (drain.Outcome !== 'drained') for (const line of unfinishedSummary(drain, {bin: deps.bin, spaceName: space.space.Name, timeoutMs: request.timeoutMs})) deps.note(line)
+  if (drain.Outcome === 're-enabled') deps.progress({kind: 're-enabled', result: drain})
+  else if (drain.Outcome !== 'drained') deps.progress({kind: 'unfinished', result: drain, spaceName: space.space.Name, timeoutMs: request.timeoutMs})
   return {drain, floors: plan.floors}
 }
 
@@ -189,13 +190,4 @@ export async function runWorkerDrain(request: WorkerDrainRequest, deps: WorkerDr
 export function drainExitCode(result: WorkerDrainResult): ExitCodeValue {
   if (result.drain.Outcome === 'drained') return ExitCode.Success
   return result.drain.Outcome === 'interrupted' ? ExitCode.Interrupted : ExitCode.Failure
-}
-
-/** Where a drain learns of leases, in words (the lease API is reconciled with task logs where it exists). */
-export function describeSource(source: SourceKind): string {
-  switch (source) {
-    case 'api': return 'the lease API'
-    case 'api+logs': return 'the lease API and task logs'
-    case 'logs': return 'executing tasks\' logs'
-  }
 }

@@ -5,9 +5,7 @@
  * only keeps the set of active leases and decides when the wait is over.
  */
 import type {LeaseRecord, LeaseSource} from '../../domain/leases/types.js'
-import {describeStaleLease, isCompletedTaskState, leaseStaleness, type LeaseStaleness, type TaskEnd} from '../leases/stale.js'
-import {shellQuote} from '../../text/shell.js'
-import {formatDuration} from '../../text/duration.js'
+import {isCompletedTaskState, leaseStaleness, type LeaseStaleness, type TaskEnd} from '../leases/stale.js'
 import {abortableSleep} from '../../text/sleep.js'
 
 /** The leases active now, however they are found. */
@@ -63,6 +61,13 @@ export interface DrainResult {
   ElapsedSeconds: number
   Workers: WorkerDrainStatus[]
 }
+
+/** What a drain reports while it waits, for its caller to show (src/views/maintenance-progress.ts). */
+export type DrainWaitEvent =
+  /** A lease whose task has finished, seen for the first time: not waited on. */
+  | {kind: 'stale-lease'; worker: WorkerDrainStatus; lease: StaleLease}
+  /** After each look at the leases: the workers still holding some. */
+  | {kind: 'waiting'; waiting: WorkerDrainStatus[]; elapsedMs: number}
 
 export interface DrainWaitOptions {
   watch: LeaseWatch
@@ -140,54 +145,4 @@ export async function waitUntilDrained(opts: DrainWaitOptions): Promise<DrainRes
     }
     await sleep(Math.min(backoff(poll, opts.intervalMs), Math.max(0, opts.timeoutMs - elapsed)), opts.signal)
   }
-}
-
-/** "build-01: stale lease WorkerTaskLeases-5 (task ServerTasks-12 finished Success at T); not waiting on it." */
-export function staleLeaseLine(worker: {Name: string}, lease: StaleLease): string {
-  return `${worker.Name}: ${describeStaleLease(lease, lease)}; not waiting on it (Octopus clears stale leases when the server restarts).`
-}
-
-/** `build-01: 2 leases (ServerTasks-12, ServerTasks-13)`, one worker still waited on. */
-export function describeHeld(status: WorkerDrainStatus): string {
-  const tasks = [...new Set(status.Leases.map((l) => l.TaskId))]
-  return `${status.Name}: ${status.Leases.length} lease${status.Leases.length === 1 ? '' : 's'} (${tasks.join(', ')})`
-}
-
-/** One stderr progress line: which workers, how many leases, which tasks, elapsed. */
-export function drainProgressLine(waiting: WorkerDrainStatus[], elapsedMs: number): string {
-  if (waiting.length === 0) return `All drained (${formatDuration(elapsedMs)}).`
-  return `Waiting for ${waiting.map(describeHeld).join('; ')} [${formatDuration(elapsedMs)}]`
-}
-
-/** The command that puts the drained workers back: enable those the drain disabled. */
-export function reenableCommand(bin: string, targets: DrainTarget[], spaceName: string): string | undefined {
-  const names = targets.filter((t) => t.WasEnabled).map((t) => shellQuote(t.Name))
-  return names.length ? `${bin} worker enable ${names.join(' ')} --space ${shellQuote(spaceName)}` : undefined
-}
-
-/** One stdout line per worker. */
-export function describeDrainStatus(s: WorkerDrainStatus): string {
-  const before = s.WasEnabled ? 'disabled' : 'was already disabled'
-  const stale = s.StaleLeases.length ? `; ${s.StaleLeases.length} stale lease${s.StaleLeases.length === 1 ? '' : 's'} of finished task${s.StaleLeases.length === 1 ? '' : 's'} ${[...new Set(s.StaleLeases.map((l) => l.TaskId))].join(', ')} not waited on` : ''
-  const leases = `${s.LeasesAtStart} lease${s.LeasesAtStart === 1 ? '' : 's'} at start${stale}`
-  switch (s.Outcome) {
-    case 'drained': return `${s.Name}: drained (${before}; ${leases}; free after ${formatDuration((s.SecondsWaited ?? 0) * 1000)})`
-    case 'timed-out': return `${s.Name}: NOT drained (${before}; still held by ${[...new Set(s.Leases.map((l) => l.TaskId))].join(', ')})`
-    case 'interrupted': return `${s.Name}: waiting stopped (${before}; still held by ${[...new Set(s.Leases.map((l) => l.TaskId))].join(', ')})`
-    case 're-enabled': return `${s.Name}: NOT drained (enabled again by another change during the wait; it can be leased)`
-  }
-}
-
-/** The closing lines after a wait that did not finish: what holds the workers, their state, the way back. */
-export function unfinishedSummary(result: DrainResult, opts: {bin: string; spaceName: string; timeoutMs?: number}): string[] {
-  const waiting = result.Workers.filter((w) => w.Leases.length > 0)
-  const tasks = [...new Set(waiting.flatMap((w) => w.Leases.map((l) => l.TaskId)))]
-  const lines = [result.Outcome === 'timed-out'
-    ? `Timed out after ${formatDuration(opts.timeoutMs ?? result.ElapsedSeconds * 1000)}: ${tasks.length} task${tasks.length === 1 ? '' : 's'} still hold${tasks.length === 1 ? 's' : ''} leases (${tasks.join(', ')}).`
-    : `Stopped waiting after ${formatDuration(result.ElapsedSeconds * 1000)}; ${tasks.length} task${tasks.length === 1 ? '' : 's'} still hold${tasks.length === 1 ? 's' : ''} leases (${tasks.join(', ')}).`]
-  const disabled = result.Workers.map((w) => `'${w.Name}'`)
-  lines.push(`Left disabled: ${disabled.join(', ')} (no new task will lease ${disabled.length === 1 ? 'it' : 'them'}; running tasks go on).`)
-  const undo = reenableCommand(opts.bin, result.Workers, opts.spaceName)
-  if (undo) lines.push(`To put ${disabled.length === 1 ? 'it' : 'them'} back in service: ${undo}`)
-  return lines
 }

@@ -24,12 +24,13 @@ import {createTask, getTask, listWorkerPools, listWorkers} from '../../octopus/r
 import type {TaskResource, WorkerResource} from '../../octopus/types.js'
 import {isAvailable} from '../../domain/availability.js'
 import {isTaskFinished} from '../workers/health.js'
-import {backoff, staleLeaseLine} from './drain.js'
+import {backoff, type DrainWaitEvent} from './drain.js'
 import {abortableSleep} from '../../text/sleep.js'
+import {describeProcess} from '../../text/wording.js'
 import {drainWorkers} from './drain-run.js'
 import {describeViolation, type FloorPool} from '../../domain/pool-floors.js'
 import {checkFloors, disableChange, enableChange, writeChange} from './guard.js'
-import type {ClaimStore, UpgradeClaim} from './upgrade-claims.js'
+import type {ClaimStore} from './upgrade-claims.js'
 import {needsUpgrade, upgradeTaskBody, versionLabel, type UpgradeKind} from './upgrade-plan.js'
 
 /**
@@ -71,6 +72,16 @@ export interface RollResult {
   Workers: RolledWorker[]
 }
 
+/** What a rolling upgrade reports as it goes, batch by batch. */
+export type RollEvent =
+  /** Every worker of the batch is being upgraded by another live run: the batch is left to it. */
+  | {kind: 'batch-skipped'; batch: number; of: number; workers: WorkerResource[]}
+  | {kind: 'batch-draining'; batch: number; of: number; workers: WorkerResource[]}
+  | DrainWaitEvent
+  | {kind: 'upgrade-task-started'; upgrade: UpgradeKind; taskId: string}
+  | {kind: 'health-check'; taskId: string; workers: WorkerResource[]}
+  | {kind: 'batch-done'; batch: number; workers: WorkerResource[]}
+
 export interface RollOptions {
   kind: UpgradeKind
   batches: WorkerResource[][]
@@ -80,8 +91,8 @@ export interface RollOptions {
   signal?: AbortSignal
   intervalMs?: number
   debug?: (line: string) => void
-  /** Progress for stderr. */
-  onProgress?: (line: string) => void
+  /** Progress for stderr (src/views/maintenance-progress.ts words it). */
+  onProgress?: (event: RollEvent) => void
   /** Where the run records the workers it takes out of service (so a rerun can finish or restore them). */
   claims?: ClaimStore
   /** The CLI's name, for the command that puts a worker back when the automatic undo could not. */
@@ -105,15 +116,6 @@ export async function waitForTaskEnd(space: SpaceContext, taskId: string, opts: 
     if (Date.now() - started >= opts.timeoutMs) return {task, outcome: 'timed-out'}
     await abortableSleep(backoff(poll, opts.intervalMs), opts.signal)
   }
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
-
-/** "process 4242 on build-host since 2026-01-02T03:04:05.000Z". */
-export function describeClaimOwner(owner: UpgradeClaim): string {
-  return `process ${owner.Pid} on ${owner.Host} since ${owner.ClaimedAt}`
 }
 
 export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions): Promise<RollResult> {
@@ -157,16 +159,16 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
       result.WasEnabled = enabledBefore(w)
       const claimed = opts.claims ? await opts.claims.claim(w, result.WasEnabled) : {claimed: true as const}
       if (claimed.claimed) fresh.push(w)
-      else Object.assign(result, {Outcome: 'skipped', LeftDisabled: false, Message: `being upgraded by another octoworkers run (${describeClaimOwner(claimed.owner)}); left to it`})
+      else Object.assign(result, {Outcome: 'skipped', LeftDisabled: false, Message: `being upgraded by another octoworkers run (${describeProcess(claimed.owner)}); left to it`})
     }
     batch.WorkerIds = fresh.map((w) => w.Id)
     if (fresh.length === 0) {
-      progress(`Batch ${number}/${opts.batches.length}: skipped (another run is upgrading ${present.map((w) => w.Name).join(', ')})`)
+      progress({kind: 'batch-skipped', batch: number, of: opts.batches.length, workers: present})
       continue
     }
 
     // 3. Drain; once the batch is disabled, the floor verified on a fresh read (guard.ts, step 4).
-    progress(`Batch ${number}/${opts.batches.length}: draining ${fresh.map((w) => w.Name).join(', ')}...`)
+    progress({kind: 'batch-draining', batch: number, of: opts.batches.length, workers: fresh})
     const drain = await drainWorkers(space, fresh, {
       timeoutMs: opts.timeoutMs, intervalMs, signal: opts.signal, debug: opts.debug, verifyFloor: {floorOf: opts.floorOf, bin: opts.bin},
       onDisabled: (targets) => {
@@ -175,10 +177,8 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
         // An earlier stopped run of this tool counts as this run (its claim says what it found).
         for (const t of targets) Object.assign(results.get(t.Id)!, {LeftDisabled: true, WasEnabled: t.WasEnabled || (opts.enabledBefore?.get(t.Id) ?? false)})
       },
-      onStale: (worker, lease) => progress(`  ${staleLeaseLine(worker, lease)}`),
-      onProgress: (waiting) => {
-        if (waiting.length) progress(`  waiting for ${waiting.map((w) => `${w.Name} (${plural(w.Leases.length, 'lease')}: ${[...new Set(w.Leases.map((l) => l.TaskId))].join(', ')})`).join('; ')}`)
-      },
+      onStale: (worker, lease) => progress({kind: 'stale-lease', worker, lease}),
+      onProgress: (waiting, elapsedMs) => progress({kind: 'waiting', waiting, elapsedMs}),
     }).catch((error: unknown) => {
       if (error instanceof CliError && error.code === 'concurrent-change') return error
       throw error
@@ -199,7 +199,7 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
     const description = `Rolling ${opts.kind === 'Tentacle' ? 'Tentacle upgrade' : 'Calamari update'} by octoworkers, batch ${number} of ${opts.batches.length}: ${fresh.map((w) => w.Name).join(', ')}`
     const upgradeTask = await createTask(space, upgradeTaskBody(opts.kind, fresh, description))
     batch.UpgradeTaskId = upgradeTask.Id
-    progress(`  ${taskWord} task ${upgradeTask.Id} started`)
+    progress({kind: 'upgrade-task-started', upgrade: opts.kind, taskId: upgradeTask.Id})
     const upgraded = await waitForTaskEnd(space, upgradeTask.Id, {timeoutMs: opts.timeoutMs, intervalMs, signal: opts.signal})
     if (upgraded.outcome !== 'finished') {
       batch.Outcome = upgraded.outcome
@@ -229,7 +229,7 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
     if (checkable.length > 0) {
       const health = await createTask(space, {Name: 'Health', Description: `Health check after octoworkers rolling upgrade, batch ${number}`, Arguments: {Timeout: '00:05:00', MachineTimeout: '00:01:00', MachineIds: checkable.map((w) => w.Id), RestrictedTo: 'Workers'}})
       batch.HealthTaskId = health.Id
-      progress(`  health check ${health.Id} of ${checkable.map((w) => w.Name).join(', ')}`)
+      progress({kind: 'health-check', taskId: health.Id, workers: checkable})
       const checked = await waitForTaskEnd(space, health.Id, {timeoutMs: opts.timeoutMs, intervalMs, signal: opts.signal})
       if (checked.outcome !== 'finished') {
         batch.Outcome = checked.outcome
@@ -265,7 +265,7 @@ export async function runRollingUpgrade(space: SpaceContext, opts: RollOptions):
       const failedNames = fresh.filter((w) => failedIds.has(w.Id)).map((w) => w.Name)
       return finish('failed', `Stopped at batch ${number}: ${failedNames.join(', ')} failed.`)
     }
-    progress(`  batch ${number} done: ${succeeded.map((w) => w.Name).join(', ')} upgraded`)
+    progress({kind: 'batch-done', batch: number, workers: succeeded})
   }
   return finish('completed', null)
 }

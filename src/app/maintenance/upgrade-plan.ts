@@ -121,11 +121,3 @@ export function planBatches(opts: {targets: WorkerResource[]; workers: WorkerRes
   }
   return {batches, floors: opts.pools.map((p) => worst.get(p.Id)).filter((f): f is PoolFloor => f !== undefined)}
 }
-
-/** The plan as shown before asking: the workers in order, the batches, the floor. */
-export function planLines(plan: BatchPlan, kind: UpgradeKind): string[] {
-  const lines = [`Rolling ${kind === 'Tentacle' ? 'Tentacle upgrade' : 'Calamari update'} of ${plan.batches.flat().length} worker(s) in ${plan.batches.length} batch(es):`]
-  plan.batches.forEach((batch, i) => lines.push(`  ${i + 1}. ${batch.map((w) => `${w.Name} (${versionLabel(w, kind)}${w.IsDisabled ? ', disabled' : ''})`).join(', ')}`))
-  for (const f of plan.floors) lines.push(`  pool '${f.PoolName}': ${f.AvailableNow} available now, at least ${f.AvailableAfter} during the upgrade (floor ${f.Floor})`)
-  return lines
-}

@@ -10,13 +10,13 @@ import {findAllByNameOrId} from '../../octopus/names.js'
 import {createTask, getWorkerPoolsSummary, listWorkerPools, listWorkers} from '../../octopus/repositories.js'
 import type {TaskResource, WorkerResource} from '../../octopus/types.js'
 import type {PolicyConfig} from '../../config/octoworkers-yaml/load.js'
-import {shellQuote} from '../../text/shell.js'
 import {floorFunction} from '../../domain/floor.js'
 import type {FloorPool, PoolFloor} from '../../domain/pool-floors.js'
 import {enableChange, readAgainAfterPrompt, refusedAfterPrompt, writeChange} from './guard.js'
-import {needsUpgrade, planBatches, planLines, selectUpgradeTargets, upgradeTaskBody, versionLabel, type BatchPlan, type UpgradeKind, type UpgradeSummaryFacts} from './upgrade-plan.js'
-import {describeClaimOwner, leftDisabledByRun, remainingWorkers, runRollingUpgrade, waitForTaskEnd, type RollResult} from './rolling-upgrade.js'
+import {needsUpgrade, planBatches, selectUpgradeTargets, upgradeTaskBody, versionLabel, type BatchPlan, type UpgradeKind, type UpgradeSummaryFacts} from './upgrade-plan.js'
+import {leftDisabledByRun, remainingWorkers, runRollingUpgrade, waitForTaskEnd, type RolledWorker, type RollEvent, type RollResult} from './rolling-upgrade.js'
 import type {ClaimStore, UpgradeClaim} from './upgrade-claims.js'
+import {describeProcess} from '../../text/wording.js'
 
 export interface WorkerUpgradeRequest {
   names: string[]
@@ -37,8 +37,9 @@ export interface WorkerUpgradeDeps {
   config: () => Promise<PolicyConfig>
   /** Asked once the plan is shown (not with -y): the worker's name typed, or their number; throws to stop (nothing changed). */
   confirm: (targets: WorkerResource[]) => Promise<void>
-  note: (line: string) => void
-  warn: (line: string) => void
+  /** The plan, progress and, after a roll that stopped, what is left: stderr, --json or not. */
+  progress: (event: WorkerUpgradeEvent) => void
+  warn: (warning: WorkerUpgradeWarning) => void
   /** Called before each wait: from then on an interrupt stops the wait instead of the process. */
   startWaiting: () => AbortSignal
   debug?: (line: string) => void
@@ -46,6 +47,38 @@ export interface WorkerUpgradeDeps {
   /** Where runs record the workers they take out of service (upgrade-claims.ts); none: nothing is recorded. */
   claims?: (space: SpaceContext) => ClaimStore
 }
+
+/** The batches as shown before asking: each worker's name, version and whether it is disabled, and the floors. */
+export interface PlannedBatches {
+  batches: Array<Array<{Name: string; Version: string; IsDisabled: boolean}>>
+  floors: PoolFloor[]
+}
+
+/** What `worker upgrade` reports as it goes (src/views/maintenance-progress.ts words it). */
+export type WorkerUpgradeEvent =
+  | RollEvent
+  /** A worker an earlier, stopped run disabled: finished (or, `upgraded` already, put back) by this one. */
+  | {kind: 'resuming-stopped-run'; worker: WorkerResource; wasEnabled: boolean; upgraded: boolean}
+  /** Workers an earlier, stopped run upgraded, enabled again, and the health check of them. */
+  | {kind: 'restored-health-check'; workers: WorkerResource[]; taskId: string}
+  | {kind: 'rolling-plan'; upgrade: UpgradeKind; plan: PlannedBatches}
+  /** The pools changed while the confirmation was asked: the batches planned again. */
+  | {kind: 'rolling-replanned'; upgrade: UpgradeKind; plan: PlannedBatches}
+  | {kind: 'single-task-plan'; workers: Array<{Name: string; Version: string}>}
+  | {kind: 'single-task-started'; taskName: string; taskId: string}
+  | {kind: 'single-task-interrupted'; taskId: string; state: string}
+  | {kind: 'single-task-timed-out'; taskId: string; state: string}
+  | {kind: 'single-task-failed'; taskId: string; state: string; error?: string}
+  /** A roll that did not complete: what it did, what it left disabled, what remains to resume. */
+  | {kind: 'roll-stopped'; result: RollResult; request: Pick<WorkerUpgradeRequest, 'kind' | 'keepHealthy' | 'batchSize'>; spaceName: string; leftDisabled: RolledWorker[]; remaining: RolledWorker[]}
+
+/** What `worker upgrade` warns of. */
+export type WorkerUpgradeWarning =
+  /** A worker an earlier, stopped run left disabled, outside this run's selection: left as it is. */
+  | {kind: 'stopped-run-outside-selection'; worker: WorkerResource; owner: UpgradeClaim}
+  | {kind: 'skipping'; worker: WorkerResource; reason: string}
+  /** Without --rolling: one task for every worker, with no floor. */
+  | {kind: 'single-task'; workers: number; upgrade: UpgradeKind}
 
 export interface SkippedWorker {
   Id: string
@@ -138,21 +171,21 @@ export async function runWorkerUpgrade(request: WorkerUpgradeRequest, deps: Work
     inScope: (w) => namedIds.has(w.Id) || (w.WorkerPoolIds ?? []).some((id) => poolIds.has(id)),
   })
   for (const id of review.forget) await claims?.release(id)
-  for (const {worker, claim} of review.outside) deps.warn(`'${worker.Name}' was disabled by an earlier octoworkers upgrade that was stopped (${describeClaimOwner(claim)}) and is not in this selection; name it to finish or restore it.`)
-  for (const w of [...review.finish, ...review.restore]) deps.note(`'${w.Name}' was disabled by an earlier octoworkers upgrade that was stopped (it was ${review.enabledBefore.get(w.Id) ? 'enabled' : 'disabled'} before): ${review.restore.includes(w) ? 'it is upgraded already; putting it back' : 'finishing its upgrade'}.`)
+  for (const {worker, claim} of review.outside) deps.warn({kind: 'stopped-run-outside-selection', worker, owner: claim})
+  for (const w of [...review.finish, ...review.restore]) deps.progress({kind: 'resuming-stopped-run', worker: w, wasEnabled: Boolean(review.enabledBefore.get(w.Id)), upgraded: review.restore.includes(w)})
 
   const selection = selectUpgradeTargets({
     named: [...named, ...review.finish.filter((w) => !namedIds.has(w.Id))], pools: selectedPools, workers, kind, all: request.all, summary, includeUnavailable: request.includeUnavailable,
   })
   const restoreIds = new Set(review.restore.map((w) => w.Id))
   const busyIds = new Map(review.busy.map((b) => [b.worker.Id, b.owner]))
-  const busySkips = selection.targets.filter((w) => busyIds.has(w.Id)).map((worker) => ({worker, reason: `being upgraded by another octoworkers run (${describeClaimOwner(busyIds.get(worker.Id)!)})`}))
+  const busySkips = selection.targets.filter((w) => busyIds.has(w.Id)).map((worker) => ({worker, reason: `being upgraded by another octoworkers run (${describeProcess(busyIds.get(worker.Id)!)})`}))
   const targets = selection.targets.filter((w) => !restoreIds.has(w.Id) && !busyIds.has(w.Id))
   const skippedRaw = [...selection.skipped, ...busySkips]
-  for (const {worker, reason} of skippedRaw) deps.warn(`skipping '${worker.Name}': ${reason}.`)
+  for (const {worker, reason} of skippedRaw) deps.warn({kind: 'skipping', worker, reason})
   const skipped = skippedRaw.map((s) => ({Id: s.worker.Id, Name: s.worker.Name, Reason: s.reason}))
 
-  const restored = await restoreWorkers(space, review.restore, review.enabledBefore, {claims, timeoutMs: request.timeoutMs, startWaiting: deps.startWaiting, note: deps.note})
+  const restored = await restoreWorkers(space, review.restore, review.enabledBefore, {claims, timeoutMs: request.timeoutMs, startWaiting: deps.startWaiting, progress: deps.progress})
   if (restored.interrupted) {
     return {Mode: 'nothing-to-do', Message: 'Stopped while checking the restored workers\' health; they are enabled again.', Skipped: skipped, Restored: restored.workers, exitCode: ExitCode.Interrupted}
   }
@@ -165,16 +198,19 @@ export async function runWorkerUpgrade(request: WorkerUpgradeRequest, deps: Work
 
   const floorOf = floorFunction(request.keepHealthy, config)
   let plan = planBatches({targets, workers, pools, floorOf, batchSize: request.batchSize})
-  for (const line of planLines(plan, kind)) deps.note(line)
+  deps.progress({kind: 'rolling-plan', upgrade: kind, plan: plannedBatches(plan, kind)})
   if (!request.yes) {
     await deps.confirm(plan.batches.flat())
-    plan = await replanAfterPrompt(space, plan, {floorOf, batchSize: request.batchSize, kind, note: deps.note})
+    plan = await replanAfterPrompt(space, plan, {floorOf, batchSize: request.batchSize, kind, progress: deps.progress})
   }
   const result = await runRollingUpgrade(space, {
     kind, batches: plan.batches, floorOf, timeoutMs: request.timeoutMs, signal: deps.startWaiting(), debug: deps.debug,
-    onProgress: (line) => deps.note(line), claims, enabledBefore: review.enabledBefore, bin: deps.bin,
+    onProgress: deps.progress, claims, enabledBefore: review.enabledBefore, bin: deps.bin,
   })
-  const exitCode = result.Outcome === 'completed' ? ExitCode.Success : reportStopped(result, request, deps, space.space.Name)
+  if (result.Outcome !== 'completed') {
+    deps.progress({kind: 'roll-stopped', result, request, spaceName: space.space.Name, leftDisabled: leftDisabledByRun(result), remaining: remainingWorkers(result)})
+  }
+  const exitCode = rollExitCode(result)
   return {Mode: 'rolling', Kind: kind, Floors: plan.floors, Skipped: skipped, Restored: restored.workers, ...result, exitCode}
 }
 
@@ -183,7 +219,7 @@ export async function runWorkerUpgrade(request: WorkerUpgradeRequest, deps: Work
  * the batches planned again on them, so the floor is checked on what the server says now (exit 5,
  * nothing changed, when another change took a pool down meanwhile). A plan that changed is shown.
  */
-async function replanAfterPrompt(space: SpaceContext, shown: BatchPlan, opts: {floorOf: (pool: FloorPool) => number; batchSize: number; kind: UpgradeKind; note: (line: string) => void}): Promise<BatchPlan> {
+async function replanAfterPrompt(space: SpaceContext, shown: BatchPlan, opts: {floorOf: (pool: FloorPool) => number; batchSize: number; kind: UpgradeKind; progress: (event: WorkerUpgradeEvent) => void}): Promise<BatchPlan> {
   const fresh = await readAgainAfterPrompt(space, shown.batches.flat())
   let plan: BatchPlan
   try {
@@ -193,17 +229,21 @@ async function replanAfterPrompt(space: SpaceContext, shown: BatchPlan, opts: {f
   }
   const batchesOf = (p: BatchPlan) => JSON.stringify(p.batches.map((b) => b.map((w) => w.Id)))
   if (batchesOf(plan) !== batchesOf(shown)) {
-    opts.note('The pools changed while you were asked; the batches now are:')
-    for (const line of planLines(plan, opts.kind)) opts.note(line)
+    opts.progress({kind: 'rolling-replanned', upgrade: opts.kind, plan: plannedBatches(plan, opts.kind)})
   }
   return plan
+}
+
+/** The batches as the plan shows them: names, versions, disabled or not, and the floors. */
+function plannedBatches(plan: BatchPlan, kind: UpgradeKind): PlannedBatches {
+  return {batches: plan.batches.map((batch) => batch.map((w) => ({Name: w.Name, Version: versionLabel(w, kind), IsDisabled: Boolean(w.IsDisabled)}))), floors: plan.floors}
 }
 
 /**
  * Puts back workers an earlier, stopped run upgraded and left disabled: enabled again if they were
  * enabled before that run, then one health check of them (Octopus does not check disabled ones).
  */
-async function restoreWorkers(space: SpaceContext, workers: WorkerResource[], enabledBefore: ReadonlyMap<string, boolean>, opts: {claims?: ClaimStore; timeoutMs: number; startWaiting: () => AbortSignal; note: (line: string) => void}): Promise<{workers: RestoredWorker[]; interrupted: boolean}> {
+async function restoreWorkers(space: SpaceContext, workers: WorkerResource[], enabledBefore: ReadonlyMap<string, boolean>, opts: {claims?: ClaimStore; timeoutMs: number; startWaiting: () => AbortSignal; progress: (event: WorkerUpgradeEvent) => void}): Promise<{workers: RestoredWorker[]; interrupted: boolean}> {
   const out: RestoredWorker[] = []
   const enabled: WorkerResource[] = []
   if (workers.length === 0) return {workers: out, interrupted: false}
@@ -221,7 +261,7 @@ async function restoreWorkers(space: SpaceContext, workers: WorkerResource[], en
   }
   if (enabled.length === 0) return {workers: out, interrupted: false}
   const health = await createTask(space, {Name: 'Health', Description: 'Health check of workers octoworkers put back in service', Arguments: {Timeout: '00:05:00', MachineTimeout: '00:01:00', MachineIds: enabled.map((w) => w.Id), RestrictedTo: 'Workers'}})
-  opts.note(`Enabled ${enabled.map((w) => `'${w.Name}'`).join(', ')} again; health check ${health.Id}...`)
+  opts.progress({kind: 'restored-health-check', workers: enabled, taskId: health.Id})
   const waited = await waitForTaskEnd(space, health.Id, {timeoutMs: opts.timeoutMs, intervalMs: 1000, signal})
   return {workers: out, interrupted: waited.outcome === 'interrupted'}
 }
@@ -229,12 +269,12 @@ async function restoreWorkers(space: SpaceContext, workers: WorkerResource[], en
 /** The portal's way: one task for every worker, then each worker's version afterwards. */
 async function bigBang(space: SpaceContext, full: WorkerResource[], request: WorkerUpgradeRequest, deps: WorkerUpgradeDeps, skipped: SkippedWorker[], restored: RestoredWorker[], adopted: {claims?: ClaimStore; enabledBefore: ReadonlyMap<string, boolean>}): Promise<WorkerUpgradeResult> {
   const {kind} = request
-  deps.warn(`this upgrades all ${full.length} worker(s) in one ${kind === 'Tentacle' ? 'Upgrade' : 'UpdateCalamari'} task, as the portal does: the big-bang path, with no floor. Deployments may find no worker to lease meanwhile. Use --rolling to keep each pool's floor.`)
-  deps.note(`Upgrade ${full.map((w) => `${w.Name} (${versionLabel(w, kind)})`).join(', ')}.`)
+  deps.warn({kind: 'single-task', workers: full.length, upgrade: kind})
+  deps.progress({kind: 'single-task-plan', workers: full.map((w) => ({Name: w.Name, Version: versionLabel(w, kind)}))})
   // It disables no worker (the task leases each one for its upgrade), so there is no floor to check again after the answer.
   if (!request.yes) await deps.confirm(full)
   const task = await createTask(space, upgradeTaskBody(kind, full, `${kind === 'Tentacle' ? 'Upgrade' : 'Calamari update'} of ${full.length} worker(s) by octoworkers`))
-  deps.note(`Started ${task.Name} task ${task.Id}; waiting...`)
+  deps.progress({kind: 'single-task-started', taskName: task.Name, taskId: task.Id})
   const waited = await waitForTaskEnd(space, task.Id, {timeoutMs: request.timeoutMs, intervalMs: 1000, signal: deps.startWaiting()})
   if (waited.outcome === 'finished') {
     // Workers an earlier, stopped rolling run left disabled go back to their state before it.
@@ -250,38 +290,16 @@ async function bigBang(space: SpaceContext, full: WorkerResource[], request: Wor
   })
   let exitCode: ExitCodeValue = ExitCode.Success
   if (waited.outcome === 'interrupted') {
-    deps.note(`Stopped waiting; task ${task.Id} goes on (${waited.task.State}).`)
+    deps.progress({kind: 'single-task-interrupted', taskId: task.Id, state: waited.task.State})
     exitCode = ExitCode.Interrupted
   } else if (waited.outcome === 'timed-out') {
-    deps.note(`Task ${task.Id} is still ${waited.task.State} at the timeout; it goes on.`)
+    deps.progress({kind: 'single-task-timed-out', taskId: task.Id, state: waited.task.State})
     exitCode = ExitCode.Failure
   } else if (waited.task.State !== 'Success') {
-    deps.note(`Task ${task.Id} ended ${waited.task.State}${waited.task.ErrorMessage ? `: ${String(waited.task.ErrorMessage).replace(/\.$/, '')}` : ''}.`)
+    deps.progress({kind: 'single-task-failed', taskId: task.Id, state: waited.task.State, ...(waited.task.ErrorMessage ? {error: String(waited.task.ErrorMessage)} : {})})
     exitCode = ExitCode.Failure
   }
   return {Mode: 'single-task', Kind: kind, Outcome: waited.outcome === 'finished' ? waited.task.State : waited.outcome, Task: waited.task, Skipped: skipped, Restored: restored, Workers: rows, exitCode}
-}
-
-/** After a roll that did not complete: what happened, the state workers are in, how to undo and resume; its exit code. */
-function reportStopped(result: RollResult, request: WorkerUpgradeRequest, deps: WorkerUpgradeDeps, spaceName: string): ExitCodeValue {
-  const bin = deps.bin
-  const space = `--space ${shellQuote(spaceName)}`
-  if (result.Message) deps.note(result.Message)
-  const done = result.Workers.filter((w) => w.Outcome === 'upgraded').map((w) => w.Name)
-  deps.note(`Upgraded: ${done.length ? done.join(', ') : 'none'}.`)
-  const failed = result.Workers.filter((w) => w.Outcome === 'failed' && !w.LeftDisabled)
-  if (failed.length) deps.note(`Failed: ${failed.map((w) => `'${w.Name}'`).join(', ')} (put back as ${failed.length === 1 ? 'it was' : 'they were'} before the upgrade).`)
-  const undo = leftDisabledByRun(result)
-  if (undo.length) {
-    deps.note(`Disabled by this run and not re-enabled: ${undo.map((w) => `'${w.Name}'`).join(', ')}. To undo: ${bin} worker enable ${undo.map((w) => shellQuote(w.Name)).join(' ')} ${space}`)
-    deps.note(`Or run the upgrade again: it finds the workers this run disabled, and finishes or restores them.`)
-  }
-  const rest = remainingWorkers(result)
-  if (rest.length) {
-    const flags = ['--rolling', ...(request.keepHealthy === undefined ? [] : [`--keep-healthy ${request.keepHealthy}`]), ...(request.batchSize === 1 ? [] : [`--batch ${request.batchSize}`]), ...(request.kind === 'Calamari' ? ['--calamari'] : [])]
-    deps.note(`To resume with the rest: ${bin} worker upgrade ${rest.map((w) => shellQuote(w.Name)).join(' ')} ${flags.join(' ')} ${space} -y`)
-  }
-  return rollExitCode(result)
 }
 
 /**

@@ -100,11 +100,16 @@ export interface CreatePoolDraft extends Omit<CreatePoolInput, 'name' | 'type'> 
   type?: PoolTypeFlag
 }
 
-/** `pool create`'s result, which is also its --json document (Equivalent left out of it). */
-export type CreatePoolResult = WorkerPoolResource & {
+/** `pool create --json`: the pool as the server returned it, and whether this run created it. */
+export type CreatePoolDocument = WorkerPoolResource & {
   Created: boolean
-  /** The non-interactive command equal to this run, when something was asked (for stderr). */
-  Equivalent?: string
+}
+
+/** The --json document, and beside it what only the text form shows (on stderr). */
+export interface CreatePoolResult {
+  document: CreatePoolDocument
+  /** The non-interactive command equal to this run, when something was asked. */
+  equivalent?: string
 }
 
 /** What `pool create` asks for when the command line left it out (src/cli/prompts/pool-create.ts asks on a terminal). */
@@ -163,7 +168,7 @@ export async function createPool(request: CreatePoolRequest): Promise<CreatePool
   const input: CreatePoolInput = {...draft, name, type, workerType}
   const decision = decideCreate(await listWorkerPools(space), input)
   const equivalent = prompted ? request.echo(input) : undefined
-  if (!decision.create) return {...decision.existing, Created: false, Equivalent: equivalent}
+  if (!decision.create) return {document: {...decision.existing, Created: false}, equivalent}
   const pool = await createWorkerPool(space, createPoolBody(input))
-  return {...pool, Created: true, Equivalent: equivalent}
+  return {document: {...pool, Created: true}, equivalent}
 }

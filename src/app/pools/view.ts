@@ -38,13 +38,18 @@ export function poolWorkerSummary(worker: WorkerResource): PoolWorkerSummary {
   }
 }
 
-/** The --json document; `UsageUnavailable` (why Usage is null) is for the text form only. */
-export type PoolViewResult = WorkerPoolResource & {
+/** `pool view --json`: the pool resource and what the command adds to it. */
+export type PoolViewDocument = WorkerPoolResource & {
   WorkerCounts: WorkerCounts
   Workers: PoolWorkerSummary[]
   WebUrl: string
   Usage: PoolUsageSummary | null
-  UsageUnavailable?: string
+}
+
+/** The --json document, and beside it what only the text form shows: why Usage is null. */
+export interface PoolViewResult {
+  document: PoolViewDocument
+  usageUnavailable?: string
 }
 
 /** `onNote` is told what the usage line rests on (a server without runbooks). */
@@ -54,11 +59,13 @@ export async function viewPool(space: SpaceContext, poolNameOrId: string, option
   const workers = isDynamicPool(pool) ? [] : (await listWorkers(space, {workerPoolIds: [pool.Id]})).filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id))
   const usage = await readPoolUsage(space, pool, options.onNote)
   return {
-    ...pool,
-    WorkerCounts: countsFromWorkers(workers),
-    Workers: workers.map(poolWorkerSummary),
-    WebUrl: space.webUrl(`infrastructure/workerpools/${pool.Id}`),
-    Usage: 'summary' in usage ? usage.summary : null,
-    ...('unavailable' in usage ? {UsageUnavailable: usage.unavailable} : {}),
+    document: {
+      ...pool,
+      WorkerCounts: countsFromWorkers(workers),
+      Workers: workers.map(poolWorkerSummary),
+      WebUrl: space.webUrl(`infrastructure/workerpools/${pool.Id}`),
+      Usage: 'summary' in usage ? usage.summary : null,
+    },
+    ...('unavailable' in usage ? {usageUnavailable: usage.unavailable} : {}),
   }
 }

@@ -10,7 +10,7 @@ import {runBulk, toBulkResult, type BulkResult} from '../../domain/bulk.js'
 import type {SpaceContext} from '../../octopus/client.js'
 import {deleteWorker, getWorker, listWorkerPools, listWorkers, listWorkerTaskLeases, updateWorker} from '../../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource, WorkerTaskLeaseResource} from '../../octopus/types.js'
-import {describeStaleLease, leaseStaleness, readTaskEnds} from '../leases/stale.js'
+import {leaseStaleness, readTaskEnds, type LeaseStaleness} from '../leases/stale.js'
 
 /** Exit 2 before any request when nothing is named. */
 export function requireSelection(names: string[], poolInputs: string[]): void {
@@ -68,12 +68,18 @@ export async function enableWorkers(space: SpaceContext, input: WorkerSelectionI
   return toBulkResult(report, 'enabled')
 }
 
+/** A stale lease on a worker to delete: it does not refuse the delete, but the server may. */
+export interface StaleLeaseSeen {
+  worker: WorkerResource
+  lease: {LeaseId: string; TaskId: string} & LeaseStaleness
+}
+
 /**
  * The safety check of `worker delete` without --drain, where the server has the lease API
  * (2022.1+): a selected worker that holds an active lease refuses the whole delete (exit 5).
  * Older servers refuse such a delete themselves, and that refusal is the item's failure.
  */
-export async function refuseDeletingLeasedWorkers(space: SpaceContext, targets: WorkerResource[], note: (line: string) => void = () => {}): Promise<void> {
+export async function refuseDeletingLeasedWorkers(space: SpaceContext, targets: WorkerResource[], onStaleLease: (seen: StaleLeaseSeen) => void = () => {}): Promise<void> {
   if (targets.length === 0) return
   const held = await readLeasesHeldBy(space, targets)
   if (!held || held.size === 0) return
@@ -83,7 +89,7 @@ export async function refuseDeletingLeasedWorkers(space: SpaceContext, targets: 
   for (const [worker, mine] of held) {
     for (const lease of mine) {
       const staleness = leaseStaleness({TaskId: lease.ServerTaskId}, ends)
-      if (staleness.Stale) note(`'${worker.Name}' has a ${describeStaleLease({LeaseId: lease.Id, TaskId: lease.ServerTaskId}, staleness)}; it holds nothing, though the server may refuse the delete until it clears the lease (at its restart).`)
+      if (staleness.Stale) onStaleLease({worker, lease: {LeaseId: lease.Id, TaskId: lease.ServerTaskId, ...staleness}})
     }
     const live = mine.filter((l) => !leaseStaleness({TaskId: l.ServerTaskId}, ends).Stale)
     if (live.length > 0) running.set(worker, live)

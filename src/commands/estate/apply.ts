@@ -5,11 +5,12 @@ import {DEFAULT_WAIT_MS, durationFlag} from '../../cli/flags.js'
 import {estateFlags} from '../../cli/estate-flags.js'
 import {readEstateFiles} from '../../app/estate-code/files.js'
 import {planEstate, type EstatePlan} from '../../app/estate-code/plan.js'
-import {applyPlan, type ApplyResult} from '../../app/estate-code/apply.js'
+import {applyPlan, type ApplyResult, type EstateDrainEvent} from '../../app/estate-code/apply.js'
 import {readSavedPlan, refuseStale} from '../../app/estate-code/saved-plan.js'
 import {recheckAfterConfirmation, refuseDeletingLeasedWorkersOfPlan} from '../../app/estate-code/guarded.js'
 import {loadConfig} from '../../config/octoworkers-yaml/load.js'
 import {renderApply, renderPlan} from '../../views/estate-plan.js'
+import {estateDrainEventLines, staleLeaseBeforeDeleteLine} from '../../views/maintenance-progress.js'
 import {applyExitCode} from '../../app/estate-code/apply.js'
 import {usageError, type ExitCodeValue} from '../../text/errors.js'
 import {safe} from '../../ui/safe.js'
@@ -54,7 +55,7 @@ Deletes are made as \`worker delete\` makes them: the workers are disabled first
     const context = await planEstate(client, desired, {...options, config, bin: this.config.bin, onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}).`)})
     if (saved) refuseStale(saved, planFile!, context.plan)
     if (!context.plan.HasChanges) return {plan: context.plan, applied: null}
-    if (!this.flags.drain) await refuseDeletingLeasedWorkersOfPlan(context, (line) => this.note(line))
+    if (!this.flags.drain) await refuseDeletingLeasedWorkersOfPlan(context, (seen) => this.note(staleLeaseBeforeDeleteLine(seen)))
     this.note(renderPlan(context.plan))
     const writes = context.plan.Changes.filter((c) => c.Action !== 'install-agent')
     if (!this.flags.yes) {
@@ -63,7 +64,7 @@ Deletes are made as \`worker delete\` makes them: the workers are disabled first
     }
     const drain = this.flags.drain ? {
       timeoutMs: this.flags['wait-timeout'] ?? DEFAULT_WAIT_MS, startWaiting: () => this.startWaiting(), stopWaiting: () => this.stopWaiting(),
-      note: (line: string) => this.note(line), debug: this.debugLine,
+      progress: (event: EstateDrainEvent) => this.noteLines(estateDrainEventLines(event, {bin: this.config.bin})), debug: this.debugLine,
     } : undefined
     return {plan: context.plan, applied: await applyPlan(context, {drain})}
   }

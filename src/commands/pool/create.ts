@@ -55,16 +55,16 @@ Interactive runs ask for what is missing (name, type, worker type) and then prin
       bin: this.config.bin,
     })
     // Shown under --json too: the pool was created, but steps may now have nowhere to run.
-    const warning = result.Created ? emptyDefaultWarning(result, this.config.bin) : undefined
+    const warning = result.document.Created ? emptyDefaultWarning(result.document, this.config.bin) : undefined
     if (warning) this.warnUser(warning)
     return result
   }
 
-  protected override toJson({Equivalent: _shownOnStderr, ...pool}: CreatePoolResult): unknown {
-    return pool
+  protected override toJson(result: CreatePoolResult): unknown {
+    return result.document
   }
 
   protected override render(result: CreatePoolResult): Rendered {
-    return {stdout: poolCreatedLine(result), stderr: result.Equivalent ? [`To do this without prompts:`, `  ${result.Equivalent}`] : []}
+    return {stdout: poolCreatedLine(result.document), stderr: result.equivalent ? [`To do this without prompts:`, `  ${result.equivalent}`] : []}
   }
 }

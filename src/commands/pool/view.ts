@@ -24,18 +24,19 @@ export default class PoolView extends ServerCommand<typeof PoolView> {
     return viewPool(space, this.args.pool, {onNote: (text) => this.note(`Note: ${text}.`)})
   }
 
-  protected override toJson({UsageUnavailable: _textOnly, ...doc}: PoolViewResult): unknown {
-    return doc
+  protected override toJson(result: PoolViewResult): unknown {
+    return result.document
   }
 
   protected override render(result: PoolViewResult): Rendered {
     const table = this.io.table
-    let lines = poolViewLines(result, result.WorkerCounts, result.WebUrl)
-    lines.splice(lines.length - 1, 0, `Used by:      ${result.Usage ? usageLine(result.Usage) : `unknown: ${result.UsageUnavailable}`}`)
+    const pool = result.document
+    let lines = poolViewLines(pool, pool.WorkerCounts, pool.WebUrl)
+    lines.splice(lines.length - 1, 0, `Used by:      ${pool.Usage ? usageLine(pool.Usage) : `unknown: ${result.usageUnavailable}`}`)
     if (table.isTTY) lines = fitLabelledLines(lines, table.width ?? 80)
-    if (!isDynamicPool(result)) {
+    if (!isDynamicPool(pool)) {
       lines.push('')
-      lines.push(result.Workers.length === 0 ? 'No workers in this pool.' : poolWorkersTable(result.Workers, table).trimEnd())
+      lines.push(pool.Workers.length === 0 ? 'No workers in this pool.' : poolWorkersTable(pool.Workers, table).trimEnd())
     }
     return {stdout: lines.join('\n')}
   }

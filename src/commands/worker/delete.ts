@@ -5,6 +5,7 @@ import type {BulkResult} from '../../domain/bulk.js'
 import {requireSelection} from '../../app/workers/bulk.js'
 import {renderWorkerBulk} from '../../views/bulk.js'
 import {floorLines} from '../../views/maintenance.js'
+import {deleteEventLines} from '../../views/maintenance-progress.js'
 import {loadConfig} from '../../config/octoworkers-yaml/load.js'
 import {runWorkerDelete} from '../../app/maintenance/delete-run.js'
 import {DEFAULT_WAIT_MS, durationFlag, keepHealthyFlag} from '../../cli/flags.js'
@@ -58,7 +59,7 @@ A lease whose task has finished (stale: Octopus keeps such rows until it restart
     }, {
       config: () => loadConfig({cwd: this.context.cwd}),
       confirm: (targets) => this.confirmDestructive({action: `delete ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)}),
-      note: (line) => this.note(line),
+      progress: (event) => this.noteLines(deleteEventLines(event, {bin: this.config.bin})),
       showFloors: (floors) => this.noteLines(floorLines(floors, 'after the delete')),
       startWaiting: () => this.startWaiting(),
       stopWaiting: () => this.stopWaiting(),

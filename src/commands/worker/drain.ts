@@ -5,10 +5,10 @@ import type {ExitCodeValue} from '../../text/errors.js'
 import {loadConfig} from '../../config/octoworkers-yaml/load.js'
 import {terminalSafeLines} from '../../ui/safe.js'
 import {requireSelection} from '../../app/workers/bulk.js'
-import {describeDrainStatus} from '../../app/maintenance/drain.js'
 import {drainExitCode, runWorkerDrain, type WorkerDrainResult} from '../../app/maintenance/drain-run.js'
 import {DEFAULT_WAIT, durationFlag, keepHealthyFlag} from '../../cli/flags.js'
 import {drainJson, floorLines} from '../../views/maintenance.js'
+import {describeDrainStatus, drainEventLines} from '../../views/maintenance-progress.js'
 
 export default class WorkerDrain extends MaintenanceCommand<typeof WorkerDrain> {
   static override summary = 'Take workers out of service: disable them, then wait until no task holds a lease on them.'
@@ -51,7 +51,7 @@ A lease whose task has finished (stale: Octopus keeps such rows after a failed r
       config: () => loadConfig({cwd: this.context.cwd}),
       connect: async () => (await this.connectSpace()).space,
       confirm: (targets) => this.confirmDestructive({action: `drain ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)}),
-      note: (line) => this.note(line),
+      progress: (event) => this.noteLines(drainEventLines(event, {bin: this.config.bin})),
       showFloors: (floors) => this.noteLines(floorLines(floors, 'while drained')),
       startWaiting: () => this.startWaiting(),
       debug: this.debugLine,

@@ -7,6 +7,7 @@ import {terminalSafeLines} from '../../ui/safe.js'
 import {requireSelection} from '../../app/workers/bulk.js'
 import {DEFAULT_WAIT, countFlag, durationFlag, keepHealthyFlag} from '../../cli/flags.js'
 import {describeWorkerResult} from '../../views/maintenance.js'
+import {upgradeEventLines, upgradeWarningLine} from '../../views/maintenance-progress.js'
 import {claimsRoot, claimStore} from '../../app/maintenance/upgrade-claims.js'
 import {runWorkerUpgrade, upgradeJson, type WorkerUpgradeResult} from '../../app/maintenance/worker-upgrade.js'
 
@@ -60,8 +61,8 @@ Before disabling a worker a rolling run records it in a private file under $XDG_
       config: () => loadConfig({cwd: this.context.cwd}),
       connect: async () => (await this.connectSpace()).space,
       confirm: (targets) => this.confirmDestructive({action: `upgrade ${targets.length === 1 ? 'this worker' : `these ${targets.length} workers`}`, names: targets.map((w) => w.Name)}),
-      note: (line) => this.note(line),
-      warn: (line) => this.warnUser(line),
+      progress: (event) => this.noteLines(upgradeEventLines(event, {bin: this.config.bin})),
+      warn: (warning) => this.warnUser(upgradeWarningLine(warning)),
       startWaiting: () => this.startWaiting(),
       debug: this.debugLine,
       bin: this.config.bin,

@@ -29,6 +29,8 @@ describe('pool create', () => {
     const pool = await poolByName(sb, 'Hosted')
     expect(doc).toMatchObject({Id: pool!.Id, Name: 'Hosted', WorkerPoolType: 'DynamicWorkerPool', WorkerType: type, Created: true})
     expect(doc.Links).toBeUndefined()
+    // The server's resource and Created, nothing else (what only the text form shows stays out).
+    expect(Object.keys(doc)).toEqual([...Object.keys(pool!).filter((k) => k !== 'Links'), 'Created'])
   })
 
   it('--default makes the new pool the default and moves the flag, warning on stderr that it has no workers (exit 0)', async () => {

@@ -226,6 +226,9 @@ describe('pool view', () => {
     const polling = members.find((w) => w.Endpoint?.CommunicationStyle === 'TentacleActive')
     if (polling) expect(doc.Workers.find((w: any) => w.Id === polling.Id).Endpoint).toBe(polling.Endpoint.Uri)
     expect(doc.WebUrl).toBe(`${sb.url}/app#/Spaces-1/infrastructure/workerpools/WorkerPools-5`)
+    // The server's resource and what the command adds, nothing else (what only the text form shows stays out).
+    const resource = (await poolsOf(sb)).find((p) => p.Id === 'WorkerPools-5')!
+    expect(Object.keys(doc)).toEqual([...Object.keys(resource).filter((k) => k !== 'Links'), 'WorkerCounts', 'Workers', 'WebUrl', 'Usage'])
   })
 
   it('shows a dynamic pool\'s worker type and n/a workers', async () => {

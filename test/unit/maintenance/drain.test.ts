@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {describeDrainStatus, drainProgressLine, reenableCommand, staleLeaseLine, unfinishedSummary, waitUntilDrained, watchLeases, type LeaseWatch} from '../../../src/app/maintenance/drain.js'
+import {waitUntilDrained, watchLeases, type LeaseWatch} from '../../../src/app/maintenance/drain.js'
+import {describeDrainStatus, drainProgressLine, reenableCommand, staleLeaseLine, unfinishedSummary} from '../../../src/views/maintenance-progress.js'
 import type {LeaseEvent, LeaseRecord, LeaseSource} from '../../../src/domain/leases/types.js'
 
 function lease(id: number, workerId: string | null, taskId: string, workerName: string | null = null): LeaseRecord {
