@@ -51,7 +51,10 @@ afterAll(async () => {
 describe('the installed package', () => {
   it('ships the bundle, its source maps and the oclif manifest, not the compiled tree', () => {
     const pkg = path.join(cli.prefix, 'lib/node_modules/octoworkers')
-    const manifest = JSON.parse(readFileSync(path.join(pkg, 'oclif.manifest.json'), 'utf8'))
+    const manifestText = readFileSync(path.join(pkg, 'oclif.manifest.json'), 'utf8')
+    // Compact ASCII (scripts/compact-manifest.js): every run reads and parses it.
+    expect(manifestText).not.toMatch(/[^\x20-\x7e]/)
+    const manifest = JSON.parse(manifestText)
     expect(Object.keys(manifest.commands).sort()).toEqual([...commandFiles().map(([id]) => id), 'autocomplete', 'autocomplete:create', 'autocomplete:script', 'help'].sort())
     const map = JSON.parse(readFileSync(path.join(pkg, 'dist/bundle/cli.cjs.map'), 'utf8'))
     expect(map.sources.map((s: string) => s.replaceAll('\\', '/'))).toContainEqual(expect.stringMatching(/(^|\/)src\/commands\/whoami\.ts$/))
