@@ -22,6 +22,7 @@ import {mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:
 import {createRequire} from 'node:module'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {compactJsonText} from './compact-manifest.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const outdir = path.join(root, 'dist/bundle')
@@ -460,7 +461,8 @@ export async function buildBundle({quiet = false} = {}) {
   const result = await build({...common, entryPoints: {cli: 'virtual:cli'}, outdir})
   mkdirSync(path.join(outdir, 'hooks'), {recursive: true})
   for (const [file, source] of Object.entries(FACADES)) writeFileSync(path.join(outdir, file), source)
-  writeFileSync(path.join(outdir, METADATA_FILE), JSON.stringify(generated.metadata))
+  // ASCII, as the shipped manifest is (scripts/compact-manifest.js says why).
+  writeFileSync(path.join(outdir, METADATA_FILE), compactJsonText(JSON.stringify(generated.metadata)))
   for (const name of VENDORED) {
     await build({...common, entryPoints: {[`vendor/${name}`]: `vendor-entry:${name}`}, outdir, metafile: false, plugins: [vendorEntry]})
   }

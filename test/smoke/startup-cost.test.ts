@@ -19,6 +19,10 @@ describe('the bundle as text', () => {
     }
   })
 
+  it('the commands\' metadata (read when there is no oclif manifest) is ASCII', () => {
+    expect(readFileSync(path.join(bundleDir, 'command-metadata.json'), 'utf8')).not.toMatch(/[^\x20-\x7e]/)
+  })
+
   it('wideCharacters names the code point and what precedes it', () => {
     expect(wideCharacters('a/[-*\u2022]/é')).toEqual([{codePoint: 'U+2022', before: 'a/[-*'}])
   })
