@@ -234,10 +234,11 @@ const withoutEditorPrompt = {
 /**
  * Libraries only some runs use, built into files of their own beside the bundle
  * (dist/bundle/vendor/<name>.cjs) and required from there on first use: re2js (config
- * conventions) and yaml (the profiles and config files), about 340 KB, a fifth of what every run
+ * conventions), yaml (the profiles and config files), prom-client (with its dependencies:
+ * `metrics serve`) and jose (the sandbox's OpenID Connect tokens), about 550 KB that every run
  * would otherwise read and keep. They hold no state that the bundle shares.
  */
-const VENDORED = ['re2js', 'yaml']
+const VENDORED = ['re2js', 'yaml', 'prom-client', 'jose']
 const vendored = {
   name: 'vendored-libraries',
   setup(b) {
