@@ -176,7 +176,7 @@ const virtualEntries = {
     `import {startCompileCache} from ${JSON.stringify(path.join(root, 'src/cli/startup/compile-cache.ts'))}`,
     `import {cacheDir} from ${JSON.stringify(path.join(root, 'src/config/cache-dir.ts'))}`,
     `export function start(argv, env) {`,
-    `  const files = ${JSON.stringify(['cli.cjs', ...VENDORED.map((name) => `vendor/${name}.cjs`)])}.map((file) => path.join(__dirname, file))`,
+    `  const files = ${JSON.stringify(COMPILED_FILES)}.map((file) => path.join(__dirname, file))`,
     `  startCompileCache({files, bundleId: ${JSON.stringify(generated.bundleId)}, slots: ${JSON.stringify(generated.slots)}, argv, env, cacheRoot: cacheDir(env)})`,
     `}`,
   ].join('\n'),
@@ -239,6 +239,8 @@ const withoutEditorPrompt = {
  * would otherwise read and keep. They hold no state that the bundle shares.
  */
 const VENDORED = ['re2js', 'yaml', 'prom-client', 'jose']
+/** The files of dist/bundle a run may compile: through the compile cache, and into the bundle's id. */
+const COMPILED_FILES = ['cli.cjs', 'sandbox.cjs', ...VENDORED.map((name) => `vendor/${name}.cjs`)]
 const vendored = {
   name: 'vendored-libraries',
   setup(b) {
@@ -246,6 +248,22 @@ const vendored = {
     b.onResolve({filter: new RegExp(`^(${VENDORED.join('|')})$`)}, (args) => (args.importer.startsWith(path.join(root, 'src') + path.sep) ? {path: `./vendor/${args.path}.cjs`, external: true} : undefined))
   },
 }
+/**
+ * The sandbox server (src/sandbox, about 170 KB), which only `sandbox start` runs, is a file of its
+ * own too, dist/bundle/sandbox.cjs, required when that command starts it. It imports nothing of
+ * the rest of src/ (it is a peer of a real Octopus Server), so the two files share no module.
+ */
+const SANDBOX_ENTRY = path.join(root, 'src/sandbox/index.ts')
+const separateSandbox = {
+  name: 'separate-sandbox',
+  setup(b) {
+    b.onResolve({filter: /[\\/]sandbox[\\/]index\.js$/}, (args) => {
+      if (!args.importer.startsWith(path.join(root, 'src/commands') + path.sep)) return undefined
+      return path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === SANDBOX_ENTRY ? {path: './sandbox.cjs', external: true} : undefined
+    })
+  },
+}
+
 /** The entry of a vendored library's own file: the package as `require` gives it. */
 const vendorEntry = {
   name: 'vendor-entry',
@@ -457,23 +475,24 @@ export async function buildBundle({quiet = false} = {}) {
     legalComments: 'none',
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
-    plugins: [virtualPlugin, vendored, axiosLazyFormData, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth],
+    plugins: [virtualPlugin, vendored, separateSandbox, axiosLazyFormData, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth],
   }
   const result = await build({...common, entryPoints: {cli: 'virtual:cli'}, outdir})
   mkdirSync(path.join(outdir, 'hooks'), {recursive: true})
   for (const [file, source] of Object.entries(FACADES)) writeFileSync(path.join(outdir, file), source)
   // ASCII, as the shipped manifest is (scripts/compact-manifest.js says why).
   writeFileSync(path.join(outdir, METADATA_FILE), compactJsonText(JSON.stringify(generated.metadata)))
+  await build({...common, entryPoints: {sandbox: SANDBOX_ENTRY}, outdir, metafile: false, plugins: [vendored]})
   for (const name of VENDORED) {
     await build({...common, entryPoints: {[`vendor/${name}`]: `vendor-entry:${name}`}, outdir, metafile: false, plugins: [vendorEntry]})
   }
   for (const name of Object.keys(hookEntries())) writeFileSync(path.join(outdir, 'hooks', `${name}.cjs`), `exports.default = require('../cli.cjs').hooks[${JSON.stringify(name)}]()\n`)
-  for (const file of ['cli.cjs', ...VENDORED.map((name) => `vendor/${name}.cjs`)]) {
+  for (const file of COMPILED_FILES) {
     for (const wide of wideCharacters(readFileSync(path.join(outdir, file), 'utf8'))) process.stderr.write(`warning: ${file} has ${wide.codePoint} after ${JSON.stringify(wide.before)}: its source takes two bytes a character in memory\n`)
   }
   // The compile cache is keyed on the bundle's content, and kept per command topic.
   const hash = createHash('sha256')
-  for (const file of ['cli.cjs', ...VENDORED.map((name) => `vendor/${name}.cjs`)]) hash.update(readFileSync(path.join(outdir, file)))
+  for (const file of COMPILED_FILES) hash.update(readFileSync(path.join(outdir, file)))
   generated.bundleId = hash.digest('hex').slice(0, 16)
   generated.slots = [...new Set(commands.map(([id]) => id.split(':')[0]))].sort()
   await build({...common, entryPoints: {'compile-cache': 'virtual:compile-cache'}, outdir, sourcemap: false})
