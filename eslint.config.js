@@ -32,7 +32,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.cjs'],
+    // bin/run.js is CommonJS too (bin/package.json): see why there.
+    files: ['**/*.cjs', 'bin/run.js'],
     languageOptions: {sourceType: 'commonjs'},
     rules: {'@typescript-eslint/no-require-imports': 'off'},
   },

@@ -22,6 +22,7 @@ import {mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:
 import {createRequire} from 'node:module'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {compactJsonText} from './compact-manifest.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const outdir = path.join(root, 'dist/bundle')
@@ -175,7 +176,7 @@ const virtualEntries = {
     `import {startCompileCache} from ${JSON.stringify(path.join(root, 'src/cli/startup/compile-cache.ts'))}`,
     `import {cacheDir} from ${JSON.stringify(path.join(root, 'src/config/cache-dir.ts'))}`,
     `export function start(argv, env) {`,
-    `  const files = ${JSON.stringify(['cli.cjs', ...VENDORED.map((name) => `vendor/${name}.cjs`)])}.map((file) => path.join(__dirname, file))`,
+    `  const files = ${JSON.stringify(COMPILED_FILES)}.map((file) => path.join(__dirname, file))`,
     `  startCompileCache({files, bundleId: ${JSON.stringify(generated.bundleId)}, slots: ${JSON.stringify(generated.slots)}, argv, env, cacheRoot: cacheDir(env)})`,
     `}`,
   ].join('\n'),
@@ -233,10 +234,13 @@ const withoutEditorPrompt = {
 /**
  * Libraries only some runs use, built into files of their own beside the bundle
  * (dist/bundle/vendor/<name>.cjs) and required from there on first use: re2js (config
- * conventions) and yaml (the profiles and config files), about 340 KB, a fifth of what every run
+ * conventions), yaml (the profiles and config files), prom-client (with its dependencies:
+ * `metrics serve`) and jose (the sandbox's OpenID Connect tokens), about 550 KB that every run
  * would otherwise read and keep. They hold no state that the bundle shares.
  */
-const VENDORED = ['re2js', 'yaml']
+const VENDORED = ['re2js', 'yaml', 'prom-client', 'jose']
+/** The files of dist/bundle a run may compile: through the compile cache, and into the bundle's id. */
+const COMPILED_FILES = ['cli.cjs', 'sandbox.cjs', ...VENDORED.map((name) => `vendor/${name}.cjs`)]
 const vendored = {
   name: 'vendored-libraries',
   setup(b) {
@@ -244,6 +248,22 @@ const vendored = {
     b.onResolve({filter: new RegExp(`^(${VENDORED.join('|')})$`)}, (args) => (args.importer.startsWith(path.join(root, 'src') + path.sep) ? {path: `./vendor/${args.path}.cjs`, external: true} : undefined))
   },
 }
+/**
+ * The sandbox server (src/sandbox, about 170 KB), which only `sandbox start` runs, is a file of its
+ * own too, dist/bundle/sandbox.cjs, required when that command starts it. It imports nothing of
+ * the rest of src/ (it is a peer of a real Octopus Server), so the two files share no module.
+ */
+const SANDBOX_ENTRY = path.join(root, 'src/sandbox/index.ts')
+const separateSandbox = {
+  name: 'separate-sandbox',
+  setup(b) {
+    b.onResolve({filter: /[\\/]sandbox[\\/]index\.js$/}, (args) => {
+      if (!args.importer.startsWith(path.join(root, 'src/commands') + path.sep)) return undefined
+      return path.resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts')) === SANDBOX_ENTRY ? {path: './sandbox.cjs', external: true} : undefined
+    })
+  },
+}
+
 /** The entry of a vendored library's own file: the package as `require` gives it. */
 const vendorEntry = {
   name: 'vendor-entry',
@@ -395,6 +415,22 @@ export function sameOrderWithoutIcu(ids) {
   return byLocale.every((id, i) => id === byCodeUnit[i])
 }
 
+/**
+ * Node reads a module's file into a V8 string of one byte per character when every character is
+ * Latin-1 (up to U+00FF), and of two bytes otherwise: one wider character (a bullet in a regular
+ * expression) doubles the memory of the whole 1.7 MB source, which V8 keeps for the run, and
+ * slows its decoding. esbuild escapes such characters in strings but leaves some in regular
+ * expressions and comments, so the build names any that remain (write them as \\u escapes).
+ * Returns each as its code point and the text before it.
+ */
+export function wideCharacters(source) {
+  const found = []
+  for (let i = 0; i < source.length; i++) {
+    if (source.charCodeAt(i) > 0xff) found.push({codePoint: `U+${source.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`, before: source.slice(Math.max(0, i - 60), i)})
+  }
+  return found
+}
+
 /** The hook files of src/cli/hooks, by name (package.json "oclif.hooks" names dist/bundle/hooks/<name>.cjs). */
 function hookEntries() {
   const dir = path.join(root, 'src/cli/hooks')
@@ -439,19 +475,24 @@ export async function buildBundle({quiet = false} = {}) {
     legalComments: 'none',
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
-    plugins: [virtualPlugin, vendored, axiosLazyFormData, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth],
+    plugins: [virtualPlugin, vendored, separateSandbox, axiosLazyFormData, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth],
   }
   const result = await build({...common, entryPoints: {cli: 'virtual:cli'}, outdir})
   mkdirSync(path.join(outdir, 'hooks'), {recursive: true})
   for (const [file, source] of Object.entries(FACADES)) writeFileSync(path.join(outdir, file), source)
-  writeFileSync(path.join(outdir, METADATA_FILE), JSON.stringify(generated.metadata))
+  // ASCII, as the shipped manifest is (scripts/compact-manifest.js says why).
+  writeFileSync(path.join(outdir, METADATA_FILE), compactJsonText(JSON.stringify(generated.metadata)))
+  await build({...common, entryPoints: {sandbox: SANDBOX_ENTRY}, outdir, metafile: false, plugins: [vendored]})
   for (const name of VENDORED) {
     await build({...common, entryPoints: {[`vendor/${name}`]: `vendor-entry:${name}`}, outdir, metafile: false, plugins: [vendorEntry]})
   }
   for (const name of Object.keys(hookEntries())) writeFileSync(path.join(outdir, 'hooks', `${name}.cjs`), `exports.default = require('../cli.cjs').hooks[${JSON.stringify(name)}]()\n`)
+  for (const file of COMPILED_FILES) {
+    for (const wide of wideCharacters(readFileSync(path.join(outdir, file), 'utf8'))) process.stderr.write(`warning: ${file} has ${wide.codePoint} after ${JSON.stringify(wide.before)}: its source takes two bytes a character in memory\n`)
+  }
   // The compile cache is keyed on the bundle's content, and kept per command topic.
   const hash = createHash('sha256')
-  for (const file of ['cli.cjs', ...VENDORED.map((name) => `vendor/${name}.cjs`)]) hash.update(readFileSync(path.join(outdir, file)))
+  for (const file of COMPILED_FILES) hash.update(readFileSync(path.join(outdir, file)))
   generated.bundleId = hash.digest('hex').slice(0, 16)
   generated.slots = [...new Set(commands.map(([id]) => id.split(':')[0]))].sort()
   await build({...common, entryPoints: {'compile-cache': 'virtual:compile-cache'}, outdir, sourcemap: false})

@@ -4,7 +4,7 @@
  * Commands run in-process from the TypeScript sources; the runs that need a process of their own
  * (signals, a long-running sandbox, prompts under a terminal, two processes racing) and the smoke
  * tier spawn this bundle: a process of it starts in about 0.1 s, where the sources compiled as
- * they load (bin/dev.js) take about 0.6 s, and the races start dozens of them.
+ * they load (bin/dev.mjs) take about 0.6 s, and the races start dozens of them.
  *
  * Listed by each project that spawns the CLI; the first to run builds, the others find it built.
  */

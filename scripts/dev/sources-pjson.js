@@ -1,5 +1,5 @@
 // package.json with its "oclif" section pointing at the TypeScript sources instead of the bundle:
-// what bin/dev.js runs, and what the tests' in-process runs load their commands from.
+// what bin/dev.mjs runs, and what the tests' in-process runs load their commands from.
 import {readFileSync} from 'node:fs'
 
 export function sourcesPjson() {

@@ -1,4 +1,4 @@
-// Node module hooks that run the TypeScript sources as they are (bin/dev.js, and the tests' own
+// Node module hooks that run the TypeScript sources as they are (bin/dev.mjs, and the tests' own
 // processes): a `.ts` file is compiled by esbuild when it is loaded, types stripped, nothing
 // checked (`npm run typecheck` does that), in about a millisecond a file; and an import of
 // `./x.js` from a `.ts` file finds `./x.ts`, as TypeScript's Node16 resolution writes them.

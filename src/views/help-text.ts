@@ -27,7 +27,7 @@ function continuesProse(previous: string, line: string): boolean {
   if (/^\s/.test(previous) || /^\s/.test(line)) return false
   if (/[.!?:]["')`\]]*$/.test(previous.trimEnd())) return false
   if (isHeading(previous) || isHeading(line)) return false
-  return !/^(?:[-*•]|\d+[.)])\s/.test(line)
+  return !/^(?:[-*\u2022]|\d+[.)])\s/.test(line)
 }
 
 function isHeading(line: string): boolean {
@@ -80,7 +80,7 @@ function appendSplitting(current: string, word: string, width: number, hang: str
 }
 
 function hangingIndent(line: string): number {
-  const item = /^(\s*(?:[-*•]|\d+[.)])\s+)/.exec(line) ?? /^(\s+\S+\s{2,})/.exec(line)
+  const item = /^(\s*(?:[-*\u2022]|\d+[.)])\s+)/.exec(line) ?? /^(\s+\S+\s{2,})/.exec(line)
   return stringWidth((item ?? /^(\s*)/.exec(line)!)[1])
 }
 

@@ -15,7 +15,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  */
 export const binPath = path.join(repoRoot, 'bin/run.js')
 /** The CLI from its TypeScript sources, compiled as they load (what a developer runs; no build). */
-export const sourcesBinPath = path.join(repoRoot, 'bin/dev.js')
+export const sourcesBinPath = path.join(repoRoot, 'bin/dev.mjs')
 
 export interface CliResult {
   stdout: string
@@ -41,7 +41,7 @@ export interface RunOptions {
   stdoutColumns?: number
   /** The working directory (where `check` looks for .octoworkers.yaml); default the repository root. */
   cwd?: string
-  /** Run bin/dev.js (the TypeScript sources, compiled as they load) as a process. */
+  /** Run bin/dev.mjs (the TypeScript sources, compiled as they load) as a process. */
   sources?: boolean
 }
 
@@ -59,7 +59,7 @@ export function tempConfigHome(): string {
  * test file's runs can go at the same time. Runs that need a real process (long-running
  * commands, signals, another D-Bus, --version and autocomplete, which oclif prints itself) spawn
  * the bundle (bin/run.js); `spawn: true` or OCTOWORKERS_TEST_SPAWN=1 forces that for every call,
- * and `sources: true` spawns bin/dev.js instead.
+ * and `sources: true` spawns bin/dev.mjs instead.
  */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   const env = cliEnv(options)
@@ -158,7 +158,7 @@ function spawnCli(args: string[], env: Record<string, string>, options: RunOptio
 
 /**
  * oclif imports the command files itself, with Node's own loader rather than vitest's: the hooks
- * bin/dev.js uses compile them from the TypeScript sources as they load. Registered on the first
+ * bin/dev.mjs uses compile them from the TypeScript sources as they load. Registered on the first
  * in-process run, once per test process: starting them costs every test file that never runs the
  * CLI in-process (most of them) a loader thread for nothing.
  */
@@ -188,7 +188,7 @@ let oclifConfig: Promise<import('@oclif/core').Config> | undefined
 
 /**
  * The CLI's oclif Config over the TypeScript sources (src/commands, src/cli/help.ts, src/cli/hooks), as
- * bin/dev.js loads it: Node's loader hooks compile the .ts files as oclif imports them, so no build
+ * bin/dev.mjs loads it: Node's loader hooks compile the .ts files as oclif imports them, so no build
  * is needed. Loaded once per test file.
  */
 export async function loadOclifConfig(): Promise<import('@oclif/core').Config> {

@@ -170,7 +170,7 @@ describe('version, help and autocomplete', () => {
     for (const row of EXIT_CODES_TABLE.split('\n')) expect(result.stdout).toContain(row)
   })
 
-  it('bin/dev.js runs a command from the TypeScript sources, as the bundle does: its exit code and one-line error', async () => {
+  it('bin/dev.mjs runs a command from the TypeScript sources, as the bundle does: its exit code and one-line error', async () => {
     const result = await runCli(['pool', 'list', '--no-such-flag', '--json'], {sources: true})
     expect(result.exitCode, result.stderr).toBe(2)
     expect(JSON.parse(result.stdout).Error.Message).toMatch(/no-such-flag/)

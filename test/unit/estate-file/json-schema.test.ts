@@ -56,6 +56,6 @@ describe('the estate file\'s JSON Schema and its valibot schema', () => {
 
   it('is the file the package ships (schema/estate.schema.json)', () => {
     const shipped = JSON.parse(readFileSync(path.join(repoRoot, 'schema/estate.schema.json'), 'utf8'))
-    expect(shipped, 'run: node bin/dev.js estate schema > schema/estate.schema.json').toEqual(JSON.parse(JSON.stringify(ESTATE_JSON_SCHEMA)))
+    expect(shipped, 'run: node bin/dev.mjs estate schema > schema/estate.schema.json').toEqual(JSON.parse(JSON.stringify(ESTATE_JSON_SCHEMA)))
   })
 })
