@@ -1,0 +1,33 @@
+import {describe, expect, it} from 'vitest'
+import {exporterNoticeLine} from '../../../src/views/metrics.js'
+import {usageReadNoteLine} from '../../../src/views/usage-report.js'
+import {terminalSafeLine} from '../../../src/ui/safe.js'
+
+/** A server string that would forge a line and paint the terminal if printed raw. */
+const HOSTILE = 'evil\n\u001B[31mError: forged'
+/** The same text as the note writer prints it. */
+const HOSTILE_SHOWN = 'evil\\n\\e[31mError: forged'
+
+describe('exporterNoticeLine (metrics serve)', () => {
+  it('words each notice as metrics serve prints it', () => {
+    expect(exporterNoticeLine({kind: 'read-failed', message: 'connect ECONNREFUSED 127.0.0.1:1'}))
+      .toBe('Reading the server failed: connect ECONNREFUSED 127.0.0.1:1; octoworkers_up is 0 until a read succeeds.')
+    expect(exporterNoticeLine({kind: 'read-recovered'})).toBe('Reading the server works again; octoworkers_up is 1.')
+    expect(exporterNoticeLine({kind: 'part-unavailable', what: 'deployment targets of Default', why: 'HTTP 403'}))
+      .toBe('Could not read the deployment targets of Default (HTTP 403); the metrics that need it are left out.')
+  })
+
+  it('a hostile server string stays on its line through the note writer', () => {
+    expect(terminalSafeLine(exporterNoticeLine({kind: 'read-failed', message: HOSTILE})))
+      .toBe(`Reading the server failed: ${HOSTILE_SHOWN}; octoworkers_up is 0 until a read succeeds.`)
+    expect(terminalSafeLine(exporterNoticeLine({kind: 'part-unavailable', what: `worker pool summary of ${HOSTILE}`, why: 'HTTP 401'})))
+      .toBe(`Could not read the worker pool summary of ${HOSTILE_SHOWN} (HTTP 401); the metrics that need it are left out.`)
+  })
+})
+
+describe('usageReadNoteLine (check, pool view, pool delete)', () => {
+  it('words the no-runbooks note as the commands print it', () => {
+    expect(usageReadNoteLine({kind: 'no-runbooks'}))
+      .toBe('Note: this Octopus Server has no runbooks (they arrived in Octopus 2019.11), so only deployment processes were read.')
+  })
+})
