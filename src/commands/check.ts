@@ -10,6 +10,7 @@ import {CONFIG_FILE_NAMES, loadConfig} from '../config/octoworkers-yaml/load.js'
 import {FAIL_ON_VALUES, type FailOn} from '../domain/policy/engine.js'
 import {allSpaceContexts} from '../app/estate/spaces.js'
 import {CHECK_FORMATS, type CheckOutcome} from '../views/check/formats.js'
+import {usageReadNoteLine} from '../views/usage-report.js'
 import {writeStarterConfig} from '../config/octoworkers-yaml/starter.js'
 import {RULE_IDS} from '../domain/policy/types.js'
 import {safe} from '../ui/safe.js'
@@ -57,7 +58,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
       config,
       failOn: flags['fail-on'],
       onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}); the rules that need it are not checked.`),
-      onNote: (text) => this.note(`Note: ${text}.`),
+      onNote: (note) => this.note(usageReadNoteLine(note)),
     })
     return {kind: 'run', run, config}
   }

@@ -7,6 +7,8 @@ import {plural} from '../text/wording.js'
 import {isDynamicPool} from '../domain/pools.js'
 import type {UsageProblem, UsageRow} from '../domain/usage/types.js'
 import type {PoolUsageRequest, UsageReport} from '../app/usage/report.js'
+import type {UsageReadNote} from '../app/usage/read.js'
+import {NO_RUNBOOKS_NOTE} from '../domain/usage/summary.js'
 import {jsonDocument, outputFormats, type Rendered, type ViewContext} from './format.js'
 
 function where(row: UsageRow): string {
@@ -164,3 +166,13 @@ export const POOL_USAGE_FORMATS = outputFormats<PoolUsageOutcome, ViewContext<Po
   json: jsonDocument,
   csv: textForm(({report, request}) => (request.names.length ? usageCsv(report) : poolsCsv(report))),
 }, {default: 'table'})
+
+/**
+ * The stderr line of a fact the usage rests on (`check`, `pool view`, `pool delete`). It holds no
+ * server string; the commands write it through their note writer all the same.
+ */
+export function usageReadNoteLine(note: UsageReadNote): string {
+  switch (note.kind) {
+    case 'no-runbooks': return `Note: ${NO_RUNBOOKS_NOTE}.`
+  }
+}

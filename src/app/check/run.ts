@@ -8,6 +8,7 @@ import {checkFailed, runCheck, type CheckReport, type FailOn} from '../../domain
 import type {PolicyConfig} from '../../config/octoworkers-yaml/load.js'
 import {usageRulesEnabled} from '../../domain/policy/rules/usage.js'
 import {readSnapshot} from '../estate/read.js'
+import type {UsageReadNote} from '../usage/read.js'
 
 /**
  * What `check` found, as its --json document: the rules' report with the run's own facts around
@@ -38,7 +39,7 @@ export async function checkEstate(input: {
   /** Told about each optional part of the snapshot that could not be read. */
   onUnavailable?: (what: string, why: string) => void
   /** Told, once, facts the usage rules rest on (a server without runbooks). */
-  onNote?: (text: string) => void
+  onNote?: (note: UsageReadNote) => void
 }): Promise<CheckRun> {
   const checkedAt = new Date().toISOString().replace(/\.\d+Z$/, '')
   const snapshot = await readSnapshot(input.client, input.spaces, {usage: usageRulesEnabled(input.config.severities), onUnavailable: input.onUnavailable, onNote: input.onNote})

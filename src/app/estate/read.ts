@@ -9,7 +9,7 @@ import {mapBounded} from '../../text/concurrency.js'
 import type {OctopusClient, SpaceContext} from '../../octopus/client.js'
 import {OctopusApiError} from '../../octopus/errors.js'
 import {getFeatures, getWorkerPoolsSummary, listDeploymentTargets, listServerNodes, listWorkerPools, listWorkers} from '../../octopus/repositories.js'
-import {readUsageEstate} from '../usage/read.js'
+import {readUsageEstate, type UsageReadNote} from '../usage/read.js'
 import {computeUsage} from '../../domain/usage/resolve.js'
 import type {PoolWorkerCount} from '../../domain/usage/types.js'
 import {isAvailable} from '../../domain/availability.js'
@@ -30,17 +30,17 @@ export interface SnapshotOptions {
   /** Told about each optional part that could not be read. */
   onUnavailable?: (what: string, why: string) => void
   /** Told facts about what the usage rests on, each once per run (not once per space). */
-  onNote?: (text: string) => void
+  onNote?: (note: UsageReadNote) => void
 }
 
 
 export async function readSnapshot(client: OctopusClient, spaces: SpaceContext[], options: SnapshotOptions = {}): Promise<Snapshot> {
   const want = (flag: boolean | undefined) => flag !== false
   const told = new Set<string>()
-  const onNote = (text: string) => {
-    if (told.has(text)) return
-    told.add(text)
-    options.onNote?.(text)
+  const onNote = (note: UsageReadNote) => {
+    if (told.has(note.kind)) return
+    told.add(note.kind)
+    options.onNote?.(note)
   }
   const optional = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
     try {

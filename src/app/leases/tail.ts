@@ -22,6 +22,16 @@ export function matchesFilter(lease: Pick<LeaseEvent, 'WorkerId' | 'WorkerName' 
   return hit(lease.WorkerId, lease.WorkerName, filter.workerIds, filter.workerNames) && hit(lease.WorkerPoolId, lease.WorkerPoolName, filter.poolIds, filter.poolNames)
 }
 
+/**
+ * What following leases tells its operator besides the events. `poll-failed`: a transient failure
+ * (`lostContact` when the network or the timeout gave way, else the server answered with an error),
+ * its message without the closing full stop, and when the next poll is due; `reconnected`: a poll
+ * worked again, after failing for `afterMs`.
+ */
+export type TailNotice =
+  | {kind: 'poll-failed'; lostContact: boolean; message: string; retryInMs: number}
+  | {kind: 'reconnected'; afterMs: number}
+
 export interface TailOptions {
   sources: LeaseSource[]
   intervalMs: number
@@ -31,8 +41,8 @@ export interface TailOptions {
   emit: (event: LeaseEvent) => void
   /** Called once the baseline (what is active now) has been read, with the number of active leases the filter matches: events from here on are printed. */
   onReady?: (activeLeases: number) => void
-  /** One-line notices for stderr (lost connection, reconnected). */
-  notice: (message: string) => void
+  /** Told when polling fails and when it works again (src/views/leases/events.ts tailNoticeLine words each). */
+  notice: (notice: TailNotice) => void
   debug?: (line: string) => void
   /** Ctrl-C. */
   signal: AbortSignal
@@ -142,7 +152,7 @@ export async function followLeases(options: TailOptions): Promise<{events: numbe
     for (const error of failed) if (!isTransient(error)) throw error
     if (failed.length === 0) {
       if (failingSince !== undefined) {
-        options.notice(`Reconnected after ${Math.round((now() - failingSince) / 1000)}s; catching up with what the server still shows.`)
+        options.notice({kind: 'reconnected', afterMs: now() - failingSince})
         failingSince = undefined
       }
       failures = 0
@@ -158,8 +168,8 @@ export async function followLeases(options: TailOptions): Promise<{events: numbe
       const error = failed[0]
       const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
       const delay = Math.max(0, pollAt - now())
-      const lead = error instanceof CliError && (error.code === 'network' || error.code === 'timeout') ? `Lost contact with the server (${message})` : `Poll failed: ${message}`
-      options.notice(`${lead}; retrying in ${(delay / 1000).toFixed(delay < 10_000 ? 1 : 0)}s.`)
+      const lostContact = error instanceof CliError && (error.code === 'network' || error.code === 'timeout')
+      options.notice({kind: 'poll-failed', lostContact, message, retryInMs: delay})
     }
   }
   return {events: printed, stop: 'interrupted'}

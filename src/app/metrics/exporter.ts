@@ -25,12 +25,22 @@ export interface ExporterOptions {
   config: PolicyConfig
   intervalMs: number
   build: {version: string; nodeVersion: string}
-  /** One-line notices for stderr: a read failed, reads work again. */
-  notice: (message: string) => void
+  /** Told when reading changes state (a read failed, reads work again) and of each optional part that could not be read, once. */
+  notice: (notice: ExporterNotice) => void
   debug?: (line: string) => void
   /** Wall clock, ms since the epoch (lease times are wall-clock times). */
   now?: () => number
 }
+
+/**
+ * What the exporter tells its operator while it runs; src/views/metrics.ts words each one.
+ * `read-failed` carries the error's message without its closing full stop; `part-unavailable`
+ * names an optional part of the estate (`what`, as the estate read names it) and why (`HTTP 403`).
+ */
+export type ExporterNotice =
+  | {kind: 'read-failed'; message: string}
+  | {kind: 'read-recovered'}
+  | {kind: 'part-unavailable'; what: string; why: string}
 
 export interface MetricsPage {
   text: string
@@ -78,17 +88,17 @@ export class EstateExporter {
     let reading: EstateReading | undefined
     try {
       const [snapshot] = await Promise.all([
-        readSnapshot(client, spaces, {usage: false, onUnavailable: (what, why) => this.once(`Could not read the ${what} (${why}); the metrics that need it are left out.`)}),
+        readSnapshot(client, spaces, {usage: false, onUnavailable: (what, why) => this.once({kind: 'part-unavailable', what, why})}),
         this.pollLeases(),
       ])
       reading = {snapshot, check: runCheck(snapshot, config), activeLeases: this.tally.activeLeases()}
       this.lastSnapshot = snapshot
       this.lastSuccessAt = this.now()
-      if (this.failure !== undefined) this.options.notice('Reading the server works again; octoworkers_up is 1.')
+      if (this.failure !== undefined) this.options.notice({kind: 'read-recovered'})
       this.failure = undefined
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, '')
-      if (this.failure !== message) this.options.notice(`Reading the server failed: ${message}; octoworkers_up is 0 until a read succeeds.`)
+      if (this.failure !== message) this.options.notice({kind: 'read-failed', message})
       this.failure = message
     }
     const readSeconds = (performance.now() - started) / 1000
@@ -135,11 +145,13 @@ export class EstateExporter {
     if (failed) throw failed.reason
   }
 
+  /** The parts already reported unavailable: each is told once per run, not once per read. */
   private readonly told = new Set<string>()
-  private once(message: string): void {
-    if (this.told.has(message)) return
-    this.told.add(message)
-    this.options.notice(message)
+  private once(notice: Extract<ExporterNotice, {kind: 'part-unavailable'}>): void {
+    const key = JSON.stringify([notice.what, notice.why])
+    if (this.told.has(key)) return
+    this.told.add(key)
+    this.options.notice(notice)
   }
 }
 

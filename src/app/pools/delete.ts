@@ -16,6 +16,7 @@ import {findAllByNameOrId, findByNameOrId} from '../../octopus/names.js'
 import {deleteWorkerPool, getWorker, listWorkerPools, listWorkers, updateWorker} from '../../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
 import {refuseDeletingPoolsInUse} from '../usage/guard.js'
+import type {UsageReadNote} from '../usage/read.js'
 import {isDynamicPool} from '../../domain/pools.js'
 import {shellQuote} from '../../text/shell.js'
 import {plural, shortList} from '../../text/wording.js'
@@ -121,7 +122,7 @@ export interface DeletePoolsRequest {
   /** `--force`: delete even pools that steps use. */
   force?: boolean
   /** Told what the in-use check rests on (a server without runbooks). */
-  onNote?: (text: string) => void
+  onNote?: (note: UsageReadNote) => void
   bin: string
   /** Shown what will happen to each pool's workers; asks for confirmation and throws to stop. Nothing is changed before it returns. */
   confirm: (targets: WorkerPoolResource[], impacts: PoolDeleteImpact[], moveTo?: WorkerPoolResource) => Promise<void>

@@ -4,6 +4,7 @@ import {findByNameOrId} from '../../octopus/names.js'
 import {listWorkerPools, listWorkers} from '../../octopus/repositories.js'
 import type {WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
 import {readPoolUsage} from '../usage/guard.js'
+import type {UsageReadNote} from '../usage/read.js'
 import type {PoolUsageSummary} from '../../domain/usage/summary.js'
 import {isDynamicPool} from '../../domain/pools.js'
 import {countsFromWorkers, type WorkerCounts} from './counts.js'
@@ -53,7 +54,7 @@ export interface PoolViewResult {
 }
 
 /** `onNote` is told what the usage line rests on (a server without runbooks). */
-export async function viewPool(space: SpaceContext, poolNameOrId: string, options: {onNote?: (text: string) => void} = {}): Promise<PoolViewResult> {
+export async function viewPool(space: SpaceContext, poolNameOrId: string, options: {onNote?: (note: UsageReadNote) => void} = {}): Promise<PoolViewResult> {
   const pool = findByNameOrId(await listWorkerPools(space), poolNameOrId, 'worker pool')
   // A dynamic pool has no registered workers: Octopus provides them on demand.
   const workers = isDynamicPool(pool) ? [] : (await listWorkers(space, {workerPoolIds: [pool.Id]})).filter((w) => (w.WorkerPoolIds ?? []).includes(pool.Id))

@@ -8,7 +8,7 @@
 import {CliError, ExitCode} from '../../text/errors.js'
 import type {SpaceContext} from '../../octopus/client.js'
 import {isNotFoundOrForbidden} from '../../octopus/usage-repositories.js'
-import {readUsageEstate} from './read.js'
+import {readUsageEstate, type UsageReadNote} from './read.js'
 import {computeUsage} from '../../domain/usage/resolve.js'
 import {shellQuote} from '../../text/shell.js'
 import {blockingRows, summarizePool, type PoolUsageSummary} from '../../domain/usage/summary.js'
@@ -69,7 +69,7 @@ export function refuseUnknownUsage(why: string, bin: string): never {
  * Reads the space's usage (a fixed number of requests) and refuses (exit 5) to delete pools that
  * steps use, or any pool when the projects cannot be read.
  */
-export async function refuseDeletingPoolsInUse(space: SpaceContext, targets: UsagePoolFacts[], bin: string, onNote?: (text: string) => void): Promise<void> {
+export async function refuseDeletingPoolsInUse(space: SpaceContext, targets: UsagePoolFacts[], bin: string, onNote?: (note: UsageReadNote) => void): Promise<void> {
   let usage: SpaceUsage
   try {
     usage = computeUsage(await readUsageEstate(space, {onNote}))
@@ -81,7 +81,7 @@ export async function refuseDeletingPoolsInUse(space: SpaceContext, targets: Usa
 }
 
 /** `pool view`'s usage figures for one pool, or why they could not be read. */
-export async function readPoolUsage(space: SpaceContext, pool: UsagePoolFacts, onNote?: (text: string) => void): Promise<{summary: PoolUsageSummary} | {unavailable: string}> {
+export async function readPoolUsage(space: SpaceContext, pool: UsagePoolFacts, onNote?: (note: UsageReadNote) => void): Promise<{summary: PoolUsageSummary} | {unavailable: string}> {
   try {
     return {summary: summarizePool(computeUsage(await readUsageEstate(space, {onNote})), pool)}
   } catch (error) {

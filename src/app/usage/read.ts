@@ -16,7 +16,6 @@ import {
   listLibraryVariableSets, listLifecycles, listProjects, listRunbookProcesses, listRunbooks, listVariableSets, serverHasRunbooks,
 } from '../../octopus/usage-repositories.js'
 import {isVersionControlled} from '../../domain/usage/resolve.js'
-import {NO_RUNBOOKS_NOTE} from '../../domain/usage/summary.js'
 import type {LifecycleFacts, NamedFacts, ProjectFacts} from '../../octopus/usage-types.js'
 import type {GitReads, PoolWorkerCount, UsageEstate, UsagePoolFacts} from '../../domain/usage/types.js'
 
@@ -31,8 +30,14 @@ export interface ReadUsageOptions {
   /** Told about each optional part that could not be read. */
   onUnavailable?: (what: string, why: string) => void
   /** Told, once per space, facts about what was read (the server has no runbooks). */
-  onNote?: (text: string) => void
+  onNote?: (note: UsageReadNote) => void
 }
+
+/**
+ * A fact the usage rests on, worth telling whoever reads it (src/views/usage-report.ts words it):
+ * `no-runbooks`: the server predates runbooks, so only deployment processes were read.
+ */
+export type UsageReadNote = {kind: 'no-runbooks'}
 
 /** The default branch of a version-controlled project, as a ref the git routes take. */
 export function defaultGitRef(project: ProjectFacts): string {
@@ -53,7 +58,7 @@ export async function readUsageEstate(space: SpaceContext, options: ReadUsageOpt
     }
   }
   const hasRunbooks = serverHasRunbooks(space)
-  if (!hasRunbooks) options.onNote?.(NO_RUNBOOKS_NOTE)
+  if (!hasRunbooks) options.onNote?.({kind: 'no-runbooks'})
   const [pools, poolWorkers, projects, deploymentProcesses, runbooks, runbookProcesses, environments, channels, libraryVariableSets, feeds] = await Promise.all([
     options.pools ? Promise.resolve(options.pools) : listWorkerPools(space),
     options.poolWorkers ? Promise.resolve(options.poolWorkers) : readPoolWorkers(space, options),

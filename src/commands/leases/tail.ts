@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {ServerCommand} from '../../cli/server-command.js'
 import {NameDirectory} from '../../app/leases/directory.js'
 import {resolveLeaseFilter} from '../../app/leases/filter.js'
-import {formatEventLine} from '../../views/leases/events.js'
+import {formatEventLine, tailNoticeLine} from '../../views/leases/events.js'
 import {chooseSourceKind, COMPLETENESS, createLeaseSource, SOURCE_CHOICES, type SourceChoice} from '../../app/leases/sources.js'
 import {followLeases} from '../../app/leases/tail.js'
 import {allSpacesFlag, countFlag, durationFlag} from '../../cli/flags.js'
@@ -100,7 +100,7 @@ Network errors, server restarts and answers that are not a lease collection (a l
         // On stderr even with --json: scripts and tests wait for this line before starting work.
         this.wrappedNote(`Following worker leases in ${spaces.map((s) => terminalSafe(s.space.Name)).join(', ')} (${active} active now${flags.pool || flags.worker ? ' matching --pool/--worker' : ''}; every ${formatDuration(intervalMs)}; Ctrl-C to stop)…`)
       },
-      notice: (message) => this.note(message),
+      notice: (notice) => this.note(tailNoticeLine(notice)),
       debug: flags.debug ? this.debugLine : undefined,
       requestCount: () => client.requestCount,
     })

@@ -9,6 +9,7 @@ import {CONFIG_FILE_NAMES, loadConfig} from '../../config/octoworkers-yaml/load.
 import {CliError, ExitCode} from '../../text/errors.js'
 import {formatDuration} from '../../text/duration.js'
 import {terminalSafe} from '../../ui/safe.js'
+import {exporterNoticeLine} from '../../views/metrics.js'
 
 export default class MetricsServe extends ServerCommand<typeof MetricsServe> {
   static override summary = 'Serve Prometheus metrics of the workers, pools and leases this tool sees.'
@@ -54,7 +55,7 @@ Credentials come from the environment, the keychain or the profile, as for every
       config,
       intervalMs: flags['min-interval'],
       build: {version: this.config.version, nodeVersion: process.versions.node},
-      notice: (message) => this.note(message),
+      notice: (notice) => this.note(exporterNoticeLine(notice)),
       debug: flags.debug ? this.debugLine : undefined,
     })
     let server

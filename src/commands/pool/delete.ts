@@ -4,6 +4,7 @@ import {ServerCommand} from '../../cli/server-command.js'
 import type {BulkResult} from '../../domain/bulk.js'
 import {deletePools, parseMoveWorkersTo} from '../../app/pools/delete.js'
 import {impactLines} from '../../views/pools.js'
+import {usageReadNoteLine} from '../../views/usage-report.js'
 
 export default class PoolDelete extends ServerCommand<typeof PoolDelete> {
   static override summary = 'Delete worker pools (their workers stay registered and are removed from them, or move to --move-workers-to).'
@@ -48,7 +49,7 @@ If the server fails midway, the run stops: the output says which pools were dele
       moveWorkersTo: this.flags['move-workers-to'],
       force: this.flags.force,
       bin: this.config.bin,
-      onNote: (text) => this.note(`Note: ${text}.`),
+      onNote: (note) => this.note(usageReadNoteLine(note)),
       confirm: async (targets, impacts, moveTo) => {
         this.noteLines(impactLines(impacts, moveTo))
         await this.confirmDestructive({yes: this.flags.yes, action: `delete ${targets.length === 1 ? 'this worker pool' : `these ${targets.length} worker pools`}`, names: targets.map((p) => p.Name)})

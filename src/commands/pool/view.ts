@@ -3,6 +3,7 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {isDynamicPool} from '../../domain/pools.js'
 import {fitLabelledLines, poolViewLines, poolWorkersTable} from '../../views/pools.js'
+import {usageReadNoteLine} from '../../views/usage-report.js'
 import {viewPool, type PoolViewResult} from '../../app/pools/view.js'
 import {usageLine} from '../../domain/usage/summary.js'
 
@@ -21,7 +22,7 @@ export default class PoolView extends ServerCommand<typeof PoolView> {
 
   public async run(): Promise<PoolViewResult> {
     const {space} = await this.connectSpace()
-    return viewPool(space, this.args.pool, {onNote: (text) => this.note(`Note: ${text}.`)})
+    return viewPool(space, this.args.pool, {onNote: (note) => this.note(usageReadNoteLine(note))})
   }
 
   protected override toJson(result: PoolViewResult): unknown {

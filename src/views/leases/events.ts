@@ -4,6 +4,7 @@ import {formatDuration} from '../../text/duration.js'
 import {wrapItems} from '../../ui/wrap.js'
 import {terminalTime} from '../time.js'
 import type {LeaseEvent} from '../../domain/leases/types.js'
+import type {TailNotice} from '../../app/leases/tail.js'
 
 /**
  * One line per event: time, event, worker, pool, task (ID and description), how long a Released
@@ -42,3 +43,17 @@ export function taskLogProgressBar(done: number, total: number, columns = 80, la
   return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]${counts}`
 }
 
+
+/**
+ * `leases tail`: the stderr line of each notice. A failure's message can quote the server; the
+ * command writes the line through its note writer, which escapes it.
+ */
+export function tailNoticeLine(notice: TailNotice): string {
+  switch (notice.kind) {
+    case 'reconnected': return `Reconnected after ${Math.round(notice.afterMs / 1000)}s; catching up with what the server still shows.`
+    case 'poll-failed': {
+      const lead = notice.lostContact ? `Lost contact with the server (${notice.message})` : `Poll failed: ${notice.message}`
+      return `${lead}; retrying in ${(notice.retryInMs / 1000).toFixed(notice.retryInMs < 10_000 ? 1 : 0)}s.`
+    }
+  }
+}

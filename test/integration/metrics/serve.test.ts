@@ -7,6 +7,7 @@ import {repoRoot} from '../../helpers/cli.js'
 import {octo} from '../../helpers/octo.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {tempDir} from '../../helpers/temp.js'
+import {startFaultServer} from '../../fault-server/index.js'
 import {fixtureState} from '../../unit/metrics/fixtures.js'
 import {leaseHistory, simulationDone, startCli, startSimulation, type Following} from '../leases/follow.js'
 import {NO_PROMETHEUS, promtool, startPrometheus, until, type RunningPrometheus} from './prometheus.js'
@@ -16,7 +17,7 @@ const DASHBOARD = path.join(repoRoot, 'dashboards/octoworkers.json')
 const POOLS = ['WorkerPools-1', 'WorkerPools-2']
 
 /** Starts `metrics serve` as a process on a free port; resolves with it and its base URL. */
-async function startExporter(sandbox: Sandbox, extra: string[] = []): Promise<{exporter: Following; url: string}> {
+async function startExporter(sandbox: Pick<Sandbox, 'url' | 'apiKey'>, extra: string[] = []): Promise<{exporter: Following; url: string}> {
   const exporter = startCli(['metrics', 'serve', '--listen', '127.0.0.1:0', '--json', ...extra], sandbox)
   await exporter.waitForLines(1)
   return {exporter, url: JSON.parse(exporter.stdout().split('\n')[0]).Url as string}
@@ -143,6 +144,30 @@ describe('metrics serve', () => {
       expect(await (await fetch(`${url}/healthz`)).text()).toBe('ok\n')
     } finally {
       await stopExporter(exporter)
+    }
+  })
+
+  it('tells each change on stderr once: a part it cannot read, a failed read, reads working again', async () => {
+    const faults = await startFaultServer(sandbox.url)
+    // The deployment targets are optional: forbidden, they are left out (and said once, not once per read).
+    faults.add({mode: 'body', path: '/api/Spaces-1/machines/all', status: 403, body: {ErrorMessage: 'You do not have permission to perform this action.'}})
+    const {exporter, url} = await startExporter({url: faults.url, apiKey: sandbox.apiKey}, ['--min-interval', '1s', '--debug'])
+    try {
+      const up = async () => /^octoworkers_up (\d)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]
+      expect(await up()).toBe('1')
+      // A proxy's sign-in page instead of the pools, for one read: that read fails, the next works.
+      faults.add({mode: 'html', path: '/api/Spaces-1/workerpools/all', times: 1})
+      await exporter.waitForStderr(/Reading the server works again; octoworkers_up is 1\./)
+      const reads = Number([...exporter.stderr().matchAll(/read (\d+):/g)].at(-1)![1])
+      await exporter.waitForStderr(new RegExp(`read ${reads + 2}:`))
+      const notices = exporter.stderr().split('\n').filter((line) => /^(Could not read|Reading the server)/.test(line))
+      expect(notices).toHaveLength(3)
+      expect(notices[0]).toBe('Could not read the deployment targets of Default (HTTP 403); the metrics that need it are left out.')
+      expect(notices[1]).toMatch(/^Reading the server failed: [^\n]+; octoworkers_up is 0 until a read succeeds\.$/)
+      expect(notices[2]).toBe('Reading the server works again; octoworkers_up is 1.')
+    } finally {
+      await stopExporter(exporter)
+      await faults.close()
     }
   })
 })

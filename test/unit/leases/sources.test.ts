@@ -5,20 +5,21 @@ import {loggedLeaseEvents, LogLeaseSource} from '../../../src/app/leases/log-sou
 import {ReconciledLeaseSource} from '../../../src/app/leases/reconciled-source.js'
 import {followLeases, nextPollAt, QUICK_RETRIES} from '../../../src/app/leases/tail.js'
 import {CliError} from '../../../src/text/errors.js'
+import {tailNoticeLine} from '../../../src/views/leases/events.js'
 import type {CompletedTaskLog, LeaseEvent, LeaseSource} from '../../../src/domain/leases/types.js'
 import {EPOCH, FakeOctopus, iso, type FakeTask} from './fake-octopus.js'
 
 const URL = 'http://fake/api/Spaces-1/workertaskleases'
 const lease = (id: string, extra: Record<string, unknown> = {}) => ({Id: id, Exclusive: false, ServerTaskId: 'ServerTasks-1', SpaceId: 'Spaces-1', TakenAt: iso(0), WorkerId: 'Workers-1', WorkerPoolId: 'WorkerPools-1', ...extra})
 
-/** Runs the real tail loop over `source` on the fake's virtual clock until `untilMs`. */
+/** Runs the real tail loop over `source` on the fake's virtual clock until `untilMs`; the notices as `leases tail` words them. */
 async function tail(fake: FakeOctopus, source: LeaseSource, options: {intervalMs: number; untilMs: number}) {
   const events: LeaseEvent[] = []
   const notices: string[] = []
   const debug: string[] = []
   await followLeases({
     sources: [source], intervalMs: options.intervalMs, durationMs: options.untilMs, includeActive: false, filter: {},
-    emit: (e) => events.push(e), notice: (m) => notices.push(m), debug: (l) => debug.push(l),
+    emit: (e) => events.push(e), notice: (n) => notices.push(tailNoticeLine(n)), debug: (l) => debug.push(l),
     signal: new AbortController().signal, now: fake.now, sleep: fake.sleep, requestCount: () => fake.requestCount,
   })
   return {events, notices, debug}

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {EventLedger, followLeases, matchesFilter} from '../../../src/app/leases/tail.js'
+import {EventLedger, followLeases, matchesFilter, type TailNotice} from '../../../src/app/leases/tail.js'
 import {CliError, ExitCode} from '../../../src/text/errors.js'
 import type {LeaseEvent, LeaseRecord, LeaseSource} from '../../../src/domain/leases/types.js'
 
@@ -32,15 +32,15 @@ describe('followLeases', () => {
     const b = record('L-2')
     const source = scripted([], [[event('Leased', a)], new CliError('Connection refused by the server.', ExitCode.Failure, {code: 'network'}), new CliError('Connection refused by the server.', ExitCode.Failure, {code: 'network'}), [event('Leased', a), event('Leased', b), event('Released', a)]])
     const printed: LeaseEvent[] = []
-    const notices: string[] = []
+    const notices: TailNotice[] = []
     const result = await followLeases({
       sources: [source], intervalMs: 1, maxBackoffMs: 4, includeActive: false, filter: {}, maxEvents: 3,
-      emit: (e) => printed.push(e), notice: (m) => notices.push(m), signal: new AbortController().signal,
+      emit: (e) => printed.push(e), notice: (n) => notices.push(n), signal: new AbortController().signal,
     })
     expect(result).toEqual({events: 3, stop: 'max-events'})
     expect(printed.map((e) => `${e.Event} ${e.LeaseId}`)).toEqual(['Leased L-1', 'Leased L-2', 'Released L-1'])
-    expect(notices.filter((n) => n.startsWith('Lost contact'))).toHaveLength(2)
-    expect(notices.at(-1)).toMatch(/^Reconnected after/)
+    expect(notices.filter((n) => n.kind === 'poll-failed' && n.lostContact && n.message === 'Connection refused by the server')).toHaveLength(2)
+    expect(notices.at(-1)?.kind).toBe('reconnected')
   })
 
   it('prints active leases first with --include-active, filtered', async () => {

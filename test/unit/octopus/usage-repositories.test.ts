@@ -3,7 +3,7 @@ import type {AddressInfo} from 'node:net'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {OctopusClient, SpaceContext} from '../../../src/octopus/client.js'
 import {getGitDeploymentProcess, listLibraryVariableSets, listProjects, listVariableSets} from '../../../src/octopus/usage-repositories.js'
-import {defaultGitRef, readUsageEstate} from '../../../src/app/usage/read.js'
+import {defaultGitRef, readUsageEstate, type UsageReadNote} from '../../../src/app/usage/read.js'
 
 /** A scripted server: routes by path; every request is recorded. */
 let server: http.Server
@@ -123,11 +123,11 @@ describe('usage repositories', () => {
       '/api/Spaces-1/deploymentprocesses': page, '/api/Spaces-1/environments/all': empty, '/api/Spaces-1/channels/all': empty,
       '/api/Spaces-1/libraryvariablesets/all': empty, '/api/Spaces-1/feeds/all': empty, '/api/Spaces-1/variables/all': empty,
     })
-    const notes: string[] = []
-    const estate = await readUsageEstate(await space({WorkerPools: '/api/Spaces-1/workerpools{/id}{?skip,take,ids}', WorkerPoolsSummary: '/api/Spaces-1/workerpools/summary{?ids}'}), {onNote: (text) => notes.push(text)})
+    const notes: UsageReadNote[] = []
+    const estate = await readUsageEstate(await space({WorkerPools: '/api/Spaces-1/workerpools{/id}{?skip,take,ids}', WorkerPoolsSummary: '/api/Spaces-1/workerpools/summary{?ids}'}), {onNote: (note) => notes.push(note)})
     expect(estate).toMatchObject({runbooks: [], runbookProcesses: [], serverHasRunbooks: false})
     expect(requests.filter((r) => /runbook/i.test(r))).toEqual([])
-    expect(notes).toEqual(['this Octopus Server has no runbooks (they arrived in Octopus 2019.11), so only deployment processes were read'])
+    expect(notes).toEqual([{kind: 'no-runbooks'}])
   })
 
   it('lifecycles are read (one request) only when a runbook takes its environments from them; unreadable ones are told, not fatal', async () => {
