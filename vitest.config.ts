@@ -5,7 +5,12 @@ import LongTiersFirst from './test/sequencer.js'
 // tier, the integration tier in-process against live sandboxes. No tier needs a build before it:
 // commands run in-process from the TypeScript sources, and the tiers that also spawn the CLI
 // build the bundle they spawn (test/bundle-setup.ts, once per run).
-const shared = {setupFiles: ['test/setup.ts'], testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' as const}
+// Test files share their worker processes (isolate: false): what a file costs before its first test
+// (a process, the module graph, oclif's Config, the loader hooks, axios, undici, SQLite) is paid
+// once per worker, not once per file, which was most of the suite's CPU. So a test file leaves the
+// process as it found it (environment, working directory, handles) and keeps anything
+// process-wide (the keychain's D-Bus connection) in a child process of its own.
+const shared = {setupFiles: ['test/setup.ts'], testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' as const, isolate: false}
 const spawnsTheCli = {globalSetup: ['test/bundle-setup.ts', 'test/lazy-commands-setup.ts']}
 
 export default defineConfig({
@@ -13,7 +18,11 @@ export default defineConfig({
     // Most test time is spent waiting on sockets, child processes and sandbox task timers, not on
     // this machine's CPU: more files at once than cores (vitest's default is cores - 1).
     maxWorkers: 4,
-    minWorkers: 1,
+    // As many as at most: a worker that finds the queue empty for a moment is otherwise retired at
+    // once, and with shared workers tinypool can end one while its teardown is still running
+    // ("Terminating worker thread", and files that never report).
+    minWorkers: 4,
+    isolate: false,
     // The long files (processes racing, sandbox timers) first, so the run does not end on one of them.
     sequence: {sequencer: LongTiersFirst},
     globalSetup: ['test/global-setup.ts'],
