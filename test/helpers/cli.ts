@@ -72,9 +72,13 @@ function cliEnv(options: RunOptions): Record<string, string> {
   for (const key of ['PATH', 'HOME', 'DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME', 'LANG', 'TMPDIR', 'NODE_EXTRA_CA_CERTS']) {
     if (process.env[key]) env[key] = process.env[key]!
   }
-  env.XDG_CONFIG_HOME = options.configHome ?? tempConfigHome()
-  env.XDG_CACHE_HOME = options.cacheHome ?? tempDir('octoworkers-cache')
-  env.XDG_STATE_HOME = options.stateHome ?? tempDir('octoworkers-state')
+  // One temp dir per run for the homes not given, made by the CLI as it needs them (as in a fresh
+  // account): three directories made and removed per run were a good part of a test file's time.
+  let runHome: string | undefined
+  const home = (name: string) => path.join((runHome ??= tempDir('octoworkers-run')), name)
+  env.XDG_CONFIG_HOME = options.configHome ?? home('config')
+  env.XDG_CACHE_HOME = options.cacheHome ?? home('cache')
+  env.XDG_STATE_HOME = options.stateHome ?? home('state')
   env.NO_COLOR = '1'
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k]
