@@ -26,13 +26,17 @@ export default defineConfig({
     // The long files (processes racing, sandbox timers) first, so the run does not end on one of them.
     sequence: {sequencer: LongTiersFirst},
     globalSetup: ['test/global-setup.ts'],
+    // The integration tier runs in processes (forks), the other tiers in worker threads: vitest
+    // runs the projects of one pool one after another when files share workers, but the two pools
+    // side by side, so the quick tiers fill the time the integration tier spends waiting. Nothing
+    // in those tiers needs a process of its own (test/unit/auth/keychain-absent.test.ts makes one).
     projects: [
-      {test: {...shared, name: 'unit', include: ['test/unit/**/*.test.ts']}},
-      {test: {...shared, ...spawnsTheCli, name: 'sandbox', include: ['test/sandbox/**/*.test.ts', 'test/contract/**/*.test.ts']}},
+      {test: {...shared, pool: 'threads' as const, name: 'unit', include: ['test/unit/**/*.test.ts']}},
+      {test: {...shared, ...spawnsTheCli, pool: 'threads' as const, name: 'sandbox', include: ['test/sandbox/**/*.test.ts', 'test/contract/**/*.test.ts']}},
       {test: {...shared, ...spawnsTheCli, name: 'integration', include: ['test/integration/**/*.test.ts']}},
       // The bundle users run, every command as a process, and its compile cache. The packed
       // artifact has its own, slower tier: `npm run test:smoke` (vitest.smoke.config.ts).
-      {test: {...shared, ...spawnsTheCli, name: 'smoke', include: ['test/smoke/**/*.test.ts'], exclude: ['test/smoke/packed.test.ts']}},
+      {test: {...shared, ...spawnsTheCli, pool: 'threads' as const, name: 'smoke', include: ['test/smoke/**/*.test.ts'], exclude: ['test/smoke/packed.test.ts']}},
     ],
   },
 })
