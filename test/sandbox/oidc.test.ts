@@ -116,7 +116,7 @@ describe('across a restart over the same data file', () => {
     const exchanged = await fetch(`${first.url}/api/token/v1`, {
       method: 'POST',
       headers: {'Content-Type': 'application/json'},
-      body: JSON.stringify({grant_type: GRANT, audience: first.oidcServiceAccountId, subject_token_type: JWT_TYPE, subject_token: await issuer.sign({aud: first.oidcServiceAccountId})}),
+      body: JSON.stringify({grant_type: GRANT, audience: first.oidcServiceAccountId, subject_token_type: JWT_TYPE, subject_token: await issuer.sign({aud: first.oidcServiceAccountId!})}),
     })
     const token = (await exchanged.json() as {access_token: string}).access_token
     const keysBefore = await (await fetch(`${first.url}/api/.well-known/jwks`)).json()
