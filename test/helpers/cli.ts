@@ -54,7 +54,7 @@ export function tempConfigHome(): string {
  * Runs the CLI from its TypeScript sources and collects its output and exit code.
  *
  * By default the command runs in this test process (oclif's own `run()`, one Config loaded per
- * test file) with a context of its own: a clean environment, stdout/stderr captured, no TTY. That
+ * test worker, which the test files it runs share) with a context of its own: a clean environment, stdout/stderr captured, no TTY. That
  * is the same code path as a real process minus Node's start-up, and runs share nothing, so a
  * test file's runs can go at the same time. Runs that need a real process (long-running
  * commands, signals, another D-Bus, --version and autocomplete, which oclif prints itself) spawn
@@ -193,7 +193,7 @@ let oclifConfig: Promise<import('@oclif/core').Config> | undefined
 /**
  * The CLI's oclif Config over the TypeScript sources (src/commands, src/cli/help.ts, src/cli/hooks), as
  * bin/dev.js loads it: Node's loader hooks compile the .ts files as oclif imports them, so no build
- * is needed. Loaded once per test file.
+ * is needed. Loaded once per test worker: the test files share their workers (vitest.config.ts).
  */
 export async function loadOclifConfig(): Promise<import('@oclif/core').Config> {
   registerTypescriptHooks()
