@@ -15,13 +15,13 @@ const spawnsTheCli = {globalSetup: ['test/bundle-setup.ts', 'test/lazy-commands-
 
 export default defineConfig({
   test: {
-    // Most test time is spent waiting on sockets, child processes and sandbox task timers, not on
-    // this machine's CPU: more files at once than cores (vitest's default is cores - 1).
-    maxWorkers: 4,
-    // As many as at most: a worker that finds the queue empty for a moment is otherwise retired at
-    // once, and with shared workers tinypool can end one while its teardown is still running
-    // ("Terminating worker thread", and files that never report).
-    minWorkers: 4,
+    // Most of the integration tier's time is spent waiting on sockets, child processes and sandbox
+    // task timers, not on this machine's CPU: more of its files at once than cores. The other
+    // tiers run beside it, in threads, and finish well before it.
+    // Workers are never fewer than at most: a worker that finds the queue empty for a moment is
+    // otherwise retired at once, and with shared workers tinypool can end one while its teardown is
+    // still running ("Terminating worker thread", and files that never report).
+    poolOptions: {forks: {maxForks: 6, minForks: 6}, threads: {maxThreads: 3, minThreads: 3}},
     isolate: false,
     // The long files (processes racing, sandbox timers) first, so the run does not end on one of them.
     sequence: {sequencer: LongTiersFirst},
