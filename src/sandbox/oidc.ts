@@ -56,14 +56,27 @@ export interface ExchangeReply {
 
 type Jose = typeof import('jose')
 
+type SigningKey = {privateKey: KeyObject | CryptoKey; publicKey: KeyObject | CryptoKey; kid: string; publicJwk: JWK}
+
 export class SandboxOidc {
+  private signingKeyLoad: Promise<SigningKey> | undefined
+
   private constructor(
     private readonly jose: Jose,
+    private readonly store: Store,
     readonly serviceAccountId: string,
-    private readonly signingKey: {privateKey: KeyObject | CryptoKey; publicKey: KeyObject | CryptoKey; kid: string; publicJwk: JWK},
     private readonly options: SandboxOidcOptions,
     private readonly issuerKeys: JWTVerifyGetKey | undefined,
   ) {}
+
+  /**
+   * Made or read when first needed, not when the sandbox starts: making an RSA key costs about
+   * 0.1-0.25 s of CPU, and most sandboxes never sign or check a token.
+   */
+  private signingKey(): Promise<SigningKey> {
+    this.signingKeyLoad ??= loadSigningKey(this.jose, this.store)
+    return this.signingKeyLoad
+  }
 
   static async open(store: Store, options: SandboxOidcOptions): Promise<SandboxOidc> {
     const jose = await import('jose')
@@ -72,11 +85,10 @@ export class SandboxOidc {
       serviceAccountId = randomUUID()
       store.setMeta(SERVICE_ACCOUNT_META, serviceAccountId)
     }
-    const signingKey = await loadSigningKey(jose, store)
     const trust = options.trust
     const issuerKeys = !trust ? undefined : trust.jwks ? jose.createLocalJWKSet(trust.jwks) : trust.jwksUrl ? jose.createRemoteJWKSet(new URL(trust.jwksUrl)) : undefined
     if (trust && !issuerKeys) throw new Error('an OIDC issuer needs its keys: a JWKS or a JWKS URL')
-    return new SandboxOidc(jose, serviceAccountId, signingKey, options, issuerKeys)
+    return new SandboxOidc(jose, store, serviceAccountId, options, issuerKeys)
   }
 
   get lifetimeSeconds(): number {
@@ -94,8 +106,9 @@ export class SandboxOidc {
   }
 
   /** `GET /api/.well-known/jwks`: the key the access tokens are signed with. */
-  jwks(): {keys: JWK[]} {
-    return {keys: [{...this.signingKey.publicJwk, kid: this.signingKey.kid, use: 'sig', alg: 'PS256'}]}
+  async jwks(): Promise<{keys: JWK[]}> {
+    const signingKey = await this.signingKey()
+    return {keys: [{...signingKey.publicJwk, kid: signingKey.kid, use: 'sig', alg: 'PS256'}]}
   }
 
   /** `POST {token_endpoint}`: the body as JSON or form fields (Octopus takes both). */
@@ -129,14 +142,15 @@ export class SandboxOidc {
     if (typeof claims.sub !== 'string' || !subjectMatches(subject, claims.sub)) {
       return refusal(`The subject '${String(claims.sub)}' of the subject_token does not match the subject '${subject}' of the service account's OpenID Connect identity.`)
     }
+    const signingKey = await this.signingKey()
     const accessToken = await new this.jose.SignJWT({})
-      .setProtectedHeader({alg: 'PS256', kid: this.signingKey.kid, typ: 'JWT'})
+      .setProtectedHeader({alg: 'PS256', kid: signingKey.kid, typ: 'JWT'})
       .setIssuer(ACCESS_TOKEN_ISSUER)
       .setSubject(this.serviceAccountId)
       .setJti(randomUUID())
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + this.lifetimeSeconds)
-      .sign(this.signingKey.privateKey)
+      .sign(signingKey.privateKey)
     return {status: 200, json: {access_token: accessToken, token_type: 'Bearer', issued_token_type: ACCESS_TOKEN_TYPE, expires_in: this.lifetimeSeconds}}
   }
 
@@ -144,7 +158,7 @@ export class SandboxOidc {
   async checkAccessToken(token: string): Promise<AccessTokenCheck> {
     if (token.split('.').length !== 3) return 'invalid'
     try {
-      await this.jose.jwtVerify(token, this.signingKey.publicKey, {issuer: ACCESS_TOKEN_ISSUER, subject: this.serviceAccountId, algorithms: ['PS256']})
+      await this.jose.jwtVerify(token, (await this.signingKey()).publicKey, {issuer: ACCESS_TOKEN_ISSUER, subject: this.serviceAccountId, algorithms: ['PS256']})
       return 'valid'
     } catch (error) {
       return (error as {code?: string}).code === 'ERR_JWT_EXPIRED' ? 'expired' : 'invalid'
@@ -163,7 +177,7 @@ function refusal(description: string): ExchangeReply {
 }
 
 /** The sandbox's own signing key, kept in the data file so that its tokens outlive a restart. */
-async function loadSigningKey(jose: Jose, store: Store) {
+async function loadSigningKey(jose: Jose, store: Store): Promise<SigningKey> {
   const saved = store.getMeta(SIGNING_KEY_META)
   if (saved) {
     const {kid, privateJwk, publicJwk} = JSON.parse(saved) as {kid: string; privateJwk: JWK; publicJwk: JWK}

@@ -45,15 +45,24 @@ export function wrapHelpText(text: string, width: number): string {
   return text.split('\n').flatMap((line) => wrapHelpLine(line, width)).join('\n')
 }
 
+/**
+ * Display cells of a piece of help text. Printable ASCII, nearly all of it, is one cell a
+ * character; string-width, which also knows wide and zero-width characters, costs far more, and
+ * wrapping measures the line being built once per word.
+ */
+function cells(text: string): number {
+  return /^[\x20-\x7e]*$/.test(text) ? text.length : stringWidth(text)
+}
+
 function wrapHelpLine(line: string, width: number): string[] {
   const body = line.trimEnd()
-  if (stringWidth(body) <= width) return [body]
+  if (cells(body) <= width) return [body]
   const hang = ' '.repeat(Math.min(hangingIndent(body), Math.floor(width / 2)))
   const out: string[] = []
   let current = ''
   for (const [, space, word] of body.matchAll(/(\s*)(\S+)/g)) {
-    const room = width - stringWidth(current)
-    if (current.trim() !== '' && stringWidth(space) + stringWidth(word) > room) {
+    const room = width - cells(current)
+    if (current.trim() !== '' && cells(space) + cells(word) > room) {
       out.push(current)
       current = hang
     } else {
@@ -67,10 +76,10 @@ function wrapHelpLine(line: string, width: number): string[] {
 
 /** Appends a word, splitting it across lines when it alone is wider than the room. */
 function appendSplitting(current: string, word: string, width: number, hang: string, out: string[]): string {
-  if (stringWidth(current) + stringWidth(word) <= width) return current + word
+  if (cells(current) + cells(word) <= width) return current + word
   let line = current
   for (const segment of graphemes(word)) {
-    if (stringWidth(line) + stringWidth(segment) > width && line.trim() !== '') {
+    if (cells(line) + cells(segment) > width && line.trim() !== '') {
       out.push(line)
       line = hang
     }
@@ -81,6 +90,6 @@ function appendSplitting(current: string, word: string, width: number, hang: str
 
 function hangingIndent(line: string): number {
   const item = /^(\s*(?:[-*\u2022]|\d+[.)])\s+)/.exec(line) ?? /^(\s+\S+\s{2,})/.exec(line)
-  return stringWidth((item ?? /^(\s*)/.exec(line)!)[1])
+  return cells((item ?? /^(\s*)/.exec(line)!)[1])
 }
 

@@ -54,7 +54,7 @@ export function tempConfigHome(): string {
  * Runs the CLI from its TypeScript sources and collects its output and exit code.
  *
  * By default the command runs in this test process (oclif's own `run()`, one Config loaded per
- * test file) with a context of its own: a clean environment, stdout/stderr captured, no TTY. That
+ * test worker, which the test files it runs share) with a context of its own: a clean environment, stdout/stderr captured, no TTY. That
  * is the same code path as a real process minus Node's start-up, and runs share nothing, so a
  * test file's runs can go at the same time. Runs that need a real process (long-running
  * commands, signals, another D-Bus, --version and autocomplete, which oclif prints itself) spawn
@@ -72,9 +72,13 @@ function cliEnv(options: RunOptions): Record<string, string> {
   for (const key of ['PATH', 'HOME', 'DBUS_SESSION_BUS_ADDRESS', 'XDG_RUNTIME_DIR', 'XDG_DATA_HOME', 'LANG', 'TMPDIR', 'NODE_EXTRA_CA_CERTS']) {
     if (process.env[key]) env[key] = process.env[key]!
   }
-  env.XDG_CONFIG_HOME = options.configHome ?? tempConfigHome()
-  env.XDG_CACHE_HOME = options.cacheHome ?? tempDir('octoworkers-cache')
-  env.XDG_STATE_HOME = options.stateHome ?? tempDir('octoworkers-state')
+  // One temp dir per run for the homes not given, made by the CLI as it needs them (as in a fresh
+  // account): three directories made and removed per run were a good part of a test file's time.
+  let runHome: string | undefined
+  const home = (name: string) => path.join((runHome ??= tempDir('octoworkers-run')), name)
+  env.XDG_CONFIG_HOME = options.configHome ?? home('config')
+  env.XDG_CACHE_HOME = options.cacheHome ?? home('cache')
+  env.XDG_STATE_HOME = options.stateHome ?? home('state')
   env.NO_COLOR = '1'
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k]
@@ -189,7 +193,7 @@ let oclifConfig: Promise<import('@oclif/core').Config> | undefined
 /**
  * The CLI's oclif Config over the TypeScript sources (src/commands, src/cli/help.ts, src/cli/hooks), as
  * bin/dev.mjs loads it: Node's loader hooks compile the .ts files as oclif imports them, so no build
- * is needed. Loaded once per test file.
+ * is needed. Loaded once per test worker: the test files share their workers (vitest.config.ts).
  */
 export async function loadOclifConfig(): Promise<import('@oclif/core').Config> {
   registerTypescriptHooks()

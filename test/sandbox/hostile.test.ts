@@ -32,7 +32,7 @@ function expectOctopusError(body: any): void {
 describe('sandbox: hostile requests are 4xx with an Octopus error body', () => {
   let sb: Sandbox
   beforeAll(async () => {
-    sb = await startTestSandbox({seed: 'demo'})
+    sb = await startTestSandbox({seed: 'demo', dataFile: tempDataFile()})
   })
   afterAll(async () => sb?.close())
 

@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process'
 import {createInterface} from 'node:readline'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {binPath, runCli} from '../helpers/cli.js'
-import {startTestSandbox, type Sandbox} from '../helpers/sandbox.js'
+import {startTestSandbox, tempDataFile, type Sandbox} from '../helpers/sandbox.js'
 import {startTestIssuer, type TestIssuer} from '../helpers/oidc-issuer.js'
 import {subjectMatches} from '../../src/sandbox/oidc.js'
 
@@ -105,6 +105,30 @@ describe('OIDC discovery and token exchange', () => {
     const forged = await asBearer(sandbox, '/api/users/me', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.')
     expect(forged.status).toBe(401)
     expect((await anonymous('GET', '/api/token/v1')).status).toBe(401)
+  })
+})
+
+describe('across a restart over the same data file', () => {
+  it('keeps its signing key: an access token issued before the restart still works, and the JWKS is the same', async () => {
+    const dataFile = tempDataFile()
+    const trust = {issuer: issuer.issuer, jwks: issuer.jwks}
+    const first = await startTestSandbox({dataFile, oidc: trust})
+    const exchanged = await fetch(`${first.url}/api/token/v1`, {
+      method: 'POST',
+      headers: {'Content-Type': 'application/json'},
+      body: JSON.stringify({grant_type: GRANT, audience: first.oidcServiceAccountId, subject_token_type: JWT_TYPE, subject_token: await issuer.sign({aud: first.oidcServiceAccountId!})}),
+    })
+    const token = (await exchanged.json() as {access_token: string}).access_token
+    const keysBefore = await (await fetch(`${first.url}/api/.well-known/jwks`)).json()
+    await first.close()
+    const second = await startTestSandbox({dataFile, oidc: trust})
+    try {
+      expect(second.oidcServiceAccountId).toBe(first.oidcServiceAccountId)
+      expect(await (await fetch(`${second.url}/api/.well-known/jwks`)).json()).toEqual(keysBefore)
+      expect((await asBearer(second, '/api/users/me', token)).status).toBe(200)
+    } finally {
+      await second.close()
+    }
   })
 })
 

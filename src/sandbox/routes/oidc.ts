@@ -16,7 +16,7 @@ function exchangeFields(req: Request): Record<string, unknown> {
 export function oidcRoutes(oidc: SandboxOidc): Route[] {
   return [
     {method: 'GET', path: '.well-known/openid-configuration', scope: 'root', anonymous: true, when: hasOidc, handler: (req) => ({json: oidc.discovery(req.origin)})},
-    {method: 'GET', path: '.well-known/jwks', scope: 'global', anonymous: true, when: hasOidc, handler: () => ({json: oidc.jwks()})},
+    {method: 'GET', path: '.well-known/jwks', scope: 'global', anonymous: true, when: hasOidc, handler: async () => ({json: await oidc.jwks()})},
     {method: 'POST', path: 'token/v1', scope: 'global', anonymous: true, when: hasOidc, handler: async (req) => oidc.exchange(exchangeFields(req))},
   ]
 }

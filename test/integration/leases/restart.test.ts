@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {startTestSandbox} from '../../helpers/sandbox.js'
+import {startTestSandbox, tempDataFile} from '../../helpers/sandbox.js'
 import {jsonLines, leaseHistory, simulationDone, startCli, startSimulation} from './follow.js'
 
 const POOLS = ['WorkerPools-1', 'WorkerPools-2']
@@ -7,7 +7,7 @@ const POOLS = ['WorkerPools-1', 'WorkerPools-2']
 // The versions' follows run at the same time: each waits on polls and simulated tasks, not on CPU.
 describe.concurrent.each(['2026.1', '2021.2'] as const)('leases tail across a sandbox restart (Octopus %s)', (version) => {
   it('reconnects, says so on stderr, and loses and duplicates nothing', async ({onTestFinished}) => {
-    let sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+    let sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version, dataFile: tempDataFile()})
     onTestFinished(() => sandbox.close())
     const {url, apiKey, dataFile} = sandbox
     const port = Number(new URL(url).port)

@@ -4,7 +4,7 @@
  * reconciled with task logs), on 2021.2 (task logs only), and across a sandbox restart mid-run.
  */
 import {describe, expect, it} from 'vitest'
-import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {api, startTestSandbox, tempDataFile, type Sandbox} from '../../helpers/sandbox.js'
 import {jsonLines, leaseHistory, simulationDone, startCli, startSimulation, waitForMorePolls} from './follow.js'
 
 const POOLS = ['WorkerPools-1', 'WorkerPools-2']
@@ -89,7 +89,7 @@ describe.concurrent.each(['2026.1', '2021.2'] as const)('leases tail: leases far
   })
 
   it('loses and duplicates nothing across a sandbox restart mid-run', async ({onTestFinished}) => {
-    let sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version})
+    let sandbox = await startTestSandbox({seed: 'demo', octopusVersion: version, dataFile: tempDataFile()})
     onTestFinished(() => sandbox.close())
     const {url, apiKey, dataFile} = sandbox
     const port = Number(new URL(url).port)
