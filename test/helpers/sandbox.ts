@@ -11,14 +11,12 @@ export function tempDataFile(): string {
 }
 
 /**
- * Starts an in-process sandbox on 127.0.0.1, a random port, with its data in memory: a test that
- * restarts the sandbox over the same data, or looks at the file, gives a `dataFile`
- * (tempDataFile()). A file per sandbox cost each start and close a temp dir, the WAL and an fsync
- * or two, which on a busy disk blocked the test process for longer than the test. Call `close()`
- * in afterAll.
+ * Starts an in-process sandbox on 127.0.0.1, a random port, over a fresh temp SQLite file (unless
+ * `dataFile` is given): the tests run against the store users run, WAL, file locks and all, not an
+ * in-memory database. Call `close()` in afterAll.
  */
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  return startSandbox({host: '127.0.0.1', port: 0, taskTiming: {healthCheckMs: 50, leaseRetryMs: 300}, ...options})
+  return startSandbox({host: '127.0.0.1', port: 0, dataFile: tempDataFile(), taskTiming: {healthCheckMs: 50, leaseRetryMs: 300}, ...options})
 }
 
 /**
