@@ -3,7 +3,10 @@ import {parseJson, runCli} from '../../helpers/cli.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {leaseHistory, simulationDone, startSimulation, type HistoryLease} from './follow.js'
 
-/** Largest number of leases open at one instant; `slackMs` widens each lease (log lines are stamped a ms or two after the database rows). */
+/** How far a lease's log and step stamps may trail the lease history's own (see the peak checks). */
+const LOG_STAMP_SKEW_MS = 25
+
+/** Largest number of leases open at one instant; `slackMs` widens each lease (narrows it when negative). */
 function peak(leases: HistoryLease[], slackMs: number): number {
   const spans = leases.map((l) => [Date.parse(l.TakenAt) - slackMs, Date.parse(l.ReleasedAt!) + slackMs])
   let best = 0
@@ -53,8 +56,11 @@ describe.each(['2026.1', '2021.2'] as const)('leases report against Octopus %s',
     for (const pool of report.Pools) {
       expect(pool.Leases).toBe(expectedPools[pool.WorkerPoolId] ?? 0)
       const mine = history.filter((l) => l.WorkerPoolId === pool.WorkerPoolId)
-      expect(pool.PeakConcurrentLeases).toBeGreaterThanOrEqual(peak(mine, 0))
-      expect(pool.PeakConcurrentLeases).toBeLessThanOrEqual(peak(mine, 2))
+      // The report times a lease by its log line and its step's end, which the sandbox stamps a
+      // moment after taking and releasing it (a SQLite write apart, longer on a loaded machine):
+      // its peak lies between the history's with each lease shrunk and grown by that moment.
+      expect(pool.PeakConcurrentLeases).toBeGreaterThanOrEqual(peak(mine, -LOG_STAMP_SKEW_MS))
+      expect(pool.PeakConcurrentLeases).toBeLessThanOrEqual(peak(mine, LOG_STAMP_SKEW_MS))
     }
     expect(report.Pools.find((p: any) => p.WorkerPoolId === 'WorkerPools-2').PeakConcurrentLeases).toBeGreaterThan(0)
     const leased = new Set(history.map((l) => l.WorkerId))
