@@ -1,6 +1,7 @@
-// Bundled into dist/bundle by scripts/build-bundle.js, in place of some top-level `require()`s of
-// dependencies: a stand-in for the module that loads it on first use (a property read, a call,
-// `new`, `instanceof`, `in`...), so a run evaluates only the modules it reaches.
+// Bundled into dist/bundle by scripts/build-bundle.js, as what some dependencies' `require()`s of
+// other packages resolve to (their own source is left as published): a stand-in for the whole
+// package that loads it on first use (a property read, a call, `new`, `instanceof`, `in`...), so a
+// run evaluates only the packages it reaches.
 'use strict'
 
 /**
