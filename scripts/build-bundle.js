@@ -340,7 +340,7 @@ const rarelyUsedOclifDependencies = {
  * answers its `__esModule` as the package does, both read here from the package itself, so
  * TypeScript's `__importDefault` around the require does not load it.
  */
-export const ON_FIRST_USE_BY_OCLIF = ['semver', 'ejs', 'lilconfig', 'ansis', 'ansi-escapes', 'wrap-ansi', 'string-width', 'widest-line', 'indent-string', 'wordwrap', 'clean-stack', 'debug', 'supports-color']
+const ON_FIRST_USE_BY_OCLIF = ['semver', 'ejs', 'lilconfig', 'ansis', 'ansi-escapes', 'wrap-ansi', 'string-width', 'widest-line', 'indent-string', 'wordwrap', 'clean-stack', 'debug', 'supports-color']
 const oclifDependenciesOnFirstUse = {
   name: 'oclif-dependencies-on-first-use',
   setup(b) {
