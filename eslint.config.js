@@ -32,6 +32,18 @@ export default tseslint.config(
     },
   },
   {
+    // oclif's main entry evaluates all of oclif (help, ux, parser...) when first imported; its
+    // subpath entries (@oclif/core/flags, /args, /errors, /command, /help, /interfaces) load only
+    // their part, and are the same modules, so a command run spares the rest.
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {paths: [{name: '@oclif/core', message: "Import oclif's part from its subpath entry (e.g. `import * as Flags from '@oclif/core/flags'`).", allowTypeImports: true}]},
+      ],
+    },
+  },
+  {
     // bin/run.js is CommonJS too (bin/package.json): see why there.
     files: ['**/*.cjs', 'bin/run.js'],
     languageOptions: {sourceType: 'commonjs'},

@@ -327,6 +327,43 @@ const rarelyUsedOclifDependencies = {
 }
 
 /**
+ * Packages @oclif/core requires at the top of its modules for what a run seldom does: semver (its
+ * check of its own "engines", which in the bundle stops before using it, as it finds no
+ * package.json beside __dirname), ejs (help templates), lilconfig (reading plugins' package.json),
+ * ansis, ansi-escapes, wrap-ansi, string-width, widest-line, indent-string, wordwrap and
+ * clean-stack (help, errors and the spinner), debug (its logger, which bin/run.js replaces unless
+ * DEBUG is set) and supports-color (asked only when oclif colours something). oclif's files are
+ * bundled unchanged; each of these requires gets a stand-in (scripts/bundle/lazy-require.cjs) that
+ * evaluates the bundled package the first time oclif touches it, so oclif gets the same module, and
+ * the same values (they read only the environment, argv and the terminal, which nothing changes
+ * during a run), when it does use it. The stand-in has the package's kind (function or object) and
+ * answers its `__esModule` as the package does, both read here from the package itself, so
+ * TypeScript's `__importDefault` around the require does not load it.
+ */
+const ON_FIRST_USE_BY_OCLIF = ['semver', 'ejs', 'lilconfig', 'ansis', 'ansi-escapes', 'wrap-ansi', 'string-width', 'widest-line', 'indent-string', 'wordwrap', 'clean-stack', 'debug', 'supports-color']
+const oclifDependenciesOnFirstUse = {
+  name: 'oclif-dependencies-on-first-use',
+  setup(b) {
+    const filter = new RegExp(`^(${ON_FIRST_USE_BY_OCLIF.join('|')})$`)
+    b.onResolve({filter}, async (args) => {
+      if (args.pluginData === 'real' || !/[\\/]@oclif[\\/]core[\\/]lib[\\/]/.test(args.importer)) return undefined
+      const real = await b.resolve(args.path, {kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'real'})
+      if (real.errors.length > 0) return {errors: real.errors}
+      return {path: real.path, namespace: 'oclif-dependency-on-first-use'}
+    })
+    b.onLoad({filter: /.*/, namespace: 'oclif-dependency-on-first-use'}, (args) => {
+      const module = require(args.path)
+      const esModule = module.__esModule === undefined ? 'undefined' : JSON.stringify(module.__esModule)
+      return {
+        contents: `module.exports = require(${JSON.stringify(lazyRequireModule)}).lazyRequire(() => require(${JSON.stringify(args.path)}), {callable: ${typeof module === 'function'}, esModule: ${esModule}})\n`,
+        loader: 'js',
+        resolveDir: root,
+      }
+    })
+  },
+}
+
+/**
  * Two modules other packages load at import time for what only some runs need:
  * - axios imports `http2` for its HTTP/2 transport (used only with `httpVersion: 2`, which we do
  *   not set); it gets a stand-in that loads http2 on first use.
@@ -356,63 +393,6 @@ const lazyDependencies = {
       }
     })
   },
-}
-
-/**
- * @oclif/core (CommonJS) requires nearly all of itself, and its dependencies (debug, ejs, semver,
- * tinyglobby, cli-spinners...), at the top of its modules; a run that shows a version or runs one
- * command uses a fraction of it. Each top-level `const x = require(...)` in its lib/ becomes a
- * lazy module (scripts/bundle/lazy-require.cjs): the same module, loaded when first touched.
- * Requires inside functions are left alone. Also dropped: oclif's check of its own "engines" field,
- * which in a bundle cannot find its package.json (it looks beside __dirname) and only costs
- * semver's load; npm checks our own "engines" at install.
- */
-const TOP_LEVEL_REQUIRE = /^(const|var) (\w+) = ((?:__importDefault|__importStar)\()?require\(("[^"]+")\)(\))?;$/gm
-const TOP_LEVEL_STAR_EXPORT = /^exports\.(\w+) = __importStar\(require\(("[^"]+")\)\);$/gm
-export function lazyTopLevelRequires(source) {
-  let count = 0
-  const out = source
-    .replace(TOP_LEVEL_REQUIRE, (line, kind, name, wrapper, spec, close) => {
-      if (Boolean(wrapper) !== Boolean(close)) return line
-      count++
-      return `${kind} ${name} = __octoworkersLazy(() => ${wrapper ?? ''}require(${spec})${close ?? ''});`
-    })
-    .replace(TOP_LEVEL_STAR_EXPORT, (_, name, spec) => {
-      count++
-      return `exports.${name} = __octoworkersLazy(() => __importStar(require(${spec})));`
-    })
-    .replace(/^checkNodeVersion\(\);$/m, '')
-  if (count === 0) return source
-  return `const {lazyRequire: __octoworkersLazy} = require(${JSON.stringify(lazyRequireModule)});\n${out}`
-}
-
-const lazyOclif = {
-  name: 'lazy-oclif-requires',
-  setup(b) {
-    b.onLoad({filter: /[\\/]node_modules[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/}, (args) => {
-      let source = lazyTopLevelRequires(readFileSync(args.path, 'utf8'))
-      const warnings = []
-      if (/[\\/]config[\\/]plugin\.js$/.test(args.path)) {
-        if (source.includes(OCLIF_COMMAND_SORT)) source = source.replace(OCLIF_COMMAND_SORT, CODE_UNIT_COMMAND_SORT)
-        else warnings.push({text: "oclif's command sort has changed: it is bundled as is (and loads ICU's collation at every start)"})
-      }
-      return {contents: source, loader: 'js', warnings}
-    })
-  },
-}
-
-/**
- * oclif sorts a plugin's commands by id with localeCompare on every start, and the first
- * localeCompare of a process loads ICU's collation data (6-13 ms here). Our ids are lower-case
- * ASCII words joined by ':' and '-', which sort the same by UTF-16 code unit (checked by
- * sameOrderWithoutIcu when the bundle is built), so the bundle compares code units instead.
- */
-const OCLIF_COMMAND_SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
-const CODE_UNIT_COMMAND_SORT = '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));'
-export function sameOrderWithoutIcu(ids) {
-  const byLocale = [...ids].sort((a, b) => a.localeCompare(b))
-  const byCodeUnit = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-  return byLocale.every((id, i) => id === byCodeUnit[i])
 }
 
 /**
@@ -446,7 +426,6 @@ const generated = {commands: '', metadata: {}, bundleId: '', slots: /** @type {s
 
 export async function buildBundle({quiet = false} = {}) {
   const commands = [...commandFiles(), ...pluginCommandFiles()]
-  if (!sameOrderWithoutIcu(commands.map(([id]) => id))) throw new Error('command ids no longer sort the same by code unit as by localeCompare: drop CODE_UNIT_COMMAND_SORT')
   generated.metadata = await commandMetadata(commands)
   generated.commands = commandsModule(commands, generated.metadata)
   rmSync(outdir, {recursive: true, force: true})
@@ -475,7 +454,7 @@ export async function buildBundle({quiet = false} = {}) {
     legalComments: 'none',
     metafile: true,
     logLevel: quiet ? 'error' : 'warning',
-    plugins: [virtualPlugin, vendored, separateSandbox, axiosLazyFormData, lazyOclif, lazyDependencies, rarelyUsedOclifDependencies, withoutEditorPrompt, lazyStringWidth],
+    plugins: [virtualPlugin, vendored, separateSandbox, axiosLazyFormData, lazyDependencies, rarelyUsedOclifDependencies, oclifDependenciesOnFirstUse, withoutEditorPrompt, lazyStringWidth],
   }
   const result = await build({...common, entryPoints: {cli: 'virtual:cli'}, outdir})
   mkdirSync(path.join(outdir, 'hooks'), {recursive: true})

@@ -1,14 +1,19 @@
-// Bundled into dist/bundle by scripts/build-bundle.js, in place of some top-level `require()`s of
-// dependencies: a stand-in for the module that loads it on first use (a property read, a call,
-// `new`, `instanceof`, `in`...), so a run evaluates only the modules it reaches.
+// Bundled into dist/bundle by scripts/build-bundle.js, as what some dependencies' `require()`s of
+// other packages resolve to (their own source is left as published): a stand-in for the whole
+// package that loads it on first use (a property read, a call, `new`, `instanceof`, `in`...), so a
+// run evaluates only the packages it reaches.
 'use strict'
 
 /**
  * @param {() => any} load returns the real module (a bundled `require`)
- * @param {{callable?: boolean}} [options] callable: the module is a function or class (calls,
- *   `new` and `instanceof` then go to it)
+ * @param {{callable?: boolean, esModule?: unknown}} [options] callable: the module is a function or
+ *   class (calls, `new` and `instanceof` then go to it). esModule: the real module's `__esModule`,
+ *   known when the bundle is built; given, it is answered without loading the module, because
+ *   TypeScript's `__importDefault(require(...))` reads it as soon as the requiring file is evaluated.
  */
-exports.lazyRequire = function lazyRequire(load, {callable = false} = {}) {
+exports.lazyRequire = function lazyRequire(load, options = {}) {
+  const {callable = false} = options
+  const knowsEsModule = Object.hasOwn(options, 'esModule')
   let loaded = false
   let module
   const real = () => {
@@ -21,7 +26,7 @@ exports.lazyRequire = function lazyRequire(load, {callable = false} = {}) {
   // The proxy's target only gives it the right kind (object or function); everything is forwarded.
   const target = callable ? function lazyModule() {} : {}
   return new Proxy(target, {
-    get: (_, key) => real()[key],
+    get: (_, key) => (key === '__esModule' && knowsEsModule && !loaded ? options.esModule : real()[key]),
     set: (_, key, value) => {
       real()[key] = value
       return true

@@ -1,4 +1,7 @@
-import {Command, Flags, Errors, type Interfaces} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
+import * as Errors from '@oclif/core/errors'
+import type * as Interfaces from '@oclif/core/interfaces'
+import {Command} from '@oclif/core/command'
 import {CliError, ExitCode, redact, usageError, type ExitCodeValue} from '../text/errors.js'
 import {isBulkResult} from '../domain/bulk.js'
 import {describeParseFailure, type ParseFailure} from './parse-errors.js'

@@ -1,5 +1,5 @@
 /** The flags `estate plan` and `estate apply` share: which files, --prune, and the guards' settings. */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {keepHealthyFlag} from './flags.js'
 import {FAIL_ON_VALUES, type FailOn} from '../domain/policy/engine.js'
 

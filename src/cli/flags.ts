@@ -3,7 +3,8 @@
  * one-line usage error (exit 2), which reaches the user as written (see FlagValueError), so every
  * duration and count flag rejects bad input the same way, before any request.
  */
-import {Flags, type Interfaces} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
+import type * as Interfaces from '@oclif/core/interfaces'
 import {CliError, usageError} from '../text/errors.js'
 import {DurationSyntaxError, MAX_TIMER_MS, MAX_TIMER_SECONDS, parseDuration} from '../text/duration.js'
 

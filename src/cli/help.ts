@@ -1,5 +1,6 @@
 import {format} from 'node:util'
-import {CommandHelp, Help, type Command} from '@oclif/core'
+import type {Command} from '@oclif/core/command'
+import {CommandHelp, Help} from '@oclif/core/help'
 import {currentContext} from './context.js'
 import {EXIT_CODES_TABLE} from '../text/errors.js'
 import {reflowParagraphs, wrapHelpText} from '../views/help-text.js'

@@ -1,4 +1,6 @@
-import {Flags, type Command, type Interfaces} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
+import type * as Interfaces from '@oclif/core/interfaces'
+import type {Command} from '@oclif/core/command'
 import {BaseCommand} from './base-command.js'
 import {CliError, usageError} from '../text/errors.js'
 import {refusedLoopbackHint, rejectedCredentialHint, resolveConnection, type ResolvedConnection} from '../config/connection.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {BaseCommand, type Rendered} from '../cli/base-command.js'
 import {logout, type LogoutResult} from '../app/auth/login.js'
 import {profileInUse} from '../config/connection.js'

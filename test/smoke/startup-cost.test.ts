@@ -28,6 +28,22 @@ describe('the bundle as text', () => {
   })
 })
 
+describe('dependencies in the bundle', () => {
+  it('@oclif/core is bundled as published: its engines check and its command sort are its own, no require of it is rewritten', () => {
+    const bundle = readFileSync(path.join(bundleDir, 'cli.cjs'), 'latin1')
+    expect(bundle).toContain('checkCWD();checkNodeVersion();')
+    expect(bundle).toMatch(/\.sort\(\((\w+),(\w+)\)=>\1\.id\.localeCompare\(\2\.id\)\)\}async _manifest\(\)/)
+    expect(bundle).not.toContain('__octoworkersLazy')
+  })
+
+  it('stands in for whole packages only, never for one of @oclif/core\'s own files', () => {
+    const meta = JSON.parse(readFileSync(path.join(bundleDir, '../bundle-meta.json'), 'utf8')) as {inputs: Record<string, unknown>}
+    const standIns = Object.keys(meta.inputs).filter((input) => /^[\w-]+:/.test(input) && !input.startsWith('virtual:'))
+    expect(standIns.length).toBeGreaterThan(0)
+    expect(standIns.filter((input) => /[\\/]@oclif[\\/]core[\\/]lib[\\/]/.test(input))).toEqual([])
+  })
+})
+
 describe('the entry point', () => {
   it('runs as CommonJS: a run starts no ES module loader', () => {
     const probe = path.join(tempDir('octoworkers-entry'), 'loaded.cjs')

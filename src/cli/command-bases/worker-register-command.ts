@@ -1,4 +1,6 @@
-import {Args, Flags, type Command} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+import type {Command} from '@oclif/core/command'
 import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
 import {draftFromInput, registerWorker, type RegisterInput, type RegistrationResult} from '../../app/workers/register.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {BaseCommand, type Rendered} from '../../cli/base-command.js'
 import {ExitCode, type ExitCodeValue} from '../../text/errors.js'
 import {authStatus, type AuthStatusResult} from '../../app/auth/status.js'

@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {BaseCommand, type Rendered} from '../../cli/base-command.js'
 import {switchProfile, type SwitchResult} from '../../app/auth/switch.js'
 import {safe} from '../../ui/safe.js'

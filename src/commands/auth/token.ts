@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ServerCommand} from '../../cli/server-command.js'
 import {writeStdout} from '../../ui/output.js'
 import {accessTokenOf, exportToGitHubEnv} from '../../app/auth/token.js'

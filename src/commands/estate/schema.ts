@@ -1,6 +1,6 @@
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {BaseCommand, type Rendered} from '../../cli/base-command.js'
 import {ESTATE_JSON_SCHEMA, ESTATE_SCHEMA_FILE} from '../../domain/estate-file/json-schema.js'
 import {jsonText} from '../../ui/output.js'

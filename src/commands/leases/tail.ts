@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ServerCommand} from '../../cli/server-command.js'
 import {NameDirectory} from '../../app/leases/directory.js'
 import {resolveLeaseFilter} from '../../app/leases/filter.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag, durationFlag, flagParser} from '../../cli/flags.js'
 import {allSpaceContexts} from '../../app/estate/spaces.js'

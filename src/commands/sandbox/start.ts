@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises'
 import {homedir} from 'node:os'
 import path from 'node:path'
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {durationFlag, flagParser} from '../../cli/flags.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {CliError, ExitCode, usageError} from '../../text/errors.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {WorkerToggleCommand, toggleDescription, toggleExamples} from '../../cli/command-bases/worker-toggle-command.js'
 import type {BulkResult} from '../../domain/bulk.js'
 import {runWorkerDisable} from '../../app/maintenance/disable-run.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {KUBERNETES_REGISTER_NOTE, REGISTER_COMMON_FLAGS, REGISTER_POOL_FLAG, WorkerRegisterCommand} from '../../../cli/command-bases/worker-register-command.js'
 import type {RegisterInput} from '../../../app/workers/register.js'
 import {SSH_PLATFORMS} from '../../../app/workers/validate.js'
