@@ -123,6 +123,15 @@ export class OctopusClient {
     return (await this.request<T>('GET', url, {query, expect: shape})).data
   }
 
+  /**
+   * GET of a list whose items are read as they arrive (list-reader.ts): each checked against the
+   * list shape's item, then reduced by `keep` (undefined leaves it out), so that only what the
+   * caller keeps of a large list is ever held at once.
+   */
+  async getList<T, R>(url: string, shape: ResponseShape<T[]>, keep: (item: T) => R | undefined): Promise<R[]> {
+    return (await this.request<R[]>('GET', url, {expect: shape, keep: keep as (item: never) => unknown})).data
+  }
+
   async post<T>(url: string, body: unknown): Promise<T> {
     return (await this.request<T>('POST', url, {body})).data
   }

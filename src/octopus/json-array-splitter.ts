@@ -86,12 +86,20 @@ export class JsonArraySplitter {
     let {depth, inString, escaped, hasContent} = this
     let done = this.state === 'done'
     let start = i
-    for (; i < n; i++) {
-      const c = chunk[i]
+    scan: for (; i < n; i++) {
+      let c = chunk[i]
       if (inString) {
-        if (escaped) escaped = false
-        else if (c === BACKSLASH) escaped = true
-        else if (c === QUOTE) inString = false
+        if (escaped) {
+          escaped = false
+          continue
+        }
+        // Most bytes of a document are inside strings: they are skipped in a loop of their own.
+        while (c !== QUOTE && c !== BACKSLASH) {
+          if (++i === n) break scan
+          c = chunk[i]
+        }
+        if (c === BACKSLASH) escaped = true
+        else inString = false
         continue
       }
       if (done) {

@@ -41,8 +41,11 @@ function spaceUrl(space: SpaceContext, linkName: string, params: TemplateParams,
   return space.path(`${fallback}${id}${qs ? `?${qs}` : ''}`)
 }
 
+/** Each item of a list kept as it came: read as it arrives, so that the body is never held whole beside its tree. */
+const asItIs = <T>(item: T): T => item
+
 export function listProjects(space: SpaceContext): Promise<ProjectFacts[]> {
-  return space.client.get(spaceUrl(space, 'Projects', {id: 'all'}, 'projects'), namedList<ProjectFacts>())
+  return space.client.getList(spaceUrl(space, 'Projects', {id: 'all'}, 'projects'), namedList<ProjectFacts>(), asItIs)
 }
 
 /** The space's deployment processes (paged; "sorted by Id"); may include release snapshots. */
@@ -58,7 +61,7 @@ export function serverHasRunbooks(space: SpaceContext): boolean {
 /** The space's runbooks; none, without a request, on a server that has no runbooks. */
 export async function listRunbooks(space: SpaceContext): Promise<RunbookFacts[]> {
   if (!serverHasRunbooks(space)) return []
-  return space.client.get(space.link('Runbooks', {id: 'all'}), namedList<RunbookFacts>())
+  return space.client.getList(space.link('Runbooks', {id: 'all'}), namedList<RunbookFacts>(), asItIs)
 }
 
 /**
@@ -81,7 +84,7 @@ export function listEnvironments(space: SpaceContext): Promise<NamedFacts[]> {
 }
 
 export function listChannels(space: SpaceContext): Promise<ChannelFacts[]> {
-  return space.client.get(spaceUrl(space, 'Channels', {id: 'all'}, 'channels'), namedList<ChannelFacts>())
+  return space.client.getList(spaceUrl(space, 'Channels', {id: 'all'}, 'channels'), namedList<ChannelFacts>(), asItIs)
 }
 
 /**
@@ -112,8 +115,10 @@ export async function listVariableSets(space: SpaceContext, ids: string[], onFal
   const base = space.path('variables/all')
   const withIds = `${base}?ids=${[...wanted].map(encodeURIComponent).join(',')}`
   const url = withIds.length <= MAX_IDS_URL ? withIds : base
-  const response = await space.client.request<VariableSetFacts[]>('GET', url, {allowStatus: [404], expect: resourceList<VariableSetFacts>()})
-  if (response.status !== 404 && Array.isArray(response.data)) return response.data.filter((set) => wanted.has(set.Id))
+  // Each set is kept or dropped as the list arrives: the unwanted sets of a server that ignored `ids` are never all held.
+  const keep = (set: VariableSetFacts) => (wanted.has(set.Id) ? set : undefined)
+  const response = await space.client.request<VariableSetFacts[]>('GET', url, {allowStatus: [404], expect: resourceList<VariableSetFacts>(), keep: keep as (item: never) => unknown})
+  if (response.status !== 404 && Array.isArray(response.data)) return response.data
   onFallback?.('this server has no variables/all route; reading each variable set on its own')
   const sets: VariableSetFacts[] = []
   for (const id of wanted) sets.push(await space.client.get(spaceUrl(space, 'Variables', {id}, 'variables'), resource<VariableSetFacts>()))

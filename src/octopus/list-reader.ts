@@ -1,0 +1,69 @@
+/**
+ * Reads a large JSON list (every worker of a space) element by element as it arrives: each element
+ * is parsed on its own, checked against the list's item shape, and handed to `keep`, which returns
+ * what the caller needs of it (or nothing, to leave it out). The whole list never exists at once,
+ * not as bytes, not as one tree, so the memory a read takes is what the caller keeps.
+ *
+ * The checks are the list shape's own: the first item that does not fit is reported in the same
+ * words as when the whole list is checked at once (`a JSON array whose item 3 is ...`), and a
+ * malformed body is malformed. A body that is not an array is handed back whole, for the request
+ * to decode and describe like any other.
+ *
+ * Pure: no I/O.
+ */
+import * as v from 'valibot'
+import {JsonArraySplitter} from './json-array-splitter.js'
+import {describeItemIssue, type ResponseShape} from './response-shapes.js'
+import type {BodySink} from './transport.js'
+
+export type ListRead<R> =
+  | {kind: 'items'; items: R[]; bytes: number}
+  /** The first item that does not fit the shape, in words. */
+  | {kind: 'problem'; problem: string; bytes: number}
+  | {kind: 'malformed'; bytes: number}
+  | {kind: 'whole'; body: Buffer}
+
+export class ListReader<T, R> implements BodySink {
+  private readonly splitter: JsonArraySplitter
+  private items: R[] = []
+  private problem?: string
+
+  constructor(
+    private readonly itemSchema: v.GenericSchema,
+    private readonly keep: (item: T) => R | undefined,
+  ) {
+    this.splitter = new JsonArraySplitter((text, index) => this.element(text, index))
+  }
+
+  /** The item shape of a list shape (`v.array(item)`), or undefined for any other shape. */
+  static itemSchemaOf(shape: ResponseShape): v.GenericSchema | undefined {
+    const schema = shape.schema as (v.GenericSchema & {type?: string; item?: v.GenericSchema}) | undefined
+    return schema?.type === 'array' ? schema.item : undefined
+  }
+
+  write(chunk: Buffer): void {
+    this.splitter.write(chunk)
+  }
+
+  end(): ListRead<R> {
+    const outcome = this.splitter.end()
+    if (outcome.kind === 'whole' || outcome.kind === 'malformed') return outcome
+    if (this.problem !== undefined) return {kind: 'problem', problem: this.problem, bytes: outcome.bytes}
+    return {kind: 'items', items: this.items, bytes: outcome.bytes}
+  }
+
+  private element(text: string, index: number): void {
+    // Parsed even after a problem: a malformed body is reported as malformed, as when it is parsed whole.
+    const item: unknown = JSON.parse(text)
+    if (this.problem !== undefined) return
+    const result = v.safeParse(this.itemSchema, item, {abortEarly: true})
+    if (!result.success) {
+      const issue = result.issues[0]
+      this.problem = describeItemIssue(this.itemSchema, index, issue.path ?? [], issue.input)
+      this.items = []
+      return
+    }
+    const kept = this.keep(item as T)
+    if (kept !== undefined) this.items.push(kept)
+  }
+}
