@@ -51,6 +51,22 @@ describe('pool list against wrong-shaped answers for /workerpools/all', () => {
   })
 })
 
+describe('check, which reads each worker list item by item as it arrives, against the same wrong answers for /workers/all', () => {
+  it.each(WRONG)('%s: the same line as a command that reads the list whole', async (_label, fault, got) => {
+    faults.add({...fault, method: 'GET', path: '/api/Spaces-1/workers/all'})
+    const [itemByItem, whole] = await Promise.all([
+      octoVia(faults, sandbox, ['check', '--json', '--fail-on', 'never']),
+      octoVia(faults, sandbox, ['worker', 'list', '--json']),
+    ])
+    expect(itemByItem.exitCode, itemByItem.stderr).toBe(1)
+    const message = JSON.parse(itemByItem.stdout).Error.Message as string
+    expect(message).toContain('GET /api/Spaces-1/workers/all')
+    expect(message).toMatch(got)
+    expect(message).toBe(JSON.parse(whole.stdout).Error.Message)
+    expect(itemByItem.stderr).not.toMatch(/Unexpected error|is not a function|Cannot read propert/)
+  })
+})
+
 describe('other routes and commands', () => {
   it.each([
     ['the spaces list', '/api/spaces/all', {Items: []}, /GET \/api\/spaces\/all got a JSON object \(\d+ B\), not a JSON array of spaces/],
