@@ -18,7 +18,8 @@ export function jsonText(doc: unknown): string {
 export function jsonTextWithoutLinks(doc: unknown): string {
   // A replacer takes JSON.stringify off its fast path (a call per value): documents we build
   // (check's findings, pool usage's rows) hold no Links, and a walk that says so is cheaper.
-  return jsonEscapeUnsafe(JSON.stringify(doc ?? null, holdsLinks(doc) ? dropLinks : null, 2)) + '\n'
+  const text = holdsLinks(doc) ? JSON.stringify(doc ?? null, dropLinks, 2) : JSON.stringify(doc ?? null, null, 2)
+  return jsonEscapeUnsafe(text) + '\n'
 }
 const dropLinks = (key: string, value: unknown): unknown => (key === 'Links' ? undefined : value)
 
