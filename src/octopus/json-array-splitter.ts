@@ -1,14 +1,14 @@
 /**
- * Splits a JSON array arriving in chunks into its elements, each handed on as the text of one
- * element the moment its last byte is in, so that a 25 MB worker list never exists whole (not as
- * bytes, not as one string, not as one tree): each element is `JSON.parse`d natively by the caller,
- * reduced to what it needs, and the rest dies young.
+ * Splits a JSON array arriving in chunks into its elements, handed on as soon as they are in, so
+ * that a 25 MB worker list never exists whole (not as bytes, not as one string, not as one tree):
+ * the caller reduces each element to what it needs, and the rest dies young.
  *
  * Only the array's own syntax is scanned here (brackets, commas, strings and their escapes, to know
- * where an element ends); every element is then parsed by `JSON.parse`, which is strict. The whole
- * is valid JSON exactly when the array's own syntax is (checked here: `[`, elements separated by
- * single commas, `]`, whitespace only around them) and every element parses, so a malformed body is
- * still reported as malformed.
+ * where the elements of a chunk end); the complete elements of each chunk are then parsed together
+ * by `JSON.parse` (one call a chunk, not one an element), which is strict. The body is cut only at
+ * the array's own commas, so the whole is valid JSON exactly when every run of elements between
+ * two cuts parses as an array and no run is empty (a cut is a comma, which must have an element on
+ * each side): a malformed body is still reported as malformed.
  *
  * A body that is not an array (an object, a string, an HTML page, empty, or with a byte-order mark)
  * is not split: its bytes are kept whole, for the caller to decode and describe as it does any body.
@@ -42,19 +42,19 @@ export class JsonArraySplitter {
   private depth = 0
   private inString = false
   private escaped = false
-  /** Pieces of the current element from earlier chunks (an element that spans chunks). */
-  private pieces: Buffer[] = []
-  /** Whether the current element has a byte that is not whitespace. */
-  private hasContent = false
+  /** The bytes after the last cut, from earlier chunks (elements that span chunks). */
+  private pending: Buffer[] = []
+  /** Whether the array has a comma of its own yet (then no run of elements may be empty). */
+  private sawComma = false
   private whole: Buffer[] = []
   private bytes = 0
   private elements = 0
 
   /**
-   * @param onElement gets the UTF-8 text of each element, in order. It parses it; when that
-   * throws, the body is malformed (the error is not passed on: the outcome says so).
+   * @param onElements gets each run of complete elements, in order, with the index of the first.
+   * An error it throws is passed on.
    */
-  constructor(private readonly onElement: (text: string, index: number) => void) {}
+  constructor(private readonly onElements: (items: unknown[], firstIndex: number) => void) {}
 
   write(chunk: Buffer): void {
     this.bytes += chunk.length
@@ -82,10 +82,14 @@ export class JsonArraySplitter {
       this.depth = 1
       this.state = 'elements'
     }
+    if (this.state === 'done') return this.trailer(chunk, i)
     // The scan is the hot loop (every byte of a large list): its state is in locals.
-    let {depth, inString, escaped, hasContent} = this
-    let done = this.state === 'done'
-    let start = i
+    let depth = this.depth
+    let inString = this.inString
+    let escaped = this.escaped
+    const start = i
+    let lastComma = -1
+    let close = -1
     scan: for (; i < n; i++) {
       let c = chunk[i]
       if (inString) {
@@ -102,47 +106,43 @@ export class JsonArraySplitter {
         else inString = false
         continue
       }
-      if (done) {
-        if (!isWhitespace(c)) return this.fail()
-        continue
-      }
       switch (c) {
         case QUOTE:
           inString = true
-          hasContent = true
           break
         case OPEN_ARRAY:
         case OPEN_OBJECT:
           depth++
-          hasContent = true
           break
         case CLOSE_ARRAY:
         case CLOSE_OBJECT:
           if (--depth === 0) {
             if (c !== CLOSE_ARRAY) return this.fail()
-            // `[]` and `[ ]` hold no element; `[1,]` ends on an empty one, which is malformed.
-            if (hasContent || this.elements > 0) {
-              if (!this.emit(chunk, start, i, hasContent)) return
-            }
-            this.pieces = []
-            hasContent = false
-            done = true
-            this.state = 'done'
+            close = i
+            break scan
           }
           break
         case COMMA:
-          if (depth === 1) {
-            if (!this.emit(chunk, start, i, hasContent)) return
-            hasContent = false
-            start = i + 1
-          }
+          if (depth === 1) lastComma = i
           break
-        default:
-          if (!hasContent && !isWhitespace(c)) hasContent = true
       }
     }
-    Object.assign(this, {depth, inString, escaped, hasContent})
-    if (!done && start < n) this.pieces.push(chunk.subarray(start, n))
+    this.depth = depth
+    this.inString = inString
+    this.escaped = escaped
+    if (close >= 0) {
+      if (lastComma >= 0) this.sawComma = true
+      // The last run: after a comma it must hold an element (`[1,]` is malformed); `[]` holds none.
+      if (!this.run(chunk, start, close, this.sawComma)) return
+      this.state = 'done'
+      this.pending = []
+      this.trailer(chunk, close + 1)
+    } else if (lastComma >= 0) {
+      this.sawComma = true
+      // A cut is a comma: the run before it holds an element.
+      if (!this.run(chunk, start, lastComma, true)) return
+      this.pending = lastComma + 1 < n ? [chunk.subarray(lastComma + 1, n)] : []
+    } else if (start < n) this.pending.push(chunk.subarray(start, n))
   }
 
   /** Call once the body is all in. */
@@ -152,31 +152,38 @@ export class JsonArraySplitter {
     return {kind: 'array', elements: this.elements, bytes: this.bytes}
   }
 
-  private fail(): void {
-    this.state = 'malformed'
-    this.pieces = []
+  /** After the array: whitespace only. */
+  private trailer(chunk: Buffer, from: number): void {
+    for (let i = from; i < chunk.length; i++) if (!isWhitespace(chunk[i])) return this.fail()
   }
 
-  /** Hands on the element that ends at `end` (exclusive) of `chunk`; false when the body is malformed. */
-  private emit(chunk: Buffer, start: number, end: number, hasContent: boolean): boolean {
-    if (!hasContent) {
-      this.fail()
-      return false
-    }
-    let text: string
-    if (this.pieces.length === 0) text = chunk.toString('utf8', start, end)
-    else {
-      this.pieces.push(chunk.subarray(start, end))
-      text = Buffer.concat(this.pieces).toString('utf8')
-      this.pieces = []
-    }
+  private fail(): void {
+    this.state = 'malformed'
+    this.pending = []
+  }
+
+  /**
+   * Parses the elements from the last cut to `end` (exclusive) of `chunk` and hands them on; false
+   * (the body is malformed) when they do not parse, or when there are none and `needsOne`.
+   */
+  private run(chunk: Buffer, start: number, end: number, needsOne: boolean): boolean {
+    const text = this.pending.length === 0
+      ? chunk.toString('utf8', start, end)
+      : Buffer.concat([...this.pending, chunk.subarray(start, end)]).toString('utf8')
+    let items: unknown[]
     try {
-      this.onElement(text, this.elements++)
-    } catch (error) {
-      if (!(error instanceof SyntaxError)) throw error
+      items = JSON.parse(`[${text}]`) as unknown[]
+    } catch {
       this.fail()
       return false
     }
+    if (items.length === 0 && needsOne) {
+      this.fail()
+      return false
+    }
+    const first = this.elements
+    this.elements += items.length
+    if (items.length > 0) this.onElements(items, first)
     return true
   }
 }

@@ -32,7 +32,7 @@ export class ListReader<T, R> implements BodySink {
     private readonly itemSchema: v.GenericSchema,
     private readonly keep: (item: T) => R | undefined,
   ) {
-    this.splitter = new JsonArraySplitter((text, index) => this.element(text, index))
+    this.splitter = new JsonArraySplitter((items, firstIndex) => this.elements(items, firstIndex))
   }
 
   /** The item shape of a list shape (`v.array(item)`), or undefined for any other shape. */
@@ -52,18 +52,20 @@ export class ListReader<T, R> implements BodySink {
     return {kind: 'items', items: this.items, bytes: outcome.bytes}
   }
 
-  private element(text: string, index: number): void {
-    // Parsed even after a problem: a malformed body is reported as malformed, as when it is parsed whole.
-    const item: unknown = JSON.parse(text)
+  private elements(items: unknown[], firstIndex: number): void {
     if (this.problem !== undefined) return
-    const result = v.safeParse(this.itemSchema, item, {abortEarly: true})
-    if (!result.success) {
-      const issue = result.issues[0]
-      this.problem = describeItemIssue(this.itemSchema, index, issue.path ?? [], issue.input)
-      this.items = []
-      return
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]
+      const result = v.safeParse(this.itemSchema, item, {abortEarly: true})
+      if (!result.success) {
+        const issue = result.issues[0]
+        this.problem = describeItemIssue(this.itemSchema, firstIndex + i, issue.path ?? [], issue.input)
+        // Read on to the end: a malformed body is reported as malformed, as when it is parsed whole.
+        this.items = []
+        return
+      }
+      const kept = this.keep(item as T)
+      if (kept !== undefined) this.items.push(kept)
     }
-    const kept = this.keep(item as T)
-    if (kept !== undefined) this.items.push(kept)
   }
 }

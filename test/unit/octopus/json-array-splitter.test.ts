@@ -4,9 +4,10 @@ import {JsonArraySplitter, type SplitOutcome} from '../../../src/octopus/json-ar
 /** Splits `text` fed in chunks of `size` bytes (every size, to cut elements, strings, escapes and UTF-8 sequences anywhere). */
 function split(text: string, size: number): {elements: unknown[]; outcome: SplitOutcome} {
   const elements: unknown[] = []
-  const splitter = new JsonArraySplitter((t, index) => {
-    expect(index).toBe(elements.length)
-    elements.push(JSON.parse(t))
+  const splitter = new JsonArraySplitter((items, firstIndex) => {
+    expect(firstIndex).toBe(elements.length)
+    expect(items.length).toBeGreaterThan(0)
+    elements.push(...items)
   })
   const bytes = Buffer.from(text, 'utf8')
   for (let at = 0; at < bytes.length; at += size) splitter.write(bytes.subarray(at, at + size))
@@ -72,7 +73,7 @@ describe('splitting a JSON array into its elements as it arrives', () => {
   })
 
   it('an array that JSON.parse refuses is malformed, never a shorter list', () => {
-    const refused = ['[1,]', '[,1]', '[1,,2]', '[1 2]', '[1', '[{"a":1}', '[{"a":1}}', '[1]]', '[1] x', '[1]2', '[{"a":]', '["unterminated]', '[{]}', '[[1}]', '[tru]', "['single']"]
+    const refused = ['[1,]', '[1, ]', '[,1]', '[ ,]', '[,]', '[1,,2]', '[1 2]', '[1', '[1,', '[{"a":1}', '[{"a":1}}', '[1]]', '[1] x', '[1]2', '[1],[2]', '[{"a":]', '["unterminated]', '["a"', '[{]}', '[[1}]', '[1}', '[tru]', "['single']", '[1,2,]', '[{"a":1},,{"b":2}]']
     for (const text of refused) {
       expect(() => JSON.parse(text), text).toThrow()
       for (const {outcome} of everyChunking(text)) expect(outcome.kind, text).toBe('malformed')
@@ -86,10 +87,19 @@ describe('splitting a JSON array into its elements as it arrives', () => {
     }
   })
 
-  it('an error from the caller that is not a parse error is not taken for a malformed body', () => {
+  it('an error the caller throws is passed on', () => {
     const splitter = new JsonArraySplitter(() => {
       throw new TypeError('the caller failed')
     })
     expect(() => splitter.write(Buffer.from('[1]'))).toThrow('the caller failed')
+  })
+
+  it('parses the complete elements of a chunk together, not one call an element', () => {
+    const calls: number[] = []
+    const splitter = new JsonArraySplitter((items) => calls.push(items.length))
+    splitter.write(Buffer.from('[{"a":1},{"b":[2,3]},"x",'))
+    splitter.write(Buffer.from('4,5]'))
+    expect(splitter.end()).toEqual({kind: 'array', elements: 5, bytes: 29})
+    expect(calls).toEqual([3, 2])
   })
 })
