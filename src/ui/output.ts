@@ -16,26 +16,9 @@ export function jsonText(doc: unknown): string {
  * instead of by copying the document first (a 2,000-worker list was copied whole for it).
  */
 export function jsonTextWithoutLinks(doc: unknown): string {
-  // A replacer takes JSON.stringify off its fast path (a call per value): documents we build
-  // (check's findings, pool usage's rows) hold no Links, and a walk that says so is cheaper.
-  const text = holdsLinks(doc) ? JSON.stringify(doc ?? null, dropLinks, 2) : JSON.stringify(doc ?? null, null, 2)
-  return jsonEscapeUnsafe(text) + '\n'
+  return jsonEscapeUnsafe(JSON.stringify(doc ?? null, dropLinks, 2)) + '\n'
 }
 const dropLinks = (key: string, value: unknown): unknown => (key === 'Links' ? undefined : value)
-
-/** Whether a `Links` key is anywhere in the document (stops at the first: documents of resources have one near the top). */
-function holdsLinks(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false
-  if (typeof (value as {toJSON?: unknown}).toJSON === 'function') return true
-  if (Array.isArray(value)) {
-    for (const item of value) if (holdsLinks(item)) return true
-    return false
-  }
-  for (const key in value) {
-    if (key === 'Links' || holdsLinks((value as Record<string, unknown>)[key])) return true
-  }
-  return false
-}
 
 const JSON_RAW_UNSAFE = /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
 
