@@ -6,8 +6,8 @@
  *
  * The checks are the list shape's own: the first item that does not fit is reported in the same
  * words as when the whole list is checked at once (`a JSON array whose item 3 is ...`), and a
- * malformed body is malformed. A body that is not an array is handed back whole, for the request
- * to decode and describe like any other.
+ * malformed body is malformed. A body that is not an array, or a list that stays small, is handed
+ * back whole, for the request to decode, check and describe like any other.
  *
  * Pure: no I/O.
  */
@@ -23,14 +23,25 @@ export type ListRead<R> =
   | {kind: 'malformed'; bytes: number}
   | {kind: 'whole'; body: Buffer}
 
+/**
+ * Below this many bytes a list is read whole and parsed at once: the splitter's scan is JavaScript,
+ * which in a short run is not yet optimised when a small list is in, while `JSON.parse` is native;
+ * what a small list holds at once does not matter. Past it the list is split as it arrives.
+ */
+export const SPLIT_ABOVE_BYTES = 1024 * 1024
+
 export class ListReader<T, R> implements BodySink {
   private readonly splitter: JsonArraySplitter
   private items: R[] = []
   private problem?: string
+  /** The chunks held until the body passes `splitAbove` bytes (then they go to the splitter). */
+  private held: Buffer[] | undefined = []
+  private heldBytes = 0
 
   constructor(
     private readonly itemSchema: v.GenericSchema,
     private readonly keep: (item: T) => R | undefined,
+    private readonly splitAbove = SPLIT_ABOVE_BYTES,
   ) {
     this.splitter = new JsonArraySplitter((items, firstIndex) => this.elements(items, firstIndex))
   }
@@ -42,10 +53,18 @@ export class ListReader<T, R> implements BodySink {
   }
 
   write(chunk: Buffer): void {
-    this.splitter.write(chunk)
+    if (!this.held) return this.splitter.write(chunk)
+    this.held.push(chunk)
+    this.heldBytes += chunk.length
+    if (this.heldBytes <= this.splitAbove) return
+    const held = this.held
+    this.held = undefined
+    for (const piece of held) this.splitter.write(piece)
   }
 
+  /** What was read; a list that stayed small is handed back whole, to be parsed and checked at once. */
   end(): ListRead<R> {
+    if (this.held) return {kind: 'whole', body: this.held.length === 1 ? this.held[0] : Buffer.concat(this.held, this.heldBytes)}
     const outcome = this.splitter.end()
     if (outcome.kind === 'whole' || outcome.kind === 'malformed') return outcome
     if (this.problem !== undefined) return {kind: 'problem', problem: this.problem, bytes: outcome.bytes}

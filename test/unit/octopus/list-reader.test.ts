@@ -4,7 +4,8 @@ import {namedList, poolList, resource, shapeProblem, workerList, type ResponseSh
 
 /** Reads `body` through a ListReader in chunks of `size` bytes. */
 function read(shape: ResponseShape, body: string, size: number, keep: (item: never) => unknown = (item) => item) {
-  const reader = new ListReader(ListReader.itemSchemaOf(shape)!, keep)
+  // Split from the first byte (a list this small is otherwise read whole).
+  const reader = new ListReader(ListReader.itemSchemaOf(shape)!, keep, 0)
   const bytes = Buffer.from(body, 'utf8')
   for (let at = 0; at < bytes.length; at += size) reader.write(bytes.subarray(at, at + size))
   return reader.end()
@@ -56,6 +57,18 @@ describe('a list read item by item', () => {
       expect(got.kind).toBe('whole')
       expect(got.kind === 'whole' && got.body.toString()).toBe(text)
     }
+  })
+
+  it('a list no larger than the split size is handed back whole, to be parsed at once; a larger one is split', () => {
+    const body = JSON.stringify(workers)
+    const reader = (splitAbove: number) => {
+      const r = new ListReader(ListReader.itemSchemaOf(workerList)!, (w) => w, splitAbove)
+      for (let at = 0; at < body.length; at += 10) r.write(Buffer.from(body.slice(at, at + 10)))
+      return r.end()
+    }
+    const small = reader(body.length)
+    expect(small.kind === 'whole' && small.body.toString()).toBe(body)
+    expect(reader(body.length - 1)).toEqual({kind: 'items', items: workers, bytes: body.length})
   })
 
   it('only a list shape has items to read one by one', () => {
