@@ -32,10 +32,22 @@ export type SplitOutcome =
   | {kind: 'array'; elements: number; bytes: number}
   /** Not an array: the body, whole, to decode as any other. */
   | {kind: 'whole'; body: Buffer}
+  /**
+   * An Octopus collection (`{..., "Items": [...], ...}`) whose Items were handed on: the document
+   * with `Items` holding ITEMS_SPLIT in their place (or, where a later `Items` key overrides the
+   * split one, as JSON.parse reads duplicate keys, that later value).
+   */
+  | {kind: 'collection'; document: Record<string, unknown>; elements: number; bytes: number}
   /** An array whose own syntax is broken, or with an element that does not parse. */
   | {kind: 'malformed'; bytes: number}
 
-type State = 'start' | 'elements' | 'done' | 'whole' | 'malformed'
+type State = 'start' | 'head' | 'elements' | 'tail' | 'done' | 'whole' | 'malformed'
+
+/** What a collection's `Items` holds, in the document `end` gives, when its items were handed on. */
+export const ITEMS_SPLIT = '\u0000items handed on one by one'
+
+/** A collection's fields before `Items` (its counts and type): past this the body is read whole. */
+const HEAD_LIMIT = 64 * 1024
 
 export class JsonArraySplitter {
   private state: State = 'start'
@@ -49,15 +61,31 @@ export class JsonArraySplitter {
   private whole: Buffer[] = []
   private bytes = 0
   private elements = 0
+  /** A collection's text before its Items array, and after it. */
+  private head?: Buffer
+  private tail: Buffer[] = []
 
   /**
    * @param onElements gets each run of complete elements, in order, with the index of the first.
    * An error it throws is passed on.
    */
-  constructor(private readonly onElements: (items: unknown[], firstIndex: number) => void) {}
+  constructor(
+    private readonly onElements: (items: unknown[], firstIndex: number) => void,
+    /** What the body should be: a list (`[...]`), or a collection (`{"Items": [...], ...}`); anything else is read whole. */
+    private readonly expect: 'array' | 'collection' = 'array',
+  ) {}
 
   write(chunk: Buffer): void {
     this.bytes += chunk.length
+    this.take(chunk)
+  }
+
+  private take(chunk: Buffer): void {
+    if (this.state === 'tail') {
+      this.tail.push(chunk)
+      return
+    }
+    if (this.state === 'head') return this.findItems(chunk)
     if (this.state === 'whole') {
       this.whole.push(chunk)
       return
@@ -72,7 +100,11 @@ export class JsonArraySplitter {
         this.whole.push(chunk)
         return
       }
-      if (chunk[i] !== OPEN_ARRAY) {
+      if (chunk[i] === OPEN_OBJECT && this.expect === 'collection') {
+        this.state = 'head'
+        return this.findItems(chunk)
+      }
+      if (chunk[i] !== OPEN_ARRAY || this.expect !== 'array') {
         this.state = 'whole'
         this.whole.push(chunk)
         return
@@ -134,9 +166,14 @@ export class JsonArraySplitter {
       if (lastComma >= 0) this.sawComma = true
       // The last run: after a comma it must hold an element (`[1,]` is malformed); `[]` holds none.
       if (!this.run(chunk, start, close, this.sawComma)) return
-      this.state = 'done'
       this.pending = []
-      this.trailer(chunk, close + 1)
+      if (this.head) {
+        this.state = 'tail'
+        this.tail.push(chunk.subarray(close + 1))
+      } else {
+        this.state = 'done'
+        this.trailer(chunk, close + 1)
+      }
     } else if (lastComma >= 0) {
       this.sawComma = true
       // A cut is a comma: the run before it holds an element.
@@ -147,9 +184,45 @@ export class JsonArraySplitter {
 
   /** Call once the body is all in. */
   end(): SplitOutcome {
-    if (this.state === 'start' || this.state === 'whole') return {kind: 'whole', body: this.whole.length === 1 ? this.whole[0] : Buffer.concat(this.whole)}
+    if (this.state === 'start' || this.state === 'head' || this.state === 'whole') return {kind: 'whole', body: this.whole.length === 1 ? this.whole[0] : Buffer.concat(this.whole)}
+    if (this.state === 'tail') {
+      // The collection without its items: as JSON.parse reads the whole, a later `Items` key overrides.
+      const text = `${this.head!.toString('utf8')}${JSON.stringify(ITEMS_SPLIT)}${Buffer.concat(this.tail).toString('utf8')}`
+      let document: unknown
+      try {
+        document = JSON.parse(text)
+      } catch {
+        return {kind: 'malformed', bytes: this.bytes}
+      }
+      return {kind: 'collection', document: document as Record<string, unknown>, elements: this.elements, bytes: this.bytes}
+    }
     if (this.state !== 'done') return {kind: 'malformed', bytes: this.bytes}
     return {kind: 'array', elements: this.elements, bytes: this.bytes}
+  }
+
+  /**
+   * A body that opens with `{`: held whole until its `Items` key (at the top level, holding an
+   * array) is found, then split from that array's first byte. Not found within HEAD_LIMIT bytes,
+   * or the object ends first: the body is read whole.
+   */
+  private findItems(chunk: Buffer): void {
+    this.whole.push(chunk)
+    const held = Buffer.concat(this.whole)
+    const at = itemsArrayStart(held)
+    if (at === null || (at === undefined && held.length > HEAD_LIMIT)) {
+      this.state = 'whole'
+      this.whole = [held]
+      return
+    }
+    if (at === undefined) {
+      this.whole = [held]
+      return
+    }
+    this.whole = []
+    this.head = held.subarray(0, at)
+    this.depth = 1
+    this.state = 'elements'
+    this.take(held.subarray(at + 1))
   }
 
   /** After the array: whitespace only. */
@@ -186,4 +259,57 @@ export class JsonArraySplitter {
     if (items.length > 0) this.onElements(items, first)
     return true
   }
+}
+
+/**
+ * Where the array of the top-level `Items` key of an object's text begins (the index of its `[`);
+ * undefined while the text may yet hold it, null once it cannot (the object ended without one).
+ */
+export function itemsArrayStart(text: Buffer): number | null | undefined {
+  let depth = 0
+  let inString = false
+  let escaped = false
+  let stringStart = -1
+  /** The top-level string just closed, while nothing but whitespace followed it: a key when a `:` comes. */
+  let lastString: [number, number] | undefined
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (inString) {
+      if (escaped) escaped = false
+      else if (c === BACKSLASH) escaped = true
+      else if (c === QUOTE) {
+        inString = false
+        if (depth === 1) lastString = [stringStart, i + 1]
+      }
+      continue
+    }
+    if (isWhitespace(c)) continue
+    if (c === QUOTE) {
+      inString = true
+      stringStart = i
+      lastString = undefined
+      continue
+    }
+    if (c === 0x3a /* : */ && depth === 1 && lastString) {
+      let key: unknown
+      try {
+        key = JSON.parse(text.toString('utf8', lastString[0], lastString[1]))
+      } catch {
+        key = undefined
+      }
+      lastString = undefined
+      if (key !== 'Items') continue
+      let j = i + 1
+      while (j < text.length && isWhitespace(text[j])) j++
+      if (j === text.length) return undefined
+      if (text[j] === OPEN_ARRAY) return j
+      continue
+    }
+    lastString = undefined
+    if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++
+    else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
+      if (--depth <= 0) return null
+    }
+  }
+  return undefined
 }

@@ -12,12 +12,14 @@
  * Pure: no I/O.
  */
 import * as v from 'valibot'
-import {JsonArraySplitter} from './json-array-splitter.js'
-import {describeItemIssue, type ResponseShape} from './response-shapes.js'
+import {ITEMS_SPLIT, JsonArraySplitter} from './json-array-splitter.js'
+import {describeItemIssue, shapeProblem, type ResponseShape} from './response-shapes.js'
 import type {BodySink} from './transport.js'
 
 export type ListRead<R> =
   | {kind: 'items'; items: R[]; bytes: number}
+  /** A collection: its document, with `Items` holding what was kept of each item. */
+  | {kind: 'collection'; document: Record<string, unknown>; bytes: number}
   /** The first item that does not fit the shape, in words. */
   | {kind: 'problem'; problem: string; bytes: number}
   | {kind: 'malformed'; bytes: number}
@@ -30,26 +32,44 @@ export type ListRead<R> =
  */
 export const SPLIT_ABOVE_BYTES = 1024 * 1024
 
+type SchemaNode = v.GenericSchema & {type?: string; item?: v.GenericSchema; pipe?: readonly unknown[]; entries?: Record<string, v.GenericSchema>}
+
+/** The item schema of a list shape (`v.array(item)`) or of a collection shape (an object whose `Items` is `v.array(item)`). */
+function splitItems(shape: ResponseShape): {items: v.GenericSchema; collection: boolean} | undefined {
+  const schema = shape.schema as SchemaNode | undefined
+  if (schema?.type === 'array' && schema.item) return {items: schema.item, collection: false}
+  const object = schema?.pipe?.find((step) => (step as SchemaNode).type === 'object') as SchemaNode | undefined
+  const items = object?.entries?.Items as SchemaNode | undefined
+  if (items?.type === 'array' && items.item) return {items: items.item, collection: true}
+  return undefined
+}
+
 export class ListReader<T, R> implements BodySink {
   private readonly splitter: JsonArraySplitter
+  private readonly itemSchema: v.GenericSchema
+  private readonly collection: boolean
   private items: R[] = []
   private problem?: string
   /** The chunks held until the body passes `splitAbove` bytes (then they go to the splitter). */
   private held: Buffer[] | undefined = []
   private heldBytes = 0
 
+  /** `shape` is a list shape or a collection shape (`splits` says which shapes are). */
   constructor(
-    private readonly itemSchema: v.GenericSchema,
+    private readonly shape: ResponseShape,
     private readonly keep: (item: T) => R | undefined,
     private readonly splitAbove = SPLIT_ABOVE_BYTES,
   ) {
-    this.splitter = new JsonArraySplitter((items, firstIndex) => this.elements(items, firstIndex))
+    const split = splitItems(shape)
+    if (!split) throw new Error(`not a list or collection shape: ${shape.what}`)
+    this.itemSchema = split.items
+    this.collection = split.collection
+    this.splitter = new JsonArraySplitter((items, firstIndex) => this.elements(items, firstIndex), split.collection ? 'collection' : 'array')
   }
 
-  /** The item shape of a list shape (`v.array(item)`), or undefined for any other shape. */
-  static itemSchemaOf(shape: ResponseShape): v.GenericSchema | undefined {
-    const schema = shape.schema as (v.GenericSchema & {type?: string; item?: v.GenericSchema}) | undefined
-    return schema?.type === 'array' ? schema.item : undefined
+  /** Whether bodies of this shape can be read item by item: a list, or a collection of items. */
+  static splits(shape: ResponseShape): boolean {
+    return splitItems(shape) !== undefined
   }
 
   write(chunk: Buffer): void {
@@ -67,8 +87,25 @@ export class ListReader<T, R> implements BodySink {
     if (this.held) return {kind: 'whole', body: this.held.length === 1 ? this.held[0] : Buffer.concat(this.held, this.heldBytes)}
     const outcome = this.splitter.end()
     if (outcome.kind === 'whole' || outcome.kind === 'malformed') return outcome
-    if (this.problem !== undefined) return {kind: 'problem', problem: this.problem, bytes: outcome.bytes}
-    return {kind: 'items', items: this.items, bytes: outcome.bytes}
+    if (outcome.kind === 'array') {
+      if (this.problem !== undefined) return {kind: 'problem', problem: this.problem, bytes: outcome.bytes}
+      return {kind: 'items', items: this.items, bytes: outcome.bytes}
+    }
+    const document = outcome.document
+    if (document.Items !== ITEMS_SPLIT) {
+      // A later `Items` key overrode the split one (JSON.parse keeps the last): that one is the list, read whole.
+      const problem = shapeProblem(this.shape, document)
+      if (problem !== undefined) return {kind: 'problem', problem, bytes: outcome.bytes}
+      document.Items = (document.Items as T[]).map((item) => this.keep(item)).filter((kept) => kept !== undefined)
+      return {kind: 'collection', document, bytes: outcome.bytes}
+    }
+    // Items are checked first, as when the collection is checked whole.
+    if (this.problem !== undefined) return {kind: 'problem', problem: `a JSON object whose Items is ${this.problem}`, bytes: outcome.bytes}
+    document.Items = []
+    const problem = shapeProblem(this.shape, document)
+    if (problem !== undefined) return {kind: 'problem', problem, bytes: outcome.bytes}
+    document.Items = this.items
+    return {kind: 'collection', document, bytes: outcome.bytes}
   }
 
   private elements(items: unknown[], firstIndex: number): void {

@@ -151,22 +151,25 @@ export function holdsSent(sent: unknown, got: unknown): boolean {
  * for a 2xx JSON body (anything else is read whole, and decoded and described as any body is).
  */
 function listSink(options: RequestOptions): SinkFor | undefined {
-  const keep = options.keep
-  const itemSchema = options.expect && ListReader.itemSchemaOf(options.expect)
-  if (!keep || !itemSchema) return undefined
-  return (status, headers) => (status >= 200 && status < 300 && saysJson(contentTypeOf(headers)) ? new ListReader(itemSchema, keep) : undefined)
+  const {keep, expect} = options
+  if (!keep || !expect || !ListReader.splits(expect)) return undefined
+  return (status, headers) => (status >= 200 && status < 300 && saysJson(contentTypeOf(headers)) ? new ListReader(expect, keep) : undefined)
 }
 
 const contentTypeOf = (headers: Record<string, unknown>) => String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
 const saysJson = (contentType: string) => /[/+]json\b/.test(contentType)
 
 /** A list read item by item: what was kept, or the same one line as `checkShape` gives for the list read whole. */
-function checkList(server: string, method: string, target: string, response: ExchangeResponse, reader: ListReader<unknown, unknown>, shape: ResponseShape, keep: (item: never) => unknown): unknown[] {
+function checkList(server: string, method: string, target: string, response: ExchangeResponse, reader: ListReader<unknown, unknown>, shape: ResponseShape, keep: (item: never) => unknown): unknown {
   const read = reader.end()
   if (read.kind === 'whole') {
-    const whole = checkShape(server, method, target, {...response, bytes: read.body}, shape) as unknown[]
-    return whole.map((item) => keep(item as never)).filter((kept) => kept !== undefined)
+    const whole = checkShape(server, method, target, {...response, bytes: read.body}, shape)
+    const keepAll = (items: unknown[]) => items.map((item) => keep(item as never)).filter((kept) => kept !== undefined)
+    if (Array.isArray(whole)) return keepAll(whole)
+    const collection = whole as {Items: unknown[]}
+    return {...collection, Items: keepAll(collection.Items)}
   }
+  if (read.kind === 'collection') return read.document
   const contentType = contentTypeOf(response.headers)
   if (read.kind === 'malformed') throw badResponse(server, method, target, shape, `malformed JSON (${contentType || 'no content type'}, ${formatBytes(read.bytes)})`, contentType, read.bytes, false)
   if (read.kind === 'problem') throw badResponse(server, method, target, shape, `${read.problem} (${formatBytes(read.bytes)})`, contentType, read.bytes, false)

@@ -50,7 +50,7 @@ export function listProjects(space: SpaceContext): Promise<ProjectFacts[]> {
 
 /** The space's deployment processes (paged; "sorted by Id"); may include release snapshots. */
 export function listDeploymentProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
-  return space.client.getAllPages(spaceUrl(space, 'DeploymentProcesses', {skip: 0, take: ALL}, 'deploymentprocesses'), resource<ProcessFacts>())
+  return space.client.getAllPages(spaceUrl(space, 'DeploymentProcesses', {skip: 0, take: ALL}, 'deploymentprocesses'), resource<ProcessFacts>(), asItIs)
 }
 
 /** Whether the server has runbooks at all: its root (or the space home) links them from Octopus 2019.11 on. */
@@ -71,7 +71,7 @@ export async function listRunbooks(space: SpaceContext): Promise<RunbookFacts[]>
  */
 export async function listRunbookProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
   if (!serverHasRunbooks(space)) return []
-  return space.client.getAllPages(spaceUrl(space, 'RunbookProcesses', {skip: 0, take: ALL}, 'runbookProcesses'), resource<ProcessFacts>())
+  return space.client.getAllPages(spaceUrl(space, 'RunbookProcesses', {skip: 0, take: ALL}, 'runbookProcesses'), resource<ProcessFacts>(), asItIs)
 }
 
 /** The space's lifecycles (phases with their environments). */
