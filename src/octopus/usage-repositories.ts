@@ -48,9 +48,12 @@ export function listProjects(space: SpaceContext): Promise<ProjectFacts[]> {
   return space.client.getList(spaceUrl(space, 'Projects', {id: 'all'}, 'projects'), namedList<ProjectFacts>(), asItIs)
 }
 
-/** The space's deployment processes (paged; "sorted by Id"); may include release snapshots. */
-export function listDeploymentProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
-  return space.client.getAllPages(spaceUrl(space, 'DeploymentProcesses', {skip: 0, take: ALL}, 'deploymentprocesses'), resource<ProcessFacts>(), asItIs)
+/**
+ * The space's deployment processes (paged; "sorted by Id"); may include release snapshots. Each is
+ * reduced by `keep` as the list arrives (a large space's processes are its largest list after its workers).
+ */
+export function listDeploymentProcesses(space: SpaceContext, keep: (process: ProcessFacts) => ProcessFacts = asItIs): Promise<ProcessFacts[]> {
+  return space.client.getAllPages(spaceUrl(space, 'DeploymentProcesses', {skip: 0, take: ALL}, 'deploymentprocesses'), resource<ProcessFacts>(), keep)
 }
 
 /** Whether the server has runbooks at all: its root (or the space home) links them from Octopus 2019.11 on. */
@@ -69,9 +72,9 @@ export async function listRunbooks(space: SpaceContext): Promise<RunbookFacts[]>
  * runbooks. Where runbooks exist their processes do too, so the documented route stands in for a
  * missing `RunbookProcesses` link.
  */
-export async function listRunbookProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
+export async function listRunbookProcesses(space: SpaceContext, keep: (process: ProcessFacts) => ProcessFacts = asItIs): Promise<ProcessFacts[]> {
   if (!serverHasRunbooks(space)) return []
-  return space.client.getAllPages(spaceUrl(space, 'RunbookProcesses', {skip: 0, take: ALL}, 'runbookProcesses'), resource<ProcessFacts>(), asItIs)
+  return space.client.getAllPages(spaceUrl(space, 'RunbookProcesses', {skip: 0, take: ALL}, 'runbookProcesses'), resource<ProcessFacts>(), keep)
 }
 
 /** The space's lifecycles (phases with their environments). */
