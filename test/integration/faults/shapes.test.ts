@@ -52,7 +52,7 @@ describe('pool list against wrong-shaped answers for /workerpools/all', () => {
 })
 
 /** Valid workers ahead of a wrong answer's items, so that the list passes the size past which check splits it as it arrives. */
-const PADDING = Array.from({length: 1100}, (_, i) => ({Id: `Workers-${9000 + i}`, Name: `padding-${i}`, SpaceId: 'Spaces-1', Note: 'x'.repeat(1000)}))
+const PADDING = Array.from({length: 4300}, (_, i) => ({Id: `Workers-${9000 + i}`, Name: `padding-${i}`, SpaceId: 'Spaces-1', Note: 'x'.repeat(1000)}))
 
 function padded(fault: Partial<FaultRule> & {mode: FaultRule['mode']}): Partial<FaultRule> & {mode: FaultRule['mode']} {
   if (fault.mode !== 'body') return fault
@@ -62,7 +62,7 @@ function padded(fault: Partial<FaultRule> & {mode: FaultRule['mode']}): Partial<
 }
 
 describe('check, which splits a large worker list as it arrives, against the same wrong answers for /workers/all', () => {
-  it.each(WRONG)('%s (after 1 MB of valid workers where it is a list): the same line as a command that reads the list whole', async (_label, fault) => {
+  it.each(WRONG)('%s (after 4.4 MB of valid workers where it is a list): the same line as a command that reads the list whole', async (_label, fault) => {
     faults.add({...padded(fault), method: 'GET', path: '/api/Spaces-1/workers/all'})
     const [itemByItem, whole] = await Promise.all([
       octoVia(faults, sandbox, ['check', '--json', '--fail-on', 'never']),
@@ -72,7 +72,7 @@ describe('check, which splits a large worker list as it arrives, against the sam
     const message = JSON.parse(itemByItem.stdout).Error.Message as string
     expect(message).toContain('GET /api/Spaces-1/workers/all got ')
     expect(message).toBe(JSON.parse(whole.stdout).Error.Message)
-    if (padded(fault) !== fault) expect(message).toMatch(/item 11\d\d is |malformed JSON \(application\/json, 1\.\d MB\)/)
+    if (padded(fault) !== fault) expect(message).toMatch(/item 43\d\d is |malformed JSON \(application\/json, 4\.\d MB\)/)
     expect(itemByItem.stderr).not.toMatch(/Unexpected error|is not a function|Cannot read propert/)
   })
 })
