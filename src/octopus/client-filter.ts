@@ -61,11 +61,17 @@ export function workerPredicate(selection: WorkerSelection): (worker: WorkerReso
 
 /** Items of this space only (or with no SpaceId, as on servers before spaces) (a server that answered with another space's is not believed). */
 export function inSpace<T extends object>(items: T[], spaceId: string): T[] {
+  const isOwn = ownedBySpace(spaceId)
+  return items.filter(isOwn)
+}
+
+/** `inSpace` for one item at a time (a list read as it arrives). */
+export function ownedBySpace(spaceId: string): (item: object) => boolean {
   const wanted = spaceId.toLowerCase()
-  return items.filter((item) => {
+  return (item) => {
     const own = (item as {SpaceId?: unknown}).SpaceId
     return typeof own !== 'string' || own === '' || own.toLowerCase() === wanted
-  })
+  }
 }
 
 export interface TaskSelection {

@@ -123,6 +123,15 @@ export class OctopusClient {
     return (await this.request<T>('GET', url, {query, expect: shape})).data
   }
 
+  /**
+   * GET of a list whose items are read as they arrive (list-reader.ts): each checked against the
+   * list shape's item, then reduced by `keep` (undefined leaves it out), so that only what the
+   * caller keeps of a large list is ever held at once.
+   */
+  async getList<T, R>(url: string, shape: ResponseShape<T[]>, keep: (item: T) => R | undefined): Promise<R[]> {
+    return (await this.request<R[]>('GET', url, {expect: shape, keep: keep as (item: never) => unknown})).data
+  }
+
   async post<T>(url: string, body: unknown): Promise<T> {
     return (await this.request<T>('POST', url, {body})).data
   }
@@ -135,15 +144,18 @@ export class OctopusClient {
     return (await this.request<T>('DELETE', url)).data
   }
 
-  /** Reads every page of a paged collection, following `Page.Next` (one request per page). */
-  async getAllPages<T>(url: string, item: ResponseShape<T>): Promise<T[]> {
+  /**
+   * Reads every page of a paged collection, following `Page.Next` (one request per page). With
+   * `keep`, a large page's items are read as they arrive and each reduced by it (list-reader.ts).
+   */
+  async getAllPages<T>(url: string, item: ResponseShape<T>, keep?: (item: T) => T | undefined): Promise<T[]> {
     const items: T[] = []
     let next: string | undefined = url
     const seen = new Set<string>()
     const shape = collectionOf(item)
     while (next && !seen.has(next)) {
       seen.add(next)
-      const page: ResourceCollection<T> = await this.get(next, shape)
+      const page: ResourceCollection<T> = (await this.request<ResourceCollection<T>>('GET', next, {expect: shape, keep: keep as ((item: never) => unknown) | undefined})).data
       // A loop, not push(...items): spreading a huge page overflows the stack.
       for (const it of page.Items) items.push(it)
       const nextLink: string | undefined = page.Links?.['Page.Next']

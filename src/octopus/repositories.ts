@@ -23,7 +23,7 @@ import type {
 } from './types.js'
 import type {TemplateParams} from './uri-template.js'
 import {features, jsonDocument, leasePage, machinePolicyList, namedList, poolList, poolsSummary, resource, task, taskDetails, workerDocument, workerList} from './response-shapes.js'
-import {inSpace, isSelective, taskPredicate, workerPredicate, type WorkerSelection} from './client-filter.js'
+import {inSpace, isSelective, ownedBySpace, taskPredicate, workerPredicate, type WorkerSelection} from './client-filter.js'
 
 // ---- worker pools ---------------------------------------------------------------------------
 
@@ -88,6 +88,16 @@ export async function listWorkers(space: SpaceContext, query: WorkerQuery = {}):
   if (!isSelective(query)) return inSpace(await space.client.get(space.link('Workers', {id: 'all'}), workerList), space.spaceId)
   const url = space.link('Workers', {...query, skip: 0, take: 2_147_483_647} as TemplateParams)
   return inSpace(await space.client.getAllPages(url, resource<WorkerResource>()), space.spaceId).filter(workerPredicate(query))
+}
+
+/**
+ * Every worker of the space (`/workers/all`, one request), each reduced by `keep` as the list
+ * arrives: only what the caller keeps of 10,000 or 100,000 worker documents is held at once. A
+ * worker of another space (a server that ignored the space in the path) is left out, as `listWorkers` does.
+ */
+export function listWorkersAs<R>(space: SpaceContext, keep: (worker: WorkerResource) => R): Promise<R[]> {
+  const isOwn = ownedBySpace(space.spaceId)
+  return space.client.getList(space.link('Workers', {id: 'all'}), workerList, (worker) => (isOwn(worker) ? keep(worker) : undefined))
 }
 
 /** One worker by ID; a document for another ID (a server or proxy that answered wrongly) is an error, never acted on. */

@@ -2,7 +2,8 @@ import {ExitCode} from '../text/errors.js'
 import {ClientSettingError, networkFailure, pathOf, protocolMismatch, timeoutFailure, toApiError} from './errors.js'
 import {shouldRetry} from './retry.js'
 import {anyBody, anyJson, formatBytes, jsonObject, shapeProblem, type ResponseShape} from './response-shapes.js'
-import {speaksTls, type ExchangeResponse, type Transport} from './transport.js'
+import {speaksTls, type ExchangeResponse, type SinkFor, type Transport} from './transport.js'
+import {ListReader} from './list-reader.js'
 import type {TemplateParams} from './uri-template.js'
 
 export interface RequestOptions {
@@ -12,6 +13,11 @@ export interface RequestOptions {
   allowStatus?: number[]
   /** The shape a 2xx body must have (src/octopus/response-shapes.ts); default: a JSON object for a GET, any JSON otherwise. */
   expect?: ResponseShape
+  /**
+   * For a list (`expect` an array shape): what to keep of each item, read as it arrives
+   * (list-reader.ts); the response's data is then the kept values, in order. Undefined leaves an item out.
+   */
+  keep?: (item: never) => unknown
 }
 
 export interface RawResponse<T> {
@@ -40,13 +46,17 @@ export async function sendRequest<T>(policy: RequestPolicy, method: string, targ
   const upper = method.toUpperCase()
   /** Set once an attempt of this PUT/DELETE failed on the network: the server may have applied it. */
   let responseLost = false
+  const sinkFor = listSink(options)
   for (let attempt = 1; ; attempt++) {
-    const outcome = await transport.exchange(method, target, options.body, deadline)
+    const outcome = await transport.exchange(method, target, options.body, deadline, sinkFor)
     const status = outcome.response?.status
     if (outcome.response) {
       const okStatus = (status! >= 200 && status! < 300) || (options.allowStatus ?? []).includes(status!)
       if (okStatus) {
-        const data = checkShape(server, method, target, outcome.response, status! >= 200 && status! < 300 ? options.expect ?? (upper === 'GET' ? jsonObject : anyJson) : anyBody)
+        const shape = status! >= 200 && status! < 300 ? options.expect ?? (upper === 'GET' ? jsonObject : anyJson) : anyBody
+        const data = outcome.response.sink instanceof ListReader
+          ? checkList(server, method, target, outcome.response, outcome.response.sink, shape, options.keep!)
+          : checkShape(server, method, target, outcome.response, shape)
         return {status: status!, data: data as T}
       }
       // A retried DELETE that finds nothing, after a lost response: the first attempt deleted it.
@@ -136,9 +146,39 @@ export function holdsSent(sent: unknown, got: unknown): boolean {
   return sent === got
 }
 
+/**
+ * A list read as it arrives, for a GET of a list shape that says what to keep of each item: only
+ * for a 2xx JSON body (anything else is read whole, and decoded and described as any body is).
+ */
+function listSink(options: RequestOptions): SinkFor | undefined {
+  const {keep, expect} = options
+  if (!keep || !expect || !ListReader.splits(expect)) return undefined
+  return (status, headers) => (status >= 200 && status < 300 && saysJson(contentTypeOf(headers)) ? new ListReader(expect, keep) : undefined)
+}
+
+const contentTypeOf = (headers: Record<string, unknown>) => String(headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+const saysJson = (contentType: string) => /[/+]json\b/.test(contentType)
+
+/** A list read item by item: what was kept, or the same one line as `checkShape` gives for the list read whole. */
+function checkList(server: string, method: string, target: string, response: ExchangeResponse, reader: ListReader<unknown, unknown>, shape: ResponseShape, keep: (item: never) => unknown): unknown {
+  const read = reader.end()
+  if (read.kind === 'whole') {
+    const whole = checkShape(server, method, target, {...response, bytes: read.body}, shape)
+    const keepAll = (items: unknown[]) => items.map((item) => keep(item as never)).filter((kept) => kept !== undefined)
+    if (Array.isArray(whole)) return keepAll(whole)
+    const collection = whole as {Items: unknown[]}
+    return {...collection, Items: keepAll(collection.Items)}
+  }
+  if (read.kind === 'collection') return read.document
+  const contentType = contentTypeOf(response.headers)
+  if (read.kind === 'malformed') throw badResponse(server, method, target, shape, `malformed JSON (${contentType || 'no content type'}, ${formatBytes(read.bytes)})`, contentType, read.bytes, false)
+  if (read.kind === 'problem') throw badResponse(server, method, target, shape, `${read.problem} (${formatBytes(read.bytes)})`, contentType, read.bytes, false)
+  return read.items
+}
+
 /** Decodes a 2xx body and checks it has the shape the caller needs; a mismatch is one line naming server, URL and what came back. */
 function checkShape(server: string, method: string, target: string, response: ExchangeResponse, shape: ResponseShape): unknown {
-  const contentType = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  const contentType = contentTypeOf(response.headers)
   const decoded = decodeBody(response.bytes, contentType)
   const size = formatBytes(response.bytes.length)
   let got: string | undefined
@@ -149,15 +189,16 @@ function checkShape(server: string, method: string, target: string, response: Ex
     const problem = decoded.kind === 'json' ? shapeProblem(shape, decoded.value) : undefined
     if (problem) got = `${problem} (${size})`
   }
-  if (got !== undefined) {
-    const looksLikeAPage = decoded.kind === 'text' && /html/.test(contentType)
-    throw new ClientSettingError(`Unexpected answer from ${server}: ${method} ${pathOf(target)} got ${got}, not ${shape.what}; is this the Octopus Server's root URL?`, ExitCode.Failure, 'server', {
-      hint: looksLikeAPage ? 'An HTML page usually means a proxy, a login page or a URL that is not the API; check the server URL.' : undefined,
-      code: 'bad-response',
-      details: {url: target, contentType: contentType || null, bytes: response.bytes.length},
-    })
-  }
+  if (got !== undefined) throw badResponse(server, method, target, shape, got, contentType, response.bytes.length, decoded.kind === 'text' && /html/.test(contentType))
   return decoded.kind === 'json' || decoded.kind === 'text' ? decoded.value : undefined
+}
+
+function badResponse(server: string, method: string, target: string, shape: ResponseShape, got: string, contentType: string, bytes: number, looksLikeAPage: boolean): ClientSettingError {
+  return new ClientSettingError(`Unexpected answer from ${server}: ${method} ${pathOf(target)} got ${got}, not ${shape.what}; is this the Octopus Server's root URL?`, ExitCode.Failure, 'server', {
+    hint: looksLikeAPage ? 'An HTML page usually means a proxy, a login page or a URL that is not the API; check the server URL.' : undefined,
+    code: 'bad-response',
+    details: {url: target, contentType: contentType || null, bytes},
+  })
 }
 
 /** An error body as Octopus's JSON when it is JSON, else nothing (the status text is used). */
@@ -172,13 +213,13 @@ type Decoded = {kind: 'json'; value: unknown} | {kind: 'text'; value: string} | 
 function decodeBody(bytes: Buffer, contentType: string): Decoded {
   if (bytes.length === 0) return {kind: 'empty'}
   const text = bytes.toString('utf8')
-  const saysJson = /[/+]json\b/.test(contentType)
+  const json = saysJson(contentType)
   // Sniffing is for servers that mislabel JSON.
-  if (saysJson || /^\s*[[{"]/.test(text)) {
+  if (json || /^\s*[[{"]/.test(text)) {
     try {
       return {kind: 'json', value: JSON.parse(text)}
     } catch {
-      if (saysJson) return {kind: 'malformed'}
+      if (json) return {kind: 'malformed'}
     }
   }
   return {kind: 'text', value: text}

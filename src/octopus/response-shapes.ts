@@ -199,12 +199,20 @@ export function shapeProblem(shape: ResponseShape, value: unknown): string | und
   return describeIssue(shape.schema, issue.path ?? [], issue.input)
 }
 
+/**
+ * Why item `index` of a list does not fit its item schema, in the words `shapeProblem` uses for the
+ * whole list: a list read item by item (list-reader.ts) reports what one read whole would.
+ */
+export function describeItemIssue(itemSchema: v.GenericSchema | undefined, index: number, path: readonly v.IssuePathItem[], input: unknown): string {
+  return `a JSON array whose item ${index + 1} is ${describeIssue(itemSchema, path, input)}`
+}
+
 /** Walks the issue's path and the schema together, saying where in the document the problem is. */
 function describeIssue(schema: v.GenericSchema | undefined, path: readonly v.IssuePathItem[], input: unknown): string {
   const [step, ...rest] = path
   if (!step) return describeJson(input)
   const inner = schema && childSchema(schema, step)
-  if (step.type === 'array') return `a JSON array whose item ${Number(step.key) + 1} is ${describeIssue(inner, rest, input)}`
+  if (step.type === 'array') return describeItemIssue(inner, Number(step.key), rest, input)
   const key = String(step.key)
   if (rest.length > 0) return `a JSON object whose ${key} is ${describeIssue(inner, rest, input)}`
   // A record's entries (link templates) are values under a name, not fields a document must have.

@@ -21,8 +21,19 @@ export interface ExchangeResponse {
   status: number
   statusText: string
   headers: Record<string, unknown>
+  /** The body, whole; empty when a sink took it. */
   bytes: Buffer
+  /** The sink that took the body as it arrived, when the caller gave one for this response. */
+  sink?: BodySink
 }
+
+/** Takes a body chunk by chunk as it arrives, instead of its being read whole into one buffer. */
+export interface BodySink {
+  write(chunk: Buffer): void
+}
+
+/** Chooses, once a response's status and headers are in, whether a sink takes its body. */
+export type SinkFor = (status: number, headers: Record<string, unknown>) => BodySink | undefined
 
 export interface Exchange {
   response?: ExchangeResponse
@@ -60,7 +71,7 @@ export class Transport {
   constructor(private readonly options: TransportOptions) {}
 
   /** One HTTP attempt, its body read whole within the deadline and the size cap. Never throws for network trouble. */
-  async exchange(method: string, target: string, body: unknown, deadline: number): Promise<Exchange> {
+  async exchange(method: string, target: string, body: unknown, deadline: number, sinkFor?: SinkFor): Promise<Exchange> {
     const http = await this.httpClient()
     const started = performance.now()
     const left = Math.max(1, Math.floor(deadline - started))
@@ -77,10 +88,12 @@ export class Transport {
       const response = await http.request({method, url: target, data: body === undefined ? undefined : body, responseType: 'stream', signal: controller.signal})
       this.answered = true
       stream = response.data
-      const bytes = await readCapped(response, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_MB * MB, () => timedOut)
+      const headers = response.headers as Record<string, unknown>
+      const sink = sinkFor?.(response.status, headers)
+      const bytes = await readCapped(response, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_MB * MB, () => timedOut, sink)
       const ms = Math.round(performance.now() - started)
       this.options.debug(`${method} ${target} -> ${response.status} (${ms} ms)`)
-      return {response: {status: response.status, statusText: response.statusText, headers: response.headers as Record<string, unknown>, bytes}}
+      return {response: {status: response.status, statusText: response.statusText, headers, bytes, sink}}
     } catch (error) {
       if (error instanceof CliError) throw error
       const err = error as Error & {code?: string}
@@ -121,8 +134,8 @@ export class Transport {
   }
 }
 
-/** Reads a response stream into one buffer, aborting as soon as it passes `limit` bytes. */
-async function readCapped(response: AxiosResponse, limit: number, timedOut: () => boolean): Promise<Buffer> {
+/** Reads a response stream into one buffer (or into `sink`), aborting as soon as it passes `limit` bytes. */
+async function readCapped(response: AxiosResponse, limit: number, timedOut: () => boolean, sink?: BodySink): Promise<Buffer> {
   const stream = response.data as NodeJS.ReadableStream & {destroy(error?: Error): void}
   const request = `${response.config.method?.toUpperCase()} ${pathOf(response.config.url ?? '')}`
   const tooBig = (what: string) =>
@@ -147,13 +160,15 @@ async function readCapped(response: AxiosResponse, limit: number, timedOut: () =
         stream.destroy()
         throw tooBig('passed')
       }
-      chunks.push(chunk)
+      if (sink) sink.write(chunk)
+      else chunks.push(chunk)
     }
   } catch (error) {
     if (error instanceof CliError) throw error
     if (timedOut()) throw Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'})
     throw error
   }
+  if (sink) return Buffer.alloc(0)
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total)
 }
 

@@ -41,13 +41,19 @@ function spaceUrl(space: SpaceContext, linkName: string, params: TemplateParams,
   return space.path(`${fallback}${id}${qs ? `?${qs}` : ''}`)
 }
 
+/** Each item of a list kept as it came: read as it arrives, so that the body is never held whole beside its tree. */
+const asItIs = <T>(item: T): T => item
+
 export function listProjects(space: SpaceContext): Promise<ProjectFacts[]> {
-  return space.client.get(spaceUrl(space, 'Projects', {id: 'all'}, 'projects'), namedList<ProjectFacts>())
+  return space.client.getList(spaceUrl(space, 'Projects', {id: 'all'}, 'projects'), namedList<ProjectFacts>(), asItIs)
 }
 
-/** The space's deployment processes (paged; "sorted by Id"); may include release snapshots. */
-export function listDeploymentProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
-  return space.client.getAllPages(spaceUrl(space, 'DeploymentProcesses', {skip: 0, take: ALL}, 'deploymentprocesses'), resource<ProcessFacts>())
+/**
+ * The space's deployment processes (paged; "sorted by Id"); may include release snapshots. Each is
+ * reduced by `keep` as the list arrives (a large space's processes are its largest list after its workers).
+ */
+export function listDeploymentProcesses(space: SpaceContext, keep: (process: ProcessFacts) => ProcessFacts = asItIs): Promise<ProcessFacts[]> {
+  return space.client.getAllPages(spaceUrl(space, 'DeploymentProcesses', {skip: 0, take: ALL}, 'deploymentprocesses'), resource<ProcessFacts>(), keep)
 }
 
 /** Whether the server has runbooks at all: its root (or the space home) links them from Octopus 2019.11 on. */
@@ -58,7 +64,7 @@ export function serverHasRunbooks(space: SpaceContext): boolean {
 /** The space's runbooks; none, without a request, on a server that has no runbooks. */
 export async function listRunbooks(space: SpaceContext): Promise<RunbookFacts[]> {
   if (!serverHasRunbooks(space)) return []
-  return space.client.get(space.link('Runbooks', {id: 'all'}), namedList<RunbookFacts>())
+  return space.client.getList(space.link('Runbooks', {id: 'all'}), namedList<RunbookFacts>(), asItIs)
 }
 
 /**
@@ -66,9 +72,9 @@ export async function listRunbooks(space: SpaceContext): Promise<RunbookFacts[]>
  * runbooks. Where runbooks exist their processes do too, so the documented route stands in for a
  * missing `RunbookProcesses` link.
  */
-export async function listRunbookProcesses(space: SpaceContext): Promise<ProcessFacts[]> {
+export async function listRunbookProcesses(space: SpaceContext, keep: (process: ProcessFacts) => ProcessFacts = asItIs): Promise<ProcessFacts[]> {
   if (!serverHasRunbooks(space)) return []
-  return space.client.getAllPages(spaceUrl(space, 'RunbookProcesses', {skip: 0, take: ALL}, 'runbookProcesses'), resource<ProcessFacts>())
+  return space.client.getAllPages(spaceUrl(space, 'RunbookProcesses', {skip: 0, take: ALL}, 'runbookProcesses'), resource<ProcessFacts>(), keep)
 }
 
 /** The space's lifecycles (phases with their environments). */
@@ -81,7 +87,7 @@ export function listEnvironments(space: SpaceContext): Promise<NamedFacts[]> {
 }
 
 export function listChannels(space: SpaceContext): Promise<ChannelFacts[]> {
-  return space.client.get(spaceUrl(space, 'Channels', {id: 'all'}, 'channels'), namedList<ChannelFacts>())
+  return space.client.getList(spaceUrl(space, 'Channels', {id: 'all'}, 'channels'), namedList<ChannelFacts>(), asItIs)
 }
 
 /**
@@ -112,8 +118,10 @@ export async function listVariableSets(space: SpaceContext, ids: string[], onFal
   const base = space.path('variables/all')
   const withIds = `${base}?ids=${[...wanted].map(encodeURIComponent).join(',')}`
   const url = withIds.length <= MAX_IDS_URL ? withIds : base
-  const response = await space.client.request<VariableSetFacts[]>('GET', url, {allowStatus: [404], expect: resourceList<VariableSetFacts>()})
-  if (response.status !== 404 && Array.isArray(response.data)) return response.data.filter((set) => wanted.has(set.Id))
+  // Each set is kept or dropped as the list arrives: the unwanted sets of a server that ignored `ids` are never all held.
+  const keep = (set: VariableSetFacts) => (wanted.has(set.Id) ? set : undefined)
+  const response = await space.client.request<VariableSetFacts[]>('GET', url, {allowStatus: [404], expect: resourceList<VariableSetFacts>(), keep: keep as (item: never) => unknown})
+  if (response.status !== 404 && Array.isArray(response.data)) return response.data
   onFallback?.('this server has no variables/all route; reading each variable set on its own')
   const sets: VariableSetFacts[] = []
   for (const id of wanted) sets.push(await space.client.get(spaceUrl(space, 'Variables', {id}, 'variables'), resource<VariableSetFacts>()))

@@ -8,13 +8,14 @@
 import {mapBounded} from '../../text/concurrency.js'
 import type {OctopusClient, SpaceContext} from '../../octopus/client.js'
 import {OctopusApiError} from '../../octopus/errors.js'
-import {getFeatures, getWorkerPoolsSummary, listDeploymentTargets, listServerNodes, listWorkerPools, listWorkers} from '../../octopus/repositories.js'
+import {getFeatures, getWorkerPoolsSummary, listDeploymentTargets, listServerNodes, listWorkerPools, listWorkersAs} from '../../octopus/repositories.js'
 import {readUsageEstate, type UsageReadNote} from '../usage/read.js'
 import {computeUsage} from '../../domain/usage/resolve.js'
 import type {PoolWorkerCount} from '../../domain/usage/types.js'
 import {isAvailable} from '../../domain/availability.js'
 import {SPACE_CONCURRENCY} from './spaces.js'
 import type {Snapshot, SpaceSnapshot} from '../../domain/estate/types.js'
+import {workerFacts} from '../../domain/estate/worker-facts.js'
 
 export interface SnapshotOptions {
   /** The pools summary (Tentacle/Calamari upgrades). Default true. */
@@ -60,7 +61,8 @@ export async function readSnapshot(client: OctopusClient, spaces: SpaceContext[]
     mapBounded(spaces, SPACE_CONCURRENCY, async (space): Promise<SpaceSnapshot> => {
       const [pools, workers, summary, deploymentTargets, usageEstate] = await Promise.all([
         listWorkerPools(space),
-        listWorkers(space),
+        // Each worker document reduced as the list arrives: the read model holds what its readers use, not 100,000 whole documents.
+        listWorkersAs(space, workerFacts),
         want(options.summary) ? optional(`worker pool summary of ${space.space.Name}`, () => getWorkerPoolsSummary(space)) : Promise.resolve(undefined),
         want(options.deploymentTargets) ? optional(`deployment targets of ${space.space.Name}`, () => listDeploymentTargets(space)) : Promise.resolve(undefined),
         // Pools and workers come from the reads beside it, so the usage read does not repeat them.

@@ -16,6 +16,7 @@ import {
   listLibraryVariableSets, listLifecycles, listProjects, listRunbookProcesses, listRunbooks, listVariableSets, serverHasRunbooks,
 } from '../../octopus/usage-repositories.js'
 import {isVersionControlled} from '../../domain/usage/resolve.js'
+import {processFacts} from '../../domain/usage/process-facts.js'
 import type {LifecycleFacts, NamedFacts, ProjectFacts} from '../../octopus/usage-types.js'
 import type {GitReads, PoolWorkerCount, UsageEstate, UsagePoolFacts} from '../../domain/usage/types.js'
 
@@ -63,9 +64,10 @@ export async function readUsageEstate(space: SpaceContext, options: ReadUsageOpt
     options.pools ? Promise.resolve(options.pools) : listWorkerPools(space),
     options.poolWorkers ? Promise.resolve(options.poolWorkers) : readPoolWorkers(space, options),
     listProjects(space),
-    listDeploymentProcesses(space),
+    // Reduced as they arrive to what the usage reads (scripts and packages left behind).
+    listDeploymentProcesses(space, processFacts),
     listRunbooks(space),
-    listRunbookProcesses(space),
+    listRunbookProcesses(space, processFacts),
     listEnvironments(space),
     listChannels(space),
     listLibraryVariableSets(space),

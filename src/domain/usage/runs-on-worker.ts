@@ -33,6 +33,11 @@ const SERVER_PROCESS_TYPES = new Set(['octopus.manual', 'octopus.email'])
 const PROBABLY_SERVER_PROCESS = [/^octopus\.deployrelease$/i, /^octopus\.healthcheck$/i, /^octopus\.jiraintegration\./i, /^octopus\.certificate\.import$/i, /^octopus\.importcertificate$/i]
 const WORKER_FAMILIES = [/^octopus\.aws/i, /^octopus\.azure/i, /^octopus\.terraform/i, /^octopus\.googlecloud/i]
 
+const RUN_ON_SERVER = 'Octopus.Action.RunOnServer'
+const TARGET_ROLES = 'Octopus.Action.TargetRoles'
+/** The step and action properties the usage reads (all a reduced process keeps: process-facts.ts). */
+export const USAGE_PROPERTIES = [RUN_ON_SERVER, TARGET_ROLES] as const
+
 /** A property's text (sensitive values have none to compare); keys compared case-insensitively. */
 export function propertyText(properties: Record<string, PropertyValue> | null | undefined, key: string): string | undefined {
   if (!properties) return undefined
@@ -60,12 +65,12 @@ export function runsOnWorker(action: Pick<ActionFacts, 'ActionType' | 'Propertie
   const lower = type.toLowerCase()
   if (SERVER_PROCESS_TYPES.has(lower)) return {verdict: 'no', reason: `${type} runs inside the Octopus Server process`}
   if (PROBABLY_SERVER_PROCESS.some((p) => p.test(type))) return {verdict: 'no', reason: `${type} is taken to run inside the Octopus Server process (heuristic)`}
-  const runOnServer = propertyText(action.Properties, 'Octopus.Action.RunOnServer')?.trim().toLowerCase()
+  const runOnServer = propertyText(action.Properties, RUN_ON_SERVER)?.trim().toLowerCase()
   if (runOnServer === 'true') return {verdict: 'yes', reason: 'Octopus.Action.RunOnServer is true'}
   if (WORKER_FAMILIES.some((p) => p.test(type))) {
     return {verdict: 'likely', reason: `${type} is a cloud step, which runs on a worker (RunOnServer is ${runOnServer === undefined ? 'not set' : runOnServer})`}
   }
-  const roles = propertyText(stepProperties, 'Octopus.Action.TargetRoles') ?? propertyText(action.Properties, 'Octopus.Action.TargetRoles')
+  const roles = propertyText(stepProperties, TARGET_ROLES) ?? propertyText(action.Properties, TARGET_ROLES)
   const targetsRoles = roles !== undefined && roles.trim() !== ''
   const namesPool = Boolean(action.WorkerPoolId?.trim() || action.WorkerPoolVariable?.trim())
   if (runOnServer === 'false' || targetsRoles) {

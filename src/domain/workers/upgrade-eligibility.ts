@@ -55,6 +55,24 @@ export interface UpgradeEligibility {
   blockedBecause?: string
 }
 
+/**
+ * Whether the summary's list names the worker. The lists name every machine due an upgrade, so on
+ * a large estate they are long: each is made a set once (keyed on the list, which a summary does
+ * not change once read) rather than scanned for every worker.
+ */
+function listed(ids: string[] | null | undefined, workerId: string): boolean {
+  if (!ids || ids.length === 0) return false
+  // A summary is only checked for being an object: a list that is not an array is read as before.
+  if (!Array.isArray(ids)) return Boolean((ids as {includes?: (id: string) => boolean}).includes?.(workerId))
+  let set = idSets.get(ids)
+  if (!set) {
+    set = new Set(ids)
+    idSets.set(ids, set)
+  }
+  return set.has(workerId)
+}
+const idSets = new WeakMap<string[], Set<string>>()
+
 function isLocked(endpoint: PresentableEndpoint | null | undefined): boolean {
   return endpoint?.TentacleVersionDetails?.UpgradeLocked === true || endpoint?.UpgradeLocked === true
 }
@@ -69,11 +87,11 @@ export function upgradeEligibility(worker: UpgradeWorker, kind: UpgradeKind, sum
   let needed: boolean
   let advice: UpgradeEligibility['advice']
   if (kind === 'Calamari') {
-    needed = worker.HasLatestCalamari === false || Boolean(summary?.MachineIdsForCalamariUpgrade?.includes(worker.Id))
+    needed = worker.HasLatestCalamari === false || listed(summary?.MachineIdsForCalamariUpgrade, worker.Id)
   } else {
     const own = upgradeAdvice(worker.Endpoint)
     advice = own?.upgradeRequired ? 'required' : own?.upgradeSuggested ? 'suggested' : own?.upgradeAvailable ? 'available' : undefined
-    needed = advice === 'required' || advice === 'suggested' || Boolean(summary?.MachineIdsForTentacleUpgrade?.includes(worker.Id))
+    needed = advice === 'required' || advice === 'suggested' || listed(summary?.MachineIdsForTentacleUpgrade, worker.Id)
   }
 
   if (agent) {

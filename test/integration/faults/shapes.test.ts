@@ -51,6 +51,32 @@ describe('pool list against wrong-shaped answers for /workerpools/all', () => {
   })
 })
 
+/** Valid workers ahead of a wrong answer's items, so that the list passes the size past which check splits it as it arrives. */
+const PADDING = Array.from({length: 4300}, (_, i) => ({Id: `Workers-${9000 + i}`, Name: `padding-${i}`, SpaceId: 'Spaces-1', Note: 'x'.repeat(1000)}))
+
+function padded(fault: Partial<FaultRule> & {mode: FaultRule['mode']}): Partial<FaultRule> & {mode: FaultRule['mode']} {
+  if (fault.mode !== 'body') return fault
+  if (Array.isArray(fault.body)) return {...fault, body: [...PADDING, ...fault.body]}
+  if (typeof fault.body === 'string' && fault.body.startsWith('[')) return {...fault, body: `[${JSON.stringify(PADDING).slice(1, -1)},${fault.body.slice(1)}`}
+  return fault
+}
+
+describe('check, which splits a large worker list as it arrives, against the same wrong answers for /workers/all', () => {
+  it.each(WRONG)('%s (after 4.4 MB of valid workers where it is a list): the same line as a command that reads the list whole', async (_label, fault) => {
+    faults.add({...padded(fault), method: 'GET', path: '/api/Spaces-1/workers/all'})
+    const [itemByItem, whole] = await Promise.all([
+      octoVia(faults, sandbox, ['check', '--json', '--fail-on', 'never']),
+      octoVia(faults, sandbox, ['worker', 'list', '--json']),
+    ])
+    expect(itemByItem.exitCode, itemByItem.stderr).toBe(1)
+    const message = JSON.parse(itemByItem.stdout).Error.Message as string
+    expect(message).toContain('GET /api/Spaces-1/workers/all got ')
+    expect(message).toBe(JSON.parse(whole.stdout).Error.Message)
+    if (padded(fault) !== fault) expect(message).toMatch(/item 43\d\d is |malformed JSON \(application\/json, 4\.\d MB\)/)
+    expect(itemByItem.stderr).not.toMatch(/Unexpected error|is not a function|Cannot read propert/)
+  })
+})
+
 describe('other routes and commands', () => {
   it.each([
     ['the spaces list', '/api/spaces/all', {Items: []}, /GET \/api\/spaces\/all got a JSON object \(\d+ B\), not a JSON array of spaces/],

@@ -124,6 +124,13 @@ describe('the shared renderers', () => {
     expect(JSON.parse(jsonTextWithoutLinks(doc))).toEqual({Id: 'Workers-1', Endpoint: {Uri: 'https://h/'}, Items: [{Name: 'a'}], Linked: true})
   })
 
+  it('jsonTextWithoutLinks drops a Links that only the last item of a deep list holds, and leaves a document without one as jsonText writes it', () => {
+    const deep = {Rows: [{Name: 'a', Cells: [[1], {x: 'Links'}]}, {Name: 'b', Cells: [[2], {Links: {Self: '/x'}, y: 2}]}]}
+    expect(JSON.parse(jsonTextWithoutLinks(deep))).toEqual({Rows: [{Name: 'a', Cells: [[1], {x: 'Links'}]}, {Name: 'b', Cells: [[2], {y: 2}]}]})
+    const none = {Rows: [{Name: 'Links', Value: '"Links": 1'}], When: new Date(0)}
+    expect(jsonTextWithoutLinks(none)).toBe(jsonText(none))
+  })
+
   it('every bulk command\'s rendering escapes the server names and errors: one line per item', async () => {
     const items = [{Id: 'Workers-1', Name: 'evil\nError: forged'}, {Id: 'Workers-2', Name: `two${ESC}[2J`}, {Id: 'Workers-3', Name: 'three'}]
     const report = await runBulk(items, async (item) => {

@@ -32,16 +32,26 @@ interface Placed {
   worker: WorkerFacts
 }
 
+/**
+ * The groups of two or more items with one key, in the order of each group's first item. Most keys
+ * are unique (100,000 workers, a handful of duplicates): an item is kept alone until a second one
+ * shares its key, so no array is made for each of them.
+ */
 function groupBy(items: Placed[], key: (p: Placed) => string | undefined): Placed[][] {
-  const groups = new Map<string, Placed[]>()
-  for (const item of items) {
-    const k = key(item)
+  const firstIndex = new Map<string, number>()
+  const groups = new Map<number, Placed[]>()
+  for (let i = 0; i < items.length; i++) {
+    const k = key(items[i])
     if (k === undefined) continue
-    const group = groups.get(k)
-    if (group) group.push(item)
-    else groups.set(k, [item])
+    const first = firstIndex.get(k)
+    if (first === undefined) firstIndex.set(k, i)
+    else {
+      const group = groups.get(first)
+      if (group) group.push(items[i])
+      else groups.set(first, [items[first], items[i]])
+    }
   }
-  return [...groups.values()].filter((g) => g.length > 1)
+  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, group]) => group)
 }
 
 function where(p: Placed): string {

@@ -1,0 +1,48 @@
+import {readFileSync} from 'node:fs'
+import {describe, expect, it} from 'vitest'
+import {workerFacts} from '../../../src/domain/estate/worker-facts.js'
+import {runCheck} from '../../../src/domain/policy/engine.js'
+import type {PoolFacts, Snapshot, WorkerFacts} from '../../../src/domain/estate/types.js'
+import type {WorkerResource} from '../../../src/octopus/types.js'
+import {config} from '../policy/fixtures.js'
+
+const fixture = (version: string, file: string) => JSON.parse(readFileSync(new URL(`../../fixtures/octopus/foreign/${version}/${file}`, import.meta.url), 'utf8'))
+
+/** A snapshot of one space whose workers are `workers` (whole documents, or what check keeps of them). */
+function snapshotOf(pools: PoolFacts[], workers: WorkerFacts[], upgradeIds: string[]): Snapshot {
+  return {
+    server: 'https://octopus.example.com',
+    spaces: [{space: {Id: 'Spaces-1', Name: 'Default'}, pools, workers, summary: {MachineIdsForTentacleUpgrade: upgradeIds, MachineIdsForCalamariUpgrade: upgradeIds}, deploymentTargets: []}],
+    builtInWorkerEnabled: true,
+    serverNodes: [{Id: 'OctopusServerNodes-1', Name: 'node-1'}],
+  }
+}
+
+describe('a worker document reduced to what the read model uses', () => {
+  it.each(['2019.7', '2023.1', '2026.1'])('check finds the same on the reduced documents as on the whole ones (%s documents: Tentacles, SSH, Kubernetes agents, no endpoint)', (version) => {
+    const workers = fixture(version, 'workers.json') as WorkerResource[]
+    const pools = fixture(version, 'workerpools.json') as PoolFacts[]
+    const upgradeIds = workers.filter((_, i) => i % 2 === 0).map((w) => w.Id)
+    const whole = runCheck(snapshotOf(pools, workers as unknown as WorkerFacts[], upgradeIds), config())
+    const reduced = runCheck(snapshotOf(pools, workers.map(workerFacts), upgradeIds), config())
+    expect(whole.Findings.length).toBeGreaterThan(0)
+    expect(reduced).toEqual(whole)
+  })
+
+  it('keeps the fields readers use and leaves the rest (links, status text, operating system...)', () => {
+    const [document] = fixture('2026.1', 'workers.json') as Array<WorkerResource & Record<string, unknown>>
+    const facts = workerFacts(document) as unknown as Record<string, unknown>
+    expect(facts.Id).toBe(document.Id)
+    expect(facts.WorkerPoolIds).toEqual(document.WorkerPoolIds)
+    expect(facts).not.toHaveProperty('Links')
+    expect(facts).not.toHaveProperty('StatusSummary')
+    expect(facts.Endpoint).not.toHaveProperty('Links')
+    expect((facts.Endpoint as Record<string, unknown>).CommunicationStyle).toBe(document.Endpoint?.CommunicationStyle)
+  })
+
+  it('an endpoint that is null, or not an object in a hand-made document, stays as it came', () => {
+    const base = {Id: 'Workers-1', Name: 'w', IsDisabled: false, HealthStatus: 'Healthy', WorkerPoolIds: []} as unknown as WorkerResource
+    expect(workerFacts({...base, Endpoint: null}).Endpoint).toBeNull()
+    expect(workerFacts({...base, Endpoint: 'odd' as never}).Endpoint).toBe('odd')
+  })
+})
