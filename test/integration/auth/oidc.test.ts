@@ -208,7 +208,9 @@ describe('login --service-account-id refusals: exit 3, one line, nothing saved',
 describe('a saved access token expires', {timeout: 120_000}, () => {
   let shortLived: Sandbox
   beforeAll(async () => {
-    shortLived = await startTestSandbox({oidc: {issuer: issuer.issuer, jwks: issuer.jwks}, oidcAccessTokenLifetimeSeconds: 2})
+    // Long enough for login and one whoami to finish before it on a loaded CI machine; the test
+    // then waits for the expiry itself, so a longer life costs wall time, not CPU.
+    shortLived = await startTestSandbox({oidc: {issuer: issuer.issuer, jwks: issuer.jwks}, oidcAccessTokenLifetimeSeconds: 10})
   })
   afterAll(async () => shortLived?.close())
 
