@@ -12,9 +12,16 @@ import {longestWord, wrapItems, wrapWords} from './wrap.js'
  *     make the table fit without it);
  *  3. `wrap` columns wrap at spaces within the column, onto more lines of the row, never
  *     narrower than their longest word.
- * What then still does not fit is left to the terminal, whole. A `fill` column (a bar chart) is
- * last and gets the room the others leave, between its minimum and maximum. Piped, the table is
- * the shared plain layout (renderTable's), every column in the row, a fill column at its maximum.
+ * A `fill` column (a bar chart) is last and gets the room the others leave, between its minimum
+ * and maximum. It is decoration, so when the steps above cannot make the table fit beside it at its
+ * minimum, it gives way before any heading or cell does:
+ *  4. the fill shrinks into the room left, down to its `least`;
+ *  5. headings wrap at their spaces (`PEAK CONCURRENT` over two lines), widest column first, each
+ *     no narrower than its longest heading word or its cells, keeping room for the fill at `least`;
+ *  6. the fill is left out (the caller is told, `fillWidth` 0, so its caption can stop naming it),
+ *     and headings wrap as far as the whole width needs.
+ * What then still does not fit is left to the terminal, whole. Piped, the table is the shared
+ * plain layout (renderTable's), every column in the row, a fill column at its maximum.
  */
 export interface WholeTableOptions extends TableOptions {
   optional?: string[]
@@ -27,6 +34,8 @@ export interface WholeTableOptions extends TableOptions {
 export interface FillColumn {
   minimum: number
   maximum: number
+  /** The fewest cells it is still drawn in when the table cannot fit beside it at `minimum` (default `minimum`); narrower, it is left out. */
+  least?: number
   draw: (row: number, width: number) => string
 }
 
@@ -34,6 +43,8 @@ export interface WholeTable {
   text: string
   /** The `optional` columns left out to fit the terminal. */
   dropped: string[]
+  /** The cells the fill column was drawn in: 0 when there is none or it was left out to fit. */
+  fillWidth: number
 }
 
 const GAP = 2
@@ -43,7 +54,7 @@ export function renderWholeTable(head: string[], rows: Cell[][], opts: WholeTabl
   const fill = opts.fill
   if (!opts.isTTY) {
     const withFill = fill ? {head: [...head, ''], rows: rows.map((r, i) => [...r, fill.draw(i, fill.maximum)])} : {head, rows}
-    return {text: renderTable(withFill.head, withFill.rows, opts), dropped: []}
+    return {text: renderTable(withFill.head, withFill.rows, opts), dropped: [], fillWidth: fill ? fill.maximum : 0}
   }
   const width = opts.width ?? DEFAULT_COLUMNS
   const cells = rows.map((r) => head.map((_, i) => cellText(r[i])))
@@ -77,20 +88,45 @@ export function renderWholeTable(head: string[], rows: Cell[][], opts: WholeTabl
     if (widest < 0) break
     widths[widest]--
   }
-  const fillWidth = fill ? Math.max(fill.minimum, Math.min(fill.maximum, width - total(widths) - GAP)) : 0
+  let fillWidth = fill ? Math.max(fill.minimum, Math.min(fill.maximum, width - total(widths) - GAP)) : 0
+  if (total(widths) > budget) {
+    // A heading wraps only at its spaces, so a column narrows to the widest line of its heading
+    // wrapped one cell narrower (or its cells, whichever is wider); a `wrap` column, whose cells
+    // wrap too, one cell at a time.
+    const headFloor = head.map((h, i) => Math.max(longestWord(h), ...cells.map((r) => (wraps[i] ? longestWord(r[i]) : stringWidth(r[i])))))
+    const narrower = (i: number) => (wraps[i] ? widths[i] - 1 : Math.max(headFloor[i], ...wrapWords(head[i], widths[i] - 1).map((line) => stringWidth(line))))
+    const wrapHeadings = (room: number) => {
+      while (total(widths) > room) {
+        let widest = -1
+        for (const i of shown) if (widths[i] > headFloor[i] && (widest < 0 || widths[i] >= widths[widest])) widest = i
+        if (widest < 0) return
+        widths[widest] = narrower(widest)
+      }
+    }
+    if (fill) {
+      const least = Math.min(fill.least ?? fill.minimum, fill.minimum)
+      if (width - total(widths) - GAP < least) wrapHeadings(width - least - GAP)
+      const room = width - total(widths) - GAP
+      fillWidth = room >= least ? Math.min(fill.maximum, room) : 0
+    }
+    if (fillWidth === 0) wrapHeadings(width)
+  }
+  const drawn = fill && fillWidth > 0 ? fill : undefined
 
-  const shownWidths = [...shown.map((i) => widths[i]), ...(fill ? [fillWidth] : [])]
+  const shownWidths = [...shown.map((i) => widths[i]), ...(drawn ? [fillWidth] : [])]
   const bold = (opts.paint ?? plainPaint).bold
-  const lines = [layoutRow([...shown.map((i) => head[i]), ...(fill ? [''] : [])], shownWidths, bold)]
+  const headings = shown.map((i) => wrapWords(head[i], widths[i]))
+  const lines: string[] = []
+  for (let k = 0; k < Math.max(1, ...headings.map((h) => h.length)); k++) lines.push(layoutRow([...headings.map((h) => h[k] ?? ''), ...(drawn ? [''] : [])], shownWidths, bold))
   cells.forEach((row, r) => {
     const columns = shown.map((i) => (wraps[i] ? wrapWords(row[i], widths[i]) : [row[i]]))
-    if (fill) columns.push([fill.draw(r, fillWidth)])
+    if (drawn) columns.push([drawn.draw(r, fillWidth)])
     const height = Math.max(...columns.map((c) => c.length))
     for (let k = 0; k < height; k++) lines.push(layoutRow(columns.map((c) => c[k] ?? ''), shownWidths))
     const notes = [...underneath].sort((a, b) => a - b).filter((i) => row[i] !== '').map((i) => `${label(head[i])}: ${row[i]}`)
     if (notes.length > 0) lines.push(...wrapItems(notes, width - 2, {hang: '  '}).map((line) => `  ${line}`))
   })
-  return {text: lines.join('\n') + '\n', dropped}
+  return {text: lines.join('\n') + '\n', dropped, fillWidth}
 }
 
 /** `TASK STATE` -> `Task state`: a heading as the label of a value under its row. */

@@ -63,10 +63,13 @@ const hasLeaseWaits = (report: LeaseReport) => report.Pools.some((p) => p.LeaseW
  * The bar column after BUSY that charts it: each row's busy time, scaled to the busiest row, so
  * the bar and the figure beside it always agree. It takes the room the table leaves (at least 12
  * cells, where 9 s, 8 s, 7 s and 6 s still draw as different bars; 30 at most, and when piped).
+ * The bar only restates BUSY, so when the table's names and times cannot fit beside 12 cells (the
+ * wait columns beside long worker names at 80 columns) it shrinks, down to 4 cells (32 eighth-cell
+ * steps, still a readable comparison), and below that it is left out rather than cut a name.
  */
 export function busyBars(grid: Grid): FillColumn {
   const max = Math.max(0, ...grid.barValues)
-  return {minimum: 12, maximum: 30, draw: (row, width) => bar(grid.barValues[row], max, width)}
+  return {minimum: 12, maximum: 30, least: 4, draw: (row, width) => bar(grid.barValues[row], max, width)}
 }
 
 /**
@@ -89,7 +92,8 @@ export function renderLeaseReport(report: LeaseReport, opts: TableOptions & {spa
   if (report.TasksScanned === 0) return prose(`No tasks completed between ${terminalTime(report.Since)} and ${terminalTime(report.Until)}${where}, so there are no leases to report and no idle workers to name (a longer --since reaches further back).`)
   out.push(prose(`Worker leases ${terminalTime(report.Since)} – ${terminalTime(report.Until)}${where}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`), '')
   const grid = groupGrid(report, {spaceColumn})
-  out.push(`By ${report.GroupBy} (the bar charts BUSY):`, renderWholeTable(grid.head, grid.rows, {...table, under: ['POOLS', 'SPACE'], wrap: ['POOLS', 'POOL', 'TASK TYPE', 'SPACE'], fill: busyBars(grid)}).text)
+  const byGroup = renderWholeTable(grid.head, grid.rows, {...table, under: ['POOLS', 'SPACE'], wrap: ['POOLS', 'POOL', 'TASK TYPE', 'SPACE'], fill: busyBars(grid)})
+  out.push(byGroup.fillWidth > 0 ? `By ${report.GroupBy} (the bar charts BUSY):` : `By ${report.GroupBy}:`, byGroup.text)
   if (report.GroupBy !== 'pool') {
     const leaseWaits = hasLeaseWaits(report)
     out.push('Peak concurrent leases per pool:')

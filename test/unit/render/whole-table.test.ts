@@ -46,6 +46,24 @@ describe('renderWholeTable', () => {
     expect(piped.dropped).toEqual([])
   })
 
+  it('a fill column that leaves no room for the rest gives way first: it shrinks to its least, then headings wrap at spaces, then it is left out', () => {
+    const fill = {minimum: 12, maximum: 30, least: 4, draw: (_row: number, width: number) => '#'.repeat(width)}
+    const wide = ['p-web-azcus-worker-01', 3, '1m 35s']
+    const headings = ['WORKER', 'PEAK CONCURRENT', 'LEASE WAIT']
+    // 21 + 15 + 10 + gaps = 50: at 60 the fill has 8 cells, under its minimum of 12 but above its least.
+    const shrunk = renderWholeTable(headings, [wide], {isTTY: true, width: 60, fill})
+    expect(shrunk.text.split('\n').slice(0, 2)).toEqual(['WORKER                 PEAK CONCURRENT  LEASE WAIT', `p-web-azcus-worker-01  3                1m 35s      ${'#'.repeat(8)}`])
+    expect(shrunk.fillWidth).toBe(8)
+    // At 52 the headings wrap (widest first) to keep the fill at its least.
+    const wrapped = renderWholeTable(headings, [wide], {isTTY: true, width: 52, fill})
+    expect(wrapped.text.split('\n').slice(0, 3)).toEqual(['WORKER                 PEAK        LEASE WAIT', '                       CONCURRENT', `p-web-azcus-worker-01  3           1m 35s      ${'#'.repeat(5)}`])
+    // At 41 even wrapped headings leave no room for 4 cells: the fill is left out, the cells whole.
+    const without = renderWholeTable(headings, [wide], {isTTY: true, width: 41, fill})
+    expect(without.text.split('\n').slice(0, 3)).toEqual(['WORKER                 PEAK        LEASE', '                       CONCURRENT  WAIT', 'p-web-azcus-worker-01  3           1m 35s'])
+    expect(without.fillWidth).toBe(0)
+    for (const line of without.text.trimEnd().split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(41)
+  })
+
   it('an unbounded width (--wide) keeps every column in its row', () => {
     const {text, dropped} = renderWholeTable(head, rows, {isTTY: true, width: Number.POSITIVE_INFINITY, ...layout})
     expect(text.split('\n')[0]).toMatch(/^LEASE +WORKER +POOL +TASK +DESCRIPTION +TAKEN AT +EXCLUSIVE$/)
