@@ -114,6 +114,6 @@ export function renderLeaseReport(report: LeaseReport, opts: TableOptions & {spa
     : list(`Idle workers (never leased, ${report.IdleWorkers.length}):`, report.IdleWorkers.map((w) => named(w) + (w.IsDisabled ? ' (disabled)' : ''))))
   if (!hasMutexWaits(report)) out.push(prose('Mutex waits: none logged (no step waited on another script on its worker).'))
   const advice = recommendationLines(report.Recommendations, {name: terminalSafe, spaceNames: spaceColumn})
-  if (advice.length > 0) out.push('', 'Recommendations (thresholds: capacity: in .octoworkers.yaml):', ...advice.map((line) => prose(`- ${line}`)))
+  if (advice.length > 0) out.push('', prose('Recommendations (thresholds: capacity: in .octoworkers.yaml):'), ...advice.map((line) => prose(`- ${line}`)))
   return out.join('\n')
 }

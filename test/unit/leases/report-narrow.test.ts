@@ -43,7 +43,7 @@ function report(): LeaseReport {
       {SpaceId: 'Spaces-Operations', SpaceName: 'Operations', WorkerId: 'Workers-10', WorkerName: 'p-deploy-worker-spare', WorkerPoolNames: [DEPLOY], IsDisabled: false},
     ],
     BusiestWorkers: workers,
-    Recommendations: [],
+    Recommendations: [{Kind: 'add-worker', SpaceName: 'Operations', WorkerPoolName: DEPLOY, PeakConcurrentLeases: 3, AvailableWorkers: 2, AllBusySeconds: 100}],
   } as LeaseReport
 }
 
@@ -62,7 +62,9 @@ describe('leases report text view on narrow terminals', () => {
         for (const line of prose) expect(stringWidth(line), `${stringWidth(line)} > ${width}: ${line}\n${text}`).toBeLessThanOrEqual(width)
         // The line saying no step waited on a mutex wraps like the view's other prose, words whole.
         const mutex = text.slice(text.indexOf('Mutex waits:')).split('\n').map((l) => l.trim()).join(' ')
-        expect(mutex).toBe('Mutex waits: none logged (no step waited on another script on its worker).')
+        expect(mutex.slice(0, mutex.indexOf('.') + 1)).toBe('Mutex waits: none logged (no step waited on another script on its worker).')
+        // So do the recommendations: their heading, and each sentence with its time whole.
+        expect(lines.slice(lines.findIndex((l) => l.startsWith('Recommendations'))).some((l) => l.includes('1m 40s')), text).toBe(true)
       })
 
       it(`breaks the busiest and idle worker lists between entries in ${width} columns${view.name}, splitting no name or busy time`, () => {
