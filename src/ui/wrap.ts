@@ -41,13 +41,32 @@ export function wrapItems(items: string[], width: number, opts: WrapOptions & {s
       lines.push(line.trimEnd())
       line = hang + item
     } else {
-      // Wider than any line: word by word from here.
-      const words = item.split(/ +/).filter((w) => w !== '')
-      words.forEach((word, k) => push(word, k === 0 ? separator : ' '))
+      // Wider than any line: word by word from here, a time's parts kept together.
+      unbreakableWords(item).forEach((word, k) => push(word, k === 0 ? separator : ' '))
     }
   }
   if (!lineIsEmpty() || lines.length === 0) lines.push(line.trimEnd())
   return lines
+}
+
+/** One part of a printed time (`1h`, `02m`, `40s`, `800ms`), maybe in brackets or before a comma. */
+const TIME_PART = /^\(?\d+(?:\.\d+)?(?:ms|[wdhms])[),.;:]*$/
+
+/**
+ * The words of a text, where the parts of a time such as `1m 40s` count as one word: a line
+ * broken between them would read as two times (`1m` at the end of one line, `40s` at the start
+ * of the next).
+ */
+function unbreakableWords(text: string): string[] {
+  const words: string[] = []
+  for (const word of text.split(/ +/)) {
+    if (word === '') continue
+    const last = words.at(-1)
+    // Only a part that ends in its unit (nothing after it) continues into the next part.
+    if (last !== undefined && TIME_PART.test(word) && /(?:^|\s)\(?\d+(?:\.\d+)?(?:ms|[wdhms])$/.test(last)) words[words.length - 1] = `${last} ${word}`
+    else words.push(word)
+  }
+  return words
 }
 
 /** The widest single word of a text: the narrowest a column can wrap it to without cutting. */

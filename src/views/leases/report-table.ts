@@ -81,10 +81,12 @@ export function busyBars(grid: Grid): FillColumn {
 export function renderLeaseReport(report: LeaseReport, opts: TableOptions & {spaceColumn: boolean}): string {
   const {spaceColumn, ...table} = opts
   const prose = (text: string) => (table.isTTY ? wrapWords(text, table.width ?? 80, {hang: '  '}).join('\n') : text)
-  // A list breaks between its entries where it can: `(4 leases, 800ms)` stays on one line.
+  // A list breaks between its entries where it can (after its lead too), so that an entry such as
+  // `name (4 leases, 1m 40s)` stays on one line whenever it fits one; an entry wider than a line
+  // breaks at its spaces, never inside its time.
   const list = (lead: string, entries: string[]) => {
     if (!table.isTTY) return `${lead} ${entries.join(', ')}`
-    const items = entries.map((entry, i) => `${i === 0 ? `${lead} ` : ''}${entry}${i < entries.length - 1 ? ',' : ''}`)
+    const items = [lead, ...entries.map((entry, i) => `${entry}${i < entries.length - 1 ? ',' : ''}`)]
     return wrapItems(items, table.width ?? 80, {separator: ' ', hang: '  '}).join('\n')
   }
   const out: string[] = []
@@ -110,8 +112,8 @@ export function renderLeaseReport(report: LeaseReport, opts: TableOptions & {spa
   out.push(report.IdleWorkers.length === 0
     ? 'Idle workers (never leased): none.'
     : list(`Idle workers (never leased, ${report.IdleWorkers.length}):`, report.IdleWorkers.map((w) => named(w) + (w.IsDisabled ? ' (disabled)' : ''))))
-  if (!hasMutexWaits(report)) out.push('Mutex waits: none logged (no step waited on another script on its worker).')
+  if (!hasMutexWaits(report)) out.push(prose('Mutex waits: none logged (no step waited on another script on its worker).'))
   const advice = recommendationLines(report.Recommendations, {name: terminalSafe, spaceNames: spaceColumn})
-  if (advice.length > 0) out.push('', 'Recommendations (thresholds: capacity: in .octoworkers.yaml):', ...advice.map((line) => prose(`- ${line}`)))
+  if (advice.length > 0) out.push('', prose('Recommendations (thresholds: capacity: in .octoworkers.yaml):'), ...advice.map((line) => prose(`- ${line}`)))
   return out.join('\n')
 }
