@@ -13,7 +13,7 @@ import {CHECK_FORMATS, type CheckOutcome} from '../views/check/formats.js'
 import {usageReadNoteLine} from '../views/usage-report.js'
 import {writeStarterConfig} from '../config/octoworkers-yaml/starter.js'
 import {RULE_IDS} from '../domain/policy/types.js'
-import {safe} from '../ui/safe.js'
+import {unreadablePartWarning} from '../views/unreadable-part.js'
 
 export default class Check extends ServerCommand<typeof Check> {
   static override summary = 'Check workers and pools against naming conventions, redundancy and Octopus\'s guidance.'
@@ -57,7 +57,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
       spaces,
       config,
       failOn: flags['fail-on'],
-      onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}); the rules that need it are not checked.`),
+      onUnavailable: (part, cause) => this.warnUser(unreadablePartWarning(part, cause, 'rules-not-checked')),
       onNote: (note) => this.note(usageReadNoteLine(note)),
     })
     return {kind: 'run', run, config}

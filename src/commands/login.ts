@@ -10,6 +10,7 @@ import {normalizeServerUrl} from '../octopus/server-url.js'
 import {validatorFrom} from '../ui/prompt.js'
 import {readAllText} from '../ui/io.js'
 import {safe} from '../ui/safe.js'
+import {loginWarningLine} from '../views/auth.js'
 
 export default class Login extends ServerCommand<typeof Login> {
   static override summary = 'Check an API key against an Octopus Server, then save it in the OS keychain and the server in a profile.'
@@ -79,6 +80,7 @@ OpenID Connect (Octopus 2023.4.8077 / 2024.1.1889 on; service accounts only): --
       env: this.env,
       createClient: this.context.createClient,
       warn: (m) => this.warnUser(m),
+      onWarning: (warning) => this.warnUser(loginWarningLine(warning)),
       ...this.clientSettings(),
     })
   }
@@ -105,6 +107,7 @@ OpenID Connect (Octopus 2023.4.8077 / 2024.1.1889 on; service accounts only): --
       env: this.env,
       createClient: this.context.createClient,
       warn: (m) => this.warnUser(m),
+      onWarning: (warning) => this.warnUser(loginWarningLine(warning)),
       ...this.clientSettings(),
     })
   }

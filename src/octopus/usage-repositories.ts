@@ -112,7 +112,7 @@ const MAX_IDS_URL = 6000
  * is filtered here either way; when the IDs would make the URL too long they are not sent.
  * A server without `variables/all` (404) is read one set at a time, as a last resort.
  */
-export async function listVariableSets(space: SpaceContext, ids: string[], onFallback?: (why: string) => void): Promise<VariableSetFacts[]> {
+export async function listVariableSets(space: SpaceContext, ids: string[], onFallback?: () => void): Promise<VariableSetFacts[]> {
   const wanted = new Set(ids)
   if (wanted.size === 0) return []
   const base = space.path('variables/all')
@@ -122,7 +122,7 @@ export async function listVariableSets(space: SpaceContext, ids: string[], onFal
   const keep = (set: VariableSetFacts) => (wanted.has(set.Id) ? set : undefined)
   const response = await space.client.request<VariableSetFacts[]>('GET', url, {allowStatus: [404], expect: resourceList<VariableSetFacts>(), keep: keep as (item: never) => unknown})
   if (response.status !== 404 && Array.isArray(response.data)) return response.data
-  onFallback?.('this server has no variables/all route; reading each variable set on its own')
+  onFallback?.()
   const sets: VariableSetFacts[] = []
   for (const id of wanted) sets.push(await space.client.get(spaceUrl(space, 'Variables', {id}, 'variables'), resource<VariableSetFacts>()))
   return sets

@@ -1,6 +1,7 @@
 /** The text forms of `whoami` and `auth status`: server and config.yaml strings are shown escaped. */
 import type {WhoamiDocument, WhoamiResult} from '../app/auth/whoami.js'
 import type {AuthStatusResult, ProfileStatus} from '../app/auth/status.js'
+import type {LoginWarning} from '../app/auth/login.js'
 import {terminalSafe} from '../ui/safe.js'
 import {formatDuration} from '../text/duration.js'
 
@@ -52,4 +53,14 @@ function credentialText(entry: ProfileStatus): string {
     return entry.SavedKeyStore === null ? `env (${entry.CredentialLocation})` : `env (${entry.CredentialLocation}; its ${entry.SavedKeyStore} key, ${saved}, is not used while it is set)`
   }
   return `${entry.CredentialSource} (${entry.CredentialLocation}), ${saved}`
+}
+
+/** A warning of `login` (after its `Warning:`); the file path is escaped by the writer, like every server or user string in a line. */
+export function loginWarningLine(warning: LoginWarning): string {
+  const saved = warning.credential === 'access-token' ? 'access token' : 'key'
+  switch (warning.kind) {
+    case 'key-in-plain-file': return `${warning.credential === 'access-token' ? 'Access token' : 'API key'} saved in plain file ${warning.file}, not in the OS keychain: anyone who can read it as you can use it.`
+    case 'env-credential-overrides': return `OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN is set in this environment; it takes precedence over the ${saved} just saved.`
+    case 'env-service-account-overrides': return `OCTOPUS_SERVICE_ACCOUNT_ID is set in this environment; each run exchanges the CI job's ID token instead of using the ${saved} just saved.`
+  }
 }

@@ -14,6 +14,7 @@ import type {StaleLeaseSeen, WorkerDeleteEvent} from '../app/maintenance/delete-
 import type {RollEvent} from '../app/maintenance/rolling-upgrade.js'
 import type {PlannedBatches, WorkerUpgradeEvent, WorkerUpgradeWarning} from '../app/maintenance/worker-upgrade.js'
 import type {UpgradeKind} from '../app/maintenance/upgrade-plan.js'
+import type {ClaimWarning} from '../app/maintenance/upgrade-claims.js'
 import type {EstateDrainEvent} from '../app/estate-code/apply.js'
 
 /** What every maintenance view needs besides the event: the CLI's name, for the commands it prints. */
@@ -234,5 +235,16 @@ export function upgradeWarningLine(warning: WorkerUpgradeWarning): string {
     case 'stopped-run-outside-selection': return `'${warning.worker.Name}' was disabled by an earlier octoworkers upgrade that was stopped (${describeProcess(warning.owner)}) and is not in this selection; name it to finish or restore it.`
     case 'skipping': return `skipping '${warning.worker.Name}': ${warning.reason}.`
     case 'single-task': return `this upgrades all ${warning.workers} worker(s) in one ${upgradeTaskWord(warning.upgrade)} task, as the portal does: the big-bang path, with no floor. Deployments may find no worker to lease meanwhile. Use --rolling to keep each pool's floor.`
+  }
+}
+
+/** `worker upgrade`: a warning about its claim files (the command adds the `Warning:` mark); paths and names are escaped by the writer. */
+export function upgradeClaimWarningLine(warning: ClaimWarning): string {
+  switch (warning.kind) {
+    case 'unsafe-directory': return `ignoring the upgrade claims in ${warning.dir}: not a private directory of this user.`
+    case 'directory-unusable': return `cannot use the upgrade claims in ${warning.dir}: ${warning.message}.`
+    case 'untrusted-file': return `ignoring ${warning.file}: not a small private regular file of this user (${warning.reason}).`
+    case 'invalid-claim': return `ignoring ${warning.file}: not a valid upgrade claim.`
+    case 'record-failed': return `cannot record the upgrade of '${warning.workerName}' in ${warning.dir}: ${warning.message}; a rerun will not know this run disabled it.`
   }
 }

@@ -4,11 +4,12 @@
  * escapes them (src/ui/output.ts writeStderrLine).
  */
 import type {ExporterNotice} from '../app/metrics/exporter.js'
+import {unreadableCauseText, unreadablePartName} from './unreadable-part.js'
 
 export function exporterNoticeLine(notice: ExporterNotice): string {
   switch (notice.kind) {
     case 'read-failed': return `Reading the server failed: ${notice.message}; octoworkers_up is 0 until a read succeeds.`
     case 'read-recovered': return 'Reading the server works again; octoworkers_up is 1.'
-    case 'part-unavailable': return `Could not read the ${notice.what} (${notice.why}); the metrics that need it are left out.`
+    case 'part-unavailable': return `Could not read the ${unreadablePartName(notice.part)} (${unreadableCauseText(notice.cause)}); the metrics that need it are left out.`
   }
 }

@@ -1,7 +1,7 @@
 /** The text forms of `worker list`, `worker view`, `worker health` and `worker register`. */
 import type {TaskResource, WorkerResource} from '../octopus/types.js'
 import type {WorkerView} from '../app/workers/view.js'
-import type {RegistrationResult} from '../app/workers/register.js'
+import type {RegistrationResult, RegistrationWarning} from '../app/workers/register.js'
 import type {WorkerListResult, WorkerWithPoolNames} from '../app/workers/list.js'
 import type {HealthTarget} from '../app/workers/health.js'
 import {formatDuration} from '../text/duration.js'
@@ -103,4 +103,15 @@ export function healthRows(workers: WorkerResource[]): string[][] {
 /** One progress line: `ServerTasks-12: Executing (3s)`. */
 export function healthProgressLine(task: TaskResource, elapsedMs: number): string {
   return `${task.Id}: ${task.State} (${formatDuration(elapsedMs)})`
+}
+
+/** A `worker register` warning (after its `Warning:`); the worker's name and the URL are escaped by the writer. */
+export function registrationWarningLine(warning: RegistrationWarning): string {
+  switch (warning.kind) {
+    case 'plain-http-url': return `--url ${warning.url} is plain http://: Octopus talks to a listening Tentacle over TLS, so its health check will fail unless the URL is https://.`
+    case 'same-tentacle': {
+      const {worker} = warning
+      return `${workerTypeLabel(worker.Endpoint)} worker '${worker.Name}' (${worker.Id}) already has this ${warning.address === 'url' ? 'URL' : 'polling address'} and thumbprint: both would be the same Tentacle under two names.`
+    }
+  }
 }

@@ -29,7 +29,10 @@ export interface LoginRequest {
   space?: string
   insecureStorage: boolean
   env: NodeJS.ProcessEnv
+  /** The transport's plain-http warning, worded where every command's is (src/octopus/plain-http.ts). */
   warn: (message: string) => void
+  /** Told what login did that its user should know (src/views/auth.ts words each). */
+  onWarning: (warning: LoginWarning) => void
   timeoutSeconds?: number
   caCertFile?: string
   debug?: (line: string) => void
@@ -39,6 +42,21 @@ export interface LoginRequest {
   /** How the client is made (the CLI's client factory); default a plain OctopusClient. */
   createClient?: (options: ClientOptions) => OctopusClient
 }
+
+/** A saved key, or an OIDC login's access token. */
+export type SavedCredential = 'api-key' | 'access-token'
+
+/**
+ * What login tells its user beside its result: `key-in-plain-file`, the credential went to a file
+ * (`file` as the user knows the path, `~/...` under the home directory), not the keychain;
+ * `env-credential-overrides`, OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN is set and commands use it
+ * instead; `env-service-account-overrides`, OCTOPUS_SERVICE_ACCOUNT_ID is set and each run
+ * exchanges the CI job's ID token instead.
+ */
+export type LoginWarning =
+  | {kind: 'key-in-plain-file'; credential: SavedCredential; file: string}
+  | {kind: 'env-credential-overrides'; credential: SavedCredential}
+  | {kind: 'env-service-account-overrides'; credential: SavedCredential}
 
 export interface LoginResult {
   profile: Profile
@@ -157,7 +175,8 @@ async function checkAndSave(req: Omit<LoginRequest, 'apiKey'>, obtain: (server: 
   const oidc = credential.oidc ? {serviceAccountId: credential.oidc.serviceAccountId, expiresAt: new Date(credential.oidc.expiresAt).toISOString()} : undefined
   const profile: Profile = {name: profileName, server, space: space?.Name, keyStore, ...(oidc ? {oidc} : {})}
   const keyLocation = await saveApiKey(storage, profileName, server, secret, keyStore, oidc ? 'AccessToken' : 'ApiKey')
-  if (keyStore === 'file') req.warn(`${oidc ? 'Access token' : 'API key'} saved in plain file ${displayPath(keyLocation, req.env)}, not in the OS keychain: anyone who can read it as you can use it.`)
+  const saved: SavedCredential = oidc ? 'access-token' : 'api-key'
+  if (keyStore === 'file') req.onWarning({kind: 'key-in-plain-file', credential: saved, file: displayPath(keyLocation, req.env)})
   store.set(profile)
   try {
     await store.save()
@@ -166,11 +185,10 @@ async function checkAndSave(req: Omit<LoginRequest, 'apiKey'>, obtain: (server: 
     throw error
   }
   await forgetReplacedKey(storage, previous, profile)
-  const saved = oidc ? 'access token' : 'key'
   if (req.env.OCTOPUS_API_KEY || req.env.OCTOPUS_ACCESS_TOKEN) {
-    req.warn(`OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN is set in this environment; it takes precedence over the ${saved} just saved.`)
+    req.onWarning({kind: 'env-credential-overrides', credential: saved})
   } else if (req.env.OCTOPUS_SERVICE_ACCOUNT_ID) {
-    req.warn(`OCTOPUS_SERVICE_ACCOUNT_ID is set in this environment; each run exchanges the CI job's ID token instead of using the ${saved} just saved.`)
+    req.onWarning({kind: 'env-service-account-overrides', credential: saved})
   }
   return {
     profile,

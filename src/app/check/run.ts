@@ -9,6 +9,7 @@ import type {PolicyConfig} from '../../config/octoworkers-yaml/load.js'
 import {usageRulesEnabled} from '../../domain/policy/rules/usage.js'
 import {readSnapshot} from '../estate/read.js'
 import type {UsageReadNote} from '../usage/read.js'
+import type {OnUnavailable} from '../unreadable-part.js'
 
 /**
  * What `check` found, as its --json document: the rules' report with the run's own facts around
@@ -37,7 +38,7 @@ export async function checkEstate(input: {
   config: PolicyConfig
   failOn: FailOn
   /** Told about each optional part of the snapshot that could not be read. */
-  onUnavailable?: (what: string, why: string) => void
+  onUnavailable?: OnUnavailable
   /** Told, once, facts the usage rules rest on (a server without runbooks). */
   onNote?: (note: UsageReadNote) => void
 }): Promise<CheckRun> {

@@ -3,6 +3,7 @@ import type {OctopusClient, SpaceContext} from '../../octopus/client.js'
 import {exportEstate, type ExportedEstate} from '../../domain/estate-file/export.js'
 import {ESTATE_SCHEMA_FILE} from '../../domain/estate-file/json-schema.js'
 import {readActualEstate} from './read-server.js'
+import type {OnUnavailable} from '../unreadable-part.js'
 
 export interface EstateExport {
   Text: string
@@ -22,7 +23,7 @@ export async function stringifyEstate(document: Record<string, unknown>): Promis
   return EXPORT_HEADER + YAML.stringify(document, {lineWidth: 0, indent: 2, indentSeq: true})
 }
 
-export async function exportServerEstate(client: OctopusClient, spaces: SpaceContext[], onUnavailable?: (what: string, why: string) => void): Promise<EstateExport> {
+export async function exportServerEstate(client: OctopusClient, spaces: SpaceContext[], onUnavailable?: OnUnavailable): Promise<EstateExport> {
   const actual = await readActualEstate(client, spaces, onUnavailable)
   const {document, skipped} = exportEstate(actual)
   return {

@@ -31,6 +31,7 @@ import {poolsInUse} from '../usage/guard.js'
 import {readUsageEstate} from '../usage/read.js'
 import {readLeasesHeldBy} from '../workers/bulk.js'
 import {readActualEstate, readSpaceEstate} from './read-server.js'
+import {httpCause, type OnUnavailable} from '../unreadable-part.js'
 
 export interface PlanOptions {
   prune: boolean
@@ -41,7 +42,7 @@ export interface PlanOptions {
   keepHealthy?: number
   config: PolicyConfig
   bin: string
-  onUnavailable?: (what: string, why: string) => void
+  onUnavailable?: OnUnavailable
   /**
    * Told of each worker the plan deletes that holds a lease now, which `estate apply` refuses to
    * delete without --drain. Asking costs one read of the leases per space the plan deletes workers
@@ -148,7 +149,7 @@ async function reportLeasedDeletes(spaces: SpaceContext[], actual: ActualEstate,
     } catch (error) {
       // A plan only reads: a key that may not read leases still gets its plan, and apply checks again.
       if (!isNotFoundOrForbidden(error)) throw error
-      onUnavailable?.(`worker leases of space '${space.Name}'`, `HTTP ${error.status}`)
+      onUnavailable?.({part: 'worker-leases', space: space.Name}, httpCause(error.status))
       continue
     }
     for (const [worker, leases] of held ?? []) report({SpaceName: space.Name, WorkerName: worker.Name, Leases: leases.map((l) => ({LeaseId: l.Id, TaskId: l.ServerTaskId}))})

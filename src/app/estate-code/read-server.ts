@@ -9,6 +9,7 @@ import {OctopusApiError} from '../../octopus/errors.js'
 import {getFeatures, listAccounts, listMachinePolicies, listProxies, listWorkerPools, listWorkers} from '../../octopus/repositories.js'
 import type {ActualEstate, ActualSpace} from '../../domain/estate-file/diff.js'
 import {SPACE_CONCURRENCY} from '../estate/spaces.js'
+import {httpCause, type OnUnavailable} from '../unreadable-part.js'
 
 export async function readSpaceEstate(space: SpaceContext): Promise<ActualSpace> {
   const [pools, workers, policies, accounts, proxies] = await Promise.all([
@@ -17,12 +18,12 @@ export async function readSpaceEstate(space: SpaceContext): Promise<ActualSpace>
   return {Id: space.spaceId, Name: space.space.Name, pools, workers, policies: policies as unknown as ActualSpace['policies'], accounts, proxies}
 }
 
-export async function readActualEstate(client: OctopusClient, spaces: SpaceContext[], onUnavailable?: (what: string, why: string) => void): Promise<ActualEstate> {
+export async function readActualEstate(client: OctopusClient, spaces: SpaceContext[], onUnavailable?: OnUnavailable): Promise<ActualEstate> {
   const [features, spaceEstates] = await Promise.all([
     getFeatures({client}).catch((error: unknown) => {
       // Only an administrator may read the features document: the rest of the estate is still read.
       if (error instanceof OctopusApiError && [401, 403, 404].includes(error.status)) {
-        onUnavailable?.('features configuration (the built-in worker setting)', `HTTP ${error.status}`)
+        onUnavailable?.({part: 'built-in-worker-setting'}, httpCause(error.status))
         return undefined
       }
       throw error

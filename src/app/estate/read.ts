@@ -14,6 +14,7 @@ import {computeUsage} from '../../domain/usage/resolve.js'
 import type {PoolWorkerCount} from '../../domain/usage/types.js'
 import {isAvailable} from '../../domain/availability.js'
 import {SPACE_CONCURRENCY} from './spaces.js'
+import {httpCause, type OnUnavailable, type UnreadablePart} from '../unreadable-part.js'
 import type {Snapshot, SpaceSnapshot} from '../../domain/estate/types.js'
 import {workerFacts} from '../../domain/estate/worker-facts.js'
 
@@ -29,7 +30,7 @@ export interface SnapshotOptions {
   /** Which steps run on which pool (the usage/* rules). Default false: it reads every process. */
   usage?: boolean
   /** Told about each optional part that could not be read. */
-  onUnavailable?: (what: string, why: string) => void
+  onUnavailable?: OnUnavailable
   /** Told facts about what the usage rests on, each once per run (not once per space). */
   onNote?: (note: UsageReadNote) => void
 }
@@ -43,30 +44,30 @@ export async function readSnapshot(client: OctopusClient, spaces: SpaceContext[]
     told.add(note.kind)
     options.onNote?.(note)
   }
-  const optional = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
+  const optional = async <T>(part: UnreadablePart, read: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await read()
     } catch (error) {
       // Least-privilege keys may see workers but not targets or server settings: report the gap, check the rest.
       if (error instanceof OctopusApiError && [401, 403, 404].includes(error.status)) {
-        options.onUnavailable?.(what, `HTTP ${error.status}`)
+        options.onUnavailable?.(part, httpCause(error.status))
         return undefined
       }
       throw error
     }
   }
   const [features, serverNodes, spaceSnapshots] = await Promise.all([
-    want(options.features) ? optional('features configuration', () => getFeatures({client})) : Promise.resolve(undefined),
-    want(options.serverNodes) && spaces[0] ? optional('server nodes', () => listServerNodes(spaces[0])) : Promise.resolve(undefined),
+    want(options.features) ? optional({part: 'features'}, () => getFeatures({client})) : Promise.resolve(undefined),
+    want(options.serverNodes) && spaces[0] ? optional({part: 'server-nodes'}, () => listServerNodes(spaces[0])) : Promise.resolve(undefined),
     mapBounded(spaces, SPACE_CONCURRENCY, async (space): Promise<SpaceSnapshot> => {
       const [pools, workers, summary, deploymentTargets, usageEstate] = await Promise.all([
         listWorkerPools(space),
         // Each worker document reduced as the list arrives: the read model holds what its readers use, not 100,000 whole documents.
         listWorkersAs(space, workerFacts),
-        want(options.summary) ? optional(`worker pool summary of ${space.space.Name}`, () => getWorkerPoolsSummary(space)) : Promise.resolve(undefined),
-        want(options.deploymentTargets) ? optional(`deployment targets of ${space.space.Name}`, () => listDeploymentTargets(space)) : Promise.resolve(undefined),
+        want(options.summary) ? optional({part: 'worker-pool-summary', space: space.space.Name}, () => getWorkerPoolsSummary(space)) : Promise.resolve(undefined),
+        want(options.deploymentTargets) ? optional({part: 'deployment-targets', space: space.space.Name}, () => listDeploymentTargets(space)) : Promise.resolve(undefined),
         // Pools and workers come from the reads beside it, so the usage read does not repeat them.
-        options.usage ? optional(`projects and processes of ${space.space.Name}`, () => readUsageEstate(space, {pools: [], poolWorkers: new Map(), onUnavailable: options.onUnavailable, onNote})) : Promise.resolve(undefined),
+        options.usage ? optional({part: 'projects-and-processes', space: space.space.Name}, () => readUsageEstate(space, {pools: [], poolWorkers: new Map(), onUnavailable: options.onUnavailable, onNote})) : Promise.resolve(undefined),
       ])
       const usage = usageEstate ? computeUsage({...usageEstate, pools, poolWorkers: poolWorkerCounts(pools, workers)}) : undefined
       return {space: {Id: space.spaceId, Name: space.space.Name}, pools, workers, summary, deploymentTargets, usage}

@@ -101,6 +101,21 @@ export function parseClaim(text: string): UpgradeClaim | undefined {
   return {Server: c.Server as string, SpaceId: c.SpaceId as string, WorkerId: c.WorkerId as string, WorkerName: c.WorkerName as string, WasEnabled: c.WasEnabled, Pid: c.Pid as number, Host: c.Host as string, ClaimedAt: c.ClaimedAt as string}
 }
 
+/**
+ * A claim file or directory the store leaves alone, told as data (src/views/maintenance.ts words
+ * each): `unsafe-directory`, the directory is not private to this user; `directory-unusable`, it
+ * could not be created or read (`message`: the error's); `untrusted-file`, a file is not a small
+ * private regular file of this user (`reason`, as the private-file check says it); `invalid-claim`,
+ * a file is not a claim; `record-failed`, a worker's claim could not be written, so a rerun will
+ * not know this run disabled it.
+ */
+export type ClaimWarning =
+  | {kind: 'unsafe-directory'; dir: string}
+  | {kind: 'directory-unusable'; dir: string; message: string}
+  | {kind: 'untrusted-file'; file: string; reason: string}
+  | {kind: 'invalid-claim'; file: string}
+  | {kind: 'record-failed'; workerName: string; dir: string; message: string}
+
 export interface ClaimStoreOptions {
   root: string
   server: string
@@ -108,7 +123,7 @@ export interface ClaimStoreOptions {
   /** The server's InstallationId, when its root document gives one. */
   installationId?: string | null
   /** Told once per file (or directory) that is ignored because it is not safe or not valid. */
-  warn?: (line: string) => void
+  warn?: (warning: ClaimWarning) => void
   pid?: number
   host?: string
   isAlive?: (pid: number) => boolean
@@ -122,10 +137,10 @@ export function claimStore(opts: ClaimStoreOptions): ClaimStore {
   const isAlive = opts.isAlive ?? processIsAlive
   const warn = opts.warn ?? (() => {})
   const warned = new Set<string>()
-  const warnOnce = (key: string, line: string) => {
+  const warnOnce = (key: string, warning: ClaimWarning) => {
     if (warned.has(key)) return
     warned.add(key)
-    warn(line)
+    warn(warning)
   }
   const fileOf = (workerId: string) => path.join(dir, `${workerId}.json`)
 
@@ -135,13 +150,13 @@ export function claimStore(opts: ClaimStoreOptions): ClaimStore {
       if (create) await ensurePrivateDir(dir)
       const stat = await lstat(dir)
       if (!stat.isDirectory() || !isPrivateToMe(stat)) {
-        warnOnce(dir, `ignoring the upgrade claims in ${dir}: not a private directory of this user.`)
+        warnOnce(dir, {kind: 'unsafe-directory', dir})
         return undefined
       }
       return dir
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !create) return undefined
-      warnOnce(dir, `cannot use the upgrade claims in ${dir}: ${(error as Error).message}.`)
+      warnOnce(dir, {kind: 'directory-unusable', dir, message: (error as Error).message})
       return undefined
     }
   }
@@ -150,11 +165,11 @@ export function claimStore(opts: ClaimStoreOptions): ClaimStore {
     const read = readPrivateFile(file, {maxBytes: MAX_CLAIM_BYTES})
     if (read.status === 'missing') return undefined
     if (read.status === 'untrusted') {
-      warnOnce(file, `ignoring ${file}: not a small private regular file of this user (${read.reason}).`)
+      warnOnce(file, {kind: 'untrusted-file', file, reason: read.reason})
       return undefined
     }
     const claim = parseClaim(read.data.toString('utf8'))
-    if (!claim) warnOnce(file, `ignoring ${file}: not a valid upgrade claim.`)
+    if (!claim) warnOnce(file, {kind: 'invalid-claim', file})
     return claim
   }
 
@@ -189,7 +204,7 @@ export function claimStore(opts: ClaimStoreOptions): ClaimStore {
           return {claimed: true}
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-            warnOnce(fileOf(worker.Id), `cannot record the upgrade of '${worker.Name}' in ${dir}: ${(error as Error).message}; a rerun will not know this run disabled it.`)
+            warnOnce(fileOf(worker.Id), {kind: 'record-failed', workerName: worker.Name, dir, message: (error as Error).message})
             return {claimed: true}
           }
         }

@@ -18,6 +18,7 @@ import {chooseSourceKind, createLeaseSource} from '../leases/sources.js'
 import {LeaseTally} from './lease-tally.js'
 import {renderMetrics, type EstateReading} from './registry.js'
 import {abortableSleep} from '../../text/sleep.js'
+import type {UnreadableCause, UnreadablePart} from '../unreadable-part.js'
 
 export interface ExporterOptions {
   client: OctopusClient
@@ -35,12 +36,12 @@ export interface ExporterOptions {
 /**
  * What the exporter tells its operator while it runs; src/views/metrics.ts words each one.
  * `read-failed` carries the error's message without its closing full stop; `part-unavailable`
- * names an optional part of the estate (`what`, as the estate read names it) and why (`HTTP 403`).
+ * names an optional part of the estate that could not be read and why (src/app/unreadable-part.ts).
  */
 export type ExporterNotice =
   | {kind: 'read-failed'; message: string}
   | {kind: 'read-recovered'}
-  | {kind: 'part-unavailable'; what: string; why: string}
+  | {kind: 'part-unavailable'; part: UnreadablePart; cause: UnreadableCause}
 
 export interface MetricsPage {
   text: string
@@ -88,7 +89,7 @@ export class EstateExporter {
     let reading: EstateReading | undefined
     try {
       const [snapshot] = await Promise.all([
-        readSnapshot(client, spaces, {usage: false, onUnavailable: (what, why) => this.once({kind: 'part-unavailable', what, why})}),
+        readSnapshot(client, spaces, {usage: false, onUnavailable: (part, cause) => this.once({kind: 'part-unavailable', part, cause})}),
         this.pollLeases(),
       ])
       reading = {snapshot, check: runCheck(snapshot, config), activeLeases: this.tally.activeLeases()}
@@ -148,7 +149,7 @@ export class EstateExporter {
   /** The parts already reported unavailable: each is told once per run, not once per read. */
   private readonly told = new Set<string>()
   private once(notice: Extract<ExporterNotice, {kind: 'part-unavailable'}>): void {
-    const key = JSON.stringify([notice.what, notice.why])
+    const key = JSON.stringify([notice.part, notice.cause])
     if (this.told.has(key)) return
     this.told.add(key)
     this.options.notice(notice)

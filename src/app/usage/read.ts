@@ -18,6 +18,7 @@ import {
 import {isVersionControlled} from '../../domain/usage/resolve.js'
 import {processFacts} from '../../domain/usage/process-facts.js'
 import type {LifecycleFacts, NamedFacts, ProjectFacts} from '../../octopus/usage-types.js'
+import {httpCause, type OnUnavailable, type UnreadablePart} from '../unreadable-part.js'
 import type {GitReads, PoolWorkerCount, UsageEstate, UsagePoolFacts} from '../../domain/usage/types.js'
 
 /** Version-controlled projects read at once (each is one or two requests to a git-backed route). */
@@ -29,7 +30,7 @@ export interface ReadUsageOptions {
   /** Worker counts per pool already known to the caller. */
   poolWorkers?: Map<string, PoolWorkerCount>
   /** Told about each optional part that could not be read. */
-  onUnavailable?: (what: string, why: string) => void
+  onUnavailable?: OnUnavailable
   /** Told, once per space, facts about what was read (the server has no runbooks). */
   onNote?: (note: UsageReadNote) => void
 }
@@ -47,12 +48,12 @@ export function defaultGitRef(project: ProjectFacts): string {
 }
 
 export async function readUsageEstate(space: SpaceContext, options: ReadUsageOptions = {}): Promise<UsageEstate> {
-  const optional = async <T>(what: string, read: () => Promise<T>, fallback: T): Promise<T> => {
+  const optional = async <T>(part: UnreadablePart, read: () => Promise<T>, fallback: T): Promise<T> => {
     try {
       return await read()
     } catch (error) {
       if (isNotFoundOrForbidden(error)) {
-        options.onUnavailable?.(what, `HTTP ${error.status}`)
+        options.onUnavailable?.(part, httpCause(error.status))
         return fallback
       }
       throw error
@@ -71,7 +72,7 @@ export async function readUsageEstate(space: SpaceContext, options: ReadUsageOpt
     listEnvironments(space),
     listChannels(space),
     listLibraryVariableSets(space),
-    optional(`feeds of ${space.space.Name}`, () => listFeeds(space), [] as NamedFacts[]),
+    optional({part: 'feeds', space: space.space.Name}, () => listFeeds(space), [] as NamedFacts[]),
   ])
   const setIds = [
     ...projects.map((p) => p.VariableSetId),
@@ -81,9 +82,9 @@ export async function readUsageEstate(space: SpaceContext, options: ReadUsageOpt
   // Unread lifecycles leave such runbooks' environments unresolved (every environment counts), not the read failed.
   const needsLifecycles = runbooks.some((r) => (r.EnvironmentScope ?? '').toLowerCase() === 'fromprojectlifecycles')
   const [variableSets, gitReads, lifecycles] = await Promise.all([
-    listVariableSets(space, setIds, (why) => options.onUnavailable?.(`variables/all of ${space.space.Name}`, why)),
+    listVariableSets(space, setIds, () => options.onUnavailable?.({part: 'bulk-variables', space: space.space.Name}, {kind: 'no-bulk-variables-route'})),
     mapBounded(controlled, GIT_CONCURRENCY, (project) => readGit(space, project)),
-    needsLifecycles ? optional(`lifecycles of ${space.space.Name}`, () => listLifecycles(space), undefined as LifecycleFacts[] | undefined) : Promise.resolve(undefined),
+    needsLifecycles ? optional({part: 'lifecycles', space: space.space.Name}, () => listLifecycles(space), undefined as LifecycleFacts[] | undefined) : Promise.resolve(undefined),
   ])
   return {
     space: {Id: space.spaceId, Name: space.space.Name},
@@ -119,7 +120,7 @@ async function readPoolWorkers(space: SpaceContext, options: ReadUsageOptions): 
     return counts
   } catch (error) {
     if (isNotFoundOrForbidden(error)) {
-      options.onUnavailable?.(`worker pool summary of ${space.space.Name}`, `HTTP ${error.status}`)
+      options.onUnavailable?.({part: 'worker-pool-summary', space: space.space.Name}, httpCause(error.status))
       return undefined
     }
     throw error

@@ -16,7 +16,7 @@ import type {SpaceContext} from '../../octopus/client.js'
 import {createWorker, listAccounts, listMachinePolicies, listProxies, listWorkerPools, listWorkers, updateWorker, type AccountResource} from '../../octopus/repositories.js'
 import type {EndpointResource, MachinePolicyResource, WorkerPoolResource, WorkerResource} from '../../octopus/types.js'
 import {buildEndpoint, endpointMatches, type EndpointSpec} from './endpoint.js'
-import {endpointThumbprint, workerCells, workerTypeLabel, workerTypeText} from '../../domain/workers/endpoint-facts.js'
+import {endpointThumbprint, workerCells, workerTypeText} from '../../domain/workers/endpoint-facts.js'
 import {poolNames, withPoolNames, type WorkerWithPoolNames} from './list.js'
 import type {DraftField, RegisterDraft, RegisterMode, RegisterSnapshot, RegisterType} from './register-draft.js'
 import {resolveSshAccount, resolveStaticPools} from './resolve.js'
@@ -256,19 +256,28 @@ export interface WarningFacts {
  * registered under another name (two workers then share one machine, and its leases are counted
  * twice), and a listening URL in plain `http://` (Octopus reaches listening Tentacles over TLS).
  */
-export function registrationWarnings(plan: ResolvedRegistration, facts: WarningFacts): string[] {
-  const warnings: string[] = []
+/**
+ * What is allowed but probably a mistake (src/views/workers.ts words each): `plain-http-url`, a
+ * listening Tentacle's URL in plain http://; `same-tentacle`, another worker with the same address
+ * (a listening URL, or a polling subscription) and thumbprint.
+ */
+export type RegistrationWarning =
+  | {kind: 'plain-http-url'; url: string}
+  | {kind: 'same-tentacle'; worker: WorkerResource; address: 'url' | 'polling-address'}
+
+export function registrationWarnings(plan: ResolvedRegistration, facts: WarningFacts): RegistrationWarning[] {
+  const warnings: RegistrationWarning[] = []
   const spec = plan.spec
   if (spec.type === 'ssh') return warnings
   if (spec.type === 'listening' && /^http:\/\//i.test(spec.url)) {
-    warnings.push(`--url ${spec.url} is plain http://: Octopus talks to a listening Tentacle over TLS, so its health check will fail unless the URL is https://.`)
+    warnings.push({kind: 'plain-http-url', url: spec.url})
   }
   const others = facts.sameThumbprint.filter((w) =>
     w.Id !== plan.existing?.Id && w.Name.toLowerCase() !== plan.name.toLowerCase() &&
     (endpointThumbprint(w.Endpoint) ?? w.Thumbprint ?? '').toUpperCase() === spec.thumbprint &&
     endpointMatches(w.Endpoint, spec))
   for (const other of others) {
-    warnings.push(`${workerTypeLabel(other.Endpoint)} worker '${other.Name}' (${other.Id}) already has this ${spec.type === 'listening' ? 'URL' : 'polling address'} and thumbprint: both would be the same Tentacle under two names.`)
+    warnings.push({kind: 'same-tentacle', worker: other, address: spec.type === 'listening' ? 'url' : 'polling-address'})
   }
   return warnings
 }
@@ -284,7 +293,7 @@ export interface RegisterDeps {
   /** The user named the space (--space or OCTOPUS_SPACE), so the echoed command names it too. */
   spaceChosen?: boolean
   /** Told each warning of `registrationWarnings` once the worker is written (stderr, exit 0). */
-  warn?: (message: string) => void
+  onWarning?: (warning: RegistrationWarning) => void
 }
 
 /**
@@ -326,7 +335,7 @@ export async function registerWorker(initial: RegisterDraft, deps: RegisterDeps)
       action = 'unchanged'
       break
   }
-  if (action !== 'unchanged') for (const warning of registrationWarnings(plan, {sameThumbprint})) deps.warn?.(warning)
+  if (action !== 'unchanged') for (const warning of registrationWarnings(plan, {sameThumbprint})) deps.onWarning?.(warning)
   return {action, worker: withPoolNames(worker, poolNames(pools)), plan, equivalentCommand: prompted ? equivalentCommand(plan, {bin: deps.bin, space: deps.spaceChosen ? space.space.Name : undefined}) : undefined}
 }
 

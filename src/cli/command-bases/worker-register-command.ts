@@ -4,7 +4,7 @@ import type {Command} from '@oclif/core/command'
 import {type Rendered} from '../base-command.js'
 import {ServerCommand} from '../server-command.js'
 import {draftFromInput, registerWorker, type RegisterInput, type RegistrationResult} from '../../app/workers/register.js'
-import {describeRegistration} from '../../views/workers.js'
+import {describeRegistration, registrationWarningLine} from '../../views/workers.js'
 import {promptForMissing} from '../prompts/worker-register.js'
 import type {RegisterType} from '../../app/workers/register-draft.js'
 
@@ -68,7 +68,7 @@ export abstract class WorkerRegisterCommand<T extends typeof Command> extends Se
     return registerWorker(draft, {
       interactive: this.interactive, connect: async () => (await this.connectSpace()).space, bin: this.config.bin,
       askForMissing: (draft, missing, snapshot) => promptForMissing(draft, missing, snapshot, this.context.prompter),
-      spaceChosen: Boolean(flags.space ?? this.env.OCTOPUS_SPACE), warn: (message) => this.warnUser(message),
+      spaceChosen: Boolean(flags.space ?? this.env.OCTOPUS_SPACE), onWarning: (warning) => this.warnUser(registrationWarningLine(warning)),
     })
   }
 

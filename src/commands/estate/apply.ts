@@ -14,7 +14,7 @@ import {renderApply, renderPlan} from '../../views/estate-plan.js'
 import {estateDrainEventLines, staleLeaseBeforeDeleteLine} from '../../views/maintenance-progress.js'
 import {applyExitCode} from '../../app/estate-code/apply.js'
 import {usageError, type ExitCodeValue} from '../../text/errors.js'
-import {safe} from '../../ui/safe.js'
+import {unreadablePartWarning} from '../../views/unreadable-part.js'
 
 export default class EstateApplyCommand extends MaintenanceCommand<typeof EstateApplyCommand> {
   static override summary = 'Apply estate files (or a saved plan) to the server, safely and in a safe order.'
@@ -53,7 +53,7 @@ Deletes are made as \`worker delete\` makes them: the workers are disabled first
     const options = saved ? saved.Options : {prune: this.flags.prune, force: this.flags.force, failOn: this.flags['fail-on'], keepHealthy: this.flags['keep-healthy']}
     const config = await loadConfig({cwd: this.context.cwd})
     const {client} = await this.connect()
-    const context = await planEstate(client, desired, {...options, config, bin: this.config.bin, onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}).`)})
+    const context = await planEstate(client, desired, {...options, config, bin: this.config.bin, onUnavailable: (part, cause) => this.warnUser(unreadablePartWarning(part, cause, 'plan-goes-on'))})
     if (saved) refuseStale(saved, planFile!, context.plan)
     if (!context.plan.HasChanges) return {plan: context.plan, applied: null}
     if (!this.flags.drain) await refuseDeletingLeasedWorkersOfPlan(context, (seen) => this.note(staleLeaseBeforeDeleteLine(seen)))

@@ -7,6 +7,7 @@ import {allSpacesFlag} from '../../cli/flags.js'
 import {exportServerEstate, type EstateExport} from '../../app/estate-code/export.js'
 import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {safe} from '../../ui/safe.js'
+import {unreadablePartWarning} from '../../views/unreadable-part.js'
 
 export default class EstateExportCommand extends ServerCommand<typeof EstateExportCommand> {
   static override summary = 'Write the worker estate (pools, workers, the built-in worker) as a YAML estate file.'
@@ -29,7 +30,7 @@ Scope: the current space, --space, or --all-spaces. Five list requests per space
   public async run(): Promise<ExportResult> {
     const {client} = await this.connect()
     const spaces = this.flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
-    const result = await exportServerEstate(client, spaces, (what, why) => this.warnUser(safe`could not read the ${what} (${why}); builtInWorker is left out of the file.`))
+    const result = await exportServerEstate(client, spaces, (part, cause) => this.warnUser(unreadablePartWarning(part, cause, 'built-in-worker-left-out')))
     for (const s of result.Skipped) this.note(safe`Left out worker '${s.Name}' of space '${s.SpaceName}': ${s.Why}.`)
     const file = this.flags.output ? path.resolve(this.context.cwd, this.flags.output) : null
     if (file) writeFileSync(file, result.Text)

@@ -9,6 +9,7 @@ import {writeSavedPlan} from '../../app/estate-code/saved-plan.js'
 import {loadConfig} from '../../config/octoworkers-yaml/load.js'
 import {leasedDeleteWarning, renderPlan} from '../../views/estate-plan.js'
 import {safe} from '../../ui/safe.js'
+import {unreadablePartWarning} from '../../views/unreadable-part.js'
 import {CliError, ExitCode, usageError, type ExitCodeValue} from '../../text/errors.js'
 
 export default class EstatePlanCommand extends ServerCommand<typeof EstatePlanCommand> {
@@ -40,7 +41,7 @@ Bad input is reported with its file and line before anything else: a malformed f
     const options = {prune: this.flags.prune, force: this.flags.force, failOn: this.flags['fail-on'], keepHealthy: this.flags['keep-healthy']}
     const {plan} = await planEstate(client, desired, {
       ...options, config, bin: this.config.bin,
-      onUnavailable: (what, why) => this.warnUser(safe`could not read the ${what} (${why}).`),
+      onUnavailable: (part, cause) => this.warnUser(unreadablePartWarning(part, cause, 'plan-goes-on')),
       onLeasedDelete: (leased) => this.warnUser(leasedDeleteWarning(leased, this.config.bin)),
     })
     if (this.flags.output) {

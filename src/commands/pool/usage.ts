@@ -7,6 +7,7 @@ import {usageError} from '../../text/errors.js'
 import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {poolUsage} from '../../app/usage/report.js'
 import {POOL_USAGE_FORMATS, type PoolUsageOutcome} from '../../views/usage-report.js'
+import {unreadablePartWarning} from '../../views/unreadable-part.js'
 import {RUNS_ON_WORKER_HELP} from '../../domain/usage/runs-on-worker.js'
 
 export default class PoolUsage extends ServerCommand<typeof PoolUsage> {
@@ -57,7 +58,7 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
     const result = await poolUsage(spaces, {
       names,
       environment: flags.environment,
-      onUnavailable: (what, why) => this.warnUser(`could not read the ${what} (${why}); what depends on it is left out.`),
+      onUnavailable: (part, cause) => this.warnUser(unreadablePartWarning(part, cause, 'left-out')),
     })
     return {report: {...result.report, HttpRequests: client.requestCount}, request: result.request, poolsWithoutWorkers: result.poolsWithoutWorkers}
   }

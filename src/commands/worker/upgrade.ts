@@ -8,7 +8,7 @@ import {terminalSafeLines} from '../../ui/safe.js'
 import {requireSelection} from '../../app/workers/bulk.js'
 import {DEFAULT_WAIT, countFlag, durationFlag, keepHealthyFlag} from '../../cli/flags.js'
 import {describeWorkerResult} from '../../views/maintenance.js'
-import {upgradeEventLines, upgradeWarningLine} from '../../views/maintenance-progress.js'
+import {upgradeClaimWarningLine, upgradeEventLines, upgradeWarningLine} from '../../views/maintenance-progress.js'
 import {claimsRoot, claimStore} from '../../app/maintenance/upgrade-claims.js'
 import {runWorkerUpgrade, upgradeJson, type WorkerUpgradeResult} from '../../app/maintenance/worker-upgrade.js'
 
@@ -67,7 +67,7 @@ Before disabling a worker a rolling run records it in a private file under $XDG_
       startWaiting: () => this.startWaiting(),
       debug: this.debugLine,
       bin: this.config.bin,
-      claims: (space) => claimStore({root: claimsRoot(this.env), server: space.client.server, spaceId: space.spaceId, installationId: space.client.root.InstallationId, warn: (line) => this.warnUser(line)}),
+      claims: (space) => claimStore({root: claimsRoot(this.env), server: space.client.server, spaceId: space.spaceId, installationId: space.client.root.InstallationId, warn: (warning) => this.warnUser(upgradeClaimWarningLine(warning))}),
     })
     this.stopWaiting()
     return result

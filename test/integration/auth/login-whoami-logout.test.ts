@@ -140,7 +140,16 @@ describe('with --insecure-storage (no keychain needed)', {timeout: 180_000}, () 
     const envOnlyText = ok(await runCli(['whoami'], {env: {OCTOPUS_URL: sandbox.url, OCTOPUS_API_KEY: sandbox.apiKey}}))
     expect(envOnlyText.stdout).toMatch(/^Profile\s+default \(not saved; server and key from flags\/env\)$/m)
     const loginWithEnv = ok(await login(['--insecure-storage', '--profile', 'other'], sandbox.apiKey, configHome, {OCTOPUS_API_KEY: sandbox.readOnlyApiKey}))
-    expect(loginWithEnv.stderr).toMatch(/OCTOPUS_API_KEY .* takes precedence/)
+    const otherKeyFile = path.join(configHome, 'octoworkers', 'insecure-credentials', 'other.json')
+    expect(loginWithEnv.stderr.trimEnd().split('\n')).toEqual([
+      `Warning: API key saved in plain file ${otherKeyFile}, not in the OS keychain: anyone who can read it as you can use it.`,
+      'Warning: OCTOPUS_API_KEY or OCTOPUS_ACCESS_TOKEN is set in this environment; it takes precedence over the key just saved.',
+    ])
+    const loginInCi = ok(await login(['--insecure-storage', '--profile', 'ci'], sandbox.apiKey, configHome, {OCTOPUS_SERVICE_ACCOUNT_ID: 'ServiceAccounts-1'}))
+    expect(loginInCi.stderr.trimEnd().split('\n')).toEqual([
+      `Warning: API key saved in plain file ${path.join(configHome, 'octoworkers', 'insecure-credentials', 'ci.json')}, not in the OS keychain: anyone who can read it as you can use it.`,
+      'Warning: OCTOPUS_SERVICE_ACCOUNT_ID is set in this environment; each run exchanges the CI job\'s ID token instead of using the key just saved.',
+    ])
   })
 
   it('takes the server from OCTOPUS_URL, then from the profile\'s saved server; --server wins over both', async () => {

@@ -7,10 +7,12 @@ import {reviewClaims} from '../../../src/app/maintenance/worker-upgrade.js'
 import {selectUpgradeTargets} from '../../../src/app/maintenance/upgrade-plan.js'
 import type {WorkerResource} from '../../../src/octopus/types.js'
 import {tempDir} from '../../helpers/temp.js'
+import {upgradeClaimWarningLine} from '../../../src/views/maintenance-progress.js'
+import {terminalSafeLine} from '../../../src/ui/safe.js'
 
 const server = 'https://octopus.example'
 const store = (root: string, pid: number, alive: Set<number>, warnings: string[] = []) =>
-  claimStore({root, server, spaceId: 'Spaces-1', pid, host: 'h1', isAlive: (p) => alive.has(p), warn: (l) => warnings.push(l), now: () => new Date('2026-12-01T09:00:00Z')})
+  claimStore({root, server, spaceId: 'Spaces-1', pid, host: 'h1', isAlive: (p) => alive.has(p), warn: (w) => warnings.push(upgradeClaimWarningLine(w)), now: () => new Date('2026-12-01T09:00:00Z')})
 
 describe('upgrade claims', () => {
   it('one live run per worker; a second run is told who holds it; release forgets it', async () => {
@@ -70,7 +72,7 @@ describe('upgrade claims', () => {
     expect(warnings).toEqual([
       expect.stringMatching(/Workers-5\.json: not a small private regular file of this user/),
       expect.stringMatching(/Workers-6\.json: not a small private regular file of this user/),
-      expect.stringMatching(/Workers-7\.json: not a valid upgrade claim/),
+      `ignoring ${path.join(dir, 'Workers-7.json')}: not a valid upgrade claim.`,
     ])
   })
 
@@ -81,7 +83,7 @@ describe('upgrade claims', () => {
     chmodSync(dir, 0o777)
     const warnings: string[] = []
     expect(await store(root, 1, new Set(), warnings).list()).toEqual([])
-    expect(warnings[0]).toMatch(/not a private directory of this user/)
+    expect(warnings).toEqual([`ignoring the upgrade claims in ${dir}: not a private directory of this user.`])
   })
 
   it('parseClaim rejects wrong shapes', () => {
@@ -120,5 +122,23 @@ describe('selectUpgradeTargets and Unavailable workers', () => {
     const base = {named: [gone], pools: [], workers: [gone], kind: 'Tentacle' as const, all: false}
     expect(selectUpgradeTargets(base).skipped.map((s) => s.reason)).toEqual(['Unavailable at its last health check (Octopus could not contact it); pass --include-unavailable to upgrade it anyway'])
     expect(selectUpgradeTargets({...base, includeUnavailable: true}).targets.map((w) => w.Id)).toEqual(['Workers-1'])
+  })
+})
+
+describe('upgradeClaimWarningLine (worker upgrade)', () => {
+  it('words each warning as worker upgrade prints it', () => {
+    expect(upgradeClaimWarningLine({kind: 'unsafe-directory', dir: '/c/claims/abc'})).toBe('ignoring the upgrade claims in /c/claims/abc: not a private directory of this user.')
+    expect(upgradeClaimWarningLine({kind: 'directory-unusable', dir: '/c/claims/abc', message: 'EACCES: permission denied, mkdir \'/c/claims\''}))
+      .toBe('cannot use the upgrade claims in /c/claims/abc: EACCES: permission denied, mkdir \'/c/claims\'.')
+    expect(upgradeClaimWarningLine({kind: 'untrusted-file', file: '/c/claims/abc/Workers-5.json', reason: 'the file can be written by others (mode 666)'}))
+      .toBe('ignoring /c/claims/abc/Workers-5.json: not a small private regular file of this user (the file can be written by others (mode 666)).')
+    expect(upgradeClaimWarningLine({kind: 'invalid-claim', file: '/c/claims/abc/Workers-7.json'})).toBe('ignoring /c/claims/abc/Workers-7.json: not a valid upgrade claim.')
+    expect(upgradeClaimWarningLine({kind: 'record-failed', workerName: 'w1', dir: '/c/claims/abc', message: 'ENOSPC: no space left on device'}))
+      .toBe('cannot record the upgrade of \'w1\' in /c/claims/abc: ENOSPC: no space left on device; a rerun will not know this run disabled it.')
+  })
+
+  it('a hostile worker name stays on its line through the warning writer', () => {
+    expect(terminalSafeLine(upgradeClaimWarningLine({kind: 'record-failed', workerName: 'evil\n\u001B[31mError: forged', dir: '/c', message: 'EIO'})))
+      .toBe('cannot record the upgrade of \'evil\\n\\e[31mError: forged\' in /c: EIO; a rerun will not know this run disabled it.')
   })
 })

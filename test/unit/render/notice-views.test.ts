@@ -14,14 +14,14 @@ describe('exporterNoticeLine (metrics serve)', () => {
     expect(exporterNoticeLine({kind: 'read-failed', message: 'connect ECONNREFUSED 127.0.0.1:1'}))
       .toBe('Reading the server failed: connect ECONNREFUSED 127.0.0.1:1; octoworkers_up is 0 until a read succeeds.')
     expect(exporterNoticeLine({kind: 'read-recovered'})).toBe('Reading the server works again; octoworkers_up is 1.')
-    expect(exporterNoticeLine({kind: 'part-unavailable', what: 'deployment targets of Default', why: 'HTTP 403'}))
+    expect(exporterNoticeLine({kind: 'part-unavailable', part: {part: 'deployment-targets', space: 'Default'}, cause: {kind: 'http', status: 403}}))
       .toBe('Could not read the deployment targets of Default (HTTP 403); the metrics that need it are left out.')
   })
 
   it('a hostile server string stays on its line through the note writer', () => {
     expect(terminalSafeLine(exporterNoticeLine({kind: 'read-failed', message: HOSTILE})))
       .toBe(`Reading the server failed: ${HOSTILE_SHOWN}; octoworkers_up is 0 until a read succeeds.`)
-    expect(terminalSafeLine(exporterNoticeLine({kind: 'part-unavailable', what: `worker pool summary of ${HOSTILE}`, why: 'HTTP 401'})))
+    expect(terminalSafeLine(exporterNoticeLine({kind: 'part-unavailable', part: {part: 'worker-pool-summary', space: HOSTILE}, cause: {kind: 'http', status: 401}})))
       .toBe(`Could not read the worker pool summary of ${HOSTILE_SHOWN} (HTTP 401); the metrics that need it are left out.`)
   })
 })

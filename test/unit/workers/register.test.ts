@@ -2,7 +2,8 @@ import {describe, expect, it} from 'vitest'
 import {decideRegistration, draftFromInput, equivalentCommand, missingFields, registrationWarnings, requireComplete, resolveRegistration} from '../../../src/app/workers/register.js'
 import type {RegisterSnapshot} from '../../../src/app/workers/register-draft.js'
 import {promptForMissing} from '../../../src/cli/prompts/worker-register.js'
-import {describeRegistration} from '../../../src/views/workers.js'
+import {describeRegistration, registrationWarningLine} from '../../../src/views/workers.js'
+import {terminalSafeLine} from '../../../src/ui/safe.js'
 import type {Questions} from '../../../src/ui/prompter.js'
 import {THUMB, pool, worker} from './fixtures.js'
 
@@ -157,13 +158,15 @@ describe('promptForMissing', () => {
 })
 
 describe('registrationWarnings', () => {
+  /** The warnings as `worker register` prints them. */
+  const warningLines = (...args: Parameters<typeof registrationWarnings>) => registrationWarnings(...args).map(registrationWarningLine)
   const plan = (input: Record<string, unknown> = {}, type: 'listening' | 'polling' = 'listening') =>
     resolveRegistration(draftFromInput(type, type === 'listening' ? {...listeningInput, ...input} : {name: 'poller-01', pool: ['Linux Workers'], subscriptionId: 'abc', thumbprint: THUMB, ...input}), snapshot())
   it('none for an https URL whose thumbprint no other worker has', () => {
-    expect(registrationWarnings(plan(), {sameThumbprint: []})).toEqual([])
+    expect(warningLines(plan(), {sameThumbprint: []})).toEqual([])
   })
   it('a plain http:// listening URL', () => {
-    expect(registrationWarnings(plan({url: 'http://build-01.example.com:10933/'}), {sameThumbprint: []})).toEqual([
+    expect(warningLines(plan({url: 'http://build-01.example.com:10933/'}), {sameThumbprint: []})).toEqual([
       '--url http://build-01.example.com:10933/ is plain http://: Octopus talks to a listening Tentacle over TLS, so its health check will fail unless the URL is https://.',
     ])
   })
@@ -171,19 +174,30 @@ describe('registrationWarnings', () => {
     const twin = worker('Workers-3', 'old-name', {Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://BUILD-01.example.com:10933', Thumbprint: THUMB}})
     const elsewhere = worker('Workers-4', 'elsewhere', {Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://other.example.com:10933/', Thumbprint: THUMB}})
     const sameName = worker('Workers-5', 'BUILD-01', {Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://build-01.example.com:10933/', Thumbprint: THUMB}})
-    expect(registrationWarnings(plan(), {sameThumbprint: [twin, elsewhere, sameName]})).toEqual([
+    expect(warningLines(plan(), {sameThumbprint: [twin, elsewhere, sameName]})).toEqual([
       "Listening worker 'old-name' (Workers-3) already has this URL and thumbprint: both would be the same Tentacle under two names.",
     ])
     const forced = {...plan(), existing: twin}
-    expect(registrationWarnings(forced, {sameThumbprint: [twin]})).toEqual([])
+    expect(warningLines(forced, {sameThumbprint: [twin]})).toEqual([])
   })
   it('a polling Tentacle with the same subscription and thumbprint; SSH never', () => {
     const twin = worker('Workers-6', 'poller-old', {Endpoint: {CommunicationStyle: 'TentacleActive', Uri: 'poll://abc/', Thumbprint: THUMB}})
-    expect(registrationWarnings(plan({}, 'polling'), {sameThumbprint: [twin]})).toEqual([
+    expect(warningLines(plan({}, 'polling'), {sameThumbprint: [twin]})).toEqual([
       "Polling worker 'poller-old' (Workers-6) already has this polling address and thumbprint: both would be the same Tentacle under two names.",
     ])
     const ssh = resolveRegistration(draftFromInput('ssh', {name: 's', pool: ['Linux Workers'], host: 'h', fingerprint: '1f:2e:3d:4c:5b:6a:79:88:97:a6:b5:c4:d3:e2:f1:00', account: 'Accounts-1'}), snapshot())
-    expect(registrationWarnings(ssh, {sameThumbprint: [twin]})).toEqual([])
+    expect(warningLines(ssh, {sameThumbprint: [twin]})).toEqual([])
+  })
+  it('are data: the kind, and the worker or URL it is about', () => {
+    const twin = worker('Workers-6', 'poller-old', {Endpoint: {CommunicationStyle: 'TentacleActive', Uri: 'poll://abc/', Thumbprint: THUMB}})
+    expect(registrationWarnings(plan({}, 'polling'), {sameThumbprint: [twin]})).toEqual([{kind: 'same-tentacle', worker: twin, address: 'polling-address'}])
+    expect(registrationWarnings(plan({url: 'http://build-01.example.com:10933/'}), {sameThumbprint: []})).toEqual([{kind: 'plain-http-url', url: 'http://build-01.example.com:10933/'}])
+  })
+  it('a hostile worker name stays on its line through the warning writer', () => {
+    const twin = worker('Workers-3', 'evil\n\u001B[31mError: forged', {Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://build-01.example.com:10933/', Thumbprint: THUMB}})
+    expect(warningLines(plan(), {sameThumbprint: [twin]}).map((line) => terminalSafeLine(line))).toEqual([
+      "Listening worker 'evil\\n\\e[31mError: forged' (Workers-3) already has this URL and thumbprint: both would be the same Tentacle under two names.",
+    ])
   })
 })
 
