@@ -8,6 +8,7 @@ import type {OctopusClient, SpaceContext} from '../octopus/client.js'
 import {isConnectionRefused, OctopusApiError} from '../octopus/errors.js'
 import {warnIfPlainHttp} from '../octopus/plain-http.js'
 import {durationFlag, flagParser} from './flags.js'
+import {allSpaceContexts} from '../app/estate/spaces.js'
 
 /** The flags of a ServerCommand subclass T: its own, BaseCommand's and the connection flags. */
 export type ServerFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof ServerCommand)['baseFlags'] & T['flags']>
@@ -100,6 +101,12 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     const wanted = this.flags.space ?? (this.env.OCTOPUS_SPACE || undefined) ?? connected.connection.space
     const space = await connected.client.resolveSpace(wanted)
     return {...connected, space}
+  }
+
+  /** Every space of the server (--all-spaces and the like), or the one space this run is in. */
+  protected async connectSpaces(allSpaces: boolean): Promise<SpaceContext[]> {
+    if (!allSpaces) return [(await this.connectSpace()).space]
+    return allSpaceContexts((await this.connect()).client)
   }
 }
 

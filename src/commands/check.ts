@@ -8,7 +8,6 @@ import {ExitCode, type ExitCodeValue} from '../text/errors.js'
 import {configArtifactUri} from '../app/check/artifact.js'
 import {CONFIG_FILE_NAMES, loadConfig} from '../config/octoworkers-yaml/load.js'
 import {FAIL_ON_VALUES, type FailOn} from '../domain/policy/engine.js'
-import {allSpaceContexts} from '../app/estate/spaces.js'
 import {CHECK_FORMATS, type CheckOutcome} from '../views/check/formats.js'
 import {usageReadNoteLine} from '../views/usage-report.js'
 import {writeStarterConfig} from '../config/octoworkers-yaml/starter.js'
@@ -51,7 +50,7 @@ Exit 1 when a finding is at or above --fail-on (default error). A bad config fil
     }
     const config = await loadConfig({explicitFile: flags.config, cwd: this.context.cwd})
     const {client} = await this.connect()
-    const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
+    const spaces = await this.connectSpaces(flags['all-spaces'])
     const run = await checkEstate({
       client,
       spaces,

@@ -1,7 +1,6 @@
 import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {readBuiltinStatus, type BuiltinStatus} from '../../app/builtin-worker.js'
-import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {renderTable} from '../../ui/table.js'
 import {isDynamicPool} from '../../domain/pools.js'
 
@@ -14,7 +13,7 @@ export default class BuiltinWorkerStatus extends ServerCommand<typeof BuiltinWor
 
   public async run(): Promise<BuiltinStatus> {
     const {client} = await this.connect()
-    const spaces = this.flags.space === undefined ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
+    const spaces = await this.connectSpaces(this.flags.space === undefined)
     return readBuiltinStatus(client, spaces)
   }
 

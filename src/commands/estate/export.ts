@@ -5,7 +5,6 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag} from '../../cli/flags.js'
 import {exportServerEstate, type EstateExport} from '../../app/estate-code/export.js'
-import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {safe} from '../../ui/safe.js'
 import {unreadablePartWarning} from '../../views/unreadable-part.js'
 
@@ -29,7 +28,7 @@ Scope: the current space, --space, or --all-spaces. Five list requests per space
 
   public async run(): Promise<ExportResult> {
     const {client} = await this.connect()
-    const spaces = this.flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
+    const spaces = await this.connectSpaces(this.flags['all-spaces'])
     const result = await exportServerEstate(client, spaces, (part, cause) => this.warnUser(unreadablePartWarning(part, cause, 'built-in-worker-left-out')))
     for (const s of result.Skipped) this.note(safe`Left out worker '${s.Name}' of space '${s.SpaceName}': ${s.Why}.`)
     const file = this.flags.output ? path.resolve(this.context.cwd, this.flags.output) : null

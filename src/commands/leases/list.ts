@@ -4,7 +4,6 @@ import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag} from '../../cli/flags.js'
 import {listActiveLeases, type ActiveLeasesDoc} from '../../app/leases/list.js'
 import {COMPLETENESS, SOURCE_CHOICES} from '../../app/leases/sources.js'
-import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {terminalColumns} from '../../ui/table.js'
 import {renderLeasesList} from '../../views/leases/list.js'
 
@@ -42,8 +41,7 @@ What it reads, and what it can miss (--source; auto uses the lease API where the
 
   public async run(): Promise<LeasesListResult> {
     const flags = this.flags
-    const {client} = await this.connect()
-    const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
+    const spaces = await this.connectSpaces(flags['all-spaces'])
     const doc = await listActiveLeases({spaces, source: flags.source, pools: flags.pool, workers: flags.worker, debug: this.debugLine})
     return {doc, allSpaces: flags['all-spaces'], perWorker: flags.workers}
   }

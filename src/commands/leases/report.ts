@@ -12,7 +12,6 @@ import {terminalColumns} from '../../ui/table.js'
 import {GROUP_BY, type GroupBy} from '../../app/leases/report.js'
 import {parseWindow} from '../../text/points-in-time.js'
 import {COMPLETENESS} from '../../app/leases/sources.js'
-import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {LEASE_REPORT_FORMATS, type LeaseReportOutcome} from '../../views/leases/formats.js'
 import {CliError, ExitCode} from '../../text/errors.js'
 import {safe} from '../../ui/safe.js'
@@ -58,7 +57,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     const config = await loadConfig({explicitFile: flags.config, cwd: this.context.cwd})
 
     const {client} = await this.connect()
-    const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
+    const spaces = await this.connectSpaces(flags['all-spaces'])
     const showProgress = this.io.stderr.isTTY
     const cacheUntrusted = once((reason) => this.warnUser(`not using the lease cache: ${reason}; every task log is read.`))
     let lastDrawn = 0

@@ -7,7 +7,6 @@ import {chooseSourceKind, COMPLETENESS, createLeaseSource, SOURCE_CHOICES, type 
 import {followLeases} from '../../app/leases/tail.js'
 import {allSpacesFlag, countFlag, durationFlag} from '../../cli/flags.js'
 import {formatDuration} from '../../text/duration.js'
-import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {terminalSafe, terminalSafeFields} from '../../ui/safe.js'
 import {terminalColumns} from '../../ui/table.js'
 import {wrapWords} from '../../ui/wrap.js'
@@ -69,7 +68,7 @@ Network errors, server restarts and answers that are not a lease collection (a l
     // An explicit --all-spaces outranks the OCTOPUS_SPACE default (as in `check`); only the two flags clash.
 
     const {client} = await this.connect()
-    const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
+    const spaces = await this.connectSpaces(flags['all-spaces'])
 
     const directories = spaces.map((space) => new NameDirectory(space))
     const spaceNames = new Map(spaces.map((s) => [s.spaceId, terminalSafe(s.space.Name)]))

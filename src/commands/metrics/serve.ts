@@ -1,7 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag, durationFlag, flagParser} from '../../cli/flags.js'
-import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {EstateExporter} from '../../app/metrics/exporter.js'
 import {startMetricsServer} from '../../app/metrics/http.js'
 import {DEFAULT_LISTEN, parseListen, type ListenAddress} from '../../app/metrics/listen.js'
@@ -48,7 +47,7 @@ Credentials come from the environment, the keychain or the profile, as for every
     const listen = flags.listen ?? parseListen(DEFAULT_LISTEN)
     const config = await loadConfig({explicitFile: flags.config, cwd: this.context.cwd})
     const {client} = await this.connect()
-    const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
+    const spaces = await this.connectSpaces(flags['all-spaces'])
     const exporter = new EstateExporter({
       client,
       spaces,

@@ -5,7 +5,6 @@ import {allSpacesFlag} from '../../cli/flags.js'
 import {listPoolsWithCounts, type PoolListResult} from '../../app/pools/list.js'
 import {poolListText} from '../../views/pools.js'
 import {POOL_TYPE_FLAGS, type PoolTypeFlag} from '../../domain/pools.js'
-import {allSpaceContexts} from '../../app/estate/spaces.js'
 
 export default class PoolList extends ServerCommand<typeof PoolList> {
   static override summary = 'List the worker pools of a space (or of every space) with their worker counts, in the server\'s sort order.'
@@ -32,7 +31,7 @@ Cost: per space, one /workerpools/all and two /workerpools/summary requests (all
 
   public async run(): Promise<PoolListResult> {
     const allSpaces = this.flags['all-spaces']
-    const spaces = allSpaces ? await allSpaceContexts((await this.connect()).client) : [(await this.connectSpace()).space]
+    const spaces = await this.connectSpaces(allSpaces)
     return listPoolsWithCounts(spaces, {type: this.flags.type as PoolTypeFlag | undefined, allSpaces})
   }
 

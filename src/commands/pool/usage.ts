@@ -4,7 +4,6 @@ import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag, formatFlag} from '../../cli/flags.js'
 import {usageError} from '../../text/errors.js'
-import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {poolUsage} from '../../app/usage/report.js'
 import {POOL_USAGE_FORMATS, type PoolUsageOutcome} from '../../views/usage-report.js'
 import {unreadablePartWarning} from '../../views/unreadable-part.js'
@@ -54,7 +53,7 @@ Cost: a fixed number of list requests per space (projects, deployment processes,
     if (flags.environment !== undefined && flags.environment.trim() === '') throw usageError('--environment needs an environment name or ID.')
 
     const {client} = await this.connect()
-    const spaces = flags['all-spaces'] ? await allSpaceContexts(client) : [(await this.connectSpace()).space]
+    const spaces = await this.connectSpaces(flags['all-spaces'])
     const result = await poolUsage(spaces, {
       names,
       environment: flags.environment,

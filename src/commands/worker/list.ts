@@ -2,7 +2,6 @@ import * as Flags from '@oclif/core/flags'
 import {type Rendered} from '../../cli/base-command.js'
 import {ServerCommand} from '../../cli/server-command.js'
 import {allSpacesFlag} from '../../cli/flags.js'
-import {allSpaceContexts} from '../../app/estate/spaces.js'
 import {renderTable} from '../../ui/table.js'
 import {HEALTH_STATUSES, listWorkersIn, type WorkerListResult} from '../../app/workers/list.js'
 import {workerListTable} from '../../views/workers.js'
@@ -35,7 +34,7 @@ export default class WorkerList extends ServerCommand<typeof WorkerList> {
     const {flags} = this
     const allSpaces = flags['all-spaces']
     const input = {pools: flags.pool, health: flags.health, enabled: flags.enabled, disabled: flags.disabled, type: flags.type, nameLike: flags['name-like']}
-    const connect = async () => (allSpaces ? allSpaceContexts((await this.connect()).client) : [(await this.connectSpace()).space])
+    const connect = async () => this.connectSpaces(allSpaces)
     return listWorkersIn(input, {allSpaces, connect})
   }
 
