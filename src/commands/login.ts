@@ -3,7 +3,7 @@ import {type Rendered} from '../cli/base-command.js'
 import {ServerCommand} from '../cli/server-command.js'
 import {usageError} from '../text/errors.js'
 import {cleanApiKey, cleanIdToken} from '../config/key-storage.js'
-import {apiKeyAsFlagError, checkKeychainWritable, givesApiKeyAsFlag, login, loginServer, loginWithOidc, type LoginResult, type LoginServerSource} from '../app/auth/login.js'
+import {apiKeyAsFlagError, checkKeychainWritable, givesApiKeyAsFlag, login, loginServer, loginWithOidc, type LoginResult, type LoginServerSource, type LoginWarning} from '../app/auth/login.js'
 import {formatDuration} from '../text/duration.js'
 import {profileInUse} from '../config/connection.js'
 import {normalizeServerUrl} from '../octopus/server-url.js'
@@ -75,13 +75,7 @@ OpenID Connect (Octopus 2023.4.8077 / 2024.1.1889 on; service accounts only): --
       profile,
       server,
       apiKey,
-      space: flags.space,
-      insecureStorage: flags['insecure-storage'],
-      env: this.env,
-      createClient: this.context.createClient,
-      warn: (m) => this.warnUser(m),
-      onWarning: (warning) => this.warnUser(loginWarningLine(warning)),
-      ...this.clientSettings(),
+      ...this.savingDeps(),
     })
   }
 
@@ -102,14 +96,21 @@ OpenID Connect (Octopus 2023.4.8077 / 2024.1.1889 on; service accounts only): --
       serviceAccountId,
       idToken,
       now: this.context.now(),
-      space: flags.space,
-      insecureStorage: flags['insecure-storage'],
+      ...this.savingDeps(),
+    })
+  }
+
+  /** What both ways of logging in need to check the credential and save the profile. */
+  private savingDeps() {
+    return {
+      space: this.flags.space,
+      insecureStorage: this.flags['insecure-storage'],
       env: this.env,
       createClient: this.context.createClient,
-      warn: (m) => this.warnUser(m),
-      onWarning: (warning) => this.warnUser(loginWarningLine(warning)),
+      warn: (m: string) => this.warnUser(m),
+      onWarning: (warning: LoginWarning) => this.warnUser(loginWarningLine(warning)),
       ...this.clientSettings(),
-    })
+    }
   }
 
   protected override toJson(result: LoginResult): unknown {
