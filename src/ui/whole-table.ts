@@ -65,22 +65,20 @@ export function renderWholeTable(head: string[], rows: Cell[][], opts: WholeTabl
   let shown = head.map((_, i) => i)
   const total = (widths: number[]) => shown.reduce((sum, i) => sum + widths[i], 0) + GAP * Math.max(0, shown.length - 1)
 
-  const dropped: string[] = []
-  for (const heading of opts.optional ?? []) {
-    if (total(natural) <= budget) break
-    const at = head.indexOf(heading)
-    if (!shown.includes(at)) continue
-    shown = shown.filter((i) => i !== at)
-    dropped.push(heading)
+  /** Takes the given columns out of the row, in order, until the row fits at `widths`; returns their indexes. */
+  const takeOutUntilFits = (headings: string[] | undefined, widths: number[]): number[] => {
+    const taken: number[] = []
+    for (const heading of headings ?? []) {
+      if (total(widths) <= budget) break
+      const at = head.indexOf(heading)
+      if (!shown.includes(at)) continue
+      shown = shown.filter((i) => i !== at)
+      taken.push(at)
+    }
+    return taken
   }
-  const underneath: number[] = []
-  for (const heading of opts.under ?? []) {
-    if (total(minimum) <= budget) break
-    const at = head.indexOf(heading)
-    if (!shown.includes(at)) continue
-    shown = shown.filter((i) => i !== at)
-    underneath.push(at)
-  }
+  const dropped = takeOutUntilFits(opts.optional, natural).map((i) => head[i])
+  const underneath = takeOutUntilFits(opts.under, minimum)
   const widths = [...natural]
   while (total(widths) > budget) {
     let widest = -1
