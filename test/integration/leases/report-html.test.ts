@@ -1,7 +1,8 @@
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {tempDir} from '../../helpers/temp.js'
 import {runCli} from '../../helpers/cli.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {chromiumPath, decodePng, distinctColours, failingProxy, pixelsNear, screenshot} from '../../helpers/chromium.js'
@@ -34,12 +35,11 @@ describe('leases report --format html against a live sandbox', () => {
     await simulationDone(sandbox, sim.Id)
     // The simulation's own window, so the charts spread its few seconds across their width.
     simulated = ['--since', started, '--until', new Date(Date.now() + 200).toISOString()]
-    dir = mkdtempSync(path.join(tmpdir(), 'html-report-'))
+    dir = tempDir('html-report')
     file = path.join(dir, 'capacity.html')
   })
   afterAll(async () => {
     await sandbox?.close()
-    if (dir) rmSync(dir, {recursive: true, force: true})
   })
 
   it('writes one page with -o: a chart per pool, a heatmap per leased worker, the hostile name escaped', async () => {
@@ -89,13 +89,13 @@ describe('leases report --format html against a live sandbox', () => {
     mkdirSync(SHOTS, {recursive: true})
     const proxy = await failingProxy()
     try {
-      const light = decodePng(await screenshot(chromium, file, path.join(SHOTS, 'capacity-light.png'), {proxy: proxy.url, profileDir: mkdtempSync(path.join(dir, 'profile-'))}))
-      const dark = decodePng(await screenshot(chromium, file, path.join(SHOTS, 'capacity-dark.png'), {proxy: proxy.url, profileDir: mkdtempSync(path.join(dir, 'profile-')), dark: true}))
+      const light = decodePng(await screenshot(chromium, file, path.join(SHOTS, 'capacity-light.png'), {proxy: proxy.url, profileDir: tempDir('chromium-profile')}))
+      const dark = decodePng(await screenshot(chromium, file, path.join(SHOTS, 'capacity-dark.png'), {proxy: proxy.url, profileDir: tempDir('chromium-profile'), dark: true}))
       expect(pageRequests(proxy.requests)).toEqual([])
       // The proxy does see what a page fetches: a page with one remote image is caught.
       const leaky = path.join(dir, 'leaky.html')
       writeFileSync(leaky, '<!DOCTYPE html><p>x</p><img src="http://assets.example.test/logo.png">')
-      await screenshot(chromium, leaky, path.join(dir, 'leaky.png'), {proxy: proxy.url, profileDir: mkdtempSync(path.join(dir, 'profile-'))})
+      await screenshot(chromium, leaky, path.join(dir, 'leaky.png'), {proxy: proxy.url, profileDir: tempDir('chromium-profile')})
       expect(pageRequests(proxy.requests)).toEqual(['GET http://assets.example.test/logo.png'])
       expect(light.width).toBe(1200)
       // Not blank: text, chart lines and shaded cells give many colours.

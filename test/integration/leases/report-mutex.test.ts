@@ -1,7 +1,7 @@
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {tempDir} from '../../helpers/temp.js'
 import {parseJson, runCli} from '../../helpers/cli.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 
@@ -16,11 +16,10 @@ describe('leases report: mutex waits from task logs, and recommendations by .oct
     // Ten tasks; the first step of the 5th and the 10th logs Tentacle's wait line and waits 5 s.
     const seeded = await api(sandbox, 'POST', '/api/sandbox/seed-completed-tasks', {Count: 10, StepsPerTask: 2, MutexWaitEvery: 5})
     expect(seeded.status).toBe(201)
-    dir = mkdtempSync(path.join(tmpdir(), 'report-mutex-'))
+    dir = tempDir('report-mutex')
   })
   afterAll(async () => {
     await sandbox?.close()
-    if (dir) rmSync(dir, {recursive: true, force: true})
   })
 
   it('counts each wait against the worker the waiting step leased, in JSON and in the MUTEX WAIT column', async () => {
