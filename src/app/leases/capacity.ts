@@ -6,6 +6,7 @@
  */
 import type {LeaseInterval} from '../../domain/leases/types.js'
 import type {Interval} from '../../domain/leases/intervals.js'
+import {groupOf} from '../../text/group.js'
 
 const HOUR_MS = 3_600_000
 
@@ -118,14 +119,7 @@ export function capacityOf(input: CapacityInput): Capacity {
       if (available > 0 && step.BusyWorkers >= available) allBusy += length
       if (step.Leases > available) over += length
     })
-    const workerKeys = new Map<string, Interval[]>()
-    for (const i of list) {
-      const k = workerKeyOf(i)
-      const spans = workerKeys.get(k)
-      if (spans) spans.push(i)
-      else workerKeys.set(k, [i])
-    }
-    const busyMs = [...workerKeys.values()].reduce((sum, spans) => sum + unionLength(spans), 0)
+    const busyMs = [...groupOf(list, workerKeyOf).values()].reduce((sum, spans) => sum + unionLength(spans), 0)
     const capacityMs = available * windowMs
     return {
       SpaceName: input.spaceName,

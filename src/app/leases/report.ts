@@ -8,6 +8,7 @@ import {peakConcurrency, totalLength} from '../../domain/leases/intervals.js'
 import {capacityOf, combineCapacity, type Capacity} from './capacity.js'
 import {recommend, type Recommendation} from './recommend.js'
 import {DEFAULT_CAPACITY_THRESHOLDS, type CapacityThresholds} from '../../domain/leases/capacity-thresholds.js'
+import {groupOf} from '../../text/group.js'
 
 export type GroupBy = 'worker' | 'pool' | 'task-type'
 export const GROUP_BY: GroupBy[] = ['worker', 'pool', 'task-type']
@@ -139,16 +140,6 @@ export interface ReportInput {
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10
 
-function groupOf<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>()
-  for (const item of items) {
-    const k = key(item)
-    const list = groups.get(k)
-    if (list) list.push(item)
-    else groups.set(k, [item])
-  }
-  return groups
-}
 
 export function aggregateReport(input: ReportInput): LeaseReport {
   const spaceFields: SpaceFields = {SpaceId: input.space.Id, SpaceName: input.space.Name}

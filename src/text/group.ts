@@ -1,0 +1,11 @@
+/** The items by key, each group in the items' order, the groups in the order their keys first appear. */
+export function groupOf<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const k = key(item)
+    const list = groups.get(k)
+    if (list) list.push(item)
+    else groups.set(k, [item])
+  }
+  return groups
+}
