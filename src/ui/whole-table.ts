@@ -19,13 +19,18 @@ import {longestWord, wrapItems, wrapWords} from './wrap.js'
  *  5. headings wrap at their spaces (`PEAK CONCURRENT` over two lines), widest column first, each
  *     no narrower than its longest heading word or its cells, keeping room for the fill at `least`;
  *  6. the fill is left out (the caller is told, `fillWidth` 0, so its caption can stop naming it),
- *     and headings wrap as far as the whole width needs.
+ *     and headings wrap as far as the whole width needs;
+ *  7. `lastUnder` columns move under their row like `under` ones, one by one, each only when the
+ *     table still does not fit (columns worth a place in the row whenever there is one, such as
+ *     the wait times beside a long worker name).
  * What then still does not fit is left to the terminal, whole. Piped, the table is the shared
  * plain layout (renderTable's), every column in the row, a fill column at its maximum.
  */
 export interface WholeTableOptions extends TableOptions {
   optional?: string[]
   under?: string[]
+  /** Moved under their row only after every other step (see 7 above). */
+  lastUnder?: string[]
   wrap?: string[]
   fill?: FillColumn
 }
@@ -107,7 +112,20 @@ export function renderWholeTable(head: string[], rows: Cell[][], opts: WholeTabl
       const room = width - total(widths) - GAP
       fillWidth = room >= least ? Math.min(fill.maximum, room) : 0
     }
-    if (fillWidth === 0) wrapHeadings(width)
+    if (fillWidth === 0) {
+      const beforeHeadings = [...widths]
+      wrapHeadings(width)
+      for (const heading of opts.lastUnder ?? []) {
+        if (total(widths) <= width) break
+        const at = head.indexOf(heading)
+        if (!shown.includes(at)) continue
+        shown = shown.filter((i) => i !== at)
+        underneath.push(at)
+        // With the column gone, headings need wrap only as far as the narrower row still needs.
+        widths.splice(0, widths.length, ...beforeHeadings)
+        wrapHeadings(width)
+      }
+    }
   }
   const drawn = fill && fillWidth > 0 ? fill : undefined
 

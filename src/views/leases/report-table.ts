@@ -94,7 +94,7 @@ export function renderLeaseReport(report: LeaseReport, opts: TableOptions & {spa
   if (report.TasksScanned === 0) return prose(`No tasks completed between ${terminalTime(report.Since)} and ${terminalTime(report.Until)}${where}, so there are no leases to report and no idle workers to name (a longer --since reaches further back).`)
   out.push(prose(`Worker leases ${terminalTime(report.Since)} – ${terminalTime(report.Until)}${where}: ${report.Leases} leases in ${report.TasksWithLeases} of ${report.TasksScanned} completed tasks.`), '')
   const grid = groupGrid(report, {spaceColumn})
-  const byGroup = renderWholeTable(grid.head, grid.rows, {...table, under: ['POOLS', 'SPACE'], wrap: ['POOLS', 'POOL', 'TASK TYPE', 'SPACE'], fill: busyBars(grid)})
+  const byGroup = renderWholeTable(grid.head, grid.rows, {...table, under: ['POOLS', 'SPACE'], lastUnder: ['MUTEX WAIT', 'LEASE WAIT'], wrap: ['POOLS', 'POOL', 'TASK TYPE', 'SPACE'], fill: busyBars(grid)})
   out.push(byGroup.fillWidth > 0 ? `By ${report.GroupBy} (the bar charts BUSY):` : `By ${report.GroupBy}:`, byGroup.text)
   if (report.GroupBy !== 'pool') {
     const leaseWaits = hasLeaseWaits(report)

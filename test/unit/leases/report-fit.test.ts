@@ -94,3 +94,35 @@ describe('leases report table with wait columns on a terminal', () => {
     }
   }
 })
+
+describe('leases report by worker with a long worker name and both wait columns at 80 columns', () => {
+  const LONG = 'p-web-azure-centralus-worker-0001'
+  const doc = report('worker', {mutex: true, lease: true})
+  doc.Workers = [worker(LONG, [AZURE], 754.3, {mutex: 12.4, lease: 95.2}), ...doc.Workers]
+  const text = renderLeaseReport(doc, {isTTY: true, width: 80, spaceColumn: false})
+  const lines = text.split('\n')
+
+  it('fits: MUTEX WAIT moves under each row, after the bar and the headings have given way; LEASE WAIT keeps its column', () => {
+    for (const line of lines) expect(stringWidth(line), `${stringWidth(line)} > 80: ${line}\n${text}`).toBeLessThanOrEqual(80)
+    expect(text).not.toContain('the bar charts BUSY')
+    const header = lines.find((l) => l.startsWith('WORKER '))!
+    expect(header).not.toContain('MUTEX')
+    const at = lines.findIndex((l) => l.startsWith(`${LONG} `))
+    expect(lines[at]).toContain('12m 34s')
+    expect(lines[at]).toContain('1m 35s')
+    const under = lines.slice(at + 1, lines.findIndex((l, i) => i > at && !l.startsWith('  '))).join(' ')
+    expect(under).toMatch(/Mutex wait: 12s\b/)
+    expect(under).not.toMatch(/Lease wait/)
+    // Every row says its own, as the column did (a worker that waited on no mutex: 0s).
+    const quiet = lines.findIndex((l) => l.startsWith('p-db-omaha-worker-01 '))
+    expect(lines[quiet + 1]).toMatch(/^ {2}Pools: Production Database Omaha Worker Pool {2}Mutex wait: 0s$/)
+  })
+
+  it('moves only as many columns as it must: at 100 columns both waits stay in the row', () => {
+    const wide = renderLeaseReport(doc, {isTTY: true, width: 100, spaceColumn: false})
+    const row = wide.split('\n').find((l) => l.startsWith(`${LONG} `))!
+    expect(row).toContain('12s')
+    expect(row).toContain('1m 35s')
+    expect(wide).not.toMatch(/Lease wait:/)
+  })
+})
