@@ -5,12 +5,15 @@
  * document does (its links, status text, operating system, shell...).
  *
  * The endpoint keeps every field a reader of an endpoint uses (src/domain/workers/endpoint-facts.ts
- * presents endpoints, the upgrade rules read versions and locks), those it has only; the nested
- * version and agent details are kept as they came, being small. The values that repeat from
- * worker to worker (health, style, pool IDs) are shared, and the worker's URI and thumbprint are
- * the endpoint's own when equal: a copy of each per worker is most of what a reduced worker costs.
+ * presents endpoints, the upgrade rules read versions and locks), those it has only. The values
+ * that repeat from worker to worker are shared: health, style, each pool ID, the list of pool IDs
+ * and the nested version and agent details (most workers of an estate run one Tentacle version
+ * with the same advice); the worker's URI and thumbprint are the endpoint's own when equal. A copy
+ * of each per worker is most of what a reduced worker costs. A shared list or details object is
+ * frozen, so that a reader that changed one in place would fail loudly rather than change other
+ * workers' facts.
  *
- * Pure (the shared strings are a cache of values, which changes no result).
+ * Pure (the shared values are a cache, which changes no result).
  */
 import type {EndpointResource, WorkerResource} from '../../octopus/types.js'
 import type {EndpointFacts, WorkerFacts} from './types.js'
@@ -34,7 +37,7 @@ export function workerFacts(worker: WorkerResource): WorkerFacts {
     Name: worker.Name,
     IsDisabled: worker.IsDisabled,
     HealthStatus: shared(worker.HealthStatus),
-    WorkerPoolIds: Array.isArray(poolIds) ? poolIds.map(shared) : poolIds,
+    WorkerPoolIds: Array.isArray(poolIds) ? sharedList(poolIds) : poolIds,
     Thumbprint: thumbprint,
     Uri: uri,
     HasLatestCalamari: worker.HasLatestCalamari,
@@ -49,7 +52,8 @@ function endpointFacts(endpoint: EndpointResource | null): EndpointFacts | null 
   const facts: Record<string, unknown> = {}
   for (const field of ENDPOINT_FIELDS) {
     const value = from[field]
-    if (value !== undefined) facts[field] = field === 'CommunicationStyle' ? shared(value) : value
+    if (value === undefined) continue
+    facts[field] = field === 'CommunicationStyle' ? shared(value) : NESTED_DETAILS.has(field) ? sharedDetails(value) : value
   }
   return facts as unknown as EndpointFacts
 }
@@ -64,3 +68,44 @@ function shared<T>(value: T): T {
 }
 const MAX_SHARED = 10_000
 const sharedValues = new Map<string, string>()
+
+/** The nested objects of flat values that repeat from worker to worker. */
+const NESTED_DETAILS = new Set<string>(['TentacleVersionDetails', 'KubernetesAgentDetails'])
+
+/** One frozen copy of each list of short strings (a worker's pool IDs); any other list as it came. */
+function sharedList<T>(list: T[]): T[] {
+  let key = ''
+  for (const item of list) {
+    if (!isShortText(item)) return list.map(shared)
+    key += item + '\u0000'
+  }
+  return sharedObject('list\u0000' + key, () => Object.freeze(list.map(shared)) as T[])
+}
+
+/**
+ * One frozen copy of each details object whose values are all short strings, numbers, booleans or
+ * null (a Tentacle's version and upgrade advice); any other value as it came.
+ */
+function sharedDetails(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
+  let key = 'details'
+  for (const [field, item] of Object.entries(value)) {
+    if (field.includes('\u0000') || (item !== null && typeof item !== 'boolean' && typeof item !== 'number' && !isShortText(item))) return value
+    key += '\u0000' + field + '\u0000' + (item === null ? 'n' : typeof item === 'string' ? 's' + item : String(item))
+  }
+  return sharedObject(key, () => Object.freeze({...value}))
+}
+
+/** A string that can be part of a cache key: short, and without the separator. */
+function isShortText(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 64 && !value.includes('\u0000')
+}
+
+function sharedObject<T>(key: string, make: () => T): T {
+  const known = sharedObjects.get(key)
+  if (known !== undefined) return known as T
+  const made = make()
+  if (sharedObjects.size < MAX_SHARED) sharedObjects.set(key, made)
+  return made
+}
+const sharedObjects = new Map<string, unknown>()

@@ -45,4 +45,37 @@ describe('a worker document reduced to what the read model uses', () => {
     expect(workerFacts({...base, Endpoint: null}).Endpoint).toBeNull()
     expect(workerFacts({...base, Endpoint: 'odd' as never}).Endpoint).toBe('odd')
   })
+
+  it('workers with the same pool IDs or the same version details share one frozen copy; different ones do not', () => {
+    const tentacle = (id: string, pools: string[], version: string) => ({
+      Id: id, Name: id, IsDisabled: false, HealthStatus: 'Healthy', WorkerPoolIds: pools,
+      Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: 'https://h:10933/', TentacleVersionDetails: {UpgradeLocked: false, Version: version, UpgradeSuggested: false, UpgradeRequired: null, UpgradeAvailable: true}},
+    }) as unknown as WorkerResource
+    const [a, b, c] = [tentacle('Workers-1', ['WorkerPools-1', 'WorkerPools-2'], '8.3.2886'), tentacle('Workers-2', ['WorkerPools-1', 'WorkerPools-2'], '8.3.2886'), tentacle('Workers-3', ['WorkerPools-2', 'WorkerPools-1'], '8.1.0')].map(workerFacts)
+    expect(b.WorkerPoolIds).toBe(a.WorkerPoolIds)
+    expect(Object.isFrozen(a.WorkerPoolIds)).toBe(true)
+    expect(b.Endpoint!.TentacleVersionDetails).toBe(a.Endpoint!.TentacleVersionDetails)
+    expect(Object.isFrozen(a.Endpoint!.TentacleVersionDetails)).toBe(true)
+    expect(a.Endpoint!.TentacleVersionDetails).toEqual({UpgradeLocked: false, Version: '8.3.2886', UpgradeSuggested: false, UpgradeRequired: null, UpgradeAvailable: true})
+    expect(c.WorkerPoolIds).toEqual(['WorkerPools-2', 'WorkerPools-1'])
+    expect(c.WorkerPoolIds).not.toBe(a.WorkerPoolIds)
+    expect(c.Endpoint!.TentacleVersionDetails).not.toBe(a.Endpoint!.TentacleVersionDetails)
+    expect(c.Endpoint!.TentacleVersionDetails!.Version).toBe('8.1.0')
+  })
+
+  it('a value that cannot be told apart by its text alone (a nested object, a string with the separator) is kept as it came, not shared', () => {
+    const odd = (id: string, details: Record<string, unknown>) => workerFacts({
+      Id: id, Name: id, IsDisabled: false, HealthStatus: 'Healthy', WorkerPoolIds: ['WorkerPools-1'],
+      Endpoint: {CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: details},
+    } as unknown as WorkerResource)
+    const nested = {Version: '8.3.2886', Extra: {Deep: true}}
+    expect(odd('Workers-1', nested).Endpoint!.TentacleVersionDetails).toBe(nested)
+    const [x, y] = [{Version: 'a\u0000sb'}, {Version: 'a', '\u0000sb': 1}]
+    expect(odd('Workers-2', x).Endpoint!.TentacleVersionDetails).toBe(x)
+    expect(odd('Workers-3', y).Endpoint!.TentacleVersionDetails).toBe(y)
+    // Numbers and the strings that print like them stay apart.
+    const [n, t] = [odd('Workers-4', {Version: 1}), odd('Workers-5', {Version: '1'})].map((w) => w.Endpoint!.TentacleVersionDetails as unknown as {Version: unknown})
+    expect(n.Version).toBe(1)
+    expect(t.Version).toBe('1')
+  })
 })
