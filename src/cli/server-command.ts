@@ -66,10 +66,20 @@ export abstract class ServerCommand<T extends typeof Command> extends BaseComman
     })
     this.resolvedConnection = connection
     for (const s of [connection.apiKey, connection.accessToken]) if (s) this.secrets.push(s)
+    const renew = connection.oidc?.renew
     const client = this.context.createClient({
       server: connection.server,
       apiKey: connection.apiKey,
       accessToken: connection.accessToken,
+      accessTokenRenewal: renew && connection.oidc && {
+        expiresAt: connection.oidc.expiresAt,
+        now: () => this.context.now(),
+        renew: async () => {
+          const next = await renew()
+          this.secrets.push(next.accessToken)
+          return next
+        },
+      },
       ...clientSettings,
     })
     warnIfPlainHttp(client.server, (m) => this.warnUser(m))

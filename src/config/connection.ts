@@ -18,6 +18,12 @@ export interface OidcCredential {
   expiresAt: number
   /** `login` (saved by `login --service-account-id`), or where this run's exchange got the ID token. */
   idTokenFrom: IdTokenSource
+  /**
+   * Exchanges again, for a run that outlives the token: a fresh ID token from GitHub Actions, or
+   * OCTOPUS_ID_TOKEN's again (which works while that ID token lasts). Not for a saved token, whose
+   * ID token was not kept.
+   */
+  renew?: () => Promise<{accessToken: string; expiresAt: number}>
 }
 
 /** Where to connect and with what; the credential itself never leaves this object except as a header. */
@@ -88,7 +94,7 @@ export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedC
   const now = opts.now ?? (() => Date.now())
   const serviceAccountId = opts.env.OCTOPUS_SERVICE_ACCOUNT_ID?.trim()
   if (serviceAccountId) {
-    const exchanged = await exchangeCiIdToken({
+    const exchange = () => exchangeCiIdToken({
       server,
       serviceAccountId,
       env: opts.env,
@@ -96,7 +102,12 @@ export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedC
       createClient: opts.http?.createClient ?? ((options) => new OctopusClient(options)),
       client: opts.http?.client ?? {},
     })
-    return {...base, accessToken: exchanged.accessToken, source: 'oidc', oidc: {serviceAccountId, expiresAt: exchanged.expiresAt, idTokenFrom: exchanged.idTokenFrom}}
+    const exchanged = await exchange()
+    const renew = async () => {
+      const next = await exchange()
+      return {accessToken: next.accessToken, expiresAt: next.expiresAt}
+    }
+    return {...base, accessToken: exchanged.accessToken, source: 'oidc', oidc: {serviceAccountId, expiresAt: exchanged.expiresAt, idTokenFrom: exchanged.idTokenFrom, renew}}
   }
 
   if (!profile) throw notLoggedIn(name, server, saved)

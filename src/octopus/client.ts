@@ -5,7 +5,7 @@ import {expandLink, readRootDocument} from './links.js'
 import {appendQuery, sendRequest, type RawResponse, type RequestOptions, type RequestPolicy} from './request.js'
 import {collectionOf, spaceHome, spaceList, type ResponseShape} from './response-shapes.js'
 import {normalizeServerUrl, resolveAgainstServer} from './server-url.js'
-import {Transport} from './transport.js'
+import {Transport, type AccessTokenRenewal} from './transport.js'
 import type {TemplateParams} from './uri-template.js'
 import type {Links, ResourceCollection, RootDocument, SpaceResource} from './types.js'
 import {closeMatches} from '../text/fuzzy.js'
@@ -17,6 +17,8 @@ export interface ClientOptions {
   server: string
   apiKey?: string
   accessToken?: string
+  /** How `accessToken`, from an OIDC exchange, is replaced before it expires (transport.ts). */
+  accessTokenRenewal?: AccessTokenRenewal
   timeoutSeconds?: number
   caCertFile?: string
   /** Receives one line per request; secrets are already redacted. */
@@ -42,6 +44,8 @@ export class OctopusClient {
   private spacesCache?: SpaceResource[]
   private readonly transport: Transport
   private readonly policy: RequestPolicy
+  /** Every credential this client has sent: redacted from its debug lines. */
+  private readonly secrets: string[]
 
   constructor(private readonly options: ClientOptions) {
     this.server = normalizeServerUrl(options.server)
@@ -59,10 +63,20 @@ export class OctopusClient {
       }
     }
     const debug = (line: string) => this.debug(line)
+    this.secrets = [options.apiKey, options.accessToken].filter((s): s is string => Boolean(s))
+    const renewal = options.accessTokenRenewal
     this.transport = new Transport({
       server: this.server,
       apiKey: options.apiKey,
       accessToken: options.accessToken,
+      renewal: renewal && {
+        ...renewal,
+        renew: async () => {
+          const next = await renewal.renew()
+          this.secrets.push(next.accessToken)
+          return next
+        },
+      },
       caPem,
       userAgent: options.userAgent,
       maxResponseBytes: options.maxResponseBytes,
@@ -219,7 +233,7 @@ export class OctopusClient {
   }
 
   private debug(line: string): void {
-    if (this.options.debug) this.options.debug(redact(line, [this.options.apiKey, this.options.accessToken]))
+    if (this.options.debug) this.options.debug(redact(line, this.secrets))
   }
 }
 

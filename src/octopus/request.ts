@@ -47,9 +47,17 @@ export async function sendRequest<T>(policy: RequestPolicy, method: string, targ
   /** Set once an attempt of this PUT/DELETE failed on the network: the server may have applied it. */
   let responseLost = false
   const sinkFor = listSink(options)
+  let renewedAfterRejection = false
   for (let attempt = 1; ; attempt++) {
     const outcome = await transport.exchange(method, target, options.body, deadline, sinkFor)
     const status = outcome.response?.status
+    // A 401 is sent before anything is done, so any request may go again once with a renewed token.
+    if (status === 401 && !renewedAfterRejection && (await transport.renewAfterRejection(outcome.credential))) {
+      renewedAfterRejection = true
+      policy.debug(`${method} ${target}: 401; sending it again with a renewed access token`)
+      attempt--
+      continue
+    }
     if (outcome.response) {
       const okStatus = (status! >= 200 && status! < 300) || (options.allowStatus ?? []).includes(status!)
       if (okStatus) {

@@ -3,11 +3,35 @@ import {CliError, ExitCode, usageError} from '../text/errors.js'
 import {pathOf} from './errors.js'
 import {formatBytes} from './response-shapes.js'
 
+/**
+ * How an access token from an OIDC exchange is replaced before it expires: Octopus issues no
+ * refresh token, so a new exchange (a fresh ID token from the CI, or the same one while it lasts)
+ * is the only way, as Octopus's .NET client does shortly before expiry. A run that outlives the
+ * token (a long drain, `leases tail`, `metrics serve`) then keeps working.
+ */
+export interface AccessTokenRenewal {
+  /** When the access token the transport starts with expires (ms since the epoch). */
+  expiresAt: number
+  /** A new exchange: the next access token and its expiry. */
+  renew: () => Promise<{accessToken: string; expiresAt: number}>
+  /** The run's clock (ms since the epoch). */
+  now: () => number
+}
+
+/**
+ * A token is replaced this long before it expires, or halfway through its life if that is sooner:
+ * the server's expiry is in whole seconds and by its own clock, so a token can lapse a little
+ * before the time the CLI worked out from `expires_in`.
+ */
+const RENEW_BEFORE_MS = 60_000
+
 /** What the transport needs to speak to one server; secrets stay inside it. */
 export interface TransportOptions {
   server: string
   apiKey?: string
   accessToken?: string
+  /** Replaces `accessToken` before it expires, and once after a 401 to a token that may have expired sooner than the CLI reckoned. */
+  renewal?: AccessTokenRenewal
   /** PEM text of CA certificate(s) to trust besides the system roots. */
   caPem?: string
   userAgent?: string
@@ -39,6 +63,8 @@ export interface Exchange {
   response?: ExchangeResponse
   error?: Error & {code?: string}
   timedOut?: boolean
+  /** Which access token the attempt sent (0 the first, one more for each renewal): `renewAfterRejection` takes it. */
+  credential: number
 }
 
 /** Default cap on one response body; `OCTOWORKERS_MAX_RESPONSE_MB` overrides it. */
@@ -67,12 +93,21 @@ export class Transport {
   /** Whether this server has answered any request: a refused connection before that is not worth retrying. */
   answered = false
   private http?: AxiosInstance
+  private accessToken?: string
+  private credential = 0
+  private tokenLife?: {obtainedAt: number; expiresAt: number}
+  private renewing?: Promise<void>
 
-  constructor(private readonly options: TransportOptions) {}
+  constructor(private readonly options: TransportOptions) {
+    this.accessToken = options.accessToken
+    if (options.renewal) this.tokenLife = {obtainedAt: options.renewal.now(), expiresAt: options.renewal.expiresAt}
+  }
 
   /** One HTTP attempt, its body read whole within the deadline and the size cap. Never throws for network trouble. */
   async exchange(method: string, target: string, body: unknown, deadline: number, sinkFor?: SinkFor): Promise<Exchange> {
     const http = await this.httpClient()
+    await this.renewIfDue()
+    const credential = this.credential
     const started = performance.now()
     const left = Math.max(1, Math.floor(deadline - started))
     this.requestCount++
@@ -85,24 +120,61 @@ export class Transport {
       stream?.destroy(Object.assign(new Error('timed out'), {code: 'ETIMEDOUT'}))
     }, left)
     try {
-      const response = await http.request({method, url: target, data: body === undefined ? undefined : body, responseType: 'stream', signal: controller.signal})
+      const headers = !this.options.apiKey && this.accessToken ? {Authorization: `Bearer ${this.accessToken}`} : undefined
+      const response = await http.request({method, url: target, data: body === undefined ? undefined : body, headers, responseType: 'stream', signal: controller.signal})
       this.answered = true
       stream = response.data
-      const headers = response.headers as Record<string, unknown>
-      const sink = sinkFor?.(response.status, headers)
+      const responseHeaders = response.headers as Record<string, unknown>
+      const sink = sinkFor?.(response.status, responseHeaders)
       const bytes = await readCapped(response, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_MB * MB, () => timedOut, sink)
       const ms = Math.round(performance.now() - started)
       this.options.debug(`${method} ${target} -> ${response.status} (${ms} ms)`)
-      return {response: {status: response.status, statusText: response.statusText, headers, bytes, sink}}
+      return {response: {status: response.status, statusText: response.statusText, headers: responseHeaders, bytes, sink}, credential}
     } catch (error) {
       if (error instanceof CliError) throw error
       const err = error as Error & {code?: string}
       const ms = Math.round(performance.now() - started)
       this.options.debug(`${method} ${target} -> ${timedOut ? 'timeout' : err.code ?? 'network error'} (${ms} ms)`)
-      return {error: err, timedOut}
+      return {error: err, timedOut, credential}
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  /**
+   * After a 401 to the attempt that sent `credential`: whether the request is worth sending again
+   * with a renewed token (renewed now, or by another request meanwhile). False without renewal.
+   */
+  async renewAfterRejection(credential: number): Promise<boolean> {
+    if (!this.options.renewal) return false
+    if (credential === this.credential) await this.renew()
+    return true
+  }
+
+  private async renewIfDue(): Promise<void> {
+    const life = this.tokenLife
+    if (!life || !this.options.renewal) return
+    const margin = Math.min(RENEW_BEFORE_MS, (life.expiresAt - life.obtainedAt) / 2)
+    if (this.options.renewal.now() < life.expiresAt - margin) return
+    await this.renew()
+  }
+
+  /** One renewal at a time: requests that find the token due meanwhile wait for the same one. */
+  private renew(): Promise<void> {
+    const renewal = this.options.renewal!
+    this.renewing ??= (async () => {
+      try {
+        const obtainedAt = renewal.now()
+        const next = await renewal.renew()
+        this.accessToken = next.accessToken
+        this.tokenLife = {obtainedAt, expiresAt: next.expiresAt}
+        this.credential++
+        this.options.debug(`renewed the access token (a new OIDC exchange); it expires ${new Date(next.expiresAt).toISOString()}`)
+      } finally {
+        this.renewing = undefined
+      }
+    })()
+    return this.renewing
   }
 
   private async httpClient(): Promise<AxiosInstance> {
@@ -112,8 +184,8 @@ export class Transport {
       Accept: 'application/json',
       'User-Agent': this.options.userAgent ?? 'octoworkers',
     }
+    // The access token, which a renewal replaces, goes with each request instead.
     if (this.options.apiKey) headers['X-Octopus-ApiKey'] = this.options.apiKey
-    else if (this.options.accessToken) headers.Authorization = `Bearer ${this.options.accessToken}`
     const {httpAgent, httpsAgent} = await agents.createAgents(this.options.server, this.options.caPem)
     this.http = axios.create({
       headers,

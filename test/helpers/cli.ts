@@ -39,6 +39,8 @@ export interface RunOptions {
   spawn?: boolean
   /** In-process only: stdout is a terminal this many columns wide (stdin and stderr stay pipes). */
   stdoutColumns?: number
+  /** In-process only: the run's clock (ms since the epoch), instead of the wall clock. */
+  now?: () => number
   /** The working directory (where `check` looks for .octoworkers.yaml); default the repository root. */
   cwd?: string
   /** Run bin/dev.mjs (the TypeScript sources, compiled as they load) as a process. */
@@ -233,7 +235,7 @@ async function runInProcess(args: string[], env: Record<string, string>, options
   const oclif = await import('@oclif/core')
   const config = await loadOclifConfig()
   const {runWithContext, testContext, ExitRequested} = await runtime()
-  const context = testContext({env, input: options.input, cwd: options.cwd ?? repoRoot, stdoutColumns: options.stdoutColumns})
+  const context = testContext({env, input: options.input, cwd: options.cwd ?? repoRoot, stdoutColumns: options.stdoutColumns, now: options.now})
   let exitCode: number
   try {
     await runWithContext(context, () => oclif.run(args, config))

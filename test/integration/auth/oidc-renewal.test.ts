@@ -1,0 +1,103 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {runCli, type CliResult} from '../../helpers/cli.js'
+import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
+import {startGitHubIdTokenEndpoint, startTestIssuer, type GitHubIdTokenEndpoint, type TestIssuer} from '../../helpers/oidc-issuer.js'
+
+// A run in CI that outlives its OIDC access token (a long drain, `leases tail`, `metrics serve`):
+// Octopus issues no refresh token, so the CLI exchanges again before the token expires (a fresh
+// ID token from GitHub Actions, or OCTOPUS_ID_TOKEN's again), and once more after a 401 to a token
+// its clock thought still good. The sandbox issues access tokens that live 3 s.
+const LIFETIME_SECONDS = 3
+const SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main'
+
+let issuer: TestIssuer
+let sandbox: Sandbox
+let serviceAccountId: string
+let github: GitHubIdTokenEndpoint
+
+beforeAll(async () => {
+  issuer = await startTestIssuer({subject: SUBJECT})
+  sandbox = await startTestSandbox({seed: 'demo', oidc: {issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, subject: 'repo:octo-org/*'}, oidcAccessTokenLifetimeSeconds: LIFETIME_SECONDS})
+  serviceAccountId = sandbox.oidcServiceAccountId!
+  github = await startGitHubIdTokenEndpoint(issuer)
+})
+afterAll(async () => {
+  await sandbox?.close()
+  await github?.close()
+  await issuer?.close()
+})
+
+const ciEnv = () => ({OCTOPUS_URL: sandbox.url, OCTOPUS_SERVICE_ACCOUNT_ID: serviceAccountId})
+const onGitHub = () => ({...ciEnv(), GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: github.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: github.requestToken})
+/** Polls the server every 300 ms for three token lifetimes and more. */
+const tail = ['leases', 'tail', '--json', '--interval', '300ms', '--duration', '8s', '--debug']
+
+const requestsTo = (result: CliResult, pattern: RegExp) => result.stderr.split('\n').filter((line) => pattern.test(line))
+
+function expectNoToken(result: CliResult): void {
+  expect(result.stdout + result.stderr).not.toMatch(/eyJ[\w-]*\.[\w-]+\.[\w-]*/)
+}
+
+describe('an OIDC access token that expires during a run', {timeout: 60_000}, () => {
+  it('on GitHub Actions: a fresh ID token is exchanged before each token expires; no request is refused', async () => {
+    const before = github.requests.length
+    const result = await runCli(tail, {env: onGitHub()})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(requestsTo(result, / -> 401 /)).toEqual([])
+    // Polls went on after the first token's life: 8 s of polling is more than two lifetimes.
+    expect(requestsTo(result, /GET \S+\/api\/\S*tasks\S* -> 200/).length).toBeGreaterThan(10)
+    const renewals = requestsTo(result, /renewed the access token/)
+    expect(renewals.length).toBeGreaterThanOrEqual(2)
+    expect(github.requests.length - before).toBe(1 + renewals.length)
+    expect(requestsTo(result, /POST \S+\/api\/token\/v1 -> 200/)).toHaveLength(1 + renewals.length)
+    expectNoToken(result)
+  })
+
+  it('with OCTOPUS_ID_TOKEN: the same ID token is exchanged again while it lasts', async () => {
+    const idToken = await issuer.sign({aud: serviceAccountId, sub: SUBJECT, expiresInSeconds: 600})
+    const result = await runCli(tail, {env: {...ciEnv(), OCTOPUS_ID_TOKEN: idToken}})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(requestsTo(result, / -> 401 /)).toEqual([])
+    expect(requestsTo(result, /renewed the access token/).length).toBeGreaterThanOrEqual(2)
+    expectNoToken(result)
+  })
+
+  it('with OCTOPUS_ID_TOKEN that has itself expired by then: exit 3 with the error document saying so, no stack', async () => {
+    const idToken = await issuer.sign({aud: serviceAccountId, sub: SUBJECT, expiresInSeconds: 2})
+    const result = await runCli(tail.filter((arg) => arg !== '--debug'), {env: {...ciEnv(), OCTOPUS_ID_TOKEN: idToken}})
+    expect(result.exitCode, result.stderr).toBe(3)
+    // The error document, after the lines the tail printed before it.
+    const document = JSON.parse(result.stdout.slice(result.stdout.lastIndexOf('{\n  "Error"'))) as {Error?: {Message: string}}
+    expect(document.Error?.Message).toMatch(/^The ID token expired at .*Z; CI ID tokens live minutes/)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+    expectNoToken(result)
+  })
+
+  it('a clock that runs slow: the token is refused (401) while the CLI thinks it good; it exchanges again and sends the request once more', async () => {
+    const started = Date.now()
+    // A third of the speed: the CLI sees 1 s pass while the sandbox's 3 s token expires, and renews only halfway through the life it thinks it has.
+    const slowClock = () => started + (Date.now() - started) / 3
+    const result = await runCli(tail, {env: onGitHub(), now: slowClock, spawn: false})
+    expect(result.exitCode, result.stderr).toBe(0)
+    const refused = requestsTo(result, / -> 401 /)
+    expect(refused.length).toBeGreaterThanOrEqual(1)
+    expect(requestsTo(result, /401; sending it again with a renewed access token/)).toHaveLength(refused.length)
+    expectNoToken(result)
+  })
+
+  it('requests in flight when the token falls due share one renewal: leases tail --all-spaces, a poll\'s reads side by side', async () => {
+    // After a second the clock stops ten seconds on (past the token's 3 s, within the ID token's
+    // life): the next poll's reads (one per space, at once) all find the token due, and the one
+    // renewal they share is good for as long as the clock stands.
+    const started = Date.now()
+    const clock = () => (Date.now() < started + 1000 ? Date.now() : started + 10_000)
+    const result = await runCli(['leases', 'tail', '--all-spaces', '--json', '--interval', '300ms', '--duration', '3s', '--debug'], {env: onGitHub(), now: clock, spawn: false})
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(requestsTo(result, / -> 401 /)).toEqual([])
+    const pollReads = requestsTo(result, /GET \S+\/api\/Spaces-\d+\/tasks\S* -> 200/)
+    expect(new Set(pollReads.map((line) => /Spaces-\d+/.exec(line)![0])).size).toBeGreaterThan(1)
+    expect(requestsTo(result, /renewed the access token/)).toHaveLength(1)
+    expect(requestsTo(result, /POST \S+\/api\/token\/v1 -> 200/)).toHaveLength(2)
+    expectNoToken(result)
+  })
+})
