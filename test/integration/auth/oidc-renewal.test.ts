@@ -2,6 +2,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {runCli, type CliResult} from '../../helpers/cli.js'
 import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {startGitHubIdTokenEndpoint, startTestIssuer, type GitHubIdTokenEndpoint, type TestIssuer} from '../../helpers/oidc-issuer.js'
+import {OctopusClient} from '../../../src/octopus/client.js'
+import {exchangeIdToken} from '../../../src/octopus/oidc.js'
+import {anyJson} from '../../../src/octopus/response-shapes.js'
 
 // A run in CI that outlives its OIDC access token (a long drain, `leases tail`, `metrics serve`):
 // Octopus issues no refresh token, so the CLI exchanges again before the token expires (a fresh
@@ -85,20 +88,20 @@ describe.concurrent('an OIDC access token that expires during a run', {timeout: 
     expectNoToken(result)
   })
 
-  it('requests in flight when the token falls due share one renewal: leases tail --all-spaces, a poll\'s reads side by side', async () => {
-    // After 0.7 s the clock stops ten seconds on (past the token's 3 s, within the ID token's
-    // life): the next poll's reads (one per space, at once) all find the token due, and the one
-    // renewal they share is good for as long as the clock stands (the run ends, by the wall
-    // clock, before the renewed token's 3 s are up on the server).
-    const started = Date.now()
-    const clock = () => (Date.now() < started + 700 ? Date.now() : started + 10_000)
-    const result = await runCli(['leases', 'tail', '--all-spaces', '--json', '--interval', '300ms', '--duration', '2s', '--debug'], {env: onGitHub(), now: clock, spawn: false})
-    expect(result.exitCode, result.stderr).toBe(0)
-    expect(requestsTo(result, / -> 401 /)).toEqual([])
-    const pollReads = requestsTo(result, /GET \S+\/api\/Spaces-\d+\/tasks\S* -> 200/)
-    expect(new Set(pollReads.map((line) => /Spaces-\d+/.exec(line)![0])).size).toBeGreaterThan(1)
-    expect(requestsTo(result, /renewed the access token/)).toHaveLength(1)
-    expect(requestsTo(result, /POST \S+\/api\/token\/v1 -> 200/)).toHaveLength(2)
-    expectNoToken(result)
+  it('requests in flight when the token falls due share one renewal: ten reads at once through one client', async () => {
+    const idToken = await issuer.sign({aud: serviceAccountId, sub: SUBJECT, expiresInSeconds: 600})
+    let clock = Date.now()
+    const exchange = () => exchangeIdToken({server: sandbox.url, serviceAccountId, idToken, now: clock, createClient: (options) => new OctopusClient(options), client: {}})
+    const first = await exchange()
+    const lines: string[] = []
+    const client = new OctopusClient({server: sandbox.url, accessToken: first.accessToken, debug: (line) => lines.push(line), accessTokenRenewal: {expiresAt: first.expiresAt, now: () => clock, renew: exchange}})
+    await client.loadRoot()
+    // Past the token's 3 s by the client's clock, which then stands: every read finds it due at once.
+    clock += 10_000
+    const reads = await Promise.all(Array.from({length: 10}, () => client.request<unknown[]>('GET', '/api/spaces/all', {expect: anyJson})))
+    expect(reads.map((r) => r.status)).toEqual(Array(10).fill(200))
+    expect(lines.filter((line) => /renewed the access token/.test(line))).toHaveLength(1)
+    expect(lines.filter((line) => / -> 401 /.test(line))).toEqual([])
+    expect(lines.join('\n')).not.toContain(first.accessToken)
   })
 })
