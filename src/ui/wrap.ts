@@ -41,8 +41,13 @@ export function wrapItems(items: string[], width: number, opts: WrapOptions & {s
       lines.push(line.trimEnd())
       line = hang + item
     } else {
-      // Wider than any line: word by word from here, a time's parts kept together.
-      unbreakableWords(item).forEach((word, k) => push(word, k === 0 ? separator : ' '))
+      // Wider than any line: word by word from the start of a line of its own (so that it does
+      // not read as the end of the entry before it), a time's parts kept together.
+      if (!lineIsEmpty()) {
+        lines.push(line.trimEnd())
+        line = hang
+      }
+      unbreakableWords(item).forEach((word) => push(word, ' '))
     }
   }
   if (!lineIsEmpty() || lines.length === 0) lines.push(line.trimEnd())

@@ -10,6 +10,9 @@ describe('wrapping at spaces keeps a time whole', () => {
   it('keeps a bracketed time with its punctuation, and breaks ordinary words as before', () => {
     expect(wrapItems(['Busiest: worker-02 (14 leases, 1m 40s),', 'tmp (1 lease, 800ms)'], 34, {separator: ' ', hang: '  '}))
       .toEqual(['Busiest: worker-02 (14 leases,', '  1m 40s), tmp (1 lease, 800ms)'])
+    // An entry wider than a line starts a line of its own rather than trailing the one before.
+    expect(wrapItems(['Busiest: tmp (1 lease, 800ms),', 'w2 (14 leases, 1m 40s, and a long note)'], 34, {separator: ' ', hang: '  '}))
+      .toEqual(['Busiest: tmp (1 lease, 800ms),', '  w2 (14 leases, 1m 40s, and a', '  long note)'])
     // A number without its unit is not a time part: `2 s` may break like any words.
     expect(wrapWords('in 2 s or so', 4)).toEqual(['in 2', 's or', 'so'])
   })
