@@ -220,7 +220,7 @@ tests:
     expect(result.status).toBe(0)
   })
 
-  it('the dashboard queries only metrics the exporter serves', async () => {
+  it('the dashboard queries only metrics the exporter serves, and shows every per-pool one', async () => {
     const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8'))
     const served = new Set([...(await renderMetrics(fixtureState())).text.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]))
     const exprs: string[] = [
@@ -230,6 +230,8 @@ tests:
     const used = new Set(exprs.flatMap((e) => [...e.matchAll(/\boctoworkers_[a-z_]+/g)].map((m) => m[0])))
     expect(used.size).toBeGreaterThan(8)
     for (const name of used) expect(served, name).toContain(name)
+    // And every per-pool figure it serves has a panel: a metric no panel shows is one an admin never sees.
+    for (const name of [...served].filter((n) => n.startsWith('octoworkers_pool_'))) expect(used, name).toContain(name)
   })
 })
 
