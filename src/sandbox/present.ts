@@ -23,6 +23,8 @@ interface VersionedField {
   has: (fields: VersionProfile['fields']) => boolean
   /** Which objects carry it, where another kind of object uses the same key for something else. */
   on?: (holder: Record<string, unknown>) => boolean
+  /** What the version shows of it instead of leaving it out (part of a list); default: left out. */
+  shown?: (value: unknown) => unknown
 }
 
 /** Fields that only some versions have, with the profile flag that says which. */
@@ -38,6 +40,15 @@ const VERSIONED_FIELDS: VersionedField[] = [
   // An action's Container built from a Dockerfile in git.
   {key: 'GitUrl', has: (fields) => fields.containerFromGit},
   {key: 'Dockerfile', has: (fields) => fields.containerFromGit},
+  // An action's pool variable, and a variable set's variables of type WorkerPool (before 2020.1
+  // there were none: the set shows the others).
+  {key: 'WorkerPoolVariable', has: (fields) => fields.workerPoolVariables, on: (holder) => 'ActionType' in holder},
+  {
+    key: 'Variables',
+    has: (fields) => fields.workerPoolVariables,
+    on: (holder) => 'OwnerId' in holder && 'ScopeValues' in holder,
+    shown: (value) => (Array.isArray(value) ? value.filter((v) => (v as {Type?: unknown} | null)?.Type !== 'WorkerPool') : value),
+  },
 ]
 
 /** A stored document: its JSON text, or the parsed object (never changed once stored). */
@@ -59,7 +70,8 @@ export class Presenter {
     this.replacer = function (this: unknown, key: string, value: unknown): unknown {
       const field = absent.get(key)
       if (!field || Array.isArray(this)) return value
-      return field.on && !field.on(this as Record<string, unknown>) ? value : undefined
+      if (field.on && !field.on(this as Record<string, unknown>)) return value
+      return field.shown ? field.shown(value) : undefined
     }
   }
 

@@ -91,6 +91,11 @@ export interface VersionProfile {
      * first version with them is UNCONFIRMED, so 2023.1 on here.
      */
     containerFromGit: boolean
+    /**
+     * WorkerPool variables: a step's `WorkerPoolVariable` and variables of type `WorkerPool`, which
+     * need "Octopus 2020.1 and later" (Octopus docs, worker pool variables).
+     */
+    workerPoolVariables: boolean
   }
 }
 
@@ -140,7 +145,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     // Octopus.Client's canned collections (2017) have IsStale, Page.Current/Next and Page.0..N, no Page.All/Last.
     // That 2019.7 still wrote them so is UNCONFIRMED.
     paging: 'legacy',
-    fields: {slug: false, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: false, containerFromGit: false},
+    fields: {slug: false, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: false, containerFromGit: false, workerPoolVariables: false},
   },
   '2021.2': {
     version: '2021.2',
@@ -154,7 +159,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     oidc: false,
     // No 2021.2 collection was published; the docs' collection example of that era already has Page.All.
     paging: 'modern',
-    fields: {slug: false, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: false, containerFromGit: false},
+    fields: {slug: false, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: false, containerFromGit: false, workerPoolVariables: true},
   },
   '2023.1': {
     version: '2023.1',
@@ -168,7 +173,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     oidc: false,
     // The 2023.1.9626 events collection: Self, Template, Page.All, Page.Next, Page.Current, Page.Last; no IsStale, no Page.N.
     paging: 'modern',
-    fields: {slug: true, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: true, containerFromGit: true},
+    fields: {slug: true, machineStatus: true, operatingSystemVersion: false, skipInitialHealthCheck: false, newerFeatureFlags: true, containerFromGit: true, workerPoolVariables: true},
   },
   '2026.1': {
     version: '2026.1',
@@ -181,7 +186,7 @@ export const PROFILES: Record<OctopusVersion, VersionProfile> = {
     kubernetesWorkers: true,
     oidc: true,
     paging: 'modern',
-    fields: {slug: true, machineStatus: false, operatingSystemVersion: true, skipInitialHealthCheck: true, newerFeatureFlags: true, containerFromGit: true},
+    fields: {slug: true, machineStatus: false, operatingSystemVersion: true, skipInitialHealthCheck: true, newerFeatureFlags: true, containerFromGit: true, workerPoolVariables: true},
   },
 }
 

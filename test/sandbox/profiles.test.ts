@@ -207,6 +207,36 @@ describe('document shapes per version', () => {
     }
   })
 
+  it('WorkerPool variables from 2020.1: 2019.7 serves no step\'s WorkerPoolVariable and no variable of type WorkerPool, the other variables as they are', async () => {
+    for (const v of VERSIONS) {
+      // A set with a variable of each kind, stored by the sandbox's own model (no route writes variables).
+      const id = 'variableset-mixed'
+      const set: {Id: string} & Record<string, unknown> = {
+        Id: id, OwnerId: 'Projects-1', Version: 1, SpaceId: 'Spaces-1',
+        Variables: [
+          {Id: 'v-1', Name: 'Region', Value: 'us-central', Scope: {}, Type: 'String', IsSensitive: false},
+          {Id: 'v-2', Name: 'Pool', Value: 'WorkerPools-1', Scope: {}, Type: 'WorkerPool', IsSensitive: false},
+        ],
+        ScopeValues: {Environments: [], Machines: [], Actions: [], Roles: [], Channels: [], TenantTags: [], Processes: []},
+        Links: {Self: `/api/Spaces-1/variables/${id}`},
+      }
+      sb(v).model.usage.put('VariableSet', 'Spaces-1', id, set)
+      const mixed = (await get(v, `/api/Spaces-1/variables/${id}`)).body as {Variables: Array<{Name: string}>}
+      expect(mixed.Variables.map((variable) => variable.Name), v).toEqual(v === '2019.7' ? ['Region'] : ['Region', 'Pool'])
+      const processes = (await get(v, '/api/Spaces-1/deploymentprocesses?skip=0&take=1000')).body.Items as Array<{Steps: Array<{Actions: Array<Record<string, unknown>>}>}>
+      const actions = processes.flatMap((p) => p.Steps.flatMap((s) => s.Actions))
+      const sets = (await get(v, '/api/Spaces-1/variables/all')).body as Array<{Variables: Array<{Type: string}>}>
+      const types = sets.flatMap((set) => set.Variables.map((variable) => variable.Type))
+      if (v === '2019.7') {
+        expect(actions.filter((a) => 'WorkerPoolVariable' in a), v).toEqual([])
+        expect(types, v).not.toContain('WorkerPool')
+      } else {
+        expect(actions.filter((a) => typeof a.WorkerPoolVariable === 'string').length, v).toBeGreaterThan(0)
+        expect(types, v).toContain('WorkerPool')
+      }
+    }
+  })
+
   it('SSH endpoints carry no Thumbprint; static pools no WorkerType', async () => {
     for (const v of VERSIONS) {
       const ssh = (await get(v, '/api/Spaces-1/workers/Workers-9')).body
