@@ -7,6 +7,7 @@ import {createServer, type IncomingMessage, type Server} from 'node:http'
 import {writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK} from 'jose'
+import {startTestSandbox, type Sandbox} from './sandbox.js'
 import {tempDir} from './temp.js'
 
 export interface TestIssuer {
@@ -106,5 +107,29 @@ export async function startGitHubIdTokenEndpoint(issuer: TestIssuer, options: {s
     requestToken,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** A demo sandbox whose service account trusts a local issuer, and GitHub's ID-token endpoint in front of that issuer. */
+export interface OidcTestbed {
+  issuer: TestIssuer
+  sandbox: Sandbox
+  serviceAccountId: string
+  github: GitHubIdTokenEndpoint
+  close(): Promise<void>
+}
+
+/** Trusts subjects under `repo:octo-org/`; `accessTokenLifetimeSeconds` shortens the access tokens the sandbox issues. */
+export async function startOidcTestbed(options: {subject: string; accessTokenLifetimeSeconds?: number}): Promise<OidcTestbed> {
+  const issuer = await startTestIssuer({subject: options.subject})
+  const sandbox = await startTestSandbox({seed: 'demo', oidc: {issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, subject: 'repo:octo-org/*'}, oidcAccessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds})
+  const github = await startGitHubIdTokenEndpoint(issuer)
+  return {
+    issuer, sandbox, github, serviceAccountId: sandbox.oidcServiceAccountId!,
+    async close() {
+      await sandbox.close()
+      await github.close()
+      await issuer.close()
+    },
   }
 }

@@ -1,7 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {runCli, type CliResult} from '../../helpers/cli.js'
-import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {startGitHubIdTokenEndpoint, startTestIssuer, type GitHubIdTokenEndpoint, type TestIssuer} from '../../helpers/oidc-issuer.js'
+import {startOidcTestbed, type OidcTestbed} from '../../helpers/oidc-issuer.js'
 import {OctopusClient} from '../../../src/octopus/client.js'
 import {exchangeIdToken} from '../../../src/octopus/oidc.js'
 import {anyJson} from '../../../src/octopus/response-shapes.js'
@@ -13,25 +12,14 @@ import {anyJson} from '../../../src/octopus/response-shapes.js'
 const LIFETIME_SECONDS = 3
 const SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main'
 
-let issuer: TestIssuer
-let sandbox: Sandbox
-let serviceAccountId: string
-let github: GitHubIdTokenEndpoint
-
+let testbed: OidcTestbed
 beforeAll(async () => {
-  issuer = await startTestIssuer({subject: SUBJECT})
-  sandbox = await startTestSandbox({seed: 'demo', oidc: {issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, subject: 'repo:octo-org/*'}, oidcAccessTokenLifetimeSeconds: LIFETIME_SECONDS})
-  serviceAccountId = sandbox.oidcServiceAccountId!
-  github = await startGitHubIdTokenEndpoint(issuer)
+  testbed = await startOidcTestbed({subject: SUBJECT, accessTokenLifetimeSeconds: LIFETIME_SECONDS})
 })
-afterAll(async () => {
-  await sandbox?.close()
-  await github?.close()
-  await issuer?.close()
-})
+afterAll(async () => testbed?.close())
 
-const ciEnv = () => ({OCTOPUS_URL: sandbox.url, OCTOPUS_SERVICE_ACCOUNT_ID: serviceAccountId})
-const onGitHub = () => ({...ciEnv(), GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: github.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: github.requestToken})
+const ciEnv = () => ({OCTOPUS_URL: testbed.sandbox.url, OCTOPUS_SERVICE_ACCOUNT_ID: testbed.serviceAccountId})
+const onGitHub = () => ({...ciEnv(), GITHUB_ACTIONS: 'true', ACTIONS_ID_TOKEN_REQUEST_URL: testbed.github.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: testbed.github.requestToken})
 /** Polls the server every 300 ms for two token lifetimes. */
 const tail = ['leases', 'tail', '--json', '--interval', '300ms', '--duration', '6s', '--debug']
 
@@ -57,7 +45,7 @@ describe.concurrent('an OIDC access token that expires during a run', {timeout: 
   })
 
   it('with OCTOPUS_ID_TOKEN: the same ID token is exchanged again while it lasts', async () => {
-    const idToken = await issuer.sign({aud: serviceAccountId, sub: SUBJECT, expiresInSeconds: 600})
+    const idToken = await testbed.issuer.sign({aud: testbed.serviceAccountId, sub: SUBJECT, expiresInSeconds: 600})
     const result = await runCli(tail, {env: {...ciEnv(), OCTOPUS_ID_TOKEN: idToken}})
     expect(result.exitCode, result.stderr).toBe(0)
     expect(requestsTo(result, / -> 401 /)).toEqual([])
@@ -66,7 +54,7 @@ describe.concurrent('an OIDC access token that expires during a run', {timeout: 
   })
 
   it('with OCTOPUS_ID_TOKEN that has itself expired by then: exit 3 with the error document saying so, no stack', async () => {
-    const idToken = await issuer.sign({aud: serviceAccountId, sub: SUBJECT, expiresInSeconds: 2})
+    const idToken = await testbed.issuer.sign({aud: testbed.serviceAccountId, sub: SUBJECT, expiresInSeconds: 2})
     const result = await runCli(tail.filter((arg) => arg !== '--debug'), {env: {...ciEnv(), OCTOPUS_ID_TOKEN: idToken}})
     expect(result.exitCode, result.stderr).toBe(3)
     // The error document, after the lines the tail printed before it.
@@ -89,12 +77,12 @@ describe.concurrent('an OIDC access token that expires during a run', {timeout: 
   })
 
   it('requests in flight when the token falls due share one renewal: ten reads at once through one client', async () => {
-    const idToken = await issuer.sign({aud: serviceAccountId, sub: SUBJECT, expiresInSeconds: 600})
+    const idToken = await testbed.issuer.sign({aud: testbed.serviceAccountId, sub: SUBJECT, expiresInSeconds: 600})
     let clock = Date.now()
-    const exchange = () => exchangeIdToken({server: sandbox.url, serviceAccountId, idToken, now: clock, createClient: (options) => new OctopusClient(options), client: {}})
+    const exchange = () => exchangeIdToken({server: testbed.sandbox.url, serviceAccountId: testbed.serviceAccountId, idToken, now: clock, createClient: (options) => new OctopusClient(options), client: {}})
     const first = await exchange()
     const lines: string[] = []
-    const client = new OctopusClient({server: sandbox.url, accessToken: first.accessToken, debug: (line) => lines.push(line), accessTokenRenewal: {expiresAt: first.expiresAt, now: () => clock, renew: exchange}})
+    const client = new OctopusClient({server: testbed.sandbox.url, accessToken: first.accessToken, debug: (line) => lines.push(line), accessTokenRenewal: {expiresAt: first.expiresAt, now: () => clock, renew: exchange}})
     await client.loadRoot()
     // Past the token's 3 s by the client's clock, which then stands: every read finds it due at once.
     clock += 10_000

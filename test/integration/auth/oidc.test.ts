@@ -4,7 +4,7 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseJson, runCli, tempConfigHome, type CliResult} from '../../helpers/cli.js'
 import {startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
-import {startGitHubIdTokenEndpoint, startTestIssuer, type GitHubIdTokenEndpoint, type TestIssuer} from '../../helpers/oidc-issuer.js'
+import {startOidcTestbed, type GitHubIdTokenEndpoint, type OidcTestbed, type TestIssuer} from '../../helpers/oidc-issuer.js'
 import {keychainAccount, openSystemKeychain} from '../../../src/config/keychain.js'
 import {tempDir} from '../../helpers/temp.js'
 
@@ -15,21 +15,18 @@ import {tempDir} from '../../helpers/temp.js'
 const hasSecretService = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS)
 const SUBJECT = 'repo:octo-org/octo-repo:ref:refs/heads/main'
 
+let testbed: OidcTestbed
 let issuer: TestIssuer
 let sandbox: Sandbox
 let serviceAccountId: string
 let github: GitHubIdTokenEndpoint
 
 beforeAll(async () => {
-  issuer = await startTestIssuer({subject: SUBJECT})
-  sandbox = await startTestSandbox({seed: 'demo', oidc: {issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, subject: 'repo:octo-org/*'}})
-  serviceAccountId = sandbox.oidcServiceAccountId!
-  github = await startGitHubIdTokenEndpoint(issuer)
+  testbed = await startOidcTestbed({subject: SUBJECT})
+  ;({issuer, sandbox, serviceAccountId, github} = testbed)
 })
 afterAll(async () => {
-  await sandbox?.close()
-  await github?.close()
-  await issuer?.close()
+  await testbed?.close()
 })
 
 function ok(result: CliResult): CliResult {
