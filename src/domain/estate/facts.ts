@@ -2,6 +2,7 @@
  * Lookups over a snapshot that several rules and `builtin-worker` share. What kind a pool is and
  * whether a worker is available are rules of their own, in src/domain (pools.ts, availability.ts).
  */
+import {upperCased} from '../../text/case.js'
 import type {PoolFacts, SpaceSnapshot, WorkerFacts} from './types.js'
 
 /**
@@ -33,5 +34,5 @@ export function defaultPool(space: SpaceSnapshot): PoolFacts | undefined {
 /** The Tentacle certificate thumbprint of a worker or target, upper-cased; undefined for SSH and cloud targets. */
 export function thumbprintOf(machine: {Thumbprint?: string | null; Endpoint?: {Thumbprint?: string | null; TentacleEndpointConfiguration?: {Thumbprint?: string | null} | null} | null}): string | undefined {
   const value = machine.Endpoint?.Thumbprint ?? machine.Endpoint?.TentacleEndpointConfiguration?.Thumbprint ?? machine.Thumbprint
-  return value ? value.trim().toUpperCase() : undefined
+  return value ? upperCased(value.trim()) : undefined
 }

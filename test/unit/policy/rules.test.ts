@@ -277,6 +277,24 @@ describe('inventory rules', () => {
     expect(found[0].Message).toContain("'web-01' (Machines-1 in space 'Default')")
   })
 
+  it('worker/also-deployment-target: every matching target once, in the order the spaces list them, whatever matched', () => {
+    const s1 = cleanSpace('Alpha')
+    const s2 = cleanSpace('Beta')
+    const [w] = s2.workers
+    const thumbprint = w.Endpoint!.Thumbprint!
+    s1.deploymentTargets = [
+      {Id: 'Machines-1', Name: 'by-address', Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: `${w.Endpoint!.Uri!.toUpperCase()}//`, Thumbprint: 'E'.repeat(40)}},
+      {Id: 'Machines-2', Name: 'polling-twin', Endpoint: {CommunicationStyle: 'TentacleActive', Thumbprint: thumbprint}},
+    ]
+    s2.deploymentTargets = [
+      {Id: 'Machines-3', Name: 'by-both', Endpoint: {CommunicationStyle: 'TentaclePassive', Uri: w.Endpoint!.Uri, Thumbprint: thumbprint.toLowerCase()}},
+      {Id: 'Machines-4', Name: 'by-thumbprint, style unsaid', Thumbprint: ` ${thumbprint} `},
+    ]
+    const found = findings(snapshot([s1, s2]), 'worker/also-deployment-target').filter((f) => f.Subject === w.Name)
+    expect(found).toHaveLength(1)
+    expect(found[0].Message).toContain("deployment target 'by-address' (Machines-1 in space 'Alpha'), 'by-both' (Machines-3 in space 'Beta'), 'by-thumbprint, style unsaid' (Machines-4 in space 'Beta');")
+  })
+
   it('dynamic/in-use is a note per dynamic pool', () => {
     const s = cleanSpace()
     s.pools.push(pool('Hosted Windows', {WorkerPoolType: 'DynamicWorkerPool', WorkerType: 'WindowsDefault'}))

@@ -3,6 +3,7 @@ import {thumbprintOf, workersOf} from '../../estate/facts.js'
 import {isDynamicPool, isStaticPool} from '../../pools.js'
 import {fallsBackToBuiltinWorker} from '../../builtin-worker.js'
 import type {SpaceSnapshot, WorkerFacts} from '../../estate/types.js'
+import {lowerCased} from '../../../text/case.js'
 import type {Finding} from '../types.js'
 import {quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
@@ -33,25 +34,40 @@ interface Placed {
 }
 
 /**
- * The groups of two or more items with one key, in the order of each group's first item. Most keys
- * are unique (100,000 workers, a handful of duplicates): an item is kept alone until a second one
- * shares its key, so no array is made for each of them.
+ * The groups of two or more workers with one key, across `spaces` in order, each group in the
+ * order of its first worker and its workers in theirs. Most keys are unique (100,000 workers, a
+ * handful of duplicates): a worker is remembered by its place in the walk (a number) until a second
+ * one shares its key, so nothing is made for each of them but the key's entry.
  */
-function groupBy(items: Placed[], key: (p: Placed) => string | undefined): Placed[][] {
-  const firstIndex = new Map<string, number>()
+function duplicateGroups(spaces: readonly SpaceSnapshot[], key: (worker: WorkerFacts) => string | undefined): Placed[][] {
+  const firstAt = new Map<string, number>()
   const groups = new Map<number, Placed[]>()
-  for (let i = 0; i < items.length; i++) {
-    const k = key(items[i])
-    if (k === undefined) continue
-    const first = firstIndex.get(k)
-    if (first === undefined) firstIndex.set(k, i)
-    else {
-      const group = groups.get(first)
-      if (group) group.push(items[i])
-      else groups.set(first, [items[first], items[i]])
+  const starts: number[] = []
+  let at = 0
+  for (const space of spaces) {
+    starts.push(at)
+    for (const worker of space.workers) {
+      const k = key(worker)
+      if (k !== undefined) {
+        const first = firstAt.get(k)
+        if (first === undefined) firstAt.set(k, at)
+        else {
+          const group = groups.get(first)
+          if (group) group.push({space, worker})
+          else groups.set(first, [placedAt(spaces, starts, first), {space, worker}])
+        }
+      }
+      at++
     }
   }
   return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, group]) => group)
+}
+
+/** The worker at place `at` of the walk over `spaces` (whose first places are `starts`). */
+function placedAt(spaces: readonly SpaceSnapshot[], starts: readonly number[], at: number): Placed {
+  let index = starts.length - 1
+  while (starts[index] > at) index--
+  return {space: spaces[index], worker: spaces[index].workers[at - starts[index]]}
 }
 
 function where(p: Placed): string {
@@ -64,8 +80,7 @@ export const duplicateName: RuleDescriptor = {
   title: 'Worker names are unique across spaces',
   rationale: 'Two workers with the same name (ignoring case) make logs, leases and scripts ambiguous.',
   run: ({snapshot}) => {
-    const all = snapshot.spaces.flatMap((space) => space.workers.map((worker) => ({space, worker})))
-    return groupBy(all, (p) => p.worker.Name.trim().toLowerCase()).flatMap((group) =>
+    return duplicateGroups(snapshot.spaces, (worker) => lowerCased(worker.Name.trim())).flatMap((group) =>
       group.map((p) => spaceFinding('worker/duplicate-name', 'warning', p.space, p.worker,
         `Worker name '${p.worker.Name}' is also used by ${group.filter((o) => o !== p).map((o) => `'${o.worker.Name}' (${where(o)})`).join(', ')}.`,
         `octoworkers worker update ${quote(p.worker.Name)} --name NEW-NAME ${spaceArg(p.space)}`)))
@@ -80,8 +95,7 @@ export const duplicateThumbprint: RuleDescriptor = {
   run: ({snapshot}) => {
     const findings: Finding[] = []
     for (const space of snapshot.spaces) {
-      const placed = space.workers.map((worker) => ({space, worker}))
-      for (const group of groupBy(placed, (p) => thumbprintOf(p.worker))) {
+      for (const group of duplicateGroups([space], thumbprintOf)) {
         for (const p of group) {
           findings.push(spaceFinding('worker/duplicate-thumbprint', 'warning', space, p.worker,
             `Worker '${p.worker.Name}' has the same Tentacle thumbprint (${thumbprintOf(p.worker)}) as ${group.filter((o) => o !== p).map((o) => `'${o.worker.Name}' (${o.worker.Id})`).join(', ')}: one Tentacle registered twice.`,
@@ -95,7 +109,7 @@ export const duplicateThumbprint: RuleDescriptor = {
 
 function normalizeUri(uri: string | null | undefined): string | undefined {
   if (!uri) return undefined
-  return uri.trim().toLowerCase().replace(/\/+$/, '')
+  return lowerCased(uri.trim()).replace(/\/+$/, '')
 }
 
 export const alsoDeploymentTarget: RuleDescriptor = {
@@ -105,18 +119,34 @@ export const alsoDeploymentTarget: RuleDescriptor = {
   rationale: 'A listening Tentacle can be registered as both a worker and a deployment target, but Octopus does not recommend it.',
   unavailable: ({snapshot}) => (snapshot.spaces.some((s) => s.deploymentTargets) ? undefined : 'the deployment targets could not be read'),
   run: ({snapshot}) => {
-    const targets = snapshot.spaces.flatMap((space) => (space.deploymentTargets ?? []).map((target) => ({space, target})))
+    // The listening targets (and those whose style is not said) by thumbprint and by address, each
+    // list in the order the spaces give them: a worker looks its matches up instead of comparing
+    // itself with every target.
+    const listening = snapshot.spaces.flatMap((space) => (space.deploymentTargets ?? []).map((target) => ({space, target})))
+      .filter(({target}) => !target.Endpoint?.CommunicationStyle || target.Endpoint.CommunicationStyle === 'TentaclePassive')
     const findings: Finding[] = []
+    if (listening.length === 0) return findings
+    const byThumbprint = new Map<string, number[]>()
+    const byUri = new Map<string, number[]>()
+    const index = (map: Map<string, number[]>, key: string | undefined, at: number) => {
+      if (key === undefined) return
+      const list = map.get(key)
+      if (list) list.push(at)
+      else map.set(key, [at])
+    }
+    listening.forEach(({target}, at) => {
+      index(byThumbprint, thumbprintOf(target), at)
+      index(byUri, normalizeUri(target.Endpoint?.Uri ?? target.Uri), at)
+    })
     for (const space of snapshot.spaces) {
       for (const worker of space.workers) {
         if (worker.Endpoint?.CommunicationStyle !== 'TentaclePassive') continue
         const thumbprint = thumbprintOf(worker)
         const uri = normalizeUri(worker.Endpoint.Uri ?? worker.Uri)
-        const matches = targets.filter(({target}) => {
-          if (target.Endpoint?.CommunicationStyle && target.Endpoint.CommunicationStyle !== 'TentaclePassive') return false
-          return (thumbprint !== undefined && thumbprintOf(target) === thumbprint) || (uri !== undefined && normalizeUri(target.Endpoint?.Uri ?? target.Uri) === uri)
-        })
-        if (matches.length === 0) continue
+        const sameThumbprint = thumbprint === undefined ? undefined : byThumbprint.get(thumbprint)
+        const sameUri = uri === undefined ? undefined : byUri.get(uri)
+        if (!sameThumbprint && !sameUri) continue
+        const matches = [...new Set([...(sameThumbprint ?? []), ...(sameUri ?? [])])].sort((a, b) => a - b).map((at) => listening[at])
         findings.push(spaceFinding('worker/also-deployment-target', 'warning', space, worker,
           `Listening Tentacle worker '${worker.Name}' is also registered as deployment target ${matches.map(({space: s, target}) => `'${target.Name}' (${target.Id} in space '${s.space.Name}')`).join(', ')}; Octopus does not recommend using one Tentacle for both.`,
           'Run a separate Tentacle instance (its own port and certificate) for the worker role, then re-register the worker.'))
