@@ -9,7 +9,7 @@ import {FlagValueError} from './flags.js'
 import {inFlagWords} from './client-errors.js'
 import {renderBulk} from '../views/bulk.js'
 import type {Rendered, ViewContext} from '../views/format.js'
-import {jsonTextWithoutLinks, writeError, writeJsonStdout, writeStderr, writeStderrLine, writeStdout} from '../ui/output.js'
+import {jsonTextWithoutLinks, writeError, writeJsonDocument, writeStderr, writeStderrLine, writeStdout} from '../ui/output.js'
 import {colorEnabled} from '../ui/color.js'
 import {canPromptIn, currentContext, type CommandContext} from './context.js'
 
@@ -127,7 +127,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** Prints a JSON document (Links stripped) on stdout. */
   protected printJson(doc: unknown): void {
-    writeJsonStdout(this.io, this.clean(jsonTextWithoutLinks(doc)))
+    writeJsonDocument(this.io, doc, (text) => this.clean(text))
   }
 
   protected print(text: string): void {

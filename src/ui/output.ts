@@ -20,6 +20,64 @@ export function jsonTextWithoutLinks(doc: unknown): string {
 }
 const dropLinks = (key: string, value: unknown): unknown => (key === 'Links' ? undefined : value)
 
+/** Pieces of at least this many characters: a large document goes out in a few hundred writes, not one per item. */
+const PIECE_CHARACTERS = 64 * 1024
+
+/**
+ * jsonTextWithoutLinks(doc) in pieces whose concatenation is exactly that text: the top object's
+ * fields and the items of its arrays are written one by one, so that a large document (a check of
+ * 100,000 workers, a list of thousands) never exists as one string of megabytes, and then again as
+ * its copy on the way to stdout. Values below that level are written as JSON.stringify writes them.
+ */
+export function* jsonPiecesWithoutLinks(doc: unknown): Generator<string> {
+  let pending = ''
+  for (const part of jsonParts(doc, '', 0)) {
+    pending += part
+    if (pending.length >= PIECE_CHARACTERS) {
+      yield jsonEscapeUnsafe(pending)
+      pending = ''
+    }
+  }
+  yield jsonEscapeUnsafe(pending + '\n')
+}
+
+/** How deep the pieces go: the top object, and its fields' arrays and objects. */
+const PIECE_DEPTH = 2
+
+function* jsonParts(value: unknown, indent: string, depth: number): Generator<string> {
+  const plain = (value: unknown) => (JSON.stringify(value, dropLinks, 2) ?? 'null').replaceAll('\n', `\n${indent}`)
+  if (depth >= PIECE_DEPTH || value === null || typeof value !== 'object' || typeof (value as {toJSON?: unknown}).toJSON === 'function') {
+    yield plain(value)
+    return
+  }
+  const inner = indent + '  '
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield '[]'
+      return
+    }
+    yield '['
+    for (let i = 0; i < value.length; i++) {
+      yield `${i === 0 ? '' : ','}\n${inner}`
+      // An item JSON cannot write (undefined, a function) is null in an array, as JSON.stringify has it.
+      const item = value[i]
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') yield 'null'
+      else yield* jsonParts(item, inner, depth + 1)
+    }
+    yield `\n${indent}]`
+    return
+  }
+  let first = true
+  for (const [key, field] of Object.entries(value)) {
+    // A field JSON cannot write is left out, as JSON.stringify leaves it; so are Links.
+    if (key === 'Links' || field === undefined || typeof field === 'function' || typeof field === 'symbol') continue
+    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `
+    first = false
+    yield* jsonParts(field, inner, depth + 1)
+  }
+  yield first ? '{}' : `\n${indent}}`
+}
+
 const JSON_RAW_UNSAFE = /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
 
 export function jsonEscapeUnsafe(json: string): string {
@@ -48,12 +106,13 @@ export function writeStdout(io: OutputTarget, text: string): void {
 }
 
 /**
- * A JSON document from jsonText on stdout. It skips writeStdout's guard, which could change
- * nothing in it: jsonText leaves no control character raw (JSON.stringify escapes C0 controls,
- * jsonEscapeUnsafe the rest), and the guard's scan of a large document is not free.
+ * A --json document on stdout, in jsonPiecesWithoutLinks's pieces, each passed through `clean`
+ * (which redacts). It skips writeStdout's guard, which could change nothing in it: the pieces leave
+ * no control character raw (JSON.stringify escapes C0 controls, jsonEscapeUnsafe the rest), and the
+ * guard's scan of a large document is not free.
  */
-export function writeJsonStdout(io: OutputTarget, json: string): void {
-  io.stdout.write(json.endsWith('\n') ? json : json + '\n')
+export function writeJsonDocument(io: OutputTarget, doc: unknown, clean: (text: string) => string): void {
+  for (const piece of jsonPiecesWithoutLinks(doc)) io.stdout.write(clean(piece))
 }
 
 export function writeStderr(io: OutputTarget, text: string): void {
