@@ -51,8 +51,13 @@ describe('two rolling upgrades of one pool at once', () => {
       // A drained, upgraded and enabled the worker again; now B's disable lands, then A checks health.
       await aHealth.arrived
       expect(await bDisable.release()).toEqual([200])
+      // B's next write of the worker (enabling it after its own upgrade) waits until A has finished:
+      // A must find the worker as B's disable left it, however quickly B goes on.
+      const bNext = pb.hold({method: 'PUT', path: first, times: 1})
       await aHealth.release()
-      const [ra, rb] = await Promise.all([a.done, b.done])
+      const ra = await a.done
+      bNext.end()
+      const rb = await b.done
       expect(ra.exitCode, ra.stderr).toBe(0)
       expect(rb.exitCode, rb.stderr).toBe(0)
       const docA = JSON.parse(ra.stdout)
