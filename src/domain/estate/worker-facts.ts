@@ -72,40 +72,79 @@ const sharedValues = new Map<string, string>()
 /** The nested objects of flat values that repeat from worker to worker. */
 const NESTED_DETAILS = new Set<string>(['TentacleVersionDetails', 'KubernetesAgentDetails'])
 
-/** One frozen copy of each list of short strings (a worker's pool IDs); any other list as it came. */
+/**
+ * One frozen copy of each list of short strings (a worker's pool IDs); any other list as it came.
+ * Most workers are in one pool: such a list is found by its one ID, without a key to build.
+ */
 function sharedList<T>(list: T[]): T[] {
+  if (list.length === 1 && typeof list[0] === 'string' && list[0].length <= 64) {
+    const id = list[0]
+    let one = singleIdLists.get(id)
+    if (!one) {
+      one = Object.freeze([shared(id)])
+      if (singleIdLists.size < MAX_SHARED) singleIdLists.set(id, one)
+    }
+    return one as unknown as T[]
+  }
   let key = ''
   for (const item of list) {
     if (!isShortText(item)) return list.map(shared)
     key += item + '\u0000'
   }
-  return sharedObject('list\u0000' + key, () => Object.freeze(list.map(shared)) as T[])
+  let known = sharedLists.get(key)
+  if (!known) {
+    known = Object.freeze(list.map(shared)) as readonly unknown[]
+    if (sharedLists.size < MAX_SHARED) sharedLists.set(key, known)
+  }
+  return known as T[]
 }
+const singleIdLists = new Map<string, readonly string[]>()
+const sharedLists = new Map<string, readonly unknown[]>()
 
 /**
  * One frozen copy of each details object whose values are all short strings, numbers, booleans or
- * null (a Tentacle's version and upgrade advice); any other value as it came.
+ * null (a Tentacle's version and upgrade advice); any other value as it came. The copies are found
+ * by the object's first string value (its version), then compared field by field: no key is built.
  */
 function sharedDetails(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
-  let key = 'details'
-  for (const [field, item] of Object.entries(value)) {
-    if (field.includes('\u0000') || (item !== null && typeof item !== 'boolean' && typeof item !== 'number' && !isShortText(item))) return value
-    key += '\u0000' + field + '\u0000' + (item === null ? 'n' : typeof item === 'string' ? 's' + item : String(item))
+  const fields = value as Record<string, unknown>
+  let bucketKey: string | undefined
+  let count = 0
+  for (const field in fields) {
+    if (!Object.hasOwn(fields, field)) return value
+    const item = fields[field]
+    if (item !== null && typeof item !== 'boolean' && typeof item !== 'number' && !(typeof item === 'string' && item.length <= 64)) return value
+    if (bucketKey === undefined && typeof item === 'string') bucketKey = item
+    count++
   }
-  return sharedObject(key, () => Object.freeze({...value}))
+  const bucket = detailsByFirstText.get(bucketKey ?? '')
+  const known = bucket?.find((candidate) => sameFlatFields(candidate, fields, count))
+  if (known) return known.value
+  const made = Object.freeze({...fields})
+  if (detailsCount < MAX_SHARED) {
+    detailsCount++
+    const entry = {value: made, fields: Object.keys(made)}
+    if (bucket) bucket.push(entry)
+    else detailsByFirstText.set(bucketKey ?? '', [entry])
+  }
+  return made
+}
+const detailsByFirstText = new Map<string, Array<{value: Readonly<Record<string, unknown>>; fields: string[]}>>()
+let detailsCount = 0
+
+/** Whether `b` has the candidate's fields, in its order, with the same flat values. */
+function sameFlatFields(candidate: {value: Readonly<Record<string, unknown>>; fields: string[]}, b: Record<string, unknown>, bCount: number): boolean {
+  if (candidate.fields.length !== bCount) return false
+  let at = 0
+  for (const field in b) {
+    if (candidate.fields[at] !== field || !Object.is(candidate.value[field], b[field])) return false
+    at++
+  }
+  return true
 }
 
-/** A string that can be part of a cache key: short, and without the separator. */
+/** A string that can be part of a list's key: short, and without the separator. */
 function isShortText(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 64 && !value.includes('\u0000')
 }
-
-function sharedObject<T>(key: string, make: () => T): T {
-  const known = sharedObjects.get(key)
-  if (known !== undefined) return known as T
-  const made = make()
-  if (sharedObjects.size < MAX_SHARED) sharedObjects.set(key, made)
-  return made
-}
-const sharedObjects = new Map<string, unknown>()

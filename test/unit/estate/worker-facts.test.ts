@@ -63,16 +63,18 @@ describe('a worker document reduced to what the read model uses', () => {
     expect(c.Endpoint!.TentacleVersionDetails!.Version).toBe('8.1.0')
   })
 
-  it('a value that cannot be told apart by its text alone (a nested object, a string with the separator) is kept as it came, not shared', () => {
+  it('a details object with a nested object is kept as it came; details that differ in any field, or in their fields\' order, are not merged', () => {
     const odd = (id: string, details: Record<string, unknown>) => workerFacts({
       Id: id, Name: id, IsDisabled: false, HealthStatus: 'Healthy', WorkerPoolIds: ['WorkerPools-1'],
       Endpoint: {CommunicationStyle: 'TentaclePassive', TentacleVersionDetails: details},
     } as unknown as WorkerResource)
     const nested = {Version: '8.3.2886', Extra: {Deep: true}}
     expect(odd('Workers-1', nested).Endpoint!.TentacleVersionDetails).toBe(nested)
-    const [x, y] = [{Version: 'a\u0000sb'}, {Version: 'a', '\u0000sb': 1}]
-    expect(odd('Workers-2', x).Endpoint!.TentacleVersionDetails).toBe(x)
-    expect(odd('Workers-3', y).Endpoint!.TentacleVersionDetails).toBe(y)
+    const details = (w: WorkerFacts) => w.Endpoint!.TentacleVersionDetails as unknown as Record<string, unknown>
+    const [a, b, c] = [odd('Workers-2', {Version: 'a\u0000sb'}), odd('Workers-3', {Version: 'a', '\u0000sb': 1}), odd('Workers-6', {'\u0000sb': 1, Version: 'a'})].map(details)
+    expect(a).toEqual({Version: 'a\u0000sb'})
+    expect(b).toEqual({Version: 'a', '\u0000sb': 1})
+    expect(Object.keys(c)).toEqual(['\u0000sb', 'Version'])
     // Numbers and the strings that print like them stay apart.
     const [n, t] = [odd('Workers-4', {Version: 1}), odd('Workers-5', {Version: '1'})].map((w) => w.Endpoint!.TentacleVersionDetails as unknown as {Version: unknown})
     expect(n.Version).toBe(1)
