@@ -20,18 +20,28 @@ export function jsonTextWithoutLinks(doc: unknown): string {
 }
 const dropLinks = (key: string, value: unknown): unknown => (key === 'Links' ? undefined : value)
 
+/** Whether the document being written has turned out to hold Links (its later parts then go straight to the replacer). */
+interface LinksSeen {
+  links: boolean
+}
+
 /**
  * JSON.stringify(value, dropLinks, 2). A replacer function takes JSON.stringify off its fast path
  * (it then runs about half as fast), and most documents have no Links (this tool's own results), so
- * the value is written without one first and again with it only when a Links key came out.
+ * the value is written without one first and again with it only when a Links key came out. A
+ * document's parts are alike (a list of workers has Links in every item), so once one part had
+ * Links the rest are written with the replacer at once.
  */
-function stringifiedWithoutLinks(value: unknown): string {
+function stringifiedWithoutLinks(value: unknown, seen: LinksSeen = {links: false}): string {
+  if (seen.links) return JSON.stringify(value, dropLinks, 2)
   const text = JSON.stringify(value, null, 2)
-  return text !== undefined && text.includes('"Links": ') ? JSON.stringify(value, dropLinks, 2) : text
+  if (text === undefined || !text.includes('"Links": ')) return text
+  seen.links = true
+  return JSON.stringify(value, dropLinks, 2)
 }
 
-/** Pieces of at least this many characters: a large document goes out in a few hundred writes, not one per item. */
-const PIECE_CHARACTERS = 64 * 1024
+/** Parts shorter than this (punctuation, keys, small values) are gathered into one write. */
+const SMALL_PART = 4 * 1024
 
 /** The items of a large array written by one JSON.stringify call. */
 const ITEMS_PER_CALL = 256
@@ -45,12 +55,15 @@ const ITEMS_PER_CALL = 256
  */
 export function* jsonPiecesWithoutLinks(doc: unknown): Generator<string> {
   let pending = ''
-  for (const part of jsonParts(doc, 0)) {
-    pending += part
-    if (pending.length >= PIECE_CHARACTERS) {
-      yield jsonEscapeUnsafe(pending)
-      pending = ''
+  for (const part of jsonParts(doc, 0, {links: false})) {
+    if (part.length < SMALL_PART) {
+      pending += part
+      continue
     }
+    // A large part (a run of items) goes out as it is, not copied into a longer string first.
+    if (pending) yield jsonEscapeUnsafe(pending)
+    pending = ''
+    yield jsonEscapeUnsafe(part)
   }
   yield jsonEscapeUnsafe(pending + '\n')
 }
@@ -63,10 +76,10 @@ const PIECE_DEPTH = 2
  * It is written inside `level` arrays, which indent it as the whole would, and cut out of them:
  * no pass over the text to indent it.
  */
-function atLevel(value: unknown, level: number): string {
+function atLevel(value: unknown, level: number, seen: LinksSeen): string {
   let wrapped = value
   for (let i = 0; i < level; i++) wrapped = [wrapped]
-  const text = stringifiedWithoutLinks(wrapped) ?? 'null'
+  const text = stringifiedWithoutLinks(wrapped, seen) ?? 'null'
   // Each array level adds `[`, a newline and the next level's indentation before, and a newline,
   // its own indentation and `]` after.
   const before = level * 2 + level * (level + 1)
@@ -74,9 +87,9 @@ function atLevel(value: unknown, level: number): string {
   return text.slice(before, text.length - after)
 }
 
-function* jsonParts(value: unknown, level: number): Generator<string> {
+function* jsonParts(value: unknown, level: number, seen: LinksSeen): Generator<string> {
   if (level >= PIECE_DEPTH || value === null || typeof value !== 'object' || typeof (value as {toJSON?: unknown}).toJSON === 'function') {
-    yield atLevel(value, level)
+    yield atLevel(value, level, seen)
     return
   }
   const indent = '  '.repeat(level)
@@ -89,7 +102,7 @@ function* jsonParts(value: unknown, level: number): Generator<string> {
     for (let start = 0; start < value.length; start += ITEMS_PER_CALL) {
       // A run of items written as the array they are, at this level: its `[` and `]` cut off, they
       // come out indented and separated as in the whole (an item JSON cannot write, null).
-      const run = atLevel(value.slice(start, start + ITEMS_PER_CALL), level)
+      const run = atLevel(value.slice(start, start + ITEMS_PER_CALL), level, seen)
       yield `${start === 0 ? '' : ','}${run.slice(1, run.length - indent.length - 2)}`
     }
     yield `\n${indent}]`
@@ -102,7 +115,7 @@ function* jsonParts(value: unknown, level: number): Generator<string> {
     if (key === 'Links' || field === undefined || typeof field === 'function' || typeof field === 'symbol') continue
     yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `
     first = false
-    yield* jsonParts(field, level + 1)
+    yield* jsonParts(field, level + 1, seen)
   }
   yield first ? '{}' : `\n${indent}}`
 }
