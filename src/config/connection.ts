@@ -103,11 +103,7 @@ export async function resolveConnection(opts: ResolveOptions): Promise<ResolvedC
       client: opts.http?.client ?? {},
     })
     const exchanged = await exchange()
-    const renew = async () => {
-      const next = await exchange()
-      return {accessToken: next.accessToken, expiresAt: next.expiresAt}
-    }
-    return {...base, accessToken: exchanged.accessToken, source: 'oidc', oidc: {serviceAccountId, expiresAt: exchanged.expiresAt, idTokenFrom: exchanged.idTokenFrom, renew}}
+    return {...base, accessToken: exchanged.accessToken, source: 'oidc', oidc: {serviceAccountId, expiresAt: exchanged.expiresAt, idTokenFrom: exchanged.idTokenFrom, renew: exchange}}
   }
 
   if (!profile) throw notLoggedIn(name, server, saved)

@@ -45,6 +45,16 @@ function splitItems(shape: ResponseShape): {items: v.GenericSchema; collection: 
   return undefined
 }
 
+/** What `keep` keeps of each of a list read whole, in order (an item it keeps nothing of left out). */
+export function keptOf<T, R>(items: T[], keep: (item: T) => R | undefined): R[] {
+  const kept: R[] = []
+  for (const item of items) {
+    const value = keep(item)
+    if (value !== undefined) kept.push(value)
+  }
+  return kept
+}
+
 export class ListReader<T, R> implements BodySink {
   private readonly splitter: JsonArraySplitter
   private readonly itemSchema: v.GenericSchema
@@ -97,7 +107,7 @@ export class ListReader<T, R> implements BodySink {
       // A later `Items` key overrode the split one (JSON.parse keeps the last): that one is the list, read whole.
       const problem = shapeProblem(this.shape, document)
       if (problem !== undefined) return {kind: 'problem', problem, bytes: outcome.bytes}
-      document.Items = (document.Items as T[]).map((item) => this.keep(item)).filter((kept) => kept !== undefined)
+      document.Items = keptOf(document.Items as T[], this.keep)
       return {kind: 'collection', document, bytes: outcome.bytes}
     }
     // Items are checked first, as when the collection is checked whole.

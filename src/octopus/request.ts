@@ -3,7 +3,7 @@ import {ClientSettingError, networkFailure, pathOf, protocolMismatch, timeoutFai
 import {shouldRetry} from './retry.js'
 import {anyBody, anyJson, formatBytes, jsonObject, shapeProblem, type ResponseShape} from './response-shapes.js'
 import {speaksTls, type ExchangeResponse, type SinkFor, type Transport} from './transport.js'
-import {ListReader} from './list-reader.js'
+import {keptOf, ListReader} from './list-reader.js'
 import type {TemplateParams} from './uri-template.js'
 
 export interface RequestOptions {
@@ -172,10 +172,9 @@ function checkList(server: string, method: string, target: string, response: Exc
   const read = reader.end()
   if (read.kind === 'whole') {
     const whole = checkShape(server, method, target, {...response, bytes: read.body}, shape)
-    const keepAll = (items: unknown[]) => items.map((item) => keep(item as never)).filter((kept) => kept !== undefined)
-    if (Array.isArray(whole)) return keepAll(whole)
-    const collection = whole as {Items: unknown[]}
-    return {...collection, Items: keepAll(collection.Items)}
+    if (Array.isArray(whole)) return keptOf(whole as never[], keep)
+    const collection = whole as {Items: never[]}
+    return {...collection, Items: keptOf(collection.Items, keep)}
   }
   if (read.kind === 'collection') return read.document
   const contentType = contentTypeOf(response.headers)
@@ -211,7 +210,7 @@ function badResponse(server: string, method: string, target: string, shape: Resp
 
 /** An error body as Octopus's JSON when it is JSON, else nothing (the status text is used). */
 function parseErrorBody(response: ExchangeResponse): unknown {
-  const decoded = decodeBody(response.bytes, String(response.headers['content-type'] ?? '').toLowerCase())
+  const decoded = decodeBody(response.bytes, contentTypeOf(response.headers))
   return decoded.kind === 'json' ? decoded.value : undefined
 }
 
