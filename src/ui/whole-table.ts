@@ -70,20 +70,21 @@ export function renderWholeTable(head: string[], rows: Cell[][], opts: WholeTabl
   let shown = head.map((_, i) => i)
   const total = (widths: number[]) => shown.reduce((sum, i) => sum + widths[i], 0) + GAP * Math.max(0, shown.length - 1)
 
-  /** Takes the given columns out of the row, in order, until the row fits at `widths`; returns their indexes. */
-  const takeOutUntilFits = (headings: string[] | undefined, widths: number[]): number[] => {
+  /** Takes the given columns out of the row, in order, until `fits` says it does (`afterEach` re-lays what is left); returns their indexes. */
+  const takeOutUntilFits = (headings: string[] | undefined, fits: () => boolean, afterEach?: () => void): number[] => {
     const taken: number[] = []
     for (const heading of headings ?? []) {
-      if (total(widths) <= budget) break
+      if (fits()) break
       const at = head.indexOf(heading)
       if (!shown.includes(at)) continue
       shown = shown.filter((i) => i !== at)
       taken.push(at)
+      afterEach?.()
     }
     return taken
   }
-  const dropped = takeOutUntilFits(opts.optional, natural).map((i) => head[i])
-  const underneath = takeOutUntilFits(opts.under, minimum)
+  const dropped = takeOutUntilFits(opts.optional, () => total(natural) <= budget).map((i) => head[i])
+  const underneath = takeOutUntilFits(opts.under, () => total(minimum) <= budget)
   const widths = [...natural]
   while (total(widths) > budget) {
     let widest = -1
@@ -115,16 +116,11 @@ export function renderWholeTable(head: string[], rows: Cell[][], opts: WholeTabl
     if (fillWidth === 0) {
       const beforeHeadings = [...widths]
       wrapHeadings(width)
-      for (const heading of opts.lastUnder ?? []) {
-        if (total(widths) <= width) break
-        const at = head.indexOf(heading)
-        if (!shown.includes(at)) continue
-        shown = shown.filter((i) => i !== at)
-        underneath.push(at)
-        // With the column gone, headings need wrap only as far as the narrower row still needs.
+      // With a column gone, headings need wrap only as far as the narrower row still needs.
+      underneath.push(...takeOutUntilFits(opts.lastUnder, () => total(widths) <= width, () => {
         widths.splice(0, widths.length, ...beforeHeadings)
         wrapHeadings(width)
-      }
+      }))
     }
   }
   const drawn = fill && fillWidth > 0 ? fill : undefined
