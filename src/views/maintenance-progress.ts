@@ -22,8 +22,6 @@ export interface ProgressViewContext {
   bin: string
 }
 
-const s = (n: number): string => (n === 1 ? '' : 's')
-
 /** "stale lease WorkerTaskLeases-5 (task ServerTasks-12 finished Success at 2026-01-02T03:04:05Z)". */
 export function describeStaleLease(lease: {LeaseId: string; TaskId: string; TaskState: string | null; TaskCompletedTime: string | null}): string {
   const at = lease.TaskCompletedTime ? ` at ${lease.TaskCompletedTime}` : ''
@@ -42,7 +40,7 @@ export function staleLeaseBeforeDeleteLine(seen: StaleLeaseSeen): string {
 
 /** `build-01: 2 leases (ServerTasks-12, ServerTasks-13)`, one worker still waited on. */
 function describeHeld(status: WorkerDrainStatus): string {
-  return `${status.Name}: ${status.Leases.length} lease${s(status.Leases.length)} (${tasksOf(status).join(', ')})`
+  return `${status.Name}: ${plural(status.Leases.length, 'lease')} (${tasksOf(status).join(', ')})`
 }
 
 function tasksOf(status: WorkerDrainStatus): string[] {
@@ -57,7 +55,7 @@ export function drainProgressLine(waiting: WorkerDrainStatus[], elapsedMs: numbe
 
 /** The progress line of a drain before a delete (`worker delete --drain`, `estate apply --drain`). */
 function drainingBeforeDeleteLine(waiting: WorkerDrainStatus[], elapsedMs: number): string {
-  return `Draining before delete: ${waiting.map((w) => `${w.Name} (${w.Leases.length} lease${s(w.Leases.length)})`).join(', ')} [${formatDuration(elapsedMs)}]`
+  return `Draining before delete: ${waiting.map((w) => `${w.Name} (${plural(w.Leases.length, 'lease')})`).join(', ')} [${formatDuration(elapsedMs)}]`
 }
 
 /** The command that puts the drained workers back: enable those the drain disabled. */
@@ -69,8 +67,8 @@ export function reenableCommand(bin: string, targets: DrainTarget[], spaceName: 
 /** One line per worker (stdout of `worker drain`, stderr of a delete whose drain did not finish). */
 export function describeDrainStatus(st: WorkerDrainStatus): string {
   const before = st.WasEnabled ? 'disabled' : 'was already disabled'
-  const stale = st.StaleLeases.length ? `; ${st.StaleLeases.length} stale lease${s(st.StaleLeases.length)} of finished task${s(st.StaleLeases.length)} ${[...new Set(st.StaleLeases.map((l) => l.TaskId))].join(', ')} not waited on` : ''
-  const leases = `${st.LeasesAtStart} lease${s(st.LeasesAtStart)} at start${stale}`
+  const stale = st.StaleLeases.length ? `; ${plural(st.StaleLeases.length, 'stale lease')} of finished task${st.StaleLeases.length === 1 ? '' : 's'} ${[...new Set(st.StaleLeases.map((l) => l.TaskId))].join(', ')} not waited on` : ''
+  const leases = `${plural(st.LeasesAtStart, 'lease')} at start${stale}`
   switch (st.Outcome) {
     case 'drained': return `${st.Name}: drained (${before}; ${leases}; free after ${formatDuration((st.SecondsWaited ?? 0) * 1000)})`
     case 'timed-out': return `${st.Name}: NOT drained (${before}; still held by ${tasksOf(st).join(', ')})`
@@ -91,7 +89,7 @@ export function reenabledSummary(result: DrainResult): string[] {
 export function unfinishedSummary(result: DrainResult, opts: {bin: string; spaceName: string; timeoutMs?: number}): string[] {
   const waiting = result.Workers.filter((w) => w.Leases.length > 0)
   const tasks = [...new Set(waiting.flatMap(tasksOf))]
-  const held = `${tasks.length} task${s(tasks.length)} still hold${tasks.length === 1 ? 's' : ''} leases (${tasks.join(', ')}).`
+  const held = `${plural(tasks.length, 'task')} still hold${tasks.length === 1 ? 's' : ''} leases (${tasks.join(', ')}).`
   const lines = [result.Outcome === 'timed-out'
     ? `Timed out after ${formatDuration(opts.timeoutMs ?? result.ElapsedSeconds * 1000)}: ${held}`
     : `Stopped waiting after ${formatDuration(result.ElapsedSeconds * 1000)}; ${held}`]
@@ -114,11 +112,11 @@ export function describeSource(source: SourceKind): string {
 /** `worker drain`: each event's stderr line(s). */
 export function drainEventLines(event: WorkerDrainEvent, context: ProgressViewContext): string[] {
   switch (event.kind) {
-    case 'plan': return [`Drain ${event.targets.length} worker${s(event.targets.length)}: ${event.targets.map((w) => `'${w.Name}'${w.IsDisabled ? ' (already disabled)' : ''}`).join(', ')}.`]
+    case 'plan': return [`Drain ${plural(event.targets.length, 'worker')}: ${event.targets.map((w) => `'${w.Name}'${w.IsDisabled ? ' (already disabled)' : ''}`).join(', ')}.`]
     case 'disabled': {
       const disabled = event.targets.filter((t) => t.WasEnabled).length
       const already = event.targets.length - disabled
-      return [`Disabled ${disabled} worker${s(disabled)}${already ? ` (${already} already disabled)` : ''}; waiting for ${event.targets.length === 1 ? 'its' : 'their'} leases to end (watching ${describeSource(event.source)}).`]
+      return [`Disabled ${plural(disabled, 'worker')}${already ? ` (${already} already disabled)` : ''}; waiting for ${event.targets.length === 1 ? 'its' : 'their'} leases to end (watching ${describeSource(event.source)}).`]
     }
     case 'stale-lease': return [staleLeaseLine(event.worker, event.lease)]
     case 'waiting': return [drainProgressLine(event.waiting, event.elapsedMs)]
