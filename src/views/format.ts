@@ -14,7 +14,14 @@ import type {TableOptions} from '../ui/table.js'
 /** Human output of a command's result: text for stdout, notes (progress, "nothing matched") for stderr. */
 export interface Rendered {
   stdout?: string
+  /** A JSON document for stdout instead of text: written in pieces, as --json writes its document, never built as one string. */
+  document?: unknown
   stderr?: string[]
+}
+
+/** The text of what a renderer made for stdout (for a file instead of stdout). */
+export function renderedText(rendered: Rendered): string {
+  return rendered.document === undefined ? (rendered.stdout ?? '') : jsonTextWithoutLinks(rendered.document)
 }
 
 /** What every renderer is given besides the result: at least the command's --json document of it. */
@@ -35,7 +42,7 @@ export type Renderer<R, C> = (result: R, context: C) => Rendered
 
 /** The `json` format of every table: the --json document, Links left out as --json leaves them out. */
 export function jsonDocument<R>(result: R, context: JsonDocumentOf<R>): Rendered {
-  return {stdout: jsonTextWithoutLinks(context.json(result))}
+  return {document: context.json(result)}
 }
 
 export interface OutputFormats<R, C extends JsonDocumentOf<R>, F extends string> {

@@ -13,6 +13,7 @@ import {GROUP_BY, type GroupBy} from '../../app/leases/report.js'
 import {parseWindow} from '../../text/points-in-time.js'
 import {COMPLETENESS} from '../../app/leases/sources.js'
 import {LEASE_REPORT_FORMATS, type LeaseReportOutcome} from '../../views/leases/formats.js'
+import {renderedText} from '../../views/format.js'
 import {CliError, ExitCode} from '../../text/errors.js'
 import {safe} from '../../ui/safe.js'
 import {plainPaint} from '../../ui/color.js'
@@ -101,7 +102,7 @@ What a completed task's log says about leases is cached under $XDG_CACHE_HOME/oc
     const rendered = LEASE_REPORT_FORMATS.render(this.flags.format, result, {...this.viewContext<LeaseReportOutcome>(), table: {isTTY: false}, paint: plainPaint})
     const file = path.resolve(this.context.cwd, this.flags.output)
     try {
-      const text = rendered.stdout ?? ''
+      const text = renderedText(rendered)
       // As stdout would end it: with a newline.
       writeFileSync(file, text === '' || text.endsWith('\n') ? text : `${text}\n`)
     } catch (error) {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {plainPaint} from '../../../src/ui/color.js'
 import {runCheck} from '../../../src/domain/policy/engine.js'
-import {jsonDocument, outputFormats, type ViewContext} from '../../../src/views/format.js'
+import {jsonDocument, outputFormats, renderedText, type ViewContext} from '../../../src/views/format.js'
 import {CHECK_FORMATS, type CheckOutcome, type CheckViewContext} from '../../../src/views/check/formats.js'
 import {LEASE_REPORT_FORMATS} from '../../../src/views/leases/formats.js'
 import {POOL_USAGE_FORMATS} from '../../../src/views/usage-report.js'
@@ -30,8 +30,11 @@ describe('outputFormats: one table from format name to renderer', () => {
     expect(formats.render('csv', {n: 2}, context)).toEqual({stdout: 'n\n2\n', stderr: ['a note']})
   })
 
-  it('json is the command\'s --json document, Links left out as --json leaves them out', () => {
-    expect(formats.render('json', {n: 2}, context)).toEqual({stdout: '{\n  "N": 2\n}\n'})
+  it('json is the command\'s --json document, written as --json writes it (Links left out)', () => {
+    const rendered = formats.render('json', {n: 2}, context)
+    expect(rendered).toEqual({document: {N: 2, Links: {Self: '/x'}}})
+    expect(renderedText(rendered)).toBe('{\n  "N": 2\n}\n')
+    expect(renderedText(formats.render('csv', {n: 2}, context))).toBe('n\n2\n')
   })
 
   it('a name outside the table is a programming error, not a silent default', () => {
