@@ -207,9 +207,10 @@ export class Transport {
 }
 
 /**
- * The globals through which axios, as it loads, probes for a fetch API. On Node each of them is a
- * lazy getter that loads undici (about 10 ms and 3 MiB of every command's start-up), yet the CLI
- * sends everything through axios's Node http adapter and never sends a form.
+ * The globals axios reads as it loads, to see whether a fetch API is there. On Node, reading
+ * FormData, Request or Response loads undici, Node's fetch implementation: tens of milliseconds and
+ * several MiB of every command that talks to a server. The CLI needs none of it: everything goes
+ * through axios's Node http adapter, and it never sends a form.
  */
 const FETCH_API_GLOBALS = ['fetch', 'FormData', 'Request', 'Response'] as const
 
