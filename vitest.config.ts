@@ -12,6 +12,8 @@ import LongTiersFirst from './test/sequencer.js'
 // process-wide (the keychain's D-Bus connection) in a child process of its own.
 const shared = {setupFiles: ['test/setup.ts'], testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' as const, isolate: false}
 const spawnsTheCli = {globalSetup: ['test/bundle-setup.ts', 'test/lazy-commands-setup.ts']}
+// Commands run in these tiers' processes while their tests call fetch (test/setup-axios.ts says why).
+const fetchesBesideCommands = {setupFiles: [...shared.setupFiles, 'test/setup-axios.ts']}
 
 export default defineConfig({
   test: {
@@ -32,8 +34,8 @@ export default defineConfig({
     // in those tiers needs a process of its own (test/unit/auth/keychain-absent.test.ts makes one).
     projects: [
       {test: {...shared, pool: 'threads' as const, name: 'unit', include: ['test/unit/**/*.test.ts']}},
-      {test: {...shared, ...spawnsTheCli, pool: 'threads' as const, name: 'sandbox', include: ['test/sandbox/**/*.test.ts', 'test/contract/**/*.test.ts']}},
-      {test: {...shared, ...spawnsTheCli, name: 'integration', include: ['test/integration/**/*.test.ts']}},
+      {test: {...shared, ...spawnsTheCli, ...fetchesBesideCommands, pool: 'threads' as const, name: 'sandbox', include: ['test/sandbox/**/*.test.ts', 'test/contract/**/*.test.ts']}},
+      {test: {...shared, ...spawnsTheCli, ...fetchesBesideCommands, name: 'integration', include: ['test/integration/**/*.test.ts']}},
       // The bundle users run, every command as a process, and its compile cache. The packed
       // artifact has its own, slower tier: `npm run test:smoke` (vitest.smoke.config.ts).
       {test: {...shared, ...spawnsTheCli, pool: 'threads' as const, name: 'smoke', include: ['test/smoke/**/*.test.ts'], exclude: ['test/smoke/packed.test.ts']}},
