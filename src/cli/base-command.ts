@@ -241,7 +241,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     try {
       if (!this.jsonEnabled()) {
         const rendered = await this.render(result)
-        if (rendered.document !== undefined) this.printJson(rendered.document)
+        if ('document' in rendered) this.printJson(rendered.document)
         else if (rendered.stdout) this.print(rendered.stdout)
         for (const line of rendered.stderr ?? []) this.note(line)
       }

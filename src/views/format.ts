@@ -21,7 +21,7 @@ export interface Rendered {
 
 /** The text of what a renderer made for stdout (for a file instead of stdout). */
 export function renderedText(rendered: Rendered): string {
-  return rendered.document === undefined ? (rendered.stdout ?? '') : jsonTextWithoutLinks(rendered.document)
+  return 'document' in rendered ? jsonTextWithoutLinks(rendered.document) : (rendered.stdout ?? '')
 }
 
 /** What every renderer is given besides the result: at least the command's --json document of it. */
