@@ -11,6 +11,7 @@ import {getFeatures, putFeatures} from '../octopus/repositories.js'
 import type {FeaturesConfigurationResource} from '../octopus/types.js'
 import {builtinUsage, spacesAtRiskIfDisabled, type BuiltinSpaceUsage} from '../domain/estate/builtin.js'
 import {readSnapshot} from './estate/read.js'
+import {plural} from '../text/wording.js'
 
 export const FEATURES_PERMISSION_HINT = 'Changing it needs the AdministerSystem permission (web portal: Configuration ➜ Features, "Run steps on the Octopus Server").'
 
@@ -78,7 +79,7 @@ export async function disableBuiltinWorker(client: OctopusClient, opts: {
   const atRisk = await spacesAtRisk(client, await opts.spaces())
   const lines = atRisk.map(describeAtRisk)
   if (atRisk.length > 0 && !opts.force) {
-    throw unsafeError(`Refusing to disable the built-in worker: ${atRisk.length} space${atRisk.length === 1 ? '' : 's'} would have no worker for steps on the default pool. ${lines.join(' ')} Nothing was changed.`, {
+    throw unsafeError(`Refusing to disable the built-in worker: ${plural(atRisk.length, 'space')} would have no worker for steps on the default pool. ${lines.join(' ')} Nothing was changed.`, {
       hint: atRiskHint(atRisk),
       details: {SpacesAtRisk: atRisk},
     })
@@ -103,7 +104,7 @@ function atRiskHint(atRisk: BuiltinSpaceUsage[]): string {
 /** One line per space at risk, for the refusal and the confirmation prompt. */
 export function describeAtRisk(usage: BuiltinSpaceUsage): string {
   if (!usage.DefaultPoolName) return `Space '${usage.SpaceName}' has no default pool.`
-  const workers = usage.DefaultPoolWorkers === 0 ? 'no workers (steps run on the built-in worker today)' : `${usage.DefaultPoolWorkers} worker${usage.DefaultPoolWorkers === 1 ? '' : 's'}, none available (enabled, and Healthy or HasWarnings)`
+  const workers = usage.DefaultPoolWorkers === 0 ? 'no workers (steps run on the built-in worker today)' : `${plural(usage.DefaultPoolWorkers, 'worker')}, none available (enabled, and Healthy or HasWarnings)`
   return `Space '${usage.SpaceName}': default pool '${usage.DefaultPoolName}' has ${workers}.`
 }
 

@@ -1,4 +1,5 @@
 import {closeMatches} from '../text/fuzzy.js'
+import {nounFor} from '../text/wording.js'
 
 /**
  * What the command line parser reported, reduced to plain data so that this module needs no
@@ -29,17 +30,17 @@ export function describeParseFailure(failure: ParseFailure, knownFlags: string[]
   if (failure.unknownFlags?.length) {
     const flags = failure.unknownFlags.map((f) => f.replace(/=.*$/s, ''))
     const suggestions = [...new Set(flags.flatMap((f) => suggestFlag(f, knownFlags)))]
-    const head = `Unknown flag${flags.length === 1 ? '' : 's'}: ${flags.join(', ')}.`
+    const head = `Unknown ${nounFor(flags.length, 'flag')}: ${flags.join(', ')}.`
     const tail = suggestions.length === 0 ? '' : ` Did you mean ${orList(suggestions)}?`
     return {message: head + tail, suggestions}
   }
   if (failure.missingArgs?.length) {
     const names = failure.missingArgs
-    return {message: `Missing required argument${names.length === 1 ? '' : 's'}: ${names.join(', ')}.`, suggestions: []}
+    return {message: `Missing required ${nounFor(names.length, 'argument')}: ${names.join(', ')}.`, suggestions: []}
   }
   if (failure.unexpectedArgs?.length) {
     const words = failure.unexpectedArgs
-    return {message: `Unexpected argument${words.length === 1 ? '' : 's'}: ${words.join(', ')}.`, suggestions: []}
+    return {message: `Unexpected ${nounFor(words.length, 'argument')}: ${words.join(', ')}.`, suggestions: []}
   }
   const suggestions = optionSuggestion(failure.message)
   return {message: sentences(failure.message) + (suggestions.length ? ` Did you mean ${suggestions[0]}?` : ''), suggestions}

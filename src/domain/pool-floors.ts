@@ -9,6 +9,7 @@
 import {CliError, ExitCode} from '../text/errors.js'
 import {isAvailable, type AvailabilityFacts} from './availability.js'
 import {isDynamicPool} from './pools.js'
+import {plural} from '../text/wording.js'
 
 export interface FloorWorker extends AvailabilityFacts {
   Id: string
@@ -81,7 +82,7 @@ export function floorViolations(floors: PoolFloor[]): PoolFloor[] {
 
 /** "Pool 'Linux' has 2 available workers; draining would leave 1 (its floor is 2)". */
 export function describeViolation(f: PoolFloor, verb: string): string {
-  return `pool '${f.PoolName}' has ${f.AvailableNow} available worker${f.AvailableNow === 1 ? '' : 's'}; ${verb} would leave ${f.AvailableAfter} (its floor is ${f.Floor})`
+  return `pool '${f.PoolName}' has ${plural(f.AvailableNow, 'available worker')}; ${verb} would leave ${f.AvailableAfter} (its floor is ${f.Floor})`
 }
 
 /** Exit 5, nothing changed: names each pool, its available count and what the change would leave. */

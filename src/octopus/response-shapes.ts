@@ -30,6 +30,7 @@ import type {
   WorkerResource,
   WorkerTaskLeaseResource,
 } from './types.js'
+import {plural} from '../text/wording.js'
 
 export interface ResponseShape<T = unknown> {
   /** What was expected, as a phrase: "a JSON array of named resources". */
@@ -179,7 +180,7 @@ export const currentUser = shapeOf<UserResource>()('a JSON object with Id', json
 /** "a JSON string", "JSON null", "a JSON array of 3 items"... for messages. */
 export function describeJson(value: unknown): string {
   if (value === null) return 'JSON null'
-  if (Array.isArray(value)) return `a JSON array of ${value.length} item${value.length === 1 ? '' : 's'}`
+  if (Array.isArray(value)) return `a JSON array of ${plural(value.length, 'item')}`
   switch (typeof value) {
     case 'string': return 'a JSON string'
     case 'number': return 'a JSON number'

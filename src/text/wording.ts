@@ -2,7 +2,12 @@
 
 /** `1 worker`, `3 workers`: a count with its noun (regular plurals only). */
 export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
+  return `${n} ${nounFor(n, word)}`
+}
+
+/** "worker" or "workers" as `count` asks, where the number is written apart from the noun or not at all. */
+export function nounFor(count: number, word: string): string {
+  return count === 1 ? word : `${word}s`
 }
 
 /** "process 4242 on build-host since 2026-01-02T03:04:05.000Z": which run holds something, and since when. */

@@ -7,6 +7,7 @@ import type {EstatePlan, LeasedDelete} from '../app/estate-code/plan.js'
 import type {ApplyResult} from '../app/estate-code/apply.js'
 import type {FieldValue, PlannedChange} from '../domain/estate-file/diff.js'
 import {safe, terminalSafe} from '../ui/safe.js'
+import {plural} from '../text/wording.js'
 
 const SIGN: Record<PlannedChange['Action'], string> = {'create': '+', 'update': '~', 'delete': '-', 'reorder': '>', 'set-default': '*', 'install-agent': '!'}
 
@@ -54,12 +55,12 @@ export function changeLines(change: PlannedChange): string[] {
 }
 
 export function planSummaryLine(plan: EstatePlan): string {
-  if (!plan.HasChanges) return `No changes. The server matches the files.${plan.Summary.AgentsToInstall ? ` ${plan.Summary.AgentsToInstall} Kubernetes agent${plan.Summary.AgentsToInstall === 1 ? '' : 's'} to install.` : ''}`
+  if (!plan.HasChanges) return `No changes. The server matches the files.${plan.Summary.AgentsToInstall ? ` ${plural(plan.Summary.AgentsToInstall, 'Kubernetes agent')} to install.` : ''}`
   const s = plan.Summary
   const parts = [`${s.Create} to create`, `${s.Update} to update`, `${s.Delete} to delete`]
   if (s.Reorder) parts.push(`${s.Reorder === 1 ? 'the order' : `${s.Reorder} orders`} to change`)
-  if (s.DefaultMoves) parts.push(`${s.DefaultMoves} default pool${s.DefaultMoves === 1 ? '' : 's'} to move`)
-  if (s.AgentsToInstall) parts.push(`${s.AgentsToInstall} Kubernetes agent${s.AgentsToInstall === 1 ? '' : 's'} to install`)
+  if (s.DefaultMoves) parts.push(`${plural(s.DefaultMoves, 'default pool')} to move`)
+  if (s.AgentsToInstall) parts.push(`${plural(s.AgentsToInstall, 'Kubernetes agent')} to install`)
   return `Plan: ${parts.join(', ')}.`
 }
 
@@ -81,7 +82,7 @@ export function renderPlan(plan: EstatePlan): string {
     const pools = unmanaged.filter((u) => u.Resource === 'pool').length
     const workers = unmanaged.length - pools
     const kept = unmanaged.filter((u) => u.Kept !== null)
-    lines.push(`Not in the files, left alone: ${pools} pool${pools === 1 ? '' : 's'} and ${workers} worker${workers === 1 ? '' : 's'}${plan.Prune ? '' : ' (--prune deletes them)'}: ${unmanaged.slice(0, 10).map((u) => terminalSafe(u.Name)).join(', ')}${unmanaged.length > 10 ? `, and ${unmanaged.length - 10} more` : ''}.`)
+    lines.push(`Not in the files, left alone: ${plural(pools, 'pool')} and ${plural(workers, 'worker')}${plan.Prune ? '' : ' (--prune deletes them)'}: ${unmanaged.slice(0, 10).map((u) => terminalSafe(u.Name)).join(', ')}${unmanaged.length > 10 ? `, and ${unmanaged.length - 10} more` : ''}.`)
     for (const k of kept) lines.push(`  ${terminalSafe(k.Name)} is kept even with --prune: ${terminalSafe(k.Kept!)}.`)
   }
   return lines.join('\n')
@@ -89,7 +90,7 @@ export function renderPlan(plan: EstatePlan): string {
 
 export function renderApply(result: ApplyResult): string {
   const lines = result.Results.map((r) => `${r.Status.padEnd(13)} ${SIGN[r.Action]} ${r.Resource} ${quoted(r.Name)}${r.SpaceName ? ` (${terminalSafe(r.SpaceName)})` : ''}${r.Message ? `: ${terminalSafe(r.Message)}` : ''}`)
-  lines.push(`Apply: ${result.Done} done, ${result.Conflicts} conflict${result.Conflicts === 1 ? '' : 's'},${result.Refused ? ` ${result.Refused} refused,` : ''} ${result.Failed} failed, ${result.NotAttempted} not attempted.${result.Conflicts ? ' Another client changed what the plan read: run estate plan again.' : ''}`)
+  lines.push(`Apply: ${result.Done} done, ${plural(result.Conflicts, 'conflict')},${result.Refused ? ` ${result.Refused} refused,` : ''} ${result.Failed} failed, ${result.NotAttempted} not attempted.${result.Conflicts ? ' Another client changed what the plan read: run estate plan again.' : ''}`)
   if (result.Refusal) {
     lines.push(terminalSafe(result.Refusal.Message))
     if (result.Refusal.Hint) lines.push(terminalSafe(result.Refusal.Hint))

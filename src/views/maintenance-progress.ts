@@ -6,7 +6,7 @@
  */
 import {shellQuote} from '../text/shell.js'
 import {formatDuration} from '../text/duration.js'
-import {describeProcess, plural} from '../text/wording.js'
+import {describeProcess, nounFor, plural} from '../text/wording.js'
 import type {SourceKind} from '../domain/leases/types.js'
 import type {DrainResult, DrainTarget, DrainWaitEvent, StaleLease, WorkerDrainStatus} from '../app/maintenance/drain.js'
 import type {WorkerDrainEvent} from '../app/maintenance/drain-run.js'
@@ -67,7 +67,7 @@ export function reenableCommand(bin: string, targets: DrainTarget[], spaceName: 
 /** One line per worker (stdout of `worker drain`, stderr of a delete whose drain did not finish). */
 export function describeDrainStatus(st: WorkerDrainStatus): string {
   const before = st.WasEnabled ? 'disabled' : 'was already disabled'
-  const stale = st.StaleLeases.length ? `; ${plural(st.StaleLeases.length, 'stale lease')} of finished task${st.StaleLeases.length === 1 ? '' : 's'} ${[...new Set(st.StaleLeases.map((l) => l.TaskId))].join(', ')} not waited on` : ''
+  const stale = st.StaleLeases.length ? `; ${plural(st.StaleLeases.length, 'stale lease')} of finished ${nounFor(st.StaleLeases.length, 'task')} ${[...new Set(st.StaleLeases.map((l) => l.TaskId))].join(', ')} not waited on` : ''
   const leases = `${plural(st.LeasesAtStart, 'lease')} at start${stale}`
   switch (st.Outcome) {
     case 'drained': return `${st.Name}: drained (${before}; ${leases}; free after ${formatDuration((st.SecondsWaited ?? 0) * 1000)})`

@@ -8,7 +8,7 @@ import type {PoolDeleteImpact} from '../app/pools/delete.js'
 import {workerTypeLabel, workerTypeText} from '../domain/workers/endpoint-facts.js'
 import {fallsBackToBuiltinWorker} from '../domain/builtin-worker.js'
 import {shellQuote} from '../text/shell.js'
-import {plural, shortList} from '../text/wording.js'
+import {nounFor, plural, shortList} from '../text/wording.js'
 import stringWidth from 'string-width'
 import {terminalSafe} from '../ui/safe.js'
 import {renderTable, type TableOptions} from '../ui/table.js'
@@ -100,7 +100,7 @@ function leftOutNotes(pools: PoolListEntry[], step: {drop: string[]; shortType: 
   const notes: string[] = []
   if (step.drop.includes('DEFAULT')) {
     const defaults = pools.filter((p) => p.pool.IsDefault)
-    if (defaults.length) notes.push(`Default pool${defaults.length === 1 ? '' : 's'}: ${defaults.map((p) => name(p)).join(', ')}.`)
+    if (defaults.length) notes.push(`Default ${nounFor(defaults.length, 'pool')}: ${defaults.map((p) => name(p)).join(', ')}.`)
   }
   if (step.drop.includes('TYPE')) {
     const dynamic = pools.filter((p) => isDynamicPool(p.pool))

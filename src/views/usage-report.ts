@@ -86,7 +86,7 @@ export function poolsTable(report: UsageReport, withSpace: boolean, withoutWorke
         p.BuiltInWorker ? 'runs on the built-in worker (no workers)' : '',
         p.Unused ? 'UNUSED' : '',
         empty ? (p.Unused ? 'no workers' : 'NO WORKERS: its steps fail') : '',
-        p.Disabled ? `${plural(p.Disabled, 'disabled step')}` : '',
+        p.Disabled ? plural(p.Disabled, 'disabled step') : '',
       ].filter(Boolean).join(', '),
     ]
   })
@@ -148,7 +148,7 @@ function usageTableText({report, request, poolsWithoutWorkers}: PoolUsageOutcome
 function problemsAndGaps({report}: PoolUsageOutcome, {paint, table}: ViewContext<PoolUsageOutcome>): string[] {
   const stderr: string[] = []
   if (report.Problems.length) {
-    stderr.push(`${paint.yellow('Warning:')} ${report.Problems.length} problem${report.Problems.length === 1 ? '' : 's'} found:`)
+    stderr.push(`${paint.yellow('Warning:')} ${plural(report.Problems.length, 'problem')} found:`)
     stderr.push(...problemLines(report.Problems))
   }
   stderr.push(`Note: ${report.Gaps.Note}`)

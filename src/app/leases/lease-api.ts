@@ -9,6 +9,7 @@
 import type {SpaceContext} from '../../octopus/client.js'
 import type {WorkerTaskLeaseResource} from '../../octopus/types.js'
 import {CliError, ExitCode} from '../../text/errors.js'
+import {plural} from '../../text/wording.js'
 
 export const LEASE_PAGE_SIZE = 1000
 
@@ -95,7 +96,7 @@ export function describeBody(body: unknown): string {
     const kind = /^\s*</.test(body) ? 'an HTML/XML page' : 'text'
     return `${kind} (${size < 1024 ? `${size} B` : `${(size / 1024).toFixed(1)} kB`})`
   }
-  if (Array.isArray(body)) return `a JSON array of ${body.length} item${body.length === 1 ? '' : 's'}`
+  if (Array.isArray(body)) return `a JSON array of ${plural(body.length, 'item')}`
   if (typeof body === 'object') return 'a JSON object'
   return `a JSON ${typeof body}`
 }

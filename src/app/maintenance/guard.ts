@@ -28,6 +28,7 @@ import {shellQuote} from '../../text/shell.js'
 import {isAvailable} from '../../domain/availability.js'
 import {isDynamicPool} from '../../domain/pools.js'
 import {floorRefusal, floorViolations, poolFloors, type FloorPool, type PoolFloor} from '../../domain/pool-floors.js'
+import {plural} from '../../text/wording.js'
 
 /** One command's change to one worker, applied to whatever the worker's document is at that moment. */
 export interface WorkerChange {
@@ -188,7 +189,7 @@ export async function verifyFloorsAfterWrite(space: SpaceContext, opts: {applied
   const breaches = floorBreaches({applied: opts.applied, workers, pools, floorOf: opts.floorOf, registered: opts.registered})
   if (breaches.length === 0) return
   const restored = await undoChanges(space, opts.applied, opts.change)
-  const seen = breaches.map((b) => `pool '${b.PoolName}' has ${b.AvailableNow} available worker${b.AvailableNow === 1 ? '' : 's'} now (its floor is ${b.Floor})`).join('; ')
+  const seen = breaches.map((b) => `pool '${b.PoolName}' has ${plural(b.AvailableNow, 'available worker')} now (its floor is ${b.Floor})`).join('; ')
   const failed = restored.filter((r) => r.error)
   const putBack = restored.filter((r) => !r.error).map((r) => opts.change.undoneWords(r.worker))
   const message = `Refusing: another change was seen while this command ran: ${seen}. Put back what this command changed${putBack.length ? `: ${putBack.join(', ')}` : ''}${failed.length ? `; could not put back ${failed.map((r) => `'${r.worker.Name}' (${r.error})`).join(', ')}` : ''}.`

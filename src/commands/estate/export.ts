@@ -7,6 +7,7 @@ import {allSpacesFlag} from '../../cli/flags.js'
 import {exportServerEstate, type EstateExport} from '../../app/estate-code/export.js'
 import {safe} from '../../ui/safe.js'
 import {unreadablePartWarning} from '../../views/unreadable-part.js'
+import {plural} from '../../text/wording.js'
 
 export default class EstateExportCommand extends ServerCommand<typeof EstateExportCommand> {
   static override summary = 'Write the worker estate (pools, workers, the built-in worker) as a YAML estate file.'
@@ -42,7 +43,7 @@ Scope: the current space, --space, or --all-spaces. Five list requests per space
   }
 
   protected override render(result: ExportResult): Rendered {
-    if (result.File) return {stderr: [safe`Wrote ${result.File}: ${String(result.Pools)} pools and ${String(result.Workers)} workers in ${String(result.Spaces.length)} space${result.Spaces.length === 1 ? '' : 's'}.`]}
+    if (result.File) return {stderr: [safe`Wrote ${result.File}: ${String(result.Pools)} pools and ${String(result.Workers)} workers in ${plural(result.Spaces.length, 'space')}.`]}
     return {stdout: result.Text}
   }
 }

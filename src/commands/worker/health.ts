@@ -8,6 +8,7 @@ import {terminalSafe} from '../../ui/safe.js'
 import {checkWorkerHealth, healthCheckFailed, type HealthResult} from '../../app/workers/health.js'
 import {HEALTH_TABLE_HEAD, healthProgressLine, healthRows, skippedNote} from '../../views/workers.js'
 import {durationFlag} from '../../cli/flags.js'
+import {plural} from '../../text/wording.js'
 
 export default class WorkerHealth extends ServerCommand<typeof WorkerHealth> {
   static override summary = 'Start a health check of workers (an Octopus Health task); optionally wait for the result.'
@@ -42,7 +43,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
       onStarted: (task, target) => {
         const skipped = skippedNote(target)
         if (skipped) this.note(terminalSafe(skipped))
-        if (this.flags.wait) this.note(`Started health check ${task.Id} of ${plural(target.workers.length)}; waiting...`)
+        if (this.flags.wait) this.note(`Started health check ${task.Id} of ${plural(target.workers.length, 'worker')}; waiting...`)
       },
       onProgress: (task, elapsed) => {
         if (task.State !== lastState || this.io.stderr.isTTY) this.note(healthProgressLine(task, elapsed))
@@ -52,7 +53,7 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
   }
 
   protected override render(result: HealthResult): Rendered {
-    if (!result.Waited) return {stdout: `Started health check ${result.Task.Id} of ${plural(result.Done)}.`}
+    if (!result.Waited) return {stdout: `Started health check ${result.Task.Id} of ${plural(result.Done, 'worker')}.`}
     const failed = result.Results.filter((item) => item.Status === 'failed')
     const stderr = failed.length === 0 ? [] : [
       `${failed.length} of ${result.Workers.length} checked worker${result.Workers.length === 1 ? ' is' : 's are'} not available (available: enabled and Healthy or HasWarnings):`,
@@ -70,6 +71,3 @@ Prints the task ID. With --wait, progress goes to stderr (the task is polled eve
   }
 }
 
-function plural(count: number): string {
-  return `${count} worker${count === 1 ? '' : 's'}`
-}

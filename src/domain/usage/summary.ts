@@ -1,6 +1,7 @@
 /** Per-pool figures for `pool usage` without a pool, `pool view` and `pool delete`. Pure. */
 import type {SpaceUsage, UsageGaps, UsagePoolFacts, UsageRow} from './types.js'
 import {workerPoolTypeOf} from '../pools.js'
+import {plural} from '../../text/wording.js'
 
 /**
  * Said once by every command whose answer rests on the usage, when the server's root links no
@@ -12,7 +13,7 @@ export const NO_RUNBOOKS_NOTE = 'this Octopus Server has no runbooks (they arriv
 export function gapNote(gaps: UsageGaps): string {
   const parts = ['Frozen processes of releases and published runbook snapshots are not read (a pool removed from a process may still be needed to redeploy an old release)']
   if (gaps.VersionControlledProjects) parts.push(`${gaps.VersionControlledProjects} version-controlled project${gaps.VersionControlledProjects === 1 ? ' was' : 's were'} read on the default branch only`)
-  if (gaps.RunbooksInGitProjects) parts.push(`runbooks in git (${gaps.RunbooksInGitProjects} project${gaps.RunbooksInGitProjects === 1 ? '' : 's'}) are not read`)
+  if (gaps.RunbooksInGitProjects) parts.push(`runbooks in git (${plural(gaps.RunbooksInGitProjects, 'project')}) are not read`)
   if (!gaps.ServerHasRunbooks) parts.push(NO_RUNBOOKS_NOTE)
   if (gaps.UnresolvedRunbookScopes) {
     parts.push(`${gaps.UnresolvedRunbookScopes} runbook${gaps.UnresolvedRunbookScopes === 1 ? ' takes its' : 's take their'} environments from project lifecycles that could not be read: their steps are counted in every environment they allow (environments shown as 'project lifecycles (not resolved)')`)
@@ -117,7 +118,7 @@ export function usageLine(summary: PoolUsageSummary): string {
     summary.Containers ? `${summary.Containers} in a container` : '',
     summary.BuiltInWorker ? 'they run on the built-in worker (no workers here)' : '',
   ].filter(Boolean)
-  return `${actions} action${actions === 1 ? '' : 's'} (${parts.join(', ')}) in ${summary.Projects} project${summary.Projects === 1 ? '' : 's'}${extras.length ? `; ${extras.join('; ')}` : ''}.`
+  return `${plural(actions, 'action')} (${parts.join(', ')}) in ${plural(summary.Projects, 'project')}${extras.length ? `; ${extras.join('; ')}` : ''}.`
 }
 
 export interface ProjectOnPools {

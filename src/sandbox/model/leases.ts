@@ -1,6 +1,7 @@
 import type {ModelContext} from '../context.js'
 import type {PoolDoc, WorkerDoc} from './documents.js'
 import {readFeatures} from './features.js'
+import {plural} from '../../text/wording.js'
 
 export interface LeaseRow {
   num: number
@@ -77,7 +78,7 @@ export function grantLease(ctx: ModelContext, request: {taskId: string; spaceId:
     const eligible = candidates.filter((c) => !c.worker.IsDisabled && LEASABLE_HEALTH.has(c.worker.HealthStatus) && (!request.workerId || c.worker.Id === request.workerId))
     if (eligible.length === 0) {
       const disabled = candidates.filter((c) => c.worker.IsDisabled).length
-      return {kind: 'wait', reason: 'none-available', poolName: pool.Name, message: `No healthy, enabled worker is available in pool ${pool.Name} (${candidates.length} worker${candidates.length === 1 ? '' : 's'}: ${disabled} disabled, ${candidates.length - disabled} not healthy).`}
+      return {kind: 'wait', reason: 'none-available', poolName: pool.Name, message: `No healthy, enabled worker is available in pool ${pool.Name} (${plural(candidates.length, 'worker')}: ${disabled} disabled, ${candidates.length - disabled} not healthy).`}
     }
     // Exclusive leases (Tentacle upgrades) need a worker with no leases at all; others skip exclusively held workers.
     const free = eligible.filter((c) => (request.exclusive ? c.active === 0 : c.exclusive === 0))
@@ -103,7 +104,7 @@ export function leaseForMaintenance(ctx: ModelContext, request: {taskId: string;
     const poolRow = worker.WorkerPoolIds.map((id) => store.getDoc('WorkerPool', id)).find((row) => row !== undefined)
     if (!poolRow) return {kind: 'fail', message: `The worker ${worker.Name} is in no worker pool.`}
     const others = store.prepare('SELECT COUNT(*) FROM leases WHERE worker_id = ? AND released_at IS NULL').pluck().get(worker.Id) as number
-    if (others > 0) return {kind: 'wait', reason: 'exclusive', poolName: JSON.parse(poolRow.json).Name as string, message: `Waiting for ${others} running step${others === 1 ? '' : 's'} on ${worker.Name} to finish.`}
+    if (others > 0) return {kind: 'wait', reason: 'exclusive', poolName: JSON.parse(poolRow.json).Name as string, message: `Waiting for ${plural(others, 'running step')} on ${worker.Name} to finish.`}
     return {kind: 'leased', lease: insertLease(ctx, request, worker.Id, worker.Name, JSON.parse(poolRow.json) as PoolDoc, true)}
   })
 }

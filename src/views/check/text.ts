@@ -5,12 +5,9 @@ import {renderTable} from '../../ui/table.js'
 import {wrapHelpText} from '../help-text.js'
 import type {CheckReport} from '../../domain/policy/engine.js'
 import {SEVERITIES, type Severity} from '../../domain/policy/types.js'
+import {plural} from '../../text/wording.js'
 
 const HEADINGS: Record<Severity, string> = {error: 'ERRORS', warning: 'WARNINGS', note: 'NOTES'}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
 
 export function summaryLine(report: CheckReport, configFile: string | null): string {
   const s = report.Summary

@@ -7,6 +7,7 @@ import {wrapWords} from '../../ui/wrap.js'
 import {bar} from '../bar-chart.js'
 import type {Rendered} from '../format.js'
 import {terminalTime} from '../time.js'
+import {plural} from '../../text/wording.js'
 
 export interface LeasesListView {
   allSpaces: boolean
@@ -49,7 +50,7 @@ export function renderLeasesList(doc: ActiveLeasesDoc, view: LeasesListView): Re
     blocks.push(leases.text)
     if (leases.dropped.length > 0) notes.push('EXCLUSIVE left out to fit the terminal: no lease is exclusive (--wide shows it).')
     const stale = doc.Leases.filter((l) => l.Stale).length
-    if (stale > 0) notes.push(`${stale} stale lease${stale === 1 ? '' : 's'}: ${stale === 1 ? 'its task has' : 'their tasks have'} finished, so ${stale === 1 ? 'it holds' : 'they hold'} nothing; Octopus clears stale leases when the server restarts (until then it may refuse to delete the worker).`)
+    if (stale > 0) notes.push(`${plural(stale, 'stale lease')}: ${stale === 1 ? 'its task has' : 'their tasks have'} finished, so ${stale === 1 ? 'it holds' : 'they hold'} nothing; Octopus clears stale leases when the server restarts (until then it may refuse to delete the worker).`)
   }
   if (view.perWorker) {
     const max = Math.max(0, ...doc.Workers.map((w) => w.ActiveLeases))

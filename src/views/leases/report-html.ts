@@ -8,6 +8,7 @@ import type {LeaseReport} from '../../app/leases/report.js'
 import type {CapacityStep, PoolCapacity, WorkerHeat} from '../../app/leases/capacity.js'
 import {formatDuration} from '../../text/duration.js'
 import {recommendationLines} from './recommendations.js'
+import {plural} from '../../text/wording.js'
 
 /** Text for HTML element content and double- or single-quoted attribute values. */
 export function htmlEscape(text: string): string {
@@ -195,7 +196,7 @@ function poolSection(pool: PoolCapacity, name: string, since: number, until: num
   const d = pool.Durations
   return `<section class="pool">
 <h3>Pool ${name}</h3>
-<p>${pool.AvailableWorkers} available worker${pool.AvailableWorkers === 1 ? '' : 's'}; peak ${pool.PeakConcurrentLeases} concurrent lease${pool.PeakConcurrentLeases === 1 ? '' : 's'}; ${allBusy}; ${idle}.</p>
+<p>${plural(pool.AvailableWorkers, 'available worker')}; peak ${plural(pool.PeakConcurrentLeases, 'concurrent lease')}; ${allBusy}; ${idle}.</p>
 <figure>
 ${poolChart(pool, since, until)}
 <figcaption class="key"><span><i style="background: var(--leases)"></i>leases open</span><span><i style="background: var(--busy)"></i>workers busy</span><span><i style="background: var(--avail)"></i>available workers</span><span><i style="background: var(--alert-bg)"></i>every worker busy</span></figcaption>
@@ -206,7 +207,7 @@ ${poolChart(pool, since, until)}
 </details>
 <h4>Lease durations in ${name}</h4>
 ${durationChart(pool)}
-<table><caption class="muted">${d.Count} lease${d.Count === 1 ? '' : 's'}</caption><thead><tr><th scope="col">Median</th><th scope="col">90th percentile</th><th scope="col">99th percentile</th><th scope="col">Longest</th></tr></thead>
+<table><caption class="muted">${plural(d.Count, 'lease')}</caption><thead><tr><th scope="col">Median</th><th scope="col">90th percentile</th><th scope="col">99th percentile</th><th scope="col">Longest</th></tr></thead>
 <tbody><tr><td>${esc(dur(d.P50))}</td><td>${esc(dur(d.P90))}</td><td>${esc(dur(d.P99))}</td><td>${esc(dur(d.Max))}</td></tr></tbody></table>
 <table><thead><tr><th scope="col">Duration</th><th scope="col">Leases</th></tr></thead>
 <tbody>${d.Buckets.map((b, n) => `<tr><td>${esc(bucketLabel(b.UpToSeconds, n === 0 ? null : d.Buckets[n - 1].UpToSeconds))}</td><td>${b.Leases}</td></tr>`).join('')}</tbody></table>

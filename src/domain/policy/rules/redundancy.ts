@@ -7,6 +7,7 @@ import {runsOnBuiltinWorker} from '../../builtin-worker.js'
 import type {WorkerFacts} from '../../estate/types.js'
 import type {Finding} from '../types.js'
 import {addWorkerFix, quote, registerWorkerFix, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
+import {plural} from '../../../text/wording.js'
 
 /** "3 workers: 1 disabled, 2 Unhealthy" — why a pool's usable count is what it is. */
 function breakdown(workers: readonly WorkerFacts[]): string {
@@ -17,7 +18,7 @@ function breakdown(workers: readonly WorkerFacts[]): string {
     if (reason) reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
   }
   const detail = [...reasons].map(([k, n]) => `${n} ${k}`).join(', ')
-  return `${workers.length} worker${workers.length === 1 ? '' : 's'}${detail ? `: ${detail}` : ''}`
+  return `${plural(workers.length, 'worker')}${detail ? `: ${detail}` : ''}`
 }
 
 export const minWorkers: RuleDescriptor = {
@@ -40,7 +41,7 @@ export const minWorkers: RuleDescriptor = {
           ? `at least ${needed} are recommended for redundancy`
           : builtinFallback ? 'its steps run on the built-in worker on the Octopus Server' : 'steps that use it will fail for lack of a worker'
         findings.push(spaceFinding('redundancy/min-workers', usable === 0 ? 'error' : 'warning', space, pool,
-          `Pool '${pool.Name}' has ${usable} healthy, enabled worker${usable === 1 ? '' : 's'} (${breakdown(workers)}); ${consequence}.`,
+          `Pool '${pool.Name}' has ${plural(usable, 'healthy, enabled worker')} (${breakdown(workers)}); ${consequence}.`,
           addWorkerFix(pool, space, snapshot.server)))
       }
     }
@@ -60,7 +61,7 @@ export const allUnhealthy: RuleDescriptor = {
         const enabled = workersOf(space, pool.Id).filter((w) => !w.IsDisabled)
         if (enabled.length === 0 || enabled.some(isAvailable)) continue
         findings.push(spaceFinding('redundancy/all-unhealthy', 'error', space, pool,
-          `All ${enabled.length} enabled worker${enabled.length === 1 ? '' : 's'} of pool '${pool.Name}' are unhealthy (${[...new Set(enabled.map((w) => w.HealthStatus))].join(', ')}).`,
+          `All ${plural(enabled.length, 'enabled worker')} of pool '${pool.Name}' are unhealthy (${[...new Set(enabled.map((w) => w.HealthStatus))].join(', ')}).`,
           `octoworkers worker health --pool ${quote(pool.Name)} --wait ${spaceArg(space)}`))
       }
     }
@@ -83,7 +84,7 @@ export const tooFewForHa: RuleDescriptor = {
       if (usable >= nodes.length) continue
       findings.push({
         RuleId: 'ha/too-few-workers', Severity: 'warning', Subject: space.space.Name, SubjectId: space.space.Id, SpaceId: space.space.Id, SpaceName: space.space.Name,
-        Message: `Space '${space.space.Name}' has ${usable} healthy, enabled external worker${usable === 1 ? '' : 's'} but the server has ${nodes.length} node${nodes.length === 1 ? '' : 's'} (${nodes.map((n) => n.Name).join(', ')}); provision at least one worker per node.`,
+        Message: `Space '${space.space.Name}' has ${plural(usable, 'healthy, enabled external worker')} but the server has ${plural(nodes.length, 'node')} (${nodes.map((n) => n.Name).join(', ')}); provision at least one worker per node.`,
         Fix: registerWorkerFix('POOL', space),
       })
     }

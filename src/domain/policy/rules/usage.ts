@@ -11,6 +11,7 @@ import type {Finding, RuleId} from '../types.js'
 import type {UsageRow} from '../../usage/types.js'
 import {rowsByPool} from '../../usage/summary.js'
 import {addWorkerFix, quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
+import {plural} from '../../../text/wording.js'
 
 const notRead: RuleDescriptor['unavailable'] = ({snapshot}) =>
   snapshot.spaces.some((s) => s.usage) ? undefined : 'the deployment processes and runbooks were not read'
@@ -117,7 +118,7 @@ export const noExecutionContainer: RuleDescriptor = {
       for (const rows of byProject.values()) {
         const project = {Id: rows[0].ProjectId, Name: rows[0].ProjectName}
         findings.push(spaceFinding('usage/no-execution-container', 'note', space, project,
-          `${distinctActions(rows)} worker step action${distinctActions(rows) === 1 ? '' : 's'} of project '${project.Name}' run${distinctActions(rows) === 1 ? 's' : ''} without an execution container: ${examples(rows)}.`,
+          `${plural(distinctActions(rows), 'worker step action')} of project '${project.Name}' run${distinctActions(rows) === 1 ? 's' : ''} without an execution container: ${examples(rows)}.`,
           'Choose a container image for the step (Execution Location > Container Image), e.g. octopusdeploy/worker-tools.'))
       }
     }
@@ -141,7 +142,7 @@ export const unusedPool: RuleDescriptor = {
         const members = workersOf(space, pool.Id)
         if (members.length === 0 || usedPools.has(pool.Id)) continue
         findings.push(spaceFinding('usage/unused-pool', 'note', space, pool,
-          `No deployment or runbook step uses pool '${pool.Name}', which holds ${members.length} worker${members.length === 1 ? '' : 's'}.`,
+          `No deployment or runbook step uses pool '${pool.Name}', which holds ${plural(members.length, 'worker')}.`,
           usageFix(pool.Name, space)))
       }
     }

@@ -4,6 +4,7 @@ import {decideHealth, machineStatus, reportsOutdatedCalamari, statusSummary, typ
 import type {WorkerDoc} from '../documents.js'
 import type {TaskRunner} from './runner.js'
 import type {TaskDoc} from './store.js'
+import {plural} from '../../../text/wording.js'
 
 /**
  * A `Health` task: after a short queue, each machine's health is decided by the rules in
@@ -15,7 +16,7 @@ export function runHealthCheck(runner: TaskRunner, task: TaskDoc, machineIds: st
   runner.track(task.Id)
   runner.later(task.Id, 5, () => {
     runner.start(task.Id)
-    tasks.log(task.Id, task.Id, 'Info', `Checking the health of ${machineIds.length} machine${machineIds.length === 1 ? '' : 's'}.`)
+    tasks.log(task.Id, task.Id, 'Info', `Checking the health of ${plural(machineIds.length, 'machine')}.`)
     runner.later(task.Id, ctx.healthCheckMs, () => {
       let problems = 0
       let checkedCount = 0

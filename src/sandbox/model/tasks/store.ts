@@ -1,5 +1,6 @@
 import type {ModelContext} from '../../context.js'
 import {spacePath} from '../../docs.js'
+import {plural} from '../../../text/wording.js'
 
 export type TaskState = 'Queued' | 'Executing' | 'Cancelling' | 'Success' | 'Failed' | 'Canceled' | 'TimedOut'
 export type ActivityStatus = 'Pending' | 'Running' | 'Success' | 'Failed' | 'Skipped' | 'SuccessWithWarning' | 'Canceled'
@@ -63,11 +64,11 @@ export function taskLinks(spaceId: string, id: string): Record<string, string> {
 
 export function humanDuration(ms: number): string {
   const seconds = Math.round(ms / 1000)
-  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`
+  if (seconds < 60) return plural(seconds, 'second')
   const minutes = Math.round(seconds / 60)
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`
+  if (minutes < 60) return plural(minutes, 'minute')
   const hours = Math.round(minutes / 60)
-  return `${hours} hour${hours === 1 ? '' : 's'}`
+  return plural(hours, 'hour')
 }
 
 /**

@@ -5,6 +5,7 @@ import type {WorkerDoc} from '../documents.js'
 import {leasedLine, leaseForMaintenance} from '../leases.js'
 import type {TaskRunner} from './runner.js'
 import type {TaskDoc} from './store.js'
+import {plural} from '../../../text/wording.js'
 
 /**
  * `Upgrade` (Tentacle) and `UpdateCalamari`: one worker at a time, each under an exclusive lease
@@ -25,7 +26,7 @@ export function runMaintenance(runner: TaskRunner, task: TaskDoc, machineIds: st
     if (index >= workerIds.length) {
       if (failures.length) {
         // The failure wording of a real upgrade task is not confirmed; this names each machine.
-        const message = `The ${what === 'Tentacle' ? 'Tentacle upgrade' : 'Calamari update'} failed on ${failures.length} machine${failures.length === 1 ? '' : 's'}: ${failures.join('; ')}`
+        const message = `The ${what === 'Tentacle' ? 'Tentacle upgrade' : 'Calamari update'} failed on ${plural(failures.length, 'machine')}: ${failures.join('; ')}`
         tasks.log(task.Id, task.Id, 'Error', message)
         runner.finish(task.Id, 'Failed', message)
       } else {
@@ -90,7 +91,7 @@ export function runMaintenance(runner: TaskRunner, task: TaskDoc, machineIds: st
     runner.start(task.Id)
     if (what === 'Tentacle') {
       const count = workerIds.length
-      tasks.log(task.Id, task.Id, 'Info', `${count} machine${count === 1 ? '' : 's'} will be upgraded to the latest Tentacle version.`)
+      tasks.log(task.Id, task.Id, 'Info', `${plural(count, 'machine')} will be upgraded to the latest Tentacle version.`)
     }
     next()
   })
