@@ -141,6 +141,17 @@ function sharedCompileCache(env: Record<string, string>, options: RunOptions): {
   }
 }
 
+/**
+ * For a test that spawns the bundle itself with a cache home of its own (XDG_CACHE_HOME in `env`):
+ * links the run's shared compile caches into it, as runCli does for its runs, so the process does
+ * not compile the bundle cold. Call the returned function once the process has exited.
+ */
+export function shareCompileCache(env: Record<string, string>): () => void {
+  const compileCache = sharedCompileCache(env, {})
+  compileCache?.seed()
+  return () => compileCache?.harvest()
+}
+
 function spawnCli(args: string[], env: Record<string, string>, options: RunOptions): Promise<CliResult> {
   const compileCache = sharedCompileCache(env, options)
   compileCache?.seed()

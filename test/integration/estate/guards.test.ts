@@ -4,7 +4,7 @@ import path from 'node:path'
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import YAML from 'yaml'
 import {octo} from '../../helpers/octo.js'
-import {binPath, parseJson, repoRoot, runCli} from '../../helpers/cli.js'
+import {binPath, parseJson, repoRoot, runCli, shareCompileCache} from '../../helpers/cli.js'
 import {api, startTestSandbox, type Sandbox} from '../../helpers/sandbox.js'
 import {tempDir} from '../../helpers/temp.js'
 import {readEstateFiles} from '../../../src/app/estate-code/files.js'
@@ -33,9 +33,14 @@ async function expectRefused(sb: Sandbox, args: string[], exitCode: number, mess
 /** A second process (the bundle, as another admin would run it) changing the server. */
 function otherClient(sb: Sandbox, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], {cwd: repoRoot, env: {PATH: process.env.PATH, HOME: process.env.HOME, OCTOPUS_URL: sb.url, OCTOPUS_API_KEY: sb.apiKey, XDG_CONFIG_HOME: tempDir('cfg'), XDG_CACHE_HOME: tempDir('cache'), XDG_STATE_HOME: tempDir('state'), NO_COLOR: '1'}, stdio: 'ignore'})
+    const env = {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OCTOPUS_URL: sb.url, OCTOPUS_API_KEY: sb.apiKey, XDG_CONFIG_HOME: tempDir('cfg'), XDG_CACHE_HOME: tempDir('cache'), XDG_STATE_HOME: tempDir('state'), NO_COLOR: '1'}
+    const harvestCompileCache = shareCompileCache(env)
+    const child = spawn(process.execPath, [binPath, ...args], {cwd: repoRoot, env, stdio: 'ignore'})
     child.on('error', reject)
-    child.on('close', (code) => resolve(code ?? 1))
+    child.on('close', (code) => {
+      harvestCompileCache()
+      resolve(code ?? 1)
+    })
   })
 }
 

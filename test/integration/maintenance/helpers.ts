@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {binPath, repoRoot, tempConfigHome} from '../../helpers/cli.js'
+import {binPath, repoRoot, shareCompileCache, tempConfigHome} from '../../helpers/cli.js'
 import {tempDir} from '../../helpers/temp.js'
 import {expect} from 'vitest'
 import {api, type Sandbox} from '../../helpers/sandbox.js'
@@ -100,6 +100,7 @@ export function spawnOcto(sb: Sandbox, args: string[], opts: {url?: string; stat
     PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', XDG_CONFIG_HOME: tempConfigHome(), XDG_CACHE_HOME: tempDir('octoworkers-cache'),
     XDG_STATE_HOME: opts.stateHome ?? tempDir('octoworkers-state'), OCTOPUS_URL: opts.url ?? sb.url, OCTOPUS_API_KEY: sb.apiKey,
   }
+  const harvestCompileCache = shareCompileCache(env)
   const child = spawn(process.execPath, [binPath, ...args], {env, cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe']})
   let stdout = ''
   let stderr = ''
@@ -111,7 +112,10 @@ export function spawnOcto(sb: Sandbox, args: string[], opts: {url?: string; stat
   })
   child.stdin.end()
   const done = new Promise<{stdout: string; stderr: string; exitCode: number}>((resolve) => {
-    child.on('close', (code, signal) => resolve({stdout, stderr, exitCode: code ?? (signal ? 128 : 1)}))
+    child.on('close', (code, signal) => {
+      harvestCompileCache()
+      resolve({stdout, stderr, exitCode: code ?? (signal ? 128 : 1)})
+    })
   })
   return {
     done,
