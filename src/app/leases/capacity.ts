@@ -137,12 +137,7 @@ export function capacityOf(input: CapacityInput): Capacity {
   // The pools short of workers first: longest all-busy time, then the highest peak.
   pools.sort((a, b) => b.AllBusySeconds - a.AllBusySeconds || b.PeakConcurrentLeases - a.PeakConcurrentLeases || a.WorkerPoolName.localeCompare(b.WorkerPoolName))
 
-  const byWorker = new Map<string, LeaseInterval[]>()
-  for (const i of clipped) {
-    const list = byWorker.get(workerKeyOf(i))
-    if (list) list.push(i)
-    else byWorker.set(workerKeyOf(i), [i])
-  }
+  const byWorker = groupOf(clipped, workerKeyOf)
   const workersById = new Map(input.workers.map((w) => [w.Id, w]))
   const poolName = new Map(input.pools.map((p) => [p.Id, p.Name]))
   const workers: WorkerHeat[] = [...byWorker.values()].map((list) => {

@@ -28,6 +28,7 @@ import {fallsBackToBuiltinWorker} from '../builtin-worker.js'
 import {ALL_ENVIRONMENTS, actionEnvironments, runbookScope, type EnvironmentScope} from './scope.js'
 import type {ActionFacts, ChannelFacts, NamedFacts, ProcessFacts, ProjectFacts, RunbookFacts, StepFacts, VariableFacts, VariableSetFacts} from '../../octopus/usage-types.js'
 import type {GitReads, SpaceUsage, UsageEstate, UsagePoolFacts, UsageProblem, UsageRow} from './types.js'
+import {groupOf} from '../../text/group.js'
 
 /** Scope keys the resolution reads, from most to least specific, with their weight. */
 const SPECIFICITY = {Action: 8, Environment: 4, Channel: 2, ProcessOwner: 1} as const
@@ -243,13 +244,7 @@ class SpaceResolver {
     if (!set) return []
     let byName = this.variablesByName.get(set)
     if (!byName) {
-      byName = new Map()
-      for (const variable of set.Variables ?? []) {
-        const name = variable.Name.trim().toLowerCase()
-        const same = byName.get(name)
-        if (same) same.push(variable)
-        else byName.set(name, [variable])
-      }
+      byName = groupOf(set.Variables ?? [], (variable) => variable.Name.trim().toLowerCase())
       this.variablesByName.set(set, byName)
     }
     return byName.get(wanted) ?? []

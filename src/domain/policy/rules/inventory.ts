@@ -4,6 +4,7 @@ import {isDynamicPool, isStaticPool} from '../../pools.js'
 import {fallsBackToBuiltinWorker} from '../../builtin-worker.js'
 import type {SpaceSnapshot, WorkerFacts} from '../../estate/types.js'
 import {lowerCased} from '../../../text/case.js'
+import {groupOf} from '../../../text/group.js'
 import type {Finding} from '../types.js'
 import {quote, spaceArg, spaceFinding, type RuleDescriptor} from './context.js'
 
@@ -126,18 +127,9 @@ export const alsoDeploymentTarget: RuleDescriptor = {
       .filter(({target}) => !target.Endpoint?.CommunicationStyle || target.Endpoint.CommunicationStyle === 'TentaclePassive')
     const findings: Finding[] = []
     if (listening.length === 0) return findings
-    const byThumbprint = new Map<string, number[]>()
-    const byUri = new Map<string, number[]>()
-    const index = (map: Map<string, number[]>, key: string | undefined, at: number) => {
-      if (key === undefined) return
-      const list = map.get(key)
-      if (list) list.push(at)
-      else map.set(key, [at])
-    }
-    listening.forEach(({target}, at) => {
-      index(byThumbprint, thumbprintOf(target), at)
-      index(byUri, normalizeUri(target.Endpoint?.Uri ?? target.Uri), at)
-    })
+    const places = listening.map((_, at) => at)
+    const byThumbprint = groupOf(places, (at) => thumbprintOf(listening[at].target))
+    const byUri = groupOf(places, (at) => normalizeUri(listening[at].target.Endpoint?.Uri ?? listening[at].target.Uri))
     for (const space of snapshot.spaces) {
       for (const worker of space.workers) {
         if (worker.Endpoint?.CommunicationStyle !== 'TentaclePassive') continue
