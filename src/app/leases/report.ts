@@ -140,7 +140,6 @@ export interface ReportInput {
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10
 
-
 export function aggregateReport(input: ReportInput): LeaseReport {
   const spaceFields: SpaceFields = {SpaceId: input.space.Id, SpaceName: input.space.Name}
   const poolName = new Map(input.pools.map((p) => [p.Id, p.Name]))

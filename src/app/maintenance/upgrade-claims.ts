@@ -102,7 +102,7 @@ export function parseClaim(text: string): UpgradeClaim | undefined {
 }
 
 /**
- * A claim file or directory the store leaves alone, told as data (src/views/maintenance.ts words
+ * A claim file or directory the store leaves alone, told as data (src/views/maintenance-progress.ts words
  * each): `unsafe-directory`, the directory is not private to this user; `directory-unusable`, it
  * could not be created or read (`message`: the error's); `untrusted-file`, a file is not a small
  * private regular file of this user (`reason`, as the private-file check says it); `invalid-claim`,

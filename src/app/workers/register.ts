@@ -252,14 +252,10 @@ export interface WarningFacts {
 }
 
 /**
- * What is allowed but is probably a mistake: the same Tentacle (address and thumbprint) already
- * registered under another name (two workers then share one machine, and its leases are counted
- * twice), and a listening URL in plain `http://` (Octopus reaches listening Tentacles over TLS).
- */
-/**
  * What is allowed but probably a mistake (src/views/workers.ts words each): `plain-http-url`, a
- * listening Tentacle's URL in plain http://; `same-tentacle`, another worker with the same address
- * (a listening URL, or a polling subscription) and thumbprint.
+ * listening Tentacle's URL in plain http:// (Octopus reaches listening Tentacles over TLS);
+ * `same-tentacle`, another worker with the same address (a listening URL, or a polling
+ * subscription) and thumbprint: one machine under two names, its leases counted twice.
  */
 export type RegistrationWarning =
   | {kind: 'plain-http-url'; url: string}
